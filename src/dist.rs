@@ -1,0 +1,490 @@
+//! Distributions as analysts write them in scenario and market files.
+//!
+//! Any number in a file may be replaced by a distribution that is drawn once per path
+//! (model.md §5.8, "epistemic" layer). The TOML forms are single-key tables:
+//! `{ normal = [mu, sd] }`, `{ lognormal = [mu, sigma] }` (parameters of ln X),
+//! `{ uniform = [lo, hi] }`, `{ tri = [lo, mode, hi] }` (alias `triangular`),
+//! `{ pert = [lo, mode, hi] }`, `{ beta = [a, b] }`, `{ poisson = lambda }`.
+//! Constructors validate, so a `Dist` that exists can always be sampled.
+
+use rand::{Rng, RngExt};
+use rand_distr::{Beta, Distribution, LogNormal, Normal, Pert, Poisson, Triangular};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// A scalar that is either fixed or drawn once per path.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dist {
+    Const(f64),
+    Normal { mu: f64, sd: f64 },
+    LogNormal { mu: f64, sigma: f64 },
+    Uniform { lo: f64, hi: f64 },
+    Triangular { lo: f64, mode: f64, hi: f64 },
+    Pert { lo: f64, mode: f64, hi: f64 },
+    Beta { a: f64, b: f64 },
+    Poisson { lambda: f64 },
+}
+
+/// Why a distribution's parameters were refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DistError {
+    #[error("{what} must be a finite number, got {value}")]
+    NotFinite { what: &'static str, value: f64 },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn finite(what: &'static str, value: f64) -> Result<f64, DistError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(DistError::NotFinite { what, value })
+    }
+}
+
+impl Dist {
+    pub fn constant(v: f64) -> Self {
+        Dist::Const(v)
+    }
+    pub fn uniform(lo: f64, hi: f64) -> Self {
+        Dist::Uniform { lo, hi }
+    }
+    pub fn tri(lo: f64, mode: f64, hi: f64) -> Self {
+        Dist::Triangular { lo, mode, hi }
+    }
+    pub fn normal(mu: f64, sd: f64) -> Self {
+        Dist::Normal { mu, sd }
+    }
+    pub fn beta(a: f64, b: f64) -> Self {
+        Dist::Beta { a, b }
+    }
+
+    /// Checks every parameter; the error says which and what was expected.
+    pub fn validate(&self) -> Result<(), DistError> {
+        match *self {
+            Dist::Const(v) => finite("value", v).map(|_| ()),
+            Dist::Normal { mu, sd } | Dist::LogNormal { mu, sigma: sd } => {
+                finite("mean", mu)?;
+                finite("standard deviation", sd)?;
+                if sd < 0.0 {
+                    return Err(DistError::Invalid(format!(
+                        "standard deviation must be >= 0, got {sd}"
+                    )));
+                }
+                Ok(())
+            }
+            Dist::Uniform { lo, hi } => {
+                finite("lo", lo)?;
+                finite("hi", hi)?;
+                if lo > hi {
+                    return Err(DistError::Invalid(format!(
+                        "uniform needs lo <= hi, got [{lo}, {hi}]: swap the two numbers"
+                    )));
+                }
+                Ok(())
+            }
+            Dist::Triangular { lo, mode, hi } | Dist::Pert { lo, mode, hi } => {
+                finite("lo", lo)?;
+                finite("mode", mode)?;
+                finite("hi", hi)?;
+                if !(lo <= mode && mode <= hi) || lo == hi && matches!(self, Dist::Pert { .. }) {
+                    return Err(DistError::Invalid(format!(
+                        "needs lo <= mode <= hi (and lo < hi for pert), got [{lo}, {mode}, {hi}]"
+                    )));
+                }
+                Ok(())
+            }
+            Dist::Beta { a, b } => {
+                finite("a", a)?;
+                finite("b", b)?;
+                if a <= 0.0 || b <= 0.0 {
+                    return Err(DistError::Invalid(format!(
+                        "beta needs a > 0 and b > 0, got [{a}, {b}]"
+                    )));
+                }
+                Ok(())
+            }
+            Dist::Poisson { lambda } => {
+                finite("lambda", lambda)?;
+                if lambda < 0.0 {
+                    return Err(DistError::Invalid(format!(
+                        "poisson needs lambda >= 0, got {lambda}"
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// True when the value never varies across paths.
+    pub fn is_const(&self) -> bool {
+        match *self {
+            Dist::Const(_) => true,
+            Dist::Normal { sd, .. } | Dist::LogNormal { sigma: sd, .. } => sd == 0.0,
+            Dist::Uniform { lo, hi } | Dist::Triangular { lo, hi, .. } => lo == hi,
+            Dist::Poisson { lambda } => lambda == 0.0,
+            _ => false,
+        }
+    }
+
+    /// The central value used for deterministic pre-steps and "median parameter" runs.
+    pub fn median(&self) -> f64 {
+        match *self {
+            Dist::Const(v) => v,
+            Dist::Normal { mu, .. } => mu,
+            Dist::LogNormal { mu, .. } => mu.exp(),
+            Dist::Uniform { lo, hi } => 0.5 * (lo + hi),
+            Dist::Triangular { lo, mode, hi } => {
+                if hi == lo {
+                    return lo;
+                }
+                let c = (mode - lo) / (hi - lo);
+                if c >= 0.5 {
+                    lo + ((hi - lo) * (mode - lo) / 2.0).sqrt()
+                } else {
+                    hi - ((hi - lo) * (hi - mode) / 2.0).sqrt()
+                }
+            }
+            // PERT: the usual approximation (lo + 4·mode + hi)/6 is its mean; close to the
+            // median for the mild skews used here.
+            Dist::Pert { lo, mode, hi } => (lo + 4.0 * mode + hi) / 6.0,
+            Dist::Beta { a, b } => {
+                if a > 1.0 && b > 1.0 {
+                    (a - 1.0 / 3.0) / (a + b - 2.0 / 3.0)
+                } else {
+                    a / (a + b)
+                }
+            }
+            Dist::Poisson { lambda } => (lambda + 1.0 / 3.0 - 0.02 / lambda.max(1e-9))
+                .floor()
+                .max(0.0),
+        }
+    }
+
+    /// Smallest and largest value the distribution can produce (±inf when unbounded).
+    pub fn support(&self) -> (f64, f64) {
+        match *self {
+            Dist::Const(v) => (v, v),
+            Dist::Normal { mu, sd } if sd == 0.0 => (mu, mu),
+            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+            Dist::LogNormal { .. } => (0.0, f64::INFINITY),
+            Dist::Uniform { lo, hi }
+            | Dist::Triangular { lo, hi, .. }
+            | Dist::Pert { lo, hi, .. } => (lo, hi),
+            Dist::Beta { .. } => (0.0, 1.0),
+            Dist::Poisson { .. } => (0.0, f64::INFINITY),
+        }
+    }
+
+    /// One draw. Validated distributions never fail; a constant consumes no randomness.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match *self {
+            Dist::Const(v) => v,
+            Dist::Normal { mu, sd } => Normal::new(mu, sd).map_or(mu, |d| d.sample(rng)),
+            Dist::LogNormal { mu, sigma } => {
+                LogNormal::new(mu, sigma).map_or(mu.exp(), |d| d.sample(rng))
+            }
+            Dist::Uniform { lo, hi } => {
+                if hi > lo {
+                    lo + (hi - lo) * rng.random::<f64>()
+                } else {
+                    lo
+                }
+            }
+            Dist::Triangular { lo, mode, hi } => {
+                if hi > lo {
+                    Triangular::new(lo, hi, mode).map_or(mode, |d| d.sample(rng))
+                } else {
+                    lo
+                }
+            }
+            Dist::Pert { lo, mode, hi } => Pert::new(lo, hi)
+                .with_mode(mode)
+                .map_or(mode, |d| d.sample(rng)),
+            Dist::Beta { a, b } => Beta::new(a, b).map_or(a / (a + b), |d| d.sample(rng)),
+            Dist::Poisson { lambda } => {
+                if lambda > 0.0 {
+                    Poisson::new(lambda).map_or(lambda, |d| d.sample(rng))
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// The same distribution with every value multiplied by `k` (k > 0).
+    pub fn scaled(&self, k: f64) -> Dist {
+        match *self {
+            Dist::Const(v) => Dist::Const(v * k),
+            Dist::Normal { mu, sd } => Dist::Normal {
+                mu: mu * k,
+                sd: sd * k.abs(),
+            },
+            Dist::LogNormal { mu, sigma } => Dist::LogNormal {
+                mu: mu + k.ln(),
+                sigma,
+            },
+            Dist::Uniform { lo, hi } => Dist::Uniform {
+                lo: lo * k,
+                hi: hi * k,
+            },
+            Dist::Triangular { lo, mode, hi } => Dist::Triangular {
+                lo: lo * k,
+                mode: mode * k,
+                hi: hi * k,
+            },
+            Dist::Pert { lo, mode, hi } => Dist::Pert {
+                lo: lo * k,
+                mode: mode * k,
+                hi: hi * k,
+            },
+            // Beta and Poisson have no closed scale family; keep them unscaled.
+            d => d,
+        }
+    }
+}
+
+impl fmt::Display for Dist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Dist::Const(v) => write!(f, "{v}"),
+            Dist::Normal { mu, sd } => write!(f, "normal({mu}, {sd})"),
+            Dist::LogNormal { mu, sigma } => write!(f, "lognormal({mu}, {sigma})"),
+            Dist::Uniform { lo, hi } => write!(f, "uniform({lo}, {hi})"),
+            Dist::Triangular { lo, mode, hi } => write!(f, "tri({lo}, {mode}, {hi})"),
+            Dist::Pert { lo, mode, hi } => write!(f, "pert({lo}, {mode}, {hi})"),
+            Dist::Beta { a, b } => write!(f, "beta({a}, {b})"),
+            Dist::Poisson { lambda } => write!(f, "poisson({lambda})"),
+        }
+    }
+}
+
+const FORMS: &str = "a number, or one of { normal = [mu, sd] }, { lognormal = [mu, sigma] }, \
+{ uniform = [lo, hi] }, { tri = [lo, mode, hi] }, { pert = [lo, mode, hi] }, { beta = [a, b] }, \
+{ poisson = lambda }";
+
+/// The names accepted as distribution keys, for "did you mean" hints.
+pub const DIST_NAMES: &[&str] = &[
+    "normal",
+    "lognormal",
+    "uniform",
+    "tri",
+    "triangular",
+    "pert",
+    "beta",
+    "poisson",
+];
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Params {
+    One(f64),
+    Many(Vec<f64>),
+}
+
+impl Params {
+    fn take<E: de::Error>(self, name: &str, n: usize) -> Result<Vec<f64>, E> {
+        let v = match self {
+            Params::One(x) => vec![x],
+            Params::Many(v) => v,
+        };
+        if v.len() != n {
+            return Err(E::custom(format!(
+                "`{name}` takes {n} number{}, got {}",
+                if n == 1 { "" } else { "s" },
+                v.len()
+            )));
+        }
+        Ok(v)
+    }
+}
+
+/// Builds a distribution from its file name and parameters, validating them.
+pub fn from_parts(name: &str, p: &[f64]) -> Result<Dist, String> {
+    let d = match (name, p.len()) {
+        ("normal", 2) => Dist::Normal { mu: p[0], sd: p[1] },
+        ("lognormal", 2) => Dist::LogNormal {
+            mu: p[0],
+            sigma: p[1],
+        },
+        ("uniform", 2) => Dist::Uniform { lo: p[0], hi: p[1] },
+        ("tri" | "triangular", 3) => Dist::Triangular {
+            lo: p[0],
+            mode: p[1],
+            hi: p[2],
+        },
+        ("pert", 3) => Dist::Pert {
+            lo: p[0],
+            mode: p[1],
+            hi: p[2],
+        },
+        ("beta", 2) => Dist::Beta { a: p[0], b: p[1] },
+        ("poisson", 1) => Dist::Poisson { lambda: p[0] },
+        _ => {
+            return Err(format!(
+                "unknown distribution `{name}` with {} parameters; expected {FORMS}",
+                p.len()
+            ))
+        }
+    };
+    d.validate().map_err(|e| format!("invalid `{name}`: {e}"))?;
+    Ok(d)
+}
+
+impl<'de> Deserialize<'de> for Dist {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Dist;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(FORMS)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dist, E> {
+                Ok(Dist::Const(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dist, E> {
+                Ok(Dist::Const(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dist, E> {
+                if !v.is_finite() {
+                    return Err(E::custom(format!("expected a finite number, got {v}")));
+                }
+                Ok(Dist::Const(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dist, A::Error> {
+                let Some(name) = map.next_key::<String>()? else {
+                    return Err(de::Error::custom(format!("empty table; expected {FORMS}")));
+                };
+                let n = match name.as_str() {
+                    "normal" | "lognormal" | "uniform" | "beta" => 2,
+                    "tri" | "triangular" | "pert" => 3,
+                    "poisson" => 1,
+                    other => {
+                        return Err(de::Error::custom(format!(
+                            "unknown distribution `{other}`{}; expected {FORMS}",
+                            crate::suggest::did_you_mean(other, DIST_NAMES)
+                        )))
+                    }
+                };
+                let p: Vec<f64> = map.next_value::<Params>()?.take(&name, n)?;
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "a distribution table has exactly one key; remove `{extra}`"
+                    )));
+                }
+                from_parts(&name, &p).map_err(de::Error::custom)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn parse(s: &str) -> Result<Dist, String> {
+        #[derive(Deserialize)]
+        struct W {
+            v: Dist,
+        }
+        toml::from_str::<W>(&format!("v = {s}"))
+            .map(|w| w.v)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn parses_every_form() {
+        assert_eq!(parse("3").unwrap(), Dist::Const(3.0));
+        assert_eq!(parse("2.5").unwrap(), Dist::Const(2.5));
+        assert_eq!(
+            parse("{ normal = [0, 1] }").unwrap(),
+            Dist::normal(0.0, 1.0)
+        );
+        assert_eq!(
+            parse("{ tri = [1, 2, 3] }").unwrap(),
+            Dist::tri(1.0, 2.0, 3.0)
+        );
+        assert_eq!(
+            parse("{ triangular = [1, 2, 3] }").unwrap(),
+            Dist::tri(1.0, 2.0, 3.0)
+        );
+        assert_eq!(
+            parse("{ poisson = 2 }").unwrap(),
+            Dist::Poisson { lambda: 2.0 }
+        );
+        assert!(matches!(
+            parse("{ pert = [0, 1, 4] }").unwrap(),
+            Dist::Pert { .. }
+        ));
+        assert!(matches!(
+            parse("{ beta = [2, 3] }").unwrap(),
+            Dist::Beta { .. }
+        ));
+        assert!(matches!(
+            parse("{ lognormal = [0, 0.1] }").unwrap(),
+            Dist::LogNormal { .. }
+        ));
+    }
+
+    #[test]
+    fn refuses_bad_parameters_with_a_reason() {
+        assert!(parse("{ tri = [3, 2, 1] }")
+            .unwrap_err()
+            .contains("lo <= mode <= hi"));
+        assert!(parse("{ uniform = [2, 1] }").unwrap_err().contains("swap"));
+        assert!(parse("{ beta = [0, 1] }").unwrap_err().contains("a > 0"));
+        assert!(parse("{ normal = [0, -1] }").unwrap_err().contains(">= 0"));
+        assert!(parse("{ tri = [1, 2] }")
+            .unwrap_err()
+            .contains("takes 3 numbers"));
+        assert!(parse("{ normall = [0, 1] }")
+            .unwrap_err()
+            .contains("did you mean `normal`"));
+        assert!(parse("{ normal = [0, 1], tri = [1,2,3] }")
+            .unwrap_err()
+            .contains("exactly one key"));
+        assert!(parse("nan").is_err());
+        assert!(parse("inf").is_err());
+    }
+
+    #[test]
+    fn samples_stay_in_support_and_centre_on_median() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for d in [
+            Dist::tri(1.0, 2.0, 5.0),
+            Dist::uniform(-1.0, 3.0),
+            Dist::Pert {
+                lo: 0.0,
+                mode: 1.0,
+                hi: 4.0,
+            },
+            Dist::beta(3.0, 97.0),
+            Dist::normal(2.0, 0.5),
+        ] {
+            let (lo, hi) = d.support();
+            let mut xs: Vec<f64> = (0..20_000).map(|_| d.sample(&mut rng)).collect();
+            assert!(xs.iter().all(|x| *x >= lo && *x <= hi), "{d}");
+            xs.sort_by(f64::total_cmp);
+            let med = xs[xs.len() / 2];
+            let spread = xs[xs.len() * 9 / 10] - xs[xs.len() / 10];
+            assert!(
+                (med - d.median()).abs() < 0.05 * spread.max(1e-3),
+                "{d}: {med} vs {}",
+                d.median()
+            );
+        }
+    }
+
+    #[test]
+    fn constants_consume_no_randomness() {
+        let mut a = ChaCha8Rng::seed_from_u64(3);
+        let mut b = ChaCha8Rng::seed_from_u64(3);
+        Dist::Const(1.0).sample(&mut a);
+        assert_eq!(a.random::<u64>(), b.random::<u64>());
+    }
+}

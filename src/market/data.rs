@@ -1,0 +1,378 @@
+//! The market file (model.md §2): basins, buyers, routes and pipelines as data.
+//!
+//! The engine iterates over these tables and holds no enum of countries: adding a buyer only
+//! adds rows. [`MarketFile`] is the TOML shape; [`Market`] is the validated, index-resolved
+//! form the model consumes, with routes stored flat and grouped by basin.
+
+use crate::dist::Dist;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketFile {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// When the fitted values were last fitted (issue 4 writes it).
+    #[serde(default)]
+    pub fit_date: Option<String>,
+    pub basin: Vec<BasinSpec>,
+    pub buyer: Vec<BuyerSpec>,
+    pub route: Vec<RouteSpec>,
+    #[serde(default)]
+    pub pipeline: Vec<PipelineSpec>,
+    /// Pairwise correlations of buyer capacity noise innovations: `[["IN", "CN", 0.2]]`.
+    #[serde(default)]
+    pub buyer_noise_corr: Vec<(String, String, f64)>,
+    /// Aggregate flow variables written to the output, e.g. `flow_india_mbd`.
+    #[serde(default)]
+    pub output: Vec<OutputFlowSpec>,
+    /// Overrides of the model parameters of model.md §8 (see `market::params`).
+    #[serde(default)]
+    pub params: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasinSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Share ω_b of seaborne exports; exactly one basin may omit it and takes the rest.
+    #[serde(default)]
+    pub share: Option<Dist>,
+    /// Port capacity K_b, mb/d.
+    pub port_cap_mbd: f64,
+    /// Baseline seller wedge w⁰_b, $/bbl.
+    pub seller_wedge_usd: Dist,
+    /// Output prefix for its discount, e.g. `urals` gives `urals_discount_usd_bbl`.
+    #[serde(default)]
+    pub report_as: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceSpec {
+    /// λ_k: welfare loss per $ of duty.
+    pub welfare_loss: Dist,
+    /// V^pol_k, $bn/yr.
+    pub political_value_bn: Dist,
+    /// σ^pol_k, $bn/yr.
+    pub noise_bn: Dist,
+    /// h̄_k, /month.
+    pub base_hazard: Dist,
+    /// θ^halt_k, share of capacity removed while halted.
+    pub halt_depth: Dist,
+    /// Snapback needs last month's intake above this share of the pre-halt intake
+    /// (errata 4: a relative m_thr).
+    #[serde(default = "default_snap_threshold")]
+    pub snapback_threshold_share: f64,
+}
+
+fn default_snap_threshold() -> f64 {
+    0.5
+}
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// a_j: landed premium of the buyer's alternative crude over Dated, $/bbl.
+    #[serde(default)]
+    pub alt_premium_usd: f64,
+    /// x_j: share of refiners that stop buying from designated sellers.
+    #[serde(default = "zero_dist")]
+    pub sdn_averse_share: Dist,
+    /// Δh^tar_j, $/bbl, priced while a conditional tariff is in force.
+    #[serde(default)]
+    pub tariff_risk_wedge_usd: f64,
+    /// Total crude imports, mb/d, for the import bill (omit for buyers without one).
+    #[serde(default)]
+    pub imports_mbd: Option<f64>,
+    /// Annual growth of `imports_mbd` (0.04 = 4 %/yr) from `imports_base`.
+    #[serde(default)]
+    pub imports_growth: f64,
+    /// Month `imports_mbd` refers to, `YYYY-MM`.
+    #[serde(default)]
+    pub imports_base: Option<String>,
+    /// Default of `buyer.<id>.capacity_scale`.
+    #[serde(default = "one")]
+    pub capacity_scale: f64,
+    /// Switches on the Gulf alternative-cost channel (§5.3).
+    #[serde(default)]
+    pub gulf_exposed: bool,
+    /// Default of `tariff.<id>.exposed_exports_bn`, $bn/yr.
+    #[serde(default)]
+    pub exposed_exports_bn: f64,
+    /// Correlation of its capacity-noise innovation with the Brent short factor.
+    #[serde(default)]
+    pub noise_corr_brent: f64,
+    /// Output prefix for its money variables, e.g. `india`.
+    #[serde(default)]
+    pub report_as: Option<String>,
+    /// National stance parameters (§8.4); absent means the buyer never halts.
+    #[serde(default)]
+    pub stance: Option<StanceSpec>,
+}
+
+fn zero_dist() -> Dist {
+    Dist::Const(0.0)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    pub from: String,
+    pub to: String,
+    /// M_r, mb/d.
+    pub capacity_mbd: f64,
+    /// h_r: the saving at which half the buyer's refiners buy, $/bbl.
+    pub half_saving_usd: f64,
+    /// σ_r, $/bbl.
+    pub dispersion_usd: f64,
+    /// f⁰_r, $/bbl.
+    pub freight_usd: Dist,
+    /// c^ins_r, $/bbl.
+    pub insurance_usd: f64,
+    /// T_r, months.
+    pub round_trip_months: f64,
+    /// μ^max_r.
+    #[serde(default = "one_dist")]
+    pub slate_max: Dist,
+}
+
+fn one_dist() -> Dist {
+    Dist::Const(1.0)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSpec {
+    pub id: String,
+    pub buyer: String,
+    /// Basin whose FOB netback prices the pipeline.
+    pub priced_off: String,
+    #[serde(default)]
+    pub price_adj_usd: f64,
+    pub capacity_mbd: Dist,
+    /// Scheduled flow; omitted means "= capacity".
+    #[serde(default)]
+    pub scheduled_mbd: Option<Dist>,
+    /// Basin that receives volume lost on a blocked pipeline.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowPart {
+    Sea,
+    Pipeline,
+    All,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputFlowSpec {
+    pub variable: String,
+    pub buyers: Vec<String>,
+    pub part: FlowPart,
+}
+
+/// A validated market: every reference is an index.
+#[derive(Debug, Clone)]
+pub struct Market {
+    pub basins: Vec<BasinSpec>,
+    pub buyers: Vec<BuyerSpec>,
+    /// Routes grouped by basin: basin b owns `routes[basin_routes[b].clone()]`.
+    pub routes: Vec<Route>,
+    pub basin_routes: Vec<std::ops::Range<usize>>,
+    pub pipelines: Vec<Pipeline>,
+    /// Index of the basin without an explicit share (takes 1 − the others).
+    pub rest_basin: Option<usize>,
+    /// Correlation pairs of buyer noise, by buyer index.
+    pub buyer_noise_corr: Vec<(usize, usize, f64)>,
+    pub outputs: Vec<(String, Vec<usize>, FlowPart)>,
+    pub params: toml::Table,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub basin: usize,
+    pub buyer: usize,
+    pub spec: RouteSpec,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub buyer: usize,
+    pub priced_off: usize,
+    pub fallback: usize,
+    pub spec: PipelineSpec,
+}
+
+impl Market {
+    /// Validates references and resolves ids to indices. Errors name the row and key.
+    pub fn from_file(f: MarketFile) -> Result<Market, Vec<String>> {
+        let mut errs = Vec::new();
+        let basin_ids: Vec<String> = f.basin.iter().map(|b| b.id.clone()).collect();
+        let buyer_ids: Vec<String> = f.buyer.iter().map(|b| b.id.clone()).collect();
+        let find = |ids: &[String], id: &str, what: &str, errs: &mut Vec<String>| -> usize {
+            match ids.iter().position(|x| x == id) {
+                Some(i) => i,
+                None => {
+                    errs.push(format!(
+                        "unknown {what} `{id}`{}; the market file defines {}",
+                        crate::suggest::did_you_mean(id, ids),
+                        ids.join(", ")
+                    ));
+                    0
+                }
+            }
+        };
+        for (what, ids) in [("basin", &basin_ids), ("buyer", &buyer_ids)] {
+            for (i, id) in ids.iter().enumerate() {
+                if ids[..i].contains(id) {
+                    errs.push(format!("duplicate {what} id `{id}`"));
+                }
+                if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    errs.push(format!("{what} id `{id}` must be letters, digits or `_`"));
+                }
+            }
+        }
+        if f.basin.is_empty() {
+            errs.push("the market file needs at least one [[basin]]".into());
+        }
+        let rest: Vec<usize> = f
+            .basin
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.share.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        if rest.len() > 1 {
+            errs.push("at most one basin may omit `share` (it takes the rest)".into());
+        }
+        let explicit: f64 = f
+            .basin
+            .iter()
+            .filter_map(|b| b.share.map(|d| d.median()))
+            .sum();
+        if rest.is_empty() && (explicit - 1.0).abs() > 1e-6 {
+            errs.push(format!("basin shares must sum to 1, got {explicit}; omit `share` on one basin to give it the rest"));
+        }
+        for b in &f.basin {
+            if let Some(s) = b.share {
+                let (lo, hi) = s.support();
+                if lo < 0.0 || hi > 1.0 {
+                    errs.push(format!("basin `{}` share must lie in [0, 1]", b.id));
+                }
+            }
+            if b.port_cap_mbd < 0.0 || !b.port_cap_mbd.is_finite() {
+                errs.push(format!(
+                    "basin `{}` port_cap_mbd must be a finite number >= 0",
+                    b.id
+                ));
+            }
+        }
+        let mut routes = Vec::new();
+        for r in &f.route {
+            let basin = find(&basin_ids, &r.from, "basin", &mut errs);
+            let buyer = find(&buyer_ids, &r.to, "buyer", &mut errs);
+            if r.dispersion_usd <= 0.0 {
+                errs.push(format!(
+                    "route {}→{}: dispersion_usd must be > 0",
+                    r.from, r.to
+                ));
+            }
+            if r.capacity_mbd < 0.0 || r.round_trip_months < 0.0 || r.insurance_usd < 0.0 {
+                errs.push(format!(
+                    "route {}→{}: capacity, insurance and round trip must be >= 0",
+                    r.from, r.to
+                ));
+            }
+            if r.slate_max.support().0 < 1.0 {
+                errs.push(format!("route {}→{}: slate_max must be >= 1", r.from, r.to));
+            }
+            routes.push(Route {
+                basin,
+                buyer,
+                spec: r.clone(),
+            });
+        }
+        // Stable grouping by basin keeps file order inside each basin.
+        routes.sort_by_key(|r| r.basin);
+        let mut basin_routes = Vec::new();
+        for b in 0..f.basin.len() {
+            let lo = routes
+                .iter()
+                .position(|r| r.basin == b)
+                .unwrap_or(routes.len());
+            let n = routes.iter().filter(|r| r.basin == b).count();
+            basin_routes.push(lo..lo + n);
+        }
+        let mut pipelines = Vec::new();
+        for p in &f.pipeline {
+            let buyer = find(&buyer_ids, &p.buyer, "buyer", &mut errs);
+            let priced_off = find(&basin_ids, &p.priced_off, "basin", &mut errs);
+            let fallback = find(&basin_ids, &p.fallback, "basin", &mut errs);
+            pipelines.push(Pipeline {
+                buyer,
+                priced_off,
+                fallback,
+                spec: p.clone(),
+            });
+        }
+        let mut corr = Vec::new();
+        for (a, b, c) in &f.buyer_noise_corr {
+            let ia = find(&buyer_ids, a, "buyer", &mut errs);
+            let ib = find(&buyer_ids, b, "buyer", &mut errs);
+            if !(c.abs() < 1.0) || ia == ib {
+                errs.push(format!(
+                    "buyer_noise_corr [{a}, {b}, {c}]: need two different buyers and |corr| < 1"
+                ));
+            }
+            corr.push((ia, ib, *c));
+        }
+        let mut outputs = Vec::new();
+        for o in &f.output {
+            let idx = o
+                .buyers
+                .iter()
+                .map(|b| find(&buyer_ids, b, "buyer", &mut errs))
+                .collect();
+            outputs.push((o.variable.clone(), idx, o.part));
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(Market {
+            basins: f.basin,
+            buyers: f.buyer,
+            routes,
+            basin_routes,
+            pipelines,
+            rest_basin: rest.first().copied(),
+            buyer_noise_corr: corr,
+            outputs,
+            params: f.params,
+        })
+    }
+
+    pub fn registry_rows(&self) -> crate::policy::levers::RegistryRows {
+        crate::policy::levers::RegistryRows {
+            buyers: self.buyers.iter().map(|b| b.id.clone()).collect(),
+            buyer_capacity_scale: self.buyers.iter().map(|b| b.capacity_scale).collect(),
+            buyer_exposed_exports_bn: self.buyers.iter().map(|b| b.exposed_exports_bn).collect(),
+            pipelines: self.pipelines.iter().map(|p| p.spec.id.clone()).collect(),
+            basins: self.basins.iter().map(|b| b.id.clone()).collect(),
+        }
+    }
+
+    pub fn buyer_index(&self, id: &str) -> Option<usize> {
+        self.buyers.iter().position(|b| b.id == id)
+    }
+}

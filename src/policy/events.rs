@@ -1,0 +1,553 @@
+//! Dated policy events and their per-path timeline (model.md §3.2).
+//!
+//! An event changes one lever on a date: `set`, `add`, `scale`, `ramp` (linear over N months),
+//! `pulse` (one month only) or, for action levers, `fire`. Distribution-valued values,
+//! probabilities and lags are drawn once per path. Within a month, continuous levers take the
+//! day-weighted value `((k−1)·old + (d−k+1)·new)/d`; booleans and enums switch from the first
+//! full month (an event on day 1 counts as a full month). Events dated before the scenario's
+//! start build the initial lever values (the historical calendar), so a baseline reads as the
+//! policy in force.
+
+use super::calendar::{days_in_month, Date, MonthIdx};
+use super::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, LeverSet};
+use crate::dist::Dist;
+use rand::{Rng, RngExt};
+
+/// What an event does to its lever.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    Set,
+    Add,
+    Scale,
+    /// Linear interpolation from the current value to the target over `months` months; the
+    /// event month is the first step.
+    Ramp {
+        months: u32,
+    },
+    /// The value holds from the date to the end of that month, then the old value returns.
+    Pulse,
+    /// Action levers: fire once in the month of the date.
+    Fire,
+}
+
+/// The value an event carries, as written (drawn per path).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(Dist),
+    Wave {
+        add_share: Dist,
+        wind_down_months: u32,
+    },
+    Batch {
+        share: Dist,
+        us: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub date: Date,
+    pub lever: LeverId,
+    pub action: Action,
+    pub value: Value,
+    /// Probability that the event happens at all on a path.
+    pub prob: Dist,
+    /// Delay in whole months drawn per path; a positive lag moves the event to the 1st of the
+    /// lagged month, a zero lag keeps its day (errata N9).
+    pub lag_months: Option<Dist>,
+}
+
+/// One-off actions the model applies in the month they fire.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fired {
+    /// An `sdn.wave` became effective: reset ψ, A and L (the share itself ramps as a lever).
+    Wave {
+        add_share: f64,
+    },
+    Batch {
+        share: f64,
+        us: bool,
+    },
+    Jump(f64),
+    ShadowSet(f64),
+    ShadowScale(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Set(f64),
+    Add(f64),
+    Scale(f64),
+    Ramp {
+        target: f64,
+        months: u32,
+    },
+    Pulse(f64),
+    Fire(Fired),
+    /// Adds `total` to the lever over `months` months (sdn.wave's share ramp).
+    RampBy {
+        total: f64,
+        months: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Due {
+    date: Date,
+    seq: u32,
+    lever: LeverId,
+    op: Op,
+}
+
+/// The policy timeline of one path.
+#[derive(Debug, Clone)]
+pub struct PolicyPath {
+    /// Value in force at the end of the last month advanced.
+    current: Vec<f64>,
+    kinds: Vec<Kind>,
+    pending: Vec<Due>,
+    next_seq: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Continuous,
+    Discrete,
+    Action,
+}
+
+impl PolicyPath {
+    /// Draws the path's event values and applies every event dated before `start`.
+    pub fn new<R: Rng + ?Sized>(
+        events: &[Event],
+        reg: &LeverRegistry,
+        initial: &LeverSet,
+        start: MonthIdx,
+        rng: &mut R,
+    ) -> PolicyPath {
+        let kinds = reg
+            .defs
+            .iter()
+            .map(|d| match d.kind {
+                LeverKind::Number { .. } => Kind::Continuous,
+                LeverKind::Bool | LeverKind::Enum(_) => Kind::Discrete,
+                LeverKind::Action(_) => Kind::Action,
+            })
+            .collect();
+        let mut p = PolicyPath {
+            current: initial.values.clone(),
+            kinds,
+            pending: Vec::new(),
+            next_seq: 0,
+        };
+        for ev in events {
+            // Draw in a fixed order whatever happens, so one event's outcome never shifts
+            // another's draws.
+            let happens = rng.random::<f64>() < ev.prob.sample(rng).clamp(0.0, 1.0);
+            let lag = ev
+                .lag_months
+                .map(|d| d.sample(rng).round().max(0.0) as i32)
+                .unwrap_or(0);
+            let op = match (&ev.value, ev.action) {
+                (Value::Number(d), a) => {
+                    let v = d.sample(rng);
+                    match (a, reg.def(ev.lever).kind.clone()) {
+                        (Action::Fire, LeverKind::Action(ActionKind::RiskJump)) => {
+                            Op::Fire(Fired::Jump(v))
+                        }
+                        (Action::Set, LeverKind::Action(ActionKind::ShadowCapacity)) => {
+                            Op::Fire(Fired::ShadowSet(v))
+                        }
+                        (Action::Scale, LeverKind::Action(ActionKind::ShadowCapacity)) => {
+                            Op::Fire(Fired::ShadowScale(v))
+                        }
+                        (Action::Fire, _) => Op::Set(v),
+                        (Action::Set, _) => Op::Set(v),
+                        (Action::Add, _) => Op::Add(v),
+                        (Action::Scale, _) => Op::Scale(v),
+                        (Action::Ramp { months }, _) => Op::Ramp {
+                            target: v,
+                            months: months.max(1),
+                        },
+                        (Action::Pulse, _) => Op::Pulse(v),
+                    }
+                }
+                (
+                    Value::Wave {
+                        add_share,
+                        wind_down_months,
+                    },
+                    _,
+                ) => {
+                    let s = add_share.sample(rng);
+                    let _ = wind_down_months;
+                    Op::Fire(Fired::Wave { add_share: s })
+                }
+                (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
+                    share: share.sample(rng),
+                    us: *us,
+                }),
+            };
+            if !happens {
+                continue;
+            }
+            let date = if lag > 0 {
+                Date {
+                    month: ev.date.month + lag,
+                    day: 1,
+                }
+            } else {
+                ev.date
+            };
+            match op {
+                Op::Fire(Fired::Wave { add_share }) => {
+                    let months = ev_wave_months(&ev.value);
+                    p.push(date, ev.lever, Op::Fire(Fired::Wave { add_share }));
+                    p.push(
+                        date,
+                        reg.ids.sdn_share,
+                        Op::RampBy {
+                            total: add_share,
+                            months,
+                        },
+                    );
+                }
+                op => p.push(date, ev.lever, op),
+            }
+        }
+        // The historical calendar: everything before the start builds the initial state.
+        while let Some(m) = p
+            .pending
+            .iter()
+            .map(|d| d.date.month)
+            .filter(|m| *m < start)
+            .min()
+        {
+            let mut scratch = LeverSet {
+                values: p.current.clone(),
+                on_share: vec![0.0; p.current.len()],
+            };
+            let mut fired = Vec::new();
+            p.advance(m, &mut scratch, &mut fired);
+        }
+        p
+    }
+
+    fn push(&mut self, date: Date, lever: LeverId, op: Op) {
+        self.pending.push(Due {
+            date,
+            seq: self.next_seq,
+            lever,
+            op,
+        });
+        self.next_seq += 1;
+    }
+
+    /// Engine-made event (the dynamic cap review): set `lever` to `value` from `day` of `month`.
+    pub fn inject_set(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
+        self.push(Date { month, day }, lever, Op::Set(value));
+    }
+
+    /// The value a lever will hold from the next event on (the end-of-month value so far).
+    pub fn current(&self, lever: LeverId) -> f64 {
+        self.current[lever]
+    }
+
+    /// Computes month `month`'s lever values into `out` and lists the actions that fire.
+    pub fn advance(&mut self, month: MonthIdx, out: &mut LeverSet, fired: &mut Vec<Fired>) {
+        fired.clear();
+        let d = days_in_month(month) as f64;
+        out.values.clone_from(&self.current);
+        for (i, v) in self.current.iter().enumerate() {
+            out.on_share[i] = if *v > 0.0 { 1.0 } else { 0.0 };
+        }
+        let mut due: Vec<Due> = Vec::new();
+        self.pending.retain(|e| {
+            if e.date.month <= month {
+                due.push(*e);
+                false
+            } else {
+                true
+            }
+        });
+        if due.is_empty() {
+            return;
+        }
+        // Late entries (dated in an earlier month but only now reached) count from day 1.
+        for e in &mut due {
+            if e.date.month < month {
+                e.date = Date { month, day: 1 };
+            }
+        }
+        due.sort_by_key(|e| (e.date.day, e.seq));
+        let mut touched: Vec<LeverId> = due.iter().map(|e| e.lever).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for lever in touched {
+            let kind = self.kinds[lever];
+            let mut val = self.current[lever];
+            let (mut weighted, mut on_days, mut last_day) = (0.0, 0.0, 1.0);
+            let mut day1_val = val;
+            for e in due.iter().filter(|e| e.lever == lever) {
+                let day = (e.date.day as f64).clamp(1.0, d);
+                weighted += val * (day - last_day);
+                if val > 0.0 {
+                    on_days += day - last_day;
+                }
+                last_day = day;
+                val = self.apply(e, val, month, fired);
+                if e.date.day <= 1 {
+                    day1_val = val;
+                }
+            }
+            weighted += val * (d + 1.0 - last_day);
+            if val > 0.0 {
+                on_days += d + 1.0 - last_day;
+            }
+            self.current[lever] = val;
+            match kind {
+                Kind::Continuous => {
+                    out.values[lever] = weighted / d;
+                    out.on_share[lever] = on_days / d;
+                }
+                Kind::Discrete => {
+                    out.values[lever] = day1_val;
+                    out.on_share[lever] = if day1_val > 0.0 { 1.0 } else { 0.0 };
+                }
+                Kind::Action => {}
+            }
+        }
+    }
+
+    fn apply(&mut self, e: &Due, val: f64, month: MonthIdx, fired: &mut Vec<Fired>) -> f64 {
+        match e.op {
+            Op::Set(v) => v,
+            Op::Add(v) => val + v,
+            Op::Scale(v) => val * v,
+            Op::Pulse(v) => {
+                self.push(
+                    Date {
+                        month: month + 1,
+                        day: 1,
+                    },
+                    e.lever,
+                    Op::Set(val),
+                );
+                v
+            }
+            Op::Ramp { target, months } => {
+                for k in 2..=months {
+                    let v = val + (target - val) * k as f64 / months as f64;
+                    self.push(
+                        Date {
+                            month: month + k as i32 - 1,
+                            day: 1,
+                        },
+                        e.lever,
+                        Op::Set(v),
+                    );
+                }
+                val + (target - val) / months as f64
+            }
+            Op::RampBy { total, months } => {
+                let months = months.max(1);
+                for k in 2..=months {
+                    self.push(
+                        Date {
+                            month: month + k as i32 - 1,
+                            day: 1,
+                        },
+                        e.lever,
+                        Op::Add(total / months as f64),
+                    );
+                }
+                val + total / months as f64
+            }
+            Op::Fire(f) => {
+                fired.push(f);
+                val
+            }
+        }
+    }
+}
+
+fn ev_wave_months(v: &Value) -> u32 {
+    match v {
+        Value::Wave {
+            wind_down_months, ..
+        } => (*wind_down_months).max(1),
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::calendar::month_idx;
+    use crate::policy::levers::RegistryRows;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn reg() -> LeverRegistry {
+        LeverRegistry::new(&RegistryRows {
+            buyers: vec!["IN".into()],
+            buyer_capacity_scale: vec![1.0],
+            buyer_exposed_exports_bn: vec![58.0],
+            pipelines: vec![],
+            basins: vec!["W".into()],
+        })
+    }
+
+    fn ev(reg: &LeverRegistry, date: &str, lever: &str, action: Action, v: f64) -> Event {
+        Event {
+            date: Date::parse(date).unwrap(),
+            lever: reg.id(lever).unwrap(),
+            action,
+            value: Value::Number(Dist::Const(v)),
+            prob: Dist::Const(1.0),
+            lag_months: None,
+        }
+    }
+
+    fn run(events: &[Event], reg: &LeverRegistry, start: &str, months: usize) -> Vec<LeverSet> {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let start = month_idx(start).unwrap();
+        let mut p = PolicyPath::new(events, reg, &reg.defaults(), start, &mut rng);
+        let mut out = reg.defaults();
+        let mut fired = Vec::new();
+        (0..months)
+            .map(|t| {
+                p.advance(start + t as i32, &mut out, &mut fired);
+                out.clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pro_rates_continuous_levers_by_day() {
+        let r = reg();
+        let id = r.ids.tariff_rate[0];
+        // 27 August: 5 of 31 days at 0.25.
+        let m = run(
+            &[ev(&r, "2025-08-27", "tariff.IN.rate", Action::Set, 0.25)],
+            &r,
+            "2025-08",
+            2,
+        );
+        assert!((m[0].get(id) - 0.25 * 5.0 / 31.0).abs() < 1e-12);
+        assert!((m[0].on(id) - 5.0 / 31.0).abs() < 1e-12);
+        assert_eq!(m[1].get(id), 0.25);
+        assert_eq!(m[1].on(id), 1.0);
+    }
+
+    #[test]
+    fn booleans_switch_from_the_first_full_month() {
+        let r = reg();
+        let id = r.ids.relief_active;
+        let m = run(
+            &[ev(&r, "2025-08-15", "relief.active", Action::Set, 1.0)],
+            &r,
+            "2025-08",
+            2,
+        );
+        assert_eq!(m[0].get(id), 0.0);
+        assert_eq!(m[1].get(id), 1.0);
+        let m = run(
+            &[ev(&r, "2025-08-01", "relief.active", Action::Set, 1.0)],
+            &r,
+            "2025-08",
+            1,
+        );
+        assert_eq!(m[0].get(id), 1.0);
+    }
+
+    #[test]
+    fn events_before_start_build_the_initial_state() {
+        let r = reg();
+        let m = run(
+            &[ev(&r, "2022-12-05", "cap.eu_usd", Action::Set, 60.0)],
+            &r,
+            "2025-08",
+            1,
+        );
+        assert_eq!(m[0].get(r.ids.cap_eu_usd), 60.0);
+    }
+
+    #[test]
+    fn ramp_pulse_add_scale() {
+        let r = reg();
+        let id = r.ids.freight_scale[0];
+        let m = run(
+            &[ev(
+                &r,
+                "2025-08-01",
+                "freight.W.scale",
+                Action::Ramp { months: 4 },
+                3.0,
+            )],
+            &r,
+            "2025-08",
+            5,
+        );
+        let got: Vec<f64> = m.iter().map(|s| s.get(id)).collect();
+        assert_eq!(got, vec![1.5, 2.0, 2.5, 3.0, 3.0]);
+        let m = run(
+            &[ev(&r, "2025-08-01", "freight.W.scale", Action::Pulse, 2.0)],
+            &r,
+            "2025-08",
+            2,
+        );
+        assert_eq!((m[0].get(id), m[1].get(id)), (2.0, 1.0));
+        let m = run(
+            &[
+                ev(&r, "2025-08-01", "freight.W.scale", Action::Add, 1.0),
+                ev(&r, "2025-08-01", "freight.W.scale", Action::Scale, 1.5),
+            ],
+            &r,
+            "2025-08",
+            1,
+        );
+        assert_eq!(m[0].get(id), 3.0);
+    }
+
+    #[test]
+    fn wave_ramps_the_share_and_fires_once() {
+        let r = reg();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let e = Event {
+            date: Date::parse("2025-10-01").unwrap(),
+            lever: r.ids.sdn_wave,
+            action: Action::Fire,
+            value: Value::Wave {
+                add_share: Dist::Const(0.4),
+                wind_down_months: 2,
+            },
+            prob: Dist::Const(1.0),
+            lag_months: None,
+        };
+        let start = month_idx("2025-10").unwrap();
+        let mut p = PolicyPath::new(&[e], &r, &r.defaults(), start, &mut rng);
+        let mut out = r.defaults();
+        let mut fired = Vec::new();
+        p.advance(start, &mut out, &mut fired);
+        assert_eq!(fired, vec![Fired::Wave { add_share: 0.4 }]);
+        assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);
+        p.advance(start + 1, &mut out, &mut fired);
+        assert!(fired.is_empty());
+        assert!((out.get(r.ids.sdn_share) - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn probability_zero_never_fires_and_lags_move_to_the_first() {
+        let r = reg();
+        let mut e = ev(&r, "2025-08-20", "tariff.IN.rate", Action::Set, 0.5);
+        e.prob = Dist::Const(0.0);
+        let m = run(&[e.clone()], &r, "2025-08", 3);
+        assert!(m.iter().all(|s| s.get(r.ids.tariff_rate[0]) == 0.0));
+        e.prob = Dist::Const(1.0);
+        e.lag_months = Some(Dist::Const(1.0));
+        let m = run(&[e], &r, "2025-08", 2);
+        assert_eq!(m[0].get(r.ids.tariff_rate[0]), 0.0);
+        assert_eq!(m[1].get(r.ids.tariff_rate[0]), 0.5);
+    }
+}

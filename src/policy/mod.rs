@@ -1,0 +1,5 @@
+//! Policy: the lever registry, dated events and their per-path timeline. Imports nothing of
+//! the model, the scenario files or the engine.
+pub mod calendar;
+pub mod events;
+pub mod levers;
