@@ -47,6 +47,10 @@ pub struct BasinSpec {
     /// Output prefix for its discount, e.g. `urals` gives `urals_discount_usd_bbl`.
     #[serde(default)]
     pub report_as: Option<String>,
+    /// The basin that receives storage releases and whose netback drives the storage rule,
+    /// the cap decision and the dynamic cap (model.md's `W`). Default: the first basin.
+    #[serde(default)]
+    pub primary: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -197,6 +201,8 @@ pub struct Market {
     pub buyer_noise_corr: Vec<(usize, usize, f64)>,
     pub outputs: Vec<(String, Vec<usize>, FlowPart)>,
     pub params: toml::Table,
+    /// The basin flagged `primary` (or the first).
+    pub primary_basin: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -349,7 +355,18 @@ impl Market {
         if !errs.is_empty() {
             return Err(errs);
         }
+        let primaries: Vec<usize> = f
+            .basin
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.primary)
+            .map(|(i, _)| i)
+            .collect();
+        if primaries.len() > 1 {
+            return Err(vec!["at most one basin may be `primary = true`".into()]);
+        }
         Ok(Market {
+            primary_basin: primaries.first().copied().unwrap_or(0),
             basins: f.basin,
             buyers: f.buyer,
             routes,

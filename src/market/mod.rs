@@ -1,4 +1,13 @@
 //! The market model: one month's clearing as a pure function of (state, parameters, levers,
 //! shocks). Knows nothing of files, threads or output formats.
+pub mod brent;
+pub mod clearing;
 pub mod data;
+pub mod exogenous;
+pub mod fleet;
+pub mod model;
+pub mod outcome;
 pub mod params;
+pub mod stance;
+pub mod state;
+pub mod step;

@@ -1,0 +1,92 @@
+//! The command line: clap definitions and one module per subcommand. No model logic lives
+//! here; every subcommand is a thin shell over the library.
+
+pub mod list;
+pub mod run;
+pub mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit codes (documented in README and docs/cli.md).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_BAD_INPUT: i32 = 1;
+pub const EXIT_INTERNAL: i32 = 2;
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad scenario, flags or output location: exit 1.
+    Input(String),
+    /// A bug or an environment failure: exit 2.
+    Internal(String),
+}
+
+impl CliError {
+    pub fn code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => EXIT_BAD_INPUT,
+            CliError::Internal(_) => EXIT_INTERNAL,
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            CliError::Input(m) | CliError::Internal(m) => m,
+        }
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sanctions-sim",
+    version,
+    about = "Monte Carlo model of Russian crude flows, discounts, revenue and Brent under sanctions"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write summary.csv, wide.csv and manifest.json per scenario.
+    Run(run::RunArgs),
+    /// Check scenario files without running them.
+    Validate(validate::ValidateArgs),
+    /// List scenarios: name, start, months, paths and description.
+    List(list::ListArgs),
+}
+
+/// Expands the command line's scenario arguments: a directory means every `*.toml` directly
+/// inside it (sub-folders such as `market/` are not scenarios).
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut files = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let found = crate::scenario::discover(p).map_err(|e| CliError::Input(e.to_string()))?;
+            if found.is_empty() {
+                return Err(CliError::Input(format!(
+                    "{}: no *.toml scenario files in this folder",
+                    p.display()
+                )));
+            }
+            files.extend(found);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            return Err(CliError::Input(format!(
+                "{}: no such file or folder",
+                p.display()
+            )));
+        }
+    }
+    Ok(files)
+}
+
+pub fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Validate(a) => validate::validate(a),
+        Command::List(a) => list::list(a),
+    }
+}

@@ -1,0 +1,172 @@
+//! `run`: load and check every scenario and output folder first, then simulate each and write
+//! its folder atomically.
+
+use super::{expand_inputs, CliError};
+use crate::engine::run::{run as run_engine, RunOptions, RunResult};
+use crate::output::csv::{summary_csv, wide_csv, VarMeta};
+use crate::output::files::{prepare, Staging};
+use crate::output::manifest::{sha256_hex, to_json, Manifest};
+use crate::policy::calendar::iso_month;
+use crate::scenario::Scenario;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files, or folders whose *.toml files are run.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Monte Carlo paths (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub paths: Option<u64>,
+    /// Months to simulate (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
+    pub months: Option<u64>,
+    /// Random seed (overrides the file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output folder; each scenario writes a sub-folder named after it.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replace existing result folders (only once the new results are complete).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary lines.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Files written per scenario, in manifest order.
+pub const FILES: [&str; 3] = ["summary.csv", "wide.csv", "manifest.json"];
+
+pub fn run(a: RunArgs) -> Result<(), CliError> {
+    let files = expand_inputs(&a.scenarios)?;
+    // Everything that can be checked is checked before the first path is simulated.
+    let mut loaded: Vec<Scenario> = Vec::new();
+    let mut errors = Vec::new();
+    for f in &files {
+        match crate::scenario::load(f) {
+            Ok(sc) => loaded.push(sc),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
+    for (i, sc) in loaded.iter().enumerate() {
+        if let Some(other) = loaded[..i].iter().find(|o| o.name == sc.name) {
+            return Err(CliError::Input(format!(
+                "{} and {} both name their scenario `{}`; give one a different [scenario].name",
+                other.path.display(),
+                sc.path.display(),
+                sc.name
+            )));
+        }
+    }
+    let mut staged: Vec<Staging> = Vec::new();
+    for sc in &loaded {
+        staged
+            .push(prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?);
+    }
+    for (sc, stage) in loaded.iter().zip(staged) {
+        let o = options(sc, &a);
+        let result = simulate(sc, &o, a.quiet)?;
+        let dir = write(sc, &o, &result, stage)?;
+        if !a.quiet {
+            println!(
+                "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
+                sc.name,
+                result.paths,
+                result.months,
+                result.wall_seconds,
+                result.path_months_per_second(),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
+    let mut o = RunOptions::from_scenario(sc);
+    if let Some(p) = a.paths {
+        o.paths = p;
+    }
+    if let Some(m) = a.months {
+        o.months = m as usize;
+    }
+    if let Some(s) = a.seed {
+        o.seed = s;
+    }
+    if let Some(t) = a.threads {
+        o.threads = t as usize;
+    }
+    o
+}
+
+fn simulate(sc: &Scenario, o: &RunOptions, quiet: bool) -> Result<RunResult, CliError> {
+    let bar = if !quiet && std::io::stderr().is_terminal() {
+        let b = ProgressBar::with_draw_target(Some(o.paths), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} paths, {per_sec}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_prefix(sc.name.clone());
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let r = run_engine(sc, o, &|done| bar.set_position(done)).map_err(CliError::Internal)?;
+    bar.finish_and_clear();
+    Ok(r)
+}
+
+fn write(
+    sc: &Scenario,
+    o: &RunOptions,
+    r: &RunResult,
+    stage: Staging,
+) -> Result<PathBuf, CliError> {
+    let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
+    let vars: Vec<VarMeta> = r
+        .vars
+        .iter()
+        .map(|v| VarMeta {
+            name: v.name.clone(),
+            unit: v.unit.clone(),
+        })
+        .collect();
+    stage
+        .write(
+            "summary.csv",
+            &summary_csv(&sc.name, sc.start, &vars, &r.summary),
+        )
+        .map_err(io)?;
+    stage
+        .write("wide.csv", &wide_csv(sc.start, &vars, &r.summary))
+        .map_err(io)?;
+    let mut m = Manifest::new();
+    m.scenario = sc.name.clone();
+    m.scenario_path = sc.path.display().to_string();
+    m.scenario_sha256 = sha256_hex(sc.resolved_text.as_bytes());
+    m.seed = o.seed;
+    m.paths = r.paths;
+    m.months = r.months;
+    m.start = iso_month(sc.start);
+    m.threads = r.threads;
+    m.wall_seconds = r.wall_seconds;
+    m.path_months_per_second = r.path_months_per_second();
+    m.summary_mode = r.summary.mode.as_str().into();
+    m.diagnostics = r.diagnostics.clone();
+    m.files = FILES.iter().map(|s| s.to_string()).collect();
+    stage.write("manifest.json", &to_json(&m)).map_err(io)?;
+    stage.commit().map_err(io)
+}

@@ -1,0 +1,38 @@
+//! `validate`: load every file, report every error, run nothing.
+
+use super::{expand_inputs, CliError};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files or folders.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}
+
+pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
+    let files = expand_inputs(&a.scenarios)?;
+    let mut bad = 0;
+    for f in &files {
+        match crate::scenario::load(f) {
+            Ok(sc) => println!(
+                "ok: {} ({}, {} events)",
+                f.display(),
+                sc.name,
+                sc.events.len()
+            ),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad > 0 {
+        return Err(CliError::Input(format!(
+            "{bad} of {} scenario files have errors",
+            files.len()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! The output variables: names (snake_case, unit as suffix), units, and how each is read
+//! from a month's [`Outcome`]. Built from the market file, so adding a buyer or route adds
+//! variables and changes nothing else (model.md §7).
+
+use crate::market::data::{FlowPart, Market};
+use crate::market::outcome::Outcome;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Get {
+    Brent,
+    BasinPrice(usize),
+    Discount(usize),
+    Exports,
+    Withheld,
+    Storage,
+    Shutin,
+    Flow(usize),
+    ShadowShare,
+    Revenue,
+    Bill(usize),
+    Savings(usize),
+    TariffCost(usize),
+    TariffDuty(usize),
+    Halted(usize),
+    Anchor,
+    RiskPremium,
+    Outage,
+    Inventories,
+    Netback,
+    Customs,
+    FleetShadow,
+    FleetWestern,
+    Tightness,
+    CapBinding,
+    Refused,
+    Clamped,
+    SdnShare,
+    RouteFlow(usize),
+    RouteFreight(usize),
+    RouteDes(usize),
+}
+
+/// One output variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Var {
+    pub name: String,
+    pub unit: String,
+    get: Get,
+}
+
+/// The variable list for a market, contract variables first.
+pub fn variables(mkt: &Market) -> Vec<Var> {
+    let mut v = Vec::new();
+    let mut add = |name: String, unit: &str, get: Get| {
+        v.push(Var {
+            name,
+            unit: unit.into(),
+            get,
+        })
+    };
+    add("brent_usd_bbl".into(), "USD/bbl", Get::Brent);
+    for (b, basin) in mkt.basins.iter().enumerate() {
+        let x = basin
+            .report_as
+            .clone()
+            .unwrap_or_else(|| basin.id.to_lowercase());
+        add(format!("{x}_price_usd_bbl"), "USD/bbl", Get::BasinPrice(b));
+        add(format!("{x}_discount_usd_bbl"), "USD/bbl", Get::Discount(b));
+    }
+    add("russia_crude_exports_mbd".into(), "mb/d", Get::Exports);
+    add("russia_withheld_mbd".into(), "mb/d", Get::Withheld);
+    add("russia_storage_mb".into(), "mb", Get::Storage);
+    add("russia_shutin_mbd".into(), "mb/d", Get::Shutin);
+    for (i, (name, _, _)) in mkt.outputs.iter().enumerate() {
+        add(name.clone(), "mb/d", Get::Flow(i));
+    }
+    add("shadow_fleet_share".into(), "share", Get::ShadowShare);
+    add(
+        "russia_export_revenue_usd_bn".into(),
+        "USD bn/month",
+        Get::Revenue,
+    );
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        let Some(x) = &b.report_as else { continue };
+        if b.imports_mbd.is_some() {
+            add(
+                format!("{x}_import_bill_usd_bn"),
+                "USD bn/month",
+                Get::Bill(j),
+            );
+        }
+        add(
+            format!("{x}_discount_savings_usd_bn"),
+            "USD bn/month",
+            Get::Savings(j),
+        );
+        add(
+            format!("{x}_tariff_cost_usd_bn"),
+            "USD bn/month",
+            Get::TariffCost(j),
+        );
+        add(
+            format!("{x}_tariff_duty_usd_bn"),
+            "USD bn/month",
+            Get::TariffDuty(j),
+        );
+    }
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        if let (Some(x), Some(_)) = (&b.report_as, &b.stance) {
+            add(
+                format!("{x}_halted_share"),
+                "share of paths",
+                Get::Halted(j),
+            );
+        }
+    }
+    add("brent_anchor_usd_bbl".into(), "USD/bbl", Get::Anchor);
+    add("risk_premium_log".into(), "log points", Get::RiskPremium);
+    add("outage_elsewhere_mbd".into(), "mb/d", Get::Outage);
+    add("inventories_bn_bbl".into(), "bn bbl", Get::Inventories);
+    add("russia_netback_avg_usd_bbl".into(), "USD/bbl", Get::Netback);
+    add(
+        "russia_customs_price_usd_bbl".into(),
+        "USD/bbl",
+        Get::Customs,
+    );
+    add(
+        "fleet_shadow_capacity_flow_months".into(),
+        "flow-months",
+        Get::FleetShadow,
+    );
+    add(
+        "fleet_western_capacity_flow_months".into(),
+        "flow-months",
+        Get::FleetWestern,
+    );
+    add("tanker_tightness_ratio".into(), "ratio", Get::Tightness);
+    add(
+        "cap_binding_share".into(),
+        "share of paths",
+        Get::CapBinding,
+    );
+    add(
+        "cap_tranche_refused_share".into(),
+        "share of paths",
+        Get::Refused,
+    );
+    add("brent_clamped_share".into(), "share of paths", Get::Clamped);
+    add("sdn_share".into(), "share", Get::SdnShare);
+    for (r, route) in mkt.routes.iter().enumerate() {
+        let id = format!(
+            "{}_{}",
+            route.spec.from.to_lowercase(),
+            route.spec.to.to_lowercase()
+        );
+        add(format!("flow_{id}_mbd"), "mb/d", Get::RouteFlow(r));
+        add(
+            format!("freight_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::RouteFreight(r),
+        );
+        add(
+            format!("des_discount_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::RouteDes(r),
+        );
+    }
+    v
+}
+
+/// Reads one variable from a month's outcome.
+pub fn value(var: &Var, mkt: &Market, alt: &[f64], o: &Outcome) -> f64 {
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    match var.get {
+        Get::Brent => o.price,
+        Get::BasinPrice(b) => o.price - o.d[b],
+        Get::Discount(b) => o.d[b],
+        Get::Exports => o.deliveries,
+        Get::Withheld => o.withheld,
+        Get::Storage => o.storage_end,
+        Get::Shutin => o.shutin_end,
+        Get::Flow(i) => {
+            let (_, buyers, part) = &mkt.outputs[i];
+            let mut s = 0.0;
+            for (r, route) in mkt.routes.iter().enumerate() {
+                if *part != FlowPart::Pipeline && buyers.contains(&route.buyer) {
+                    s += o.m[r];
+                }
+            }
+            for (p, pl) in mkt.pipelines.iter().enumerate() {
+                if *part != FlowPart::Sea && buyers.contains(&pl.buyer) {
+                    s += o.q[p];
+                }
+            }
+            s
+        }
+        Get::ShadowShare => 1.0 - o.upsilon,
+        Get::Revenue => o.revenue_bn,
+        Get::Bill(j) => o.bill_bn[j],
+        Get::Savings(j) => o.savings_bn[j],
+        Get::TariffCost(j) => o.tariff_cost_bn[j],
+        Get::TariffDuty(j) => o.tariff_duty_bn[j],
+        Get::Halted(j) => o.halted[j],
+        Get::Anchor => o.anchor_price,
+        Get::RiskPremium => o.risk_premium,
+        Get::Outage => o.outage,
+        Get::Inventories => o.inventories,
+        Get::Netback => o.netback_avg,
+        Get::Customs => o.customs_price,
+        Get::FleetShadow => o.fleet_shadow,
+        Get::FleetWestern => o.fleet_western,
+        Get::Tightness => o.tightness,
+        Get::CapBinding => flag(o.cap_binding),
+        Get::Refused => flag(o.refused),
+        Get::Clamped => flag(o.clamped),
+        Get::SdnShare => o.sdn_share,
+        Get::RouteFlow(r) => o.m[r],
+        Get::RouteFreight(r) => o.freight[r],
+        Get::RouteDes(r) => o.delta[r] - alt[mkt.routes[r].buyer],
+    }
+}

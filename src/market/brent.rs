@@ -1,0 +1,204 @@
+//! The Brent root (model.md §6.7) with Russian deliveries V(x) from the reservation floor
+//! (§6.6), and the allocation at the root.
+//!
+//! E(x) = Dem(x) − Sup(x) − Draw(x) − O − V(x) + J is strictly decreasing in x = ln P, so the
+//! root is unique. The floor: Russia sells a basin's barrels only at a netback ≥ n_floor;
+//! below it the basin's discount is pinned at P − n_floor and the rest is withheld. Errata 1
+//! (storage as a carry trade: n_store = n̄ − m_st) and 3a (storage-floor withholding capped
+//! at the room left: V = max(V_store, V_prod − room/d)) are applied.
+
+use super::clearing::{flows_at, route_flow, safeguarded_root, BasinStatus};
+use super::exogenous::Exo;
+use super::fleet::Fleet;
+use super::model::PathModel;
+use super::state::State;
+use super::step::{MonthCtx, StepDiag, Work};
+
+pub const LN_P_MIN: f64 = 1.6094379124341003; // ln 5
+pub const LN_P_MAX: f64 = 5.991464547107982; // ln 400
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BrentOut {
+    pub x: f64,
+    pub price: f64,
+    pub clamped: bool,
+    /// The floor in force for the allocation (after the room rule).
+    pub floor: f64,
+    pub store_floor: f64,
+    pub demand_bar: f64,
+    pub draw: f64,
+    pub opec: f64,
+    pub iters: u32,
+}
+
+/// World demand ex Russian domestic, D̄_t = base + growth·(months since 2024-01)/12 (errata N1).
+pub fn demand_bar(m: &PathModel, month: i32) -> f64 {
+    m.p.demand_base + m.p.demand_growth * (month - 2024 * 12) as f64 / 12.0
+}
+
+fn inventory_gate(m: &PathModel, inv: f64, g: f64) -> f64 {
+    let p = &m.p;
+    if g > 0.0 {
+        ((inv - p.inv_min) / (p.inv_target - p.inv_min).max(1e-9)).clamp(0.0, 1.0)
+    } else {
+        ((p.inv_max - inv) / (p.inv_max - p.inv_target).max(1e-9)).clamp(0.0, 1.0)
+    }
+}
+
+/// Seaborne sales and their derivative in x at price `p` under floor `f`.
+fn sea_sales(m: &PathModel, w: &Work, p: f64, f: f64) -> (f64, f64) {
+    let (mut v, mut dv) = (0.0, 0.0);
+    for b in 0..m.n_basins {
+        if w.status[b] == BasinStatus::Empty {
+            continue;
+        }
+        if w.status[b] == BasinStatus::Cleared && p - w.d_clr[b] >= f {
+            v += w.x_del[b];
+        } else {
+            for r in m.basin_routes[b].clone() {
+                let (q, dq) = route_flow(w.m_cap[r], w.h[r], m.route_sigma[r], w.k[r], p - f);
+                v += q;
+                dv += p * dq;
+            }
+        }
+    }
+    (v, dv)
+}
+
+struct Floors {
+    prod: f64,
+    store: f64,
+    room_rate: f64,
+}
+
+/// Deliveries V(x), dV/dx and the floor in force. When storage-floor withholding would exceed
+/// the room left, the floor is lowered to the level f* ∈ [prod, store] at which the withheld
+/// volume exactly fills storage (errata 3a), so the allocation matches V.
+fn deliveries(m: &PathModel, w: &Work, fl: &Floors, p: f64, pipes: f64) -> (f64, f64, f64) {
+    let (vs, dvs) = sea_sales(m, w, p, fl.store);
+    if fl.store <= fl.prod {
+        return (vs + pipes, dvs, fl.prod);
+    }
+    let (vp, dvp) = sea_sales(m, w, p, fl.prod);
+    let target = vp - fl.room_rate;
+    if vs >= target {
+        return (vs + pipes, dvs, fl.store);
+    }
+    let (mut lo, mut hi) = (fl.prod, fl.store);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if sea_sales(m, w, p, mid).0 >= target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (target + pipes, dvp, lo)
+}
+
+pub fn brent_root(
+    m: &PathModel,
+    st: &State,
+    ctx: MonthCtx,
+    exo: &Exo,
+    _fl: &Fleet,
+    w: &mut Work,
+    diag: &mut StepDiag,
+) -> BrentOut {
+    let p = &m.p;
+    let dbar = demand_bar(m, ctx.month);
+    let a = exo.anchor;
+    let spare = w.out.opec_spare;
+    let opec = (p.opec_response * (st.x_prev - p.opec_trigger.max(1e-6).ln()).max(0.0)).min(spare);
+    let gate_up = inventory_gate(m, st.inv, 1.0);
+    let gate_dn = inventory_gate(m, st.inv, -1.0);
+    let store = if st.storage < p.storage_cap - 1e-12 {
+        st.nbar - p.storage_margin
+    } else {
+        f64::NEG_INFINITY
+    };
+    let floors = Floors {
+        prod: m.prod_floor,
+        store: store.max(m.prod_floor),
+        room_rate: (p.storage_cap - st.storage).max(0.0) / ctx.days,
+    };
+    let pipes: f64 = w.q.iter().sum();
+    let e = |x: f64| -> (f64, f64) {
+        let g = x - a;
+        let dem = dbar * (st.alpha_d + p.eps_d * g).exp();
+        let sup = (dbar - m.v_ref) * (st.alpha_s + p.eps_s * g).exp();
+        let gate = if g > 0.0 { gate_up } else { gate_dn };
+        let draw = p.eta_i * dbar * gate * g;
+        let price = x.exp();
+        let (v, dv, _) = deliveries(m, w, &floors, price, pipes);
+        let val = dem - sup - draw - opec - v + exo.outage;
+        let der = dem * p.eps_d - sup * p.eps_s - p.eta_i * dbar * gate - dv;
+        (val, der)
+    };
+    let (e_lo, _) = e(LN_P_MIN);
+    let (e_hi, _) = e(LN_P_MAX);
+    let (x, clamped, iters) = if e_lo <= 0.0 {
+        (LN_P_MIN, true, 1)
+    } else if e_hi >= 0.0 {
+        (LN_P_MAX, true, 1)
+    } else {
+        let warm = if st.x_prev.is_finite() && st.x_prev > 0.0 {
+            a
+        } else {
+            a
+        };
+        let r = safeguarded_root(e, LN_P_MIN, LN_P_MAX, warm, 1e-6, false, 200);
+        diag.bisections += r.bisections;
+        if !r.converged {
+            diag.not_converged += 1;
+        }
+        (r.x, false, r.iters)
+    };
+    diag.brent_iters = iters;
+    diag.brent_clamped = clamped;
+    let price = x.exp();
+    let (_, _, floor) = deliveries(m, w, &floors, price, pipes);
+    // Allocation at the root.
+    for b in 0..m.n_basins {
+        let r = m.basin_routes[b].clone();
+        let bound = match w.status[b] {
+            BasinStatus::Empty => false,
+            BasinStatus::Saturated => true,
+            BasinStatus::Cleared => price - w.d_clr[b] < floor,
+        };
+        if bound {
+            w.out.d[b] = price - floor;
+            let flows = &mut w.out.m[r.clone()];
+            w.out.sold[b] = flows_at(
+                &w.m_cap[r.clone()],
+                &w.h[r.clone()],
+                &m.route_sigma[r.clone()],
+                &w.k[r],
+                price - floor,
+                flows,
+            );
+        } else if w.status[b] == BasinStatus::Empty {
+            // N12/errata 15: report the discount at the floor, keep the last finite D.
+            w.out.d[b] = price - floor;
+            w.out.sold[b] = 0.0;
+            w.out.m[r].iter_mut().for_each(|f| *f = 0.0);
+        } else {
+            w.out.d[b] = w.d_clr[b];
+            w.out.sold[b] = w.x_del[b];
+        }
+        w.out.floor_bound[b] = bound;
+    }
+    let g = x - a;
+    let gate = if g > 0.0 { gate_up } else { gate_dn };
+    BrentOut {
+        x,
+        price,
+        clamped,
+        floor,
+        store_floor: floors.store,
+        demand_bar: dbar,
+        draw: p.eta_i * dbar * gate * g,
+        opec,
+        iters,
+    }
+}

@@ -1,0 +1,114 @@
+//! The tanker-fleet constraint and the price-cap tranche (model.md §6.5).
+//!
+//! Cargoes beyond the shadow fleet F ride Western tankers and form the capped tranche υ.
+//! Fixes applied: the Western-capacity switch at the cap is smooth (errata 7), refusal is
+//! tested against the production floor (errata 2), and the re-clear iterates
+//! ζ ← ζ·C/Φ' until the fleet bound holds (errata 6).
+
+use super::clearing::logistic;
+use super::model::PathModel;
+use super::state::{Shocks, State};
+use super::step::{clear_all, StepDiag, Work};
+use crate::policy::levers::{LeverIds, LeverSet};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Fleet {
+    /// First-pass tanker requirement Φ_t, flow-months.
+    pub phi: f64,
+    /// Requirement after re-clearing.
+    pub phi_final: f64,
+    pub western: f64,
+    /// Capped-tranche share υ (0 after a refusal).
+    pub upsilon: f64,
+    pub zeta: f64,
+    /// Tightness u_t = Φ_t/(F + F^c), used by next month's freight.
+    pub u: f64,
+    pub refused: bool,
+    pub enforcement: f64,
+    pub attestation: f64,
+    pub cap: f64,
+    pub cap_binding: bool,
+}
+
+fn requirement(m: &PathModel, w: &Work) -> f64 {
+    w.out.m.iter().zip(&m.route_trip).map(|(f, t)| f * t).sum()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn fleet_step(
+    m: &PathModel,
+    st: &State,
+    lv: &LeverSet,
+    ids: &LeverIds,
+    sh: &Shocks,
+    anchor: f64,
+    cap: f64,
+    w: &mut Work,
+    diag: &mut StepDiag,
+) -> Fleet {
+    let e = lv.get(ids.cap_enforcement).clamp(0.0, 1.0);
+    let c_att = lv.get(ids.cap_attestation_usd);
+    let phi = requirement(m, w);
+    let prim = m.primary;
+    let n_tilde = anchor.exp() - w.d_clr[prim];
+    let binding = n_tilde > cap;
+    let switch = logistic((n_tilde - cap) / m.p.cap_switch_width.max(1e-6));
+    let ban = lv.flag(ids.cap_services_ban);
+    let western = if ban {
+        0.0
+    } else {
+        lv.get(ids.fleet_western_capacity) * (1.0 - 0.5 * e * switch)
+    };
+    let f = st.fleet.max(0.0);
+    let upsilon0 = if phi > 1e-12 {
+        (phi - f).max(0.0) / phi
+    } else {
+        0.0
+    };
+    let u = if f + western > 1e-12 {
+        phi / (f + western)
+    } else {
+        1.0
+    };
+    let refused = upsilon0 > 0.0
+        && ((binding && sh.u_refuse < lv.get(ids.cap_refusal_prob))
+            || e * n_tilde.min(cap) + (1.0 - e) * n_tilde - c_att < m.prod_floor);
+    let capacity = if refused { f } else { f + western };
+    let mut zeta = if phi > capacity { capacity / phi } else { 1.0 };
+    let mut phi_final = phi;
+    if zeta < 1.0 {
+        for it in 0..60 {
+            for b in 0..m.n_basins {
+                w.x_del[b] = zeta * w.x_basin[b];
+            }
+            clear_all(m, st, w, diag);
+            phi_final = requirement(m, w);
+            diag.reclear_iters = it + 1;
+            if phi_final <= capacity + 1e-9 {
+                break;
+            }
+            zeta *= capacity / phi_final;
+        }
+        if phi_final > capacity + 1e-9 {
+            diag.fleet_violation = true;
+        }
+    }
+    let upsilon = if refused || phi_final <= 1e-12 {
+        0.0
+    } else {
+        (phi_final - f).max(0.0) / phi_final
+    };
+    Fleet {
+        phi,
+        phi_final,
+        western,
+        upsilon,
+        zeta,
+        u,
+        refused,
+        enforcement: e,
+        attestation: c_att,
+        cap,
+        cap_binding: binding,
+    }
+}

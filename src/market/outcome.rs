@@ -1,0 +1,270 @@
+//! Accounting (model.md §7), storage and shut-in bookkeeping (§6.6), and the end-of-month
+//! dynamics (§6.9, §6.7 slow adjustment).
+
+use super::brent::BrentOut;
+use super::clearing::{logistic, BasinStatus};
+use super::exogenous::Exo;
+use super::fleet::Fleet;
+use super::model::{PathModel, DT};
+use super::stance::tariff_in_force;
+use super::state::State;
+use super::step::{MonthCtx, Work};
+use crate::policy::levers::{LeverIds, LeverSet};
+
+/// Everything a month produces, per path. Vectors follow market-file order (routes grouped
+/// by basin).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub m: Vec<f64>,
+    pub delta: Vec<f64>,
+    pub freight: Vec<f64>,
+    pub d: Vec<f64>,
+    pub n: Vec<f64>,
+    pub n_hat: Vec<f64>,
+    pub sold: Vec<f64>,
+    pub floor_bound: Vec<bool>,
+    pub q: Vec<f64>,
+    pub price: f64,
+    pub anchor_price: f64,
+    pub risk_premium: f64,
+    pub outage: f64,
+    pub inventories: f64,
+    pub opec_spare: f64,
+    pub x_avail: f64,
+    pub release: f64,
+    pub port_overflow: f64,
+    pub withheld: f64,
+    pub delta_s: f64,
+    pub shutin_new: f64,
+    pub storage_end: f64,
+    pub shutin_end: f64,
+    pub storage_start: f64,
+    pub deliveries: f64,
+    pub revenue_bn: f64,
+    pub netback_avg: f64,
+    pub customs_price: f64,
+    pub savings_bn: Vec<f64>,
+    pub bill_bn: Vec<f64>,
+    pub tariff_cost_bn: Vec<f64>,
+    pub tariff_duty_bn: Vec<f64>,
+    pub halted: Vec<f64>,
+    pub fleet_shadow: f64,
+    pub fleet_western: f64,
+    pub upsilon: f64,
+    pub tightness: f64,
+    pub refused: bool,
+    pub cap: f64,
+    pub cap_binding: bool,
+    pub sdn_share: f64,
+    pub floor: f64,
+    pub clamped: bool,
+}
+
+impl Outcome {
+    pub fn new(m: &PathModel) -> Outcome {
+        let (nr, nb, nj, np) = (m.route_cap.len(), m.n_basins, m.n_buyers, m.pipe_flow.len());
+        Outcome {
+            m: vec![0.0; nr],
+            delta: vec![0.0; nr],
+            freight: vec![0.0; nr],
+            d: vec![0.0; nb],
+            n: vec![0.0; nb],
+            n_hat: vec![0.0; nb],
+            sold: vec![0.0; nb],
+            floor_bound: vec![false; nb],
+            q: vec![0.0; np],
+            savings_bn: vec![0.0; nj],
+            bill_bn: vec![0.0; nj],
+            tariff_cost_bn: vec![0.0; nj],
+            tariff_duty_bn: vec![0.0; nj],
+            halted: vec![0.0; nj],
+            ..Default::default()
+        }
+    }
+}
+
+/// Storage, shut-ins and the §7 accounting, written into `w.out`.
+#[allow(clippy::too_many_arguments)]
+pub fn account(
+    m: &PathModel,
+    st: &mut State,
+    lv: &LeverSet,
+    ids: &LeverIds,
+    ctx: MonthCtx,
+    exo: &Exo,
+    fl: &Fleet,
+    br: &BrentOut,
+    x_avail: f64,
+    release: f64,
+    x_tilde_total: f64,
+    s: f64,
+    w: &mut Work,
+) {
+    let p = &m.p;
+    let price = br.price;
+    let days = ctx.days;
+    let o = &mut w.out;
+    o.price = price;
+    o.anchor_price = exo.anchor.exp();
+    o.risk_premium = st.pi;
+    o.outage = exo.outage;
+    o.x_avail = x_avail;
+    o.release = release;
+    o.q.copy_from_slice(&w.q);
+    o.freight.copy_from_slice(&w.freight);
+    o.floor = br.floor;
+    o.clamped = br.clamped;
+    o.sdn_share = s;
+    o.cap = fl.cap;
+    o.cap_binding = fl.cap_binding;
+    o.refused = fl.refused;
+    o.upsilon = fl.upsilon;
+    o.tightness = fl.u;
+    o.fleet_shadow = st.fleet;
+    o.fleet_western = fl.western;
+    let port_cap_total: f64 = w.x_basin.iter().sum();
+    o.port_overflow = (x_tilde_total - port_cap_total).max(0.0);
+    let e = fl.enforcement;
+    for b in 0..m.n_basins {
+        o.n[b] = price - o.d[b];
+        let nc = e * o.n[b].min(fl.cap) + (1.0 - e) * o.n[b] - fl.attestation;
+        o.n_hat[b] = (1.0 - fl.upsilon) * o.n[b] + fl.upsilon * nc;
+    }
+    for r in 0..m.route_cap.len() {
+        o.delta[r] = o.d[m.route_basin[r]] + w.k[r];
+    }
+    let pipes: f64 = o.q.iter().sum();
+    let sold: f64 = o.sold.iter().sum();
+    o.deliveries = pipes + sold;
+    // §6.6 storage and shut-ins.
+    let u = (x_avail + release - o.deliveries).max(0.0);
+    o.withheld = u;
+    o.storage_start = st.storage;
+    let ds = (u * days).min((p.storage_cap - st.storage).max(0.0));
+    o.delta_s = ds;
+    st.storage = (st.storage + ds - release * days).max(0.0);
+    o.shutin_new = (u - ds / days).max(0.0);
+    let restart = o.n[m.primary] >= m.prod_floor + 2.0;
+    st.shutin = st.shutin * (1.0 - if restart { p.restart_rate } else { 0.0 }) + o.shutin_new;
+    o.storage_end = st.storage;
+    o.shutin_end = st.shutin;
+    // §7 money, $bn for the month.
+    let k = days / 1000.0;
+    let mut rev_usd = 0.0;
+    for b in 0..m.n_basins {
+        rev_usd += o.sold[b] * o.n_hat[b];
+    }
+    for pl in 0..o.q.len() {
+        rev_usd += o.q[pl] * (o.n[m.pipe_priced_off[pl]] + m.pipe_padj[pl]);
+    }
+    o.revenue_bn = k * rev_usd;
+    o.netback_avg = if o.deliveries > 1e-12 {
+        rev_usd / o.deliveries
+    } else {
+        0.0
+    };
+    let (mut margin, mut msum) = (0.0, 0.0);
+    for r in 0..m.route_cap.len() {
+        let b = m.route_basin[r];
+        margin += o.m[r] * (w.w[b] + (o.freight[r] - m.route_freight0[r]).max(0.0));
+        msum += o.m[r];
+    }
+    o.customs_price = o.netback_avg
+        + if msum > 1e-12 {
+            p.omega_cap * margin / msum
+        } else {
+            0.0
+        };
+    for j in 0..m.n_buyers {
+        let a = w.alt[j];
+        let (mut sav, mut bill, mut vol) = (0.0, 0.0, 0.0);
+        for r in 0..m.route_cap.len() {
+            if m.route_buyer[r] == j {
+                sav += o.m[r] * o.delta[r];
+                bill += o.m[r] * (price + a - o.delta[r]);
+                vol += o.m[r];
+            }
+        }
+        for pl in 0..o.q.len() {
+            if m.pipe_buyer[pl] == j {
+                let nb = o.n[m.pipe_priced_off[pl]] + m.pipe_padj[pl];
+                sav += o.q[pl] * (price + a - nb);
+                bill += o.q[pl] * nb;
+                vol += o.q[pl];
+            }
+        }
+        o.savings_bn[j] = k * sav;
+        o.bill_bn[j] = match m.buyer_imports[j] {
+            Some((imp, g, base)) => {
+                let imp_t = imp * (1.0 + g).powf((ctx.month - base) as f64 / 12.0);
+                k * (bill + (imp_t - vol) * (price + a))
+            }
+            None => f64::NAN,
+        };
+        let halted = st.stance[j].halted;
+        o.halted[j] = if halted { 1.0 } else { 0.0 };
+        let t = if halted {
+            0.0
+        } else {
+            tariff_in_force(st, lv, ids, j)
+        };
+        let x_exp = lv.get(ids.tariff_exposed_exports_bn[j]);
+        // Errata 20: the duty and the welfare loss, both with d_t/365.
+        o.tariff_duty_bn[j] = t * x_exp * days / 365.0;
+        o.tariff_cost_bn[j] = m.stance(j).map_or(0.0, |sd| sd.welfare_loss) * o.tariff_duty_bn[j];
+    }
+    st.s_prev = s;
+}
+
+/// Step 11: slow adjustment, inventories, fleet, adaptation, EMAs and lags.
+pub fn dynamics(
+    m: &PathModel,
+    st: &mut State,
+    _ctx: MonthCtx,
+    exo: &Exo,
+    fl: &Fleet,
+    br: &BrentOut,
+    w: &mut Work,
+) {
+    let p = &m.p;
+    let o = &mut w.out;
+    let g = br.x - exo.anchor;
+    st.alpha_d += p.nu_d * DT * ((p.eps_d_lr - p.eps_d) * g - st.alpha_d);
+    st.alpha_s += p.nu_s * DT * ((p.eps_s_lr - p.eps_s) * g - st.alpha_s);
+    st.inv = st.inv - br.draw * _ctx.days / 1000.0 + p.inv_reversion * (p.inv_target - st.inv);
+    o.inventories = st.inv;
+    // Fleet: rebuild toward κ_F·Φ_t (first-pass demand for tankers, N17) and re-entry.
+    st.fleet += p.fleet_rebuild * (m.kappa_f * fl.phi - st.fleet)
+        + p.reentry_eu * st.fdes_eu
+        + p.reentry_us * st.fdes_us;
+    st.fleet = st.fleet.max(0.0);
+    st.fdes_eu *= 1.0 - p.reentry_eu;
+    st.fdes_us *= 1.0 - p.reentry_us;
+    st.laundering += (1.0 - st.laundering) * (1.0 - (-1.0 / p.h_laundering.max(1e-6)).exp2());
+    st.psi *= (-1.0 / p.h_margin.max(1e-6)).exp2();
+    let decay = (-1.0 / p.t_adapt.max(1e-6)).exp2();
+    st.adapt.iter_mut().for_each(|a| *a *= decay);
+    for r in 0..m.route_cap.len() {
+        let mu = st.slate[r];
+        let up = p.alpha_m * (m.route_slate_max[r] - mu) * logistic((o.delta[r] - p.delta_m) / 2.0);
+        st.slate[r] = (mu + up - p.alpha_m_minus * (mu - 1.0)).clamp(1.0, m.route_slate_max[r]);
+    }
+    let prim = m.primary;
+    // Errata 15: an empty basin keeps its last finite D and stays out of the EMAs.
+    if w.status[prim] != BasinStatus::Empty {
+        st.nbar += 0.3 * (o.n[prim] - st.nbar);
+        st.push_ubar(o.n[prim]);
+    }
+    st.x_prev = br.x;
+    st.u_prev = fl.u;
+    st.m_prev.copy_from_slice(&o.m);
+    st.delta_prev.copy_from_slice(&o.delta);
+    for b in 0..m.n_basins {
+        if w.status[b] != BasinStatus::Empty && o.d[b].abs() < 1e5 {
+            st.d_prev[b] = o.d[b];
+        }
+    }
+    st.n_prev.copy_from_slice(&o.n);
+    st.q_prev.copy_from_slice(&o.q);
+    st.p_prev = br.price;
+}

@@ -1,0 +1,184 @@
+//! Per-path state (model.md §4) and the monthly shock block (§5.8).
+
+use super::model::PathModel;
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+
+/// Number of outage size classes (§5.3).
+pub const OUTAGE_CLASSES: usize = 3;
+pub const OUTAGE_SIZES: [f64; OUTAGE_CLASSES] = [1.0, 3.0, 6.0];
+
+/// One outage slot per size class; a second arrival in a busy slot is merged (errata N16).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Outage {
+    pub size: f64,
+    pub gulf: bool,
+    pub active: bool,
+    pub spr_months_left: u32,
+}
+
+/// National stance of a stance buyer (errata 4 state machine).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Stance {
+    pub halted: bool,
+    /// The conditional tariff is suspended: set at a halt, cleared by a snapback.
+    pub suspended: bool,
+    /// T^snap: the rate restored by a snapback.
+    pub snap_rate: f64,
+    /// Intake (sea + pipeline) in the month before the halt, for the relative m_thr.
+    pub prehalt_intake: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    // Brent
+    pub chi: f64,
+    pub xi: f64,
+    pub regime: u8,
+    pub pi: f64,
+    pub outages: [Outage; OUTAGE_CLASSES],
+    pub inv: f64,
+    pub alpha_d: f64,
+    pub alpha_s: f64,
+    pub x_prev: f64,
+    pub u_prev: f64,
+    // Russia
+    pub nu: f64,
+    pub adj: f64,
+    pub storage: f64,
+    pub shutin: f64,
+    pub fleet: f64,
+    pub fdes_us: f64,
+    pub fdes_eu: f64,
+    pub nbar: f64,
+    pub ubar: [f64; 5],
+    pub ubar_pos: usize,
+    // Sanctions
+    pub s_prev: f64,
+    pub laundering: f64,
+    pub psi: f64,
+    pub adapt: Vec<f64>,
+    pub slate: Vec<f64>,
+    pub tariff_prev: Vec<f64>,
+    pub secondary_prev: Vec<(f64, f64, f64)>,
+    pub stance: Vec<Stance>,
+    // Noise
+    pub zf: f64,
+    pub eta: Vec<f64>,
+    // Lags (t−1 outcomes)
+    pub m_prev: Vec<f64>,
+    pub delta_prev: Vec<f64>,
+    pub d_prev: Vec<f64>,
+    pub n_prev: Vec<f64>,
+    pub q_prev: Vec<f64>,
+    pub p_prev: f64,
+}
+
+impl State {
+    /// Empty state sized for the market; `engine` fills it by the explicit init (errata N2).
+    pub fn sized(m: &PathModel) -> State {
+        let nr = m.route_cap.len();
+        let nj = m.n_buyers;
+        State {
+            chi: 0.0,
+            xi: 0.0,
+            regime: 0,
+            pi: 0.0,
+            outages: [Outage::default(); OUTAGE_CLASSES],
+            inv: m.p.inv_target,
+            alpha_d: 0.0,
+            alpha_s: 0.0,
+            x_prev: 0.0,
+            u_prev: m.p.u_star,
+            nu: 0.0,
+            adj: 0.0,
+            storage: 0.0,
+            shutin: 0.0,
+            fleet: 0.0,
+            fdes_us: 0.0,
+            fdes_eu: 0.0,
+            nbar: 0.0,
+            ubar: [0.0; 5],
+            ubar_pos: 0,
+            s_prev: 0.0,
+            laundering: 0.0,
+            psi: 0.0,
+            adapt: vec![1.0; nj],
+            slate: vec![1.0; nr],
+            tariff_prev: vec![0.0; nj],
+            secondary_prev: vec![(0.0, 0.0, 0.0); nj],
+            stance: vec![Stance::default(); nj],
+            zf: 0.0,
+            eta: vec![0.0; nj],
+            m_prev: vec![0.0; nr],
+            delta_prev: vec![0.0; nr],
+            d_prev: vec![10.0; m.n_basins],
+            n_prev: vec![0.0; m.n_basins],
+            q_prev: vec![0.0; m.pipe_flow.len()],
+            p_prev: 0.0,
+        }
+    }
+
+    pub fn ubar_mean(&self) -> f64 {
+        self.ubar.iter().sum::<f64>() / self.ubar.len() as f64
+    }
+
+    pub fn push_ubar(&mut self, v: f64) {
+        self.ubar[self.ubar_pos] = v;
+        self.ubar_pos = (self.ubar_pos + 1) % self.ubar.len();
+    }
+}
+
+/// Every draw of a month whose count does not depend on levers (§5.8), so that a lever change
+/// never shifts the main stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shocks {
+    /// Correlated standard normals: χ, ξ, freight, ν, then one per buyer.
+    pub normals: Vec<f64>,
+    pub u_regime: f64,
+    /// Per outage class: arrival, size, Gulf flag, end.
+    pub u_outage: [[f64; 4]; OUTAGE_CLASSES],
+    /// Per buyer: stance hazard, snapback, pipeline block.
+    pub u_stance: Vec<f64>,
+    pub u_snap: Vec<f64>,
+    pub u_block: Vec<f64>,
+    pub u_refuse: f64,
+}
+
+impl Shocks {
+    pub fn zeros(m: &PathModel) -> Shocks {
+        Shocks {
+            normals: vec![0.0; m.n_normals],
+            u_regime: 1.0,
+            u_outage: [[1.0; 4]; OUTAGE_CLASSES],
+            u_stance: vec![1.0; m.n_buyers],
+            u_snap: vec![1.0; m.n_buyers],
+            u_block: vec![1.0; m.n_buyers],
+            u_refuse: 1.0,
+        }
+    }
+
+    /// Draws a fresh block in place (no allocation).
+    pub fn draw<R: Rng + ?Sized>(&mut self, m: &PathModel, rng: &mut R, iid: &mut [f64]) {
+        let n = m.n_normals;
+        for z in iid.iter_mut().take(n) {
+            *z = rng.sample(StandardNormal);
+        }
+        for i in 0..n {
+            let row = &m.chol[i * n..i * n + i + 1];
+            self.normals[i] = row.iter().zip(iid.iter()).map(|(a, b)| a * b).sum();
+        }
+        self.u_regime = rng.random();
+        for c in self.u_outage.iter_mut() {
+            for u in c.iter_mut() {
+                *u = rng.random();
+            }
+        }
+        for j in 0..m.n_buyers {
+            self.u_stance[j] = rng.random();
+            self.u_snap[j] = rng.random();
+            self.u_block[j] = rng.random();
+        }
+        self.u_refuse = rng.random();
+    }
+}

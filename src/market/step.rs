@@ -1,0 +1,331 @@
+//! One month of the model, in the order of model.md §6.0: a pure function of
+//! (state, path constants, levers, fired actions, designation batches, shocks).
+//!
+//! Steps 2 (exogenous), 3 (stances), 4–5 (effective parameters, supply split), 6–7 (basin
+//! clearing, fleet), 8–9 (Brent root, allocation, storage), 10 (accounting) and 11 (dynamics)
+//! are separate functions in their own files; this file sequences them.
+
+use super::brent::brent_root;
+use super::clearing::{flows_at, solve_basin, BasinStatus, D_INF};
+use super::exogenous::exogenous_step;
+use super::fleet::{fleet_step, Fleet};
+use super::model::PathModel;
+use super::outcome::{account, dynamics, Outcome};
+use super::stance::stance_step;
+use super::state::{Shocks, State};
+use crate::policy::events::Fired;
+use crate::policy::levers::{LeverIds, LeverSet};
+
+/// One designation batch drawn for this month (scheduled or random).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Batch {
+    pub share: f64,
+    pub us: bool,
+}
+
+/// The calendar facts of the month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthCtx {
+    pub month: i32,
+    pub days: f64,
+}
+
+/// Scratch and outcome buffers reused across months of a path (no allocation in the loop).
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub m_cap: Vec<f64>,
+    pub h: Vec<f64>,
+    pub k: Vec<f64>,
+    pub freight: Vec<f64>,
+    pub alt: Vec<f64>,
+    pub w: Vec<f64>,
+    pub x_basin: Vec<f64>,
+    pub x_del: Vec<f64>,
+    pub d_clr: Vec<f64>,
+    pub status: Vec<BasinStatus>,
+    pub q_sched: Vec<f64>,
+    pub q: Vec<f64>,
+    pub out: Outcome,
+}
+
+impl Work {
+    pub fn new(m: &PathModel) -> Work {
+        let nr = m.route_cap.len();
+        let nb = m.n_basins;
+        Work {
+            m_cap: vec![0.0; nr],
+            h: vec![0.0; nr],
+            k: vec![0.0; nr],
+            freight: vec![0.0; nr],
+            alt: vec![0.0; m.n_buyers],
+            w: vec![0.0; nb],
+            x_basin: vec![0.0; nb],
+            x_del: vec![0.0; nb],
+            d_clr: vec![0.0; nb],
+            status: vec![BasinStatus::Cleared; nb],
+            q_sched: vec![0.0; m.pipe_flow.len()],
+            q: vec![0.0; m.pipe_flow.len()],
+            out: Outcome::new(m),
+        }
+    }
+}
+
+/// Diagnostics counted per path-month and summed by the engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepDiag {
+    pub basin_iters_max: u32,
+    pub brent_iters: u32,
+    pub bisections: u32,
+    pub not_converged: u32,
+    pub brent_clamped: bool,
+    pub fleet_violation: bool,
+    pub reclear_iters: u32,
+    pub empty_basin: u32,
+}
+
+/// Applies step 1's one-off actions to the state: jumps, waves, shadow-capacity levers and
+/// designation batches (errata 13: sequentially and multiplicatively, before the fleet
+/// constraint, so a batch bites in its own month).
+pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[Batch]) -> f64 {
+    let mut jump = 0.0;
+    for f in fired {
+        match *f {
+            Fired::Jump(v) => jump += v,
+            Fired::Wave { .. } => {
+                st.psi = 1.0;
+                st.adapt.iter_mut().for_each(|a| *a = 1.0);
+            }
+            Fired::ShadowSet(v) => st.fleet = v.max(0.0),
+            Fired::ShadowScale(v) => st.fleet = (st.fleet * v).max(0.0),
+            Fired::Batch { .. } => {}
+        }
+    }
+    for b in batches {
+        let eff = if b.us {
+            m.p.desig_eff_us
+        } else {
+            m.p.desig_eff_eu
+        };
+        let rem = (b.share.clamp(0.0, 1.0) * eff * st.fleet).max(0.0);
+        st.fleet -= rem;
+        if b.us {
+            st.fdes_us += rem;
+        } else {
+            st.fdes_eu += rem;
+        }
+    }
+    jump
+}
+
+/// Runs one month. `out` in `w` holds the month's outcome afterwards.
+#[allow(clippy::too_many_arguments)]
+pub fn step(
+    m: &PathModel,
+    st: &mut State,
+    lv: &LeverSet,
+    ids: &LeverIds,
+    fired: &[Fired],
+    batches: &[Batch],
+    sh: &Shocks,
+    ctx: MonthCtx,
+    w: &mut Work,
+) -> StepDiag {
+    let mut diag = StepDiag::default();
+    // 1. Policy actions.
+    let jump = apply_actions(m, st, fired, batches);
+    let s = lv.get(ids.sdn_share).clamp(0.0, 1.0);
+    if s > st.s_prev + 1e-15 {
+        // N13: every increase of s enters at L = 0.
+        st.laundering *= if s > 0.0 { st.s_prev / s } else { 0.0 };
+    }
+    // N15: adaptation resets on any increase of a buyer's tariff or secondary measures.
+    for j in 0..m.n_buyers {
+        let t = lv.get(ids.tariff_rate[j]);
+        let sec = (
+            lv.get(ids.secondary_capacity_cut[j]),
+            lv.get(ids.secondary_risk_wedge_usd[j]),
+            lv.get(ids.secondary_pipeline_block_prob[j]),
+        );
+        let p = st.secondary_prev[j];
+        if t > st.tariff_prev[j] + 1e-12
+            || sec.0 > p.0 + 1e-12
+            || sec.1 > p.1 + 1e-12
+            || sec.2 > p.2 + 1e-12
+        {
+            st.adapt[j] = 1.0;
+        }
+        st.tariff_prev[j] = t;
+        st.secondary_prev[j] = sec;
+    }
+    // 2. Exogenous processes.
+    let exo = exogenous_step(m, st, sh, jump);
+    // 3. Stances, from t−1 outcomes.
+    stance_step(m, st, lv, ids, sh);
+    // 4. Effective parameters (§6.1).
+    let s_tilde = s * (1.0 - st.laundering);
+    let relief = lv.flag(ids.relief_active);
+    // Errata 7: α_f is the slope per unit of tightness above u* (not per unit of the
+    // normalised (u − u*)/(1 − u*), whose slope α_f/0.15 made the cap move prices), capped at
+    // u_max so a severely short fleet reaches the 2022 peak of ≈4× the 2024 rate.
+    let tight = (st.u_prev - m.p.u_star).clamp(0.0, (m.p.u_max - m.p.u_star).max(0.0));
+    let freight_common = st.zf.exp() * (1.0 + m.p.alpha_f * tight);
+    for j in 0..m.n_buyers {
+        w.alt[j] = m.buyer_alt[j]
+            + if m.buyer_gulf[j] {
+                m.p.gamma_a * exo.gulf_outage
+            } else {
+                0.0
+            };
+    }
+    for b in 0..m.n_basins {
+        w.w[b] = m.basin_wedge0[b] + m.p.mu_int * s * st.psi;
+    }
+    for r in 0..m.route_cap.len() {
+        let (b, j) = (m.route_basin[r], m.route_buyer[r]);
+        let halt = match (m.stance(j), st.stance[j].halted) {
+            (Some(sd), true) => sd.halt_depth,
+            _ => 0.0,
+        };
+        w.m_cap[r] = (m.route_cap[r]
+            * lv.get(ids.buyer_capacity_scale[j])
+            * st.slate[r]
+            * st.eta[j].exp()
+            * (1.0 - m.buyer_sdn_averse[j] * s_tilde)
+            * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
+            * (1.0 - halt))
+            .max(0.0);
+        // Errata 12: the share of days with a conditional tariff in force, and none while the
+        // US has suspended it after a halt.
+        let tariff_on = if st.stance[j].suspended {
+            0.0
+        } else {
+            lv.on(ids.tariff_rate[j])
+        };
+        w.h[r] = m.route_h[r]
+            + st.adapt[j]
+                * (m.p.dh_sdn * s_tilde
+                    + m.buyer_dh_tar[j] * tariff_on
+                    + lv.get(ids.secondary_risk_wedge_usd[j]))
+            - if relief { m.p.dh_relief } else { 0.0 };
+        w.freight[r] = m.route_freight0[r] * lv.get(ids.freight_scale[b]) * freight_common;
+        w.k[r] = w.alt[j] - w.freight[r] - m.route_ins[r] - w.w[b];
+    }
+    // 5. Supply split (§6.2).
+    let target = lv.get(ids.supply_russia_exports_adj);
+    st.adj += (target - st.adj).min(lv.get(ids.supply_ramp_mbd));
+    let x_avail = (m.v_ref + st.adj - st.shutin + st.nu).max(0.0);
+    let prim = m.primary;
+    let release = if st.n_prev[prim] >= st.nbar + m.p.release_hysteresis {
+        (st.storage / ctx.days).min(m.p.release_max)
+    } else {
+        0.0
+    };
+    let q_sum: f64 = m.pipe_flow.iter().sum();
+    let q_scale = if q_sum > x_avail && q_sum > 0.0 {
+        x_avail / q_sum
+    } else {
+        1.0
+    };
+    for p in 0..m.pipe_flow.len() {
+        let j = m.pipe_buyer[p];
+        w.q_sched[p] = m.pipe_flow[p] * q_scale;
+        let halt = match (m.stance(j), st.stance[j].halted) {
+            (Some(sd), true) => sd.halt_depth,
+            _ => 0.0,
+        };
+        let blocked = sh.u_block[j] < lv.get(ids.secondary_pipeline_block_prob[j]);
+        w.q[p] = if blocked {
+            0.0
+        } else {
+            w.q_sched[p] * lv.get(ids.pipeline_availability[p]) * (1.0 - halt)
+        };
+    }
+    let x_sea = (x_avail - w.q_sched.iter().sum::<f64>()).max(0.0);
+    for b in 0..m.n_basins {
+        w.x_basin[b] = m.basin_share[b] * x_sea + if b == prim { release } else { 0.0 };
+    }
+    for p in 0..m.pipe_flow.len() {
+        w.x_basin[m.pipe_fallback[p]] += w.q_sched[p] - w.q[p];
+    }
+    let mut x_tilde_total = 0.0;
+    for b in 0..m.n_basins {
+        x_tilde_total += w.x_basin[b];
+        w.x_basin[b] = w.x_basin[b].min(m.basin_port_cap[b]);
+        w.x_del[b] = w.x_basin[b];
+    }
+    // 6. Basin clearing at full deliverable volume.
+    clear_all(m, st, w, &mut diag);
+    // 7. Fleet and the capped tranche (re-clears in place when short or refused).
+    let cap = effective_cap(lv, ids);
+    let fl: Fleet = fleet_step(m, st, lv, ids, sh, exo.anchor, cap, w, &mut diag);
+    w.out.opec_spare = lv.get(ids.supply_opec_spare_mbd);
+    // 8–9. Brent root with the reservation floor, then allocation and storage.
+    let br = brent_root(m, st, ctx, &exo, &fl, w, &mut diag);
+    account(
+        m,
+        st,
+        lv,
+        ids,
+        ctx,
+        &exo,
+        &fl,
+        &br,
+        x_avail,
+        release,
+        x_tilde_total,
+        s,
+        w,
+    );
+    // 11. Dynamics.
+    dynamics(m, st, ctx, &exo, &fl, &br, w);
+    diag
+}
+
+/// The effective cap c_t (§3.1): EU, US or their minimum.
+pub fn effective_cap(lv: &LeverSet, ids: &LeverIds) -> f64 {
+    let eu = lv.get(ids.cap_eu_usd);
+    let us = lv.get(ids.cap_us_usd);
+    match lv.get(ids.cap_authority).round() as i64 {
+        1 => us,
+        2 => eu.min(us),
+        _ => eu,
+    }
+}
+
+/// Solves every basin at its deliverable volume `w.x_del`, warm-started at last month's D.
+pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
+    for b in 0..m.n_basins {
+        let r = m.basin_routes[b].clone();
+        let root = solve_basin(
+            &w.m_cap[r.clone()],
+            &w.h[r.clone()],
+            &m.route_sigma[r.clone()],
+            &w.k[r.clone()],
+            w.x_del[b],
+            st.d_prev[b],
+        );
+        diag.basin_iters_max = diag.basin_iters_max.max(root.iters);
+        diag.bisections += root.bisections;
+        if !root.converged {
+            diag.not_converged += 1;
+        }
+        w.status[b] = root.status;
+        w.d_clr[b] = root.d;
+        let flows = &mut w.out.m[r.clone()];
+        match root.status {
+            BasinStatus::Cleared => {
+                flows_at(
+                    &w.m_cap[r.clone()],
+                    &w.h[r.clone()],
+                    &m.route_sigma[r.clone()],
+                    &w.k[r],
+                    root.d,
+                    flows,
+                );
+            }
+            BasinStatus::Saturated => flows.copy_from_slice(&w.m_cap[r]),
+            BasinStatus::Empty => flows.iter_mut().for_each(|f| *f = 0.0),
+        }
+    }
+    let _ = D_INF;
+}
