@@ -6,6 +6,7 @@
 //! event values, designation batches), so a lever change never shifts the shock stream
 //! (model.md §5.8).
 
+use super::rng::keyed;
 use super::vars::{value, Var};
 use crate::market::model::PathModel;
 use crate::market::state::{Shocks, State};
@@ -14,7 +15,7 @@ use crate::policy::calendar::days_in_month;
 use crate::policy::events::{Fired, PolicyPath};
 use crate::policy::levers::{LeverSet, NONE_CAP};
 use crate::scenario::Scenario;
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Poisson};
 
@@ -62,15 +63,6 @@ impl PathDiag {
     }
 }
 
-/// Streams of one path.
-pub fn streams(seed: u64, path: u64) -> (ChaCha8Rng, ChaCha8Rng) {
-    let mut main = ChaCha8Rng::seed_from_u64(seed);
-    main.set_stream(2 * path);
-    let mut aux = ChaCha8Rng::seed_from_u64(seed);
-    aux.set_stream(2 * path + 1);
-    (main, aux)
-}
-
 /// A path ready to run: constants, state and policy.
 pub struct PathSim<'a> {
     pub sc: &'a Scenario,
@@ -80,6 +72,7 @@ pub struct PathSim<'a> {
     pub levers: LeverSet,
     pub work: Work,
     main: ChaCha8Rng,
+    buyer_rngs: Vec<ChaCha8Rng>,
     aux: ChaCha8Rng,
     shocks: Shocks,
     iid: Vec<f64>,
@@ -91,9 +84,20 @@ pub struct PathSim<'a> {
 
 impl<'a> PathSim<'a> {
     pub fn new(sc: &'a Scenario, seed: u64, path: u64) -> PathSim<'a> {
-        let (main, mut aux) = streams(seed, path);
-        let p = sc.params.draw(&mut aux);
-        let model = PathModel::new(&sc.market, p, &mut aux);
+        let main = keyed(seed, path, "shocks");
+        let aux = keyed(seed, path, "designations");
+        let p = sc
+            .params
+            .draw_keyed(|name| keyed(seed, path, &format!("param.{name}")));
+        let model = PathModel::new(&sc.market, p, |key| {
+            keyed(seed, path, &format!("market.{key}"))
+        });
+        let buyer_rngs = sc
+            .market
+            .buyers
+            .iter()
+            .map(|b| keyed(seed, path, &format!("shocks.buyer.{}", b.id)))
+            .collect();
         let ids = &sc.registry.ids;
         // Errata N4: levers that are also priors default to the path's draw.
         let mut initial = sc.registry.defaults();
@@ -104,7 +108,10 @@ impl<'a> PathSim<'a> {
         for &id in &ids.tariff_snapback_prob {
             initial.set(id, model.p.snapback_prob);
         }
-        let policy = PolicyPath::new(&sc.events, &sc.registry, &initial, sc.start, &mut aux);
+        let keys = event_keys(sc);
+        let policy = PolicyPath::new(&sc.events, &sc.registry, &initial, sc.start, |i| {
+            keyed(seed, path, &keys[i])
+        });
         let mut levers = initial;
         for i in 0..levers.values.len() {
             levers.set(i, policy.current(i));
@@ -121,6 +128,7 @@ impl<'a> PathSim<'a> {
             levers,
             work,
             main,
+            buyer_rngs,
             aux,
             fired: Vec::new(),
             batches: Vec::new(),
@@ -188,7 +196,12 @@ impl<'a> PathSim<'a> {
         }
         self.policy
             .advance(month, &mut self.levers, &mut self.fired);
-        self.shocks.draw(&self.model, &mut self.main, &mut self.iid);
+        self.shocks.draw(
+            &self.model,
+            &mut self.main,
+            &mut self.buyer_rngs,
+            &mut self.iid,
+        );
         // Designation batches: scheduled ones, then Poisson-random ones unless relief is active.
         self.batches.clear();
         for f in &self.fired {
@@ -243,6 +256,21 @@ impl<'a> PathSim<'a> {
             *slot = x;
         }
     }
+}
+
+/// Stream keys of the scenario's events: lever, date and the occurrence count of that pair,
+/// so an event added elsewhere in the file leaves this one's draws unchanged.
+pub fn event_keys(sc: &Scenario) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    sc.events
+        .iter()
+        .map(|e| {
+            let base = format!("event.{}.{}", sc.registry.def(e.lever).name, e.date);
+            let k = seen.entry(base.clone()).or_insert(0);
+            *k += 1;
+            format!("{base}.{}", *k - 1)
+        })
+        .collect()
 }
 
 /// The explicit initial state for a 2025-08 start (model.md §4, errata N2).

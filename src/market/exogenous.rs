@@ -77,7 +77,8 @@ pub fn exogenous_step(m: &PathModel, st: &mut State, sh: &Shocks, jump: f64) -> 
     st.zf = p.phi_f * st.zf + p.sigma_f * sh.normals[N_FREIGHT];
     st.nu = p.phi_nu * st.nu + p.sigma_nu * sh.normals[N_NU];
     for j in 0..m.n_buyers {
-        st.eta[j] = p.buyer_noise_phi * st.eta[j] + p.buyer_noise_sd * sh.normals[N_BUYER0 + j];
+        st.eta[j] = p.buyer_noise_phi * st.eta[j]
+            + p.buyer_noise_sd * sh.normals[N_BUYER0 + m.buyer_rank[j]];
     }
     Exo {
         anchor: st.chi + st.xi + st.pi,

@@ -59,6 +59,11 @@ pub struct PathModel {
     /// Lower-triangular Cholesky factor of the innovation correlation, row-major n×n.
     pub chol: Vec<f64>,
     pub n_normals: usize,
+    /// Buyers sorted by id: the canonical order of their shocks, so that permuting the market
+    /// file's rows permutes nothing but columns (§11.1.12).
+    pub buyer_order: Vec<usize>,
+    /// Position of buyer j in `buyer_order`; its noise is normal `N_BUYER0 + buyer_rank[j]`.
+    pub buyer_rank: Vec<usize>,
     // Precomputed per path (model.md §12).
     pub ou_decay: f64,
     pub ou_sd: f64,
@@ -86,12 +91,15 @@ fn month_of(s: &Option<String>) -> i32 {
 
 impl PathModel {
     /// Draws the market's distributions for one path (in market-file order) and calibrates.
-    pub fn new<R: Rng + ?Sized>(mkt: &Market, p: Params, rng: &mut R) -> PathModel {
+    /// Each row draws from its own stream, `rng_for("buyer.IN")` etc., so row order and added
+    /// rows change nothing else.
+    pub fn new<R: Rng, F: FnMut(&str) -> R>(mkt: &Market, p: Params, mut rng_for: F) -> PathModel {
         let draw = |d: &Dist, rng: &mut R| d.sample(rng);
         let nb = mkt.basins.len();
         let mut basin_share = vec![0.0; nb];
         let mut basin_wedge0 = vec![0.0; nb];
         for (i, b) in mkt.basins.iter().enumerate() {
+            let rng = &mut rng_for(&format!("basin.{}", b.id));
             basin_share[i] = b
                 .share
                 .map(|d| draw(&d, rng))
@@ -116,12 +124,14 @@ impl PathModel {
         let mut route_freight0 = Vec::with_capacity(nr);
         let mut route_slate_max = Vec::with_capacity(nr);
         for r in &mkt.routes {
+            let rng = &mut rng_for(&format!("route.{}.{}", r.spec.from, r.spec.to));
             route_freight0.push(draw(&r.spec.freight_usd, rng).max(0.0));
             route_slate_max.push(draw(&r.spec.slate_max, rng).max(1.0));
         }
         let mut buyer_sdn_averse = Vec::new();
         let mut buyer_stance = Vec::new();
         for b in &mkt.buyers {
+            let rng = &mut rng_for(&format!("buyer.{}", b.id));
             buyer_sdn_averse.push(draw(&b.sdn_averse_share, rng).clamp(0.0, 1.0));
             buyer_stance.push(b.stance.as_ref().map(|s| StanceDraw {
                 welfare_loss: draw(&s.welfare_loss, rng).max(0.0),
@@ -135,6 +145,7 @@ impl PathModel {
         let mut pipe_flow = Vec::new();
         let mut pipe_cap = Vec::new();
         for pl in &mkt.pipelines {
+            let rng = &mut rng_for(&format!("pipeline.{}", pl.spec.id));
             let cap = draw(&pl.spec.capacity_mbd, rng).max(0.0);
             let sched = pl
                 .spec
@@ -147,7 +158,13 @@ impl PathModel {
         }
         let n_buyers = mkt.buyers.len();
         let n_normals = N_BUYER0 + n_buyers;
-        let chol = cholesky(&correlation(mkt, &p, n_normals), n_normals);
+        let mut buyer_order: Vec<usize> = (0..n_buyers).collect();
+        buyer_order.sort_by(|a, b| mkt.buyers[*a].id.cmp(&mkt.buyers[*b].id));
+        let mut buyer_rank = vec![0; n_buyers];
+        for (rank, j) in buyer_order.iter().enumerate() {
+            buyer_rank[*j] = rank;
+        }
+        let chol = cholesky(&correlation(mkt, &p, n_normals, &buyer_rank), n_normals);
         let kappa = p.kappa.max(1e-6);
         let ou_decay = (-kappa * DT).exp();
         let ou_sd = ((1.0 - (-2.0 * kappa * DT).exp()) / (2.0 * kappa)).sqrt();
@@ -193,6 +210,8 @@ impl PathModel {
             pipe_cap,
             chol,
             n_normals,
+            buyer_order,
+            buyer_rank,
             ou_decay,
             ou_sd,
             prod_floor: p.prod_floor.max(p.marginal_cost),
@@ -257,7 +276,7 @@ impl PathModel {
 
 /// The innovation correlation of §5.7: χ–ξ from Schwartz–Smith, χ–freight, χ–buyer noise from
 /// the market file, and the market's buyer pairs.
-fn correlation(mkt: &Market, p: &Params, n: usize) -> Vec<f64> {
+fn correlation(mkt: &Market, p: &Params, n: usize, rank: &[usize]) -> Vec<f64> {
     let mut c = vec![0.0; n * n];
     for i in 0..n {
         c[i * n + i] = 1.0;
@@ -269,10 +288,10 @@ fn correlation(mkt: &Market, p: &Params, n: usize) -> Vec<f64> {
     set(N_CHI, N_XI, p.rho_chi_xi);
     set(N_CHI, N_FREIGHT, p.corr_chi_freight);
     for (j, b) in mkt.buyers.iter().enumerate() {
-        set(N_CHI, N_BUYER0 + j, b.noise_corr_brent);
+        set(N_CHI, N_BUYER0 + rank[j], b.noise_corr_brent);
     }
     for (a, b, v) in &mkt.buyer_noise_corr {
-        set(N_BUYER0 + a, N_BUYER0 + b, *v);
+        set(N_BUYER0 + rank[*a], N_BUYER0 + rank[*b], *v);
     }
     c
 }

@@ -44,6 +44,15 @@ macro_rules! params {
                 Params { $( $field: self.$field.sample(rng), )* }
             }
 
+            /// Draws every parameter from its own stream, `rng_for(name)`; constants draw
+            /// nothing. Adding or removing a parameter leaves the others' draws unchanged.
+            pub fn draw_keyed<R: Rng, F: FnMut(&str) -> R>(&self, mut rng_for: F) -> Params {
+                Params { $( $field: match self.$field {
+                    Dist::Const(v) => v,
+                    d => d.sample(&mut rng_for(stringify!($field))),
+                }, )* }
+            }
+
             /// Every parameter at its median: for deterministic pre-steps and tests.
             pub fn medians(&self) -> Params {
                 Params { $( $field: self.$field.median(), )* }

@@ -1,6 +1,6 @@
 //! Per-path state (model.md §4) and the monthly shock block (§5.8).
 
-use super::model::PathModel;
+use super::model::{PathModel, N_BUYER0};
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
@@ -158,11 +158,26 @@ impl Shocks {
         }
     }
 
-    /// Draws a fresh block in place (no allocation).
-    pub fn draw<R: Rng + ?Sized>(&mut self, m: &PathModel, rng: &mut R, iid: &mut [f64]) {
+    /// Draws a fresh block in place (no allocation). The common draws come from `rng`; each
+    /// buyer's iid normal and uniforms from its own stream `buyer_rngs[j]` (market order), so
+    /// a buyer added or moved in the market file leaves every other draw unchanged.
+    pub fn draw<R: Rng, B: Rng>(
+        &mut self,
+        m: &PathModel,
+        rng: &mut R,
+        buyer_rngs: &mut [B],
+        iid: &mut [f64],
+    ) {
         let n = m.n_normals;
-        for z in iid.iter_mut().take(n) {
+        for z in iid.iter_mut().take(N_BUYER0) {
             *z = rng.sample(StandardNormal);
+        }
+        for (rank, &j) in m.buyer_order.iter().enumerate() {
+            let b = &mut buyer_rngs[j];
+            iid[N_BUYER0 + rank] = b.sample(StandardNormal);
+            self.u_stance[j] = b.random();
+            self.u_snap[j] = b.random();
+            self.u_block[j] = b.random();
         }
         for i in 0..n {
             let row = &m.chol[i * n..i * n + i + 1];
@@ -173,11 +188,6 @@ impl Shocks {
             for u in c.iter_mut() {
                 *u = rng.random();
             }
-        }
-        for j in 0..m.n_buyers {
-            self.u_stance[j] = rng.random();
-            self.u_snap[j] = rng.random();
-            self.u_block[j] = rng.random();
         }
         self.u_refuse = rng.random();
     }

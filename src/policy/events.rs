@@ -118,12 +118,13 @@ enum Kind {
 
 impl PolicyPath {
     /// Draws the path's event values and applies every event dated before `start`.
-    pub fn new<R: Rng + ?Sized>(
+    /// `rng_for(i)` gives event i's own stream, so events never shift each other's draws.
+    pub fn new<R: Rng, F: FnMut(usize) -> R>(
         events: &[Event],
         reg: &LeverRegistry,
         initial: &LeverSet,
         start: MonthIdx,
-        rng: &mut R,
+        mut rng_for: F,
     ) -> PolicyPath {
         let kinds = reg
             .defs
@@ -140,9 +141,9 @@ impl PolicyPath {
             pending: Vec::new(),
             next_seq: 0,
         };
-        for ev in events {
-            // Draw in a fixed order whatever happens, so one event's outcome never shifts
-            // another's draws.
+        for (i, ev) in events.iter().enumerate() {
+            let rng = &mut rng_for(i);
+            // Draw in a fixed order whatever happens.
             let happens = rng.random::<f64>() < ev.prob.sample(rng).clamp(0.0, 1.0);
             let lag = ev
                 .lag_months
@@ -410,9 +411,9 @@ mod tests {
     }
 
     fn run(events: &[Event], reg: &LeverRegistry, start: &str, months: usize) -> Vec<LeverSet> {
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let rng = ChaCha8Rng::seed_from_u64(1);
         let start = month_idx(start).unwrap();
-        let mut p = PolicyPath::new(events, reg, &reg.defaults(), start, &mut rng);
+        let mut p = PolicyPath::new(events, reg, &reg.defaults(), start, |_| rng.clone());
         let mut out = reg.defaults();
         let mut fired = Vec::new();
         (0..months)
@@ -513,7 +514,7 @@ mod tests {
     #[test]
     fn wave_ramps_the_share_and_fires_once() {
         let r = reg();
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let rng = ChaCha8Rng::seed_from_u64(1);
         let e = Event {
             date: Date::parse("2025-10-01").unwrap(),
             lever: r.ids.sdn_wave,
@@ -526,7 +527,7 @@ mod tests {
             lag_months: None,
         };
         let start = month_idx("2025-10").unwrap();
-        let mut p = PolicyPath::new(&[e], &r, &r.defaults(), start, &mut rng);
+        let mut p = PolicyPath::new(&[e], &r, &r.defaults(), start, |_| rng.clone());
         let mut out = r.defaults();
         let mut fired = Vec::new();
         p.advance(start, &mut out, &mut fired);

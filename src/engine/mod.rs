@@ -1,0 +1,6 @@
+//! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
+pub mod path;
+pub mod rng;
+pub mod run;
+pub mod stats;
+pub mod vars;
