@@ -167,7 +167,7 @@ impl Dist {
     pub fn support(&self) -> (f64, f64) {
         match *self {
             Dist::Const(v) => (v, v),
-            Dist::Normal { mu, sd } if sd == 0.0 => (mu, mu),
+            Dist::Normal { mu, sd: 0.0 } => (mu, mu),
             Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::LogNormal { .. } => (0.0, f64::INFINITY),
             Dist::Uniform { lo, hi }

@@ -63,7 +63,9 @@ impl PathDiag {
     }
 }
 
-/// A path ready to run: constants, state and policy.
+/// A path ready to run: constants, state and policy. Cloning gives two paths that will see
+/// the same draws (common random numbers), which the comparative-statics tests use.
+#[derive(Clone)]
 pub struct PathSim<'a> {
     pub sc: &'a Scenario,
     pub model: PathModel,
@@ -230,6 +232,10 @@ impl<'a> PathSim<'a> {
             month,
             days: days_in_month(month) as f64,
         };
+        #[cfg(debug_assertions)]
+        let before = crate::market::invariants::Before {
+            storage: self.state.storage,
+        };
         let d = step(
             &self.model,
             &mut self.state,
@@ -241,6 +247,19 @@ impl<'a> PathSim<'a> {
             ctx,
             &mut self.work,
         );
+        #[cfg(debug_assertions)]
+        {
+            let bad = crate::market::invariants::check(
+                &self.model,
+                before,
+                &self.state,
+                &self.work,
+                &self.levers,
+                ids,
+                ctx,
+            );
+            debug_assert!(bad.is_empty(), "invariants violated in {month}: {bad:?}");
+        }
         self.diag.count(&d, self.work.out.refused);
         self.month += 1;
         d

@@ -142,12 +142,9 @@ pub fn brent_root(
     } else if e_hi >= 0.0 {
         (LN_P_MAX, true, 1)
     } else {
-        let warm = if st.x_prev.is_finite() && st.x_prev > 0.0 {
-            a
-        } else {
-            a
-        };
-        let r = safeguarded_root(e, LN_P_MIN, LN_P_MAX, warm, 1e-6, false, 200);
+        // Warm start at last month's price (§6.7); tolerance relative to world demand.
+        let warm = if st.x_prev.is_finite() { st.x_prev } else { a };
+        let r = safeguarded_root(e, LN_P_MIN, LN_P_MAX, warm, 1e-11 * dbar, false, 200);
         diag.bisections += r.bisections;
         if !r.converged {
             diag.not_converged += 1;

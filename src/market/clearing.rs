@@ -161,7 +161,9 @@ pub fn solve_basin(
         }
         (s, ds)
     };
-    let r = safeguarded_root(g, lo, hi, warm, 1e-7, true, 200);
+    // Tighter than the spec's 1e-7 mb/d and relative to the volume, so results do not depend
+    // on the volume scale (§11.1.10) beyond rounding; Newton makes the extra digits cheap.
+    let r = safeguarded_root(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
     BasinRoot {
         d: r.x,
         status: BasinStatus::Cleared,

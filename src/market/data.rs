@@ -336,7 +336,7 @@ impl Market {
         for (a, b, c) in &f.buyer_noise_corr {
             let ia = find(&buyer_ids, a, "buyer", &mut errs);
             let ib = find(&buyer_ids, b, "buyer", &mut errs);
-            if !(c.abs() < 1.0) || ia == ib {
+            if c.is_nan() || c.abs() >= 1.0 || ia == ib {
                 errs.push(format!(
                     "buyer_noise_corr [{a}, {b}, {c}]: need two different buyers and |corr| < 1"
                 ));

@@ -50,7 +50,7 @@ pub fn exogenous_step(m: &PathModel, st: &mut State, sh: &Shocks, jump: f64) -> 
             *o = Default::default();
         }
         if u[0] < rates[c] {
-            let size = OUTAGE_SIZES[c] * (0.75 + 0.5 * u[1]);
+            let size = p.outage_scale * OUTAGE_SIZES[c] * (0.75 + 0.5 * u[1]);
             o.size = if o.active { o.size + size } else { size };
             o.gulf = if o.active {
                 o.gulf

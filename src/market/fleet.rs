@@ -84,10 +84,12 @@ pub fn fleet_step(
             clear_all(m, st, w, diag);
             phi_final = requirement(m, w);
             diag.reclear_iters = it + 1;
-            if phi_final <= capacity + 1e-9 {
+            // Relative, so that the iteration count does not depend on the volume scale
+            // (§11.1.10); the 1e-12 overshoot makes the bound hold exactly at exit.
+            if phi_final <= capacity {
                 break;
             }
-            zeta *= capacity / phi_final;
+            zeta *= capacity / phi_final * (1.0 - 1e-12);
         }
         if phi_final > capacity + 1e-9 {
             diag.fleet_violation = true;

@@ -5,6 +5,7 @@ pub mod clearing;
 pub mod data;
 pub mod exogenous;
 pub mod fleet;
+pub mod invariants;
 pub mod model;
 pub mod outcome;
 pub mod params;

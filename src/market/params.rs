@@ -78,6 +78,7 @@ params! {
     outage_rate_small = Dist::Const(0.00243), "/month", "1 mb/d outage arrivals; EMF-2005 via ORNL OIP";
     outage_rate_medium = Dist::Const(0.00377), "/month", "3 mb/d outage arrivals; EMF-2005 via ORNL OIP";
     outage_rate_large = Dist::Const(0.00113), "/month", "6 mb/d outage arrivals; EMF-2005 via ORNL OIP";
+    outage_scale = Dist::Const(1.0), "multiplier", "scale of outage sizes {1, 3, 6} mb/d (1 = EMF-2005; the scale test of §11.1.10 varies it)";
     outage_mean_months = Dist::tri(2.0, 6.0, 12.0), "months", "mean geometric outage duration [A]";
     spr_offset = Dist::uniform(0.3, 0.9), "share", "share of an outage offset by SPR for 4 months [A]";
     gulf_share = Dist::Const(0.5), "probability", "probability an outage is in the Gulf [A]";

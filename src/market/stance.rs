@@ -5,7 +5,7 @@
 //! intake is back above a share of its pre-halt intake. Hazards use t−1 outcomes.
 
 use super::clearing::logistic;
-use super::model::PathModel;
+use super::model::{PathModel, StanceDraw};
 use super::state::{Shocks, State};
 use crate::policy::levers::{LeverIds, LeverSet, SNAPBACK_AT_HALT};
 
@@ -46,6 +46,33 @@ pub fn tariff_in_force(st: &State, lv: &LeverSet, ids: &LeverIds, j: usize) -> f
     } else {
         lv.get(ids.tariff_rate[j])
     }
+}
+
+/// Monthly halt hazard of a buying stance buyer (§6.8): h̄·Λ(Net/σ) with
+/// Net = λ·T·X^exp + C − Sav − V^pol, and 0 without a tariff or carrot.
+pub fn halt_probability(sd: &StanceDraw, t: f64, x_exp: f64, carrot: f64, sav: f64) -> f64 {
+    if t <= 0.0 && carrot <= 0.0 {
+        return 0.0;
+    }
+    let net = sd.welfare_loss * t * x_exp + carrot - sav - sd.political_value_bn;
+    sd.base_hazard * logistic(net / sd.noise_bn)
+}
+
+/// Monthly resume hazard of a halted buyer (§6.8): h̄·Λ(Net'/σ) with
+/// Net' = Sav/(1 − θ) + V^pol − C − p_snap·λ·T^snap·X^exp (Sav measured while halted).
+pub fn resume_probability(
+    sd: &StanceDraw,
+    snap_rate: f64,
+    x_exp: f64,
+    carrot: f64,
+    sav: f64,
+    p_snap: f64,
+) -> f64 {
+    let keep = 1.0 - sd.halt_depth;
+    let sav_full = if keep > 1e-9 { sav / keep } else { sav };
+    let net =
+        sav_full + sd.political_value_bn - carrot - p_snap * sd.welfare_loss * snap_rate * x_exp;
+    sd.base_hazard * logistic(net / sd.noise_bn)
 }
 
 pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds, sh: &Shocks) {
@@ -94,25 +121,16 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
             } else {
                 0.0
             };
-            if t > 0.0 || carrot > 0.0 {
-                let net = sd.welfare_loss * t * x_exp + carrot - sav - sd.political_value_bn;
-                if sh.u_stance[j] < sd.base_hazard * logistic(net / sd.noise_bn) {
-                    s.halted = true;
-                    s.suspended = t > 0.0;
-                    let snap = lv.get(ids.tariff_snapback_rate[j]);
-                    s.snap_rate = if snap == SNAPBACK_AT_HALT { t } else { snap };
-                    s.prehalt_intake = intake;
-                }
+            // The hazard is 0 without a tariff or carrot, so no draw can halt then.
+            if sh.u_stance[j] < halt_probability(sd, t, x_exp, carrot, sav) {
+                s.halted = true;
+                s.suspended = t > 0.0;
+                let snap = lv.get(ids.tariff_snapback_rate[j]);
+                s.snap_rate = if snap == SNAPBACK_AT_HALT { t } else { snap };
+                s.prehalt_intake = intake;
             }
-        } else {
-            let keep = 1.0 - sd.halt_depth;
-            let sav_full = if keep > 1e-9 { sav / keep } else { sav };
-            let net = sav_full + sd.political_value_bn
-                - carrot
-                - p_snap * sd.welfare_loss * s.snap_rate * x_exp;
-            if sh.u_stance[j] < sd.base_hazard * logistic(net / sd.noise_bn) {
-                s.halted = false;
-            }
+        } else if sh.u_stance[j] < resume_probability(sd, s.snap_rate, x_exp, carrot, sav, p_snap) {
+            s.halted = false;
         }
     }
 }

@@ -1,0 +1,355 @@
+//! The one place in the crate that creates, renames or removes files.
+//!
+//! A run writes into a hidden staging folder `out_root/.<name>.partial-<pid>`; each file goes in
+//! as a temporary file that is fsynced, made `0644` and renamed into place. Only
+//! [`Staging::commit`] makes the result visible, by renaming the whole folder to
+//! `out_root/<name>`, so a reader never sees a half-written result and a crash leaves at most a
+//! clearly partial hidden folder. With `--force`, an existing result is replaced only at commit
+//! (moved aside, new folder renamed in, old one removed): a failed run never destroys the
+//! previous result. Dropping an uncommitted [`Staging`] removes its folder.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// What went wrong while preparing or writing a result folder, and what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "invalid output name `{0}`: use only letters, digits, `_` and `-` \
+         (it becomes a folder inside the output directory)"
+    )]
+    BadName(String),
+    #[error("invalid output file name `{0}`: use only letters, digits, `_`, `-` and `.`")]
+    BadFileName(String),
+    #[error("{} already exists; pass --force to replace it", .0.display())]
+    AlreadyExists(PathBuf),
+    #[error(
+        "cannot write to output directory {}: {source}; \
+         choose another output directory or fix its permissions",
+        path.display()
+    )]
+    NotWritable { path: PathBuf, source: io::Error },
+    #[error("output path {} exists but is not a directory; choose another output directory", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("could not {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError {
+    let path = path.to_path_buf();
+    move |source| OutputError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+/// `[A-Za-z0-9_-]+`: a name that is one path component and cannot escape the output root.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A file name inside the result folder: `[A-Za-z0-9_.-]+`, not hidden, not `.`/`..`.
+fn valid_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+}
+
+/// A result folder being written; see the module docs.
+#[derive(Debug)]
+pub struct Staging {
+    out_root: PathBuf,
+    name: String,
+    dir: PathBuf,
+    force: bool,
+    committed: bool,
+}
+
+/// Checks everything that can be checked before a run and creates the staging folder.
+///
+/// Fails early if `scenario_name` is not `[A-Za-z0-9_-]+`, if `out_root/<name>` exists and
+/// `force` is off, or if `out_root` cannot be created or written.
+pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Staging, OutputError> {
+    if !valid_name(scenario_name) {
+        return Err(OutputError::BadName(scenario_name.to_string()));
+    }
+    if out_root.exists() && !out_root.is_dir() {
+        return Err(OutputError::NotADirectory(out_root.to_path_buf()));
+    }
+    fs::create_dir_all(out_root).map_err(|source| OutputError::NotWritable {
+        path: out_root.to_path_buf(),
+        source,
+    })?;
+    let final_dir = out_root.join(scenario_name);
+    if !force && fs::symlink_metadata(&final_dir).is_ok() {
+        return Err(OutputError::AlreadyExists(final_dir));
+    }
+    let dir = out_root.join(format!(".{scenario_name}.partial-{}", std::process::id()));
+    // Same name and pid: left by a dead process whose pid was reused.
+    if fs::symlink_metadata(&dir).is_ok() {
+        fs::remove_dir_all(&dir).map_err(io_err("remove stale staging folder", &dir))?;
+    }
+    fs::create_dir(&dir).map_err(|source| OutputError::NotWritable {
+        path: out_root.to_path_buf(),
+        source,
+    })?;
+    Ok(Staging {
+        out_root: out_root.to_path_buf(),
+        name: scenario_name.to_string(),
+        dir,
+        force,
+        committed: false,
+    })
+}
+
+#[cfg(unix)]
+fn set_public_readable(f: &fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_public_readable(_: &fs::File) -> io::Result<()> {
+    Ok(())
+}
+
+/// fsync a directory so renames inside it survive a crash (a no-op where unsupported).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+impl Staging {
+    /// The folder the result will have after [`Staging::commit`]: `out_root/<name>`.
+    pub fn final_dir(&self) -> PathBuf {
+        self.out_root.join(&self.name)
+    }
+
+    /// The hidden folder being written.
+    pub fn staging_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` to `file_name` in the staging folder atomically (temp file, fsync,
+    /// `0644`, rename), replacing an earlier version of the same file.
+    pub fn write(&self, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if !valid_file_name(file_name) {
+            return Err(OutputError::BadFileName(file_name.to_string()));
+        }
+        let target = self.dir.join(file_name);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(&self.dir)
+            .map_err(io_err("create a temporary file in", &self.dir))?;
+        tmp.write_all(bytes).map_err(io_err("write", tmp.path()))?;
+        set_public_readable(tmp.as_file()).map_err(io_err("set permissions of", &target))?;
+        tmp.as_file().sync_all().map_err(io_err("sync", &target))?;
+        tmp.persist(&target)
+            .map_err(|e| io_err("rename into place", &target)(e.error))?;
+        Ok(())
+    }
+
+    /// Makes the result visible as `out_root/<name>` and returns that path.
+    ///
+    /// With `force`, an existing folder is moved aside, the new one renamed in, and the old one
+    /// removed; if renaming in fails the old one is put back.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let final_dir = self.final_dir();
+        sync_dir(&self.dir);
+        let exists = fs::symlink_metadata(&final_dir).is_ok();
+        if exists && !self.force {
+            // Someone created it while we ran.
+            return Err(OutputError::AlreadyExists(final_dir));
+        }
+        if exists {
+            let old = self
+                .out_root
+                .join(format!(".{}.old-{}", self.name, std::process::id()));
+            if fs::symlink_metadata(&old).is_ok() {
+                fs::remove_dir_all(&old).map_err(io_err("remove stale folder", &old))?;
+            }
+            fs::rename(&final_dir, &old).map_err(io_err("move aside the previous", &final_dir))?;
+            if let Err(e) = fs::rename(&self.dir, &final_dir) {
+                let _ = fs::rename(&old, &final_dir);
+                return Err(io_err("rename the new result to", &final_dir)(e));
+            }
+            self.committed = true;
+            sync_dir(&self.out_root);
+            let removed = if old.is_dir() {
+                fs::remove_dir_all(&old)
+            } else {
+                fs::remove_file(&old)
+            };
+            removed.map_err(io_err("remove the previous result moved to", &old))?;
+        } else {
+            fs::rename(&self.dir, &final_dir)
+                .map_err(io_err("rename the result to", &final_dir))?;
+            self.committed = true;
+            sync_dir(&self.out_root);
+        }
+        Ok(final_dir)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(p: &Path) -> String {
+        fs::read_to_string(p).unwrap()
+    }
+
+    fn entries(root: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn atomic_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("output"); // created on demand
+        let st = prepare(&root, "baseline", false).unwrap();
+        assert_eq!(st.final_dir(), root.join("baseline"));
+        st.write("summary.csv", b"a,b\n").unwrap();
+        st.write("summary.csv", b"a,b\n1,2\n").unwrap(); // rewrite replaces
+        st.write("manifest.json", b"{}\n").unwrap();
+        // Nothing visible before commit, only the hidden partial folder.
+        let partial = format!(".baseline.partial-{}", std::process::id());
+        assert_eq!(entries(&root), [partial]);
+        assert_eq!(entries(st.staging_dir()), ["manifest.json", "summary.csv"]);
+        let dir = st.commit().unwrap();
+        assert_eq!(dir, root.join("baseline"));
+        assert_eq!(entries(&root), ["baseline"]);
+        assert_eq!(read(&dir.join("summary.csv")), "a,b\n1,2\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.join("summary.csv"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
+    }
+
+    #[test]
+    fn refuses_existing_without_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("output");
+        fs::create_dir_all(root.join("baseline")).unwrap();
+        let err = prepare(&root, "baseline", false).unwrap_err();
+        assert!(matches!(err, OutputError::AlreadyExists(_)));
+        let msg = err.to_string();
+        assert!(
+            msg.ends_with("baseline already exists; pass --force to replace it"),
+            "{msg}"
+        );
+        assert_eq!(entries(&root), ["baseline"]);
+    }
+
+    #[test]
+    fn force_replaces_only_at_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let first = prepare(root, "run1", false).unwrap();
+        first.write("a.csv", b"old\n").unwrap();
+        first.commit().unwrap();
+
+        let second = prepare(root, "run1", true).unwrap();
+        second.write("a.csv", b"new\n").unwrap();
+        assert_eq!(
+            read(&root.join("run1/a.csv")),
+            "old\n",
+            "old result intact until commit"
+        );
+        second.commit().unwrap();
+        assert_eq!(read(&root.join("run1/a.csv")), "new\n");
+        assert_eq!(entries(root), ["run1"], "old copy and staging removed");
+
+        // A forced run that fails (dropped) leaves the previous result untouched.
+        let third = prepare(root, "run1", true).unwrap();
+        third.write("a.csv", b"broken\n").unwrap();
+        drop(third);
+        assert_eq!(read(&root.join("run1/a.csv")), "new\n");
+        assert_eq!(entries(root), ["run1"]);
+    }
+
+    #[test]
+    fn commit_refuses_if_created_meanwhile() {
+        let tmp = tempfile::tempdir().unwrap();
+        let st = prepare(tmp.path(), "x", false).unwrap();
+        fs::create_dir(tmp.path().join("x")).unwrap();
+        assert!(matches!(st.commit(), Err(OutputError::AlreadyExists(_))));
+        assert_eq!(entries(tmp.path()), ["x"], "staging cleaned by drop");
+    }
+
+    #[test]
+    fn drop_cleans_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        {
+            let st = prepare(tmp.path(), "b", false).unwrap();
+            st.write("f.csv", b"x").unwrap();
+            assert!(st.staging_dir().is_dir());
+        }
+        assert!(entries(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn bad_names_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        for bad in [
+            "", "..", ".", "a/b", "../x", "a b", "x.y", ".hidden", "a\\b", "é", "/abs",
+        ] {
+            let err = prepare(tmp.path(), bad, true).unwrap_err();
+            assert!(matches!(err, OutputError::BadName(_)), "{bad:?}");
+            assert!(err.to_string().contains("letters, digits"));
+        }
+        assert!(entries(tmp.path()).is_empty());
+        let st = prepare(tmp.path(), "Ok_name-2", false).unwrap();
+        for bad in ["", ".", "..", "../x", "a/b", ".hidden", "a b"] {
+            assert!(
+                matches!(st.write(bad, b""), Err(OutputError::BadFileName(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn root_that_is_a_file_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("file");
+        fs::write(&f, b"").unwrap();
+        assert!(matches!(
+            prepare(&f, "a", false),
+            Err(OutputError::NotADirectory(_))
+        ));
+        // A root that cannot be created (parent is a file) is reported as not writable.
+        let err = prepare(&f.join("sub"), "a", false).unwrap_err();
+        assert!(matches!(err, OutputError::NotWritable { .. }), "{err}");
+        assert!(err.to_string().contains("choose another output directory"));
+    }
+}

@@ -1,0 +1,151 @@
+//! `manifest.json`: what produced a result folder, from which input, and how fast.
+//!
+//! It records the tool version, the scenario and a SHA-256 of its resolved text, the seed and
+//! run shape, so a result can be traced and reproduced; the timing fields (`wall_seconds`,
+//! `path_months_per_second`) naturally differ between runs, unlike `summary.csv` and `wide.csv`.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The program name written into every manifest.
+pub const TOOL: &str = "sanctions-sim";
+/// This crate's version, written into every manifest.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Contents of `manifest.json`. Field order is the JSON key order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Manifest {
+    /// Always [`TOOL`].
+    pub tool: String,
+    /// Always [`VERSION`].
+    pub version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Path of the scenario file as given.
+    pub scenario_path: String,
+    /// [`sha256_hex`] of the resolved scenario text.
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub paths: u64,
+    pub months: usize,
+    /// First month, `YYYY-MM`.
+    pub start: String,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub path_months_per_second: f64,
+    /// `"exact"` or `"sketch"` (see `SummaryMode::as_str`).
+    pub summary_mode: String,
+    /// Counts reported by the engine, e.g. solver fallbacks; sorted by name.
+    pub diagnostics: BTreeMap<String, u64>,
+    /// Names of the files written next to the manifest.
+    pub files: Vec<String>,
+}
+
+impl Manifest {
+    /// A manifest with [`TOOL`] and [`VERSION`] filled in and everything else empty or zero.
+    pub fn new() -> Self {
+        Manifest {
+            tool: TOOL.to_string(),
+            version: VERSION.to_string(),
+            scenario: String::new(),
+            scenario_path: String::new(),
+            scenario_sha256: String::new(),
+            seed: 0,
+            paths: 0,
+            months: 0,
+            start: String::new(),
+            threads: 0,
+            wall_seconds: 0.0,
+            path_months_per_second: 0.0,
+            summary_mode: String::new(),
+            diagnostics: BTreeMap::new(),
+            files: Vec::new(),
+        }
+    }
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Pretty-printed JSON with a trailing newline. Non-finite timings are written as `null`.
+pub fn to_json(m: &Manifest) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(m).expect("a Manifest always serializes");
+    out.push(b'\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_known_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn json_shape() {
+        let mut m = Manifest::new();
+        m.scenario = "baseline".into();
+        m.start = "2025-01".into();
+        m.summary_mode = "exact".into();
+        m.diagnostics.insert("solver_fallbacks".into(), 3);
+        m.diagnostics.insert("brent_clamped".into(), 0);
+        m.files = vec!["summary.csv".into(), "wide.csv".into()];
+        m.wall_seconds = f64::NAN;
+        let text = String::from_utf8(to_json(&m)).unwrap();
+        assert!(text.ends_with("}\n"));
+        assert!(text.starts_with("{\n  \"tool\": \"sanctions-sim\",\n  \"version\": \""));
+        assert!(text.contains("\"wall_seconds\": null"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["version"], VERSION);
+        assert_eq!(v["diagnostics"]["solver_fallbacks"], 3);
+        assert_eq!(v["files"][1], "wide.csv");
+        let keys: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("  \""))
+            .map(|l| l.trim().split('"').nth(1).unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "tool",
+                "version",
+                "scenario",
+                "scenario_path",
+                "scenario_sha256",
+                "seed",
+                "paths",
+                "months",
+                "start",
+                "threads",
+                "wall_seconds",
+                "path_months_per_second",
+                "summary_mode",
+                "diagnostics",
+                "files"
+            ]
+        );
+        // BTreeMap: names sorted.
+        assert!(text.find("brent_clamped").unwrap() < text.find("solver_fallbacks").unwrap());
+    }
+}

@@ -1,0 +1,10 @@
+//! Exporters. Every exporter here is pure (data in, bytes out) so it can be tested without a
+//! disk and gives byte-identical output for identical input; [`files`] is the one place in the
+//! crate that creates, renames or removes files, and does so atomically.
+pub mod csv;
+pub mod files;
+pub mod manifest;
+
+pub use self::csv::{summary_csv, wide_csv, VarMeta};
+pub use files::{prepare, OutputError, Staging};
+pub use manifest::{sha256_hex, to_json, Manifest};

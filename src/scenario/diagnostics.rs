@@ -1,0 +1,195 @@
+//! Load errors with positions, rendered rustc-style.
+//!
+//! Every [`Diagnostic`] names a file, a 1-based line and column (columns count characters),
+//! the key it is about (`scenario.months`, `event[2].lever`: events count from 1 in file
+//! order), what was expected and, where one exists, a fix. A [`LoadError`] holds every
+//! diagnostic found, sorted by file then position.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub col: usize,
+    /// Dotted key the problem is about, e.g. `event[3].value` or `scenario.start`.
+    pub key: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    /// The offending line, without its line break.
+    pub source_line: Option<String>,
+    /// Characters to underline from `col` (at least 1 when `source_line` is set).
+    pub span_len: usize,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (unreadable, not UTF-8, ...): line 1, column 1, no snippet.
+    pub fn file_level(
+        file: &Path,
+        key: Option<&str>,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            line: 1,
+            col: 1,
+            key: key.map(str::to_string),
+            message,
+            help,
+            source_line: None,
+            span_len: 0,
+        }
+    }
+}
+
+/// Every problem found while loading a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadError {
+    pub fn one(d: Diagnostic) -> Self {
+        LoadError {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.key {
+            Some(k) => writeln!(f, "error[{k}]: {}", self.message)?,
+            None => writeln!(f, "error: {}", self.message)?,
+        }
+        let num = self.line.to_string();
+        let pad = " ".repeat(num.len());
+        write!(
+            f,
+            "{pad}--> {}:{}:{}",
+            self.file.display(),
+            self.line,
+            self.col
+        )?;
+        if let Some(src) = &self.source_line {
+            let lead: String = src
+                .chars()
+                .take(self.col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(
+                f,
+                "\n{pad} |\n{num} | {src}\n{pad} | {lead}{}",
+                "^".repeat(self.span_len.max(1))
+            )?;
+        }
+        if let Some(h) = &self.help {
+            write!(f, "\n{pad} = help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        if self.diagnostics.len() > 1 {
+            write!(f, "\n\n{} errors", self.diagnostics.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A file's text, kept to turn byte spans into lines and columns.
+#[derive(Debug, Clone)]
+pub(crate) struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// A diagnostic at byte span `span` of this file.
+    pub fn diag(
+        &self,
+        span: Range<usize>,
+        key: Option<&str>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
+        let text = &self.text;
+        let start = floor_char(text, span.start.min(text.len()));
+        let end = floor_char(text, span.end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].matches('\n').count() + 1;
+        let col = text[line_start..start].chars().count() + 1;
+        let src_line = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        let span_len = text[start..end.min(line_end).max(start)].chars().count();
+        Diagnostic {
+            file: self.path.clone(),
+            line,
+            col,
+            key: key.map(str::to_string),
+            message: message.into(),
+            help,
+            source_line: Some(src_line),
+            span_len: span_len.max(1),
+        }
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let src = Source {
+            path: "scenarios/x.toml".into(),
+            text: "a = 1\n\nlever = \"tarif.IN.rate\"\n".into(),
+        };
+        let d = src.diag(
+            15..30,
+            Some("event[1].lever"),
+            "unknown lever `tarif.IN.rate`",
+            Some("did you mean `tariff.IN.rate`?".into()),
+        );
+        assert_eq!((d.line, d.col, d.span_len), (3, 9, 15));
+        let want = "error[event[1].lever]: unknown lever `tarif.IN.rate`\n \
+                    --> scenarios/x.toml:3:9\n  |\n3 | lever = \"tarif.IN.rate\"\n  |         \
+                    ^^^^^^^^^^^^^^^\n  = help: did you mean `tariff.IN.rate`?";
+        assert_eq!(d.to_string(), want);
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let src = Source {
+            path: "x.toml".into(),
+            text: "note = \"ü\" x".into(),
+        };
+        let d = src.diag(11..12, None, "m", None);
+        assert_eq!((d.line, d.col), (1, 11));
+    }
+}

@@ -1,0 +1,256 @@
+//! `[[event]]` tables → [`Event`]s: lever lookup and wildcard expansion, the default action,
+//! the horizon check, `months` for ramps, `prob` and `lag_months`. The value rules of each
+//! lever kind are in `value.rs`. Every problem of an event is reported, not just the first.
+
+use super::raw::{RawEvent, Walker};
+use super::value::{bad, dist_in, kind_name, value, Bad};
+use crate::dist::Dist;
+use crate::policy::calendar::{iso_month, Date, MonthIdx};
+use crate::policy::events::{Action, Event, Value};
+use crate::policy::levers::{ActionKind, LeverKind, LeverRegistry};
+use crate::suggest;
+
+pub(crate) const ACTIONS: &[&str] = &["set", "add", "scale", "ramp", "pulse", "fire"];
+
+/// Actions a lever kind accepts, and the one used when `action` is omitted.
+///
+/// `fleet.shadow_capacity` is an action lever that only takes `set` or `scale`, so its
+/// default is `set` (the contract's "fire" would always be refused).
+pub(crate) fn actions_for(kind: &LeverKind) -> (&'static [&'static str], &'static str) {
+    match kind {
+        LeverKind::Number { .. } => (&["set", "add", "scale", "ramp", "pulse"], "set"),
+        LeverKind::Bool | LeverKind::Enum(_) => (&["set", "pulse"], "set"),
+        LeverKind::Action(ActionKind::ShadowCapacity) => (&["set", "scale"], "set"),
+        LeverKind::Action(_) => (&["fire"], "fire"),
+    }
+}
+
+/// Checks one `[[event]]` and returns one [`Event`] per lever it names (several for a
+/// wildcard). `horizon` is `(start, months)` when both are known.
+pub(crate) fn resolve(
+    w: &mut Walker<'_>,
+    ev: &RawEvent<'_>,
+    reg: &LeverRegistry,
+    horizon: Option<(MonthIdx, usize)>,
+) -> Vec<Event> {
+    let mut errs: Vec<Bad> = Vec::new();
+    let date = match &ev.date {
+        None if ev.present.iter().any(|k| k == "date") => None,
+        None => {
+            errs.push(bad(
+                ev.span.clone(),
+                ev.key("date"),
+                "this event has no `date`".into(),
+                Some("add `date = \"YYYY-MM-DD\"` (or \"YYYY-MM\")"),
+            ));
+            None
+        }
+        Some(d) => match Date::parse(d.get_ref()) {
+            Ok(date) => {
+                if let Some((start, months)) = horizon {
+                    let end = start + months as i32;
+                    if date.month >= end {
+                        errs.push(bad(
+                            d.span(),
+                            ev.key("date"),
+                            format!(
+                                "event date {date} is after the end of the horizon ({} to {})",
+                                iso_month(start),
+                                iso_month(end - 1)
+                            ),
+                            Some("move the event inside the horizon, or raise `scenario.months`"),
+                        ));
+                    }
+                }
+                Some(date)
+            }
+            Err(m) => {
+                errs.push(bad(
+                    d.span(),
+                    ev.key("date"),
+                    format!("bad date: {m}"),
+                    Some("write `date = \"2025-08-27\"` or `date = \"2025-08\"`"),
+                ));
+                None
+            }
+        },
+    };
+    let ids = match &ev.lever {
+        None if ev.present.iter().any(|k| k == "lever") => Vec::new(),
+        None => {
+            errs.push(bad(
+                ev.span.clone(),
+                ev.key("lever"),
+                "this event has no `lever`".into(),
+                Some("add `lever = \"<name>\"`; `sanctions-sim explain` lists the levers"),
+            ));
+            Vec::new()
+        }
+        Some(l) => {
+            let ids = reg.expand(l.get_ref());
+            if ids.is_empty() {
+                let names = reg.names();
+                let msg = if l.get_ref().contains('*') {
+                    format!("no lever matches the pattern `{}`", l.get_ref())
+                } else {
+                    format!("unknown lever `{}`", l.get_ref())
+                };
+                let help = match suggest::closest(l.get_ref(), &names) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => "`sanctions-sim explain` lists the levers of this market".into(),
+                };
+                errs.push(bad(l.span(), ev.key("lever"), msg, Some(&help)));
+            }
+            ids
+        }
+    };
+    if let Some(a) = &ev.action {
+        if !ACTIONS.contains(&a.get_ref().as_str()) {
+            let help = match suggest::closest(a.get_ref(), ACTIONS) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => format!("use one of: {}", ACTIONS.join(", ")),
+            };
+            errs.push(bad(
+                a.span(),
+                ev.key("action"),
+                format!("unknown action `{}`", a.get_ref()),
+                Some(&help),
+            ));
+        }
+    }
+    let prob = match ev.prob {
+        None => Some(Dist::Const(1.0)),
+        Some(v) => dist_in(v, &ev.key("prob"), 0.0, 1.0)
+            .map_err(|b| errs.push(b))
+            .ok(),
+    };
+    let lag = match ev.lag_months {
+        None => Some(None),
+        Some(v) => dist_in(v, &ev.key("lag_months"), 0.0, f64::INFINITY)
+            .map(Some)
+            .map_err(|b| errs.push(b))
+            .ok(),
+    };
+
+    let mut out = Vec::new();
+    let mut lever_errs: Vec<Bad> = Vec::new();
+    for id in ids {
+        let kind = reg.def(id).kind.clone();
+        match action_and_value(ev, &kind) {
+            Ok((action, value)) => {
+                if let (Some(date), Some(prob), Some(lag)) = (date, prob, lag) {
+                    out.push(Event {
+                        date,
+                        lever: id,
+                        action,
+                        value,
+                        prob,
+                        lag_months: lag,
+                    });
+                }
+            }
+            Err(bs) => {
+                for b in bs {
+                    // A wildcard's levers share a kind: report each problem once.
+                    if !lever_errs
+                        .iter()
+                        .any(|x| x.span == b.span && x.msg == b.msg)
+                    {
+                        lever_errs.push(b);
+                    }
+                }
+            }
+        }
+    }
+    errs.extend(lever_errs);
+    if !errs.is_empty() {
+        for b in errs {
+            w.err(b.span, &b.key, b.msg, b.help);
+        }
+        return Vec::new();
+    }
+    out
+}
+
+/// The action (defaulted by kind) and the value, checked against the lever's kind.
+fn action_and_value(ev: &RawEvent<'_>, kind: &LeverKind) -> Result<(Action, Value), Vec<Bad>> {
+    let mut errs = Vec::new();
+    let lever = ev.lever.as_ref().map_or("", |l| l.get_ref().as_str());
+    let (allowed, default) = actions_for(kind);
+    let name = ev.action.as_ref().map_or(default, |a| a.get_ref().as_str());
+    if !ACTIONS.contains(&name) {
+        // Already reported as an unknown action.
+        return Err(errs);
+    }
+    if !allowed.contains(&name) {
+        let a = ev.action.as_ref().expect("defaults are always allowed");
+        errs.push(bad(
+            a.span(),
+            ev.key("action"),
+            format!(
+                "action `{name}` is not allowed on `{lever}`, {}",
+                kind_name(kind)
+            ),
+            Some(&format!("use one of: {}", allowed.join(", "))),
+        ));
+    }
+    let action = match (name, &ev.months) {
+        ("ramp", Some(m)) => {
+            let n = *m.get_ref();
+            if !(1..=1200).contains(&n) {
+                errs.push(bad(
+                    m.span(),
+                    ev.key("months"),
+                    format!("`months` of a ramp must be between 1 and 1200, got {n}"),
+                    Some("the ramp takes this many months; the event month is the first"),
+                ));
+            }
+            Action::Ramp {
+                months: n.clamp(1, 1200) as u32,
+            }
+        }
+        ("ramp", None) => {
+            let span = ev.action.as_ref().map_or(ev.span.clone(), |a| a.span());
+            errs.push(bad(
+                span,
+                ev.key("months"),
+                "action `ramp` needs `months`".into(),
+                Some("add `months = 3` (the number of months the ramp takes, >= 1)"),
+            ));
+            Action::Ramp { months: 1 }
+        }
+        (_, Some(m)) => {
+            errs.push(bad(
+                m.span(),
+                ev.key("months"),
+                format!("`months` is only allowed with action = \"ramp\", not `{name}`"),
+                Some("remove `months`, or write `action = \"ramp\"`"),
+            ));
+            Action::Set
+        }
+        ("set", None) => Action::Set,
+        ("add", None) => Action::Add,
+        ("scale", None) => Action::Scale,
+        ("pulse", None) => Action::Pulse,
+        _ => Action::Fire,
+    };
+    let value = match ev.value {
+        None => {
+            errs.push(bad(
+                ev.span.clone(),
+                ev.key("value"),
+                "this event has no `value`".into(),
+                Some(&format!(
+                    "add `value = ...` ({} `{lever}`)",
+                    kind_name(kind)
+                )),
+            ));
+            None
+        }
+        Some(v) => value(ev, v, kind, name).map_err(|b| errs.extend(b)).ok(),
+    };
+    match value {
+        Some(value) if errs.is_empty() => Ok((action, value)),
+        _ => Err(errs),
+    }
+}

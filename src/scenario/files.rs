@@ -1,0 +1,225 @@
+//! Reading files: the `extends` chain, the market file and its `[params]`, the folder
+//! listing, and the canonical text that identifies the inputs.
+
+use super::diagnostics::{Diagnostic, LoadError, Source};
+use super::raw::Walker;
+use super::resolve::check_params;
+use crate::market::data::{Market, MarketFile};
+use crate::market::params::ParamSpec;
+use serde_spanned::Spanned;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// Why a file could not be read.
+enum ReadFail {
+    Io(std::io::Error),
+    /// Not UTF-8: a diagnostic at the first bad byte.
+    Utf8(Box<Diagnostic>),
+}
+
+/// Reads a file as UTF-8; errors name the file (and, for bad UTF-8, where).
+fn read_source(path: &Path) -> Result<Source, ReadFail> {
+    let bytes = std::fs::read(path).map_err(ReadFail::Io)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source {
+            path: path.to_path_buf(),
+            text,
+        }),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let src = Source {
+                path: path.to_path_buf(),
+                text: prefix,
+            };
+            Err(ReadFail::Utf8(Box::new(src.diag(
+                at..at,
+                None,
+                format!("`{}` is not valid UTF-8 text", path.display()),
+                Some("save the file as UTF-8".into()),
+            ))))
+        }
+    }
+}
+
+pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
+    src.diag(
+        e.span().unwrap_or(0..0),
+        None,
+        format!("TOML syntax error: {}", e.message()),
+        None,
+    )
+}
+
+/// The `extends` chain, root first. Stops at the first unreadable file or syntax error.
+pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
+    let mut chain: Vec<Source> = Vec::new();
+    let mut canon: Vec<PathBuf> = Vec::new();
+    let mut cur = leaf.to_path_buf();
+    // The file and span of the `extends` that named `cur`.
+    let mut named_by: Option<(usize, std::ops::Range<usize>)> = None;
+    loop {
+        let here = |msg: String, help: Option<String>, chain: &[Source]| match &named_by {
+            Some((i, span)) => chain[*i].diag(span.clone(), Some("extends"), msg, help),
+            None => Diagnostic::file_level(&cur, None, msg, help),
+        };
+        let c = std::fs::canonicalize(&cur).unwrap_or_else(|_| cur.clone());
+        if let Some(pos) = canon.iter().position(|p| *p == c) {
+            let mut names: Vec<String> = chain[pos..]
+                .iter()
+                .map(|s| s.path.display().to_string())
+                .collect();
+            names.push(cur.display().to_string());
+            let d = here(
+                format!("`extends` forms a cycle: {}", names.join(" → ")),
+                Some("remove `extends` from one of these files".into()),
+                &chain,
+            );
+            return Err(LoadError::one(d));
+        }
+        let src = match read_source(&cur) {
+            Ok(s) => s,
+            Err(ReadFail::Utf8(d)) => return Err(LoadError::one(*d)),
+            Err(ReadFail::Io(e)) => {
+                let d = here(
+                    format!("cannot read `{}`: {e}", cur.display()),
+                    Some("check the path; `extends` is relative to the file that names it".into()),
+                    &chain,
+                );
+                return Err(LoadError::one(d));
+            }
+        };
+        let next = match DeTable::parse(&src.text) {
+            Err(e) => return Err(LoadError::one(syntax(&src, &e))),
+            Ok(doc) => doc
+                .get_ref()
+                .get("extends")
+                .and_then(|v| match v.get_ref() {
+                    DeValue::String(s) => Some((s.to_string(), v.span())),
+                    _ => None,
+                }),
+        };
+        canon.push(c);
+        chain.push(src);
+        match next {
+            None => break,
+            Some((rel, span)) => {
+                let base = cur.parent().unwrap_or(Path::new(""));
+                cur = base.join(rel);
+                named_by = Some((chain.len() - 1, span));
+            }
+        }
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// Loads the market file named by `scenario.market` at `decl` in `by`, and applies its
+/// `[params]` to `params`. `None` when anything failed (and was reported).
+pub(crate) fn load_market(
+    path: &Path,
+    by: &Source,
+    decl: Range<usize>,
+    params: &mut ParamSpec,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Market, Source)> {
+    let msrc = match read_source(path) {
+        Ok(s) => s,
+        Err(ReadFail::Io(e)) => {
+            diags.push(by.diag(
+                decl,
+                Some("scenario.market"),
+                format!("cannot read market file `{}`: {e}", path.display()),
+                Some("the path is relative to the file that declares `market`".into()),
+            ));
+            return None;
+        }
+        Err(ReadFail::Utf8(d)) => {
+            diags.push(*d);
+            return None;
+        }
+    };
+    let mf = match toml::from_str::<MarketFile>(&msrc.text) {
+        Ok(mf) => mf,
+        Err(e) => {
+            let msg = format!("in market file: {}", e.message());
+            diags.push(msrc.diag(e.span().unwrap_or(0..0), None, msg, None));
+            return None;
+        }
+    };
+    let market = match Market::from_file(mf) {
+        Ok(m) => m,
+        Err(errs) => {
+            // `Market::from_file` gives no positions: point at the file and its referrer.
+            let at = by.diag(decl, None, "", None);
+            let help = format!(
+                "the market file is named by `scenario.market` at {}:{}:{}",
+                by.path.display(),
+                at.line,
+                at.col
+            );
+            for m in errs {
+                diags.push(Diagnostic::file_level(
+                    &msrc.path,
+                    None,
+                    m,
+                    Some(help.clone()),
+                ));
+            }
+            return None;
+        }
+    };
+    let d0 = diags.len();
+    if let Ok(doc) = DeTable::parse(&msrc.text) {
+        if let Some(DeValue::Table(t)) = doc.get_ref().get("params").map(|v| v.get_ref()) {
+            let entries: Vec<_> = t
+                .iter()
+                .map(|(k, v)| (Spanned::new(k.span(), k.get_ref().to_string()), v))
+                .collect();
+            let mut w = Walker::new(&msrc, diags);
+            check_params(&mut w, &entries, params);
+        }
+    }
+    (diags.len() == d0).then_some((market, msrc))
+}
+
+/// See [`Scenario::resolved_text`].
+pub(crate) fn resolved_text(chain: &[Source], market: &Source) -> String {
+    let mut out = String::from("## sanctions-sim resolved scenario v1\n");
+    let n = chain.len();
+    let mut push = |header: String, text: &str| {
+        out.push_str(&header);
+        let t = text.replace("\r\n", "\n");
+        out.push_str(&t);
+        if !t.ends_with('\n') {
+            out.push('\n');
+        }
+    };
+    for (i, s) in chain.iter().enumerate() {
+        push(format!("## scenario file {} of {n}\n", i + 1), &s.text);
+    }
+    push("## market file\n".into(), &market.text);
+    out
+}
+
+/// Every `*.toml` directly inside `dir`, sorted by file name.
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let fail = |e: std::io::Error| {
+        LoadError::one(Diagnostic::file_level(
+            dir,
+            None,
+            format!("cannot list scenario folder `{}`: {e}", dir.display()),
+            Some("pass a folder that exists and is readable".into()),
+        ))
+    };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(fail)? {
+        let p = entry.map_err(fail)?.path();
+        if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+            out.push(p);
+        }
+    }
+    out.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(out)
+}

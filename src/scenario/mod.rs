@@ -1,0 +1,76 @@
+//! Scenario files: TOML in, one validated [`Scenario`] out.
+//!
+//! - `raw.rs` walks the spanned TOML tree of one file: unknown keys and wrong types;
+//! - `files.rs` reads the `extends` chain and the market file (with its `[params]`) and lists
+//!   a folder;
+//! - `resolve.rs` merges the chain, checks required keys and values, applies parameter
+//!   overrides and resolves the events;
+//! - `event.rs` turns `[[event]]` tables into [`Event`]s (wildcards, default actions,
+//!   horizon), `value.rs` holds the value rules of each lever kind;
+//! - `diagnostics.rs` renders errors rustc-style.
+//!
+//! Inheritance: a child inherits `[scenario]` and `[brent]` key by key (except `name`, which
+//! defaults to the child's file stem), `[params]` merged by key (child wins) and events
+//! (parent's first, then the child's, in file order). Parameters apply in the order
+//! `ParamSpec::default()` ← market file `[params]` ← root scenario ← … ← leaf. Paths
+//! (`extends`, `market`) are relative to the file that declares them.
+//!
+//! Errors: TOML syntax errors and unreadable files stop at the first; after parsing, every
+//! unknown key, wrong type and invalid value in the whole chain is reported.
+
+mod diagnostics;
+mod event;
+mod files;
+mod raw;
+mod resolve;
+mod value;
+
+pub use diagnostics::{Diagnostic, LoadError};
+pub use files::discover;
+pub use resolve::load;
+
+use crate::market::data::Market;
+use crate::market::params::ParamSpec;
+use crate::policy::calendar::MonthIdx;
+use crate::policy::events::Event;
+use crate::policy::levers::LeverRegistry;
+use std::path::PathBuf;
+
+/// A scenario with its `extends` chain resolved and every value validated.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// `[scenario].name` of the leaf file, or its file stem; `[A-Za-z0-9_-]+`.
+    pub name: String,
+    pub description: String,
+    /// The leaf file as given to [`load`].
+    pub path: PathBuf,
+    /// The `extends` chain, root first (the leaf is last of these), then the market file.
+    pub files: Vec<PathBuf>,
+    /// What to hash (SHA-256) to identify the resolved inputs: a header line
+    /// `## sanctions-sim resolved scenario v1`, then for each scenario file in chain order
+    /// (root first) a line `## scenario file <k> of <n>` followed by the file's text, then a
+    /// line `## market file` followed by the market file's text. Line endings are normalised
+    /// to `\n` and each text ends with one. No paths are included, so moving or renaming the
+    /// folder does not change the hash, but editing any byte of any file (comments included)
+    /// does.
+    pub resolved_text: String,
+    pub start: MonthIdx,
+    /// Horizon length; the simulated months are `start .. start + months`.
+    pub months: usize,
+    pub paths: u64,
+    pub seed: u64,
+    pub brent_p0: f64,
+    pub brent_f24: Option<f64>,
+    pub market: Market,
+    pub market_path: PathBuf,
+    /// Built from the market's rows (`LeverRegistry::new(&market.registry_rows())`).
+    pub registry: LeverRegistry,
+    pub params: ParamSpec,
+    /// Resolved events in chain order, then file order; a wildcard event is expanded into
+    /// one event per matching lever, in registry order. Events dated before `start` are kept
+    /// (they form the historical calendar).
+    pub events: Vec<Event>,
+}
+
+#[cfg(test)]
+mod tests;

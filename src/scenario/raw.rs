@@ -1,0 +1,378 @@
+//! One scenario file as written: its keys with their spans, type-checked but not yet
+//! validated against each other, the market or the lever registry.
+//!
+//! Built by walking the spanned TOML tree (`toml::de::DeTable`) rather than by serde derive,
+//! so that every unknown key and every wrong type in a file is reported, not just the first.
+//! Values whose meaning depends on the lever (event values, probabilities, lags, parameter
+//! distributions) are kept as spanned TOML values for `resolve` and `event` to interpret.
+
+use super::diagnostics::{Diagnostic, Source};
+use crate::suggest;
+use serde::Deserialize;
+use serde_spanned::Spanned;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+pub(crate) type Val<'a> = Spanned<DeValue<'a>>;
+
+pub(crate) const TOP_KEYS: &[&str] = &["extends", "scenario", "brent", "params", "event"];
+pub(crate) const SCENARIO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "start",
+    "months",
+    "paths",
+    "seed",
+    "market",
+    "init",
+];
+pub(crate) const BRENT_KEYS: &[&str] = &["p0", "f24"];
+pub(crate) const EVENT_KEYS: &[&str] = &[
+    "date",
+    "lever",
+    "action",
+    "value",
+    "months",
+    "prob",
+    "lag_months",
+    "note",
+];
+
+/// `[scenario]` as written; every key optional here (required keys are checked after
+/// inheritance).
+#[derive(Debug, Default)]
+pub(crate) struct RawScenario {
+    pub name: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub start: Option<Spanned<String>>,
+    pub months: Option<Spanned<i64>>,
+    pub paths: Option<Spanned<i64>>,
+    pub seed: Option<Spanned<i64>>,
+    pub market: Option<Spanned<String>>,
+    pub init: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct RawBrent {
+    pub p0: Option<Spanned<f64>>,
+    pub f24: Option<Spanned<f64>>,
+}
+
+/// One `[[event]]` table.
+#[derive(Debug)]
+pub(crate) struct RawEvent<'a> {
+    /// 1-based position among the file's events.
+    pub index: usize,
+    /// Span of the `[[event]]` header (or inline table).
+    pub span: Range<usize>,
+    pub date: Option<Spanned<String>>,
+    pub lever: Option<Spanned<String>>,
+    pub action: Option<Spanned<String>>,
+    pub value: Option<&'a Val<'a>>,
+    pub months: Option<Spanned<i64>>,
+    pub prob: Option<&'a Val<'a>>,
+    pub lag_months: Option<&'a Val<'a>>,
+    /// Every key written in the table, even those whose value had the wrong type.
+    pub present: Vec<String>,
+}
+
+impl RawEvent<'_> {
+    pub fn key(&self, k: &str) -> String {
+        format!("event[{}].{k}", self.index)
+    }
+}
+
+/// One scenario file.
+#[derive(Debug, Default)]
+pub(crate) struct RawFile<'a> {
+    pub extends: Option<Spanned<String>>,
+    /// Span of the `[scenario]` header, if the file has one.
+    pub scenario_span: Option<Range<usize>>,
+    pub scenario: RawScenario,
+    pub brent_span: Option<Range<usize>>,
+    pub brent: RawBrent,
+    /// `[params]` entries: key (with span) and value.
+    pub params: Vec<(Spanned<String>, &'a Val<'a>)>,
+    pub events: Vec<RawEvent<'a>>,
+    /// Dotted `scenario.*` and `brent.*` keys written, even with a value of the wrong type.
+    pub present: Vec<String>,
+    /// Dotted keys suggested for misspelt keys (a "missing" error for them would be noise).
+    pub typos: Vec<String>,
+}
+
+/// Deserializes a spanned TOML value with serde; errors keep the value's span.
+pub(crate) fn de<'a, T: Deserialize<'a>>(v: &Val<'a>) -> Result<T, (Range<usize>, String)> {
+    T::deserialize(ValueDeserializer::from(v.clone())).map_err(|e| {
+        (
+            e.span().unwrap_or_else(|| v.span()),
+            e.message().to_string(),
+        )
+    })
+}
+
+/// "did you mean `x`?" or the list of valid keys.
+pub(crate) fn key_help(word: &str, valid: &[&str]) -> String {
+    match suggest::closest(word, valid) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("valid keys here are: {}", valid.join(", ")),
+    }
+}
+
+/// Collects diagnostics for one file while walking it.
+pub(crate) struct Walker<'s> {
+    pub src: &'s Source,
+    pub diags: &'s mut Vec<Diagnostic>,
+    seen: Seen,
+}
+
+/// Keys written and typo suggestions, gathered while walking one file.
+#[derive(Default)]
+struct Seen {
+    present: Vec<String>,
+    typos: Vec<String>,
+}
+
+impl<'s> Walker<'s> {
+    pub fn new(src: &'s Source, diags: &'s mut Vec<Diagnostic>) -> Self {
+        Walker {
+            src,
+            diags,
+            seen: Seen::default(),
+        }
+    }
+
+    pub fn err(
+        &mut self,
+        span: Range<usize>,
+        key: &str,
+        msg: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let d = self.src.diag(span, Some(key), msg, help);
+        self.diags.push(d);
+    }
+
+    fn unknown_key(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        prefix: &str,
+        valid: &[&str],
+    ) {
+        let name = k.get_ref().as_ref();
+        let (full, place) = if prefix.is_empty() {
+            (name.to_string(), "at the top level".to_string())
+        } else if prefix.starts_with("event[") {
+            (format!("{prefix}.{name}"), "in this [[event]]".to_string())
+        } else {
+            (format!("{prefix}.{name}"), format!("in [{prefix}]"))
+        };
+        if let Some(c) = suggest::closest(name, valid) {
+            self.seen.typos.push(match prefix {
+                "" => c.to_string(),
+                p => format!("{p}.{c}"),
+            });
+        }
+        self.err(
+            k.span(),
+            &full,
+            format!("unknown key `{name}` {place}"),
+            Some(key_help(name, valid)),
+        );
+    }
+
+    fn wrong_type(&mut self, v: &Val<'_>, key: &str, expected: &str, example: &str) {
+        let got = v.get_ref().type_str();
+        let mut help = format!("write e.g. `{example}`");
+        if matches!(v.get_ref(), DeValue::Datetime(_)) && expected == "a string" {
+            let short = key.rsplit('.').next().unwrap_or(key);
+            let written = self.src.text.get(v.span()).unwrap_or("2025-08-27");
+            help = format!("quote the date: `{short} = \"{written}\"`");
+        }
+        self.err(
+            v.span(),
+            key,
+            format!("`{key}` must be {expected}, got a {got}"),
+            Some(help),
+        );
+    }
+
+    pub fn string(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            _ => {
+                self.wrong_type(v, key, "a string", example);
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<i64>> {
+        if let DeValue::Integer(_) = v.get_ref() {
+            match de::<i64>(v) {
+                Ok(i) => return Some(Spanned::new(v.span(), i)),
+                Err((span, m)) => {
+                    self.err(span, key, format!("`{key}`: {m}"), None);
+                    return None;
+                }
+            }
+        }
+        self.wrong_type(v, key, "a whole number", example);
+        None
+    }
+
+    pub fn float(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<f64>> {
+        if let DeValue::Integer(_) | DeValue::Float(_) = v.get_ref() {
+            match de::<f64>(v) {
+                Ok(x) => return Some(Spanned::new(v.span(), x)),
+                Err((span, m)) => {
+                    self.err(span, key, format!("`{key}`: {m}"), None);
+                    return None;
+                }
+            }
+        }
+        self.wrong_type(v, key, "a number", example);
+        None
+    }
+
+    fn table<'a>(&mut self, v: &'a Val<'a>, key: &str, example: &str) -> Option<&'a DeTable<'a>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(v, key, "a table", example);
+                None
+            }
+        }
+    }
+
+    /// Walks a parsed file. Type and unknown-key errors go to `self.diags`.
+    pub fn file<'a>(&mut self, doc: &'a DeTable<'a>) -> RawFile<'a> {
+        let mut f = RawFile::default();
+        for (k, v) in doc.iter() {
+            match k.get_ref().as_ref() {
+                "extends" => f.extends = self.string(v, "extends", "extends = \"baseline.toml\""),
+                "scenario" => {
+                    if let Some(t) = self.table(v, "scenario", "[scenario]") {
+                        f.scenario_span = Some(v.span());
+                        f.scenario = self.scenario(t);
+                    }
+                }
+                "brent" => {
+                    if let Some(t) = self.table(v, "brent", "[brent]") {
+                        f.brent_span = Some(v.span());
+                        f.brent = self.brent(t);
+                    }
+                }
+                "params" => {
+                    if let Some(t) = self.table(v, "params", "[params]") {
+                        for (pk, pv) in t.iter() {
+                            f.params
+                                .push((Spanned::new(pk.span(), pk.get_ref().to_string()), pv));
+                        }
+                    }
+                }
+                "event" => match v.get_ref() {
+                    DeValue::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            let key = format!("event[{}]", i + 1);
+                            if let Some(t) = self.table(item, &key, "[[event]]") {
+                                let ev = self.event(i + 1, item.span(), t);
+                                f.events.push(ev);
+                            }
+                        }
+                    }
+                    _ => self.err(
+                        v.span(),
+                        "event",
+                        "`event` must be an array of tables",
+                        Some(
+                            "write each event under its own `[[event]]` header (two brackets)"
+                                .into(),
+                        ),
+                    ),
+                },
+                _ => self.unknown_key(k, "", TOP_KEYS),
+            }
+        }
+        let seen = std::mem::take(&mut self.seen);
+        f.present = seen.present;
+        f.typos = seen.typos;
+        f
+    }
+
+    fn scenario(&mut self, t: &DeTable<'_>) -> RawScenario {
+        let mut s = RawScenario::default();
+        for (k, v) in t.iter() {
+            self.seen.present.push(format!("scenario.{}", k.get_ref()));
+            match k.get_ref().as_ref() {
+                "name" => s.name = self.string(v, "scenario.name", "name = \"baseline\""),
+                "description" => {
+                    s.description =
+                        self.string(v, "scenario.description", "description = \"one line\"")
+                }
+                "start" => s.start = self.string(v, "scenario.start", "start = \"2025-08\""),
+                "months" => s.months = self.int(v, "scenario.months", "months = 36"),
+                "paths" => s.paths = self.int(v, "scenario.paths", "paths = 10000"),
+                "seed" => s.seed = self.int(v, "scenario.seed", "seed = 42"),
+                "market" => {
+                    s.market = self.string(v, "scenario.market", "market = \"market/default.toml\"")
+                }
+                "init" => s.init = self.string(v, "scenario.init", "init = \"explicit\""),
+                _ => self.unknown_key(k, "scenario", SCENARIO_KEYS),
+            }
+        }
+        s
+    }
+
+    fn brent(&mut self, t: &DeTable<'_>) -> RawBrent {
+        let mut b = RawBrent::default();
+        for (k, v) in t.iter() {
+            self.seen.present.push(format!("brent.{}", k.get_ref()));
+            match k.get_ref().as_ref() {
+                "p0" => b.p0 = self.float(v, "brent.p0", "p0 = 71.04"),
+                "f24" => b.f24 = self.float(v, "brent.f24", "f24 = 70.0"),
+                _ => self.unknown_key(k, "brent", BRENT_KEYS),
+            }
+        }
+        b
+    }
+
+    fn event<'a>(&mut self, index: usize, span: Range<usize>, t: &'a DeTable<'a>) -> RawEvent<'a> {
+        let mut e = RawEvent {
+            index,
+            span,
+            date: None,
+            lever: None,
+            action: None,
+            value: None,
+            months: None,
+            prob: None,
+            lag_months: None,
+            present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
+        };
+        let prefix = format!("event[{index}]");
+        for (k, v) in t.iter() {
+            let key = format!("{prefix}.{}", k.get_ref());
+            match k.get_ref().as_ref() {
+                "date" => e.date = self.string(v, &key, "date = \"2025-08-27\""),
+                "lever" => e.lever = self.string(v, &key, "lever = \"tariff.IN.rate\""),
+                "action" => e.action = self.string(v, &key, "action = \"set\""),
+                "value" => e.value = Some(v),
+                "months" => e.months = self.int(v, &key, "months = 3"),
+                "prob" => e.prob = Some(v),
+                "lag_months" => e.lag_months = Some(v),
+                "note" => {
+                    self.string(v, &key, "note = \"source\"");
+                }
+                _ => self.unknown_key(k, &prefix, EVENT_KEYS),
+            }
+        }
+        // A misspelt key (`dat = ...`) already says "did you mean `date`?": count it as present.
+        let own = format!("{prefix}.");
+        for t in &self.seen.typos {
+            if let Some(short) = t.strip_prefix(&own) {
+                e.present.push(short.to_string());
+            }
+        }
+        e
+    }
+}

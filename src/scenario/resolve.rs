@@ -1,0 +1,385 @@
+//! Inheritance along the `extends` chain, required keys, parameters and events → one
+//! validated [`Scenario`].
+
+use super::diagnostics::{Diagnostic, LoadError, Source};
+use super::files::{load_market, read_chain, resolved_text, syntax};
+use super::raw::{de, RawFile, Val, Walker};
+use super::{event, Scenario};
+use crate::dist::Dist;
+use crate::market::data::Market;
+use crate::market::params::ParamSpec;
+use crate::policy::calendar::{month_idx, MonthIdx};
+use crate::policy::levers::LeverRegistry;
+use crate::suggest;
+use serde_spanned::Spanned;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+/// The winning value of a key: `(file index, value)`, `value` `None` when it was invalid
+/// (and already reported).
+type Won<T> = Option<(usize, Option<T>)>;
+
+pub(crate) fn check_params(
+    w: &mut Walker<'_>,
+    entries: &[(Spanned<String>, &Val<'_>)],
+    spec: &mut ParamSpec,
+) {
+    for (k, v) in entries {
+        let name = k.get_ref();
+        let key = format!("params.{name}");
+        if !ParamSpec::NAMES.contains(&name.as_str()) {
+            let help = match suggest::closest(name, ParamSpec::NAMES) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => "`sanctions-sim explain` lists the model parameters".into(),
+            };
+            w.err(
+                k.span(),
+                &key,
+                format!("unknown parameter `{name}`"),
+                Some(help),
+            );
+            continue;
+        }
+        let r = match v.get_ref() {
+            DeValue::Integer(_) | DeValue::Float(_) | DeValue::Table(_) => de::<Dist>(v),
+            other => Err((
+                v.span(),
+                format!(
+                    "expected a number or a distribution, got a {}",
+                    other.type_str()
+                ),
+            )),
+        };
+        match r {
+            Ok(d) => {
+                spec.set(name, d);
+            }
+            Err((span, m)) => w.err(
+                span,
+                &key,
+                format!("`{key}`: {m}"),
+                Some("write a number, or a distribution such as `{ tri = [lo, mode, hi] }`".into()),
+            ),
+        }
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Loads and validates a scenario; see the module docs of `scenario`.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let sources = read_chain(path)?;
+    let leaf = sources.len() - 1;
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let docs: Vec<Spanned<DeTable<'_>>> = sources
+        .iter()
+        .map(|s| DeTable::parse(&s.text).map_err(|e| LoadError::one(syntax(s, &e))))
+        .collect::<Result<_, _>>()?;
+    let raws: Vec<RawFile<'_>> = sources
+        .iter()
+        .zip(&docs)
+        .map(|(src, doc)| {
+            let mut w = Walker::new(src, &mut diags);
+            w.file(doc.get_ref())
+        })
+        .collect();
+
+    // [scenario] and [brent], key by key; later files win.
+    let (mut start, mut months, mut paths, mut seed): (
+        Won<MonthIdx>,
+        Won<usize>,
+        Won<u64>,
+        Won<u64>,
+    ) = (None, None, None, None);
+    let (mut market, mut init, mut description): (Won<PathBuf>, Won<()>, Won<String>) =
+        (None, None, None);
+    let (mut p0, mut f24): (Won<f64>, Won<f64>) = (None, None);
+    for (i, (r, src)) in raws.iter().zip(&sources).enumerate() {
+        let mut w = Walker::new(src, &mut diags);
+        let s = &r.scenario;
+        // A key written with a value of the wrong type counts as present (and invalid), so
+        // it overrides the parent and is not reported as missing.
+        let has = |k: &str| r.present.iter().any(|p| p == k);
+        if has("scenario.start") {
+            start = Some((i, None));
+        }
+        if has("scenario.months") {
+            months = Some((i, None));
+        }
+        if has("scenario.paths") {
+            paths = Some((i, None));
+        }
+        if has("scenario.seed") {
+            seed = Some((i, None));
+        }
+        if has("scenario.market") {
+            market = Some((i, None));
+        }
+        if has("brent.p0") {
+            p0 = Some((i, None));
+        }
+        if has("brent.f24") {
+            f24 = Some((i, None));
+        }
+        if let Some(v) = &s.start {
+            let m = month_idx(v.get_ref())
+                .map_err(|m| {
+                    w.err(
+                        v.span(),
+                        "scenario.start",
+                        format!("bad start month: {m}"),
+                        Some("write `start = \"2025-08\"`".into()),
+                    )
+                })
+                .ok();
+            start = Some((i, m));
+        }
+        if let Some(v) = &s.months {
+            let n = *v.get_ref();
+            let ok = (1..=1200).contains(&n);
+            if !ok {
+                w.err(
+                    v.span(),
+                    "scenario.months",
+                    format!("`scenario.months` must be between 1 and 1200, got {n}"),
+                    Some("write e.g. `months = 36`".into()),
+                );
+            }
+            months = Some((i, ok.then_some(n as usize)));
+        }
+        if let Some(v) = &s.paths {
+            let n = *v.get_ref();
+            if n < 1 {
+                w.err(
+                    v.span(),
+                    "scenario.paths",
+                    format!("`scenario.paths` must be at least 1, got {n}"),
+                    Some("write e.g. `paths = 10000`".into()),
+                );
+            }
+            paths = Some((i, (n >= 1).then_some(n as u64)));
+        }
+        if let Some(v) = &s.seed {
+            let n = *v.get_ref();
+            if n < 0 {
+                w.err(
+                    v.span(),
+                    "scenario.seed",
+                    format!("`scenario.seed` must be >= 0, got {n}"),
+                    Some("write e.g. `seed = 42`".into()),
+                );
+            }
+            seed = Some((i, (n >= 0).then_some(n as u64)));
+        }
+        if let Some(v) = &s.market {
+            let base = src.path.parent().unwrap_or(Path::new(""));
+            market = Some((i, Some(base.join(v.get_ref()))));
+        }
+        if let Some(v) = &s.init {
+            let ok = v.get_ref() == "explicit";
+            if !ok {
+                w.err(
+                    v.span(),
+                    "scenario.init",
+                    format!("unsupported init `{}`", v.get_ref()),
+                    Some("only `init = \"explicit\"` is supported for now".into()),
+                );
+            }
+            init = Some((i, ok.then_some(())));
+        }
+        if let Some(v) = &s.description {
+            description = Some((i, Some(v.get_ref().clone())));
+        }
+        for (slot, val, key) in [
+            (&mut p0, &r.brent.p0, "brent.p0"),
+            (&mut f24, &r.brent.f24, "brent.f24"),
+        ] {
+            if let Some(v) = val {
+                let x = *v.get_ref();
+                let ok = x.is_finite() && x > 0.0;
+                if !ok {
+                    w.err(
+                        v.span(),
+                        key,
+                        format!("`{key}` must be a finite number > 0 ($/bbl), got {x}"),
+                        Some("write e.g. `p0 = 71.04`".into()),
+                    );
+                }
+                *slot = Some((i, ok.then_some(x)));
+            }
+        }
+    }
+    // `init` has one accepted value, checked above; nothing to carry forward.
+    let _ = init;
+
+    // `name` is never inherited.
+    let name = match &raws[leaf].scenario.name {
+        Some(n) => {
+            if !valid_name(n.get_ref()) {
+                let msg = format!(
+                    "scenario name `{}` may only use letters, digits, `_` and `-` \
+                     (it names the output folder)",
+                    n.get_ref()
+                );
+                let help = "write e.g. `name = \"tariff_IN_50pct\"`".to_string();
+                let d = sources[leaf].diag(n.span(), Some("scenario.name"), msg, Some(help));
+                diags.push(d);
+            }
+            n.get_ref().clone()
+        }
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !valid_name(&stem) {
+                let msg = format!(
+                    "the file name `{stem}` is not a valid scenario name (letters, digits, `_`, `-`)"
+                );
+                let help = "add `name = \"...\"` under [scenario], or rename the file".to_string();
+                diags.push(Diagnostic::file_level(
+                    path,
+                    Some("scenario.name"),
+                    msg,
+                    Some(help),
+                ));
+            }
+            stem
+        }
+    };
+
+    // Required keys after inheritance.
+    let missing = |diags: &mut Vec<Diagnostic>, key: &str, example: &str, brent: bool| {
+        if raws.iter().any(|r| r.typos.iter().any(|t| t == key)) {
+            // A misspelt key already pointed at this one ("did you mean ...").
+            return;
+        }
+        let r = &raws[leaf];
+        let (span, table) = if brent {
+            (r.brent_span.clone(), "[brent]")
+        } else {
+            (r.scenario_span.clone(), "[scenario]")
+        };
+        let d = sources[leaf].diag(
+            span.unwrap_or(0..0),
+            Some(key),
+            format!("missing required key `{key}`"),
+            Some(format!(
+                "add `{example}` under {table} in this file or in a file it extends"
+            )),
+        );
+        diags.push(d);
+    };
+    macro_rules! need {
+        ($w:expr, $key:literal, $ex:literal, $brent:expr) => {
+            match $w {
+                None => {
+                    missing(&mut diags, $key, $ex, $brent);
+                    None
+                }
+                Some((i, v)) => v.map(|v| (i, v)),
+            }
+        };
+    }
+    let start = need!(start, "scenario.start", "start = \"2025-08\"", false);
+    let months = need!(months, "scenario.months", "months = 36", false);
+    let paths = need!(paths, "scenario.paths", "paths = 10000", false);
+    let seed = need!(seed, "scenario.seed", "seed = 42", false);
+    let market_path = need!(
+        market,
+        "scenario.market",
+        "market = \"market/default.toml\"",
+        false
+    );
+    let p0 = need!(p0, "brent.p0", "p0 = 71.04", true);
+    let f24 = f24.and_then(|(_, v)| v);
+
+    // The market file and its own [params].
+    let mut params = ParamSpec::default();
+    let mut loaded: Option<(Market, Source)> = None;
+    if let Some((i, mp)) = &market_path {
+        let decl = raws[*i].scenario.market.as_ref().map_or(0..0, |m| m.span());
+        loaded = load_market(mp, &sources[*i], decl, &mut params, &mut diags);
+    }
+    for (r, src) in raws.iter().zip(&sources) {
+        let mut w = Walker::new(src, &mut diags);
+        check_params(&mut w, &r.params, &mut params);
+    }
+
+    // Events, in chain order then file order.
+    let horizon = match (&start, &months) {
+        (Some((_, s)), Some((_, m))) => Some((*s, *m)),
+        _ => None,
+    };
+    let mut events = Vec::new();
+    let registry = loaded
+        .as_ref()
+        .map(|(m, _)| LeverRegistry::new(&m.registry_rows()));
+    if let Some(reg) = &registry {
+        for (r, src) in raws.iter().zip(&sources) {
+            let mut w = Walker::new(src, &mut diags);
+            for ev in &r.events {
+                events.extend(event::resolve(&mut w, ev, reg, horizon));
+            }
+        }
+    }
+
+    let mut files: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
+    if let Some((_, mp)) = &market_path {
+        files.push(mp.clone());
+    }
+    if !diags.is_empty() {
+        let rank = |d: &Diagnostic| {
+            files
+                .iter()
+                .position(|f| *f == d.file)
+                .unwrap_or(files.len())
+        };
+        diags.sort_by_key(|d| (rank(d), d.line, d.col));
+        diags.dedup();
+        return Err(LoadError { diagnostics: diags });
+    }
+    let (
+        Some((_, start)),
+        Some((_, months)),
+        Some((_, paths)),
+        Some((_, seed)),
+        Some((_, market_path)),
+        Some((_, brent_p0)),
+        Some((market, msrc)),
+        Some(registry),
+    ) = (
+        start,
+        months,
+        paths,
+        seed,
+        market_path,
+        p0,
+        loaded,
+        registry,
+    )
+    else {
+        unreachable!("every missing piece was reported as a diagnostic");
+    };
+    Ok(Scenario {
+        name,
+        description: description.and_then(|(_, d)| d).unwrap_or_default(),
+        path: path.to_path_buf(),
+        files,
+        resolved_text: resolved_text(&sources, &msrc),
+        start,
+        months,
+        paths,
+        seed,
+        brent_p0,
+        brent_f24: f24,
+        market,
+        market_path,
+        registry,
+        params,
+        events,
+    })
+}

@@ -1,0 +1,305 @@
+//! The value rules of each lever kind: what `value` may be, and its range.
+
+use super::raw::{de, key_help, RawEvent, Val};
+use crate::dist::Dist;
+use crate::policy::events::Value;
+use crate::policy::levers::{ActionKind, LeverKind, AUTHORITIES, NONE_CAP};
+use crate::suggest;
+use std::ops::Range;
+use toml::de::DeValue;
+
+/// A problem found while checking an event, before it is turned into a diagnostic.
+pub(crate) struct Bad {
+    pub span: Range<usize>,
+    pub key: String,
+    pub msg: String,
+    pub help: Option<String>,
+}
+
+pub(crate) fn bad(span: Range<usize>, key: String, msg: String, help: Option<&str>) -> Bad {
+    Bad {
+        span,
+        key,
+        msg,
+        help: help.map(str::to_string),
+    }
+}
+
+pub(crate) fn kind_name(kind: &LeverKind) -> String {
+    match kind {
+        LeverKind::Number { .. } => "a number lever".into(),
+        LeverKind::Bool => "a boolean lever".into(),
+        LeverKind::Enum(v) => format!("an enum lever ({})", v.join(" | ")),
+        LeverKind::Action(a) => format!("an action lever ({a:?})"),
+    }
+}
+
+fn bounds(min: f64, max: f64) -> String {
+    if max.is_infinite() {
+        format!("[{min}, inf)")
+    } else if max >= NONE_CAP {
+        format!("[{min}, none]")
+    } else {
+        format!("[{min}, {max}]")
+    }
+}
+
+/// A number or distribution.
+fn dist(v: &Val<'_>, key: &str) -> Result<Dist, Bad> {
+    let help = Some("write a number, or a distribution such as `{ tri = [lo, mode, hi] }`");
+    match v.get_ref() {
+        DeValue::Integer(_) | DeValue::Float(_) | DeValue::Table(_) => {
+            de::<Dist>(v).map_err(|(span, m)| bad(span, key.into(), format!("`{key}`: {m}"), help))
+        }
+        other => Err(bad(
+            v.span(),
+            key.into(),
+            format!(
+                "`{key}` must be a number or a distribution, got a {}",
+                other.type_str()
+            ),
+            help,
+        )),
+    }
+}
+
+/// A number or distribution whose support lies in `[lo, hi]`.
+pub(crate) fn dist_in(v: &Val<'_>, key: &str, lo: f64, hi: f64) -> Result<Dist, Bad> {
+    let d = dist(v, key)?;
+    let (a, b) = d.support();
+    if a < lo || b > hi {
+        let what = if d.is_const() {
+            format!("{d}")
+        } else {
+            format!("{d} (which can produce values in [{a}, {b}])")
+        };
+        return Err(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must lie in {}, got {what}", bounds(lo, hi)),
+            Some(&format!(
+                "use a value (or distribution bounds) within {}",
+                bounds(lo, hi)
+            )),
+        ));
+    }
+    Ok(d)
+}
+
+/// The event's `value` for a lever of `kind` under `action` (a valid action name).
+pub(crate) fn value(
+    ev: &RawEvent<'_>,
+    v: &Val<'_>,
+    kind: &LeverKind,
+    action: &str,
+) -> Result<Value, Vec<Bad>> {
+    let key = ev.key("value");
+    match kind {
+        LeverKind::Number { min, max, none_ok } => {
+            if let DeValue::String(s) = v.get_ref() {
+                let ok = *none_ok && s.as_ref() == "none" && matches!(action, "set" | "pulse");
+                if ok {
+                    return Ok(Value::Number(Dist::Const(NONE_CAP)));
+                }
+                let help = if *none_ok && s.as_ref() == "none" {
+                    "`none` can only be `set` or `pulse`"
+                } else if *none_ok {
+                    "write a number, a distribution, or \"none\" (no cap)"
+                } else {
+                    "write a number, or a distribution such as `{ tri = [lo, mode, hi] }`"
+                };
+                return Err(vec![bad(
+                    v.span(),
+                    key.clone(),
+                    format!("`{key}` must be a number or a distribution, got \"{s}\""),
+                    Some(help),
+                )]);
+            }
+            let d = if matches!(action, "set" | "ramp" | "pulse") {
+                dist_in(v, &key, *min, *max)
+            } else {
+                dist(v, &key)
+            };
+            d.map(Value::Number).map_err(|b| vec![b])
+        }
+        LeverKind::Bool => match v.get_ref() {
+            DeValue::Boolean(b) => Ok(Value::Number(Dist::Const(if *b { 1.0 } else { 0.0 }))),
+            other => Err(vec![bad(
+                v.span(),
+                key.clone(),
+                format!("`{key}` must be true or false, got a {}", other.type_str()),
+                Some("write `value = true` or `value = false`"),
+            )]),
+        },
+        LeverKind::Enum(variants) => {
+            let s = match v.get_ref() {
+                DeValue::String(s) => s.to_string(),
+                other => {
+                    return Err(vec![bad(
+                        v.span(),
+                        key.clone(),
+                        format!(
+                            "`{key}` must be one of {}, got a {}",
+                            variants.join(", "),
+                            other.type_str()
+                        ),
+                        Some(&format!("write e.g. `value = \"{}\"`", variants[0])),
+                    )])
+                }
+            };
+            match variants.iter().position(|x| *x == s) {
+                Some(i) => Ok(Value::Number(Dist::Const(i as f64))),
+                None => {
+                    let help = match suggest::closest(&s, variants) {
+                        Some(c) => format!("did you mean `{c}`? (one of {})", variants.join(", ")),
+                        None => format!("use one of: {}", variants.join(", ")),
+                    };
+                    Err(vec![bad(
+                        v.span(),
+                        key.clone(),
+                        format!("`{s}` is not a valid value of `{key}`"),
+                        Some(&help),
+                    )])
+                }
+            }
+        }
+        LeverKind::Action(ActionKind::RiskJump) => {
+            dist(v, &key).map(Value::Number).map_err(|b| vec![b])
+        }
+        LeverKind::Action(ActionKind::ShadowCapacity) => dist_in(v, &key, 0.0, f64::INFINITY)
+            .map(Value::Number)
+            .map_err(|b| vec![b]),
+        LeverKind::Action(ActionKind::SdnWave) => {
+            let mut errs = Vec::new();
+            let t = sub_table(
+                v,
+                &key,
+                &["add_share", "wind_down_months"],
+                "{ add_share = 0.2, wind_down_months = 3 }",
+                &mut errs,
+            )?;
+            let share = t
+                .get("add_share")
+                .map(|(_, x)| dist_in(x, &format!("{key}.add_share"), 0.0, 1.0));
+            let months = t
+                .get("wind_down_months")
+                .map(|(_, x)| int_at_least(x, &format!("{key}.wind_down_months"), 1));
+            let share = required(share, v, &key, "add_share", &mut errs);
+            let months = required(months, v, &key, "wind_down_months", &mut errs);
+            match (share, months) {
+                (Some(add_share), Some(m)) if errs.is_empty() => Ok(Value::Wave {
+                    add_share,
+                    wind_down_months: m,
+                }),
+                _ => Err(errs),
+            }
+        }
+        LeverKind::Action(ActionKind::DesignationBatch) => {
+            let mut errs = Vec::new();
+            let t = sub_table(
+                v,
+                &key,
+                &["share", "authority"],
+                "{ share = 0.1, authority = \"us\" }",
+                &mut errs,
+            )?;
+            let share = t
+                .get("share")
+                .map(|(_, x)| dist_in(x, &format!("{key}.share"), 0.0, 0.5));
+            let us = t
+                .get("authority")
+                .map(|(_, x)| authority(x, &format!("{key}.authority")));
+            let share = required(share, v, &key, "share", &mut errs);
+            let us = required(us, v, &key, "authority", &mut errs);
+            match (share, us) {
+                (Some(share), Some(us)) if errs.is_empty() => Ok(Value::Batch { share, us }),
+                _ => Err(errs),
+            }
+        }
+    }
+}
+
+type SubTable<'v, 'a> = std::collections::HashMap<String, (Range<usize>, &'v Val<'a>)>;
+
+/// An inline table whose keys must be in `valid` (each optional here); unknown keys go to
+/// `errs` and the known ones are still returned, so every problem is reported.
+fn sub_table<'v, 'a>(
+    v: &'v Val<'a>,
+    key: &str,
+    valid: &[&str],
+    example: &str,
+    errs: &mut Vec<Bad>,
+) -> Result<SubTable<'v, 'a>, Vec<Bad>> {
+    let DeValue::Table(t) = v.get_ref() else {
+        return Err(vec![bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must be a table, got a {}", v.get_ref().type_str()),
+            Some(&format!("write `value = {example}`")),
+        )]);
+    };
+    let mut out = SubTable::new();
+    for (k, x) in t.iter() {
+        let name = k.get_ref().to_string();
+        if valid.contains(&name.as_str()) {
+            out.insert(name, (k.span(), x));
+        } else {
+            errs.push(bad(
+                k.span(),
+                format!("{key}.{name}"),
+                format!("unknown key `{name}` in `{key}`"),
+                Some(&key_help(&name, valid)),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn required<T>(
+    r: Option<Result<T, Bad>>,
+    v: &Val<'_>,
+    key: &str,
+    name: &str,
+    errs: &mut Vec<Bad>,
+) -> Option<T> {
+    match r {
+        Some(Ok(x)) => Some(x),
+        Some(Err(b)) => {
+            errs.push(b);
+            None
+        }
+        None => {
+            errs.push(bad(
+                v.span(),
+                format!("{key}.{name}"),
+                format!("`{key}` needs `{name}`"),
+                Some(&format!("add `{name} = ...` inside the table")),
+            ));
+            None
+        }
+    }
+}
+
+fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
+    match de::<i64>(v) {
+        Ok(n) if matches!(v.get_ref(), DeValue::Integer(_)) && n >= lo && n <= 1200 => Ok(n as u32),
+        _ => Err(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must be a whole number between {lo} and 1200"),
+            Some("write e.g. `wind_down_months = 3`"),
+        )),
+    }
+}
+
+fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
+    match v.get_ref() {
+        DeValue::String(s) if AUTHORITIES.contains(&s.as_ref()) => Ok(s.as_ref() == "us"),
+        _ => Err(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must be \"us\" or \"eu\""),
+            Some("write `authority = \"us\"` or `authority = \"eu\"`"),
+        )),
+    }
+}

@@ -1,0 +1,64 @@
+//! Shared helpers for the model tests: load shipped scenarios, add events, step paths.
+#![allow(dead_code)]
+
+use sanctions_sim::dist::Dist;
+use sanctions_sim::engine::path::PathSim;
+use sanctions_sim::market::invariants::{check, Before};
+use sanctions_sim::market::step::MonthCtx;
+use sanctions_sim::policy::calendar::{days_in_month, Date};
+use sanctions_sim::policy::events::{Action, Event, Value};
+use sanctions_sim::scenario::{load, Scenario};
+use std::path::Path;
+
+pub fn scenario(name: &str) -> Scenario {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
+    load(&p).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Adds `lever = value` (set) on `date` to the scenario.
+pub fn set(sc: &mut Scenario, date: &str, lever: &str, value: f64) {
+    let id = sc
+        .registry
+        .id(lever)
+        .unwrap_or_else(|| panic!("no lever {lever}"));
+    sc.events.push(Event {
+        date: Date::parse(date).unwrap(),
+        lever: id,
+        action: Action::Set,
+        value: Value::Number(Dist::Const(value)),
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    });
+}
+
+/// Replaces a parameter by a constant.
+pub fn param(sc: &mut Scenario, name: &str, value: f64) {
+    assert!(
+        sc.params.set(name, Dist::Const(value)),
+        "no parameter {name}"
+    );
+}
+
+/// Steps one month and checks every §11.1 identity.
+pub fn step_checked(sim: &mut PathSim) -> Vec<String> {
+    let month = sim.month;
+    let before = Before {
+        storage: sim.state.storage,
+    };
+    sim.step_month();
+    let ctx = MonthCtx {
+        month,
+        days: days_in_month(month) as f64,
+    };
+    check(
+        &sim.model,
+        before,
+        &sim.state,
+        &sim.work,
+        &sim.levers,
+        &sim.sc.registry.ids,
+        ctx,
+    )
+}

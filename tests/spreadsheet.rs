@@ -1,0 +1,253 @@
+//! Does a real spreadsheet read our CSV files as numbers and dates?
+//!
+//! Writes a small `summary.csv` and `wide.csv` with the exporters, has LibreOffice (headless)
+//! convert them to flat XML spreadsheets (`.fods`), and checks every cell's type: dates as
+//! `office:value-type="date"` with the right day, numbers as `float` with our value, names and
+//! units as strings, and missing statistics as empty cells.
+//!
+//! The import is pinned to English (US) number conventions (`--infilter=CSV:44,34,76,1,,1033`):
+//! under a comma-decimal locale such as German a spreadsheet reads `80.1234` as text, as it
+//! would for any `.`-decimal CSV. Skipped (with a message) when `soffice` is not installed;
+//! CI installs it with `apt-get install -y libreoffice-calc-nogui`.
+
+use sanctions_sim::engine::stats::{CellStats, Summary, SummaryMode};
+use sanctions_sim::output::{summary_csv, wide_csv, VarMeta};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+
+fn find_on_path(exe: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(exe))
+        .find(|p| p.is_file())
+}
+
+fn cell(mean: f64, spread: f64) -> CellStats {
+    CellStats {
+        n: 100,
+        nonfinite: 0,
+        mean,
+        sd: spread,
+        p05: mean - 2.0 * spread,
+        p10: mean - 1.5 * spread,
+        p25: mean - 0.5 * spread,
+        p50: mean,
+        p75: mean + 0.5 * spread,
+        p90: mean + 1.5 * spread,
+        p95: mean + 2.0 * spread,
+    }
+}
+
+fn sample() -> (Vec<VarMeta>, Summary) {
+    let vars = vec![
+        VarMeta {
+            name: "brent_usd_bbl".into(),
+            unit: "USD/bbl".into(),
+        },
+        VarMeta {
+            name: "urals_discount_usd_bbl".into(),
+            unit: "USD/bbl".into(),
+        },
+        VarMeta {
+            name: "seaborne_exports_mbd".into(),
+            unit: "mb/d".into(),
+        },
+        VarMeta {
+            name: "revenue_usd".into(),
+            unit: "USD/month".into(),
+        },
+    ];
+    let mut empty = cell(f64::NAN, f64::NAN);
+    empty.n = 0;
+    let mut tiny = cell(-0.00001, 0.00001); // prints as 0.0000, never -0.0000
+    tiny.p95 = f64::INFINITY;
+    let cells = vec![
+        cell(81.2345, 7.5),
+        cell(-12.5, 3.25),
+        cell(3.4567, 0.25),
+        cell(15_234_567_890.123_4, 1_000_000.5),
+        cell(79.0, 8.0),
+        tiny,
+        cell(3.3, 0.3),
+        empty,
+        cell(77.7777, 8.8888),
+        cell(-0.5, 0.125),
+        cell(0.0, 0.0),
+        cell(1.0e9, 2.0e8),
+    ];
+    let s = Summary {
+        months: 3,
+        vars: 4,
+        cells,
+        mode: SummaryMode::Exact,
+    };
+    (vars, s)
+}
+
+/// One cell as LibreOffice saw it.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    kind: Option<String>,
+    value: Option<String>,
+    text: String,
+}
+
+const OFFICE: &str = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+const TABLE: &str = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
+
+/// The first sheet of a `.fods` file as rows of cells (repeats expanded).
+fn read_fods(path: &Path) -> Vec<Vec<Seen>> {
+    let xml = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let table = doc
+        .descendants()
+        .find(|n| n.has_tag_name((TABLE, "table")))
+        .expect("a table in the converted file");
+    let mut rows = Vec::new();
+    for row in table
+        .children()
+        .filter(|n| n.has_tag_name((TABLE, "table-row")))
+    {
+        let mut cells = Vec::new();
+        for c in row.children().filter(|n| n.is_element()) {
+            let (ns, name) = (c.tag_name().namespace(), c.tag_name().name());
+            if ns != Some(TABLE) || !(name == "table-cell" || name == "covered-table-cell") {
+                continue;
+            }
+            let repeat: usize = c
+                .attribute((TABLE, "number-columns-repeated"))
+                .map_or(1, |r| r.parse().unwrap());
+            let seen = Seen {
+                kind: c.attribute((OFFICE, "value-type")).map(str::to_string),
+                value: c
+                    .attribute((OFFICE, "value"))
+                    .or(c.attribute((OFFICE, "date-value")))
+                    .map(str::to_string),
+                text: c
+                    .descendants()
+                    .filter(|n| n.is_text())
+                    .filter_map(|n| n.text())
+                    .map(str::trim)
+                    .collect(),
+            };
+            // Trailing empty cells may be repeated up to the sheet's width: keep a few.
+            cells.extend(std::iter::repeat_n(seen, repeat.min(64)));
+        }
+        if cells.iter().any(|c| c.kind.is_some()) {
+            rows.push(cells);
+        }
+    }
+    rows
+}
+
+/// Columns holding text; every other column but `date` holds numbers.
+const TEXT_COLUMNS: [&str; 3] = ["scenario", "variable", "unit"];
+
+fn check_against_csv(name: &str, csv_bytes: &[u8], sheet: &[Vec<Seen>]) -> usize {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_bytes);
+    let records: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), sheet.len(), "{name}: row count");
+    let header: Vec<String> = records[0].iter().map(str::to_string).collect();
+    let mut numbers = 0;
+    for (r, (rec, row)) in records.iter().zip(sheet).enumerate() {
+        for (c, want) in rec.iter().enumerate() {
+            let got = row.get(c).cloned().unwrap_or_default();
+            let at = format!("{name} row {} column `{}`", r + 1, header[c]);
+            if r == 0 || TEXT_COLUMNS.contains(&header[c].as_str()) {
+                assert_eq!(got.kind.as_deref(), Some("string"), "{at}: {got:?}");
+                assert_eq!(got.text, want, "{at}");
+            } else if header[c] == "date" {
+                assert_eq!(got.kind.as_deref(), Some("date"), "{at}: {got:?}");
+                assert_eq!(got.value.as_deref(), Some(want), "{at}: {got:?}");
+            } else if want.is_empty() {
+                assert_eq!(
+                    got.kind, None,
+                    "{at}: a missing statistic must be an empty cell"
+                );
+            } else {
+                assert_eq!(
+                    got.kind.as_deref(),
+                    Some("float"),
+                    "{at}: {want} not a number: {got:?}"
+                );
+                let v: f64 = got.value.as_deref().unwrap().parse().unwrap();
+                assert_eq!(v, want.parse::<f64>().unwrap(), "{at}");
+                numbers += 1;
+            }
+        }
+    }
+    numbers
+}
+
+#[test]
+fn libreoffice_reads_numbers_and_dates() {
+    let Some(soffice) = find_on_path("soffice") else {
+        println!("skipped: soffice not installed (apt-get install -y libreoffice-calc-nogui)");
+        return;
+    };
+    let (vars, s) = sample();
+    let start = 2025 * 12 + 10; // 2025-11: the run crosses a year
+    let summary = summary_csv("baseline", start, &vars, &s);
+    let wide = wide_csv(start, &vars, &s);
+    assert!(!String::from_utf8_lossy(&summary).contains("-0.0000"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::write(dir.path().join("summary.csv"), &summary).unwrap();
+    std::fs::write(dir.path().join("wide.csv"), &wide).unwrap();
+    let profile = std::env::temp_dir().join(format!("lo_profile_{}", std::process::id()));
+    let log = dir.path().join("soffice.log");
+
+    let started = Instant::now();
+    let mut child = Command::new(&soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--norestore", "--nologo", "--nolockcheck"])
+        .arg("--infilter=CSV:44,34,76,1,,1033")
+        .args(["--convert-to", "fods", "--outdir"])
+        .arg(&out)
+        .arg(dir.path().join("summary.csv"))
+        .arg(dir.path().join("wide.csv"))
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(std::fs::File::create(dir.path().join("soffice.err")).unwrap())
+        .spawn()
+        .expect("start soffice");
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_dir_all(&profile);
+            panic!("soffice did not finish within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = std::fs::remove_dir_all(&profile);
+    let logs = format!(
+        "{}{}",
+        std::fs::read_to_string(&log).unwrap_or_default(),
+        std::fs::read_to_string(dir.path().join("soffice.err")).unwrap_or_default()
+    );
+    assert!(status.success(), "soffice failed ({status}):\n{logs}");
+    println!("soffice converted both files in {:.1?}", started.elapsed());
+
+    let sheet = read_fods(&out.join("summary.fods"));
+    let n = check_against_csv("summary.csv", &summary, &sheet);
+    assert_eq!(sheet.len(), 1 + 3 * 4);
+    assert!(n > 80, "{n} numbers checked");
+    let sheet = read_fods(&out.join("wide.fods"));
+    let n = check_against_csv("wide.csv", &wide, &sheet);
+    assert_eq!(sheet.len(), 1 + 3);
+    assert_eq!(sheet[1][0].value.as_deref(), Some("2025-11-01"));
+    assert_eq!(sheet[3][0].value.as_deref(), Some("2026-01-01"));
+    assert!(n > 25, "{n} numbers checked");
+}
