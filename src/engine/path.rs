@@ -313,6 +313,13 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     let removed = m.f0 * p.b_jan25 * p.desig_eff_us;
     st.fleet = m.f0 - removed;
     st.fdes_us = removed;
+    // Errata 9: the months since the 2025-01-10 batch also rebuilt the fleet (toward κ_F·Φ,
+    // at the 2024 requirement) and let some designated tankers re-enter.
+    for _ in 0..age.round() as u32 {
+        st.fleet +=
+            p.fleet_rebuild * (m.kappa_f * m.phi_2024 - st.fleet) + p.reentry_us * st.fdes_us;
+        st.fdes_us *= 1.0 - p.reentry_us;
+    }
     for j in 0..m.n_buyers {
         st.tariff_prev[j] = lv.get(ids.tariff_rate[j]);
         st.secondary_prev[j] = (

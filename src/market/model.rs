@@ -266,7 +266,11 @@ impl PathModel {
         self.phi_2024 = phi;
         self.f0 = f0;
         self.fc_max = ((phi / u_star - f0) / (1.0 - 0.5 * e24)).max(0.0);
-        self.kappa_f = f0 / phi;
+        // §8.2: κ_F makes F stationary under the 2024 designation flow (registry defaults:
+        // 0.5 batches a month of mean share 0.05, 30 % of them US), with the 2024 designated
+        // pool still small so re-entry is ≈ 0 (errata N3's κ_F = F0/Φ ignores the flow).
+        let removal = 0.5 * 0.05 * (0.3 * self.p.desig_eff_us + 0.7 * self.p.desig_eff_eu) * f0;
+        self.kappa_f = (f0 + removal / self.p.fleet_rebuild.max(1e-6)) / phi;
     }
 
     pub fn stance(&self, j: usize) -> Option<&StanceDraw> {

@@ -215,7 +215,7 @@ pub fn step(
     st.adj += (target - st.adj).min(lv.get(ids.supply_ramp_mbd));
     let x_avail = (m.v_ref + st.adj - st.shutin + st.nu).max(0.0);
     let prim = m.primary;
-    let release = if st.n_prev[prim] >= st.nbar + m.p.release_hysteresis {
+    let mut release = if st.n_prev[prim] >= st.nbar + m.p.release_hysteresis {
         (st.storage / ctx.days).min(m.p.release_max)
     } else {
         0.0
@@ -242,11 +242,15 @@ pub fn step(
     }
     let x_sea = (x_avail - w.q_sched.iter().sum::<f64>()).max(0.0);
     for b in 0..m.n_basins {
-        w.x_basin[b] = m.basin_share[b] * x_sea + if b == prim { release } else { 0.0 };
+        w.x_basin[b] = m.basin_share[b] * x_sea;
     }
     for p in 0..m.pipe_flow.len() {
         w.x_basin[m.pipe_fallback[p]] += w.q_sched[p] - w.q[p];
     }
+    // Stored barrels are released only into spare port capacity: releasing into a full port
+    // would only move them from storage to "withheld" (our reading; §6.2 is silent).
+    release = release.min((m.basin_port_cap[prim] - w.x_basin[prim]).max(0.0));
+    w.x_basin[prim] += release;
     let mut x_tilde_total = 0.0;
     for b in 0..m.n_basins {
         x_tilde_total += w.x_basin[b];
