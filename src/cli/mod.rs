@@ -8,7 +8,7 @@ pub mod validate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Exit codes (documented in README and docs/cli.md).
+/// Exit codes (documented in README.md).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_BAD_INPUT: i32 = 1;
 pub const EXIT_INTERNAL: i32 = 2;

@@ -83,6 +83,13 @@ impl Outcome {
     }
 }
 
+/// Realised netback n̂ = (1 − υ)·n + υ·n^c with the capped-tranche netback
+/// n^c = e·min(n, c) + (1 − e)·n − c_att (§6.5).
+pub fn realised_netback(n: f64, upsilon: f64, e: f64, cap: f64, c_att: f64) -> f64 {
+    let capped = e * n.min(cap) + (1.0 - e) * n - c_att;
+    (1.0 - upsilon) * n + upsilon * capped
+}
+
 /// Storage, shut-ins and the §7 accounting, written into `w.out`.
 #[allow(clippy::too_many_arguments)]
 pub fn account(
@@ -127,8 +134,7 @@ pub fn account(
     let e = fl.enforcement;
     for b in 0..m.n_basins {
         o.n[b] = price - o.d[b];
-        let nc = e * o.n[b].min(fl.cap) + (1.0 - e) * o.n[b] - fl.attestation;
-        o.n_hat[b] = (1.0 - fl.upsilon) * o.n[b] + fl.upsilon * nc;
+        o.n_hat[b] = realised_netback(o.n[b], fl.upsilon, e, fl.cap, fl.attestation);
     }
     for r in 0..m.route_cap.len() {
         o.delta[r] = o.d[m.route_basin[r]] + w.k[r];

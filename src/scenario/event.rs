@@ -82,7 +82,7 @@ pub(crate) fn resolve(
                 ev.span.clone(),
                 ev.key("lever"),
                 "this event has no `lever`".into(),
-                Some("add `lever = \"<name>\"`; `sanctions-sim explain` lists the levers"),
+                Some("add `lever = \"<name>\"`; docs/model.md lists the levers"),
             ));
             Vec::new()
         }
@@ -97,7 +97,7 @@ pub(crate) fn resolve(
                 };
                 let help = match suggest::closest(l.get_ref(), &names) {
                     Some(c) => format!("did you mean `{c}`?"),
-                    None => "`sanctions-sim explain` lists the levers of this market".into(),
+                    None => "docs/model.md lists the levers (buyer, basin and pipeline ids come from the market file)".into(),
                 };
                 errs.push(bad(l.span(), ev.key("lever"), msg, Some(&help)));
             }

@@ -29,7 +29,7 @@ pub(crate) fn check_params(
         if !ParamSpec::NAMES.contains(&name.as_str()) {
             let help = match suggest::closest(name, ParamSpec::NAMES) {
                 Some(c) => format!("did you mean `{c}`?"),
-                None => "`sanctions-sim explain` lists the model parameters".into(),
+                None => "docs/model.md lists the model parameters".into(),
             };
             w.err(
                 k.span(),
