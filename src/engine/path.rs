@@ -1,10 +1,11 @@
 //! One Monte Carlo path: its RNG streams, parameter draw, explicit initial state (errata N2),
 //! policy timeline, and the month loop around the pure market step.
 //!
-//! Streams: `ChaCha8Rng::seed_from_u64(seed)` with `set_stream(2·path)` for the fixed-size
-//! monthly shock block, and `set_stream(2·path + 1)` for every variable-count draw (parameters,
-//! event values, designation batches), so a lever change never shifts the shock stream
-//! (model.md §5.8).
+//! Streams are keyed by what they feed (`engine::rng::keyed`): `shocks` for the fixed-size
+//! monthly block, `shocks.buyer.<id>` per buyer, `designations` for the variable-count batch
+//! draws, `param.<name>`, `market.<row>` and `event.<lever>.<date>.<k>` for the per-path draws,
+//! so a lever change never shifts the shock stream (model.md §5.8) and adding a parameter,
+//! row or event leaves every other draw unchanged.
 
 use super::rng::keyed;
 use super::vars::{value, Var};

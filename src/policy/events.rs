@@ -325,6 +325,19 @@ impl PolicyPath {
             Op::Set(v) => v,
             Op::Add(v) => val + v,
             Op::Scale(v) => val * v,
+            // Booleans and enums switch from the first full month, so a pulse dated after day 1
+            // holds for the whole next month instead of never taking effect.
+            Op::Pulse(v) if self.kinds[e.lever] == Kind::Discrete && e.date.day > 1 => {
+                self.push(
+                    Date {
+                        month: month + 1,
+                        day: 1,
+                    },
+                    e.lever,
+                    Op::Pulse(v),
+                );
+                val
+            }
             Op::Pulse(v) => {
                 self.push(
                     Date {
@@ -439,6 +452,20 @@ mod tests {
         assert!((m[0].on(id) - 5.0 / 31.0).abs() < 1e-12);
         assert_eq!(m[1].get(id), 0.25);
         assert_eq!(m[1].on(id), 1.0);
+    }
+
+    #[test]
+    fn a_mid_month_boolean_pulse_holds_for_the_next_full_month() {
+        let r = reg();
+        let id = r.ids.relief_active;
+        let m = run(
+            &[ev(&r, "2025-08-15", "relief.active", Action::Pulse, 1.0)],
+            &r,
+            "2025-08",
+            3,
+        );
+        let got: Vec<f64> = m.iter().map(|s| s.get(id)).collect();
+        assert_eq!(got, vec![0.0, 1.0, 0.0]);
     }
 
     #[test]
