@@ -77,6 +77,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let o = options(sc, &a);
         let result = simulate(sc, &o, a.quiet)?;
         let dir = write(sc, &o, &result, stage)?;
+        warn_diagnostics(&sc.name, &result);
         if !a.quiet {
             println!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
@@ -90,6 +91,35 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
+/// recorded in manifest.json).
+fn warn_diagnostics(name: &str, r: &RunResult) {
+    const MUST_BE_ZERO: [(&str, &str); 3] = [
+        (
+            "solver_not_converged",
+            "root searches ended without converging",
+        ),
+        (
+            "nonfinite_values",
+            "output values were NaN or infinite and were left out of the bands",
+        ),
+        (
+            "fleet_bound_violations",
+            "path-months broke the tanker-fleet bound after re-clearing",
+        ),
+    ];
+    for (key, what) in MUST_BE_ZERO {
+        let n = r.diagnostics.get(key).copied().unwrap_or(0);
+        if n > 0 {
+            eprintln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
+        }
+    }
+    let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
+    if clamps > 0 {
+        eprintln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
+    }
 }
 
 fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {

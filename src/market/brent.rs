@@ -9,7 +9,6 @@
 
 use super::clearing::{flows_at, route_flow, safeguarded_root, BasinStatus};
 use super::exogenous::Exo;
-use super::fleet::Fleet;
 use super::model::PathModel;
 use super::state::State;
 use super::step::{MonthCtx, StepDiag, Work};
@@ -101,7 +100,6 @@ pub fn brent_root(
     st: &State,
     ctx: MonthCtx,
     exo: &Exo,
-    _fl: &Fleet,
     w: &mut Work,
     diag: &mut StepDiag,
 ) -> BrentOut {

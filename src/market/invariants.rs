@@ -142,7 +142,6 @@ pub fn check(
     }
     // 6. Netbacks.
     let e = lv.get(ids.cap_enforcement);
-    let c_att = lv.get(ids.cap_attestation_usd);
     for b in 0..m.n_basins {
         if o.sold[b] > 1e-9 {
             req(
@@ -169,7 +168,6 @@ pub fn check(
                     o.cap
                 ),
             );
-            let _ = c_att;
         }
     }
     // 7. Accounting.

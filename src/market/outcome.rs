@@ -226,7 +226,7 @@ pub fn account(
 pub fn dynamics(
     m: &PathModel,
     st: &mut State,
-    _ctx: MonthCtx,
+    ctx: MonthCtx,
     exo: &Exo,
     fl: &Fleet,
     br: &BrentOut,
@@ -237,7 +237,7 @@ pub fn dynamics(
     let g = br.x - exo.anchor;
     st.alpha_d += p.nu_d * DT * ((p.eps_d_lr - p.eps_d) * g - st.alpha_d);
     st.alpha_s += p.nu_s * DT * ((p.eps_s_lr - p.eps_s) * g - st.alpha_s);
-    st.inv = st.inv - br.draw * _ctx.days / 1000.0 + p.inv_reversion * (p.inv_target - st.inv);
+    st.inv = st.inv - br.draw * ctx.days / 1000.0 + p.inv_reversion * (p.inv_target - st.inv);
     o.inventories = st.inv;
     // Fleet: rebuild toward κ_F·Φ_t (first-pass demand for tankers, N17) and re-entry.
     st.fleet += p.fleet_rebuild * (m.kappa_f * fl.phi - st.fleet)

@@ -6,7 +6,7 @@
 //! are separate functions in their own files; this file sequences them.
 
 use super::brent::brent_root;
-use super::clearing::{flows_at, solve_basin, BasinStatus, D_INF};
+use super::clearing::{flows_at, solve_basin, BasinStatus};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
@@ -264,7 +264,7 @@ pub fn step(
     let fl: Fleet = fleet_step(m, st, lv, ids, sh, exo.anchor, cap, w, &mut diag);
     w.out.opec_spare = lv.get(ids.supply_opec_spare_mbd);
     // 8–9. Brent root with the reservation floor, then allocation and storage.
-    let br = brent_root(m, st, ctx, &exo, &fl, w, &mut diag);
+    let br = brent_root(m, st, ctx, &exo, w, &mut diag);
     account(
         m,
         st,
@@ -331,5 +331,4 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
             BasinStatus::Empty => flows.iter_mut().for_each(|f| *f = 0.0),
         }
     }
-    let _ = D_INF;
 }
