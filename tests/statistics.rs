@@ -51,7 +51,7 @@ fn outage_frequency() {
                 .iter()
                 .zip(&before)
                 .zip(&sizes)
-                .any(|((o, b), s)| (o.active && !b) || (o.active && o.size > s + 1e-12));
+                .any(|((o, b), s)| o.active && (!b || o.size > s + 1e-12));
             if t % 12 == 11 {
                 years += 1.0;
                 years_with += hit as u8 as f64;

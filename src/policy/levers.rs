@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+pub use super::lever_ids::LeverIds;
+
 /// A cap of `none` is stored as this many $/bbl: no price is ever above it, and it
 /// pro-rates to "effectively none" (errata N11).
 pub const NONE_CAP: f64 = 1e9;
@@ -52,48 +54,6 @@ pub struct LeverDef {
     pub default: f64,
     /// Where the model reads it (for docs and `explain`).
     pub enters: &'static str,
-}
-
-/// Ids of the levers the model reads, resolved once so the hot loop never looks up names.
-/// Per-row levers are indexed like the market file's rows.
-#[derive(Debug, Clone)]
-pub struct LeverIds {
-    pub cap_eu_usd: LeverId,
-    pub cap_eu_mode: LeverId,
-    pub cap_eu_dyn_factor: LeverId,
-    pub cap_eu_review_months: LeverId,
-    pub cap_us_usd: LeverId,
-    pub cap_authority: LeverId,
-    pub cap_enforcement: LeverId,
-    pub cap_attestation_usd: LeverId,
-    pub cap_services_ban: LeverId,
-    pub cap_refusal_prob: LeverId,
-    pub fleet_shadow_capacity: LeverId,
-    pub fleet_western_capacity: LeverId,
-    pub fleet_designation_rate: LeverId,
-    pub fleet_designation_mean_share: LeverId,
-    pub fleet_designation_us_prob: LeverId,
-    pub fleet_designation_batch: LeverId,
-    pub sdn_share: LeverId,
-    pub sdn_wave: LeverId,
-    pub relief_active: LeverId,
-    pub supply_russia_exports_adj: LeverId,
-    pub supply_ramp_mbd: LeverId,
-    pub supply_opec_spare_mbd: LeverId,
-    pub risk_premium_jump: LeverId,
-    pub tariff_rate: Vec<LeverId>,
-    pub tariff_base_rate: Vec<LeverId>,
-    pub tariff_exposed_exports_bn: Vec<LeverId>,
-    pub tariff_snapback_rate: Vec<LeverId>,
-    pub tariff_snapback_prob: Vec<LeverId>,
-    pub secondary_capacity_cut: Vec<LeverId>,
-    pub secondary_risk_wedge_usd: Vec<LeverId>,
-    pub secondary_pipeline_block_prob: Vec<LeverId>,
-    pub carrot_value_bn: Vec<LeverId>,
-    pub buyer_capacity_scale: Vec<LeverId>,
-    pub stance_force: Vec<LeverId>,
-    pub pipeline_availability: Vec<LeverId>,
-    pub freight_scale: Vec<LeverId>,
 }
 
 /// Enum variants, in index order.
@@ -571,36 +531,4 @@ impl LeverSet {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reg() -> LeverRegistry {
-        LeverRegistry::new(&RegistryRows {
-            buyers: vec!["IN".into(), "CN".into()],
-            buyer_capacity_scale: vec![1.0, 1.0],
-            buyer_exposed_exports_bn: vec![58.0, 440.0],
-            pipelines: vec!["CNP".into()],
-            basins: vec!["W".into(), "E".into()],
-        })
-    }
-
-    #[test]
-    fn wildcards_expand_against_rows() {
-        let r = reg();
-        assert_eq!(r.expand("tariff.*.rate").len(), 2);
-        assert_eq!(r.expand("tariff.*.base_rate").len(), 2);
-        assert_eq!(r.expand("freight.*.scale").len(), 2);
-        assert_eq!(r.expand("cap.eu_usd"), vec![r.ids.cap_eu_usd]);
-        assert!(r.expand("nope.*").is_empty());
-        assert_eq!(r.defaults().get(r.ids.tariff_exposed_exports_bn[1]), 440.0);
-    }
-
-    #[test]
-    fn names_are_unique() {
-        let r = reg();
-        let mut n = r.names();
-        n.sort();
-        n.dedup();
-        assert_eq!(n.len(), r.defs.len());
-    }
-}
+mod tests;

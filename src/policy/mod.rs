@@ -2,4 +2,5 @@
 //! the model, the scenario files or the engine.
 pub mod calendar;
 pub mod events;
+mod lever_ids;
 pub mod levers;

@@ -1,0 +1,104 @@
+use super::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn parse(s: &str) -> Result<Dist, String> {
+    #[derive(Deserialize)]
+    struct W {
+        v: Dist,
+    }
+    toml::from_str::<W>(&format!("v = {s}"))
+        .map(|w| w.v)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn parses_every_form() {
+    assert_eq!(parse("3").unwrap(), Dist::Const(3.0));
+    assert_eq!(parse("2.5").unwrap(), Dist::Const(2.5));
+    assert_eq!(
+        parse("{ normal = [0, 1] }").unwrap(),
+        Dist::normal(0.0, 1.0)
+    );
+    assert_eq!(
+        parse("{ tri = [1, 2, 3] }").unwrap(),
+        Dist::tri(1.0, 2.0, 3.0)
+    );
+    assert_eq!(
+        parse("{ triangular = [1, 2, 3] }").unwrap(),
+        Dist::tri(1.0, 2.0, 3.0)
+    );
+    assert_eq!(
+        parse("{ poisson = 2 }").unwrap(),
+        Dist::Poisson { lambda: 2.0 }
+    );
+    assert!(matches!(
+        parse("{ pert = [0, 1, 4] }").unwrap(),
+        Dist::Pert { .. }
+    ));
+    assert!(matches!(
+        parse("{ beta = [2, 3] }").unwrap(),
+        Dist::Beta { .. }
+    ));
+    assert!(matches!(
+        parse("{ lognormal = [0, 0.1] }").unwrap(),
+        Dist::LogNormal { .. }
+    ));
+}
+
+#[test]
+fn refuses_bad_parameters_with_a_reason() {
+    assert!(parse("{ tri = [3, 2, 1] }")
+        .unwrap_err()
+        .contains("lo <= mode <= hi"));
+    assert!(parse("{ uniform = [2, 1] }").unwrap_err().contains("swap"));
+    assert!(parse("{ beta = [0, 1] }").unwrap_err().contains("a > 0"));
+    assert!(parse("{ normal = [0, -1] }").unwrap_err().contains(">= 0"));
+    assert!(parse("{ tri = [1, 2] }")
+        .unwrap_err()
+        .contains("takes 3 numbers"));
+    assert!(parse("{ normall = [0, 1] }")
+        .unwrap_err()
+        .contains("did you mean `normal`"));
+    assert!(parse("{ normal = [0, 1], tri = [1,2,3] }")
+        .unwrap_err()
+        .contains("exactly one key"));
+    assert!(parse("nan").is_err());
+    assert!(parse("inf").is_err());
+}
+
+#[test]
+fn samples_stay_in_support_and_centre_on_median() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    for d in [
+        Dist::tri(1.0, 2.0, 5.0),
+        Dist::uniform(-1.0, 3.0),
+        Dist::Pert {
+            lo: 0.0,
+            mode: 1.0,
+            hi: 4.0,
+        },
+        Dist::beta(3.0, 97.0),
+        Dist::normal(2.0, 0.5),
+    ] {
+        let (lo, hi) = d.support();
+        let mut xs: Vec<f64> = (0..20_000).map(|_| d.sample(&mut rng)).collect();
+        assert!(xs.iter().all(|x| *x >= lo && *x <= hi), "{d}");
+        xs.sort_by(f64::total_cmp);
+        let med = xs[xs.len() / 2];
+        let spread = xs[xs.len() * 9 / 10] - xs[xs.len() / 10];
+        assert!(
+            (med - d.median()).abs() < 0.05 * spread.max(1e-3),
+            "{d}: {med} vs {}",
+            d.median()
+        );
+    }
+}
+
+#[test]
+fn constants_consume_no_randomness() {
+    let mut a = ChaCha8Rng::seed_from_u64(3);
+    let mut b = ChaCha8Rng::seed_from_u64(3);
+    Dist::Const(1.0).sample(&mut a);
+    assert_eq!(a.random::<u64>(), b.random::<u64>());
+}

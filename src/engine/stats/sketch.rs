@@ -1,0 +1,190 @@
+//! The log-linear histogram quantile sketch (see the module docs of `stats`).
+
+use super::exact::{lerp, type7_ranks};
+
+const PAGE: usize = 128;
+
+/// Bucket counts of one sign, in 128-bucket pages allocated only where values fall, with the
+/// exact smallest and largest magnitude seen.
+#[derive(Debug, Clone)]
+pub(super) struct Store {
+    /// Page index of `pages[0]`.
+    base: i32,
+    pub(super) pages: Vec<Option<Box<[u64; PAGE]>>>,
+    count: u64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Store {
+    fn new() -> Self {
+        Store {
+            base: 0,
+            pages: Vec::new(),
+            count: 0,
+            lo: f64::INFINITY,
+            hi: 0.0,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, key: i32, count: u64) {
+        let page = key.div_euclid(PAGE as i32);
+        let slot = key.rem_euclid(PAGE as i32) as usize;
+        if self.pages.is_empty() {
+            self.base = page;
+            self.pages.push(None);
+        } else if page < self.base {
+            let extra = (self.base - page) as usize;
+            self.pages
+                .splice(0..0, std::iter::repeat_with(|| None).take(extra));
+            self.base = page;
+        } else if page - self.base >= self.pages.len() as i32 {
+            self.pages
+                .resize_with((page - self.base) as usize + 1, || None);
+        }
+        let p = self.pages[(page - self.base) as usize].get_or_insert_with(|| Box::new([0; PAGE]));
+        p[slot] += count;
+        self.count += count;
+    }
+
+    /// Adds finite magnitude `m > 0`.
+    #[inline]
+    fn add_magnitude(&mut self, m: f64) {
+        self.lo = self.lo.min(m);
+        self.hi = self.hi.max(m);
+        self.add(bucket_of(m), 1);
+    }
+
+    fn merge(&mut self, o: &Store) {
+        self.lo = self.lo.min(o.lo);
+        self.hi = self.hi.max(o.hi);
+        for (i, page) in o.pages.iter().enumerate() {
+            let Some(page) = page else { continue };
+            let first = (o.base + i as i32) * PAGE as i32;
+            for (s, &c) in page.iter().enumerate() {
+                if c > 0 {
+                    self.add(first + s as i32, c);
+                }
+            }
+        }
+    }
+
+    /// Key of the bucket holding the value of 0-based `rank` in ascending key order.
+    fn key_at_rank(&self, rank: u64) -> i32 {
+        debug_assert!(rank < self.count);
+        let mut seen = 0;
+        for (i, page) in self.pages.iter().enumerate() {
+            let Some(page) = page else { continue };
+            for (s, &c) in page.iter().enumerate() {
+                seen += c;
+                if seen > rank {
+                    return (self.base + i as i32) * PAGE as i32 + s as i32;
+                }
+            }
+        }
+        unreachable!("rank {rank} beyond store count {}", self.count)
+    }
+
+    /// Estimated magnitude of the value of 0-based `rank`: its bucket `[lo, hi)` narrowed to
+    /// the exact extremes seen; the estimate is the harmonic mean of the ends, within relative
+    /// error `(hi−lo)/(hi+lo) ≤ 1/1025` of anything between them.
+    fn magnitude_at_rank(&self, rank: u64) -> f64 {
+        let (bottom, top) = bucket_bounds(self.key_at_rank(rank));
+        let (lo, hi) = (bottom.max(self.lo), top.min(self.hi));
+        if lo > hi {
+            // Unreachable for normal numbers; subnormal bounds may round.
+            return if top < self.lo { self.lo } else { self.hi };
+        }
+        let r = hi / lo;
+        lo * (2.0 * r / (1.0 + r))
+    }
+}
+
+/// Sub-buckets per binary octave (`2⁹`): the top 9 bits of the mantissa.
+const SUB_BITS: u32 = 9;
+/// `2⁶⁴`, to bring subnormals into the normal range exactly.
+const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// Bucket of a finite magnitude `m > 0`: `512 · (biased binary exponent) + top 9 mantissa
+/// bits`, read from the bits, so exact and the same on every platform (no `ln`).
+#[inline]
+fn bucket_of(m: f64) -> i32 {
+    let (bits, shift) = if m < f64::MIN_POSITIVE {
+        ((m * TWO_64).to_bits(), 64)
+    } else {
+        (m.to_bits(), 0)
+    };
+    let exp = ((bits >> 52) & 0x7ff) as i32 - shift;
+    let sub = ((bits >> (52 - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as i32;
+    (exp << SUB_BITS) | sub
+}
+
+/// `[lo, hi)` of a bucket: `2ᵉ·(1 + j/512) ≤ m < 2ᵉ·(1 + (j+1)/512)`.
+fn bucket_bounds(key: i32) -> (f64, f64) {
+    let at = |k: i32| {
+        let (exp, sub) = (k >> SUB_BITS, (k & ((1 << SUB_BITS) - 1)) as u64);
+        if exp >= 1 {
+            // exp = 2047 (past the largest octave) gives +inf, as it should.
+            f64::from_bits(((exp as u64) << 52) | (sub << (52 - SUB_BITS)))
+        } else {
+            f64::from_bits((((exp + 64) as u64) << 52) | (sub << (52 - SUB_BITS))) / TWO_64
+        }
+    };
+    (at(key), at(key + 1))
+}
+
+/// Log-linear histogram quantile sketch of one cell (see the module docs).
+#[derive(Debug, Clone)]
+pub(super) struct Sketch {
+    pub(super) pos: Store,
+    /// Magnitudes of the negative values.
+    neg: Store,
+    zeros: u64,
+}
+
+impl Sketch {
+    pub(super) fn new() -> Self {
+        Sketch {
+            pos: Store::new(),
+            neg: Store::new(),
+            zeros: 0,
+        }
+    }
+
+    #[inline]
+    pub(super) fn add(&mut self, x: f64) {
+        if x > 0.0 {
+            self.pos.add_magnitude(x);
+        } else if x < 0.0 {
+            self.neg.add_magnitude(-x);
+        } else {
+            self.zeros += 1;
+        }
+    }
+
+    pub(super) fn merge(&mut self, o: &Sketch) {
+        self.pos.merge(&o.pos);
+        self.neg.merge(&o.neg);
+        self.zeros += o.zeros;
+    }
+
+    /// Estimate of the order statistic of 0-based `rank` (ascending).
+    fn value_at_rank(&self, rank: u64) -> f64 {
+        let nneg = self.neg.count;
+        if rank < nneg {
+            -self.neg.magnitude_at_rank(nneg - 1 - rank)
+        } else if rank < nneg + self.zeros {
+            0.0
+        } else {
+            self.pos.magnitude_at_rank(rank - nneg - self.zeros)
+        }
+    }
+
+    pub(super) fn quantile(&self, n: u64, p: f64) -> f64 {
+        let (k, k1, f) = type7_ranks(n, p);
+        let a = self.value_at_rank(k);
+        let b = if k1 == k { a } else { self.value_at_rank(k1) };
+        lerp(a, b, f)
+    }
+}

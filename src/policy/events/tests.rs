@@ -1,0 +1,182 @@
+use super::*;
+use crate::policy::calendar::month_idx;
+use crate::policy::levers::RegistryRows;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn reg() -> LeverRegistry {
+    LeverRegistry::new(&RegistryRows {
+        buyers: vec!["IN".into()],
+        buyer_capacity_scale: vec![1.0],
+        buyer_exposed_exports_bn: vec![58.0],
+        pipelines: vec![],
+        basins: vec!["W".into()],
+    })
+}
+
+fn ev(reg: &LeverRegistry, date: &str, lever: &str, action: Action, v: f64) -> Event {
+    Event {
+        date: Date::parse(date).unwrap(),
+        lever: reg.id(lever).unwrap(),
+        action,
+        value: Value::Number(Dist::Const(v)),
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    }
+}
+
+fn run(events: &[Event], reg: &LeverRegistry, start: &str, months: usize) -> Vec<LeverSet> {
+    let rng = ChaCha8Rng::seed_from_u64(1);
+    let start = month_idx(start).unwrap();
+    let mut p = PolicyPath::new(events, reg, &reg.defaults(), start, |_| rng.clone());
+    let mut out = reg.defaults();
+    let mut fired = Vec::new();
+    (0..months)
+        .map(|t| {
+            p.advance(start + t as i32, &mut out, &mut fired);
+            out.clone()
+        })
+        .collect()
+}
+
+#[test]
+fn pro_rates_continuous_levers_by_day() {
+    let r = reg();
+    let id = r.ids.tariff_rate[0];
+    // 27 August: 5 of 31 days at 0.25.
+    let m = run(
+        &[ev(&r, "2025-08-27", "tariff.IN.rate", Action::Set, 0.25)],
+        &r,
+        "2025-08",
+        2,
+    );
+    assert!((m[0].get(id) - 0.25 * 5.0 / 31.0).abs() < 1e-12);
+    assert!((m[0].on(id) - 5.0 / 31.0).abs() < 1e-12);
+    assert_eq!(m[1].get(id), 0.25);
+    assert_eq!(m[1].on(id), 1.0);
+}
+
+#[test]
+fn a_mid_month_boolean_pulse_holds_for_the_next_full_month() {
+    let r = reg();
+    let id = r.ids.relief_active;
+    let m = run(
+        &[ev(&r, "2025-08-15", "relief.active", Action::Pulse, 1.0)],
+        &r,
+        "2025-08",
+        3,
+    );
+    let got: Vec<f64> = m.iter().map(|s| s.get(id)).collect();
+    assert_eq!(got, vec![0.0, 1.0, 0.0]);
+}
+
+#[test]
+fn booleans_switch_from_the_first_full_month() {
+    let r = reg();
+    let id = r.ids.relief_active;
+    let m = run(
+        &[ev(&r, "2025-08-15", "relief.active", Action::Set, 1.0)],
+        &r,
+        "2025-08",
+        2,
+    );
+    assert_eq!(m[0].get(id), 0.0);
+    assert_eq!(m[1].get(id), 1.0);
+    let m = run(
+        &[ev(&r, "2025-08-01", "relief.active", Action::Set, 1.0)],
+        &r,
+        "2025-08",
+        1,
+    );
+    assert_eq!(m[0].get(id), 1.0);
+}
+
+#[test]
+fn events_before_start_build_the_initial_state() {
+    let r = reg();
+    let m = run(
+        &[ev(&r, "2022-12-05", "cap.eu_usd", Action::Set, 60.0)],
+        &r,
+        "2025-08",
+        1,
+    );
+    assert_eq!(m[0].get(r.ids.cap_eu_usd), 60.0);
+}
+
+#[test]
+fn ramp_pulse_add_scale() {
+    let r = reg();
+    let id = r.ids.freight_scale[0];
+    let m = run(
+        &[ev(
+            &r,
+            "2025-08-01",
+            "freight.W.scale",
+            Action::Ramp { months: 4 },
+            3.0,
+        )],
+        &r,
+        "2025-08",
+        5,
+    );
+    let got: Vec<f64> = m.iter().map(|s| s.get(id)).collect();
+    assert_eq!(got, vec![1.5, 2.0, 2.5, 3.0, 3.0]);
+    let m = run(
+        &[ev(&r, "2025-08-01", "freight.W.scale", Action::Pulse, 2.0)],
+        &r,
+        "2025-08",
+        2,
+    );
+    assert_eq!((m[0].get(id), m[1].get(id)), (2.0, 1.0));
+    let m = run(
+        &[
+            ev(&r, "2025-08-01", "freight.W.scale", Action::Add, 1.0),
+            ev(&r, "2025-08-01", "freight.W.scale", Action::Scale, 1.5),
+        ],
+        &r,
+        "2025-08",
+        1,
+    );
+    assert_eq!(m[0].get(id), 3.0);
+}
+
+#[test]
+fn wave_ramps_the_share_and_fires_once() {
+    let r = reg();
+    let rng = ChaCha8Rng::seed_from_u64(1);
+    let e = Event {
+        date: Date::parse("2025-10-01").unwrap(),
+        lever: r.ids.sdn_wave,
+        action: Action::Fire,
+        value: Value::Wave {
+            add_share: Dist::Const(0.4),
+            wind_down_months: 2,
+        },
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    };
+    let start = month_idx("2025-10").unwrap();
+    let mut p = PolicyPath::new(&[e], &r, &r.defaults(), start, |_| rng.clone());
+    let mut out = r.defaults();
+    let mut fired = Vec::new();
+    p.advance(start, &mut out, &mut fired);
+    assert_eq!(fired, vec![Fired::Wave { add_share: 0.4 }]);
+    assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);
+    p.advance(start + 1, &mut out, &mut fired);
+    assert!(fired.is_empty());
+    assert!((out.get(r.ids.sdn_share) - 0.4).abs() < 1e-12);
+}
+
+#[test]
+fn probability_zero_never_fires_and_lags_move_to_the_first() {
+    let r = reg();
+    let mut e = ev(&r, "2025-08-20", "tariff.IN.rate", Action::Set, 0.5);
+    e.prob = Dist::Const(0.0);
+    let m = run(&[e.clone()], &r, "2025-08", 3);
+    assert!(m.iter().all(|s| s.get(r.ids.tariff_rate[0]) == 0.0));
+    e.prob = Dist::Const(1.0);
+    e.lag_months = Some(Dist::Const(1.0));
+    let m = run(&[e], &r, "2025-08", 2);
+    assert_eq!(m[0].get(r.ids.tariff_rate[0]), 0.0);
+    assert_eq!(m[1].get(r.ids.tariff_rate[0]), 0.5);
+}
