@@ -203,19 +203,28 @@ fn unknown_param_name() {
     );
 }
 
+/// Fixtures whose error is about the file as a whole, not a key: TOML syntax, bad UTF-8.
+const KEYLESS: &[&str] = &["syntax_error.toml", "not_utf8.toml"];
+
 #[test]
 fn every_broken_fixture_fails_and_renders_rustc_style() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
     let files = scenario::discover(&dir).unwrap();
-    assert!(files.len() >= 12, "{files:?}");
+    assert!(files.len() >= 30, "{files:?}");
     for f in files {
         let e = scenario::load(&f).expect_err(&f.display().to_string());
         assert!(!e.diagnostics.is_empty());
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
         for d in &e.diagnostics {
             assert!(d.line >= 1 && d.col >= 1, "{d:?}");
             assert!(
-                d.key.is_some(),
+                d.key.is_some() || KEYLESS.contains(&name.as_str()),
                 "{}: every fixture error names a key: {d}",
+                f.display()
+            );
+            assert!(
+                d.help.is_some(),
+                "{}: every error suggests a fix: {d}",
                 f.display()
             );
             let s = d.to_string();
@@ -223,6 +232,406 @@ fn every_broken_fixture_fails_and_renders_rustc_style() {
             assert!(s.contains(" --> "), "{s}");
         }
     }
+}
+
+/// The rendered error with the absolute checkout prefix removed.
+fn normalised(e: &LoadError) -> String {
+    let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
+    format!("{e}\n").replace(&root, "")
+}
+
+/// Snapshot test: each `tests/fixtures/broken/<name>.toml` renders exactly
+/// `tests/fixtures/broken/<name>.expected`. Run with `UPDATE_EXPECT=1` to rewrite the
+/// snapshots after a deliberate change of wording (and review the diff).
+#[test]
+fn broken_fixtures_match_their_expected_messages() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    let files = scenario::discover(&dir).unwrap();
+    for f in &files {
+        let got = normalised(&scenario::load(f).expect_err(&f.display().to_string()));
+        let want_path = f.with_extension("expected");
+        if update {
+            std::fs::write(&want_path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&want_path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_EXPECT=1)", want_path.display()));
+        if got != want {
+            failures.push(format!(
+                "{}:\n--- expected\n{want}--- got\n{got}",
+                f.display()
+            ));
+        }
+    }
+    // No stale snapshots.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "expected") {
+            assert!(
+                p.with_extension("toml").exists(),
+                "{}: snapshot without a fixture",
+                p.display()
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Like [`check`] for an error that names no key (syntax, encoding).
+fn check_keyless(name: &str, line_col: &str, also: &[&str]) {
+    let (e, text) = load_err(name);
+    assert!(
+        text.contains(&format!("{name}:{line_col}")),
+        "{name}: no `{name}:{line_col}` in\n{text}"
+    );
+    for a in also {
+        assert!(text.contains(a), "{name}: no `{a}` in\n{text}");
+    }
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+    assert_eq!(e.diagnostics[0].key, None);
+}
+
+/// One fixture, one test: `case!(test_name, "fixture.toml", "line:col", "key", [also...])`;
+/// the error is in the fixture itself.
+macro_rules! case {
+    ($t:ident, $file:literal, $lc:literal, $key:literal, [$($also:literal),* $(,)?]) => {
+        #[test]
+        fn $t() {
+            check($file, $file, $lc, $key, &[$($also),*]);
+        }
+    };
+}
+
+#[test]
+fn toml_syntax_error() {
+    check_keyless(
+        "syntax_error.toml",
+        "7:24",
+        &[
+            "TOML syntax error",
+            "description = \"unclosed",
+            "close the string",
+        ],
+    );
+}
+
+#[test]
+fn not_utf8() {
+    check_keyless(
+        "not_utf8.toml",
+        "16:12",
+        &["is not valid UTF-8", "save the file as UTF-8"],
+    );
+}
+
+case!(
+    unknown_top_level_key,
+    "unknown_top_key.toml",
+    "12:2",
+    "parmas",
+    [
+        "unknown key `parmas` at the top level",
+        "did you mean `params`?"
+    ]
+);
+case!(
+    unknown_brent_key,
+    "unknown_brent_key.toml",
+    "11:1",
+    "brent.f42",
+    [
+        "unknown key `f42` in [brent]",
+        "valid keys here are: p0, f24"
+    ]
+);
+case!(
+    wildcard_matching_nothing,
+    "wildcard_no_match.toml",
+    "14:9",
+    "event[1].lever",
+    [
+        "no lever matches the pattern `tariff.*.rat`",
+        "did you mean `tariff.*.rate`?"
+    ]
+);
+case!(
+    bad_date_format,
+    "bad_date_format.toml",
+    "13:8",
+    "event[1].date",
+    [
+        "`YYYY-MM` or `YYYY-MM-DD`",
+        "2025/09/01",
+        "write `date = \"2025-08-27\"`"
+    ]
+);
+case!(
+    start_is_not_a_month,
+    "bad_start.toml",
+    "3:9",
+    "scenario.start",
+    ["expected a month `YYYY-MM`", "write `start = \"2025-08\"`"]
+);
+case!(
+    months_zero,
+    "months_zero.toml",
+    "4:10",
+    "scenario.months",
+    ["between 1 and 1200, got 0", "months = 36"]
+);
+case!(
+    months_too_many,
+    "months_too_many.toml",
+    "4:10",
+    "scenario.months",
+    ["between 1 and 1200, got 2000", "^^^^"]
+);
+case!(
+    months_wrong_type,
+    "months_wrong_type.toml",
+    "4:10",
+    "scenario.months",
+    ["must be a whole number, got a string", "months = 36"]
+);
+case!(
+    paths_zero,
+    "paths_zero.toml",
+    "5:9",
+    "scenario.paths",
+    ["must be at least 1, got 0", "paths = 10000"]
+);
+case!(
+    seed_negative,
+    "seed_negative.toml",
+    "6:8",
+    "scenario.seed",
+    [">= 0, got -1", "seed = 42"]
+);
+case!(
+    bad_scenario_name,
+    "bad_name.toml",
+    "3:8",
+    "scenario.name",
+    ["letters, digits", "name = \"tariff_IN_50pct\""]
+);
+case!(
+    missing_start,
+    "missing_start.toml",
+    "2:1",
+    "scenario.start",
+    [
+        "missing required key `scenario.start`",
+        "add `start = \"2025-08\"` under [scenario]"
+    ]
+);
+case!(
+    missing_months,
+    "missing_months.toml",
+    "2:1",
+    "scenario.months",
+    [
+        "missing required key `scenario.months`",
+        "add `months = 36`"
+    ]
+);
+case!(
+    missing_paths,
+    "missing_paths.toml",
+    "2:1",
+    "scenario.paths",
+    [
+        "missing required key `scenario.paths`",
+        "add `paths = 10000`"
+    ]
+);
+case!(
+    missing_market,
+    "missing_market.toml",
+    "2:1",
+    "scenario.market",
+    [
+        "missing required key `scenario.market`",
+        "add `market = \"market/default.toml\"`"
+    ]
+);
+case!(
+    missing_p0,
+    "missing_p0.toml",
+    "9:1",
+    "brent.p0",
+    [
+        "missing required key `brent.p0`",
+        "add `p0 = 71.04` under [brent]"
+    ]
+);
+case!(
+    p0_negative,
+    "p0_negative.toml",
+    "10:6",
+    "brent.p0",
+    ["finite number > 0", "got -5", "p0 = 71.04"]
+);
+case!(
+    unknown_distribution_name,
+    "unknown_dist_name.toml",
+    "15:9",
+    "event[1].value",
+    [
+        "unknown distribution `trii`",
+        "did you mean `tri`? write `{ tri = [lo, mode, hi] }`"
+    ]
+);
+case!(
+    wrong_number_of_dist_params,
+    "dist_param_count.toml",
+    "15:9",
+    "event[1].value",
+    [
+        "`tri` takes 3 numbers, got 2",
+        "write `{ tri = [lo, mode, hi] }`"
+    ]
+);
+case!(
+    uniform_lo_above_hi,
+    "uniform_lo_gt_hi.toml",
+    "15:9",
+    "event[1].value",
+    ["uniform needs lo <= hi", "[0.5, 0.1]", "with lo <= hi"]
+);
+case!(
+    beta_a_not_positive,
+    "beta_nonpositive.toml",
+    "13:18",
+    "params.p_calm_to_turb",
+    [
+        "beta needs a > 0 and b > 0",
+        "write `{ beta = [a, b] }` with a > 0 and b > 0"
+    ]
+);
+case!(
+    prob_distribution_outside_unit_interval,
+    "prob_dist_out_of_range.toml",
+    "16:8",
+    "event[1].prob",
+    ["must lie in [0, 1]", "uniform(0.5, 1.5)", "within [0, 1]"]
+);
+case!(
+    none_on_a_non_cap_lever,
+    "none_on_non_cap.toml",
+    "15:9",
+    "event[1].value",
+    ["got \"none\"", "only accepted by the price-cap levers"]
+);
+case!(
+    bool_lever_given_a_number,
+    "bool_with_number.toml",
+    "15:9",
+    "event[1].value",
+    [
+        "must be true or false, got an integer",
+        "write `value = true` or `value = false`"
+    ]
+);
+case!(
+    months_on_a_set,
+    "months_on_non_ramp.toml",
+    "17:10",
+    "event[1].months",
+    [
+        "only allowed with action = \"ramp\", not `set`",
+        "remove `months`"
+    ]
+);
+case!(
+    ramp_on_a_bool_lever,
+    "ramp_on_bool.toml",
+    "15:10",
+    "event[1].action",
+    [
+        "action `ramp` is not allowed on `cap.services_ban`, a boolean lever",
+        "use one of: set, pulse"
+    ]
+);
+case!(
+    unknown_action,
+    "unknown_action.toml",
+    "15:10",
+    "event[1].action",
+    ["unknown action `sett`", "did you mean `set`?"]
+);
+case!(
+    wave_without_wind_down_months,
+    "wave_without_wind_down.toml",
+    "15:9",
+    "event[1].value.wind_down_months",
+    ["needs `wind_down_months`", "add `wind_down_months = ...`"]
+);
+case!(
+    batch_with_bad_authority,
+    "batch_bad_authority.toml",
+    "15:37",
+    "event[1].value.authority",
+    [
+        "must be \"us\" or \"eu\", got \"uk\"",
+        "write `authority = \"us\"`"
+    ]
+);
+case!(
+    event_without_value,
+    "event_without_value.toml",
+    "12:1",
+    "event[1].value",
+    [
+        "this event has no `value`",
+        "a number lever `tariff.IN.rate`"
+    ]
+);
+case!(
+    extends_to_a_missing_file,
+    "extends_missing.toml",
+    "2:11",
+    "extends",
+    [
+        "cannot read",
+        "no_such_parent.toml",
+        "relative to the file that names it"
+    ]
+);
+case!(
+    market_file_missing,
+    "market_missing.toml",
+    "7:10",
+    "scenario.market",
+    [
+        "cannot read market file",
+        "no_such_market.toml",
+        "relative to the file that declares"
+    ]
+);
+case!(
+    empty_file,
+    "empty.toml",
+    "1:1",
+    "scenario",
+    ["the file is empty", "`extends = \"baseline.toml\"`"]
+);
+
+#[test]
+fn misspelt_event_key_is_not_also_missing() {
+    check(
+        "unknown_event_key.toml",
+        "unknown_event_key.toml",
+        "15:1",
+        "event[1].valeu",
+        &[
+            "unknown key `valeu` in this [[event]]",
+            "did you mean `value`?",
+        ],
+    );
+    let (e, text) = load_err("unknown_event_key.toml");
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
 }
 
 #[test]

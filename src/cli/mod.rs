@@ -1,8 +1,11 @@
 //! The command line: clap definitions and one module per subcommand. No model logic lives
 //! here; every subcommand is a thin shell over the library.
 
+pub mod compare;
+pub mod explain;
 pub mod list;
 pub mod run;
+pub mod schema;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +58,12 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// List scenarios: name, start, months, paths and description.
     List(list::ListArgs),
+    /// Print the resolved scenario after `extends`, with where every value came from.
+    Explain(explain::ExplainArgs),
+    /// Print the JSON Schema (draft 2020-12) of the scenario file format.
+    Schema(schema::SchemaArgs),
+    /// Compare scenarios with a baseline on the same random draws; writes compare.csv.
+    Compare(compare::CompareArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -88,5 +97,8 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::validate(a),
         Command::List(a) => list::list(a),
+        Command::Explain(a) => explain::explain(a),
+        Command::Schema(a) => schema::schema(a),
+        Command::Compare(a) => compare::compare(a),
     }
 }

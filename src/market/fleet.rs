@@ -77,19 +77,40 @@ pub fn fleet_step(
     let mut zeta = if phi > capacity { capacity / phi } else { 1.0 };
     let mut phi_final = phi;
     if zeta < 1.0 {
-        for it in 0..60 {
+        // ζ ← ζ·C/Φ' converges in 2–3 steps in ordinary months. It crawls when a saturated
+        // basin's flows do not respond to ζ, so after a few steps bisect on ζ between a
+        // feasible `lo` and an infeasible `hi` (Φ' is monotone in ζ); the result is always
+        // the feasible end. The test is relative (no absolute slack), so the iteration does
+        // not depend on the volume scale (§11.1.10).
+        let (mut lo, mut hi) = (0.0, 1.0);
+        let at = |zeta: f64, w: &mut Work, diag: &mut StepDiag| {
             for b in 0..m.n_basins {
                 w.x_del[b] = zeta * w.x_basin[b];
             }
             clear_all(m, st, w, diag);
-            phi_final = requirement(m, w);
+            requirement(m, w)
+        };
+        for it in 0..100 {
+            phi_final = at(zeta, w, diag);
             diag.reclear_iters = it + 1;
-            // Relative, so that the iteration count does not depend on the volume scale
-            // (§11.1.10); the 1e-12 overshoot makes the bound hold exactly at exit.
-            if phi_final <= capacity {
+            let feasible = phi_final <= capacity;
+            if feasible {
+                lo = zeta;
+            } else {
+                hi = zeta;
+            }
+            if feasible && (it < 8 || hi - lo <= 1e-9 * hi) {
                 break;
             }
-            zeta *= capacity / phi_final * (1.0 - 1e-12);
+            zeta = if it < 8 && !feasible {
+                (zeta * capacity / phi_final * (1.0 - 1e-12)).max(lo)
+            } else {
+                0.5 * (lo + hi)
+            };
+        }
+        if phi_final > capacity {
+            zeta = lo;
+            phi_final = at(zeta, w, diag);
         }
         if phi_final > capacity + 1e-9 {
             diag.fleet_violation = true;

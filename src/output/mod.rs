@@ -1,6 +1,7 @@
 //! Exporters. Every exporter here is pure (data in, bytes out) so it can be tested without a
 //! disk and gives byte-identical output for identical input; [`files`] is the one place in the
 //! crate that creates, renames or removes files, and does so atomically.
+pub mod compare_csv;
 pub mod csv;
 pub mod files;
 pub mod manifest;

@@ -121,6 +121,16 @@ pub(crate) struct Source {
 }
 
 impl Source {
+    /// The position of byte `at`, for provenance.
+    pub fn origin(&self, at: usize) -> super::Origin {
+        let d = self.diag(at..at, None, "", None);
+        super::Origin {
+            file: self.path.clone(),
+            line: d.line,
+            col: d.col,
+        }
+    }
+
     /// A diagnostic at byte span `span` of this file.
     pub fn diag(
         &self,

@@ -95,7 +95,13 @@ pub(crate) fn resolve(
                 } else {
                     format!("unknown lever `{}`", l.get_ref())
                 };
-                let help = match suggest::closest(l.get_ref(), &names) {
+                let wild = super::hints::wildcard_candidates(&names);
+                let cands: Vec<&str> = if l.get_ref().contains('*') {
+                    wild.iter().map(String::as_str).collect()
+                } else {
+                    names.clone()
+                };
+                let help = match suggest::closest(l.get_ref(), &cands) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => "docs/model.md lists the levers (buyer, basin and pipeline ids come from the market file)".into(),
                 };
@@ -235,6 +241,8 @@ fn action_and_value(ev: &RawEvent<'_>, kind: &LeverKind) -> Result<(Action, Valu
         _ => Action::Fire,
     };
     let value = match ev.value {
+        // A misspelt `value` key already says "did you mean `value`?".
+        None if ev.present.iter().any(|k| k == "value") => None,
         None => {
             errs.push(bad(
                 ev.span.clone(),

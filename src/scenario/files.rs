@@ -44,11 +44,19 @@ fn read_source(path: &Path) -> Result<Source, ReadFail> {
 }
 
 pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
+    let m = e.message();
+    let help = if m.contains("string") {
+        "close the string with `\"` on the same line (text over several lines goes in `\"\"\"...\"\"\"`)"
+    } else if m.contains("duplicate") {
+        "each key may appear once per table: remove or rename one of them"
+    } else {
+        "keys are written `name = value`, tables `[scenario]`, events `[[event]]` (https://toml.io)"
+    };
     src.diag(
         e.span().unwrap_or(0..0),
         None,
-        format!("TOML syntax error: {}", e.message()),
-        None,
+        format!("TOML syntax error: {m}"),
+        Some(help.into()),
     )
 }
 

@@ -21,19 +21,23 @@
 mod diagnostics;
 mod event;
 mod files;
+mod hints;
 mod raw;
 mod resolve;
+mod schema;
 mod value;
 
 pub use diagnostics::{Diagnostic, LoadError};
 pub use files::discover;
 pub use resolve::load;
+pub use schema::scenario_schema;
 
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;
 use crate::policy::calendar::MonthIdx;
 use crate::policy::events::Event;
 use crate::policy::levers::LeverRegistry;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// A scenario with its `extends` chain resolved and every value validated.
@@ -70,6 +74,37 @@ pub struct Scenario {
     /// one event per matching lever, in registry order. Events dated before `start` are kept
     /// (they form the historical calendar).
     pub events: Vec<Event>,
+    /// Where each of `events` was written, index for index (a wildcard's events share one).
+    pub event_origins: Vec<EventOrigin>,
+    /// The file and position of the winning `[params]` entry of each overridden parameter
+    /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.
+    pub param_origins: BTreeMap<String, Origin>,
+}
+
+/// A position in a file (1-based line and column), for `explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// Where one resolved event came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventOrigin {
+    /// The `[[event]]` header (or inline table).
+    pub at: Origin,
+    /// 1-based position among that file's events.
+    pub index: usize,
+    /// `lever` as written (a wildcard pattern for expanded events).
+    pub lever_written: String,
+    pub note: Option<String>,
 }
 
 #[cfg(test)]

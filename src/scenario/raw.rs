@@ -72,6 +72,8 @@ pub(crate) struct RawEvent<'a> {
     pub months: Option<Spanned<i64>>,
     pub prob: Option<&'a Val<'a>>,
     pub lag_months: Option<&'a Val<'a>>,
+    /// `note = "..."`, for `explain`.
+    pub note: Option<Spanned<String>>,
     /// Every key written in the table, even those whose value had the wrong type.
     pub present: Vec<String>,
 }
@@ -191,7 +193,10 @@ impl<'s> Walker<'s> {
         self.err(
             v.span(),
             key,
-            format!("`{key}` must be {expected}, got a {got}"),
+            format!(
+                "`{key}` must be {expected}, got {}",
+                super::hints::a_type(got)
+            ),
             Some(help),
         );
     }
@@ -347,6 +352,7 @@ impl<'s> Walker<'s> {
             months: None,
             prob: None,
             lag_months: None,
+            note: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
         };
         let prefix = format!("event[{index}]");
@@ -360,9 +366,7 @@ impl<'s> Walker<'s> {
                 "months" => e.months = self.int(v, &key, "months = 3"),
                 "prob" => e.prob = Some(v),
                 "lag_months" => e.lag_months = Some(v),
-                "note" => {
-                    self.string(v, &key, "note = \"source\"");
-                }
+                "note" => e.note = self.string(v, &key, "note = \"source\""),
                 _ => self.unknown_key(k, &prefix, EVENT_KEYS),
             }
         }

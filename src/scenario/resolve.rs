@@ -4,7 +4,7 @@
 use super::diagnostics::{Diagnostic, LoadError, Source};
 use super::files::{load_market, read_chain, resolved_text, syntax};
 use super::raw::{de, RawFile, Val, Walker};
-use super::{event, Scenario};
+use super::{event, EventOrigin, Scenario};
 use crate::dist::Dist;
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;
@@ -12,6 +12,7 @@ use crate::policy::calendar::{month_idx, MonthIdx};
 use crate::policy::levers::LeverRegistry;
 use crate::suggest;
 use serde_spanned::Spanned;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 /// The winning value of a key: `(file index, value)`, `value` `None` when it was invalid
@@ -44,8 +45,8 @@ pub(crate) fn check_params(
             other => Err((
                 v.span(),
                 format!(
-                    "expected a number or a distribution, got a {}",
-                    other.type_str()
+                    "expected a number or a distribution, got {}",
+                    super::hints::a_type(other.type_str())
                 ),
             )),
         };
@@ -57,7 +58,7 @@ pub(crate) fn check_params(
                 span,
                 &key,
                 format!("`{key}`: {m}"),
-                Some("write a number, or a distribution such as `{ tri = [lo, mode, hi] }`".into()),
+                Some(super::hints::dist_help(v)),
             ),
         }
     }
@@ -78,6 +79,18 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         .iter()
         .map(|s| DeTable::parse(&s.text).map_err(|e| LoadError::one(syntax(s, &e))))
         .collect::<Result<_, _>>()?;
+    if sources.len() == 1 && docs[leaf].get_ref().is_empty() {
+        return Err(LoadError::one(Diagnostic::file_level(
+            path,
+            Some("scenario"),
+            format!("`{}` has no settings: the file is empty", path.display()),
+            Some(
+                "a scenario needs `[scenario]` with start, months, paths, seed and market, and \
+                 `[brent]` with p0; or `extends = \"baseline.toml\"` to inherit them"
+                    .into(),
+            ),
+        )));
+    }
     let raws: Vec<RawFile<'_>> = sources
         .iter()
         .zip(&docs)
@@ -315,6 +328,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         _ => None,
     };
     let mut events = Vec::new();
+    let mut event_origins = Vec::new();
     let registry = loaded
         .as_ref()
         .map(|(m, _)| LeverRegistry::new(&m.registry_rows()));
@@ -322,7 +336,18 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         for (r, src) in raws.iter().zip(&sources) {
             let mut w = Walker::new(src, &mut diags);
             for ev in &r.events {
-                events.extend(event::resolve(&mut w, ev, reg, horizon));
+                let got = event::resolve(&mut w, ev, reg, horizon);
+                let origin = EventOrigin {
+                    at: src.origin(ev.span.start),
+                    index: ev.index,
+                    lever_written: ev
+                        .lever
+                        .as_ref()
+                        .map_or(String::new(), |l| l.get_ref().clone()),
+                    note: ev.note.as_ref().map(|n| n.get_ref().clone()),
+                };
+                event_origins.extend(std::iter::repeat_n(origin, got.len()));
+                events.extend(got);
             }
         }
     }
@@ -364,6 +389,20 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     else {
         unreachable!("every missing piece was reported as a diagnostic");
     };
+    // Provenance of parameter overrides: market file first, then the chain; later wins.
+    let mut param_origins = BTreeMap::new();
+    if let Ok(doc) = DeTable::parse(&msrc.text) {
+        if let Some(DeValue::Table(t)) = doc.get_ref().get("params").map(|v| v.get_ref()) {
+            for (k, _) in t.iter() {
+                param_origins.insert(k.get_ref().to_string(), msrc.origin(k.span().start));
+            }
+        }
+    }
+    for (r, src) in raws.iter().zip(&sources) {
+        for (k, _) in &r.params {
+            param_origins.insert(k.get_ref().clone(), src.origin(k.span().start));
+        }
+    }
     Ok(Scenario {
         name,
         description: description.and_then(|(_, d)| d).unwrap_or_default(),
@@ -381,5 +420,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         registry,
         params,
         events,
+        event_origins,
+        param_origins,
     })
 }

@@ -1,5 +1,6 @@
 //! The value rules of each lever kind: what `value` may be, and its range.
 
+use super::hints::{a_type, dist_help};
 use super::raw::{de, key_help, RawEvent, Val};
 use crate::dist::Dist;
 use crate::policy::events::Value;
@@ -46,7 +47,8 @@ fn bounds(min: f64, max: f64) -> String {
 
 /// A number or distribution.
 fn dist(v: &Val<'_>, key: &str) -> Result<Dist, Bad> {
-    let help = Some("write a number, or a distribution such as `{ tri = [lo, mode, hi] }`");
+    let help = dist_help(v);
+    let help = Some(help.as_str());
     match v.get_ref() {
         DeValue::Integer(_) | DeValue::Float(_) | DeValue::Table(_) => {
             de::<Dist>(v).map_err(|(span, m)| bad(span, key.into(), format!("`{key}`: {m}"), help))
@@ -55,8 +57,8 @@ fn dist(v: &Val<'_>, key: &str) -> Result<Dist, Bad> {
             v.span(),
             key.into(),
             format!(
-                "`{key}` must be a number or a distribution, got a {}",
-                other.type_str()
+                "`{key}` must be a number or a distribution, got {}",
+                a_type(other.type_str())
             ),
             help,
         )),
@@ -103,6 +105,9 @@ pub(crate) fn value(
                 }
                 let help = if *none_ok && s.as_ref() == "none" {
                     "`none` can only be `set` or `pulse`"
+                } else if s.as_ref() == "none" {
+                    "\"none\" (no cap) is only accepted by the price-cap levers \
+                     (`cap.eu_usd`, `cap.us_usd`); write a number or a distribution"
                 } else if *none_ok {
                     "write a number, a distribution, or \"none\" (no cap)"
                 } else {
@@ -127,7 +132,10 @@ pub(crate) fn value(
             other => Err(vec![bad(
                 v.span(),
                 key.clone(),
-                format!("`{key}` must be true or false, got a {}", other.type_str()),
+                format!(
+                    "`{key}` must be true or false, got {}",
+                    a_type(other.type_str())
+                ),
                 Some("write `value = true` or `value = false`"),
             )]),
         },
@@ -139,9 +147,9 @@ pub(crate) fn value(
                         v.span(),
                         key.clone(),
                         format!(
-                            "`{key}` must be one of {}, got a {}",
+                            "`{key}` must be one of {}, got {}",
                             variants.join(", "),
-                            other.type_str()
+                            a_type(other.type_str())
                         ),
                         Some(&format!("write e.g. `value = \"{}\"`", variants[0])),
                     )])
@@ -234,7 +242,10 @@ fn sub_table<'v, 'a>(
         return Err(vec![bad(
             v.span(),
             key.into(),
-            format!("`{key}` must be a table, got a {}", v.get_ref().type_str()),
+            format!(
+                "`{key}` must be a table, got {}",
+                a_type(v.get_ref().type_str())
+            ),
             Some(&format!("write `value = {example}`")),
         )]);
     };
@@ -295,10 +306,16 @@ fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
 fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
     match v.get_ref() {
         DeValue::String(s) if AUTHORITIES.contains(&s.as_ref()) => Ok(s.as_ref() == "us"),
-        _ => Err(bad(
+        other => Err(bad(
             v.span(),
             key.into(),
-            format!("`{key}` must be \"us\" or \"eu\""),
+            match other {
+                DeValue::String(s) => format!("`{key}` must be \"us\" or \"eu\", got \"{s}\""),
+                o => format!(
+                    "`{key}` must be \"us\" or \"eu\", got {}",
+                    a_type(o.type_str())
+                ),
+            },
             Some("write `authority = \"us\"` or `authority = \"eu\"`"),
         )),
     }

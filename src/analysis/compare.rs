@@ -1,0 +1,343 @@
+//! Scenario comparison with common random numbers (issue 5).
+//!
+//! Path `i` of every scenario is simulated with the same seed and path index, and every random
+//! stream is keyed by the name of what it feeds (`engine::rng::keyed`), so the scenarios see
+//! the same exogenous draws and their per-path difference is policy, not noise. For each
+//! compared scenario one [`MonthlyStats`] accumulates the per-path differences
+//! `scenario − baseline` of the variables both scenarios report, together with the count of
+//! paths where the scenario is strictly greater (for `prob_greater`).
+//!
+//! Like [`crate::engine::run::run`], paths run in parallel in fixed [`CHUNK_PATHS`]-path
+//! chunks that are reduced in chunk order, so the result is identical for any thread count.
+
+use crate::engine::path::{PathDiag, PathSim};
+use crate::engine::run::CHUNK_PATHS;
+use crate::engine::stats::{choose_mode, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES};
+use crate::engine::vars::{variables, Var};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Run shape of a comparison: one seed, path count and horizon for every scenario.
+#[derive(Debug, Clone)]
+pub struct CompareOptions {
+    pub paths: u64,
+    pub months: usize,
+    pub seed: u64,
+    /// Worker threads; 0 means all cores.
+    pub threads: usize,
+    /// Memory budget of the exact quantiles, over all compared scenarios together.
+    pub budget_bytes: u64,
+}
+
+impl CompareOptions {
+    /// The baseline's paths and seed, and the shortest horizon of all scenarios.
+    pub fn from_scenarios(baseline: &Scenario, others: &[&Scenario]) -> CompareOptions {
+        CompareOptions {
+            paths: baseline.paths,
+            months: others
+                .iter()
+                .map(|s| s.months)
+                .fold(baseline.months, usize::min),
+            seed: baseline.seed,
+            threads: 0,
+            budget_bytes: DEFAULT_BUDGET_BYTES,
+        }
+    }
+}
+
+/// A variable reported by both the baseline and a compared scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComparedVar {
+    pub name: String,
+    /// The baseline's unit.
+    pub unit: String,
+    /// Index in the baseline's variable list.
+    pub base: usize,
+    /// Index in the compared scenario's variable list.
+    pub other: usize,
+}
+
+/// The variables of `other` that the baseline also reports, matched by name, in the
+/// baseline's order.
+pub fn common_vars(base: &[Var], other: &[Var]) -> Vec<ComparedVar> {
+    base.iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            other
+                .iter()
+                .position(|o| o.name == v.name)
+                .map(|j| ComparedVar {
+                    name: v.name.clone(),
+                    unit: v.unit.clone(),
+                    base: i,
+                    other: j,
+                })
+        })
+        .collect()
+}
+
+/// The comparison of one scenario with the baseline.
+#[derive(Debug, Clone)]
+pub struct ScenarioDiff {
+    /// Scenario name.
+    pub scenario: String,
+    pub vars: Vec<ComparedVar>,
+    /// Statistics of the per-path difference `scenario − baseline`, cells `[t * vars + v]`.
+    /// A path where either value is not finite is skipped (counted in `nonfinite`).
+    pub summary: Summary,
+    /// Paths where the scenario is strictly greater than the baseline, per cell.
+    pub greater: Vec<u64>,
+    /// Diagnostics of this scenario's paths, as in `RunResult::diagnostics`.
+    pub diagnostics: BTreeMap<String, u64>,
+}
+
+impl ScenarioDiff {
+    /// Share of paths (with a finite difference) where the scenario is greater; NaN if none.
+    pub fn prob_greater(&self) -> Vec<f64> {
+        self.summary
+            .cells
+            .iter()
+            .zip(&self.greater)
+            .map(|(c, &g)| {
+                if c.n == 0 {
+                    f64::NAN
+                } else {
+                    g as f64 / c.n as f64
+                }
+            })
+            .collect()
+    }
+
+    pub fn var_index(&self, name: &str) -> Option<usize> {
+        self.vars.iter().position(|v| v.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CompareResult {
+    pub baseline: String,
+    /// One per compared scenario, in the order given.
+    pub diffs: Vec<ScenarioDiff>,
+    /// Diagnostics of the baseline's paths.
+    pub baseline_diagnostics: BTreeMap<String, u64>,
+    pub paths: u64,
+    pub months: usize,
+    pub seed: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+}
+
+impl CompareResult {
+    /// Path-months simulated per second, over all scenarios (baseline included).
+    pub fn path_months_per_second(&self) -> f64 {
+        (self.paths as f64 * self.months as f64 * (1 + self.diffs.len()) as f64)
+            / self.wall_seconds.max(1e-9)
+    }
+
+    pub fn mode(&self) -> SummaryMode {
+        self.diffs
+            .first()
+            .map_or(SummaryMode::Exact, |d| d.summary.mode)
+    }
+}
+
+/// Per-chunk accumulators: one per compared scenario.
+struct ChunkOut {
+    stats: Vec<MonthlyStats>,
+    greater: Vec<Vec<u64>>,
+    diag: Vec<PathDiag>,
+}
+
+/// Simulates `sc` on path `path` for `months` months into `buf[t * nv + v]`.
+fn simulate(sc: &Scenario, vars: &[Var], seed: u64, path: u64, buf: &mut [f64]) -> PathDiag {
+    let nv = vars.len();
+    let mut sim = PathSim::new(sc, seed, path);
+    for row in buf.chunks_exact_mut(nv.max(1)) {
+        sim.step_month();
+        sim.write_vars(vars, row);
+    }
+    sim.diag
+}
+
+struct Setup<'a> {
+    scenarios: Vec<&'a Scenario>,
+    vars: Vec<Vec<Var>>,
+    common: Vec<Vec<ComparedVar>>,
+    mode: SummaryMode,
+}
+
+fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
+    let lo = chunk * CHUNK_PATHS;
+    let hi = (lo + CHUNK_PATHS).min(o.paths);
+    let months = o.months;
+    let k = s.common.len();
+    let mut out = ChunkOut {
+        stats: s
+            .common
+            .iter()
+            .map(|c| MonthlyStats::new(months, c.len(), s.mode))
+            .collect(),
+        greater: s.common.iter().map(|c| vec![0; months * c.len()]).collect(),
+        diag: vec![PathDiag::default(); k + 1],
+    };
+    let mut bufs: Vec<Vec<f64>> = s.vars.iter().map(|v| vec![0.0; months * v.len()]).collect();
+    let mut diff: Vec<Vec<f64>> = s
+        .common
+        .iter()
+        .map(|c| vec![0.0; months * c.len()])
+        .collect();
+    for path in lo..hi {
+        for (i, sc) in s.scenarios.iter().enumerate() {
+            let d = simulate(sc, &s.vars[i], o.seed, path, &mut bufs[i]);
+            out.diag[i].add(&d);
+        }
+        let (base, rest) = bufs.split_first().expect("the baseline is simulated");
+        let nb = s.vars[0].len();
+        for (j, common) in s.common.iter().enumerate() {
+            let other = &rest[j];
+            let no = s.vars[j + 1].len();
+            let nc = common.len();
+            let greater = &mut out.greater[j];
+            for t in 0..months {
+                for (v, cv) in common.iter().enumerate() {
+                    let b = base[t * nb + cv.base];
+                    let x = other[t * no + cv.other];
+                    let cell = t * nc + v;
+                    diff[j][cell] = if b.is_finite() && x.is_finite() {
+                        greater[cell] += (x > b) as u64;
+                        x - b
+                    } else {
+                        f64::NAN
+                    };
+                }
+            }
+            out.stats[j].push_path(&diff[j]);
+        }
+    }
+    out
+}
+
+fn diagnostics(d: &PathDiag) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    m.insert("solver_bisection_steps".into(), d.bisections);
+    m.insert("solver_not_converged".into(), d.not_converged);
+    m.insert("brent_clamp_hits".into(), d.brent_clamped);
+    m.insert("fleet_bound_violations".into(), d.fleet_violations);
+    m.insert("capped_tranche_refusals".into(), d.refusals);
+    m.insert("fleet_reclears".into(), d.reclears);
+    m.insert("max_basin_iterations".into(), d.max_basin_iters);
+    m.insert("max_brent_iterations".into(), d.max_brent_iters);
+    m.insert("nonfinite_values".into(), d.nonfinite);
+    m
+}
+
+/// Compares every scenario of `others` with `baseline` on common random numbers.
+/// `progress` is called with the number of paths done.
+///
+/// Fails if the scenarios start in different months, if `others` is empty, or if `paths` or
+/// `months` is 0.
+pub fn compare(
+    baseline: &Scenario,
+    others: &[&Scenario],
+    o: &CompareOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareResult, String> {
+    if o.paths == 0 || o.months == 0 {
+        return Err("paths and months must be at least 1".into());
+    }
+    if others.is_empty() {
+        return Err("nothing to compare: give at least one scenario besides the baseline".into());
+    }
+    if let Some(sc) = others.iter().find(|s| s.start != baseline.start) {
+        return Err(format!(
+            "scenario `{}` starts in {} but the baseline `{}` starts in {}; \
+             compared scenarios must start in the same month",
+            sc.name,
+            crate::policy::calendar::iso_month(sc.start),
+            baseline.name,
+            crate::policy::calendar::iso_month(baseline.start)
+        ));
+    }
+    let t0 = Instant::now();
+    let scenarios: Vec<&Scenario> = std::iter::once(baseline)
+        .chain(others.iter().copied())
+        .collect();
+    let vars: Vec<Vec<Var>> = scenarios.iter().map(|s| variables(&s.market)).collect();
+    let common: Vec<Vec<ComparedVar>> =
+        vars[1..].iter().map(|v| common_vars(&vars[0], v)).collect();
+    let total_vars: usize = common.iter().map(Vec::len).sum();
+    let mode = choose_mode(o.paths, o.months, total_vars, o.budget_bytes);
+    let setup = Setup {
+        scenarios,
+        vars,
+        common,
+        mode,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(o.threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let threads = pool.current_num_threads();
+    let chunks = o.paths.div_ceil(CHUNK_PATHS);
+    let batch = (threads as u64 * 4).max(1);
+    let k = setup.common.len();
+    let mut stats: Vec<MonthlyStats> = setup
+        .common
+        .iter()
+        .map(|c| MonthlyStats::new(o.months, c.len(), mode))
+        .collect();
+    let mut greater: Vec<Vec<u64>> = setup
+        .common
+        .iter()
+        .map(|c| vec![0; o.months * c.len()])
+        .collect();
+    let mut diag = vec![PathDiag::default(); k + 1];
+    let mut start = 0;
+    while start < chunks {
+        let end = (start + batch).min(chunks);
+        let parts: Vec<ChunkOut> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|c| run_chunk(&setup, o, c))
+                .collect()
+        });
+        for part in parts {
+            for (acc, s) in stats.iter_mut().zip(part.stats) {
+                acc.merge(s);
+            }
+            for (acc, g) in greater.iter_mut().zip(&part.greater) {
+                acc.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+            }
+            for (acc, d) in diag.iter_mut().zip(&part.diag) {
+                acc.add(d);
+            }
+        }
+        progress((end * CHUNK_PATHS).min(o.paths));
+        start = end;
+    }
+    let diffs = stats
+        .into_iter()
+        .zip(greater)
+        .zip(setup.common)
+        .enumerate()
+        .map(|(j, ((s, g), vars))| ScenarioDiff {
+            scenario: others[j].name.clone(),
+            vars,
+            summary: s.finish(),
+            greater: g,
+            diagnostics: diagnostics(&diag[j + 1]),
+        })
+        .collect();
+    Ok(CompareResult {
+        baseline: baseline.name.clone(),
+        diffs,
+        baseline_diagnostics: diagnostics(&diag[0]),
+        paths: o.paths,
+        months: o.months,
+        seed: o.seed,
+        threads,
+        wall_seconds: t0.elapsed().as_secs_f64(),
+    })
+}

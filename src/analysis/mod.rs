@@ -1,0 +1,2 @@
+//! Analyses built on the engine that need more than one scenario at a time.
+pub mod compare;

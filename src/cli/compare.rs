@@ -1,0 +1,258 @@
+//! `compare`: run a baseline and one or more scenarios on common random numbers and write the
+//! per-path differences (`compare.csv`, `compare_wide.csv`, `manifest.json`) into one folder,
+//! `<out>/compare_<baseline>_vs_<others joined by _>`.
+
+use super::CliError;
+use crate::analysis::compare::{compare as run_compare, CompareOptions, CompareResult};
+use crate::output::compare_csv::{compare_csv, compare_wide_csv, DiffSeries};
+use crate::output::csv::VarMeta;
+use crate::output::files::{prepare, Staging};
+use crate::output::manifest::{sha256_hex, to_json, Manifest};
+use crate::policy::calendar::iso_month;
+use crate::scenario::Scenario;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files: the first is the baseline, every other one is compared with it.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Monte Carlo paths (default: the baseline file's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub paths: Option<u64>,
+    /// Months to simulate (default: the shortest horizon of the files).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
+    pub months: Option<u64>,
+    /// Random seed shared by every scenario (default: the baseline file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replace an existing result folder (only once the new results are complete).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Files written, in manifest order.
+pub const FILES: [&str; 3] = ["compare.csv", "compare_wide.csv", "manifest.json"];
+
+/// `compare_<baseline>_vs_<others joined by _>`.
+pub fn folder_name(baseline: &str, others: &[&str]) -> String {
+    format!("compare_{baseline}_vs_{}", others.join("_"))
+}
+
+pub fn compare(a: CompareArgs) -> Result<(), CliError> {
+    let mut loaded: Vec<Scenario> = Vec::new();
+    let mut errors = Vec::new();
+    for f in &a.scenarios {
+        if f.is_dir() {
+            errors.push(format!(
+                "{}: compare takes scenario files, not folders (the first file is the baseline)",
+                f.display()
+            ));
+            continue;
+        }
+        if !f.exists() {
+            errors.push(format!("{}: no such file", f.display()));
+            continue;
+        }
+        match crate::scenario::load(f) {
+            Ok(sc) => loaded.push(sc),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
+    let (baseline, others) = loaded.split_first().expect("clap requires two files");
+    for (i, sc) in others.iter().enumerate() {
+        if let Some(o) = others[..i].iter().find(|o| o.name == sc.name) {
+            return Err(CliError::Input(format!(
+                "{} and {} both name their scenario `{}`; compare each scenario once",
+                o.path.display(),
+                sc.path.display(),
+                sc.name
+            )));
+        }
+    }
+    for sc in others {
+        if sc.start != baseline.start {
+            return Err(CliError::Input(format!(
+                "{} starts in {} but the baseline {} starts in {}; \
+                 compared scenarios must start in the same month",
+                sc.path.display(),
+                iso_month(sc.start),
+                baseline.path.display(),
+                iso_month(baseline.start)
+            )));
+        }
+    }
+    let other_refs: Vec<&Scenario> = others.iter().collect();
+    let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
+    let name = folder_name(&baseline.name, &names);
+    let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let o = options(baseline, &other_refs, &a);
+    let r = simulate(baseline, &other_refs, &o, &name, a.quiet)?;
+    let dir = write(baseline, &other_refs, &name, &r, stage)?;
+    if !a.quiet {
+        println!(
+            "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
+            1 + r.diffs.len(),
+            r.paths,
+            r.months,
+            r.wall_seconds,
+            r.path_months_per_second(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn options(baseline: &Scenario, others: &[&Scenario], a: &CompareArgs) -> CompareOptions {
+    let mut o = CompareOptions::from_scenarios(baseline, others);
+    if let Some(p) = a.paths {
+        o.paths = p;
+    }
+    if let Some(m) = a.months {
+        o.months = m as usize;
+    }
+    if let Some(s) = a.seed {
+        o.seed = s;
+    }
+    if let Some(t) = a.threads {
+        o.threads = t as usize;
+    }
+    o
+}
+
+fn simulate(
+    baseline: &Scenario,
+    others: &[&Scenario],
+    o: &CompareOptions,
+    name: &str,
+    quiet: bool,
+) -> Result<CompareResult, CliError> {
+    let bar = if !quiet && std::io::stderr().is_terminal() {
+        let b = ProgressBar::with_draw_target(Some(o.paths), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} paths, {per_sec}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_prefix(name.to_string());
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let r = run_compare(baseline, others, o, &|done| bar.set_position(done))
+        .map_err(CliError::Internal)?;
+    bar.finish_and_clear();
+    Ok(r)
+}
+
+/// Bytes of `compare.csv` and `compare_wide.csv` for a result.
+pub fn render(start: crate::policy::calendar::MonthIdx, r: &CompareResult) -> (Vec<u8>, Vec<u8>) {
+    let metas: Vec<Vec<VarMeta>> = r
+        .diffs
+        .iter()
+        .map(|d| {
+            d.vars
+                .iter()
+                .map(|v| VarMeta {
+                    name: v.name.clone(),
+                    unit: v.unit.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let probs: Vec<Vec<f64>> = r.diffs.iter().map(|d| d.prob_greater()).collect();
+    let series: Vec<DiffSeries> = r
+        .diffs
+        .iter()
+        .zip(&metas)
+        .zip(&probs)
+        .map(|((d, vars), pg)| DiffSeries {
+            scenario: &d.scenario,
+            vars,
+            summary: &d.summary,
+            prob_greater: pg,
+        })
+        .collect();
+    (
+        compare_csv(&r.baseline, start, &series),
+        compare_wide_csv(start, &series),
+    )
+}
+
+/// SHA-256 over the resolved texts of every compared file, baseline first, each preceded by
+/// `## compared scenario <k> of <n>`.
+fn combined_text(all: &[&Scenario]) -> String {
+    let mut s = String::from("## sanctions-sim compare v1\n");
+    for (k, sc) in all.iter().enumerate() {
+        s.push_str(&format!(
+            "## compared scenario {} of {}\n",
+            k + 1,
+            all.len()
+        ));
+        s.push_str(&sc.resolved_text);
+        if !sc.resolved_text.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s
+}
+
+fn write(
+    baseline: &Scenario,
+    others: &[&Scenario],
+    name: &str,
+    r: &CompareResult,
+    stage: Staging,
+) -> Result<PathBuf, CliError> {
+    let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
+    let (long, wide) = render(baseline.start, r);
+    stage.write("compare.csv", &long).map_err(io)?;
+    stage.write("compare_wide.csv", &wide).map_err(io)?;
+    let all: Vec<&Scenario> = std::iter::once(baseline)
+        .chain(others.iter().copied())
+        .collect();
+    let mut m = Manifest::new();
+    m.scenario = name.to_string();
+    m.scenario_path = all
+        .iter()
+        .map(|s| s.path.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    m.scenario_sha256 = sha256_hex(combined_text(&all).as_bytes());
+    m.seed = r.seed;
+    m.paths = r.paths;
+    m.months = r.months;
+    m.start = iso_month(baseline.start);
+    m.threads = r.threads;
+    m.wall_seconds = r.wall_seconds;
+    m.path_months_per_second = r.path_months_per_second();
+    m.summary_mode = r.mode().as_str().into();
+    let per_scenario = std::iter::once((&r.baseline, &r.baseline_diagnostics))
+        .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)));
+    for (sc, diag) in per_scenario {
+        // A scenario compared with itself has the same diagnostics: keep the first copy.
+        for (k, v) in diag {
+            m.diagnostics.entry(format!("{sc}.{k}")).or_insert(*v);
+        }
+    }
+    m.files = FILES.iter().map(|s| s.to_string()).collect();
+    stage.write("manifest.json", &to_json(&m)).map_err(io)?;
+    stage.commit().map_err(io)
+}

@@ -1,0 +1,243 @@
+//! `explain`: the resolved scenario after `extends`, with where every value came from.
+//!
+//! Four sections: the header (name, horizon, run size, Brent anchor, the files), the events
+//! as a dated outline (each with the file:line of its `[[event]]`), every model parameter
+//! (distribution, unit, and whether it is the default or which file overrode it, with its
+//! source note), and the levers the events touch (kind, registry default, unit, range).
+
+use super::CliError;
+use crate::dist::Dist;
+use crate::policy::calendar::iso_month;
+use crate::policy::events::{Action, Value};
+use crate::policy::levers::{LeverDef, LeverKind, NONE_CAP};
+use crate::scenario::{self, Scenario};
+use clap::Args;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// One scenario file.
+    pub scenario: PathBuf,
+}
+
+pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
+    match scenario::load(&a.scenario) {
+        Ok(sc) => {
+            print!("{}", render(&sc));
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Err(CliError::Input(format!(
+                "{} does not load ({} error{})",
+                a.scenario.display(),
+                e.diagnostics.len(),
+                if e.diagnostics.len() == 1 { "" } else { "s" }
+            )))
+        }
+    }
+}
+
+/// A lever value as an analyst writes it: booleans as true/false, enums by variant, a cap
+/// of `none` as `none`.
+fn lever_value(kind: &LeverKind, d: &Dist) -> String {
+    match (kind, d) {
+        (LeverKind::Bool, Dist::Const(v)) => (*v != 0.0).to_string(),
+        (LeverKind::Enum(vs), Dist::Const(v)) => vs
+            .get(*v as usize)
+            .map_or_else(|| v.to_string(), |s| format!("\"{s}\"")),
+        (LeverKind::Number { none_ok: true, .. }, Dist::Const(v)) if *v >= NONE_CAP => {
+            "none".into()
+        }
+        _ => d.to_string(),
+    }
+}
+
+fn value(kind: &LeverKind, v: &Value) -> String {
+    match v {
+        Value::Number(d) => lever_value(kind, d),
+        Value::Wave {
+            add_share,
+            wind_down_months,
+        } => format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months} }}"),
+        Value::Batch { share, us } => format!(
+            "{{ share = {share}, authority = \"{}\" }}",
+            if *us { "us" } else { "eu" }
+        ),
+    }
+}
+
+fn action(a: &Action) -> String {
+    match a {
+        Action::Set => "set".into(),
+        Action::Add => "add".into(),
+        Action::Scale => "scale".into(),
+        Action::Ramp { months } => format!("ramp over {months} month{}", plural(*months)),
+        Action::Pulse => "pulse".into(),
+        Action::Fire => "fire".into(),
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn kind(def: &LeverDef) -> String {
+    match &def.kind {
+        LeverKind::Number { .. } => "number".into(),
+        LeverKind::Bool => "bool".into(),
+        LeverKind::Enum(_) => "enum".into(),
+        LeverKind::Action(a) => format!("action ({a:?})"),
+    }
+}
+
+fn range(k: &LeverKind) -> String {
+    match k {
+        LeverKind::Number { min, max, none_ok } => {
+            let hi = if *none_ok && *max >= NONE_CAP {
+                "none".to_string()
+            } else if max.is_infinite() {
+                "inf".to_string()
+            } else {
+                max.to_string()
+            };
+            format!("[{min}, {hi}]")
+        }
+        LeverKind::Bool => "true | false".into(),
+        LeverKind::Enum(vs) => vs.join(" | "),
+        LeverKind::Action(_) => "fires once".into(),
+    }
+}
+
+/// The whole explanation.
+pub fn render(sc: &Scenario) -> String {
+    let mut o = String::new();
+    let end = sc.start + sc.months as i32 - 1;
+    let chain = &sc.files[..sc.files.len().saturating_sub(1)];
+    let _ = writeln!(o, "scenario     {}", sc.name);
+    if !sc.description.is_empty() {
+        let _ = writeln!(o, "description  {}", sc.description);
+    }
+    let _ = writeln!(
+        o,
+        "horizon      {} .. {} ({} months)",
+        iso_month(sc.start),
+        iso_month(end),
+        sc.months
+    );
+    let _ = writeln!(o, "paths        {}", sc.paths);
+    let _ = writeln!(o, "seed         {}", sc.seed);
+    let f24 = sc.brent_f24.map_or("-".to_string(), |f| f.to_string());
+    let _ = writeln!(o, "brent        p0 = {} $/bbl, f24 = {f24}", sc.brent_p0);
+    let _ = writeln!(o, "file         {}", sc.path.display());
+    let names: Vec<String> = chain.iter().map(|p| p.display().to_string()).collect();
+    if chain.len() > 1 {
+        let _ = writeln!(o, "extends      {} (root first)", names.join(" <- "));
+    } else {
+        let _ = writeln!(o, "extends      -");
+    }
+    let _ = writeln!(o, "market       {}", sc.market_path.display());
+
+    // Events: a dated outline. Chain order then file order, stably sorted by date.
+    let mut order: Vec<usize> = (0..sc.events.len()).collect();
+    order.sort_by_key(|&i| sc.events[i].date);
+    let _ = writeln!(
+        o,
+        "\nevents ({}; dated before {} = initial lever values)",
+        sc.events.len(),
+        iso_month(sc.start)
+    );
+    let mut last_date = None;
+    for i in order {
+        let ev = &sc.events[i];
+        let def = sc.registry.def(ev.lever);
+        if last_date != Some(ev.date) {
+            let tag = if ev.date.month < sc.start {
+                "  (history)"
+            } else {
+                ""
+            };
+            let _ = writeln!(o, "  {}{tag}", ev.date);
+            last_date = Some(ev.date);
+        }
+        let mut line = format!(
+            "    {} {} {}",
+            def.name,
+            action(&ev.action),
+            value(&def.kind, &ev.value)
+        );
+        if ev.prob != Dist::Const(1.0) {
+            let _ = write!(line, "  prob {}", ev.prob);
+        }
+        if let Some(lag) = &ev.lag_months {
+            let _ = write!(line, "  lag {lag} months");
+        }
+        let _ = writeln!(o, "{line}");
+        if let Some(origin) = sc.event_origins.get(i) {
+            let wild = if origin.lever_written != def.name {
+                format!(", from `{}`", origin.lever_written)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(o, "      at {} (event {}{wild})", origin.at, origin.index);
+            if let Some(n) = &origin.note {
+                let _ = writeln!(o, "      note: {n}");
+            }
+        }
+    }
+
+    // Parameters.
+    let entries = sc.params.entries();
+    let w = entries.iter().map(|e| e.0.len()).max().unwrap_or(0);
+    let overridden = sc.param_origins.len();
+    let _ = writeln!(
+        o,
+        "\nparameters ({}; {overridden} overridden, the rest at their defaults)",
+        entries.len()
+    );
+    for (name, d, unit, source) in entries {
+        let from = match sc.param_origins.get(name) {
+            None => "default".to_string(),
+            Some(at) if at.file == sc.market_path => format!("market file {at}"),
+            Some(at) => format!("scenario file {at}"),
+        };
+        let unit = if unit.is_empty() { "-" } else { unit };
+        let _ = writeln!(o, "  {name:<w$}  {d}  [{unit}]  ({from})");
+        if !source.is_empty() {
+            let _ = writeln!(o, "  {:<w$}  source: {source}", "");
+        }
+    }
+
+    // Levers the events touch, in registry order.
+    let mut ids: Vec<usize> = sc.events.iter().map(|e| e.lever).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let _ = writeln!(o, "\nlevers touched ({})", ids.len());
+    let w = ids
+        .iter()
+        .map(|&i| sc.registry.def(i).name.len())
+        .max()
+        .unwrap_or(0);
+    for id in ids {
+        let def = sc.registry.def(id);
+        let default = match def.kind {
+            LeverKind::Action(_) => "-".to_string(),
+            _ => lever_value(&def.kind, &Dist::Const(def.default)),
+        };
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {}, default {default}, unit {}, range {}; enters {}",
+            def.name,
+            kind(def),
+            def.unit,
+            range(&def.kind),
+            def.enters
+        );
+    }
+    o
+}

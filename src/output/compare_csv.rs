@@ -1,0 +1,197 @@
+//! `compare.csv` (long) and `compare_wide.csv` (one row a month) of a scenario comparison.
+//!
+//! Pure: data in, bytes out, in the same CSV dialect and number format as `summary.csv`
+//! ([`fmt_num`]: four decimals, no `-0.0000`, an empty cell when not finite).
+
+use super::csv::{fmt_num, VarMeta};
+use crate::engine::stats::Summary;
+use crate::policy::calendar::{iso_first, MonthIdx};
+
+/// Header of `compare.csv`.
+pub const COMPARE_HEADER: [&str; 10] = [
+    "date",
+    "variable",
+    "unit",
+    "baseline",
+    "scenario",
+    "mean_diff",
+    "p05_diff",
+    "p50_diff",
+    "p95_diff",
+    "prob_greater",
+];
+
+/// Statistics of the per-path difference `scenario − baseline` for one compared scenario.
+#[derive(Debug, Clone, Copy)]
+pub struct DiffSeries<'a> {
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// The compared variables, in the order of the summary's columns.
+    pub vars: &'a [VarMeta],
+    /// Cells `[t * vars + v]` of the differences.
+    pub summary: &'a Summary,
+    /// Share of paths where the scenario is greater, same cell layout as `summary`.
+    pub prob_greater: &'a [f64],
+}
+
+fn check_shape(d: &DiffSeries) {
+    assert_eq!(d.vars.len(), d.summary.vars, "{}: variables", d.scenario);
+    assert_eq!(
+        d.prob_greater.len(),
+        d.summary.cells.len(),
+        "{}: prob_greater cells",
+        d.scenario
+    );
+}
+
+fn months(series: &[DiffSeries]) -> usize {
+    let m = series.first().map_or(0, |d| d.summary.months);
+    for d in series {
+        check_shape(d);
+        assert_eq!(d.summary.months, m, "{}: months differ", d.scenario);
+    }
+    m
+}
+
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+fn into_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner()
+        .expect("flushing CSV into memory cannot fail")
+}
+
+/// Long CSV: one row per month × compared scenario × variable (months outer, then scenarios
+/// in the order given, then variables in the baseline's order).
+pub fn compare_csv(baseline: &str, start: MonthIdx, series: &[DiffSeries]) -> Vec<u8> {
+    let months = months(series);
+    let mut w = writer();
+    w.write_record(COMPARE_HEADER).expect("in-memory write");
+    for t in 0..months {
+        let date = iso_first(start + t as MonthIdx);
+        for d in series {
+            let nv = d.vars.len();
+            for (v, meta) in d.vars.iter().enumerate() {
+                let c = d.summary.cell(t, v);
+                let nums = [c.mean, c.p05, c.p50, c.p95, d.prob_greater[t * nv + v]].map(fmt_num);
+                let row = [date.as_str(), &meta.name, &meta.unit, baseline, d.scenario]
+                    .into_iter()
+                    .chain(nums.iter().map(String::as_str));
+                w.write_record(row).expect("in-memory write");
+            }
+        }
+    }
+    into_bytes(w)
+}
+
+/// Header of `compare_wide.csv`: `date`, then `<scenario>__<variable>_mean_diff`,
+/// `_p05_diff`, `_p95_diff` for every compared scenario and variable.
+pub fn compare_wide_header(series: &[DiffSeries]) -> Vec<String> {
+    let mut h = vec!["date".to_string()];
+    for d in series {
+        for m in d.vars {
+            for s in ["mean_diff", "p05_diff", "p95_diff"] {
+                h.push(format!("{}__{}_{s}", d.scenario, m.name));
+            }
+        }
+    }
+    h
+}
+
+/// One row per month: the date, then mean, p05 and p95 of the difference for every compared
+/// scenario and variable, in header order.
+pub fn compare_wide_csv(start: MonthIdx, series: &[DiffSeries]) -> Vec<u8> {
+    let months = months(series);
+    let mut w = writer();
+    w.write_record(compare_wide_header(series))
+        .expect("in-memory write");
+    for t in 0..months {
+        let mut row = vec![iso_first(start + t as MonthIdx)];
+        for d in series {
+            for v in 0..d.vars.len() {
+                let c = d.summary.cell(t, v);
+                row.extend([c.mean, c.p05, c.p95].map(fmt_num));
+            }
+        }
+        w.write_record(&row).expect("in-memory write");
+    }
+    into_bytes(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stats::{CellStats, SummaryMode};
+
+    fn cell(x: f64) -> CellStats {
+        CellStats {
+            n: 4,
+            nonfinite: 0,
+            mean: x,
+            sd: 1.0,
+            p05: x - 1.0,
+            p10: f64::NAN,
+            p25: f64::NAN,
+            p50: x + 0.5,
+            p75: f64::NAN,
+            p90: f64::NAN,
+            p95: x + 1.0,
+        }
+    }
+
+    #[test]
+    fn exact_text() {
+        let vars = vec![
+            VarMeta {
+                name: "brent_usd_bbl".into(),
+                unit: "USD/bbl".into(),
+            },
+            VarMeta {
+                name: "russia_export_revenue_usd_bn".into(),
+                unit: "USD bn/month".into(),
+            },
+        ];
+        let mut c = cell(-0.00001);
+        c.p95 = f64::NAN;
+        let s = Summary {
+            months: 2,
+            vars: 2,
+            cells: vec![cell(1.0), cell(-2.5), cell(0.0), c],
+            mode: SummaryMode::Exact,
+        };
+        let pg = [0.25, 1.0, 0.0, f64::NAN];
+        let series = [DiffSeries {
+            scenario: "b",
+            vars: &vars,
+            summary: &s,
+            prob_greater: &pg,
+        }];
+        let start = 2025 * 12 + 7; // 2025-08
+        let out = String::from_utf8(compare_csv("a", start, &series)).unwrap();
+        assert_eq!(
+            out,
+            "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater\n\
+             2025-08-01,brent_usd_bbl,USD/bbl,a,b,1.0000,0.0000,1.5000,2.0000,0.2500\n\
+             2025-08-01,russia_export_revenue_usd_bn,USD bn/month,a,b,-2.5000,-3.5000,-2.0000,-1.5000,1.0000\n\
+             2025-09-01,brent_usd_bbl,USD/bbl,a,b,0.0000,-1.0000,0.5000,1.0000,0.0000\n\
+             2025-09-01,russia_export_revenue_usd_bn,USD bn/month,a,b,0.0000,-1.0000,0.5000,,\n"
+        );
+        let wide = String::from_utf8(compare_wide_csv(start, &series)).unwrap();
+        let lines: Vec<&str> = wide.lines().collect();
+        assert_eq!(
+            lines[0],
+            "date,b__brent_usd_bbl_mean_diff,b__brent_usd_bbl_p05_diff,b__brent_usd_bbl_p95_diff,\
+             b__russia_export_revenue_usd_bn_mean_diff,b__russia_export_revenue_usd_bn_p05_diff,\
+             b__russia_export_revenue_usd_bn_p95_diff"
+        );
+        assert_eq!(
+            lines[1],
+            "2025-08-01,1.0000,0.0000,2.0000,-2.5000,-3.5000,-1.5000"
+        );
+        assert_eq!(lines[2], "2025-09-01,0.0000,-1.0000,1.0000,0.0000,-1.0000,");
+        assert_eq!(lines.len(), 3);
+    }
+}
