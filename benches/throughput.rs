@@ -31,6 +31,7 @@ fn throughput(c: &mut Criterion) {
             seed: 1,
             threads,
             budget_bytes: DEFAULT_BUDGET_BYTES,
+            cancel: None,
         };
         g.bench_function(format!("threads_{threads}"), |b| {
             b.iter(|| black_box(run(&sc, &opts, &|_| {}).expect("engine run")))

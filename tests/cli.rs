@@ -11,12 +11,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The shipped scenarios, in the order `run scenarios/` runs them.
-const SCENARIOS: [&str; 4] = [
+const SCENARIOS: [&str; 5] = [
     "baseline",
     "china_sanctions",
     "summit_failure",
     "summit_success",
+    "summit_uncertain",
 ];
+
+/// Scenarios with event trees, which also write `events.csv` and `outcomes.csv`.
+const WITH_TREES: [&str; 1] = ["summit_uncertain"];
 
 const SUMMARY_HEADER: &str = "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95";
 const WIDE_HEADER_START: &str = "date,brent_usd_bbl_p05,brent_usd_bbl_p50,brent_usd_bbl_p95";
@@ -124,12 +128,18 @@ fn parse_finite(cell: &str, what: &str) -> f64 {
 
 /// Checks the three files of one scenario's result folder.
 fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
-    assert_eq!(
-        entries(dir),
-        ["manifest.json", "summary.csv", "wide.csv"],
-        "{}",
-        dir.display()
-    );
+    let want: &[&str] = if WITH_TREES.contains(&scenario) {
+        &[
+            "events.csv",
+            "manifest.json",
+            "outcomes.csv",
+            "summary.csv",
+            "wide.csv",
+        ]
+    } else {
+        &["manifest.json", "summary.csv", "wide.csv"]
+    };
+    assert_eq!(entries(dir), want, "{}", dir.display());
     let dates = expected_dates(months);
 
     // summary.csv: long format, one row per month and variable.
@@ -445,7 +455,7 @@ fn refuses_to_overwrite_without_force() {
 
 #[test]
 fn one_existing_folder_stops_the_whole_run_before_writing() {
-    // summit_success is the last scenario; the three before it must not be written either.
+    // summit_success comes after three scenarios; none of the others may be written either.
     let tmp = tempdir();
     let keep = tmp.path().join("summit_success");
     fs::create_dir(&keep).unwrap();
@@ -551,6 +561,7 @@ fn validate_reports_file_and_position() {
             "scenarios/china_sanctions.toml",
             "scenarios/summit_failure.toml",
             "scenarios/summit_success.toml",
+            "scenarios/summit_uncertain.toml",
         ])
         .assert()
         .success();
@@ -581,7 +592,7 @@ fn validate_reports_file_and_position() {
 }
 
 #[test]
-fn list_prints_the_four_scenarios() {
+fn list_prints_the_five_scenarios() {
     let out = sim()
         .args(["list", "scenarios/"])
         .assert()

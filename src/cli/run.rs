@@ -2,7 +2,7 @@
 //! its folder atomically.
 
 use super::{expand_inputs, CliError};
-use crate::engine::run::{run as run_engine, RunOptions, RunResult};
+use crate::engine::run::{run as run_engine, RunError, RunOptions, RunResult};
 use crate::output::csv::{summary_csv, wide_csv, VarMeta};
 use crate::output::files::{prepare, Staging};
 use crate::output::manifest::{sha256_hex, to_json, Manifest};
@@ -12,6 +12,33 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// Exit code after SIGINT or SIGTERM (documented in README.md and docs/reliability.md).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// The process-wide "stop requested" flag, set by the binary's signal handler.
+static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+/// Installs the flag that SIGINT/SIGTERM set; `run` passes it to the engine and to every
+/// result folder, so a stop makes the engine return early and no folder is committed.
+/// Only the first call has an effect.
+pub fn set_stop_flag(flag: Arc<AtomicBool>) {
+    let _ = STOP.set(flag);
+}
+
+fn stop_flag() -> Option<Arc<AtomicBool>> {
+    STOP.get().cloned()
+}
+
+fn stop_requested() -> bool {
+    STOP.get().is_some_and(|f| f.load(Ordering::SeqCst))
+}
+
+fn interrupted() -> CliError {
+    CliError::Internal("interrupted".into())
+}
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -68,12 +95,22 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             )));
         }
     }
+    for sc in &loaded {
+        warn_outside_folder(sc);
+    }
     let mut staged: Vec<Staging> = Vec::new();
     for sc in &loaded {
-        staged
-            .push(prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?);
+        let mut stage =
+            prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+        if let Some(f) = stop_flag() {
+            stage = stage.cancel_on(f);
+        }
+        staged.push(stage);
     }
     for (sc, stage) in loaded.iter().zip(staged) {
+        if stop_requested() {
+            return Err(interrupted()); // `stage` and the rest are dropped: folders removed
+        }
         let o = options(sc, &a);
         let result = simulate(sc, &o, a.quiet)?;
         let dir = write(sc, &o, &result, stage)?;
@@ -91,6 +128,33 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// `extends` and `scenario.market` may name files outside the scenario's folder (a shared
+/// base elsewhere is legitimate; every file read is recorded in manifest.json through the
+/// resolved text), but it is said on stderr so that a stray `../` does not go unnoticed.
+fn warn_outside_folder(sc: &Scenario) {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let Some(dir) = sc.path.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            canon(std::path::Path::new("."))
+        } else {
+            canon(d)
+        }
+    }) else {
+        return;
+    };
+    for f in &sc.files {
+        if !canon(f).starts_with(&dir) {
+            eprintln!(
+                "warning: {}: reads {}, outside the scenario's folder {} \
+                 (through `extends` or `scenario.market`); check that this is intended",
+                sc.name,
+                f.display(),
+                dir.display()
+            );
+        }
+    }
 }
 
 /// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
@@ -136,6 +200,7 @@ fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     if let Some(t) = a.threads {
         o.threads = t as usize;
     }
+    o.cancel = stop_flag();
     o
 }
 
@@ -154,7 +219,13 @@ fn simulate(sc: &Scenario, o: &RunOptions, quiet: bool) -> Result<RunResult, Cli
     } else {
         ProgressBar::hidden()
     };
-    let r = run_engine(sc, o, &|done| bar.set_position(done)).map_err(CliError::Internal)?;
+    let r = run_engine(sc, o, &|done| bar.set_position(done)).map_err(|e| match e {
+        RunError::Cancelled => {
+            bar.finish_and_clear();
+            interrupted()
+        }
+        RunError::Failed(m) => CliError::Internal(m),
+    })?;
     bar.finish_and_clear();
     Ok(r)
 }
@@ -197,6 +268,16 @@ fn write(
     m.summary_mode = r.summary.mode.as_str().into();
     m.diagnostics = r.diagnostics.clone();
     m.files = FILES.iter().map(|s| s.to_string()).collect();
+    if !sc.trees.is_empty() {
+        use crate::output::events_csv::{events_csv, outcomes_csv};
+        let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
+        stage.write("events.csv", &ev).map_err(io)?;
+        stage
+            .write("outcomes.csv", &outcomes_csv(&sc.trees, &r.trees))
+            .map_err(io)?;
+        m.files
+            .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
+    }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
 }

@@ -13,8 +13,10 @@ use crate::market::model::PathModel;
 use crate::market::state::{Shocks, State};
 use crate::market::step::{step, Batch, MonthCtx, StepDiag, Work};
 use crate::policy::calendar::days_in_month;
+use crate::policy::calendar::Date;
 use crate::policy::events::{Fired, PolicyPath};
 use crate::policy::levers::{LeverSet, NONE_CAP};
+use crate::policy::tree::{ExitKind, Prob, Tree};
 use crate::scenario::Scenario;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -83,6 +85,180 @@ pub struct PathSim<'a> {
     batches: Vec<Batch>,
     pub month: i32,
     pub diag: PathDiag,
+    trees: Vec<TreePath>,
+}
+
+/// Exits taken in one month of one tree, at most (a guard against zero-lag cycles).
+const MAX_HOPS_PER_MONTH: usize = 64;
+
+/// What a path did in one event tree: the month (index from the start, 0-based) in which it
+/// first entered each node, and the branch it took the first time it took each branching
+/// exit (`[node][exit]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeRecord {
+    pub first_entry: Vec<Option<usize>>,
+    pub first_branch: Vec<Vec<Option<usize>>>,
+}
+
+/// One tree's state on one path.
+#[derive(Clone)]
+struct TreePath {
+    /// Exit draws (hazards, lags, branches); per-path probabilities are drawn first.
+    rng: ChaCha8Rng,
+    /// Draws of the nodes' entry actions.
+    actions_rng: ChaCha8Rng,
+    /// Per-path hazard of each exit (`[node][exit]`, 0 for other kinds).
+    hazard: Vec<Vec<f64>>,
+    /// Per-path cumulative branch probabilities of each exit.
+    cum: Vec<Vec<Vec<f64>>>,
+    node: usize,
+    entered: Date,
+    /// Month in which each `after` exit of the current node fires.
+    due: Vec<Option<i32>>,
+    record: TreeRecord,
+}
+
+impl TreePath {
+    fn new(tree: &Tree, seed: u64, path: u64) -> TreePath {
+        let mut rng = keyed(seed, path, &format!("tree.{}", tree.id));
+        let actions_rng = keyed(seed, path, &format!("tree.{}.actions", tree.id));
+        let mut hazard = Vec::new();
+        let mut cum = Vec::new();
+        for n in &tree.nodes {
+            let mut hz = Vec::new();
+            let mut cs = Vec::new();
+            for e in &n.exits {
+                hz.push(match &e.kind {
+                    ExitKind::Hazard(d) => d.sample(&mut rng).clamp(0.0, 1.0),
+                    _ => 0.0,
+                });
+                let mut ps: Vec<f64> = e
+                    .probs
+                    .iter()
+                    .map(|p| match p {
+                        Prob::Dist(d) => d.sample(&mut rng).clamp(0.0, 1.0),
+                        Prob::Rest => 0.0,
+                    })
+                    .collect();
+                if let Some(r) = e.probs.iter().position(|p| *p == Prob::Rest) {
+                    let others: f64 = ps.iter().sum();
+                    ps[r] = (1.0 - others).max(0.0);
+                }
+                let mut acc = 0.0;
+                cs.push(
+                    ps.iter()
+                        .map(|p| {
+                            acc += p;
+                            acc
+                        })
+                        .collect(),
+                );
+            }
+            hazard.push(hz);
+            cum.push(cs);
+        }
+        TreePath {
+            rng,
+            actions_rng,
+            hazard,
+            cum,
+            node: tree.start,
+            entered: Date { month: 0, day: 1 },
+            due: Vec::new(),
+            record: TreeRecord {
+                first_entry: vec![None; tree.nodes.len()],
+                first_branch: tree
+                    .nodes
+                    .iter()
+                    .map(|n| vec![None; n.exits.len()])
+                    .collect(),
+            },
+        }
+    }
+
+    /// Enters `node` on `date`: draws its `after` lags and queues its actions.
+    fn enter(
+        &mut self,
+        tree: &Tree,
+        node: usize,
+        date: Date,
+        start: i32,
+        sc: &Scenario,
+        policy: &mut PolicyPath,
+    ) {
+        self.node = node;
+        self.entered = date;
+        let rec = &mut self.record.first_entry[node];
+        if rec.is_none() {
+            *rec = Some((date.month - start).max(0) as usize);
+        }
+        let n = &tree.nodes[node];
+        self.due.clear();
+        for e in &n.exits {
+            self.due.push(match &e.kind {
+                ExitKind::After { constant, dist } => {
+                    let x = constant + dist.map_or(0.0, |d| d.sample(&mut self.rng));
+                    Some(date.month + x.round().max(0.0) as i32)
+                }
+                _ => None,
+            });
+        }
+        for a in &n.actions {
+            let mut ev = a.clone();
+            ev.date = date;
+            policy.inject_event(&ev, &sc.registry, &mut self.actions_rng);
+        }
+    }
+
+    /// Takes the exits that fire at the start of `month` (chains within the month included).
+    fn step(
+        &mut self,
+        tree: &Tree,
+        month: i32,
+        start: i32,
+        sc: &Scenario,
+        policy: &mut PolicyPath,
+    ) {
+        for _ in 0..MAX_HOPS_PER_MONTH {
+            let node = &tree.nodes[self.node];
+            let mut taken = None;
+            for (k, e) in node.exits.iter().enumerate() {
+                let fires = match &e.kind {
+                    ExitKind::At(d) => d.month == month && *d >= self.entered,
+                    ExitKind::Hazard(_) => {
+                        self.entered.month < month
+                            && self.rng.random::<f64>() < self.hazard[self.node][k]
+                    }
+                    ExitKind::After { .. } => self.due[k].is_some_and(|m| m <= month),
+                };
+                if fires {
+                    let date = match &e.kind {
+                        ExitKind::At(d) => *d,
+                        _ => Date { month, day: 1 },
+                    };
+                    taken = Some((k, date));
+                    break;
+                }
+            }
+            let Some((k, date)) = taken else {
+                return;
+            };
+            let e = &node.exits[k];
+            let b = if e.branches() {
+                let u = self.rng.random::<f64>();
+                let cum = &self.cum[self.node][k];
+                cum.iter().position(|c| u < *c).unwrap_or(cum.len() - 1)
+            } else {
+                0
+            };
+            let slot = &mut self.record.first_branch[self.node][k];
+            if slot.is_none() {
+                *slot = Some(b);
+            }
+            let to = e.to[b];
+            self.enter(tree, to, date, start, sc, policy);
+        }
+    }
 }
 
 impl<'a> PathSim<'a> {
@@ -115,6 +291,18 @@ impl<'a> PathSim<'a> {
         let policy = PolicyPath::new(&sc.events, &sc.registry, &initial, sc.start, |i| {
             keyed(seed, path, &keys[i])
         });
+        let mut policy = policy;
+        // Event trees: own keyed streams, so scenarios without trees draw nothing new.
+        let mut trees = Vec::with_capacity(sc.trees.len());
+        for tree in &sc.trees {
+            let mut tp = TreePath::new(tree, seed, path);
+            let date = Date {
+                month: sc.start,
+                day: 1,
+            };
+            tp.enter(tree, tree.start, date, sc.start, sc, &mut policy);
+            trees.push(tp);
+        }
         let mut levers = initial;
         for i in 0..levers.values.len() {
             levers.set(i, policy.current(i));
@@ -137,6 +325,7 @@ impl<'a> PathSim<'a> {
             batches: Vec::new(),
             month: sc.start,
             diag: PathDiag::default(),
+            trees,
         };
         sim.pre_step();
         sim
@@ -180,6 +369,10 @@ impl<'a> PathSim<'a> {
     pub fn step_month(&mut self) -> StepDiag {
         let ids = &self.sc.registry.ids;
         let month = self.month;
+        // Event trees first, in file order: their entry actions dated this month apply now.
+        for (tree, tp) in self.sc.trees.iter().zip(self.trees.iter_mut()) {
+            tp.step(tree, month, self.sc.start, self.sc, &mut self.policy);
+        }
         // Dynamic cap review (errata 16): from the previous five months, from the review day,
         // and `none` wins.
         let since = month - CAP_REVIEW_ANCHOR;
@@ -264,6 +457,16 @@ impl<'a> PathSim<'a> {
         self.diag.count(&d, self.work.out.refused);
         self.month += 1;
         d
+    }
+
+    /// What the path did in each event tree so far (one record per `sc.trees`).
+    pub fn tree_records(&self) -> impl Iterator<Item = &TreeRecord> {
+        self.trees.iter().map(|t| &t.record)
+    }
+
+    /// Index of the current node of each tree.
+    pub fn tree_nodes(&self) -> Vec<usize> {
+        self.trees.iter().map(|t| t.node).collect()
     }
 
     /// Writes the month's variables into `out` (one value per variable).

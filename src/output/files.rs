@@ -7,10 +7,35 @@
 //! clearly partial hidden folder. With `--force`, an existing result is replaced only at commit
 //! (moved aside, new folder renamed in, old one removed): a failed run never destroys the
 //! previous result. Dropping an uncommitted [`Staging`] removes its folder.
+//!
+//! Every live staging folder is also listed in a process-wide registry, so that a signal
+//! handler that must end the process without unwinding can remove them all first
+//! ([`exit_removing_staging`]); a commit holds the same lock, so a result is either fully
+//! renamed into place or not at all.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Staging folders created by [`prepare`] and neither committed nor dropped yet.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every uncommitted staging folder of this process and exits with `code`, holding
+/// the registry lock so that no commit can happen meanwhile. For signal handling threads:
+/// destructors of other threads do not run.
+pub fn exit_removing_staging(code: i32) -> ! {
+    let guard = live();
+    for dir in guard.iter() {
+        let _ = fs::remove_dir_all(dir);
+    }
+    std::process::exit(code)
+}
 
 /// What went wrong while preparing or writing a result folder, and what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +57,14 @@ pub enum OutputError {
     NotWritable { path: PathBuf, source: io::Error },
     #[error("output path {} exists but is not a directory; choose another output directory", .0.display())]
     NotADirectory(PathBuf),
+    #[error(
+        "could not write {}: {source}; no result was written: \
+         free some space or choose another output directory with --out",
+        path.display()
+    )]
+    WriteFailed { path: PathBuf, source: io::Error },
+    #[error("interrupted before {} was complete; nothing was written there", .0.display())]
+    Interrupted(PathBuf),
     #[error("could not {action} {}: {source}", path.display())]
     Io {
         action: &'static str,
@@ -74,6 +107,8 @@ pub struct Staging {
     dir: PathBuf,
     force: bool,
     committed: bool,
+    /// When set, [`Staging::commit`] refuses ([`OutputError::Interrupted`]).
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 /// Checks everything that can be checked before a run and creates the staging folder.
@@ -100,16 +135,20 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
     if fs::symlink_metadata(&dir).is_ok() {
         fs::remove_dir_all(&dir).map_err(io_err("remove stale staging folder", &dir))?;
     }
+    let mut reg = live();
     fs::create_dir(&dir).map_err(|source| OutputError::NotWritable {
         path: out_root.to_path_buf(),
         source,
     })?;
+    reg.push(dir.clone());
+    drop(reg);
     Ok(Staging {
         out_root: out_root.to_path_buf(),
         name: scenario_name.to_string(),
         dir,
         force,
         committed: false,
+        cancel: None,
     })
 }
 
@@ -132,6 +171,13 @@ fn sync_dir(dir: &Path) {
 }
 
 impl Staging {
+    /// Makes [`Staging::commit`] fail with [`OutputError::Interrupted`] once `flag` is set
+    /// (a stop was requested), so an interrupted run never publishes a result.
+    pub fn cancel_on(mut self, flag: Arc<AtomicBool>) -> Staging {
+        self.cancel = Some(flag);
+        self
+    }
+
     /// The folder the result will have after [`Staging::commit`]: `out_root/<name>`.
     pub fn final_dir(&self) -> PathBuf {
         self.out_root.join(&self.name)
@@ -149,13 +195,17 @@ impl Staging {
             return Err(OutputError::BadFileName(file_name.to_string()));
         }
         let target = self.dir.join(file_name);
+        let failed = |source| OutputError::WriteFailed {
+            path: target.clone(),
+            source,
+        };
         let mut tmp = tempfile::Builder::new()
             .prefix(".tmp-")
             .tempfile_in(&self.dir)
-            .map_err(io_err("create a temporary file in", &self.dir))?;
-        tmp.write_all(bytes).map_err(io_err("write", tmp.path()))?;
+            .map_err(failed)?;
+        tmp.write_all(bytes).map_err(failed)?;
         set_public_readable(tmp.as_file()).map_err(io_err("set permissions of", &target))?;
-        tmp.as_file().sync_all().map_err(io_err("sync", &target))?;
+        tmp.as_file().sync_all().map_err(failed)?;
         tmp.persist(&target)
             .map_err(|e| io_err("rename into place", &target)(e.error))?;
         Ok(())
@@ -165,8 +215,29 @@ impl Staging {
     ///
     /// With `force`, an existing folder is moved aside, the new one renamed in, and the old one
     /// removed; if renaming in fails the old one is put back.
+    ///
+    /// Refuses with [`OutputError::Interrupted`] if the flag given to [`Staging::cancel_on`]
+    /// is set. Holds the staging registry lock throughout, so [`exit_removing_staging`] never
+    /// ends the process half-way through a replacement.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let mut reg = live();
+        let r = self.commit_locked();
+        if self.committed {
+            reg.retain(|d| *d != self.dir);
+        }
+        drop(reg);
+        r // an uncommitted `self` is removed by Drop
+    }
+
+    fn commit_locked(&mut self) -> Result<PathBuf, OutputError> {
         let final_dir = self.final_dir();
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::SeqCst))
+        {
+            return Err(OutputError::Interrupted(final_dir));
+        }
         sync_dir(&self.dir);
         let exists = fs::symlink_metadata(&final_dir).is_ok();
         if exists && !self.force {
@@ -206,7 +277,9 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
+            let mut reg = live();
             let _ = fs::remove_dir_all(&self.dir);
+            reg.retain(|d| *d != self.dir);
         }
     }
 }

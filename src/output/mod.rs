@@ -3,6 +3,7 @@
 //! crate that creates, renames or removes files, and does so atomically.
 pub mod compare_csv;
 pub mod csv;
+pub mod events_csv;
 pub mod files;
 pub mod manifest;
 

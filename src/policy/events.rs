@@ -142,79 +142,7 @@ impl PolicyPath {
             next_seq: 0,
         };
         for (i, ev) in events.iter().enumerate() {
-            let rng = &mut rng_for(i);
-            // Draw in a fixed order whatever happens.
-            let happens = rng.random::<f64>() < ev.prob.sample(rng).clamp(0.0, 1.0);
-            let lag = ev
-                .lag_months
-                .map(|d| d.sample(rng).round().max(0.0) as i32)
-                .unwrap_or(0);
-            let op = match (&ev.value, ev.action) {
-                (Value::Number(d), a) => {
-                    let v = d.sample(rng);
-                    match (a, reg.def(ev.lever).kind.clone()) {
-                        (Action::Fire, LeverKind::Action(ActionKind::RiskJump)) => {
-                            Op::Fire(Fired::Jump(v))
-                        }
-                        (Action::Set, LeverKind::Action(ActionKind::ShadowCapacity)) => {
-                            Op::Fire(Fired::ShadowSet(v))
-                        }
-                        (Action::Scale, LeverKind::Action(ActionKind::ShadowCapacity)) => {
-                            Op::Fire(Fired::ShadowScale(v))
-                        }
-                        (Action::Fire, _) => Op::Set(v),
-                        (Action::Set, _) => Op::Set(v),
-                        (Action::Add, _) => Op::Add(v),
-                        (Action::Scale, _) => Op::Scale(v),
-                        (Action::Ramp { months }, _) => Op::Ramp {
-                            target: v,
-                            months: months.max(1),
-                        },
-                        (Action::Pulse, _) => Op::Pulse(v),
-                    }
-                }
-                (
-                    Value::Wave {
-                        add_share,
-                        wind_down_months,
-                    },
-                    _,
-                ) => {
-                    let s = add_share.sample(rng);
-                    let _ = wind_down_months;
-                    Op::Fire(Fired::Wave { add_share: s })
-                }
-                (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
-                    share: share.sample(rng),
-                    us: *us,
-                }),
-            };
-            if !happens {
-                continue;
-            }
-            let date = if lag > 0 {
-                Date {
-                    month: ev.date.month + lag,
-                    day: 1,
-                }
-            } else {
-                ev.date
-            };
-            match op {
-                Op::Fire(Fired::Wave { add_share }) => {
-                    let months = ev_wave_months(&ev.value);
-                    p.push(date, ev.lever, Op::Fire(Fired::Wave { add_share }));
-                    p.push(
-                        date,
-                        reg.ids.sdn_share,
-                        Op::RampBy {
-                            total: add_share,
-                            months,
-                        },
-                    );
-                }
-                op => p.push(date, ev.lever, op),
-            }
+            p.schedule(ev, reg, &mut rng_for(i));
         }
         // The historical calendar: everything before the start builds the initial state.
         while let Some(m) = p
@@ -242,6 +170,83 @@ impl PolicyPath {
             op,
         });
         self.next_seq += 1;
+    }
+
+    /// Draws one event's probability, lag and value from `rng` (in that fixed order, whether
+    /// or not it happens) and, if it happens, queues it.
+    fn schedule<R: Rng>(&mut self, ev: &Event, reg: &LeverRegistry, rng: &mut R) {
+        let happens = rng.random::<f64>() < ev.prob.sample(rng).clamp(0.0, 1.0);
+        let lag = ev
+            .lag_months
+            .map(|d| d.sample(rng).round().max(0.0) as i32)
+            .unwrap_or(0);
+        let op = match (&ev.value, ev.action) {
+            (Value::Number(d), a) => {
+                let v = d.sample(rng);
+                match (a, reg.def(ev.lever).kind.clone()) {
+                    (Action::Fire, LeverKind::Action(ActionKind::RiskJump)) => {
+                        Op::Fire(Fired::Jump(v))
+                    }
+                    (Action::Set, LeverKind::Action(ActionKind::ShadowCapacity)) => {
+                        Op::Fire(Fired::ShadowSet(v))
+                    }
+                    (Action::Scale, LeverKind::Action(ActionKind::ShadowCapacity)) => {
+                        Op::Fire(Fired::ShadowScale(v))
+                    }
+                    (Action::Fire, _) => Op::Set(v),
+                    (Action::Set, _) => Op::Set(v),
+                    (Action::Add, _) => Op::Add(v),
+                    (Action::Scale, _) => Op::Scale(v),
+                    (Action::Ramp { months }, _) => Op::Ramp {
+                        target: v,
+                        months: months.max(1),
+                    },
+                    (Action::Pulse, _) => Op::Pulse(v),
+                }
+            }
+            (Value::Wave { add_share, .. }, _) => {
+                let s = add_share.sample(rng);
+                Op::Fire(Fired::Wave { add_share: s })
+            }
+            (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
+                share: share.sample(rng),
+                us: *us,
+            }),
+        };
+        if !happens {
+            return;
+        }
+        let date = if lag > 0 {
+            Date {
+                month: ev.date.month + lag,
+                day: 1,
+            }
+        } else {
+            ev.date
+        };
+        match op {
+            Op::Fire(Fired::Wave { add_share }) => {
+                let months = ev_wave_months(&ev.value);
+                self.push(date, ev.lever, Op::Fire(Fired::Wave { add_share }));
+                self.push(
+                    date,
+                    reg.ids.sdn_share,
+                    Op::RampBy {
+                        total: add_share,
+                        months,
+                    },
+                );
+            }
+            op => self.push(date, ev.lever, op),
+        }
+    }
+
+    /// Queues an event made during the run (an event-tree node's entry action): its
+    /// probability, lag and value are drawn from `rng` exactly as for a scenario event, and it
+    /// takes effect from its (lagged) date like any other event. Dates before the month being
+    /// advanced count from day 1 of that month.
+    pub fn inject_event<R: Rng>(&mut self, ev: &Event, reg: &LeverRegistry, rng: &mut R) {
+        self.schedule(ev, reg, rng);
     }
 
     /// Engine-made event (the dynamic cap review): set `lever` to `value` from `day` of `month`.

@@ -4,3 +4,4 @@ pub mod calendar;
 pub mod events;
 mod lever_ids;
 pub mod levers;
+pub mod tree;

@@ -35,6 +35,8 @@ pub(crate) fn resolve(
 ) -> Vec<Event> {
     let mut errs: Vec<Bad> = Vec::new();
     let date = match &ev.date {
+        // A tree action: dated at the node's entry (the placeholder is replaced then).
+        None if ev.relative => Some(Date { month: 0, day: 1 }),
         None if ev.present.iter().any(|k| k == "date") => None,
         None => {
             errs.push(bad(
@@ -132,10 +134,19 @@ pub(crate) fn resolve(
     };
     let lag = match ev.lag_months {
         None => Some(None),
-        Some(v) => dist_in(v, &ev.key("lag_months"), 0.0, f64::INFINITY)
-            .map(Some)
-            .map_err(|b| errs.push(b))
-            .ok(),
+        Some(v) => dist_in(
+            v,
+            &ev.key(if ev.relative {
+                "after_months"
+            } else {
+                "lag_months"
+            }),
+            0.0,
+            f64::INFINITY,
+        )
+        .map(Some)
+        .map_err(|b| errs.push(b))
+        .ok(),
     };
 
     let mut out = Vec::new();

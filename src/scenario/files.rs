@@ -11,16 +11,59 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
+/// Largest scenario or market file read (16 MiB); shipped files are a few KiB. Larger
+/// files are refused before they are read (docs/reliability.md).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
 /// Why a file could not be read.
 enum ReadFail {
     Io(std::io::Error),
-    /// Not UTF-8: a diagnostic at the first bad byte.
-    Utf8(Box<Diagnostic>),
+    /// Not UTF-8 (a diagnostic at the first bad byte) or too large.
+    Invalid(Box<Diagnostic>),
+}
+
+fn too_large(path: &Path, size: Option<u64>) -> ReadFail {
+    let what = match size {
+        Some(n) => format!("is {:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        None => format!(
+            "is larger than {} MiB (reading stopped there)",
+            MAX_FILE_BYTES >> 20
+        ),
+    };
+    ReadFail::Invalid(Box::new(Diagnostic::file_level(
+        path,
+        None,
+        format!(
+            "`{}` {what}: scenario and market files may be at most {} MiB",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        ),
+        Some("a scenario is a few KiB of TOML text: check that this is the right file".into()),
+    )))
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of a file (so a huge file, or an endless one such as
+/// `/dev/zero`, is refused without reading it all).
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFail> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(ReadFail::Io)?;
+    let meta = f.metadata().map_err(ReadFail::Io)?;
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(path, Some(meta.len())));
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFail::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(path, None));
+    }
+    Ok(bytes)
 }
 
 /// Reads a file as UTF-8; errors name the file (and, for bad UTF-8, where).
 fn read_source(path: &Path) -> Result<Source, ReadFail> {
-    let bytes = std::fs::read(path).map_err(ReadFail::Io)?;
+    let bytes = read_limited(path)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source {
             path: path.to_path_buf(),
@@ -33,7 +76,7 @@ fn read_source(path: &Path) -> Result<Source, ReadFail> {
                 path: path.to_path_buf(),
                 text: prefix,
             };
-            Err(ReadFail::Utf8(Box::new(src.diag(
+            Err(ReadFail::Invalid(Box::new(src.diag(
                 at..at,
                 None,
                 format!("`{}` is not valid UTF-8 text", path.display()),
@@ -88,7 +131,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
         }
         let src = match read_source(&cur) {
             Ok(s) => s,
-            Err(ReadFail::Utf8(d)) => return Err(LoadError::one(*d)),
+            Err(ReadFail::Invalid(d)) => return Err(LoadError::one(*d)),
             Err(ReadFail::Io(e)) => {
                 let d = here(
                     format!("cannot read `{}`: {e}", cur.display()),
@@ -143,7 +186,7 @@ pub(crate) fn load_market(
             ));
             return None;
         }
-        Err(ReadFail::Utf8(d)) => {
+        Err(ReadFail::Invalid(d)) => {
             diags.push(*d);
             return None;
         }

@@ -25,6 +25,7 @@ mod hints;
 mod raw;
 mod resolve;
 mod schema;
+mod tree;
 mod value;
 
 pub use diagnostics::{Diagnostic, LoadError};
@@ -76,6 +77,8 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Where each of `events` was written, index for index (a wildcard's events share one).
     pub event_origins: Vec<EventOrigin>,
+    /// Event trees (`[[tree]]`, model.md §3.3), in chain order then file order.
+    pub trees: Vec<crate::policy::tree::Tree>,
     /// The file and position of the winning `[params]` entry of each overridden parameter
     /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.
     pub param_origins: BTreeMap<String, Origin>,
@@ -105,6 +108,13 @@ pub struct EventOrigin {
     /// `lever` as written (a wildcard pattern for expanded events).
     pub lever_written: String,
     pub note: Option<String>,
+}
+
+/// Tree and node ids: `[A-Za-z0-9_-]+` (they appear in output files).
+pub(crate) fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]

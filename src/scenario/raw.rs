@@ -15,7 +15,19 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 pub(crate) type Val<'a> = Spanned<DeValue<'a>>;
 
-pub(crate) const TOP_KEYS: &[&str] = &["extends", "scenario", "brent", "params", "event"];
+pub(crate) const TOP_KEYS: &[&str] = &["extends", "scenario", "brent", "params", "event", "tree"];
+pub(crate) const TREE_KEYS: &[&str] = &["id", "start", "node", "note"];
+pub(crate) const NODE_KEYS: &[&str] = &["id", "exits", "actions", "note"];
+pub(crate) const EXIT_KEYS: &[&str] = &["kind", "date", "value", "lag", "to", "probs", "note"];
+pub(crate) const ACTION_KEYS: &[&str] = &[
+    "lever",
+    "action",
+    "value",
+    "months",
+    "prob",
+    "after_months",
+    "note",
+];
 pub(crate) const SCENARIO_KEYS: &[&str] = &[
     "name",
     "description",
@@ -76,12 +88,50 @@ pub(crate) struct RawEvent<'a> {
     pub note: Option<Spanned<String>>,
     /// Every key written in the table, even those whose value had the wrong type.
     pub present: Vec<String>,
+    /// Dotted key of the table: `event[3]`, or `tree[1].node[2].actions[1]` for a tree action.
+    pub prefix: String,
+    /// A tree node's action: no `date` (it is the node's entry date), `after_months` for the lag.
+    pub relative: bool,
 }
 
 impl RawEvent<'_> {
     pub fn key(&self, k: &str) -> String {
-        format!("event[{}].{k}", self.index)
+        format!("{}.{k}", self.prefix)
     }
+}
+
+/// One exit of a tree node (an inline table in `exits`).
+#[derive(Debug)]
+pub(crate) struct RawExit<'a> {
+    pub span: Range<usize>,
+    pub prefix: String,
+    pub kind: Option<Spanned<String>>,
+    pub date: Option<Spanned<String>>,
+    pub value: Option<&'a Val<'a>>,
+    pub lag: Option<&'a Val<'a>>,
+    pub to: Option<&'a Val<'a>>,
+    pub probs: Option<&'a Val<'a>>,
+    pub present: Vec<String>,
+}
+
+/// One `[[tree.node]]`.
+#[derive(Debug)]
+pub(crate) struct RawNode<'a> {
+    pub span: Range<usize>,
+    pub prefix: String,
+    pub id: Option<Spanned<String>>,
+    pub exits: Vec<RawExit<'a>>,
+    pub actions: Vec<RawEvent<'a>>,
+}
+
+/// One `[[tree]]`.
+#[derive(Debug)]
+pub(crate) struct RawTree<'a> {
+    pub span: Range<usize>,
+    pub prefix: String,
+    pub id: Option<Spanned<String>>,
+    pub start: Option<Spanned<String>>,
+    pub nodes: Vec<RawNode<'a>>,
 }
 
 /// One scenario file.
@@ -96,6 +146,7 @@ pub(crate) struct RawFile<'a> {
     /// `[params]` entries: key (with span) and value.
     pub params: Vec<(Spanned<String>, &'a Val<'a>)>,
     pub events: Vec<RawEvent<'a>>,
+    pub trees: Vec<RawTree<'a>>,
     /// Dotted `scenario.*` and `brent.*` keys written, even with a value of the wrong type.
     pub present: Vec<String>,
     /// Dotted keys suggested for misspelt keys (a "missing" error for them would be noise).
@@ -165,6 +216,8 @@ impl<'s> Walker<'s> {
             (name.to_string(), "at the top level".to_string())
         } else if prefix.starts_with("event[") {
             (format!("{prefix}.{name}"), "in this [[event]]".to_string())
+        } else if prefix.starts_with("tree[") {
+            (format!("{prefix}.{name}"), format!("in `{prefix}`"))
         } else {
             (format!("{prefix}.{name}"), format!("in [{prefix}]"))
         };
@@ -295,6 +348,25 @@ impl<'s> Walker<'s> {
                         ),
                     ),
                 },
+                "tree" => match v.get_ref() {
+                    DeValue::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            let key = format!("tree[{}]", i + 1);
+                            if let Some(t) = self.table(item, &key, "[[tree]]") {
+                                let tr = self.tree(key, item.span(), t);
+                                f.trees.push(tr);
+                            }
+                        }
+                    }
+                    _ => self.err(
+                        v.span(),
+                        "tree",
+                        "`tree` must be an array of tables",
+                        Some(
+                            "write each tree under its own `[[tree]]` header (two brackets)".into(),
+                        ),
+                    ),
+                },
                 _ => self.unknown_key(k, "", TOP_KEYS),
             }
         }
@@ -342,6 +414,20 @@ impl<'s> Walker<'s> {
     }
 
     fn event<'a>(&mut self, index: usize, span: Range<usize>, t: &'a DeTable<'a>) -> RawEvent<'a> {
+        self.event_like(index, format!("event[{index}]"), false, span, t)
+    }
+
+    /// An `[[event]]`, or (with `action`) a tree node's action: no `date`, and `after_months`
+    /// in place of `lag_months`.
+    fn event_like<'a>(
+        &mut self,
+        index: usize,
+        prefix: String,
+        action: bool,
+        span: Range<usize>,
+        t: &'a DeTable<'a>,
+    ) -> RawEvent<'a> {
+        let valid = if action { ACTION_KEYS } else { EVENT_KEYS };
         let mut e = RawEvent {
             index,
             span,
@@ -354,11 +440,18 @@ impl<'s> Walker<'s> {
             lag_months: None,
             note: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
+            prefix: prefix.clone(),
+            relative: action,
         };
-        let prefix = format!("event[{index}]");
         for (k, v) in t.iter() {
             let key = format!("{prefix}.{}", k.get_ref());
-            match k.get_ref().as_ref() {
+            let name = k.get_ref().as_ref();
+            if !valid.contains(&name) {
+                self.unknown_key(k, &prefix, valid);
+                continue;
+            }
+            match name {
+                "after_months" => e.lag_months = Some(v),
                 "date" => e.date = self.string(v, &key, "date = \"2025-08-27\""),
                 "lever" => e.lever = self.string(v, &key, "lever = \"tariff.IN.rate\""),
                 "action" => e.action = self.string(v, &key, "action = \"set\""),
@@ -367,7 +460,7 @@ impl<'s> Walker<'s> {
                 "prob" => e.prob = Some(v),
                 "lag_months" => e.lag_months = Some(v),
                 "note" => e.note = self.string(v, &key, "note = \"source\""),
-                _ => self.unknown_key(k, &prefix, EVENT_KEYS),
+                _ => self.unknown_key(k, &prefix, valid),
             }
         }
         // A misspelt key (`dat = ...`) already says "did you mean `date`?": count it as present.
@@ -375,6 +468,123 @@ impl<'s> Walker<'s> {
         for t in &self.seen.typos {
             if let Some(short) = t.strip_prefix(&own) {
                 e.present.push(short.to_string());
+            }
+        }
+        e
+    }
+
+    /// An array of inline tables (`exits = [...]`, `actions = [...]`).
+    fn table_array<'a>(&mut self, v: &'a Val<'a>, key: &str, example: &str) -> Vec<&'a Val<'a>> {
+        match v.get_ref() {
+            DeValue::Array(items) => items.iter().collect(),
+            _ => {
+                self.wrong_type(v, key, "an array of tables", example);
+                Vec::new()
+            }
+        }
+    }
+
+    fn tree<'a>(&mut self, prefix: String, span: Range<usize>, t: &'a DeTable<'a>) -> RawTree<'a> {
+        let mut tr = RawTree {
+            span,
+            prefix: prefix.clone(),
+            id: None,
+            start: None,
+            nodes: Vec::new(),
+        };
+        for (k, v) in t.iter() {
+            let key = format!("{prefix}.{}", k.get_ref());
+            match k.get_ref().as_ref() {
+                "id" => tr.id = self.string(v, &key, "id = \"us_russia\""),
+                "start" => tr.start = self.string(v, &key, "start = \"status_quo\""),
+                "note" => {
+                    self.string(v, &key, "note = \"source\"");
+                }
+                "node" => {
+                    for (i, item) in self
+                        .table_array(v, &key, "[[tree.node]]")
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let nkey = format!("{prefix}.node[{}]", i + 1);
+                        if let Some(nt) = self.table(item, &nkey, "[[tree.node]]") {
+                            let n = self.node(nkey, item.span(), nt);
+                            tr.nodes.push(n);
+                        }
+                    }
+                }
+                _ => self.unknown_key(k, &prefix, TREE_KEYS),
+            }
+        }
+        tr
+    }
+
+    fn node<'a>(&mut self, prefix: String, span: Range<usize>, t: &'a DeTable<'a>) -> RawNode<'a> {
+        let mut n = RawNode {
+            span,
+            prefix: prefix.clone(),
+            id: None,
+            exits: Vec::new(),
+            actions: Vec::new(),
+        };
+        for (k, v) in t.iter() {
+            let key = format!("{prefix}.{}", k.get_ref());
+            match k.get_ref().as_ref() {
+                "id" => n.id = self.string(v, &key, "id = \"deal\""),
+                "note" => {
+                    self.string(v, &key, "note = \"source\"");
+                }
+                "exits" => {
+                    let ex = "exits = [{ kind = \"at\", date = \"2025-08-15\", to = \"summit\" }]";
+                    for (i, item) in self.table_array(v, &key, ex).into_iter().enumerate() {
+                        let ekey = format!("{prefix}.exits[{}]", i + 1);
+                        if let Some(et) = self.table(item, &ekey, ex) {
+                            let e = self.exit(ekey, item.span(), et);
+                            n.exits.push(e);
+                        }
+                    }
+                }
+                "actions" => {
+                    let ex = "actions = [{ lever = \"relief.active\", value = true }]";
+                    for (i, item) in self.table_array(v, &key, ex).into_iter().enumerate() {
+                        let akey = format!("{prefix}.actions[{}]", i + 1);
+                        if let Some(at) = self.table(item, &akey, ex) {
+                            let a = self.event_like(i + 1, akey, true, item.span(), at);
+                            n.actions.push(a);
+                        }
+                    }
+                }
+                _ => self.unknown_key(k, &prefix, NODE_KEYS),
+            }
+        }
+        n
+    }
+
+    fn exit<'a>(&mut self, prefix: String, span: Range<usize>, t: &'a DeTable<'a>) -> RawExit<'a> {
+        let mut e = RawExit {
+            span,
+            prefix: prefix.clone(),
+            kind: None,
+            date: None,
+            value: None,
+            lag: None,
+            to: None,
+            probs: None,
+            present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
+        };
+        for (k, v) in t.iter() {
+            let key = format!("{prefix}.{}", k.get_ref());
+            match k.get_ref().as_ref() {
+                "kind" => e.kind = self.string(v, &key, "kind = \"hazard\""),
+                "date" => e.date = self.string(v, &key, "date = \"2025-08-15\""),
+                "value" => e.value = Some(v),
+                "lag" => e.lag = Some(v),
+                "to" => e.to = Some(v),
+                "probs" => e.probs = Some(v),
+                "note" => {
+                    self.string(v, &key, "note = \"source\"");
+                }
+                _ => self.unknown_key(k, &prefix, EXIT_KEYS),
             }
         }
         e

@@ -351,6 +351,33 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
             }
         }
     }
+    // Event trees, in chain order then file order; ids must be unique across the chain.
+    let mut trees: Vec<crate::policy::tree::Tree> = Vec::new();
+    if let Some(reg) = &registry {
+        let mut ids: Vec<String> = Vec::new();
+        for (r, src) in raws.iter().zip(&sources) {
+            let mut w = Walker::new(src, &mut diags);
+            for t in &r.trees {
+                if let Some(id) = &t.id {
+                    if ids.contains(id.get_ref()) {
+                        w.err(
+                            id.span(),
+                            &format!("{}.id", t.prefix),
+                            format!(
+                                "tree `{}` is defined twice (here or in a file this one extends)",
+                                id.get_ref()
+                            ),
+                            Some("give each [[tree]] its own id".into()),
+                        );
+                    }
+                    ids.push(id.get_ref().clone());
+                }
+                if let Some(tree) = super::tree::resolve(&mut w, t, reg, horizon) {
+                    trees.push(tree);
+                }
+            }
+        }
+    }
 
     let mut files: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
     if let Some((_, mp)) = &market_path {
@@ -421,6 +448,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         params,
         events,
         event_origins,
+        trees,
         param_origins,
     })
 }

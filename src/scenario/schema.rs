@@ -8,7 +8,9 @@
 //! loader's job, so a file that validates can still fail to load.
 
 use super::event::ACTIONS;
-use super::raw::{BRENT_KEYS, EVENT_KEYS, SCENARIO_KEYS, TOP_KEYS};
+use super::raw::{
+    ACTION_KEYS, BRENT_KEYS, EVENT_KEYS, EXIT_KEYS, NODE_KEYS, SCENARIO_KEYS, TOP_KEYS, TREE_KEYS,
+};
 use crate::dist::DIST_NAMES;
 use crate::market::params::ParamSpec;
 use crate::policy::levers::{LeverRegistry, AUTHORITIES};
@@ -200,6 +202,72 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
     closed(p, &["date", "lever", "value"])
 }
 
+/// `[[tree]]` (model.md §3.3): nodes with exits and entry actions.
+fn tree_table(registry: Option<&LeverRegistry>) -> Value {
+    let id = json!({ "type": "string", "pattern": NAME_PATTERN });
+    let prob = json!({
+        "anyOf": [
+            { "type": "number", "minimum": 0, "maximum": 1 },
+            { "$ref": "#/$defs/distribution" },
+        ],
+    });
+    let mut e = Map::new();
+    for &k in EXIT_KEYS {
+        let v = match k {
+            "kind" => json!({ "type": "string", "enum": ["at", "hazard", "after"] }),
+            "date" => json!({ "type": "string", "pattern": DATE_PATTERN }),
+            "value" => prob.clone(),
+            "lag" => json!({ "anyOf": [{ "type": "number", "minimum": 0 }, { "type": "object" }] }),
+            "to" => json!({
+                "anyOf": [
+                    id.clone(),
+                    { "type": "array", "items": id.clone(), "minItems": 1 },
+                ],
+            }),
+            "probs" => json!({
+                "type": "array",
+                "items": { "anyOf": [prob.clone(), { "const": "rest" }] },
+            }),
+            "note" => json!({ "type": "string" }),
+            other => unreachable!("schema: no rule for exit key {other}"),
+        };
+        e.insert(k.to_string(), v);
+    }
+    let ev = event_table(registry);
+    let mut a = Map::new();
+    for &k in ACTION_KEYS {
+        let v = match k {
+            "after_months" => ev["properties"]["lag_months"].clone(),
+            other => ev["properties"][other].clone(),
+        };
+        a.insert(k.to_string(), v);
+    }
+    let mut n = Map::new();
+    for &k in NODE_KEYS {
+        let v = match k {
+            "id" => id.clone(),
+            "exits" => json!({ "type": "array", "items": closed(e.clone(), &["kind", "to"]) }),
+            "actions" => {
+                json!({ "type": "array", "items": closed(a.clone(), &["lever", "value"]) })
+            }
+            "note" => json!({ "type": "string" }),
+            other => unreachable!("schema: no rule for node key {other}"),
+        };
+        n.insert(k.to_string(), v);
+    }
+    let mut t = Map::new();
+    for &k in TREE_KEYS {
+        let v = match k {
+            "id" | "start" => id.clone(),
+            "node" => json!({ "type": "array", "items": closed(n.clone(), &["id"]) }),
+            "note" => json!({ "type": "string" }),
+            other => unreachable!("schema: no rule for tree key {other}"),
+        };
+        t.insert(k.to_string(), v);
+    }
+    closed(t, &["id", "start", "node"])
+}
+
 /// The JSON Schema of a scenario file. With a registry (the shipped default market's),
 /// `lever` is an enum of its lever names or a wildcard; without one, a name pattern.
 pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
@@ -214,6 +282,7 @@ pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
             "brent" => json!({ "$ref": "#/$defs/brent" }),
             "params" => json!({ "$ref": "#/$defs/params" }),
             "event" => json!({ "type": "array", "items": { "$ref": "#/$defs/event" } }),
+            "tree" => json!({ "type": "array", "items": { "$ref": "#/$defs/tree" } }),
             other => unreachable!("schema: no rule for top-level {other}"),
         };
         p.insert(k.to_string(), v);
@@ -239,6 +308,7 @@ pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
             "brent": brent_table(),
             "params": params_table(),
             "event": event_table(registry),
+            "tree": tree_table(registry),
             "distribution": distribution(),
         }),
     );

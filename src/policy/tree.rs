@@ -1,0 +1,86 @@
+//! Event trees (model.md §3.3): policy states as nodes, left by dated, hazard or lagged exits
+//! that may branch, each node applying its own lever actions on entry.
+//!
+//! Exactly one node of a tree is current on a path. Exits of the current node are checked at
+//! the start of each month, in the order written; the first that fires is taken:
+//!
+//! - `at`: fires in the month of its date, if the node was entered on or before that date;
+//! - `hazard`: a monthly probability (drawn once per path if a distribution), checked from the
+//!   month after entry on, so the waiting time is geometric with mean 1/h months;
+//! - `after`: fires `lag` whole months after the entry month, the lag drawn (and rounded) at
+//!   entry.
+//!
+//! A branching exit picks one of its targets with probabilities drawn once per path. Entering
+//! a node queues its actions as events dated at the entry date (the exit's date for `at`, the
+//! 1st of the month otherwise), each with its own `after_months` delay. Chains of exits can
+//! happen within one month (an `after` with lag 0, or an `at` later in the month).
+
+use super::calendar::Date;
+use super::events::Event;
+use crate::dist::Dist;
+
+/// When an exit fires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExitKind {
+    At(Date),
+    /// Monthly probability in [0, 1], drawn once per path.
+    Hazard(Dist),
+    /// Lag in months, `constant + dist` (rounded, at least 0), drawn at entry.
+    After {
+        constant: f64,
+        dist: Option<Dist>,
+    },
+}
+
+/// One branch probability as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prob {
+    /// A number or a distribution drawn once per path.
+    Dist(Dist),
+    /// `"rest"`: one minus the others.
+    Rest,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exit {
+    pub kind: ExitKind,
+    /// Target node indices; more than one for a branching exit.
+    pub to: Vec<usize>,
+    /// One per target (a single target has `[Dist(Const(1))]`).
+    pub probs: Vec<Prob>,
+}
+
+impl Exit {
+    pub fn branches(&self) -> bool {
+        self.to.len() > 1
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: String,
+    pub exits: Vec<Exit>,
+    /// Applied on entry. Each event's `date` is a placeholder replaced by the entry date; its
+    /// `lag_months` is the action's `after_months`.
+    pub actions: Vec<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    pub id: String,
+    pub start: usize,
+    pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// Label of exit `k` of node `n` in outputs: the node id, with `[k]` (1-based) when the
+    /// node has more than one branching exit.
+    pub fn exit_label(&self, n: usize, k: usize) -> String {
+        let node = &self.nodes[n];
+        if node.exits.iter().filter(|e| e.branches()).count() > 1 {
+            format!("{}[{}]", node.id, k + 1)
+        } else {
+            node.id.clone()
+        }
+    }
+}
