@@ -2,7 +2,9 @@
 //! its folder atomically.
 
 use super::{expand_inputs, CliError};
-use crate::engine::run::{run as run_engine, RunError, RunOptions, RunResult};
+use crate::engine::run::{
+    resolve_outcome, run_split, OutcomeSplit, RunError, RunOptions, RunResult,
+};
 use crate::output::csv::{summary_csv, wide_csv, VarMeta};
 use crate::output::files::{prepare, Staging};
 use crate::output::manifest::{sha256_hex, to_json, Manifest};
@@ -66,6 +68,11 @@ pub struct RunArgs {
     /// No progress bar and no summary lines.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write conditional bands for each outcome of a branching exit, named by its source
+    /// node (e.g. `summit_pending`, or `tree.node`): by_outcome/<node>=<outcome>/summary.csv.
+    /// Repeatable.
+    #[arg(long = "by-outcome", value_name = "SELECTOR")]
+    pub by_outcome: Vec<String>,
 }
 
 /// Files written per scenario, in manifest order.
@@ -95,6 +102,22 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             )));
         }
     }
+    // Conditional-band selectors, resolved per scenario (duplicates dropped).
+    let mut splits: Vec<Vec<OutcomeSplit>> = Vec::new();
+    for sc in &loaded {
+        let mut v: Vec<OutcomeSplit> = Vec::new();
+        for sel in &a.by_outcome {
+            match resolve_outcome(sc, sel) {
+                Ok(s) if !v.contains(&s) => v.push(s),
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        splits.push(v);
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
     for sc in &loaded {
         warn_outside_folder(sc);
     }
@@ -107,12 +130,12 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         staged.push(stage);
     }
-    for (sc, stage) in loaded.iter().zip(staged) {
+    for ((sc, stage), splits) in loaded.iter().zip(staged).zip(&splits) {
         if stop_requested() {
             return Err(interrupted()); // `stage` and the rest are dropped: folders removed
         }
         let o = options(sc, &a);
-        let result = simulate(sc, &o, a.quiet)?;
+        let result = simulate(sc, &o, splits, a.quiet)?;
         let dir = write(sc, &o, &result, stage)?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
@@ -204,7 +227,12 @@ fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     o
 }
 
-fn simulate(sc: &Scenario, o: &RunOptions, quiet: bool) -> Result<RunResult, CliError> {
+fn simulate(
+    sc: &Scenario,
+    o: &RunOptions,
+    splits: &[OutcomeSplit],
+    quiet: bool,
+) -> Result<RunResult, CliError> {
     let bar = if !quiet && std::io::stderr().is_terminal() {
         let b = ProgressBar::with_draw_target(Some(o.paths), ProgressDrawTarget::stderr());
         b.set_style(
@@ -219,7 +247,7 @@ fn simulate(sc: &Scenario, o: &RunOptions, quiet: bool) -> Result<RunResult, Cli
     } else {
         ProgressBar::hidden()
     };
-    let r = run_engine(sc, o, &|done| bar.set_position(done)).map_err(|e| match e {
+    let r = run_split(sc, o, splits, &|done| bar.set_position(done)).map_err(|e| match e {
         RunError::Cancelled => {
             bar.finish_and_clear();
             interrupted()
@@ -278,6 +306,28 @@ fn write(
         m.files
             .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
     }
+    // Conditional bands, before manifest.json in the file list.
+    let before_manifest = m.files.len() - 1;
+    let mut extra = Vec::new();
+    for b in &r.by_outcome {
+        let mut counts = std::collections::BTreeMap::new();
+        for ((outcome, summary), n) in b.split.outcomes.iter().zip(&b.summaries).zip(&b.paths) {
+            let folder = format!("{}={outcome}", b.split.key);
+            let label = format!("{}|{folder}", sc.name);
+            let sub = format!("by_outcome/{folder}");
+            stage
+                .write_in(
+                    &sub,
+                    "summary.csv",
+                    &summary_csv(&label, sc.start, &vars, summary),
+                )
+                .map_err(io)?;
+            extra.push(format!("{sub}/summary.csv"));
+            counts.insert(outcome.clone(), *n);
+        }
+        m.by_outcome.insert(b.split.key.clone(), counts);
+    }
+    m.files.splice(before_manifest..before_manifest, extra);
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
 }

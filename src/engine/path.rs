@@ -265,9 +265,9 @@ impl<'a> PathSim<'a> {
     pub fn new(sc: &'a Scenario, seed: u64, path: u64) -> PathSim<'a> {
         let main = keyed(seed, path, "shocks");
         let aux = keyed(seed, path, "designations");
-        let p = sc
-            .params
-            .draw_keyed(|name| keyed(seed, path, &format!("param.{name}")));
+        let p = sc.params.draw_correlated(&sc.correlations, |name| {
+            keyed(seed, path, &format!("param.{name}"))
+        });
         let model = PathModel::new(&sc.market, p, |key| {
             keyed(seed, path, &format!("market.{key}"))
         });

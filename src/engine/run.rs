@@ -126,6 +126,184 @@ impl TreeStats {
     }
 }
 
+/// A branching exit whose outcome splits the paths for conditional bands (`run --by-outcome`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeSplit {
+    pub tree: usize,
+    pub node: usize,
+    pub exit: usize,
+    /// Name used in outputs: the exit's label (`node`, or `node.k` for the k-th of several
+    /// branching exits), prefixed by `tree.` when another tree has the same label.
+    pub key: String,
+    /// One per branch (the target node ids), then `none` (never took the exit).
+    pub outcomes: Vec<String>,
+}
+
+impl OutcomeSplit {
+    /// Index into [`OutcomeSplit::outcomes`] of a path's outcome.
+    fn outcome_of<'r>(&self, mut records: impl Iterator<Item = &'r TreeRecord>) -> usize {
+        records
+            .nth(self.tree)
+            .and_then(|r| r.first_branch[self.node][self.exit])
+            .unwrap_or(self.outcomes.len() - 1)
+    }
+}
+
+/// Every branching exit of the scenario's trees as `(tree, node, exit)`.
+fn branching_exits(sc: &Scenario) -> Vec<(usize, usize, usize)> {
+    let mut v = Vec::new();
+    for (i, t) in sc.trees.iter().enumerate() {
+        for (n, node) in t.nodes.iter().enumerate() {
+            for (k, e) in node.exits.iter().enumerate() {
+                if e.branches() {
+                    v.push((i, n, k));
+                }
+            }
+        }
+    }
+    v
+}
+
+/// Label of a branching exit in folder names: [`crate::policy::tree::Tree::exit_label`] with `[k]` written `.k`.
+fn plain_label(sc: &Scenario, (i, n, k): (usize, usize, usize)) -> String {
+    sc.trees[i]
+        .exit_label(n, k)
+        .replace('[', ".")
+        .replace(']', "")
+}
+
+/// Resolves a `--by-outcome` selector: a branching exit named by its source node
+/// (`summit_pending`, or `node.k` / `node[k]` when the node has several), optionally qualified
+/// by its tree (`us_russia.summit_pending`), or by one of its targets (`fail`) when that node
+/// is the target of exactly one branching exit. Errors are complete sentences with a
+/// did-you-mean hint.
+pub fn resolve_outcome(sc: &Scenario, selector: &str) -> Result<OutcomeSplit, String> {
+    let exits = branching_exits(sc);
+    if sc.trees.is_empty() {
+        return Err(format!(
+            "--by-outcome `{selector}`: scenario `{}` has no event trees ([[tree]])",
+            sc.name
+        ));
+    }
+    if exits.is_empty() {
+        return Err(format!(
+            "--by-outcome `{selector}`: scenario `{}` has event trees but no branching exit \
+             (an exit with more than one `to`)",
+            sc.name
+        ));
+    }
+    let labels: Vec<String> = exits.iter().map(|&x| plain_label(sc, x)).collect();
+    let sel = selector.replace('[', ".").replace(']', "");
+    let (tree_sel, rest) = match sel.split_once('.') {
+        Some((t, r)) if sc.trees.iter().any(|tr| tr.id == t) => (Some(t), r.to_string()),
+        _ => (None, sel.clone()),
+    };
+    let in_tree = |x: &(usize, usize, usize)| tree_sel.is_none_or(|t| sc.trees[x.0].id == t);
+    let mut hits: Vec<(usize, usize, usize)> = exits
+        .iter()
+        .zip(&labels)
+        .filter(|(x, l)| in_tree(x) && **l == rest)
+        .map(|(x, _)| *x)
+        .collect();
+    if hits.is_empty() {
+        // A node with several branching exits, named without `.k`.
+        let several: Vec<String> = exits
+            .iter()
+            .zip(&labels)
+            .filter(|(x, _)| in_tree(x) && sc.trees[x.0].nodes[x.1].id == rest)
+            .map(|(_, l)| l.clone())
+            .collect();
+        if !several.is_empty() {
+            return Err(format!(
+                "--by-outcome `{selector}`: node `{rest}` of scenario `{}` has several branching \
+                 exits; name one of {}",
+                sc.name,
+                quoted(&several)
+            ));
+        }
+        // A target of exactly one branching exit.
+        let parents: Vec<(usize, usize, usize)> = exits
+            .iter()
+            .filter(|x| {
+                in_tree(x)
+                    && sc.trees[x.0].nodes[x.1].exits[x.2]
+                        .to
+                        .iter()
+                        .any(|&t| sc.trees[x.0].nodes[t].id == rest)
+            })
+            .copied()
+            .collect();
+        if parents.len() == 1 {
+            hits = parents;
+        }
+    }
+    match hits.len() {
+        1 => {}
+        0 => {
+            let mut cands = labels.clone();
+            for &(i, n, k) in &exits {
+                cands.push(format!("{}.{}", sc.trees[i].id, plain_label(sc, (i, n, k))));
+            }
+            let hint = crate::suggest::did_you_mean(selector, &cands);
+            return Err(format!(
+                "--by-outcome `{selector}`: scenario `{}` has no branching exit of that name{hint}; \
+                 branching exits (by source node): {}",
+                sc.name,
+                quoted(&labels)
+            ));
+        }
+        _ => {
+            let q: Vec<String> = hits
+                .iter()
+                .map(|&x| format!("{}.{}", sc.trees[x.0].id, plain_label(sc, x)))
+                .collect();
+            return Err(format!(
+                "--by-outcome `{selector}` is ambiguous in scenario `{}`: name one of {}",
+                sc.name,
+                quoted(&q)
+            ));
+        }
+    }
+    let x = hits[0];
+    let label = plain_label(sc, x);
+    let shared = labels.iter().filter(|l| **l == label).count() > 1;
+    let key = if shared {
+        format!("{}.{label}", sc.trees[x.0].id)
+    } else {
+        label
+    };
+    let tree = &sc.trees[x.0];
+    let mut outcomes: Vec<String> = tree.nodes[x.1].exits[x.2]
+        .to
+        .iter()
+        .map(|&t| tree.nodes[t].id.clone())
+        .collect();
+    outcomes.push("none".into());
+    Ok(OutcomeSplit {
+        tree: x.0,
+        node: x.1,
+        exit: x.2,
+        key,
+        outcomes,
+    })
+}
+
+fn quoted(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Conditional bands of one [`OutcomeSplit`]: one summary and path count per outcome.
+#[derive(Debug, Clone)]
+pub struct OutcomeBands {
+    pub split: OutcomeSplit,
+    /// In the order of `split.outcomes`.
+    pub summaries: Vec<Summary>,
+    pub paths: Vec<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct RunResult {
     pub vars: Vec<Var>,
@@ -133,6 +311,8 @@ pub struct RunResult {
     pub diagnostics: BTreeMap<String, u64>,
     /// Event-tree counts (empty when the scenario has no trees).
     pub trees: TreeStats,
+    /// Conditional bands, one per split given to [`run_split`] (empty for [`run`]).
+    pub by_outcome: Vec<OutcomeBands>,
     pub wall_seconds: f64,
     pub paths: u64,
     pub months: usize,
@@ -162,20 +342,52 @@ impl RunResult {
     }
 }
 
+/// Per-split, per-outcome accumulators and path counts.
+type SplitStats = Vec<(Vec<MonthlyStats>, Vec<u64>)>;
+
+/// What one chunk of paths yields.
+struct ChunkOut {
+    stats: MonthlyStats,
+    diag: PathDiag,
+    trees: TreeStats,
+    splits: SplitStats,
+}
+
+fn new_split_stats(
+    splits: &[OutcomeSplit],
+    months: usize,
+    nv: usize,
+    mode: SummaryMode,
+) -> SplitStats {
+    splits
+        .iter()
+        .map(|s| {
+            (
+                (0..s.outcomes.len())
+                    .map(|_| MonthlyStats::new(months, nv, mode))
+                    .collect(),
+                vec![0; s.outcomes.len()],
+            )
+        })
+        .collect()
+}
+
 /// Runs one chunk of paths into a fresh accumulator.
 fn run_chunk(
     sc: &Scenario,
     o: &RunOptions,
     vars: &[Var],
     mode: SummaryMode,
+    splits: &[OutcomeSplit],
     chunk: u64,
-) -> (MonthlyStats, PathDiag, TreeStats) {
+) -> ChunkOut {
     let lo = chunk * CHUNK_PATHS;
     let hi = (lo + CHUNK_PATHS).min(o.paths);
     let nv = vars.len();
     let mut stats = MonthlyStats::new(o.months, nv, mode);
     let mut diag = PathDiag::default();
     let mut trees = TreeStats::new(sc, o.months);
+    let mut split_stats = new_split_stats(splits, o.months, nv, mode);
     let mut buf = vec![0.0; o.months * nv];
     for path in lo..hi {
         if o.cancelled() {
@@ -189,8 +401,19 @@ fn run_chunk(
         stats.push_path(&buf);
         diag.add(&sim.diag);
         trees.push_path(sim.tree_records());
+        // The outcome is known only now; the whole path matrix goes to its accumulator.
+        for (s, (acc, counts)) in splits.iter().zip(split_stats.iter_mut()) {
+            let j = s.outcome_of(sim.tree_records());
+            acc[j].push_path(&buf);
+            counts[j] += 1;
+        }
     }
-    (stats, diag, trees)
+    ChunkOut {
+        stats,
+        diag,
+        trees,
+        splits: split_stats,
+    }
 }
 
 /// Runs the scenario. `progress` is called with the number of paths done. Returns
@@ -200,6 +423,18 @@ pub fn run(
     o: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
+    run_split(sc, o, &[], progress)
+}
+
+/// [`run`], also computing conditional bands for each of `splits` (see
+/// [`resolve_outcome`]) from the same paths. The summary budget covers all accumulators: the
+/// exact/sketch mode is chosen once for `paths × (1 + splits)` path matrices.
+pub fn run_split(
+    sc: &Scenario,
+    o: &RunOptions,
+    splits: &[OutcomeSplit],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, RunError> {
     if o.paths == 0 || o.months == 0 {
         return Err(RunError::Failed(
             "paths and months must be at least 1".into(),
@@ -207,7 +442,8 @@ pub fn run(
     }
     let t0 = Instant::now();
     let vars = variables(&sc.market);
-    let mode = choose_mode(o.paths, o.months, vars.len(), o.budget_bytes);
+    let kept = o.paths.saturating_mul(1 + splits.len() as u64);
+    let mode = choose_mode(kept, o.months, vars.len(), o.budget_bytes);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .build()
@@ -219,22 +455,31 @@ pub fn run(
     let mut total = MonthlyStats::new(o.months, vars.len(), mode);
     let mut diag = PathDiag::default();
     let mut trees = TreeStats::new(sc, o.months);
+    let mut split_total = new_split_stats(splits, o.months, vars.len(), mode);
     let mut start = 0;
     while start < chunks {
         if o.cancelled() {
             return Err(RunError::Cancelled);
         }
         let end = (start + batch).min(chunks);
-        let parts: Vec<(MonthlyStats, PathDiag, TreeStats)> = pool.install(|| {
+        let parts: Vec<ChunkOut> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|c| run_chunk(sc, o, &vars, mode, c))
+                .map(|c| run_chunk(sc, o, &vars, mode, splits, c))
                 .collect()
         });
-        for (s, d, t) in parts {
-            total.merge(s);
-            diag.add(&d);
-            trees.merge(&t);
+        for part in parts {
+            total.merge(part.stats);
+            diag.add(&part.diag);
+            trees.merge(&part.trees);
+            for ((acc, counts), (theirs, their_counts)) in split_total.iter_mut().zip(part.splits) {
+                for (a, b) in acc.iter_mut().zip(theirs) {
+                    a.merge(b);
+                }
+                for (a, b) in counts.iter_mut().zip(their_counts) {
+                    *a += b;
+                }
+            }
         }
         if o.cancelled() {
             return Err(RunError::Cancelled);
@@ -243,6 +488,15 @@ pub fn run(
         start = end;
     }
     let summary = total.finish();
+    let by_outcome = splits
+        .iter()
+        .zip(split_total)
+        .map(|(split, (acc, paths))| OutcomeBands {
+            split: split.clone(),
+            summaries: acc.into_iter().map(MonthlyStats::finish).collect(),
+            paths,
+        })
+        .collect();
     let mut diagnostics = BTreeMap::new();
     diagnostics.insert("solver_bisection_steps".into(), diag.bisections);
     diagnostics.insert("solver_not_converged".into(), diag.not_converged);
@@ -258,6 +512,7 @@ pub fn run(
         summary,
         diagnostics,
         trees,
+        by_outcome,
         wall_seconds: t0.elapsed().as_secs_f64(),
         paths: o.paths,
         months: o.months,

@@ -6,6 +6,7 @@
 
 use crate::dist::Dist;
 use rand::Rng;
+use rand_distr::Distribution;
 
 macro_rules! params {
     ($( $field:ident = $default:expr, $unit:literal, $doc:literal; )*) => {
@@ -20,6 +21,17 @@ macro_rules! params {
         /// One path's draw.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Params { $( pub $field: f64, )* }
+
+        impl Params {
+            /// Sets one drawn value; `false` when the name is unknown.
+            pub fn set(&mut self, name: &str, v: f64) -> bool {
+                match name { $( stringify!($field) => { self.$field = v; true } )* _ => false }
+            }
+
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name { $( stringify!($field) => Some(self.$field), )* _ => None }
+            }
+        }
 
         impl ParamSpec {
             /// Every parameter name, in draw order.
@@ -51,6 +63,18 @@ macro_rules! params {
                     Dist::Const(v) => v,
                     d => d.sample(&mut rng_for(stringify!($field))),
                 }, )* }
+            }
+
+            /// [`draw_keyed`](Self::draw_keyed), then the parameters of `copula` redrawn
+            /// jointly (see [`Copula::apply`]); every other parameter keeps its keyed draw.
+            pub fn draw_correlated<R: Rng, F: FnMut(&str) -> R>(
+                &self,
+                copula: &Copula,
+                mut rng_for: F,
+            ) -> Params {
+                let mut p = self.draw_keyed(&mut rng_for);
+                copula.apply(self, &mut p, rng_for);
+                p
             }
 
             /// Every parameter at its median: for deterministic pre-steps and tests.
@@ -144,6 +168,110 @@ params! {
     buyer_noise_sd = Dist::Const(0.05), "log", "buyer capacity noise s.d. [A]";
     // §8.4 stances (shared parts; per-buyer values are in the market file)
     snapback_prob = Dist::uniform(0.1, 0.5), "/month", "snapback probability; default of tariff.<buyer>.snapback_prob (errata N4) [A]";
+}
+
+/// A Gaussian copula over named parameters (scenario `[correlations]`): `names[i]` is
+/// driven by row `i` of `chol`, the lower-triangular Cholesky factor of the Pearson matrix
+/// of the latent normals. Empty: no correlations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Copula {
+    pub names: Vec<&'static str>,
+    pub chol: Vec<Vec<f64>>,
+}
+
+/// Why a rank-correlation matrix was refused: the matrix is not positive definite, and
+/// `(i, j)` (indices into the names, `i > j`) is the largest |ρ| in the first failing row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotPositiveDefinite {
+    pub row: usize,
+    pub pair: (usize, usize),
+}
+
+/// Spearman ρ_s → Pearson ρ of the Gaussian copula's latent normals: 2 sin(π ρ_s / 6).
+pub fn spearman_to_pearson(rho_s: f64) -> f64 {
+    2.0 * (std::f64::consts::PI * rho_s / 6.0).sin()
+}
+
+impl Copula {
+    /// Builds the copula from a symmetric matrix of Spearman rank correlations with unit
+    /// diagonal (entries in (-1, 1)): converts each entry with [`spearman_to_pearson`] and
+    /// factors the result (Cholesky); a matrix that is not positive definite is refused.
+    pub fn new(
+        names: Vec<&'static str>,
+        spearman: &[Vec<f64>],
+    ) -> Result<Copula, NotPositiveDefinite> {
+        let n = names.len();
+        let r: Vec<Vec<f64>> = (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| {
+                        if i == j {
+                            1.0
+                        } else {
+                            spearman_to_pearson(spearman[i][j])
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut l = vec![vec![0.0; n]; n];
+        for i in 0..n {
+            for j in 0..=i {
+                let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+                if i == j {
+                    let d = r[i][i] - s;
+                    if d <= 1e-10 {
+                        let jmax = (0..i)
+                            .max_by(|&a, &b| r[i][a].abs().total_cmp(&r[i][b].abs()))
+                            .unwrap_or(0);
+                        return Err(NotPositiveDefinite {
+                            row: i,
+                            pair: (i, jmax),
+                        });
+                    }
+                    l[i][i] = d.sqrt();
+                } else {
+                    l[i][j] = (r[i][j] - s) / l[j][j];
+                }
+            }
+        }
+        Ok(Copula { names, chol: l })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Redraws the copula's parameters jointly: an independent standard normal `z_i` from
+    /// each parameter's own stream `rng_for(name)` (a fresh stream, so the draw does not
+    /// depend on how the independent draw used it), `x = L z`, `u = Φ(x)`, and the
+    /// parameter set to its distribution's quantile `F⁻¹(u)`. Marginals are unchanged; the
+    /// Spearman correlations are the ones the copula was built from.
+    pub fn apply<R: Rng, F: FnMut(&str) -> R>(
+        &self,
+        spec: &ParamSpec,
+        p: &mut Params,
+        mut rng_for: F,
+    ) {
+        if self.names.is_empty() {
+            return;
+        }
+        let z: Vec<f64> = self
+            .names
+            .iter()
+            .map(|n| {
+                let x: f64 = rand_distr::StandardNormal.sample(&mut rng_for(n));
+                x
+            })
+            .collect();
+        for (i, name) in self.names.iter().enumerate() {
+            let x: f64 = (0..=i).map(|j| self.chol[i][j] * z[j]).sum();
+            let u = crate::dist::norm_cdf(x);
+            if let Some(d) = spec.get(name) {
+                p.set(name, d.quantile(u));
+            }
+        }
+    }
 }
 
 impl ParamSpec {

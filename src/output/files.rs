@@ -99,6 +99,17 @@ fn valid_file_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
 }
 
+/// A sub-folder path inside the result folder: `/`-separated components, each
+/// `[A-Za-z0-9_.=-]+` and not hidden (so never `.` or `..`).
+fn valid_sub_dir(sub: &str) -> bool {
+    sub.split('/').all(|c| {
+        !c.is_empty()
+            && !c.starts_with('.')
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.=".contains(&b))
+    })
+}
+
 /// A result folder being written; see the module docs.
 #[derive(Debug)]
 pub struct Staging {
@@ -191,17 +202,36 @@ impl Staging {
     /// Writes `bytes` to `file_name` in the staging folder atomically (temp file, fsync,
     /// `0644`, rename), replacing an earlier version of the same file.
     pub fn write(&self, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_at(&self.dir, file_name, bytes)
+    }
+
+    /// [`Staging::write`] into the sub-folder `sub` of the staging folder (e.g.
+    /// `by_outcome/summit_pending=deal`), created if needed. `sub` is `/`-separated; each
+    /// component is `[A-Za-z0-9_.=-]+` and not hidden, so it cannot leave the folder.
+    pub fn write_in(&self, sub: &str, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if !valid_sub_dir(sub) {
+            return Err(OutputError::BadFileName(format!("{sub}/{file_name}")));
+        }
+        let dir = sub.split('/').fold(self.dir.clone(), |d, c| d.join(c));
+        fs::create_dir_all(&dir).map_err(|source| OutputError::WriteFailed {
+            path: dir.clone(),
+            source,
+        })?;
+        self.write_at(&dir, file_name, bytes)
+    }
+
+    fn write_at(&self, dir: &Path, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
         if !valid_file_name(file_name) {
             return Err(OutputError::BadFileName(file_name.to_string()));
         }
-        let target = self.dir.join(file_name);
+        let target = dir.join(file_name);
         let failed = |source| OutputError::WriteFailed {
             path: target.clone(),
             source,
         };
         let mut tmp = tempfile::Builder::new()
             .prefix(".tmp-")
-            .tempfile_in(&self.dir)
+            .tempfile_in(dir)
             .map_err(failed)?;
         tmp.write_all(bytes).map_err(failed)?;
         set_public_readable(tmp.as_file()).map_err(io_err("set permissions of", &target))?;
@@ -409,6 +439,31 @@ mod tests {
                 "{bad:?}"
             );
         }
+        for bad in [
+            "", ".", "..", "../x", "a/../b", "a//b", "/abs", ".h/x", "a b", "a\\b",
+        ] {
+            assert!(
+                matches!(st.write_in(bad, "f", b""), Err(OutputError::BadFileName(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(
+            st.write_in("ok", "../f", b""),
+            Err(OutputError::BadFileName(_))
+        ));
+    }
+
+    #[test]
+    fn write_in_sub_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let st = prepare(tmp.path(), "r", false).unwrap();
+        st.write_in("by_outcome/n=a", "summary.csv", b"x\n")
+            .unwrap();
+        st.write_in("by_outcome/n=b", "summary.csv", b"y\n")
+            .unwrap();
+        let dir = st.commit().unwrap();
+        assert_eq!(read(&dir.join("by_outcome/n=a/summary.csv")), "x\n");
+        assert_eq!(read(&dir.join("by_outcome/n=b/summary.csv")), "y\n");
     }
 
     #[test]

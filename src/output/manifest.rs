@@ -38,8 +38,12 @@ pub struct Manifest {
     pub summary_mode: String,
     /// Counts reported by the engine, e.g. solver fallbacks; sorted by name.
     pub diagnostics: BTreeMap<String, u64>,
-    /// Names of the files written next to the manifest.
+    /// Names of the files written next to the manifest (relative paths).
     pub files: Vec<String>,
+    /// Conditional bands (`run --by-outcome`): per split exit, the number of paths of each
+    /// outcome. Left out when empty.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_outcome: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Manifest {
@@ -61,6 +65,7 @@ impl Manifest {
             summary_mode: String::new(),
             diagnostics: BTreeMap::new(),
             files: Vec::new(),
+            by_outcome: BTreeMap::new(),
         }
     }
 }

@@ -18,6 +18,7 @@
 //! Errors: TOML syntax errors and unreadable files stop at the first; after parsing, every
 //! unknown key, wrong type and invalid value in the whole chain is reported.
 
+mod correlations;
 mod diagnostics;
 mod event;
 mod files;
@@ -71,6 +72,9 @@ pub struct Scenario {
     /// Built from the market's rows (`LeverRegistry::new(&market.registry_rows())`).
     pub registry: LeverRegistry,
     pub params: ParamSpec,
+    /// `[correlations]`: the Gaussian copula over rank-correlated parameters (empty when
+    /// the chain has none).
+    pub correlations: crate::market::params::Copula,
     /// Resolved events in chain order, then file order; a wildcard event is expanded into
     /// one event per matching lever, in registry order. Events dated before `start` are kept
     /// (they form the historical calendar).

@@ -15,7 +15,15 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 pub(crate) type Val<'a> = Spanned<DeValue<'a>>;
 
-pub(crate) const TOP_KEYS: &[&str] = &["extends", "scenario", "brent", "params", "event", "tree"];
+pub(crate) const TOP_KEYS: &[&str] = &[
+    "extends",
+    "scenario",
+    "brent",
+    "params",
+    "correlations",
+    "event",
+    "tree",
+];
 pub(crate) const TREE_KEYS: &[&str] = &["id", "start", "node", "note"];
 pub(crate) const NODE_KEYS: &[&str] = &["id", "exits", "actions", "note"];
 pub(crate) const EXIT_KEYS: &[&str] = &["kind", "date", "value", "lag", "to", "probs", "note"];
@@ -145,6 +153,8 @@ pub(crate) struct RawFile<'a> {
     pub brent: RawBrent,
     /// `[params]` entries: key (with span) and value.
     pub params: Vec<(Spanned<String>, &'a Val<'a>)>,
+    /// `[correlations].pairs` entries.
+    pub correlations: Vec<super::correlations::RawPair>,
     pub events: Vec<RawEvent<'a>>,
     pub trees: Vec<RawTree<'a>>,
     /// Dotted `scenario.*` and `brent.*` keys written, even with a value of the wrong type.
@@ -328,6 +338,7 @@ impl<'s> Walker<'s> {
                         }
                     }
                 }
+                "correlations" => f.correlations = super::correlations::walk(self, v),
                 "event" => match v.get_ref() {
                     DeValue::Array(items) => {
                         for (i, item) in items.iter().enumerate() {

@@ -321,6 +321,12 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         let mut w = Walker::new(src, &mut diags);
         check_params(&mut w, &r.params, &mut params);
     }
+    let chain: Vec<_> = raws
+        .iter()
+        .zip(&sources)
+        .map(|(r, s)| (r.correlations.as_slice(), s))
+        .collect();
+    let correlations = super::correlations::resolve(&chain, &params, &mut diags);
 
     // Events, in chain order then file order.
     let horizon = match (&start, &months) {
@@ -446,6 +452,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         market_path,
         registry,
         params,
+        correlations,
         events,
         event_origins,
         trees,

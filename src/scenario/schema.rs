@@ -140,6 +140,29 @@ fn params_table() -> Value {
     })
 }
 
+/// `[correlations]`: `pairs = [[name, name, rho], ...]`, Spearman rho in (-1, 1).
+fn correlations_table() -> Value {
+    let mut p = Map::new();
+    p.insert(
+        "pairs".into(),
+        json!({
+            "type": "array",
+            "description": "Spearman rank correlations between uncertain [params] names",
+            "items": {
+                "type": "array",
+                "prefixItems": [
+                    { "enum": ParamSpec::NAMES },
+                    { "enum": ParamSpec::NAMES },
+                    { "type": "number", "exclusiveMinimum": -1, "exclusiveMaximum": 1 },
+                ],
+                "minItems": 3,
+                "maxItems": 3,
+            },
+        }),
+    );
+    closed(p, &[])
+}
+
 fn lever(registry: Option<&LeverRegistry>) -> Value {
     match registry {
         Some(reg) => json!({
@@ -281,6 +304,7 @@ pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
             "scenario" => json!({ "$ref": "#/$defs/scenario" }),
             "brent" => json!({ "$ref": "#/$defs/brent" }),
             "params" => json!({ "$ref": "#/$defs/params" }),
+            "correlations" => json!({ "$ref": "#/$defs/correlations" }),
             "event" => json!({ "type": "array", "items": { "$ref": "#/$defs/event" } }),
             "tree" => json!({ "type": "array", "items": { "$ref": "#/$defs/tree" } }),
             other => unreachable!("schema: no rule for top-level {other}"),
@@ -307,6 +331,7 @@ pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
             "scenario": scenario_table(),
             "brent": brent_table(),
             "params": params_table(),
+            "correlations": correlations_table(),
             "event": event_table(registry),
             "tree": tree_table(registry),
             "distribution": distribution(),
