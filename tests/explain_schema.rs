@@ -287,3 +287,23 @@ fn explain_of_a_broken_scenario_exits_1_with_the_errors() {
     );
     assert!(err.contains("did you mean `tariff.IN.rate`?"), "{err}");
 }
+
+#[test]
+fn explain_outlines_event_trees_with_probabilities_and_timing() {
+    let out = bin()
+        .args(["explain", "scenarios/summit_uncertain.toml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for want in [
+        "trees (1)",
+        "  tree us_russia (starts in status_quo)",
+        "      exit at 2025-08-15 -> summit_pending",
+        "      exit after 1 + poisson(1) months -> deal (tri(0.15, 0.35, 0.6)) | fail (rest)",
+        "      exit hazard tri(0.01, 0.05, 0.15) a month -> escalation_china",
+        "      on entry: sdn.share set 0  after poisson(2) months",
+    ] {
+        assert!(text.contains(want), "missing `{want}` in:\n{text}");
+    }
+}

@@ -10,6 +10,7 @@ use crate::dist::Dist;
 use crate::policy::calendar::iso_month;
 use crate::policy::events::{Action, Value};
 use crate::policy::levers::{LeverDef, LeverKind, NONE_CAP};
+use crate::policy::tree::{ExitKind, Prob};
 use crate::scenario::{self, Scenario};
 use clap::Args;
 use std::fmt::Write;
@@ -187,6 +188,80 @@ pub fn render(sc: &Scenario) -> String {
             let _ = writeln!(o, "      at {} (event {}{wild})", origin.at, origin.index);
             if let Some(n) = &origin.note {
                 let _ = writeln!(o, "      note: {n}");
+            }
+        }
+    }
+
+    // Event trees: an indented outline with probabilities and timing.
+    if !sc.trees.is_empty() {
+        let _ = writeln!(o, "\ntrees ({})", sc.trees.len());
+    }
+    for tree in &sc.trees {
+        let _ = writeln!(
+            o,
+            "  tree {} (starts in {})",
+            tree.id, tree.nodes[tree.start].id
+        );
+        for node in &tree.nodes {
+            let _ = writeln!(o, "    {}", node.id);
+            for ev in &node.actions {
+                let def = sc.registry.def(ev.lever);
+                let mut line = format!(
+                    "      on entry: {} {} {}",
+                    def.name,
+                    action(&ev.action),
+                    value(&def.kind, &ev.value)
+                );
+                if let Some(lag) = &ev.lag_months {
+                    let _ = write!(line, "  after {lag} months");
+                }
+                if ev.prob != Dist::Const(1.0) {
+                    let _ = write!(line, "  prob {}", ev.prob);
+                }
+                let _ = writeln!(o, "{line}");
+            }
+            for exit in &node.exits {
+                let when = match &exit.kind {
+                    ExitKind::At(d) => format!("at {d}"),
+                    ExitKind::Hazard(h) => format!("hazard {h} a month"),
+                    ExitKind::After {
+                        constant,
+                        dist: Some(d),
+                    } => format!("after {constant} + {d} months"),
+                    ExitKind::After {
+                        constant,
+                        dist: None,
+                    } => format!("after {constant} months"),
+                };
+                let targets: Vec<String> = exit
+                    .to
+                    .iter()
+                    .zip(&exit.probs)
+                    .map(|(t, p)| {
+                        let id = &tree.nodes[*t].id;
+                        match p {
+                            _ if !exit.branches() => id.clone(),
+                            Prob::Rest => format!("{id} (rest)"),
+                            Prob::Dist(d) => format!("{id} ({d})"),
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(o, "      exit {when} -> {}", targets.join(" | "));
+            }
+        }
+    }
+
+    // Correlated parameters: rank correlations recovered from the copula's factor.
+    let cop = &sc.correlations;
+    if !cop.names.is_empty() {
+        let _ = writeln!(o, "\ncorrelations (Spearman, Gaussian copula)");
+        for i in 0..cop.names.len() {
+            for j in 0..i {
+                let pearson: f64 = (0..=j).map(|k| cop.chol[i][k] * cop.chol[j][k]).sum();
+                let spearman = 6.0 / std::f64::consts::PI * (pearson / 2.0).asin();
+                if spearman.abs() > 1e-9 {
+                    let _ = writeln!(o, "  {} ~ {} = {spearman:.3}", cop.names[j], cop.names[i]);
+                }
             }
         }
     }
