@@ -219,20 +219,6 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
     out
 }
 
-fn diagnostics(d: &PathDiag) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    m.insert("solver_bisection_steps".into(), d.bisections);
-    m.insert("solver_not_converged".into(), d.not_converged);
-    m.insert("brent_clamp_hits".into(), d.brent_clamped);
-    m.insert("fleet_bound_violations".into(), d.fleet_violations);
-    m.insert("capped_tranche_refusals".into(), d.refusals);
-    m.insert("fleet_reclears".into(), d.reclears);
-    m.insert("max_basin_iterations".into(), d.max_basin_iters);
-    m.insert("max_brent_iterations".into(), d.max_brent_iters);
-    m.insert("nonfinite_values".into(), d.nonfinite);
-    m
-}
-
 /// Compares every scenario of `others` with `baseline` on common random numbers.
 /// `progress` is called with the number of paths done.
 ///
@@ -327,13 +313,13 @@ pub fn compare(
             vars,
             summary: s.finish(),
             greater: g,
-            diagnostics: diagnostics(&diag[j + 1]),
+            diagnostics: diag[j + 1].to_map(),
         })
         .collect();
     Ok(CompareResult {
         baseline: baseline.name.clone(),
         diffs,
-        baseline_diagnostics: diagnostics(&diag[0]),
+        baseline_diagnostics: diag[0].to_map(),
         paths: o.paths,
         months: o.months,
         seed: o.seed,

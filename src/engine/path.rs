@@ -54,6 +54,24 @@ impl PathDiag {
         self.nonfinite += o.nonfinite;
     }
 
+    /// The counters as written into `manifest.json`'s `diagnostics`.
+    pub fn to_map(&self) -> std::collections::BTreeMap<String, u64> {
+        [
+            ("solver_bisection_steps", self.bisections),
+            ("solver_not_converged", self.not_converged),
+            ("brent_clamp_hits", self.brent_clamped),
+            ("fleet_bound_violations", self.fleet_violations),
+            ("capped_tranche_refusals", self.refusals),
+            ("fleet_reclears", self.reclears),
+            ("max_basin_iterations", self.max_basin_iters),
+            ("max_brent_iterations", self.max_brent_iters),
+            ("nonfinite_values", self.nonfinite),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
     fn count(&mut self, d: &StepDiag, refused: bool) {
         self.bisections += d.bisections as u64;
         self.not_converged += d.not_converged as u64;

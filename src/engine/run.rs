@@ -497,16 +497,7 @@ pub fn run_split(
             paths,
         })
         .collect();
-    let mut diagnostics = BTreeMap::new();
-    diagnostics.insert("solver_bisection_steps".into(), diag.bisections);
-    diagnostics.insert("solver_not_converged".into(), diag.not_converged);
-    diagnostics.insert("brent_clamp_hits".into(), diag.brent_clamped);
-    diagnostics.insert("fleet_bound_violations".into(), diag.fleet_violations);
-    diagnostics.insert("capped_tranche_refusals".into(), diag.refusals);
-    diagnostics.insert("fleet_reclears".into(), diag.reclears);
-    diagnostics.insert("max_basin_iterations".into(), diag.max_basin_iters);
-    diagnostics.insert("max_brent_iterations".into(), diag.max_brent_iters);
-    diagnostics.insert("nonfinite_values".into(), diag.nonfinite);
+    let diagnostics = diag.to_map();
     Ok(RunResult {
         vars,
         summary,
