@@ -10,7 +10,7 @@ use crate::dist::Dist;
 use crate::policy::calendar::iso_month;
 use crate::policy::events::{Action, Value};
 use crate::policy::levers::{LeverDef, LeverKind, NONE_CAP};
-use crate::policy::tree::{ExitKind, Prob};
+use crate::policy::tree::{ExitKind, Prob, StepStart};
 use crate::scenario::{self, Scenario};
 use clap::Args;
 use std::fmt::Write;
@@ -223,7 +223,20 @@ pub fn render(sc: &Scenario) -> String {
             for exit in &node.exits {
                 let when = match &exit.kind {
                     ExitKind::At(d) => format!("at {d}"),
-                    ExitKind::Hazard(h) => format!("hazard {h} a month"),
+                    ExitKind::Hazard(h) => {
+                        let mut s = format!("hazard {h} a month");
+                        for st in &exit.schedule {
+                            let _ = match st.start {
+                                StepStart::Month(m) => {
+                                    write!(s, ", {} from {}", st.value, iso_month(m))
+                                }
+                                StepStart::InNode(k) => {
+                                    write!(s, ", {} after {k} months in the node", st.value)
+                                }
+                            };
+                        }
+                        s
+                    }
                     ExitKind::After {
                         constant,
                         dist: Some(d),

@@ -127,6 +127,8 @@ struct TreePath {
     actions_rng: ChaCha8Rng,
     /// Per-path hazard of each exit (`[node][exit]`, 0 for other kinds).
     hazard: Vec<Vec<f64>>,
+    /// Per-path hazard of each step of each exit's `schedule` (`[node][exit][step]`).
+    steps: Vec<Vec<Vec<f64>>>,
     /// Per-path cumulative branch probabilities of each exit.
     cum: Vec<Vec<Vec<f64>>>,
     node: usize,
@@ -141,15 +143,24 @@ impl TreePath {
         let mut rng = keyed(seed, path, &format!("tree.{}", tree.id));
         let actions_rng = keyed(seed, path, &format!("tree.{}.actions", tree.id));
         let mut hazard = Vec::new();
+        let mut steps = Vec::new();
         let mut cum = Vec::new();
         for n in &tree.nodes {
             let mut hz = Vec::new();
+            let mut st = Vec::new();
             let mut cs = Vec::new();
             for e in &n.exits {
                 hz.push(match &e.kind {
                     ExitKind::Hazard(d) => d.sample(&mut rng).clamp(0.0, 1.0),
                     _ => 0.0,
                 });
+                // Drawn right after the base hazard, so files without schedules keep their draws.
+                st.push(
+                    e.schedule
+                        .iter()
+                        .map(|s| s.value.sample(&mut rng).clamp(0.0, 1.0))
+                        .collect(),
+                );
                 let mut ps: Vec<f64> = e
                     .probs
                     .iter()
@@ -173,12 +184,14 @@ impl TreePath {
                 );
             }
             hazard.push(hz);
+            steps.push(st);
             cum.push(cs);
         }
         TreePath {
             rng,
             actions_rng,
             hazard,
+            steps,
             cum,
             node: tree.start,
             entered: Date { month: 0, day: 1 },
@@ -228,6 +241,17 @@ impl TreePath {
         }
     }
 
+    /// Monthly probability of hazard exit `k` of the current node in `month`: the last step of
+    /// its schedule that has started, else its base value.
+    fn hazard_now(&self, e: &crate::policy::tree::Exit, k: usize, month: i32) -> f64 {
+        e.schedule
+            .iter()
+            .zip(&self.steps[self.node][k])
+            .rev()
+            .find(|(s, _)| s.applies(month, self.entered.month))
+            .map_or(self.hazard[self.node][k], |(_, h)| *h)
+    }
+
     /// Takes the exits that fire at the start of `month` (chains within the month included).
     fn step(
         &mut self,
@@ -245,7 +269,7 @@ impl TreePath {
                     ExitKind::At(d) => d.month == month && *d >= self.entered,
                     ExitKind::Hazard(_) => {
                         self.entered.month < month
-                            && self.rng.random::<f64>() < self.hazard[self.node][k]
+                            && self.rng.random::<f64>() < self.hazard_now(e, k, month)
                     }
                     ExitKind::After { .. } => self.due[k].is_some_and(|m| m <= month),
                 };

@@ -117,6 +117,7 @@ mod tests {
                             constant: 1.0,
                             dist: None,
                         },
+                        schedule: Vec::new(),
                         to: vec![1, 2],
                         probs: vec![Prob::Dist(Dist::Const(0.25)), Prob::Rest],
                     }],

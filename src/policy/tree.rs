@@ -6,7 +6,9 @@
 //!
 //! - `at`: fires in the month of its date, if the node was entered on or before that date;
 //! - `hazard`: a monthly probability (drawn once per path if a distribution), checked from the
-//!   month after entry on, so the waiting time is geometric with mean 1/h months;
+//!   month after entry on, so the waiting time is geometric with mean 1/h months; a `schedule`
+//!   makes it piecewise constant in calendar time (`from` a month) or in time spent in the node
+//!   (`after_months` since entry), each step's probability drawn once per path;
 //! - `after`: fires `lag` whole months after the entry month, the lag drawn (and rounded) at
 //!   entry.
 //!
@@ -15,7 +17,7 @@
 //! 1st of the month otherwise), each with its own `after_months` delay. Chains of exits can
 //! happen within one month (an `after` with lag 0, or an `at` later in the month).
 
-use super::calendar::Date;
+use super::calendar::{Date, MonthIdx};
 use super::events::Event;
 use crate::dist::Dist;
 
@@ -41,9 +43,38 @@ pub enum Prob {
     Rest,
 }
 
+/// Where a step of a time-varying hazard starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStart {
+    /// From this calendar month on.
+    Month(MonthIdx),
+    /// Once this many whole months have passed since the node was entered.
+    InNode(u32),
+}
+
+/// From `start` on (until the next step), the exit's monthly probability is `value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HazardStep {
+    pub start: StepStart,
+    pub value: Dist,
+}
+
+impl HazardStep {
+    /// Whether the step applies in `month` to a node entered in month `entered`.
+    pub fn applies(&self, month: MonthIdx, entered: MonthIdx) -> bool {
+        match self.start {
+            StepStart::Month(m) => month >= m,
+            StepStart::InNode(k) => month - entered >= k as i32,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exit {
     pub kind: ExitKind,
+    /// Steps of a time-varying `hazard` (empty: constant hazard; always empty for other kinds),
+    /// in increasing order of start, all of one [`StepStart`] kind.
+    pub schedule: Vec<HazardStep>,
     /// Target node indices; more than one for a branching exit.
     pub to: Vec<usize>,
     /// One per target (a single target has `[Dist(Const(1))]`).

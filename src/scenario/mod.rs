@@ -25,6 +25,7 @@ mod files;
 mod hints;
 mod raw;
 mod resolve;
+mod schedule;
 mod schema;
 mod tree;
 mod value;

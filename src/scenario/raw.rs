@@ -26,7 +26,9 @@ pub(crate) const TOP_KEYS: &[&str] = &[
 ];
 pub(crate) const TREE_KEYS: &[&str] = &["id", "start", "node", "note"];
 pub(crate) const NODE_KEYS: &[&str] = &["id", "exits", "actions", "note"];
-pub(crate) const EXIT_KEYS: &[&str] = &["kind", "date", "value", "lag", "to", "probs", "note"];
+pub(crate) const EXIT_KEYS: &[&str] = &[
+    "kind", "date", "value", "lag", "schedule", "to", "probs", "note",
+];
 pub(crate) const ACTION_KEYS: &[&str] = &[
     "lever",
     "action",
@@ -117,6 +119,7 @@ pub(crate) struct RawExit<'a> {
     pub date: Option<Spanned<String>>,
     pub value: Option<&'a Val<'a>>,
     pub lag: Option<&'a Val<'a>>,
+    pub schedule: Option<&'a Val<'a>>,
     pub to: Option<&'a Val<'a>>,
     pub probs: Option<&'a Val<'a>>,
     pub present: Vec<String>,
@@ -579,6 +582,7 @@ impl<'s> Walker<'s> {
             date: None,
             value: None,
             lag: None,
+            schedule: None,
             to: None,
             probs: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
@@ -590,6 +594,7 @@ impl<'s> Walker<'s> {
                 "date" => e.date = self.string(v, &key, "date = \"2025-08-15\""),
                 "value" => e.value = Some(v),
                 "lag" => e.lag = Some(v),
+                "schedule" => e.schedule = Some(v),
                 "to" => e.to = Some(v),
                 "probs" => e.probs = Some(v),
                 "note" => {

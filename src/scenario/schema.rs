@@ -241,6 +241,20 @@ fn tree_table(registry: Option<&LeverRegistry>) -> Value {
             "date" => json!({ "type": "string", "pattern": DATE_PATTERN }),
             "value" => prob.clone(),
             "lag" => json!({ "anyOf": [{ "type": "number", "minimum": 0 }, { "type": "object" }] }),
+            "schedule" => json!({
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "from": { "type": "string", "pattern": DATE_PATTERN },
+                        "after_months": { "type": "integer", "minimum": 0 },
+                        "value": prob.clone(),
+                        "note": { "type": "string" },
+                    },
+                    "required": ["value"],
+                    "additionalProperties": false,
+                },
+            }),
             "to" => json!({
                 "anyOf": [
                     id.clone(),

@@ -287,10 +287,30 @@ fn exit(
         },
         None => None,
     };
+    let schedule = match (e.schedule, kind_name.as_deref()) {
+        (None, _) => Some(Vec::new()),
+        (Some(v), Some("hazard")) => super::schedule::resolve(w, v, &key("schedule")),
+        (Some(v), Some(k)) => {
+            w.err(
+                v.span(),
+                &key("schedule"),
+                format!("`schedule` is not used by a `{k}` exit"),
+                Some("only a `hazard` exit takes a `schedule`; remove it".into()),
+            );
+            None
+        }
+        (Some(_), None) => None,
+    };
     let to = targets(w, e, names);
     let probs = to.as_ref().and_then(|to| probs(w, e, to.len()));
+    let schedule = schedule?;
     match (kind, to, probs) {
-        (Some(kind), Some(to), Some(probs)) if ok => Some(Exit { kind, to, probs }),
+        (Some(kind), Some(to), Some(probs)) if ok => Some(Exit {
+            kind,
+            schedule,
+            to,
+            probs,
+        }),
         _ => None,
     }
 }

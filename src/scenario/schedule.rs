@@ -1,0 +1,176 @@
+//! `schedule = [...]` of a `hazard` exit: a piecewise-constant monthly probability, stepping
+//! either at calendar months (`from = "2027-01"`) or after time spent in the node
+//! (`after_months = 12`). Every problem is reported with its position.
+
+use super::raw::{de, Val, Walker};
+use super::value::dist_in;
+use crate::policy::calendar::Date;
+use crate::policy::tree::{HazardStep, StepStart};
+use toml::de::DeValue;
+
+const STEP_KEYS: &[&str] = &["from", "after_months", "value", "note"];
+const HELP: &str = "write e.g. `schedule = [{ from = \"2027-01\", value = 0.05 }]` or \
+                    `schedule = [{ after_months = 12, value = 0.01 }]`";
+
+/// Checks a hazard exit's `schedule`; `None` when it had errors (all reported through `w`).
+pub(crate) fn resolve(w: &mut Walker<'_>, v: &Val<'_>, key: &str) -> Option<Vec<HazardStep>> {
+    let DeValue::Array(items) = v.get_ref() else {
+        w.err(
+            v.span(),
+            key,
+            "`schedule` must be an array of steps",
+            Some(HELP.into()),
+        );
+        return None;
+    };
+    let mut steps: Vec<HazardStep> = Vec::new();
+    let mut good = true;
+    for (i, it) in items.iter().enumerate() {
+        let skey = format!("{key}[{}]", i + 1);
+        match step(w, it, &skey) {
+            Some(s) => {
+                if let Some(prev) = steps.last() {
+                    if let Some(msg) = out_of_order(prev.start, s.start) {
+                        good = false;
+                        w.err(it.span(), &skey, msg, Some(HELP.into()));
+                        continue;
+                    }
+                }
+                steps.push(s);
+            }
+            None => good = false,
+        }
+    }
+    good.then_some(steps)
+}
+
+/// Why step `b` may not follow step `a`, if it may not.
+fn out_of_order(a: StepStart, b: StepStart) -> Option<String> {
+    match (a, b) {
+        (StepStart::Month(x), StepStart::Month(y)) if y <= x => {
+            Some("schedule steps must have increasing `from` months".into())
+        }
+        (StepStart::InNode(x), StepStart::InNode(y)) if y <= x => {
+            Some("schedule steps must have increasing `after_months`".into())
+        }
+        (StepStart::Month(_), StepStart::InNode(_))
+        | (StepStart::InNode(_), StepStart::Month(_)) => Some(
+            "a schedule steps either at calendar months (`from`) or after time in the node \
+                 (`after_months`), not both"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
+    let DeValue::Table(t) = it.get_ref() else {
+        w.err(
+            it.span(),
+            skey,
+            "each schedule step must be a table",
+            Some(HELP.into()),
+        );
+        return None;
+    };
+    let mut start = None;
+    let mut value = None;
+    let mut good = true;
+    for (k, x) in t.iter() {
+        let name = k.get_ref().as_ref();
+        let fkey = format!("{skey}.{name}");
+        match name {
+            "from" => {
+                if start.is_some() {
+                    good = false;
+                    w.err(
+                        k.span(),
+                        &fkey,
+                        "a schedule step takes `from` or `after_months`, not both",
+                        Some(HELP.into()),
+                    );
+                    continue;
+                }
+                match de::<String>(x)
+                    .map_err(|(_, m)| m)
+                    .and_then(|s| Date::parse(&s))
+                {
+                    Ok(d) => start = Some(StepStart::Month(d.month)),
+                    Err(m) => {
+                        good = false;
+                        w.err(x.span(), &fkey, format!("bad date: {m}"), Some(HELP.into()));
+                    }
+                }
+            }
+            "after_months" => {
+                if start.is_some() {
+                    good = false;
+                    w.err(
+                        k.span(),
+                        &fkey,
+                        "a schedule step takes `from` or `after_months`, not both",
+                        Some(HELP.into()),
+                    );
+                    continue;
+                }
+                match de::<i64>(x) {
+                    Ok(n) if (0..=100_000).contains(&n) => {
+                        start = Some(StepStart::InNode(n as u32))
+                    }
+                    _ => {
+                        good = false;
+                        w.err(
+                            x.span(),
+                            &fkey,
+                            "`after_months` must be a whole number of months >= 0",
+                            Some(HELP.into()),
+                        );
+                    }
+                }
+            }
+            "value" => match dist_in(x, &fkey, 0.0, 1.0) {
+                Ok(d) => value = Some(d),
+                Err(b) => {
+                    good = false;
+                    w.err(b.span, &b.key, b.msg, b.help);
+                }
+            },
+            "note" => {}
+            other => {
+                good = false;
+                let hint = crate::suggest::did_you_mean(other, STEP_KEYS);
+                w.err(
+                    k.span(),
+                    &fkey,
+                    format!("unknown key `{other}` in a schedule step{hint}"),
+                    Some(format!("a step takes: {}", STEP_KEYS.join(", "))),
+                );
+            }
+        }
+    }
+    if good && start.is_none() {
+        good = false;
+        w.err(
+            it.span(),
+            skey,
+            "this schedule step has no `from` or `after_months`",
+            Some(HELP.into()),
+        );
+    }
+    if good && value.is_none() {
+        good = false;
+        w.err(
+            it.span(),
+            skey,
+            "this schedule step has no `value`",
+            Some("add `value = 0.05` (a monthly probability)".into()),
+        );
+    }
+    if !good {
+        return None;
+    }
+    Some(HazardStep {
+        start: start?,
+        value: value?,
+    })
+}
