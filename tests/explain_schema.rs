@@ -307,3 +307,47 @@ fn explain_outlines_event_trees_with_probabilities_and_timing() {
         assert!(text.contains(want), "missing `{want}` in:\n{text}");
     }
 }
+
+#[test]
+fn scenario_and_brent_keys_name_the_file_that_set_them() {
+    let sc = scenario::load(&root().join("scenarios/summit_uncertain.toml")).unwrap();
+    let o = scenario::key_origins(&sc);
+    let file_of = |k: &str| {
+        o.get(k)
+            .unwrap_or_else(|| panic!("no origin for {k}: {o:?}"))
+            .file
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    assert_eq!(file_of("scenario.seed"), "baseline.toml");
+    assert_eq!(file_of("scenario.start"), "baseline.toml");
+    assert_eq!(file_of("brent.p0"), "baseline.toml");
+    assert_eq!(file_of("scenario.name"), "summit_uncertain.toml");
+    // The position is the key itself.
+    let at = &o["scenario.seed"];
+    let text = std::fs::read_to_string(&at.file).unwrap();
+    let line = text.lines().nth(at.line - 1).unwrap();
+    assert!(line[at.col - 1..].starts_with("seed"), "{line}");
+    // A child without `name` does not inherit its parent's.
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/baseline.toml");
+    let child = tmp.path().join("child.toml");
+    std::fs::write(
+        &child,
+        format!(
+            "extends = \"{}\"\n[scenario]\npaths = 10\n",
+            base.to_str().unwrap().replace('\\', "\\\\")
+        ),
+    )
+    .unwrap();
+    let sc = scenario::load(&child).unwrap();
+    let o = scenario::key_origins(&sc);
+    assert!(!o.contains_key("scenario.name"), "{o:?}");
+    assert_eq!(o["scenario.paths"].file, child);
+    let out = bin().arg("explain").arg(&child).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("set in"), "{stdout}");
+    assert!(stdout.contains("scenario.paths"), "{stdout}");
+}

@@ -143,6 +143,13 @@ pub fn render(sc: &Scenario) -> String {
         let _ = writeln!(o, "extends      -");
     }
     let _ = writeln!(o, "market       {}", sc.market_path.display());
+    let origins = scenario::key_origins(sc);
+    if !origins.is_empty() {
+        let _ = writeln!(o, "\nset in");
+        for (k, at) in &origins {
+            let _ = writeln!(o, "  {k:<22} {at}");
+        }
+    }
 
     // Events: a dated outline. Chain order then file order, stably sorted by date.
     let mut order: Vec<usize> = (0..sc.events.len()).collect();

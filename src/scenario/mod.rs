@@ -23,6 +23,7 @@ mod diagnostics;
 mod event;
 mod files;
 mod hints;
+mod provenance;
 mod raw;
 mod resolve;
 mod schedule;
@@ -32,6 +33,7 @@ mod value;
 
 pub use diagnostics::{Diagnostic, LoadError};
 pub use files::discover;
+pub use provenance::key_origins;
 pub use resolve::load;
 pub use schema::scenario_schema;
 
