@@ -198,3 +198,42 @@ fn bad_schedules_are_explained_with_their_position() {
         assert!(e.contains(":8:"), "no position on line 8:\n{e}");
     }
 }
+
+#[test]
+fn price_link_lowers_the_hazard_when_brent_is_above_70_and_raises_it_below() {
+    let body = |g: &str| {
+        format!(
+            r#"
+[brent]
+p0 = P0
+[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{{ kind = "hazard", value = 0.2, price_link = {g}, to = "b" }}]
+[[tree.node]]
+id = "b"
+"#
+        )
+    };
+    let fired = |p0: &str, g: &str| {
+        let sc = load_body(&body(g).replace("P0", p0)).unwrap();
+        let r = run_with(&sc, 2000, 3);
+        first_entries(&sc, &r, "b").iter().sum::<u64>()
+    };
+    // Brent near $100: a positive link damps the hazard, a negative one raises it.
+    let (lo, zero, hi) = (fired("100", "3"), fired("100", "0"), fired("100", "-3"));
+    assert!(lo < zero && zero < hi, "{lo} {zero} {hi}");
+    // Near $45 the signs flip.
+    let (lo, zero, hi) = (fired("45", "3"), fired("45", "0"), fired("45", "-3"));
+    assert!(lo > zero && zero > hi, "{lo} {zero} {hi}");
+    let e = load_body(&body("99").replace("P0", "70")).unwrap_err();
+    assert!(e.contains("[-20, 20]"), "{e}");
+}
+
+#[test]
+fn price_link_belongs_to_hazard_exits_only() {
+    let e = err_of(r#""after", lag = 1, price_link = 1.0"#, "[]");
+    assert!(e.contains("only a `hazard` exit takes a `price_link`"), "{e}");
+}

@@ -242,6 +242,13 @@ pub fn render(sc: &Scenario) -> String {
                                 }
                             };
                         }
+                        if exit.price_link != 0.0 {
+                            let _ = write!(
+                                s,
+                                ", times exp(-{} (ln Brent last month - ln 70))",
+                                exit.price_link
+                            );
+                        }
                         s
                     }
                     ExitKind::After {

@@ -138,6 +138,9 @@ struct TreePath {
     record: TreeRecord,
 }
 
+/// Brent level at which a price-linked hazard equals its written value (model.md §3.3).
+const PRICE_LINK_REF_USD: f64 = 70.0;
+
 impl TreePath {
     fn new(tree: &Tree, seed: u64, path: u64) -> TreePath {
         let mut rng = keyed(seed, path, &format!("tree.{}", tree.id));
@@ -242,14 +245,19 @@ impl TreePath {
     }
 
     /// Monthly probability of hazard exit `k` of the current node in `month`: the last step of
-    /// its schedule that has started, else its base value.
-    fn hazard_now(&self, e: &crate::policy::tree::Exit, k: usize, month: i32) -> f64 {
-        e.schedule
+    /// its schedule that has started, else its base value, times the Brent link `γ_G`.
+    fn hazard_now(&self, e: &crate::policy::tree::Exit, k: usize, month: i32, x_prev: f64) -> f64 {
+        let h = e
+            .schedule
             .iter()
             .zip(&self.steps[self.node][k])
             .rev()
             .find(|(s, _)| s.applies(month, self.entered.month))
-            .map_or(self.hazard[self.node][k], |(_, h)| *h)
+            .map_or(self.hazard[self.node][k], |(_, h)| *h);
+        if e.price_link == 0.0 || !x_prev.is_finite() {
+            return h;
+        }
+        (h * (-e.price_link * (x_prev - PRICE_LINK_REF_USD.ln())).exp()).clamp(0.0, 1.0)
     }
 
     /// Takes the exits that fire at the start of `month` (chains within the month included).
@@ -257,6 +265,7 @@ impl TreePath {
         &mut self,
         tree: &Tree,
         month: i32,
+        x_prev: f64,
         start: i32,
         sc: &Scenario,
         policy: &mut PolicyPath,
@@ -269,7 +278,7 @@ impl TreePath {
                     ExitKind::At(d) => d.month == month && *d >= self.entered,
                     ExitKind::Hazard(_) => {
                         self.entered.month < month
-                            && self.rng.random::<f64>() < self.hazard_now(e, k, month)
+                            && self.rng.random::<f64>() < self.hazard_now(e, k, month, x_prev)
                     }
                     ExitKind::After { .. } => self.due[k].is_some_and(|m| m <= month),
                 };
@@ -413,7 +422,15 @@ impl<'a> PathSim<'a> {
         let month = self.month;
         // Event trees first, in file order: their entry actions dated this month apply now.
         for (tree, tp) in self.sc.trees.iter().zip(self.trees.iter_mut()) {
-            tp.step(tree, month, self.sc.start, self.sc, &mut self.policy);
+            let x_prev = self.state.x_prev;
+            tp.step(
+                tree,
+                month,
+                x_prev,
+                self.sc.start,
+                self.sc,
+                &mut self.policy,
+            );
         }
         // Dynamic cap review (errata 16): from the previous five months, from the review day,
         // and `none` wins.

@@ -118,6 +118,7 @@ mod tests {
                             dist: None,
                         },
                         schedule: Vec::new(),
+                        price_link: 0.0,
                         to: vec![1, 2],
                         probs: vec![Prob::Dist(Dist::Const(0.25)), Prob::Rest],
                     }],

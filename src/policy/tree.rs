@@ -75,6 +75,10 @@ pub struct Exit {
     /// Steps of a time-varying `hazard` (empty: constant hazard; always empty for other kinds),
     /// in increasing order of start, all of one [`StepStart`] kind.
     pub schedule: Vec<HazardStep>,
+    /// `γ_G` of model.md §3.3 for a `hazard` exit (0 otherwise): the monthly probability is
+    /// multiplied by `exp(−γ_G (x_{t−1} − ln 70))`, `x_{t−1}` last month's log Brent, and
+    /// capped at 1.
+    pub price_link: f64,
     /// Target node indices; more than one for a branching exit.
     pub to: Vec<usize>,
     /// One per target (a single target has `[Dist(Const(1))]`).

@@ -27,7 +27,15 @@ pub(crate) const TOP_KEYS: &[&str] = &[
 pub(crate) const TREE_KEYS: &[&str] = &["id", "start", "node", "note"];
 pub(crate) const NODE_KEYS: &[&str] = &["id", "exits", "actions", "note"];
 pub(crate) const EXIT_KEYS: &[&str] = &[
-    "kind", "date", "value", "lag", "schedule", "to", "probs", "note",
+    "kind",
+    "date",
+    "value",
+    "lag",
+    "schedule",
+    "price_link",
+    "to",
+    "probs",
+    "note",
 ];
 pub(crate) const ACTION_KEYS: &[&str] = &[
     "lever",
@@ -120,6 +128,7 @@ pub(crate) struct RawExit<'a> {
     pub value: Option<&'a Val<'a>>,
     pub lag: Option<&'a Val<'a>>,
     pub schedule: Option<&'a Val<'a>>,
+    pub price_link: Option<&'a Val<'a>>,
     pub to: Option<&'a Val<'a>>,
     pub probs: Option<&'a Val<'a>>,
     pub present: Vec<String>,
@@ -583,6 +592,7 @@ impl<'s> Walker<'s> {
             value: None,
             lag: None,
             schedule: None,
+            price_link: None,
             to: None,
             probs: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
@@ -595,6 +605,7 @@ impl<'s> Walker<'s> {
                 "value" => e.value = Some(v),
                 "lag" => e.lag = Some(v),
                 "schedule" => e.schedule = Some(v),
+                "price_link" => e.price_link = Some(v),
                 "to" => e.to = Some(v),
                 "probs" => e.probs = Some(v),
                 "note" => {

@@ -174,3 +174,45 @@ fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
         value: value?,
     })
 }
+
+/// Checks a hazard exit's `price_link` (`γ_G`, model.md §3.3); 0 when absent. `None` when
+/// it had errors.
+pub(crate) fn price_link(
+    w: &mut Walker<'_>,
+    v: Option<&Val<'_>>,
+    kind: Option<&str>,
+    key: &str,
+) -> Option<f64> {
+    let Some(v) = v else {
+        return Some(0.0);
+    };
+    match kind {
+        Some("hazard") => {}
+        Some(k) => {
+            w.err(
+                v.span(),
+                key,
+                format!("`price_link` is not used by a `{k}` exit"),
+                Some("only a `hazard` exit takes a `price_link`; remove it".into()),
+            );
+            return None;
+        }
+        None => return None,
+    }
+    match de::<f64>(v) {
+        Ok(g) if g.is_finite() && (-20.0..=20.0).contains(&g) => Some(g),
+        _ => {
+            w.err(
+                v.span(),
+                key,
+                "`price_link` must be a number in [-20, 20] (per log unit of Brent)",
+                Some(
+                    "write e.g. `price_link = 1.0`: the hazard is multiplied by \
+                     exp(-1.0 * (ln Brent_{t-1} - ln 70))"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+}

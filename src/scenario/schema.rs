@@ -255,6 +255,7 @@ fn tree_table(registry: Option<&LeverRegistry>) -> Value {
                     "additionalProperties": false,
                 },
             }),
+            "price_link" => json!({ "type": "number", "minimum": -20, "maximum": 20 }),
             "to" => json!({
                 "anyOf": [
                     id.clone(),

@@ -301,13 +301,17 @@ fn exit(
         }
         (Some(_), None) => None,
     };
+    let price_link =
+        super::schedule::price_link(w, e.price_link, kind_name.as_deref(), &key("price_link"));
     let to = targets(w, e, names);
     let probs = to.as_ref().and_then(|to| probs(w, e, to.len()));
     let schedule = schedule?;
+    let price_link = price_link?;
     match (kind, to, probs) {
         (Some(kind), Some(to), Some(probs)) if ok => Some(Exit {
             kind,
             schedule,
+            price_link,
             to,
             probs,
         }),
