@@ -235,5 +235,79 @@ id = "b"
 #[test]
 fn price_link_belongs_to_hazard_exits_only() {
     let e = err_of(r#""after", lag = 1, price_link = 1.0"#, "[]");
-    assert!(e.contains("only a `hazard` exit takes a `price_link`"), "{e}");
+    assert!(
+        e.contains("only a `hazard` exit takes a `price_link`"),
+        "{e}"
+    );
+}
+
+fn cut_tree(cancel: &str) -> String {
+    format!(
+        r#"
+[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+actions = [{{ lever = "supply.russia_exports_adj", value = -1.0, after_months = 3{cancel} }}]
+exits = [{{ kind = "after", lag = 1, to = "b" }}]
+[[tree.node]]
+id = "b"
+"#
+    )
+}
+
+#[test]
+fn cancel_on_exit_drops_an_action_not_yet_in_force_when_the_node_is_left() {
+    let exports = |body: &str| {
+        let sc = load_body(body).unwrap();
+        let r = run_with(&sc, 200, 6);
+        r.p50("russia_crude_exports_mbd", 5)
+    };
+    let none = exports("");
+    let kept = exports(&cut_tree(""));
+    let cancelled = exports(&cut_tree(", cancel_on_exit = true"));
+    // Left after 1 month, the 3-month-delayed cut still happens by default...
+    assert!(kept < none - 0.5, "kept {kept} vs none {none}");
+    // ...and never happens with cancel_on_exit.
+    assert_eq!(cancelled, none);
+    let e = load_body(&cut_tree(", cancel_on_exit = 1")).unwrap_err();
+    assert!(e.contains("cancel_on_exit"), "{e}");
+}
+
+#[test]
+fn cancelled_by_drops_a_pending_action_when_a_named_node_is_entered_later() {
+    // a (queues the cut in 4 months) -> b after 1 -> c after 1 more: entering c cancels it,
+    // entering b does not.
+    let body = |by: &str| {
+        format!(
+            r#"
+[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+actions = [{{ lever = "supply.russia_exports_adj", value = -1.0, after_months = 4, cancelled_by = [{by}] }}]
+exits = [{{ kind = "after", lag = 1, to = "b" }}]
+[[tree.node]]
+id = "b"
+exits = [{{ kind = "after", lag = 1, to = "c" }}]
+[[tree.node]]
+id = "c"
+"#
+        )
+    };
+    let exports = |body: &str| {
+        let sc = load_body(body).unwrap();
+        run_with(&sc, 200, 6).p50("russia_crude_exports_mbd", 5)
+    };
+    let none = exports("");
+    assert_eq!(exports(&body("\"c\"")), none);
+    assert!(exports(&body("\"b\"")) == none);
+    assert!(exports(&body("")) < none - 0.5);
+    let e = load_body(&body("\"cc\"")).unwrap_err();
+    assert!(
+        e.contains("unknown node `cc`") && e.contains("did you mean `c`"),
+        "{e}"
+    );
 }

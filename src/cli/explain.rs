@@ -211,7 +211,7 @@ pub fn render(sc: &Scenario) -> String {
         );
         for node in &tree.nodes {
             let _ = writeln!(o, "    {}", node.id);
-            for ev in &node.actions {
+            for (i, ev) in node.actions.iter().enumerate() {
                 let def = sc.registry.def(ev.lever);
                 let mut line = format!(
                     "      on entry: {} {} {}",
@@ -224,6 +224,19 @@ pub fn render(sc: &Scenario) -> String {
                 }
                 if ev.prob != Dist::Const(1.0) {
                     let _ = write!(line, "  prob {}", ev.prob);
+                }
+                if let Some(c) = node.cancel.get(i) {
+                    if c.on_exit {
+                        let _ = write!(line, "  (withdrawn if the node is left first)");
+                    }
+                    if !c.on_entering.is_empty() {
+                        let ids: Vec<&str> = c
+                            .on_entering
+                            .iter()
+                            .map(|&k| tree.nodes[k].id.as_str())
+                            .collect();
+                        let _ = write!(line, "  (withdrawn on entering {} first)", ids.join(", "));
+                    }
                 }
                 let _ = writeln!(o, "{line}");
             }

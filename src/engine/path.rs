@@ -16,7 +16,7 @@ use crate::policy::calendar::days_in_month;
 use crate::policy::calendar::Date;
 use crate::policy::events::{Fired, PolicyPath};
 use crate::policy::levers::{LeverSet, NONE_CAP};
-use crate::policy::tree::{ExitKind, Prob, Tree};
+use crate::policy::tree::{Cancel, ExitKind, Prob, Tree};
 use crate::scenario::Scenario;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -135,6 +135,8 @@ struct TreePath {
     entered: Date,
     /// Month in which each `after` exit of the current node fires.
     due: Vec<Option<i32>>,
+    /// Sequence ranges in the policy queue of cancellable node actions, with their rule.
+    cancellable: Vec<(u32, u32, Cancel)>,
     record: TreeRecord,
 }
 
@@ -199,6 +201,7 @@ impl TreePath {
             node: tree.start,
             entered: Date { month: 0, day: 1 },
             due: Vec::new(),
+            cancellable: Vec::new(),
             record: TreeRecord {
                 first_entry: vec![None; tree.nodes.len()],
                 first_branch: tree
@@ -220,6 +223,14 @@ impl TreePath {
         sc: &Scenario,
         policy: &mut PolicyPath,
     ) {
+        // Withdraw what entering `node` cancels, before its own actions are queued.
+        self.cancellable.retain(|(lo, hi, c)| {
+            let hit = c.on_entering.contains(&node);
+            if hit {
+                policy.cancel(*lo, *hi);
+            }
+            !hit
+        });
         self.node = node;
         self.entered = date;
         let rec = &mut self.record.first_entry[node];
@@ -237,10 +248,15 @@ impl TreePath {
                 _ => None,
             });
         }
-        for a in &n.actions {
+        for (a, cancel) in n.actions.iter().zip(&n.cancel) {
             let mut ev = a.clone();
             ev.date = date;
+            let lo = policy.next_seq();
             policy.inject_event(&ev, &sc.registry, &mut self.actions_rng);
+            let hi = policy.next_seq();
+            if cancel.any() && hi > lo {
+                self.cancellable.push((lo, hi, cancel.clone()));
+            }
         }
     }
 
@@ -307,6 +323,12 @@ impl TreePath {
                 *slot = Some(b);
             }
             let to = e.to[b];
+            self.cancellable.retain(|(lo, hi, c)| {
+                if c.on_exit {
+                    policy.cancel(*lo, *hi);
+                }
+                !c.on_exit
+            });
             self.enter(tree, to, date, start, sc, policy);
         }
     }

@@ -105,6 +105,7 @@ mod tests {
             id: id.into(),
             exits,
             actions: Vec::new(),
+            cancel: Vec::new(),
         };
         Tree {
             id: "t".into(),

@@ -249,6 +249,18 @@ impl PolicyPath {
         self.schedule(ev, reg, rng);
     }
 
+    /// Sequence number the next scheduled action will get; with [`PolicyPath::cancel`], lets a
+    /// caller withdraw what it scheduled.
+    pub fn next_seq(&self) -> u32 {
+        self.next_seq
+    }
+
+    /// Drops the pending actions numbered `lo..hi` (those already in force stay in force; a
+    /// ramp stops where it is).
+    pub fn cancel(&mut self, lo: u32, hi: u32) {
+        self.pending.retain(|e| !(lo..hi).contains(&e.seq));
+    }
+
     /// Engine-made event (the dynamic cap review): set `lever` to `value` from `day` of `month`.
     pub fn inject_set(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
         self.push(Date { month, day }, lever, Op::Set(value));

@@ -91,6 +91,22 @@ impl Exit {
     }
 }
 
+/// When a node action still pending is withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cancel {
+    /// `cancel_on_exit = true`: when the node is left (by any exit).
+    pub on_exit: bool,
+    /// `cancelled_by = [...]`: when the path enters one of these nodes (indices), even after
+    /// moving on from the node through others.
+    pub on_entering: Vec<usize>,
+}
+
+impl Cancel {
+    pub fn any(&self) -> bool {
+        self.on_exit || !self.on_entering.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub id: String,
@@ -98,6 +114,9 @@ pub struct Node {
     /// Applied on entry. Each event's `date` is a placeholder replaced by the entry date; its
     /// `lag_months` is the action's `after_months`.
     pub actions: Vec<Event>,
+    /// One per action: when to drop what of it has not yet taken effect (otherwise a queued
+    /// action still happens after the node is left).
+    pub cancel: Vec<Cancel>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

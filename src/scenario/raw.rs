@@ -44,6 +44,8 @@ pub(crate) const ACTION_KEYS: &[&str] = &[
     "months",
     "prob",
     "after_months",
+    "cancel_on_exit",
+    "cancelled_by",
     "note",
 ];
 pub(crate) const SCENARIO_KEYS: &[&str] = &[
@@ -104,6 +106,10 @@ pub(crate) struct RawEvent<'a> {
     pub lag_months: Option<&'a Val<'a>>,
     /// `note = "..."`, for `explain`.
     pub note: Option<Spanned<String>>,
+    /// A tree node's action: drop it if the node is left before it takes effect.
+    pub cancel_on_exit: bool,
+    /// A tree node's action: node ids whose entry drops it if not yet in force.
+    pub cancelled_by: Option<&'a Val<'a>>,
     /// Every key written in the table, even those whose value had the wrong type.
     pub present: Vec<String>,
     /// Dotted key of the table: `event[3]`, or `tree[1].node[2].actions[1]` for a tree action.
@@ -462,6 +468,8 @@ impl<'s> Walker<'s> {
             prob: None,
             lag_months: None,
             note: None,
+            cancel_on_exit: false,
+            cancelled_by: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
             prefix: prefix.clone(),
             relative: action,
@@ -475,6 +483,14 @@ impl<'s> Walker<'s> {
             }
             match name {
                 "after_months" => e.lag_months = Some(v),
+                "cancel_on_exit" => {
+                    if let DeValue::Boolean(b) = v.get_ref() {
+                        e.cancel_on_exit = *b;
+                    } else {
+                        self.wrong_type(v, &key, "true or false", "cancel_on_exit = true");
+                    }
+                }
+                "cancelled_by" => e.cancelled_by = Some(v),
                 "date" => e.date = self.string(v, &key, "date = \"2025-08-27\""),
                 "lever" => e.lever = self.string(v, &key, "lever = \"tariff.IN.rate\""),
                 "action" => e.action = self.string(v, &key, "action = \"set\""),

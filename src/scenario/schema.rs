@@ -276,6 +276,11 @@ fn tree_table(registry: Option<&LeverRegistry>) -> Value {
     for &k in ACTION_KEYS {
         let v = match k {
             "after_months" => ev["properties"]["lag_months"].clone(),
+            "cancel_on_exit" => json!({ "type": "boolean" }),
+            "cancelled_by" => json!({
+                "type": "array",
+                "items": { "type": "string", "pattern": NAME_PATTERN },
+            }),
             other => ev["properties"][other].clone(),
         };
         a.insert(k.to_string(), v);

@@ -8,7 +8,7 @@ use super::value::dist_in;
 use crate::dist::{from_parts, Dist};
 use crate::policy::calendar::{iso_month, Date, MonthIdx};
 use crate::policy::levers::LeverRegistry;
-use crate::policy::tree::{Exit, ExitKind, Node, Prob, Tree};
+use crate::policy::tree::{Cancel, Exit, ExitKind, Node, Prob, Tree};
 use crate::suggest;
 use toml::de::DeValue;
 
@@ -122,13 +122,21 @@ pub(crate) fn resolve(
             .map(|e| exit(w, e, &name_refs, horizon))
             .collect();
         let mut actions = Vec::new();
+        let mut cancel = Vec::new();
         for a in &n.actions {
-            actions.extend(event::resolve(w, a, reg, None));
+            let got = event::resolve(w, a, reg, None);
+            let c = Cancel {
+                on_exit: a.cancel_on_exit,
+                on_entering: cancelled_by(w, a, &name_refs),
+            };
+            cancel.extend(std::iter::repeat_n(c, got.len()));
+            actions.extend(got);
         }
         nodes.push(Node {
             id: nid.clone(),
             exits: exits.into_iter().flatten().collect(),
             actions,
+            cancel,
         });
     }
     if w.diags.len() > before {
@@ -157,6 +165,36 @@ fn lookup(
     };
     w.err(span, key, format!("unknown node `{name}`"), Some(help));
     None
+}
+
+/// `cancelled_by = ["unravel", ...]` of a node action, as node indices.
+fn cancelled_by(w: &mut Walker<'_>, a: &super::raw::RawEvent<'_>, names: &[&str]) -> Vec<usize> {
+    let Some(v) = a.cancelled_by else {
+        return Vec::new();
+    };
+    let key = format!("{}.cancelled_by", a.prefix);
+    let DeValue::Array(items) = v.get_ref() else {
+        w.err(
+            v.span(),
+            &key,
+            "`cancelled_by` must be an array of node ids",
+            Some("write e.g. `cancelled_by = [\"unravel\"]`".into()),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for it in items {
+        match it.get_ref() {
+            DeValue::String(s) => out.extend(lookup(w, s, it.span(), &key, names)),
+            _ => w.err(
+                it.span(),
+                &key,
+                "each entry of `cancelled_by` must be a node id (a string)",
+                Some("write e.g. `cancelled_by = [\"unravel\"]`".into()),
+            ),
+        }
+    }
+    out
 }
 
 fn exit(
