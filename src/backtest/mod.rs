@@ -6,6 +6,7 @@
 //! seed and path count, so path i of every run has the same parameter and shock draws and the
 //! counterfactual differences are per-path (common random numbers).
 
+pub mod calibrate;
 pub mod panel;
 pub mod svg;
 pub mod targets;

@@ -2,6 +2,7 @@
 //! here; every subcommand is a thin shell over the library.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod compare;
 pub mod explain;
 pub mod list;
@@ -67,6 +68,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Replay 2022–2025 against history; writes output/backtest/report.csv and SVG charts.
     Backtest(backtest::BacktestArgs),
+    /// Fit the §9 parameters to the in-sample backtest targets (docs/calibration.md).
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -104,5 +107,6 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Schema(a) => schema::schema(a),
         Command::Compare(a) => compare::compare(a),
         Command::Backtest(a) => backtest::backtest(a),
+        Command::Calibrate(a) => calibrate::calibrate(a),
     }
 }
