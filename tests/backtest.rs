@@ -79,3 +79,48 @@ fn imposed_brent_outside_the_file_is_a_load_error() {
     let e = sanctions_sim::scenario::load(&f).unwrap_err().to_string();
     assert!(e.contains("brent.imposed") && e.contains("2021-01"), "{e}");
 }
+
+#[test]
+fn cli_writes_report_and_charts_and_exits_1_on_failing_targets() {
+    let out = tempfile::tempdir().unwrap();
+    let run = assert_cmd::Command::cargo_bin("sanctions-sim")
+        .unwrap()
+        .args(["backtest", "--paths", "60", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("targets pass"), "{stdout}");
+    let dir = out.path().join("backtest");
+    let report = std::fs::read_to_string(dir.join("report.csv")).unwrap();
+    assert!(report.starts_with("target,source,date,observed,unit,model_p10"));
+    for r in backtest::REPLAYS {
+        let svg = std::fs::read_to_string(dir.join(format!("{r}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("<polygon"), "{r}");
+    }
+    // An existing result is not overwritten without --force.
+    assert_cmd::Command::cargo_bin("sanctions-sim")
+        .unwrap()
+        .args(["backtest", "--paths", "10", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--force"));
+}
+
+#[test]
+fn calibrate_prints_a_params_block_without_writing() {
+    let before = std::fs::read_to_string("scenarios/history/market/fitted.toml").unwrap();
+    let run = assert_cmd::Command::cargo_bin("sanctions-sim")
+        .unwrap()
+        .args(["calibrate", "--paths", "20", "--sweeps", "1"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("[params]") && stdout.contains("fit_date"),
+        "{stdout}"
+    );
+    let after = std::fs::read_to_string("scenarios/history/market/fitted.toml").unwrap();
+    assert_eq!(before, after);
+}
