@@ -1,6 +1,8 @@
 //! The command line: clap definitions and one module per subcommand. No model logic lives
 //! here; every subcommand is a thin shell over the library.
 
+pub mod backtest;
+pub mod calibrate;
 pub mod compare;
 pub mod explain;
 pub mod list;
@@ -64,6 +66,10 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Compare scenarios with a baseline on the same random draws; writes compare.csv.
     Compare(compare::CompareArgs),
+    /// Replay 2022–2025 against history; writes output/backtest/report.csv and SVG charts.
+    Backtest(backtest::BacktestArgs),
+    /// Fit the §9 parameters to the in-sample backtest targets (docs/calibration.md).
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -100,5 +106,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Explain(a) => explain::explain(a),
         Command::Schema(a) => schema::schema(a),
         Command::Compare(a) => compare::compare(a),
+        Command::Backtest(a) => backtest::backtest(a),
+        Command::Calibrate(a) => calibrate::calibrate(a),
     }
 }

@@ -17,7 +17,7 @@ use crate::policy::calendar::Date;
 use crate::policy::events::{Fired, PolicyPath};
 use crate::policy::levers::{LeverSet, NONE_CAP};
 use crate::policy::tree::{Cancel, ExitKind, Prob, Tree};
-use crate::scenario::Scenario;
+use crate::scenario::{Init, Scenario};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Poisson};
@@ -410,6 +410,7 @@ impl<'a> PathSim<'a> {
         let mut st = self.state.clone();
         let zero = Shocks::zeros(&self.model);
         let month = self.sc.start - 1;
+        self.work.imposed_x = self.imposed_x(month);
         let ctx = MonthCtx {
             month,
             days: days_in_month(month) as f64,
@@ -503,6 +504,7 @@ impl<'a> PathSim<'a> {
                 self.batches.push(Batch { share, us });
             }
         }
+        self.work.imposed_x = self.imposed_x(month);
         let ctx = MonthCtx {
             month,
             days: days_in_month(month) as f64,
@@ -538,6 +540,16 @@ impl<'a> PathSim<'a> {
         self.diag.count(&d, self.work.out.refused);
         self.month += 1;
         d
+    }
+
+    /// ln of the imposed Brent of `month` (the loader checked coverage of the horizon, and
+    /// `engine::run` refuses a `--months` override beyond the file).
+    fn imposed_x(&self, month: i32) -> Option<f64> {
+        self.sc
+            .brent_imposed
+            .as_ref()
+            .and_then(|b| b.price(month))
+            .map(f64::ln)
     }
 
     /// What the path did in each event tree so far (one record per `sc.trees`).
@@ -590,6 +602,17 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     st.inv = p.inv_target;
     let s = lv.get(ids.sdn_share);
     st.s_prev = s;
+    if sc.init == Init::Unsanctioned {
+        // No designation history: the shadow fleet stands at its 2024 calibration F0,
+        // nothing is designated or laundered yet, ψ and A_j at their post-wave value 1.
+        st.laundering = 0.0;
+        st.psi = 1.0;
+        st.adapt.iter_mut().for_each(|x| *x = 1.0);
+        st.fleet = m.f0;
+        st.fdes_us = 0.0;
+        set_prev_policy(&mut st, m, lv, sc);
+        return st;
+    }
     let age = p.wave_age_months.max(0.0);
     st.laundering = 1.0 - (-age / p.h_laundering.max(1e-6)).exp2();
     st.psi = (-age / p.h_margin.max(1e-6)).exp2();
@@ -605,6 +628,13 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
             p.fleet_rebuild * (m.kappa_f * m.phi_2024 - st.fleet) + p.reentry_us * st.fdes_us;
         st.fdes_us *= 1.0 - p.reentry_us;
     }
+    set_prev_policy(&mut st, m, lv, sc);
+    st
+}
+
+/// Tariff and secondary levers in force at the start, so month 1 sees no spurious increase.
+fn set_prev_policy(st: &mut State, m: &PathModel, lv: &LeverSet, sc: &Scenario) {
+    let ids = &sc.registry.ids;
     for j in 0..m.n_buyers {
         st.tariff_prev[j] = lv.get(ids.tariff_rate[j]);
         st.secondary_prev[j] = (
@@ -613,5 +643,4 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
             lv.get(ids.secondary_pipeline_block_prob[j]),
         );
     }
-    st
 }

@@ -440,6 +440,9 @@ pub fn run_split(
             "paths and months must be at least 1".into(),
         ));
     }
+    if let Some(b) = &sc.brent_imposed {
+        b.covers(sc.start, o.months).map_err(RunError::Failed)?;
+    }
     let t0 = Instant::now();
     let vars = variables(&sc.market);
     let kept = o.paths.saturating_mul(1 + splits.len() as u64);

@@ -28,6 +28,8 @@ pub struct BrentOut {
     pub draw: f64,
     pub opec: f64,
     pub iters: u32,
+    /// Log anchor in force: the exogenous one, or the one solved for an imposed Brent.
+    pub anchor: f64,
 }
 
 /// World demand ex Russian domestic, D̄_t = base + growth·(months since 2024-01)/12 (errata N1).
@@ -105,7 +107,7 @@ pub fn brent_root(
 ) -> BrentOut {
     let p = &m.p;
     let dbar = demand_bar(m, ctx.month);
-    let a = exo.anchor;
+    let mut a = exo.anchor;
     let spare = w.out.opec_spare;
     let opec = (p.opec_response * (st.x_prev - p.opec_trigger.max(1e-6).ln()).max(0.0)).min(spare);
     let gate_up = inventory_gate(m, st.inv, 1.0);
@@ -121,6 +123,20 @@ pub fn brent_root(
         room_rate: (p.storage_cap - st.storage).max(0.0) / ctx.days,
     };
     let pipes: f64 = w.q.iter().sum();
+    if let Some(xo) = w.imposed_x {
+        let (v, _, _) = deliveries(m, w, &floors, xo.exp(), pipes);
+        let bal = Balance {
+            dbar,
+            opec,
+            v,
+            outage: exo.outage,
+            gate_up,
+            gate_dn,
+        };
+        let (g, ok) = imposed_gap(m, st, &bal);
+        a = xo - g;
+        diag.brent_clamped = !ok;
+    }
     let e = |x: f64| -> (f64, f64) {
         let g = x - a;
         let dem = dbar * (st.alpha_d + p.eps_d * g).exp();
@@ -135,7 +151,10 @@ pub fn brent_root(
     };
     let (e_lo, _) = e(LN_P_MIN);
     let (e_hi, _) = e(LN_P_MAX);
-    let (x, clamped, iters) = if e_lo <= 0.0 {
+    let (x, clamped, iters) = if let Some(xo) = w.imposed_x {
+        // The anchor was solved so that E(x_obs; a) = 0: x_obs is the root.
+        (xo, diag.brent_clamped, 0)
+    } else if e_lo <= 0.0 {
         (LN_P_MIN, true, 1)
     } else if e_hi >= 0.0 {
         (LN_P_MAX, true, 1)
@@ -195,5 +214,50 @@ pub fn brent_root(
         draw: p.eta_i * dbar * gate * g,
         opec,
         iters,
+        anchor: a,
     }
+}
+
+/// The pieces of the world balance E(x) that do not depend on the anchor, at the imposed price.
+struct Balance {
+    dbar: f64,
+    opec: f64,
+    v: f64,
+    outage: f64,
+    gate_up: f64,
+    gate_dn: f64,
+}
+
+/// Imposed Brent (model.md §10): the gap g = x_obs − a at which the world balance clears at
+/// the observed price, E(x_obs; a) = 0. With Russian deliveries fixed at the observed price,
+/// E is strictly decreasing in g (demand falls, supply and stock draw rise), so bisection on
+/// a wide bracket finds the unique root. Returns `false` when the root lies outside the
+/// bracket (the gap is then clamped to its end).
+fn imposed_gap(m: &PathModel, st: &State, b: &Balance) -> (f64, bool) {
+    let p = &m.p;
+    let e = |g: f64| {
+        let dem = b.dbar * (st.alpha_d + p.eps_d * g).exp();
+        let sup = (b.dbar - m.v_ref) * (st.alpha_s + p.eps_s * g).exp();
+        let gate = if g > 0.0 { b.gate_up } else { b.gate_dn };
+        dem - sup - p.eta_i * b.dbar * gate * g - b.opec - b.v + b.outage
+    };
+    let (mut lo, mut hi) = (-5.0, 5.0);
+    if e(lo) <= 0.0 {
+        return (lo, false);
+    }
+    if e(hi) >= 0.0 {
+        return (hi, false);
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if e(mid) > 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-13 {
+            break;
+        }
+    }
+    (0.5 * (lo + hi), true)
 }

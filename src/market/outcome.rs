@@ -112,7 +112,7 @@ pub fn account(
     let days = ctx.days;
     let o = &mut w.out;
     o.price = price;
-    o.anchor_price = exo.anchor.exp();
+    o.anchor_price = br.anchor.exp();
     o.risk_premium = st.pi;
     o.outage = exo.outage;
     o.x_avail = x_avail;
@@ -227,14 +227,14 @@ pub fn dynamics(
     m: &PathModel,
     st: &mut State,
     ctx: MonthCtx,
-    exo: &Exo,
+    _exo: &Exo,
     fl: &Fleet,
     br: &BrentOut,
     w: &mut Work,
 ) {
     let p = &m.p;
     let o = &mut w.out;
-    let g = br.x - exo.anchor;
+    let g = br.x - br.anchor;
     st.alpha_d += p.nu_d * DT * ((p.eps_d_lr - p.eps_d) * g - st.alpha_d);
     st.alpha_s += p.nu_s * DT * ((p.eps_s_lr - p.eps_s) * g - st.alpha_s);
     st.inv = st.inv - br.draw * ctx.days / 1000.0 + p.inv_reversion * (p.inv_target - st.inv);

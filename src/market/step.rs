@@ -46,6 +46,9 @@ pub struct Work {
     pub q_sched: Vec<f64>,
     pub q: Vec<f64>,
     pub out: Outcome,
+    /// ln of the observed Brent imposed this month (`[brent] imposed`), or `None` for the
+    /// free outer root; set by the engine before each step.
+    pub imposed_x: Option<f64>,
 }
 
 impl Work {
@@ -66,6 +69,7 @@ impl Work {
             q_sched: vec![0.0; m.pipe_flow.len()],
             q: vec![0.0; m.pipe_flow.len()],
             out: Outcome::new(m),
+            imposed_x: None,
         }
     }
 }
@@ -261,7 +265,9 @@ pub fn step(
     clear_all(m, st, w, &mut diag);
     // 7. Fleet and the capped tranche (re-clears in place when short or refused).
     let cap = effective_cap(lv, ids);
-    let fl: Fleet = fleet_step(m, st, lv, ids, sh, exo.anchor, cap, w, &mut diag);
+    // With Brent imposed, the observed price is the better pre-root guess of the netback.
+    let guess = w.imposed_x.unwrap_or(exo.anchor);
+    let fl: Fleet = fleet_step(m, st, lv, ids, sh, guess, cap, w, &mut diag);
     w.out.opec_spare = lv.get(ids.supply_opec_spare_mbd);
     // 8–9. Brent root with the reservation floor, then allocation and storage.
     let br = brent_root(m, st, ctx, &exo, w, &mut diag);

@@ -405,7 +405,7 @@ impl LeverRegistry {
         let freight_scale = per(
             "freight.*.scale",
             &rows.basins,
-            num(0.5, 5.0),
+            num(0.2, 5.0), // down to 0.2: pre-war short-haul W freight is 0.27 of 2024 (backtest B1)
             "multiplier",
             &|_| 1.0,
             "freight on the basin's routes (§5.4)",

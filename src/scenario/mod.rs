@@ -23,6 +23,7 @@ mod diagnostics;
 mod event;
 mod files;
 mod hints;
+pub mod imposed;
 mod provenance;
 mod raw;
 mod resolve;
@@ -70,6 +71,11 @@ pub struct Scenario {
     pub seed: u64,
     pub brent_p0: f64,
     pub brent_f24: Option<f64>,
+    /// `[brent] imposed`: the observed monthly Brent that replaces the simulated one
+    /// (model.md §10); covers `start − 1 .. start + months − 1`.
+    pub brent_imposed: Option<imposed::ImposedBrent>,
+    /// `[scenario] init`.
+    pub init: Init,
     pub market: Market,
     pub market_path: PathBuf,
     /// Built from the market's rows (`LeverRegistry::new(&market.registry_rows())`).
@@ -89,6 +95,16 @@ pub struct Scenario {
     /// The file and position of the winning `[params]` entry of each overridden parameter
     /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.
     pub param_origins: BTreeMap<String, Origin>,
+}
+
+/// How the start state is built (`[scenario] init`, engine/path.rs `initial_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Init {
+    /// Errata N2: a 2025-08 start, seven months after the 2025-01-10 wave and tanker batch.
+    Explicit,
+    /// No designation history carried: L = 0, ψ = 1, A_j = 1, F = F0, no designated tankers.
+    /// For replays that start before the 2025-01-10 episode (2022-01, 2024-01, 2024-10).
+    Unsanctioned,
 }
 
 /// A position in a file (1-based line and column), for `explain`.

@@ -58,7 +58,7 @@ pub(crate) const SCENARIO_KEYS: &[&str] = &[
     "market",
     "init",
 ];
-pub(crate) const BRENT_KEYS: &[&str] = &["p0", "f24"];
+pub(crate) const BRENT_KEYS: &[&str] = &["p0", "f24", "imposed"];
 pub(crate) const EVENT_KEYS: &[&str] = &[
     "date",
     "lever",
@@ -88,6 +88,7 @@ pub(crate) struct RawScenario {
 pub(crate) struct RawBrent {
     pub p0: Option<Spanned<f64>>,
     pub f24: Option<Spanned<f64>>,
+    pub imposed: Option<Spanned<String>>,
 }
 
 /// One `[[event]]` table.
@@ -436,6 +437,13 @@ impl<'s> Walker<'s> {
             match k.get_ref().as_ref() {
                 "p0" => b.p0 = self.float(v, "brent.p0", "p0 = 71.04"),
                 "f24" => b.f24 = self.float(v, "brent.f24", "f24 = 70.0"),
+                "imposed" => {
+                    b.imposed = self.string(
+                        v,
+                        "brent.imposed",
+                        "imposed = \"../../data/brent_monthly.csv\"",
+                    )
+                }
                 _ => self.unknown_key(k, "brent", BRENT_KEYS),
             }
         }

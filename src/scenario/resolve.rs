@@ -3,8 +3,9 @@
 
 use super::diagnostics::{Diagnostic, LoadError, Source};
 use super::files::{load_market, read_chain, resolved_text, syntax};
+use super::imposed::ImposedBrent;
 use super::raw::{de, RawFile, Val, Walker};
-use super::{event, EventOrigin, Scenario};
+use super::{event, EventOrigin, Init, Scenario};
 use crate::dist::Dist;
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;
@@ -107,8 +108,9 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         Won<u64>,
         Won<u64>,
     ) = (None, None, None, None);
-    let (mut market, mut init, mut description): (Won<PathBuf>, Won<()>, Won<String>) =
+    let (mut market, mut init, mut description): (Won<PathBuf>, Won<Init>, Won<String>) =
         (None, None, None);
+    let mut imposed: Won<(PathBuf, usize, std::ops::Range<usize>)> = None;
     let (mut p0, mut f24): (Won<f64>, Won<f64>) = (None, None);
     for (i, (r, src)) in raws.iter().zip(&sources).enumerate() {
         let mut w = Walker::new(src, &mut diags);
@@ -192,16 +194,24 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
             market = Some((i, Some(base.join(v.get_ref()))));
         }
         if let Some(v) = &s.init {
-            let ok = v.get_ref() == "explicit";
-            if !ok {
+            let mode = match v.get_ref().as_str() {
+                "explicit" => Some(Init::Explicit),
+                "unsanctioned" => Some(Init::Unsanctioned),
+                _ => None,
+            };
+            if mode.is_none() {
                 w.err(
                     v.span(),
                     "scenario.init",
                     format!("unsupported init `{}`", v.get_ref()),
-                    Some("only `init = \"explicit\"` is supported for now".into()),
+                    Some("write `init = \"explicit\"` or `init = \"unsanctioned\"`".into()),
                 );
             }
-            init = Some((i, ok.then_some(())));
+            init = Some((i, mode));
+        }
+        if let Some(v) = &r.brent.imposed {
+            let base = src.path.parent().unwrap_or(Path::new(""));
+            imposed = Some((i, Some((base.join(v.get_ref()), i, v.span()))));
         }
         if let Some(v) = &s.description {
             description = Some((i, Some(v.get_ref().clone())));
@@ -225,8 +235,24 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
             }
         }
     }
-    // `init` has one accepted value, checked above; nothing to carry forward.
-    let _ = init;
+    let init = init.and_then(|(_, m)| m).unwrap_or(Init::Explicit);
+    // The imposed Brent path must cover the month before the start and every simulated month.
+    let mut brent_imposed = None;
+    if let Some((_, Some((file, i, span)))) = imposed {
+        let got = ImposedBrent::read(&file).and_then(|b| match (&start, &months) {
+            (Some((_, Some(s))), Some((_, Some(m)))) => b.covers(*s, *m).map(|_| b),
+            _ => Ok(b),
+        });
+        match got {
+            Ok(b) => brent_imposed = Some(b),
+            Err(m) => diags.push(sources[i].diag(
+                span,
+                Some("brent.imposed"),
+                m,
+                Some("point `imposed` at a CSV with `date,usd_bbl` rows covering the horizon, e.g. data/brent_monthly.csv".into()),
+            )),
+        }
+    }
 
     // `name` is never inherited.
     let name = match &raws[leaf].scenario.name {
@@ -448,6 +474,8 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         seed,
         brent_p0,
         brent_f24: f24,
+        brent_imposed,
+        init,
         market,
         market_path,
         registry,

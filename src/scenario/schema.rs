@@ -112,7 +112,11 @@ fn scenario_table() -> Value {
                 "type": "string",
                 "description": "market file, relative to this file",
             }),
-            "init" => json!({ "type": "string", "enum": ["explicit"] }),
+            "init" => json!({
+                "type": "string",
+                "enum": ["explicit", "unsanctioned"],
+                "description": "explicit: 2025-08 state after the Jan-2025 wave; unsanctioned: no designation history (replays)",
+            }),
             other => unreachable!("schema: no rule for [scenario].{other}"),
         };
         p.insert(k.to_string(), v);
@@ -124,10 +128,15 @@ fn scenario_table() -> Value {
 fn brent_table() -> Value {
     let mut p = Map::new();
     for &k in BRENT_KEYS {
-        p.insert(
-            k.to_string(),
-            json!({ "type": "number", "exclusiveMinimum": 0, "description": "$/bbl" }),
-        );
+        let v = if k == "imposed" {
+            json!({
+                "type": "string",
+                "description": "CSV `date,usd_bbl[,source]` (relative to this file) whose monthly Brent replaces the simulated one",
+            })
+        } else {
+            json!({ "type": "number", "exclusiveMinimum": 0, "description": "$/bbl" })
+        };
+        p.insert(k.to_string(), v);
     }
     closed(p, &[])
 }

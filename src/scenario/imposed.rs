@@ -1,0 +1,148 @@
+//! `[brent] imposed = "<csv>"`: an observed monthly Brent path (model.md §10) that replaces the
+//! simulated one. The file has the columns `date,usd_bbl[,source]` of `data/brent_monthly.csv`,
+//! one row per consecutive month; every simulated month (and the month before the start, used
+//! by the pre-step) must be covered, so a replay never silently falls back to a free Brent.
+
+use crate::policy::calendar::{iso_month, month_idx, MonthIdx};
+use std::path::{Path, PathBuf};
+
+/// An observed monthly Brent path, consecutive months from `first`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImposedBrent {
+    pub path: PathBuf,
+    pub first: MonthIdx,
+    /// $/bbl, one per month from `first`.
+    pub prices: Vec<f64>,
+}
+
+impl ImposedBrent {
+    /// Reads and checks the CSV: header with `date` and `usd_bbl`, dates `YYYY-MM-01` (or
+    /// `YYYY-MM`) in consecutive months, prices finite and > 0.
+    pub fn read(path: &Path) -> Result<ImposedBrent, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read imposed Brent file {}: {e}", path.display()))?;
+        let mut rd = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let head = rd
+            .headers()
+            .map_err(|e| format!("{}: bad CSV header: {e}", path.display()))?
+            .clone();
+        let col = |name: &str| {
+            head.iter().position(|h| h == name).ok_or_else(|| {
+                format!(
+                    "{}: no `{name}` column (expected `date,usd_bbl,source`)",
+                    path.display()
+                )
+            })
+        };
+        let (dc, pc) = (col("date")?, col("usd_bbl")?);
+        let mut first = None;
+        let mut prices = Vec::new();
+        for (i, rec) in rd.records().enumerate() {
+            let line = i + 2;
+            let rec = rec.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
+            let d = rec.get(dc).unwrap_or("");
+            let ym = d.strip_suffix("-01").filter(|s| s.len() == 7).unwrap_or(d);
+            let m = month_idx(ym)
+                .map_err(|e| format!("{}:{line}: bad date `{d}`: {e}", path.display()))?;
+            let raw = rec.get(pc).unwrap_or("");
+            let p: f64 = raw.parse().map_err(|_| {
+                format!(
+                    "{}:{line}: `usd_bbl` is not a number: `{raw}`",
+                    path.display()
+                )
+            })?;
+            if !(p.is_finite() && p > 0.0) {
+                return Err(format!(
+                    "{}:{line}: `usd_bbl` must be a finite price > 0, got {p}",
+                    path.display()
+                ));
+            }
+            let f = *first.get_or_insert(m);
+            if m != f + prices.len() as i32 {
+                return Err(format!(
+                    "{}:{line}: month {} out of sequence (expected {}); the file must list \
+                     consecutive months in order",
+                    path.display(),
+                    iso_month(m),
+                    iso_month(f + prices.len() as i32)
+                ));
+            }
+            prices.push(p);
+        }
+        let Some(first) = first else {
+            return Err(format!("{}: no data rows", path.display()));
+        };
+        Ok(ImposedBrent {
+            path: path.to_path_buf(),
+            first,
+            prices,
+        })
+    }
+
+    /// Price of `month`, if the file covers it.
+    pub fn price(&self, month: MonthIdx) -> Option<f64> {
+        let k = month - self.first;
+        (k >= 0)
+            .then(|| self.prices.get(k as usize).copied())
+            .flatten()
+    }
+
+    pub fn last(&self) -> MonthIdx {
+        self.first + self.prices.len() as i32 - 1
+    }
+
+    /// Checks that the months `start − 1 .. start + months − 1` are all covered.
+    pub fn covers(&self, start: MonthIdx, months: usize) -> Result<(), String> {
+        let (lo, hi) = (start - 1, start + months as i32 - 1);
+        if lo < self.first || hi > self.last() {
+            return Err(format!(
+                "imposed Brent file {} covers {} … {}, but the scenario needs {} … {} \
+                 (the month before the start, then every simulated month)",
+                self.path.display(),
+                iso_month(self.first),
+                iso_month(self.last()),
+                iso_month(lo),
+                iso_month(hi)
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(body: &str) -> (tempfile::TempDir, PathBuf) {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("b.csv");
+        std::fs::write(&p, body).unwrap();
+        (d, p)
+    }
+
+    #[test]
+    fn reads_and_checks_coverage() {
+        let (_d, p) =
+            write("date,usd_bbl,source\n2024-01-01,80.1,x\n2024-02-01,83.5,x\n2024-03-01,85,x\n");
+        let b = ImposedBrent::read(&p).unwrap();
+        assert_eq!(b.price(month_idx("2024-02").unwrap()), Some(83.5));
+        assert_eq!(b.price(month_idx("2024-04").unwrap()), None);
+        assert!(b.covers(month_idx("2024-02").unwrap(), 2).is_ok());
+        let e = b.covers(month_idx("2024-01").unwrap(), 2).unwrap_err();
+        assert!(e.contains("2023-12"), "{e}");
+    }
+
+    #[test]
+    fn rejects_gaps_and_bad_values() {
+        let (_d, p) = write("date,usd_bbl\n2024-01-01,80\n2024-03-01,81\n");
+        assert!(ImposedBrent::read(&p)
+            .unwrap_err()
+            .contains("out of sequence"));
+        let (_d, p) = write("date,usd_bbl\n2024-01-01,-3\n");
+        assert!(ImposedBrent::read(&p).unwrap_err().contains("> 0"));
+        let (_d, p) = write("day,price\n2024-01-01,80\n");
+        assert!(ImposedBrent::read(&p).unwrap_err().contains("`date`"));
+    }
+}
