@@ -6,6 +6,7 @@ pub mod explain;
 pub mod list;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -64,6 +65,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Compare scenarios with a baseline on the same random draws; writes compare.csv.
     Compare(compare::CompareArgs),
+    /// Rank a scenario's uncertain inputs by their influence on a target; writes sensitivity.csv.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -100,5 +103,6 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Explain(a) => explain::explain(a),
         Command::Schema(a) => schema::schema(a),
         Command::Compare(a) => compare::compare(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
     }
 }

@@ -1,0 +1,468 @@
+//! The uncertain per-path inputs of a scenario: what the sensitivity analysis ranks.
+//!
+//! - `param`: every model parameter (`market::params`) whose distribution is not constant;
+//! - `market`: every non-constant distribution of a market-file row (basin shares and seller
+//!   wedges, route freight and slate limits, buyer SDN aversion and stance draws, pipeline
+//!   capacity and scheduled flow);
+//! - `event`: per scenario event, its drawn value, lag and whether it happens at all, when they
+//!   vary;
+//! - `tree`: per event tree, the per-path branch probabilities and hazards drawn from
+//!   distributions, the branch each branching exit took (0/1 indicators) and the month each
+//!   non-start node was first entered.
+//!
+//! Values are read from the path after it is built (parameters, market rows, tree draws) and,
+//! for trees' outcomes, after it ran. Event draws are not kept by the policy timeline, so they
+//! are re-drawn from the event's own keyed stream in the documented order of
+//! `PolicyPath::schedule` (uniform for `prob`, then `prob`, `lag`, value); `tests/sensitivity.rs`
+//! checks the re-draw against the simulated SDN share.
+//!
+//! Swing runs override an input by replacing its distribution in a copy of the scenario with a
+//! constant; a constant consumes no randomness and every input has its own keyed stream (or is
+//! the only varying draw of its row), so every other draw of the path is unchanged (common
+//! random numbers). Tree inputs cannot be overridden that way (their draws share one stream)
+//! and get no swing.
+
+use crate::dist::Dist;
+use crate::engine::path::{event_keys, PathSim};
+use crate::engine::rng::keyed;
+use crate::market::data::Market;
+use crate::market::model::PathModel;
+use crate::policy::events::{Event, Value};
+use crate::policy::tree::{ExitKind, Prob};
+use crate::scenario::Scenario;
+use rand::RngExt;
+
+/// Which part of a market row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarketSlot {
+    BasinShare(usize),
+    BasinWedge(usize),
+    RouteFreight(usize),
+    RouteSlate(usize),
+    BuyerAverse(usize),
+    /// Buyer index and stance field 0..5 (welfare_loss, political_value_bn, noise_bn,
+    /// base_hazard, halt_depth).
+    Stance(usize, usize),
+    PipeCap(usize),
+    PipeSched(usize),
+}
+
+const STANCE_FIELDS: [&str; 5] = [
+    "welfare_loss",
+    "political_value_bn",
+    "noise_bn",
+    "base_hazard",
+    "halt_depth",
+];
+
+/// Which part of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventPart {
+    Value,
+    Lag,
+    Happens,
+}
+
+/// Where an input's per-path value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Param(&'static str),
+    Market(MarketSlot),
+    Event(usize, EventPart),
+    /// Tree, node, exit: the per-path hazard.
+    TreeHazard(usize, usize, usize),
+    /// Tree, node, exit, branch: the per-path branch probability.
+    TreeProb(usize, usize, usize, usize),
+    /// Tree, node, exit, branch: 1 if the first taking of the exit chose the branch.
+    TreeBranch(usize, usize, usize, usize),
+    /// Tree, node: month (0-based from the start) of first entry; the horizon if never.
+    TreeEntry(usize, usize),
+}
+
+/// One uncertain input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub name: String,
+    /// `param`, `market`, `event` or `tree` (the CSV's `kind`).
+    pub kind: &'static str,
+    pub unit: String,
+    pub source: Source,
+    /// The distribution it is drawn from, when a swing can override it.
+    pub dist: Option<Dist>,
+}
+
+fn market_dist(m: &Market, s: MarketSlot) -> Option<Dist> {
+    Some(match s {
+        MarketSlot::BasinShare(i) => m.basins[i].share?,
+        MarketSlot::BasinWedge(i) => m.basins[i].seller_wedge_usd,
+        MarketSlot::RouteFreight(r) => m.routes[r].spec.freight_usd,
+        MarketSlot::RouteSlate(r) => m.routes[r].spec.slate_max,
+        MarketSlot::BuyerAverse(j) => m.buyers[j].sdn_averse_share,
+        MarketSlot::Stance(j, f) => {
+            let s = m.buyers[j].stance.as_ref()?;
+            [
+                s.welfare_loss,
+                s.political_value_bn,
+                s.noise_bn,
+                s.base_hazard,
+                s.halt_depth,
+            ][f]
+        }
+        MarketSlot::PipeCap(p) => m.pipelines[p].spec.capacity_mbd,
+        MarketSlot::PipeSched(p) => m.pipelines[p].spec.scheduled_mbd?,
+    })
+}
+
+fn set_market_dist(m: &mut Market, s: MarketSlot, d: Dist) {
+    match s {
+        MarketSlot::BasinShare(i) => m.basins[i].share = Some(d),
+        MarketSlot::BasinWedge(i) => m.basins[i].seller_wedge_usd = d,
+        MarketSlot::RouteFreight(r) => m.routes[r].spec.freight_usd = d,
+        MarketSlot::RouteSlate(r) => m.routes[r].spec.slate_max = d,
+        MarketSlot::BuyerAverse(j) => m.buyers[j].sdn_averse_share = d,
+        MarketSlot::Stance(j, f) => {
+            if let Some(s) = m.buyers[j].stance.as_mut() {
+                *[
+                    &mut s.welfare_loss,
+                    &mut s.political_value_bn,
+                    &mut s.noise_bn,
+                    &mut s.base_hazard,
+                    &mut s.halt_depth,
+                ][f] = d;
+            }
+        }
+        MarketSlot::PipeCap(p) => m.pipelines[p].spec.capacity_mbd = d,
+        MarketSlot::PipeSched(p) => m.pipelines[p].spec.scheduled_mbd = Some(d),
+    }
+}
+
+/// The value the path model holds for a market slot (after the model's clamps; a pipeline's
+/// scheduled flow is the effective min(capacity, scheduled)).
+fn market_value(pm: &PathModel, s: MarketSlot) -> f64 {
+    match s {
+        MarketSlot::BasinShare(i) => pm.basin_share[i],
+        MarketSlot::BasinWedge(i) => pm.basin_wedge0[i],
+        MarketSlot::RouteFreight(r) => pm.route_freight0[r],
+        MarketSlot::RouteSlate(r) => pm.route_slate_max[r],
+        MarketSlot::BuyerAverse(j) => pm.buyer_sdn_averse[j],
+        MarketSlot::Stance(j, f) => pm.stance(j).map_or(f64::NAN, |s| {
+            [
+                s.welfare_loss,
+                s.political_value_bn,
+                s.noise_bn,
+                s.base_hazard,
+                s.halt_depth,
+            ][f]
+        }),
+        MarketSlot::PipeCap(p) => pm.pipe_cap[p],
+        MarketSlot::PipeSched(p) => pm.pipe_flow[p],
+    }
+}
+
+fn market_slots(m: &Market) -> Vec<(MarketSlot, String, &'static str)> {
+    let mut v = Vec::new();
+    for (i, b) in m.basins.iter().enumerate() {
+        v.push((
+            MarketSlot::BasinShare(i),
+            format!("basin.{}.share", b.id),
+            "share",
+        ));
+        v.push((
+            MarketSlot::BasinWedge(i),
+            format!("basin.{}.seller_wedge_usd", b.id),
+            "USD/bbl",
+        ));
+    }
+    for (r, route) in m.routes.iter().enumerate() {
+        let k = format!("route.{}.{}", route.spec.from, route.spec.to);
+        v.push((
+            MarketSlot::RouteFreight(r),
+            format!("{k}.freight_usd"),
+            "USD/bbl",
+        ));
+        v.push((MarketSlot::RouteSlate(r), format!("{k}.slate_max"), "ratio"));
+    }
+    for (j, b) in m.buyers.iter().enumerate() {
+        v.push((
+            MarketSlot::BuyerAverse(j),
+            format!("buyer.{}.sdn_averse_share", b.id),
+            "share",
+        ));
+        let units = [
+            "per USD of duty",
+            "USD bn/yr",
+            "USD bn/yr",
+            "/month",
+            "share",
+        ];
+        for (f, name) in STANCE_FIELDS.iter().enumerate() {
+            v.push((
+                MarketSlot::Stance(j, f),
+                format!("buyer.{}.stance.{name}", b.id),
+                units[f],
+            ));
+        }
+    }
+    for (p, pl) in m.pipelines.iter().enumerate() {
+        let k = format!("pipeline.{}", pl.spec.id);
+        v.push((MarketSlot::PipeCap(p), format!("{k}.capacity_mbd"), "mb/d"));
+        v.push((
+            MarketSlot::PipeSched(p),
+            format!("{k}.scheduled_mbd"),
+            "mb/d",
+        ));
+    }
+    v
+}
+
+/// Whether a probability distribution leaves the outcome uncertain.
+fn uncertain_prob(d: &Dist) -> bool {
+    match d {
+        Dist::Const(p) => *p > 0.0 && *p < 1.0,
+        _ => true,
+    }
+}
+
+fn event_value_dist(ev: &Event) -> Dist {
+    match &ev.value {
+        Value::Number(d) => *d,
+        Value::Wave { add_share, .. } => *add_share,
+        Value::Batch { share, .. } => *share,
+    }
+}
+
+fn set_event_value(ev: &mut Event, d: Dist) {
+    match &mut ev.value {
+        Value::Number(x) => *x = d,
+        Value::Wave { add_share, .. } => *add_share = d,
+        Value::Batch { share, .. } => *share = d,
+    }
+}
+
+/// Every uncertain input of `sc` over a horizon of `months`, in a fixed order: parameters in
+/// declaration order, market rows in file order, events in scenario order, then trees.
+pub fn inputs(sc: &Scenario, months: usize) -> Vec<Input> {
+    let mut v = Vec::new();
+    for (name, d, unit, _) in sc.params.entries() {
+        if !d.is_const() {
+            v.push(Input {
+                name: name.to_string(),
+                kind: "param",
+                unit: unit.to_string(),
+                source: Source::Param(name),
+                dist: Some(d),
+            });
+        }
+    }
+    for (slot, name, unit) in market_slots(&sc.market) {
+        if let Some(d) = market_dist(&sc.market, slot).filter(|d| !d.is_const()) {
+            v.push(Input {
+                name,
+                kind: "market",
+                unit: unit.to_string(),
+                source: Source::Market(slot),
+                dist: Some(d),
+            });
+        }
+    }
+    let keys = event_keys(sc);
+    let end = sc.start + months as i32;
+    for (i, ev) in sc.events.iter().enumerate() {
+        if ev.date.month >= end {
+            continue; // drawn, but it never acts within the horizon
+        }
+        let lever = sc.registry.def(ev.lever);
+        let vd = event_value_dist(ev);
+        if !vd.is_const() {
+            v.push(Input {
+                name: format!("{}.value", keys[i]),
+                kind: "event",
+                unit: match ev.value {
+                    Value::Number(_) => lever.unit.to_string(),
+                    Value::Wave { .. } => "share".into(),
+                    Value::Batch { .. } => "share of fleet".into(),
+                },
+                source: Source::Event(i, EventPart::Value),
+                dist: Some(vd),
+            });
+        }
+        if let Some(d) = ev.lag_months.filter(|d| !d.is_const()) {
+            v.push(Input {
+                name: format!("{}.lag", keys[i]),
+                kind: "event",
+                unit: "months".into(),
+                source: Source::Event(i, EventPart::Lag),
+                dist: Some(d),
+            });
+        }
+        if uncertain_prob(&ev.prob) {
+            v.push(Input {
+                name: format!("{}.happens", keys[i]),
+                kind: "event",
+                unit: "0/1".into(),
+                source: Source::Event(i, EventPart::Happens),
+                // Bernoulli: p10 = 0 and p90 = 1 whenever 0.1 < P < 0.9; see `swing_values`.
+                dist: Some(ev.prob),
+            });
+        }
+    }
+    for (t, tree) in sc.trees.iter().enumerate() {
+        let prefix = format!("tree.{}", tree.id);
+        for (n, node) in tree.nodes.iter().enumerate() {
+            for (k, e) in node.exits.iter().enumerate() {
+                let label = tree.exit_label(n, k);
+                if let ExitKind::Hazard(d) = &e.kind {
+                    if !d.is_const() {
+                        v.push(tree_input(
+                            format!("{prefix}.{label}.hazard"),
+                            "/month",
+                            Source::TreeHazard(t, n, k),
+                        ));
+                    }
+                }
+                if !e.branches() {
+                    continue;
+                }
+                let any_varies = e
+                    .probs
+                    .iter()
+                    .any(|p| matches!(p, Prob::Dist(d) if !d.is_const()));
+                for (b, p) in e.probs.iter().enumerate() {
+                    let target = &tree.nodes[e.to[b]].id;
+                    let varies = match p {
+                        Prob::Dist(d) => !d.is_const(),
+                        Prob::Rest => false, // one minus the others: redundant
+                    };
+                    if varies && any_varies {
+                        v.push(tree_input(
+                            format!("{prefix}.{label}.prob={target}"),
+                            "probability",
+                            Source::TreeProb(t, n, k, b),
+                        ));
+                    }
+                }
+                for b in 0..e.to.len() {
+                    let target = &tree.nodes[e.to[b]].id;
+                    v.push(tree_input(
+                        format!("{prefix}.{label}={target}"),
+                        "0/1",
+                        Source::TreeBranch(t, n, k, b),
+                    ));
+                }
+            }
+            if n != tree.start {
+                v.push(tree_input(
+                    format!("{prefix}.{}.entry_month", node.id),
+                    "months from start",
+                    Source::TreeEntry(t, n),
+                ));
+            }
+        }
+    }
+    v
+}
+
+fn tree_input(name: String, unit: &str, source: Source) -> Input {
+    Input {
+        name,
+        kind: "tree",
+        unit: unit.into(),
+        source,
+        dist: None,
+    }
+}
+
+/// Re-draws event `i`'s (happens, lag, value) from its keyed stream, in the order of
+/// `PolicyPath::schedule`.
+fn event_draw(ev: &Event, key: &str, seed: u64, path: u64) -> (f64, f64, f64) {
+    let mut rng = keyed(seed, path, key);
+    let u: f64 = rng.random();
+    let happens = u < ev.prob.sample(&mut rng).clamp(0.0, 1.0);
+    let lag = ev
+        .lag_months
+        .map_or(0.0, |d| d.sample(&mut rng).round().max(0.0));
+    let value = event_value_dist(ev).sample(&mut rng);
+    (happens as u8 as f64, lag, value)
+}
+
+/// Reads the input values of one path: call after [`PathSim::new`] and again after the run
+/// (`ran = true`) for the tree outcomes; `out` has one slot per input.
+pub fn read_values(
+    inputs: &[Input],
+    sim: &PathSim,
+    keys: &[String],
+    seed: u64,
+    path: u64,
+    months: usize,
+    out: &mut [f64],
+) {
+    let records: Vec<_> = sim.tree_records().collect();
+    let draws: Vec<_> = sim.tree_draws().collect();
+    for (inp, slot) in inputs.iter().zip(out.iter_mut()) {
+        *slot = match inp.source {
+            Source::Param(name) => sim.model.p.get(name).unwrap_or(f64::NAN),
+            Source::Market(s) => market_value(&sim.model, s),
+            Source::Event(i, part) => {
+                let (h, l, v) = event_draw(&sim.sc.events[i], &keys[i], seed, path);
+                match part {
+                    EventPart::Happens => h,
+                    EventPart::Lag => l,
+                    EventPart::Value => v,
+                }
+            }
+            Source::TreeHazard(t, n, k) => draws[t].0[n][k],
+            Source::TreeProb(t, n, k, b) => {
+                let cum = &draws[t].1[n][k];
+                cum[b] - if b == 0 { 0.0 } else { cum[b - 1] }
+            }
+            Source::TreeBranch(t, n, k, b) => {
+                (records[t].first_branch[n][k] == Some(b)) as u8 as f64
+            }
+            Source::TreeEntry(t, n) => records[t].first_entry[n].unwrap_or(months) as f64,
+        };
+    }
+}
+
+/// The stream keys of the scenario's events (for [`read_values`]).
+pub fn keys(sc: &Scenario) -> Vec<String> {
+    event_keys(sc)
+}
+
+/// Replaces input `inp`'s distribution in `sc` by the constant `v` (no-op for tree inputs).
+pub fn override_input(sc: &mut Scenario, inp: &Input, v: f64) {
+    let c = Dist::Const(v);
+    match inp.source {
+        Source::Param(name) => {
+            sc.params.set(name, c);
+        }
+        Source::Market(s) => set_market_dist(&mut sc.market, s, c),
+        Source::Event(i, EventPart::Value) => set_event_value(&mut sc.events[i], c),
+        Source::Event(i, EventPart::Lag) => sc.events[i].lag_months = Some(c),
+        Source::Event(i, EventPart::Happens) => sc.events[i].prob = c,
+        _ => {}
+    }
+}
+
+/// Whether a swing can set this input.
+pub fn overridable(inp: &Input) -> bool {
+    inp.dist.is_some()
+}
+
+/// The "held at the median" value of a continuous input; `None` for inputs that stay as drawn
+/// in swing runs (tree inputs and whether an event happens: their median would be a fixed
+/// outcome, which changes the question from "what if this input moves" to another scenario).
+pub fn median_value(inp: &Input) -> Option<f64> {
+    match inp.source {
+        Source::Event(_, EventPart::Happens) => None,
+        _ => inp.dist.map(|d| d.median()),
+    }
+}
+
+/// The (low, high) values of a swing: the distribution's p10 and p90; for whether an event
+/// happens, 0 (does not happen) and 1 (happens).
+pub fn swing_values(inp: &Input) -> Option<(f64, f64)> {
+    match inp.source {
+        Source::Event(_, EventPart::Happens) => Some((0.0, 1.0)),
+        _ => inp.dist.map(|d| (d.quantile(0.1), d.quantile(0.9))),
+    }
+}
