@@ -10,7 +10,9 @@
 //! every statistic is computed serially afterwards, so the result is identical for any thread
 //! count. See `docs/sensitivity.md`.
 
-use super::sensitivity_inputs::{inputs, keys, overridable, read_values, Input};
+use super::sensitivity_inputs::{
+    impute_entry, inputs, keys, overridable, read_values, Input, Source,
+};
 use super::sensitivity_rank::{Excluded, RankDesign, RankFit};
 use super::sensitivity_swing::{swings, Swing};
 use crate::engine::path::{PathDiag, PathSim};
@@ -177,7 +179,7 @@ fn sample_chunk(
         }
         out.diag.add(&sim.diag);
         let mut x = vec![0.0; inp.len()];
-        read_values(inp, &sim, keys, o.seed, path, o.months, &mut x);
+        read_values(inp, &sim, keys, o.seed, path, &mut x);
         let y = target_value(&monthly, o.horizon);
         let finite = y.is_finite()
             && x.iter().all(|v| v.is_finite())
@@ -282,6 +284,11 @@ pub fn sensitivity(
             for (c, v) in y_month.iter_mut().zip(row) {
                 c.push(v);
             }
+        }
+    }
+    for (c, i) in cols.iter_mut().zip(&inp) {
+        if matches!(i.source, Source::TreeEntry(..)) {
+            impute_entry(c);
         }
     }
     let design = RankDesign::new(&cols)?;

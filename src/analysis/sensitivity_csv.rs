@@ -4,11 +4,13 @@
 //! decimals, input values six (several inputs are rates near 0.01).
 
 use super::sensitivity::SensResult;
+use super::sensitivity_inputs::{EventPart, Source};
+use super::sensitivity_rank::VIF_WARN;
 use crate::output::csv::fmt_num;
 use crate::policy::calendar::iso_first;
 
 /// Header of `sensitivity.csv` (documented column by column in `docs/sensitivity.md`).
-pub const SENSITIVITY_HEADER: [&str; 22] = [
+pub const SENSITIVITY_HEADER: [&str; 23] = [
     "rank",
     "input",
     "kind",
@@ -19,6 +21,7 @@ pub const SENSITIVITY_HEADER: [&str; 22] = [
     "prcc_ci_high",
     "srrc",
     "srrc_se",
+    "vif",
     "input_median",
     "swing_low_input",
     "swing_high_input",
@@ -63,6 +66,12 @@ fn note(r: &SensResult, i: usize) -> String {
     if let Some(e) = r.excluded[i] {
         notes.push(e.note().to_string());
     }
+    let vif = r.fit.inputs[i].vif;
+    if vif > VIF_WARN {
+        notes.push(format!(
+            "VIF {vif:.1}: strongly related to other inputs, the SRRC is unstable (read PRCC and spearman)"
+        ));
+    }
     if r.swings[i].is_none() {
         let inp = &r.inputs[i];
         if inp.dist.is_none() {
@@ -96,6 +105,7 @@ pub fn sensitivity_csv(r: &SensResult) -> Vec<u8> {
             fmt_num(m.prcc_ci_high),
             fmt_num(m.srrc),
             fmt_num(m.srrc_se),
+            fmt_num(m.vif),
             median.map_or(String::new(), fmt_input),
             s.map_or(String::new(), |s| fmt_input(s.low_input)),
             s.map_or(String::new(), |s| fmt_input(s.high_input)),
@@ -201,7 +211,7 @@ pub fn tornado_data(r: &SensResult) -> TornadoData {
         .enumerate()
         .filter_map(|(k, &i)| {
             let s = r.swings[i]?;
-            let happens = r.inputs[i].unit == "0/1";
+            let happens = matches!(r.inputs[i].source, Source::Event(_, EventPart::Happens));
             Some((
                 k,
                 TornadoBarData {

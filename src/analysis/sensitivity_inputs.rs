@@ -7,8 +7,9 @@
 //! - `event`: per scenario event, its drawn value, lag and whether it happens at all, when they
 //!   vary;
 //! - `tree`: per event tree, the per-path branch probabilities and hazards drawn from
-//!   distributions, the branch each branching exit took (0/1 indicators) and the month each
-//!   non-start node was first entered.
+//!   distributions, and for each non-start node whether the path entered it (0/1) and in
+//!   which month (timing only, see [`impute_entry`]). Whether a node was entered says which
+//!   branch was taken; branch indicators would repeat it.
 //!
 //! Values are read from the path after it is built (parameters, market rows, tree draws) and,
 //! for trees' outcomes, after it ran. Event draws are not kept by the policy timeline, so they
@@ -73,9 +74,11 @@ pub enum Source {
     TreeHazard(usize, usize, usize),
     /// Tree, node, exit, branch: the per-path branch probability.
     TreeProb(usize, usize, usize, usize),
-    /// Tree, node, exit, branch: 1 if the first taking of the exit chose the branch.
-    TreeBranch(usize, usize, usize, usize),
-    /// Tree, node: month (0-based from the start) of first entry; the horizon if never.
+    /// Tree, node: 1 if the path entered the node within the horizon.
+    TreeEntered(usize, usize),
+    /// Tree, node: month (0-based from the start) of first entry. A path that never entered
+    /// reads [`NEVER`] here and gets the mean of the paths that did ([`impute_entry`]), so the
+    /// column measures timing only; whether is [`Source::TreeEntered`].
     TreeEntry(usize, usize),
 }
 
@@ -301,7 +304,7 @@ pub fn inputs(sc: &Scenario, months: usize) -> Vec<Input> {
                 kind: "event",
                 unit: "0/1".into(),
                 source: Source::Event(i, EventPart::Happens),
-                // Bernoulli: p10 = 0 and p90 = 1 whenever 0.1 < P < 0.9; see `swing_values`.
+                // The swing compares "does not happen" with "happens"; see `swing_values`.
                 dist: Some(ev.prob),
             });
         }
@@ -341,16 +344,13 @@ pub fn inputs(sc: &Scenario, months: usize) -> Vec<Input> {
                         ));
                     }
                 }
-                for b in 0..e.to.len() {
-                    let target = &tree.nodes[e.to[b]].id;
-                    v.push(tree_input(
-                        format!("{prefix}.{label}={target}"),
-                        "0/1",
-                        Source::TreeBranch(t, n, k, b),
-                    ));
-                }
             }
             if n != tree.start {
+                v.push(tree_input(
+                    format!("{prefix}.{}.entered", node.id),
+                    "0/1",
+                    Source::TreeEntered(t, n),
+                ));
                 v.push(tree_input(
                     format!("{prefix}.{}.entry_month", node.id),
                     "months from start",
@@ -385,15 +385,31 @@ fn event_draw(ev: &Event, key: &str, seed: u64, path: u64) -> (f64, f64, f64) {
     (happens as u8 as f64, lag, value)
 }
 
-/// Reads the input values of one path: call after [`PathSim::new`] and again after the run
-/// (`ran = true`) for the tree outcomes; `out` has one slot per input.
+/// Entry month of a node the path never entered (before [`impute_entry`]).
+pub const NEVER: f64 = -1.0;
+
+/// Replaces [`NEVER`] in an entry-month column by the mean entry month of the paths that
+/// entered (0 when none did), so that timing and whether are separate inputs instead of one
+/// column that mixes both (which would be nearly collinear with the `entered` indicator).
+pub fn impute_entry(col: &mut [f64]) {
+    let (s, n) = col
+        .iter()
+        .filter(|v| **v != NEVER)
+        .fold((0.0, 0u64), |(s, n), v| (s + v, n + 1));
+    let mean = if n == 0 { 0.0 } else { s / n as f64 };
+    col.iter_mut()
+        .filter(|v| **v == NEVER)
+        .for_each(|v| *v = mean);
+}
+
+/// Reads the input values of one path once it has run (tree outcomes are known only then);
+/// `out` has one slot per input.
 pub fn read_values(
     inputs: &[Input],
     sim: &PathSim,
     keys: &[String],
     seed: u64,
     path: u64,
-    months: usize,
     out: &mut [f64],
 ) {
     let records: Vec<_> = sim.tree_records().collect();
@@ -415,10 +431,8 @@ pub fn read_values(
                 let cum = &draws[t].1[n][k];
                 cum[b] - if b == 0 { 0.0 } else { cum[b - 1] }
             }
-            Source::TreeBranch(t, n, k, b) => {
-                (records[t].first_branch[n][k] == Some(b)) as u8 as f64
-            }
-            Source::TreeEntry(t, n) => records[t].first_entry[n].unwrap_or(months) as f64,
+            Source::TreeEntered(t, n) => records[t].first_entry[n].is_some() as u8 as f64,
+            Source::TreeEntry(t, n) => records[t].first_entry[n].map_or(NEVER, |m| m as f64),
         };
     }
 }

@@ -110,7 +110,13 @@ pub struct InputMeasures {
     pub prcc_ci_high: f64,
     pub srrc: f64,
     pub srrc_se: f64,
+    /// Variance inflation factor 1/(1 − R²_j), R²_j of the input's ranks on the other inputs'
+    /// ranks: 1 for an input unrelated to the others; above [`VIF_WARN`] its SRRC is unstable.
+    pub vif: f64,
 }
+
+/// VIF above which an input's SRRC is flagged as unreliable (a common rule of thumb).
+pub const VIF_WARN: f64 = 10.0;
 
 /// Measures of every input for one target; NaN where an input is excluded.
 #[derive(Debug, Clone, PartialEq)]
@@ -264,6 +270,7 @@ impl RankDesign {
                             prcc_ci_high: (zc + Z95 * zse).tanh(),
                             srrc: b,
                             srrc_se: se,
+                            vif: tss * inv[*j],
                         }
                     }
                     Err(_) => InputMeasures {
@@ -273,6 +280,7 @@ impl RankDesign {
                         prcc_ci_high: f64::NAN,
                         srrc: f64::NAN,
                         srrc_se: f64::NAN,
+                        vif: f64::NAN,
                     },
                 }
             })
