@@ -80,7 +80,7 @@ impl Excluded {
         match self {
             Excluded::Constant => "constant in the sample: left out of the rank regression",
             Excluded::Collinear => {
-                "collinear with earlier inputs in rank space (e.g. the last branch of an exit): \
+                "collinear with earlier inputs in rank space (e.g. the other outcome of a two-way branch): \
                  left out of the rank regression"
             }
         }
