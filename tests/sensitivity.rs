@@ -300,6 +300,14 @@ fn bad_target_and_month_are_clear_errors() {
             .stderr(predicates::str::contains(want));
     }
     sens(tmp.path(), &["--month", "2025-10", "--cumulative"]).code(1);
+    bin()
+        .arg("sensitivity")
+        .arg(shipped("summit_failure"))
+        .args(["--target", "brent_usd_bbl", "--paths", "40", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("too few"));
     // Nothing was written by the refused runs.
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
 }

@@ -233,6 +233,17 @@ pub fn sensitivity(
             sc.name
         ));
     }
+    if o.paths < inp.len() as u64 + 3 {
+        // Fail before simulating: the regression of k inputs needs k + 3 paths.
+        return Err(format!(
+            "--paths {} is too few for the {} uncertain inputs of scenario `{}`: the rank \
+             regression needs at least {} paths (a few thousand give stable rankings)",
+            o.paths,
+            inp.len(),
+            sc.name,
+            inp.len() + 3
+        ));
+    }
     let keys = keys(sc);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)

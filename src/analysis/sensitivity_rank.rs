@@ -145,22 +145,24 @@ impl RankDesign {
             house: Vec::new(),
             r: Vec::new(),
         };
-        for c in cols {
-            let z = standardized_ranks(c);
+        let zs: Vec<Option<Vec<f64>>> = cols.iter().map(|c| standardized_ranks(c)).collect();
+        // Checked before factoring: with fewer paths than inputs the later columns would
+        // all look collinear, which hides the real problem.
+        let varying = zs.iter().filter(|z| z.is_some()).count();
+        if n < varying + 3 {
+            return Err(format!(
+                "{n} usable paths are too few for {varying} varying inputs: the rank \
+                 regression needs at least {} (use more --paths)",
+                varying + 3
+            ));
+        }
+        for z in zs {
             let st = match &z {
                 None => Err(Excluded::Constant),
                 Some(z) => d.push_column(z),
             };
             d.status.push(st);
             d.z.push(z);
-        }
-        let p = d.house.len();
-        if n < p + 3 {
-            return Err(format!(
-                "{n} usable paths are too few for {p} uncertain inputs: the rank regression \
-                 needs at least {} (use more --paths)",
-                p + 3
-            ));
         }
         Ok(d)
     }
