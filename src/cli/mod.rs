@@ -8,6 +8,7 @@ pub mod explain;
 pub mod list;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -70,6 +71,8 @@ pub enum Command {
     Backtest(backtest::BacktestArgs),
     /// Fit the §9 parameters to the in-sample backtest targets (docs/calibration.md).
     Calibrate(calibrate::CalibrateArgs),
+    /// Rank a scenario's uncertain inputs by their influence on a target; writes sensitivity.csv.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -108,5 +111,6 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Compare(a) => compare::compare(a),
         Command::Backtest(a) => backtest::backtest(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
     }
 }

@@ -557,6 +557,14 @@ impl<'a> PathSim<'a> {
         self.trees.iter().map(|t| &t.record)
     }
 
+    /// Per-path draws of each tree (for sensitivity analysis): the hazard of each exit
+    /// (`[node][exit]`) and its cumulative branch probabilities (`[node][exit][branch]`).
+    pub fn tree_draws(&self) -> impl Iterator<Item = (&[Vec<f64>], &[Vec<Vec<f64>>])> {
+        self.trees
+            .iter()
+            .map(|t| (t.hazard.as_slice(), t.cum.as_slice()))
+    }
+
     /// Index of the current node of each tree.
     pub fn tree_nodes(&self) -> Vec<usize> {
         self.trees.iter().map(|t| t.node).collect()

@@ -1,0 +1,368 @@
+//! Sensitivity analysis (issue 5): which uncertain inputs drive a target variable.
+//!
+//! One Monte Carlo sample of `paths` paths gives, per path, every uncertain input
+//! ([`sensitivity_inputs`](super::sensitivity_inputs)) and the target (one month's value, or the
+//! sum over the horizon). Rank measures ([`sensitivity_rank`](super::sensitivity_rank)) are
+//! computed from that n×k matrix, which is the only thing kept per path. Then a one-at-a-time
+//! swing ([`sensitivity_swing`](super::sensitivity_swing)) for the tornado chart.
+//!
+//! Paths run in parallel in fixed [`CHUNK_PATHS`]-path chunks collected in chunk order and
+//! every statistic is computed serially afterwards, so the result is identical for any thread
+//! count. See `docs/sensitivity.md`.
+
+use super::sensitivity_inputs::{
+    impute_entry, inputs, keys, overridable, read_values, Input, Source,
+};
+use super::sensitivity_rank::{Excluded, RankDesign, RankFit};
+use super::sensitivity_swing::{swings, Swing};
+use crate::engine::path::{PathDiag, PathSim};
+use crate::engine::run::CHUNK_PATHS;
+use crate::engine::vars::{variables, Var};
+use crate::policy::calendar::iso_month;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// What the target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Horizon {
+    /// The value in month `t` (0-based from the start).
+    Month(usize),
+    /// The sum over every simulated month.
+    Cumulative,
+}
+
+#[derive(Debug, Clone)]
+pub struct SensOptions {
+    pub paths: u64,
+    pub months: usize,
+    pub seed: u64,
+    /// Worker threads; 0 means all cores.
+    pub threads: usize,
+    /// Output variable name (`engine::vars`).
+    pub target: String,
+    pub horizon: Horizon,
+    /// Also fit each month's value separately.
+    pub by_month: bool,
+    /// Paths per swing run (paths 0.. of the same seed).
+    pub swing_paths: u64,
+    /// Swing the first this many overridable inputs of the ranking.
+    pub swing_top: usize,
+}
+
+impl SensOptions {
+    /// The scenario's paths, months and seed; cumulative target; 1,000 swing paths at most;
+    /// swing of the top 15.
+    pub fn new(sc: &Scenario, target: &str) -> SensOptions {
+        SensOptions {
+            paths: sc.paths,
+            months: sc.months,
+            seed: sc.seed,
+            threads: 0,
+            target: target.to_string(),
+            horizon: Horizon::Cumulative,
+            by_month: false,
+            swing_paths: sc.paths.min(1000),
+            swing_top: 15,
+        }
+    }
+}
+
+/// The result of [`sensitivity`].
+#[derive(Debug, Clone)]
+pub struct SensResult {
+    pub scenario: String,
+    pub inputs: Vec<Input>,
+    /// Why inputs were left out of the regression (`None`: in it), per input.
+    pub excluded: Vec<Option<Excluded>>,
+    pub fit: RankFit,
+    /// Per month when `by_month` (`None` for a month whose value is constant).
+    pub by_month: Option<Vec<Option<RankFit>>>,
+    /// Per input, when it was swung.
+    pub swings: Vec<Option<Swing>>,
+    /// Mean target with every continuous input at its median (the tornado's base line).
+    pub base: f64,
+    /// Input indices in ranking order: |SRRC| descending, then inputs outside the regression
+    /// by |Spearman|.
+    pub order: Vec<usize>,
+    pub target: String,
+    pub target_unit: String,
+    /// E.g. `russia_export_revenue_usd_bn, sum 2025-08..2028-07`.
+    pub target_label: String,
+    pub horizon: Horizon,
+    pub start: i32,
+    pub paths: u64,
+    /// Paths dropped because the target or an input was not finite.
+    pub dropped: u64,
+    pub months: usize,
+    pub seed: u64,
+    pub threads: usize,
+    pub swing_paths: u64,
+    pub diag: PathDiag,
+    pub wall_seconds: f64,
+}
+
+/// The target variable by name, or an error with a did-you-mean hint.
+pub fn find_target(sc: &Scenario, name: &str) -> Result<(usize, Var), String> {
+    let vars = variables(&sc.market);
+    match vars.iter().position(|v| v.name == name) {
+        Some(i) => Ok((i, vars[i].clone())),
+        None => {
+            let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+            Err(format!(
+                "--target `{name}`: scenario `{}` has no output variable of that name{}; \
+                 see docs/outputs.md for the list (e.g. russia_export_revenue_usd_bn)",
+                sc.name,
+                crate::suggest::did_you_mean(name, &names)
+            ))
+        }
+    }
+}
+
+/// Unit and label of the target.
+pub fn target_label(var: &Var, h: Horizon, start: i32, months: usize) -> (String, String) {
+    match h {
+        Horizon::Month(t) => (
+            var.unit.clone(),
+            format!("{} in {}", var.name, iso_month(start + t as i32)),
+        ),
+        Horizon::Cumulative => {
+            let span = format!(
+                "{}..{}",
+                iso_month(start),
+                iso_month(start + months as i32 - 1)
+            );
+            let unit = match var.unit.strip_suffix("/month") {
+                Some(u) => u.trim().to_string(),
+                None => format!("{} summed over {months} months", var.unit),
+            };
+            (unit, format!("{}, sum {span}", var.name))
+        }
+    }
+}
+
+/// The per-path sample of one chunk.
+struct Chunk {
+    /// `[path][input]`, paths with finite values only.
+    x: Vec<Vec<f64>>,
+    /// `[path]` target, and `[path][month]` when by month.
+    y: Vec<f64>,
+    y_month: Vec<Vec<f64>>,
+    dropped: u64,
+    diag: PathDiag,
+}
+
+fn sample_chunk(
+    sc: &Scenario,
+    inp: &[Input],
+    keys: &[String],
+    o: &SensOptions,
+    var: &Var,
+    c: u64,
+) -> Chunk {
+    let lo = c * CHUNK_PATHS;
+    let hi = (lo + CHUNK_PATHS).min(o.paths);
+    let mut out = Chunk {
+        x: Vec::new(),
+        y: Vec::new(),
+        y_month: Vec::new(),
+        dropped: 0,
+        diag: PathDiag::default(),
+    };
+    let mut monthly = vec![0.0; o.months];
+    let vars = std::slice::from_ref(var);
+    for path in lo..hi {
+        let mut sim = PathSim::new(sc, o.seed, path);
+        for slot in monthly.iter_mut() {
+            sim.step_month();
+            sim.write_vars(vars, std::slice::from_mut(slot));
+        }
+        out.diag.add(&sim.diag);
+        let mut x = vec![0.0; inp.len()];
+        read_values(inp, &sim, keys, o.seed, path, &mut x);
+        let y = target_value(&monthly, o.horizon);
+        let finite = y.is_finite()
+            && x.iter().all(|v| v.is_finite())
+            && (!o.by_month || monthly.iter().all(|v| v.is_finite()));
+        if !finite {
+            out.dropped += 1;
+            continue;
+        }
+        out.x.push(x);
+        out.y.push(y);
+        if o.by_month {
+            out.y_month.push(monthly.clone());
+        }
+    }
+    out
+}
+
+/// The target of one path from its monthly values.
+pub fn target_value(monthly: &[f64], h: Horizon) -> f64 {
+    match h {
+        Horizon::Month(t) => monthly.get(t).copied().unwrap_or(f64::NAN),
+        Horizon::Cumulative => monthly.iter().sum(),
+    }
+}
+
+/// Runs the analysis. `progress(done, total)` counts simulated paths (sample and swings).
+pub fn sensitivity(
+    sc: &Scenario,
+    o: &SensOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<SensResult, String> {
+    if o.paths == 0 || o.months == 0 {
+        return Err("paths and months must be at least 1".into());
+    }
+    if let Horizon::Month(t) = o.horizon {
+        if t >= o.months {
+            return Err(format!(
+                "--month is month {} of the run but the horizon is {} months",
+                t + 1,
+                o.months
+            ));
+        }
+    }
+    let t0 = Instant::now();
+    let (_, var) = find_target(sc, &o.target)?;
+    let inp = inputs(sc, o.months);
+    if inp.is_empty() {
+        return Err(format!(
+            "scenario `{}` has no uncertain inputs: every parameter, market row and event is \
+             constant",
+            sc.name
+        ));
+    }
+    if o.paths < inp.len() as u64 + 3 {
+        // Fail before simulating: the regression of k inputs needs k + 3 paths.
+        return Err(format!(
+            "--paths {} is too few for the {} uncertain inputs of scenario `{}`: the rank \
+             regression needs at least {} paths (a few thousand give stable rankings)",
+            o.paths,
+            inp.len(),
+            sc.name,
+            inp.len() + 3
+        ));
+    }
+    let keys = keys(sc);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(o.threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let threads = pool.current_num_threads();
+    let n_swung = inp
+        .iter()
+        .filter(|i| overridable(i))
+        .count()
+        .min(o.swing_top);
+    let swing_total = if o.swing_paths == 0 {
+        0
+    } else {
+        o.swing_paths * (1 + 2 * n_swung as u64)
+    };
+    let total = o.paths + swing_total;
+    let chunks = o.paths.div_ceil(CHUNK_PATHS);
+    let batch = (threads as u64 * 4).max(1);
+    let mut parts: Vec<Chunk> = Vec::with_capacity(chunks as usize);
+    let mut start = 0;
+    while start < chunks {
+        let end = (start + batch).min(chunks);
+        let got: Vec<Chunk> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|c| sample_chunk(sc, &inp, &keys, o, &var, c))
+                .collect()
+        });
+        parts.extend(got);
+        progress((end * CHUNK_PATHS).min(o.paths), total);
+        start = end;
+    }
+    let mut diag = PathDiag::default();
+    let mut dropped = 0;
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); inp.len()];
+    let mut y = Vec::new();
+    let mut y_month: Vec<Vec<f64>> = vec![Vec::new(); if o.by_month { o.months } else { 0 }];
+    for part in parts {
+        diag.add(&part.diag);
+        dropped += part.dropped;
+        for row in part.x {
+            for (c, v) in cols.iter_mut().zip(row) {
+                c.push(v);
+            }
+        }
+        y.extend(part.y);
+        for row in part.y_month {
+            for (c, v) in y_month.iter_mut().zip(row) {
+                c.push(v);
+            }
+        }
+    }
+    for (c, i) in cols.iter_mut().zip(&inp) {
+        if matches!(i.source, Source::TreeEntry(..)) {
+            impute_entry(c);
+        }
+    }
+    let design = RankDesign::new(&cols)?;
+    drop(cols);
+    let fit = design.fit(&y).ok_or_else(|| {
+        format!(
+            "the target {} has the same value on every path: there is nothing to explain",
+            o.target
+        )
+    })?;
+    let by_month = o
+        .by_month
+        .then(|| y_month.iter().map(|ym| design.fit(ym)).collect());
+    let excluded: Vec<Option<Excluded>> = design.status.iter().map(|s| s.err()).collect();
+    let order = ranking(&fit);
+    let done = o.paths;
+    let (base, swings) = swings(sc, &inp, &order, o, &var, &pool, &|d| {
+        progress(done + d, total)
+    });
+    let (target_unit, label) = target_label(&var, o.horizon, sc.start, o.months);
+    Ok(SensResult {
+        scenario: sc.name.clone(),
+        inputs: inp,
+        excluded,
+        fit,
+        by_month,
+        swings,
+        base,
+        order,
+        target: o.target.clone(),
+        target_unit,
+        target_label: label,
+        horizon: o.horizon,
+        start: sc.start,
+        paths: o.paths,
+        dropped,
+        months: o.months,
+        seed: o.seed,
+        threads,
+        swing_paths: o.swing_paths,
+        diag,
+        wall_seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// Ranking order: inputs in the regression by |SRRC| descending, then the others by
+/// |Spearman| descending; ties keep input order.
+pub fn ranking(fit: &RankFit) -> Vec<usize> {
+    let key = |i: usize| {
+        let m = &fit.inputs[i];
+        if m.srrc.is_finite() {
+            (0, -m.srrc.abs())
+        } else if m.spearman.is_finite() {
+            (1, -m.spearman.abs())
+        } else {
+            (2, 0.0)
+        }
+    };
+    let mut order: Vec<usize> = (0..fit.inputs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, ka) = key(a);
+        let (gb, kb) = key(b);
+        ga.cmp(&gb).then(ka.total_cmp(&kb)).then(a.cmp(&b))
+    });
+    order
+}

@@ -1,0 +1,153 @@
+//! The market-file draws that are sensitivity inputs: which rows and keys, their
+//! distributions, how to override them and the value the path model holds.
+
+use crate::dist::Dist;
+use crate::market::data::Market;
+use crate::market::model::PathModel;
+
+/// Which part of a market row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarketSlot {
+    BasinShare(usize),
+    BasinWedge(usize),
+    RouteFreight(usize),
+    RouteSlate(usize),
+    BuyerAverse(usize),
+    /// Buyer index and stance field 0..5 (welfare_loss, political_value_bn, noise_bn,
+    /// base_hazard, halt_depth).
+    Stance(usize, usize),
+    PipeCap(usize),
+    PipeSched(usize),
+}
+
+const STANCE_FIELDS: [&str; 5] = [
+    "welfare_loss",
+    "political_value_bn",
+    "noise_bn",
+    "base_hazard",
+    "halt_depth",
+];
+
+pub(crate) fn market_dist(m: &Market, s: MarketSlot) -> Option<Dist> {
+    Some(match s {
+        MarketSlot::BasinShare(i) => m.basins[i].share?,
+        MarketSlot::BasinWedge(i) => m.basins[i].seller_wedge_usd,
+        MarketSlot::RouteFreight(r) => m.routes[r].spec.freight_usd,
+        MarketSlot::RouteSlate(r) => m.routes[r].spec.slate_max,
+        MarketSlot::BuyerAverse(j) => m.buyers[j].sdn_averse_share,
+        MarketSlot::Stance(j, f) => {
+            let s = m.buyers[j].stance.as_ref()?;
+            [
+                s.welfare_loss,
+                s.political_value_bn,
+                s.noise_bn,
+                s.base_hazard,
+                s.halt_depth,
+            ][f]
+        }
+        MarketSlot::PipeCap(p) => m.pipelines[p].spec.capacity_mbd,
+        MarketSlot::PipeSched(p) => m.pipelines[p].spec.scheduled_mbd?,
+    })
+}
+
+pub(crate) fn set_market_dist(m: &mut Market, s: MarketSlot, d: Dist) {
+    match s {
+        MarketSlot::BasinShare(i) => m.basins[i].share = Some(d),
+        MarketSlot::BasinWedge(i) => m.basins[i].seller_wedge_usd = d,
+        MarketSlot::RouteFreight(r) => m.routes[r].spec.freight_usd = d,
+        MarketSlot::RouteSlate(r) => m.routes[r].spec.slate_max = d,
+        MarketSlot::BuyerAverse(j) => m.buyers[j].sdn_averse_share = d,
+        MarketSlot::Stance(j, f) => {
+            if let Some(s) = m.buyers[j].stance.as_mut() {
+                *[
+                    &mut s.welfare_loss,
+                    &mut s.political_value_bn,
+                    &mut s.noise_bn,
+                    &mut s.base_hazard,
+                    &mut s.halt_depth,
+                ][f] = d;
+            }
+        }
+        MarketSlot::PipeCap(p) => m.pipelines[p].spec.capacity_mbd = d,
+        MarketSlot::PipeSched(p) => m.pipelines[p].spec.scheduled_mbd = Some(d),
+    }
+}
+
+/// The value the path model holds for a market slot (after the model's clamps; a pipeline's
+/// scheduled flow is the effective min(capacity, scheduled)).
+pub(crate) fn market_value(pm: &PathModel, s: MarketSlot) -> f64 {
+    match s {
+        MarketSlot::BasinShare(i) => pm.basin_share[i],
+        MarketSlot::BasinWedge(i) => pm.basin_wedge0[i],
+        MarketSlot::RouteFreight(r) => pm.route_freight0[r],
+        MarketSlot::RouteSlate(r) => pm.route_slate_max[r],
+        MarketSlot::BuyerAverse(j) => pm.buyer_sdn_averse[j],
+        MarketSlot::Stance(j, f) => pm.stance(j).map_or(f64::NAN, |s| {
+            [
+                s.welfare_loss,
+                s.political_value_bn,
+                s.noise_bn,
+                s.base_hazard,
+                s.halt_depth,
+            ][f]
+        }),
+        MarketSlot::PipeCap(p) => pm.pipe_cap[p],
+        MarketSlot::PipeSched(p) => pm.pipe_flow[p],
+    }
+}
+
+pub(crate) fn market_slots(m: &Market) -> Vec<(MarketSlot, String, &'static str)> {
+    let mut v = Vec::new();
+    for (i, b) in m.basins.iter().enumerate() {
+        v.push((
+            MarketSlot::BasinShare(i),
+            format!("basin.{}.share", b.id),
+            "share",
+        ));
+        v.push((
+            MarketSlot::BasinWedge(i),
+            format!("basin.{}.seller_wedge_usd", b.id),
+            "USD/bbl",
+        ));
+    }
+    for (r, route) in m.routes.iter().enumerate() {
+        let k = format!("route.{}.{}", route.spec.from, route.spec.to);
+        v.push((
+            MarketSlot::RouteFreight(r),
+            format!("{k}.freight_usd"),
+            "USD/bbl",
+        ));
+        v.push((MarketSlot::RouteSlate(r), format!("{k}.slate_max"), "ratio"));
+    }
+    for (j, b) in m.buyers.iter().enumerate() {
+        v.push((
+            MarketSlot::BuyerAverse(j),
+            format!("buyer.{}.sdn_averse_share", b.id),
+            "share",
+        ));
+        let units = [
+            "per USD of duty",
+            "USD bn/yr",
+            "USD bn/yr",
+            "/month",
+            "share",
+        ];
+        for (f, name) in STANCE_FIELDS.iter().enumerate() {
+            v.push((
+                MarketSlot::Stance(j, f),
+                format!("buyer.{}.stance.{name}", b.id),
+                units[f],
+            ));
+        }
+    }
+    for (p, pl) in m.pipelines.iter().enumerate() {
+        let k = format!("pipeline.{}", pl.spec.id);
+        v.push((MarketSlot::PipeCap(p), format!("{k}.capacity_mbd"), "mb/d"));
+        v.push((
+            MarketSlot::PipeSched(p),
+            format!("{k}.scheduled_mbd"),
+            "mb/d",
+        ));
+    }
+    v
+}

@@ -1,0 +1,224 @@
+//! `sensitivity`: rank the uncertain inputs of one scenario by their influence on a target
+//! variable and write `sensitivity.csv` (and `sensitivity_by_month.csv` with `--by-month`) with
+//! a manifest into `<out>/sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
+
+use super::CliError;
+use crate::analysis::sensitivity::{find_target, sensitivity, Horizon, SensOptions, SensResult};
+use crate::analysis::sensitivity_csv::{by_month_csv, sensitivity_csv};
+use crate::output::files::{prepare, Staging};
+use crate::output::manifest::{sha256_hex, to_json, Manifest};
+use crate::policy::calendar::{iso_month, month_idx};
+use crate::scenario::Scenario;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// Output variable to explain, e.g. russia_export_revenue_usd_bn (see docs/outputs.md).
+    #[arg(long)]
+    pub target: String,
+    /// The target is the variable's value in this month (YYYY-MM, within the horizon).
+    #[arg(long, value_name = "YYYY-MM", conflicts_with = "cumulative")]
+    pub month: Option<String>,
+    /// The target is the variable summed over the horizon (the default).
+    #[arg(long)]
+    pub cumulative: bool,
+    /// Also write sensitivity_by_month.csv: PRCC and SRRC of each input for each month's value.
+    #[arg(long = "by-month")]
+    pub by_month: bool,
+    /// Monte Carlo paths of the sample (default: the file's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub paths: Option<u64>,
+    /// Months to simulate (default: the file's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
+    pub months: Option<u64>,
+    /// Random seed (default: the file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Paths of each one-at-a-time swing run (default: min(paths, 1000)); 0 skips the swing.
+    #[arg(long = "swing-paths")]
+    pub swing_paths: Option<u64>,
+    /// Swing the top N inputs of the ranking (default 15).
+    #[arg(long = "swing-top", default_value_t = 15)]
+    pub swing_top: usize,
+    /// Output folder; the analysis writes a sub-folder
+    /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replace an existing result folder (only once the new results are complete).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
+pub fn folder_name(scenario: &str, target: &str, h: Horizon, start: i32) -> String {
+    let when = match h {
+        Horizon::Cumulative => "cumulative".to_string(),
+        Horizon::Month(t) => iso_month(start + t as i32),
+    };
+    format!("sensitivity_{scenario}_{target}_{when}")
+}
+
+fn options(sc: &Scenario, a: &SensitivityArgs) -> Result<SensOptions, CliError> {
+    let mut o = SensOptions::new(sc, &a.target);
+    if let Some(p) = a.paths {
+        o.paths = p;
+    }
+    if let Some(m) = a.months {
+        o.months = m as usize;
+    }
+    if let Some(s) = a.seed {
+        o.seed = s;
+    }
+    if let Some(t) = a.threads {
+        o.threads = t as usize;
+    }
+    o.swing_paths = a.swing_paths.unwrap_or(o.paths.min(1000));
+    o.swing_top = a.swing_top;
+    o.by_month = a.by_month;
+    if let Some(m) = &a.month {
+        let idx = month_idx(m).map_err(|e| CliError::Input(format!("--month: {e}")))?;
+        let last = sc.start + o.months as i32 - 1;
+        if idx < sc.start || idx > last {
+            return Err(CliError::Input(format!(
+                "--month {m} is outside the simulated months {}..{} of scenario `{}`",
+                iso_month(sc.start),
+                iso_month(last),
+                sc.name
+            )));
+        }
+        o.horizon = Horizon::Month((idx - sc.start) as usize);
+    }
+    Ok(o)
+}
+
+pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
+    if a.scenario.is_dir() {
+        return Err(CliError::Input(format!(
+            "{}: sensitivity takes one scenario file, not a folder",
+            a.scenario.display()
+        )));
+    }
+    if !a.scenario.exists() {
+        return Err(CliError::Input(format!(
+            "{}: no such file",
+            a.scenario.display()
+        )));
+    }
+    let sc = crate::scenario::load(&a.scenario).map_err(|e| CliError::Input(e.to_string()))?;
+    find_target(&sc, &a.target).map_err(CliError::Input)?;
+    let o = options(&sc, &a)?;
+    let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
+    let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let bar = progress_bar(&name, a.quiet);
+    let r = sensitivity(&sc, &o, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .map_err(CliError::Input)?;
+    bar.finish_and_clear();
+    let dir = write(&sc, &r, stage)?;
+    if !a.quiet {
+        println!(
+            "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
+            r.inputs.len(),
+            r.paths,
+            swing_runs(&r),
+            r.swing_paths,
+            r.fit.r2,
+            r.wall_seconds,
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn swing_runs(r: &SensResult) -> u64 {
+    let swung = r.swings.iter().filter(|s| s.is_some()).count() as u64;
+    if r.swing_paths == 0 {
+        0
+    } else {
+        1 + 2 * swung
+    }
+}
+
+fn progress_bar(name: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} paths, {per_sec}, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    b.set_prefix(name.to_string());
+    b
+}
+
+/// Files written, in manifest order (`sensitivity_by_month.csv` only with `--by-month`).
+pub fn files(by_month: bool) -> Vec<String> {
+    let mut f = vec!["sensitivity.csv".to_string()];
+    if by_month {
+        f.push("sensitivity_by_month.csv".into());
+    }
+    // INTEGRATOR (tornado chart): add "tornado.svg" and "tornado.png" here.
+    f.push("manifest.json".into());
+    f
+}
+
+fn write(sc: &Scenario, r: &SensResult, stage: Staging) -> Result<PathBuf, CliError> {
+    let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
+    stage
+        .write("sensitivity.csv", &sensitivity_csv(r))
+        .map_err(io)?;
+    let by_month = by_month_csv(r);
+    if let Some(b) = &by_month {
+        stage.write("sensitivity_by_month.csv", b).map_err(io)?;
+    }
+    // INTEGRATOR (tornado chart): wire `crate::charts` here, e.g.
+    //   let t = crate::analysis::sensitivity_csv::tornado_data(r);
+    //   let spec = crate::charts::TornadoSpec { title: t.title, target_label: t.target_label,
+    //       base: t.base, bars: t.bars.into_iter().map(|b| crate::charts::TornadoBar {
+    //       input: b.input, low_label: b.low_label, high_label: b.high_label,
+    //       at_low: b.at_low, at_high: b.at_high }).collect() };
+    //   stage.write("tornado.svg", crate::charts::tornado_svg(&spec).as_bytes()).map_err(io)?;
+    //   stage.write("tornado.png", &crate::charts::tornado_png(&spec)).map_err(io)?;
+    let mut m = Manifest::new();
+    m.scenario = sc.name.clone();
+    m.scenario_path = sc.path.display().to_string();
+    m.scenario_sha256 = sha256_hex(sc.resolved_text.as_bytes());
+    m.seed = r.seed;
+    m.paths = r.paths;
+    m.months = r.months;
+    m.start = iso_month(sc.start);
+    m.threads = r.threads;
+    m.wall_seconds = r.wall_seconds;
+    let path_months = (r.paths + swing_runs(r) * r.swing_paths) as f64 * r.months as f64;
+    m.path_months_per_second = path_months / r.wall_seconds.max(1e-9);
+    // Ranks are computed on the whole sample: nothing is sketched.
+    m.summary_mode = "exact".into();
+    m.diagnostics = r.diag.to_map();
+    for (k, v) in [
+        ("sensitivity_inputs", r.inputs.len() as u64),
+        ("sensitivity_inputs_in_regression", r.fit.p as u64),
+        ("sensitivity_paths_dropped_nonfinite", r.dropped),
+        ("sensitivity_swing_paths", r.swing_paths),
+        ("sensitivity_swing_runs", swing_runs(r)),
+    ] {
+        m.diagnostics.insert(k.to_string(), v);
+    }
+    m.files = files(by_month.is_some());
+    stage.write("manifest.json", &to_json(&m)).map_err(io)?;
+    stage.commit().map_err(io)
+}
