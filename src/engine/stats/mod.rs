@@ -57,12 +57,13 @@
 //! exact ones sort the same multiset, sketch ones add integer bucket counts.
 
 mod exact;
+mod mcse;
 mod moments;
 mod sketch;
 #[cfg(test)]
 mod tests;
 
-use exact::exact_quantiles;
+use exact::exact_quantiles_at;
 use moments::Moments;
 use sketch::Sketch;
 
@@ -131,6 +132,11 @@ pub struct CellStats {
     pub p75: f64,
     pub p90: f64,
     pub p95: f64,
+    /// Monte Carlo standard error of `mean`: `sd / √n` (see `stats::mcse`); NaN for `n < 2`.
+    pub mc_se_mean: f64,
+    /// Monte Carlo standard error of `p50`: Siddiqui's sparsity estimate with Bofinger's
+    /// bandwidth (see `stats::mcse`); NaN for `n < 2`.
+    pub mc_se_p50: f64,
 }
 
 /// All cells of a run, `cells[t * vars + v]`.
@@ -264,22 +270,35 @@ impl MonthlyStats {
         let mut cells: Vec<CellStats> = self
             .moments
             .iter()
-            .map(|m| CellStats {
-                n: m.n,
-                nonfinite: m.nonfinite,
-                mean: if m.n == 0 { f64::NAN } else { m.mean },
-                sd: m.sd(),
-                p05: f64::NAN,
-                p10: f64::NAN,
-                p25: f64::NAN,
-                p50: f64::NAN,
-                p75: f64::NAN,
-                p90: f64::NAN,
-                p95: f64::NAN,
+            .map(|m| {
+                let sd = m.sd();
+                CellStats {
+                    n: m.n,
+                    nonfinite: m.nonfinite,
+                    mean: if m.n == 0 { f64::NAN } else { m.mean },
+                    sd,
+                    p05: f64::NAN,
+                    p10: f64::NAN,
+                    p25: f64::NAN,
+                    p50: f64::NAN,
+                    p75: f64::NAN,
+                    p90: f64::NAN,
+                    p95: f64::NAN,
+                    mc_se_mean: mcse::se_mean(m.n, sd),
+                    mc_se_p50: f64::NAN,
+                }
             })
             .collect();
-        let set = |c: &mut CellStats, q: [f64; 7]| {
-            [c.p05, c.p10, c.p25, c.p50, c.p75, c.p90, c.p95] = q;
+        // PROBS, then the two quantiles ½ ∓ h of the median's standard error.
+        let probs_for = |n: u64| {
+            let h = mcse::bandwidth(n);
+            let mut p = PROBS.to_vec();
+            p.extend([0.5 - h, 0.5 + h]);
+            (p, h)
+        };
+        let set = |c: &mut CellStats, q: &[f64], h: f64| {
+            [c.p05, c.p10, c.p25, c.p50, c.p75, c.p90, c.p95] = std::array::from_fn(|i| q[i]);
+            c.mc_se_p50 = mcse::se_median(c.n, h, q[7], q[8]);
         };
         match &self.order {
             Order::Exact { blocks } => {
@@ -304,7 +323,8 @@ impl MonthlyStats {
                     }
                     for (j, col) in cols.iter_mut().enumerate().take(w) {
                         if !col.is_empty() {
-                            set(&mut cells[g + j], exact_quantiles(col));
+                            let (p, h) = probs_for(col.len() as u64);
+                            set(&mut cells[g + j], &exact_quantiles_at(col, &p), h);
                         }
                     }
                 }
@@ -312,7 +332,9 @@ impl MonthlyStats {
             Order::Sketch { cells: sketches } => {
                 for ((c, m), sk) in cells.iter_mut().zip(&self.moments).zip(sketches) {
                     if m.n > 0 {
-                        set(c, PROBS.map(|p| sk.quantile(m.n, p)));
+                        let (p, h) = probs_for(m.n);
+                        let q: Vec<f64> = p.iter().map(|&p| sk.quantile(m.n, p)).collect();
+                        set(c, &q, h);
                     }
                 }
             }
@@ -325,3 +347,6 @@ impl MonthlyStats {
         }
     }
 }
+
+#[cfg(test)]
+mod mcse_tests;
