@@ -152,11 +152,11 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
         "{scenario}: summary.csv header"
     );
     let (header, rows) = parse_csv(&summary);
-    assert_eq!(header.len(), 13);
+    assert_eq!(header.len(), 15);
     let mut vars_by_date: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         let at = format!("{scenario} summary.csv row {}", i + 2);
-        assert_eq!(row.len(), 13, "{at}: field count");
+        assert_eq!(row.len(), 15, "{at}: field count");
         assert_eq!(row[0], scenario, "{at}: scenario column");
         assert!(dates.contains(&row[1]), "{at}: date `{}`", row[1]);
         assert!(!row[2].is_empty(), "{at}: empty variable name");
