@@ -22,8 +22,19 @@ fn bits(r: &RunResult) -> Vec<[u64; 13]> {
         .iter()
         .map(|c| {
             [
-                c.n as f64, c.mean, c.sd, c.p05, c.p10, c.p25, c.p50, c.p75, c.p90, c.p95,
-                c.mc_se_mean, c.mc_se_p50, c.nonfinite as f64,
+                c.n as f64,
+                c.mean,
+                c.sd,
+                c.p05,
+                c.p10,
+                c.p25,
+                c.p50,
+                c.p75,
+                c.p90,
+                c.p95,
+                c.mc_se_mean,
+                c.mc_se_p50,
+                c.nonfinite as f64,
             ]
             .map(f64::to_bits)
         })
@@ -55,7 +66,10 @@ fn stops_when_precise_and_every_key_median_meets_the_target() {
     let r = run_precise(&sc, &o, target, 1_000_000, &|_| {}).unwrap();
     let p = r.precision.as_ref().unwrap();
     assert_eq!(p.stopped, "precision_reached");
-    eprintln!("batches {:?}, worst {} at {} month {}", p.batches, p.worst_relative_se, p.worst_variable, p.worst_month);
+    eprintln!(
+        "batches {:?}, worst {} at {} month {}",
+        p.batches, p.worst_relative_se, p.worst_variable, p.worst_month
+    );
     assert_eq!(Some(&r.paths), p.batches.last());
     let keys = key_variables(&r.vars);
     assert!(keys.len() >= 4, "{:?}", p.key_variables);
@@ -108,11 +122,17 @@ fn cli_records_the_rule_and_refuses_bad_flags() {
     assert_eq!(m["paths"], 5000);
     assert_eq!(m["precision"]["stopped"], "max_paths");
     assert_eq!(m["precision"]["batches"], serde_json::json!([4096, 5000]));
-    assert!(m["precision"]["rule"].as_str().unwrap().contains("mc_se_p50"));
+    assert!(m["precision"]["rule"]
+        .as_str()
+        .unwrap()
+        .contains("mc_se_p50"));
     for (args, msg) in [
         (vec!["--max-paths", "10"], "--max-paths only applies"),
         (vec!["--precision", "0"], "positive"),
-        (vec!["--precision", "0.01", "--shard", "1/2"], "--shard cannot"),
+        (
+            vec!["--precision", "0.01", "--shard", "1/2"],
+            "--shard cannot",
+        ),
     ] {
         let a = bin()
             .args(["run", SC, "--quiet", "--out"])

@@ -39,7 +39,12 @@ fn stderr(a: &assert_cmd::assert::Assert) -> String {
 fn same_files(a: &Path, b: &Path, files: &[&str]) {
     for f in files {
         let (x, y) = (fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap());
-        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 
@@ -49,7 +54,11 @@ fn four_shards_merge_to_the_single_run() {
     run_cli(TREES, &tmp.path().join("single"), &["--threads", "2"]);
     for k in 1..=4 {
         // Thread count differs from the single run's: results must not depend on it.
-        run_cli(TREES, &tmp.path().join("shards"), &["--shard", &format!("{k}/4"), "--threads", "1"]);
+        run_cli(
+            TREES,
+            &tmp.path().join("shards"),
+            &["--shard", &format!("{k}/4"), "--threads", "1"],
+        );
     }
     let out = tmp.path().join("merged");
     merge_cli(&[tmp.path().join("shards")], &out).success();
@@ -57,21 +66,51 @@ fn four_shards_merge_to_the_single_run() {
         tmp.path().join("single/summit_uncertain"),
         out.join("summit_uncertain"),
     );
-    same_files(&s, &m, &["summary.csv", "wide.csv", "events.csv", "outcomes.csv"]);
+    same_files(
+        &s,
+        &m,
+        &["summary.csv", "wide.csv", "events.csv", "outcomes.csv"],
+    );
     let man: serde_json::Value =
         serde_json::from_slice(&fs::read(m.join("manifest.json")).unwrap()).unwrap();
     let one: serde_json::Value =
         serde_json::from_slice(&fs::read(s.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(man["merged_from_shards"], 4);
-    for k in ["scenario", "scenario_sha256", "seed", "paths", "months", "summary_mode", "diagnostics", "files"] {
+    for k in [
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "paths",
+        "months",
+        "summary_mode",
+        "diagnostics",
+        "files",
+    ] {
         assert_eq!(man[k], one[k], "manifest field {k}");
     }
     // Merging the shard folders named one by one gives the same result; --force replaces.
     let dirs: Vec<PathBuf> = (1..=4)
-        .map(|k| tmp.path().join(format!("shards/summit_uncertain.shard-{k}-of-4")))
+        .map(|k| {
+            tmp.path()
+                .join(format!("shards/summit_uncertain.shard-{k}-of-4"))
+        })
         .collect();
-    bin().arg("merge").args(&dirs).arg("--out").arg(&out).assert().failure().code(1);
-    bin().arg("merge").args(&dirs).arg("--out").arg(&out).arg("--force").assert().success();
+    bin()
+        .arg("merge")
+        .args(&dirs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure()
+        .code(1);
+    bin()
+        .arg("merge")
+        .args(&dirs)
+        .arg("--out")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .success();
     same_files(&s, &m, &["summary.csv", "wide.csv"]);
 }
 
@@ -80,8 +119,15 @@ fn one_of_one_is_the_single_run() {
     let tmp = tempfile::tempdir().unwrap();
     run_cli(PLAIN, &tmp.path().join("single"), &[]);
     run_cli(PLAIN, &tmp.path().join("sh"), &["--shard", "1/1"]);
-    assert!(tmp.path().join("sh/summit_failure.shard-1-of-1/partial.bin").is_file());
-    merge_cli(&[tmp.path().join("sh/summit_failure.shard-1-of-1")], &tmp.path().join("m")).success();
+    assert!(tmp
+        .path()
+        .join("sh/summit_failure.shard-1-of-1/partial.bin")
+        .is_file());
+    merge_cli(
+        &[tmp.path().join("sh/summit_failure.shard-1-of-1")],
+        &tmp.path().join("m"),
+    )
+    .success();
     same_files(
         &tmp.path().join("single/summit_failure"),
         &tmp.path().join("m/summit_failure"),
@@ -101,19 +147,33 @@ fn incomplete_incompatible_and_damaged_sets_are_refused() {
     assert!(e.contains("missing shard 2/3"), "{e}");
     // Shard 2 with another seed: the message names the field and both values.
     run_cli(PLAIN, &t.join("b"), &["--shard", "2/3", "--seed", "7"]);
-    let e = stderr(&merge_cli(&[t.join("a"), t.join("b")], &t.join("o")).failure().code(1));
+    let e = stderr(
+        &merge_cli(&[t.join("a"), t.join("b")], &t.join("o"))
+            .failure()
+            .code(1),
+    );
     assert!(e.contains("`seed`") && e.contains(" 7 "), "{e}");
     // Another shard count.
     run_cli(PLAIN, &t.join("c"), &["--shard", "2/4"]);
-    let e = stderr(&merge_cli(&[t.join("a"), t.join("c")], &t.join("o")).failure().code(1));
+    let e = stderr(
+        &merge_cli(&[t.join("a"), t.join("c")], &t.join("o"))
+            .failure()
+            .code(1),
+    );
     assert!(e.contains("`shards`"), "{e}");
     // Another path count.
     bin()
-        .args(["run", PLAIN, "--quiet", "--months", "3", "--paths", "5000", "--shard", "2/3", "--out"])
+        .args([
+            "run", PLAIN, "--quiet", "--months", "3", "--paths", "5000", "--shard", "2/3", "--out",
+        ])
         .arg(t.join("d"))
         .assert()
         .success();
-    let e = stderr(&merge_cli(&[t.join("a"), t.join("d")], &t.join("o")).failure().code(1));
+    let e = stderr(
+        &merge_cli(&[t.join("a"), t.join("d")], &t.join("o"))
+            .failure()
+            .code(1),
+    );
     assert!(e.contains("`paths`"), "{e}");
     // The same shard twice (a copy in another folder).
     fs::create_dir_all(t.join("e/summit_failure.shard-1-of-3")).unwrap();
@@ -122,7 +182,11 @@ fn incomplete_incompatible_and_damaged_sets_are_refused() {
         t.join("e/summit_failure.shard-1-of-3/partial.bin"),
     )
     .unwrap();
-    let e = stderr(&merge_cli(&[t.join("a"), t.join("e")], &t.join("o")).failure().code(1));
+    let e = stderr(
+        &merge_cli(&[t.join("a"), t.join("e")], &t.join("o"))
+            .failure()
+            .code(1),
+    );
     assert!(e.contains("shard 1/3 given twice"), "{e}");
     // A damaged file.
     let f = t.join("e/summit_failure.shard-1-of-3/partial.bin");
@@ -136,7 +200,11 @@ fn incomplete_incompatible_and_damaged_sets_are_refused() {
     let e = stderr(&merge_cli(&[t.join("e")], &t.join("o")).failure().code(1));
     assert!(e.contains("not a sanctions-sim partial"), "{e}");
     // Nothing to merge.
-    let e = stderr(&merge_cli(&[t.join("o-missing")], &t.join("o")).failure().code(1));
+    let e = stderr(
+        &merge_cli(&[t.join("o-missing")], &t.join("o"))
+            .failure()
+            .code(1),
+    );
     assert!(e.contains("no such folder"), "{e}");
     assert!(!t.join("o").join("summit_failure").exists());
 }
@@ -150,10 +218,23 @@ fn bad_shard_flags_are_refused() {
             .arg(tmp.path())
             .assert()
             .failure();
-        assert!(stderr(&a).contains("expected K/N"), "{spec}: {}", stderr(&a));
+        assert!(
+            stderr(&a).contains("expected K/N"),
+            "{spec}: {}",
+            stderr(&a)
+        );
     }
     let a = bin()
-        .args(["run", TREES, "--quiet", "--shard", "1/2", "--by-outcome", "summit_pending", "--out"])
+        .args([
+            "run",
+            TREES,
+            "--quiet",
+            "--shard",
+            "1/2",
+            "--by-outcome",
+            "summit_pending",
+            "--out",
+        ])
         .arg(tmp.path())
         .assert()
         .failure()
@@ -185,7 +266,12 @@ fn sketch_mode_merges_exactly_and_within_bound_of_exact() {
     assert_eq!(merged.summary, single.summary);
     let a = SKETCH_RELATIVE_ERROR;
     for (e, s) in exact.summary.cells.iter().zip(&merged.summary.cells) {
-        for (x, y) in [(e.p05, s.p05), (e.p50, s.p50), (e.p95, s.p95), (e.p25, s.p25)] {
+        for (x, y) in [
+            (e.p05, s.p05),
+            (e.p50, s.p50),
+            (e.p95, s.p95),
+            (e.p25, s.p25),
+        ] {
             // Type-7 interpolation between two order statistics: bound a·max(|x|) of the
             // neighbours, here taken as the larger of the band's ends.
             let scale = x.abs().max(e.p05.abs().min(e.p95.abs()));

@@ -34,12 +34,16 @@ pub struct MergeArgs {
 pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
     let bad = |m: &str| Err(CliError::Input(m.to_string()));
     if a.shard.is_some() && !a.by_outcome.is_empty() {
-        return bad("--shard cannot be combined with --by-outcome: conditional bands are not \
-                    part of the partial result; run --by-outcome without --shard");
+        return bad(
+            "--shard cannot be combined with --by-outcome: conditional bands are not \
+                    part of the partial result; run --by-outcome without --shard",
+        );
     }
     if a.shard.is_some() && a.precision.is_some() {
-        return bad("--shard cannot be combined with --precision: every shard must know the \
-                    total path count in advance; run --precision once, then shard with --paths");
+        return bad(
+            "--shard cannot be combined with --precision: every shard must know the \
+                    total path count in advance; run --precision once, then shard with --paths",
+        );
     }
     if a.precision.is_some() && !a.by_outcome.is_empty() {
         return bad("--precision cannot be combined with --by-outcome");
@@ -71,7 +75,9 @@ pub fn write_shard(
         RunError::Failed(m) => CliError::Internal(m),
     })?;
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
-    stage.write(PARTIAL_FILE, &partial::encode(&p)).map_err(io)?;
+    stage
+        .write(PARTIAL_FILE, &partial::encode(&p))
+        .map_err(io)?;
     let dir = stage.commit().map_err(io)?;
     if !quiet {
         let h = &p.header;

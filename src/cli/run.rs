@@ -135,7 +135,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     let mut staged: Vec<Staging> = Vec::new();
     for sc in &loaded {
-        let folder = a.shard.map_or_else(|| sc.name.clone(), |s| s.folder(&sc.name));
+        let folder = a
+            .shard
+            .map_or_else(|| sc.name.clone(), |s| s.folder(&sc.name));
         let mut stage =
             prepare(&a.out, &folder, a.force).map_err(|e| CliError::Input(e.to_string()))?;
         if let Some(f) = stop_flag() {
@@ -267,9 +269,9 @@ pub(crate) fn simulate(
         ProgressBar::hidden()
     };
     let r = match precision {
-        Some((rel, max)) => crate::engine::precision::run_precise(sc, o, rel, max, &|done| {
-            bar.set_position(done)
-        }),
+        Some((rel, max)) => {
+            crate::engine::precision::run_precise(sc, o, rel, max, &|done| bar.set_position(done))
+        }
         None => run_split(sc, o, splits, &|done| bar.set_position(done)),
     };
     let r = r.map_err(|e| match e {

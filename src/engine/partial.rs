@@ -59,11 +59,19 @@ impl Fingerprint {
             }
         };
         cmp("scenario", self.scenario.clone(), o.scenario.clone());
-        cmp("scenario_sha256", self.scenario_sha256.clone(), o.scenario_sha256.clone());
+        cmp(
+            "scenario_sha256",
+            self.scenario_sha256.clone(),
+            o.scenario_sha256.clone(),
+        );
         cmp("seed", self.seed.to_string(), o.seed.to_string());
         cmp("paths", self.paths.to_string(), o.paths.to_string());
         cmp("months", self.months.to_string(), o.months.to_string());
-        cmp("summary_mode", self.summary_mode.clone(), o.summary_mode.clone());
+        cmp(
+            "summary_mode",
+            self.summary_mode.clone(),
+            o.summary_mode.clone(),
+        );
         cmp("version", self.version.clone(), o.version.clone());
         cmp("shards", self.shards.to_string(), o.shards.to_string());
         d
@@ -248,7 +256,8 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
         .map(|_| GroupMoments::decode(&mut r, cells))
         .collect::<Result<Vec<_>, _>>()
         .map_err(damaged)?;
-    let order = MonthlyStats::decode_order(&mut r, fp.months, header.vars, mode).map_err(damaged)?;
+    let order =
+        MonthlyStats::decode_order(&mut r, fp.months, header.vars, mode).map_err(damaged)?;
     if r.remaining() != 0 || groups.len() as u64 != header.groups {
         return Err(damaged("length does not match its header".into()));
     }
@@ -263,7 +272,11 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
 fn merge_diagnostics(into: &mut BTreeMap<String, u64>, o: &BTreeMap<String, u64>) {
     for (k, &v) in o {
         let e = into.entry(k.clone()).or_insert(0);
-        *e = if k.starts_with("max_") { (*e).max(v) } else { *e + v };
+        *e = if k.starts_with("max_") {
+            (*e).max(v)
+        } else {
+            *e + v
+        };
     }
 }
 
@@ -355,13 +368,19 @@ pub fn check_set(parts: &mut [(String, Partial)]) -> Result<(), String> {
     let mut next = 0;
     for (f, p) in parts.iter() {
         if p.header.first_group != next {
-            return Err(format!("{f}: covers groups from {}, expected {next}", p.header.first_group));
+            return Err(format!(
+                "{f}: covers groups from {}, expected {next}",
+                p.header.first_group
+            ));
         }
         next += p.header.groups;
     }
     let chunks = fp0.paths.div_ceil(CHUNK_PATHS);
     if next != chunks.div_ceil(GROUP_CHUNKS) {
-        return Err(format!("the partials cover {next} groups of {}", chunks.div_ceil(GROUP_CHUNKS)));
+        return Err(format!(
+            "the partials cover {next} groups of {}",
+            chunks.div_ceil(GROUP_CHUNKS)
+        ));
     }
     Ok(())
 }

@@ -99,13 +99,19 @@ pub fn run_precise(
 ) -> Result<RunResult, RunError> {
     check_shape(o)?;
     if !(target > 0.0 && target.is_finite()) {
-        return Err(RunError::Failed(format!("--precision must be a positive number, not {target}")));
+        return Err(RunError::Failed(format!(
+            "--precision must be a positive number, not {target}"
+        )));
     }
     let t0 = Instant::now();
     let vars = variables(&sc.market);
     let keys = key_variables(&vars);
     let pool = pool(o)?;
-    let mut paths = o.paths.div_ceil(GROUP_PATHS).saturating_mul(GROUP_PATHS).min(max_paths);
+    let mut paths = o
+        .paths
+        .div_ceil(GROUP_PATHS)
+        .saturating_mul(GROUP_PATHS)
+        .min(max_paths);
     let mode = |p: u64| choose_mode(p, o.months, vars.len(), o.budget_bytes);
     let mut acc = Accum::new(sc, o, vars.len(), mode(paths), &[], false);
     let (mut done, mut batches) = (0u64, Vec::new());

@@ -586,8 +586,7 @@ pub(super) fn simulate_chunks(
                 .merge(part.stats);
             acc.diag.add(&part.diag);
             acc.trees.merge(&part.trees);
-            for ((a, counts), (theirs, their_counts)) in
-                acc.split_total.iter_mut().zip(part.splits)
+            for ((a, counts), (theirs, their_counts)) in acc.split_total.iter_mut().zip(part.splits)
             {
                 for (a, b) in a.iter_mut().zip(theirs) {
                     a.merge(b);

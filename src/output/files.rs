@@ -96,7 +96,10 @@ fn valid_shard_name(name: &str) -> bool {
         return false;
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    valid_name(base) && rest.split_once("-of-").is_some_and(|(k, n)| digits(k) && digits(n))
+    valid_name(base)
+        && rest
+            .split_once("-of-")
+            .is_some_and(|(k, n)| digits(k) && digits(n))
 }
 
 /// A file name inside the result folder: `[A-Za-z0-9_.-]+`, not hidden, not `.`/`..`.

@@ -61,10 +61,14 @@ impl<'a> Reader<'a> {
         Ok(self.take(1)?[0])
     }
     pub fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
     }
     pub fn i32(&mut self) -> Result<i32, String> {
-        Ok(i32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(i32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
     pub fn f64(&mut self) -> Result<f64, String> {
         Ok(f64::from_bits(self.u64()?))
@@ -73,7 +77,10 @@ impl<'a> Reader<'a> {
     pub fn count(&mut self, size: usize) -> Result<usize, String> {
         let n = self.u64()?;
         if n.saturating_mul(size.max(1) as u64) > self.remaining() as u64 {
-            return Err(format!("corrupt: {n} items of {size} bytes announced, {} bytes left", self.remaining()));
+            return Err(format!(
+                "corrupt: {n} items of {size} bytes announced, {} bytes left",
+                self.remaining()
+            ));
         }
         Ok(n as usize)
     }

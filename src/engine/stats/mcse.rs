@@ -25,7 +25,10 @@
 /// than `f64::powf`, whose last bit depends on the platform's math library.
 pub(super) fn bandwidth(n: u64) -> f64 {
     // (4.5 φ(0)⁴)^(1/5) with φ(0)⁴ = 1 / (4π²).
-    let c = libm::pow(4.5 / (4.0 * std::f64::consts::PI * std::f64::consts::PI), 0.2);
+    let c = libm::pow(
+        4.5 / (4.0 * std::f64::consts::PI * std::f64::consts::PI),
+        0.2,
+    );
     (c * libm::pow(n as f64, -0.2)).min(0.25)
 }
 

@@ -5,6 +5,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
 
+type Draw<'a> = &'a dyn Fn(&mut ChaCha8Rng) -> f64;
+
 /// Sample s.d. of `xs`.
 fn spread(xs: &[f64]) -> f64 {
     let m = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -51,7 +53,7 @@ fn standard_errors_match_spread_over_seeds() {
             x
         }
     };
-    let cases: [(&str, &dyn Fn(&mut ChaCha8Rng) -> f64); 3] = [
+    let cases: [(&str, Draw); 3] = [
         ("normal", &|r| normal.sample(r)),
         ("lognormal", &|r| lognormal.sample(r)),
         ("zero-inflated", &skewed_mix),
@@ -61,7 +63,9 @@ fn standard_errors_match_spread_over_seeds() {
             let (sd_means, se_mean, sd_medians, se_p50) = replicate(draw, 2001, 400, mode);
             let r_mean = se_mean / sd_means;
             let r_p50 = se_p50 / sd_medians;
-            eprintln!("{name} {mode:?}: mc_se_mean/spread {r_mean:.3}, mc_se_p50/spread {r_p50:.3}");
+            eprintln!(
+                "{name} {mode:?}: mc_se_mean/spread {r_mean:.3}, mc_se_p50/spread {r_p50:.3}"
+            );
             assert!(
                 (0.8..1.25).contains(&r_mean),
                 "{name} {mode:?}: mc_se_mean {se_mean} vs spread of means {sd_means}"
@@ -94,7 +98,10 @@ fn small_and_degenerate_cells() {
         let c = s.finish();
         assert!(c.cell(0, 0).mc_se_p50 > 0.0 && c.cell(0, 0).mc_se_mean > 0.0);
         // A constant: its median never moves.
-        assert_eq!((c.cell(0, 1).mc_se_mean, c.cell(0, 1).mc_se_p50), (0.0, 0.0));
+        assert_eq!(
+            (c.cell(0, 1).mc_se_mean, c.cell(0, 1).mc_se_p50),
+            (0.0, 0.0)
+        );
     }
 }
 

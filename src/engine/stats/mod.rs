@@ -375,7 +375,9 @@ impl GroupMoments {
         if n != cells {
             return Err(format!("corrupt: group of {n} cells, expected {cells}"));
         }
-        let moments = (0..n).map(|_| Moments::decode(r)).collect::<Result<_, _>>()?;
+        let moments = (0..n)
+            .map(|_| Moments::decode(r))
+            .collect::<Result<_, _>>()?;
         Ok(GroupMoments { moments })
     }
 }
@@ -401,7 +403,10 @@ impl MonthlyStats {
     /// Adds `other`'s order statistics (exact values or sketch counts), ignoring its moments.
     /// Quantiles do not depend on the order in which values arrive.
     pub fn merge_order(&mut self, mut other: MonthlyStats) {
-        other.moments.iter_mut().for_each(|m| *m = Moments::default());
+        other
+            .moments
+            .iter_mut()
+            .for_each(|m| *m = Moments::default());
         let mine = self.take_moments();
         self.merge(other);
         self.moments = mine.moments;
@@ -462,7 +467,9 @@ impl MonthlyStats {
             Order::Exact { blocks } => {
                 let n = r.count(8)?;
                 if stride == 0 || n % stride != 0 {
-                    return Err(format!("corrupt: {n} values are not whole paths of {stride}"));
+                    return Err(format!(
+                        "corrupt: {n} values are not whole paths of {stride}"
+                    ));
                 }
                 let per_block = (BLOCK_VALUES / stride).max(1) * stride;
                 let bytes = r.take(8 * n)?;

@@ -228,9 +228,17 @@ impl Store {
             });
         }
         if sum != count {
-            return Err(format!("corrupt sketch: bucket counts sum to {sum}, header says {count}"));
+            return Err(format!(
+                "corrupt sketch: bucket counts sum to {sum}, header says {count}"
+            ));
         }
-        Ok(Store { base, pages, count, lo, hi })
+        Ok(Store {
+            base,
+            pages,
+            count,
+            lo,
+            hi,
+        })
     }
 }
 
