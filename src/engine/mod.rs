@@ -1,4 +1,5 @@
 //! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
+mod outcome;
 pub mod partial;
 pub mod path;
 pub mod precision;
