@@ -22,7 +22,8 @@ const SCENARIOS: [&str; 5] = [
 /// Scenarios with event trees, which also write `events.csv` and `outcomes.csv`.
 const WITH_TREES: [&str; 1] = ["summit_uncertain"];
 
-const SUMMARY_HEADER: &str = "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95";
+const SUMMARY_HEADER: &str =
+    "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95,mc_se_mean,mc_se_p50";
 const WIDE_HEADER_START: &str = "date,brent_usd_bbl_p05,brent_usd_bbl_p50,brent_usd_bbl_p95";
 
 /// Variables downstream users rely on: present in every summary.csv, never with empty cells.
@@ -151,11 +152,11 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
         "{scenario}: summary.csv header"
     );
     let (header, rows) = parse_csv(&summary);
-    assert_eq!(header.len(), 13);
+    assert_eq!(header.len(), 15);
     let mut vars_by_date: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         let at = format!("{scenario} summary.csv row {}", i + 2);
-        assert_eq!(row.len(), 13, "{at}: field count");
+        assert_eq!(row.len(), 15, "{at}: field count");
         assert_eq!(row[0], scenario, "{at}: scenario column");
         assert!(dates.contains(&row[1]), "{at}: date `{}`", row[1]);
         assert!(!row[2].is_empty(), "{at}: empty variable name");

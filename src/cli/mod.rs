@@ -6,6 +6,7 @@ pub mod calibrate;
 pub mod compare;
 pub mod explain;
 pub mod list;
+pub mod merge;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
@@ -73,6 +74,8 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Rank a scenario's uncertain inputs by their influence on a target; writes sensitivity.csv.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Merge the partial results of `run --shard K/N` into the outputs of a single run.
+    Merge(merge::MergeArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -112,5 +115,6 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Backtest(a) => backtest::backtest(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Sensitivity(a) => sensitivity::run(a),
+        Command::Merge(a) => merge::merge(a),
     }
 }
