@@ -16,6 +16,7 @@
 #   TEST_CTLD_PORT, TEST_SLURMD_PORT  ports (default 6817, 6818)
 #   TEST_KEEP=1    keep the state folder (logs, results) even on PASS
 #   TEST_NO_BUILD=1  skip cargo build --release
+#   TEST_BIN       test this sanctions-sim binary instead of building target/release's
 # Option --cluster-only: start the cluster, run the placeholder jobs, stop (no sanctions-sim).
 set -euo pipefail
 
@@ -61,9 +62,9 @@ fi
 log "$(slurmctld -V)"
 
 # --- 2. binary --------------------------------------------------------------------
-bin=$repo/target/release/sanctions-sim
+bin=${TEST_BIN:-$repo/target/release/sanctions-sim}
 if (( ! cluster_only )); then
-    if [[ ${TEST_NO_BUILD:-0} != 1 ]]; then
+    if [[ -z ${TEST_BIN:-} && ${TEST_NO_BUILD:-0} != 1 ]]; then
         log "cargo build --release"
         (cd "$repo" && cargo build --release --quiet) || fail "cargo build --release failed"
     fi
