@@ -41,8 +41,8 @@ die() { echo "submit.sh: error: $*" >&2; exit 1; }
 need_value() { [[ $# -ge 2 && -n $2 ]] || die "$1 needs a value (see --help)"; }
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 
-shards=4 work=./sanctions-run partials= out= logs= bin=${SIM_BIN:-}
-seed= paths= months= cpus=1 force=0 scenario=
+shards=4 work=./sanctions-run partials='' out='' logs='' bin=${SIM_BIN:-}
+seed='' paths='' months='' cpus=1 force=0 scenario=''
 extra=()
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -71,8 +71,9 @@ done
 
 [[ -n $scenario ]] || { usage >&2; die "no SCENARIO given"; }
 [[ -f $scenario && -r $scenario ]] || die "scenario '$scenario' is not a readable file"
-is_uint "$shards" && (( shards >= 1 )) || die "--shards must be a positive integer, got '$shards'"
-is_uint "$cpus" && (( cpus >= 1 )) || die "--cpus-per-task must be a positive integer, got '$cpus'"
+is_pos() { is_uint "$1" && (( $1 >= 1 )); }
+is_pos "$shards" || die "--shards must be a positive integer, got '$shards'"
+is_pos "$cpus" || die "--cpus-per-task must be a positive integer, got '$cpus'"
 for v in seed paths months; do
     [[ -z ${!v} ]] || is_uint "${!v}" || die "--$v must be a non-negative integer, got '${!v}'"
 done

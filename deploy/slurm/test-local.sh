@@ -221,11 +221,12 @@ wait_jobs() {
 # --- 5. placeholder jobs: the cluster itself works ----------------------------------
 smoke=$state/work/smoke
 mkdir -p "$smoke"
+# shellcheck disable=SC2016 # $SLURM_ARRAY_TASK_ID is for the job's shell, not this one
 sa=$(sbatch --parsable --array=1-2 --output="$smoke/array-%a.out" --wrap='hostname; echo "task $SLURM_ARRAY_TASK_ID"')
 sm=$(sbatch --parsable --dependency="afterok:$sa" --kill-on-invalid-dep=yes \
     --output="$smoke/after.out" --wrap="cat $smoke/array-1.out $smoke/array-2.out")
 jobs=$(wait_jobs 120 "$sa" "$sm") || fail "placeholder jobs did not finish in 120 s: $jobs"
-grep -q "task 1" "$smoke/after.out" && grep -q "task 2" "$smoke/after.out" \
+{ grep -q "task 1" "$smoke/after.out" && grep -q "task 2" "$smoke/after.out"; } \
     || fail "placeholder array or its dependent job produced no output: $(cat "$smoke"/*.out 2>/dev/null)"
 log "placeholder array $sa (2 x hostname) and dependent job $sm: $(tr '\n' ' ' <<<"$jobs")"
 if (( cluster_only )); then
@@ -246,7 +247,7 @@ read -r array_id merge_id <<<"$ids"
 jobs=$(wait_jobs "$timeout" "$array_id" "$merge_id") \
     || fail "jobs not finished after $timeout s: $(tr '\n' ';' <<<"$jobs")"
 cluster_s=$((SECONDS - t0))
-echo "$jobs" | sed 's/^/test-local:   job /'
+while read -r line; do log "  job $line"; done <<<"$jobs"
 bad=$(awk '$2 != "COMPLETED" || $3 != "0:0"' <<<"$jobs")
 if [[ -n $bad ]]; then
     for f in "$work"/logs/*.out; do echo "--- $f"; tail -n 20 "$f"; done >&2
@@ -267,10 +268,10 @@ got=$work/result/$name
 
 # --- 8. compare -----------------------------------------------------------------------
 ok=1
-ref_files=$(cd "$ref" && ls | sort)
-got_files=$(cd "$got" && ls | sort)
+ref_files=$(find "$ref" -mindepth 1 -printf '%f\n' | sort)
+got_files=$(find "$got" -mindepth 1 -printf '%f\n' | sort)
 if [[ $ref_files != "$got_files" ]]; then
-    ok=0; log "file lists differ: single [$(echo $ref_files)] merged [$(echo $got_files)]"
+    ok=0; log "file lists differ: single [${ref_files//$'\n'/ }] merged [${got_files//$'\n'/ }]"
 fi
 for f in $ref_files; do
     [[ $f == manifest.json ]] && continue
