@@ -22,7 +22,8 @@ const SCENARIOS: [&str; 5] = [
 /// Scenarios with event trees, which also write `events.csv` and `outcomes.csv`.
 const WITH_TREES: [&str; 1] = ["summit_uncertain"];
 
-const SUMMARY_HEADER: &str = "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95";
+const SUMMARY_HEADER: &str =
+    "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95,mc_se_mean,mc_se_p50";
 const WIDE_HEADER_START: &str = "date,brent_usd_bbl_p05,brent_usd_bbl_p50,brent_usd_bbl_p95";
 
 /// Variables downstream users rely on: present in every summary.csv, never with empty cells.

@@ -37,6 +37,8 @@ fn cell(mean: f64, spread: f64) -> CellStats {
         p75: mean + 0.5 * spread,
         p90: mean + 1.5 * spread,
         p95: mean + 2.0 * spread,
+        mc_se_mean: spread / 10.0,
+        mc_se_p50: spread / 8.0,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod explain;
 pub mod list;
+pub mod merge;
 pub mod run;
 pub mod schema;
 pub mod validate;
@@ -64,6 +65,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Compare scenarios with a baseline on the same random draws; writes compare.csv.
     Compare(compare::CompareArgs),
+    /// Merge the partial results of `run --shard K/N` into the outputs of a single run.
+    Merge(merge::MergeArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -100,5 +103,6 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Explain(a) => explain::explain(a),
         Command::Schema(a) => schema::schema(a),
         Command::Compare(a) => compare::compare(a),
+        Command::Merge(a) => merge::merge(a),
     }
 }

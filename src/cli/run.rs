@@ -73,6 +73,17 @@ pub struct RunArgs {
     /// Repeatable.
     #[arg(long = "by-outcome", value_name = "SELECTOR")]
     pub by_outcome: Vec<String>,
+    /// Simulate only shard K of N (1-based) and write a mergeable partial result to
+    /// <out>/<scenario>.shard-K-of-N/ (see `merge` and docs/scaling.md).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::engine::partial::ShardSpec>,
+    /// Add paths (doubling) until every key variable's median has a relative Monte Carlo
+    /// standard error below REL in every month (docs/scaling.md).
+    #[arg(long, value_name = "REL")]
+    pub precision: Option<f64>,
+    /// Cap on the paths of --precision (default 1000000).
+    #[arg(long = "max-paths", value_name = "M", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_paths: Option<u64>,
 }
 
 /// Files written per scenario, in manifest order.
@@ -118,13 +129,15 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
     }
+    super::merge::check_run_flags(&a)?;
     for sc in &loaded {
         warn_outside_folder(sc);
     }
     let mut staged: Vec<Staging> = Vec::new();
     for sc in &loaded {
+        let folder = a.shard.map_or_else(|| sc.name.clone(), |s| s.folder(&sc.name));
         let mut stage =
-            prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+            prepare(&a.out, &folder, a.force).map_err(|e| CliError::Input(e.to_string()))?;
         if let Some(f) = stop_flag() {
             stage = stage.cancel_on(f);
         }
@@ -135,7 +148,12 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             return Err(interrupted()); // `stage` and the rest are dropped: folders removed
         }
         let o = options(sc, &a);
-        let result = simulate(sc, &o, splits, a.quiet)?;
+        if let Some(spec) = a.shard {
+            super::merge::write_shard(sc, &o, spec, stage, a.quiet)?;
+            continue;
+        }
+        let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
+        let result = simulate(sc, &o, splits, a.quiet, precision)?;
         let dir = write(sc, &o, &result, stage)?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
@@ -209,7 +227,7 @@ fn warn_diagnostics(name: &str, r: &RunResult) {
     }
 }
 
-fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
+pub(crate) fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     let mut o = RunOptions::from_scenario(sc);
     if let Some(p) = a.paths {
         o.paths = p;
@@ -227,11 +245,12 @@ fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     o
 }
 
-fn simulate(
+pub(crate) fn simulate(
     sc: &Scenario,
     o: &RunOptions,
     splits: &[OutcomeSplit],
     quiet: bool,
+    precision: Option<(f64, u64)>,
 ) -> Result<RunResult, CliError> {
     let bar = if !quiet && std::io::stderr().is_terminal() {
         let b = ProgressBar::with_draw_target(Some(o.paths), ProgressDrawTarget::stderr());
@@ -247,7 +266,13 @@ fn simulate(
     } else {
         ProgressBar::hidden()
     };
-    let r = run_split(sc, o, splits, &|done| bar.set_position(done)).map_err(|e| match e {
+    let r = match precision {
+        Some((rel, max)) => crate::engine::precision::run_precise(sc, o, rel, max, &|done| {
+            bar.set_position(done)
+        }),
+        None => run_split(sc, o, splits, &|done| bar.set_position(done)),
+    };
+    let r = r.map_err(|e| match e {
         RunError::Cancelled => {
             bar.finish_and_clear();
             interrupted()
@@ -258,7 +283,7 @@ fn simulate(
     Ok(r)
 }
 
-fn write(
+pub(crate) fn write(
     sc: &Scenario,
     o: &RunOptions,
     r: &RunResult,
@@ -296,6 +321,8 @@ fn write(
     m.summary_mode = r.summary.mode.as_str().into();
     m.diagnostics = r.diagnostics.clone();
     m.files = FILES.iter().map(|s| s.to_string()).collect();
+    m.merged_from_shards = r.merged_from_shards;
+    m.precision = r.precision.clone();
     if !sc.trees.is_empty() {
         use crate::output::events_csv::{events_csv, outcomes_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);

@@ -2,7 +2,9 @@
 //! byte-identical for any thread count (model.md §11.1.11).
 
 use super::path::{PathDiag, PathSim, TreeRecord};
-use super::stats::{choose_mode, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES};
+use super::stats::{
+    choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
+};
 use super::vars::{variables, Var};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -13,6 +15,16 @@ use std::time::Instant;
 
 /// Paths per chunk: the unit of work and of the ordered reduction.
 pub const CHUNK_PATHS: u64 = 256;
+
+/// Chunks per group. The moments of a group's chunks are folded in chunk order into a fresh
+/// group accumulator, and the groups are folded in group order into the total. Shards cut at
+/// group boundaries and keep each group's moments apart, so a merge performs exactly the
+/// same floating-point operations as a single run (Chan's update is not associative, so
+/// folding shard totals instead would change the last bits). See docs/scaling.md.
+pub const GROUP_CHUNKS: u64 = 16;
+
+/// Paths per group (4,096).
+pub const GROUP_PATHS: u64 = CHUNK_PATHS * GROUP_CHUNKS;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -60,7 +72,7 @@ pub enum RunError {
 }
 
 /// Event-tree counts over paths (integers, so the ordered merge is exact).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TreeStats {
     /// `[tree][node][t]`: paths that first entered the node in month `t` (0-based).
     pub first_entries: Vec<Vec<Vec<u64>>>,
@@ -317,6 +329,10 @@ pub struct RunResult {
     pub paths: u64,
     pub months: usize,
     pub threads: usize,
+    /// `Some(N)` when the result was merged from N shard partials (`merge`).
+    pub merged_from_shards: Option<u64>,
+    /// How `run --precision` chose the path count (`None` for a plain run).
+    pub precision: Option<super::precision::PrecisionReport>,
 }
 
 impl RunResult {
@@ -435,49 +451,154 @@ pub fn run_split(
     splits: &[OutcomeSplit],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
+    check_shape(o)?;
+    let t0 = Instant::now();
+    let vars = variables(&sc.market);
+    let kept = o.paths.saturating_mul(1 + splits.len() as u64);
+    let mode = choose_mode(kept, o.months, vars.len(), o.budget_bytes);
+    let pool = pool(o)?;
+    let mut acc = Accum::new(sc, o, vars.len(), mode, splits, false);
+    let chunks = o.paths.div_ceil(CHUNK_PATHS);
+    simulate_chunks(sc, o, &vars, splits, &pool, 0..chunks, &mut acc, progress)?;
+    Ok(acc.finish(o, vars, splits, t0, pool.current_num_threads()))
+}
+
+pub(super) fn check_shape(o: &RunOptions) -> Result<(), RunError> {
     if o.paths == 0 || o.months == 0 {
         return Err(RunError::Failed(
             "paths and months must be at least 1".into(),
         ));
     }
-    let t0 = Instant::now();
-    let vars = variables(&sc.market);
-    let kept = o.paths.saturating_mul(1 + splits.len() as u64);
-    let mode = choose_mode(kept, o.months, vars.len(), o.budget_bytes);
-    let pool = rayon::ThreadPoolBuilder::new()
+    Ok(())
+}
+
+pub(super) fn pool(o: &RunOptions) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .build()
-        .map_err(|e| RunError::Failed(format!("cannot start worker threads: {e}")))?;
-    let threads = pool.current_num_threads();
-    let chunks = o.paths.div_ceil(CHUNK_PATHS);
+        .map_err(|e| RunError::Failed(format!("cannot start worker threads: {e}")))
+}
+
+/// What a run (or a shard, or the batches of a `--precision` run) has accumulated so far.
+pub(super) struct Accum {
+    /// Order statistics of every group; also the folded moments unless `groups` is kept.
+    pub stats: MonthlyStats,
+    /// Shards: each group's moments, in group order, folded only at the merge.
+    pub groups: Option<Vec<GroupMoments>>,
+    pub diag: PathDiag,
+    pub trees: TreeStats,
+    split_total: SplitStats,
+}
+
+impl Accum {
+    pub fn new(
+        sc: &Scenario,
+        o: &RunOptions,
+        nv: usize,
+        mode: SummaryMode,
+        splits: &[OutcomeSplit],
+        keep_groups: bool,
+    ) -> Accum {
+        Accum {
+            stats: MonthlyStats::new(o.months, nv, mode),
+            groups: keep_groups.then(Vec::new),
+            diag: PathDiag::default(),
+            trees: TreeStats::new(sc, o.months),
+            split_total: new_split_stats(splits, o.months, nv, mode),
+        }
+    }
+
+    fn close_group(&mut self, mut g: MonthlyStats) {
+        match &mut self.groups {
+            Some(groups) => {
+                groups.push(g.take_moments());
+                self.stats.merge_order(g);
+            }
+            None => self.stats.merge(g),
+        }
+    }
+
+    pub fn finish(
+        self,
+        o: &RunOptions,
+        vars: Vec<Var>,
+        splits: &[OutcomeSplit],
+        t0: Instant,
+        threads: usize,
+    ) -> RunResult {
+        let by_outcome = splits
+            .iter()
+            .zip(self.split_total)
+            .map(|(split, (acc, paths))| OutcomeBands {
+                split: split.clone(),
+                summaries: acc.into_iter().map(MonthlyStats::finish).collect(),
+                paths,
+            })
+            .collect();
+        RunResult {
+            vars,
+            summary: self.stats.finish(),
+            diagnostics: self.diag.to_map(),
+            trees: self.trees,
+            by_outcome,
+            wall_seconds: t0.elapsed().as_secs_f64(),
+            paths: o.paths,
+            months: o.months,
+            threads,
+            merged_from_shards: None,
+            precision: None,
+        }
+    }
+}
+
+/// Simulates the chunks `range` (whole groups, or ending at the run's last chunk) of a run of
+/// `o.paths` paths into `acc`, one group accumulator at a time.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn simulate_chunks(
+    sc: &Scenario,
+    o: &RunOptions,
+    vars: &[Var],
+    splits: &[OutcomeSplit],
+    pool: &rayon::ThreadPool,
+    range: std::ops::Range<u64>,
+    acc: &mut Accum,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), RunError> {
+    let mode = acc.stats.mode();
     // Batches bound memory in sketch mode: only `batch` chunk accumulators live at once.
-    let batch = (threads as u64 * 4).max(1);
-    let mut total = MonthlyStats::new(o.months, vars.len(), mode);
-    let mut diag = PathDiag::default();
-    let mut trees = TreeStats::new(sc, o.months);
-    let mut split_total = new_split_stats(splits, o.months, vars.len(), mode);
-    let mut start = 0;
-    while start < chunks {
+    let batch = (pool.current_num_threads() as u64 * 4).max(1);
+    let mut group: Option<MonthlyStats> = None;
+    let mut start = range.start;
+    while start < range.end {
         if o.cancelled() {
             return Err(RunError::Cancelled);
         }
-        let end = (start + batch).min(chunks);
+        let end = (start + batch).min(range.end);
         let parts: Vec<ChunkOut> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|c| run_chunk(sc, o, &vars, mode, splits, c))
+                .map(|c| run_chunk(sc, o, vars, mode, splits, c))
                 .collect()
         });
-        for part in parts {
-            total.merge(part.stats);
-            diag.add(&part.diag);
-            trees.merge(&part.trees);
-            for ((acc, counts), (theirs, their_counts)) in split_total.iter_mut().zip(part.splits) {
-                for (a, b) in acc.iter_mut().zip(theirs) {
+        for (c, part) in (start..end).zip(parts) {
+            group
+                .get_or_insert_with(|| MonthlyStats::new(o.months, vars.len(), mode))
+                .merge(part.stats);
+            acc.diag.add(&part.diag);
+            acc.trees.merge(&part.trees);
+            for ((a, counts), (theirs, their_counts)) in
+                acc.split_total.iter_mut().zip(part.splits)
+            {
+                for (a, b) in a.iter_mut().zip(theirs) {
                     a.merge(b);
                 }
                 for (a, b) in counts.iter_mut().zip(their_counts) {
                     *a += b;
+                }
+            }
+            if (c + 1) % GROUP_CHUNKS == 0 || c + 1 == range.end {
+                if let Some(g) = group.take() {
+                    acc.close_group(g);
                 }
             }
         }
@@ -487,26 +608,5 @@ pub fn run_split(
         progress((end * CHUNK_PATHS).min(o.paths));
         start = end;
     }
-    let summary = total.finish();
-    let by_outcome = splits
-        .iter()
-        .zip(split_total)
-        .map(|(split, (acc, paths))| OutcomeBands {
-            split: split.clone(),
-            summaries: acc.into_iter().map(MonthlyStats::finish).collect(),
-            paths,
-        })
-        .collect();
-    let diagnostics = diag.to_map();
-    Ok(RunResult {
-        vars,
-        summary,
-        diagnostics,
-        trees,
-        by_outcome,
-        wall_seconds: t0.elapsed().as_secs_f64(),
-        paths: o.paths,
-        months: o.months,
-        threads,
-    })
+    Ok(())
 }

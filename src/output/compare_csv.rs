@@ -139,6 +139,8 @@ mod tests {
             p75: f64::NAN,
             p90: f64::NAN,
             p95: x + 1.0,
+            mc_se_mean: f64::NAN,
+            mc_se_p50: f64::NAN,
         }
     }
 

@@ -19,9 +19,24 @@ pub struct VarMeta {
 }
 
 /// Header of `summary.csv`.
-pub const SUMMARY_HEADER: [&str; 13] = [
-    "scenario", "date", "variable", "unit", "mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90",
+/// `mc_se_mean` and `mc_se_p50` (Monte Carlo standard errors, see `engine::stats::mcse`) were
+/// appended last so that readers of the earlier 13 columns keep working.
+pub const SUMMARY_HEADER: [&str; 15] = [
+    "scenario",
+    "date",
+    "variable",
+    "unit",
+    "mean",
+    "sd",
+    "p05",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
     "p95",
+    "mc_se_mean",
+    "mc_se_p50",
 ];
 
 /// A number as written in our CSV files: `{:.4}`, no negative zero, empty when not finite.
@@ -58,9 +73,19 @@ fn check_shape(vars: &[VarMeta], s: &Summary) {
     );
 }
 
-fn stats_row(c: &CellStats) -> [String; 9] {
+fn stats_row(c: &CellStats) -> [String; 11] {
     [
-        c.mean, c.sd, c.p05, c.p10, c.p25, c.p50, c.p75, c.p90, c.p95,
+        c.mean,
+        c.sd,
+        c.p05,
+        c.p10,
+        c.p25,
+        c.p50,
+        c.p75,
+        c.p90,
+        c.p95,
+        c.mc_se_mean,
+        c.mc_se_p50,
     ]
     .map(fmt_num)
 }
@@ -128,6 +153,8 @@ mod tests {
             p75: base + 0.5,
             p90: base + 1.0,
             p95: base + 2.0,
+            mc_se_mean: 0.5,
+            mc_se_p50: 0.625,
         }
     }
 
@@ -177,12 +204,12 @@ mod tests {
         let lines: Vec<&str> = out.split('\n').collect();
         assert_eq!(
             lines[0],
-            "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95"
+            "scenario,date,variable,unit,mean,sd,p05,p10,p25,p50,p75,p90,p95,mc_se_mean,mc_se_p50"
         );
         assert_eq!(
             lines[1],
             "base line,2025-12-01,brent_usd_bbl,USD/bbl,80.0000,1.5000,78.0000,79.0000,79.5000,\
-             80.0000,80.5000,81.0000,82.0000"
+             80.0000,80.5000,81.0000,82.0000,0.5000,0.6250"
         );
         assert!(
             lines[2].starts_with("base line,2025-12-01,urals_discount_usd_bbl,USD/bbl,-12.2500,")
@@ -191,7 +218,7 @@ mod tests {
         assert_eq!(
             lines[4],
             "base line,2026-01-01,urals_discount_usd_bbl,USD/bbl,0.0000,,-2.0000,-1.0000,-0.5000,\
-             0.0000,0.5000,1.0000,"
+             0.0000,0.5000,1.0000,,0.5000,0.6250"
         );
         assert_eq!(lines.len(), 6);
         assert_eq!(lines[5], "");

@@ -90,6 +90,15 @@ fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// A shard's partial-result folder name, `<valid name>.shard-<K>-of-<N>` (decimal K, N).
+fn valid_shard_name(name: &str) -> bool {
+    let Some((base, rest)) = name.split_once(".shard-") else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    valid_name(base) && rest.split_once("-of-").is_some_and(|(k, n)| digits(k) && digits(n))
+}
+
 /// A file name inside the result folder: `[A-Za-z0-9_.-]+`, not hidden, not `.`/`..`.
 fn valid_file_name(name: &str) -> bool {
     !name.is_empty()
@@ -127,7 +136,7 @@ pub struct Staging {
 /// Fails early if `scenario_name` is not `[A-Za-z0-9_-]+`, if `out_root/<name>` exists and
 /// `force` is off, or if `out_root` cannot be created or written.
 pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Staging, OutputError> {
-    if !valid_name(scenario_name) {
+    if !valid_name(scenario_name) && !valid_shard_name(scenario_name) {
         return Err(OutputError::BadName(scenario_name.to_string()));
     }
     if out_root.exists() && !out_root.is_dir() {

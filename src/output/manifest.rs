@@ -44,6 +44,12 @@ pub struct Manifest {
     /// outcome. Left out when empty.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub by_outcome: BTreeMap<String, BTreeMap<String, u64>>,
+    /// `merge`: the number of shard partials this result was merged from. Left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_from_shards: Option<u64>,
+    /// `run --precision`: the stopping rule, the batches and why it stopped. Left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::engine::precision::PrecisionReport>,
 }
 
 impl Manifest {
@@ -66,6 +72,8 @@ impl Manifest {
             diagnostics: BTreeMap::new(),
             files: Vec::new(),
             by_outcome: BTreeMap::new(),
+            merged_from_shards: None,
+            precision: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Type-7 quantiles: the interpolation shared with the sketch, and exact order statistics.
 
+#[cfg(test)]
 use super::PROBS;
 
 /// Type-7 interpolation between order statistics `a = x₍ₖ₎` and `b = x₍ₖ₊₁₎` at fraction `t`,
@@ -29,12 +30,19 @@ pub(super) fn exact_quantile(sorted: &[f64], p: f64) -> f64 {
     lerp(sorted[k as usize], sorted[k1 as usize], f)
 }
 
-/// Exact type-7 quantiles at [`PROBS`] of finite values (reordered in place), by successive
-/// selection rather than a full sort. Under `total_cmp` the value of each rank is unique, so
-/// the result is the same bits as from a sorted copy.
+/// Exact type-7 quantiles at [`PROBS`] of finite values (reordered in place).
+#[cfg(test)]
 pub(super) fn exact_quantiles(xs: &mut [f64]) -> [f64; 7] {
+    let q = exact_quantiles_at(xs, &PROBS);
+    std::array::from_fn(|i| q[i])
+}
+
+/// Exact type-7 quantiles at `probs` of finite values (reordered in place), by successive
+/// selection rather than a full sort. Under `total_cmp` the value of each rank is unique, so
+/// the result is the same bits as from a sorted copy, whatever the order of `xs`.
+pub(super) fn exact_quantiles_at(xs: &mut [f64], probs: &[f64]) -> Vec<f64> {
     let n = xs.len() as u64;
-    let ranks = PROBS.map(|p| type7_ranks(n, p));
+    let ranks: Vec<(u64, u64, f64)> = probs.iter().map(|&p| type7_ranks(n, p)).collect();
     // Needed ranks, ascending and distinct.
     let mut wanted: Vec<usize> = ranks
         .iter()
@@ -50,5 +58,8 @@ pub(super) fn exact_quantiles(xs: &mut [f64]) -> [f64; 7] {
         from = r + 1;
     }
     let at = |r: u64| value[wanted.binary_search(&(r as usize)).unwrap()];
-    ranks.map(|(k, k1, f)| lerp(at(k), at(k1), f))
+    ranks
+        .iter()
+        .map(|&(k, k1, f)| lerp(at(k), at(k1), f))
+        .collect()
 }

@@ -56,13 +56,15 @@
 //! bits whichever thread built each chunk. Quantiles are independent of chunking altogether:
 //! exact ones sort the same multiset, sketch ones add integer bucket counts.
 
+pub mod codec;
 mod exact;
+mod mcse;
 mod moments;
 mod sketch;
 #[cfg(test)]
 mod tests;
 
-use exact::exact_quantiles;
+use exact::exact_quantiles_at;
 use moments::Moments;
 use sketch::Sketch;
 
@@ -131,6 +133,11 @@ pub struct CellStats {
     pub p75: f64,
     pub p90: f64,
     pub p95: f64,
+    /// Monte Carlo standard error of `mean`: `sd / √n` (see `stats::mcse`); NaN for `n < 2`.
+    pub mc_se_mean: f64,
+    /// Monte Carlo standard error of `p50`: Siddiqui's sparsity estimate with Bofinger's
+    /// bandwidth (see `stats::mcse`); NaN for `n < 2`.
+    pub mc_se_p50: f64,
 }
 
 /// All cells of a run, `cells[t * vars + v]`.
@@ -260,26 +267,44 @@ impl MonthlyStats {
 
     /// The summary of every cell.
     pub fn finish(self) -> Summary {
+        self.summarize()
+    }
+
+    /// The summary of every cell so far, keeping the accumulator (`run --precision`).
+    pub fn summarize(&self) -> Summary {
         let mode = self.mode();
         let mut cells: Vec<CellStats> = self
             .moments
             .iter()
-            .map(|m| CellStats {
-                n: m.n,
-                nonfinite: m.nonfinite,
-                mean: if m.n == 0 { f64::NAN } else { m.mean },
-                sd: m.sd(),
-                p05: f64::NAN,
-                p10: f64::NAN,
-                p25: f64::NAN,
-                p50: f64::NAN,
-                p75: f64::NAN,
-                p90: f64::NAN,
-                p95: f64::NAN,
+            .map(|m| {
+                let sd = m.sd();
+                CellStats {
+                    n: m.n,
+                    nonfinite: m.nonfinite,
+                    mean: if m.n == 0 { f64::NAN } else { m.mean },
+                    sd,
+                    p05: f64::NAN,
+                    p10: f64::NAN,
+                    p25: f64::NAN,
+                    p50: f64::NAN,
+                    p75: f64::NAN,
+                    p90: f64::NAN,
+                    p95: f64::NAN,
+                    mc_se_mean: mcse::se_mean(m.n, sd),
+                    mc_se_p50: f64::NAN,
+                }
             })
             .collect();
-        let set = |c: &mut CellStats, q: [f64; 7]| {
-            [c.p05, c.p10, c.p25, c.p50, c.p75, c.p90, c.p95] = q;
+        // PROBS, then the two quantiles ½ ∓ h of the median's standard error.
+        let probs_for = |n: u64| {
+            let h = mcse::bandwidth(n);
+            let mut p = PROBS.to_vec();
+            p.extend([0.5 - h, 0.5 + h]);
+            (p, h)
+        };
+        let set = |c: &mut CellStats, q: &[f64], h: f64| {
+            [c.p05, c.p10, c.p25, c.p50, c.p75, c.p90, c.p95] = std::array::from_fn(|i| q[i]);
+            c.mc_se_p50 = mcse::se_median(c.n, h, q[7], q[8]);
         };
         match &self.order {
             Order::Exact { blocks } => {
@@ -304,7 +329,8 @@ impl MonthlyStats {
                     }
                     for (j, col) in cols.iter_mut().enumerate().take(w) {
                         if !col.is_empty() {
-                            set(&mut cells[g + j], exact_quantiles(col));
+                            let (p, h) = probs_for(col.len() as u64);
+                            set(&mut cells[g + j], &exact_quantiles_at(col, &p), h);
                         }
                     }
                 }
@@ -312,7 +338,9 @@ impl MonthlyStats {
             Order::Sketch { cells: sketches } => {
                 for ((c, m), sk) in cells.iter_mut().zip(&self.moments).zip(sketches) {
                     if m.n > 0 {
-                        set(c, PROBS.map(|p| sk.quantile(m.n, p)));
+                        let (p, h) = probs_for(m.n);
+                        let q: Vec<f64> = p.iter().map(|&p| sk.quantile(m.n, p)).collect();
+                        set(c, &q, h);
                     }
                 }
             }
@@ -323,5 +351,136 @@ impl MonthlyStats {
             cells,
             mode,
         }
+    }
+}
+
+#[cfg(test)]
+mod mcse_tests;
+
+/// The moments of every cell of one group of chunks, held apart from the order statistics
+/// so that they can be folded later, in group order (sharded runs, docs/scaling.md).
+#[derive(Debug, Clone)]
+pub struct GroupMoments {
+    moments: Vec<Moments>,
+}
+
+impl GroupMoments {
+    pub fn encode(&self, w: &mut codec::Writer) {
+        w.u64(self.moments.len() as u64);
+        self.moments.iter().for_each(|m| m.encode(w));
+    }
+
+    pub fn decode(r: &mut codec::Reader, cells: usize) -> Result<GroupMoments, String> {
+        let n = r.count(32)?;
+        if n != cells {
+            return Err(format!("corrupt: group of {n} cells, expected {cells}"));
+        }
+        let moments = (0..n).map(|_| Moments::decode(r)).collect::<Result<_, _>>()?;
+        Ok(GroupMoments { moments })
+    }
+}
+
+impl MonthlyStats {
+    /// Takes the moments out (leaving empty ones): `self` keeps only its order statistics.
+    pub fn take_moments(&mut self) -> GroupMoments {
+        let empty = vec![Moments::default(); self.moments.len()];
+        GroupMoments {
+            moments: std::mem::replace(&mut self.moments, empty),
+        }
+    }
+
+    /// Folds a group's moments after those already here, exactly as [`MonthlyStats::merge`]
+    /// folds a whole accumulator's.
+    pub fn fold_moments(&mut self, g: &GroupMoments) {
+        assert_eq!(g.moments.len(), self.moments.len(), "fold_moments: shape");
+        for (a, b) in self.moments.iter_mut().zip(&g.moments) {
+            a.merge(b);
+        }
+    }
+
+    /// Adds `other`'s order statistics (exact values or sketch counts), ignoring its moments.
+    /// Quantiles do not depend on the order in which values arrive.
+    pub fn merge_order(&mut self, mut other: MonthlyStats) {
+        other.moments.iter_mut().for_each(|m| *m = Moments::default());
+        let mine = self.take_moments();
+        self.merge(other);
+        self.moments = mine.moments;
+    }
+
+    /// The same accumulator in sketch mode: every kept finite value goes into its cell's
+    /// sketch, which is then identical to one fed path by path (integer counts and extremes).
+    pub fn into_sketch(self) -> MonthlyStats {
+        let Order::Exact { blocks } = &self.order else {
+            return self;
+        };
+        let stride = self.months * self.vars;
+        let mut cells: Vec<Sketch> = (0..stride).map(|_| Sketch::new()).collect();
+        for row in blocks.iter().flat_map(|b| b.chunks_exact(stride)) {
+            for (sk, &x) in cells.iter_mut().zip(row) {
+                if x.is_finite() {
+                    sk.add(x);
+                }
+            }
+        }
+        MonthlyStats {
+            months: self.months,
+            vars: self.vars,
+            moments: self.moments,
+            order: Order::Sketch { cells },
+        }
+    }
+
+    /// Number of cells, `months × vars`.
+    pub fn cells(&self) -> usize {
+        self.months * self.vars
+    }
+
+    /// The order statistics only (see [`MonthlyStats::merge_order`]): exact mode writes the
+    /// count of values and the values in push order, sketch mode each cell's sketch.
+    pub fn encode_order(&self, w: &mut codec::Writer) {
+        match &self.order {
+            Order::Exact { blocks } => {
+                let n: usize = blocks.iter().map(Vec::len).sum();
+                w.buf.reserve(8 + 8 * n);
+                w.u64(n as u64);
+                blocks.iter().flatten().for_each(|&x| w.f64(x));
+            }
+            Order::Sketch { cells } => cells.iter().for_each(|c| c.encode(w)),
+        }
+    }
+
+    /// Reads what [`MonthlyStats::encode_order`] wrote, with empty moments.
+    pub fn decode_order(
+        r: &mut codec::Reader,
+        months: usize,
+        vars: usize,
+        mode: SummaryMode,
+    ) -> Result<MonthlyStats, String> {
+        let mut s = MonthlyStats::new(months, vars, mode);
+        let stride = months * vars;
+        match &mut s.order {
+            Order::Exact { blocks } => {
+                let n = r.count(8)?;
+                if stride == 0 || n % stride != 0 {
+                    return Err(format!("corrupt: {n} values are not whole paths of {stride}"));
+                }
+                let per_block = (BLOCK_VALUES / stride).max(1) * stride;
+                let bytes = r.take(8 * n)?;
+                for chunk in bytes.chunks(8 * per_block) {
+                    blocks.push(
+                        chunk
+                            .chunks_exact(8)
+                            .map(|b| f64::from_bits(u64::from_le_bytes(b.try_into().expect("8"))))
+                            .collect(),
+                    );
+                }
+            }
+            Order::Sketch { cells } => {
+                for c in cells.iter_mut() {
+                    *c = Sketch::decode(r)?;
+                }
+            }
+        }
+        Ok(s)
     }
 }

@@ -50,3 +50,22 @@ impl Moments {
         }
     }
 }
+
+impl Moments {
+    /// `n, nonfinite` (u64 LE), `mean, m2` (f64 LE bits): 32 bytes, exact.
+    pub(super) fn encode(&self, w: &mut super::codec::Writer) {
+        w.u64(self.n);
+        w.u64(self.nonfinite);
+        w.f64(self.mean);
+        w.f64(self.m2);
+    }
+
+    pub(super) fn decode(r: &mut super::codec::Reader) -> Result<Moments, String> {
+        Ok(Moments {
+            n: r.u64()?,
+            nonfinite: r.u64()?,
+            mean: r.f64()?,
+            m2: r.f64()?,
+        })
+    }
+}

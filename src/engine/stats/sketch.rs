@@ -1,5 +1,6 @@
 //! The log-linear histogram quantile sketch (see the module docs of `stats`).
 
+use super::codec::{Reader, Writer};
 use super::exact::{lerp, type7_ranks};
 
 const PAGE: usize = 128;
@@ -186,5 +187,64 @@ impl Sketch {
         let a = self.value_at_rank(k);
         let b = if k1 == k { a } else { self.value_at_rank(k1) };
         lerp(a, b, f)
+    }
+}
+
+impl Store {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(self.count);
+        w.f64(self.lo);
+        w.f64(self.hi);
+        w.i32(self.base);
+        w.u64(self.pages.len() as u64);
+        for p in &self.pages {
+            match p {
+                None => w.u8(0),
+                Some(p) => {
+                    w.u8(1);
+                    p.iter().for_each(|&c| w.u64(c));
+                }
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader) -> Result<Store, String> {
+        let (count, lo, hi, base) = (r.u64()?, r.f64()?, r.f64()?, r.i32()?);
+        let n = r.count(1)?;
+        let mut pages = Vec::with_capacity(n);
+        let mut sum = 0u64;
+        for _ in 0..n {
+            pages.push(match r.u8()? {
+                0 => None,
+                1 => {
+                    let mut p = Box::new([0u64; PAGE]);
+                    for c in p.iter_mut() {
+                        *c = r.u64()?;
+                        sum = sum.saturating_add(*c);
+                    }
+                    Some(p)
+                }
+                b => return Err(format!("corrupt sketch page flag {b}")),
+            });
+        }
+        if sum != count {
+            return Err(format!("corrupt sketch: bucket counts sum to {sum}, header says {count}"));
+        }
+        Ok(Store { base, pages, count, lo, hi })
+    }
+}
+
+impl Sketch {
+    pub(super) fn encode(&self, w: &mut Writer) {
+        w.u64(self.zeros);
+        self.pos.encode(w);
+        self.neg.encode(w);
+    }
+
+    pub(super) fn decode(r: &mut Reader) -> Result<Sketch, String> {
+        let zeros = r.u64()?;
+        let pos = Store::decode(r)?;
+        let neg = Store::decode(r)?;
+        Ok(Sketch { pos, neg, zeros })
     }
 }

@@ -1,0 +1,182 @@
+//! `run --shard K/N` (writing a partial) and `merge DIR...` (combining partials into the
+//! outputs of a single run). Design and file format: docs/scaling.md.
+
+use super::run::{write, RunArgs};
+use super::CliError;
+use crate::engine::partial::{self, Partial, ShardSpec};
+use crate::engine::run::{RunError, RunOptions};
+use crate::output::files::{prepare, Staging};
+use crate::output::manifest::sha256_hex;
+use crate::scenario::Scenario;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// The partial result's file name inside `<scenario>.shard-K-of-N/`.
+pub const PARTIAL_FILE: &str = "partial.bin";
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders (`<scenario>.shard-K-of-N`), or folders containing them.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder; the merged result goes to <out>/<scenario>/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replace an existing result folder (only once the merged result is complete).
+    #[arg(long)]
+    pub force: bool,
+    /// No summary line.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Flag combinations `run` refuses before simulating anything.
+pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
+    let bad = |m: &str| Err(CliError::Input(m.to_string()));
+    if a.shard.is_some() && !a.by_outcome.is_empty() {
+        return bad("--shard cannot be combined with --by-outcome: conditional bands are not \
+                    part of the partial result; run --by-outcome without --shard");
+    }
+    if a.shard.is_some() && a.precision.is_some() {
+        return bad("--shard cannot be combined with --precision: every shard must know the \
+                    total path count in advance; run --precision once, then shard with --paths");
+    }
+    if a.precision.is_some() && !a.by_outcome.is_empty() {
+        return bad("--precision cannot be combined with --by-outcome");
+    }
+    if a.max_paths.is_some() && a.precision.is_none() {
+        return bad("--max-paths only applies with --precision; use --paths for a fixed count");
+    }
+    if let Some(p) = a.precision {
+        if !(p > 0.0 && p.is_finite()) {
+            return Err(CliError::Input(format!(
+                "--precision {p}: give a positive relative standard error, e.g. 0.01"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Simulates shard `spec` of `sc` and commits `<out>/<scenario>.shard-K-of-N/partial.bin`.
+pub fn write_shard(
+    sc: &Scenario,
+    o: &RunOptions,
+    spec: ShardSpec,
+    stage: Staging,
+    quiet: bool,
+) -> Result<PathBuf, CliError> {
+    let sha = sha256_hex(sc.resolved_text.as_bytes());
+    let p = partial::run_shard(sc, o, spec, &sha, &|_| {}).map_err(|e| match e {
+        RunError::Cancelled => CliError::Internal("interrupted".into()),
+        RunError::Failed(m) => CliError::Internal(m),
+    })?;
+    let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
+    stage.write(PARTIAL_FILE, &partial::encode(&p)).map_err(io)?;
+    let dir = stage.commit().map_err(io)?;
+    if !quiet {
+        let h = &p.header;
+        println!(
+            "{}: shard {}/{}: paths {}..{} of {} in {:.2} s -> {}",
+            sc.name,
+            spec.k,
+            spec.n,
+            h.first_path,
+            h.end_path,
+            o.paths,
+            h.wall_seconds,
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// The `partial.bin` files named by `dirs`: a shard folder, or every `*.shard-*-of-*`
+/// folder directly inside a folder (sorted by name).
+fn find_partials(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    for d in dirs {
+        let own = d.join(PARTIAL_FILE);
+        if own.is_file() {
+            out.push(own);
+            continue;
+        }
+        if !d.is_dir() {
+            return Err(CliError::Input(format!("{}: no such folder", d.display())));
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| CliError::Input(format!("{}: cannot list: {e}", d.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.contains(".shard-") && !n.starts_with('.'))
+                    && p.join(PARTIAL_FILE).is_file()
+            })
+            .map(|p| p.join(PARTIAL_FILE))
+            .collect();
+        if found.is_empty() {
+            return Err(CliError::Input(format!(
+                "{}: neither a shard folder (with {PARTIAL_FILE}) nor a folder containing \
+                 <scenario>.shard-K-of-N folders",
+                d.display()
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn read_partial(f: &Path) -> Result<Partial, CliError> {
+    let bytes = std::fs::read(f)
+        .map_err(|e| CliError::Input(format!("{}: cannot read: {e}", f.display())))?;
+    partial::decode(&bytes).map_err(|e| CliError::Input(format!("{}: {e}", f.display())))
+}
+
+pub fn merge(a: MergeArgs) -> Result<(), CliError> {
+    let files = find_partials(&a.dirs)?;
+    let mut parts: Vec<(String, Partial)> = Vec::new();
+    for f in &files {
+        parts.push((f.display().to_string(), read_partial(f)?));
+    }
+    partial::check_set(&mut parts).map_err(CliError::Input)?;
+    let (f0, p0) = &parts[0];
+    let path = PathBuf::from(&p0.header.scenario_path);
+    let sc = crate::scenario::load(&path).map_err(|e| {
+        CliError::Input(format!(
+            "{f0}: merge reloads the scenario for names, units and event trees, and \
+             {} does not load:\n{e}",
+            path.display()
+        ))
+    })?;
+    let sha = sha256_hex(sc.resolved_text.as_bytes());
+    let fp = p0.header.fingerprint.clone();
+    if sha != fp.scenario_sha256 || sc.name != fp.scenario {
+        return Err(CliError::Input(format!(
+            "{}: the scenario (or a file it extends, or its market file) changed since the \
+             shards ran: `scenario_sha256` is {} in {f0} but {sha} now; rerun the shards",
+            path.display(),
+            fp.scenario_sha256
+        )));
+    }
+    let stage = prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let r = partial::merge(&sc, parts.into_iter().map(|(_, p)| p).collect())
+        .map_err(CliError::Input)?;
+    let mut o = RunOptions::from_scenario(&sc);
+    (o.seed, o.paths, o.months) = (fp.seed, fp.paths, fp.months);
+    let dir = write(&sc, &o, &r, stage)?;
+    if !a.quiet {
+        println!(
+            "{}: merged {} shards ({} paths x {} months) -> {}",
+            sc.name,
+            fp.shards,
+            r.paths,
+            r.months,
+            dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,367 @@
+//! Sharded runs: shard `K` of `N` simulates a contiguous range of whole chunk groups and
+//! keeps a mergeable partial result; [`merge`] folds the partials into the result a single
+//! run gives. Format and guarantees: docs/scaling.md.
+//!
+//! # File format (`partial.bin`, format version 1)
+//! All integers little-endian.
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `SSIMPART` |
+//! | 4 | `format_version` (u32) = [`FORMAT_VERSION`] |
+//! | 8 | `H`, length of the header (u64) |
+//! | H | header, UTF-8 JSON: [`Header`] (it repeats `format_version`) |
+//! | … | body: `groups` (u64), then per group the moments of every cell (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
+//! | 32 | SHA-256 of everything before it |
+
+use super::run::{
+    check_shape, pool, simulate_chunks, Accum, RunError, RunOptions, RunResult, TreeStats,
+    CHUNK_PATHS, GROUP_CHUNKS, GROUP_PATHS,
+};
+use super::stats::codec::{Reader, Writer};
+use super::stats::{choose_mode, GroupMoments, MonthlyStats, SummaryMode};
+use super::vars::variables;
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Version of the `partial.bin` layout; bumped on any change, and checked by [`decode`].
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"SSIMPART";
+
+/// What must agree between partials for them to merge into one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub scenario: String,
+    /// SHA-256 of the resolved scenario text (`Scenario::resolved_text`).
+    pub scenario_sha256: String,
+    pub seed: u64,
+    /// Paths of the whole run (all shards).
+    pub paths: u64,
+    pub months: usize,
+    /// `exact` or `sketch`, chosen from the whole run's paths.
+    pub summary_mode: String,
+    /// Crate version that wrote the partial.
+    pub version: String,
+    /// `N`, the number of shards.
+    pub shards: u64,
+}
+
+impl Fingerprint {
+    /// `(field, self's value, other's value)` of every field that differs.
+    pub fn differences(&self, o: &Fingerprint) -> Vec<(&'static str, String, String)> {
+        let mut d = Vec::new();
+        let mut cmp = |f: &'static str, a: String, b: String| {
+            if a != b {
+                d.push((f, a, b));
+            }
+        };
+        cmp("scenario", self.scenario.clone(), o.scenario.clone());
+        cmp("scenario_sha256", self.scenario_sha256.clone(), o.scenario_sha256.clone());
+        cmp("seed", self.seed.to_string(), o.seed.to_string());
+        cmp("paths", self.paths.to_string(), o.paths.to_string());
+        cmp("months", self.months.to_string(), o.months.to_string());
+        cmp("summary_mode", self.summary_mode.clone(), o.summary_mode.clone());
+        cmp("version", self.version.clone(), o.version.clone());
+        cmp("shards", self.shards.to_string(), o.shards.to_string());
+        d
+    }
+}
+
+/// The JSON header of `partial.bin`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format_version: u32,
+    pub fingerprint: Fingerprint,
+    /// `K`, 1-based.
+    pub shard: u64,
+    /// Chunk groups `first_group .. first_group + groups` of [`GROUP_PATHS`] paths.
+    pub first_group: u64,
+    pub groups: u64,
+    /// Paths `first_path .. end_path` (0-based path ids).
+    pub first_path: u64,
+    pub end_path: u64,
+    /// The scenario file, absolute, which `merge` reloads for names, units and event trees.
+    pub scenario_path: String,
+    pub vars: usize,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    /// As in manifest.json; `max_*` entries merge by maximum, the others by sum.
+    pub diagnostics: BTreeMap<String, u64>,
+    pub trees: TreeStats,
+}
+
+/// One shard's partial result.
+#[derive(Debug, Clone)]
+pub struct Partial {
+    pub header: Header,
+    /// Moments of each group, in group order.
+    pub groups: Vec<GroupMoments>,
+    /// Order statistics of all the shard's paths (moments empty).
+    pub order: MonthlyStats,
+}
+
+/// `K/N` with `1 ≤ K ≤ N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardSpec {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl std::str::FromStr for ShardSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ShardSpec, String> {
+        let bad = || format!("`{s}`: expected K/N with 1 <= K <= N, e.g. 2/8");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(ShardSpec { k, n })
+    }
+}
+
+impl ShardSpec {
+    /// Folder of the partial: `<scenario>.shard-K-of-N`.
+    pub fn folder(&self, scenario: &str) -> String {
+        format!("{scenario}.shard-{}-of-{}", self.k, self.n)
+    }
+
+    /// Chunk groups of this shard among `groups`: `⌊(K−1)G/N⌋ .. ⌊KG/N⌋` (may be empty when
+    /// there are more shards than groups).
+    pub fn group_range(&self, groups: u64) -> std::ops::Range<u64> {
+        let cut = |k: u64| ((k as u128 * groups as u128) / self.n as u128) as u64;
+        cut(self.k - 1)..cut(self.k)
+    }
+}
+
+/// Runs shard `spec` of the run `o`: the same paths (and per-path streams) as the matching
+/// part of a single run, with the summary mode chosen from the whole run's `o.paths`.
+pub fn run_shard(
+    sc: &Scenario,
+    o: &RunOptions,
+    spec: ShardSpec,
+    scenario_sha256: &str,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Partial, RunError> {
+    check_shape(o)?;
+    let t0 = Instant::now();
+    let vars = variables(&sc.market);
+    let mode = choose_mode(o.paths, o.months, vars.len(), o.budget_bytes);
+    let pool = pool(o)?;
+    let chunks = o.paths.div_ceil(CHUNK_PATHS);
+    let groups = spec.group_range(chunks.div_ceil(GROUP_CHUNKS));
+    let range = (groups.start * GROUP_CHUNKS).min(chunks)..(groups.end * GROUP_CHUNKS).min(chunks);
+    let mut acc = Accum::new(sc, o, vars.len(), mode, &[], true);
+    simulate_chunks(sc, o, &vars, &[], &pool, range, &mut acc, progress)?;
+    let abs = std::fs::canonicalize(&sc.path).unwrap_or_else(|_| sc.path.clone());
+    let header = Header {
+        format_version: FORMAT_VERSION,
+        fingerprint: Fingerprint {
+            scenario: sc.name.clone(),
+            scenario_sha256: scenario_sha256.to_string(),
+            seed: o.seed,
+            paths: o.paths,
+            months: o.months,
+            summary_mode: mode.as_str().into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            shards: spec.n,
+        },
+        shard: spec.k,
+        first_group: groups.start,
+        groups: groups.end - groups.start,
+        first_path: (groups.start * GROUP_PATHS).min(o.paths),
+        end_path: (groups.end * GROUP_PATHS).min(o.paths),
+        scenario_path: abs.display().to_string(),
+        vars: vars.len(),
+        threads: pool.current_num_threads(),
+        wall_seconds: t0.elapsed().as_secs_f64(),
+        diagnostics: acc.diag.to_map(),
+        trees: acc.trees,
+    };
+    Ok(Partial {
+        header,
+        groups: acc.groups.unwrap_or_default(),
+        order: acc.stats,
+    })
+}
+
+/// The bytes of `partial.bin`.
+pub fn encode(p: &Partial) -> Vec<u8> {
+    let header = serde_json::to_vec(&p.header).expect("a Header always serializes");
+    let mut w = Writer::default();
+    w.buf.extend_from_slice(MAGIC);
+    w.buf.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    w.u64(header.len() as u64);
+    w.buf.extend_from_slice(&header);
+    w.u64(p.groups.len() as u64);
+    p.groups.iter().for_each(|g| g.encode(&mut w));
+    p.order.encode_order(&mut w);
+    let digest = Sha256::digest(&w.buf);
+    w.buf.extend_from_slice(&digest);
+    w.buf
+}
+
+fn mode_of(s: &str) -> Result<SummaryMode, String> {
+    match s {
+        "exact" => Ok(SummaryMode::Exact),
+        "sketch" => Ok(SummaryMode::Sketch),
+        _ => Err(format!("unknown summary_mode `{s}`")),
+    }
+}
+
+/// Reads `partial.bin`; the error says what is wrong (not a partial, another format
+/// version, damaged).
+pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
+    if bytes.len() < MAGIC.len() + 4 || &bytes[..8] != MAGIC {
+        return Err("not a sanctions-sim partial result (bad magic bytes)".into());
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(format!(
+            "partial format_version {version}, this sanctions-sim reads version {FORMAT_VERSION}; \
+             rerun the shards with this version"
+        ));
+    }
+    if bytes.len() < 12 + 32 {
+        return Err("damaged partial result: truncated".into());
+    }
+    let (body, digest) = bytes.split_at(bytes.len() - 32);
+    if Sha256::digest(body).as_slice() != digest {
+        return Err("damaged partial result: checksum mismatch (truncated or modified)".into());
+    }
+    let damaged = |e: String| format!("damaged partial result: {e}");
+    let mut r = Reader::new(&body[12..]);
+    let hlen = r.count(1).map_err(damaged)?;
+    let header: Header = serde_json::from_slice(r.take(hlen).map_err(damaged)?)
+        .map_err(|e| format!("damaged partial result: header: {e}"))?;
+    let fp = &header.fingerprint;
+    let mode = mode_of(&fp.summary_mode).map_err(damaged)?;
+    let cells = fp.months * header.vars;
+    let n = r.count(8).map_err(damaged)?;
+    let groups = (0..n)
+        .map(|_| GroupMoments::decode(&mut r, cells))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(damaged)?;
+    let order = MonthlyStats::decode_order(&mut r, fp.months, header.vars, mode).map_err(damaged)?;
+    if r.remaining() != 0 || groups.len() as u64 != header.groups {
+        return Err(damaged("length does not match its header".into()));
+    }
+    Ok(Partial {
+        header,
+        groups,
+        order,
+    })
+}
+
+/// Combines diagnostics maps: `max_*` by maximum, counters by sum.
+fn merge_diagnostics(into: &mut BTreeMap<String, u64>, o: &BTreeMap<String, u64>) {
+    for (k, &v) in o {
+        let e = into.entry(k.clone()).or_insert(0);
+        *e = if k.starts_with("max_") { (*e).max(v) } else { *e + v };
+    }
+}
+
+/// Folds complete, compatible partials (sorted by shard, checked by the caller with
+/// [`check_set`]) into the result of the single run. `sc` is the scenario they came from.
+pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, String> {
+    let first = parts.first().ok_or("no partial results to merge")?;
+    let fp = first.header.fingerprint.clone();
+    let mode = mode_of(&fp.summary_mode)?;
+    let vars = variables(&sc.market);
+    if vars.len() != first.header.vars {
+        return Err(format!(
+            "the partials have {} variables, scenario {} has {}",
+            first.header.vars,
+            sc.path.display(),
+            vars.len()
+        ));
+    }
+    let mut total = MonthlyStats::new(fp.months, vars.len(), mode);
+    let mut diagnostics = BTreeMap::new();
+    let mut trees = TreeStats::new(sc, fp.months);
+    let (mut wall, mut threads) = (0.0, 0);
+    for p in parts {
+        for g in &p.groups {
+            total.fold_moments(g);
+        }
+        total.merge_order(p.order);
+        merge_diagnostics(&mut diagnostics, &p.header.diagnostics);
+        if trees.first_entries.len() != p.header.trees.first_entries.len() {
+            return Err("the partials' event trees do not match the scenario".into());
+        }
+        trees.merge(&p.header.trees);
+        wall += p.header.wall_seconds;
+        threads = threads.max(p.header.threads);
+    }
+    Ok(RunResult {
+        vars,
+        summary: total.finish(),
+        diagnostics,
+        trees,
+        by_outcome: Vec::new(),
+        wall_seconds: wall,
+        paths: fp.paths,
+        months: fp.months,
+        threads,
+        merged_from_shards: Some(fp.shards),
+        precision: None,
+    })
+}
+
+/// Checks that `parts` (each with the file it came from) are all `N` shards of one run: same
+/// fingerprint, each `K` once, the group ranges contiguous. Sorts them by `K`.
+pub fn check_set(parts: &mut [(String, Partial)]) -> Result<(), String> {
+    let Some((f0, p0)) = parts.first() else {
+        return Err("no partial results found".into());
+    };
+    let fp0 = p0.header.fingerprint.clone();
+    for (f, p) in parts.iter() {
+        if let Some((field, a, b)) = fp0.differences(&p.header.fingerprint).into_iter().next() {
+            return Err(format!(
+                "partials do not belong to the same run: `{field}` is {a} in {f0} but {b} in {f}"
+            ));
+        }
+    }
+    parts.sort_by_key(|(_, p)| p.header.shard);
+    for w in parts.windows(2) {
+        if w[0].1.header.shard == w[1].1.header.shard {
+            return Err(format!(
+                "shard {}/{} given twice: {} and {}",
+                w[0].1.header.shard, fp0.shards, w[0].0, w[1].0
+            ));
+        }
+    }
+    let have: Vec<u64> = parts.iter().map(|(_, p)| p.header.shard).collect();
+    let missing: Vec<String> = (1..=fp0.shards)
+        .filter(|k| !have.contains(k))
+        .map(|k| format!("{k}/{}", fp0.shards))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "incomplete: missing shard{} {} of scenario `{}` (have {} of {})",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", "),
+            fp0.scenario,
+            parts.len(),
+            fp0.shards
+        ));
+    }
+    let mut next = 0;
+    for (f, p) in parts.iter() {
+        if p.header.first_group != next {
+            return Err(format!("{f}: covers groups from {}, expected {next}", p.header.first_group));
+        }
+        next += p.header.groups;
+    }
+    let chunks = fp0.paths.div_ceil(CHUNK_PATHS);
+    if next != chunks.div_ceil(GROUP_CHUNKS) {
+        return Err(format!("the partials cover {next} groups of {}", chunks.div_ceil(GROUP_CHUNKS)));
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Little-endian binary writing and bounds-checked reading of accumulator state, for the
+//! partial results of sharded runs (docs/scaling.md). `f64`s travel as their bits, so a
+//! decoded accumulator is bit-for-bit the one encoded.
+
+/// Appends little-endian values to a byte buffer.
+#[derive(Debug, Default)]
+pub struct Writer {
+    pub buf: Vec<u8>,
+}
+
+impl Writer {
+    pub fn u8(&mut self, x: u8) {
+        self.buf.push(x);
+    }
+    pub fn u64(&mut self, x: u64) {
+        self.buf.extend_from_slice(&x.to_le_bytes());
+    }
+    pub fn i32(&mut self, x: i32) {
+        self.buf.extend_from_slice(&x.to_le_bytes());
+    }
+    pub fn f64(&mut self, x: f64) {
+        self.buf.extend_from_slice(&x.to_bits().to_le_bytes());
+    }
+}
+
+/// Reads what [`Writer`] wrote; every read is bounds-checked, so a truncated or corrupt
+/// buffer gives an error, never a panic.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        Reader { buf, pos: 0 }
+    }
+
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| {
+                format!(
+                    "truncated: needs {n} more bytes at offset {}, has {}",
+                    self.pos,
+                    self.buf.len() - self.pos
+                )
+            })?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    pub fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    pub fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+    pub fn i32(&mut self) -> Result<i32, String> {
+        Ok(i32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    pub fn f64(&mut self) -> Result<f64, String> {
+        Ok(f64::from_bits(self.u64()?))
+    }
+    /// A count of items of `size` bytes each that must fit in what is left.
+    pub fn count(&mut self, size: usize) -> Result<usize, String> {
+        let n = self.u64()?;
+        if n.saturating_mul(size.max(1) as u64) > self.remaining() as u64 {
+            return Err(format!("corrupt: {n} items of {size} bytes announced, {} bytes left", self.remaining()));
+        }
+        Ok(n as usize)
+    }
+}
