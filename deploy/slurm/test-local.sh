@@ -293,9 +293,16 @@ for f in $ref_files; do
 done
 # Fields that legitimately differ: timing, the thread count (each shard uses its own) and
 # the scenario path as typed (submit.sh passes an absolute path; so does this test).
-ignore='del(.wall_seconds, .path_months_per_second, .threads, .scenario_path)'
+# merge also records merged_from_shards, which a single run has no reason to write; it
+# must name the number of shards submitted.
+ignore='del(.wall_seconds, .path_months_per_second, .threads, .scenario_path, .merged_from_shards)'
+merged_from=$(jq -r '.merged_from_shards // "absent"' "$got/manifest.json")
+if [[ $merged_from != "$shards" ]]; then
+    ok=0; log "DIFFERENT: merged manifest.json has merged_from_shards $merged_from, expected $shards"
+fi
 if diff <(jq -S "$ignore" "$ref/manifest.json") <(jq -S "$ignore" "$got/manifest.json") >"$state/manifest.diff"; then
-    log "identical: manifest.json except wall_seconds, path_months_per_second, threads, scenario_path"
+    log "identical: manifest.json except wall_seconds, path_months_per_second, threads, scenario_path" \
+        "(merged_from_shards = $merged_from in the merged one)"
 else
     ok=0; log "DIFFERENT: manifest.json"; cat "$state/manifest.diff"
 fi
