@@ -9,7 +9,9 @@
 # Environment (all optional):
 #   TEST_SCENARIO  scenario file (default scenarios/summit_uncertain.toml)
 #   TEST_SHARDS    number of shards (default 4)
-#   TEST_PATHS     paths (default 5000: not a multiple of 4 x 256, so shards are uneven)
+#   TEST_PATHS     paths (default 18000: shards split whole groups of 4096 paths, and
+#                  18000 makes 5 groups, the last one partial, so 4 shards are all
+#                  non-empty and uneven: 1, 1, 1 and 2 groups)
 #   TEST_MONTHS    months (default: the scenario's)
 #   TEST_SEED      seed (default 42)
 #   TEST_TIMEOUT   seconds to wait for the jobs (default 900)
@@ -32,7 +34,7 @@ esac
 
 scenario=${TEST_SCENARIO:-$repo/scenarios/summit_uncertain.toml}
 shards=${TEST_SHARDS:-4}
-paths=${TEST_PATHS:-5000}
+paths=${TEST_PATHS:-18000}
 months=${TEST_MONTHS:-}
 seed=${TEST_SEED:-42}
 timeout=${TEST_TIMEOUT:-900}
