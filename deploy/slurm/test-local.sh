@@ -277,6 +277,7 @@ name=$(jq -r .scenario "$single"/*/manifest.json)
 ref=$single/$name
 got=$work/result/$name
 [[ -d $got ]] || fail "no merged result folder $got (merge wrote: $(ls "$work/result"))"
+log "summary mode: $(jq -r .summary_mode "$ref/manifest.json") (single run), $(jq -r .summary_mode "$got/manifest.json") (merged)"
 
 # --- 8. compare -----------------------------------------------------------------------
 ok=1
