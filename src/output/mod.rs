@@ -6,6 +6,7 @@ pub mod csv;
 pub mod events_csv;
 pub mod files;
 pub mod manifest;
+pub mod xlsx;
 
 pub use self::csv::{summary_csv, wide_csv, VarMeta};
 pub use files::{prepare, OutputError, Staging};
