@@ -6,7 +6,9 @@ pub mod csv;
 pub mod events_csv;
 pub mod files;
 pub mod manifest;
+pub mod paths_csv;
 pub mod xlsx;
+pub mod xlsx_results;
 
 pub use self::csv::{summary_csv, wide_csv, VarMeta};
 pub use files::{prepare, OutputError, Staging};
