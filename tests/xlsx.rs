@@ -537,4 +537,24 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .failure();
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("--sample-paths"), "{err}");
+    // 3,000 paths x 60 months x 71 variables = 12,780,000 rows: over the cap, refused.
+    let a = sim()
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--paths",
+            "3000",
+            "--months",
+            "60",
+        ])
+        .args(["--quiet", "--sample-paths", "3000", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("would write 12780000 rows") && err.contains("ask for at most 2347 paths"),
+        "{err}"
+    );
+    assert!(!out.join("baseline").exists(), "nothing written");
 }

@@ -126,8 +126,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     for sc in &loaded {
         if let Some(n) = a.sample_paths {
-            let paths = options(sc, &a).paths;
-            if let Err(e) = crate::output::paths_csv::check(&sc.name, n, paths) {
+            let o = options(sc, &a);
+            let vars = crate::engine::vars::variables(&sc.market).len();
+            if let Err(e) = crate::output::paths_csv::check(&sc.name, n, o.paths, o.months, vars) {
                 errors.push(e.to_string());
             }
         }

@@ -23,6 +23,10 @@ pub const PATHS_HEADER: [&str; 4] = ["path", "date", "variable", "value"];
 /// depend on the thread count.
 const PATHS_PER_TASK: u64 = 16;
 
+/// Most rows `paths.csv` may have (about 40 bytes each): the file is built in memory, and
+/// past this size it is no longer a file to audit by eye or in a spreadsheet.
+pub const MAX_ROWS: u64 = 10_000_000;
+
 /// Why `paths.csv` was not produced.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathsError {
@@ -35,19 +39,52 @@ pub enum PathsError {
         asked: u64,
         paths: u64,
     },
+    #[error(
+        "--sample-paths {asked} would write {rows} rows to paths.csv for scenario `{scenario}` \
+         ({months} months x {vars} variables per path); at most {MAX_ROWS} are allowed: \
+         ask for at most {max_paths} paths or fewer --months"
+    )]
+    TooLarge {
+        scenario: String,
+        asked: u64,
+        rows: u64,
+        months: usize,
+        vars: usize,
+        max_paths: u64,
+    },
     #[error("interrupted")]
     Cancelled,
     #[error("cannot start worker threads for paths.csv: {0}")]
     Threads(String),
 }
 
-/// Checks `--sample-paths` against the run's path count before anything is simulated.
-pub fn check(scenario: &str, asked: u64, paths: u64) -> Result<(), PathsError> {
+/// Checks `--sample-paths` against the run's path count and [`MAX_ROWS`] before anything is
+/// simulated. N above the path count is an error, not clamped: a silently shorter file would
+/// look like a complete one.
+pub fn check(
+    scenario: &str,
+    asked: u64,
+    paths: u64,
+    months: usize,
+    vars: usize,
+) -> Result<(), PathsError> {
     if asked > paths {
         return Err(PathsError::TooMany {
             scenario: scenario.to_string(),
             asked,
             paths,
+        });
+    }
+    let per_path = (months as u64).saturating_mul(vars as u64).max(1);
+    let rows = asked.saturating_mul(per_path);
+    if rows > MAX_ROWS {
+        return Err(PathsError::TooLarge {
+            scenario: scenario.to_string(),
+            asked,
+            rows,
+            months,
+            vars,
+            max_paths: MAX_ROWS / per_path,
         });
     }
     Ok(())
@@ -135,6 +172,8 @@ fn render(
     let mut head = writer();
     head.write_record(PATHS_HEADER).expect("in-memory CSV");
     let mut out = into_bytes(head);
+    let total: usize = parts.iter().flatten().map(Vec::len).sum();
+    out.reserve_exact(total);
     for p in parts {
         out.extend(p.ok_or(PathsError::Cancelled)?);
     }
