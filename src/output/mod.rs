@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod paths_csv;
 pub mod xlsx;
 pub mod xlsx_results;
+pub mod xlsx_typing;
 
 pub use self::csv::{summary_csv, wide_csv, VarMeta};
 pub use files::{prepare, OutputError, Staging};
