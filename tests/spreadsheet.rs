@@ -9,8 +9,12 @@
 //! under a comma-decimal locale such as German a spreadsheet reads `80.1234` as text, as it
 //! would for any `.`-decimal CSV. Skipped (with a message) when `soffice` is not installed;
 //! CI installs it with `apt-get install -y libreoffice-calc-nogui`.
+//!
+//! The second test does the same for `results.xlsx` (every sheet of the workbook, converted
+//! without an import filter: the cells are typed in the file) and for `paths.csv`.
 
 use sanctions_sim::engine::stats::{CellStats, Summary, SummaryMode};
+use sanctions_sim::output::xlsx::{Cell, Workbook};
 use sanctions_sim::output::{summary_csv, wide_csv, VarMeta};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -101,12 +105,18 @@ const TABLE: &str = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
 
 /// The first sheet of a `.fods` file as rows of cells (repeats expanded).
 fn read_fods(path: &Path) -> Vec<Vec<Seen>> {
+    read_fods_sheet(path, None)
+}
+
+/// Sheet `name` (the first when `None`) of a `.fods` file as rows of cells.
+fn read_fods_sheet(path: &Path, name: Option<&str>) -> Vec<Vec<Seen>> {
     let xml = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let table = doc
         .descendants()
-        .find(|n| n.has_tag_name((TABLE, "table")))
-        .expect("a table in the converted file");
+        .filter(|n| n.has_tag_name((TABLE, "table")))
+        .find(|n| name.is_none() || n.attribute((TABLE, "name")) == name)
+        .unwrap_or_else(|| panic!("sheet {name:?} in the converted file"));
     let mut rows = Vec::new();
     for row in table
         .children()
@@ -185,40 +195,34 @@ fn check_against_csv(name: &str, csv_bytes: &[u8], sheet: &[Vec<Seen>]) -> usize
     numbers
 }
 
-#[test]
-fn libreoffice_reads_numbers_and_dates() {
-    let Some(soffice) = find_on_path("soffice") else {
-        println!("skipped: soffice not installed (apt-get install -y libreoffice-calc-nogui)");
-        return;
-    };
-    let (vars, s) = sample();
-    let start = 2025 * 12 + 10; // 2025-11: the run crosses a year
-    let summary = summary_csv("baseline", start, &vars, &s);
-    let wide = wide_csv(start, &vars, &s);
-    assert!(!String::from_utf8_lossy(&summary).contains("-0.0000"));
-
+/// Converts `inputs` to `.fods` files in `out` with LibreOffice headless, with the import
+/// filter `infilter` (none: detected from the file). Panics with soffice's output on failure.
+fn convert(soffice: &Path, infilter: Option<&str>, inputs: &[PathBuf], out: &Path) {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    std::fs::write(dir.path().join("summary.csv"), &summary).unwrap();
-    std::fs::write(dir.path().join("wide.csv"), &wide).unwrap();
-    let profile = std::env::temp_dir().join(format!("lo_profile_{}", std::process::id()));
+    let profile = std::env::temp_dir().join(format!(
+        "lo_profile_{}_{}",
+        std::process::id(),
+        out.file_name().unwrap().to_string_lossy()
+    ));
     let log = dir.path().join("soffice.log");
-
+    let err = dir.path().join("soffice.err");
     let started = Instant::now();
-    let mut child = Command::new(&soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--norestore", "--nologo", "--nolockcheck"])
-        .arg("--infilter=CSV:44,34,76,1,,1033")
+    let mut cmd = Command::new(soffice);
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.display()
+    ))
+    .args(["--headless", "--norestore", "--nologo", "--nolockcheck"]);
+    if let Some(f) = infilter {
+        cmd.arg(format!("--infilter={f}"));
+    }
+    let mut child = cmd
         .args(["--convert-to", "fods", "--outdir"])
-        .arg(&out)
-        .arg(dir.path().join("summary.csv"))
-        .arg(dir.path().join("wide.csv"))
+        .arg(out)
+        .args(inputs)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&log).unwrap())
-        .stderr(std::fs::File::create(dir.path().join("soffice.err")).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .expect("start soffice");
     let status = loop {
@@ -237,9 +241,34 @@ fn libreoffice_reads_numbers_and_dates() {
     let logs = format!(
         "{}{}",
         std::fs::read_to_string(&log).unwrap_or_default(),
-        std::fs::read_to_string(dir.path().join("soffice.err")).unwrap_or_default()
+        std::fs::read_to_string(&err).unwrap_or_default()
     );
     assert!(status.success(), "soffice failed ({status}):\n{logs}");
+}
+
+#[test]
+fn libreoffice_reads_numbers_and_dates() {
+    let Some(soffice) = find_on_path("soffice") else {
+        println!("skipped: soffice not installed (apt-get install -y libreoffice-calc-nogui)");
+        return;
+    };
+    let (vars, s) = sample();
+    let start = 2025 * 12 + 10; // 2025-11: the run crosses a year
+    let summary = summary_csv("baseline", start, &vars, &s);
+    let wide = wide_csv(start, &vars, &s);
+    assert!(!String::from_utf8_lossy(&summary).contains("-0.0000"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::write(dir.path().join("summary.csv"), &summary).unwrap();
+    std::fs::write(dir.path().join("wide.csv"), &wide).unwrap();
+    let started = Instant::now();
+    convert(
+        &soffice,
+        Some("CSV:44,34,76,1,,1033"),
+        &[dir.path().join("summary.csv"), dir.path().join("wide.csv")],
+        &out,
+    );
     println!("soffice converted both files in {:.1?}", started.elapsed());
 
     let sheet = read_fods(&out.join("summary.fods"));
@@ -252,4 +281,87 @@ fn libreoffice_reads_numbers_and_dates() {
     assert_eq!(sheet[1][0].value.as_deref(), Some("2025-11-01"));
     assert_eq!(sheet[3][0].value.as_deref(), Some("2026-01-01"));
     assert!(n > 25, "{n} numbers checked");
+}
+
+#[test]
+fn libreoffice_reads_results_xlsx_and_paths_csv() {
+    let Some(soffice) = find_on_path("soffice") else {
+        println!("skipped: soffice not installed (apt-get install -y libreoffice-calc-nogui)");
+        return;
+    };
+    let (vars, s) = sample();
+    let start = 2025 * 12 + 10;
+    let summary = summary_csv("baseline", start, &vars, &s);
+    let wide = wide_csv(start, &vars, &s);
+    let mut book = Workbook::new();
+    book.add_csv("summary", &summary).unwrap();
+    book.add_csv("wide", &wide).unwrap();
+    book.add_key_values(
+        "manifest",
+        vec![
+            (
+                "seed".into(),
+                Cell::Number {
+                    value: 42.0,
+                    decimals: false,
+                },
+            ),
+            ("start".into(), Cell::Text("2025-11".into())),
+        ],
+    )
+    .unwrap();
+    let xlsx = book.to_bytes().unwrap();
+
+    // paths.csv of a real scenario: 2 paths x 3 months, as `run --sample-paths 2` writes it.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sc = sanctions_sim::scenario::load(&root.join("scenarios/baseline.toml")).unwrap();
+    let run_vars = sanctions_sim::engine::vars::variables(&sc.market);
+    let paths =
+        sanctions_sim::output::paths_csv::paths_csv(&sc, 7, 3, &run_vars, 2, 1, None).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("results.xlsx"), &xlsx).unwrap();
+    std::fs::write(dir.path().join("paths.csv"), &paths).unwrap();
+    let started = Instant::now();
+    let out_x = dir.path().join("out_xlsx");
+    convert(&soffice, None, &[dir.path().join("results.xlsx")], &out_x);
+    let out_p = dir.path().join("out_paths");
+    convert(
+        &soffice,
+        Some("CSV:44,34,76,1,,1033"),
+        &[dir.path().join("paths.csv")],
+        &out_p,
+    );
+    println!(
+        "soffice converted results.xlsx and paths.csv in {:.1?}",
+        started.elapsed()
+    );
+
+    let fods = out_x.join("results.fods");
+    let sheet = read_fods_sheet(&fods, Some("summary"));
+    let n = check_against_csv("results.xlsx summary", &summary, &sheet);
+    assert_eq!(sheet.len(), 1 + 3 * 4);
+    assert!(n > 80, "{n} numbers checked");
+    let sheet = read_fods_sheet(&fods, Some("wide"));
+    let n = check_against_csv("results.xlsx wide", &wide, &sheet);
+    assert_eq!(sheet[1][0].value.as_deref(), Some("2025-11-01"));
+    assert_eq!(sheet[3][0].value.as_deref(), Some("2026-01-01"));
+    assert!(n > 25, "{n} numbers checked");
+    let sheet = read_fods_sheet(&fods, Some("manifest"));
+    assert_eq!(sheet[1][0].text, "seed");
+    assert_eq!(sheet[1][1].kind.as_deref(), Some("float"));
+    assert_eq!(sheet[1][1].value.as_deref(), Some("42"));
+    assert_eq!(
+        sheet[2][1].kind.as_deref(),
+        Some("string"),
+        "2025-11 is not a date"
+    );
+
+    let sheet = read_fods(&out_p.join("paths.fods"));
+    let n = check_against_csv("paths.csv", &paths, &sheet);
+    assert_eq!(sheet.len(), 1 + 2 * 3 * run_vars.len());
+    assert!(
+        n > 2 * 2 * 3 * run_vars.len() * 9 / 10,
+        "{n} numbers checked"
+    );
 }

@@ -41,6 +41,9 @@ pub struct CompareArgs {
     /// No progress bar and no summary line.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write results.xlsx: sheets compare, compare_wide and manifest.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Files written, in manifest order.
@@ -103,7 +106,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(baseline, &other_refs, &a);
     let r = simulate(baseline, &other_refs, &o, &name, a.quiet)?;
-    let dir = write(baseline, &other_refs, &name, &r, stage)?;
+    let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
     if !a.quiet {
         println!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
@@ -220,6 +223,7 @@ fn write(
     name: &str,
     r: &CompareResult,
     stage: Staging,
+    xlsx: bool,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     let (long, wide) = render(baseline.start, r);
@@ -253,6 +257,10 @@ fn write(
         }
     }
     m.files = FILES.iter().map(|s| s.to_string()).collect();
+    if xlsx {
+        crate::output::xlsx_results::write(&stage, &mut m)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+    }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
 }

@@ -28,6 +28,9 @@ pub struct MergeArgs {
     /// No summary line.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write results.xlsx, as `run --xlsx` does.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Flag combinations `run` refuses before simulating anything.
@@ -47,6 +50,12 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
     }
     if a.precision.is_some() && !a.by_outcome.is_empty() {
         return bad("--precision cannot be combined with --by-outcome");
+    }
+    if a.shard.is_some() && (a.xlsx || a.sample_paths.is_some()) {
+        return bad(
+            "--shard writes only a partial result; pass --xlsx to `merge` instead, and use \
+             --sample-paths on a plain run",
+        );
     }
     if a.max_paths.is_some() && a.precision.is_none() {
         return bad("--max-paths only applies with --precision; use --paths for a fixed count");
@@ -173,7 +182,11 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
         .map_err(CliError::Input)?;
     let mut o = RunOptions::from_scenario(&sc);
     (o.seed, o.paths, o.months) = (fp.seed, fp.paths, fp.months);
-    let dir = write(&sc, &o, &r, stage)?;
+    let extras = super::run::Extras {
+        xlsx: a.xlsx,
+        sample_paths: None,
+    };
+    let dir = write(&sc, &o, &r, stage, extras)?;
     if !a.quiet {
         println!(
             "{}: merged {} shards ({} paths x {} months) -> {}",

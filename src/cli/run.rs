@@ -84,6 +84,12 @@ pub struct RunArgs {
     /// Cap on the paths of --precision (default 1000000).
     #[arg(long = "max-paths", value_name = "M", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_paths: Option<u64>,
+    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
+    #[arg(long)]
+    pub xlsx: bool,
+    /// Also write paths.csv: every month and variable of paths 0..N-1 (at most --paths).
+    #[arg(long = "sample-paths", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sample_paths: Option<u64>,
 }
 
 /// Files written per scenario, in manifest order.
@@ -131,6 +137,18 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     super::merge::check_run_flags(&a)?;
     for sc in &loaded {
+        if let Some(n) = a.sample_paths {
+            let o = options(sc, &a);
+            let vars = crate::engine::vars::variables(&sc.market).len();
+            if let Err(e) = crate::output::paths_csv::check(&sc.name, n, o.paths, o.months, vars) {
+                errors.push(e.to_string());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
+    for sc in &loaded {
         warn_outside_folder(sc);
     }
     let mut staged: Vec<Staging> = Vec::new();
@@ -156,7 +174,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
         let result = simulate(sc, &o, splits, a.quiet, precision)?;
-        let dir = write(sc, &o, &result, stage)?;
+        let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
             println!(
@@ -285,11 +303,28 @@ pub(crate) fn simulate(
     Ok(r)
 }
 
+/// Optional audit files of a result folder (`--xlsx`, `--sample-paths`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Extras {
+    pub xlsx: bool,
+    pub sample_paths: Option<u64>,
+}
+
+impl Extras {
+    fn of(a: &RunArgs) -> Extras {
+        Extras {
+            xlsx: a.xlsx,
+            sample_paths: a.sample_paths,
+        }
+    }
+}
+
 pub(crate) fn write(
     sc: &Scenario,
     o: &RunOptions,
     r: &RunResult,
     stage: Staging,
+    a: Extras,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     let vars: Vec<VarMeta> = r
@@ -357,6 +392,38 @@ pub(crate) fn write(
         m.by_outcome.insert(b.split.key.clone(), counts);
     }
     m.files.splice(before_manifest..before_manifest, extra);
+    write_audit_files(sc, o, r, &stage, &mut m, a)?;
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
+}
+
+/// `paths.csv` (`--sample-paths`) and then `results.xlsx` (`--xlsx`, built from every CSV file
+/// listed so far), each listed in the manifest before `manifest.json`.
+fn write_audit_files(
+    sc: &Scenario,
+    o: &RunOptions,
+    r: &RunResult,
+    stage: &Staging,
+    m: &mut Manifest,
+    a: Extras,
+) -> Result<(), CliError> {
+    use crate::output::paths_csv::{paths_csv, PathsError};
+    if let Some(n) = a.sample_paths {
+        let cancel = o.cancel.as_deref();
+        let bytes = paths_csv(sc, o.seed, r.months, &r.vars, n, o.threads, cancel).map_err(
+            |e| match e {
+                PathsError::Cancelled => interrupted(),
+                e => CliError::Internal(e.to_string()),
+            },
+        )?;
+        stage
+            .write("paths.csv", &bytes)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        let at = m.files.len().saturating_sub(1); // before manifest.json
+        m.files.insert(at, "paths.csv".into());
+    }
+    if a.xlsx {
+        crate::output::xlsx_results::write(stage, m).map_err(|e| CliError::Input(e.to_string()))?;
+    }
+    Ok(())
 }
