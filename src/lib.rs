@@ -1,6 +1,7 @@
 //! sanctions-sim: a monthly Monte Carlo model of Russian crude flows, discounts and revenue
 //! under sanctions, and of Brent. See `docs/model.md` for the model and `README.md` for use.
 pub mod analysis;
+pub mod charts;
 pub mod cli;
 pub mod dist;
 pub mod engine;

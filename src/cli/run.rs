@@ -73,6 +73,9 @@ pub struct RunArgs {
     /// Repeatable.
     #[arg(long = "by-outcome", value_name = "SELECTOR")]
     pub by_outcome: Vec<String>,
+    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Files written per scenario, in manifest order.
@@ -136,7 +139,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         let o = options(sc, &a);
         let result = simulate(sc, &o, splits, a.quiet)?;
-        let dir = write(sc, &o, &result, stage)?;
+        let dir = write(sc, &o, &result, stage, !a.no_charts)?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
             println!(
@@ -263,6 +266,7 @@ fn write(
     o: &RunOptions,
     r: &RunResult,
     stage: Staging,
+    charts: bool,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     let vars: Vec<VarMeta> = r
@@ -326,6 +330,14 @@ fn write(
             counts.insert(outcome.clone(), *n);
         }
         m.by_outcome.insert(b.split.key.clone(), counts);
+    }
+    if charts {
+        let files =
+            crate::charts::run_charts(&sc.name, sc.start, &vars, &r.summary, r.paths, o.seed);
+        for f in files {
+            stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
+            extra.push(format!("charts/{}", f.name));
+        }
     }
     m.files.splice(before_manifest..before_manifest, extra);
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
