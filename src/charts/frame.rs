@@ -33,8 +33,30 @@ pub const LABEL_SIZE: f32 = 14.0;
 const NOTE_SIZE: f32 = 12.0;
 pub const LEFT: f32 = 40.0;
 
+/// `text`, cut with an ellipsis if wider than `max_w` px, so long scenario names never run off
+/// the canvas.
+pub fn fit(text: &str, weight: Weight, size: f32, max_w: f32) -> String {
+    if text_width(text, weight, size) <= max_w {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        let t: String = chars[..n].iter().collect::<String>() + "…";
+        if text_width(&t, weight, size) <= max_w {
+            return t;
+        }
+        n -= 1;
+    }
+    "…".to_string()
+}
+
 /// Title, subtitle and footnote; returns the y below the title block.
 pub fn header(s: &mut Scene, title: &str, subtitle: &str, note: &str) -> f32 {
+    let max_w = s.width as f32 - 2.0 * LEFT;
+    let title = &fit(title, Weight::Bold, TITLE_SIZE, max_w);
+    let subtitle = &fit(subtitle, Weight::Regular, SUBTITLE_SIZE, max_w);
+    let note = &fit(note, Weight::Regular, NOTE_SIZE, max_w);
     s.text(
         LEFT,
         44.0,
@@ -296,6 +318,15 @@ pub fn finite_range<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> Option<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("short", Weight::Regular, 14.0, 500.0), "short");
+        let long = "x".repeat(400);
+        let f = fit(&long, Weight::Bold, 24.0, 300.0);
+        assert!(f.ends_with('…') && text_width(&f, Weight::Bold, 24.0) <= 300.0);
+        assert_eq!(fit("abc", Weight::Regular, 14.0, 1.0), "…");
+    }
 
     #[test]
     fn runs_split_at_non_finite() {

@@ -54,7 +54,7 @@ pub fn sorted_bars(spec: &TornadoSpec) -> Vec<&TornadoBar> {
 }
 
 const MIN_ROW: f32 = 40.0;
-const MAX_ROW: f32 = 58.0;
+const MAX_ROW: f32 = 72.0;
 const NAME_MAX_W: f32 = 360.0;
 
 pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
@@ -68,16 +68,12 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
         .max(HEIGHT as f32)
         .ceil() as u32;
     let mut s = Scene::new(WIDTH, height, &spec.title);
-    let subtitle = format!(
-        "{}: base {} with every input at its median; each row moves one input to its low and \
-         high value",
-        spec.target_label,
-        fmt_value(spec.base, 2)
-    );
+    let subtitle = "Each row moves one input to its low and its high value with every other input \
+                    at its median (the base)";
     let top = header(
         &mut s,
         &spec.title,
-        &subtitle,
+        subtitle,
         "One-at-a-time swing: inputs are varied one by one, so interactions are not shown.",
     );
     let low_c = PALETTE[0];
@@ -188,7 +184,7 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
             && side(b.at_low) == side(b.at_high)
             && b.at_low != spec.base
             && b.at_high != spec.base;
-        let bar_h = row * 0.62;
+        let bar_h = (row * 0.62).min(38.0);
         let ends = [(b.at_low, low_c, 0usize), (b.at_high, high_c, 1usize)];
         for (v, c, k) in ends {
             let (ty, th) = if stacked {
