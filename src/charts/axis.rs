@@ -110,7 +110,7 @@ pub fn month_ticks(start: MonthIdx, months: usize, px_per_month: f32, label_px: 
         .filter(|&t| {
             let (y, m) = year_month(start + t as MonthIdx);
             if step <= 12 {
-                (m as usize - 1) % step == 0
+                (m as usize - 1).is_multiple_of(step)
             } else {
                 m == 1 && (y as usize).is_multiple_of(step / 12)
             }
