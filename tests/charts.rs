@@ -5,16 +5,21 @@
 //! - the same input gives the same bytes, including through the CLI at 1 and 2 threads;
 //! - NaN holes, all-NaN and empty data render (gaps or a message), never panic;
 //! - `run`/`compare` write `charts/` and list it in the manifest; `--no-charts` writes none;
+//! - the level bands `compare` keeps for overlays equal each scenario's bands run alone;
 //! - a chart renders in milliseconds (timing printed with `--nocapture`).
 //!
 //! `cargo test --release --test charts -- --ignored doc_images` rewrites the example tornado
 //! in `docs/img/` (the other pictures there come from real runs, see docs/charts.md).
 
+mod common;
+
 use assert_cmd::Command;
+use sanctions_sim::analysis::compare::{compare_with_levels, CompareOptions};
 use sanctions_sim::charts::{
     fan_png, fan_svg, overlay_png, overlay_svg, tornado_png, tornado_svg, FanSpec, OverlaySeries,
     OverlaySpec, TornadoBar, TornadoSpec,
 };
+use sanctions_sim::engine::run::{run, RunOptions};
 use sanctions_sim::policy::calendar::month_idx;
 use std::collections::BTreeSet;
 use std::fs;
@@ -474,6 +479,41 @@ fn compare_writes_overlays_and_no_charts_writes_none() {
     a.extend(["--no-charts", "--force"]);
     cli(&a);
     assert!(!dir.join("charts").exists());
+}
+
+#[test]
+fn compare_levels_are_each_scenarios_own_bands() {
+    // On common random numbers, a scenario's level bands inside `compare` must be exactly the
+    // bands of running it alone with the same seed, paths and months.
+    let base = common::scenario("baseline");
+    let fail = common::scenario("summit_failure");
+    let mut o = CompareOptions::from_scenarios(&base, &[&fail]);
+    (o.paths, o.months, o.seed, o.threads) = (300, 6, 9, 2);
+    let keep = vec!["russia_export_revenue_usd_bn".to_string(), "no_such".into()];
+    let r = compare_with_levels(&base, &[&fail], &o, &keep, &|_| {}).unwrap();
+    assert_eq!(r.levels.len(), 2);
+    for (lv, sc) in r.levels.iter().zip([&base, &fail]) {
+        assert_eq!(lv.scenario, sc.name);
+        assert_eq!(lv.vars.len(), 1, "unknown names are skipped");
+        let mut ro = RunOptions::from_scenario(sc);
+        (ro.paths, ro.months, ro.seed, ro.threads) = (300, 6, 9, 1);
+        let alone = run(sc, &ro, &|_| {}).unwrap();
+        let v = alone.var_index("russia_export_revenue_usd_bn").unwrap();
+        for t in 0..6 {
+            assert_eq!(
+                lv.summary.cell(t, 0),
+                alone.summary.cell(t, v),
+                "{} t={t}",
+                sc.name
+            );
+        }
+    }
+    let plain = compare_with_levels(&base, &[&fail], &o, &[], &|_| {}).unwrap();
+    assert!(plain.levels.is_empty());
+    assert_eq!(
+        plain.diffs[0].summary, r.diffs[0].summary,
+        "levels do not change diffs"
+    );
 }
 
 #[test]
