@@ -131,6 +131,7 @@ fn parse_finite(cell: &str, what: &str) -> f64 {
 fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
     let want: &[&str] = if WITH_TREES.contains(&scenario) {
         &[
+            "charts",
             "events.csv",
             "manifest.json",
             "outcomes.csv",
@@ -138,7 +139,7 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
             "wide.csv",
         ]
     } else {
-        &["manifest.json", "summary.csv", "wide.csv"]
+        &["charts", "manifest.json", "summary.csv", "wide.csv"]
     };
     assert_eq!(entries(dir), want, "{}", dir.display());
     let dates = expected_dates(months);

@@ -210,7 +210,10 @@ fn cli_writes_compare_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, ["compare.csv", "compare_wide.csv", "manifest.json"]);
+    assert_eq!(
+        files,
+        ["charts", "compare.csv", "compare_wide.csv", "manifest.json"]
+    );
 
     let nvars = variables(&scenario("baseline").market).len();
     let long = fs::read_to_string(dir.join("compare.csv")).unwrap();

@@ -264,9 +264,21 @@ fn command_writes_the_documented_files_and_refuses_overwrite() {
         serde_json::json!([
             "sensitivity.csv",
             "sensitivity_by_month.csv",
+            "tornado.svg",
+            "tornado.png",
             "manifest.json"
         ])
     );
+    // The tornado is a real picture, and --no-charts leaves it out.
+    let png = fs::read(dir.join("tornado.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    let svg = fs::read_to_string(dir.join("tornado.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "not an SVG");
+    let quiet = tempfile::tempdir().unwrap();
+    sens(quiet.path(), &["--no-charts", "--xlsx"]).success();
+    let qdir = quiet.path().join(FOLDER);
+    assert!(!qdir.join("tornado.svg").exists());
+    assert!(qdir.join("results.xlsx").exists());
     assert_eq!(m["diagnostics"]["sensitivity_swing_runs"], 7);
     sens(tmp.path(), &[])
         .code(1)

@@ -214,7 +214,7 @@ fn summit_uncertain_is_byte_identical_for_one_and_two_threads() {
                 "--months",
                 "12",
             ])
-            .args(["--threads", threads, "--quiet", "--out"])
+            .args(["--threads", threads, "--quiet", "--no-charts", "--out"])
             .arg(&out)
             .assert()
             .success();

@@ -78,6 +78,16 @@ pub fn common_vars(base: &[Var], other: &[Var]) -> Vec<ComparedVar> {
         .collect()
 }
 
+/// One scenario's own bands of the `level_vars` given to [`compare_with_levels`] that it
+/// reports.
+#[derive(Debug, Clone)]
+pub struct LevelBands {
+    pub scenario: String,
+    /// Name and unit of each kept variable, in the order of `level_vars`.
+    pub vars: Vec<(String, String)>,
+    pub summary: Summary,
+}
+
 /// The comparison of one scenario with the baseline.
 #[derive(Debug, Clone)]
 pub struct ScenarioDiff {
@@ -122,6 +132,8 @@ pub struct CompareResult {
     pub diffs: Vec<ScenarioDiff>,
     /// Diagnostics of the baseline's paths.
     pub baseline_diagnostics: BTreeMap<String, u64>,
+    /// Own bands of `level_vars`, baseline first (empty when none were asked for).
+    pub levels: Vec<LevelBands>,
     pub paths: u64,
     pub months: usize,
     pub seed: u64,
@@ -146,6 +158,7 @@ impl CompareResult {
 /// Per-chunk accumulators: one per compared scenario.
 struct ChunkOut {
     stats: Vec<MonthlyStats>,
+    levels: Vec<MonthlyStats>,
     greater: Vec<Vec<u64>>,
     diag: Vec<PathDiag>,
 }
@@ -165,6 +178,8 @@ struct Setup<'a> {
     scenarios: Vec<&'a Scenario>,
     vars: Vec<Vec<Var>>,
     common: Vec<Vec<ComparedVar>>,
+    /// Per scenario, indices of the kept level variables in its variable list.
+    levels: Vec<Vec<usize>>,
     mode: SummaryMode,
 }
 
@@ -181,7 +196,13 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
             .collect(),
         greater: s.common.iter().map(|c| vec![0; months * c.len()]).collect(),
         diag: vec![PathDiag::default(); k + 1],
+        levels: s
+            .levels
+            .iter()
+            .map(|l| MonthlyStats::new(months, l.len(), s.mode))
+            .collect(),
     };
+    let mut level_row: Vec<f64> = Vec::new();
     let mut bufs: Vec<Vec<f64>> = s.vars.iter().map(|v| vec![0.0; months * v.len()]).collect();
     let mut diff: Vec<Vec<f64>> = s
         .common
@@ -192,6 +213,15 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
         for (i, sc) in s.scenarios.iter().enumerate() {
             let d = simulate(sc, &s.vars[i], o.seed, path, &mut bufs[i]);
             out.diag[i].add(&d);
+            let keep = &s.levels[i];
+            if !keep.is_empty() {
+                let nv = s.vars[i].len();
+                level_row.clear();
+                for t in 0..months {
+                    level_row.extend(keep.iter().map(|&v| bufs[i][t * nv + v]));
+                }
+                out.levels[i].push_path(&level_row);
+            }
         }
         let (base, rest) = bufs.split_first().expect("the baseline is simulated");
         let nb = s.vars[0].len();
@@ -230,6 +260,19 @@ pub fn compare(
     o: &CompareOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareResult, String> {
+    compare_with_levels(baseline, others, o, &[], progress)
+}
+
+/// [`compare`], also keeping every scenario's own bands (levels, not differences) of the
+/// variables named in `level_vars` (names a scenario lacks are skipped), e.g. for overlay
+/// charts. They use the same paths, so they cost memory, not simulation time.
+pub fn compare_with_levels(
+    baseline: &Scenario,
+    others: &[&Scenario],
+    o: &CompareOptions,
+    level_vars: &[String],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareResult, String> {
     if o.paths == 0 || o.months == 0 {
         return Err("paths and months must be at least 1".into());
     }
@@ -253,12 +296,23 @@ pub fn compare(
     let vars: Vec<Vec<Var>> = scenarios.iter().map(|s| variables(&s.market)).collect();
     let common: Vec<Vec<ComparedVar>> =
         vars[1..].iter().map(|v| common_vars(&vars[0], v)).collect();
-    let total_vars: usize = common.iter().map(Vec::len).sum();
+    let levels: Vec<Vec<usize>> = vars
+        .iter()
+        .map(|vs| {
+            level_vars
+                .iter()
+                .filter_map(|n| vs.iter().position(|v| &v.name == n))
+                .collect()
+        })
+        .collect();
+    let total_vars: usize =
+        common.iter().map(Vec::len).sum::<usize>() + levels.iter().map(Vec::len).sum::<usize>();
     let mode = choose_mode(o.paths, o.months, total_vars, o.budget_bytes);
     let setup = Setup {
         scenarios,
         vars,
         common,
+        levels,
         mode,
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -280,6 +334,11 @@ pub fn compare(
         .map(|c| vec![0; o.months * c.len()])
         .collect();
     let mut diag = vec![PathDiag::default(); k + 1];
+    let mut level_stats: Vec<MonthlyStats> = setup
+        .levels
+        .iter()
+        .map(|l| MonthlyStats::new(o.months, l.len(), mode))
+        .collect();
     let mut start = 0;
     while start < chunks {
         let end = (start + batch).min(chunks);
@@ -299,10 +358,29 @@ pub fn compare(
             for (acc, d) in diag.iter_mut().zip(&part.diag) {
                 acc.add(d);
             }
+            for (acc, l) in level_stats.iter_mut().zip(part.levels) {
+                acc.merge(l);
+            }
         }
         progress((end * CHUNK_PATHS).min(o.paths));
         start = end;
     }
+    let levels: Vec<LevelBands> = if level_vars.is_empty() {
+        Vec::new()
+    } else {
+        level_stats
+            .into_iter()
+            .enumerate()
+            .map(|(i, st)| LevelBands {
+                scenario: setup.scenarios[i].name.clone(),
+                vars: setup.levels[i]
+                    .iter()
+                    .map(|&v| (setup.vars[i][v].name.clone(), setup.vars[i][v].unit.clone()))
+                    .collect(),
+                summary: st.finish(),
+            })
+            .collect()
+    };
     let diffs = stats
         .into_iter()
         .zip(greater)
@@ -320,6 +398,7 @@ pub fn compare(
         baseline: baseline.name.clone(),
         diffs,
         baseline_diagnostics: diag[0].to_map(),
+        levels,
         paths: o.paths,
         months: o.months,
         seed: o.seed,

@@ -3,7 +3,7 @@
 //! `<out>/compare_<baseline>_vs_<others joined by _>`.
 
 use super::CliError;
-use crate::analysis::compare::{compare as run_compare, CompareOptions, CompareResult};
+use crate::analysis::compare::{compare_with_levels, CompareOptions, CompareResult};
 use crate::output::compare_csv::{compare_csv, compare_wide_csv, DiffSeries};
 use crate::output::csv::VarMeta;
 use crate::output::files::{prepare, Staging};
@@ -44,6 +44,9 @@ pub struct CompareArgs {
     /// Also write results.xlsx: sheets compare, compare_wide and manifest.
     #[arg(long)]
     pub xlsx: bool,
+    /// Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Files written, in manifest order.
@@ -105,7 +108,12 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let name = folder_name(&baseline.name, &names);
     let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(baseline, &other_refs, &a);
-    let r = simulate(baseline, &other_refs, &o, &name, a.quiet)?;
+    let levels = if a.no_charts {
+        Vec::new()
+    } else {
+        crate::charts::key_variable_names()
+    };
+    let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
     if !a.quiet {
         println!(
@@ -142,6 +150,7 @@ fn simulate(
     baseline: &Scenario,
     others: &[&Scenario],
     o: &CompareOptions,
+    levels: &[String],
     name: &str,
     quiet: bool,
 ) -> Result<CompareResult, CliError> {
@@ -159,7 +168,7 @@ fn simulate(
     } else {
         ProgressBar::hidden()
     };
-    let r = run_compare(baseline, others, o, &|done| bar.set_position(done))
+    let r = compare_with_levels(baseline, others, o, levels, &|done| bar.set_position(done))
         .map_err(CliError::Internal)?;
     bar.finish_and_clear();
     Ok(r)
@@ -257,10 +266,50 @@ fn write(
         }
     }
     m.files = FILES.iter().map(|s| s.to_string()).collect();
+    let charts = write_charts(baseline.start, r, &stage).map_err(io)?;
+    m.files.splice(m.files.len() - 1..m.files.len() - 1, charts);
     if xlsx {
         crate::output::xlsx_results::write(&stage, &mut m)
             .map_err(|e| CliError::Input(e.to_string()))?;
     }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
+}
+
+/// Overlay charts from the level bands kept for them (none under `--no-charts`); returns the
+/// files written, relative to the folder.
+fn write_charts(
+    start: crate::policy::calendar::MonthIdx,
+    r: &CompareResult,
+    stage: &Staging,
+) -> Result<Vec<String>, crate::output::files::OutputError> {
+    let metas: Vec<Vec<VarMeta>> = r
+        .levels
+        .iter()
+        .map(|l| {
+            l.vars
+                .iter()
+                .map(|(name, unit)| VarMeta {
+                    name: name.clone(),
+                    unit: unit.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let levels: Vec<crate::charts::Levels> = r
+        .levels
+        .iter()
+        .zip(&metas)
+        .map(|(l, vars)| crate::charts::Levels {
+            scenario: &l.scenario,
+            vars,
+            summary: &l.summary,
+        })
+        .collect();
+    let mut written = Vec::new();
+    for f in crate::charts::compare_charts(start, &levels, r.paths, r.seed) {
+        stage.write_in("charts", &f.name, &f.bytes)?;
+        written.push(format!("charts/{}", f.name));
+    }
+    Ok(written)
 }

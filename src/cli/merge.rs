@@ -31,6 +31,9 @@ pub struct MergeArgs {
     /// Also write results.xlsx, as `run --xlsx` does.
     #[arg(long)]
     pub xlsx: bool,
+    /// Do not write charts/ (as `run --no-charts`).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Flag combinations `run` refuses before simulating anything.
@@ -183,6 +186,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     let mut o = RunOptions::from_scenario(&sc);
     (o.seed, o.paths, o.months) = (fp.seed, fp.paths, fp.months);
     let extras = super::run::Extras {
+        charts: !a.no_charts,
         xlsx: a.xlsx,
         sample_paths: None,
     };

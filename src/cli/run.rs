@@ -90,6 +90,9 @@ pub struct RunArgs {
     /// Also write paths.csv: every month and variable of paths 0..N-1 (at most --paths).
     #[arg(long = "sample-paths", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub sample_paths: Option<u64>,
+    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Files written per scenario, in manifest order.
@@ -306,6 +309,8 @@ pub(crate) fn simulate(
 /// Optional audit files of a result folder (`--xlsx`, `--sample-paths`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Extras {
+    /// Fan charts (`charts/`); off under `--no-charts`.
+    pub charts: bool,
     pub xlsx: bool,
     pub sample_paths: Option<u64>,
 }
@@ -313,6 +318,7 @@ pub(crate) struct Extras {
 impl Extras {
     fn of(a: &RunArgs) -> Extras {
         Extras {
+            charts: !a.no_charts,
             xlsx: a.xlsx,
             sample_paths: a.sample_paths,
         }
@@ -390,6 +396,14 @@ pub(crate) fn write(
             counts.insert(outcome.clone(), *n);
         }
         m.by_outcome.insert(b.split.key.clone(), counts);
+    }
+    if a.charts {
+        let files =
+            crate::charts::run_charts(&sc.name, sc.start, &vars, &r.summary, r.paths, o.seed);
+        for f in files {
+            stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
+            extra.push(format!("charts/{}", f.name));
+        }
     }
     m.files.splice(before_manifest..before_manifest, extra);
     write_audit_files(sc, o, r, &stage, &mut m, a)?;

@@ -58,6 +58,12 @@ pub struct SensitivityArgs {
     /// No progress bar and no summary line.
     #[arg(long)]
     pub quiet: bool,
+    /// Do not write tornado.svg and tornado.png.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest).
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
@@ -127,7 +133,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     })
     .map_err(CliError::Input)?;
     bar.finish_and_clear();
-    let dir = write(&sc, &r, stage)?;
+    let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
     if !a.quiet {
         println!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
@@ -166,18 +172,28 @@ fn progress_bar(name: &str, quiet: bool) -> ProgressBar {
     b
 }
 
-/// Files written, in manifest order (`sensitivity_by_month.csv` only with `--by-month`).
-pub fn files(by_month: bool) -> Vec<String> {
+/// Files written, in manifest order (`sensitivity_by_month.csv` only with `--by-month`, the
+/// tornado only when swings were run and charts are on).
+pub fn files(by_month: bool, tornado: bool) -> Vec<String> {
     let mut f = vec!["sensitivity.csv".to_string()];
     if by_month {
         f.push("sensitivity_by_month.csv".into());
     }
-    // INTEGRATOR (tornado chart): add "tornado.svg" and "tornado.png" here.
+    if tornado {
+        f.push("tornado.svg".into());
+        f.push("tornado.png".into());
+    }
     f.push("manifest.json".into());
     f
 }
 
-fn write(sc: &Scenario, r: &SensResult, stage: Staging) -> Result<PathBuf, CliError> {
+fn write(
+    sc: &Scenario,
+    r: &SensResult,
+    stage: Staging,
+    charts: bool,
+    xlsx: bool,
+) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     stage
         .write("sensitivity.csv", &sensitivity_csv(r))
@@ -186,14 +202,32 @@ fn write(sc: &Scenario, r: &SensResult, stage: Staging) -> Result<PathBuf, CliEr
     if let Some(b) = &by_month {
         stage.write("sensitivity_by_month.csv", b).map_err(io)?;
     }
-    // INTEGRATOR (tornado chart): wire `crate::charts` here, e.g.
-    //   let t = crate::analysis::sensitivity_csv::tornado_data(r);
-    //   let spec = crate::charts::TornadoSpec { title: t.title, target_label: t.target_label,
-    //       base: t.base, bars: t.bars.into_iter().map(|b| crate::charts::TornadoBar {
-    //       input: b.input, low_label: b.low_label, high_label: b.high_label,
-    //       at_low: b.at_low, at_high: b.at_high }).collect() };
-    //   stage.write("tornado.svg", crate::charts::tornado_svg(&spec).as_bytes()).map_err(io)?;
-    //   stage.write("tornado.png", &crate::charts::tornado_png(&spec)).map_err(io)?;
+    let t = crate::analysis::sensitivity_csv::tornado_data(r);
+    let tornado = charts && !t.bars.is_empty();
+    if tornado {
+        let spec = crate::charts::TornadoSpec {
+            title: t.title,
+            target_label: t.target_label,
+            base: t.base,
+            bars: t
+                .bars
+                .into_iter()
+                .map(|b| crate::charts::TornadoBar {
+                    input: b.input,
+                    low_label: b.low_label,
+                    high_label: b.high_label,
+                    at_low: b.at_low,
+                    at_high: b.at_high,
+                })
+                .collect(),
+        };
+        stage
+            .write("tornado.svg", crate::charts::tornado_svg(&spec).as_bytes())
+            .map_err(io)?;
+        stage
+            .write("tornado.png", &crate::charts::tornado_png(&spec))
+            .map_err(io)?;
+    }
     let mut m = Manifest::new();
     m.scenario = sc.name.clone();
     m.scenario_path = sc.path.display().to_string();
@@ -218,7 +252,11 @@ fn write(sc: &Scenario, r: &SensResult, stage: Staging) -> Result<PathBuf, CliEr
     ] {
         m.diagnostics.insert(k.to_string(), v);
     }
-    m.files = files(by_month.is_some());
+    m.files = files(by_month.is_some(), tornado);
+    if xlsx {
+        crate::output::xlsx_results::write(&stage, &mut m)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+    }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
 }
