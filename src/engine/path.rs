@@ -410,36 +410,7 @@ impl<'a> PathSim<'a> {
         }
         self.policy
             .advance(month, &mut self.levers, &mut self.fired);
-        self.shocks.draw(
-            &self.model,
-            &mut self.main,
-            &mut self.buyer_rngs,
-            &mut self.iid,
-        );
-        // Designation batches: scheduled ones, then Poisson-random ones unless relief is active.
-        self.batches.clear();
-        for f in &self.fired {
-            if let Fired::Batch { share, us } = *f {
-                self.batches.push(Batch { share, us });
-            }
-        }
-        let rate = self.levers.get(ids.fleet_designation_rate);
-        if !self.levers.flag(ids.relief_active) && rate > 0.0 {
-            let n = Poisson::new(rate)
-                .map(|d| d.sample(&mut self.aux) as u32)
-                .unwrap_or(0);
-            let mean = self
-                .levers
-                .get(ids.fleet_designation_mean_share)
-                .clamp(1e-6, 0.5);
-            let beta = Beta::new(mean * 20.0, (1.0 - mean) * 20.0).ok();
-            let us_prob = self.levers.get(ids.fleet_designation_us_prob);
-            for _ in 0..n {
-                let share = beta.as_ref().map_or(mean, |b| b.sample(&mut self.aux));
-                let us = self.aux.random::<f64>() < us_prob;
-                self.batches.push(Batch { share, us });
-            }
-        }
+        self.draw_random();
         let ctx = MonthCtx {
             month,
             days: days_in_month(month) as f64,
@@ -475,6 +446,44 @@ impl<'a> PathSim<'a> {
         self.diag.count(&d, self.work.out.refused);
         self.month += 1;
         d
+    }
+
+    /// Draws everything random the month consumes after the policy calendar has advanced:
+    /// the fixed shock block and the designation batches (scheduled ones from `fired`, then
+    /// Poisson-random ones). Separate from [`PathSim::step_month`] so the benchmarks can time
+    /// the draws alone, from the same keyed streams.
+    pub fn draw_random(&mut self) {
+        let ids = &self.sc.registry.ids;
+        self.shocks.draw(
+            &self.model,
+            &mut self.main,
+            &mut self.buyer_rngs,
+            &mut self.iid,
+        );
+        // Designation batches: scheduled ones, then Poisson-random ones unless relief is active.
+        self.batches.clear();
+        for f in &self.fired {
+            if let Fired::Batch { share, us } = *f {
+                self.batches.push(Batch { share, us });
+            }
+        }
+        let rate = self.levers.get(ids.fleet_designation_rate);
+        if !self.levers.flag(ids.relief_active) && rate > 0.0 {
+            let n = Poisson::new(rate)
+                .map(|d| d.sample(&mut self.aux) as u32)
+                .unwrap_or(0);
+            let mean = self
+                .levers
+                .get(ids.fleet_designation_mean_share)
+                .clamp(1e-6, 0.5);
+            let beta = Beta::new(mean * 20.0, (1.0 - mean) * 20.0).ok();
+            let us_prob = self.levers.get(ids.fleet_designation_us_prob);
+            for _ in 0..n {
+                let share = beta.as_ref().map_or(mean, |b| b.sample(&mut self.aux));
+                let us = self.aux.random::<f64>() < us_prob;
+                self.batches.push(Batch { share, us });
+            }
+        }
     }
 
     /// What the path did in each event tree so far (one record per `sc.trees`).

@@ -126,24 +126,43 @@ pub fn solve_basin(
     x: f64,
     warm: f64,
 ) -> BasinRoot {
+    let mut scratch = vec![0.0; cap.len()];
+    solve_basin_into(cap, h, sigma, k, x, warm, &mut scratch).0
+}
+
+/// [`solve_basin`], also leaving in `flows` the route flows of the last evaluation. Returns
+/// whether those are the flows at the returned root (always, unless the search ran out of
+/// iterations): the flows at the root cost a logistic per route, and the last evaluation has
+/// already computed exactly them, bit for bit.
+pub fn solve_basin_into(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    x: f64,
+    warm: f64,
+    flows: &mut [f64],
+) -> (BasinRoot, bool) {
     let total: f64 = cap.iter().sum();
     if x <= 1e-12 {
-        return BasinRoot {
+        let r = BasinRoot {
             d: -D_INF,
             status: BasinStatus::Empty,
             iters: 0,
             converged: true,
             bisections: 0,
         };
+        return (r, false);
     }
     if x >= total - 1e-9 {
-        return BasinRoot {
+        let r = BasinRoot {
             d: D_INF,
             status: BasinStatus::Saturated,
             iters: 0,
             converged: true,
             bisections: 0,
         };
+        return (r, false);
     }
     let smax = sigma.iter().cloned().fold(0.0, f64::max);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -152,25 +171,29 @@ pub fn solve_basin(
         hi = hi.max(h[i] - k[i]);
     }
     let (lo, hi) = (lo - 40.0 * smax, hi + 40.0 * smax);
+    let mut last = f64::NAN;
     let g = |d: f64| {
         let (mut s, mut ds) = (-x, 0.0);
         for i in 0..cap.len() {
             let (m, dm) = route_flow(cap[i], h[i], sigma[i], k[i], d);
+            flows[i] = m;
             s += m;
             ds += dm;
         }
+        last = d;
         (s, ds)
     };
     // Tighter than the spec's 1e-7 mb/d and relative to the volume, so results do not depend
     // on the volume scale (§11.1.10) beyond rounding; Newton makes the extra digits cheap.
     let r = safeguarded_root(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
-    BasinRoot {
+    let root = BasinRoot {
         d: r.x,
         status: BasinStatus::Cleared,
         iters: r.iters,
         converged: r.converged,
         bisections: r.bisections,
-    }
+    };
+    (root, last.to_bits() == r.x.to_bits())
 }
 
 /// Flows at discount `d` into `out`; returns their sum.

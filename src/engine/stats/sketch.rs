@@ -3,6 +3,8 @@
 use super::exact::{lerp, type7_ranks};
 
 const PAGE: usize = 128;
+const PAGE_BITS: u32 = 7;
+const _: () = assert!(PAGE == 1 << PAGE_BITS);
 
 /// Bucket counts of one sign, in 128-bucket pages allocated only where values fall, with the
 /// exact smallest and largest magnitude seen.
@@ -53,7 +55,16 @@ impl Store {
     fn add_magnitude(&mut self, m: f64) {
         self.lo = self.lo.min(m);
         self.hi = self.hi.max(m);
-        self.add(bucket_of(m), 1);
+        let key = bucket_of(m);
+        // Fast path, the common case once a chunk has seen a few paths: the page exists.
+        // `>> 7` is the floor division by PAGE; a page below `base` wraps to a huge index.
+        let at = ((key >> PAGE_BITS) - self.base) as usize;
+        if let Some(Some(page)) = self.pages.get_mut(at) {
+            page[(key & (PAGE as i32 - 1)) as usize] += 1;
+            self.count += 1;
+            return;
+        }
+        self.add(key, 1);
     }
 
     fn merge(&mut self, o: &Store) {
