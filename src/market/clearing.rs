@@ -87,6 +87,74 @@ pub fn safeguarded_root(
     }
 }
 
+/// [`safeguarded_root`] with Halley's step for an `f` that also returns f''. Same bracket
+/// and the same safeguard (bisect when the step leaves the bracket or |f| fails to halve),
+/// same tolerance; Halley's cubic convergence saves about one evaluation per solve from a warm
+/// start. Where the Halley denominator is unusable the Newton step is tried instead.
+pub fn safeguarded_root_halley(
+    mut f: impl FnMut(f64) -> (f64, f64, f64),
+    mut lo: f64,
+    mut hi: f64,
+    x0: f64,
+    tol: f64,
+    increasing: bool,
+    max_iter: u32,
+) -> Root {
+    let mut x = if x0.is_finite() {
+        x0.clamp(lo, hi)
+    } else {
+        0.5 * (lo + hi)
+    };
+    let mut prev_abs = f64::INFINITY;
+    let mut bisections = 0;
+    for it in 1..=max_iter {
+        let (g, dg, d2g) = f(x);
+        if g.abs() < tol {
+            return Root {
+                x,
+                iters: it,
+                converged: true,
+                bisections,
+            };
+        }
+        if (g < 0.0) == increasing {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let denom = 2.0 * dg * dg - g * d2g;
+        let halley = x - 2.0 * g * dg / denom;
+        let step = if denom.is_finite() && denom > 0.0 && halley > lo && halley < hi {
+            halley
+        } else {
+            x - g / dg
+        };
+        let halved = g.abs() <= 0.5 * prev_abs;
+        prev_abs = g.abs();
+        x = if dg.is_finite() && dg != 0.0 && step > lo && step < hi && (halved || it == 1) {
+            step
+        } else {
+            bisections += 1;
+            0.5 * (lo + hi)
+        };
+        if hi - lo < 1e-13 * (1.0 + x.abs()) {
+            let (g, _, _) = f(x);
+            return Root {
+                x,
+                iters: it,
+                converged: g.abs() < tol * 10.0,
+                bisections,
+            };
+        }
+    }
+    Root {
+        x,
+        iters: max_iter,
+        converged: false,
+        bisections,
+    }
+}
+
 /// Route demand m_r(D) = M Λ((D + k − h)/σ) and its derivative.
 #[inline]
 pub fn route_flow(cap: f64, h: f64, sigma: f64, k: f64, d: f64) -> (f64, f64) {
@@ -173,19 +241,23 @@ pub fn solve_basin_into(
     let (lo, hi) = (lo - 40.0 * smax, hi + 40.0 * smax);
     let mut last = f64::NAN;
     let g = |d: f64| {
-        let (mut s, mut ds) = (-x, 0.0);
+        let (mut s, mut ds, mut d2s) = (-x, 0.0, 0.0);
         for i in 0..cap.len() {
-            let (m, dm) = route_flow(cap[i], h[i], sigma[i], k[i], d);
+            // m = M·Λ(z), m' = m(1 − Λ)/σ, m'' = m'(1 − 2Λ)/σ.
+            let l = logistic((d + k[i] - h[i]) / sigma[i]);
+            let m = cap[i] * l;
+            let dm = m * (1.0 - l) / sigma[i];
             flows[i] = m;
             s += m;
             ds += dm;
+            d2s += dm * (1.0 - 2.0 * l) / sigma[i];
         }
         last = d;
-        (s, ds)
+        (s, ds, d2s)
     };
     // Tighter than the spec's 1e-7 mb/d and relative to the volume, so results do not depend
-    // on the volume scale (§11.1.10) beyond rounding; Newton makes the extra digits cheap.
-    let r = safeguarded_root(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
+    // on the volume scale (§11.1.10) beyond rounding; Halley makes the extra digits cheap.
+    let r = safeguarded_root_halley(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
     let root = BasinRoot {
         d: r.x,
         status: BasinStatus::Cleared,
