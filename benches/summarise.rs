@@ -1,5 +1,6 @@
 //! (d) The percentile summarisation alone (`engine::stats`): adding path matrices to a
-//! chunk accumulator, and `finish` (quantiles of every cell), in both modes, on real
+//! chunk accumulator, merging it into the run's total, and `finish` (quantiles of every
+//! cell), in both modes, on real
 //! `summit_failure` values (71 variables × 36 months). One element is one path-month.
 //! `cargo bench --bench summarise`; see docs/performance.md.
 
@@ -46,11 +47,29 @@ fn summarise(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(4))
         .throughput(Throughput::Elements((CHUNK * MONTHS) as u64));
     for (name, mode) in [("sketch", SummaryMode::Sketch), ("exact", SummaryMode::Exact)] {
-        g.bench_function(format!("push_{name}"), |b| {
-            b.iter(|| black_box(fill(mode)))
+        // As in the engine: a chunk accumulator is filled on a worker, merged in chunk order
+        // into the run's total, and the total is finished once.
+        g.bench_function(format!("push_{name}"), |b| b.iter(|| black_box(fill(mode))));
+        g.bench_function(format!("merge_{name}"), |b| {
+            b.iter_batched(
+                || (MonthlyStats::new(MONTHS, nv, mode), fill(mode)),
+                |(mut total, chunk)| {
+                    total.merge(chunk);
+                    black_box(total)
+                },
+                BatchSize::LargeInput,
+            )
         });
         g.bench_function(format!("finish_{name}"), |b| {
-            b.iter_batched(|| fill(mode), |s| black_box(s.finish()), BatchSize::LargeInput)
+            b.iter_batched(
+                || {
+                    let mut total = MonthlyStats::new(MONTHS, nv, mode);
+                    total.merge(fill(mode));
+                    total
+                },
+                |s| black_box(s.finish()),
+                BatchSize::LargeInput,
+            )
         });
     }
     g.finish();

@@ -145,6 +145,9 @@ fn bucket_bounds(key: i32) -> (f64, f64) {
     (at(key), at(key + 1))
 }
 
+/// Values a sketch holds unbucketed before it starts filling pages (one engine chunk's worth).
+const PENDING_MAX: usize = 256;
+
 /// Log-linear histogram quantile sketch of one cell (see the module docs).
 #[derive(Debug, Clone)]
 pub(super) struct Sketch {
@@ -152,6 +155,13 @@ pub(super) struct Sketch {
     /// Magnitudes of the negative values.
     neg: Store,
     zeros: u64,
+    /// Values not bucketed yet. A chunk accumulator sees a few hundred values per cell, spread
+    /// over a dozen or more sparse 1 KiB pages; allocating, zeroing, scanning at the merge and
+    /// freeing those pages for every chunk cost more than the model step itself. Up to
+    /// [`PENDING_MAX`] values (8 bytes each) wait here and are bucketed when the sketch is
+    /// merged into another or queried, with the same counts and extremes as if bucketed at
+    /// once (bucket counts and min/max do not depend on order).
+    pending: Vec<f64>,
 }
 
 impl Sketch {
@@ -160,11 +170,25 @@ impl Sketch {
             pos: Store::new(),
             neg: Store::new(),
             zeros: 0,
+            pending: Vec::new(),
         }
     }
 
     #[inline]
     pub(super) fn add(&mut self, x: f64) {
+        if self.pending.len() < PENDING_MAX {
+            if self.pending.capacity() == 0 {
+                self.pending.reserve_exact(PENDING_MAX);
+            }
+            self.pending.push(x);
+        } else {
+            self.flush();
+            self.bucket(x);
+        }
+    }
+
+    #[inline]
+    fn bucket(&mut self, x: f64) {
         if x > 0.0 {
             self.pos.add_magnitude(x);
         } else if x < 0.0 {
@@ -174,7 +198,23 @@ impl Sketch {
         }
     }
 
+    /// Buckets the pending values (keeps their buffer for reuse).
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for &x in &pending {
+            self.bucket(x);
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+
     pub(super) fn merge(&mut self, o: &Sketch) {
+        // The receiving sketch is bucketed first, then the other's pending values are bucketed
+        // straight into it: no pages are built for a chunk that is merged and dropped.
+        self.flush();
+        for &x in &o.pending {
+            self.bucket(x);
+        }
         self.pos.merge(&o.pos);
         self.neg.merge(&o.neg);
         self.zeros += o.zeros;
@@ -193,6 +233,12 @@ impl Sketch {
     }
 
     pub(super) fn quantile(&self, n: u64, p: f64) -> f64 {
+        if !self.pending.is_empty() {
+            // Only an accumulator queried without a merge (the engine always merges).
+            let mut s = self.clone();
+            s.flush();
+            return s.quantile(n, p);
+        }
         let (k, k1, f) = type7_ranks(n, p);
         let a = self.value_at_rank(k);
         let b = if k1 == k { a } else { self.value_at_rank(k1) };
