@@ -37,7 +37,11 @@ fn main() {
     let threads: Vec<usize> = std::env::var("SIM_THREADS")
         .unwrap_or_else(|_| "2,1".into())
         .split(',')
-        .map(|t| t.trim().parse().expect("SIM_THREADS: comma-separated integers"))
+        .map(|t| {
+            t.trim()
+                .parse()
+                .expect("SIM_THREADS: comma-separated integers")
+        })
         .collect();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/summit_failure.toml");
     let sc = sanctions_sim::scenario::load(&path)

@@ -46,7 +46,10 @@ fn summarise(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4))
         .throughput(Throughput::Elements((CHUNK * MONTHS) as u64));
-    for (name, mode) in [("sketch", SummaryMode::Sketch), ("exact", SummaryMode::Exact)] {
+    for (name, mode) in [
+        ("sketch", SummaryMode::Sketch),
+        ("exact", SummaryMode::Exact),
+    ] {
         // As in the engine: a chunk accumulator is filled on a worker, merged in chunk order
         // into the run's total, and the total is finished once.
         g.bench_function(format!("push_{name}"), |b| b.iter(|| black_box(fill(mode))));

@@ -50,12 +50,16 @@ impl Store {
         self.count += count;
     }
 
-    /// Adds finite magnitude `m > 0`.
+    /// Notes finite magnitude `m > 0` in the exact extremes.
     #[inline]
-    fn add_magnitude(&mut self, m: f64) {
+    fn note_extremes(&mut self, m: f64) {
         self.lo = self.lo.min(m);
         self.hi = self.hi.max(m);
-        let key = bucket_of(m);
+    }
+
+    /// Counts one value in bucket `key` (its extremes already noted).
+    #[inline]
+    fn add_key(&mut self, key: i32) {
         // Fast path, the common case once a chunk has seen a few paths: the page exists.
         // `>> 7` is the floor division by PAGE; a page below `base` wraps to a huge index.
         let at = ((key >> PAGE_BITS) - self.base) as usize;
@@ -155,14 +159,19 @@ pub(super) struct Sketch {
     /// Magnitudes of the negative values.
     neg: Store,
     zeros: u64,
-    /// Values not bucketed yet. A chunk accumulator sees a few hundred values per cell, spread
-    /// over a dozen or more sparse 1 KiB pages; allocating, zeroing, scanning at the merge and
-    /// freeing those pages for every chunk cost more than the model step itself. Up to
-    /// [`PENDING_MAX`] values (8 bytes each) wait here and are bucketed when the sketch is
-    /// merged into another or queried, with the same counts and extremes as if bucketed at
-    /// once (bucket counts and min/max do not depend on order).
-    pending: Vec<f64>,
+    /// Bucket keys of values not counted yet (negative values' keys offset by [`NEG_TAG`]).
+    /// A chunk accumulator sees a few hundred values per cell, spread over a dozen or more
+    /// sparse 1 KiB pages; allocating, zeroing, scanning at the merge and freeing those pages
+    /// for every chunk cost more than the model step itself. So up to [`PENDING_MAX`] keys
+    /// (4 bytes each) wait here, their extremes already noted, and are counted when the
+    /// sketch is merged into another or queried: the same counts and extremes as if counted at
+    /// once (neither depends on order). The key is computed where the value is pushed (on the
+    /// worker), so the merge (on one thread) only increments counters.
+    pending: Vec<i32>,
 }
+
+/// Offset of a negative value's key in `Sketch::pending`; keys lie in `[-2¹⁵, 2²⁰)`.
+const NEG_TAG: i32 = 1 << 22;
 
 impl Sketch {
     pub(super) fn new() -> Self {
@@ -176,44 +185,50 @@ impl Sketch {
 
     #[inline]
     pub(super) fn add(&mut self, x: f64) {
-        if self.pending.len() < PENDING_MAX {
-            if self.pending.capacity() == 0 {
-                self.pending.reserve_exact(PENDING_MAX);
-            }
-            self.pending.push(x);
-        } else {
+        if self.pending.len() >= PENDING_MAX {
             self.flush();
-            self.bucket(x);
         }
+        let key = if x > 0.0 {
+            self.pos.note_extremes(x);
+            bucket_of(x)
+        } else if x < 0.0 {
+            self.neg.note_extremes(-x);
+            bucket_of(-x) + NEG_TAG
+        } else {
+            self.zeros += 1;
+            return;
+        };
+        if self.pending.capacity() == 0 {
+            self.pending.reserve_exact(PENDING_MAX);
+        }
+        self.pending.push(key);
     }
 
     #[inline]
-    fn bucket(&mut self, x: f64) {
-        if x > 0.0 {
-            self.pos.add_magnitude(x);
-        } else if x < 0.0 {
-            self.neg.add_magnitude(-x);
+    fn count_key(&mut self, key: i32) {
+        if key >= NEG_TAG >> 1 {
+            self.neg.add_key(key - NEG_TAG);
         } else {
-            self.zeros += 1;
+            self.pos.add_key(key);
         }
     }
 
-    /// Buckets the pending values (keeps their buffer for reuse).
+    /// Counts the pending keys (keeps their buffer for reuse).
     fn flush(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        for &x in &pending {
-            self.bucket(x);
+        for &k in &pending {
+            self.count_key(k);
         }
         self.pending = pending;
         self.pending.clear();
     }
 
     pub(super) fn merge(&mut self, o: &Sketch) {
-        // The receiving sketch is bucketed first, then the other's pending values are bucketed
+        // The receiving sketch is counted first, then the other's pending keys are counted
         // straight into it: no pages are built for a chunk that is merged and dropped.
         self.flush();
-        for &x in &o.pending {
-            self.bucket(x);
+        for &k in &o.pending {
+            self.count_key(k);
         }
         self.pos.merge(&o.pos);
         self.neg.merge(&o.neg);
