@@ -7,7 +7,7 @@
 //! so a lever change never shifts the shock stream (model.md §5.8) and adding a parameter,
 //! row or event leaves every other draw unchanged.
 
-use super::rng::keyed;
+use super::rng::{keyed, keyed_parts};
 use super::vars::{value, Var};
 use crate::market::model::PathModel;
 use crate::market::state::{Shocks, State};
@@ -284,16 +284,14 @@ impl<'a> PathSim<'a> {
         let main = keyed(seed, path, "shocks");
         let aux = keyed(seed, path, "designations");
         let p = sc.params.draw_correlated(&sc.correlations, |name| {
-            keyed(seed, path, &format!("param.{name}"))
+            keyed_parts(seed, path, "param.", name)
         });
-        let model = PathModel::new(&sc.market, p, |key| {
-            keyed(seed, path, &format!("market.{key}"))
-        });
+        let model = PathModel::new(&sc.market, p, |key| keyed_parts(seed, path, "market.", key));
         let buyer_rngs = sc
             .market
             .buyers
             .iter()
-            .map(|b| keyed(seed, path, &format!("shocks.buyer.{}", b.id)))
+            .map(|b| keyed_parts(seed, path, "shocks.buyer.", &b.id))
             .collect();
         let ids = &sc.registry.ids;
         // Errata N4: levers that are also priors default to the path's draw.

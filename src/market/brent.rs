@@ -159,8 +159,11 @@ pub fn brent_root(
         };
     }
     let margin = 1e-6 * dbar;
-    let clamp_lo = !(e_bound(LN_P_MIN, v_max) > margin) && e(LN_P_MIN).0 <= 0.0;
-    let clamp_hi = !(e_bound(LN_P_MAX, pipes) < -margin) && e(LN_P_MAX).0 >= 0.0;
+    // A NaN bound settles nothing, so E is then evaluated as before.
+    let lo_positive = e_bound(LN_P_MIN, v_max) > margin;
+    let hi_negative = e_bound(LN_P_MAX, pipes) < -margin;
+    let clamp_lo = !lo_positive && e(LN_P_MIN).0 <= 0.0;
+    let clamp_hi = !hi_negative && e(LN_P_MAX).0 >= 0.0;
     let (x, clamped, iters) = if clamp_lo {
         (LN_P_MIN, true, 1)
     } else if clamp_hi {
