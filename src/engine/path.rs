@@ -7,7 +7,7 @@
 //! so a lever change never shifts the shock stream (model.md §5.8) and adding a parameter,
 //! row or event leaves every other draw unchanged.
 
-use super::rng::keyed;
+use super::rng::{keyed, keyed_parts};
 use super::vars::{value, Var};
 use crate::market::model::PathModel;
 use crate::market::state::{Shocks, State};
@@ -339,16 +339,14 @@ impl<'a> PathSim<'a> {
         let main = keyed(seed, path, "shocks");
         let aux = keyed(seed, path, "designations");
         let p = sc.params.draw_correlated(&sc.correlations, |name| {
-            keyed(seed, path, &format!("param.{name}"))
+            keyed_parts(seed, path, "param.", name)
         });
-        let model = PathModel::new(&sc.market, p, |key| {
-            keyed(seed, path, &format!("market.{key}"))
-        });
+        let model = PathModel::new(&sc.market, p, |key| keyed_parts(seed, path, "market.", key));
         let buyer_rngs = sc
             .market
             .buyers
             .iter()
-            .map(|b| keyed(seed, path, &format!("shocks.buyer.{}", b.id)))
+            .map(|b| keyed_parts(seed, path, "shocks.buyer.", &b.id))
             .collect();
         let ids = &sc.registry.ids;
         // Errata N4: levers that are also priors default to the path's draw.
@@ -474,36 +472,7 @@ impl<'a> PathSim<'a> {
         }
         self.policy
             .advance(month, &mut self.levers, &mut self.fired);
-        self.shocks.draw(
-            &self.model,
-            &mut self.main,
-            &mut self.buyer_rngs,
-            &mut self.iid,
-        );
-        // Designation batches: scheduled ones, then Poisson-random ones unless relief is active.
-        self.batches.clear();
-        for f in &self.fired {
-            if let Fired::Batch { share, us } = *f {
-                self.batches.push(Batch { share, us });
-            }
-        }
-        let rate = self.levers.get(ids.fleet_designation_rate);
-        if !self.levers.flag(ids.relief_active) && rate > 0.0 {
-            let n = Poisson::new(rate)
-                .map(|d| d.sample(&mut self.aux) as u32)
-                .unwrap_or(0);
-            let mean = self
-                .levers
-                .get(ids.fleet_designation_mean_share)
-                .clamp(1e-6, 0.5);
-            let beta = Beta::new(mean * 20.0, (1.0 - mean) * 20.0).ok();
-            let us_prob = self.levers.get(ids.fleet_designation_us_prob);
-            for _ in 0..n {
-                let share = beta.as_ref().map_or(mean, |b| b.sample(&mut self.aux));
-                let us = self.aux.random::<f64>() < us_prob;
-                self.batches.push(Batch { share, us });
-            }
-        }
+        self.draw_random();
         self.work.imposed_x = self.imposed_x(month);
         let ctx = MonthCtx {
             month,
@@ -550,6 +519,44 @@ impl<'a> PathSim<'a> {
             .as_ref()
             .and_then(|b| b.price(month))
             .map(f64::ln)
+    }
+
+    /// Draws everything random the month consumes after the policy calendar has advanced:
+    /// the fixed shock block and the designation batches (scheduled ones from `fired`, then
+    /// Poisson-random ones). Separate from [`PathSim::step_month`] so the benchmarks can time
+    /// the draws alone, from the same keyed streams.
+    pub fn draw_random(&mut self) {
+        let ids = &self.sc.registry.ids;
+        self.shocks.draw(
+            &self.model,
+            &mut self.main,
+            &mut self.buyer_rngs,
+            &mut self.iid,
+        );
+        // Designation batches: scheduled ones, then Poisson-random ones unless relief is active.
+        self.batches.clear();
+        for f in &self.fired {
+            if let Fired::Batch { share, us } = *f {
+                self.batches.push(Batch { share, us });
+            }
+        }
+        let rate = self.levers.get(ids.fleet_designation_rate);
+        if !self.levers.flag(ids.relief_active) && rate > 0.0 {
+            let n = Poisson::new(rate)
+                .map(|d| d.sample(&mut self.aux) as u32)
+                .unwrap_or(0);
+            let mean = self
+                .levers
+                .get(ids.fleet_designation_mean_share)
+                .clamp(1e-6, 0.5);
+            let beta = Beta::new(mean * 20.0, (1.0 - mean) * 20.0).ok();
+            let us_prob = self.levers.get(ids.fleet_designation_us_prob);
+            for _ in 0..n {
+                let share = beta.as_ref().map_or(mean, |b| b.sample(&mut self.aux));
+                let us = self.aux.random::<f64>() < us_prob;
+                self.batches.push(Batch { share, us });
+            }
+        }
     }
 
     /// What the path did in each event tree so far (one record per `sc.trees`).

@@ -28,7 +28,22 @@ fn splitmix64(mut z: u64) -> u64 {
 
 /// The stream for `key` on `path`.
 pub fn keyed(seed: u64, path: u64, key: &str) -> ChaCha8Rng {
-    let mut r = ChaCha8Rng::seed_from_u64(splitmix64(seed) ^ key_hash(key));
+    keyed_hash(seed, path, key_hash(key))
+}
+
+/// The stream for the key `prefix` + `name` (the same stream as `keyed` of the joined key),
+/// without building the string: FNV-1a is streaming, and a path opens dozens of these.
+pub fn keyed_parts(seed: u64, path: u64, prefix: &str, name: &str) -> ChaCha8Rng {
+    let mut h = key_hash(prefix);
+    for b in name.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    keyed_hash(seed, path, h)
+}
+
+fn keyed_hash(seed: u64, path: u64, hash: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(splitmix64(seed) ^ hash);
     r.set_stream(path);
     r
 }
@@ -46,5 +61,7 @@ mod tests {
         assert_ne!(a, keyed(1, 0, "y").random::<u64>());
         assert_ne!(a, keyed(2, 0, "x").random::<u64>());
         assert_eq!(key_hash("abc"), 0xe71fa2190541574b);
+        let joined: u64 = keyed(3, 7, "param.kappa").random();
+        assert_eq!(joined, keyed_parts(3, 7, "param.", "kappa").random::<u64>());
     }
 }

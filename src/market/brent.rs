@@ -137,6 +137,9 @@ pub fn brent_root(
         a = xo - g;
         diag.brent_clamped = !ok;
     }
+    // The point and floor of the last evaluation: the root is always the last point
+    // evaluated, so the allocation below reuses its floor instead of solving it again.
+    let last = std::cell::Cell::new((f64::NAN, 0.0));
     let e = |x: f64| -> (f64, f64) {
         let g = x - a;
         let dem = dbar * (st.alpha_d + p.eps_d * g).exp();
@@ -144,19 +147,46 @@ pub fn brent_root(
         let gate = if g > 0.0 { gate_up } else { gate_dn };
         let draw = p.eta_i * dbar * gate * g;
         let price = x.exp();
-        let (v, dv, _) = deliveries(m, w, &floors, price, pipes);
+        let (v, dv, floor) = deliveries(m, w, &floors, price, pipes);
+        last.set((x, floor));
         let val = dem - sup - draw - opec - v + exo.outage;
         let der = dem * p.eps_d - sup * p.eps_s - p.eta_i * dbar * gate - dv;
         (val, der)
     };
-    let (e_lo, _) = e(LN_P_MIN);
-    let (e_hi, _) = e(LN_P_MAX);
-    let (x, clamped, iters) = if let Some(xo) = w.imposed_x {
-        // The anchor was solved so that E(x_obs; a) = 0: x_obs is the root.
+    // E at the bracket ends decides clamping. Evaluating E(ln 5) exactly is the dearest call of
+    // the month (every route floor-bound), so first try bounds that need no route flows:
+    // pipes ≤ V(x) ≤ v_max at any price (sales never exceed a cleared basin's deliverable
+    // volume or a saturated basin's capacities). Only when a bound cannot settle the sign
+    // (within a margin far above rounding and the basin tolerance) is E evaluated, so the
+    // outcome is the same as evaluating both ends always.
+    let e_bound = |x: f64, v: f64| -> f64 {
+        let g = x - a;
+        let dem = dbar * (st.alpha_d + p.eps_d * g).exp();
+        let sup = (dbar - m.v_ref) * (st.alpha_s + p.eps_s * g).exp();
+        let gate = if g > 0.0 { gate_up } else { gate_dn };
+        dem - sup - p.eta_i * dbar * gate * g - opec - v + exo.outage
+    };
+    let mut v_max = pipes;
+    for b in 0..m.n_basins {
+        v_max += match w.status[b] {
+            BasinStatus::Empty => 0.0,
+            BasinStatus::Cleared => w.x_del[b],
+            BasinStatus::Saturated => w.m_cap[m.basin_routes[b].clone()].iter().sum(),
+        };
+    }
+    let margin = 1e-6 * dbar;
+    // A NaN bound settles nothing, so E is then evaluated as before.
+    let lo_positive = e_bound(LN_P_MIN, v_max) > margin;
+    let hi_negative = e_bound(LN_P_MAX, pipes) < -margin;
+    // Under an imposed Brent the anchor was solved so that E(x_obs; a) = 0: x_obs is the root.
+    let imposed = w.imposed_x;
+    let clamp_lo = imposed.is_none() && !lo_positive && e(LN_P_MIN).0 <= 0.0;
+    let clamp_hi = imposed.is_none() && !hi_negative && e(LN_P_MAX).0 >= 0.0;
+    let (x, clamped, iters) = if let Some(xo) = imposed {
         (xo, diag.brent_clamped, 0)
-    } else if e_lo <= 0.0 {
+    } else if clamp_lo {
         (LN_P_MIN, true, 1)
-    } else if e_hi >= 0.0 {
+    } else if clamp_hi {
         (LN_P_MAX, true, 1)
     } else {
         // Warm start at last month's price (§6.7); tolerance relative to world demand.
@@ -171,7 +201,10 @@ pub fn brent_root(
     diag.brent_iters = iters;
     diag.brent_clamped = clamped;
     let price = x.exp();
-    let (_, _, floor) = deliveries(m, w, &floors, price, pipes);
+    let floor = match last.get() {
+        (at, floor) if at.to_bits() == x.to_bits() => floor,
+        _ => deliveries(m, w, &floors, price, pipes).2,
+    };
     // Allocation at the root.
     for b in 0..m.n_basins {
         let r = m.basin_routes[b].clone();

@@ -87,6 +87,74 @@ pub fn safeguarded_root(
     }
 }
 
+/// [`safeguarded_root`] with Halley's step for an `f` that also returns f''. Same bracket
+/// and the same safeguard (bisect when the step leaves the bracket or |f| fails to halve),
+/// same tolerance; Halley's cubic convergence saves about one evaluation per solve from a warm
+/// start. Where the Halley denominator is unusable the Newton step is tried instead.
+pub fn safeguarded_root_halley(
+    mut f: impl FnMut(f64) -> (f64, f64, f64),
+    mut lo: f64,
+    mut hi: f64,
+    x0: f64,
+    tol: f64,
+    increasing: bool,
+    max_iter: u32,
+) -> Root {
+    let mut x = if x0.is_finite() {
+        x0.clamp(lo, hi)
+    } else {
+        0.5 * (lo + hi)
+    };
+    let mut prev_abs = f64::INFINITY;
+    let mut bisections = 0;
+    for it in 1..=max_iter {
+        let (g, dg, d2g) = f(x);
+        if g.abs() < tol {
+            return Root {
+                x,
+                iters: it,
+                converged: true,
+                bisections,
+            };
+        }
+        if (g < 0.0) == increasing {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let denom = 2.0 * dg * dg - g * d2g;
+        let halley = x - 2.0 * g * dg / denom;
+        let step = if denom.is_finite() && denom > 0.0 && halley > lo && halley < hi {
+            halley
+        } else {
+            x - g / dg
+        };
+        let halved = g.abs() <= 0.5 * prev_abs;
+        prev_abs = g.abs();
+        x = if dg.is_finite() && dg != 0.0 && step > lo && step < hi && (halved || it == 1) {
+            step
+        } else {
+            bisections += 1;
+            0.5 * (lo + hi)
+        };
+        if hi - lo < 1e-13 * (1.0 + x.abs()) {
+            let (g, _, _) = f(x);
+            return Root {
+                x,
+                iters: it,
+                converged: g.abs() < tol * 10.0,
+                bisections,
+            };
+        }
+    }
+    Root {
+        x,
+        iters: max_iter,
+        converged: false,
+        bisections,
+    }
+}
+
 /// Route demand m_r(D) = M Λ((D + k − h)/σ) and its derivative.
 #[inline]
 pub fn route_flow(cap: f64, h: f64, sigma: f64, k: f64, d: f64) -> (f64, f64) {
@@ -126,24 +194,43 @@ pub fn solve_basin(
     x: f64,
     warm: f64,
 ) -> BasinRoot {
+    let mut scratch = vec![0.0; cap.len()];
+    solve_basin_into(cap, h, sigma, k, x, warm, &mut scratch).0
+}
+
+/// [`solve_basin`], also leaving in `flows` the route flows of the last evaluation. Returns
+/// whether those are the flows at the returned root (always, unless the search ran out of
+/// iterations): the flows at the root cost a logistic per route, and the last evaluation has
+/// already computed exactly them, bit for bit.
+pub fn solve_basin_into(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    x: f64,
+    warm: f64,
+    flows: &mut [f64],
+) -> (BasinRoot, bool) {
     let total: f64 = cap.iter().sum();
     if x <= 1e-12 {
-        return BasinRoot {
+        let r = BasinRoot {
             d: -D_INF,
             status: BasinStatus::Empty,
             iters: 0,
             converged: true,
             bisections: 0,
         };
+        return (r, false);
     }
     if x >= total - 1e-9 {
-        return BasinRoot {
+        let r = BasinRoot {
             d: D_INF,
             status: BasinStatus::Saturated,
             iters: 0,
             converged: true,
             bisections: 0,
         };
+        return (r, false);
     }
     let smax = sigma.iter().cloned().fold(0.0, f64::max);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -152,25 +239,33 @@ pub fn solve_basin(
         hi = hi.max(h[i] - k[i]);
     }
     let (lo, hi) = (lo - 40.0 * smax, hi + 40.0 * smax);
+    let mut last = f64::NAN;
     let g = |d: f64| {
-        let (mut s, mut ds) = (-x, 0.0);
+        let (mut s, mut ds, mut d2s) = (-x, 0.0, 0.0);
         for i in 0..cap.len() {
-            let (m, dm) = route_flow(cap[i], h[i], sigma[i], k[i], d);
+            // m = M·Λ(z), m' = m(1 − Λ)/σ, m'' = m'(1 − 2Λ)/σ.
+            let l = logistic((d + k[i] - h[i]) / sigma[i]);
+            let m = cap[i] * l;
+            let dm = m * (1.0 - l) / sigma[i];
+            flows[i] = m;
             s += m;
             ds += dm;
+            d2s += dm * (1.0 - 2.0 * l) / sigma[i];
         }
-        (s, ds)
+        last = d;
+        (s, ds, d2s)
     };
     // Tighter than the spec's 1e-7 mb/d and relative to the volume, so results do not depend
-    // on the volume scale (§11.1.10) beyond rounding; Newton makes the extra digits cheap.
-    let r = safeguarded_root(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
-    BasinRoot {
+    // on the volume scale (§11.1.10) beyond rounding; Halley makes the extra digits cheap.
+    let r = safeguarded_root_halley(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
+    let root = BasinRoot {
         d: r.x,
         status: BasinStatus::Cleared,
         iters: r.iters,
         converged: r.converged,
         bisections: r.bisections,
-    }
+    };
+    (root, last.to_bits() == r.x.to_bits())
 }
 
 /// Flows at discount `d` into `out`; returns their sum.

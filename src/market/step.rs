@@ -6,7 +6,7 @@
 //! are separate functions in their own files; this file sequences them.
 
 use super::brent::brent_root;
-use super::clearing::{flows_at, solve_basin, BasinStatus};
+use super::clearing::{flows_at, solve_basin_into, BasinStatus};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
@@ -306,13 +306,15 @@ pub fn effective_cap(lv: &LeverSet, ids: &LeverIds) -> f64 {
 pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
     for b in 0..m.n_basins {
         let r = m.basin_routes[b].clone();
-        let root = solve_basin(
+        let flows = &mut w.out.m[r.clone()];
+        let (root, have_flows) = solve_basin_into(
             &w.m_cap[r.clone()],
             &w.h[r.clone()],
             &m.route_sigma[r.clone()],
             &w.k[r.clone()],
             w.x_del[b],
             st.d_prev[b],
+            flows,
         );
         diag.basin_iters_max = diag.basin_iters_max.max(root.iters);
         diag.bisections += root.bisections;
@@ -321,8 +323,8 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
         }
         w.status[b] = root.status;
         w.d_clr[b] = root.d;
-        let flows = &mut w.out.m[r.clone()];
         match root.status {
+            BasinStatus::Cleared if have_flows => {}
             BasinStatus::Cleared => {
                 flows_at(
                     &w.m_cap[r.clone()],

@@ -4,6 +4,8 @@ use super::codec::{Reader, Writer};
 use super::exact::{lerp, type7_ranks};
 
 const PAGE: usize = 128;
+const PAGE_BITS: u32 = 7;
+const _: () = assert!(PAGE == 1 << PAGE_BITS);
 
 /// Bucket counts of one sign, in 128-bucket pages allocated only where values fall, with the
 /// exact smallest and largest magnitude seen.
@@ -49,12 +51,25 @@ impl Store {
         self.count += count;
     }
 
-    /// Adds finite magnitude `m > 0`.
+    /// Notes finite magnitude `m > 0` in the exact extremes.
     #[inline]
-    fn add_magnitude(&mut self, m: f64) {
+    fn note_extremes(&mut self, m: f64) {
         self.lo = self.lo.min(m);
         self.hi = self.hi.max(m);
-        self.add(bucket_of(m), 1);
+    }
+
+    /// Counts one value in bucket `key` (its extremes already noted).
+    #[inline]
+    fn add_key(&mut self, key: i32) {
+        // Fast path, the common case once a chunk has seen a few paths: the page exists.
+        // `>> 7` is the floor division by PAGE; a page below `base` wraps to a huge index.
+        let at = ((key >> PAGE_BITS) - self.base) as usize;
+        if let Some(Some(page)) = self.pages.get_mut(at) {
+            page[(key & (PAGE as i32 - 1)) as usize] += 1;
+            self.count += 1;
+            return;
+        }
+        self.add(key, 1);
     }
 
     fn merge(&mut self, o: &Store) {
@@ -135,6 +150,9 @@ fn bucket_bounds(key: i32) -> (f64, f64) {
     (at(key), at(key + 1))
 }
 
+/// Values a sketch holds unbucketed before it starts filling pages (one engine chunk's worth).
+const PENDING_MAX: usize = 256;
+
 /// Log-linear histogram quantile sketch of one cell (see the module docs).
 #[derive(Debug, Clone)]
 pub(super) struct Sketch {
@@ -142,7 +160,19 @@ pub(super) struct Sketch {
     /// Magnitudes of the negative values.
     neg: Store,
     zeros: u64,
+    /// Bucket keys of values not counted yet (negative values' keys offset by [`NEG_TAG`]).
+    /// A chunk accumulator sees a few hundred values per cell, spread over a dozen or more
+    /// sparse 1 KiB pages; allocating, zeroing, scanning at the merge and freeing those pages
+    /// for every chunk cost more than the model step itself. So up to [`PENDING_MAX`] keys
+    /// (4 bytes each) wait here, their extremes already noted, and are counted when the
+    /// sketch is merged into another or queried: the same counts and extremes as if counted at
+    /// once (neither depends on order). The key is computed where the value is pushed (on the
+    /// worker), so the merge (on one thread) only increments counters.
+    pending: Vec<i32>,
 }
+
+/// Offset of a negative value's key in `Sketch::pending`; keys lie in `[-2¹⁵, 2²⁰)`.
+const NEG_TAG: i32 = 1 << 22;
 
 impl Sketch {
     pub(super) fn new() -> Self {
@@ -150,21 +180,57 @@ impl Sketch {
             pos: Store::new(),
             neg: Store::new(),
             zeros: 0,
+            pending: Vec::new(),
         }
     }
 
     #[inline]
     pub(super) fn add(&mut self, x: f64) {
-        if x > 0.0 {
-            self.pos.add_magnitude(x);
+        if self.pending.len() >= PENDING_MAX {
+            self.flush();
+        }
+        let key = if x > 0.0 {
+            self.pos.note_extremes(x);
+            bucket_of(x)
         } else if x < 0.0 {
-            self.neg.add_magnitude(-x);
+            self.neg.note_extremes(-x);
+            bucket_of(-x) + NEG_TAG
         } else {
             self.zeros += 1;
+            return;
+        };
+        if self.pending.capacity() == 0 {
+            self.pending.reserve_exact(PENDING_MAX);
+        }
+        self.pending.push(key);
+    }
+
+    #[inline]
+    fn count_key(&mut self, key: i32) {
+        if key >= NEG_TAG >> 1 {
+            self.neg.add_key(key - NEG_TAG);
+        } else {
+            self.pos.add_key(key);
         }
     }
 
+    /// Counts the pending keys (keeps their buffer for reuse).
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for &k in &pending {
+            self.count_key(k);
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+
     pub(super) fn merge(&mut self, o: &Sketch) {
+        // The receiving sketch is counted first, then the other's pending keys are counted
+        // straight into it: no pages are built for a chunk that is merged and dropped.
+        self.flush();
+        for &k in &o.pending {
+            self.count_key(k);
+        }
         self.pos.merge(&o.pos);
         self.neg.merge(&o.neg);
         self.zeros += o.zeros;
@@ -183,6 +249,12 @@ impl Sketch {
     }
 
     pub(super) fn quantile(&self, n: u64, p: f64) -> f64 {
+        if !self.pending.is_empty() {
+            // Only an accumulator queried without a merge (the engine always merges).
+            let mut s = self.clone();
+            s.flush();
+            return s.quantile(n, p);
+        }
         let (k, k1, f) = type7_ranks(n, p);
         let a = self.value_at_rank(k);
         let b = if k1 == k { a } else { self.value_at_rank(k1) };
@@ -244,6 +316,12 @@ impl Store {
 
 impl Sketch {
     pub(super) fn encode(&self, w: &mut Writer) {
+        if !self.pending.is_empty() {
+            // Pending keys are not part of the file format: count them first.
+            let mut s = self.clone();
+            s.flush();
+            return s.encode(w);
+        }
         w.u64(self.zeros);
         self.pos.encode(w);
         self.neg.encode(w);
@@ -253,6 +331,11 @@ impl Sketch {
         let zeros = r.u64()?;
         let pos = Store::decode(r)?;
         let neg = Store::decode(r)?;
-        Ok(Sketch { pos, neg, zeros })
+        Ok(Sketch {
+            pos,
+            neg,
+            zeros,
+            pending: Vec::new(),
+        })
     }
 }
