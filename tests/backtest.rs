@@ -23,6 +23,7 @@ const PASSING: &[&str] = &[
     "B3 India savings 2024",
     "B3 withheld 2024 (errata 1)",
     "B3 crude export revenue Oct 2024",
+    "B4 D_E rise Jan-Feb 2025 vs Dec",
     "B4 half-life of the D_E excess",
     "B4 India May 2025 (arrivals)",
     "B5 revenue change, $60 cap at e=1",
