@@ -4,7 +4,7 @@
 //! E(x) = Dem(x) − Sup(x) − Draw(x) − O − V(x) + J is strictly decreasing in x = ln P, so the
 //! root is unique. The floor: Russia sells a basin's barrels only at a netback ≥ n_floor;
 //! below it the basin's discount is pinned at P − n_floor and the rest is withheld. Errata 1
-//! (storage as a carry trade: n_store = n̄ − m_st) and 3a (storage-floor withholding capped
+//! (storage as a carry trade: n_store = n̄ − m_st, m_st a share of n̄, D31) and 3a (storage-floor withholding capped
 //! at the room left: V = max(V_store, V_prod − room/d)) are applied.
 
 use super::clearing::{flows_at, route_flow, safeguarded_root, BasinStatus};
@@ -113,7 +113,8 @@ pub fn brent_root(
     let gate_up = inventory_gate(m, st.inv, 1.0);
     let gate_dn = inventory_gate(m, st.inv, -1.0);
     let store = if st.storage < p.storage_cap - 1e-12 {
-        st.nbar - p.storage_margin
+        // D31: the margin scales with the netback level, as Brent's deviations are in logs.
+        st.nbar * (1.0 - p.storage_margin_share)
     } else {
         f64::NEG_INFINITY
     };

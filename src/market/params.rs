@@ -131,7 +131,7 @@ params! {
     marginal_cost = Dist::tri(12.0, 19.0, 25.0), "$/bbl FOB", "Russian marginal cost; JRW w31347, CREA";
     prod_floor = Dist::tri(19.0, 25.0, 40.0), "$/bbl FOB", "production floor n^prod_floor, at least marginal_cost [A]";
     storage_cap = Dist::uniform(30.0, 250.0), "mb", "Russian storage capacity K_S [A]";
-    storage_margin = Dist::uniform(9.0, 15.0), "$/bbl", "carry-trade margin m_st: store only if netback < EMA - m_st (errata 1; 1.5-2.5 monthly s.d. of the netback deviation, see docs/decisions.md)";
+    storage_margin_share = Dist::uniform(0.15, 0.25), "share of EMA", "carry-trade margin m_st as a share of the netback EMA: store only if netback < (1 - share)·EMA (errata 1; $9-15 at the 2025 netback of ≈ $60, docs/decisions.md D9, D31)";
     release_max = Dist::Const(0.5), "mb/d", "storage release limit r_max [A]";
     release_hysteresis = Dist::Const(2.0), "$/bbl", "release needs last netback >= EMA + this (errata 3d)";
     restart_rate = Dist::tri(0.10, 0.25, 0.50), "/month", "shut-in restart rate rho_rs [A]";
