@@ -89,6 +89,14 @@ fn check_sheet(book: &Book, name: &str, csv: &[u8]) -> (usize, usize) {
     (numbers, dates)
 }
 
+fn files_of_all(manifest: &Path) -> Vec<serde_json::Value> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    v["files"].as_array().unwrap().clone()
+}
+
+/// The manifest's file list without the charts (tested in tests/charts_cli.rs), which come
+/// before `results.xlsx` and `paths.csv` and get no sheet.
 fn files_of(manifest: &Path) -> Vec<String> {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
@@ -97,6 +105,7 @@ fn files_of(manifest: &Path) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|f| f.as_str().unwrap().to_string())
+        .filter(|f| !f.starts_with("charts/"))
         .collect()
 }
 
@@ -163,7 +172,15 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
         "numbers as numbers"
     );
     assert_eq!(kv["scenario"], Some(XCell::Text("baseline".into())));
-    assert_eq!(kv["files[2]"], Some(XCell::Text("results.xlsx".into())));
+    assert_eq!(
+        kv["files[2]"],
+        Some(XCell::Text("charts/brent_usd_bbl.svg".into()))
+    );
+    let n_files = files_of_all(&dir.join("manifest.json")).len();
+    assert_eq!(
+        kv[&format!("files[{}]", n_files - 2)],
+        Some(XCell::Text("results.xlsx".into()))
+    );
     assert!(kv.contains_key("diagnostics.solver_not_converged"));
     for volatile in ["wall_seconds", "path_months_per_second", "threads"] {
         assert!(

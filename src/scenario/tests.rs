@@ -177,7 +177,7 @@ fn number_levers() {
     );
     assert_eq!(e[0].action, Action::Add);
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"freight.W.scale\"\nvalue = 9\n");
-    assert!(x.contains("must lie in [0.5, 5]"), "{x}");
+    assert!(x.contains("must lie in [0.2, 5]"), "{x}");
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"freight.W.scale\"\nvalue = { uniform = [1, 6] }\n");
     assert!(x.contains("must lie in"), "{x}");
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"tariff.IN.rate\"\nvalue = \"none\"\n");
