@@ -67,8 +67,9 @@ impl LoadError {
 pub const SOURCE_WINDOW: usize = 120;
 
 /// Longest message, key or help shown in full: they quote what the user wrote (a key, a
-/// lever name), which may be a megabyte long.
-pub const MAX_QUOTED: usize = 300;
+/// lever name), which may be a megabyte long. Large enough for the longest hint the loader
+/// writes itself (a list of every valid key or parameter name).
+pub const MAX_QUOTED: usize = 1000;
 
 /// `s` if it has at most `max` characters, else its head and tail around `…`.
 fn elide(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
