@@ -199,3 +199,47 @@ fn too_many_paths_switch_to_streamed_summaries() {
         assert!((e - s).abs() <= 1e-9 * e.abs(), "var {b} month {t}: {e} vs {s}");
     }
 }
+
+/// A 1 MB one-line file (a minified or corrupted scenario): the error quotes a window of
+/// the line around the column and elides the 1 MB key, so the message stays short.
+#[test]
+fn one_megabyte_line_gives_a_short_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        // A syntax error 1 MB into the line.
+        ("syntax", format!("description = \"{}\" oops", "x".repeat(1 << 20))),
+        // An unknown key 1 MB long: the message and the hint quote it.
+        ("key", format!("[scenario]\n{} = 1", "k".repeat(1 << 20))),
+    ];
+    for (what, text) in cases {
+        let f = dir.path().join(format!("{what}.toml"));
+        std::fs::write(&f, text).unwrap();
+        let out = Command::new(BIN).arg("validate").arg(&f).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+        assert!(stderr.len() < 8000, "{what}: {} bytes of error", stderr.len());
+        assert!(stderr.contains('…'), "{what}: {stderr}");
+        assert!(stderr.contains(&format!("{what}.toml:")), "{what}: {stderr}");
+    }
+}
+
+/// `sanctions-sim schema | head -1`: the reader goes away before the output is written.
+/// The process must end quietly (killed by SIGPIPE, as Unix tools are), not panic in
+/// `println!`.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_pipe_does_not_panic() {
+    use std::process::Stdio;
+    let mut child = Command::new(BIN)
+        .arg("schema")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+}
