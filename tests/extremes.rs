@@ -60,8 +60,7 @@ fn run_fixture(name: &str) -> Ran {
     let sc = load(&fixture(name)).unwrap();
     let res = dir.path().join(&sc.name);
     let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(res.join("manifest.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(res.join("manifest.json")).unwrap()).unwrap();
     let text = std::fs::read_to_string(res.join("summary.csv")).unwrap();
     let mut rows = BTreeMap::new();
     for line in text.lines().skip(1) {
@@ -73,13 +72,21 @@ fn run_fixture(name: &str) -> Ran {
         );
         rows.insert((f[1].to_string(), f[2].to_string()), nums);
     }
-    assert_eq!(rows.len(), sc.months * variables(&sc.market).len(), "{name}");
+    assert_eq!(
+        rows.len(),
+        sc.months * variables(&sc.market).len(),
+        "{name}"
+    );
     let ran = Ran {
         manifest,
         rows,
         _dir: dir,
     };
-    for key in ["solver_not_converged", "nonfinite_values", "fleet_bound_violations"] {
+    for key in [
+        "solver_not_converged",
+        "nonfinite_values",
+        "fleet_bound_violations",
+    ] {
         assert_eq!(ran.diag(key), 0, "{name}: {key}");
     }
     assert!(ran.diag("max_basin_iterations") <= 200 && ran.diag("max_brent_iterations") <= 200);
@@ -104,7 +111,12 @@ fn cap_of_zero() {
 fn every_buyer_halted() {
     let r = run_fixture("all_halted");
     let sc = load(&fixture("all_halted")).unwrap();
-    let with_stance = sc.market.buyers.iter().filter(|b| b.stance.is_some()).count() as u64;
+    let with_stance = sc
+        .market
+        .buyers
+        .iter()
+        .filter(|b| b.stance.is_some())
+        .count() as u64;
     assert!(with_stance > 0);
     // Every buyer with a stance is halted in every path-month (a forced halt needs a stance:
     // the others have nothing to halt).
@@ -167,8 +179,12 @@ fn one_path_one_month() {
 fn six_hundred_months() {
     let r = run_fixture("six_hundred_months");
     assert_eq!(r.manifest["months"], 600);
-    assert!(r.rows.contains_key(&("2075-07-01".to_string(), "brent_usd_bbl".to_string())));
-    assert!(!r.rows.contains_key(&("2075-08-01".to_string(), "brent_usd_bbl".to_string())));
+    assert!(r
+        .rows
+        .contains_key(&("2075-07-01".to_string(), "brent_usd_bbl".to_string())));
+    assert!(!r
+        .rows
+        .contains_key(&("2075-08-01".to_string(), "brent_usd_bbl".to_string())));
 }
 
 /// Too many paths for exact quantiles is not refused: beyond the 1 GiB budget the engine
@@ -179,8 +195,14 @@ fn six_hundred_months() {
 fn too_many_paths_switch_to_streamed_summaries() {
     let sc = load(&fixture("all_halted")).unwrap();
     let vars = variables(&sc.market).len();
-    assert_eq!(choose_mode(2_000_000, 36, vars, DEFAULT_BUDGET_BYTES), SummaryMode::Sketch);
-    assert_eq!(choose_mode(10_000, 36, vars, DEFAULT_BUDGET_BYTES), SummaryMode::Exact);
+    assert_eq!(
+        choose_mode(2_000_000, 36, vars, DEFAULT_BUDGET_BYTES),
+        SummaryMode::Sketch
+    );
+    assert_eq!(
+        choose_mode(10_000, 36, vars, DEFAULT_BUDGET_BYTES),
+        SummaryMode::Exact
+    );
     let mut o = RunOptions::from_scenario(&sc);
     o.paths = 300;
     o.months = 3;
@@ -193,10 +215,19 @@ fn too_many_paths_switch_to_streamed_summaries() {
     assert_eq!(exact.diagnostics, sketch.diagnostics);
     let b = exact.var_index("brent_usd_bbl").unwrap();
     for t in 0..3 {
-        let (e, s) = (exact.p50("brent_usd_bbl", t), sketch.p50("brent_usd_bbl", t));
+        let (e, s) = (
+            exact.p50("brent_usd_bbl", t),
+            sketch.p50("brent_usd_bbl", t),
+        );
         assert!((e - s).abs() <= 2e-3 * e.abs(), "month {t}: {e} vs {s}");
-        let (e, s) = (exact.mean("brent_usd_bbl", t), sketch.mean("brent_usd_bbl", t));
-        assert!((e - s).abs() <= 1e-9 * e.abs(), "var {b} month {t}: {e} vs {s}");
+        let (e, s) = (
+            exact.mean("brent_usd_bbl", t),
+            sketch.mean("brent_usd_bbl", t),
+        );
+        assert!(
+            (e - s).abs() <= 1e-9 * e.abs(),
+            "var {b} month {t}: {e} vs {s}"
+        );
     }
 }
 
@@ -207,7 +238,10 @@ fn one_megabyte_line_gives_a_short_message() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         // A syntax error 1 MB into the line.
-        ("syntax", format!("description = \"{}\" oops", "x".repeat(1 << 20))),
+        (
+            "syntax",
+            format!("description = \"{}\" oops", "x".repeat(1 << 20)),
+        ),
         // An unknown key 1 MB long: the message and the hint quote it.
         ("key", format!("[scenario]\n{} = 1", "k".repeat(1 << 20))),
     ];
@@ -218,9 +252,16 @@ fn one_megabyte_line_gives_a_short_message() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
         assert!(!stderr.contains("panicked"), "{what}: {stderr}");
-        assert!(stderr.len() < 8000, "{what}: {} bytes of error", stderr.len());
+        assert!(
+            stderr.len() < 8000,
+            "{what}: {} bytes of error",
+            stderr.len()
+        );
         assert!(stderr.contains('…'), "{what}: {stderr}");
-        assert!(stderr.contains(&format!("{what}.toml:")), "{what}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{what}.toml:")),
+            "{what}: {stderr}"
+        );
     }
 }
 

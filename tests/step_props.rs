@@ -85,7 +85,12 @@ fn extremes() -> impl Strategy<Value = Extremes> {
 fn apply(sc: &mut Scenario, x: &Extremes) {
     let d = "2025-08-01";
     let buyers: Vec<String> = sc.market.buyers.iter().map(|b| b.id.clone()).collect();
-    let pipes: Vec<String> = sc.market.pipelines.iter().map(|p| p.spec.id.clone()).collect();
+    let pipes: Vec<String> = sc
+        .market
+        .pipelines
+        .iter()
+        .map(|p| p.spec.id.clone())
+        .collect();
     if x.cap_zero {
         set(sc, d, "cap.eu_usd", 0.0);
         set(sc, d, "cap.us_usd", 0.0);
@@ -157,7 +162,10 @@ fn run_checked(
         let o = &sim.work.out;
         let state = [o.price, o.revenue_bn, o.storage_end, o.inventories];
         if state.iter().any(|x| !x.is_finite()) {
-            return Err(format!("month {}: non-finite state {state:?}", sim.month - 1));
+            return Err(format!(
+                "month {}: non-finite state {state:?}",
+                sim.month - 1
+            ));
         }
     }
     let d = sim.diag;
@@ -171,7 +179,11 @@ fn run_checked(
         return Err(format!("non-finite outputs counted: {d:?}"));
     }
     let o = &sim.work.out;
-    Ok((o.sold.iter().sum(), o.q.iter().sum(), o.withheld + o.shutin_end))
+    Ok((
+        o.sold.iter().sum(),
+        o.q.iter().sum(),
+        o.withheld + o.shutin_end,
+    ))
 }
 
 proptest! {
@@ -260,7 +272,10 @@ fn all_extremes_at_once_for_ten_years() {
             run_checked(&sc, 7, 3, 120).unwrap_or_else(|e| panic!("{name}: {e}"));
         // No buyer takes anything and the pipelines are shut: every barrel is withheld,
         // and by now shut in.
-        assert!(sold.abs() < 1e-9 && piped.abs() < 1e-9, "{name}: {sold} {piped}");
+        assert!(
+            sold.abs() < 1e-9 && piped.abs() < 1e-9,
+            "{name}: {sold} {piped}"
+        );
         assert!(withheld > 1.0, "{name}: withheld and shut in {withheld}");
     }
 }

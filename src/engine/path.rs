@@ -494,8 +494,7 @@ impl<'a> PathSim<'a> {
             debug_assert!(bad.is_empty(), "invariants violated in {month}: {bad:?}");
         }
         self.diag.count(&d, self.work.out.refused);
-        self.diag
-            .count_edges(&self.model, &self.state, &self.work);
+        self.diag.count_edges(&self.model, &self.state, &self.work);
         self.month += 1;
         d
     }

@@ -91,7 +91,9 @@ fn window(line: &str, col0: usize) -> (String, usize) {
         return (line.to_string(), col0);
     }
     // Keep a third of the window before the column so the context reads left to right.
-    let from = col0.saturating_sub(SOURCE_WINDOW / 3).min(n - SOURCE_WINDOW);
+    let from = col0
+        .saturating_sub(SOURCE_WINDOW / 3)
+        .min(n - SOURCE_WINDOW);
     let to = from + SOURCE_WINDOW;
     let mut out = String::new();
     let mut col = col0 - from;
