@@ -5,6 +5,7 @@
 //! so the input goes through the same file reading (size guard, UTF-8 check) as in the CLI.
 
 pub mod structured;
+mod vocab;
 
 use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::engine::vars::variables;
@@ -42,7 +43,7 @@ const SHIPPED: &[(&str, &str)] = &[
 /// Name of the file each input is written to, inside the scratch folder.
 pub const INPUT: &str = "fuzz_input.toml";
 
-fn scratch() -> &'static PathBuf {
+pub(crate) fn scratch() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         // Kept for the life of the fuzzing process; one folder per process so parallel

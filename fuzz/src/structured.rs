@@ -8,89 +8,7 @@ use arbitrary::Arbitrary;
 use sanctions_sim::market::params::ParamSpec;
 use std::fmt::Write;
 
-/// Real lever names plus wildcards and near-misses.
-const LEVERS: &[&str] = &[
-    "cap.eu_usd",
-    "cap.eu_mode",
-    "cap.eu_dyn_factor",
-    "cap.eu_review_months",
-    "cap.us_usd",
-    "cap.authority",
-    "cap.enforcement",
-    "cap.attestation_usd",
-    "cap.services_ban",
-    "cap.refusal_prob",
-    "fleet.shadow_capacity",
-    "fleet.western_capacity",
-    "fleet.designation.rate",
-    "fleet.designation.mean_share",
-    "fleet.designation.us_prob",
-    "fleet.designation.batch",
-    "sdn.share",
-    "sdn.wave",
-    "relief.active",
-    "supply.russia_exports_adj",
-    "supply.ramp_mbd",
-    "supply.opec_spare_mbd",
-    "risk_premium.jump",
-    "tariff.IN.rate",
-    "tariff.CN.base_rate",
-    "tariff.TR.exposed_exports_bn",
-    "tariff.IN.snapback_rate",
-    "tariff.CN.snapback_prob",
-    "secondary.CN.capacity_cut",
-    "secondary.IN.risk_wedge_usd",
-    "secondary.CN.pipeline_block_prob",
-    "carrot.IN.value_bn",
-    "buyer.IN.capacity_scale",
-    "buyer.CN.capacity_scale",
-    "buyer.EU.capacity_scale",
-    "stance.IN.force",
-    "stance.CN.force",
-    "pipeline.CNP.availability",
-    "pipeline.DRZ.availability",
-    "freight.W.scale",
-    "freight.E.scale",
-    "tariff.*.rate",
-    "buyer.*.capacity_scale",
-    "stance.*.force",
-    "pipeline.*.availability",
-    "freight.*.scale",
-    "*.IN.rate",
-    "tariff.*",
-    "tarif.IN.rate",
-    "",
-];
-const ACTIONS: &[&str] = &["set", "add", "scale", "ramp", "pulse", "fire", "toggle"];
-const WORDS: &[&str] = &[
-    "fixed", "dynamic", "eu", "us", "min", "auto", "buy", "halt", "none", "rest", "", "x",
-];
-const DIST_NAMES: &[&str] = &[
-    "normal",
-    "lognormal",
-    "uniform",
-    "tri",
-    "triangular",
-    "pert",
-    "beta",
-    "poisson",
-    "const",
-    "gamma",
-];
-const IDS: &[&str] = &["a", "b", "c", "d", "status_quo", "bad id", ""];
-const EXTENDS: &[&str] = &[
-    "baseline.toml",
-    "summit_failure.toml",
-    "summit_uncertain.toml",
-    "fuzz_input.toml",
-    "missing.toml",
-    "market/default.toml",
-    "../fuzz_input.toml",
-];
-const MARKETS: &[&str] = &["market/default.toml", "baseline.toml", "missing.toml", ""];
-const NAMES: &[&str] = &["fuzzed", "a-b_1", "../../x", "", "x y", ".hidden"];
-/// Keys that do not exist, to reach the unknown-key hints.
-const JUNK_KEYS: &[&str] = &["month", "path", "seeds", "p_0", "levr", "valu"];
+use crate::vocab::*;
 
 fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
     list[i as usize % list.len()]
@@ -220,7 +138,7 @@ pub struct Date {
 
 impl Date {
     fn render(&self, with_day: bool, out: &mut String) {
-        let y = 2025 + (self.year_offset as i32 % 8);
+        let y = 2025 + (self.year_offset as i32 % 3);
         // Mostly valid months and days, with 0 and 13/32 reachable.
         let m = self.month % 14;
         write!(out, "\"{y:04}-{m:02}").unwrap();
@@ -320,81 +238,142 @@ pub struct Tree {
     nodes: Vec<Node>,
 }
 
+/// The core keys, always valid: most documents should load, so that events, parameters,
+/// trees and the simulation are reached. `Doc::alt` breaks at most one of them.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct Base {
+    extends_baseline: bool,
+    start_month: u8,
+    months: u8,
+    paths: u8,
+    seed: u8,
+    p0: u8,
+    f24: Option<u8>,
+}
+
+/// One deviation from the valid core: a name, a path, or a key left out or mistyped.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum Alt {
+    Name(u8),
+    Extends(u8),
+    Market(u8),
+    Init(bool),
+    /// Core key `CORE_KEYS[k]` left out (`None`) or written as the number.
+    Key(u8, Option<Num>),
+    /// An unknown key in `[scenario]`, `[brent]` or the first event.
+    Junk(u8, u8),
+}
+
+const CORE_KEYS: &[&str] = &["start", "months", "paths", "seed", "market", "p0", "f24"];
+
+/// A `[params]` value: mostly a constant inside the parameter's prior support (valid), or
+/// any distribution.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum Param {
+    InSupport(u8),
+    Prior,
+    Any(Dist),
+}
+
 #[derive(Arbitrary, Debug, Clone)]
 pub struct Doc {
-    extends: Option<u8>,
-    name: Option<u8>,
-    start: Option<Date>,
-    months: Option<Num>,
-    paths: Option<Num>,
-    seed: Option<Num>,
-    market: Option<u8>,
-    init: Option<bool>,
-    p0: Option<Num>,
-    f24: Option<Num>,
-    params: Vec<(u8, Dist)>,
+    base: Base,
+    alt: Option<Alt>,
+    params: Vec<(u8, Param)>,
     correlations: Vec<(u8, u8, Num)>,
     events: Vec<Event>,
     trees: Vec<Tree>,
-    /// An unknown key in `[scenario]`, `[brent]` or an event.
-    junk: Option<(u8, u8)>,
 }
 
 impl Doc {
     pub fn render(&self) -> String {
         let names = ParamSpec::NAMES;
+        let b = &self.base;
+        let alt = self.alt.as_ref();
         let mut o = String::new();
-        if let Some(e) = self.extends {
-            writeln!(o, "extends = {:?}", pick(EXTENDS, e)).unwrap();
+        match alt {
+            Some(Alt::Extends(e)) => writeln!(o, "extends = {:?}", pick(EXTENDS, *e)).unwrap(),
+            _ if b.extends_baseline => o.push_str("extends = \"baseline.toml\"\n"),
+            _ => {}
         }
         let junk = |o: &mut String, at: u8| {
-            if let Some((where_, k)) = self.junk {
+            if let Some(Alt::Junk(where_, k)) = alt {
                 if where_ % 3 == at {
-                    writeln!(o, "{} = 1", pick(JUNK_KEYS, k)).unwrap();
+                    writeln!(o, "{} = 1", pick(JUNK_KEYS, *k)).unwrap();
                 }
             }
         };
-        o.push_str("[scenario]\n");
-        if let Some(n) = self.name {
-            writeln!(o, "name = {:?}", pick(NAMES, n)).unwrap();
-        }
-        let mut kv = |o: &mut String, k: &str, v: &Option<Num>| {
-            if let Some(v) = v {
-                write!(o, "{k} = ").unwrap();
-                v.render(o);
-                o.push('\n');
-            }
+        // The horizon always covers the baseline's last event (2025-09-03).
+        let market = match alt {
+            Some(Alt::Market(m)) => pick(MARKETS, *m),
+            _ => "market/default.toml",
         };
-        kv(&mut o, "months", &self.months);
-        kv(&mut o, "paths", &self.paths);
-        kv(&mut o, "seed", &self.seed);
-        if let Some(d) = &self.start {
-            o.push_str("start = ");
-            d.render(false, &mut o);
-            o.push('\n');
+        let core: [(&str, String); 7] = [
+            ("start", format!("\"2025-{:02}\"", 1 + b.start_month % 8)),
+            ("months", format!("{}", 12 + b.months % 25)),
+            ("paths", format!("{}", 1 + b.paths % 4)),
+            ("seed", format!("{}", b.seed)),
+            ("market", format!("{market:?}")),
+            ("p0", format!("{:?}", 20.0 + b.p0 as f64 * 0.5)),
+            (
+                "f24",
+                b.f24
+                    .map_or(String::new(), |f| format!("{:?}", 20.0 + f as f64)),
+            ),
+        ];
+        let line = |o: &mut String, key: &str, v: &str| {
+            let v = match alt {
+                Some(Alt::Key(k, n)) if pick(CORE_KEYS, *k) == key => match n {
+                    None => return,
+                    Some(n) => {
+                        let mut s = String::new();
+                        n.render(&mut s);
+                        s
+                    }
+                },
+                _ if v.is_empty() => return,
+                _ => v.to_string(),
+            };
+            writeln!(o, "{key} = {v}").unwrap();
+        };
+        o.push_str("[scenario]\n");
+        if let Some(Alt::Name(n)) = alt {
+            writeln!(o, "name = {:?}", pick(NAMES, *n)).unwrap();
         }
-        if let Some(m) = self.market {
-            writeln!(o, "market = {:?}", pick(MARKETS, m)).unwrap();
+        for (k, v) in &core[..5] {
+            line(&mut o, k, v);
         }
-        if let Some(i) = self.init {
-            writeln!(o, "init = {:?}", if i { "explicit" } else { "spin-up" }).unwrap();
+        if let Some(Alt::Init(i)) = alt {
+            writeln!(o, "init = {:?}", if *i { "explicit" } else { "spin-up" }).unwrap();
         }
         junk(&mut o, 0);
         o.push_str("\n[brent]\n");
-        kv(&mut o, "p0", &self.p0);
-        kv(&mut o, "f24", &self.f24);
+        for (k, v) in &core[5..] {
+            line(&mut o, k, v);
+        }
         junk(&mut o, 1);
         if !self.params.is_empty() {
             o.push_str("\n[params]\n");
-            for (k, d) in self.params.iter().take(12) {
-                write!(o, "{} = ", names[*k as usize % names.len()]).unwrap();
-                d.render(&mut o);
+            let spec = ParamSpec::default();
+            for (k, v) in self.params.iter().take(6) {
+                let name = names[*k as usize % names.len()];
+                let prior = spec.get(name).unwrap();
+                write!(o, "{name} = ").unwrap();
+                match v {
+                    Param::InSupport(u) => {
+                        let x = prior.quantile((*u as f64 + 0.5) / 256.0);
+                        write!(o, "{x:?}").unwrap();
+                    }
+                    // The default written out (a constant, or the median of a distribution).
+                    Param::Prior => write!(o, "{:?}", prior.median()).unwrap(),
+                    Param::Any(d) => d.render(&mut o),
+                }
                 o.push('\n');
             }
         }
         if !self.correlations.is_empty() {
             o.push_str("\n[correlations]\npairs = [");
-            for (a, b, r) in self.correlations.iter().take(6) {
+            for (a, b, r) in self.correlations.iter().take(3) {
                 write!(
                     o,
                     "[{:?}, {:?}, ",
@@ -407,13 +386,15 @@ impl Doc {
             }
             o.push_str("]\n");
         }
-        for e in self.events.iter().take(16) {
+        for (i, e) in self.events.iter().take(4).enumerate() {
             o.push_str("\n[[event]]\n");
             e.render_fields("\n", true, &mut o);
             o.push('\n');
-            junk(&mut o, 2);
+            if i == 0 {
+                junk(&mut o, 2);
+            }
         }
-        for t in self.trees.iter().take(3) {
+        for t in self.trees.iter().take(2) {
             render_tree(t, &mut o);
         }
         o
@@ -504,5 +485,27 @@ mod tests {
             }
         }
         assert!(ok > 150, "only {ok}/200 rendered documents parse");
+    }
+
+    /// And some of them must load, or the simulation half of the target is never reached.
+    #[test]
+    fn some_rendered_documents_load() {
+        let mut loaded = 0;
+        for seed in 0..400u32 {
+            // Short inputs, as libFuzzer starts with: few events and parameters.
+            let bytes: Vec<u8> = (0..32 + seed % 96)
+                .map(|i| (i.wrapping_mul(2246822519).wrapping_add(seed * 3266489917) >> 11) as u8)
+                .collect();
+            let doc = Doc::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+            loaded += crate::load_input(doc.render().as_bytes()).is_some() as u32;
+        }
+        let zero = Doc::arbitrary(&mut Unstructured::new(&[0u8; 64])).unwrap();
+        let text = zero.render();
+        if crate::load_input(text.as_bytes()).is_none() {
+            let p = crate::scratch().join(crate::INPUT);
+            panic!("{text}\n{}", sanctions_sim::scenario::load(&p).unwrap_err());
+        }
+        eprintln!("{loaded}/400 rendered documents load");
+        assert!(loaded > 0);
     }
 }
