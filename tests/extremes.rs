@@ -284,3 +284,30 @@ fn closed_stdout_pipe_does_not_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(2), "{stderr}");
 }
+
+/// Fuzz regression: `storage_cap = -65` loaded and broke the storage bound in month 1
+/// (an invariant panic in debug builds). It is refused with a position, and so is a
+/// distribution whose support reaches below 0; a capacity of 0 stays valid (`storage_full`).
+#[test]
+fn fuzz_negative_storage_cap_is_refused() {
+    let e = load(&fixture("fuzz_negative_storage_cap")).unwrap_err();
+    let shown = e.to_string();
+    assert_eq!(e.diagnostics.len(), 1, "{shown}");
+    assert!(
+        shown.contains("error[params.storage_cap]") && shown.contains("≥ 0"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("fuzz_negative_storage_cap.toml:16:"),
+        "{shown}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("s.toml");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let text = format!(
+        "extends = {:?}\n[params]\nstorage_cap = {{ normal = [100, 10] }}\n",
+        base.display().to_string()
+    );
+    std::fs::write(&f, text).unwrap();
+    assert!(load(&f).unwrap_err().to_string().contains("must be ≥ 0"));
+}

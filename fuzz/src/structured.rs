@@ -509,3 +509,14 @@ mod tests {
         assert!(loaded > 0);
     }
 }
+#[cfg(test)]
+mod show {
+    #[test]
+    #[ignore]
+    fn show_artifact() {
+        use arbitrary::{Arbitrary, Unstructured};
+        let bytes = std::fs::read(std::env::var("ARTIFACT").unwrap()).unwrap();
+        let doc = super::Doc::arbitrary_take_rest(Unstructured::new(&bytes)).unwrap();
+        println!("{}", doc.render());
+    }
+}
