@@ -55,7 +55,7 @@ pub(crate) fn check_params(
             )),
         };
         match r {
-            Ok(d) if NON_NEGATIVE.contains(&name.as_str()) && !(d.support().0 >= 0.0) => w.err(
+            Ok(d) if NON_NEGATIVE.contains(&name.as_str()) && d.support().0 < 0.0 => w.err(
                 v.span(),
                 &key,
                 format!(
