@@ -56,6 +56,13 @@ fn install_signals(cooperative: bool) -> Arc<AtomicBool> {
 }
 
 fn main() {
+    // Rust ignores SIGPIPE, so `sanctions-sim schema | head` would panic in `println!` once
+    // the reader is gone; die of the signal instead, as Unix tools do.
+    #[cfg(unix)]
+    // SAFETY: called before any other thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

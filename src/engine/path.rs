@@ -39,6 +39,10 @@ pub struct PathDiag {
     pub max_basin_iters: u64,
     pub max_brent_iters: u64,
     pub nonfinite: u64,
+    /// Valid edge cases, flagged so an extreme scenario says what happened (docs/outputs.md).
+    pub buyerless_basin_months: u64,
+    pub storage_full_months: u64,
+    pub halted_buyer_months: u64,
 }
 
 impl PathDiag {
@@ -52,6 +56,9 @@ impl PathDiag {
         self.max_basin_iters = self.max_basin_iters.max(o.max_basin_iters);
         self.max_brent_iters = self.max_brent_iters.max(o.max_brent_iters);
         self.nonfinite += o.nonfinite;
+        self.buyerless_basin_months += o.buyerless_basin_months;
+        self.storage_full_months += o.storage_full_months;
+        self.halted_buyer_months += o.halted_buyer_months;
     }
 
     /// The counters as written into `manifest.json`'s `diagnostics`.
@@ -66,6 +73,9 @@ impl PathDiag {
             ("max_basin_iterations", self.max_basin_iters),
             ("max_brent_iterations", self.max_brent_iters),
             ("nonfinite_values", self.nonfinite),
+            ("buyerless_basin_months", self.buyerless_basin_months),
+            ("storage_full_months", self.storage_full_months),
+            ("halted_buyer_months", self.halted_buyer_months),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -81,6 +91,17 @@ impl PathDiag {
         self.reclears += (d.reclear_iters > 0) as u64;
         self.max_basin_iters = self.max_basin_iters.max(d.basin_iters_max as u64);
         self.max_brent_iters = self.max_brent_iters.max(d.brent_iters as u64);
+    }
+
+    /// After a step: a basin with oil to sell and no buyer capacity at all, storage at its
+    /// capacity (a capacity of 0 is always full), and each halted buyer.
+    fn count_edges(&mut self, m: &PathModel, st: &State, w: &Work) {
+        let buyerless = (0..m.n_basins).any(|b| {
+            w.x_del[b] > 1e-12 && w.m_cap[m.basin_routes[b].clone()].iter().sum::<f64>() <= 1e-12
+        });
+        self.buyerless_basin_months += buyerless as u64;
+        self.storage_full_months += (st.storage >= m.p.storage_cap - 1e-9) as u64;
+        self.halted_buyer_months += st.stance.iter().filter(|s| s.halted).count() as u64;
     }
 }
 
@@ -507,6 +528,7 @@ impl<'a> PathSim<'a> {
             debug_assert!(bad.is_empty(), "invariants violated in {month}: {bad:?}");
         }
         self.diag.count(&d, self.work.out.refused);
+        self.diag.count_edges(&self.model, &self.state, &self.work);
         self.month += 1;
         d
     }

@@ -62,11 +62,58 @@ impl LoadError {
     }
 }
 
+/// Characters of a source line shown around the column; longer lines (a minified or
+/// corrupted file can be one 16 MiB line) are cut to a window with `…` at the cut ends.
+pub const SOURCE_WINDOW: usize = 120;
+
+/// Longest message, key or help shown in full: they quote what the user wrote (a key, a
+/// lever name), which may be a megabyte long. Large enough for the longest hint the loader
+/// writes itself (a list of every valid key or parameter name).
+pub const MAX_QUOTED: usize = 1000;
+
+/// `s` if it has at most `max` characters, else its head and tail around `…`.
+fn elide(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= max {
+        return s.into();
+    }
+    let head = max * 2 / 3;
+    let tail = max - head - 1;
+    let h: String = s.chars().take(head).collect();
+    let t: String = s.chars().skip(n - tail).collect();
+    format!("{h}…{t}").into()
+}
+
+/// The part of `line` to print and the 0-based character column of `col0` within it.
+fn window(line: &str, col0: usize) -> (String, usize) {
+    let n = line.chars().count();
+    if n <= SOURCE_WINDOW {
+        return (line.to_string(), col0);
+    }
+    // Keep a third of the window before the column so the context reads left to right.
+    let from = col0
+        .saturating_sub(SOURCE_WINDOW / 3)
+        .min(n - SOURCE_WINDOW);
+    let to = from + SOURCE_WINDOW;
+    let mut out = String::new();
+    let mut col = col0 - from;
+    if from > 0 {
+        out.push('…');
+        col += 1;
+    }
+    out.extend(line.chars().skip(from).take(to - from));
+    if to < n {
+        out.push('…');
+    }
+    (out, col)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = elide(&self.message, MAX_QUOTED);
         match &self.key {
-            Some(k) => writeln!(f, "error[{k}]: {}", self.message)?,
-            None => writeln!(f, "error: {}", self.message)?,
+            Some(k) => writeln!(f, "error[{}]: {message}", elide(k, MAX_QUOTED))?,
+            None => writeln!(f, "error: {message}")?,
         }
         let num = self.line.to_string();
         let pad = " ".repeat(num.len());
@@ -77,20 +124,22 @@ impl fmt::Display for Diagnostic {
             self.line,
             self.col
         )?;
-        if let Some(src) = &self.source_line {
+        if let Some(line) = &self.source_line {
+            let (src, col0) = window(line, self.col.saturating_sub(1));
             let lead: String = src
                 .chars()
-                .take(self.col.saturating_sub(1))
+                .take(col0)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
+            let room = src.chars().count().saturating_sub(col0).max(1);
             write!(
                 f,
                 "\n{pad} |\n{num} | {src}\n{pad} | {lead}{}",
-                "^".repeat(self.span_len.max(1))
+                "^".repeat(self.span_len.clamp(1, room))
             )?;
         }
         if let Some(h) = &self.help {
-            write!(f, "\n{pad} = help: {h}")?;
+            write!(f, "\n{pad} = help: {}", elide(h, MAX_QUOTED))?;
         }
         Ok(())
     }
@@ -191,6 +240,62 @@ mod tests {
                     --> scenarios/x.toml:3:9\n  |\n3 | lever = \"tarif.IN.rate\"\n  |         \
                     ^^^^^^^^^^^^^^^\n  = help: did you mean `tariff.IN.rate`?";
         assert_eq!(d.to_string(), want);
+    }
+
+    #[test]
+    fn long_line_is_cut_to_a_window_around_the_column() {
+        let mut text = "x".repeat(500_000);
+        text.push_str("= oops");
+        text.push_str(&"y".repeat(500_000));
+        let src = Source {
+            path: "big.toml".into(),
+            text,
+        };
+        let d = src.diag(500_002..500_006, Some("k"), "bad", None);
+        let shown = d.to_string();
+        assert!(shown.len() < 1000, "{} bytes", shown.len());
+        let lines: Vec<&str> = shown.lines().collect();
+        let code = lines[3].strip_prefix("1 | ").unwrap();
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        assert!(code.starts_with('…') && code.ends_with('…'), "{code}");
+        assert_eq!(code.chars().count(), SOURCE_WINDOW + 2);
+        // The caret still sits under `oops`.
+        let at = caret.find('^').unwrap();
+        let under: String = code.chars().skip(at).take(4).collect();
+        assert_eq!(under, "oops");
+        assert_eq!(caret.trim_start(), "^^^^");
+    }
+
+    #[test]
+    fn window_at_line_ends_has_one_ellipsis() {
+        let line = "a".repeat(1000);
+        let (w, c) = window(&line, 0);
+        assert_eq!((w.chars().count(), c), (SOURCE_WINDOW + 1, 0));
+        assert!(w.ends_with('…') && !w.starts_with('…'));
+        let (w, c) = window(&line, 999);
+        assert!(w.starts_with('…') && !w.ends_with('…'));
+        assert_eq!(w.chars().nth(c), Some('a'));
+        assert_eq!(c, SOURCE_WINDOW);
+        let short = "a = 1";
+        assert_eq!(window(short, 4), (short.to_string(), 4));
+    }
+
+    #[test]
+    fn long_messages_and_keys_are_elided() {
+        let key = "k".repeat(100_000);
+        let d = Diagnostic::file_level(
+            Path::new("x.toml"),
+            Some(&key),
+            format!("unknown key `{key}`"),
+            Some(format!("did you mean `{key}`?")),
+        );
+        let shown = d.to_string();
+        assert!(shown.len() < 4 * MAX_QUOTED, "{} bytes", shown.len());
+        assert!(shown.contains("unknown key `kkk"));
+        assert!(shown.contains("kkk`?"));
+        assert_eq!(shown.matches('…').count(), 3);
+        assert_eq!(elide("short", 10), "short");
+        assert_eq!(elide("abcdefghij", 7).chars().count(), 7);
     }
 
     #[test]

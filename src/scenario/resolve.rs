@@ -20,6 +20,10 @@ use toml::de::{DeTable, DeValue};
 /// (and already reported).
 type Won<T> = Option<(usize, Option<T>)>;
 
+/// Parameters that must stay ≥ 0 (their whole support). `storage_cap` < 0 broke the
+/// storage bound 0 ≤ S ≤ K_S of model.md §11.1 (found by `fuzz/` load_structured).
+const NON_NEGATIVE: &[&str] = &["storage_cap"];
+
 pub(crate) fn check_params(
     w: &mut Walker<'_>,
     entries: &[(Spanned<String>, &Val<'_>)],
@@ -52,6 +56,15 @@ pub(crate) fn check_params(
             )),
         };
         match r {
+            Ok(d) if NON_NEGATIVE.contains(&name.as_str()) && d.support().0 < 0.0 => w.err(
+                v.span(),
+                &key,
+                format!(
+                    "`{key}` must be ≥ 0, but its values reach {}",
+                    d.support().0
+                ),
+                Some("a capacity cannot be negative: write a number or a distribution ≥ 0".into()),
+            ),
             Ok(d) => {
                 spec.set(name, d);
             }
