@@ -301,7 +301,7 @@ fn fuzz_negative_storage_cap_is_refused() {
     let shown = e.to_string();
     assert_eq!(e.diagnostics.len(), 1, "{shown}");
     assert!(
-        shown.contains("error[params.storage_cap]") && shown.contains("≥ 0"),
+        shown.contains("error[params.storage_cap]") && shown.contains("[0, 1e6]"),
         "{shown}"
     );
     assert!(
@@ -316,15 +316,14 @@ fn fuzz_negative_storage_cap_is_refused() {
         base.display().to_string()
     );
     std::fs::write(&f, text).unwrap();
-    assert!(load(&f).unwrap_err().to_string().contains("must be ≥ 0"));
+    assert!(load(&f).unwrap_err().to_string().contains("must lie in [0, 1e6]"));
 }
 
-/// Open fuzz finding: parameters have no ranges in the loader, so `sigma_xi = -7e18` loads
-/// and gives non-finite outputs. It should be refused like `storage_cap < 0`; ignored until
-/// `[params]` gets per-parameter ranges (docs/reliability.md, "Fuzzing").
+/// Fuzz finding: `sigma_xi = -7e18` loaded and gave non-finite outputs. Every parameter now
+/// has a range (src/market/param_ranges.rs) and the loader refuses values outside it.
 #[test]
-#[ignore = "open: [params] values have no range checks (fuzz finding)"]
 fn fuzz_huge_sigma_xi_is_refused() {
-    let e = load(&fixture("fuzz_huge_sigma_xi"));
-    assert!(e.is_err(), "sigma_xi = -7e18 was accepted");
+    let e = load(&fixture("fuzz_huge_sigma_xi")).expect_err("sigma_xi = -7e18 was accepted");
+    let msg = e.to_string();
+    assert!(msg.contains("params.sigma_xi") && msg.contains("must lie in [0, 1e6]"), "{msg}");
 }

@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod invariants;
 pub mod model;
 pub mod outcome;
+pub mod param_ranges;
 pub mod params;
 pub mod stance;
 pub mod state;

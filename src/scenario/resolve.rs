@@ -1,6 +1,7 @@
 //! Inheritance along the `extends` chain, required keys, parameters and events → one
 //! validated [`Scenario`].
 
+use crate::market::param_ranges::range_of;
 use super::diagnostics::{Diagnostic, LoadError, Source};
 use super::files::{load_market, read_chain, resolved_text, syntax};
 use super::imposed::ImposedBrent;
@@ -22,7 +23,6 @@ type Won<T> = Option<(usize, Option<T>)>;
 
 /// Parameters that must stay ≥ 0 (their whole support). `storage_cap` < 0 broke the
 /// storage bound 0 ≤ S ≤ K_S of model.md §11.1 (found by `fuzz/` load_structured).
-const NON_NEGATIVE: &[&str] = &["storage_cap"];
 
 pub(crate) fn check_params(
     w: &mut Walker<'_>,
@@ -56,15 +56,26 @@ pub(crate) fn check_params(
             )),
         };
         match r {
-            Ok(d) if NON_NEGATIVE.contains(&name.as_str()) && d.support().0 < 0.0 => w.err(
-                v.span(),
-                &key,
-                format!(
-                    "`{key}` must be ≥ 0, but its values reach {}",
-                    d.support().0
-                ),
-                Some("a capacity cannot be negative: write a number or a distribution ≥ 0".into()),
-            ),
+            Ok(d) if !range_of(name).admits_dist(&d) => {
+                let (lo, hi) = d.support();
+                let what = if d.is_const() {
+                    format!("{d}")
+                } else {
+                    format!("{d} (values in [{lo}, {hi}])")
+                };
+                w.err(
+                    v.span(),
+                    &key,
+                    format!(
+                        "`{key}` must lie {}, got {what}",
+                        range_of(name).describe()
+                    ),
+                    Some(format!(
+                        "the default is {}; docs/model.md gives each parameter's unit and prior",
+                        ParamSpec::default().get(name).map_or("-".into(), |d| d.to_string())
+                    )),
+                )
+            }
             Ok(d) => {
                 spec.set(name, d);
             }
