@@ -316,7 +316,10 @@ fn fuzz_negative_storage_cap_is_refused() {
         base.display().to_string()
     );
     std::fs::write(&f, text).unwrap();
-    assert!(load(&f).unwrap_err().to_string().contains("must lie in [0, 1e6]"));
+    assert!(load(&f)
+        .unwrap_err()
+        .to_string()
+        .contains("must lie in [0, 1e6]"));
 }
 
 /// Fuzz finding: `sigma_xi = -7e18` loaded and gave non-finite outputs. Every parameter now
@@ -325,5 +328,8 @@ fn fuzz_negative_storage_cap_is_refused() {
 fn fuzz_huge_sigma_xi_is_refused() {
     let e = load(&fixture("fuzz_huge_sigma_xi")).expect_err("sigma_xi = -7e18 was accepted");
     let msg = e.to_string();
-    assert!(msg.contains("params.sigma_xi") && msg.contains("must lie in [0, 1e6]"), "{msg}");
+    assert!(
+        msg.contains("params.sigma_xi") && msg.contains("must lie in [0, 1e6]"),
+        "{msg}"
+    );
 }

@@ -29,7 +29,11 @@ impl Range {
     pub fn admits_dist(self, d: &crate::dist::Dist) -> bool {
         let (lo, hi) = d.support();
         let lo_eff = if lo.is_finite() { lo } else { d.quantile(1e-9) };
-        let hi_eff = if hi.is_finite() { hi } else { d.quantile(1.0 - 1e-9) };
+        let hi_eff = if hi.is_finite() {
+            hi
+        } else {
+            d.quantile(1.0 - 1e-9)
+        };
         let sign_ok = match self {
             Range::Free => true,
             _ => self.admits(lo, hi.min(MAX_MAGNITUDE)) || self.admits(lo.max(-MAX_MAGNITUDE), hi),
@@ -153,7 +157,10 @@ mod tests {
         assert!(!range_of("enforcement").admits_dist(&Dist::Const(1.5)));
         assert!(!range_of("tau_pi").admits_dist(&Dist::Const(0.0)));
         assert!(!range_of("eps_d").admits_dist(&Dist::Const(0.1)));
-        assert!(!range_of("storage_cap").admits_dist(&Dist::Normal { mu: 100.0, sd: 10.0 }));
+        assert!(!range_of("storage_cap").admits_dist(&Dist::Normal {
+            mu: 100.0,
+            sd: 10.0
+        }));
         assert!(range_of("theta_x").admits_dist(&Dist::Normal { mu: 0.0, sd: 0.03 }));
         assert!(range_of("mu_xi").admits_dist(&Dist::Const(-0.5)));
     }

@@ -1,7 +1,6 @@
 //! Inheritance along the `extends` chain, required keys, parameters and events → one
 //! validated [`Scenario`].
 
-use crate::market::param_ranges::range_of;
 use super::diagnostics::{Diagnostic, LoadError, Source};
 use super::files::{load_market, read_chain, resolved_text, syntax};
 use super::imposed::ImposedBrent;
@@ -9,6 +8,7 @@ use super::raw::{de, RawFile, Val, Walker};
 use super::{event, EventOrigin, Init, Scenario};
 use crate::dist::Dist;
 use crate::market::data::Market;
+use crate::market::param_ranges::range_of;
 use crate::market::params::ParamSpec;
 use crate::policy::calendar::{month_idx, MonthIdx};
 use crate::policy::levers::LeverRegistry;
@@ -66,13 +66,12 @@ pub(crate) fn check_params(
                 w.err(
                     v.span(),
                     &key,
-                    format!(
-                        "`{key}` must lie {}, got {what}",
-                        range_of(name).describe()
-                    ),
+                    format!("`{key}` must lie {}, got {what}", range_of(name).describe()),
                     Some(format!(
                         "the default is {}; docs/model.md gives each parameter's unit and prior",
-                        ParamSpec::default().get(name).map_or("-".into(), |d| d.to_string())
+                        ParamSpec::default()
+                            .get(name)
+                            .map_or("-".into(), |d| d.to_string())
                     )),
                 )
             }
