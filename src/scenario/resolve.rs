@@ -17,13 +17,14 @@ use serde_spanned::Spanned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
+
 /// The winning value of a key: `(file index, value)`, `value` `None` when it was invalid
 /// (and already reported).
 type Won<T> = Option<(usize, Option<T>)>;
 
-/// Parameters that must stay ≥ 0 (their whole support). `storage_cap` < 0 broke the
-/// storage bound 0 ≤ S ≤ K_S of model.md §11.1 (found by `fuzz/` load_structured).
-
+/// Checks `[params]`: known names, a number or distribution, and every value it can draw
+/// inside the parameter's valid range (`market::param_ranges`; fuzzing found `storage_cap < 0`
+/// breaking the storage bound and `sigma_xi = -7e18` giving non-finite bands).
 pub(crate) fn check_params(
     w: &mut Walker<'_>,
     entries: &[(Spanned<String>, &Val<'_>)],
