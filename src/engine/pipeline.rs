@@ -135,7 +135,7 @@ impl State<'_> {
                 *a += b;
             }
         }
-        if (c + 1) % GROUP_CHUNKS == 0 || c + 1 == end {
+        if (c + 1).is_multiple_of(GROUP_CHUNKS) || c + 1 == end {
             if let Some(g) = self.group.take() {
                 self.acc.close_group(g);
             }
