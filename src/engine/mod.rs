@@ -2,6 +2,7 @@
 mod outcome;
 pub mod partial;
 pub mod path;
+mod pipeline;
 pub mod precision;
 pub mod rng;
 pub mod run;

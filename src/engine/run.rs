@@ -2,13 +2,13 @@
 //! byte-identical for any thread count (model.md §11.1.11).
 
 pub use super::outcome::{resolve_outcome, OutcomeSplit};
-use super::path::{PathDiag, PathSim, TreeRecord};
+use super::path::{PathDiag, TreeRecord};
+pub(super) use super::pipeline::simulate_chunks;
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
 };
 use super::vars::{variables, Var};
 use crate::scenario::Scenario;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -191,17 +191,9 @@ impl RunResult {
 }
 
 /// Per-split, per-outcome accumulators and path counts.
-type SplitStats = Vec<(Vec<MonthlyStats>, Vec<u64>)>;
+pub(super) type SplitStats = Vec<(Vec<MonthlyStats>, Vec<u64>)>;
 
-/// What one chunk of paths yields.
-struct ChunkOut {
-    stats: MonthlyStats,
-    diag: PathDiag,
-    trees: TreeStats,
-    splits: SplitStats,
-}
-
-fn new_split_stats(
+pub(super) fn new_split_stats(
     splits: &[OutcomeSplit],
     months: usize,
     nv: usize,
@@ -218,50 +210,6 @@ fn new_split_stats(
             )
         })
         .collect()
-}
-
-/// Runs one chunk of paths into a fresh accumulator.
-fn run_chunk(
-    sc: &Scenario,
-    o: &RunOptions,
-    vars: &[Var],
-    mode: SummaryMode,
-    splits: &[OutcomeSplit],
-    chunk: u64,
-) -> ChunkOut {
-    let lo = chunk * CHUNK_PATHS;
-    let hi = (lo + CHUNK_PATHS).min(o.paths);
-    let nv = vars.len();
-    let mut stats = MonthlyStats::new(o.months, nv, mode);
-    let mut diag = PathDiag::default();
-    let mut trees = TreeStats::new(sc, o.months);
-    let mut split_stats = new_split_stats(splits, o.months, nv, mode);
-    let mut buf = vec![0.0; o.months * nv];
-    for path in lo..hi {
-        if o.cancelled() {
-            break; // the caller discards the whole run
-        }
-        let mut sim = PathSim::new(sc, o.seed, path);
-        for t in 0..o.months {
-            sim.step_month();
-            sim.write_vars(vars, &mut buf[t * nv..(t + 1) * nv]);
-        }
-        stats.push_path(&buf);
-        diag.add(&sim.diag);
-        trees.push_path(sim.tree_records());
-        // The outcome is known only now; the whole path matrix goes to its accumulator.
-        for (s, (acc, counts)) in splits.iter().zip(split_stats.iter_mut()) {
-            let j = s.outcome_of(sim.tree_records());
-            acc[j].push_path(&buf);
-            counts[j] += 1;
-        }
-    }
-    ChunkOut {
-        stats,
-        diag,
-        trees,
-        splits: split_stats,
-    }
 }
 
 /// Runs the scenario. `progress` is called with the number of paths done. Returns
@@ -323,7 +271,7 @@ pub(super) struct Accum {
     pub groups: Option<Vec<GroupMoments>>,
     pub diag: PathDiag,
     pub trees: TreeStats,
-    split_total: SplitStats,
+    pub(super) split_total: SplitStats,
 }
 
 impl Accum {
@@ -344,7 +292,7 @@ impl Accum {
         }
     }
 
-    fn close_group(&mut self, mut g: MonthlyStats) {
+    pub(super) fn close_group(&mut self, mut g: MonthlyStats) {
         match &mut self.groups {
             Some(groups) => {
                 groups.push(g.take_moments());
@@ -385,63 +333,4 @@ impl Accum {
             precision: None,
         }
     }
-}
-
-/// Simulates the chunks `range` (whole groups, or ending at the run's last chunk) of a run of
-/// `o.paths` paths into `acc`, one group accumulator at a time.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn simulate_chunks(
-    sc: &Scenario,
-    o: &RunOptions,
-    vars: &[Var],
-    splits: &[OutcomeSplit],
-    pool: &rayon::ThreadPool,
-    range: std::ops::Range<u64>,
-    acc: &mut Accum,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<(), RunError> {
-    let mode = acc.stats.mode();
-    // Batches bound memory in sketch mode: only `batch` chunk accumulators live at once.
-    let batch = (pool.current_num_threads() as u64 * 4).max(1);
-    let mut group: Option<MonthlyStats> = None;
-    let mut start = range.start;
-    while start < range.end {
-        if o.cancelled() {
-            return Err(RunError::Cancelled);
-        }
-        let end = (start + batch).min(range.end);
-        let parts: Vec<ChunkOut> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|c| run_chunk(sc, o, vars, mode, splits, c))
-                .collect()
-        });
-        for (c, part) in (start..end).zip(parts) {
-            group
-                .get_or_insert_with(|| MonthlyStats::new(o.months, vars.len(), mode))
-                .merge(part.stats);
-            acc.diag.add(&part.diag);
-            acc.trees.merge(&part.trees);
-            for ((a, counts), (theirs, their_counts)) in acc.split_total.iter_mut().zip(part.splits)
-            {
-                for (a, b) in a.iter_mut().zip(theirs) {
-                    a.merge(b);
-                }
-                for (a, b) in counts.iter_mut().zip(their_counts) {
-                    *a += b;
-                }
-            }
-            if (c + 1) % GROUP_CHUNKS == 0 || c + 1 == range.end {
-                if let Some(g) = group.take() {
-                    acc.close_group(g);
-                }
-            }
-        }
-        if o.cancelled() {
-            return Err(RunError::Cancelled);
-        }
-        progress((end * CHUNK_PATHS).min(o.paths));
-        start = end;
-    }
-    Ok(())
 }

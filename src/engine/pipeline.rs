@@ -1,0 +1,386 @@
+//! The chunks of a run, simulated by every worker and reduced in chunk order while the other
+//! workers keep simulating.
+//!
+//! Only the moments (and, in exact mode, the kept values, which are moved, not copied) must be
+//! folded in chunk order for the result to be the same for any thread count. Sketch counts and
+//! extremes are integers and minima/maxima, so each worker counts its own chunks into a sketch
+//! of its own, and those are added together once at the end. The ordered part left for the one
+//! thread holding the reduction lock is then a few microseconds per chunk: workers never wait
+//! for one another except for the bounded look-ahead window. See docs/performance.md.
+
+use super::path::{PathDiag, PathSim};
+use super::run::{
+    new_split_stats, Accum, OutcomeSplit, RunError, RunOptions, SplitStats, TreeStats, CHUNK_PATHS,
+    GROUP_CHUNKS,
+};
+use super::stats::{MonthlyStats, SummaryMode};
+use super::vars::Var;
+use crate::scenario::Scenario;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// Chunks a worker may run ahead of the oldest chunk not yet reduced, per thread: bounds the
+/// chunk results waiting in the reorder buffer when one chunk is slow.
+const WINDOW_PER_THREAD: u64 = 4;
+
+/// What one chunk of paths yields.
+struct ChunkOut {
+    stats: MonthlyStats,
+    diag: PathDiag,
+    trees: TreeStats,
+    splits: SplitStats,
+}
+
+/// Runs one chunk of paths into a fresh accumulator.
+fn run_chunk(
+    sc: &Scenario,
+    o: &RunOptions,
+    vars: &[Var],
+    mode: SummaryMode,
+    splits: &[OutcomeSplit],
+    chunk: u64,
+) -> ChunkOut {
+    let lo = chunk * CHUNK_PATHS;
+    let hi = (lo + CHUNK_PATHS).min(o.paths);
+    let nv = vars.len();
+    let mut stats = MonthlyStats::new(o.months, nv, mode);
+    let mut diag = PathDiag::default();
+    let mut trees = TreeStats::new(sc, o.months);
+    let mut split_stats = new_split_stats(splits, o.months, nv, mode);
+    let mut buf = vec![0.0; o.months * nv];
+    for path in lo..hi {
+        if o.cancelled() {
+            break; // the caller discards the whole run
+        }
+        let mut sim = PathSim::new(sc, o.seed, path);
+        for t in 0..o.months {
+            sim.step_month();
+            sim.write_vars(vars, &mut buf[t * nv..(t + 1) * nv]);
+        }
+        stats.push_path(&buf);
+        diag.add(&sim.diag);
+        trees.push_path(sim.tree_records());
+        // The outcome is known only now; the whole path matrix goes to its accumulator.
+        for (s, (acc, counts)) in splits.iter().zip(split_stats.iter_mut()) {
+            let j = s.outcome_of(sim.tree_records());
+            acc[j].push_path(&buf);
+            counts[j] += 1;
+        }
+    }
+    ChunkOut {
+        stats,
+        diag,
+        trees,
+        splits: split_stats,
+    }
+}
+
+/// A worker's own sketches (sketch mode): the run total's, and each split outcome's.
+struct Local {
+    stats: MonthlyStats,
+    splits: Vec<Vec<MonthlyStats>>,
+}
+
+/// The part of a chunk accumulator that must be reduced in chunk order. In sketch mode the
+/// sketch counts go to the worker's `local` sketch and only the moments are returned; in exact
+/// mode everything is (the merge into an empty accumulator copies the moments bit for bit and
+/// trims the value block's slack here, on the worker, instead of under the lock).
+fn ordered_part(
+    stats: MonthlyStats,
+    local: Option<&mut MonthlyStats>,
+    months: usize,
+    nv: usize,
+) -> MonthlyStats {
+    let mut ordered = MonthlyStats::new(months, nv, stats.mode());
+    match local {
+        Some(local) => {
+            let mut stats = stats;
+            ordered.fold_moments(&stats.take_moments());
+            local.merge_order(stats);
+        }
+        None => ordered.merge(stats),
+    }
+    ordered
+}
+
+/// The reduction state, behind the lock.
+struct State<'a> {
+    acc: &'a mut Accum,
+    /// The accumulator of the group being filled (moments, and exact values).
+    group: Option<MonthlyStats>,
+    next_claim: u64,
+    next_merge: u64,
+    /// Chunks finished ahead of `next_merge`.
+    ready: BTreeMap<u64, ChunkOut>,
+}
+
+impl State<'_> {
+    /// Folds chunk `next_merge` (exactly the old one-thread merge, chunk by chunk).
+    fn reduce(&mut self, part: ChunkOut, end: u64, months: usize, nv: usize, mode: SummaryMode) {
+        let c = self.next_merge;
+        self.group
+            .get_or_insert_with(|| MonthlyStats::new(months, nv, mode))
+            .merge(part.stats);
+        self.acc.diag.add(&part.diag);
+        self.acc.trees.merge(&part.trees);
+        for ((a, counts), (theirs, their_counts)) in
+            self.acc.split_total.iter_mut().zip(part.splits)
+        {
+            for (a, b) in a.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
+            for (a, b) in counts.iter_mut().zip(their_counts) {
+                *a += b;
+            }
+        }
+        if (c + 1).is_multiple_of(GROUP_CHUNKS) || c + 1 == end {
+            if let Some(g) = self.group.take() {
+                self.acc.close_group(g);
+            }
+        }
+        self.next_merge += 1;
+    }
+}
+
+/// Everything a worker reads.
+struct Job<'a> {
+    sc: &'a Scenario,
+    o: &'a RunOptions,
+    vars: &'a [Var],
+    splits: &'a [OutcomeSplit],
+    mode: SummaryMode,
+    range: Range<u64>,
+    window: u64,
+    state: Mutex<State<'a>>,
+    /// Signalled whenever `next_merge` advances (the window moves), and when a worker dies.
+    merged: Condvar,
+    /// A worker panicked: its claimed chunk will never be reduced, so nobody may wait for it.
+    aborted: AtomicBool,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+const POISONED: &str = "a worker thread failed";
+
+impl<'a> Job<'a> {
+    fn lock(&self) -> Result<MutexGuard<'_, State<'a>>, RunError> {
+        self.state
+            .lock()
+            .map_err(|_| RunError::Failed(POISONED.into()))
+    }
+
+    /// The next chunk to simulate, waiting while it is a window ahead; `None` when there is
+    /// none left or a stop was requested.
+    fn claim(&self) -> Result<Option<u64>, RunError> {
+        let mut st = self.lock()?;
+        loop {
+            if self.aborted.load(Ordering::Relaxed) {
+                return Err(RunError::Failed(POISONED.into()));
+            }
+            if self.o.cancelled() || st.next_claim >= self.range.end {
+                return Ok(None);
+            }
+            if st.next_claim < st.next_merge + self.window {
+                st.next_claim += 1;
+                return Ok(Some(st.next_claim - 1));
+            }
+            st = self
+                .merged
+                .wait(st)
+                .map_err(|_| RunError::Failed(POISONED.into()))?;
+        }
+    }
+
+    /// One worker: claims chunks in order, simulates them, counts their sketches into its own,
+    /// and reduces whatever chunks are next in order. Returns its sketches (sketch mode).
+    fn work(&self) -> Result<Option<Local>, RunError> {
+        let _wake = WakeOnPanic(self);
+        let (months, nv) = (self.o.months, self.vars.len());
+        let mut local = (self.mode == SummaryMode::Sketch).then(|| Local {
+            stats: MonthlyStats::new(months, nv, self.mode),
+            splits: new_split_stats(self.splits, months, nv, self.mode)
+                .into_iter()
+                .map(|(acc, _)| acc)
+                .collect(),
+        });
+        while let Some(c) = self.claim()? {
+            let mut out = run_chunk(self.sc, self.o, self.vars, self.mode, self.splits, c);
+            let stats = std::mem::replace(&mut out.stats, MonthlyStats::new(0, 0, self.mode));
+            out.stats = ordered_part(stats, local.as_mut().map(|l| &mut l.stats), months, nv);
+            for (j, (accs, _)) in out.splits.iter_mut().enumerate() {
+                for (k, acc) in accs.iter_mut().enumerate() {
+                    let stats = std::mem::replace(acc, MonthlyStats::new(0, 0, self.mode));
+                    let mine = local.as_mut().map(|l| &mut l.splits[j][k]);
+                    *acc = ordered_part(stats, mine, months, nv);
+                }
+            }
+            let mut st = self.lock()?;
+            st.ready.insert(c, out);
+            let before = st.next_merge;
+            loop {
+                let next = st.next_merge;
+                let Some(part) = st.ready.remove(&next) else {
+                    break;
+                };
+                st.reduce(part, self.range.end, months, nv, self.mode);
+            }
+            if st.next_merge > before {
+                (self.progress)((st.next_merge * CHUNK_PATHS).min(self.o.paths));
+                self.merged.notify_all();
+            }
+        }
+        Ok(local)
+    }
+}
+
+/// Wakes the other workers if this one unwinds, so that they stop instead of waiting forever
+/// for its chunk (the panic itself reaches the caller through `broadcast`).
+struct WakeOnPanic<'j, 'a>(&'j Job<'a>);
+
+impl Drop for WakeOnPanic<'_, '_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.aborted.store(true, Ordering::Relaxed);
+            // Under the lock, so that no worker is between its check and its wait.
+            let _st = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+            self.0.merged.notify_all();
+        }
+    }
+}
+
+/// Simulates the chunks `range` (whole groups, or ending at the run's last chunk) of a run of
+/// `o.paths` paths into `acc`, one group accumulator at a time, on every thread of `pool`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn simulate_chunks(
+    sc: &Scenario,
+    o: &RunOptions,
+    vars: &[Var],
+    splits: &[OutcomeSplit],
+    pool: &rayon::ThreadPool,
+    range: Range<u64>,
+    acc: &mut Accum,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), RunError> {
+    if o.cancelled() {
+        return Err(RunError::Cancelled);
+    }
+    let mode = acc.stats.mode();
+    let job = Job {
+        sc,
+        o,
+        vars,
+        splits,
+        mode,
+        window: (pool.current_num_threads() as u64 * WINDOW_PER_THREAD).max(1),
+        state: Mutex::new(State {
+            acc,
+            group: None,
+            next_claim: range.start,
+            next_merge: range.start,
+            ready: BTreeMap::new(),
+        }),
+        merged: Condvar::new(),
+        aborted: AtomicBool::new(false),
+        range,
+        progress,
+    };
+    let locals = pool.broadcast(|_| job.work());
+    let state = job
+        .state
+        .into_inner()
+        .map_err(|_| RunError::Failed(POISONED.into()))?;
+    if o.cancelled() {
+        return Err(RunError::Cancelled);
+    }
+    debug_assert!(state.ready.is_empty() && state.group.is_none());
+    let acc = state.acc;
+    let locals: Vec<Local> = locals
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut locals = locals.into_iter();
+    let Some(mut first) = locals.next() else {
+        return Ok(()); // exact mode: everything went through the ordered reduction
+    };
+    // The first worker's sketches become the totals (a full sketch is ~100 MB at 36 months, so
+    // none is copied): they take over the totals' moments, which copies them bit for bit
+    // (a worker's own moments are empty), and absorb the totals' earlier order statistics.
+    // Sketch counts and extremes do not depend on the order they are added in.
+    let adopt = |total: &mut MonthlyStats, mut mine: MonthlyStats| {
+        mine.fold_moments(&total.take_moments());
+        let earlier = std::mem::replace(total, mine);
+        total.merge_order(earlier);
+    };
+    adopt(&mut acc.stats, first.stats);
+    for ((total, _), mine) in acc.split_total.iter_mut().zip(first.splits.drain(..)) {
+        for (t, m) in total.iter_mut().zip(mine) {
+            adopt(t, m);
+        }
+    }
+    for local in locals {
+        acc.stats.merge_order(local.stats);
+        for ((total, _), mine) in acc.split_total.iter_mut().zip(local.splits) {
+            for (t, m) in total.iter_mut().zip(mine) {
+                t.merge_order(m);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run::{run, RunError, RunOptions};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    fn scenario() -> crate::scenario::Scenario {
+        let p =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/summit_failure.toml");
+        crate::scenario::load(&p).expect("shipped scenario loads")
+    }
+
+    /// Sketch mode (tiny budget) over more chunks than the look-ahead window of 3 threads,
+    /// ending in a partial chunk: every thread count gives the same bits.
+    #[test]
+    fn sketch_run_is_identical_for_any_thread_count() {
+        let sc = scenario();
+        let runs: Vec<String> = [1, 2, 3]
+            .iter()
+            .map(|&threads| {
+                let o = RunOptions {
+                    paths: 15 * 256 + 17,
+                    months: 2,
+                    seed: 7,
+                    threads,
+                    budget_bytes: 1,
+                    cancel: None,
+                };
+                let r = run(&sc, &o, &|_| {}).expect("run");
+                assert_eq!(r.summary.mode.as_str(), "sketch");
+                format!("{:?} {:?} {:?}", r.summary.cells, r.diagnostics, r.trees)
+            })
+            .collect();
+        assert_eq!(runs[0], runs[1]);
+        assert_eq!(runs[0], runs[2]);
+    }
+
+    #[test]
+    fn a_requested_stop_is_reported() {
+        let o = RunOptions {
+            paths: 600,
+            months: 2,
+            seed: 7,
+            threads: 2,
+            budget_bytes: 1,
+            cancel: Some(Arc::new(AtomicBool::new(true))),
+        };
+        assert_eq!(
+            run(&scenario(), &o, &|_| {}).err(),
+            Some(RunError::Cancelled)
+        );
+    }
+}
