@@ -48,8 +48,10 @@
 //! rank, which type-7 interpolation needs.
 //!
 //! # Determinism
-//! The engine builds one accumulator per fixed-size chunk of paths (on any thread) and merges
-//! them in chunk order on one thread with [`MonthlyStats::merge`]. Mean and variance use
+//! The engine builds one accumulator per fixed-size chunk of paths (on any thread) and folds
+//! the moments in chunk order, within fixed 16-chunk groups (`engine::pipeline`, one fold at a
+//! time under a lock); sketch counts, which do not depend on order, are added per worker and
+//! summed at the end. Mean and variance use
 //! Welford's update within a chunk and Chan, Golub & LeVeque's pairwise combination across
 //! chunks (Chan et al. 1979, "Updating formulae and a pairwise algorithm for computing sample
 //! variances", Stanford CS tech. report STAN-CS-79-773), so the same chunk sequence gives the same
