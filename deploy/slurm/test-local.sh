@@ -281,15 +281,19 @@ log "summary mode: $(jq -r .summary_mode "$ref/manifest.json") (single run), $(j
 
 # --- 8. compare -----------------------------------------------------------------------
 ok=1
-ref_files=$(find "$ref" -mindepth 1 -printf '%f\n' | sort)
-got_files=$(find "$got" -mindepth 1 -printf '%f\n' | sort)
+# Paths relative to the result folder, files only (charts/ is a sub-folder).
+ref_files=$(cd "$ref" && find . -type f -printf '%P\n' | sort)
+got_files=$(cd "$got" && find . -type f -printf '%P\n' | sort)
 if [[ $ref_files != "$got_files" ]]; then
     ok=0; log "file lists differ: single [${ref_files//$'\n'/ }] merged [${got_files//$'\n'/ }]"
 fi
 for f in $ref_files; do
     [[ $f == manifest.json ]] && continue
     if cmp -s "$ref/$f" "$got/$f"; then
-        log "identical: $f ($(wc -l <"$ref/$f") lines)"
+        case $f in
+            *.csv) log "identical: $f ($(wc -l <"$ref/$f") lines)" ;;
+            *) log "identical: $f ($(wc -c <"$ref/$f") bytes)" ;;
+        esac
     else
         ok=0; log "DIFFERENT: $f"; cmp "$ref/$f" "$got/$f" || true
     fi
