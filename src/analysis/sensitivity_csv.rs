@@ -7,6 +7,7 @@ use super::sensitivity::SensResult;
 use super::sensitivity_inputs::{EventPart, Source};
 use super::sensitivity_rank::VIF_WARN;
 use crate::output::csv::fmt_num;
+use crate::output::csv::{fmt_fixed, into_bytes, writer};
 use crate::policy::calendar::iso_first;
 
 /// Header of `sensitivity.csv` (documented column by column in `docs/sensitivity.md`).
@@ -40,25 +41,7 @@ pub const SENSITIVITY_HEADER: [&str; 23] = [
 pub const BY_MONTH_HEADER: [&str; 4] = ["date", "input", "prcc", "srrc"];
 
 fn fmt_input(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{x:.6}");
-    match s.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
-        _ => s,
-    }
-}
-
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
-}
-
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner()
-        .expect("flushing CSV into memory cannot fail")
+    fmt_fixed(x, 6)
 }
 
 fn note(r: &SensResult, i: usize) -> String {
@@ -122,7 +105,7 @@ pub fn sensitivity_csv(r: &SensResult) -> Vec<u8> {
         w.write_record(&row)
             .expect("writing CSV into memory cannot fail");
     }
-    finish(w)
+    into_bytes(w)
 }
 
 /// `sensitivity_by_month.csv`: months outer, inputs in ranking order; `None` without by-month
@@ -147,7 +130,7 @@ pub fn by_month_csv(r: &SensResult) -> Option<Vec<u8>> {
             .expect("writing CSV into memory cannot fail");
         }
     }
-    Some(finish(w))
+    Some(into_bytes(w))
 }
 
 /// One bar of the tornado chart (the fields of `charts::TornadoBar`).

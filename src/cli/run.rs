@@ -7,8 +7,7 @@ use crate::engine::run::{
 };
 use crate::output::csv::{summary_csv, wide_csv, VarMeta};
 use crate::output::files::{prepare, Staging};
-use crate::output::manifest::{sha256_hex, to_json, Manifest};
-use crate::policy::calendar::iso_month;
+use crate::output::manifest::{to_json, Manifest};
 use crate::scenario::Scenario;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -350,14 +349,10 @@ pub(crate) fn write(
     stage
         .write("wide.csv", &wide_csv(sc.start, &vars, &r.summary))
         .map_err(io)?;
-    let mut m = Manifest::new();
-    m.scenario = sc.name.clone();
-    m.scenario_path = sc.path.display().to_string();
-    m.scenario_sha256 = sha256_hex(sc.resolved_text.as_bytes());
+    let mut m = Manifest::for_scenario(sc);
     m.seed = o.seed;
     m.paths = r.paths;
     m.months = r.months;
-    m.start = iso_month(sc.start);
     m.threads = r.threads;
     m.wall_seconds = r.wall_seconds;
     m.path_months_per_second = r.path_months_per_second();

@@ -6,7 +6,7 @@ use super::CliError;
 use crate::analysis::sensitivity::{find_target, sensitivity, Horizon, SensOptions, SensResult};
 use crate::analysis::sensitivity_csv::{by_month_csv, sensitivity_csv};
 use crate::output::files::{prepare, Staging};
-use crate::output::manifest::{sha256_hex, to_json, Manifest};
+use crate::output::manifest::{to_json, Manifest};
 use crate::policy::calendar::{iso_month, month_idx};
 use crate::scenario::Scenario;
 use clap::Args;
@@ -228,14 +228,10 @@ fn write(
             .write("tornado.png", &crate::charts::tornado_png(&spec))
             .map_err(io)?;
     }
-    let mut m = Manifest::new();
-    m.scenario = sc.name.clone();
-    m.scenario_path = sc.path.display().to_string();
-    m.scenario_sha256 = sha256_hex(sc.resolved_text.as_bytes());
+    let mut m = Manifest::for_scenario(sc);
     m.seed = r.seed;
     m.paths = r.paths;
     m.months = r.months;
-    m.start = iso_month(sc.start);
     m.threads = r.threads;
     m.wall_seconds = r.wall_seconds;
     let path_months = (r.paths + swing_runs(r) * r.swing_paths) as f64 * r.months as f64;

@@ -4,6 +4,7 @@
 //! ([`fmt_num`]: four decimals, no `-0.0000`, an empty cell when not finite).
 
 use super::csv::{fmt_num, VarMeta};
+use super::csv::{into_bytes, writer};
 use crate::engine::stats::Summary;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
@@ -51,17 +52,6 @@ fn months(series: &[DiffSeries]) -> usize {
         assert_eq!(d.summary.months, m, "{}: months differ", d.scenario);
     }
     m
-}
-
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
-}
-
-fn into_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner()
-        .expect("flushing CSV into memory cannot fail")
 }
 
 /// Long CSV: one row per month × compared scenario × variable (months outer, then scenarios

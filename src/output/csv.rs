@@ -41,23 +41,29 @@ pub const SUMMARY_HEADER: [&str; 15] = [
 
 /// A number as written in our CSV files: `{:.4}`, no negative zero, empty when not finite.
 pub fn fmt_num(x: f64) -> String {
+    fmt_fixed(x, 4)
+}
+
+/// [`fmt_num`] with `decimals` places (inputs in sensitivity.csv keep 6).
+pub fn fmt_fixed(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return String::new();
     }
-    let s = format!("{x:.4}");
+    let s = format!("{x:.decimals$}");
     match s.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
         _ => s,
     }
 }
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
+/// An in-memory CSV writer with `\n` line ends, as every CSV file of a run uses.
+pub(crate) fn writer() -> ::csv::Writer<Vec<u8>> {
     ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new())
 }
 
-fn into_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn into_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
     // Writing into a Vec cannot fail; flush happens in into_inner.
     w.into_inner()
         .expect("flushing CSV into memory cannot fail")

@@ -11,23 +11,13 @@
 //!   path took the exit.
 
 use super::csv::fmt_num;
+use super::csv::{into_bytes, writer};
 use crate::engine::run::TreeStats;
 use crate::policy::calendar::{iso_first, MonthIdx};
 use crate::policy::tree::Tree;
 
 pub const EVENTS_HEADER: [&str; 4] = ["date", "tree", "node", "share_entered"];
 pub const OUTCOMES_HEADER: [&str; 5] = ["tree", "exit_from", "outcome", "share", "mc_se"];
-
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
-}
-
-fn into_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner()
-        .expect("flushing CSV into memory cannot fail")
-}
 
 /// `events.csv` for `months` months from `start` over `paths` paths.
 pub fn events_csv(

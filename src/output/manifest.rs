@@ -76,6 +76,17 @@ impl Manifest {
             precision: None,
         }
     }
+
+    /// [`Manifest::new`] with the scenario's identity filled in: name, path as given, SHA-256
+    /// of its resolved text and start month.
+    pub fn for_scenario(sc: &crate::scenario::Scenario) -> Self {
+        let mut m = Manifest::new();
+        m.scenario = sc.name.clone();
+        m.scenario_path = sc.path.display().to_string();
+        m.scenario_sha256 = sha256_hex(sc.resolved_text.as_bytes());
+        m.start = crate::policy::calendar::iso_month(sc.start);
+        m
+    }
 }
 
 impl Default for Manifest {

@@ -9,6 +9,7 @@
 //! paths.csv over all paths of a small run equals summary.csv's mean.
 
 use super::csv::fmt_num;
+use super::csv::{into_bytes, writer};
 use crate::engine::path::PathSim;
 use crate::engine::vars::Var;
 use crate::policy::calendar::{iso_first, MonthIdx};
@@ -112,17 +113,6 @@ fn render_path(
                 .expect("in-memory CSV");
         }
     }
-}
-
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
-}
-
-fn into_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner()
-        .expect("flushing CSV into memory cannot fail")
 }
 
 /// `paths.csv` for paths `0..n` of `sc` run with `seed` for `months` months, variables in the

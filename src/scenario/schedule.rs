@@ -79,18 +79,18 @@ fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
     for (k, x) in t.iter() {
         let name = k.get_ref().as_ref();
         let fkey = format!("{skey}.{name}");
+        if matches!(name, "from" | "after_months") && start.is_some() {
+            good = false;
+            w.err(
+                k.span(),
+                &fkey,
+                "a schedule step takes `from` or `after_months`, not both",
+                Some(HELP.into()),
+            );
+            continue;
+        }
         match name {
             "from" => {
-                if start.is_some() {
-                    good = false;
-                    w.err(
-                        k.span(),
-                        &fkey,
-                        "a schedule step takes `from` or `after_months`, not both",
-                        Some(HELP.into()),
-                    );
-                    continue;
-                }
                 match de::<String>(x)
                     .map_err(|(_, m)| m)
                     .and_then(|s| Date::parse(&s))
@@ -102,32 +102,18 @@ fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
                     }
                 }
             }
-            "after_months" => {
-                if start.is_some() {
+            "after_months" => match de::<i64>(x) {
+                Ok(n) if (0..=100_000).contains(&n) => start = Some(StepStart::InNode(n as u32)),
+                _ => {
                     good = false;
                     w.err(
-                        k.span(),
+                        x.span(),
                         &fkey,
-                        "a schedule step takes `from` or `after_months`, not both",
+                        "`after_months` must be a whole number of months >= 0",
                         Some(HELP.into()),
                     );
-                    continue;
                 }
-                match de::<i64>(x) {
-                    Ok(n) if (0..=100_000).contains(&n) => {
-                        start = Some(StepStart::InNode(n as u32))
-                    }
-                    _ => {
-                        good = false;
-                        w.err(
-                            x.span(),
-                            &fkey,
-                            "`after_months` must be a whole number of months >= 0",
-                            Some(HELP.into()),
-                        );
-                    }
-                }
-            }
+            },
             "value" => match dist_in(x, &fkey, 0.0, 1.0) {
                 Ok(d) => value = Some(d),
                 Err(b) => {
