@@ -123,7 +123,7 @@ fn errata15_empty_basin_is_finite() {
                 "{:?}",
                 o.d
             );
-            assert!(sim.state.nbar.is_finite() && sim.state.ubar_mean().is_finite());
+            assert!(sim.state.pbar.is_finite() && sim.state.ubar_mean().is_finite());
             assert_eq!(o.sold[e], 0.0);
         }
     }

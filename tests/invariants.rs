@@ -192,7 +192,7 @@ fn scale_invariance() {
             b.step_month();
             let (oa, ob) = (&a.work.out, &b.work.out);
             let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * (1.0 + x.abs());
-            assert!(close(kappa * oa.withheld, ob.withheld), "withheld {} vs {}: {:?} sold {:?} vs {:?}; floor {} {}; storage {} {}; release {} {}; overflow {} {}; western {} {}; refused {} {}; q {:?} {:?}",
+            assert!(close(kappa * oa.withheld, ob.withheld), "withheld {} vs {}: {:?} sold {:?} vs {:?}; floor {:?} {:?}; storage {} {}; release {} {}; overflow {} {}; western {} {}; refused {} {}; q {:?} {:?}",
                 kappa * oa.withheld, ob.withheld, (a.diag.not_converged, b.diag.not_converged, a.diag.bisections, b.diag.bisections, oa.price, ob.price, oa.d.clone(), ob.d.clone(), oa.x_avail*kappa, ob.x_avail), oa.sold, ob.sold, oa.floor, ob.floor, oa.storage_start*kappa, ob.storage_start, oa.release*kappa, ob.release, oa.port_overflow*kappa, ob.port_overflow, oa.fleet_western*kappa, ob.fleet_western, oa.refused, ob.refused, oa.q, ob.q);
             assert!(
                 close(oa.price, ob.price),

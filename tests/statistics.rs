@@ -102,6 +102,7 @@ fn wave_gap_halves_within_two_to_six_months() {
         value: Value::Wave {
             add_share: sanctions_sim::dist::Dist::Const(0.45),
             wind_down_months: 1,
+            basins: vec![],
         },
         prob: sanctions_sim::dist::Dist::Const(1.0),
         lag_months: None,

@@ -1,12 +1,11 @@
-//! Coarse calibration (model.md §9 steps 2 and 4): coordinate search over a few parameters,
-//! each on a grid inside its prior, minimising the squared standardised misses of the medians
-//! of the targets that identify them: B4 (the 2025-01-10 episode: μ^int, Δh^SDN, h_L) and B3
-//! (the 2024 fleet and freight: F0 share, α_f), all dated ≤ 2025-07. A B3 target that stops
-//! passing costs 10, so the fit cannot buy B4 with the 2024 steady state. B1/B2 are left out:
-//! their misses are structural (docs/calibration.md) and would drag every parameter to a grid
-//! edge. Every evaluation reruns all backtest
-//! runs with the same seed (common random numbers), so the objective is a smooth-enough,
-//! deterministic function of the parameters.
+//! Coarse calibration (model.md §9 steps 2 and 4): coordinate search over the parameters §9
+//! marks for fitting, each on a grid inside its prior, minimising the squared standardised
+//! misses of the medians of the observed targets of B1–B4 (data up to 2025-07): the 2022–23
+//! episode (B1, B2: T_adapt, h_ψ, ω_cap, the freight gain α_f), the 2024 steady state (B3: the
+//! F0 share) and the 2025-01-10 episode (B4: μ^int, Δh^SDN, h_L). Each failing target costs 2
+//! more and a failing B3 target 10, so the fit cannot buy an episode with the 2024 steady
+//! state. Every evaluation reruns all backtest runs with the same seed (common random
+//! numbers), so the objective is a deterministic function of the parameters.
 
 use super::targets::{evaluate, Check, Row};
 use crate::dist::Dist;
@@ -15,10 +14,13 @@ use crate::scenario::Scenario;
 /// Parameters fitted and their grids (inside the §8 priors of src/market/params.rs).
 pub const GRID: &[(&str, &[f64])] = &[
     ("dh_sdn", &[0.0, 1.5, 3.0, 5.0, 8.0]),
-    ("mu_int", &[0.0, 4.0, 7.5, 12.0, 20.0]),
+    ("mu_int", &[0.0, 4.0, 7.5, 12.0, 16.0, 20.0]),
     ("h_laundering", &[0.5, 1.0, 2.0, 4.0, 6.0]),
     ("alpha_f", &[0.8, 1.5, 2.2, 3.0]),
     ("fleet_share_2024", &[0.55, 0.6, 0.65, 0.7, 0.75]),
+    ("omega_cap", &[0.0, 0.25, 0.5, 0.6, 0.75, 0.9, 1.0]),
+    ("h_margin", &[3.0, 4.5, 6.0, 9.0, 12.0]),
+    ("t_adapt", &[2.0, 3.0, 4.0, 6.0, 8.0]),
 ];
 
 /// Squared standardised miss of one target's median (0 inside the tolerance's centre for
@@ -49,24 +51,37 @@ pub fn miss(r: &Row) -> f64 {
     }
 }
 
-/// Objective: Σ miss over B3 and B4, plus 10 per failing B3 target.
+/// Objective: Σ miss over B1–B4, plus 2 per failing target and 10 more per failing B3 target.
 pub fn objective(rows: &[Row]) -> f64 {
     rows.iter()
-        .filter(|r| r.target.starts_with("B3") || r.target.starts_with("B4"))
+        .filter(|r| {
+            ["B1", "B2", "B3", "B4"]
+                .iter()
+                .any(|b| r.target.starts_with(b))
+        })
         .map(|r| {
-            miss(r)
-                + if r.target.starts_with("B3") && !r.pass {
-                    10.0
-                } else {
-                    0.0
-                }
+            let fail = match (r.pass, r.target.starts_with("B3")) {
+                (true, _) => 0.0,
+                (false, false) => 2.0,
+                (false, true) => 12.0,
+            };
+            miss(r) + fail
         })
         .sum()
 }
 
-fn apply(scenarios: &mut [Scenario], name: &str, v: f64) {
+/// The fitted value as a distribution: triangular between the neighbouring grid values, the
+/// resolution of a grid search, so a fitted parameter keeps an honest spread (errata 17: the
+/// fit moves the mode) instead of collapsing the replays' bands onto one value.
+pub fn grid_dist(grid: &[f64], i: usize) -> Dist {
+    let lo = grid[i.saturating_sub(1)];
+    let hi = grid[(i + 1).min(grid.len() - 1)];
+    Dist::tri(lo, grid[i], hi)
+}
+
+fn apply(scenarios: &mut [Scenario], name: &str, d: Dist) {
     for sc in scenarios.iter_mut() {
-        sc.params.set(name, Dist::Const(v));
+        sc.params.set(name, d);
     }
 }
 
@@ -81,7 +96,7 @@ pub fn eval(scenarios: &[Scenario], paths: usize, seed: u64) -> Result<(f64, Vec
 pub struct Fit {
     pub start: f64,
     pub best: f64,
-    pub values: Vec<(String, f64)>,
+    pub values: Vec<(String, Dist)>,
     pub evaluations: usize,
 }
 
@@ -96,25 +111,25 @@ pub fn fit(
 ) -> Result<Fit, String> {
     let (start, _) = eval(scenarios, paths, seed)?;
     let mut best = start;
-    let mut chosen: Vec<Option<f64>> = vec![None; GRID.len()];
+    let mut chosen: Vec<Option<usize>> = vec![None; GRID.len()];
     let mut n = 1;
     for sweep in 0..sweeps {
         for (k, (name, grid)) in GRID.iter().enumerate() {
-            for &v in grid.iter() {
-                if chosen[k] == Some(v) {
+            for (i, &v) in grid.iter().enumerate() {
+                if chosen[k] == Some(i) {
                     continue;
                 }
                 let prior = chosen[k];
-                apply(scenarios, name, v);
+                apply(scenarios, name, grid_dist(grid, i));
                 let (f, _) = eval(scenarios, paths, seed)?;
                 n += 1;
                 if f < best - 1e-9 {
                     best = f;
-                    chosen[k] = Some(v);
+                    chosen[k] = Some(i);
                     log(&format!("sweep {sweep}: {name} = {v} -> objective {f:.3}"));
                 } else {
                     match prior {
-                        Some(p) => apply(scenarios, name, p),
+                        Some(p) => apply(scenarios, name, grid_dist(grid, p)),
                         None => {
                             let d = crate::market::params::ParamSpec::default().get(name);
                             for sc in scenarios.iter_mut() {
@@ -132,7 +147,7 @@ pub fn fit(
     let values = GRID
         .iter()
         .zip(&chosen)
-        .filter_map(|((name, _), c)| c.map(|v| (name.to_string(), v)))
+        .filter_map(|((name, grid), c)| c.map(|i| (name.to_string(), grid_dist(grid, i))))
         .collect();
     Ok(Fit {
         start,

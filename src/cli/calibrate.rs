@@ -4,6 +4,7 @@
 
 use super::CliError;
 use crate::backtest::{self, calibrate};
+use crate::dist::Dist;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -49,14 +50,19 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
     let mut toml = format!(
         "# Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\
          # (docs/calibration.md): coordinate search over the grids of src/backtest/calibrate.rs,\n\
-         # targets B3 and B4 (data up to 2025-07). Objective {:.3} at the priors -> {:.3},\n\
-         # {} evaluations. Parameters not listed keep their priors. Every replay extends this file.\n\
+         # targets B1-B4 (data up to 2025-07). Objective {:.3} at the priors -> {:.3},\n\
+         # {} evaluations. Each value is tri(grid neighbours); others keep their priors. Every replay extends this file.\n\
          fit_date = \"{date}\"\n\n[params]\n",
         a.paths, a.seed, a.sweeps, fit.start, fit.best, fit.evaluations
     );
     toml = toml.replace("fit_date = ", "# fit_date = ");
-    for (k, v) in &fit.values {
-        toml.push_str(&format!("{k} = {v}\n"));
+    for (k, d) in &fit.values {
+        match d {
+            Dist::Triangular { lo, mode, hi } => {
+                toml.push_str(&format!("{k} = {{ tri = [{lo}, {mode}, {hi}] }}\n"))
+            }
+            d => toml.push_str(&format!("{k} = {d}\n")),
+        }
     }
     print!("{toml}");
     if a.write {

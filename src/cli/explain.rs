@@ -61,7 +61,18 @@ fn value(kind: &LeverKind, v: &Value) -> String {
         Value::Wave {
             add_share,
             wind_down_months,
-        } => format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months} }}"),
+            basins,
+        } if basins.is_empty() => {
+            format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months} }}")
+        }
+        Value::Wave {
+            add_share,
+            wind_down_months,
+            basins,
+        } => format!(
+            "{{ add_share = {add_share}, wind_down_months = {wind_down_months}, basins = [{}] }}",
+            basins.len()
+        ),
         Value::Batch { share, us } => format!(
             "{{ share = {share}, authority = \"{}\" }}",
             if *us { "us" } else { "eu" }

@@ -454,7 +454,7 @@ impl<'a> PathSim<'a> {
         s.q_prev.copy_from_slice(&st.q_prev);
         s.p_prev = st.p_prev;
         let urals = o.n[self.model.primary];
-        s.nbar = urals;
+        s.pbar = st.p_prev;
         s.ubar = [urals; 5];
     }
 
@@ -637,12 +637,13 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     st.x_prev = p0.ln();
     st.u_prev = p.u_star;
     st.inv = p.inv_target;
-    let s = lv.get(ids.sdn_share);
-    st.s_prev = s;
+    for b in 0..m.n_basins {
+        st.s_prev[b] = (lv.get(ids.sdn_share) + lv.get(ids.sdn_basin_share[b])).clamp(0.0, 1.0);
+    }
     if sc.init == Init::Unsanctioned {
         // No designation history: the shadow fleet stands at its 2024 calibration F0,
         // nothing is designated or laundered yet, ψ and A_j at their post-wave value 1.
-        st.laundering = 0.0;
+        st.laundering.iter_mut().for_each(|l| *l = 0.0);
         st.psi = 1.0;
         st.adapt.iter_mut().for_each(|x| *x = 1.0);
         st.fleet = m.f0;
@@ -651,7 +652,8 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
         return st;
     }
     let age = p.wave_age_months.max(0.0);
-    st.laundering = 1.0 - (-age / p.h_laundering.max(1e-6)).exp2();
+    let laundered = 1.0 - (-age / p.h_laundering.max(1e-6)).exp2();
+    st.laundering.iter_mut().for_each(|l| *l = laundered);
     st.psi = (-age / p.h_margin.max(1e-6)).exp2();
     let a = (-age / p.t_adapt.max(1e-6)).exp2();
     st.adapt.iter_mut().for_each(|x| *x = a);

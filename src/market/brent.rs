@@ -2,9 +2,10 @@
 //! (§6.6), and the allocation at the root.
 //!
 //! E(x) = Dem(x) − Sup(x) − Draw(x) − O − V(x) + J is strictly decreasing in x = ln P, so the
-//! root is unique. The floor: Russia sells a basin's barrels only at a netback ≥ n_floor;
-//! below it the basin's discount is pinned at P − n_floor and the rest is withheld. Errata 1
-//! (storage as a carry trade: n_store = n̄ − m_st, m_st a share of n̄, D31) and 3a (storage-floor withholding capped
+//! root is unique. The floor: Russia sells a basin's barrels only at a netback ≥ n_floor,b;
+//! below it the basin's discount is pinned at P − n_floor,b and the rest is withheld. Errata 1
+//! (storage as a carry trade, here on Brent: store only while P < (1 − m_s)·P̄, D31/D32, so the
+//! basin floor is max(n^prod, (1 − m_s)P̄ − D^clr_b)) and 3a (storage-floor withholding capped
 //! at the room left: V = max(V_store, V_prod − room/d)) are applied.
 
 use super::clearing::{flows_at, route_flow, safeguarded_root, BasinStatus};
@@ -21,8 +22,8 @@ pub struct BrentOut {
     pub x: f64,
     pub price: f64,
     pub clamped: bool,
-    /// The floor in force for the allocation (after the room rule).
-    pub floor: f64,
+    /// The carry-trade Brent level in force for the allocation (after the room rule; −∞ when
+    /// only the production floor applies). Basin floors are in `Outcome::floor`.
     pub store_floor: f64,
     pub demand_bar: f64,
     pub draw: f64,
@@ -46,13 +47,25 @@ fn inventory_gate(m: &PathModel, inv: f64, g: f64) -> f64 {
     }
 }
 
-/// Seaborne sales and their derivative in x at price `p` under floor `f`.
-fn sea_sales(m: &PathModel, w: &Work, p: f64, f: f64) -> (f64, f64) {
+/// The netback floor of basin `b` when the carry trade stores below Brent level `store` (D32):
+/// storing pays only when Brent itself is low, P < store, whatever the basin's discount, so the
+/// floor is `store − D^clr_b` for a cleared basin; never below the production floor.
+fn basin_floor(w: &Work, b: usize, prod: f64, store: f64) -> f64 {
+    if w.status[b] == BasinStatus::Cleared {
+        (store - w.d_clr[b]).max(prod)
+    } else {
+        prod
+    }
+}
+
+/// Seaborne sales and their derivative in x at price `p` with the store floor at Brent `store`.
+fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f64) {
     let (mut v, mut dv) = (0.0, 0.0);
     for b in 0..m.n_basins {
         if w.status[b] == BasinStatus::Empty {
             continue;
         }
+        let f = basin_floor(w, b, prod, store);
         if w.status[b] == BasinStatus::Cleared && p - w.d_clr[b] >= f {
             v += w.x_del[b];
         } else {
@@ -67,28 +80,37 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, f: f64) -> (f64, f64) {
 }
 
 struct Floors {
+    /// Production floor, a netback.
     prod: f64,
+    /// Carry-trade floor, a Brent level (−∞ when storage is full).
     store: f64,
     room_rate: f64,
 }
 
-/// Deliveries V(x), dV/dx and the floor in force. When storage-floor withholding would exceed
-/// the room left, the floor is lowered to the level f* ∈ [prod, store] at which the withheld
-/// volume exactly fills storage (errata 3a), so the allocation matches V.
+/// Deliveries V(x), dV/dx and the store floor in force (a Brent level). When storage-floor
+/// withholding would exceed the room left, the store level is lowered to the B* at which the
+/// withheld volume exactly fills storage (errata 3a), so the allocation matches V. Every basin
+/// floor is non-increasing in B and constant in x, so V stays continuous and non-decreasing.
 fn deliveries(m: &PathModel, w: &Work, fl: &Floors, p: f64, pipes: f64) -> (f64, f64, f64) {
-    let (vs, dvs) = sea_sales(m, w, p, fl.store);
-    if fl.store <= fl.prod {
-        return (vs + pipes, dvs, fl.prod);
+    // Below `lo` every basin floor is the production floor.
+    let lo = (0..m.n_basins)
+        .filter(|&b| w.status[b] == BasinStatus::Cleared)
+        .map(|b| fl.prod + w.d_clr[b])
+        .fold(f64::INFINITY, f64::min);
+    if fl.store.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        let (v, dv) = sea_sales(m, w, p, fl.prod, f64::NEG_INFINITY);
+        return (v + pipes, dv, f64::NEG_INFINITY);
     }
-    let (vp, dvp) = sea_sales(m, w, p, fl.prod);
+    let (vs, dvs) = sea_sales(m, w, p, fl.prod, fl.store);
+    let (vp, dvp) = sea_sales(m, w, p, fl.prod, f64::NEG_INFINITY);
     let target = vp - fl.room_rate;
     if vs >= target {
         return (vs + pipes, dvs, fl.store);
     }
-    let (mut lo, mut hi) = (fl.prod, fl.store);
+    let (mut lo, mut hi) = (lo, fl.store);
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
-        if sea_sales(m, w, p, mid).0 >= target {
+        if sea_sales(m, w, p, fl.prod, mid).0 >= target {
             lo = mid;
         } else {
             hi = mid;
@@ -113,14 +135,16 @@ pub fn brent_root(
     let gate_up = inventory_gate(m, st.inv, 1.0);
     let gate_dn = inventory_gate(m, st.inv, -1.0);
     let store = if st.storage < p.storage_cap - 1e-12 {
-        // D31: the margin scales with the netback level, as Brent's deviations are in logs.
-        st.nbar * (1.0 - p.storage_margin_share)
+        // D32: a carry trade on Brent. A sanctions discount is expected to persist, so storing
+        // only pays when Brent is below what it is expected to recover to; the margin is a
+        // share of the level because Brent's deviations are in logs (D31).
+        st.pbar * (1.0 - p.storage_margin_share)
     } else {
         f64::NEG_INFINITY
     };
     let floors = Floors {
         prod: m.prod_floor,
-        store: store.max(m.prod_floor),
+        store,
         room_rate: (p.storage_cap - st.storage).max(0.0) / ctx.days,
     };
     let pipes: f64 = w.q.iter().sum();
@@ -202,13 +226,15 @@ pub fn brent_root(
     diag.brent_iters = iters;
     diag.brent_clamped = clamped;
     let price = x.exp();
-    let floor = match last.get() {
-        (at, floor) if at.to_bits() == x.to_bits() => floor,
+    let store_in_force = match last.get() {
+        (at, store) if at.to_bits() == x.to_bits() => store,
         _ => deliveries(m, w, &floors, price, pipes).2,
     };
     // Allocation at the root.
     for b in 0..m.n_basins {
         let r = m.basin_routes[b].clone();
+        let floor = basin_floor(w, b, floors.prod, store_in_force);
+        w.out.floor[b] = floor;
         let bound = match w.status[b] {
             BasinStatus::Empty => false,
             BasinStatus::Saturated => true,
@@ -242,8 +268,7 @@ pub fn brent_root(
         x,
         price,
         clamped,
-        floor,
-        store_floor: floors.store,
+        store_floor: store_in_force,
         demand_bar: dbar,
         draw: p.eta_i * dbar * gate * g,
         opec,

@@ -107,9 +107,13 @@ pub fn check(
         fleet_use <= cap + 1e-9,
         format!("fleet: Σ m T = {fleet_use} above capacity {cap}"),
     );
+    let laundering =
+        st.laundering
+            .iter()
+            .fold(0.0f64, |a, &l| if (0.0..=1.0).contains(&l) { a } else { l });
     for (name, v) in [
         ("upsilon", o.upsilon),
-        ("laundering", st.laundering),
+        ("laundering", laundering),
         ("psi", st.psi),
     ] {
         req(
@@ -145,10 +149,10 @@ pub fn check(
     for b in 0..m.n_basins {
         if o.sold[b] > 1e-9 {
             req(
-                o.n[b] >= o.floor - 1e-9,
+                o.n[b] >= o.floor[b] - 1e-9,
                 format!(
                     "basin {b} sells at netback {} below the floor {}",
-                    o.n[b], o.floor
+                    o.n[b], o.floor[b]
                 ),
             );
         }

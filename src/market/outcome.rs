@@ -56,7 +56,8 @@ pub struct Outcome {
     pub cap: f64,
     pub cap_binding: bool,
     pub sdn_share: f64,
-    pub floor: f64,
+    /// Netback floor of each basin in force at the Brent root (§6.6, D32).
+    pub floor: Vec<f64>,
     pub clamped: bool,
 }
 
@@ -72,6 +73,7 @@ impl Outcome {
             n_hat: vec![0.0; nb],
             sold: vec![0.0; nb],
             floor_bound: vec![false; nb],
+            floor: vec![0.0; nb],
             q: vec![0.0; np],
             savings_bn: vec![0.0; nj],
             bill_bn: vec![0.0; nj],
@@ -119,7 +121,6 @@ pub fn account(
     o.release = release;
     o.q.copy_from_slice(&w.q);
     o.freight.copy_from_slice(&w.freight);
-    o.floor = br.floor;
     o.clamped = br.clamped;
     o.sdn_share = s;
     o.cap = fl.cap;
@@ -219,7 +220,7 @@ pub fn account(
         o.tariff_duty_bn[j] = t * x_exp * days / 365.0;
         o.tariff_cost_bn[j] = m.stance(j).map_or(0.0, |sd| sd.welfare_loss) * o.tariff_duty_bn[j];
     }
-    st.s_prev = s;
+    st.s_prev.copy_from_slice(&w.s);
 }
 
 /// Step 11: slow adjustment, inventories, fleet, adaptation, EMAs and lags.
@@ -246,7 +247,10 @@ pub fn dynamics(
     st.fleet = st.fleet.max(0.0);
     st.fdes_eu *= 1.0 - p.reentry_eu;
     st.fdes_us *= 1.0 - p.reentry_us;
-    st.laundering += (1.0 - st.laundering) * (1.0 - (-1.0 / p.h_laundering.max(1e-6)).exp2());
+    let launder = 1.0 - (-1.0 / p.h_laundering.max(1e-6)).exp2();
+    st.laundering
+        .iter_mut()
+        .for_each(|l| *l += (1.0 - *l) * launder);
     st.psi *= (-1.0 / p.h_margin.max(1e-6)).exp2();
     let decay = (-1.0 / p.t_adapt.max(1e-6)).exp2();
     st.adapt.iter_mut().for_each(|a| *a *= decay);
@@ -258,11 +262,17 @@ pub fn dynamics(
     let prim = m.primary;
     // Errata 15: an empty basin keeps its last finite D and stays out of the EMAs.
     if w.status[prim] != BasinStatus::Empty {
-        st.nbar += 0.3 * (o.n[prim] - st.nbar);
         st.push_ubar(o.n[prim]);
     }
+    st.pbar += 0.3 * (br.price - st.pbar);
     st.x_prev = br.x;
-    st.u_prev = fl.u;
+    // D34: freight reprices at once when tankers get scarcer, and eases only as charters roll
+    // off; the slow way down is what stops the fleet-cap cobweb of errata 7.
+    st.u_prev = if fl.u >= st.u_prev {
+        fl.u
+    } else {
+        st.u_prev + p.freight_speed.clamp(0.0, 1.0) * (fl.u - st.u_prev)
+    };
     st.m_prev.copy_from_slice(&o.m);
     st.delta_prev.copy_from_slice(&o.delta);
     for b in 0..m.n_basins {

@@ -70,6 +70,7 @@ impl Range {
 }
 
 const UNIT: &[&str] = &[
+    "freight_speed",
     "p_calm_to_turb",
     "p_turb_to_calm",
     "outage_rate_small",
@@ -110,7 +111,6 @@ const POSITIVE: &[&str] = &[
     "h_margin",
     "t_adapt",
     "u_star",
-    "u_max",
     "cap_switch_width",
 ];
 const NON_POSITIVE: &[&str] = &["eps_d", "eps_d_lr"];

@@ -142,9 +142,9 @@ params! {
     reentry_eu = Dist::uniform(0.025, 0.075), "/month", "re-entry of EU/UK-designated tankers (0.05 x U(0.5,1.5)) [A]";
     reentry_us = Dist::uniform(0.005, 0.015), "/month", "re-entry of US-designated tankers (0.01 x U(0.5,1.5)) [A]";
     b_jan25 = Dist::uniform(0.05, 0.30), "share of F", "Jan-2025 US batch share [U], fitted in §9 step 4";
-    alpha_f = Dist::tri(0.8, 1.5, 3.0), "per unit of tightness", "freight response: ln-free slope per unit of u above u* (errata 7) [A]; 2022 peak ~4x 2024";
+    alpha_f = Dist::tri(0.8, 1.5, 3.0), "-", "freight gain at full tightness: f = f0(1 + alpha_f·clamp((u - u*)/(1 - u*), 0, 1)) (§5.4, D34) [A]; 2022 peak ~4x 2024";
     u_star = Dist::Const(0.85), "ratio", "2024 tanker tightness u* [A]";
-    u_max = Dist::Const(3.0), "ratio", "tightness at which the freight response stops (1 + 1.5 x 2.15 = 4.2x, the 2022 peak; errata 7 re-derivation) [A]";
+    freight_speed = Dist::Const(0.5), "share/month", "share of a fall in tanker tightness that freight passes on each month; rises pass at once (D34: rates ease as charters roll off, which damps the fleet-cap cobweb) [A]";
     phi_f = Dist::Const(0.8), "-", "freight noise AR(1) [A]";
     sigma_f = Dist::Const(0.12), "log", "freight noise s.d. [A]";
     attestation = Dist::uniform(0.2, 1.0), "$/bbl", "attestation cost c_att; default of cap.attestation_usd (errata N4) [A]";

@@ -39,6 +39,9 @@ pub struct Work {
     pub freight: Vec<f64>,
     pub alt: Vec<f64>,
     pub w: Vec<f64>,
+    /// Designated share s_b and its non-laundered part s̃_b of each basin this month (D33).
+    pub s: Vec<f64>,
+    pub s_tilde: Vec<f64>,
     pub x_basin: Vec<f64>,
     pub x_del: Vec<f64>,
     pub d_clr: Vec<f64>,
@@ -62,6 +65,8 @@ impl Work {
             freight: vec![0.0; nr],
             alt: vec![0.0; m.n_buyers],
             w: vec![0.0; nb],
+            s: vec![0.0; nb],
+            s_tilde: vec![0.0; nb],
             x_basin: vec![0.0; nb],
             x_del: vec![0.0; nb],
             d_clr: vec![0.0; nb],
@@ -137,10 +142,16 @@ pub fn step(
     let mut diag = StepDiag::default();
     // 1. Policy actions.
     let jump = apply_actions(m, st, fired, batches);
-    let s = lv.get(ids.sdn_share).clamp(0.0, 1.0);
-    if s > st.s_prev + 1e-15 {
-        // N13: every increase of s enters at L = 0.
-        st.laundering *= if s > 0.0 { st.s_prev / s } else { 0.0 };
+    // D33: each basin's designated share is the market-wide one plus its own.
+    let global = lv.get(ids.sdn_share);
+    for b in 0..m.n_basins {
+        let s = (global + lv.get(ids.sdn_basin_share[b])).clamp(0.0, 1.0);
+        w.s[b] = s;
+        if s > st.s_prev[b] + 1e-15 {
+            // N13: every increase of s enters at L = 0.
+            st.laundering[b] *= if s > 0.0 { st.s_prev[b] / s } else { 0.0 };
+        }
+        w.s_tilde[b] = s * (1.0 - st.laundering[b]);
     }
     // N15: adaptation resets on any increase of a buyer's tariff or secondary measures.
     for j in 0..m.n_buyers {
@@ -166,12 +177,10 @@ pub fn step(
     // 3. Stances, from t−1 outcomes.
     stance_step(m, st, lv, ids, sh);
     // 4. Effective parameters (§6.1).
-    let s_tilde = s * (1.0 - st.laundering);
     let relief = lv.flag(ids.relief_active);
-    // Errata 7: α_f is the slope per unit of tightness above u* (not per unit of the
-    // normalised (u − u*)/(1 − u*), whose slope α_f/0.15 made the cap move prices), capped at
-    // u_max so a severely short fleet reaches the 2022 peak of ≈4× the 2024 rate.
-    let tight = (st.u_prev - m.p.u_star).clamp(0.0, (m.p.u_max - m.p.u_star).max(0.0));
+    // §5.4 as written (D34): 1 + α_f at full tightness, the 2022 peak. `u_prev` is the tightness
+    // the freight market has caught up with, which damps the errata-7 cobweb.
+    let tight = ((st.u_prev - m.p.u_star) / (1.0 - m.p.u_star)).clamp(0.0, 1.0);
     let freight_common = st.zf.exp() * (1.0 + m.p.alpha_f * tight);
     for j in 0..m.n_buyers {
         w.alt[j] = m.buyer_alt[j]
@@ -182,7 +191,7 @@ pub fn step(
             };
     }
     for b in 0..m.n_basins {
-        w.w[b] = m.basin_wedge0[b] + m.p.mu_int * s * st.psi;
+        w.w[b] = m.basin_wedge0[b] + m.p.mu_int * w.s[b] * st.psi;
     }
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);
@@ -194,7 +203,7 @@ pub fn step(
             * lv.get(ids.buyer_capacity_scale[j])
             * st.slate[r]
             * st.eta[j].exp()
-            * (1.0 - m.buyer_sdn_averse[j] * s_tilde)
+            * (1.0 - m.buyer_sdn_averse[j] * w.s_tilde[b])
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
             * (1.0 - halt))
             .max(0.0);
@@ -207,7 +216,7 @@ pub fn step(
         };
         w.h[r] = m.route_h[r]
             + st.adapt[j]
-                * (m.p.dh_sdn * s_tilde
+                * (m.p.dh_sdn * w.s_tilde[b]
                     + m.buyer_dh_tar[j] * tariff_on
                     + lv.get(ids.secondary_risk_wedge_usd[j]))
             - if relief { m.p.dh_relief } else { 0.0 };
@@ -219,7 +228,8 @@ pub fn step(
     st.adj += (target - st.adj).min(lv.get(ids.supply_ramp_mbd));
     let x_avail = (m.v_ref + st.adj - st.shutin + st.nu).max(0.0);
     let prim = m.primary;
-    let mut release = if st.n_prev[prim] >= st.nbar + m.p.release_hysteresis {
+    // D32: stored barrels are released once Brent is back above its average.
+    let mut release = if st.p_prev >= st.pbar + m.p.release_hysteresis {
         (st.storage / ctx.days).min(m.p.release_max)
     } else {
         0.0
@@ -283,7 +293,7 @@ pub fn step(
         x_avail,
         release,
         x_tilde_total,
-        s,
+        w.s[m.primary],
         w,
     );
     // 11. Dynamics.

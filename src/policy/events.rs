@@ -37,6 +37,8 @@ pub enum Value {
     Wave {
         add_share: Dist,
         wind_down_months: u32,
+        /// `sdn.<basin>.share` levers the wave ramps; empty: the market-wide `sdn.share` (D33).
+        basins: Vec<LeverId>,
     },
     Batch {
         share: Dist,
@@ -228,14 +230,20 @@ impl PolicyPath {
             Op::Fire(Fired::Wave { add_share }) => {
                 let months = ev_wave_months(&ev.value);
                 self.push(date, ev.lever, Op::Fire(Fired::Wave { add_share }));
-                self.push(
-                    date,
-                    reg.ids.sdn_share,
-                    Op::RampBy {
-                        total: add_share,
-                        months,
-                    },
-                );
+                let targets = match &ev.value {
+                    Value::Wave { basins, .. } if !basins.is_empty() => basins.clone(),
+                    _ => vec![reg.ids.sdn_share],
+                };
+                for lever in targets {
+                    self.push(
+                        date,
+                        lever,
+                        Op::RampBy {
+                            total: add_share,
+                            months,
+                        },
+                    );
+                }
             }
             op => self.push(date, ev.lever, op),
         }

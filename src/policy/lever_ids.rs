@@ -42,4 +42,6 @@ pub struct LeverIds {
     pub stance_force: Vec<LeverId>,
     pub pipeline_availability: Vec<LeverId>,
     pub freight_scale: Vec<LeverId>,
+    /// `sdn.<basin>.share`, in basin row order (D33).
+    pub sdn_basin_share: Vec<LeverId>,
 }

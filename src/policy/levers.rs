@@ -237,7 +237,7 @@ impl LeverRegistry {
         let sdn_wave = add(
             "sdn.wave".into(),
             LeverKind::Action(ActionKind::SdnWave),
-            "{add_share, wind_down_months}",
+            "{add_share, wind_down_months[, basins]}",
             0.0,
             "ramps sdn.share; resets psi, A, L (§6.9)",
         );
@@ -402,6 +402,14 @@ impl LeverRegistry {
             &|_| 1.0,
             "Q_p (§6.2)",
         );
+        let sdn_basin_share = per(
+            "sdn.*.share",
+            &rows.basins,
+            num(0.0, 1.0),
+            "share",
+            &|_| 0.0,
+            "designated share of the basin's exports on top of sdn.share (D33); ramped by a wave with `basins`",
+        );
         let freight_scale = per(
             "freight.*.scale",
             &rows.basins,
@@ -448,6 +456,7 @@ impl LeverRegistry {
             stance_force,
             pipeline_availability,
             freight_scale,
+            sdn_basin_share,
         };
         let by_name = defs
             .iter()

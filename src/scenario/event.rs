@@ -153,7 +153,7 @@ pub(crate) fn resolve(
     let mut lever_errs: Vec<Bad> = Vec::new();
     for id in ids {
         let kind = reg.def(id).kind.clone();
-        match action_and_value(ev, &kind) {
+        match action_and_value(ev, &kind, reg) {
             Ok((action, value)) => {
                 if let (Some(date), Some(prob), Some(lag)) = (date, prob, lag) {
                     out.push(Event {
@@ -190,7 +190,11 @@ pub(crate) fn resolve(
 }
 
 /// The action (defaulted by kind) and the value, checked against the lever's kind.
-fn action_and_value(ev: &RawEvent<'_>, kind: &LeverKind) -> Result<(Action, Value), Vec<Bad>> {
+fn action_and_value(
+    ev: &RawEvent<'_>,
+    kind: &LeverKind,
+    reg: &LeverRegistry,
+) -> Result<(Action, Value), Vec<Bad>> {
     let mut errs = Vec::new();
     let lever = ev.lever.as_ref().map_or("", |l| l.get_ref().as_str());
     let (allowed, default) = actions_for(kind);
@@ -266,7 +270,9 @@ fn action_and_value(ev: &RawEvent<'_>, kind: &LeverKind) -> Result<(Action, Valu
             ));
             None
         }
-        Some(v) => value(ev, v, kind, name).map_err(|b| errs.extend(b)).ok(),
+        Some(v) => value(ev, v, kind, name, reg)
+            .map_err(|b| errs.extend(b))
+            .ok(),
     };
     match value {
         Some(value) if errs.is_empty() => Ok((action, value)),

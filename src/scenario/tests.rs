@@ -224,7 +224,8 @@ fn action_levers() {
         e[0].value,
         Value::Wave {
             add_share: Dist::uniform(0.1, 0.3),
-            wind_down_months: 2
+            wind_down_months: 2,
+            basins: vec![],
         }
     );
     let e = one_event("date = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\" }\n");

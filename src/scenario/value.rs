@@ -4,7 +4,7 @@ use super::hints::{a_type, dist_help};
 use super::raw::{de, key_help, RawEvent, Val};
 use crate::dist::Dist;
 use crate::policy::events::Value;
-use crate::policy::levers::{ActionKind, LeverKind, AUTHORITIES, NONE_CAP};
+use crate::policy::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, AUTHORITIES, NONE_CAP};
 use crate::suggest;
 use std::ops::Range;
 use toml::de::DeValue;
@@ -94,6 +94,7 @@ pub(crate) fn value(
     v: &Val<'_>,
     kind: &LeverKind,
     action: &str,
+    reg: &LeverRegistry,
 ) -> Result<Value, Vec<Bad>> {
     let key = ev.key("value");
     match kind {
@@ -182,10 +183,14 @@ pub(crate) fn value(
             let t = sub_table(
                 v,
                 &key,
-                &["add_share", "wind_down_months"],
+                &["add_share", "wind_down_months", "basins"],
                 "{ add_share = 0.2, wind_down_months = 3 }",
                 &mut errs,
             )?;
+            let basins = match t.get("basins") {
+                None => Vec::new(),
+                Some((_, x)) => wave_basins(x, &format!("{key}.basins"), reg, &mut errs),
+            };
             let share = t
                 .get("add_share")
                 .map(|(_, x)| dist_in(x, &format!("{key}.add_share"), 0.0, 1.0));
@@ -198,6 +203,7 @@ pub(crate) fn value(
                 (Some(add_share), Some(m)) if errs.is_empty() => Ok(Value::Wave {
                     add_share,
                     wind_down_months: m,
+                    basins,
                 }),
                 _ => Err(errs),
             }
@@ -225,6 +231,68 @@ pub(crate) fn value(
             }
         }
     }
+}
+
+/// The `basins` of an `sdn.wave`: market basin names, each resolved to its `sdn.<basin>.share`.
+fn wave_basins(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>) -> Vec<LeverId> {
+    let valid: Vec<String> = reg
+        .ids
+        .sdn_basin_share
+        .iter()
+        .map(|&id| {
+            let n = &reg.def(id).name;
+            n["sdn.".len()..n.len() - ".share".len()].to_string()
+        })
+        .collect();
+    let list = valid
+        .iter()
+        .map(|b| format!("\"{b}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let DeValue::Array(items) = v.get_ref() else {
+        errs.push(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must be a list of basin names"),
+            Some(&format!(
+                "write e.g. `basins = [\"W\"]`; the market's basins are {list}"
+            )),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for x in items.iter() {
+        let name = match x.get_ref() {
+            DeValue::String(s) => s.to_string(),
+            _ => String::new(),
+        };
+        match valid.iter().position(|b| *b == name) {
+            Some(i) if !out.contains(&reg.ids.sdn_basin_share[i]) => {
+                out.push(reg.ids.sdn_basin_share[i])
+            }
+            Some(_) => errs.push(bad(
+                x.span(),
+                key.into(),
+                format!("basin `{name}` is listed twice in `{key}`"),
+                Some("list each basin once"),
+            )),
+            None => errs.push(bad(
+                x.span(),
+                key.into(),
+                format!("`{name}` is not a basin of the market"),
+                Some(&format!("the market's basins are {list}")),
+            )),
+        }
+    }
+    if items.is_empty() {
+        errs.push(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` is empty"),
+            Some("name at least one basin, or leave `basins` out for every basin"),
+        ));
+    }
+    out
 }
 
 type SubTable<'v, 'a> = std::collections::HashMap<String, (Range<usize>, &'v Val<'a>)>;

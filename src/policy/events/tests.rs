@@ -151,6 +151,7 @@ fn wave_ramps_the_share_and_fires_once() {
         value: Value::Wave {
             add_share: Dist::Const(0.4),
             wind_down_months: 2,
+            basins: vec![],
         },
         prob: Dist::Const(1.0),
         lag_months: None,
