@@ -1,5 +1,5 @@
-//! The backtest of model.md §10 at a small path count: the in-sample targets that pass at
-//! 2,000 paths (docs/calibration.md) must still pass, the report has the contract columns, the
+//! The backtest of model.md §10 at a small path count: every target passes except the two
+//! structural misses of docs/calibration.md, the report has the contract columns, the
 //! imposed Brent is reproduced exactly, and a horizon outside the Brent file is refused.
 
 use sanctions_sim::backtest::{self, targets};
@@ -7,31 +7,13 @@ use std::path::Path;
 
 const PATHS: usize = 400;
 
-/// The targets that pass (docs/calibration.md lists the ones that do not, with the reason).
-const PASSING: &[&str] = &[
-    "B1 cap effect on D_W (caps none)",
-    "B1 India imports 2023-01 (arrivals)",
-    "B1 India imports 2023-03 (arrivals)",
-    "B1 India imports 2023-05 (arrivals)",
-    "B2 D_E Q1 2023",
-    "B3 D_W 2024",
-    "B3 India 2024",
-    "B3 China 2024 (all routes)",
-    "B3 Turkey 2024",
-    "B3 Russian crude exports 2024",
-    "B3 Western-tanker share 2024",
-    "B3 India savings 2024",
-    "B3 withheld 2024 (errata 1)",
-    "B3 crude export revenue Oct 2024",
-    "B4 D_E rise Jan-Feb 2025 vs Dec",
-    "B4 half-life of the D_E excess",
-    "B4 India May 2025 (arrivals)",
-    "B5 revenue change, $60 cap at e=1",
-    "B5 revenue change, $30 cap at e=1",
-    "B5 revenue change, shadow fleet -20%",
-    "B5 deliveries, e=0.3 cap vs no cap",
-    "B6 impact-month price rise per 1 mb/d cut (median)",
-    "B6 impact-month price rise per 1 mb/d cut (10-90% band)",
+/// The targets that fail, each for a structural reason given in docs/calibration.md §4: the
+/// model has no cross-basin substitution at a buyer (ESPO's 2023 DES discount came from Urals
+/// competing for the same Chinese refiners), and a crude-only model cannot lose WGS's
+/// $27–108m/day per $5 of cap (even a cap on every seaborne barrel gives ≤ $18m/day).
+const STRUCTURAL_MISSES: &[&str] = &[
+    "B2 DES China (ESPO) Mar 2023",
+    "B5 Russian loss per $5 cut below $60 (e=1)",
 ];
 
 #[test]
@@ -39,12 +21,17 @@ fn in_sample_targets_pass_and_report_has_the_contract_columns() {
     let scenarios = backtest::load_all(Path::new("scenarios/history")).unwrap();
     let runs = backtest::simulate(&scenarios, PATHS, 42);
     let rows = targets::evaluate(&runs).unwrap();
-    for name in PASSING {
-        let r = rows
-            .iter()
-            .find(|r| r.target == *name)
-            .unwrap_or_else(|| panic!("no target `{name}`"));
-        assert!(r.pass, "{name} fails: {r:?}");
+    assert_eq!(rows.len(), 36);
+    for r in &rows {
+        let known = STRUCTURAL_MISSES.contains(&r.target.as_str());
+        assert!(r.pass || known, "{} fails: {r:?}", r.target);
+    }
+    for name in STRUCTURAL_MISSES {
+        let r = rows.iter().find(|r| r.target == *name).unwrap();
+        assert!(
+            !r.pass,
+            "{name} passes now: update docs/calibration.md and this list"
+        );
     }
     // The imposed Brent is the EIA monthly average, to the cent, on every path.
     let r24 = &runs["replay_2024"];
@@ -63,6 +50,16 @@ fn in_sample_targets_pass_and_report_has_the_contract_columns() {
         sep[sep.len() / 2] < 0.05,
         "Sep-2022 median withheld {}",
         sep[sep.len() / 2]
+    );
+    // D32: the embargo's jump in the Urals discount (Dec 2022) is expected to persist, so it is
+    // no carry trade either; with the netback-EMA floor of D31 the median path withheld
+    // 0.7 mb/d that month, and 3.4 once the seller-chain wave of the replay was added.
+    let mut dec: Vec<f64> = (0..r22.paths).map(|p| r22.get(p, wh, 11)).collect();
+    dec.sort_by(f64::total_cmp);
+    assert!(
+        dec[dec.len() / 2] < 0.05,
+        "Dec-2022 median withheld {}",
+        dec[dec.len() / 2]
     );
     let csv = String::from_utf8(backtest::report_csv(&rows).unwrap()).unwrap();
     assert_eq!(

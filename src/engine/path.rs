@@ -644,7 +644,7 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
         // No designation history: the shadow fleet stands at its 2024 calibration F0,
         // nothing is designated or laundered yet, ψ and A_j at their post-wave value 1.
         st.laundering.iter_mut().for_each(|l| *l = 0.0);
-        st.psi = 1.0;
+        st.psi.iter_mut().for_each(|x| *x = 1.0);
         st.adapt.iter_mut().for_each(|x| *x = 1.0);
         st.fleet = m.f0;
         st.fdes_us = 0.0;
@@ -654,7 +654,8 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     let age = p.wave_age_months.max(0.0);
     let laundered = 1.0 - (-age / p.h_laundering.max(1e-6)).exp2();
     st.laundering.iter_mut().for_each(|l| *l = laundered);
-    st.psi = (-age / p.h_margin.max(1e-6)).exp2();
+    let psi = (-age / p.h_margin.max(1e-6)).exp2();
+    st.psi.iter_mut().for_each(|x| *x = psi);
     let a = (-age / p.t_adapt.max(1e-6)).exp2();
     st.adapt.iter_mut().for_each(|x| *x = a);
     let removed = m.f0 * p.b_jan25 * p.desig_eff_us;

@@ -107,14 +107,18 @@ pub fn check(
         fleet_use <= cap + 1e-9,
         format!("fleet: Σ m T = {fleet_use} above capacity {cap}"),
     );
-    let laundering =
-        st.laundering
-            .iter()
-            .fold(0.0f64, |a, &l| if (0.0..=1.0).contains(&l) { a } else { l });
+    // The first basin value outside [0, 1], or 0.
+    let out_of_unit = |v: &[f64]| {
+        v.iter()
+            .copied()
+            .find(|x| !(0.0..=1.0).contains(x))
+            .unwrap_or(0.0)
+    };
+    let laundering = out_of_unit(&st.laundering);
     for (name, v) in [
         ("upsilon", o.upsilon),
         ("laundering", laundering),
-        ("psi", st.psi),
+        ("psi", out_of_unit(&st.psi)),
     ] {
         req(
             (0.0..=1.0).contains(&v),

@@ -251,7 +251,8 @@ pub fn dynamics(
     st.laundering
         .iter_mut()
         .for_each(|l| *l += (1.0 - *l) * launder);
-    st.psi *= (-1.0 / p.h_margin.max(1e-6)).exp2();
+    let margin = (-1.0 / p.h_margin.max(1e-6)).exp2();
+    st.psi.iter_mut().for_each(|x| *x *= margin);
     let decay = (-1.0 / p.t_adapt.max(1e-6)).exp2();
     st.adapt.iter_mut().for_each(|a| *a *= decay);
     for r in 0..m.route_cap.len() {

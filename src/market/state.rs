@@ -58,7 +58,8 @@ pub struct State {
     /// Designated share and laundering index of each basin (D33: a wave may hit one basin).
     pub s_prev: Vec<f64>,
     pub laundering: Vec<f64>,
-    pub psi: f64,
+    /// Intermediary-margin intensity ψ of each basin (a wave resets its own basins, D33).
+    pub psi: Vec<f64>,
     pub adapt: Vec<f64>,
     pub slate: Vec<f64>,
     pub tariff_prev: Vec<f64>,
@@ -104,7 +105,7 @@ impl State {
             ubar_pos: 0,
             s_prev: vec![0.0; m.n_basins],
             laundering: vec![0.0; m.n_basins],
-            psi: 0.0,
+            psi: vec![0.0; m.n_basins],
             adapt: vec![1.0; nj],
             slate: vec![1.0; nr],
             tariff_prev: vec![0.0; nj],

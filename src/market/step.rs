@@ -100,8 +100,12 @@ pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[
     for f in fired {
         match *f {
             Fired::Jump(v) => jump += v,
-            Fired::Wave { .. } => {
-                st.psi = 1.0;
+            Fired::Wave { basins, .. } => {
+                for (b, psi) in st.psi.iter_mut().enumerate() {
+                    if basins == 0 || (basins >> b.min(63)) & 1 == 1 {
+                        *psi = 1.0;
+                    }
+                }
                 st.adapt.iter_mut().for_each(|a| *a = 1.0);
             }
             Fired::ShadowSet(v) => st.fleet = v.max(0.0),
@@ -191,7 +195,7 @@ pub fn step(
             };
     }
     for b in 0..m.n_basins {
-        w.w[b] = m.basin_wedge0[b] + m.p.mu_int * w.s[b] * st.psi;
+        w.w[b] = m.basin_wedge0[b] + m.p.mu_int * w.s[b] * st.psi[b];
     }
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);

@@ -62,9 +62,11 @@ pub struct Event {
 /// One-off actions the model applies in the month they fire.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fired {
-    /// An `sdn.wave` became effective: reset ψ, A and L (the share itself ramps as a lever).
+    /// An `sdn.wave` became effective: reset ψ (of the wave's basins), A and L (the share
+    /// itself ramps as a lever). `basins` is a bit mask of basin rows; 0 means every basin.
     Wave {
         add_share: f64,
+        basins: u64,
     },
     Batch {
         share: f64,
@@ -208,7 +210,10 @@ impl PolicyPath {
             }
             (Value::Wave { add_share, .. }, _) => {
                 let s = add_share.sample(rng);
-                Op::Fire(Fired::Wave { add_share: s })
+                Op::Fire(Fired::Wave {
+                    add_share: s,
+                    basins: 0,
+                })
             }
             (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
                 share: share.sample(rng),
@@ -227,13 +232,24 @@ impl PolicyPath {
             ev.date
         };
         match op {
-            Op::Fire(Fired::Wave { add_share }) => {
+            Op::Fire(Fired::Wave { add_share, .. }) => {
                 let months = ev_wave_months(&ev.value);
-                self.push(date, ev.lever, Op::Fire(Fired::Wave { add_share }));
                 let targets = match &ev.value {
                     Value::Wave { basins, .. } if !basins.is_empty() => basins.clone(),
                     _ => vec![reg.ids.sdn_share],
                 };
+                let mask = targets
+                    .iter()
+                    .filter_map(|l| reg.ids.sdn_basin_share.iter().position(|b| b == l))
+                    .fold(0u64, |m, b| m | (1 << b.min(63)));
+                self.push(
+                    date,
+                    ev.lever,
+                    Op::Fire(Fired::Wave {
+                        add_share,
+                        basins: mask,
+                    }),
+                );
                 for lever in targets {
                     self.push(
                         date,

@@ -161,7 +161,13 @@ fn wave_ramps_the_share_and_fires_once() {
     let mut out = r.defaults();
     let mut fired = Vec::new();
     p.advance(start, &mut out, &mut fired);
-    assert_eq!(fired, vec![Fired::Wave { add_share: 0.4 }]);
+    assert_eq!(
+        fired,
+        vec![Fired::Wave {
+            add_share: 0.4,
+            basins: 0
+        }]
+    );
     assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);
     p.advance(start + 1, &mut out, &mut fired);
     assert!(fired.is_empty());
