@@ -5,17 +5,7 @@
 mod common;
 use common::*;
 use sanctions_sim::engine::path::PathSim;
-use sanctions_sim::scenario::{load, Scenario};
-use std::path::Path;
-
-fn load_body(body: &str) -> Result<Scenario, String> {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let base = base.to_str().unwrap().replace('\\', "\\\\");
-    let p = tmp.path().join("t.toml");
-    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
-    load(&p).map_err(|e| e.to_string())
-}
+use sanctions_sim::scenario::Scenario;
 
 const W_WAVE: &str = r#"
 [[event]]

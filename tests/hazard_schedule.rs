@@ -1,18 +1,10 @@
 //! Time-varying hazards (`schedule` on a `hazard` exit): calendar steps, steps by time in the
 //! node, the waiting-time distribution against its closed form, and load errors.
 
+mod common;
+use common::load_body;
 use sanctions_sim::engine::run::{run, RunOptions, RunResult};
-use sanctions_sim::scenario::{load, Scenario};
-use std::path::Path;
-
-fn load_body(body: &str) -> Result<Scenario, String> {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let base = base.to_str().unwrap().replace('\\', "\\\\");
-    let p = tmp.path().join("t.toml");
-    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
-    load(&p).map_err(|e| e.to_string())
-}
+use sanctions_sim::scenario::Scenario;
 
 fn run_with(sc: &Scenario, paths: u64, months: usize) -> RunResult {
     let mut o = RunOptions::from_scenario(sc);

@@ -17,6 +17,16 @@ pub fn scenario(name: &str) -> Scenario {
     load(&p).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Loads `body` as a scenario file that extends the shipped baseline.
+pub fn load_body(body: &str) -> Result<Scenario, String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let base = base.to_str().unwrap().replace('\\', "\\\\");
+    let p = tmp.path().join("t.toml");
+    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
+    load(&p).map_err(|e| e.to_string())
+}
+
 /// Adds `lever = value` (set) on `date` to the scenario.
 pub fn set(sc: &mut Scenario, date: &str, lever: &str, value: f64) {
     let id = sc
