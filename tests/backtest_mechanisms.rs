@@ -105,6 +105,9 @@ fn d33_wave_on_one_basin_leaves_the_other_alone() {
 
 #[test]
 fn d33_basins_errors_name_the_key_and_the_basins() {
+    let ok = load_body(W_WAVE).unwrap();
+    let shown = sanctions_sim::cli::explain::render(&ok);
+    assert!(shown.contains(r#"basins = ["W"]"#), "{shown}");
     let e = load_body(&W_WAVE.replace(r#"["W"]"#, r#"["W", "X"]"#)).unwrap_err();
     assert!(e.contains("`X` is not a basin of the market"), "{e}");
     assert!(e.contains(r#""W", "E""#), "{e}");

@@ -9,7 +9,7 @@ use super::CliError;
 use crate::dist::Dist;
 use crate::policy::calendar::iso_month;
 use crate::policy::events::{Action, Value};
-use crate::policy::levers::{LeverDef, LeverKind, NONE_CAP};
+use crate::policy::levers::{LeverDef, LeverKind, LeverRegistry, NONE_CAP};
 use crate::policy::tree::{ExitKind, Prob, StepStart};
 use crate::scenario::{self, Scenario};
 use clap::Args;
@@ -55,24 +55,26 @@ fn lever_value(kind: &LeverKind, d: &Dist) -> String {
     }
 }
 
-fn value(kind: &LeverKind, v: &Value) -> String {
+fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
     match v {
         Value::Number(d) => lever_value(kind, d),
         Value::Wave {
             add_share,
             wind_down_months,
             basins,
-        } if basins.is_empty() => {
-            format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months} }}")
+        } => {
+            // `sdn.<basin>.share` back to the basin's id, as the file wrote it.
+            let names: Vec<String> = basins
+                .iter()
+                .map(|&id| format!("\"{}\"", reg.sdn_basin(id).unwrap_or("?")))
+                .collect();
+            let scope = if names.is_empty() {
+                String::new()
+            } else {
+                format!(", basins = [{}]", names.join(", "))
+            };
+            format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope} }}")
         }
-        Value::Wave {
-            add_share,
-            wind_down_months,
-            basins,
-        } => format!(
-            "{{ add_share = {add_share}, wind_down_months = {wind_down_months}, basins = [{}] }}",
-            basins.len()
-        ),
         Value::Batch { share, us } => format!(
             "{{ share = {share}, authority = \"{}\" }}",
             if *us { "us" } else { "eu" }
@@ -188,7 +190,7 @@ pub fn render(sc: &Scenario) -> String {
             "    {} {} {}",
             def.name,
             action(&ev.action),
-            value(&def.kind, &ev.value)
+            value(&sc.registry, &def.kind, &ev.value)
         );
         if ev.prob != Dist::Const(1.0) {
             let _ = write!(line, "  prob {}", ev.prob);
@@ -228,7 +230,7 @@ pub fn render(sc: &Scenario) -> String {
                     "      on entry: {} {} {}",
                     def.name,
                     action(&ev.action),
-                    value(&def.kind, &ev.value)
+                    value(&sc.registry, &def.kind, &ev.value)
                 );
                 if let Some(lag) = &ev.lag_months {
                     let _ = write!(line, "  after {lag} months");

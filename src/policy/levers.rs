@@ -466,6 +466,14 @@ impl LeverRegistry {
         LeverRegistry { defs, by_name, ids }
     }
 
+    /// The basin id of an `sdn.<basin>.share` lever (D33), e.g. "W".
+    pub fn sdn_basin(&self, id: LeverId) -> Option<&str> {
+        self.ids.sdn_basin_share.contains(&id).then(|| {
+            let n = self.defs[id].name.as_str();
+            &n["sdn.".len()..n.len() - ".share".len()]
+        })
+    }
+
     pub fn id(&self, name: &str) -> Option<LeverId> {
         self.by_name.get(name).copied()
     }

@@ -235,14 +235,11 @@ pub(crate) fn value(
 
 /// The `basins` of an `sdn.wave`: market basin names, each resolved to its `sdn.<basin>.share`.
 fn wave_basins(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>) -> Vec<LeverId> {
-    let valid: Vec<String> = reg
+    let valid: Vec<&str> = reg
         .ids
         .sdn_basin_share
         .iter()
-        .map(|&id| {
-            let n = &reg.def(id).name;
-            n["sdn.".len()..n.len() - ".share".len()].to_string()
-        })
+        .filter_map(|&id| reg.sdn_basin(id))
         .collect();
     let list = valid
         .iter()
