@@ -191,6 +191,23 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
         "wind_down_months".into(),
         json!({ "type": "integer", "minimum": 1, "maximum": 1200 }),
     );
+    // D33: the basins a wave hits; with a market, their ids.
+    let basin = match registry {
+        Some(reg) => {
+            let ids: Vec<&str> = reg
+                .ids
+                .sdn_basin_share
+                .iter()
+                .filter_map(|&id| reg.sdn_basin(id))
+                .collect();
+            json!({ "type": "string", "enum": ids })
+        }
+        None => json!({ "type": "string" }),
+    };
+    wave.insert(
+        "basins".into(),
+        json!({ "type": "array", "items": basin, "minItems": 1, "uniqueItems": true }),
+    );
     let mut batch = Map::new();
     batch.insert("share".into(), number_or_dist());
     batch.insert(
