@@ -102,7 +102,8 @@ pub enum Value {
     Dist(Dist),
     Bool(bool),
     Word(u8),
-    Wave(Dist, Num),
+    /// `add_share`, `wind_down_months` and, when present, `basins` (D33).
+    Wave(Dist, Num, Option<Vec<u8>>),
     Batch(Dist, u8),
 }
 
@@ -112,11 +113,19 @@ impl Value {
             Value::Dist(d) => d.render(out),
             Value::Bool(b) => write!(out, "{b}").unwrap(),
             Value::Word(w) => write!(out, "{:?}", pick(WORDS, *w)).unwrap(),
-            Value::Wave(d, m) => {
+            Value::Wave(d, m, basins) => {
                 out.push_str("{ add_share = ");
                 d.render(out);
                 out.push_str(", wind_down_months = ");
                 m.render(out);
+                if let Some(b) = basins {
+                    let names: Vec<String> = b
+                        .iter()
+                        .take(3)
+                        .map(|&i| format!("{:?}", pick(BASINS, i)))
+                        .collect();
+                    write!(out, ", basins = [{}]", names.join(", ")).unwrap();
+                }
                 out.push_str(" }");
             }
             Value::Batch(d, a) => {

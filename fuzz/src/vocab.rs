@@ -59,6 +59,8 @@ pub const ACTIONS: &[&str] = &["set", "add", "scale", "ramp", "pulse", "fire", "
 pub const WORDS: &[&str] = &[
     "fixed", "dynamic", "eu", "us", "min", "auto", "buy", "halt", "none", "rest", "", "x",
 ];
+/// Basin ids for `sdn.wave` `basins`: the default market's, a stranger and an empty one.
+pub const BASINS: &[&str] = &["W", "E", "X", ""];
 pub const DIST_NAMES: &[&str] = &[
     "normal",
     "lognormal",

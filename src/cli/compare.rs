@@ -20,18 +20,8 @@ pub struct CompareArgs {
     /// Scenario files: the first is the baseline, every other one is compared with it.
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
-    /// Monte Carlo paths (default: the baseline file's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub paths: Option<u64>,
-    /// Months to simulate (default: the shortest horizon of the files).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
-    pub months: Option<u64>,
-    /// Random seed shared by every scenario (default: the baseline file's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub sim: super::sim_args::SimArgs,
     /// Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
@@ -131,18 +121,8 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
 
 fn options(baseline: &Scenario, others: &[&Scenario], a: &CompareArgs) -> CompareOptions {
     let mut o = CompareOptions::from_scenarios(baseline, others);
-    if let Some(p) = a.paths {
-        o.paths = p;
-    }
-    if let Some(m) = a.months {
-        o.months = m as usize;
-    }
-    if let Some(s) = a.seed {
-        o.seed = s;
-    }
-    if let Some(t) = a.threads {
-        o.threads = t as usize;
-    }
+    a.sim
+        .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o
 }
 

@@ -10,6 +10,7 @@ pub mod merge;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
+pub mod sim_args;
 pub mod validate;
 
 use clap::{Parser, Subcommand};

@@ -46,18 +46,8 @@ pub struct RunArgs {
     /// Scenario files, or folders whose *.toml files are run.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// Monte Carlo paths (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub paths: Option<u64>,
-    /// Months to simulate (overrides the file).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
-    pub months: Option<u64>,
-    /// Random seed (overrides the file).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub sim: super::sim_args::SimArgs,
     /// Output folder; each scenario writes a sub-folder named after it.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
@@ -251,18 +241,8 @@ fn warn_diagnostics(name: &str, r: &RunResult) {
 
 pub(crate) fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     let mut o = RunOptions::from_scenario(sc);
-    if let Some(p) = a.paths {
-        o.paths = p;
-    }
-    if let Some(m) = a.months {
-        o.months = m as usize;
-    }
-    if let Some(s) = a.seed {
-        o.seed = s;
-    }
-    if let Some(t) = a.threads {
-        o.threads = t as usize;
-    }
+    a.sim
+        .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.cancel = stop_flag();
     o
 }

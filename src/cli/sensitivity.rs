@@ -30,18 +30,8 @@ pub struct SensitivityArgs {
     /// Also write sensitivity_by_month.csv: PRCC and SRRC of each input for each month's value.
     #[arg(long = "by-month")]
     pub by_month: bool,
-    /// Monte Carlo paths of the sample (default: the file's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub paths: Option<u64>,
-    /// Months to simulate (default: the file's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
-    pub months: Option<u64>,
-    /// Random seed (default: the file's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub sim: super::sim_args::SimArgs,
     /// Paths of each one-at-a-time swing run (default: min(paths, 1000)); 0 skips the swing.
     #[arg(long = "swing-paths")]
     pub swing_paths: Option<u64>,
@@ -77,18 +67,8 @@ pub fn folder_name(scenario: &str, target: &str, h: Horizon, start: i32) -> Stri
 
 fn options(sc: &Scenario, a: &SensitivityArgs) -> Result<SensOptions, CliError> {
     let mut o = SensOptions::new(sc, &a.target);
-    if let Some(p) = a.paths {
-        o.paths = p;
-    }
-    if let Some(m) = a.months {
-        o.months = m as usize;
-    }
-    if let Some(s) = a.seed {
-        o.seed = s;
-    }
-    if let Some(t) = a.threads {
-        o.threads = t as usize;
-    }
+    a.sim
+        .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.swing_paths = a.swing_paths.unwrap_or(o.paths.min(1000));
     o.swing_top = a.swing_top;
     o.by_month = a.by_month;
