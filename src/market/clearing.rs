@@ -27,70 +27,29 @@ pub struct Root {
 }
 
 /// Finds x in [lo, hi] with f(x) = 0 for a monotone `f` returning (f, f'). `increasing` gives
-/// the direction. Assumes a sign change over the bracket (callers check the ends).
+/// the direction. Assumes a sign change over the bracket (callers check the ends). This is
+/// [`safeguarded_root_halley`] without a second derivative: a NaN f'' makes every step the
+/// Newton step, with the same arithmetic, so the two share one safeguard loop.
 pub fn safeguarded_root(
     mut f: impl FnMut(f64) -> (f64, f64),
-    mut lo: f64,
-    mut hi: f64,
+    lo: f64,
+    hi: f64,
     x0: f64,
     tol: f64,
     increasing: bool,
     max_iter: u32,
 ) -> Root {
-    let mut x = if x0.is_finite() {
-        x0.clamp(lo, hi)
-    } else {
-        0.5 * (lo + hi)
-    };
-    let mut prev_abs = f64::INFINITY;
-    let mut bisections = 0;
-    for it in 1..=max_iter {
+    let with_nan = |x: f64| {
         let (g, dg) = f(x);
-        if g.abs() < tol {
-            return Root {
-                x,
-                iters: it,
-                converged: true,
-                bisections,
-            };
-        }
-        // Shrink the bracket on the side the sign says.
-        if (g < 0.0) == increasing {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        let newton = x - g / dg;
-        let halved = g.abs() <= 0.5 * prev_abs;
-        prev_abs = g.abs();
-        x = if dg.is_finite() && dg != 0.0 && newton > lo && newton < hi && (halved || it == 1) {
-            newton
-        } else {
-            bisections += 1;
-            0.5 * (lo + hi)
-        };
-        if hi - lo < 1e-13 * (1.0 + x.abs()) {
-            let (g, _) = f(x);
-            return Root {
-                x,
-                iters: it,
-                converged: g.abs() < tol * 10.0,
-                bisections,
-            };
-        }
-    }
-    Root {
-        x,
-        iters: max_iter,
-        converged: false,
-        bisections,
-    }
+        (g, dg, f64::NAN)
+    };
+    safeguarded_root_halley(with_nan, lo, hi, x0, tol, increasing, max_iter)
 }
 
-/// [`safeguarded_root`] with Halley's step for an `f` that also returns f''. Same bracket
-/// and the same safeguard (bisect when the step leaves the bracket or |f| fails to halve),
-/// same tolerance; Halley's cubic convergence saves about one evaluation per solve from a warm
-/// start. Where the Halley denominator is unusable the Newton step is tried instead.
+/// The safeguarded root with Halley's step for an `f` that also returns f'' (bisect when the
+/// step leaves the bracket or |f| fails to halve); Halley's cubic convergence saves about one
+/// evaluation per solve from a warm start. Where the Halley denominator is unusable (or f'' is
+/// NaN) the Newton step is tried instead.
 pub fn safeguarded_root_halley(
     mut f: impl FnMut(f64) -> (f64, f64, f64),
     mut lo: f64,
