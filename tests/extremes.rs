@@ -333,3 +333,12 @@ fn fuzz_huge_sigma_xi_is_refused() {
         "{msg}"
     );
 }
+
+/// u* = 1 (the edge of its range) would divide §5.4's normalised tightness by zero; with a
+/// wave designating all of W on top, every output stays finite.
+#[test]
+fn tanker_tightness_at_its_edge() {
+    let r = run_fixture("tanker_tightness_edge");
+    assert!(r.cell("2026-07-01", "freight_w_in_usd_bbl", P50) > 0.0);
+    assert!(r.cell("2026-07-01", "sdn_share", MEAN) > 0.99);
+}

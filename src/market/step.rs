@@ -184,7 +184,9 @@ pub fn step(
     let relief = lv.flag(ids.relief_active);
     // §5.4 as written (D34): 1 + α_f at full tightness, the 2022 peak. `u_prev` is the tightness
     // the freight market has caught up with, which damps the errata-7 cobweb.
-    let tight = ((st.u_prev - m.p.u_star) / (1.0 - m.p.u_star)).clamp(0.0, 1.0);
+    // u* is clamped as in the F^c calibration (model.rs), so u* = 1 cannot divide by zero.
+    let u_star = m.p.u_star.clamp(0.05, 0.999);
+    let tight = ((st.u_prev - u_star) / (1.0 - u_star)).clamp(0.0, 1.0);
     let freight_common = st.zf.exp() * (1.0 + m.p.alpha_f * tight);
     for j in 0..m.n_buyers {
         w.alt[j] = m.buyer_alt[j]
