@@ -112,6 +112,10 @@ fn d33_basins_errors_name_the_key_and_the_basins() {
     assert!(e.contains("`X` is not a basin of the market"), "{e}");
     assert!(e.contains(r#""W", "E""#), "{e}");
     assert!(e.contains("value.basins"), "{e}");
+    let e = load_body(&W_WAVE.replace(r#"["W"]"#, r#"["w"]"#)).unwrap_err();
+    assert!(e.contains(r#"did you mean "W"?"#), "{e}");
+    let e = load_body(&W_WAVE.replace(r#"["W"]"#, "[1]")).unwrap_err();
+    assert!(e.contains("lists basin names, got"), "{e}");
     let e = load_body(&W_WAVE.replace(r#"["W"]"#, "[]")).unwrap_err();
     assert!(e.contains("is empty"), "{e}");
     let e = load_body(&W_WAVE.replace(r#"["W"]"#, r#""W""#)).unwrap_err();

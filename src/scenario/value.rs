@@ -259,10 +259,19 @@ fn wave_basins(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>)
     };
     let mut out = Vec::new();
     for x in items.iter() {
-        let name = match x.get_ref() {
-            DeValue::String(s) => s.to_string(),
-            _ => String::new(),
+        let DeValue::String(name) = x.get_ref() else {
+            errs.push(bad(
+                x.span(),
+                key.into(),
+                format!(
+                    "`{key}` lists basin names, got {}",
+                    a_type(x.get_ref().type_str())
+                ),
+                Some(&format!("quote each name; the market's basins are {list}")),
+            ));
+            continue;
         };
+        let name = name.to_string();
         match valid.iter().position(|b| *b == name) {
             Some(i) if !out.contains(&reg.ids.sdn_basin_share[i]) => {
                 out.push(reg.ids.sdn_basin_share[i])
@@ -277,7 +286,15 @@ fn wave_basins(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>)
                 x.span(),
                 key.into(),
                 format!("`{name}` is not a basin of the market"),
-                Some(&format!("the market's basins are {list}")),
+                Some(&match valid
+                    .iter()
+                    .find(|b| b.eq_ignore_ascii_case(&name))
+                    .copied()
+                    .or_else(|| suggest::closest(&name, &valid))
+                {
+                    Some(c) => format!("did you mean \"{c}\"? The market's basins are {list}"),
+                    None => format!("the market's basins are {list}"),
+                }),
             )),
         }
     }
