@@ -474,6 +474,15 @@ impl LeverRegistry {
         })
     }
 
+    /// The market's basin ids, in row order, as the `sdn.<basin>.share` levers name them.
+    pub fn sdn_basins(&self) -> Vec<&str> {
+        self.ids
+            .sdn_basin_share
+            .iter()
+            .filter_map(|&id| self.sdn_basin(id))
+            .collect()
+    }
+
     pub fn id(&self, name: &str) -> Option<LeverId> {
         self.by_name.get(name).copied()
     }

@@ -193,15 +193,7 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
     );
     // D33: the basins a wave hits; with a market, their ids.
     let basin = match registry {
-        Some(reg) => {
-            let ids: Vec<&str> = reg
-                .ids
-                .sdn_basin_share
-                .iter()
-                .filter_map(|&id| reg.sdn_basin(id))
-                .collect();
-            json!({ "type": "string", "enum": ids })
-        }
+        Some(reg) => json!({ "type": "string", "enum": reg.sdn_basins() }),
         None => json!({ "type": "string" }),
     };
     wave.insert(

@@ -235,12 +235,7 @@ pub(crate) fn value(
 
 /// The `basins` of an `sdn.wave`: market basin names, each resolved to its `sdn.<basin>.share`.
 fn wave_basins(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>) -> Vec<LeverId> {
-    let valid: Vec<&str> = reg
-        .ids
-        .sdn_basin_share
-        .iter()
-        .filter_map(|&id| reg.sdn_basin(id))
-        .collect();
+    let valid = reg.sdn_basins();
     let list = valid
         .iter()
         .map(|b| format!("\"{b}\""))
