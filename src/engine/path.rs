@@ -11,7 +11,7 @@ use super::rng::{keyed, keyed_parts};
 use super::vars::{value, Var};
 use crate::market::model::PathModel;
 use crate::market::state::{Shocks, State};
-use crate::market::step::{step, Batch, MonthCtx, StepDiag, Work};
+use crate::market::step::{basin_sdn_share, step, Batch, MonthCtx, StepDiag, Work};
 use crate::policy::calendar::days_in_month;
 use crate::policy::calendar::Date;
 use crate::policy::events::{Fired, PolicyPath};
@@ -638,7 +638,7 @@ fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     st.u_prev = p.u_star;
     st.inv = p.inv_target;
     for b in 0..m.n_basins {
-        st.s_prev[b] = (lv.get(ids.sdn_share) + lv.get(ids.sdn_basin_share[b])).clamp(0.0, 1.0);
+        st.s_prev[b] = basin_sdn_share(lv, ids, b);
     }
     if sc.init == Init::Unsanctioned {
         // No designation history: the shadow fleet stands at its 2024 calibration F0,

@@ -84,6 +84,9 @@ struct Floors {
     prod: f64,
     /// Carry-trade floor, a Brent level (−∞ when storage is full).
     store: f64,
+    /// The store level at or below which every basin floor is the production floor
+    /// (prod + the smallest cleared D^clr); fixed for the month, so computed once.
+    all_prod: f64,
     room_rate: f64,
 }
 
@@ -92,11 +95,7 @@ struct Floors {
 /// withheld volume exactly fills storage (errata 3a), so the allocation matches V. Every basin
 /// floor is non-increasing in B and constant in x, so V stays continuous and non-decreasing.
 fn deliveries(m: &PathModel, w: &Work, fl: &Floors, p: f64, pipes: f64) -> (f64, f64, f64) {
-    // Below `lo` every basin floor is the production floor.
-    let lo = (0..m.n_basins)
-        .filter(|&b| w.status[b] == BasinStatus::Cleared)
-        .map(|b| fl.prod + w.d_clr[b])
-        .fold(f64::INFINITY, f64::min);
+    let lo = fl.all_prod;
     if fl.store.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         let (v, dv) = sea_sales(m, w, p, fl.prod, f64::NEG_INFINITY);
         return (v + pipes, dv, f64::NEG_INFINITY);
@@ -145,6 +144,10 @@ pub fn brent_root(
     let floors = Floors {
         prod: m.prod_floor,
         store,
+        all_prod: (0..m.n_basins)
+            .filter(|&b| w.status[b] == BasinStatus::Cleared)
+            .map(|b| m.prod_floor + w.d_clr[b])
+            .fold(f64::INFINITY, f64::min),
         room_rate: (p.storage_cap - st.storage).max(0.0) / ctx.days,
     };
     let pipes: f64 = w.q.iter().sum();

@@ -90,6 +90,13 @@ fn month_of(s: &Option<String>) -> i32 {
 }
 
 impl PathModel {
+    /// The 2024 tanker tightness u*, kept inside (0, 1): both the F^c calibration and §5.4's
+    /// freight divide by it or by 1 − u*.
+    #[inline]
+    pub fn u_star(&self) -> f64 {
+        self.p.u_star.clamp(0.05, 0.999)
+    }
+
     /// Draws the market's distributions for one path (in market-file order) and calibrates.
     /// Each row draws from its own stream, `rng_for("buyer.IN")` etc., so row order and added
     /// rows change nothing else.
@@ -260,7 +267,7 @@ impl PathModel {
             }
         }
         let phi = phi.max(1e-6);
-        let u_star = self.p.u_star.clamp(0.05, 0.999);
+        let u_star = self.u_star();
         let f0 = self.p.fleet_share_2024 * phi;
         let e24 = self.p.enforcement_2024;
         self.phi_2024 = phi;

@@ -130,6 +130,11 @@ pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[
     jump
 }
 
+/// D33: basin b's designated share, the market-wide one plus its own.
+pub fn basin_sdn_share(lv: &LeverSet, ids: &LeverIds, b: usize) -> f64 {
+    (lv.get(ids.sdn_share) + lv.get(ids.sdn_basin_share[b])).clamp(0.0, 1.0)
+}
+
 /// Runs one month. `out` in `w` holds the month's outcome afterwards.
 #[allow(clippy::too_many_arguments)]
 pub fn step(
@@ -146,10 +151,8 @@ pub fn step(
     let mut diag = StepDiag::default();
     // 1. Policy actions.
     let jump = apply_actions(m, st, fired, batches);
-    // D33: each basin's designated share is the market-wide one plus its own.
-    let global = lv.get(ids.sdn_share);
     for b in 0..m.n_basins {
-        let s = (global + lv.get(ids.sdn_basin_share[b])).clamp(0.0, 1.0);
+        let s = basin_sdn_share(lv, ids, b);
         w.s[b] = s;
         if s > st.s_prev[b] + 1e-15 {
             // N13: every increase of s enters at L = 0.
@@ -184,8 +187,7 @@ pub fn step(
     let relief = lv.flag(ids.relief_active);
     // §5.4 as written (D34): 1 + α_f at full tightness, the 2022 peak. `u_prev` is the tightness
     // the freight market has caught up with, which damps the errata-7 cobweb.
-    // u* is clamped as in the F^c calibration (model.rs), so u* = 1 cannot divide by zero.
-    let u_star = m.p.u_star.clamp(0.05, 0.999);
+    let u_star = m.u_star();
     let tight = ((st.u_prev - u_star) / (1.0 - u_star)).clamp(0.0, 1.0);
     let freight_common = st.zf.exp() * (1.0 + m.p.alpha_f * tight);
     for j in 0..m.n_buyers {
