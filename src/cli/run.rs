@@ -373,8 +373,9 @@ pub(crate) fn write(
         m.by_outcome.insert(b.split.key.clone(), counts);
     }
     if a.charts {
-        let files =
-            crate::charts::run_charts(&sc.name, sc.start, &vars, &r.summary, r.paths, o.seed);
+        let files = crate::output::charts::run_charts(
+            &sc.name, sc.start, &r.vars, &r.summary, r.paths, o.seed,
+        );
         for f in files {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             extra.push(format!("charts/{}", f.name));
