@@ -3,8 +3,8 @@
 //! a manifest into `<out>/sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
 
 use super::CliError;
+use crate::analysis::sensitivity::csv::{by_month_csv, sensitivity_csv};
 use crate::analysis::sensitivity::{find_target, sensitivity, Horizon, SensOptions, SensResult};
-use crate::analysis::sensitivity_csv::{by_month_csv, sensitivity_csv};
 use crate::output::files::{prepare, Staging};
 use crate::output::manifest::{to_json, Manifest};
 use crate::policy::calendar::{iso_month, month_idx};
@@ -182,7 +182,7 @@ fn write(
     if let Some(b) = &by_month {
         stage.write("sensitivity_by_month.csv", b).map_err(io)?;
     }
-    let t = crate::analysis::sensitivity_csv::tornado_data(r);
+    let t = crate::analysis::sensitivity::csv::tornado_data(r);
     let tornado = charts && !t.bars.is_empty();
     if tornado {
         let spec = crate::output::charts::TornadoSpec {
