@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use sanctions_sim::engine::path::PathSim;
+use sanctions_sim::market::accounting::realised_netback;
 use sanctions_sim::market::model::StanceDraw;
-use sanctions_sim::market::outcome::realised_netback;
 use sanctions_sim::market::stance::halt_probability;
 use sanctions_sim::scenario::Scenario;
 

@@ -2,8 +2,8 @@
 //! from a month's [`Outcome`]. Built from the market file, so adding a buyer or route adds
 //! variables and changes nothing else (model.md §7).
 
+use crate::market::accounting::Outcome;
 use crate::market::data::{FlowPart, Market};
-use crate::market::outcome::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Get {

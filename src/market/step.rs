@@ -5,12 +5,12 @@
 //! clearing, fleet), 8–9 (Brent root, allocation, storage), 10 (accounting) and 11 (dynamics)
 //! are separate functions in their own files; this file sequences them.
 
+use super::accounting::{account, dynamics, Outcome};
 use super::brent::brent_root;
 use super::clearing::{flows_at, solve_basin_into, BasinStatus};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
-use super::outcome::{account, dynamics, Outcome};
 use super::stance::stance_step;
 use super::state::{Shocks, State};
 use crate::policy::events::Fired;

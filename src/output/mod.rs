@@ -6,10 +6,10 @@
 pub mod charts;
 pub mod compare_csv;
 pub mod csv;
-pub mod events_csv;
 pub mod files;
 pub mod manifest;
 pub mod paths_csv;
+pub mod tree_csv;
 pub mod xlsx;
 pub mod xlsx_results;
 pub mod xlsx_typing;
