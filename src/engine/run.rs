@@ -1,5 +1,5 @@
 //! Runs a scenario: paths in parallel, fixed-size chunks reduced in order, so the result is
-//! byte-identical for any thread count (model.md §11.1.11).
+//! byte-identical for any thread count (model.md §9.1.11).
 
 use super::path::{PathDiag, TreeRecord};
 pub(super) use super::pipeline::simulate_chunks;

@@ -1,8 +1,8 @@
-//! Model parameters of model.md §8 (those not in the market tables), each a distribution
+//! Model parameters of model.md §7 (those not in the market tables), each a distribution
 //! drawn once per path. Defaults live here, in one table, with their sources; a market file's
 //! or scenario's `[params]` table overrides them by name.
 //!
-//! Where `model-errata.md` changes a prior, the entry says which fix.
+//! Where an errata fix changes a prior, the entry says which (docs/decisions.md §A).
 
 use crate::dist::Dist;
 use rand::Rng;
@@ -86,7 +86,7 @@ macro_rules! params {
 }
 
 params! {
-    // §8.1 Brent and the world balance
+    // §7.1 Brent and the world balance
     kappa = Dist::tri(1.0, 1.49, 2.0), "/yr", "OU mean reversion; Schwartz & Smith (2000)";
     sigma_chi_calm = Dist::tri(0.07, 0.10, 0.13), "/sqrt(yr)", "short-term vol, calm regime; errata 5 (sigma_chi(0) ~ 0.10), tuned to monthly Brent s.d.";
     sigma_chi_turb = Dist::tri(0.25, 0.35, 0.45), "/sqrt(yr)", "short-term vol, turbulent regime; errata 5 (sigma_chi(1) ~ 0.35)";
@@ -123,7 +123,7 @@ params! {
     opec_spare = Dist::uniform(1.5, 5.0), "mb/d", "OPEC+ spare K^sp; default of supply.opec_spare_mbd (errata N4) [A]";
     opec_response = Dist::tri(2.0, 5.0, 10.0), "mb/d per log unit", "OPEC+ discretionary response theta_O [A]";
     opec_trigger = Dist::tri(70.0, 80.0, 95.0), "$/bbl", "OPEC+ response trigger price P_O [A]";
-    // §8.2 Russian supply, storage, fleet
+    // §7.2 Russian supply, storage, fleet
     x_bar = Dist::Const(4.7), "mb/d", "Russian crude export availability from 2024 [U] (§5.5)";
     theta_x = Dist::normal(0.0, 0.03), "log", "per-path availability level shift (§5.5)";
     phi_nu = Dist::Const(0.7), "-", "AR(1) of the availability shock [A]";
@@ -151,7 +151,7 @@ params! {
     enforcement = Dist::uniform(0.1, 0.6), "probability", "cap enforcement e; default of cap.enforcement (errata N4) [D]";
     enforcement_2024 = Dist::Const(0.3), "probability", "enforcement used to calibrate F^c_max on 2024 (errata 18) [D]";
     cap_switch_width = Dist::Const(2.0), "$/bbl", "width of the smooth Western-capacity switch at the cap (errata 7)";
-    // §8.3 Sanction wedges and adaptation
+    // §7.3 Sanction wedges and adaptation
     dh_sdn = Dist::tri(0.0, 3.0, 8.0), "$/bbl per unit share", "buyer SDN wedge [A], fitted §9 step 4";
     mu_int = Dist::tri(0.0, 7.5, 20.0), "$/bbl per unit share", "seller intermediary margin [D/U]; Platts ESPO Jan-2025";
     h_laundering = Dist::tri(0.5, 2.0, 6.0), "months", "laundering half-life h_L [U]";
@@ -163,10 +163,10 @@ params! {
     alpha_m_minus = Dist::Const(0.02), "/month", "slate de-adaptation [A]";
     omega_cap = Dist::uniform(0.0, 1.0), "share", "Russia-affiliated margin capture (reported only) [A]";
     wave_age_months = Dist::Const(7.0), "months", "months since the last sdn.wave at start (2025-01 to 2025-08; §4 explicit init)";
-    // §5.6 buyer capacity noise
+    // §7.4 buyer capacity noise
     buyer_noise_phi = Dist::Const(0.5), "-", "AR(1) of buyer capacity noise [A]";
     buyer_noise_sd = Dist::Const(0.05), "log", "buyer capacity noise s.d. [A]";
-    // §8.4 stances (shared parts; per-buyer values are in the market file)
+    // §7.5 stances (shared parts; per-buyer values are in the market file)
     snapback_prob = Dist::uniform(0.1, 0.5), "/month", "snapback probability; default of tariff.<buyer>.snapback_prob (errata N4) [A]";
 }
 

@@ -1,4 +1,4 @@
-//! `events.csv` and `outcomes.csv` of a scenario with event trees (model.md §3.3), from the
+//! `events.csv` and `outcomes.csv` of a scenario with event trees (scenarios.md §5), from the
 //! engine's integer counts. Pure: same counts in, same bytes out.
 //!
 //! - `events.csv`: `date,tree,node,share_entered`, for every month (outer), tree and node (in

@@ -1,4 +1,4 @@
-//! The lever registry (model.md §3.1): every policy knob the model reads, by name.
+//! The lever registry (model.md §5): every policy knob the model reads, by name.
 //!
 //! Policy enters the model only through these levers. Names with `<buyer>`, `<id>` or
 //! `<basin>` are expanded against the market file's rows at load time, so adding a buyer adds
@@ -32,7 +32,7 @@ pub enum LeverKind {
     Action(ActionKind),
 }
 
-/// The one-off actions of model.md §3.1 and the state levers that act on model state.
+/// The one-off actions of model.md §5 and the state levers that act on model state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionKind {
     /// `{ add_share, wind_down_months }`.
@@ -530,7 +530,7 @@ impl LeverRegistry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverSet {
     /// Day-weighted value for continuous levers; value in force from the first full month
-    /// for booleans and enums (model.md §3.2).
+    /// for booleans and enums (scenarios.md §2).
     pub values: Vec<f64>,
     /// Share of the month's days on which the lever was > 0 (errata 12: the indicator
     /// `1[T_j > 0]` uses this, not the indicator of the pro-rated value).

@@ -1,4 +1,4 @@
-//! B1–B4: the replays against the observations (model.md §10).
+//! B1–B4: the replays against the observations (calibration.md §1).
 
 use super::*;
 
@@ -237,7 +237,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
         |a, b| a - b,
     );
     // The Platts figure is one assessment (2025-01-16, March loadings) against Dubai, not a
-    // Jan–Feb monthly average against Brent, so §10 checks the average by the bound only and
+    // Jan–Feb monthly average against Brent, so calibration.md §1 checks the average by the bound only and
     // the observation is shown, not held against the band.
     rows.push(row(
         "B4 D_E rise Jan-Feb 2025 vs Dec",
