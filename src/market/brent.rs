@@ -290,7 +290,7 @@ struct Balance {
     gate_dn: f64,
 }
 
-/// Imposed Brent (calibration.md §1): the gap g = x_obs − a at which the world balance clears at
+/// Imposed Brent (model.md §4.8): the gap g = x_obs − a at which the world balance clears at
 /// the observed price, E(x_obs; a) = 0. With Russian deliveries fixed at the observed price,
 /// E is strictly decreasing in g (demand falls, supply and stock draw rise), so bisection on
 /// a wide bracket finds the unique root. Returns `false` when the root lies outside the

@@ -72,7 +72,7 @@ pub struct Scenario {
     pub brent_p0: f64,
     pub brent_f24: Option<f64>,
     /// `[brent] imposed`: the observed monthly Brent that replaces the simulated one
-    /// (calibration.md §1); covers `start − 1 .. start + months − 1`.
+    /// (model.md §4.8); covers `start − 1 .. start + months − 1`.
     pub brent_imposed: Option<imposed::ImposedBrent>,
     /// `[scenario] init`.
     pub init: Init,

@@ -195,7 +195,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     // Errata 1: storage is a carry trade, so the 2024 replay withholds (almost) nothing.
     rows.push(row(
         "B3 withheld 2024 (errata 1)",
-        "model-errata.md 1",
+        "decisions.md errata 1",
         "2024-01",
         None,
         "mb/d",
@@ -251,7 +251,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     let hl = half_life(run(runs, R25)?, DE, "2024-12", ("2025-01", "2025-02"))?;
     rows.push(row(
         "B4 half-life of the D_E excess",
-        "model.md §10 B4",
+        "calibration.md §1 B4",
         "2025-01",
         None,
         "months",
