@@ -1,6 +1,6 @@
 //! A path's start: the lever values in force (the scenario's calendar on top of the registry
 //! defaults, with the levers that are also priors at the path's draw, errata N4) and the
-//! explicit initial state of the market (model.md §4, errata N2), or the unsanctioned one.
+//! explicit initial state of the market (model.md §3, errata N2), or the unsanctioned one.
 
 use crate::market::model::PathModel;
 use crate::market::state::State;
@@ -22,7 +22,7 @@ pub(crate) fn initial_levers(sc: &Scenario, model: &PathModel) -> LeverSet {
     initial
 }
 
-/// The explicit initial state for a 2025-08 start (model.md §4, errata N2).
+/// The explicit initial state for a 2025-08 start (model.md §3, errata N2).
 pub(crate) fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     let ids = &sc.registry.ids;
     let p = &m.p;

@@ -1,6 +1,5 @@
 //! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
 mod init;
-mod outcome;
 pub mod partial;
 pub mod path;
 mod path_rng;
@@ -10,4 +9,5 @@ pub mod rng;
 pub mod run;
 pub mod stats;
 mod tree_path;
+mod tree_split;
 pub mod vars;

@@ -2,7 +2,7 @@
 //! (`engine::rng::keyed`): `shocks` for the fixed-size monthly block, `shocks.buyer.<id>`
 //! per buyer, `designations` for the variable-count batch draws, and
 //! `event.<lever>.<date>.<k>` per event ([`event_keys`]). A lever change never shifts the
-//! shock stream (model.md §5.8), and adding an event leaves every other draw unchanged.
+//! shock stream (model.md §2), and adding an event leaves every other draw unchanged.
 
 use super::rng::{keyed, keyed_parts};
 use crate::market::model::PathModel;

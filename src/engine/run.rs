@@ -1,12 +1,12 @@
 //! Runs a scenario: paths in parallel, fixed-size chunks reduced in order, so the result is
-//! byte-identical for any thread count (model.md §11.1.11).
+//! byte-identical for any thread count (model.md §9.1.11).
 
-pub use super::outcome::{resolve_outcome, OutcomeSplit};
 use super::path::{PathDiag, TreeRecord};
 pub(super) use super::pipeline::simulate_chunks;
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
 };
+pub use super::tree_split::{resolve_outcome, OutcomeSplit};
 use super::vars::{variables, Var};
 use crate::scenario::Scenario;
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The event-tree runtime of one path (model.md §3.3): each `[[tree]]`'s per-path draws
+//! The event-tree runtime of one path (scenarios.md §5): each `[[tree]]`'s per-path draws
 //! (hazards, schedules, branch probabilities), its current node, the exits that fire each
 //! month, and the node actions it queues on (and withdraws from) the path's policy timeline.
 //! Each tree draws from its own keyed streams (`tree.<id>`, `tree.<id>.actions`), so a
@@ -46,7 +46,7 @@ pub(crate) struct TreePath {
     pub(super) record: TreeRecord,
 }
 
-/// Brent level at which a price-linked hazard equals its written value (model.md §3.3).
+/// Brent level at which a price-linked hazard equals its written value (scenarios.md §5).
 const PRICE_LINK_REF_USD: f64 = 70.0;
 
 impl TreePath {

@@ -1,4 +1,4 @@
-//! The EU dynamic price cap review (EU 18th package, model.md §3.5, errata 16): while
+//! The EU dynamic price cap review (EU 18th package, scenarios.md §1.4, errata 16): while
 //! `cap.eu_mode` is dynamic, every `cap.eu_review_months` months counted from 2025-09 the EU
 //! cap is reset, from the 3rd of the review month, to `cap.eu_dyn_factor` times the average
 //! Urals price of the previous five months. A cap of `none` is never reviewed (`none` wins).

@@ -82,7 +82,7 @@ pub struct Scenario {
     pub brent_p0: f64,
     pub brent_f24: Option<f64>,
     /// `[brent] imposed`: the observed monthly Brent that replaces the simulated one
-    /// (model.md §10); covers `start − 1 .. start + months − 1`.
+    /// (model.md §4.8); covers `start − 1 .. start + months − 1`.
     pub brent_imposed: Option<imposed::ImposedBrent>,
     /// `[scenario] init`.
     pub init: Init,
@@ -100,7 +100,7 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Where each of `events` was written, index for index (a wildcard's events share one).
     pub event_origins: Vec<EventOrigin>,
-    /// Event trees (`[[tree]]`, model.md §3.3), in chain order then file order.
+    /// Event trees (`[[tree]]`, scenarios.md §5), in chain order then file order.
     pub trees: Vec<crate::policy::tree::Tree>,
     /// The file and position of the winning `[params]` entry of each overridden parameter
     /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.

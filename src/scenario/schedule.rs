@@ -162,7 +162,7 @@ fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
     })
 }
 
-/// Checks a hazard exit's `price_link` (`γ_G`, model.md §3.3); 0 when absent. `None` when
+/// Checks a hazard exit's `price_link` (`γ_G`, scenarios.md §5); 0 when absent. `None` when
 /// it had errors.
 pub(crate) fn price_link(
     w: &mut Walker<'_>,

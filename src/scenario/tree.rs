@@ -1,4 +1,4 @@
-//! `[[tree]]` tables → [`Tree`]s (model.md §3.3): node ids and `start`, exits (`at`, `hazard`,
+//! `[[tree]]` tables → [`Tree`]s (scenarios.md §5): node ids and `start`, exits (`at`, `hazard`,
 //! `after`), branch targets and probabilities, and node actions (checked as events dated at
 //! the node's entry). Every problem is reported with its position.
 
