@@ -2,8 +2,9 @@
 //! either at calendar months (`from = "2027-01"`) or after time spent in the node
 //! (`after_months = 12`). Every problem is reported with its position.
 
-use super::raw::{de, Val, Walker};
+use super::spanned::{de, Val};
 use super::value::dist_in;
+use super::walker::Walker;
 use crate::policy::calendar::Date;
 use crate::policy::tree::{HazardStep, StepStart};
 use toml::de::DeValue;
