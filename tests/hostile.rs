@@ -488,5 +488,7 @@ fn force_replaces_complete_result() {
 // ---- issue 15: the five classes (bounded inputs, linear loading, clean exits, concurrent
 // runs, messages that neither mislead nor leak); one module each under tests/hostile/.
 
+#[path = "hostile/concurrent.rs"]
+mod concurrent;
 #[path = "hostile/limits.rs"]
 mod limits;
