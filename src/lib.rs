@@ -3,7 +3,6 @@
 pub mod analysis;
 pub mod backtest;
 pub mod bounded;
-pub mod charts;
 pub mod cli;
 pub mod dist;
 pub mod engine;
