@@ -8,7 +8,7 @@ use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::engine::run::{run, RunOptions};
 use sanctions_sim::engine::vars::variables;
 use sanctions_sim::policy::calendar::month_idx;
-use sanctions_sim::scenario::Scenario;
+use sanctions_sim::scenario::{overrides, Scenario, Severity};
 
 fn month_of(sc: &Scenario, ym: &str) -> usize {
     (month_idx(ym).unwrap() - sc.start) as usize
@@ -102,12 +102,13 @@ fn a_cap_after_the_review_day_wins_from_its_day() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(12))]
+    #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// Whatever the date and the value, a user's EU cap is the cap in force from the month
-    /// after its date to the end of the horizon, on every path.
+    /// after its date to the end of the horizon, on every path; or, where an inherited event
+    /// replaces it (baseline's $47.60 of 2025-09-03), `overrides` warns about it.
     #[test]
-    fn a_user_cap_holds_to_the_horizon(offset in 1usize..30, day in 1u32..29, cap in 20.0f64..90.0) {
+    fn a_user_cap_holds_or_is_warned_about(offset in 1usize..30, day in 1u32..29, cap in 20.0f64..90.0) {
         let base = scenario("baseline");
         let m = base.start + offset as i32;
         let date = format!("{}-{:02}", sanctions_sim::policy::calendar::iso_month(m), day);
@@ -115,10 +116,11 @@ proptest! {
             "[[event]]\ndate = \"{date}\"\nlever = \"cap.eu_usd\"\nvalue = {cap}\n"
         ))
         .unwrap();
-        for t in [offset + 1, child.months - 1] {
-            let v = per_path(&child, "cap_eu_in_force_usd_bbl", t, 3);
-            prop_assert!(v.iter().all(|x| *x == cap), "{date}: month {t}: {v:?}");
-        }
+        let warned = overrides(&child).iter().any(|w| w.severity == Severity::Warning);
+        let holds = [offset + 1, child.months - 1].iter().all(|&t| {
+            per_path(&child, "cap_eu_in_force_usd_bbl", t, 3).iter().all(|x| *x == cap)
+        });
+        prop_assert!(holds != warned, "{date}: holds {holds}, warned {warned}");
     }
 }
 
@@ -187,4 +189,90 @@ fn designated_and_laundered_shares_are_ordered() {
         }
     }
     assert!(laundered_seen, "nothing was ever laundered");
+}
+
+/// Writes `files` into a temporary folder (with `{base}` standing for the shipped baseline)
+/// and loads the last one.
+fn load_chain(files: &[(&str, &str)]) -> Scenario {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let base = base.to_str().unwrap().replace('\\', "\\\\");
+    for (name, body) in files {
+        std::fs::write(tmp.path().join(name), body.replace("{base}", &base)).unwrap();
+    }
+    let leaf = tmp.path().join(files.last().unwrap().0);
+    sanctions_sim::scenario::load(&leaf).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_cap_that_stops_the_inherited_review_is_noted() {
+    let sc = load_body(CAP30).unwrap();
+    let found = overrides(&sc);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::Note);
+    assert!(found[0].message.contains("stops the dynamic cap review"));
+    assert!(found[0].at.file.ends_with("t.toml"));
+    // Keeping the review explicitly is what the file says: nothing to report.
+    let keep = load_body(&format!(
+        "{CAP30}\n[[event]]\ndate = \"2026-03-01\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n"
+    ))
+    .unwrap();
+    assert!(overrides(&keep).is_empty());
+}
+
+#[test]
+fn an_inherited_later_event_on_the_same_lever_warns() {
+    let sc = load_body(
+        "[[event]]\ndate = \"2025-08-20\"\nlever = \"cap.eu_usd\"\nvalue = 30\n\n\
+         [[event]]\ndate = \"2025-08-20\"\nlever = \"tariff.IN.rate\"\naction = \"add\"\nvalue = 0.1\n",
+    )
+    .unwrap();
+    let found = overrides(&sc);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let w = &found[0];
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.key, "event[1]");
+    assert!(
+        w.message.contains("replaced on 2025-09-03"),
+        "{}",
+        w.message
+    );
+    assert!(w.message.contains("baseline.toml"), "{}", w.message);
+    // A later-dated event of the child itself is not an override.
+    let own = load_body(
+        "[[event]]\ndate = \"2026-01-01\"\nlever = \"cap.us_usd\"\nvalue = 40\n\n\
+         [[event]]\ndate = \"2026-02-01\"\nlever = \"cap.us_usd\"\nvalue = 50\n",
+    )
+    .unwrap();
+    assert!(overrides(&own).is_empty());
+}
+
+#[test]
+fn an_inherited_dynamic_mode_after_the_cap_warns_with_the_review_date() {
+    let sc = load_chain(&[
+        (
+            "mid.toml",
+            "extends = \"{base}\"\n[[event]]\ndate = \"2026-01-01\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n",
+        ),
+        (
+            "leaf.toml",
+            "extends = \"mid.toml\"\n[[event]]\ndate = \"2025-12-01\"\nlever = \"cap.eu_usd\"\nvalue = 30\n",
+        ),
+    ]);
+    let found = overrides(&sc);
+    let w = found
+        .iter()
+        .find(|w| w.message.contains("dynamic cap review"))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(
+        w.message.contains("replaced on 2026-03-03"),
+        "{}",
+        w.message
+    );
+    assert!(w.at.file.ends_with("leaf.toml"));
+    // The run agrees: the review replaced the cap in 2026-03.
+    let apr = month_of(&sc, "2026-04");
+    let v = per_path(&sc, "cap_eu_in_force_usd_bbl", apr, 3);
+    assert!(v.iter().all(|x| *x != 30.0), "{v:?}");
 }

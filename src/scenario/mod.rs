@@ -30,6 +30,7 @@ mod files;
 mod header;
 mod hints;
 pub mod imposed;
+mod overrides;
 mod params;
 mod provenance;
 mod raw;
@@ -44,6 +45,7 @@ mod walker;
 
 pub use diagnostics::{Diagnostic, LoadError};
 pub use files::discover;
+pub use overrides::{overrides, Severity, Warning};
 pub use provenance::key_origins;
 pub use resolve::load;
 pub use schema::scenario_schema;
