@@ -34,6 +34,8 @@ mod overrides;
 mod params;
 mod provenance;
 mod raw;
+mod raw_event;
+mod raw_tree;
 mod resolve;
 mod schedule;
 mod schema;
