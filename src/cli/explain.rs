@@ -212,6 +212,17 @@ pub fn render(sc: &Scenario) -> String {
         }
     }
 
+    // Where an inherited event or rule replaces a later file's event (D50).
+    let found = scenario::overrides(sc);
+    if !found.is_empty() {
+        let _ = writeln!(o, "\nwarnings ({})", found.len());
+        for w in &found {
+            for line in w.to_string().lines() {
+                let _ = writeln!(o, "  {line}");
+            }
+        }
+    }
+
     // Event trees: an indented outline with probabilities and timing.
     if !sc.trees.is_empty() {
         let _ = writeln!(o, "\ntrees ({})", sc.trees.len());

@@ -1,4 +1,5 @@
-//! `validate`: load every file, report every error, run nothing.
+//! `validate`: load every file, report every error, run nothing. Also warns where a file's
+//! event is replaced by one it inherits (`scenario::overrides`, D50).
 
 use super::{expand_inputs, CliError};
 use clap::Args;
@@ -16,12 +17,18 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for f in &files {
         match crate::scenario::load(f) {
-            Ok(sc) => println!(
-                "ok: {} ({}, {} events)",
-                f.display(),
-                sc.name,
-                sc.events.len()
-            ),
+            Ok(sc) => {
+                println!(
+                    "ok: {} ({}, {} events)",
+                    f.display(),
+                    sc.name,
+                    sc.events.len()
+                );
+                // Warnings do not fail validation: the file is valid, it may not mean it.
+                for w in crate::scenario::overrides(&sc) {
+                    eprintln!("{w}\n");
+                }
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");

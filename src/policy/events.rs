@@ -10,6 +10,9 @@
 
 use super::calendar::{days_in_month, Date, MonthIdx};
 use super::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, LeverSet};
+
+/// `cap.eu_mode = "fixed"` (the first variant of `levers::CAP_MODES`).
+const CAP_MODE_FIXED: f64 = 0.0;
 use crate::dist::Dist;
 use rand::{Rng, RngExt};
 
@@ -101,6 +104,9 @@ struct Due {
     seq: u32,
     lever: LeverId,
     op: Op,
+    /// Implied by another event (a user cap fixing `cap.eu_mode`, D50): applied before the
+    /// explicit events of the same day, so an explicit `cap.eu_mode` written for that day wins.
+    implied: bool,
 }
 
 /// The policy timeline of one path.
@@ -167,11 +173,16 @@ impl PolicyPath {
     }
 
     fn push(&mut self, date: Date, lever: LeverId, op: Op) {
+        self.push_due(date, lever, op, false);
+    }
+
+    fn push_due(&mut self, date: Date, lever: LeverId, op: Op, implied: bool) {
         self.pending.push(Due {
             date,
             seq: self.next_seq,
             lever,
             op,
+            implied,
         });
         self.next_seq += 1;
     }
@@ -261,7 +272,14 @@ impl PolicyPath {
                     );
                 }
             }
-            op => self.push(date, ev.lever, op),
+            op => {
+                self.push(date, ev.lever, op);
+                // D50: a cap the user writes fixes the EU cap, suspending the automatic
+                // review from its date, unless `cap.eu_mode` is set again on or after it.
+                if ev.lever == reg.ids.cap_eu_usd {
+                    self.push_due(date, reg.ids.cap_eu_mode, Op::Set(CAP_MODE_FIXED), true);
+                }
+            }
         }
     }
 
@@ -295,6 +313,35 @@ impl PolicyPath {
         self.current[lever]
     }
 
+    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
+    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
+    /// in the order `advance` applies them. Lets an automatic rule see what the user set
+    /// earlier the same month (D50).
+    pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
+        let mut due: Vec<&Due> = self
+            .pending
+            .iter()
+            .filter(|e| {
+                e.lever == lever
+                    && (e.date.month < date.month
+                        || (e.date.month == date.month && e.date.day <= date.day))
+            })
+            .collect();
+        // Entries dated in an earlier month count from day 1, as in `advance`.
+        due.sort_by_key(|e| {
+            let day = if e.date.month < date.month {
+                1
+            } else {
+                e.date.day
+            };
+            (day, !e.implied, e.seq)
+        });
+        due.iter().fold(self.current[lever], |v, e| match e.op {
+            Op::Set(x) | Op::Pulse(x) => x,
+            _ => v,
+        })
+    }
+
     /// Computes month `month`'s lever values into `out` and lists the actions that fire.
     pub fn advance(&mut self, month: MonthIdx, out: &mut LeverSet, fired: &mut Vec<Fired>) {
         fired.clear();
@@ -321,7 +368,7 @@ impl PolicyPath {
                 e.date = Date { month, day: 1 };
             }
         }
-        due.sort_by_key(|e| (e.date.day, e.seq));
+        due.sort_by_key(|e| (e.date.day, !e.implied, e.seq));
         let mut touched: Vec<LeverId> = due.iter().map(|e| e.lever).collect();
         touched.sort_unstable();
         touched.dedup();

@@ -1,7 +1,7 @@
 //! The value rules of each lever kind: what `value` may be, and its range.
 
 use super::hints::{a_type, dist_help};
-use super::raw::RawEvent;
+use super::raw_event::RawEvent;
 use super::spanned::{de, Val};
 use super::walker::key_help;
 use crate::dist::Dist;
