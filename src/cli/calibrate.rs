@@ -60,7 +60,8 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         ));
     }
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
-    let mut scenarios = backtest::load_all(&a.history).map_err(CliError::Input)?;
+    let mut scenarios =
+        backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
     for sc in &mut scenarios {
         for (name, _) in calibrate::GRID {
             if let Some(d) = crate::market::params::ParamSpec::default().get(name) {
@@ -76,7 +77,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.sweeps as usize,
         &mut log,
     )
-    .map_err(CliError::Internal)?;
+    .map_err(|e| CliError::Internal(e.to_string()))?;
     let date = today();
     let header = format!(
         "Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\

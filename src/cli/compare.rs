@@ -149,7 +149,13 @@ fn simulate(
         ProgressBar::hidden()
     };
     let r = compare_with_levels(baseline, others, o, levels, &|done| bar.set_position(done))
-        .map_err(CliError::Internal)?;
+        .map_err(|e| {
+            if e.is_bad_input() {
+                CliError::Input(e.to_string())
+            } else {
+                CliError::Internal(e.to_string())
+            }
+        })?;
     bar.finish_and_clear();
     Ok(r)
 }

@@ -13,3 +13,6 @@ pub mod params;
 pub mod stance;
 pub mod state;
 pub mod step;
+
+#[cfg(test)]
+mod tests;

@@ -4,8 +4,8 @@ use super::*;
 
 /// Revenue of `cf` relative to `base`, summed over the B5 window covered by the replays
 /// (2022-12 … 2023-06 and 2024-01 … 2024-12), per path.
-fn b5_revenue_change(runs: &Runs, cf22: &str, cf24: &str) -> Result<Vec<f64>, String> {
-    let sum = |r22: &str, r24: &str| -> Result<Vec<f64>, String> {
+fn b5_revenue_change(runs: &Runs, cf22: &str, cf24: &str) -> Result<Vec<f64>, BacktestError> {
+    let sum = |r22: &str, r24: &str| -> Result<Vec<f64>, BacktestError> {
         let a = mean(runs, r22, REV, "2022-12", "2023-06")?;
         let b = mean(runs, r24, REV, "2024-01", "2024-12")?;
         Ok(zip(&a, &b, |x, y| 7.0 * x + 12.0 * y))
@@ -14,7 +14,7 @@ fn b5_revenue_change(runs: &Runs, cf22: &str, cf24: &str) -> Result<Vec<f64>, St
     Ok(zip(&cf, &base, |c, b| c / b - 1.0))
 }
 
-pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
+pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestError> {
     let y24 = |v: &str| mean(runs, R24, v, "2024-01", "2024-12");
     // --- B5: cap counterfactuals -----------------------------------------------------------
     let e1 = b5_revenue_change(runs, "cf_2022_23_e1", "cf_2024_e1")?;
@@ -50,7 +50,7 @@ pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
         &loss,
         model_range(27.0, 108.0),
     ));
-    let sv = |r: &str| -> Result<Vec<f64>, String> {
+    let sv = |r: &str| -> Result<Vec<f64>, BacktestError> {
         let a = mean(
             runs,
             r,
@@ -141,6 +141,6 @@ pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     Ok(())
 }
 
-fn y24_of(runs: &Runs, r: &str, var: &str) -> Result<Vec<f64>, String> {
+fn y24_of(runs: &Runs, r: &str, var: &str) -> Result<Vec<f64>, BacktestError> {
     mean(runs, r, var, "2024-01", "2024-12")
 }
