@@ -37,7 +37,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
-    let mut log = |s: &str| eprintln!("calibrate: {s}");
+    let mut log = |s: &str| crate::errln!("calibrate: {s}");
     let fit = calibrate::fit(
         &mut scenarios,
         a.paths as usize,
@@ -64,11 +64,11 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             d => toml.push_str(&format!("{k} = {d}\n")),
         }
     }
-    print!("{toml}");
+    crate::out!("{toml}")?;
     if a.write {
         std::fs::write(&fitted, &toml)
             .map_err(|e| CliError::Internal(format!("{}: {e}", fitted.display())))?;
-        eprintln!("calibrate: wrote {}", fitted.display());
+        crate::errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
 }

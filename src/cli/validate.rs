@@ -1,4 +1,5 @@
-//! `validate`: load every file, report every error, run nothing.
+//! `validate`: load every file, report every error, run nothing. A closed stdout does not
+//! stop it: the exit code is the verdict.
 
 use super::{expand_inputs, CliError};
 use clap::Args;
@@ -16,15 +17,16 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for f in &files {
         match crate::scenario::load(f) {
-            Ok(sc) => println!(
+            Ok(sc) => crate::outln!(
                 "ok: {} ({}, {} events)",
                 f.display(),
                 sc.name,
                 sc.events.len()
-            ),
+            )
+            .or_else(super::out::ignore_closed)?,
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                crate::errln!("{e}");
             }
         }
     }
