@@ -494,3 +494,5 @@ mod concurrent;
 mod exits;
 #[path = "hostile/limits.rs"]
 mod limits;
+#[path = "hostile/loading.rs"]
+mod loading;
