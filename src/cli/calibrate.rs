@@ -69,7 +69,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
-    let mut log = |s: &str| eprintln!("calibrate: {s}");
+    let mut log = |s: &str| crate::errln!("calibrate: {s}");
     let fit = calibrate::fit(
         &mut scenarios,
         a.paths as usize,
@@ -89,11 +89,11 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.paths, a.seed, a.sweeps, fit.start, fit.best, fit.evaluations
     );
     let text = fitted_toml(&header, &fit.values);
-    print!("{text}");
+    crate::out!("{text}")?;
     if a.write {
         crate::output::files::write_file(&fitted, text.as_bytes(), a.force)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        eprintln!("calibrate: wrote {}", fitted.display());
+        crate::errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
 }

@@ -25,11 +25,11 @@ pub struct ExplainArgs {
 pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
     match scenario::load(&a.scenario) {
         Ok(sc) => {
-            print!("{}", render(&sc));
+            crate::out!("{}", render(&sc))?;
             Ok(())
         }
         Err(e) => {
-            eprintln!("{e}");
+            crate::errln!("{e}");
             Err(CliError::Input(format!(
                 "{} does not load ({} error{})",
                 a.scenario.display(),

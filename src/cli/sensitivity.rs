@@ -120,7 +120,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
             r.inputs.len(),
             r.paths,
@@ -129,7 +129,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
             r.fit.r2,
             r.wall_seconds,
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }
