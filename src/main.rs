@@ -55,6 +55,18 @@ fn install_signals(cooperative: bool) -> Arc<AtomicBool> {
     stop
 }
 
+/// The text printed for a failed command: `error: ` before the message, unless the message
+/// is already rendered diagnostics (`error[key]: …` or `error: …` from the scenario loader),
+/// which would otherwise read `error: error[…]`.
+fn render_error(msg: &str) -> String {
+    let msg = msg.trim_end();
+    if msg.starts_with("error[") || msg.starts_with("error:") {
+        msg.to_string()
+    } else {
+        format!("error: {msg}")
+    }
+}
+
 fn main() {
     // Rust ignores SIGPIPE, so `sanctions-sim schema | head` would panic in `println!` once
     // the reader is gone; die of the signal instead, as Unix tools do.
@@ -81,7 +93,7 @@ fn main() {
             EXIT_INTERRUPTED
         }
         Ok(Err(e)) => {
-            eprintln!("error: {}", e.message());
+            eprintln!("{}", render_error(e.message()));
             e.code()
         }
         Err(_) => EXIT_INTERNAL,

@@ -12,6 +12,7 @@ pub mod schema;
 pub mod sensitivity;
 pub mod sim_args;
 pub mod validate;
+pub mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

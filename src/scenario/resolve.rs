@@ -62,14 +62,25 @@ pub(crate) fn check_params(
                 let what = if d.is_const() {
                     format!("{d}")
                 } else {
-                    format!("{d} (values in [{lo}, {hi}])")
+                    format!(
+                        "{d} (values in [{}, {}])",
+                        crate::suggest::Num(lo),
+                        crate::suggest::Num(hi)
+                    )
                 };
                 w.err(
                     v.span(),
                     &key,
                     format!("`{key}` must lie {}, got {what}", range_of(name).describe()),
                     Some(format!(
-                        "the default is {}; docs/model.md gives each parameter's unit and prior",
+                        "{}the default is {}; docs/model.md gives each parameter's unit and prior",
+                        match (d, range_of(name)) {
+                            (Dist::Const(x), crate::market::param_ranges::Range::Unit) => {
+                                super::hints::fraction_help(name, &key, x, 0.0, 1.0)
+                                    .map_or(String::new(), |h| format!("{h}; "))
+                            }
+                            _ => String::new(),
+                        },
                         ParamSpec::default()
                             .get(name)
                             .map_or("-".into(), |d| d.to_string())
@@ -83,7 +94,7 @@ pub(crate) fn check_params(
                 span,
                 &key,
                 format!("`{key}`: {m}"),
-                Some(super::hints::dist_help(v)),
+                Some(super::hints::dist_help(v, &key)),
             ),
         }
     }
@@ -240,9 +251,9 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         if let Some(v) = &s.description {
             description = Some((i, Some(v.get_ref().clone())));
         }
-        for (slot, val, key) in [
-            (&mut p0, &r.brent.p0, "brent.p0"),
-            (&mut f24, &r.brent.f24, "brent.f24"),
+        for (slot, val, key, example) in [
+            (&mut p0, &r.brent.p0, "brent.p0", "p0 = 71.04"),
+            (&mut f24, &r.brent.f24, "brent.f24", "f24 = 70.0"),
         ] {
             if let Some(v) = val {
                 let x = *v.get_ref();
@@ -251,8 +262,11 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
                     w.err(
                         v.span(),
                         key,
-                        format!("`{key}` must be a finite number > 0 ($/bbl), got {x}"),
-                        Some("write e.g. `p0 = 71.04`".into()),
+                        format!(
+                            "`{key}` must be a finite number > 0 ($/bbl), got {}",
+                            crate::suggest::num(x)
+                        ),
+                        Some(format!("write e.g. `{example}`")),
                     );
                 }
                 *slot = Some((i, ok.then_some(x)));
