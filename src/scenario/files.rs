@@ -2,80 +2,64 @@
 //! listing, and the canonical text that identifies the inputs.
 
 use super::diagnostics::{Diagnostic, LoadError, Source};
-use super::raw::Walker;
-use super::resolve::check_params;
 use crate::market::data::{Market, MarketFile};
-use crate::market::params::ParamSpec;
-use serde_spanned::Spanned;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
-/// Largest scenario or market file read (16 MiB); shipped files are a few KiB. Larger
-/// files are refused before they are read (docs/reliability.md).
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
-
 /// Why a file could not be read.
 enum ReadFail {
     Io(std::io::Error),
-    /// Not UTF-8 (a diagnostic at the first bad byte) or too large.
+    /// Over its size limit, or not a file that can be read whole: reported where the file
+    /// is named (its `extends` or `scenario.market`).
+    Limit(String),
+    /// Not UTF-8 (a diagnostic at the first bad byte).
     Invalid(Box<Diagnostic>),
 }
 
-fn too_large(path: &Path, size: Option<u64>) -> ReadFail {
-    let what = match size {
-        Some(n) => format!("is {:.1} MiB", n as f64 / (1u64 << 20) as f64),
-        None => format!(
-            "is larger than {} MiB (reading stopped there)",
-            MAX_FILE_BYTES >> 20
-        ),
-    };
-    ReadFail::Invalid(Box::new(Diagnostic::file_level(
-        path,
-        None,
-        format!(
-            "`{}` {what}: scenario and market files may be at most {} MiB",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        ),
-        Some("a scenario is a few KiB of TOML text: check that this is the right file".into()),
-    )))
+const LIMIT_HELP: &str =
+    "a scenario or market file is a few KiB of TOML text: check that this is the right file";
+
+/// Whether the loader may quote lines of `path` in its messages: a regular `.toml` file
+/// (its size as reported, so not a `/proc` file or a device) of text without control
+/// characters. Anything else, e.g. `/etc/passwd` or `/proc/self/environ` reached through a
+/// stray `extends`, is reported by position only, so its content is never echoed.
+fn quotable(path: &Path, regular: bool, text: &str) -> bool {
+    regular
+        && path.extension().is_some_and(|e| e == "toml")
+        && !text
+            .bytes()
+            .any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] of a file (so a huge file, or an endless one such as
-/// `/dev/zero`, is refused without reading it all).
-fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFail> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).map_err(ReadFail::Io)?;
-    let meta = f.metadata().map_err(ReadFail::Io)?;
-    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, Some(meta.len())));
-    }
-    let mut bytes = Vec::new();
-    f.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadFail::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(path, None));
-    }
-    Ok(bytes)
-}
-
-/// Reads a file as UTF-8; errors name the file (and, for bad UTF-8, where).
+/// Reads a file as UTF-8 (at most [`crate::bounded::SCENARIO`], 16 MiB, so a huge file, or an endless one such
+/// as `/dev/zero`, is refused without reading it all); errors name the file (and, for bad
+/// UTF-8, where).
 fn read_source(path: &Path) -> Result<Source, ReadFail> {
-    let bytes = read_limited(path)?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source {
-            path: path.to_path_buf(),
-            text,
-        }),
+    use crate::bounded::ReadError;
+    let read = match crate::bounded::read(path, crate::bounded::SCENARIO) {
+        Ok(b) => b,
+        Err(ReadError::Io { source, .. }) => return Err(ReadFail::Io(source)),
+        Err(ReadError::Directory(_)) => {
+            return Err(ReadFail::Io(std::io::Error::other(
+                "it is a folder, not a file",
+            )))
+        }
+        Err(e) => return Err(ReadFail::Limit(e.to_string())),
+    };
+    let regular = read.regular;
+    match String::from_utf8(read.bytes) {
+        Ok(text) => {
+            let quote = quotable(path, regular, &text);
+            Ok(Source::new(path.to_path_buf(), text, quote))
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-            let src = Source {
-                path: path.to_path_buf(),
-                text: prefix,
-            };
+            // Text in another encoding (Latin-1) shows the line up to the bad byte; binary
+            // content (control characters) is never quoted: the position finds the byte.
+            let quote = quotable(path, regular, &prefix);
+            let src = Source::new(path.to_path_buf(), prefix, quote);
             Err(ReadFail::Invalid(Box::new(src.diag(
                 at..at,
                 None,
@@ -103,8 +87,61 @@ pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
     )
 }
 
+/// Why the `extends` chain could not be read (the loader's first stage stops at the first).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ReadError {
+    /// A file in the chain (or the leaf) cannot be opened or read.
+    #[error("{0}")]
+    Unreadable(Box<Diagnostic>),
+    /// Not UTF-8, or over its size limit ([`crate::bounded::SCENARIO`]).
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+    /// `extends` leads back to a file already in the chain.
+    #[error("{0}")]
+    Cycle(Box<Diagnostic>),
+    /// A TOML syntax error (the `extends` key cannot be found without parsing).
+    #[error("{0}")]
+    Syntax(Box<Diagnostic>),
+}
+
+impl From<ReadError> for LoadError {
+    fn from(e: ReadError) -> Self {
+        let (ReadError::Unreadable(d)
+        | ReadError::Invalid(d)
+        | ReadError::Cycle(d)
+        | ReadError::Syntax(d)) = e;
+        LoadError::one(*d)
+    }
+}
+
+/// Why the market file named by `scenario.market` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum MarketError {
+    #[error("{0}")]
+    Unreadable(Box<Diagnostic>),
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+    /// Not a market file (serde's message at its position).
+    #[error("{0}")]
+    Format(Box<Diagnostic>),
+    /// `Market::from_file` refused it: one diagnostic per problem.
+    #[error("{} problems in the market file", .0.len())]
+    Rejected(Vec<Diagnostic>),
+}
+
+impl MarketError {
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            MarketError::Unreadable(d) | MarketError::Invalid(d) | MarketError::Format(d) => {
+                vec![*d]
+            }
+            MarketError::Rejected(ds) => ds,
+        }
+    }
+}
+
 /// The `extends` chain, root first. Stops at the first unreadable file or syntax error.
-pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
+pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     let mut chain: Vec<Source> = Vec::new();
     let mut canon: Vec<PathBuf> = Vec::new();
     let mut cur = leaf.to_path_buf();
@@ -127,11 +164,15 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
                 Some("remove `extends` from one of these files".into()),
                 &chain,
             );
-            return Err(LoadError::one(d));
+            return Err(ReadError::Cycle(Box::new(d)));
         }
         let src = match read_source(&cur) {
             Ok(s) => s,
-            Err(ReadFail::Invalid(d)) => return Err(LoadError::one(*d)),
+            Err(ReadFail::Invalid(d)) => return Err(ReadError::Invalid(d)),
+            Err(ReadFail::Limit(m)) => {
+                let d = here(m, Some(LIMIT_HELP.into()), &chain);
+                return Err(ReadError::Invalid(Box::new(d)));
+            }
             Err(ReadFail::Io(e)) => {
                 let missing = e.kind() == std::io::ErrorKind::NotFound;
                 let msg = if missing {
@@ -149,11 +190,11 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
                     (None, false) => "check the file's permissions",
                 };
                 let d = here(msg, Some(help.into()), &chain);
-                return Err(LoadError::one(d));
+                return Err(ReadError::Unreadable(Box::new(d)));
             }
         };
         let next = match DeTable::parse(&src.text) {
-            Err(e) => return Err(LoadError::one(syntax(&src, &e))),
+            Err(e) => return Err(ReadError::Syntax(Box::new(syntax(&src, &e)))),
             Ok(doc) => doc
                 .get_ref()
                 .get("extends")
@@ -177,41 +218,39 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
     Ok(chain)
 }
 
-/// Loads the market file named by `scenario.market` at `decl` in `by`, and applies its
-/// `[params]` to `params`. `None` when anything failed (and was reported).
+/// Loads the market file named by `scenario.market` at `decl` in `by` (its `[params]` are
+/// the params stage's job).
 pub(crate) fn load_market(
     path: &Path,
     by: &Source,
     decl: Range<usize>,
-    params: &mut ParamSpec,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(Market, Source)> {
+) -> Result<(Market, Source), MarketError> {
     let msrc = match read_source(path) {
         Ok(s) => s,
         Err(ReadFail::Io(e)) => {
-            diags.push(by.diag(
+            return Err(MarketError::Unreadable(Box::new(by.diag(
                 decl,
                 Some("scenario.market"),
                 format!("cannot read market file `{}`: {e}", path.display()),
                 Some("the path is relative to the file that declares `market`".into()),
-            ));
-            return None;
+            ))));
         }
-        Err(ReadFail::Invalid(d)) => {
-            diags.push(*d);
-            return None;
+        Err(ReadFail::Invalid(d)) => return Err(MarketError::Invalid(d)),
+        Err(ReadFail::Limit(m)) => {
+            let d = by.diag(decl, Some("scenario.market"), m, Some(LIMIT_HELP.into()));
+            return Err(MarketError::Invalid(Box::new(d)));
         }
     };
     let mf = match toml::from_str::<MarketFile>(&msrc.text) {
         Ok(mf) => mf,
         Err(e) => {
             let msg = format!("in market file: {}", e.message());
-            diags.push(msrc.diag(e.span().unwrap_or(0..0), None, msg, None));
-            return None;
+            let d = msrc.diag(e.span().unwrap_or(0..0), None, msg, None);
+            return Err(MarketError::Format(Box::new(d)));
         }
     };
-    let market = match Market::from_file(mf) {
-        Ok(m) => m,
+    match Market::from_file(mf) {
+        Ok(m) => Ok((m, msrc)),
         Err(errs) => {
             // `Market::from_file` gives no positions: point at the file and its referrer.
             let at = by.diag(decl, None, "", None);
@@ -221,29 +260,13 @@ pub(crate) fn load_market(
                 at.line,
                 at.col
             );
-            for m in errs {
-                diags.push(Diagnostic::file_level(
-                    &msrc.path,
-                    None,
-                    m,
-                    Some(help.clone()),
-                ));
-            }
-            return None;
-        }
-    };
-    let d0 = diags.len();
-    if let Ok(doc) = DeTable::parse(&msrc.text) {
-        if let Some(DeValue::Table(t)) = doc.get_ref().get("params").map(|v| v.get_ref()) {
-            let entries: Vec<_> = t
-                .iter()
-                .map(|(k, v)| (Spanned::new(k.span(), k.get_ref().to_string()), v))
+            let ds = errs
+                .into_iter()
+                .map(|m| Diagnostic::file_level(&msrc.path, None, m, Some(help.clone())))
                 .collect();
-            let mut w = Walker::new(&msrc, diags);
-            check_params(&mut w, &entries, params);
+            Err(MarketError::Rejected(ds))
         }
     }
-    (diags.len() == d0).then_some((market, msrc))
 }
 
 /// See [`Scenario::resolved_text`].
