@@ -13,12 +13,13 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
     /// Paths per run and evaluation.
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    #[arg(long, default_value_t = 42)]
+    /// Random seed, shared by every run (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: u64,
     /// Passes of the coordinate search.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=10))]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = super::values::sweeps)]
     pub sweeps: u64,
     /// Folder of the replay scenarios.
     #[arg(long, default_value = "scenarios/history")]

@@ -16,6 +16,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("paths", |a| a.help("Monte Carlo paths of every scenario (default: the baseline file's)")),
+    mut_arg("months", |a| a.help("Months to simulate (default: the shortest horizon of the files)")),
+    mut_arg("seed", |a| a.help("Random seed, shared by every scenario (default: the baseline file's)"))
+)]
 pub struct CompareArgs {
     /// Scenario files: the first is the baseline, every other one is compared with it.
     #[arg(required = true, num_args = 2..)]

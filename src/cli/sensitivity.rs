@@ -35,10 +35,10 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     pub sim: super::sim_args::SimArgs,
     /// Paths of each one-at-a-time swing run (default: min(paths, 1000)); 0 skips the swing.
-    #[arg(long = "swing-paths")]
+    #[arg(long = "swing-paths", allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub swing_paths: Option<u64>,
-    /// Swing the top N inputs of the ranking (default 15).
-    #[arg(long = "swing-top", default_value_t = 15)]
+    /// Swing the top N inputs of the ranking.
+    #[arg(long = "swing-top", default_value_t = 15, allow_negative_numbers = true, value_parser = super::values::zero_or_more_usize)]
     pub swing_top: usize,
     /// Output folder; the analysis writes a sub-folder
     /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
