@@ -2,6 +2,7 @@
 //! shocks). Knows nothing of files, threads or output formats.
 pub mod brent;
 pub mod clearing;
+pub mod compliance;
 pub mod data;
 pub mod exogenous;
 pub mod fleet;

@@ -138,7 +138,9 @@ pub fn account(
         o.n_hat[b] = realised_netback(o.n[b], fl.upsilon, e, fl.cap, fl.attestation);
     }
     for r in 0..m.route_cap.len() {
-        o.delta[r] = o.d[m.route_basin[r]] + w.k[r];
+        // D35: a route of a split basin buys at its own mix of the clean and designated
+        // discounts (d_off is 0 otherwise).
+        o.delta[r] = o.d[m.route_basin[r]] + w.d_off[r] + w.k[r];
     }
     let pipes: f64 = o.q.iter().sum();
     let sold: f64 = o.sold.iter().sum();

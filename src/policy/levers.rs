@@ -65,6 +65,10 @@ pub const AUTHORITIES: &[&str] = &["us", "eu"];
 /// Sentinel for `tariff.<buyer>.snapback_rate`: "the rate in force at the halt".
 pub const SNAPBACK_AT_HALT: f64 = -1.0;
 
+/// Sentinel for `compliance.<buyer>.share`: "the path's draw of the market file's
+/// `compliance_share`" (D35).
+pub const COMPLIANCE_FROM_MARKET: f64 = -1.0;
+
 /// Row data the wildcards expand against.
 #[derive(Debug, Clone, Default)]
 pub struct RegistryRows {
@@ -418,6 +422,22 @@ impl LeverRegistry {
             &|_| 1.0,
             "freight on the basin's routes (§5.4)",
         );
+        let compliance_share = per(
+            "compliance.*.share",
+            b,
+            num(0.0, 1.0),
+            "share",
+            &|_| COMPLIANCE_FROM_MARKET,
+            "c_j: compliant share of the buyer's intake (D35); default: the market file's draw",
+        );
+        let pledge_cut = per(
+            "pledge.*.cut",
+            b,
+            num(0.0, 1.0),
+            "share",
+            &zero,
+            "pledged share of the buyer's Russian intake to stop (D36); ramp it for a gradual pledge",
+        );
 
         let ids = LeverIds {
             cap_eu_usd,
@@ -457,6 +477,8 @@ impl LeverRegistry {
             pipeline_availability,
             freight_scale,
             sdn_basin_share,
+            compliance_share,
+            pledge_cut,
         };
         let by_name = defs
             .iter()
