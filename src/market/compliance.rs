@@ -94,7 +94,7 @@ impl Exposure {
     }
 
     pub fn compute(&mut self, st: &State, s: &[f64]) {
-        for b in 0..s.len() {
+        for (b, &s_b) in s.iter().enumerate() {
             self.pending[b] = [0.0; 3];
             self.unpapered[b] = [0.0; 3];
             self.authority_share[b] = 0.0;
@@ -110,7 +110,7 @@ impl Exposure {
             if ramped <= 0.0 {
                 continue;
             }
-            let scale = (s[b] / ramped).min(1.0);
+            let scale = (s_b / ramped).min(1.0);
             self.authority_share[b] = ramped * scale;
             for w in st.waves.iter().filter(|w| w.hits(b)) {
                 if w.age < w.wind_down {
@@ -157,8 +157,8 @@ pub fn route_split(
     boost: &mut [f64],
     u_des: &mut [f64],
 ) {
-    for b in 0..m.n_basins {
-        u_des[b] = ex.unpapered[b].iter().sum::<f64>().clamp(0.0, 1.0);
+    for (u, un) in u_des.iter_mut().zip(&ex.unpapered) {
+        *u = un.iter().sum::<f64>().clamp(0.0, 1.0);
     }
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);
