@@ -188,18 +188,20 @@ pub struct SplitRoot {
     pub status: BasinStatus,
     /// Volume-weighted discount of the basin (reported D_b).
     pub d: f64,
+    /// Discount of the compliant refiners' clean barrels (the pooled root) and of the barrels
+    /// the others absorb.
     pub d_clean: f64,
     pub d_designated: f64,
     pub iters: u32,
     pub bisections: u32,
     pub converged: bool,
-    pub separated: bool,
 }
 
-/// Flows of the two tranches at discounts (d_clean, d_designated) when each tranche's routes
-/// take what they want, then capped at what each tranche has to sell: refusers buy only
-/// clean barrels; the others buy designated barrels first and any clean ones left.
-/// Writes route flows and per-route discount offsets from `d_rep`; returns the volume sold.
+/// Route flows when the compliant refiners buy at discount `dc` and the others at `dd`: the
+/// compliant part of route i is `(1 − u)·refuse_i·M_i·Λ_i(dc)` (they keep only the share of
+/// their supply that is not designated or already re-papered), the rest `(1 − refuse_i)·M_i·
+/// Λ_i(dd)`, capped so that the basin never sells more than `x`. Writes flows and each route's
+/// discount minus `d_rep`; returns the volume sold.
 #[allow(clippy::too_many_arguments)]
 pub fn split_flows(
     cap: &[f64],
@@ -217,19 +219,15 @@ pub fn split_flows(
 ) -> f64 {
     let (mut c_sum, mut n_sum) = (0.0, 0.0);
     for i in 0..cap.len() {
-        c_sum += cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
+        c_sum += (1.0 - u) * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
         n_sum += cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
     }
-    let clean = (1.0 - u) * x;
-    let c_take = c_sum.min(clean);
-    let n_take = n_sum.min(u * x + (clean - c_take));
-    let (fc, fn_) = (
-        if c_sum > 0.0 { c_take / c_sum } else { 0.0 },
-        if n_sum > 0.0 { n_take / n_sum } else { 0.0 },
-    );
+    let fc = if c_sum > x && c_sum > 0.0 { x / c_sum } else { 1.0 };
+    let room = (x - c_sum * fc).max(0.0);
+    let fn_ = if n_sum > room && n_sum > 0.0 { room / n_sum } else { 1.0 };
     let mut total = 0.0;
     for i in 0..cap.len() {
-        let mc = fc * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
+        let mc = fc * (1.0 - u) * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
         let mn = fn_ * cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
         flows[i] = mc + mn;
         total += flows[i];
@@ -242,8 +240,8 @@ pub fn split_flows(
     total
 }
 
-/// Volume sold and its derivative in d when both tranches sell at discount `d` (the capped
-/// sums of [`split_flows`], without writing flows): the Brent step's deliveries V(x).
+/// Volume sold and its derivative in d when both groups buy at discount `d` (the floor pins
+/// it): the sums of [`split_flows`] without writing flows, for the Brent step's V(x).
 #[allow(clippy::too_many_arguments)]
 pub fn split_sales(
     cap: &[f64],
@@ -259,16 +257,18 @@ pub fn split_sales(
     for i in 0..cap.len() {
         let l = lam(h[i], sigma[i], k[i], d);
         let slope = l * (1.0 - l) / sigma[i];
-        c += cap[i] * refuse[i] * l;
-        dc += cap[i] * refuse[i] * slope;
+        c += (1.0 - u) * cap[i] * refuse[i] * l;
+        dc += (1.0 - u) * cap[i] * refuse[i] * slope;
         n += cap[i] * (1.0 - refuse[i]) * l;
         dn += cap[i] * (1.0 - refuse[i]) * slope;
     }
-    let clean = (1.0 - u) * x;
-    let (ct, dct) = if c < clean { (c, dc) } else { (clean, 0.0) };
-    let room = u * x + clean - ct;
-    let (nt, dnt) = if n < room { (n, dn) } else { (room, -dct) };
-    (ct + nt, dct + dnt)
+    if c >= x {
+        return (x, 0.0);
+    }
+    if c + n >= x {
+        return (x, 0.0);
+    }
+    (c + n, dc + dn)
 }
 
 #[inline]
@@ -276,10 +276,21 @@ fn lam(h: f64, sigma: f64, k: f64, d: f64) -> f64 {
     logistic((d + k - h) / sigma)
 }
 
-/// Clears one basin whose deliverable volume `x` holds a designated tranche `u·x` that the
-/// `refuse` share of each route will not buy. Writes route flows and per-route discount
-/// offsets (route discount − reported D_b). Never accepts an unconverged sub-root silently:
-/// `converged` is false if any solve failed.
+/// Clears one basin whose deliverable volume `x` holds an unpapered designated share `u`
+/// that the `refuse` share of each route will not take (D35, model.md eq. 4.4a-c):
+///
+/// 1. the pooled root D^c of Σ_r M_r Λ_r(D) = x: what every refiner would buy without the
+///    designation;
+/// 2. the compliant part of each route keeps `(1 − u)` of that intake: the barrels it loses
+///    can come back only through re-papering (which lowers `u` month by month), not through
+///    a wider discount, because the clean sellers' barrels are already committed;
+/// 3. the other refiners absorb the rest, x − Σ compliant, at the wider root D^d of
+///    Σ_r (1 − refuse_r) M_r Λ_r(D) = x − Σ compliant (D^d ≥ D^c).
+///
+/// Writes route flows and per-route discount offsets (route discount − reported D_b). Never
+/// accepts an unconverged sub-root silently: `converged` is false if any solve failed. When
+/// the non-compliant capacity cannot absorb the rest, the basin is reported saturated and the
+/// Brent step's floor decides (with the same split, [`split_sales`]).
 #[allow(clippy::too_many_arguments)]
 pub fn clear_split(
     cap: &[f64],
@@ -305,7 +316,6 @@ pub fn clear_split(
         iters: pooled.iters,
         bisections: pooled.bisections,
         converged: pooled.converged,
-        separated: false,
     };
     if pooled.status != BasinStatus::Cleared {
         // Saturated or empty: the floor decides in the Brent step (split there as well).
@@ -316,61 +326,30 @@ pub fn clear_split(
             flows[i] = cap[i] * lam(h[i], sigma[i], k[i], pooled.d);
         }
     }
-    let non_compliant: f64 = (0..n).map(|i| flows[i] * (1.0 - refuse[i])).sum();
-    let des = u * x;
-    if non_compliant >= des * (1.0 - 1e-12) {
-        return out;
-    }
-    // Separated: compliant refiners clear the clean tranche, the others the designated one.
+    let compliant: f64 = (0..n).map(|i| (1.0 - u) * refuse[i] * flows[i]).sum();
     scratch.clear();
-    scratch.resize(3 * n, 0.0);
-    let (cap_c, rest) = scratch.split_at_mut(n);
-    let (cap_n, tmp) = rest.split_at_mut(n);
+    scratch.resize(2 * n, 0.0);
+    let (cap_n, tmp) = scratch.split_at_mut(n);
     for i in 0..n {
-        cap_c[i] = cap[i] * refuse[i];
         cap_n[i] = cap[i] * (1.0 - refuse[i]);
     }
-    let clean = x - des;
-    let c_total: f64 = cap_c.iter().sum();
-    let (dc, leftover) = if clean <= 1e-12 {
-        (pooled.d, 0.0)
-    } else {
-        let (rc, _) = solve_basin_into(cap_c, h, sigma, k, clean, pooled.d, tmp);
-        out.iters += rc.iters;
-        out.bisections += rc.bisections;
-        out.converged &= rc.converged;
-        match rc.status {
-            BasinStatus::Cleared => (rc.d, 0.0),
-            // The compliant refiners take all they can; the rest of the clean barrels go to
-            // the others with the designated ones.
-            _ => (pooled.d, (clean - c_total).max(0.0)),
-        }
-    };
-    let (rd, _) = solve_basin_into(cap_n, h, sigma, k, des + leftover, pooled.d, tmp);
+    let (rd, _) = solve_basin_into(cap_n, h, sigma, k, x - compliant, pooled.d, tmp);
     out.iters += rd.iters;
     out.bisections += rd.bisections;
     out.converged &= rd.converged;
     let dd = match rd.status {
-        BasinStatus::Cleared => rd.d.max(dc),
-        BasinStatus::Empty => dc,
+        BasinStatus::Cleared => rd.d.max(pooled.d),
+        BasinStatus::Empty => pooled.d,
         BasinStatus::Saturated => {
-            // Not even the whole non-compliant capacity absorbs the designated barrels: the
-            // basin behaves as saturated and the floor decides (Brent step).
             out.status = BasinStatus::Saturated;
             out.d = D_INF;
-            out.d_clean = dc;
             out.d_designated = D_INF;
-            out.separated = true;
             return out;
         }
     };
-    // With the compliant refiners saturated, the clean barrels left over sell at D^d too.
-    let dc = if leftover > 0.0 { dd } else { dc };
-    let d_rep = (clean * dc + des * dd) / x;
-    split_flows(cap, h, sigma, k, refuse, x, u, dc, dd, d_rep, flows, d_off);
+    let d_rep = (compliant * pooled.d + (x - compliant) * dd) / x;
+    split_flows(cap, h, sigma, k, refuse, x, u, pooled.d, dd, d_rep, flows, d_off);
     out.d = d_rep;
-    out.d_clean = dc;
     out.d_designated = dd;
-    out.separated = true;
     out
 }

@@ -3,12 +3,13 @@
 //! crate that creates, renames or removes files, and does so atomically. Two exceptions to
 //! purity: [`paths_csv`] simulates the sampled paths again, and [`xlsx_results`] reads back
 //! the CSV files already staged in a result folder.
+pub mod charts;
 pub mod compare_csv;
 pub mod csv;
-pub mod events_csv;
 pub mod files;
 pub mod manifest;
 pub mod paths_csv;
+pub mod tree_csv;
 pub mod xlsx;
 pub mod xlsx_results;
 pub mod xlsx_typing;
