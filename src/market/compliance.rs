@@ -5,8 +5,8 @@
 //! compliant refiners front-load; from the deadline they refuse the designated sellers'
 //! barrels that have not yet been re-papered. Re-papering (non-designated sellers, new
 //! intermediaries, replacement tankers) is a *capacity* that grows by `repaper_growth` each
-//! month from the announcement, so a 0.2 wave resettles in 2–3 months and a 0.5 wave in about
-//! twice that, instead of a half-life that erases any wave at the same speed.
+//! month from the deadline, so a 0.2 wave resettles in 2–3 months and a 0.5 wave in about
+//! 1.6 times that, instead of a half-life that erases any wave at the same speed.
 //!
 //! The refusal is a quantity constraint, not a wedge: a basin's barrels split into a clean
 //! tranche that every refiner buys and a designated tranche that only the non-compliant part
@@ -127,8 +127,13 @@ impl Exposure {
 pub fn advance_waves(m: &PathModel, st: &mut State) {
     let g = m.p.repaper_growth.max(0.0);
     for w in st.waves.iter_mut() {
+        // Re-papering starts at the deadline, when the compliant refiners' cut begins: its
+        // capacity is g in the deadline month, 2g the next, ...
+        if w.age >= w.wind_down {
+            let n = (w.age - w.wind_down + 1) as f64;
+            w.repapered = (w.repapered + g * n).min(w.share);
+        }
         w.age += 1;
-        w.repapered = (w.repapered + g * w.age as f64).min(w.share);
     }
     // A fully re-papered wave has no more effect; dropping it keeps the loop short.
     st.waves
@@ -222,9 +227,17 @@ pub fn split_flows(
         c_sum += (1.0 - u) * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
         n_sum += cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
     }
-    let fc = if c_sum > x && c_sum > 0.0 { x / c_sum } else { 1.0 };
+    let fc = if c_sum > x && c_sum > 0.0 {
+        x / c_sum
+    } else {
+        1.0
+    };
     let room = (x - c_sum * fc).max(0.0);
-    let fn_ = if n_sum > room && n_sum > 0.0 { room / n_sum } else { 1.0 };
+    let fn_ = if n_sum > room && n_sum > 0.0 {
+        room / n_sum
+    } else {
+        1.0
+    };
     let mut total = 0.0;
     for i in 0..cap.len() {
         let mc = fc * (1.0 - u) * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
@@ -348,7 +361,9 @@ pub fn clear_split(
         }
     };
     let d_rep = (compliant * pooled.d + (x - compliant) * dd) / x;
-    split_flows(cap, h, sigma, k, refuse, x, u, pooled.d, dd, d_rep, flows, d_off);
+    split_flows(
+        cap, h, sigma, k, refuse, x, u, pooled.d, dd, d_rep, flows, d_off,
+    );
     out.d = d_rep;
     out.d_designated = dd;
     out

@@ -247,6 +247,7 @@ pub fn step(
             * (1.0 - m.buyer_sdn_averse[j] * w.s_tilde[b])
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
             * (1.0 - halt)
+            * (1.0 - lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0))
             * w.boost[r])
             .max(0.0);
         // Errata 12: the share of days with a conditional tariff in force, and none while the
@@ -293,7 +294,11 @@ pub fn step(
         w.q[p] = if blocked {
             0.0
         } else {
-            w.q_sched[p] * lv.get(ids.pipeline_availability[p]) * (1.0 - halt)
+            // D36: a pledged cut stops that share of the buyer's intake by every route.
+            w.q_sched[p]
+                * lv.get(ids.pipeline_availability[p])
+                * (1.0 - halt)
+                * (1.0 - lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0))
         };
     }
     let x_sea = (x_avail - w.q_sched.iter().sum::<f64>()).max(0.0);
