@@ -1,4 +1,4 @@
-//! Designations that bite through buyers' compliance (decision D35, model.md §4.4a).
+//! Designations that bite through buyers' compliance (decision D35, model.md §4.4.1).
 //!
 //! An `sdn.wave` with an `authority` is remembered as its own [`WaveState`]: a later wave
 //! never resets an earlier one. Between the announcement and the end of the wind-down the
@@ -290,7 +290,7 @@ fn lam(h: f64, sigma: f64, k: f64, d: f64) -> f64 {
 }
 
 /// Clears one basin whose deliverable volume `x` holds an unpapered designated share `u`
-/// that the `refuse` share of each route will not take (D35, model.md eq. 4.4a-c):
+/// that the `refuse` share of each route will not take (D35, model.md §4.4.1, eq. C4):
 ///
 /// 1. the pooled root D^c of Σ_r M_r Λ_r(D) = x: what every refiner would buy without the
 ///    designation;
