@@ -77,9 +77,9 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f6
                 &w.h[r.clone()],
                 &m.route_sigma[r.clone()],
                 &w.k[r.clone()],
-                &w.refuse[r],
+                &w.refuse[r.clone()],
+                &w.keep[r],
                 w.x_del[b],
-                w.u_des[b],
                 p - f,
             );
             v += q;

@@ -42,7 +42,7 @@ impl WaveState {
         self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
     }
 
-    /// Share the `sdn.share` lever has ramped in by now (the wave's ramp of §3.2).
+    /// Share the `sdn.share` lever has ramped in by now (the wave's ramp, scenarios.md §2.3).
     fn ramped(&self) -> f64 {
         self.share * ((self.age + 1) as f64 / self.wind_down.max(1) as f64).min(1.0)
     }
@@ -150,21 +150,19 @@ pub fn compliance(m: &PathModel, lv: &LeverSet, ids: &LeverIds, j: usize) -> f64
     }
 }
 
-/// Per route: the share of its capacity that refuses the unpapered designated tranche, and the
-/// front-loading multiplier of its capacity during a wind-down. Per basin: the designated
-/// tranche's share of deliverable volume.
+/// Per route: the share of its capacity that is rationed (refuses the unpapered designated
+/// tranche, or belongs to a pledging buyer), the share of its pooled intake that part keeps,
+/// and the front-loading multiplier of its capacity during a wind-down.
+#[allow(clippy::too_many_arguments)]
 pub fn route_split(
     m: &PathModel,
     lv: &LeverSet,
     ids: &LeverIds,
     ex: &Exposure,
     refuse: &mut [f64],
+    keep: &mut [f64],
     boost: &mut [f64],
-    u_des: &mut [f64],
 ) {
-    for (u, un) in u_des.iter_mut().zip(&ex.unpapered) {
-        *u = un.iter().sum::<f64>().clamp(0.0, 1.0);
-    }
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);
         let reach = &m.buyer_reach[j];
@@ -175,13 +173,24 @@ pub fn route_split(
         } else {
             0.0
         };
-        refuse[r] = if total > 0.0 {
-            // The designated tranche mixes authorities; a refiner refuses the part its
-            // authorities reach.
+        // The designated tranche mixes authorities; a refiner refuses the part its
+        // authorities reach.
+        let rho = if total > 0.0 {
             c * (0..3).map(|a| reach[a] * un[a]).sum::<f64>() / total
         } else {
             0.0
         };
+        let kept = 1.0 - total.clamp(0.0, 1.0);
+        // D36: a pledging buyer's whole intake is rationed to (1 − cut) of what it would take,
+        // so its non-compliant refiners cannot absorb designated barrels beyond the pledge.
+        let pledge = lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0);
+        if pledge > 0.0 {
+            refuse[r] = 1.0;
+            keep[r] = (1.0 - pledge) * (rho * kept + 1.0 - rho);
+        } else {
+            refuse[r] = rho;
+            keep[r] = kept;
+        }
         let pending: f64 = (0..3).map(|a| reach[a] * pe[a]).sum();
         boost[r] = 1.0 + m.p.frontload.max(0.0) * c * pending;
     }
@@ -202,11 +211,12 @@ pub struct SplitRoot {
     pub converged: bool,
 }
 
-/// Route flows when the compliant refiners buy at discount `dc` and the others at `dd`: the
-/// compliant part of route i is `(1 − u)·refuse_i·M_i·Λ_i(dc)` (they keep only the share of
-/// their supply that is not designated or already re-papered), the rest `(1 − refuse_i)·M_i·
-/// Λ_i(dd)`, capped so that the basin never sells more than `x`. Writes flows and each route's
-/// discount minus `d_rep`; returns the volume sold.
+/// Route flows when the rationed refiners buy at discount `dc` and the others at `dd`: the
+/// rationed part of route i is `keep_i·refuse_i·M_i·Λ_i(dc)` (compliant refiners keep only the
+/// share of their supply that is not designated or already re-papered, `1 − U_b`; a pledging
+/// buyer keeps `1 − cut` of its whole intake), the rest `(1 − refuse_i)·M_i·Λ_i(dd)`, capped so
+/// that the basin never sells more than `x`. Writes flows and each route's discount minus
+/// `d_rep`; returns the volume sold.
 #[allow(clippy::too_many_arguments)]
 pub fn split_flows(
     cap: &[f64],
@@ -214,8 +224,8 @@ pub fn split_flows(
     sigma: &[f64],
     k: &[f64],
     refuse: &[f64],
+    keep: &[f64],
     x: f64,
-    u: f64,
     dc: f64,
     dd: f64,
     d_rep: f64,
@@ -224,7 +234,7 @@ pub fn split_flows(
 ) -> f64 {
     let (mut c_sum, mut n_sum) = (0.0, 0.0);
     for i in 0..cap.len() {
-        c_sum += (1.0 - u) * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
+        c_sum += keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
         n_sum += cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
     }
     let fc = if c_sum > x && c_sum > 0.0 {
@@ -240,7 +250,7 @@ pub fn split_flows(
     };
     let mut total = 0.0;
     for i in 0..cap.len() {
-        let mc = fc * (1.0 - u) * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
+        let mc = fc * keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
         let mn = fn_ * cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
         flows[i] = mc + mn;
         total += flows[i];
@@ -262,16 +272,16 @@ pub fn split_sales(
     sigma: &[f64],
     k: &[f64],
     refuse: &[f64],
+    keep: &[f64],
     x: f64,
-    u: f64,
     d: f64,
 ) -> (f64, f64) {
     let (mut c, mut dc, mut n, mut dn) = (0.0, 0.0, 0.0, 0.0);
     for i in 0..cap.len() {
         let l = lam(h[i], sigma[i], k[i], d);
         let slope = l * (1.0 - l) / sigma[i];
-        c += (1.0 - u) * cap[i] * refuse[i] * l;
-        dc += (1.0 - u) * cap[i] * refuse[i] * slope;
+        c += keep[i] * cap[i] * refuse[i] * l;
+        dc += keep[i] * cap[i] * refuse[i] * slope;
         n += cap[i] * (1.0 - refuse[i]) * l;
         dn += cap[i] * (1.0 - refuse[i]) * slope;
     }
@@ -289,12 +299,13 @@ fn lam(h: f64, sigma: f64, k: f64, d: f64) -> f64 {
     logistic((d + k - h) / sigma)
 }
 
-/// Clears one basin whose deliverable volume `x` holds an unpapered designated share `u`
-/// that the `refuse` share of each route will not take (D35, model.md §4.4.1, eq. C4):
+/// Clears one basin whose deliverable volume `x` holds an unpapered designated share that the
+/// `refuse` share of each route will not take, so that part keeps only `keep` of its intake
+/// (D35, D36; model.md §4.4.1, eq. C4):
 ///
 /// 1. the pooled root D^c of Σ_r M_r Λ_r(D) = x: what every refiner would buy without the
 ///    designation;
-/// 2. the compliant part of each route keeps `(1 − u)` of that intake: the barrels it loses
+/// 2. the rationed part of each route keeps `keep` (= 1 − U_b) of that intake: the barrels it loses
 ///    can come back only through re-papering (which lowers `u` month by month), not through
 ///    a wider discount, because the clean sellers' barrels are already committed;
 /// 3. the other refiners absorb the rest, x − Σ compliant, at the wider root D^d of
@@ -311,8 +322,8 @@ pub fn clear_split(
     sigma: &[f64],
     k: &[f64],
     refuse: &[f64],
+    keep: &[f64],
     x: f64,
-    u: f64,
     warm: f64,
     flows: &mut [f64],
     d_off: &mut [f64],
@@ -339,7 +350,7 @@ pub fn clear_split(
             flows[i] = cap[i] * lam(h[i], sigma[i], k[i], pooled.d);
         }
     }
-    let compliant: f64 = (0..n).map(|i| (1.0 - u) * refuse[i] * flows[i]).sum();
+    let compliant: f64 = (0..n).map(|i| keep[i] * refuse[i] * flows[i]).sum();
     scratch.clear();
     scratch.resize(2 * n, 0.0);
     let (cap_n, tmp) = scratch.split_at_mut(n);
@@ -362,7 +373,7 @@ pub fn clear_split(
     };
     let d_rep = (compliant * pooled.d + (x - compliant) * dd) / x;
     split_flows(
-        cap, h, sigma, k, refuse, x, u, pooled.d, dd, d_rep, flows, d_off,
+        cap, h, sigma, k, refuse, keep, x, pooled.d, dd, d_rep, flows, d_off,
     );
     out.d = d_rep;
     out.d_designated = dd;

@@ -57,8 +57,8 @@ pub struct Work {
     pub refuse: Vec<f64>,
     pub boost: Vec<f64>,
     pub d_off: Vec<f64>,
-    /// D35: per basin, the unpapered designated tranche's share of deliverable volume.
-    pub u_des: Vec<f64>,
+    /// D35/D36: per route, the share of the rationed part's pooled intake it keeps.
+    pub keep: Vec<f64>,
     pub exposure: Exposure,
     pub scratch: Vec<f64>,
     /// ln of the observed Brent imposed this month (`[brent] imposed`), or `None` for the
@@ -89,7 +89,7 @@ impl Work {
             refuse: vec![0.0; nr],
             boost: vec![1.0; nr],
             d_off: vec![0.0; nr],
-            u_des: vec![0.0; nb],
+            keep: vec![1.0; nr],
             exposure: Exposure::new(nb),
             scratch: Vec::new(),
             imposed_x: None,
@@ -190,8 +190,8 @@ pub fn step(
         ids,
         &w.exposure,
         &mut w.refuse,
+        &mut w.keep,
         &mut w.boost,
-        &mut w.u_des,
     );
     // N15: adaptation resets on any increase of a buyer's tariff or secondary measures.
     for j in 0..m.n_buyers {
@@ -247,7 +247,6 @@ pub fn step(
             * (1.0 - m.buyer_sdn_averse[j] * w.s_tilde[b])
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
             * (1.0 - halt)
-            * (1.0 - lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0))
             * w.boost[r])
             .max(0.0);
         // Errata 12: the share of days with a conditional tariff in force, and none while the
@@ -294,7 +293,8 @@ pub fn step(
         w.q[p] = if blocked {
             0.0
         } else {
-            // D36: a pledged cut stops that share of the buyer's intake by every route.
+            // D36: a pledged cut stops that share of the buyer's pipeline flow (its routes are
+            // rationed in the clearing).
             w.q_sched[p]
                 * lv.get(ids.pipeline_availability[p])
                 * (1.0 - halt)
@@ -372,8 +372,8 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
                 &m.route_sigma[r.clone()],
                 &w.k[r.clone()],
                 &w.refuse[r.clone()],
+                &w.keep[r.clone()],
                 w.x_del[b],
-                w.u_des[b],
                 st.d_prev[b],
                 &mut w.out.m[r.clone()],
                 &mut w.d_off[r.clone()],
@@ -433,10 +433,13 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
 /// A discount high enough that every route takes all it can (saturated split basins).
 const D_INF_SPLIT: f64 = 1e6;
 
-/// D35: whether basin `b` clears as two tranches this month.
+/// D35/D36: whether basin `b` clears as two groups this month (some route is rationed).
 #[inline]
-pub fn is_split(w: &Work, b: usize, r: std::ops::Range<usize>) -> bool {
-    w.u_des[b] > 0.0 && w.refuse[r].iter().any(|x| *x > 0.0)
+pub fn is_split(w: &Work, _b: usize, r: std::ops::Range<usize>) -> bool {
+    w.refuse[r.clone()]
+        .iter()
+        .zip(&w.keep[r])
+        .any(|(rho, keep)| *rho > 0.0 && *keep < 1.0)
 }
 
 /// Route flows of basin `b` when both tranches sell at discount `d` (the floor pins them), into
@@ -451,8 +454,8 @@ pub fn sales_at(m: &PathModel, w: &mut Work, b: usize, d: f64) -> f64 {
             &m.route_sigma[r.clone()],
             &w.k[r.clone()],
             &w.refuse[r.clone()],
+            &w.keep[r.clone()],
             w.x_del[b],
-            w.u_des[b],
             d,
             d,
             d,
