@@ -2,6 +2,7 @@
 //! under sanctions, and of Brent. See `docs/model.md` for the model and `README.md` for use.
 pub mod analysis;
 pub mod backtest;
+pub mod bounded;
 pub mod cli;
 pub mod dist;
 pub mod engine;

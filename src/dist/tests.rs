@@ -102,3 +102,33 @@ fn constants_consume_no_randomness() {
     Dist::Const(1.0).sample(&mut a);
     assert_eq!(a.random::<u64>(), b.random::<u64>());
 }
+
+/// Every form written by `to_toml` reads back as the same distribution.
+#[test]
+fn toml_form_reads_back() {
+    #[derive(serde::Deserialize)]
+    struct One {
+        d: Dist,
+    }
+    for d in [
+        Dist::Const(2.5),
+        Dist::normal(0.0, 0.03),
+        Dist::LogNormal {
+            mu: 1.0,
+            sigma: 0.5,
+        },
+        Dist::uniform(0.1, 0.6),
+        Dist::tri(5.0, 8.0, 8.0),
+        Dist::Pert {
+            lo: 1.0,
+            mode: 2.0,
+            hi: 4.0,
+        },
+        Dist::beta(17.0, 3.0),
+        Dist::Poisson { lambda: 2.0 },
+    ] {
+        let text = format!("d = {}\n", d.to_toml());
+        let back: One = toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(back.d, d, "{text}");
+    }
+}
