@@ -67,9 +67,13 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f6
             continue;
         }
         let f = basin_floor(w, b, prod, store);
-        if w.status[b] == BasinStatus::Cleared && p - w.d_clr[b] >= f {
+        // A split basin's cleared discount is a volume-weighted mix of two roots, so "the
+        // floor binds" is decided by what both tranches buy at the pinned discount: that keeps
+        // V(x) continuous where the basin passes from cleared to pinned (D37).
+        let split = is_split(w, b, m.basin_routes[b].clone());
+        if w.status[b] == BasinStatus::Cleared && !split && p - w.d_clr[b] >= f {
             v += w.x_del[b];
-        } else if is_split(w, b, m.basin_routes[b].clone()) {
+        } else if split {
             // D35: compliant refiners still take only clean barrels at the pinned discount.
             let r = m.basin_routes[b].clone();
             let (q, dq) = split_sales(
@@ -257,6 +261,23 @@ pub fn brent_root(
         let bound = match w.status[b] {
             BasinStatus::Empty => false,
             BasinStatus::Saturated => true,
+            BasinStatus::Cleared if is_split(w, b, r.clone()) => {
+                // As in `sea_sales` (D37): pinned when the reported netback is below the
+                // floor or both tranches at P − floor buy less than the deliverable volume;
+                // either way it sells `split_sales` at P − floor, which is continuous.
+                price - w.d_clr[b] < floor
+                    || split_sales(
+                        &w.m_cap[r.clone()],
+                        &w.h[r.clone()],
+                        &m.route_sigma[r.clone()],
+                        &w.k[r.clone()],
+                        &w.refuse[r.clone()],
+                        &w.keep[r.clone()],
+                        w.x_del[b],
+                        price - floor,
+                    )
+                    .0 < w.x_del[b]
+            }
             BasinStatus::Cleared => price - w.d_clr[b] < floor,
         };
         if bound {
