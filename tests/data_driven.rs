@@ -93,5 +93,7 @@ fn a_buyer_without_capacity_changes_nothing_else() {
     }
     let (a, b) = (run_with(&original), run_with(&more));
     assert!(b.vars.len() > a.vars.len());
-    assert_same(&a, &b, &["_kr_"]);
+    // The new buyer's own columns: its routes (`_kr_`) and its policy-in-force share
+    // (`kr_tariff_in_force_share`, named by its id since it has no `report_as`).
+    assert_same(&a, &b, &["_kr_", "kr_tariff_in_force"]);
 }
