@@ -357,7 +357,16 @@ pub fn clear_split(
     for i in 0..n {
         cap_n[i] = cap[i] * (1.0 - refuse[i]);
     }
-    let (rd, _) = solve_basin_into(cap_n, h, sigma, k, x - compliant, pooled.d, tmp);
+    // Nothing left for the others (to rounding): no second root to find.
+    let rest = x - compliant;
+    if rest <= 1e-9 * (1.0 + x) {
+        let d_rep = pooled.d;
+        split_flows(
+            cap, h, sigma, k, refuse, keep, x, pooled.d, pooled.d, d_rep, flows, d_off,
+        );
+        return out;
+    }
+    let (rd, _) = solve_basin_into(cap_n, h, sigma, k, rest, pooled.d, tmp);
     out.iters += rd.iters;
     out.bisections += rd.bisections;
     out.converged &= rd.converged;
