@@ -26,11 +26,11 @@ pub struct ExplainArgs {
 pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
     match scenario::load(&a.scenario) {
         Ok(sc) => {
-            print!("{}", render(&sc));
+            crate::out!("{}", render(&sc))?;
             Ok(())
         }
         Err(e) => {
-            eprintln!("{e}");
+            crate::errln!("{e}");
             Err(CliError::Input(format!(
                 "{} does not load ({} error{})",
                 a.scenario.display(),
@@ -63,6 +63,7 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             add_share,
             wind_down_months,
             basins,
+            authority,
         } => {
             // `sdn.<basin>.share` back to the basin's id, as the file wrote it.
             let names: Vec<String> = basins
@@ -74,7 +75,12 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             } else {
                 format!(", basins = [{}]", names.join(", "))
             };
-            format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope} }}")
+            let auth = authority
+                .map(|a| format!(", authority = \"{}\"", a.name()))
+                .unwrap_or_default();
+            format!(
+                "{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope}{auth} }}"
+            )
         }
         Value::Batch { share, us } => format!(
             "{{ share = {share}, authority = \"{}\" }}",

@@ -46,6 +46,10 @@ enum Get {
     TariffInForce(usize),
     Designated(usize),
     Laundered(usize),
+    RouteDesPrice(usize),
+    PipePrice(usize),
+    PipeDiscount(usize),
+    Unpapered(usize),
 }
 
 /// One output variable.
@@ -192,6 +196,44 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
         add(format!("{x}_designated_share"), "share", Get::Designated(b));
         add(format!("{x}_laundered_share"), "share", Get::Laundered(b));
     }
+    // Issue 13: delivered prices per route and pipeline prices, then the designated share
+    // still biting through compliance (D35). Appended: existing columns keep their order.
+    for (r, route) in mkt.routes.iter().enumerate() {
+        let id = format!(
+            "{}_{}",
+            route.spec.from.to_lowercase(),
+            route.spec.to.to_lowercase()
+        );
+        add(
+            format!("des_price_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::RouteDesPrice(r),
+        );
+    }
+    for (p, pl) in mkt.pipelines.iter().enumerate() {
+        let id = pl.spec.id.to_lowercase();
+        add(
+            format!("pipeline_price_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::PipePrice(p),
+        );
+        add(
+            format!("pipeline_discount_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::PipeDiscount(p),
+        );
+    }
+    for (b, basin) in mkt.basins.iter().enumerate() {
+        let x = basin
+            .report_as
+            .clone()
+            .unwrap_or_else(|| basin.id.to_lowercase());
+        add(
+            format!("{x}_designated_unpapered_share"),
+            "share of exports",
+            Get::Unpapered(b),
+        );
+    }
     v
 }
 
@@ -260,5 +302,15 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
         Get::Designated(b) => mv.work.s[b],
         // s − s̃ = s·L: the designated barrels already re-papered (laundered) this month.
         Get::Laundered(b) => mv.work.s[b] - mv.work.s_tilde[b],
+        Get::RouteDesPrice(r) => o.price + alt[mkt.routes[r].buyer] - o.delta[r],
+        Get::PipePrice(p) => {
+            let pl = &mkt.pipelines[p];
+            o.price - o.d[pl.priced_off] + pl.spec.price_adj_usd
+        }
+        Get::PipeDiscount(p) => {
+            let pl = &mkt.pipelines[p];
+            o.d[pl.priced_off] - pl.spec.price_adj_usd
+        }
+        Get::Unpapered(b) => o.unpapered[b],
     }
 }

@@ -42,6 +42,8 @@ pub enum Value {
         wind_down_months: u32,
         /// `sdn.<basin>.share` levers the wave ramps; empty: the market-wide `sdn.share` (D33).
         basins: Vec<LeverId>,
+        /// The designating authority (D35); `None` keeps the pre-D35 seller-chain semantics.
+        authority: Option<WaveAuthority>,
     },
     Batch {
         share: Dist,
@@ -62,6 +64,33 @@ pub struct Event {
     pub lag_months: Option<Dist>,
 }
 
+/// Who designates the sellers of an `sdn.wave` (D35). A US designation reaches every buyer
+/// with dollar exposure; EU and UK ones work through services and shipping. The index is the
+/// column of a buyer's `authority_reach`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaveAuthority {
+    Us = 0,
+    Eu = 1,
+    Uk = 2,
+}
+
+impl WaveAuthority {
+    pub const NAMES: [&'static str; 3] = ["us", "eu", "uk"];
+
+    pub fn parse(s: &str) -> Option<WaveAuthority> {
+        match s {
+            "us" => Some(WaveAuthority::Us),
+            "eu" => Some(WaveAuthority::Eu),
+            "uk" => Some(WaveAuthority::Uk),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
 /// One-off actions the model applies in the month they fire.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fired {
@@ -70,6 +99,10 @@ pub enum Fired {
     Wave {
         add_share: f64,
         basins: u64,
+        /// D35: with an authority the wave also bites through buyers' compliance, from
+        /// `wind_down_months` after the month it fires.
+        authority: Option<WaveAuthority>,
+        wind_down_months: u32,
     },
     Batch {
         share: f64,
@@ -219,11 +252,21 @@ impl PolicyPath {
                     (Action::Pulse, _) => Op::Pulse(v),
                 }
             }
-            (Value::Wave { add_share, .. }, _) => {
+            (
+                Value::Wave {
+                    add_share,
+                    authority,
+                    wind_down_months,
+                    ..
+                },
+                _,
+            ) => {
                 let s = add_share.sample(rng);
                 Op::Fire(Fired::Wave {
                     add_share: s,
                     basins: 0,
+                    authority: *authority,
+                    wind_down_months: (*wind_down_months).max(1),
                 })
             }
             (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
@@ -243,7 +286,11 @@ impl PolicyPath {
             ev.date
         };
         match op {
-            Op::Fire(Fired::Wave { add_share, .. }) => {
+            Op::Fire(Fired::Wave {
+                add_share,
+                authority,
+                ..
+            }) => {
                 let months = ev_wave_months(&ev.value);
                 let targets = match &ev.value {
                     Value::Wave { basins, .. } if !basins.is_empty() => basins.clone(),
@@ -259,6 +306,8 @@ impl PolicyPath {
                     Op::Fire(Fired::Wave {
                         add_share,
                         basins: mask,
+                        authority,
+                        wind_down_months: months,
                     }),
                 );
                 for lever in targets {

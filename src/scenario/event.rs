@@ -106,7 +106,7 @@ pub(crate) fn resolve(
                 };
                 let help = match suggest::closest(l.get_ref(), &cands) {
                     Some(c) => format!("did you mean `{c}`?"),
-                    None => "docs/model.md lists the levers (buyer, basin and pipeline ids come from the market file)".into(),
+                    None => super::hints::lever_fallback(l.get_ref(), &cands),
                 };
                 errs.push(bad(l.span(), ev.key("lever"), msg, Some(&help)));
             }

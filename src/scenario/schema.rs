@@ -202,6 +202,11 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
         "basins".into(),
         json!({ "type": "array", "items": basin, "minItems": 1, "uniqueItems": true }),
     );
+    // D35: the designating authority of a wave (optional).
+    wave.insert(
+        "authority".into(),
+        json!({ "type": "string", "enum": crate::policy::events::WaveAuthority::NAMES }),
+    );
     let mut batch = Map::new();
     batch.insert("share".into(), number_or_dist());
     batch.insert(
