@@ -126,6 +126,13 @@ fn run_baseline(out: &Path, threads: &str, extra: &[&str]) {
         .success();
 }
 
+/// The baseline's variable count (it grows as variables are appended).
+fn baseline_vars() -> usize {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let sc = sanctions_sim::scenario::load(&p).unwrap();
+    sanctions_sim::engine::vars::variables(&sc.market).len()
+}
+
 #[test]
 fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     let tmp = tempfile::tempdir().unwrap();
@@ -148,7 +155,7 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     assert_eq!(book.names, ["summary", "wide", "manifest"]);
     let summary = std::fs::read(dir.join("summary.csv")).unwrap();
     let (n, d) = check_sheet(&book, "summary", &summary);
-    let vars = 71;
+    let vars = baseline_vars();
     assert_eq!(d, 4 * vars, "one date per summary row");
     assert!(n > 4 * vars * 8, "{n} numbers");
     let wide = std::fs::read(dir.join("wide.csv")).unwrap();
@@ -315,7 +322,7 @@ fn sample_paths_reproduce_the_runs_paths() {
     assert!(text.starts_with("path,date,variable,value\n") && !text.contains('\r'));
     assert!(!text.contains("-0.0000"));
     let rows = paths_rows(&paths_bytes);
-    let vars = 71;
+    let vars = baseline_vars();
     assert_eq!(rows.len(), 40 * 4 * vars);
     // Path outer, then month, then variable in summary.csv's order.
     let mut rdr = csv::Reader::from_reader(std::fs::File::open(dir.join("summary.csv")).unwrap());
@@ -404,7 +411,9 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .failure();
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("--sample-paths"), "{err}");
-    // 3,000 paths x 60 months x 71 variables = 12,780,000 rows: over the cap, refused.
+    // 3,000 paths x 60 months x every variable: over the cap of 10,000,000 rows, refused.
+    let rows = 3000 * 60 * baseline_vars();
+    let most = 10_000_000 / (60 * baseline_vars());
     let a = sim()
         .args([
             "run",
@@ -420,7 +429,8 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .code(1);
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(
-        err.contains("would write 12780000 rows") && err.contains("ask for at most 2347 paths"),
+        err.contains(&format!("would write {rows} rows"))
+            && err.contains(&format!("ask for at most {most} paths")),
         "{err}"
     );
     assert!(!out.join("baseline").exists(), "nothing written");
