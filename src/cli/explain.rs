@@ -1,6 +1,7 @@
 //! `explain`: the resolved scenario after `extends`, with where every value came from.
 //!
-//! Four sections: the header (name, horizon, run size, Brent anchor, the files), the events
+//! Four sections (plus the inherited events removed or replaced, and the warnings of
+//! `scenario::overrides`, when there are any): the header (name, horizon, run size, Brent anchor, the files), the events
 //! as a dated outline (each with the file:line of its `[[event]]`), every model parameter
 //! (distribution, unit, and whether it is the default or which file overrode it, with its
 //! source note), and the levers the events touch (kind, registry default, unit, range).
@@ -211,10 +212,35 @@ pub fn render(sc: &Scenario) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(o, "      at {} (event {}{wild})", origin.at, origin.index);
+            let id = origin
+                .id
+                .as_ref()
+                .map_or(String::new(), |i| format!(", id `{i}`"));
+            let _ = writeln!(
+                o,
+                "      at {} (event {}{id}{wild})",
+                origin.at, origin.index
+            );
             if let Some(n) = &origin.note {
                 let _ = writeln!(o, "      note: {n}");
             }
+        }
+    }
+
+    // Inherited events a later file removed or replaced (D51).
+    if !sc.removed_events.is_empty() {
+        let _ = writeln!(o, "\nremoved ({})", sc.removed_events.len());
+        for r in &sc.removed_events {
+            let id = r
+                .was
+                .id
+                .as_ref()
+                .map_or(String::new(), |i| format!(" (id `{i}`)"));
+            let _ = writeln!(
+                o,
+                "  {}@{}{id}, written at {}: {} at {}",
+                r.lever, r.date, r.was.at, r.how, r.by
+            );
         }
     }
 

@@ -30,6 +30,7 @@ mod files;
 mod header;
 mod hints;
 pub mod imposed;
+mod inherit;
 mod overrides;
 mod params;
 mod provenance;
@@ -104,6 +105,8 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Where each of `events` was written, index for index (a wildcard's events share one).
     pub event_origins: Vec<EventOrigin>,
+    /// Inherited events a later file removed or replaced, in chain order.
+    pub removed_events: Vec<RemovedEvent>,
     /// Event trees (`[[tree]]`, scenarios.md §5), in chain order then file order.
     pub trees: Vec<crate::policy::tree::Tree>,
     /// The file and position of the winning `[params]` entry of each overridden parameter
@@ -145,6 +148,22 @@ pub struct EventOrigin {
     /// `lever` as written (a wildcard pattern for expanded events).
     pub lever_written: String,
     pub note: Option<String>,
+    /// `id = "..."` of the `[[event]]` (D51).
+    pub id: Option<String>,
+}
+
+/// An inherited event a later file removed (`remove_events`) or replaced (`replaces`), D51.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedEvent {
+    /// The lever's name and the event's written date.
+    pub lever: String,
+    pub date: crate::policy::calendar::Date,
+    /// Where the removed event was written.
+    pub was: EventOrigin,
+    /// Where the `remove_events` entry or `replaces` key is.
+    pub by: Origin,
+    /// `"removed"` or `"replaced"`.
+    pub how: &'static str,
 }
 
 /// Tree and node ids: `[A-Za-z0-9_-]+` (they appear in output files).

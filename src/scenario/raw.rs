@@ -22,6 +22,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "correlations",
     "event",
     "tree",
+    "remove_events",
 ];
 pub(crate) const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -75,6 +76,8 @@ pub(crate) struct RawFile<'a> {
     pub present: Vec<String>,
     /// Dotted keys suggested for misspelt keys (a "missing" error for them would be noise).
     pub typos: Vec<String>,
+    /// `remove_events = [...]`: inherited events to drop, by id or `<lever>@<date>` (D51).
+    pub remove_events: Vec<Spanned<String>>,
 }
 
 impl Walker<'_> {
@@ -105,6 +108,23 @@ impl Walker<'_> {
                     }
                 }
                 "correlations" => f.correlations = super::correlations::walk(self, v),
+                "remove_events" => {
+                    let ex = "remove_events = [\"cap.eu_usd@2025-09-03\"]";
+                    match v.get_ref() {
+                        DeValue::Array(items) => {
+                            for (i, it) in items.iter().enumerate() {
+                                let key = format!("remove_events[{}]", i + 1);
+                                f.remove_events.extend(self.string(it, &key, ex));
+                            }
+                        }
+                        _ => self.err(
+                            v.span(),
+                            "remove_events",
+                            "`remove_events` must be an array of strings",
+                            Some(format!("write e.g. `{ex}`")),
+                        ),
+                    }
+                }
                 "event" => match v.get_ref() {
                     DeValue::Array(items) => {
                         for (i, item) in items.iter().enumerate() {

@@ -17,6 +17,8 @@ pub(crate) const EVENT_KEYS: &[&str] = &[
     "prob",
     "lag_months",
     "note",
+    "id",
+    "replaces",
 ];
 pub(crate) const ACTION_KEYS: &[&str] = &[
     "lever",
@@ -46,6 +48,10 @@ pub(crate) struct RawEvent<'a> {
     pub lag_months: Option<&'a Val<'a>>,
     /// `note = "..."`, for `explain`.
     pub note: Option<Spanned<String>>,
+    /// `id = "..."`: a name a child file can remove or replace the event by (D51).
+    pub id: Option<Spanned<String>>,
+    /// `replaces = "<id>"` or `"<lever>@<date>"`: the inherited event(s) this one replaces.
+    pub replaces: Option<Spanned<String>>,
     /// A tree node's action: drop it if the node is left before it takes effect.
     pub cancel_on_exit: bool,
     /// A tree node's action: node ids whose entry drops it if not yet in force.
@@ -96,6 +102,8 @@ impl Walker<'_> {
             prob: None,
             lag_months: None,
             note: None,
+            id: None,
+            replaces: None,
             cancel_on_exit: false,
             cancelled_by: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
@@ -127,6 +135,10 @@ impl Walker<'_> {
                 "prob" => e.prob = Some(v),
                 "lag_months" => e.lag_months = Some(v),
                 "note" => e.note = self.string(v, &key, "note = \"source\""),
+                "id" => e.id = self.string(v, &key, "id = \"eu_cap_cut\""),
+                "replaces" => {
+                    e.replaces = self.string(v, &key, "replaces = \"cap.eu_usd@2025-09-03\"")
+                }
                 _ => self.unknown_key(k, &prefix, valid),
             }
         }

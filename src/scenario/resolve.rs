@@ -11,7 +11,7 @@ use super::files::{load_market, read_chain, resolved_text, syntax};
 use super::header::Header;
 use super::raw::RawFile;
 use super::walker::Walker;
-use super::{event, header, params, EventOrigin, Scenario};
+use super::{header, inherit, params, EventOrigin, RemovedEvent, Scenario};
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;
 use crate::policy::calendar::MonthIdx;
@@ -57,11 +57,12 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let registry = loaded
         .as_ref()
         .map(|(m, _)| LeverRegistry::new(&m.registry_rows()));
-    let (events, event_origins, trees) = match &registry {
+    let (events, event_origins, removed_events, trees) = match &registry {
         Some(reg) => {
-            let (ev, origins) = events(&raws, &sources, reg, head.horizon(), &mut diags);
+            let (ev, origins, removed) =
+                inherit::resolve(&raws, &sources, reg, head.horizon(), &mut diags);
             let trees = trees(&raws, &sources, reg, head.horizon(), &mut diags);
-            (ev, origins, trees)
+            (ev, origins, removed, trees)
         }
         None => Default::default(),
     };
@@ -83,6 +84,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         correlations,
         events,
         event_origins,
+        removed_events,
         trees,
     })
 }
@@ -146,37 +148,6 @@ fn market(
             (params, ok.then_some((market, msrc)))
         }
     }
-}
-
-/// The events stage: `[[event]]` tables in chain order then file order, each resolved
-/// against the lever registry; a wildcard gives one event per matching lever.
-fn events(
-    raws: &[RawFile<'_>],
-    sources: &[Source],
-    reg: &LeverRegistry,
-    horizon: Option<(MonthIdx, usize)>,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<Event>, Vec<EventOrigin>) {
-    let mut events = Vec::new();
-    let mut event_origins = Vec::new();
-    for (r, src) in raws.iter().zip(sources) {
-        let mut w = Walker::new(src, diags);
-        for ev in &r.events {
-            let got = event::resolve(&mut w, ev, reg, horizon);
-            let origin = EventOrigin {
-                at: src.origin(ev.span.start),
-                index: ev.index,
-                lever_written: ev
-                    .lever
-                    .as_ref()
-                    .map_or(String::new(), |l| l.get_ref().clone()),
-                note: ev.note.as_ref().map(|n| n.get_ref().clone()),
-            };
-            event_origins.extend(std::iter::repeat_n(origin, got.len()));
-            events.extend(got);
-        }
-    }
-    (events, event_origins)
 }
 
 /// The trees stage: `[[tree]]` tables in chain order then file order; ids are unique across
@@ -255,6 +226,7 @@ struct Parts<'a> {
     correlations: crate::market::params::Copula,
     events: Vec<Event>,
     event_origins: Vec<EventOrigin>,
+    removed_events: Vec<RemovedEvent>,
     trees: Vec<Tree>,
 }
 
@@ -290,6 +262,7 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
         param_origins: params::origins(&p.msrc, p.raws, p.sources),
         events: p.events,
         event_origins: p.event_origins,
+        removed_events: p.removed_events,
         trees: p.trees,
     })
 }

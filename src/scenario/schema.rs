@@ -29,6 +29,8 @@ pub const DATE_PATTERN: &str = r"^\d{4}-\d{2}(-\d{2})?$";
 pub const LEVER_PATTERN: &str = r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_*]+)+$";
 /// A wildcard lever pattern: exactly one `*` standing for one name segment.
 pub const WILDCARD_PATTERN: &str = r"^[A-Za-z0-9_.]*\*[A-Za-z0-9_.]*$";
+/// An inherited event named by `replaces` or `remove_events`: an id, or `<lever>@<date>`.
+pub const TARGET_PATTERN: &str = r"^([A-Za-z0-9_-]+|[A-Za-z0-9_.*]+@\d{4}-\d{2}(-\d{2})?)$";
 
 /// Number of parameters each distribution takes (as in `dist.rs`).
 fn dist_arity(name: &str) -> usize {
@@ -241,6 +243,16 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
                 ],
             }),
             "note" => json!({ "type": "string" }),
+            "id" => json!({
+                "type": "string",
+                "pattern": NAME_PATTERN,
+                "description": "a name a file extending this one can remove or replace the event by",
+            }),
+            "replaces" => json!({
+                "type": "string",
+                "pattern": TARGET_PATTERN,
+                "description": "the inherited event(s) this one replaces: an id, or <lever>@<date> as written",
+            }),
             other => unreachable!("schema: no rule for [[event]].{other}"),
         };
         p.insert(k.to_string(), v);
@@ -350,6 +362,11 @@ pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
             "correlations" => json!({ "$ref": "#/$defs/correlations" }),
             "event" => json!({ "type": "array", "items": { "$ref": "#/$defs/event" } }),
             "tree" => json!({ "type": "array", "items": { "$ref": "#/$defs/tree" } }),
+            "remove_events" => json!({
+                "type": "array",
+                "items": { "type": "string", "pattern": TARGET_PATTERN },
+                "description": "inherited events to drop: ids, or <lever>@<date> as written",
+            }),
             other => unreachable!("schema: no rule for top-level {other}"),
         };
         p.insert(k.to_string(), v);

@@ -1,0 +1,109 @@
+//! How one pending action changes its lever (`apply`, used by `PolicyPath::advance`) and
+//! what a discrete lever will hold on a day of the month about to be advanced
+//! (`discrete_on`, for the EU cap review, D50). A child of `events` so it shares the private
+//! timeline types.
+
+use super::{Due, Fired, Kind, Op, PolicyPath};
+use crate::policy::calendar::{Date, MonthIdx};
+use crate::policy::levers::LeverId;
+
+impl PolicyPath {
+    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
+    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
+    /// in the order `advance` applies them. Lets an automatic rule see what the user set
+    /// earlier the same month (D50).
+    pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
+        let mut due: Vec<&Due> = self
+            .pending
+            .iter()
+            .filter(|e| {
+                e.lever == lever
+                    && (e.date.month < date.month
+                        || (e.date.month == date.month && e.date.day <= date.day))
+            })
+            .collect();
+        // Entries dated in an earlier month count from day 1, as in `advance`.
+        due.sort_by_key(|e| {
+            let day = if e.date.month < date.month {
+                1
+            } else {
+                e.date.day
+            };
+            (day, !e.implied, e.seq)
+        });
+        due.iter().fold(self.current[lever], |v, e| match e.op {
+            Op::Set(x) | Op::Pulse(x) => x,
+            _ => v,
+        })
+    }
+
+    pub(super) fn apply(
+        &mut self,
+        e: &Due,
+        val: f64,
+        month: MonthIdx,
+        fired: &mut Vec<Fired>,
+    ) -> f64 {
+        match e.op {
+            Op::Set(v) => v,
+            Op::Add(v) => val + v,
+            Op::Scale(v) => val * v,
+            // Booleans and enums switch from the first full month, so a pulse dated after day 1
+            // holds for the whole next month instead of never taking effect.
+            Op::Pulse(v) if self.kinds[e.lever] == Kind::Discrete && e.date.day > 1 => {
+                self.push(
+                    Date {
+                        month: month + 1,
+                        day: 1,
+                    },
+                    e.lever,
+                    Op::Pulse(v),
+                );
+                val
+            }
+            Op::Pulse(v) => {
+                self.push(
+                    Date {
+                        month: month + 1,
+                        day: 1,
+                    },
+                    e.lever,
+                    Op::Set(val),
+                );
+                v
+            }
+            Op::Ramp { target, months } => {
+                for k in 2..=months {
+                    let v = val + (target - val) * k as f64 / months as f64;
+                    self.push(
+                        Date {
+                            month: month + k as i32 - 1,
+                            day: 1,
+                        },
+                        e.lever,
+                        Op::Set(v),
+                    );
+                }
+                val + (target - val) / months as f64
+            }
+            Op::RampBy { total, months } => {
+                let months = months.max(1);
+                for k in 2..=months {
+                    self.push(
+                        Date {
+                            month: month + k as i32 - 1,
+                            day: 1,
+                        },
+                        e.lever,
+                        Op::Add(total / months as f64),
+                    );
+                }
+                val + total / months as f64
+            }
+            Op::Fire(f) => {
+                fired.push(f);
+                val
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Removing and replacing inherited events (`id`, `replaces`, `remove_events`; D51,
+//! docs/scenarios.md §1.5).
+
+mod common;
+use common::*;
+use proptest::prelude::*;
+use sanctions_sim::engine::run::{run, RunOptions};
+
+fn lever_dates(sc: &sanctions_sim::scenario::Scenario, lever: &str) -> Vec<String> {
+    let id = sc.registry.id(lever).unwrap();
+    sc.events
+        .iter()
+        .filter(|e| e.lever == id)
+        .map(|e| e.date.to_string())
+        .collect()
+}
+
+#[test]
+fn remove_events_drops_the_inherited_event() {
+    let base = scenario("baseline");
+    assert_eq!(lever_dates(&base, "cap.eu_mode"), ["2025-09-03"]);
+    let sc = load_body("remove_events = [\"cap.eu_mode@2025-09-03\"]\n").unwrap();
+    assert!(lever_dates(&sc, "cap.eu_mode").is_empty());
+    assert_eq!(sc.events.len() + 1, base.events.len());
+    assert_eq!(sc.event_origins.len(), sc.events.len());
+    assert_eq!(sc.removed_events.len(), 1);
+    let r = &sc.removed_events[0];
+    assert_eq!((r.lever.as_str(), r.how), ("cap.eu_mode", "removed"));
+    assert!(r.was.at.file.ends_with("baseline.toml"));
+    assert!(r.by.file.ends_with("t.toml"));
+    // Without the dynamic mode no review happens: the $47.60 holds to the horizon.
+    let mut o = RunOptions::from_scenario(&sc);
+    o.paths = 50;
+    let res = run(&sc, &o, &|_| {}).unwrap();
+    assert_eq!(res.p50("cap_eu_in_force_usd_bbl", sc.months - 1), 47.6);
+}
+
+#[test]
+fn replaces_puts_the_new_event_in_place_of_the_inherited_one() {
+    let sc = load_body(
+        "[[event]]\ndate = \"2025-09-03\"\nlever = \"cap.eu_usd\"\nvalue = 40\n\
+         replaces = \"cap.eu_usd@2025-09-03\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        lever_dates(&sc, "cap.eu_usd"),
+        ["2022-12-05", "2025-09-03"],
+        "the baseline's 47.60 is gone, the child's 40 is there"
+    );
+    assert_eq!(sc.removed_events[0].how, "replaced");
+    // The month form of the date names the 1st only.
+    let e = load_body("remove_events = [\"cap.eu_usd@2025-09\"]\n").unwrap_err();
+    assert!(e.contains("did you mean `cap.eu_usd@2025-09-03`"), "{e}");
+}
+
+#[test]
+fn ids_name_events_across_the_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let base = base.to_str().unwrap().replace('\\', "\\\\");
+    let mid = format!(
+        "extends = \"{base}\"\n[[event]]\nid = \"in_tariff\"\ndate = \"2026-01-01\"\n\
+         lever = \"tariff.IN.rate\"\nvalue = 0.5\n"
+    );
+    std::fs::write(tmp.path().join("mid.toml"), mid).unwrap();
+    let load = |body: &str| {
+        let p = tmp.path().join("leaf.toml");
+        std::fs::write(&p, format!("extends = \"mid.toml\"\n{body}")).unwrap();
+        sanctions_sim::scenario::load(&p).map_err(|e| e.to_string())
+    };
+    let sc = load("remove_events = [\"in_tariff\"]\n").unwrap();
+    assert!(lever_dates(&sc, "tariff.IN.rate").is_empty());
+    let sc = load(
+        "[[event]]\nid = \"in_tariff\"\nreplaces = \"in_tariff\"\ndate = \"2026-02-01\"\n\
+         lever = \"tariff.IN.rate\"\nvalue = 0.25\n",
+    )
+    .unwrap();
+    assert_eq!(lever_dates(&sc, "tariff.IN.rate"), ["2026-02-01"]);
+    assert_eq!(
+        sc.event_origins.last().unwrap().id.as_deref(),
+        Some("in_tariff")
+    );
+    // Reusing an inherited id without `replaces` is an error that says how to replace.
+    let e = load(
+        "[[event]]\nid = \"in_tariff\"\ndate = \"2026-02-01\"\nlever = \"tariff.IN.rate\"\nvalue = 0.25\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("already names an inherited event"), "{e}");
+    assert!(e.contains("replaces = \"in_tariff\""), "{e}");
+    // A misspelt id gets the closest inherited name.
+    let e = load("remove_events = [\"in_tarif\"]\n").unwrap_err();
+    assert!(e.contains("no inherited event is named `in_tarif`"), "{e}");
+    assert!(e.contains("did you mean `in_tariff`?"), "{e}");
+    assert!(e.contains("leaf.toml:2:"), "{e}");
+    // An event of the file itself is not inherited: it cannot be removed by the same file.
+    let e = load(
+        "remove_events = [\"own\"]\n[[event]]\nid = \"own\"\ndate = \"2026-02-01\"\n\
+         lever = \"tariff.IN.rate\"\nvalue = 0.25\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("no inherited event is named `own`"), "{e}");
+}
+
+#[test]
+fn malformed_removal_keys_are_errors() {
+    let e = load_body("remove_events = \"cap.eu_usd@2025-09-03\"\n").unwrap_err();
+    assert!(e.contains("must be an array of strings"), "{e}");
+    let e = load_body("remove_events = [3]\n").unwrap_err();
+    assert!(e.contains("remove_events[1]"), "{e}");
+    let e = load_body(
+        "[[event]]\nid = \"a b\"\ndate = \"2026-02-01\"\nlever = \"tariff.IN.rate\"\nvalue = 0.25\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("event id `a b`"), "{e}");
+    let e = load_body(
+        "[[event]]\nreplaces = \"tariff.IN.rate@2026-02-01\"\ndate = \"2026-02-01\"\n\
+         lever = \"tariff.IN.rate\"\nvalue = 0.25\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("no inherited event is named"), "{e}");
+}
+
+#[test]
+fn the_schema_knows_the_keys() {
+    let s = sanctions_sim::scenario::scenario_schema(None);
+    assert!(s["properties"]["remove_events"].is_object());
+    assert!(s["$defs"]["event"]["properties"]["id"].is_object());
+    assert!(s["$defs"]["event"]["properties"]["replaces"].is_object());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Removing any subset of the baseline's events by `<lever>@<date>` leaves exactly the
+    /// others, in their order.
+    #[test]
+    fn removing_any_subset_leaves_the_rest(mask in proptest::collection::vec(any::<bool>(), 12)) {
+        let base = scenario("baseline");
+        let keys: Vec<String> = base
+            .events
+            .iter()
+            .map(|e| format!("{}@{}", base.registry.def(e.lever).name, e.date))
+            .collect();
+        let drop: Vec<&String> = keys.iter().zip(mask.iter().cycle()).filter(|(_, m)| **m).map(|(k, _)| k).collect();
+        let list = drop.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+        let sc = load_body(&format!("remove_events = [{list}]\n")).unwrap();
+        let kept: Vec<&String> = keys.iter().filter(|k| !drop.contains(k)).collect();
+        let got: Vec<String> = sc
+            .events
+            .iter()
+            .map(|e| format!("{}@{}", sc.registry.def(e.lever).name, e.date))
+            .collect();
+        prop_assert_eq!(got.iter().collect::<Vec<_>>(), kept);
+    }
+}
