@@ -7,6 +7,7 @@
 //! `{ pert = [lo, mode, hi] }`, `{ beta = [a, b] }`, `{ poisson = lambda }`.
 //! Constructors validate, so a `Dist` that exists can always be sampled.
 
+use crate::suggest::Num;
 use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution, LogNormal, Normal, Pert, Poisson, Triangular};
 use serde::de::{self, MapAccess, Visitor};
@@ -30,7 +31,7 @@ pub enum Dist {
 /// Why a distribution's parameters were refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DistError {
-    #[error("{what} must be a finite number, got {value}")]
+    #[error("{what} must be a finite number, got {}", crate::suggest::Num(*value))]
     NotFinite { what: &'static str, value: f64 },
     #[error("{0}")]
     Invalid(String),
@@ -70,7 +71,8 @@ impl Dist {
                 finite("standard deviation", sd)?;
                 if sd < 0.0 {
                     return Err(DistError::Invalid(format!(
-                        "standard deviation must be >= 0, got {sd}"
+                        "standard deviation must be >= 0, got {}",
+                        Num(sd)
                     )));
                 }
                 Ok(())
@@ -80,7 +82,9 @@ impl Dist {
                 finite("hi", hi)?;
                 if lo > hi {
                     return Err(DistError::Invalid(format!(
-                        "uniform needs lo <= hi, got [{lo}, {hi}]: swap the two numbers"
+                        "uniform needs lo <= hi, got [{}, {}]: swap the two numbers",
+                        Num(lo),
+                        Num(hi)
                     )));
                 }
                 Ok(())
@@ -91,7 +95,10 @@ impl Dist {
                 finite("hi", hi)?;
                 if !(lo <= mode && mode <= hi) || lo == hi && matches!(self, Dist::Pert { .. }) {
                     return Err(DistError::Invalid(format!(
-                        "needs lo <= mode <= hi (and lo < hi for pert), got [{lo}, {mode}, {hi}]"
+                        "needs lo <= mode <= hi (and lo < hi for pert), got [{}, {}, {}]",
+                        Num(lo),
+                        Num(mode),
+                        Num(hi)
                     )));
                 }
                 Ok(())
@@ -101,7 +108,9 @@ impl Dist {
                 finite("b", b)?;
                 if a <= 0.0 || b <= 0.0 {
                     return Err(DistError::Invalid(format!(
-                        "beta needs a > 0 and b > 0, got [{a}, {b}]"
+                        "beta needs a > 0 and b > 0, got [{}, {}]",
+                        Num(a),
+                        Num(b)
                     )));
                 }
                 Ok(())
@@ -110,7 +119,8 @@ impl Dist {
                 finite("lambda", lambda)?;
                 if lambda < 0.0 {
                     return Err(DistError::Invalid(format!(
-                        "poisson needs lambda >= 0, got {lambda}"
+                        "poisson needs lambda >= 0, got {}",
+                        Num(lambda)
                     )));
                 }
                 Ok(())
@@ -249,14 +259,18 @@ impl Dist {
 impl fmt::Display for Dist {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Dist::Const(v) => write!(f, "{v}"),
-            Dist::Normal { mu, sd } => write!(f, "normal({mu}, {sd})"),
-            Dist::LogNormal { mu, sigma } => write!(f, "lognormal({mu}, {sigma})"),
-            Dist::Uniform { lo, hi } => write!(f, "uniform({lo}, {hi})"),
-            Dist::Triangular { lo, mode, hi } => write!(f, "tri({lo}, {mode}, {hi})"),
-            Dist::Pert { lo, mode, hi } => write!(f, "pert({lo}, {mode}, {hi})"),
-            Dist::Beta { a, b } => write!(f, "beta({a}, {b})"),
-            Dist::Poisson { lambda } => write!(f, "poisson({lambda})"),
+            Dist::Const(v) => write!(f, "{}", Num(v)),
+            Dist::Normal { mu, sd } => write!(f, "normal({}, {})", Num(mu), Num(sd)),
+            Dist::LogNormal { mu, sigma } => write!(f, "lognormal({}, {})", Num(mu), Num(sigma)),
+            Dist::Uniform { lo, hi } => write!(f, "uniform({}, {})", Num(lo), Num(hi)),
+            Dist::Triangular { lo, mode, hi } => {
+                write!(f, "tri({}, {}, {})", Num(lo), Num(mode), Num(hi))
+            }
+            Dist::Pert { lo, mode, hi } => {
+                write!(f, "pert({}, {}, {})", Num(lo), Num(mode), Num(hi))
+            }
+            Dist::Beta { a, b } => write!(f, "beta({}, {})", Num(a), Num(b)),
+            Dist::Poisson { lambda } => write!(f, "poisson({})", Num(lambda)),
         }
     }
 }
@@ -305,28 +319,19 @@ pub const DIST_NAMES: &[&str] = &[
     "poisson",
 ];
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Params {
-    One(f64),
-    Many(Vec<f64>),
-}
-
-impl Params {
-    fn take<E: de::Error>(self, name: &str, n: usize) -> Result<Vec<f64>, E> {
-        let v = match self {
-            Params::One(x) => vec![x],
-            Params::Many(v) => v,
-        };
-        if v.len() != n {
-            return Err(E::custom(format!(
-                "`{name}` takes {n} number{}, got {}",
-                if n == 1 { "" } else { "s" },
-                v.len()
-            )));
-        }
-        Ok(v)
-    }
+/// How distribution `name` is written, e.g. `{ normal = [mu, sd] }`.
+pub fn form(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "normal" => "{ normal = [mu, sd] }",
+        "lognormal" => "{ lognormal = [mu, sigma] }",
+        "uniform" => "{ uniform = [lo, hi] }",
+        "tri" => "{ tri = [lo, mode, hi] }",
+        "triangular" => "{ triangular = [lo, mode, hi] }",
+        "pert" => "{ pert = [lo, mode, hi] }",
+        "beta" => "{ beta = [a, b] }",
+        "poisson" => "{ poisson = lambda }",
+        _ => return None,
+    })
 }
 
 /// Builds a distribution from its file name and parameters, validating them.
@@ -377,7 +382,10 @@ impl<'de> Deserialize<'de> for Dist {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dist, E> {
                 if !v.is_finite() {
-                    return Err(E::custom(format!("expected a finite number, got {v}")));
+                    return Err(E::custom(format!(
+                        "expected a finite number, got {}",
+                        Num(v)
+                    )));
                 }
                 Ok(Dist::Const(v))
             }
@@ -396,7 +404,7 @@ impl<'de> Deserialize<'de> for Dist {
                         )))
                     }
                 };
-                let p: Vec<f64> = map.next_value::<Params>()?.take(&name, n)?;
+                let p: Vec<f64> = map.next_value_seed(params::ParamsSeed { name: &name, n })?;
                 if let Some(extra) = map.next_key::<String>()? {
                     return Err(de::Error::custom(format!(
                         "a distribution table has exactly one key; remove `{extra}`"
@@ -409,6 +417,7 @@ impl<'de> Deserialize<'de> for Dist {
     }
 }
 
+mod params;
 mod quantile;
 pub use quantile::{beta_cdf, beta_inv, norm_cdf, norm_inv};
 

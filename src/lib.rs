@@ -23,6 +23,7 @@
 //! ```
 pub mod analysis;
 pub mod backtest;
+pub mod bounded;
 pub mod cli;
 pub mod dist;
 pub mod engine;

@@ -9,47 +9,56 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Each top-level module of `src/` and the modules it may name, lowest layer first.
-const LAYERS: [(&str, &[&str]); 11] = [
+const LAYERS: [(&str, &[&str]); 12] = [
     ("dist", &["suggest"]),
     ("suggest", &[]),
+    ("bounded", &[]),
     ("policy", &["dist", "suggest"]),
     ("market", &["dist", "suggest", "policy"]),
-    ("scenario", &["dist", "suggest", "policy", "market"]),
+    (
+        "scenario",
+        &["dist", "suggest", "bounded", "policy", "market"],
+    ),
     (
         "engine",
-        &["dist", "suggest", "policy", "market", "scenario"],
+        &["dist", "suggest", "bounded", "policy", "market", "scenario"],
     ),
     (
         "output",
-        &["dist", "suggest", "policy", "market", "scenario", "engine"],
+        &[
+            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine",
+        ],
     ),
     (
         "analysis",
         &[
-            "dist", "suggest", "policy", "market", "scenario", "engine", "output",
+            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine", "output",
         ],
     ),
     (
         "backtest",
         &[
-            "dist", "suggest", "policy", "market", "scenario", "engine", "output",
+            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine", "output",
         ],
     ),
     (
         "cli",
         &[
-            "dist", "suggest", "policy", "market", "scenario", "engine", "output", "analysis",
-            "backtest",
+            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine", "output",
+            "analysis", "backtest",
         ],
     ),
     ("lib", &[]),
 ];
 
-/// Files that may use `std::fs`: the scenario reader, the output writer (and its tests), the
-/// command line, and the shard file reader of `merge`.
-const MAY_TOUCH_FILES: [&str; 5] = [
+/// Files that may use `std::fs`: the bounded reader every input goes through, the scenario
+/// reader, the output writer (and its tests) and the output folder's lock, the command line,
+/// and the shard file reader of `merge`.
+const MAY_TOUCH_FILES: [&str; 7] = [
+    "src/bounded.rs",
     "src/scenario/",
     "src/output/files",
+    "src/output/lock.rs",
     "src/cli/",
     "src/engine/partial.rs",
     "src/main.rs",

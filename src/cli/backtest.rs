@@ -11,10 +11,10 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
     /// Monte Carlo paths per run (every replay and counterfactual).
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 2000, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
     /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: u64,
     /// Output root: results go to <out>/backtest/.
     #[arg(long, default_value = "output")]
@@ -45,8 +45,8 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
             .map_err(io)?;
     }
     let dir = stage.commit().map_err(io)?;
-    print!("{}", backtest::table(&rows));
-    eprintln!(
+    crate::out!("{}", backtest::table(&rows))?;
+    crate::errln!(
         "backtest: {} runs x {} paths in {:.1} s -> {}",
         runs.len(),
         a.paths,

@@ -13,12 +13,13 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
     /// Paths per run and evaluation.
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    #[arg(long, default_value_t = 42)]
+    /// Random seed, shared by every run (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: u64,
     /// Passes of the coordinate search.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=10))]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = super::values::sweeps)]
     pub sweeps: u64,
     /// Folder of the replay scenarios.
     #[arg(long, default_value = "scenarios/history")]
@@ -69,7 +70,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
-    let mut log = |s: &str| eprintln!("calibrate: {s}");
+    let mut log = |s: &str| crate::errln!("calibrate: {s}");
     let fit = calibrate::fit(
         &mut scenarios,
         a.paths as usize,
@@ -89,11 +90,11 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.paths, a.seed, a.sweeps, fit.start, fit.best, fit.evaluations
     );
     let text = fitted_toml(&header, &fit.values);
-    print!("{text}");
+    crate::out!("{text}")?;
     if a.write {
         crate::output::files::write_file(&fitted, text.as_bytes(), a.force)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        eprintln!("calibrate: wrote {}", fitted.display());
+        crate::errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
 }

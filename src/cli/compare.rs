@@ -16,6 +16,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("paths", |a| a.help("Monte Carlo paths of every scenario (default: the baseline file's)")),
+    mut_arg("months", |a| a.help("Months to simulate (default: the shortest horizon of the files)")),
+    mut_arg("seed", |a| a.help("Random seed, shared by every scenario (default: the baseline file's)"))
+)]
 pub struct CompareArgs {
     /// Scenario files: the first is the baseline, every other one is compared with it.
     #[arg(required = true, num_args = 2..)]
@@ -106,7 +111,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
             1 + r.diffs.len(),
             r.paths,
@@ -114,7 +119,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             r.wall_seconds,
             r.path_months_per_second(),
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }

@@ -35,10 +35,10 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     pub sim: super::sim_args::SimArgs,
     /// Paths of each one-at-a-time swing run (default: min(paths, 1000)); 0 skips the swing.
-    #[arg(long = "swing-paths")]
+    #[arg(long = "swing-paths", allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub swing_paths: Option<u64>,
-    /// Swing the top N inputs of the ranking (default 15).
-    #[arg(long = "swing-top", default_value_t = 15)]
+    /// Swing the top N inputs of the ranking.
+    #[arg(long = "swing-top", default_value_t = 15, allow_negative_numbers = true, value_parser = super::values::zero_or_more_usize)]
     pub swing_top: usize,
     /// Output folder; the analysis writes a sub-folder
     /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
@@ -120,7 +120,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
             r.inputs.len(),
             r.paths,
@@ -129,7 +129,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
             r.fit.r2,
             r.wall_seconds,
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }

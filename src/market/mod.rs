@@ -3,6 +3,7 @@
 pub mod accounting;
 pub mod brent;
 pub mod clearing;
+pub mod compliance;
 pub mod data;
 pub mod exogenous;
 pub mod fleet;

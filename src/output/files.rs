@@ -8,6 +8,9 @@
 //! (moved aside, new folder renamed in, old one removed): a failed run never destroys the
 //! previous result. Dropping an uncommitted [`Staging`] removes its folder.
 //!
+//! Concurrent processes writing into one output folder are serialized by an advisory lock
+//! on it, and debris of processes that died is cleaned up under that lock ([`super::lock`]).
+//!
 //! Every live staging folder is also listed in a process-wide registry, so that a signal
 //! handler that must end the process without unwinding can remove them all first
 //! ([`exit_removing_staging`]); a commit holds the same lock, so a result is either fully
@@ -63,6 +66,18 @@ pub enum OutputError {
         path.display()
     )]
     WriteFailed { path: PathBuf, source: io::Error },
+    #[error(
+        "could not rename the new result to {}: {new}; putting the previous result back failed \
+         too: {restore}. The previous result is complete in {}: rename it to {} by hand \
+         (the next run into this folder also does it)",
+        final_dir.display(), old.display(), final_dir.display()
+    )]
+    RestoreFailed {
+        final_dir: PathBuf,
+        old: PathBuf,
+        new: io::Error,
+        restore: io::Error,
+    },
     #[error("interrupted before {} was complete; nothing was written there", .0.display())]
     Interrupted(PathBuf),
     #[error("could not {action} {}: {source}", path.display())]
@@ -110,9 +125,16 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Output
     }
 }
 
-/// `[A-Za-z0-9_-]+`: a name that is one path component and cannot escape the output root.
-fn valid_name(name: &str) -> bool {
+/// Longest scenario name (characters): with the hidden `.<name>.partial-<pid>` and a shard's
+/// `.shard-K-of-N` around it, a folder name stays far below the 255 bytes that Linux, macOS
+/// and Windows filesystems allow. The loader refuses longer names at their position.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// `[A-Za-z0-9_-]{1,128}`: a name that is one path component and cannot escape the output
+/// root.
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -163,6 +185,9 @@ pub struct Staging {
     /// The CSV tables written so far, by path inside the folder, so that a workbook of them
     /// ([`super::xlsx_results`]) is built from memory rather than read back from disk.
     tables: Mutex<Vec<(String, Vec<u8>)>>,
+    /// The output folder's lock, released after the folder is committed or removed (the
+    /// last field, so dropped after [`Drop::drop`] ran).
+    _lock: super::lock::OutLock,
 }
 
 /// CSV files not kept in memory by [`Staging`]: `paths.csv` can be far longer than any
@@ -184,6 +209,9 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         path: out_root.to_path_buf(),
         source,
     })?;
+    // Before anything is checked: another process may be replacing a result here.
+    let lock = super::lock::lock(out_root);
+    super::lock::sweep(out_root);
     let final_dir = out_root.join(scenario_name);
     if !force && fs::symlink_metadata(&final_dir).is_ok() {
         return Err(OutputError::AlreadyExists(final_dir));
@@ -208,6 +236,7 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         committed: false,
         cancel: None,
         tables: Mutex::new(Vec::new()),
+        _lock: lock,
     })
 }
 
@@ -353,9 +382,16 @@ impl Staging {
                 fs::remove_dir_all(&old).map_err(io_err("remove stale folder", &old))?;
             }
             fs::rename(&final_dir, &old).map_err(io_err("move aside the previous", &final_dir))?;
-            if let Err(e) = fs::rename(&self.dir, &final_dir) {
-                let _ = fs::rename(&old, &final_dir);
-                return Err(io_err("rename the new result to", &final_dir)(e));
+            if let Err(new) = fs::rename(&self.dir, &final_dir) {
+                if let Err(restore) = fs::rename(&old, &final_dir) {
+                    return Err(OutputError::RestoreFailed {
+                        final_dir,
+                        old,
+                        new,
+                        restore,
+                    });
+                }
+                return Err(io_err("rename the new result to", &final_dir)(new));
             }
             self.committed = true;
             sync_dir(&self.out_root);
@@ -364,7 +400,15 @@ impl Staging {
             } else {
                 fs::remove_file(&old)
             };
-            removed.map_err(io_err("remove the previous result moved to", &old))?;
+            // The new result is in place: a leftover copy of the old one is not a failure
+            // (the next run into this folder removes it once this process has ended).
+            if let Err(e) = removed {
+                let _ = writeln!(
+                    io::stderr(),
+                    "warning: could not remove the previous result moved to {}: {e}",
+                    old.display()
+                );
+            }
         } else {
             fs::rename(&self.dir, &final_dir)
                 .map_err(io_err("rename the result to", &final_dir))?;

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod compare_csv;
 pub mod csv;
 pub mod files;
+pub mod lock;
 pub mod manifest;
 pub mod paths_csv;
 pub mod tree_csv;
