@@ -8,6 +8,7 @@
 
 pub mod calibrate;
 mod error;
+pub mod observed;
 pub mod panel;
 pub mod svg;
 pub mod targets;

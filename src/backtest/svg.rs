@@ -1,149 +1,170 @@
-//! One hand-written SVG per replay: the model's p10–p90 band and median of the key series,
-//! with the observed points on top. Self-contained (no charting crate), so it does not depend
-//! on `src/charts/`.
+//! One chart per replay: for each key series, the model's p10–p90 band and median across
+//! paths, with the observed points (`data/backtest_observed.csv`, [`super::observed`]) on top.
+//! Drawn with the output charts' scene, frame and SVG renderer (`output::charts`), so the
+//! backtest charts look like, and are tested like, the charts of a run; the four series are
+//! stacked panels of one image.
 
+use super::observed::Observation;
 use super::panel::{quantile, Panel};
 use super::BacktestError;
-use crate::policy::calendar::{iso_month, month_idx};
+use crate::output::charts::frame::{
+    finite_range, header, legend, Swatch, TimeFrame, HEIGHT, LEFT, PALETTE, WIDTH,
+};
+use crate::output::charts::scene::{Item, Rgba, Scene};
+use crate::policy::calendar::iso_month;
 
-/// Observed points drawn on the charts: (series, month, value, source). India figures are
-/// arrivals (about one month after loading).
-const OBSERVED: &[(&str, &str, f64, &str)] = &[
+/// The series drawn: (variable, title, unit).
+const SERIES: &[(&str, &str, &str)] = &[
     (
         "urals_discount_usd_bbl",
-        "2022-01",
-        0.87,
-        "MinFin Urals 85.64 - EIA 86.51 [D]",
+        "Urals discount to Brent",
+        "USD/bbl",
     ),
-    (
-        "urals_discount_usd_bbl",
-        "2022-05",
-        34.85,
-        "Reuters BFO-URL-NWE Apr-Jun 2022",
-    ),
-    ("urals_discount_usd_bbl", "2023-01", 40.05, "Argus Primorsk"),
-    (
-        "urals_discount_usd_bbl",
-        "2023-06",
-        20.5,
-        "Argus Primorsk 20-21",
-    ),
-    (
-        "urals_discount_usd_bbl",
-        "2024-10",
-        10.9,
-        "MinEconomy Urals - EIA [D]",
-    ),
-    (
-        "urals_discount_usd_bbl",
-        "2024-12",
-        10.4,
-        "MinEconomy Urals - EIA [D]",
-    ),
-    (
-        "urals_discount_usd_bbl",
-        "2025-07",
-        11.9,
-        "Reuters/Argus NSD",
-    ),
-    ("flow_india_mbd", "2023-01", 1.4, "Kpler"),
-    ("flow_india_mbd", "2023-03", 1.64, "Kpler"),
-    ("flow_india_mbd", "2023-05", 1.96, "Kpler"),
-    ("flow_india_mbd", "2024-04", 1.96, "Kpler"),
-    ("flow_india_mbd", "2025-05", 1.96, "Kpler"),
-    ("flow_china_mbd", "2024-01", 2.29, "China GAC Q1 2024"),
-    ("flow_china_mbd", "2024-04", 2.25, "China GAC"),
-    ("flow_china_mbd", "2025-07", 2.05, "China GAC 8.71 Mt [D]"),
+    ("espo_discount_usd_bbl", "ESPO discount to Brent", "USD/bbl"),
+    ("flow_india_mbd", "India, loadings", "mb/d"),
+    ("flow_china_mbd", "China, all routes", "mb/d"),
 ];
 
-const SERIES: &[(&str, &str)] = &[
-    ("urals_discount_usd_bbl", "Urals discount to Brent, USD/bbl"),
-    ("espo_discount_usd_bbl", "ESPO discount to Brent, USD/bbl"),
-    ("flow_india_mbd", "India, mb/d (loadings)"),
-    ("flow_china_mbd", "China all routes, mb/d"),
-];
+/// The observed points' colour (vermillion, as the second series of the output charts).
+const OBSERVED: Rgba = PALETTE[1];
 
-/// The chart of one replay: four stacked panels.
-pub fn chart(p: &Panel) -> Result<String, BacktestError> {
-    let (w, ph, left, top) = (720.0, 170.0, 60.0, 30.0);
-    let h = top + SERIES.len() as f64 * (ph + 40.0);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
-         font-family=\"sans-serif\" font-size=\"11\">\n<text x=\"{left}\" y=\"18\" \
-         font-size=\"14\">{} — model p10–p90 band, median (line), observed (dots)</text>\n",
-        p.name
+/// The SVG of one replay: four stacked panels.
+pub fn chart(p: &Panel, observed: &[Observation]) -> Result<String, BacktestError> {
+    let mut all = Scene::new(
+        WIDTH,
+        HEIGHT * SERIES.len() as u32,
+        &format!("{}: model bands and observed history", p.name),
     );
-    for (k, (var, title)) in SERIES.iter().enumerate() {
-        let v = p.var(var)?;
-        let bands: Vec<(f64, f64, f64)> = (0..p.months)
-            .map(|t| {
-                let xs: Vec<f64> = (0..p.paths).map(|i| p.get(i, v, t)).collect();
-                (quantile(&xs, 0.1), quantile(&xs, 0.5), quantile(&xs, 0.9))
-            })
-            .collect();
-        let obs: Vec<(usize, f64)> = OBSERVED
-            .iter()
-            .filter(|o| o.0 == *var)
-            .filter_map(|o| {
-                let t = month_idx(o.1).ok()? - p.start;
-                (t >= 0 && (t as usize) < p.months).then_some((t as usize, o.2))
-            })
-            .collect();
-        let lo = bands.iter().map(|b| b.0).chain(obs.iter().map(|o| o.1));
-        let hi = bands.iter().map(|b| b.2).chain(obs.iter().map(|o| o.1));
-        let ymin = lo.fold(f64::INFINITY, f64::min).min(0.0);
-        let ymax = hi.fold(f64::NEG_INFINITY, f64::max).max(ymin + 1e-6) * 1.05;
-        let y0 = top + k as f64 * (ph + 40.0) + 20.0;
-        let pw = w - left - 20.0;
-        let x = |t: usize| left + pw * (t as f64 + 0.5) / p.months as f64;
-        let y = |val: f64| y0 + ph * (1.0 - (val - ymin) / (ymax - ymin));
-        s.push_str(&format!(
-            "<text x=\"{left}\" y=\"{:.1}\">{title}</text>\n<rect x=\"{left}\" y=\"{y0}\" \
-             width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#999\"/>\n",
-            y0 - 5.0
-        ));
-        for tick in [ymin, 0.5 * (ymin + ymax), ymax] {
-            s.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{tick:.1}</text>\n",
-                left - 4.0,
-                y(tick) + 4.0
-            ));
-        }
-        let mut poly: Vec<String> = (0..p.months)
-            .map(|t| format!("{:.1},{:.1}", x(t), y(bands[t].2)))
-            .collect();
-        poly.extend(
-            (0..p.months)
-                .rev()
-                .map(|t| format!("{:.1},{:.1}", x(t), y(bands[t].0))),
-        );
-        s.push_str(&format!(
-            "<polygon points=\"{}\" fill=\"#9ecae1\" fill-opacity=\"0.6\"/>\n",
-            poly.join(" ")
-        ));
-        let med: Vec<String> = (0..p.months)
-            .map(|t| format!("{:.1},{:.1}", x(t), y(bands[t].1)))
-            .collect();
-        s.push_str(&format!(
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"#08519c\" stroke-width=\"2\"/>\n",
-            med.join(" ")
-        ));
-        for (t, val) in obs {
-            s.push_str(&format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#d62728\"/>\n",
-                x(t),
-                y(val)
-            ));
-        }
-        for t in (0..p.months).step_by(3) {
-            s.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
-                x(t),
-                y0 + ph + 13.0,
-                iso_month(p.start + t as i32)
-            ));
-        }
+    for (k, series) in SERIES.iter().enumerate() {
+        let panel = panel(p, series, observed)?;
+        let dy = k as f32 * HEIGHT as f32;
+        all.items
+            .extend(panel.items.into_iter().map(|it| shifted(it, dy)));
     }
-    s.push_str("</svg>\n");
+    Ok(crate::output::charts::svg::render(&all))
+}
+
+/// One series of one replay as a full-size chart.
+fn panel(
+    p: &Panel,
+    &(var, title, unit): &(&str, &str, &str),
+    observed: &[Observation],
+) -> Result<Scene, BacktestError> {
+    let v = p.var(var)?;
+    let mut p10 = Vec::with_capacity(p.months);
+    let mut p50 = Vec::with_capacity(p.months);
+    let mut p90 = Vec::with_capacity(p.months);
+    for t in 0..p.months {
+        let xs: Vec<f64> = (0..p.paths).map(|i| p.get(i, v, t)).collect();
+        p10.push(quantile(&xs, 0.1));
+        p50.push(quantile(&xs, 0.5));
+        p90.push(quantile(&xs, 0.9));
+    }
+    let points: Vec<(usize, f64)> = observed
+        .iter()
+        .filter(|o| o.variable == var)
+        .filter_map(|o| {
+            let t = o.month - p.start;
+            (t >= 0 && (t as usize) < p.months).then_some((t as usize, o.value))
+        })
+        .collect();
+    let mut s = Scene::new(WIDTH, HEIGHT, title);
+    let end = iso_month(p.start + p.months as i32 - 1);
+    let top = header(
+        &mut s,
+        &format!("{}: {title}", p.name),
+        &format!(
+            "{} paths · {} to {end} · median and 10–90% band across paths, observed history",
+            p.paths,
+            iso_month(p.start)
+        ),
+        &format!("sanctions-sim backtest · variable {var} · observed: data/backtest_observed.csv"),
+    );
+    let colour = PALETTE[0];
+    let band = colour.tint(0.30);
+    let median = Rgba::rgb(0x00, 0x4a, 0x7c);
+    let last = legend(
+        &mut s,
+        LEFT,
+        top + 24.0,
+        WIDTH as f32 - 48.0,
+        &[
+            (Swatch::Line(median), "Median".to_string()),
+            (Swatch::Block(band), "10–90% of paths".to_string()),
+            (Swatch::Block(OBSERVED), "Observed".to_string()),
+        ],
+    );
+    let obs_values: Vec<f64> = points.iter().map(|o| o.1).collect();
+    let range = finite_range([&p10[..], &p50[..], &p90[..], &obs_values[..]]);
+    let frame = TimeFrame::new(p.start, p.months, last + 22.0, range);
+    frame.axes(&mut s, unit);
+    if range.is_none() {
+        frame.message(&mut s, "No finite values to plot");
+        return Ok(s);
+    }
+    frame.band(&mut s, &p10, &p90, band);
+    frame.grid_over(&mut s);
+    frame.series(&mut s, &p50, median, 2.5);
+    for (t, val) in points {
+        s.area(dot(frame.x(t), frame.y(val), 6.0), OBSERVED);
+    }
     Ok(s)
+}
+
+/// A filled circle as a 16-gon (the scene has no circle primitive).
+fn dot(cx: f32, cy: f32, r: f32) -> Vec<(f32, f32)> {
+    (0..16)
+        .map(|i| {
+            let a = i as f32 * std::f32::consts::TAU / 16.0;
+            (cx + r * a.cos(), cy + r * a.sin())
+        })
+        .collect()
+}
+
+/// `it` moved down by `dy` px.
+fn shifted(it: Item, dy: f32) -> Item {
+    let down = |pts: Vec<(f32, f32)>| pts.into_iter().map(|(x, y)| (x, y + dy)).collect();
+    match it {
+        Item::Rect { x, y, w, h, fill } => Item::Rect {
+            x,
+            y: y + dy,
+            w,
+            h,
+            fill,
+        },
+        Item::Line {
+            pts,
+            color,
+            width,
+            dash,
+        } => Item::Line {
+            pts: down(pts),
+            color,
+            width,
+            dash,
+        },
+        Item::Area { pts, fill } => Item::Area {
+            pts: down(pts),
+            fill,
+        },
+        Item::Text {
+            x,
+            y,
+            size,
+            weight,
+            anchor,
+            color,
+            vertical,
+            text,
+        } => Item::Text {
+            x,
+            y: y + dy,
+            size,
+            weight,
+            anchor,
+            color,
+            vertical,
+            text,
+        },
+    }
 }

@@ -36,8 +36,10 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
     let csv = backtest::report_csv(&rows).map_err(|e| CliError::Internal(e.to_string()))?;
     let io = |e: crate::output::files::OutputError| CliError::Internal(e.to_string());
     stage.write("report.csv", &csv).map_err(io)?;
+    let observed = read_observed(&a.history, &scenarios)?;
     for name in backtest::REPLAYS {
-        let chart = svg::chart(&runs[*name]).map_err(|e| CliError::Internal(e.to_string()))?;
+        let chart =
+            svg::chart(&runs[*name], &observed).map_err(|e| CliError::Internal(e.to_string()))?;
         stage
             .write(&format!("{name}.svg"), chart.as_bytes())
             .map_err(io)?;
@@ -60,4 +62,30 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// The observed points of the charts: `backtest_observed.csv` in the folder of the Brent series
+/// the replays impose (the repository's `data/`), else `<history>/../../data/`.
+fn read_observed(
+    history: &std::path::Path,
+    scenarios: &[crate::scenario::Scenario],
+) -> Result<Vec<backtest::observed::Observation>, CliError> {
+    use backtest::observed::{parse, FILE};
+    let dir = scenarios
+        .iter()
+        .find_map(|s| s.brent_imposed.as_ref())
+        .and_then(|b| b.path.parent().map(|d| d.to_path_buf()))
+        .unwrap_or_else(|| history.join("..").join("..").join("data"));
+    let file = dir.join(FILE);
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        CliError::Input(
+            backtest::BacktestError::Data {
+                file: file.clone(),
+                line: 0,
+                problem: format!("cannot read the backtest's observed points: {e}"),
+            }
+            .to_string(),
+        )
+    })?;
+    parse(&file, &text).map_err(|e| CliError::Input(e.to_string()))
 }

@@ -3,7 +3,7 @@
 //! Pure: data in, bytes out, in the same CSV dialect and number format as `summary.csv`
 //! ([`fmt_num`]: four decimals, no `-0.0000`, an empty cell when not finite).
 
-use super::csv::{fmt_num, VarMeta};
+use super::csv::{fmt_num, monthly_table, VarMeta};
 use super::csv::{into_bytes, writer};
 use crate::engine::stats::Summary;
 use crate::policy::calendar::{iso_first, MonthIdx};
@@ -95,20 +95,14 @@ pub fn compare_wide_header(series: &[DiffSeries]) -> Vec<String> {
 /// scenario and variable, in header order.
 pub fn compare_wide_csv(start: MonthIdx, series: &[DiffSeries]) -> Vec<u8> {
     let months = months(series);
-    let mut w = writer();
-    w.write_record(compare_wide_header(series))
-        .expect("in-memory write");
-    for t in 0..months {
-        let mut row = vec![iso_first(start + t as MonthIdx)];
+    monthly_table(compare_wide_header(series), start, months, |t, row| {
         for d in series {
             for v in 0..d.vars.len() {
                 let c = d.summary.cell(t, v);
                 row.extend([c.mean, c.p05, c.p95].map(fmt_num));
             }
         }
-        w.write_record(&row).expect("in-memory write");
-    }
-    into_bytes(w)
+    })
 }
 
 #[cfg(test)]

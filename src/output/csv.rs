@@ -127,15 +127,27 @@ pub fn wide_header(vars: &[VarMeta]) -> Vec<String> {
 /// One row per month: the date, then p05, p50 and p95 of every variable in `vars` order.
 pub fn wide_csv(start: MonthIdx, vars: &[VarMeta], s: &Summary) -> Vec<u8> {
     check_shape(vars, s);
-    let mut w = writer();
-    w.write_record(wide_header(vars)).expect("in-memory write");
-    for t in 0..s.months {
-        let mut row = Vec::with_capacity(1 + 3 * s.vars);
-        row.push(iso_first(start + t as MonthIdx));
+    monthly_table(wide_header(vars), start, s.months, |t, row| {
         for v in 0..s.vars {
             let c = s.cell(t, v);
             row.extend([c.p05, c.p50, c.p95].map(fmt_num));
         }
+    })
+}
+
+/// A wide table: `header`, then one row per month from `start`: the month's date, then what
+/// `cells(t, row)` appends (already formatted).
+pub(crate) fn monthly_table(
+    header: Vec<String>,
+    start: MonthIdx,
+    months: usize,
+    mut cells: impl FnMut(usize, &mut Vec<String>),
+) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(header).expect("in-memory write");
+    for t in 0..months {
+        let mut row = vec![iso_first(start + t as MonthIdx)];
+        cells(t, &mut row);
         w.write_record(&row).expect("in-memory write");
     }
     into_bytes(w)

@@ -137,6 +137,23 @@ pub(super) fn path() -> Path {
     }
 }
 
+impl Path {
+    /// One month of [`super::step::step`] with no fired actions and no designation batches.
+    pub fn step(&mut self) -> super::step::StepDiag {
+        super::step::step(
+            &self.m,
+            &mut self.st,
+            &self.lv,
+            &self.ids,
+            &[],
+            &[],
+            &self.sh,
+            self.ctx,
+            &mut self.w,
+        )
+    }
+}
+
 /// `|got − want| ≤ tol`, with a message naming the case.
 #[track_caller]
 pub(super) fn close(got: f64, want: f64, tol: f64, what: &str) {

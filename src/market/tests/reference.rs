@@ -4,7 +4,6 @@
 
 use super::{close, path};
 use crate::market::clearing::{logistic, route_flow, solve_basin, BasinStatus};
-use crate::market::step::step;
 
 #[test]
 fn logistic_reference_values() {
@@ -134,17 +133,7 @@ fn brent_root_matches_the_world_balance() {
         if let Some(c) = outage {
             t.sh.u_outage[c] = [0.0, 0.5, 1.0, 1.0];
         }
-        let diag = step(
-            &t.m,
-            &mut t.st,
-            &t.lv,
-            &t.ids,
-            &[],
-            &[],
-            &t.sh,
-            t.ctx,
-            &mut t.w,
-        );
+        let diag = t.step();
         let o = &t.w.out;
         let what = format!("χ₀ = {chi}, adj = {adj}, outage class {outage:?}");
         assert!(!diag.brent_clamped, "{what}: clamped");

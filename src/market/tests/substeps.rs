@@ -130,17 +130,7 @@ fn fleet_splits_the_capped_tranche() {
         if !western {
             t.lv.set(t.ids.cap_services_ban, 1.0);
         }
-        step(
-            &t.m,
-            &mut t.st,
-            &t.lv,
-            &t.ids,
-            &[],
-            &[],
-            &t.sh,
-            t.ctx,
-            &mut t.w,
-        );
+        t.step();
         let o = &t.w.out;
         let what = format!("F = {share}·Φ_2024, Western capacity {western}");
         let phi: f64 = o.m.iter().zip(&t.m.route_trip).map(|(m, r)| m * r).sum();
@@ -196,17 +186,7 @@ fn accounting_realised_netback_and_storage() {
         t.st.pbar = pbar;
         t.st.storage = storage.min(t.m.p.storage_cap);
         let s0 = t.st.storage;
-        step(
-            &t.m,
-            &mut t.st,
-            &t.lv,
-            &t.ids,
-            &[],
-            &[],
-            &t.sh,
-            t.ctx,
-            &mut t.w,
-        );
+        t.step();
         let o = &t.w.out;
         let what = format!("P̄ = {pbar}, S = {s0}");
         let d = t.ctx.days;
