@@ -490,5 +490,9 @@ fn force_replaces_complete_result() {
 
 #[path = "hostile/concurrent.rs"]
 mod concurrent;
+#[path = "hostile/exits.rs"]
+mod exits;
 #[path = "hostile/limits.rs"]
 mod limits;
+#[path = "hostile/loading.rs"]
+mod loading;

@@ -61,7 +61,8 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         ));
     }
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
-    let mut scenarios = backtest::load_all(&a.history).map_err(CliError::Input)?;
+    let mut scenarios =
+        backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
     for sc in &mut scenarios {
         for (name, _) in calibrate::GRID {
             if let Some(d) = crate::market::params::ParamSpec::default().get(name) {
@@ -69,7 +70,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
-    let mut log = |s: &str| eprintln!("calibrate: {s}");
+    let mut log = |s: &str| crate::errln!("calibrate: {s}");
     let fit = calibrate::fit(
         &mut scenarios,
         a.paths as usize,
@@ -77,7 +78,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.sweeps as usize,
         &mut log,
     )
-    .map_err(CliError::Internal)?;
+    .map_err(|e| CliError::Internal(e.to_string()))?;
     let date = today();
     let header = format!(
         "Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\
@@ -89,11 +90,11 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.paths, a.seed, a.sweeps, fit.start, fit.best, fit.evaluations
     );
     let text = fitted_toml(&header, &fit.values);
-    print!("{text}");
+    crate::out!("{text}")?;
     if a.write {
         crate::output::files::write_file(&fitted, text.as_bytes(), a.force)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        eprintln!("calibrate: wrote {}", fitted.display());
+        crate::errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
 }

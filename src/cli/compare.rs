@@ -111,7 +111,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
             1 + r.diffs.len(),
             r.paths,
@@ -119,7 +119,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             r.wall_seconds,
             r.path_months_per_second(),
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -154,7 +154,13 @@ fn simulate(
         ProgressBar::hidden()
     };
     let r = compare_with_levels(baseline, others, o, levels, &|done| bar.set_position(done))
-        .map_err(CliError::Internal)?;
+        .map_err(|e| {
+            if e.is_bad_input() {
+                CliError::Input(e.to_string())
+            } else {
+                CliError::Internal(e.to_string())
+            }
+        })?;
     bar.finish_and_clear();
     Ok(r)
 }

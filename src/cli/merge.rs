@@ -93,7 +93,7 @@ pub fn write_shard(
     let dir = stage.commit().map_err(io)?;
     if !quiet {
         let h = &p.header;
-        println!(
+        crate::outln!(
             "{}: shard {}/{}: paths {}..{} of {} in {:.2} s -> {}",
             sc.name,
             spec.k,
@@ -103,7 +103,7 @@ pub fn write_shard(
             o.paths,
             h.wall_seconds,
             dir.display()
-        );
+        )?;
     }
     Ok(dir)
 }
@@ -192,14 +192,14 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     };
     let dir = write(&sc, &o, &r, stage, extras)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",
             sc.name,
             fp.shards,
             r.paths,
             r.months,
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }

@@ -169,7 +169,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
-            println!(
+            crate::outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,
                 result.paths,
@@ -177,7 +177,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 result.wall_seconds,
                 result.path_months_per_second(),
                 dir.display()
-            );
+            )?;
         }
     }
     Ok(())
@@ -199,7 +199,7 @@ fn warn_outside_folder(sc: &Scenario) {
     };
     for f in &sc.files {
         if !canon(f).starts_with(&dir) {
-            eprintln!(
+            crate::errln!(
                 "warning: {}: reads {}, outside the scenario's folder {} \
                  (through `extends` or `scenario.market`); check that this is intended",
                 sc.name,
@@ -230,12 +230,14 @@ fn warn_diagnostics(name: &str, r: &RunResult) {
     for (key, what) in MUST_BE_ZERO {
         let n = r.diagnostics.get(key).copied().unwrap_or(0);
         if n > 0 {
-            eprintln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
+            crate::errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
         }
     }
     let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
     if clamps > 0 {
-        eprintln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
+        crate::errln!(
+            "warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months"
+        );
     }
 }
 

@@ -9,7 +9,7 @@ use super::path_rng::PathRngs;
 use super::rng::{keyed, keyed_parts};
 use super::tree_path::TreePath;
 pub use super::tree_path::TreeRecord;
-use super::vars::{value, Var};
+use super::vars::{value, MonthView, Var};
 use crate::market::model::PathModel;
 use crate::market::state::{Shocks, State};
 use crate::market::step::{step, MonthCtx, StepDiag, Work};
@@ -297,8 +297,14 @@ impl<'a> PathSim<'a> {
 
     /// Writes the month's variables into `out` (one value per variable).
     pub fn write_vars(&mut self, vars: &[Var], out: &mut [f64]) {
+        let mv = MonthView {
+            work: &self.work,
+            levers: &self.levers,
+            ids: &self.sc.registry.ids,
+            state: &self.state,
+        };
         for (v, slot) in vars.iter().zip(out.iter_mut()) {
-            let x = value(v, &self.sc.market, &self.work.alt, &self.work.out);
+            let x = value(v, &self.sc.market, &mv);
             if !x.is_finite() && !v.unit.is_empty() {
                 self.diag.nonfinite += 1;
             }

@@ -2,7 +2,7 @@
 //! the horizon check, `months` for ramps, `prob` and `lag_months`. The value rules of each
 //! lever kind are in `value.rs`. Every problem of an event is reported, not just the first.
 
-use super::raw::RawEvent;
+use super::raw_event::RawEvent;
 use super::value::{bad, dist_in, kind_name, value, Bad};
 use super::walker::Walker;
 use crate::dist::Dist;

@@ -2,7 +2,7 @@
 //! branch targets and probabilities, each checked with its position. Split from `tree.rs`,
 //! which checks the tree and its nodes.
 
-use super::raw::RawExit;
+use super::raw_tree::RawExit;
 use super::spanned::{de, Val};
 use super::value::dist_in;
 use super::walker::Walker;

@@ -1,11 +1,12 @@
 //! The value rules of each lever kind: what `value` may be, and its range.
 
 use super::hints::{a_type, dist_help, fraction_help, quoted_number_help};
-use super::raw::RawEvent;
+use super::raw_event::RawEvent;
 use super::spanned::{de, Val};
 use super::walker::key_help;
 use crate::dist::Dist;
 use crate::policy::events::Value;
+use crate::policy::events::WaveAuthority;
 use crate::policy::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, AUTHORITIES, NONE_CAP};
 use crate::suggest::{self, Num};
 use std::ops::Range;
@@ -210,10 +211,20 @@ pub(crate) fn value(
             let t = sub_table(
                 v,
                 &key,
-                &["add_share", "wind_down_months", "basins"],
-                "{ add_share = 0.2, wind_down_months = 3 }",
+                &["add_share", "wind_down_months", "basins", "authority"],
+                "{ add_share = 0.2, wind_down_months = 3, authority = \"us\" }",
                 &mut errs,
             )?;
+            let auth = match t.get("authority") {
+                None => None,
+                Some((_, x)) => match wave_authority(x, &format!("{key}.authority")) {
+                    Ok(a) => Some(a),
+                    Err(b) => {
+                        errs.push(b);
+                        None
+                    }
+                },
+            };
             let basins = match t.get("basins") {
                 None => Vec::new(),
                 Some((_, x)) => wave_basins(x, &format!("{key}.basins"), reg, &mut errs),
@@ -231,6 +242,7 @@ pub(crate) fn value(
                     add_share,
                     wind_down_months: m,
                     basins,
+                    authority: auth,
                 }),
                 _ => Err(errs),
             }
@@ -405,6 +417,23 @@ fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
             Some("write e.g. `wind_down_months = 3`"),
         )),
     }
+}
+
+/// D35: the designating authority of an `sdn.wave`.
+fn wave_authority(v: &Val<'_>, key: &str) -> Result<WaveAuthority, Bad> {
+    let got = match v.get_ref() {
+        DeValue::String(s) => match WaveAuthority::parse(s.as_ref()) {
+            Some(a) => return Ok(a),
+            None => format!("\"{s}\""),
+        },
+        o => a_type(o.type_str()),
+    };
+    Err(bad(
+        v.span(),
+        key.into(),
+        format!("`{key}` must be \"us\", \"eu\" or \"uk\", got {got}"),
+        Some("write e.g. `authority = \"us\"` (omit it for a seller-chain wave without buyer compliance)"),
+    ))
 }
 
 fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
