@@ -9,6 +9,7 @@ pub mod explain;
 pub mod list;
 pub mod merge;
 pub mod out;
+pub mod progress;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
