@@ -4,11 +4,13 @@
 //! A hint must name the right thing or nothing. The rules, in order (decision D75):
 //! 1. a candidate equal to the word ignoring case wins (`tariff.in.rate` → `tariff.IN.rate`);
 //! 2. otherwise a candidate is close when its edit distance (Damerau, ignoring case and
-//!    treating `-` as `_`) is within a budget that grows with the word's length: none for
-//!    words of 1–2 characters, 1 up to 5, 2 up to 10, 3 beyond;
+//!    treating `-` as `_`) is within a budget that grows with the longer word's length: none
+//!    for 1–2 characters, 1 up to 5, 2 up to 10, 3 beyond; a swapped pair or a doubled key is
+//!    allowed in the shortest words too;
 //! 3. a dotted name is compared segment by segment: same number of segments, and each
 //!    segment equal ignoring case or close by rule 2 on its own, so a buyer code is never
 //!    "corrected" to a different buyer (`tariff.XX.rate` suggests nothing, not `tariff.EU.rate`);
+//!    besides, one slip that only moves a dot (dropped, doubled, swapped with a letter) is close;
 //! 4. failing those, the one candidate whose `_`-separated words start with all of the word's
 //!    (`wind_down` → `wind_down_months`) or the other way round, if exactly one does.
 //!
@@ -101,12 +103,21 @@ fn distance(w: &str, c: &str) -> Option<usize> {
     if w.contains('.') || c.contains('.') {
         let ws: Vec<&str> = w.split('.').collect();
         let cs: Vec<&str> = c.split('.').collect();
+        // A dot dropped, doubled or swapped with a neighbour (`reliefactive`,
+        // `relief..active`, `sdn.Ws.hare`): the letters agree and one slip moved a dot.
+        let dot_slip = || {
+            (w.replace('.', "") == c.replace('.', "") && strsim::osa_distance(w, c) == 1)
+                .then_some(1)
+        };
         if ws.len() != cs.len() {
-            return None;
+            return dot_slip();
         }
         let mut total = 0;
         for (a, b) in ws.iter().zip(&cs) {
-            total += word_distance(a, b)?;
+            match word_distance(a, b) {
+                Some(d) => total += d,
+                None => return dot_slip(),
+            }
         }
         return Some(total);
     }
@@ -118,7 +129,7 @@ fn word_distance(w: &str, c: &str) -> Option<usize> {
         return Some(0);
     }
     let d = strsim::osa_distance(w, c);
-    let ok = d <= budget(w.chars().count().min(c.chars().count())) || (d == 1 && slip(w, c));
+    let ok = d <= budget(w.chars().count().max(c.chars().count())) || (d == 1 && slip(w, c));
     ok.then_some(d)
 }
 

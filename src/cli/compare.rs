@@ -11,8 +11,6 @@ use crate::output::manifest::{sha256_hex, to_json, Manifest};
 use crate::policy::calendar::iso_month;
 use crate::scenario::Scenario;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -139,20 +137,7 @@ fn simulate(
     name: &str,
     quiet: bool,
 ) -> Result<CompareResult, CliError> {
-    let bar = if !quiet && std::io::stderr().is_terminal() {
-        let b = ProgressBar::with_draw_target(Some(o.paths), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template(
-                "{prefix} [{bar:30}] {pos}/{len} paths, {per_sec}, ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        b.set_prefix(name.to_string());
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress::bar(name, None, o.paths, quiet);
     let r = compare_with_levels(baseline, others, o, levels, &|done| bar.set_position(done))
         .map_err(|e| {
             if e.is_bad_input() {

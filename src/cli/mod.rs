@@ -4,10 +4,12 @@
 pub mod backtest;
 pub mod calibrate;
 pub mod compare;
+pub mod completions;
 pub mod explain;
 pub mod list;
 pub mod merge;
 pub mod out;
+pub mod progress;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
@@ -90,6 +92,10 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// Merge the partial results of `run --shard K/N` into the outputs of a single run.
     Merge(merge::MergeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page in roff (`sanctions-sim man | man -l -`), or a subcommand's page.
+    Man(completions::ManArgs),
 }
 
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
@@ -143,5 +149,7 @@ fn dispatch_inner(cli: Cli) -> Result<(), CliError> {
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::Merge(a) => merge::merge(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     }
 }

@@ -10,8 +10,6 @@ use crate::output::files::{prepare, Staging};
 use crate::output::manifest::{to_json, Manifest};
 use crate::scenario::Scenario;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -155,7 +153,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         staged.push(stage);
     }
-    for ((sc, stage), splits) in loaded.iter().zip(staged).zip(&splits) {
+    let n = loaded.len();
+    for (k, ((sc, stage), splits)) in loaded.iter().zip(staged).zip(&splits).enumerate() {
         if stop_requested() {
             return Err(interrupted()); // `stage` and the rest are dropped: folders removed
         }
@@ -165,7 +164,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             continue;
         }
         let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
-        let result = simulate(sc, &o, splits, a.quiet, precision)?;
+        let nth = (n > 1).then_some((k + 1, n));
+        let result = simulate(sc, &o, splits, a.quiet, precision, nth)?;
         let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
@@ -255,21 +255,9 @@ pub(crate) fn simulate(
     splits: &[OutcomeSplit],
     quiet: bool,
     precision: Option<(f64, u64)>,
+    nth: Option<(usize, usize)>,
 ) -> Result<RunResult, CliError> {
-    let bar = if !quiet && std::io::stderr().is_terminal() {
-        let b = ProgressBar::with_draw_target(Some(o.paths), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template(
-                "{prefix} [{bar:30}] {pos}/{len} paths, {per_sec}, ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        b.set_prefix(sc.name.clone());
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress::bar(&sc.name, nth, o.paths, quiet);
     let r = match precision {
         Some((rel, max)) => {
             crate::engine::precision::run_precise(sc, o, rel, max, &|done| bar.set_position(done))

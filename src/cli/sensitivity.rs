@@ -12,8 +12,7 @@ use crate::output::manifest::{to_json, Manifest};
 use crate::policy::calendar::{iso_month, month_idx};
 use crate::scenario::Scenario;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
+use indicatif::ProgressBar;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -144,17 +143,8 @@ fn swing_runs(r: &SensResult) -> u64 {
 }
 
 fn progress_bar(name: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let b = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
-    b.set_style(
-        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} paths, {per_sec}, ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    b.set_prefix(name.to_string());
-    b
+    // The total is set once the run size is known; lay the line out for 11-digit counts.
+    super::progress::bar(name, None, 99_999_999_999, quiet)
 }
 
 /// Files written, in manifest order (`sensitivity_by_month.csv` only with `--by-month`, the
