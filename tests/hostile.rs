@@ -496,3 +496,5 @@ mod exits;
 mod limits;
 #[path = "hostile/loading.rs"]
 mod loading;
+#[path = "hostile/messages.rs"]
+mod messages;

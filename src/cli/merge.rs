@@ -60,6 +60,9 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
              --sample-paths on a plain run",
         );
     }
+    if a.strict_precision && a.precision.is_none() {
+        return bad("--strict-precision only applies with --precision");
+    }
     if a.max_paths.is_some() && a.precision.is_none() {
         return bad("--max-paths only applies with --precision; use --paths for a fixed count");
     }

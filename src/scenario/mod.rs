@@ -30,6 +30,7 @@ mod files;
 mod header;
 mod hints;
 pub mod imposed;
+mod lever_bounds;
 mod params;
 mod provenance;
 mod raw;

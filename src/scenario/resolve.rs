@@ -61,6 +61,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         Some(reg) => {
             let (ev, origins) = events(&raws, &sources, reg, head.horizon(), &mut diags);
             let trees = trees(&raws, &sources, reg, head.horizon(), &mut diags);
+            diags.extend(super::lever_bounds::check(&ev, &origins, &trees, reg));
             (ev, origins, trees)
         }
         None => Default::default(),
