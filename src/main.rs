@@ -11,6 +11,18 @@ use sanctions_sim::errln;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+/// The text printed for a failed command: `error: ` before the message, unless the message
+/// is already rendered diagnostics (`error[key]: …` or `error: …` from the scenario loader),
+/// which would otherwise read `error: error[…]`.
+fn render_error(msg: &str) -> String {
+    let msg = msg.trim_end();
+    if msg.starts_with("error[") || msg.starts_with("error:") {
+        msg.to_string()
+    } else {
+        format!("error: {msg}")
+    }
+}
+
 fn main() {
     // SIGPIPE stays ignored (Rust's default): a closed stdout is a write error that every
     // command handles (`cli::out`), so nothing is left half-written.
@@ -32,7 +44,7 @@ fn main() {
             signals::exit_code()
         }
         Ok(Err(e)) => {
-            errln!("error: {}", e.message());
+            errln!("{}", render_error(e.message()));
             e.code()
         }
         Err(_) => EXIT_INTERNAL,

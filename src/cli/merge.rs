@@ -28,10 +28,10 @@ pub struct MergeArgs {
     /// No summary line.
     #[arg(long)]
     pub quiet: bool,
-    /// Also write results.xlsx, as `run --xlsx` does.
+    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
     #[arg(long)]
     pub xlsx: bool,
-    /// Do not write charts/ (as `run --no-charts`).
+    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
     pub no_charts: bool,
 }

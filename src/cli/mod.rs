@@ -14,6 +14,7 @@ pub mod sensitivity;
 pub mod signals;
 pub mod sim_args;
 pub mod validate;
+pub mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -68,16 +68,16 @@ pub struct RunArgs {
     pub shard: Option<crate::engine::partial::ShardSpec>,
     /// Add paths (doubling) until every key variable's median has a relative Monte Carlo
     /// standard error below REL in every month (docs/scaling.md).
-    #[arg(long, value_name = "REL")]
+    #[arg(long, value_name = "REL", allow_negative_numbers = true, value_parser = super::values::relative_error)]
     pub precision: Option<f64>,
     /// Cap on the paths of --precision (default 1000000).
-    #[arg(long = "max-paths", value_name = "M", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "max-paths", value_name = "M", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub max_paths: Option<u64>,
     /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
     #[arg(long)]
     pub xlsx: bool,
     /// Also write paths.csv: every month and variable of paths 0..N-1 (at most --paths).
-    #[arg(long = "sample-paths", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "sample-paths", value_name = "N", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub sample_paths: Option<u64>,
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]

@@ -1,4 +1,5 @@
-//! `validate`: load every file, report every error, run nothing. A closed stdout does not
+//! `validate`: load every file, report every error, run nothing. Also warns where a file's
+//! event is replaced by one it inherits (`scenario::overrides`, D50). A closed stdout does not
 //! stop it: the exit code is the verdict.
 
 use super::{expand_inputs, CliError};
@@ -17,13 +18,19 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for f in &files {
         match crate::scenario::load(f) {
-            Ok(sc) => crate::outln!(
-                "ok: {} ({}, {} events)",
-                f.display(),
-                sc.name,
-                sc.events.len()
-            )
-            .or_else(super::out::ignore_closed)?,
+            Ok(sc) => {
+                crate::outln!(
+                    "ok: {} ({}, {} events)",
+                    f.display(),
+                    sc.name,
+                    sc.events.len()
+                )
+                .or_else(super::out::ignore_closed)?;
+                // Warnings do not fail validation: the file is valid, it may not mean it.
+                for w in crate::scenario::overrides(&sc) {
+                    crate::errln!("{w}\n");
+                }
+            }
             Err(e) => {
                 bad += 1;
                 crate::errln!("{e}");

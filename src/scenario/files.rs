@@ -174,11 +174,22 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 return Err(ReadError::Invalid(Box::new(d)));
             }
             Err(ReadFail::Io(e)) => {
-                let d = here(
-                    format!("cannot read `{}`: {e}", cur.display()),
-                    Some("check the path; `extends` is relative to the file that names it".into()),
-                    &chain,
-                );
+                let missing = e.kind() == std::io::ErrorKind::NotFound;
+                let msg = if missing {
+                    format!("`{}` does not exist", cur.display())
+                } else {
+                    format!("cannot read `{}`: {e}", cur.display())
+                };
+                // Only a file named by `extends` is relative to another file; the one given
+                // on the command line is relative to the working folder.
+                let help = match (&named_by, missing) {
+                    (Some(_), _) => {
+                        "check the path; `extends` is relative to the file that names it"
+                    }
+                    (None, true) => "check the path; it is relative to the current folder",
+                    (None, false) => "check the file's permissions",
+                };
+                let d = here(msg, Some(help.into()), &chain);
                 return Err(ReadError::Unreadable(Box::new(d)));
             }
         };

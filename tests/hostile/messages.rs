@@ -35,7 +35,10 @@ fn environment_and_other_files_are_never_quoted() {
         text.replace(baseline().to_str().unwrap(), secret.to_str().unwrap()),
     )
     .unwrap();
-    let err = rejected(&p, &["passwords.txt:1:", "named by `extends` at", "not a .toml"]);
+    let err = rejected(
+        &p,
+        &["passwords.txt:1:", "named by `extends` at", "not a .toml"],
+    );
     assert!(!err.contains("SECRET-PASSWORD"), "{err}");
 }
 
