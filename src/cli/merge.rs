@@ -96,7 +96,7 @@ pub fn write_shard(
     let dir = stage.commit().map_err(io)?;
     if !quiet {
         let h = &p.header;
-        crate::outln!(
+        outln!(
             "{}: shard {}/{}: paths {}..{} of {} in {:.2} s -> {}",
             sc.name,
             spec.k,
@@ -195,7 +195,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     };
     let dir = write(&sc, &o, &r, stage, extras)?;
     if !a.quiet {
-        crate::outln!(
+        outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",
             sc.name,
             fp.shards,

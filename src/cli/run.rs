@@ -174,11 +174,11 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
         warn_diagnostics(&sc.name, &result);
         if let Some(m) = missed_precision(sc, &result) {
-            crate::errln!("warning: {m}");
+            errln!("warning: {m}");
             missed.push(m);
         }
         if !a.quiet {
-            crate::outln!(
+            outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,
                 result.paths,
@@ -242,7 +242,7 @@ fn warn_outside_folder(sc: &Scenario) {
     };
     for f in &sc.files {
         if !canon(f).starts_with(&dir) {
-            crate::errln!(
+            errln!(
                 "warning: {}: reads {}, outside the scenario's folder {} \
                  (through `extends` or `scenario.market`); check that this is intended",
                 sc.name,
@@ -273,14 +273,12 @@ fn warn_diagnostics(name: &str, r: &RunResult) {
     for (key, what) in MUST_BE_ZERO {
         let n = r.diagnostics.get(key).copied().unwrap_or(0);
         if n > 0 {
-            crate::errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
+            errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
         }
     }
     let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
     if clamps > 0 {
-        crate::errln!(
-            "warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months"
-        );
+        errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
     }
 }
 

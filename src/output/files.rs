@@ -131,11 +131,8 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Output
     }
 }
 
-/// Longest scenario name (characters): with a shard's `.shard-K-of-N` it stays within
-/// [`MAX_FOLDER_LEN`]. The loader refuses longer names at their position.
-pub const MAX_NAME_LEN: usize = 128;
-
-/// Longest result folder name (bytes; names are ASCII): with the hidden
+/// Longest result folder name (bytes; names are ASCII; scenario names are at most
+/// [`crate::scenario::MAX_NAME_LEN`], so a shard's `<name>.shard-K-of-N` fits too): with the hidden
 /// `.<name>.partial-<pid>` around it, at most 220 bytes, below the 255 bytes per name that
 /// Linux, macOS and Windows filesystems allow. Compare folders, which join several scenario
 /// names, are refused beyond it before anything is simulated.

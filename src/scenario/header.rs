@@ -57,7 +57,7 @@ impl Header {
     }
 }
 
-use crate::output::files::MAX_NAME_LEN;
+use super::MAX_NAME_LEN;
 
 fn valid_name(s: &str) -> bool {
     super::valid_id(s)
