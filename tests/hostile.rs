@@ -202,7 +202,7 @@ fn number_1e999() {
         "sd_inf",
         "[params]\neps_d = { normal = [0, inf] }",
     );
-    rejected(&p, &["params.eps_d", "finite number"]);
+    rejected(&p, &["params.eps_d", "is inf", "sd_inf.toml:5:24"]);
 }
 
 #[test]
@@ -496,3 +496,5 @@ mod exits;
 mod limits;
 #[path = "hostile/loading.rs"]
 mod loading;
+#[path = "hostile/messages.rs"]
+mod messages;

@@ -45,8 +45,8 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
             .map_err(io)?;
     }
     let dir = stage.commit().map_err(io)?;
-    crate::out!("{}", backtest::table(&rows))?;
-    crate::errln!(
+    out!("{}", backtest::table(&rows))?;
+    errln!(
         "backtest: {} runs x {} paths in {:.1} s -> {}",
         runs.len(),
         a.paths,

@@ -70,7 +70,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
-    let mut log = |s: &str| crate::errln!("calibrate: {s}");
+    let mut log = |s: &str| errln!("calibrate: {s}");
     let fit = calibrate::fit(
         &mut scenarios,
         a.paths as usize,
@@ -90,11 +90,11 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.paths, a.seed, a.sweeps, fit.start, fit.best, fit.evaluations
     );
     let text = fitted_toml(&header, &fit.values);
-    crate::out!("{text}")?;
+    out!("{text}")?;
     if a.write {
         crate::output::files::write_file(&fitted, text.as_bytes(), a.force)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        crate::errln!("calibrate: wrote {}", fitted.display());
+        errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
 }

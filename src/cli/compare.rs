@@ -109,7 +109,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
     if !a.quiet {
-        crate::outln!(
+        outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
             1 + r.diffs.len(),
             r.paths,

@@ -26,11 +26,11 @@ pub struct ExplainArgs {
 pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
     match scenario::load(&a.scenario) {
         Ok(sc) => {
-            crate::out!("{}", render(&sc))?;
+            out!("{}", render(&sc))?;
             Ok(())
         }
         Err(e) => {
-            crate::errln!("{e}");
+            errln!("{e}");
             Err(CliError::Input(format!(
                 "{} does not load ({} error{})",
                 a.scenario.display(),

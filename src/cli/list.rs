@@ -14,7 +14,7 @@ pub struct ListArgs {
 
 pub fn list(a: ListArgs) -> Result<(), CliError> {
     let files = expand_inputs(&a.scenarios)?;
-    crate::outln!(
+    outln!(
         "{:<20} {:<8} {:>6} {:>8}  description",
         "name",
         "start",
@@ -24,7 +24,7 @@ pub fn list(a: ListArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for f in &files {
         match crate::scenario::load(f) {
-            Ok(sc) => crate::outln!(
+            Ok(sc) => outln!(
                 "{:<20} {:<8} {:>6} {:>8}  {}",
                 sc.name,
                 iso_month(sc.start),
@@ -34,7 +34,7 @@ pub fn list(a: ListArgs) -> Result<(), CliError> {
             )?,
             Err(e) => {
                 bad += 1;
-                crate::errln!("{e}");
+                errln!("{e}");
             }
         }
     }

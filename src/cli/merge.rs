@@ -60,6 +60,9 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
              --sample-paths on a plain run",
         );
     }
+    if a.strict_precision && a.precision.is_none() {
+        return bad("--strict-precision only applies with --precision");
+    }
     if a.max_paths.is_some() && a.precision.is_none() {
         return bad("--max-paths only applies with --precision; use --paths for a fixed count");
     }
@@ -93,7 +96,7 @@ pub fn write_shard(
     let dir = stage.commit().map_err(io)?;
     if !quiet {
         let h = &p.header;
-        crate::outln!(
+        outln!(
             "{}: shard {}/{}: paths {}..{} of {} in {:.2} s -> {}",
             sc.name,
             spec.k,
@@ -192,7 +195,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     };
     let dir = write(&sc, &o, &r, stage, extras)?;
     if !a.quiet {
-        crate::outln!(
+        outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",
             sc.name,
             fp.shards,

@@ -1,6 +1,9 @@
 //! The command line: clap definitions and one module per subcommand. No model logic lives
 //! here; every subcommand is a thin shell over the library.
 
+// First, so that every command module can use `outln!`, `out!` and `errln!`.
+#[macro_use]
+pub mod out;
 pub mod backtest;
 pub mod calibrate;
 pub mod compare;
@@ -8,7 +11,6 @@ pub mod completions;
 pub mod explain;
 pub mod list;
 pub mod merge;
-pub mod out;
 pub mod progress;
 pub mod run;
 pub mod schema;

@@ -80,6 +80,10 @@ pub struct RunArgs {
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
     pub no_charts: bool,
+    /// With --precision: exit 1 when a scenario stops at --max-paths before reaching the
+    /// target (its result is still written). Without it that is a warning on stderr.
+    #[arg(long)]
+    pub strict_precision: bool,
 }
 
 /// Files written per scenario, in manifest order.
@@ -154,6 +158,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         staged.push(stage);
     }
     let n = loaded.len();
+    let mut missed = Vec::new();
     for (k, ((sc, stage), splits)) in loaded.iter().zip(staged).zip(&splits).enumerate() {
         if stop_requested() {
             return Err(interrupted()); // `stage` and the rest are dropped: folders removed
@@ -168,8 +173,12 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let result = simulate(sc, &o, splits, a.quiet, precision, nth)?;
         let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
         warn_diagnostics(&sc.name, &result);
+        if let Some(m) = missed_precision(sc, &result) {
+            errln!("warning: {m}");
+            missed.push(m);
+        }
         if !a.quiet {
-            crate::outln!(
+            outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,
                 result.paths,
@@ -180,7 +189,41 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             )?;
         }
     }
+    if a.strict_precision && !missed.is_empty() {
+        return Err(CliError::Input(format!(
+            "--strict-precision: the target was missed ({} scenario{}); the results were \
+             written, see `precision` in their manifest.json",
+            missed.len(),
+            if missed.len() == 1 { "" } else { "s" }
+        )));
+    }
     Ok(())
+}
+
+/// The warning line for a `--precision` run that stopped at `--max-paths` before reaching
+/// its target (docs/reliability.md): never silent, whatever the exit code.
+fn missed_precision(sc: &Scenario, r: &RunResult) -> Option<String> {
+    let p = r
+        .precision
+        .as_ref()
+        .filter(|p| p.stopped != "precision_reached")?;
+    Some(format!(
+        "{}: --precision {} not reached: the worst relative standard error is {:.3e} \
+         ({} in {}) after {} paths, the --max-paths cap {}; the result was written \
+         (`precision` in manifest.json); raise --max-paths, or pass --strict-precision to \
+         make this an error",
+        sc.name,
+        if (1e-4..1e6).contains(&p.target) {
+            p.target.to_string()
+        } else {
+            format!("{:e}", p.target)
+        },
+        p.worst_relative_se,
+        p.worst_variable,
+        crate::policy::calendar::iso_month(sc.start + p.worst_month as i32),
+        r.paths,
+        p.max_paths
+    ))
 }
 
 /// `extends` and `scenario.market` may name files outside the scenario's folder (a shared
@@ -199,7 +242,7 @@ fn warn_outside_folder(sc: &Scenario) {
     };
     for f in &sc.files {
         if !canon(f).starts_with(&dir) {
-            crate::errln!(
+            errln!(
                 "warning: {}: reads {}, outside the scenario's folder {} \
                  (through `extends` or `scenario.market`); check that this is intended",
                 sc.name,
@@ -230,14 +273,12 @@ fn warn_diagnostics(name: &str, r: &RunResult) {
     for (key, what) in MUST_BE_ZERO {
         let n = r.diagnostics.get(key).copied().unwrap_or(0);
         if n > 0 {
-            crate::errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
+            errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
         }
     }
     let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
     if clamps > 0 {
-        crate::errln!(
-            "warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months"
-        );
+        errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
     }
 }
 

@@ -54,6 +54,6 @@ pub fn schema_text(a: &SchemaArgs) -> Result<String, CliError> {
 }
 
 pub fn schema(a: SchemaArgs) -> Result<(), CliError> {
-    crate::outln!("{}", schema_text(&a)?)?;
+    outln!("{}", schema_text(&a)?)?;
     Ok(())
 }

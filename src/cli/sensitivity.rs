@@ -119,7 +119,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
     if !a.quiet {
-        crate::outln!(
+        outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
             r.inputs.len(),
             r.paths,

@@ -70,17 +70,17 @@ pub fn install(cooperative: bool) -> Arc<AtomicBool> {
                         first = false;
                         std::thread::spawn(|| {
                             std::thread::sleep(GRACE);
-                            crate::errln!("{INTERRUPTED_MSG}");
+                            errln!("{INTERRUPTED_MSG}");
                             exit_removing_staging(exit_code())
                         });
                     } else {
-                        crate::errln!("{INTERRUPTED_MSG}");
+                        errln!("{INTERRUPTED_MSG}");
                         exit_removing_staging(exit_code());
                     }
                 }
             });
         }
-        Err(e) => crate::errln!("warning: cannot handle signals: {e}"),
+        Err(e) => errln!("warning: cannot handle signals: {e}"),
     }
     stop
 }

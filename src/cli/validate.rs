@@ -19,7 +19,7 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     for f in &files {
         match crate::scenario::load(f) {
             Ok(sc) => {
-                crate::outln!(
+                outln!(
                     "ok: {} ({}, {} events)",
                     f.display(),
                     sc.name,
@@ -28,12 +28,12 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
                 .or_else(super::out::ignore_closed)?;
                 // Warnings do not fail validation: the file is valid, it may not mean it.
                 for w in crate::scenario::overrides(&sc) {
-                    crate::errln!("{w}\n");
+                    errln!("{w}\n");
                 }
             }
             Err(e) => {
                 bad += 1;
-                crate::errln!("{e}");
+                errln!("{e}");
             }
         }
     }

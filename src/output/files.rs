@@ -48,6 +48,12 @@ pub enum OutputError {
          (it becomes a folder inside the output directory)"
     )]
     BadName(String),
+    #[error(
+        "the result folder name is {0} characters long; at most {MAX_FOLDER_LEN} are allowed \
+         (filesystems allow 255 bytes per name, and a hidden staging suffix is added): use \
+         shorter scenario names"
+    )]
+    NameTooLong(usize),
     #[error("invalid output file name `{0}`: use only letters, digits, `_`, `-` and `.`")]
     BadFileName(String),
     #[error("{} already exists; pass --force to replace it", .0.display())]
@@ -125,16 +131,16 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Output
     }
 }
 
-/// Longest scenario name (characters): with the hidden `.<name>.partial-<pid>` and a shard's
-/// `.shard-K-of-N` around it, a folder name stays far below the 255 bytes that Linux, macOS
-/// and Windows filesystems allow. The loader refuses longer names at their position.
-pub const MAX_NAME_LEN: usize = 128;
+/// Longest result folder name (bytes; names are ASCII; scenario names are at most
+/// [`crate::scenario::MAX_NAME_LEN`], so a shard's `<name>.shard-K-of-N` fits too): with the hidden
+/// `.<name>.partial-<pid>` around it, at most 220 bytes, below the 255 bytes per name that
+/// Linux, macOS and Windows filesystems allow. Compare folders, which join several scenario
+/// names, are refused beyond it before anything is simulated.
+pub const MAX_FOLDER_LEN: usize = 200;
 
-/// `[A-Za-z0-9_-]{1,128}`: a name that is one path component and cannot escape the output
-/// root.
-pub fn valid_name(name: &str) -> bool {
+/// `[A-Za-z0-9_-]+`: a name that is one path component and cannot escape the output root.
+fn valid_name(name: &str) -> bool {
     !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -201,6 +207,9 @@ pub const NOT_KEPT: [&str; 1] = ["paths.csv"];
 pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Staging, OutputError> {
     if !valid_name(scenario_name) && !valid_shard_name(scenario_name) {
         return Err(OutputError::BadName(scenario_name.to_string()));
+    }
+    if scenario_name.len() > MAX_FOLDER_LEN {
+        return Err(OutputError::NameTooLong(scenario_name.len()));
     }
     if out_root.exists() && !out_root.is_dir() {
         return Err(OutputError::NotADirectory(out_root.to_path_buf()));

@@ -106,6 +106,10 @@ pub(crate) fn resolve(
     let mut merged: BTreeMap<(String, String), (&Source, &RawPair)> = BTreeMap::new();
     let mut ok = true;
     for (pairs, src) in chain {
+        // A pair written twice in one file (in either order) is an error: which one should
+        // win is not for the loader to guess (issue 15). A child file still overrides a
+        // parent's pair.
+        let mut seen: BTreeMap<(String, String), &RawPair> = BTreeMap::new();
         for p in pairs.iter() {
             let key = "correlations.pairs";
             let mut bad = false;
@@ -174,6 +178,30 @@ pub(crate) fn resolve(
             }
             let (x, y) = (p.a.get_ref().clone(), p.b.get_ref().clone());
             let k = if x < y { (x, y) } else { (y, x) };
+            if let Some(first) = seen.get(&k) {
+                let at = src.origin(first.span.start);
+                let (r0, r1) = (*first.rho.get_ref(), *p.rho.get_ref());
+                let how = if r0 == r1 {
+                    "twice".to_string()
+                } else {
+                    format!("twice, with different values ({r0} and {r1})")
+                };
+                diags.push(src.diag(
+                    p.span.clone(),
+                    Some(key),
+                    format!("the pair `{}`, `{}` is given {how}", k.0, k.1),
+                    Some(format!(
+                        "first given at {}:{}:{}; a pair (in either order) may appear once per \
+                         file: remove one",
+                        at.file.display(),
+                        at.line,
+                        at.col
+                    )),
+                ));
+                ok = false;
+                continue;
+            }
+            seen.insert(k.clone(), p);
             merged.insert(k, (*src, p));
         }
     }

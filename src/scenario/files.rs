@@ -194,7 +194,28 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             }
         };
         let next = match DeTable::parse(&src.text) {
-            Err(e) => return Err(ReadError::Syntax(Box::new(syntax(&src, &e)))),
+            Err(e) => {
+                let mut d = syntax(&src, &e);
+                // Say which file led here: the error is in a file the user may never have
+                // opened (a stray `extends` naming `/etc/passwd`, not quoted, see `quotable`).
+                if let Some((i, span)) = &named_by {
+                    let at = chain[*i].origin(span.start);
+                    let not_text = if src.quote {
+                        ""
+                    } else {
+                        " (it is not a .toml scenario file, so no line of it is shown)"
+                    };
+                    d.help = Some(format!(
+                        "`{}` is named by `extends` at {}:{}:{}{not_text}; check that it is \
+                         the scenario file meant",
+                        cur.display(),
+                        at.file.display(),
+                        at.line,
+                        at.col
+                    ));
+                }
+                return Err(ReadError::Syntax(Box::new(d)));
+            }
             Ok(doc) => doc
                 .get_ref()
                 .get("extends")

@@ -57,6 +57,8 @@ impl Header {
     }
 }
 
+use super::MAX_NAME_LEN;
+
 fn valid_name(s: &str) -> bool {
     super::valid_id(s)
 }
@@ -300,7 +302,17 @@ fn name(
     // `name` is never inherited.
     match &raws[leaf].scenario.name {
         Some(n) => {
-            if !valid_name(n.get_ref()) {
+            let len = n.get_ref().chars().count();
+            if len > MAX_NAME_LEN {
+                let msg = format!(
+                    "scenario name is {len} characters long; at most {MAX_NAME_LEN} are allowed \
+                     (it names the output folder, and with the hidden staging folder's suffix \
+                     it must fit the filesystem's 255-byte limit for a name)"
+                );
+                let help = "use a shorter name; `description` can hold the long text".to_string();
+                let d = sources[leaf].diag(n.span(), Some("scenario.name"), msg, Some(help));
+                diags.push(d);
+            } else if !valid_name(n.get_ref()) {
                 let msg = format!(
                     "scenario name `{}` may only use letters, digits, `_` and `-` \
                      (it names the output folder)",
@@ -317,9 +329,10 @@ fn name(
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if !valid_name(&stem) {
+            if !valid_name(&stem) || stem.chars().count() > MAX_NAME_LEN {
                 let msg = format!(
-                    "the file name `{stem}` is not a valid scenario name (letters, digits, `_`, `-`)"
+                    "the file name `{stem}` is not a valid scenario name (letters, digits, `_`, \
+                     `-`, at most {MAX_NAME_LEN} characters)"
                 );
                 let help = "add `name = \"...\"` under [scenario], or rename the file".to_string();
                 diags.push(Diagnostic::file_level(

@@ -31,6 +31,7 @@ mod header;
 mod hints;
 pub mod imposed;
 mod inherit;
+mod lever_bounds;
 mod overrides;
 mod params;
 mod provenance;
@@ -167,6 +168,12 @@ pub struct RemovedEvent {
 }
 
 /// Tree and node ids: `[A-Za-z0-9_-]+` (they appear in output files).
+/// Longest scenario name (characters): it names the result folder, and with the hidden
+/// `.<name>.partial-<pid>` and a shard's `.shard-K-of-N` the folder name must stay within the
+/// 255 bytes filesystems allow (`output::files::MAX_FOLDER_LEN`). The loader refuses longer
+/// names at their position.
+pub const MAX_NAME_LEN: usize = 128;
+
 pub(crate) fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.chars()

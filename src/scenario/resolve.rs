@@ -62,6 +62,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
             let (ev, origins, removed) =
                 inherit::resolve(&raws, &sources, reg, head.horizon(), &mut diags);
             let trees = trees(&raws, &sources, reg, head.horizon(), &mut diags);
+            diags.extend(super::lever_bounds::check(&ev, &origins, &trees, reg));
             (ev, origins, removed, trees)
         }
         None => Default::default(),

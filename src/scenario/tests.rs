@@ -171,11 +171,16 @@ fn number_levers() {
     assert_eq!(e[0].value, Value::Number(Dist::tri(1.0, 2.0, 3.0)));
     assert_eq!(e[0].prob, Dist::beta(2.0, 2.0));
     assert_eq!(e[0].lag_months, Some(Dist::Poisson { lambda: 2.0 }));
-    // add/scale need only a finite value.
+    // add/scale: the result must stay in the lever's range (D85).
     let e = one_event(
-        "date = \"2025-09\"\nlever = \"freight.W.scale\"\naction = \"add\"\nvalue = -3\n",
+        "date = \"2025-09\"\nlever = \"freight.W.scale\"\naction = \"add\"\nvalue = -0.5\n",
     );
     assert_eq!(e[0].action, Action::Add);
+    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"freight.W.scale\"\naction = \"add\"\nvalue = -3\n");
+    assert!(
+        x.contains("adding -3 can take `freight.W.scale` to values in [-2, -2]"),
+        "{x}"
+    );
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"freight.W.scale\"\nvalue = 9\n");
     assert!(x.contains("must lie in [0.2, 5]"), "{x}");
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"freight.W.scale\"\nvalue = { uniform = [1, 6] }\n");
@@ -257,7 +262,7 @@ fn action_levers() {
         "{x}"
     );
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.shadow_capacity\"\nvalue = -1\n");
-    assert!(x.contains("must lie in [0, inf)"), "{x}");
+    assert!(x.contains("must lie in [0, 1000000]"), "{x}");
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"risk_premium.jump\"\naction = \"set\"\nvalue = 0.1\n");
     assert!(x.contains("use one of: fire"), "{x}");
 }

@@ -200,10 +200,24 @@ pub(crate) fn value(
                 }
             }
         }
+        // Log points added to the risk premium, which enters through exp(): ±50 is a factor
+        // of 5e21, far beyond any plausible jump, and keeps the premium finite (issue 15).
         LeverKind::Action(ActionKind::RiskJump) => {
-            dist(v, &key).map(Value::Number).map_err(|b| vec![b])
+            let d = dist(v, &key).map_err(|b| vec![b])?;
+            let (a, b) = super::lever_bounds::reach(&d);
+            if !(a >= -50.0 && b <= 50.0) {
+                return Err(vec![bad(
+                    v.span(),
+                    key.clone(),
+                    format!("`{key}` must lie in [-50, 50] log points, got {d}"),
+                    Some("a jump is a few hundredths of a log point, e.g. `{ normal = [0.04, 0.015] }`"),
+                )]);
+            }
+            Ok(Value::Number(d))
         }
-        LeverKind::Action(ActionKind::ShadowCapacity) => dist_in(v, &key, 0.0, f64::INFINITY)
+        // Flow-months, or a multiplier: bounded like every magnitude (1e6) so that `scale`
+        // cannot overflow the fleet state.
+        LeverKind::Action(ActionKind::ShadowCapacity) => dist_in(v, &key, 0.0, 1e6)
             .map(Value::Number)
             .map_err(|b| vec![b]),
         LeverKind::Action(ActionKind::SdnWave) => {

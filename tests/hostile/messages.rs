@@ -1,0 +1,174 @@
+//! Class 5 of issue 15, messages that neither mislead nor leak: no line is quoted from a
+//! file that is not scenario text, a name the filesystem cannot hold is refused by
+//! `validate`, a missed `--precision` target is said, runaway lever arithmetic and
+//! duplicate correlation pairs are refused at their position (docs/reliability.md).
+
+use super::{baseline, extending, rejected, sim, tiny_run};
+use std::fs;
+
+#[cfg(target_os = "linux")]
+#[test]
+fn environment_and_other_files_are_never_quoted() {
+    let d = tempfile::tempdir().unwrap();
+    // A secret in the environment of the process that reads its own environ.
+    let p = d.path().join("leak.toml");
+    fs::write(&p, "extends = \"/proc/self/environ\"\n").unwrap();
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_sanctions-sim"))
+        .args(["validate", p.to_str().unwrap()])
+        .env("RELY_SECRET_TOKEN", "hunter2-do-not-print")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("/proc/self/environ"), "{err}");
+    assert!(
+        !err.contains("hunter2") && !err.contains("RELY_SECRET"),
+        "{err}"
+    );
+    // Any readable file that is not TOML scenario text: position only, never a line.
+    let secret = d.path().join("passwords.txt");
+    fs::write(&secret, "root:SECRET-PASSWORD:0:0\n").unwrap();
+    let p = extending(d.path(), "ext_txt", "");
+    let text = fs::read_to_string(&p).unwrap();
+    fs::write(
+        &p,
+        text.replace(baseline().to_str().unwrap(), secret.to_str().unwrap()),
+    )
+    .unwrap();
+    let err = rejected(
+        &p,
+        &["passwords.txt:1:", "named by `extends` at", "not a .toml"],
+    );
+    assert!(!err.contains("SECRET-PASSWORD"), "{err}");
+}
+
+#[test]
+fn binary_content_is_never_quoted() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("bin.toml");
+    fs::write(&p, b"name = 1\nSECRET\x01\x02 = \"x\"\n").unwrap();
+    let err = rejected(&p, &["bin.toml:2:"]);
+    assert!(!err.contains("SECRET"), "{err}");
+}
+
+#[test]
+fn names_too_long_for_the_filesystem_are_refused_by_validate() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "n".repeat(250);
+    let p = d.path().join("long.toml");
+    let text = format!(
+        "extends = {:?}\n[scenario]\nname = \"{long}\"\n",
+        baseline().to_str().unwrap()
+    );
+    fs::write(&p, text).unwrap();
+    rejected(
+        &p,
+        &[
+            "scenario.name",
+            "250 characters long",
+            "at most 128",
+            "long.toml:3:8",
+        ],
+    );
+    // 128 is accepted and runs.
+    let ok = extending(d.path(), &"m".repeat(128), "");
+    let out = d.path().join("out");
+    let r = tiny_run(&ok, &out, &["--no-charts"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+#[test]
+fn missed_precision_target_is_said_and_can_be_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let b = baseline();
+    let args = |extra: &[&'static str]| {
+        let mut v = vec![
+            "run".to_string(),
+            b.to_str().unwrap().to_string(),
+            "--precision".into(),
+            "1e-300".into(),
+            "--max-paths".into(),
+            "300".into(),
+            "--months".into(),
+            "2".into(),
+            "--no-charts".into(),
+            "--quiet".into(),
+            "--force".into(),
+            "--out".into(),
+            out.to_str().unwrap().to_string(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let a = args(&[]);
+    let r = sim(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: baseline: --precision 1e-300 not reached"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--strict-precision"), "{}", r.stderr);
+    let a = args(&["--strict-precision"]);
+    let r = sim(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("the target was missed"), "{}", r.stderr);
+    assert!(out.join("baseline/manifest.json").is_file());
+}
+
+#[test]
+fn runaway_lever_arithmetic_is_refused_at_the_event() {
+    let d = tempfile::tempdir().unwrap();
+    let ev = |action: &str, lever: &str, value: &str| {
+        format!(
+            "[[event]]\ndate = \"2025-09-01\"\nlever = \"{lever}\"\naction = \"set\"\nvalue = 0.25\n\
+             [[event]]\ndate = \"2025-10-01\"\nlever = \"{lever}\"\naction = \"{action}\"\nvalue = {value}"
+        )
+    };
+    let p = extending(d.path(), "scaled", &ev("scale", "tariff.IN.rate", "1e308"));
+    rejected(
+        &p,
+        &[
+            "event[2].value",
+            "scaling by 1e308",
+            "`tariff.IN.rate`",
+            "outside its range [0, 5]",
+            "scaled.toml:9:1",
+        ],
+    );
+    let p = extending(d.path(), "added", &ev("add", "tariff.IN.rate", "1e308"));
+    rejected(&p, &["event[2].value", "adding", "outside its range"]);
+    let p = extending(d.path(), "below", &ev("add", "tariff.IN.rate", "-1"));
+    rejected(&p, &["event[2].value", "[-0.75, -0.75]"]);
+    // Inside the range stays valid; an uncertain event keeps both outcomes.
+    let p = extending(d.path(), "fine", &ev("scale", "tariff.IN.rate", "4"));
+    let out = d.path().join("out");
+    assert_eq!(tiny_run(&p, &out, &["--no-charts"]).code, Some(0));
+    // Action levers with a number: the jump is bounded (it enters through exp()).
+    let p = extending(
+        d.path(),
+        "jump",
+        "[[event]]\ndate = \"2025-09-01\"\nlever = \"risk_premium.jump\"\nvalue = 1e308",
+    );
+    rejected(&p, &["event[1].value", "[-50, 50]"]);
+}
+
+#[test]
+fn duplicate_correlation_pairs_are_an_error_with_both_positions() {
+    let d = tempfile::tempdir().unwrap();
+    let body = "[params]\neps_d = { tri = [-0.3, -0.1, -0.05] }\neps_s = { tri = [0.02, 0.05, 0.1] }\n\
+                [correlations]\npairs = [[\"eps_d\", \"eps_s\", 0.3], [\"eps_s\", \"eps_d\", -0.3]]";
+    let p = extending(d.path(), "corr", body);
+    rejected(
+        &p,
+        &[
+            "correlations.pairs",
+            "given twice, with different values (0.3 and -0.3)",
+            "corr.toml:8:35",
+            "first given at",
+            "corr.toml:8:10",
+        ],
+    );
+}
