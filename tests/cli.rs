@@ -136,10 +136,17 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
             "manifest.json",
             "outcomes.csv",
             "summary.csv",
+            "totals.csv",
             "wide.csv",
         ]
     } else {
-        &["charts", "manifest.json", "summary.csv", "wide.csv"]
+        &[
+            "charts",
+            "manifest.json",
+            "summary.csv",
+            "totals.csv",
+            "wide.csv",
+        ]
     };
     assert_eq!(entries(dir), want, "{}", dir.display());
     let dates = expected_dates(months);

@@ -76,6 +76,9 @@ fn check_sheet(book: &Book, name: &str, csv: &[u8]) -> (usize, usize) {
                         // A column is formatted as a whole: integers in a decimal column too.
                         assert!(fmt == want_fmt || fmt == "0.0000", "{name}!{at}: {fmt}");
                     }
+                    // A column that also holds words (totals.csv's period: `2026`, then
+                    // `horizon`) is text as a whole.
+                    XCell::Text(t) if t == want => numbers -= 1,
                     other => panic!("{name}!{at}: {want} is not a number: {other:?}"),
                 }
                 numbers += 1;
@@ -107,6 +110,12 @@ fn files_of(manifest: &Path) -> Vec<String> {
         .map(|f| f.as_str().unwrap().to_string())
         .filter(|f| !f.starts_with("charts/"))
         .collect()
+}
+
+/// Variables of the baseline's market (other work appends variables; counts follow it).
+fn baseline_vars() -> usize {
+    let sc = sanctions_sim::scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    sanctions_sim::engine::vars::variables(&sc.market).len()
 }
 
 fn run_baseline(out: &Path, threads: &str, extra: &[&str]) {
@@ -142,13 +151,19 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     );
     assert_eq!(
         files_of(&dir.join("manifest.json")),
-        ["summary.csv", "wide.csv", "results.xlsx", "manifest.json"]
+        [
+            "summary.csv",
+            "wide.csv",
+            "totals.csv",
+            "results.xlsx",
+            "manifest.json"
+        ]
     );
     let book = read_book(&dir.join("results.xlsx"));
-    assert_eq!(book.names, ["summary", "wide", "manifest"]);
+    assert_eq!(book.names, ["summary", "wide", "totals", "manifest"]);
     let summary = std::fs::read(dir.join("summary.csv")).unwrap();
     let (n, d) = check_sheet(&book, "summary", &summary);
-    let vars = 71;
+    let vars = baseline_vars();
     assert_eq!(d, 4 * vars, "one date per summary row");
     assert!(n > 4 * vars * 8, "{n} numbers");
     let wide = std::fs::read(dir.join("wide.csv")).unwrap();
@@ -173,7 +188,7 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     );
     assert_eq!(kv["scenario"], Some(XCell::Text("baseline".into())));
     assert_eq!(
-        kv["files[2]"],
+        kv["files[3]"],
         Some(XCell::Text("charts/brent_usd_bbl.svg".into()))
     );
     let n_files = files_of_all(&dir.join("manifest.json")).len();
@@ -227,13 +242,14 @@ fn trees_and_conditional_bands_get_their_sheets() {
         .filter(|f| f.starts_with("by_outcome/"))
         .collect();
     assert!(!bands.is_empty());
-    assert_eq!(book.names.len(), 5 + bands.len());
+    assert_eq!(book.names.len(), 6 + bands.len());
     for f in ["events.csv", "outcomes.csv"] {
         let name = f.trim_end_matches(".csv");
         check_sheet(&book, name, &std::fs::read(dir.join(f)).unwrap());
     }
     for f in bands {
-        let sheet = f.split('/').nth(1).unwrap();
+        let sheet = sanctions_sim::output::xlsx_results::sheet_name(f);
+        let sheet = sheet.as_str();
         assert!(book.names.iter().any(|n| n == sheet), "{sheet}");
         check_sheet(&book, sheet, &std::fs::read(dir.join(f)).unwrap());
     }
@@ -308,14 +324,20 @@ fn sample_paths_reproduce_the_runs_paths() {
     let dir = all.join("baseline");
     assert_eq!(
         files_of(&dir.join("manifest.json")),
-        ["summary.csv", "wide.csv", "paths.csv", "manifest.json"]
+        [
+            "summary.csv",
+            "wide.csv",
+            "totals.csv",
+            "paths.csv",
+            "manifest.json"
+        ]
     );
     let paths_bytes = std::fs::read(dir.join("paths.csv")).unwrap();
     let text = std::str::from_utf8(&paths_bytes).unwrap();
     assert!(text.starts_with("path,date,variable,value\n") && !text.contains('\r'));
     assert!(!text.contains("-0.0000"));
     let rows = paths_rows(&paths_bytes);
-    let vars = 71;
+    let vars = baseline_vars();
     assert_eq!(rows.len(), 40 * 4 * vars);
     // Path outer, then month, then variable in summary.csv's order.
     let mut rdr = csv::Reader::from_reader(std::fs::File::open(dir.join("summary.csv")).unwrap());
@@ -404,7 +426,7 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .failure();
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("--sample-paths"), "{err}");
-    // 3,000 paths x 60 months x 71 variables = 12,780,000 rows: over the cap, refused.
+    // 3,000 paths x 60 months x nv variables (12,780,000 rows for 71): over the cap, refused.
     let a = sim()
         .args([
             "run",
@@ -420,7 +442,11 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .code(1);
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(
-        err.contains("would write 12780000 rows") && err.contains("ask for at most 2347 paths"),
+        err.contains(&format!("would write {} rows", 3000 * 60 * baseline_vars()))
+            && err.contains(&format!(
+                "ask for at most {} paths",
+                10_000_000 / (60 * baseline_vars())
+            )),
         "{err}"
     );
     assert!(!out.join("baseline").exists(), "nothing written");

@@ -82,6 +82,11 @@ pub struct RunArgs {
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write probabilities.csv: per month, the share of paths past a threshold and the
+    /// share past it at any month so far, e.g. --prob 'flow_india_mbd<1'. OP is <, <=, > or
+    /// >=. Repeatable.
+    #[arg(long = "prob", value_name = "EXPR")]
+    pub prob: Vec<String>,
 }
 
 /// Files written per scenario, in manifest order.
@@ -128,6 +133,13 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         return Err(CliError::Input(errors.join("\n")));
     }
     super::merge::check_run_flags(&a)?;
+    for sc in &loaded {
+        let vars = crate::engine::vars::variables(&sc.market);
+        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+        if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
+            errors.push(format!("{}: {e}", sc.path.display()));
+        }
+    }
     for sc in &loaded {
         if let Some(n) = a.sample_paths {
             let o = options(sc, &a);
@@ -244,6 +256,7 @@ pub(crate) fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.cancel = stop_flag();
+    o.probes = a.prob.clone();
     o
 }
 
@@ -351,12 +364,23 @@ pub(crate) fn write(
         m.files
             .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
     }
-    // Conditional bands, before manifest.json in the file list.
     let before_manifest = m.files.len() - 1;
     let mut extra = Vec::new();
+    for (file, bytes) in derived_files(&sc.name, sc.start, &r.derived) {
+        stage.write(file, &bytes).map_err(io)?;
+        extra.push(file.to_string());
+    }
+    // Conditional bands, before manifest.json in the file list.
     for b in &r.by_outcome {
         let mut counts = std::collections::BTreeMap::new();
-        for ((outcome, summary), n) in b.split.outcomes.iter().zip(&b.summaries).zip(&b.paths) {
+        for (((outcome, summary), derived), n) in b
+            .split
+            .outcomes
+            .iter()
+            .zip(&b.summaries)
+            .zip(&b.derived)
+            .zip(&b.paths)
+        {
             let folder = format!("{}={outcome}", b.split.key);
             let label = format!("{}|{folder}", sc.name);
             let sub = format!("by_outcome/{folder}");
@@ -368,6 +392,10 @@ pub(crate) fn write(
                 )
                 .map_err(io)?;
             extra.push(format!("{sub}/summary.csv"));
+            for (file, bytes) in derived_files(&label, sc.start, derived) {
+                stage.write_in(&sub, file, &bytes).map_err(io)?;
+                extra.push(format!("{sub}/{file}"));
+            }
             counts.insert(outcome.clone(), *n);
         }
         m.by_outcome.insert(b.split.key.clone(), counts);
@@ -384,6 +412,20 @@ pub(crate) fn write(
     write_audit_files(sc, o, r, &stage, &mut m, a)?;
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
+}
+
+/// `totals.csv`, and `probabilities.csv` when `--prob` was given.
+fn derived_files(
+    label: &str,
+    start: crate::policy::calendar::MonthIdx,
+    d: &crate::engine::stats::derived::Derived,
+) -> Vec<(&'static str, Vec<u8>)> {
+    use crate::output::answers_csv::{probabilities_csv, totals_csv};
+    let mut v = vec![("totals.csv", totals_csv(label, start, d))];
+    if !d.probes.is_empty() {
+        v.push(("probabilities.csv", probabilities_csv(start, &[(label, d)])));
+    }
+    v
 }
 
 /// `paths.csv` (`--sample-paths`) and then `results.xlsx` (`--xlsx`, built from every CSV file

@@ -11,7 +11,7 @@
 //! | 4 | `format_version` (u32) = [`FORMAT_VERSION`] |
 //! | 8 | `H`, length of the header (u64) |
 //! | H | header, UTF-8 JSON: [`Header`] (it repeats `format_version`) |
-//! | … | body: `groups` (u64), then per group the moments of every cell (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
+//! | … | body: `groups` (u64), then per group the moments of every cell (the monthly cells, then the header's `derived` cells: totals and `--prob` indicators, engine::stats::derived) (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
 //! | 32 | SHA-256 of everything before it |
 
 use super::run::{
@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Version of the `partial.bin` layout; bumped on any change, and checked by [`decode`].
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"SSIMPART";
 
 /// What must agree between partials for them to merge into one run.
@@ -47,6 +47,8 @@ pub struct Fingerprint {
     pub version: String,
     /// `N`, the number of shards.
     pub shards: u64,
+    /// The `--prob` expressions, canonical (their indicators are part of the partial).
+    pub probes: Vec<String>,
 }
 
 impl Fingerprint {
@@ -74,6 +76,7 @@ impl Fingerprint {
         );
         cmp("version", self.version.clone(), o.version.clone());
         cmp("shards", self.shards.to_string(), o.shards.to_string());
+        cmp("probes (--prob)", self.probes.join(" "), o.probes.join(" "));
         d
     }
 }
@@ -94,6 +97,9 @@ pub struct Header {
     /// The scenario file, absolute, which `merge` reloads for names, units and event trees.
     pub scenario_path: String,
     pub vars: usize,
+    /// Derived cells per path after the `months × vars` monthly ones: with order statistics
+    /// (totals), then moments only (`--prob` indicators).
+    pub derived: (usize, usize),
     pub threads: usize,
     pub wall_seconds: f64,
     /// As in manifest.json; `max_*` entries merge by maximum, the others by sum.
@@ -161,12 +167,13 @@ pub fn run_shard(
     let t0 = Instant::now();
     let vars = variables(&sc.market);
     let mode = choose_mode(o.paths, o.months, vars.len(), o.budget_bytes);
+    let layout = super::run::layout(sc, o, &vars)?;
     let pool = pool(o)?;
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
     let groups = spec.group_range(chunks.div_ceil(GROUP_CHUNKS));
     let range = (groups.start * GROUP_CHUNKS).min(chunks)..(groups.end * GROUP_CHUNKS).min(chunks);
-    let mut acc = Accum::new(sc, o, vars.len(), mode, &[], true);
-    simulate_chunks(sc, o, &vars, &[], &pool, range, &mut acc, progress)?;
+    let mut acc = Accum::new(sc, o, &layout, mode, &[], true);
+    simulate_chunks(sc, o, &vars, &layout, &[], &pool, range, &mut acc, progress)?;
     let abs = std::fs::canonicalize(&sc.path).unwrap_or_else(|_| sc.path.clone());
     let header = Header {
         format_version: FORMAT_VERSION,
@@ -179,6 +186,7 @@ pub fn run_shard(
             summary_mode: mode.as_str().into(),
             version: env!("CARGO_PKG_VERSION").into(),
             shards: spec.n,
+            probes: layout.probes.iter().map(|p| p.text.clone()).collect(),
         },
         shard: spec.k,
         first_group: groups.start,
@@ -187,6 +195,7 @@ pub fn run_shard(
         end_path: (groups.end * GROUP_PATHS).min(o.paths),
         scenario_path: abs.display().to_string(),
         vars: vars.len(),
+        derived: (layout.extra(), layout.tail()),
         threads: pool.current_num_threads(),
         wall_seconds: t0.elapsed().as_secs_f64(),
         diagnostics: acc.diag.to_map(),
@@ -250,14 +259,14 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
         .map_err(|e| format!("damaged partial result: header: {e}"))?;
     let fp = &header.fingerprint;
     let mode = mode_of(&fp.summary_mode).map_err(damaged)?;
-    let cells = fp.months * header.vars;
+    let (extra, tail) = header.derived;
+    let like = MonthlyStats::with_cells(fp.months, header.vars, extra, tail, mode);
     let n = r.count(8).map_err(damaged)?;
     let groups = (0..n)
-        .map(|_| GroupMoments::decode(&mut r, cells))
+        .map(|_| GroupMoments::decode(&mut r, like.cells()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(damaged)?;
-    let order =
-        MonthlyStats::decode_order(&mut r, fp.months, header.vars, mode).map_err(damaged)?;
+    let order = MonthlyStats::decode_order(&mut r, &like).map_err(damaged)?;
     if r.remaining() != 0 || groups.len() as u64 != header.groups {
         return Err(damaged("length does not match its header".into()));
     }
@@ -295,7 +304,18 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, String> {
             vars.len()
         ));
     }
-    let mut total = MonthlyStats::new(fp.months, vars.len(), mode);
+    let mut o = super::run::RunOptions::from_scenario(sc);
+    (o.months, o.probes) = (fp.months, fp.probes.clone());
+    let layout = super::run::layout(sc, &o, &vars).map_err(|e| e.to_string())?;
+    if (layout.extra(), layout.tail()) != first.header.derived {
+        return Err(format!(
+            "the partials have {:?} derived cells per path, scenario {} gives {:?}",
+            first.header.derived,
+            sc.path.display(),
+            (layout.extra(), layout.tail())
+        ));
+    }
+    let mut total = layout.stats(mode);
     let mut diagnostics = BTreeMap::new();
     let mut trees = TreeStats::new(sc, fp.months);
     let (mut wall, mut threads) = (0.0, 0);
@@ -312,9 +332,12 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, String> {
         wall += p.header.wall_seconds;
         threads = threads.max(p.header.threads);
     }
+    let mut summary = total.finish();
+    let derived = layout.split(&mut summary);
     Ok(RunResult {
         vars,
-        summary: total.finish(),
+        summary,
+        derived,
         diagnostics,
         trees,
         by_outcome: Vec::new(),

@@ -38,6 +38,8 @@ enum Get {
     RouteFlow(usize),
     RouteFreight(usize),
     RouteDes(usize),
+    NetGain(usize),
+    RevenueChange,
 }
 
 /// One output variable.
@@ -165,6 +167,21 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             Get::RouteDes(r),
         );
     }
+    // Appended last (issue 14): net positions.
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        if let Some(x) = &b.report_as {
+            add(
+                format!("{x}_net_gain_usd_bn"),
+                "USD bn/month",
+                Get::NetGain(j),
+            );
+        }
+    }
+    add(
+        "russia_revenue_change_usd_bn".into(),
+        "USD bn/month",
+        Get::RevenueChange,
+    );
     v
 }
 
@@ -217,5 +234,7 @@ pub fn value(var: &Var, mkt: &Market, alt: &[f64], o: &Outcome) -> f64 {
         Get::RouteFlow(r) => o.m[r],
         Get::RouteFreight(r) => o.freight[r],
         Get::RouteDes(r) => o.delta[r] - alt[mkt.routes[r].buyer],
+        Get::NetGain(j) => o.savings_bn[j] - o.tariff_cost_bn[j] - o.carrot_forgone_bn[j],
+        Get::RevenueChange => o.revenue_bn - o.revenue_first_bn.unwrap_or(f64::NAN),
     }
 }

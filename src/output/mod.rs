@@ -3,6 +3,7 @@
 //! crate that creates, renames or removes files, and does so atomically. Two exceptions to
 //! purity: [`paths_csv`] simulates the sampled paths again, and [`xlsx_results`] reads back
 //! the CSV files already staged in a result folder.
+pub mod answers_csv;
 pub mod compare_csv;
 pub mod csv;
 pub mod events_csv;
