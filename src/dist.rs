@@ -1,7 +1,7 @@
 //! Distributions as analysts write them in scenario and market files.
 //!
 //! Any number in a file may be replaced by a distribution that is drawn once per path
-//! (model.md §5.8, "epistemic" layer). The TOML forms are single-key tables:
+//! (model.md §2, "epistemic" layer). The TOML forms are single-key tables:
 //! `{ normal = [mu, sd] }`, `{ lognormal = [mu, sigma] }` (parameters of ln X),
 //! `{ uniform = [lo, hi] }`, `{ tri = [lo, mode, hi] }` (alias `triangular`),
 //! `{ pert = [lo, mode, hi] }`, `{ beta = [a, b] }`, `{ poisson = lambda }`.

@@ -2,7 +2,6 @@
 //! under sanctions, and of Brent. See `docs/model.md` for the model and `README.md` for use.
 pub mod analysis;
 pub mod backtest;
-pub mod charts;
 pub mod cli;
 pub mod dist;
 pub mod engine;

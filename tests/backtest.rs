@@ -1,4 +1,4 @@
-//! The backtest of model.md §10 at a small path count: every target passes except the two
+//! The backtest of calibration.md §1 at a small path count: every target passes except the two
 //! structural misses of docs/calibration.md, the report has the contract columns, the
 //! imposed Brent is reproduced exactly, and a horizon outside the Brent file is refused.
 

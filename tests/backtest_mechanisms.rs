@@ -1,5 +1,5 @@
 //! The three model changes behind the 2022–23 replay (docs/decisions.md D32–D34): storage as
-//! a carry trade on Brent, a seller-chain wave confined to one basin, and freight as §5.4
+//! a carry trade on Brent, a seller-chain wave confined to one basin, and freight as §4.2.4
 //! writes it with rates that ease slowly. Each test fails under the rule it replaced.
 
 mod common;
@@ -124,7 +124,7 @@ fn d33_basins_errors_name_the_key_and_the_basins() {
     assert!(e.contains("listed twice"), "{e}");
 }
 
-/// D34: at full tightness freight is 1 + α_f times its base (§5.4 as written; the D5 slope
+/// D34: at full tightness freight is 1 + α_f times its base (§4.2.4 as written; the D5 slope
 /// gave at most 1 + 0.15·α_f before the fleet runs short), a rise in tightness passes at once
 /// and a fall only by `freight_speed` per month.
 #[test]

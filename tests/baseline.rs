@@ -1,5 +1,5 @@
 //! The shipped scenarios against observed history and the errata's regression checks
-//! (model-errata.md; core-engine issue acceptance checks).
+//! (the errata fixes of docs/decisions.md §A; core-engine issue acceptance checks).
 
 mod common;
 use common::*;
@@ -93,7 +93,7 @@ fn baseline_errata_regressions() {
     );
 }
 
-/// Errata 5 / §11.3: the s.d. of monthly log changes of Brent lies in [0.045, 0.09].
+/// Errata 5 / §9.3: the s.d. of monthly log changes of Brent lies in [0.045, 0.09].
 #[test]
 fn brent_volatility_band() {
     let sc = scenario("baseline");

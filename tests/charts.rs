@@ -14,7 +14,7 @@
 mod charts_support;
 
 use charts_support::{check_png, check_svg, example_tornado, fan, root};
-use sanctions_sim::charts::{
+use sanctions_sim::output::charts::{
     fan_png, fan_svg, overlay_png, overlay_svg, tornado_png, tornado_svg, OverlaySeries,
     OverlaySpec,
 };

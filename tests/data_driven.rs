@@ -1,4 +1,4 @@
-//! §11.1.12: buyers, basins, routes and pipelines are data. Permuting the market file's rows
+//! §9.1.12: buyers, basins, routes and pipelines are data. Permuting the market file's rows
 //! only permutes output columns; adding a buyer with no capacity changes no other output.
 
 use sanctions_sim::engine::run::{run, RunOptions, RunResult};

@@ -1,4 +1,4 @@
-//! Regression tests for the fixes of model-errata.md that change behaviour; each would fail
+//! Regression tests for the errata fixes (docs/decisions.md §A) that change behaviour; each would fail
 //! under the literal spec. (Errata 1, 2, 3, 5, 6 and 7 are checked on whole runs in
 //! `tests/baseline.rs`; errata 8 in `market::clearing`; errata 12 in `policy::events`.)
 

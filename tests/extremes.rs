@@ -334,7 +334,7 @@ fn fuzz_huge_sigma_xi_is_refused() {
     );
 }
 
-/// u* = 1 (the edge of its range) would divide §5.4's normalised tightness by zero; with a
+/// u* = 1 (the edge of its range) would divide §4.2.4's normalised tightness by zero; with a
 /// wave designating all of W on top, every output stays finite.
 #[test]
 fn tanker_tightness_at_its_edge() {

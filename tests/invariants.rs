@@ -1,4 +1,4 @@
-//! Property tests: every exact identity of model.md §11.1 holds on every path-month, for
+//! Property tests: every exact identity of model.md §9.1 holds on every path-month, for
 //! parameters drawn across their priors and levers drawn across their documented ranges.
 
 mod common;
@@ -66,7 +66,7 @@ proptest! {
     }
 }
 
-/// §11.1.8: with V = V^ref, J = 0, O = 0 and α = 0 the Brent root is the anchor.
+/// §9.1.8: with V = V^ref, J = 0, O = 0 and α = 0 the Brent root is the anchor.
 #[test]
 fn anchor_consistency() {
     let mut sc = scenario("baseline");
@@ -103,7 +103,7 @@ fn anchor_consistency() {
     assert!(checked > 50, "too few months with V = V_ref: {checked}");
 }
 
-/// §11.1.9: shifting the anchor moves netbacks one-for-one and leaves discounts and flows
+/// §9.1.9: shifting the anchor moves netbacks one-for-one and leaves discounts and flows
 /// unchanged when neither the floor nor the cap binds.
 #[test]
 fn translation_in_the_anchor() {
@@ -141,7 +141,7 @@ fn translation_in_the_anchor() {
     }
 }
 
-/// §11.1.10: scaling every volume parameter by κ leaves prices unchanged and scales volumes
+/// §9.1.10: scaling every volume parameter by κ leaves prices unchanged and scales volumes
 /// and money by κ (stances forced).
 #[test]
 fn scale_invariance() {
@@ -216,7 +216,7 @@ fn scale_invariance() {
     }
 }
 
-/// §11.1.6: with e = 0 and no refusal hazard, the cap level changes nothing but the cap columns.
+/// §9.1.6: with e = 0 and no refusal hazard, the cap level changes nothing but the cap columns.
 #[test]
 fn leaky_cap_changes_nothing() {
     let run = |cap: f64| {

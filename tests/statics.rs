@@ -1,12 +1,12 @@
-//! Comparative statics of model.md §11.2 (one month, common random numbers: the two paths
+//! Comparative statics of model.md §9.2 (one month, common random numbers: the two paths
 //! are clones, so they see the same draws), and the documented non-invariant.
 
 mod common;
 use common::*;
 use proptest::prelude::*;
 use sanctions_sim::engine::path::PathSim;
+use sanctions_sim::market::accounting::realised_netback;
 use sanctions_sim::market::model::StanceDraw;
-use sanctions_sim::market::outcome::realised_netback;
 use sanctions_sim::market::stance::halt_probability;
 use sanctions_sim::scenario::Scenario;
 
@@ -35,7 +35,7 @@ fn pairs(
 }
 
 /// Months where neither the fleet nor the floor binds and nothing is refused: the
-/// "ceteris paribus" of §11.2 for the volume statics.
+/// "ceteris paribus" of §9.2 for the volume statics.
 fn slack(s: &PathSim) -> bool {
     let w = &s.work;
     w.x_del
@@ -230,7 +230,7 @@ fn m9_elastic_demand_and_inventories_damp_a_shortfall() {
     }
 }
 
-/// The documented non-invariant (§11.2): Russian revenue need not be monotone in the cap.
+/// The documented non-invariant (§9.2): Russian revenue need not be monotone in the cap.
 /// Steep corner, half the fleet, full enforcement, no storage: where c − c_att crosses the
 /// production floor the capped tranche is withheld and Brent jumps.
 #[test]

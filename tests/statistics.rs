@@ -1,4 +1,4 @@
-//! The statistical checks of model.md §11.3: regime shares, outage frequency, the relief
+//! The statistical checks of model.md §9.3: regime shares, outage frequency, the relief
 //! ramp limit and the decay of a designation wave.
 
 mod common;

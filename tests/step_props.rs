@@ -4,7 +4,7 @@
 //! buyer halted, no storage, no pipelines, exports cut to nothing). `tests/invariants.rs`
 //! covers the interior of the lever ranges with the priors as drawn.
 //!
-//! Each path must give finite outputs, satisfy every model.md §11.1 identity each month
+//! Each path must give finite outputs, satisfy every model.md §9.1 identity each month
 //! (`market::invariants::check`), and solve every root within the 200-iteration budget;
 //! where Newton fails the solver bisects and counts it.
 

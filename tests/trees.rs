@@ -1,4 +1,4 @@
-//! Event trees (`[[tree]]`, model.md §3.3): branch shares, certain and impossible branches,
+//! Event trees (`[[tree]]`, scenarios.md §5): branch shares, certain and impossible branches,
 //! `after` lags, hazard waiting times, thread-count independence, `events.csv` /
 //! `outcomes.csv`, and load errors with positions.
 

@@ -83,8 +83,8 @@ pub fn common_vars(base: &[Var], other: &[Var]) -> Vec<ComparedVar> {
 #[derive(Debug, Clone)]
 pub struct LevelBands {
     pub scenario: String,
-    /// Name and unit of each kept variable, in the order of `level_vars`.
-    pub vars: Vec<(String, String)>,
+    /// Each kept variable, in the order of `level_vars`.
+    pub vars: Vec<Var>,
     pub summary: Summary,
 }
 
@@ -375,7 +375,7 @@ pub fn compare_with_levels(
                 scenario: setup.scenarios[i].name.clone(),
                 vars: setup.levels[i]
                     .iter()
-                    .map(|&v| (setup.vars[i][v].name.clone(), setup.vars[i][v].unit.clone()))
+                    .map(|&v| setup.vars[i][v].clone())
                     .collect(),
                 summary: st.finish(),
             })

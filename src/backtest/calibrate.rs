@@ -1,4 +1,4 @@
-//! Coarse calibration (model.md §9 steps 2 and 4): coordinate search over the parameters §9
+//! Coarse calibration (calibration.md §2): coordinate search over the parameters that section
 //! marks for fitting, each on a grid inside its prior, minimising the squared standardised
 //! misses of the medians of the observed targets of B1–B4 (data up to 2025-07): the 2022–23
 //! episode (B1, B2: T_adapt, h_ψ, ω_cap, the freight gain α_f), the 2024 steady state (B3: the
@@ -11,7 +11,7 @@ use super::targets::{evaluate, Check, Row};
 use crate::dist::Dist;
 use crate::scenario::Scenario;
 
-/// Parameters fitted and their grids (inside the §8 priors of src/market/params.rs).
+/// Parameters fitted and their grids (inside the §7 priors of src/market/params.rs).
 pub const GRID: &[(&str, &[f64])] = &[
     ("dh_sdn", &[0.0, 1.5, 3.0, 5.0, 8.0]),
     ("mu_int", &[0.0, 4.0, 7.5, 12.0, 16.0, 20.0]),

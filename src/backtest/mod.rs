@@ -1,5 +1,5 @@
-//! `sanctions-sim backtest` (model.md §10): replays of 2022–2025 with the observed Brent
-//! imposed, the counterfactual runs §10 names, and the comparison of every target with history.
+//! `sanctions-sim backtest` (calibration.md §1): replays of 2022–2025 with the observed Brent
+//! imposed, the counterfactual runs it names, and the comparison of every target with history.
 //!
 //! The runs are scenario files under `scenarios/history/` (replays) and
 //! `scenarios/history/counterfactual/` (each extends a replay). All are simulated with the same
@@ -19,7 +19,7 @@ use targets::{Row, Runs};
 /// The replays, in report order (one SVG each).
 pub const REPLAYS: &[&str] = &["replay_2022_23", "replay_2024", "replay_2025q1"];
 
-/// The counterfactual runs of §10 (B1, B5, B6).
+/// The counterfactual runs of calibration.md §1 (B1, B5, B6).
 pub const COUNTERFACTUALS: &[&str] = &[
     "cf_2022_23_fixed_freight",
     "cf_2022_23_no_cap",

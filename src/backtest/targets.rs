@@ -1,4 +1,4 @@
-//! The backtest targets of model.md §10 (B1–B6), each computed per path from the replay and
+//! The backtest targets of calibration.md §1 (B1–B6), each computed per path from the replay and
 //! counterfactual panels (common random numbers: path i of every run has the same draws).
 
 use super::panel::{quantile, Panel};
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// How a target passes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Check {
-    /// model.md §10: observed inside [p10, p90] and |p50 − observed| ≤ tol.
+    /// calibration.md §1: observed inside [p10, p90] and |p50 − observed| ≤ tol.
     Near(f64),
     /// p50 in [lo, hi]; and, when `band`, the observed value inside [p10, p90].
     Range { lo: f64, hi: f64, band: bool },
@@ -153,7 +153,7 @@ fn model_range(lo: f64, hi: f64) -> Check {
 mod counterfactual;
 mod history;
 
-/// Every target of model.md §10 that the replays can compute, in B order.
+/// Every target of calibration.md §1 that the replays can compute, in B order.
 pub fn evaluate(runs: &Runs) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     history::b1_to_b4(runs, &mut rows)?;

@@ -1,4 +1,4 @@
-//! `sanctions-sim calibrate`: the coarse §9 fit of docs/calibration.md. Prints the fitted
+//! `sanctions-sim calibrate`: the coarse fit of calibration.md §2. Prints the fitted
 //! values and, with `--write`, stores them with the fit date in
 //! `scenarios/history/market/fitted.toml`, the `[params]` parent that every replay extends.
 

@@ -101,7 +101,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let levels = if a.no_charts {
         Vec::new()
     } else {
-        crate::charts::key_variable_names()
+        crate::output::charts::key_variable_names()
     };
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
@@ -263,31 +263,17 @@ fn write_charts(
     r: &CompareResult,
     stage: &Staging,
 ) -> Result<Vec<String>, crate::output::files::OutputError> {
-    let metas: Vec<Vec<VarMeta>> = r
+    let levels: Vec<crate::output::charts::Levels> = r
         .levels
         .iter()
-        .map(|l| {
-            l.vars
-                .iter()
-                .map(|(name, unit)| VarMeta {
-                    name: name.clone(),
-                    unit: unit.clone(),
-                })
-                .collect()
-        })
-        .collect();
-    let levels: Vec<crate::charts::Levels> = r
-        .levels
-        .iter()
-        .zip(&metas)
-        .map(|(l, vars)| crate::charts::Levels {
+        .map(|l| crate::output::charts::Levels {
             scenario: &l.scenario,
-            vars,
+            vars: &l.vars,
             summary: &l.summary,
         })
         .collect();
     let mut written = Vec::new();
-    for f in crate::charts::compare_charts(start, &levels, r.paths, r.seed) {
+    for f in crate::output::charts::compare_charts(start, &levels, r.paths, r.seed) {
         stage.write_in("charts", &f.name, &f.bytes)?;
         written.push(format!("charts/{}", f.name));
     }

@@ -71,7 +71,7 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Replay 2022–2025 against history; writes output/backtest/report.csv and SVG charts.
     Backtest(backtest::BacktestArgs),
-    /// Fit the §9 parameters to the in-sample backtest targets (docs/calibration.md).
+    /// Fit the parameters of calibration.md §2 to the in-sample backtest targets.
     Calibrate(calibrate::CalibrateArgs),
     /// Rank a scenario's uncertain inputs by their influence on a target; writes sensitivity.csv.
     Sensitivity(sensitivity::SensitivityArgs),

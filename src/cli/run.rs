@@ -355,11 +355,11 @@ pub(crate) fn write(
     m.merged_from_shards = r.merged_from_shards;
     m.precision = r.precision.clone();
     if !sc.trees.is_empty() {
-        use crate::output::events_csv::{events_csv, outcomes_csv};
+        use crate::output::tree_csv::{branch_shares_csv, events_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
         stage.write("events.csv", &ev).map_err(io)?;
         stage
-            .write("outcomes.csv", &outcomes_csv(&sc.trees, &r.trees))
+            .write("outcomes.csv", &branch_shares_csv(&sc.trees, &r.trees))
             .map_err(io)?;
         m.files
             .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
@@ -401,8 +401,9 @@ pub(crate) fn write(
         m.by_outcome.insert(b.split.key.clone(), counts);
     }
     if a.charts {
-        let files =
-            crate::charts::run_charts(&sc.name, sc.start, &vars, &r.summary, r.paths, o.seed);
+        let files = crate::output::charts::run_charts(
+            &sc.name, sc.start, &r.vars, &r.summary, r.paths, o.seed,
+        );
         for f in files {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             extra.push(format!("charts/{}", f.name));

@@ -3,8 +3,8 @@
 //! a manifest into `<out>/sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
 
 use super::CliError;
+use crate::analysis::sensitivity::csv::{by_month_csv, sensitivity_csv};
 use crate::analysis::sensitivity::{find_target, sensitivity, Horizon, SensOptions, SensResult};
-use crate::analysis::sensitivity_csv::{by_month_csv, sensitivity_csv};
 use crate::output::files::{prepare, Staging};
 use crate::output::manifest::{to_json, Manifest};
 use crate::policy::calendar::{iso_month, month_idx};
@@ -182,17 +182,17 @@ fn write(
     if let Some(b) = &by_month {
         stage.write("sensitivity_by_month.csv", b).map_err(io)?;
     }
-    let t = crate::analysis::sensitivity_csv::tornado_data(r);
+    let t = crate::analysis::sensitivity::csv::tornado_data(r);
     let tornado = charts && !t.bars.is_empty();
     if tornado {
-        let spec = crate::charts::TornadoSpec {
+        let spec = crate::output::charts::TornadoSpec {
             title: t.title,
             target_label: t.target_label,
             base: t.base,
             bars: t
                 .bars
                 .into_iter()
-                .map(|b| crate::charts::TornadoBar {
+                .map(|b| crate::output::charts::TornadoBar {
                     input: b.input,
                     low_label: b.low_label,
                     high_label: b.high_label,
@@ -202,10 +202,13 @@ fn write(
                 .collect(),
         };
         stage
-            .write("tornado.svg", crate::charts::tornado_svg(&spec).as_bytes())
+            .write(
+                "tornado.svg",
+                crate::output::charts::tornado_svg(&spec).as_bytes(),
+            )
             .map_err(io)?;
         stage
-            .write("tornado.png", &crate::charts::tornado_png(&spec))
+            .write("tornado.png", &crate::output::charts::tornado_png(&spec))
             .map_err(io)?;
     }
     let mut m = Manifest::for_scenario(sc);

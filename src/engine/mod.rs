@@ -1,5 +1,4 @@
 //! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
-mod outcome;
 pub mod partial;
 pub mod path;
 mod pipeline;
@@ -7,4 +6,5 @@ pub mod precision;
 pub mod rng;
 pub mod run;
 pub mod stats;
+mod tree_split;
 pub mod vars;

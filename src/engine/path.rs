@@ -4,7 +4,7 @@
 //! Streams are keyed by what they feed (`engine::rng::keyed`): `shocks` for the fixed-size
 //! monthly block, `shocks.buyer.<id>` per buyer, `designations` for the variable-count batch
 //! draws, `param.<name>`, `market.<row>` and `event.<lever>.<date>.<k>` for the per-path draws,
-//! so a lever change never shifts the shock stream (model.md §5.8) and adding a parameter,
+//! so a lever change never shifts the shock stream (model.md §2) and adding a parameter,
 //! row or event leaves every other draw unchanged.
 
 use super::rng::{keyed, keyed_parts};
@@ -23,7 +23,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Poisson};
 
 /// The EU dynamic cap is reviewed every `cap.eu_review_months` counted from 2025-09-03 (EU 18th
-/// package, model.md §3.5), applied from the 3rd of the review month (errata 16).
+/// package, scenarios.md §1.4), applied from the 3rd of the review month (errata 16).
 const CAP_REVIEW_ANCHOR: i32 = 2025 * 12 + 8;
 const CAP_REVIEW_DAY: u32 = 3;
 
@@ -161,7 +161,7 @@ struct TreePath {
     record: TreeRecord,
 }
 
-/// Brent level at which a price-linked hazard equals its written value (model.md §3.3).
+/// Brent level at which a price-linked hazard equals its written value (scenarios.md §5).
 const PRICE_LINK_REF_USD: f64 = 70.0;
 
 impl TreePath {
@@ -628,7 +628,7 @@ pub fn event_keys(sc: &Scenario) -> Vec<String> {
         .collect()
 }
 
-/// The explicit initial state for a 2025-08 start (model.md §4, errata N2).
+/// The explicit initial state for a 2025-08 start (model.md §3, errata N2).
 fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> State {
     let ids = &sc.registry.ids;
     let p = &m.p;

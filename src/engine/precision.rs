@@ -9,6 +9,9 @@
 //! outgrows the exact-quantile budget the accumulator is converted to the sketch, which then
 //! holds exactly the counts a plain sketch-mode run has.
 
+// The report type lives with `RunResult` (which carries it), so that this module depends on
+// the run loop and not the other way round.
+pub use super::run::PrecisionReport;
 use super::run::{
     check_shape, pool, simulate_chunks, Accum, RunError, RunOptions, RunResult, CHUNK_PATHS,
     GROUP_PATHS,
@@ -16,31 +19,11 @@ use super::run::{
 use super::stats::{choose_mode, Summary, SummaryMode};
 use super::vars::{variables, Var};
 use crate::scenario::Scenario;
-use serde::Serialize;
 use std::time::Instant;
 
 /// The rule, as recorded in manifest.json.
 pub const RULE: &str = "mc_se_p50 / max(|p50|, 0.05 * (p95 - p05)) < target for every key \
                         variable in every month; batches double the paths";
-
-/// Why the path count was chosen, for manifest.json's `precision`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PrecisionReport {
-    /// `REL` of `--precision`.
-    pub target: f64,
-    pub max_paths: u64,
-    pub rule: String,
-    pub key_variables: Vec<String>,
-    /// Cumulative path counts after each batch; the last is the run's `paths`.
-    pub batches: Vec<u64>,
-    /// `precision_reached` or `max_paths`.
-    pub stopped: String,
-    /// The largest relative standard error after the last batch, and where.
-    pub worst_relative_se: f64,
-    pub worst_variable: String,
-    /// 0-based month of `worst_variable`.
-    pub worst_month: usize,
-}
 
 /// Variables whose medians must be precise: Brent, Russian crude exports and export revenue,
 /// and every basin's discount (`*_discount_usd_bbl`).

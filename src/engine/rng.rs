@@ -4,7 +4,7 @@
 //! run seed mixed with a stable hash of the key, with `set_stream(path)`. Keys name what a
 //! stream feeds (`param.kappa`, `buyer.IN`, `event.tariff.IN.rate.2025-08-27.0`, `shocks`),
 //! so adding a parameter, a buyer or an event never reshuffles the draws of anything else,
-//! and permuting rows of the market file permutes nothing but columns (model.md §11.1.12).
+//! and permuting rows of the market file permutes nothing but columns (model.md §9.1.12).
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -1,15 +1,16 @@
 //! Runs a scenario: paths in parallel, fixed-size chunks reduced in order, so the result is
-//! byte-identical for any thread count (model.md §11.1.11).
+//! byte-identical for any thread count (model.md §9.1.11).
 
-pub use super::outcome::{resolve_outcome, OutcomeSplit};
 use super::path::{PathDiag, TreeRecord};
 pub(super) use super::pipeline::simulate_chunks;
 use super::stats::derived::{parse_probes, Derived, Layout};
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
 };
+pub use super::tree_split::{resolve_outcome, OutcomeSplit};
 use super::vars::{variables, Var};
 use crate::scenario::Scenario;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -173,7 +174,27 @@ pub struct RunResult {
     /// `Some(N)` when the result was merged from N shard partials (`merge`).
     pub merged_from_shards: Option<u64>,
     /// How `run --precision` chose the path count (`None` for a plain run).
-    pub precision: Option<super::precision::PrecisionReport>,
+    pub precision: Option<PrecisionReport>,
+}
+
+/// Why `run --precision` chose the path count, for manifest.json's `precision`
+/// (`engine/precision.rs` fills it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrecisionReport {
+    /// `REL` of `--precision`.
+    pub target: f64,
+    pub max_paths: u64,
+    pub rule: String,
+    pub key_variables: Vec<String>,
+    /// Cumulative path counts after each batch; the last is the run's `paths`.
+    pub batches: Vec<u64>,
+    /// `precision_reached` or `max_paths`.
+    pub stopped: String,
+    /// The largest relative standard error after the last batch, and where.
+    pub worst_relative_se: f64,
+    pub worst_variable: String,
+    /// 0-based month of `worst_variable`.
+    pub worst_month: usize,
 }
 
 impl RunResult {

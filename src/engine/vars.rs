@@ -1,9 +1,9 @@
 //! The output variables: names (snake_case, unit as suffix), units, and how each is read
 //! from a month's [`Outcome`]. Built from the market file, so adding a buyer or route adds
-//! variables and changes nothing else (model.md §7).
+//! variables and changes nothing else (outputs.md §5).
 
+use crate::market::accounting::Outcome;
 use crate::market::data::{FlowPart, Market};
-use crate::market::outcome::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Get {

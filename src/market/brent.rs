@@ -1,5 +1,5 @@
-//! The Brent root (model.md §6.7) with Russian deliveries V(x) from the reservation floor
-//! (§6.6), and the allocation at the root.
+//! The Brent root (model.md §4.8) with Russian deliveries V(x) from the reservation floor
+//! (also §4.8), and the allocation at the root.
 //!
 //! E(x) = Dem(x) − Sup(x) − Draw(x) − O − V(x) + J is strictly decreasing in x = ln P, so the
 //! root is unique. The floor: Russia sells a basin's barrels only at a netback ≥ n_floor,b;
@@ -217,7 +217,7 @@ pub fn brent_root(
     } else if clamp_hi {
         (LN_P_MAX, true, 1)
     } else {
-        // Warm start at last month's price (§6.7); tolerance relative to world demand.
+        // Warm start at last month's price (§4.8); tolerance relative to world demand.
         let warm = if st.x_prev.is_finite() { st.x_prev } else { a };
         let r = safeguarded_root(e, LN_P_MIN, LN_P_MAX, warm, 1e-11 * dbar, false, 200);
         diag.bisections += r.bisections;
@@ -290,7 +290,7 @@ struct Balance {
     gate_dn: f64,
 }
 
-/// Imposed Brent (model.md §10): the gap g = x_obs − a at which the world balance clears at
+/// Imposed Brent (model.md §4.8): the gap g = x_obs − a at which the world balance clears at
 /// the observed price, E(x_obs; a) = 0. With Russian deliveries fixed at the observed price,
 /// E is strictly decreasing in g (demand falls, supply and stock draw rise), so bisection on
 /// a wide bracket finds the unique root. Returns `false` when the root lies outside the

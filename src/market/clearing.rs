@@ -1,10 +1,10 @@
-//! Monotone 1-D roots: basin clearing (§6.4) and the logistic route demand (§6.3).
+//! Monotone 1-D roots: basin clearing (§4.6) and the logistic route demand (§4.6).
 //!
 //! Every solve in the model is a monotone root, found by a safeguarded Newton that bisects
 //! whenever the step leaves the bracket *or* |f| fails to halve (errata 8: Σ logistic is not
 //! convex and plain safeguarded Newton 2-cycles). Convergence is checked, never assumed.
 
-/// Stable logistic Λ(z) with |z| clamped to 40 (model.md §12).
+/// Stable logistic Λ(z) with |z| clamped to 40 (model.md §10).
 #[inline]
 pub fn logistic(z: f64) -> f64 {
     let z = z.clamp(-40.0, 40.0);
@@ -122,7 +122,7 @@ pub fn route_flow(cap: f64, h: f64, sigma: f64, k: f64, d: f64) -> (f64, f64) {
     (m, m * (1.0 - l) / sigma)
 }
 
-/// Status of a basin clearing (§6.4 edge cases).
+/// Status of a basin clearing (§4.6 edge cases).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BasinStatus {
     Cleared,
@@ -215,7 +215,7 @@ pub fn solve_basin_into(
         (s, ds, d2s)
     };
     // Tighter than the spec's 1e-7 mb/d and relative to the volume, so results do not depend
-    // on the volume scale (§11.1.10) beyond rounding; Halley makes the extra digits cheap.
+    // on the volume scale (§9.1.10) beyond rounding; Halley makes the extra digits cheap.
     let r = safeguarded_root_halley(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
     let root = BasinRoot {
         d: r.x,

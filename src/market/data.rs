@@ -1,4 +1,4 @@
-//! The market file (model.md §2): basins, buyers, routes and pipelines as data.
+//! The market file (scenarios.md §3): basins, buyers, routes and pipelines as data.
 //!
 //! The engine iterates over these tables and holds no enum of countries: adding a buyer only
 //! adds rows. [`MarketFile`] is the TOML shape; [`Market`] is the validated, index-resolved
@@ -26,7 +26,7 @@ pub struct MarketFile {
     /// Aggregate flow variables written to the output, e.g. `flow_india_mbd`.
     #[serde(default)]
     pub output: Vec<OutputFlowSpec>,
-    /// Overrides of the model parameters of model.md §8 (see `market::params`).
+    /// Overrides of the model parameters of model.md §7 (see `market::params`).
     #[serde(default)]
     pub params: toml::Table,
 }
@@ -106,7 +106,7 @@ pub struct BuyerSpec {
     /// Default of `buyer.<id>.capacity_scale`.
     #[serde(default = "one")]
     pub capacity_scale: f64,
-    /// Switches on the Gulf alternative-cost channel (§5.3).
+    /// Switches on the Gulf alternative-cost channel (§4.2.3).
     #[serde(default)]
     pub gulf_exposed: bool,
     /// Default of `tariff.<id>.exposed_exports_bn`, $bn/yr.
@@ -118,7 +118,7 @@ pub struct BuyerSpec {
     /// Output prefix for its money variables, e.g. `india`.
     #[serde(default)]
     pub report_as: Option<String>,
-    /// National stance parameters (§8.4); absent means the buyer never halts.
+    /// National stance parameters (§7.5); absent means the buyer never halts.
     #[serde(default)]
     pub stance: Option<StanceSpec>,
 }

@@ -1,7 +1,7 @@
-//! Exogenous processes (model.md §5): the Schwartz–Smith anchor with Markov-switching
-//! volatility (§5.1; Schwartz & Smith 2000, Management Science 46:893), the event risk premium
-//! (§5.2), compound-Poisson outages elsewhere (§5.3; EMF-2005 via ORNL's OIP model), freight
-//! and buyer-capacity noise (§5.4, §5.6) and Russian availability (§5.5).
+//! Exogenous processes (model.md §4.2): the Schwartz–Smith anchor with Markov-switching
+//! volatility (§4.2.1; Schwartz & Smith 2000, Management Science 46:893), the event risk premium
+//! (§4.2.2), compound-Poisson outages elsewhere (§4.2.3; EMF-2005 via ORNL's OIP model), freight
+//! and buyer-capacity noise (§4.2.4, §4.2.6) and Russian availability (§4.2.5).
 
 use super::model::{PathModel, DT, N_BUYER0, N_CHI, N_FREIGHT, N_NU, N_XI};
 use super::state::{Shocks, State, OUTAGE_CLASSES, OUTAGE_SIZES};

@@ -1,4 +1,4 @@
-//! The tanker-fleet constraint and the price-cap tranche (model.md §6.5).
+//! The tanker-fleet constraint and the price-cap tranche (model.md §4.7).
 //!
 //! Cargoes beyond the shadow fleet F ride Western tankers and form the capped tranche υ.
 //! Fixes applied: the Western-capacity switch at the cap is smooth (errata 7), refusal is
@@ -81,7 +81,7 @@ pub fn fleet_step(
         // basin's flows do not respond to ζ, so after a few steps bisect on ζ between a
         // feasible `lo` and an infeasible `hi` (Φ' is monotone in ζ); the result is always
         // the feasible end. The test is relative (no absolute slack), so the iteration does
-        // not depend on the volume scale (§11.1.10).
+        // not depend on the volume scale (§9.1.10).
         let (mut lo, mut hi) = (0.0, 1.0);
         let at = |zeta: f64, w: &mut Work, diag: &mut StepDiag| {
             for b in 0..m.n_basins {

@@ -1,4 +1,4 @@
-//! The exact identities of model.md §11.1, checked on one path-month.
+//! The exact identities of model.md §9.1, checked on one path-month.
 //!
 //! Called after every step in debug builds and by the property tests in `tests/`. Returns the
 //! violated identities as readable strings (empty when everything holds).

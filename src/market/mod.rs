@@ -1,5 +1,6 @@
 //! The market model: one month's clearing as a pure function of (state, parameters, levers,
 //! shocks). Knows nothing of files, threads or output formats.
+pub mod accounting;
 pub mod brent;
 pub mod clearing;
 pub mod data;
@@ -7,7 +8,6 @@ pub mod exogenous;
 pub mod fleet;
 pub mod invariants;
 pub mod model;
-pub mod outcome;
 pub mod param_ranges;
 pub mod params;
 pub mod stance;

@@ -1,5 +1,5 @@
-//! One path's constants: the parameter draw (§8), the market rows with their drawn values,
-//! and the quantities calibrated per path on 2024 conditions (§9 step 2, errata N3).
+//! One path's constants: the parameter draw (§7), the market rows with their drawn values,
+//! and the quantities calibrated per path on 2024 conditions (calibration.md §2, errata N3).
 //!
 //! Everything here is fixed for the life of a path; the monthly step only reads it.
 
@@ -11,7 +11,7 @@ use rand::Rng;
 
 pub const DT: f64 = 1.0 / 12.0;
 
-/// A stance buyer's drawn parameters (§8.4).
+/// A stance buyer's drawn parameters (§7.5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StanceDraw {
     pub welfare_loss: f64,
@@ -60,11 +60,11 @@ pub struct PathModel {
     pub chol: Vec<f64>,
     pub n_normals: usize,
     /// Buyers sorted by id: the canonical order of their shocks, so that permuting the market
-    /// file's rows permutes nothing but columns (§11.1.12).
+    /// file's rows permutes nothing but columns (§9.1.12).
     pub buyer_order: Vec<usize>,
     /// Position of buyer j in `buyer_order`; its noise is normal `N_BUYER0 + buyer_rank[j]`.
     pub buyer_rank: Vec<usize>,
-    // Precomputed per path (model.md §12).
+    // Precomputed per path (model.md §10).
     pub ou_decay: f64,
     pub ou_sd: f64,
     pub prod_floor: f64,
@@ -90,7 +90,7 @@ fn month_of(s: &Option<String>) -> i32 {
 }
 
 impl PathModel {
-    /// The 2024 tanker tightness u*, kept inside (0, 1): both the F^c calibration and §5.4's
+    /// The 2024 tanker tightness u*, kept inside (0, 1): both the F^c calibration and §4.2.4's
     /// freight divide by it or by 1 − u*.
     #[inline]
     pub fn u_star(&self) -> f64 {
@@ -273,7 +273,7 @@ impl PathModel {
         self.phi_2024 = phi;
         self.f0 = f0;
         self.fc_max = ((phi / u_star - f0) / (1.0 - 0.5 * e24)).max(0.0);
-        // §8.2: κ_F makes F stationary under the 2024 designation flow (registry defaults:
+        // §7.2: κ_F makes F stationary under the 2024 designation flow (registry defaults:
         // 0.5 batches a month of mean share 0.05, 30 % of them US), with the 2024 designated
         // pool still small so re-entry is ≈ 0 (errata N3's κ_F = F0/Φ ignores the flow).
         let removal = 0.5 * 0.05 * (0.3 * self.p.desig_eff_us + 0.7 * self.p.desig_eff_eu) * f0;
@@ -285,7 +285,7 @@ impl PathModel {
     }
 }
 
-/// The innovation correlation of §5.7: χ–ξ from Schwartz–Smith, χ–freight, χ–buyer noise from
+/// The innovation correlation of §4.2.7: χ–ξ from Schwartz–Smith, χ–freight, χ–buyer noise from
 /// the market file, and the market's buyer pairs.
 fn correlation(mkt: &Market, p: &Params, n: usize, rank: &[usize]) -> Vec<f64> {
     let mut c = vec![0.0; n * n];

@@ -1,8 +1,8 @@
-//! Model parameters of model.md §8 (those not in the market tables), each a distribution
+//! Model parameters of model.md §7 (those not in the market tables), each a distribution
 //! drawn once per path. Defaults live here, in one table, with their sources; a market file's
 //! or scenario's `[params]` table overrides them by name.
 //!
-//! Where `model-errata.md` changes a prior, the entry says which fix.
+//! Where an errata fix changes a prior, the entry says which (docs/decisions.md §A).
 
 use crate::dist::Dist;
 use rand::Rng;
@@ -86,7 +86,7 @@ macro_rules! params {
 }
 
 params! {
-    // §8.1 Brent and the world balance
+    // §7.1 Brent and the world balance
     kappa = Dist::tri(1.0, 1.49, 2.0), "/yr", "OU mean reversion; Schwartz & Smith (2000)";
     sigma_chi_calm = Dist::tri(0.07, 0.10, 0.13), "/sqrt(yr)", "short-term vol, calm regime; errata 5 (sigma_chi(0) ~ 0.10), tuned to monthly Brent s.d.";
     sigma_chi_turb = Dist::tri(0.25, 0.35, 0.45), "/sqrt(yr)", "short-term vol, turbulent regime; errata 5 (sigma_chi(1) ~ 0.35)";
@@ -97,12 +97,12 @@ params! {
     rho_chi_xi = Dist::Const(0.3), "-", "correlation of short and long factor innovations; Schwartz & Smith (2000)";
     kappa_xi = Dist::Const(0.0), "/yr", "long-term reversion (option 0.21); Johnson, Rachel & Wolfram w31347";
     p_long_run = Dist::Const(76.0), "$/bbl", "long-run price for kappa_xi; JRW w31347";
-    corr_chi_freight = Dist::Const(0.2), "-", "correlation of Brent short factor and freight noise [A] (§5.7)";
-    tau_pi = Dist::tri(0.5, 1.5, 3.0), "months", "event risk premium decay [A] (§5.2)";
+    corr_chi_freight = Dist::Const(0.2), "-", "correlation of Brent short factor and freight noise [A] (§4.2.7)";
+    tau_pi = Dist::tri(0.5, 1.5, 3.0), "months", "event risk premium decay [A] (§4.2.2)";
     outage_rate_small = Dist::Const(0.00243), "/month", "1 mb/d outage arrivals; EMF-2005 via ORNL OIP";
     outage_rate_medium = Dist::Const(0.00377), "/month", "3 mb/d outage arrivals; EMF-2005 via ORNL OIP";
     outage_rate_large = Dist::Const(0.00113), "/month", "6 mb/d outage arrivals; EMF-2005 via ORNL OIP";
-    outage_scale = Dist::Const(1.0), "multiplier", "scale of outage sizes {1, 3, 6} mb/d (1 = EMF-2005; the scale test of §11.1.10 varies it)";
+    outage_scale = Dist::Const(1.0), "multiplier", "scale of outage sizes {1, 3, 6} mb/d (1 = EMF-2005; the scale test of §9.1.10 varies it)";
     outage_mean_months = Dist::tri(2.0, 6.0, 12.0), "months", "mean geometric outage duration [A]";
     spr_offset = Dist::uniform(0.3, 0.9), "share", "share of an outage offset by SPR for 4 months [A]";
     gulf_share = Dist::Const(0.5), "probability", "probability an outage is in the Gulf [A]";
@@ -123,9 +123,9 @@ params! {
     opec_spare = Dist::uniform(1.5, 5.0), "mb/d", "OPEC+ spare K^sp; default of supply.opec_spare_mbd (errata N4) [A]";
     opec_response = Dist::tri(2.0, 5.0, 10.0), "mb/d per log unit", "OPEC+ discretionary response theta_O [A]";
     opec_trigger = Dist::tri(70.0, 80.0, 95.0), "$/bbl", "OPEC+ response trigger price P_O [A]";
-    // §8.2 Russian supply, storage, fleet
-    x_bar = Dist::Const(4.7), "mb/d", "Russian crude export availability from 2024 [U] (§5.5)";
-    theta_x = Dist::normal(0.0, 0.03), "log", "per-path availability level shift (§5.5)";
+    // §7.2 Russian supply, storage, fleet
+    x_bar = Dist::Const(4.7), "mb/d", "Russian crude export availability from 2024 [U] (§4.2.5)";
+    theta_x = Dist::normal(0.0, 0.03), "log", "per-path availability level shift (§4.2.5)";
     phi_nu = Dist::Const(0.7), "-", "AR(1) of the availability shock [A]";
     sigma_nu = Dist::Const(0.08), "mb/d", "availability shock s.d. [A]";
     marginal_cost = Dist::tri(12.0, 19.0, 25.0), "$/bbl FOB", "Russian marginal cost; JRW w31347, CREA";
@@ -141,8 +141,8 @@ params! {
     desig_eff_eu = Dist::beta(6.0, 14.0), "share", "share of EU/UK-designated capacity removed; Vortexa via TradeWinds";
     reentry_eu = Dist::uniform(0.025, 0.075), "/month", "re-entry of EU/UK-designated tankers (0.05 x U(0.5,1.5)) [A]";
     reentry_us = Dist::uniform(0.005, 0.015), "/month", "re-entry of US-designated tankers (0.01 x U(0.5,1.5)) [A]";
-    b_jan25 = Dist::uniform(0.05, 0.30), "share of F", "Jan-2025 US batch share [U], fitted in §9 step 4";
-    alpha_f = Dist::tri(0.8, 1.5, 3.0), "-", "freight gain at full tightness: f = f0(1 + alpha_f·clamp((u - u*)/(1 - u*), 0, 1)) (§5.4, D34) [A]; 2022 peak ~4x 2024";
+    b_jan25 = Dist::uniform(0.05, 0.30), "share of F", "Jan-2025 US batch share [U], fitted in calibration.md §2";
+    alpha_f = Dist::tri(0.8, 1.5, 3.0), "-", "freight gain at full tightness: f = f0(1 + alpha_f·clamp((u - u*)/(1 - u*), 0, 1)) (§4.2.4, D34) [A]; 2022 peak ~4x 2024";
     u_star = Dist::Const(0.85), "ratio", "2024 tanker tightness u* [A]";
     freight_speed = Dist::Const(0.5), "share/month", "share of a fall in tanker tightness that freight passes on each month; rises pass at once (D34: rates ease as charters roll off, which damps the fleet-cap cobweb) [A]";
     phi_f = Dist::Const(0.8), "-", "freight noise AR(1) [A]";
@@ -151,8 +151,8 @@ params! {
     enforcement = Dist::uniform(0.1, 0.6), "probability", "cap enforcement e; default of cap.enforcement (errata N4) [D]";
     enforcement_2024 = Dist::Const(0.3), "probability", "enforcement used to calibrate F^c_max on 2024 (errata 18) [D]";
     cap_switch_width = Dist::Const(2.0), "$/bbl", "width of the smooth Western-capacity switch at the cap (errata 7)";
-    // §8.3 Sanction wedges and adaptation
-    dh_sdn = Dist::tri(0.0, 3.0, 8.0), "$/bbl per unit share", "buyer SDN wedge [A], fitted §9 step 4";
+    // §7.3 Sanction wedges and adaptation
+    dh_sdn = Dist::tri(0.0, 3.0, 8.0), "$/bbl per unit share", "buyer SDN wedge [A], fitted calibration.md §2";
     mu_int = Dist::tri(0.0, 7.5, 20.0), "$/bbl per unit share", "seller intermediary margin [D/U]; Platts ESPO Jan-2025";
     h_laundering = Dist::tri(0.5, 2.0, 6.0), "months", "laundering half-life h_L [U]";
     h_margin = Dist::tri(3.0, 6.0, 12.0), "months", "intermediary-margin decay half-life h_psi [A]; Argus 2023";
@@ -162,11 +162,11 @@ params! {
     delta_m = Dist::tri(5.0, 8.0, 12.0), "$/bbl", "savings at which slates adapt [A]";
     alpha_m_minus = Dist::Const(0.02), "/month", "slate de-adaptation [A]";
     omega_cap = Dist::uniform(0.0, 1.0), "share", "Russia-affiliated margin capture (reported only) [A]";
-    wave_age_months = Dist::Const(7.0), "months", "months since the last sdn.wave at start (2025-01 to 2025-08; §4 explicit init)";
-    // §5.6 buyer capacity noise
+    wave_age_months = Dist::Const(7.0), "months", "months since the last sdn.wave at start (2025-01 to 2025-08; §3 explicit init)";
+    // §7.4 buyer capacity noise
     buyer_noise_phi = Dist::Const(0.5), "-", "AR(1) of buyer capacity noise [A]";
     buyer_noise_sd = Dist::Const(0.05), "log", "buyer capacity noise s.d. [A]";
-    // §8.4 stances (shared parts; per-buyer values are in the market file)
+    // §7.5 stances (shared parts; per-buyer values are in the market file)
     snapback_prob = Dist::uniform(0.1, 0.5), "/month", "snapback probability; default of tariff.<buyer>.snapback_prob (errata N4) [A]";
 }
 

@@ -1,4 +1,4 @@
-//! National stances of buyers with a `[buyer.stance]` table (model.md §6.8), with the tariff
+//! National stances of buyers with a `[buyer.stance]` table (model.md §4.3), with the tariff
 //! state machine written out as errata 4 asks:
 //! *buy → halt*: the US suspends the conditional tariff; *halt → buy*: the tariff stays
 //! suspended until a snapback fires, each month with probability p_snap once the buyer's
@@ -9,7 +9,7 @@ use super::model::{PathModel, StanceDraw};
 use super::state::{Shocks, State};
 use crate::policy::levers::{LeverIds, LeverSet, SNAPBACK_AT_HALT};
 
-/// Buyer j's annualised savings on Russian crude at t−1 outcomes, $bn/yr (§6.8).
+/// Buyer j's annualised savings on Russian crude at t−1 outcomes, $bn/yr (§4.3).
 pub fn savings_bn_yr(m: &PathModel, st: &State, j: usize) -> f64 {
     let mut s = 0.0;
     for r in 0..m.route_cap.len() {
@@ -48,7 +48,7 @@ pub fn tariff_in_force(st: &State, lv: &LeverSet, ids: &LeverIds, j: usize) -> f
     }
 }
 
-/// Monthly halt hazard of a buying stance buyer (§6.8): h̄·Λ(Net/σ) with
+/// Monthly halt hazard of a buying stance buyer (§4.3): h̄·Λ(Net/σ) with
 /// Net = λ·T·X^exp + C − Sav − V^pol, and 0 without a tariff or carrot.
 pub fn halt_probability(sd: &StanceDraw, t: f64, x_exp: f64, carrot: f64, sav: f64) -> f64 {
     if t <= 0.0 && carrot <= 0.0 {
@@ -58,7 +58,7 @@ pub fn halt_probability(sd: &StanceDraw, t: f64, x_exp: f64, carrot: f64, sav: f
     sd.base_hazard * logistic(net / sd.noise_bn)
 }
 
-/// Monthly resume hazard of a halted buyer (§6.8): h̄·Λ(Net'/σ) with
+/// Monthly resume hazard of a halted buyer (§4.3): h̄·Λ(Net'/σ) with
 /// Net' = Sav/(1 − θ) + V^pol − C − p_snap·λ·T^snap·X^exp (Sav measured while halted).
 pub fn resume_probability(
     sd: &StanceDraw,
@@ -115,7 +115,7 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
                 }
                 continue;
             }
-            // Stance hazards use the value in force from the first full month (§3.2).
+            // Stance hazards use the value in force from the first full month (scenarios.md §2).
             let t = if lv.on(ids.tariff_rate[j]) >= 1.0 {
                 rate
             } else {

@@ -1,10 +1,10 @@
-//! Per-path state (model.md §4) and the monthly shock block (§5.8).
+//! Per-path state (model.md §3) and the monthly shock block (§2).
 
 use super::model::{PathModel, N_BUYER0};
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
-/// Number of outage size classes (§5.3).
+/// Number of outage size classes (§4.2.3).
 pub const OUTAGE_CLASSES: usize = 3;
 pub const OUTAGE_SIZES: [f64; OUTAGE_CLASSES] = [1.0, 3.0, 6.0];
 
@@ -132,7 +132,7 @@ impl State {
     }
 }
 
-/// Every draw of a month whose count does not depend on levers (§5.8), so that a lever change
+/// Every draw of a month whose count does not depend on levers (§2), so that a lever change
 /// never shifts the main stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shocks {

@@ -1,16 +1,16 @@
-//! One month of the model, in the order of model.md §6.0: a pure function of
+//! One month of the model, in the order of model.md §4: a pure function of
 //! (state, path constants, levers, fired actions, designation batches, shocks).
 //!
 //! Steps 2 (exogenous), 3 (stances), 4–5 (effective parameters, supply split), 6–7 (basin
 //! clearing, fleet), 8–9 (Brent root, allocation, storage), 10 (accounting) and 11 (dynamics)
 //! are separate functions in their own files; this file sequences them.
 
+use super::accounting::{account, dynamics, Outcome};
 use super::brent::brent_root;
 use super::clearing::{flows_at, solve_basin_into, BasinStatus};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
-use super::outcome::{account, dynamics, Outcome};
 use super::stance::stance_step;
 use super::state::{Shocks, State};
 use crate::policy::events::Fired;
@@ -183,9 +183,9 @@ pub fn step(
     let exo = exogenous_step(m, st, sh, jump);
     // 3. Stances, from t−1 outcomes.
     stance_step(m, st, lv, ids, sh);
-    // 4. Effective parameters (§6.1).
+    // 4. Effective parameters (§4.4).
     let relief = lv.flag(ids.relief_active);
-    // §5.4 as written (D34): 1 + α_f at full tightness, the 2022 peak. `u_prev` is the tightness
+    // §4.2.4 as written (D34): 1 + α_f at full tightness, the 2022 peak. `u_prev` is the tightness
     // the freight market has caught up with, which damps the errata-7 cobweb.
     let u_star = m.u_star();
     let tight = ((st.u_prev - u_star) / (1.0 - u_star)).clamp(0.0, 1.0);
@@ -231,7 +231,7 @@ pub fn step(
         w.freight[r] = m.route_freight0[r] * lv.get(ids.freight_scale[b]) * freight_common;
         w.k[r] = w.alt[j] - w.freight[r] - m.route_ins[r] - w.w[b];
     }
-    // 5. Supply split (§6.2).
+    // 5. Supply split (§4.5).
     let target = lv.get(ids.supply_russia_exports_adj);
     st.adj += (target - st.adj).min(lv.get(ids.supply_ramp_mbd));
     let x_avail = (m.v_ref + st.adj - st.shutin + st.nu).max(0.0);
@@ -270,7 +270,7 @@ pub fn step(
         w.x_basin[m.pipe_fallback[p]] += w.q_sched[p] - w.q[p];
     }
     // Stored barrels are released only into spare port capacity: releasing into a full port
-    // would only move them from storage to "withheld" (our reading; §6.2 is silent).
+    // would only move them from storage to "withheld" (our reading; §4.5 is silent).
     release = release.min((m.basin_port_cap[prim] - w.x_basin[prim]).max(0.0));
     w.x_basin[prim] += release;
     let mut x_tilde_total = 0.0;
@@ -309,7 +309,7 @@ pub fn step(
     diag
 }
 
-/// The effective cap c_t (§3.1): EU, US or their minimum.
+/// The effective cap c_t (§5): EU, US or their minimum.
 pub fn effective_cap(lv: &LeverSet, ids: &LeverIds) -> f64 {
     let eu = lv.get(ids.cap_eu_usd);
     let us = lv.get(ids.cap_us_usd);

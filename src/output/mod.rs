@@ -4,12 +4,13 @@
 //! purity: [`paths_csv`] simulates the sampled paths again, and [`xlsx_results`] reads back
 //! the CSV files already staged in a result folder.
 pub mod answers_csv;
+pub mod charts;
 pub mod compare_csv;
 pub mod csv;
-pub mod events_csv;
 pub mod files;
 pub mod manifest;
 pub mod paths_csv;
+pub mod tree_csv;
 pub mod xlsx;
 pub mod xlsx_results;
 pub mod xlsx_typing;

@@ -1,4 +1,4 @@
-//! Dated policy events and their per-path timeline (model.md §3.2).
+//! Dated policy events and their per-path timeline (scenarios.md §2).
 //!
 //! An event changes one lever on a date: `set`, `add`, `scale`, `ramp` (linear over N months),
 //! `pulse` (one month only) or, for action levers, `fire`. Distribution-valued values,

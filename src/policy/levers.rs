@@ -1,4 +1,4 @@
-//! The lever registry (model.md §3.1): every policy knob the model reads, by name.
+//! The lever registry (model.md §5): every policy knob the model reads, by name.
 //!
 //! Policy enters the model only through these levers. Names with `<buyer>`, `<id>` or
 //! `<basin>` are expanded against the market file's rows at load time, so adding a buyer adds
@@ -32,7 +32,7 @@ pub enum LeverKind {
     Action(ActionKind),
 }
 
-/// The one-off actions of model.md §3.1 and the state levers that act on model state.
+/// The one-off actions of model.md §5 and the state levers that act on model state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionKind {
     /// `{ add_share, wind_down_months }`.
@@ -120,14 +120,14 @@ impl LeverRegistry {
             cap.clone(),
             "$/bbl or none",
             NONE_CAP,
-            "cap c_t (§6.5)",
+            "cap c_t (§4.7)",
         );
         let cap_eu_mode = add(
             "cap.eu_mode".into(),
             LeverKind::Enum(CAP_MODES),
             "fixed|dynamic",
             0.0,
-            "dynamic cap review (§6.9)",
+            "dynamic cap review (§4.0)",
         );
         let cap_eu_dyn_factor = add(
             "cap.eu_dyn_factor".into(),
@@ -197,14 +197,14 @@ impl LeverRegistry {
             num(0.0, inf),
             "flow-months",
             0.0,
-            "F^c_max (§6.5); default calibrated per path",
+            "F^c_max (§4.7); default calibrated per path",
         );
         let fleet_designation_rate = add(
             "fleet.designation.rate".into(),
             num(0.0, 4.0),
             "batches/month",
             0.5,
-            "Poisson designation batches (§6.9)",
+            "Poisson designation batches (§4.0)",
         );
         let fleet_designation_mean_share = add(
             "fleet.designation.mean_share".into(),
@@ -225,21 +225,21 @@ impl LeverRegistry {
             LeverKind::Action(ActionKind::DesignationBatch),
             "{share, authority}",
             0.0,
-            "one-off batch (§6.9)",
+            "one-off batch (§4.1)",
         );
         let sdn_share = add(
             "sdn.share".into(),
             num(0.0, 1.0),
             "share",
             0.0,
-            "M_r, h_r, w_b (§6.1)",
+            "M_r, h_r, w_b (§4.4)",
         );
         let sdn_wave = add(
             "sdn.wave".into(),
             LeverKind::Action(ActionKind::SdnWave),
             "{add_share, wind_down_months[, basins]}",
             0.0,
-            "ramps sdn.share; resets psi, A, L (§6.9)",
+            "ramps sdn.share; resets psi, A, L (§4.1)",
         );
         let relief_active = add(
             "relief.active".into(),
@@ -253,7 +253,7 @@ impl LeverRegistry {
             num(-3.0, 1.0),
             "mb/d",
             0.0,
-            "added to X (§5.5), ramp-limited",
+            "added to X (§4.2.5), ramp-limited",
         );
         let supply_ramp_mbd = add(
             "supply.ramp_mbd".into(),
@@ -267,14 +267,14 @@ impl LeverRegistry {
             num(0.0, 6.0),
             "mb/d",
             3.0,
-            "K^sp (§6.7); default drawn per path",
+            "K^sp (§4.8); default drawn per path",
         );
         let risk_premium_jump = add(
             "risk_premium.jump".into(),
             LeverKind::Action(ActionKind::RiskJump),
             "log points",
             0.0,
-            "adds to pi_t (§5.2)",
+            "adds to pi_t (§4.2.2)",
         );
 
         let mut per = |pattern: &str,
@@ -306,7 +306,7 @@ impl LeverRegistry {
             num(0.0, 5.0),
             "fraction",
             &zero,
-            "stance cost (§6.8); dh_tar (§6.1)",
+            "stance cost (§4.3); dh_tar (§4.4)",
         );
         let tariff_base_rate = per(
             "tariff.*.base_rate",
@@ -400,7 +400,7 @@ impl LeverRegistry {
             num(0.0, 1.0),
             "share",
             &|_| 1.0,
-            "Q_p (§6.2)",
+            "Q_p (§4.5)",
         );
         let sdn_basin_share = per(
             "sdn.*.share",
@@ -416,7 +416,7 @@ impl LeverRegistry {
             num(0.2, 5.0), // down to 0.2: pre-war short-haul W freight is 0.27 of 2024 (backtest B1)
             "multiplier",
             &|_| 1.0,
-            "freight on the basin's routes (§5.4)",
+            "freight on the basin's routes (§4.2.4)",
         );
 
         let ids = LeverIds {
@@ -530,7 +530,7 @@ impl LeverRegistry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverSet {
     /// Day-weighted value for continuous levers; value in force from the first full month
-    /// for booleans and enums (model.md §3.2).
+    /// for booleans and enums (scenarios.md §2).
     pub values: Vec<f64>,
     /// Share of the month's days on which the lever was > 0 (errata 12: the indicator
     /// `1[T_j > 0]` uses this, not the indicator of the pro-rated value).

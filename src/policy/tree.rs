@@ -1,4 +1,4 @@
-//! Event trees (model.md §3.3): policy states as nodes, left by dated, hazard or lagged exits
+//! Event trees (scenarios.md §5): policy states as nodes, left by dated, hazard or lagged exits
 //! that may branch, each node applying its own lever actions on entry.
 //!
 //! Exactly one node of a tree is current on a path. Exits of the current node are checked at
@@ -75,7 +75,7 @@ pub struct Exit {
     /// Steps of a time-varying `hazard` (empty: constant hazard; always empty for other kinds),
     /// in increasing order of start, all of one [`StepStart`] kind.
     pub schedule: Vec<HazardStep>,
-    /// `γ_G` of model.md §3.3 for a `hazard` exit (0 otherwise): the monthly probability is
+    /// `γ_G` of scenarios.md §5 for a `hazard` exit (0 otherwise): the monthly probability is
     /// multiplied by `exp(−γ_G (x_{t−1} − ln 70))`, `x_{t−1}` last month's log Brent, and
     /// capped at 1.
     pub price_link: f64,

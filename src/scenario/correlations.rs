@@ -12,7 +12,8 @@
 //! be positive definite after the Spearman → Pearson conversion 2 sin(π ρ_s / 6).
 
 use super::diagnostics::{Diagnostic, Source};
-use super::raw::{key_help, Val, Walker};
+use super::spanned::Val;
+use super::walker::{key_help, Walker};
 use crate::market::params::{Copula, ParamSpec};
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;

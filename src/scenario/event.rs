@@ -2,8 +2,9 @@
 //! the horizon check, `months` for ramps, `prob` and `lag_months`. The value rules of each
 //! lever kind are in `value.rs`. Every problem of an event is reported, not just the first.
 
-use super::raw::{RawEvent, Walker};
+use super::raw::RawEvent;
 use super::value::{bad, dist_in, kind_name, value, Bad};
+use super::walker::Walker;
 use crate::dist::Dist;
 use crate::policy::calendar::{iso_month, Date, MonthIdx};
 use crate::policy::events::{Action, Event, Value};

@@ -2,11 +2,7 @@
 //! listing, and the canonical text that identifies the inputs.
 
 use super::diagnostics::{Diagnostic, LoadError, Source};
-use super::raw::Walker;
-use super::resolve::check_params;
 use crate::market::data::{Market, MarketFile};
-use crate::market::params::ParamSpec;
-use serde_spanned::Spanned;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -103,8 +99,61 @@ pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
     )
 }
 
+/// Why the `extends` chain could not be read (the loader's first stage stops at the first).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ReadError {
+    /// A file in the chain (or the leaf) cannot be opened or read.
+    #[error("{0}")]
+    Unreadable(Box<Diagnostic>),
+    /// Not UTF-8, or larger than [`MAX_FILE_BYTES`].
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+    /// `extends` leads back to a file already in the chain.
+    #[error("{0}")]
+    Cycle(Box<Diagnostic>),
+    /// A TOML syntax error (the `extends` key cannot be found without parsing).
+    #[error("{0}")]
+    Syntax(Box<Diagnostic>),
+}
+
+impl From<ReadError> for LoadError {
+    fn from(e: ReadError) -> Self {
+        let (ReadError::Unreadable(d)
+        | ReadError::Invalid(d)
+        | ReadError::Cycle(d)
+        | ReadError::Syntax(d)) = e;
+        LoadError::one(*d)
+    }
+}
+
+/// Why the market file named by `scenario.market` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum MarketError {
+    #[error("{0}")]
+    Unreadable(Box<Diagnostic>),
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+    /// Not a market file (serde's message at its position).
+    #[error("{0}")]
+    Format(Box<Diagnostic>),
+    /// `Market::from_file` refused it: one diagnostic per problem.
+    #[error("{} problems in the market file", .0.len())]
+    Rejected(Vec<Diagnostic>),
+}
+
+impl MarketError {
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            MarketError::Unreadable(d) | MarketError::Invalid(d) | MarketError::Format(d) => {
+                vec![*d]
+            }
+            MarketError::Rejected(ds) => ds,
+        }
+    }
+}
+
 /// The `extends` chain, root first. Stops at the first unreadable file or syntax error.
-pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
+pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     let mut chain: Vec<Source> = Vec::new();
     let mut canon: Vec<PathBuf> = Vec::new();
     let mut cur = leaf.to_path_buf();
@@ -127,22 +176,22 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
                 Some("remove `extends` from one of these files".into()),
                 &chain,
             );
-            return Err(LoadError::one(d));
+            return Err(ReadError::Cycle(Box::new(d)));
         }
         let src = match read_source(&cur) {
             Ok(s) => s,
-            Err(ReadFail::Invalid(d)) => return Err(LoadError::one(*d)),
+            Err(ReadFail::Invalid(d)) => return Err(ReadError::Invalid(d)),
             Err(ReadFail::Io(e)) => {
                 let d = here(
                     format!("cannot read `{}`: {e}", cur.display()),
                     Some("check the path; `extends` is relative to the file that names it".into()),
                     &chain,
                 );
-                return Err(LoadError::one(d));
+                return Err(ReadError::Unreadable(Box::new(d)));
             }
         };
         let next = match DeTable::parse(&src.text) {
-            Err(e) => return Err(LoadError::one(syntax(&src, &e))),
+            Err(e) => return Err(ReadError::Syntax(Box::new(syntax(&src, &e)))),
             Ok(doc) => doc
                 .get_ref()
                 .get("extends")
@@ -166,41 +215,35 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, LoadError> {
     Ok(chain)
 }
 
-/// Loads the market file named by `scenario.market` at `decl` in `by`, and applies its
-/// `[params]` to `params`. `None` when anything failed (and was reported).
+/// Loads the market file named by `scenario.market` at `decl` in `by` (its `[params]` are
+/// the params stage's job).
 pub(crate) fn load_market(
     path: &Path,
     by: &Source,
     decl: Range<usize>,
-    params: &mut ParamSpec,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(Market, Source)> {
+) -> Result<(Market, Source), MarketError> {
     let msrc = match read_source(path) {
         Ok(s) => s,
         Err(ReadFail::Io(e)) => {
-            diags.push(by.diag(
+            return Err(MarketError::Unreadable(Box::new(by.diag(
                 decl,
                 Some("scenario.market"),
                 format!("cannot read market file `{}`: {e}", path.display()),
                 Some("the path is relative to the file that declares `market`".into()),
-            ));
-            return None;
+            ))));
         }
-        Err(ReadFail::Invalid(d)) => {
-            diags.push(*d);
-            return None;
-        }
+        Err(ReadFail::Invalid(d)) => return Err(MarketError::Invalid(d)),
     };
     let mf = match toml::from_str::<MarketFile>(&msrc.text) {
         Ok(mf) => mf,
         Err(e) => {
             let msg = format!("in market file: {}", e.message());
-            diags.push(msrc.diag(e.span().unwrap_or(0..0), None, msg, None));
-            return None;
+            let d = msrc.diag(e.span().unwrap_or(0..0), None, msg, None);
+            return Err(MarketError::Format(Box::new(d)));
         }
     };
-    let market = match Market::from_file(mf) {
-        Ok(m) => m,
+    match Market::from_file(mf) {
+        Ok(m) => Ok((m, msrc)),
         Err(errs) => {
             // `Market::from_file` gives no positions: point at the file and its referrer.
             let at = by.diag(decl, None, "", None);
@@ -210,29 +253,13 @@ pub(crate) fn load_market(
                 at.line,
                 at.col
             );
-            for m in errs {
-                diags.push(Diagnostic::file_level(
-                    &msrc.path,
-                    None,
-                    m,
-                    Some(help.clone()),
-                ));
-            }
-            return None;
-        }
-    };
-    let d0 = diags.len();
-    if let Ok(doc) = DeTable::parse(&msrc.text) {
-        if let Some(DeValue::Table(t)) = doc.get_ref().get("params").map(|v| v.get_ref()) {
-            let entries: Vec<_> = t
-                .iter()
-                .map(|(k, v)| (Spanned::new(k.span(), k.get_ref().to_string()), v))
+            let ds = errs
+                .into_iter()
+                .map(|m| Diagnostic::file_level(&msrc.path, None, m, Some(help.clone())))
                 .collect();
-            let mut w = Walker::new(&msrc, diags);
-            check_params(&mut w, &entries, params);
+            Err(MarketError::Rejected(ds))
         }
     }
-    (diags.len() == d0).then_some((market, msrc))
 }
 
 /// See [`Scenario::resolved_text`].

@@ -1,7 +1,7 @@
 //! Wording helpers shared by the loader's messages: articles for TOML type names, the fix
 //! for a bad distribution, and "did you mean" candidates for lever wildcards.
 
-use super::raw::Val;
+use super::spanned::Val;
 use crate::dist::DIST_NAMES;
 use crate::suggest;
 use toml::de::DeValue;

@@ -1,4 +1,4 @@
-//! `[brent] imposed = "<csv>"`: an observed monthly Brent path (model.md §10) that replaces the
+//! `[brent] imposed = "<csv>"`: an observed monthly Brent path (model.md §4.8) that replaces the
 //! simulated one. The file has the columns `date,usd_bbl[,source]` of `data/brent_monthly.csv`,
 //! one row per consecutive month; every simulated month (and the month before the start, used
 //! by the pre-step) must be covered, so a replay never silently falls back to a free Brent.

@@ -1,13 +1,18 @@
 //! Scenario files: TOML in, one validated [`Scenario`] out.
 //!
-//! - `raw.rs` walks the spanned TOML tree of one file: unknown keys and wrong types;
-//! - `files.rs` reads the `extends` chain and the market file (with its `[params]`) and lists
-//!   a folder;
-//! - `resolve.rs` merges the chain, checks required keys and values, applies parameter
-//!   overrides and resolves the events;
-//! - `event.rs` turns `[[event]]` tables into [`Event`]s (wildcards, default actions,
-//!   horizon), `value.rs` holds the value rules of each lever kind;
-//! - `diagnostics.rs` renders errors rustc-style.
+//! The loader is a pipeline (`resolve.rs::load`), one stage per step and per table:
+//! - read the chain: `files.rs` reads the `extends` chain (`ReadError`), and the market file;
+//! - parse: each file as spanned TOML (`resolve::ParseError`), then `raw.rs` walks it into
+//!   its keys as written (unknown keys and wrong types), through the typed readers of
+//!   `walker.rs` (spanned values and serde in `spanned.rs`);
+//! - resolve, one table each: `header.rs` (`[scenario]`, `[brent]`), `files.rs` +
+//!   `params.rs` (market file, `[params]`), `correlations.rs`, `event.rs` (`[[event]]`, with
+//!   `value.rs` holding the value rules of each lever kind), `tree.rs` + `tree_exit.rs`
+//!   (`[[tree]]`, with `schedule.rs`);
+//! - check: `resolve::check` turns every reported problem into one `LoadError`, which
+//!   `diagnostics.rs` renders rustc-style.
+//!
+//! Imports go one way: `resolve` → stages → `walker` → `spanned`/`hints`/`diagnostics`.
 //!
 //! Inheritance: a child inherits `[scenario]` and `[brent]` key by key (except `name`, which
 //! defaults to the child's file stem), `[params]` merged by key (child wins) and events
@@ -22,15 +27,20 @@ mod correlations;
 mod diagnostics;
 mod event;
 mod files;
+mod header;
 mod hints;
 pub mod imposed;
+mod params;
 mod provenance;
 mod raw;
 mod resolve;
 mod schedule;
 mod schema;
+mod spanned;
 mod tree;
+mod tree_exit;
 mod value;
+mod walker;
 
 pub use diagnostics::{Diagnostic, LoadError};
 pub use files::discover;
@@ -72,7 +82,7 @@ pub struct Scenario {
     pub brent_p0: f64,
     pub brent_f24: Option<f64>,
     /// `[brent] imposed`: the observed monthly Brent that replaces the simulated one
-    /// (model.md §10); covers `start − 1 .. start + months − 1`.
+    /// (model.md §4.8); covers `start − 1 .. start + months − 1`.
     pub brent_imposed: Option<imposed::ImposedBrent>,
     /// `[scenario] init`.
     pub init: Init,
@@ -90,7 +100,7 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Where each of `events` was written, index for index (a wildcard's events share one).
     pub event_origins: Vec<EventOrigin>,
-    /// Event trees (`[[tree]]`, model.md §3.3), in chain order then file order.
+    /// Event trees (`[[tree]]`, scenarios.md §5), in chain order then file order.
     pub trees: Vec<crate::policy::tree::Tree>,
     /// The file and position of the winning `[params]` entry of each overridden parameter
     /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.

@@ -6,14 +6,11 @@
 //! Values whose meaning depends on the lever (event values, probabilities, lags, parameter
 //! distributions) are kept as spanned TOML values for `resolve` and `event` to interpret.
 
-use super::diagnostics::{Diagnostic, Source};
-use crate::suggest;
-use serde::Deserialize;
+use super::spanned::Val;
+use super::walker::Walker;
 use serde_spanned::Spanned;
 use std::ops::Range;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
-
-pub(crate) type Val<'a> = Spanned<DeValue<'a>>;
+use toml::de::{DeTable, DeValue};
 
 pub(crate) const TOP_KEYS: &[&str] = &[
     "extends",
@@ -182,155 +179,7 @@ pub(crate) struct RawFile<'a> {
     pub typos: Vec<String>,
 }
 
-/// Deserializes a spanned TOML value with serde; errors keep the value's span.
-pub(crate) fn de<'a, T: Deserialize<'a>>(v: &Val<'a>) -> Result<T, (Range<usize>, String)> {
-    T::deserialize(ValueDeserializer::from(v.clone())).map_err(|e| {
-        (
-            e.span().unwrap_or_else(|| v.span()),
-            e.message().to_string(),
-        )
-    })
-}
-
-/// "did you mean `x`?" or the list of valid keys.
-pub(crate) fn key_help(word: &str, valid: &[&str]) -> String {
-    match suggest::closest(word, valid) {
-        Some(c) => format!("did you mean `{c}`?"),
-        None => format!("valid keys here are: {}", valid.join(", ")),
-    }
-}
-
-/// Collects diagnostics for one file while walking it.
-pub(crate) struct Walker<'s> {
-    pub src: &'s Source,
-    pub diags: &'s mut Vec<Diagnostic>,
-    seen: Seen,
-}
-
-/// Keys written and typo suggestions, gathered while walking one file.
-#[derive(Default)]
-struct Seen {
-    present: Vec<String>,
-    typos: Vec<String>,
-}
-
-impl<'s> Walker<'s> {
-    pub fn new(src: &'s Source, diags: &'s mut Vec<Diagnostic>) -> Self {
-        Walker {
-            src,
-            diags,
-            seen: Seen::default(),
-        }
-    }
-
-    pub fn err(
-        &mut self,
-        span: Range<usize>,
-        key: &str,
-        msg: impl Into<String>,
-        help: Option<String>,
-    ) {
-        let d = self.src.diag(span, Some(key), msg, help);
-        self.diags.push(d);
-    }
-
-    fn unknown_key(
-        &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        prefix: &str,
-        valid: &[&str],
-    ) {
-        let name = k.get_ref().as_ref();
-        let (full, place) = if prefix.is_empty() {
-            (name.to_string(), "at the top level".to_string())
-        } else if prefix.starts_with("event[") {
-            (format!("{prefix}.{name}"), "in this [[event]]".to_string())
-        } else if prefix.starts_with("tree[") {
-            (format!("{prefix}.{name}"), format!("in `{prefix}`"))
-        } else {
-            (format!("{prefix}.{name}"), format!("in [{prefix}]"))
-        };
-        if let Some(c) = suggest::closest(name, valid) {
-            self.seen.typos.push(match prefix {
-                "" => c.to_string(),
-                p => format!("{p}.{c}"),
-            });
-        }
-        self.err(
-            k.span(),
-            &full,
-            format!("unknown key `{name}` {place}"),
-            Some(key_help(name, valid)),
-        );
-    }
-
-    fn wrong_type(&mut self, v: &Val<'_>, key: &str, expected: &str, example: &str) {
-        let got = v.get_ref().type_str();
-        let mut help = format!("write e.g. `{example}`");
-        if matches!(v.get_ref(), DeValue::Datetime(_)) && expected == "a string" {
-            let short = key.rsplit('.').next().unwrap_or(key);
-            let written = self.src.text.get(v.span()).unwrap_or("2025-08-27");
-            help = format!("quote the date: `{short} = \"{written}\"`");
-        }
-        self.err(
-            v.span(),
-            key,
-            format!(
-                "`{key}` must be {expected}, got {}",
-                super::hints::a_type(got)
-            ),
-            Some(help),
-        );
-    }
-
-    pub fn string(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<String>> {
-        match v.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
-            _ => {
-                self.wrong_type(v, key, "a string", example);
-                None
-            }
-        }
-    }
-
-    pub fn int(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<i64>> {
-        if let DeValue::Integer(_) = v.get_ref() {
-            match de::<i64>(v) {
-                Ok(i) => return Some(Spanned::new(v.span(), i)),
-                Err((span, m)) => {
-                    self.err(span, key, format!("`{key}`: {m}"), None);
-                    return None;
-                }
-            }
-        }
-        self.wrong_type(v, key, "a whole number", example);
-        None
-    }
-
-    pub fn float(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<f64>> {
-        if let DeValue::Integer(_) | DeValue::Float(_) = v.get_ref() {
-            match de::<f64>(v) {
-                Ok(x) => return Some(Spanned::new(v.span(), x)),
-                Err((span, m)) => {
-                    self.err(span, key, format!("`{key}`: {m}"), None);
-                    return None;
-                }
-            }
-        }
-        self.wrong_type(v, key, "a number", example);
-        None
-    }
-
-    fn table<'a>(&mut self, v: &'a Val<'a>, key: &str, example: &str) -> Option<&'a DeTable<'a>> {
-        match v.get_ref() {
-            DeValue::Table(t) => Some(t),
-            _ => {
-                self.wrong_type(v, key, "a table", example);
-                None
-            }
-        }
-    }
-
+impl Walker<'_> {
     /// Walks a parsed file. Type and unknown-key errors go to `self.diags`.
     pub fn file<'a>(&mut self, doc: &'a DeTable<'a>) -> RawFile<'a> {
         let mut f = RawFile::default();
@@ -518,17 +367,6 @@ impl<'s> Walker<'s> {
             }
         }
         e
-    }
-
-    /// An array of inline tables (`exits = [...]`, `actions = [...]`).
-    fn table_array<'a>(&mut self, v: &'a Val<'a>, key: &str, example: &str) -> Vec<&'a Val<'a>> {
-        match v.get_ref() {
-            DeValue::Array(items) => items.iter().collect(),
-            _ => {
-                self.wrong_type(v, key, "an array of tables", example);
-                Vec::new()
-            }
-        }
     }
 
     fn tree<'a>(&mut self, prefix: String, span: Range<usize>, t: &'a DeTable<'a>) -> RawTree<'a> {

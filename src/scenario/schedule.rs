@@ -2,8 +2,9 @@
 //! either at calendar months (`from = "2027-01"`) or after time spent in the node
 //! (`after_months = 12`). Every problem is reported with its position.
 
-use super::raw::{de, Val, Walker};
+use super::spanned::{de, Val};
 use super::value::dist_in;
+use super::walker::Walker;
 use crate::policy::calendar::Date;
 use crate::policy::tree::{HazardStep, StepStart};
 use toml::de::DeValue;
@@ -161,7 +162,7 @@ fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
     })
 }
 
-/// Checks a hazard exit's `price_link` (`γ_G`, model.md §3.3); 0 when absent. `None` when
+/// Checks a hazard exit's `price_link` (`γ_G`, scenarios.md §5); 0 when absent. `None` when
 /// it had errors.
 pub(crate) fn price_link(
     w: &mut Walker<'_>,

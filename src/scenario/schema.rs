@@ -243,7 +243,7 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
     closed(p, &["date", "lever", "value"])
 }
 
-/// `[[tree]]` (model.md §3.3): nodes with exits and entry actions.
+/// `[[tree]]` (scenarios.md §5): nodes with exits and entry actions.
 fn tree_table(registry: Option<&LeverRegistry>) -> Value {
     let id = json!({ "type": "string", "pattern": NAME_PATTERN });
     let prob = json!({

@@ -1,7 +1,9 @@
 //! The value rules of each lever kind: what `value` may be, and its range.
 
 use super::hints::{a_type, dist_help};
-use super::raw::{de, key_help, RawEvent, Val};
+use super::raw::RawEvent;
+use super::spanned::{de, Val};
+use super::walker::key_help;
 use crate::dist::Dist;
 use crate::policy::events::Value;
 use crate::policy::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, AUTHORITIES, NONE_CAP};

@@ -2,7 +2,7 @@
 //! that a PNG decodes at its size and that an SVG needs no font.
 #![allow(dead_code)]
 
-use sanctions_sim::charts::{FanSpec, TornadoBar, TornadoSpec};
+use sanctions_sim::output::charts::{FanSpec, TornadoBar, TornadoSpec};
 use sanctions_sim::policy::calendar::month_idx;
 use std::collections::BTreeSet;
 use std::path::PathBuf;

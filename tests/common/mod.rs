@@ -51,7 +51,7 @@ pub fn param(sc: &mut Scenario, name: &str, value: f64) {
     );
 }
 
-/// Steps one month and checks every §11.1 identity.
+/// Steps one month and checks every §9.1 identity.
 pub fn step_checked(sim: &mut PathSim) -> Vec<String> {
     let month = sim.month;
     let before = Before {

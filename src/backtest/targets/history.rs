@@ -1,4 +1,4 @@
-//! B1–B4: the replays against the observations (model.md §10).
+//! B1–B4: the replays against the observations (calibration.md §1).
 
 use super::*;
 
@@ -195,7 +195,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     // Errata 1: storage is a carry trade, so the 2024 replay withholds (almost) nothing.
     rows.push(row(
         "B3 withheld 2024 (errata 1)",
-        "model-errata.md 1",
+        "decisions.md errata 1",
         "2024-01",
         None,
         "mb/d",
@@ -237,7 +237,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
         |a, b| a - b,
     );
     // The Platts figure is one assessment (2025-01-16, March loadings) against Dubai, not a
-    // Jan–Feb monthly average against Brent, so §10 checks the average by the bound only and
+    // Jan–Feb monthly average against Brent, so calibration.md §1 checks the average by the bound only and
     // the observation is shown, not held against the band.
     rows.push(row(
         "B4 D_E rise Jan-Feb 2025 vs Dec",
@@ -251,7 +251,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     let hl = half_life(run(runs, R25)?, DE, "2024-12", ("2025-01", "2025-02"))?;
     rows.push(row(
         "B4 half-life of the D_E excess",
-        "model.md §10 B4",
+        "calibration.md §1 B4",
         "2025-01",
         None,
         "months",

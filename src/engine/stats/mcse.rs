@@ -12,7 +12,7 @@
 //!   `mc_se_p50 = (q(½+h) − q(½−h)) / (4 h √n)`. The bandwidth is Bofinger's MSE-optimal rule
 //!   at the median, `h = n^(−1/5) · (4.5 φ(0)⁴)^(1/5) ≈ 0.648 n^(−1/5)`, capped at 0.25
 //!   (Bofinger 1975, "Estimation of a density function using order statistics", *Australian
-//!   J. Statistics* 17(1); Koenker 2005, *Quantile Regression*, §3.4.2). It is wider than
+//!   J. Statistics* 17(1); Koenker 2005, *Quantile Regression*, section 3.4.2). It is wider than
 //!   Hall–Sheather's `n^(−1/3)` rule, which keeps the quotient well away from the sketch's
 //!   resolution: in sketch mode `q(½±h)` carry relative error `α = 1e-3`, so the estimate
 //!   is off by at most `α (|q(½+h)| + |q(½−h)|) / (4 h √n)` beyond the exact-mode value.

@@ -1,72 +1,33 @@
 //! Sensitivity analysis (issue 5): which uncertain inputs drive a target variable.
 //!
 //! One Monte Carlo sample of `paths` paths gives, per path, every uncertain input
-//! ([`sensitivity_inputs`](super::sensitivity_inputs)) and the target (one month's value, or the
-//! sum over the horizon). Rank measures ([`sensitivity_rank`](super::sensitivity_rank)) are
+//! ([`inputs`]) and the target (one month's value, or the
+//! sum over the horizon). Rank measures ([`rank`]) are
 //! computed from that n×k matrix, which is the only thing kept per path. Then a one-at-a-time
-//! swing ([`sensitivity_swing`](super::sensitivity_swing)) for the tornado chart.
+//! swing ([`swing`]) for the tornado chart.
 //!
 //! Paths run in parallel in fixed [`CHUNK_PATHS`]-path chunks collected in chunk order and
 //! every statistic is computed serially afterwards, so the result is identical for any thread
 //! count. See `docs/sensitivity.md`.
 
-use super::sensitivity_inputs::{
-    impute_entry, inputs, keys, overridable, read_values, Input, Source,
-};
-use super::sensitivity_rank::{Excluded, RankDesign, RankFit};
-use super::sensitivity_swing::{swings, Swing};
+pub mod csv;
+pub mod inputs;
+pub mod market;
+pub mod rank;
+pub mod swing;
+pub mod target;
+
+pub use target::{find_target, target_label, target_value, Horizon, SensOptions};
+
 use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
-use crate::engine::vars::{variables, Var};
-use crate::policy::calendar::iso_month;
+use crate::engine::vars::Var;
 use crate::scenario::Scenario;
+use inputs::{impute_entry, inputs, keys, overridable, read_values, Input, Source};
+use rank::{Excluded, RankDesign, RankFit};
 use rayon::prelude::*;
 use std::time::Instant;
-
-/// What the target is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Horizon {
-    /// The value in month `t` (0-based from the start).
-    Month(usize),
-    /// The sum over every simulated month.
-    Cumulative,
-}
-
-#[derive(Debug, Clone)]
-pub struct SensOptions {
-    pub paths: u64,
-    pub months: usize,
-    pub seed: u64,
-    /// Worker threads; 0 means all cores.
-    pub threads: usize,
-    /// Output variable name (`engine::vars`).
-    pub target: String,
-    pub horizon: Horizon,
-    /// Also fit each month's value separately.
-    pub by_month: bool,
-    /// Paths per swing run (paths 0.. of the same seed).
-    pub swing_paths: u64,
-    /// Swing the first this many overridable inputs of the ranking.
-    pub swing_top: usize,
-}
-
-impl SensOptions {
-    /// The scenario's paths, months and seed; cumulative target; 1,000 swing paths at most;
-    /// swing of the top 15.
-    pub fn new(sc: &Scenario, target: &str) -> SensOptions {
-        SensOptions {
-            paths: sc.paths,
-            months: sc.months,
-            seed: sc.seed,
-            threads: 0,
-            target: target.to_string(),
-            horizon: Horizon::Cumulative,
-            by_month: false,
-            swing_paths: sc.paths.min(1000),
-            swing_top: 15,
-        }
-    }
-}
+use swing::{swings, Swing};
 
 /// The result of [`sensitivity`].
 #[derive(Debug, Clone)]
@@ -100,45 +61,6 @@ pub struct SensResult {
     pub swing_paths: u64,
     pub diag: PathDiag,
     pub wall_seconds: f64,
-}
-
-/// The target variable by name, or an error with a did-you-mean hint.
-pub fn find_target(sc: &Scenario, name: &str) -> Result<(usize, Var), String> {
-    let vars = variables(&sc.market);
-    match vars.iter().position(|v| v.name == name) {
-        Some(i) => Ok((i, vars[i].clone())),
-        None => {
-            let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-            Err(format!(
-                "--target `{name}`: scenario `{}` has no output variable of that name{}; \
-                 see docs/outputs.md for the list (e.g. russia_export_revenue_usd_bn)",
-                sc.name,
-                crate::suggest::did_you_mean(name, &names)
-            ))
-        }
-    }
-}
-
-/// Unit and label of the target.
-pub fn target_label(var: &Var, h: Horizon, start: i32, months: usize) -> (String, String) {
-    match h {
-        Horizon::Month(t) => (
-            var.unit.clone(),
-            format!("{} in {}", var.name, iso_month(start + t as i32)),
-        ),
-        Horizon::Cumulative => {
-            let span = format!(
-                "{}..{}",
-                iso_month(start),
-                iso_month(start + months as i32 - 1)
-            );
-            let unit = match var.unit.strip_suffix("/month") {
-                Some(u) => u.trim().to_string(),
-                None => format!("{} summed over {months} months", var.unit),
-            };
-            (unit, format!("{}, sum {span}", var.name))
-        }
-    }
 }
 
 /// The per-path sample of one chunk.
@@ -195,14 +117,6 @@ fn sample_chunk(
         }
     }
     out
-}
-
-/// The target of one path from its monthly values.
-pub fn target_value(monthly: &[f64], h: Horizon) -> f64 {
-    match h {
-        Horizon::Month(t) => monthly.get(t).copied().unwrap_or(f64::NAN),
-        Horizon::Cumulative => monthly.iter().sum(),
-    }
 }
 
 /// Runs the analysis. `progress(done, total)` counts simulated paths (sample and swings).

@@ -1,4 +1,4 @@
-//! `events.csv` and `outcomes.csv` of a scenario with event trees (model.md §3.3), from the
+//! `events.csv` and `outcomes.csv` of a scenario with event trees (scenarios.md §5), from the
 //! engine's integer counts. Pure: same counts in, same bytes out.
 //!
 //! - `events.csv`: `date,tree,node,share_entered`, for every month (outer), tree and node (in
@@ -50,7 +50,7 @@ pub fn events_csv(
 }
 
 /// `outcomes.csv`: one row per branch of every branching exit.
-pub fn outcomes_csv(trees: &[Tree], s: &TreeStats) -> Vec<u8> {
+pub fn branch_shares_csv(trees: &[Tree], s: &TreeStats) -> Vec<u8> {
     let mut w = writer();
     w.write_record(OUTCOMES_HEADER).expect("in-memory CSV");
     for (i, tree) in trees.iter().enumerate() {
@@ -134,7 +134,7 @@ mod tests {
              2025-08-01,t,c,0.0000\n2025-09-01,t,a,1.0000\n2025-09-01,t,b,0.2500\n\
              2025-09-01,t,c,0.7500\n"
         );
-        let oc = String::from_utf8(outcomes_csv(&[tree()], &s)).unwrap();
+        let oc = String::from_utf8(branch_shares_csv(&[tree()], &s)).unwrap();
         let se = fmt_num((0.25f64 * 0.75 / 4.0).sqrt());
         assert_eq!(
             oc,

@@ -23,8 +23,8 @@
 //! random numbers). Tree inputs cannot be overridden that way (their draws share one stream)
 //! and get no swing.
 
-pub use super::sensitivity_market::MarketSlot;
-use super::sensitivity_market::{market_dist, market_slots, market_value, set_market_dist};
+pub use super::market::MarketSlot;
+use super::market::{market_dist, market_slots, market_value, set_market_dist};
 use crate::dist::Dist;
 use crate::engine::path::{event_keys, PathSim};
 use crate::engine::rng::keyed;

@@ -1,5 +1,5 @@
-//! Accounting (model.md §7), storage and shut-in bookkeeping (§6.6), and the end-of-month
-//! dynamics (§6.9, §6.7 slow adjustment).
+//! Accounting (model.md §4.10), storage and shut-in bookkeeping (§4.9), and the end-of-month
+//! dynamics with its slow adjustment (§4.11).
 
 use super::brent::BrentOut;
 use super::clearing::{logistic, BasinStatus};
@@ -56,7 +56,7 @@ pub struct Outcome {
     pub cap: f64,
     pub cap_binding: bool,
     pub sdn_share: f64,
-    /// Netback floor of each basin in force at the Brent root (§6.6, D32).
+    /// Netback floor of each basin in force at the Brent root (§4.8, D32).
     pub floor: Vec<f64>,
     pub clamped: bool,
     /// Deal carrot a stance buyer forgoes this month by not halting, $bn (C·d/365; 0 while
@@ -93,13 +93,13 @@ impl Outcome {
 }
 
 /// Realised netback n̂ = (1 − υ)·n + υ·n^c with the capped-tranche netback
-/// n^c = e·min(n, c) + (1 − e)·n − c_att (§6.5).
+/// n^c = e·min(n, c) + (1 − e)·n − c_att (§4.7).
 pub fn realised_netback(n: f64, upsilon: f64, e: f64, cap: f64, c_att: f64) -> f64 {
     let capped = e * n.min(cap) + (1.0 - e) * n - c_att;
     (1.0 - upsilon) * n + upsilon * capped
 }
 
-/// Storage, shut-ins and the §7 accounting, written into `w.out`.
+/// Storage, shut-ins and the §4.10 accounting, written into `w.out`.
 #[allow(clippy::too_many_arguments)]
 pub fn account(
     m: &PathModel,
@@ -150,7 +150,7 @@ pub fn account(
     let pipes: f64 = o.q.iter().sum();
     let sold: f64 = o.sold.iter().sum();
     o.deliveries = pipes + sold;
-    // §6.6 storage and shut-ins.
+    // §4.9 storage and shut-ins.
     let u = (x_avail + release - o.deliveries).max(0.0);
     o.withheld = u;
     o.storage_start = st.storage;
@@ -162,7 +162,7 @@ pub fn account(
     st.shutin = st.shutin * (1.0 - if restart { p.restart_rate } else { 0.0 }) + o.shutin_new;
     o.storage_end = st.storage;
     o.shutin_end = st.shutin;
-    // §7 money, $bn for the month.
+    // §4.10 money, $bn for the month.
     let k = days / 1000.0;
     let mut rev_usd = 0.0;
     for b in 0..m.n_basins {

@@ -12,8 +12,8 @@
 //! Jobs (run × chunk) run in parallel and are summed in a fixed order, so the means do not
 //! depend on the thread count.
 
-use super::sensitivity::{target_value, SensOptions};
-use super::sensitivity_inputs::{median_value, overridable, override_input, swing_values, Input};
+use super::inputs::{median_value, overridable, override_input, swing_values, Input};
+use super::target::{target_value, SensOptions};
 use crate::engine::path::PathSim;
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::vars::Var;

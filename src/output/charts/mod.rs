@@ -21,7 +21,7 @@ pub use overlay::{overlay_png, overlay_svg, OverlaySeries, OverlaySpec};
 pub use tornado::{tornado_png, tornado_svg, TornadoBar, TornadoSpec};
 
 use crate::engine::stats::{CellStats, Summary};
-use crate::output::csv::VarMeta;
+use crate::engine::vars::Var;
 use crate::policy::calendar::{iso_month, MonthIdx};
 
 /// A variable that gets a chart, and how it is titled.
@@ -101,7 +101,7 @@ fn thousands(n: u64) -> String {
 pub fn fan_from_summary(
     scenario: &str,
     start: MonthIdx,
-    vars: &[VarMeta],
+    vars: &[Var],
     summary: &Summary,
     key: &KeyVar,
     paths: u64,
@@ -140,7 +140,7 @@ pub fn fan_from_summary(
 pub fn run_charts(
     scenario: &str,
     start: MonthIdx,
-    vars: &[VarMeta],
+    vars: &[Var],
     summary: &Summary,
     paths: u64,
     seed: u64,
@@ -165,7 +165,7 @@ pub fn run_charts(
 #[derive(Debug, Clone, Copy)]
 pub struct Levels<'a> {
     pub scenario: &'a str,
-    pub vars: &'a [VarMeta],
+    pub vars: &'a [Var],
     pub summary: &'a Summary,
 }
 

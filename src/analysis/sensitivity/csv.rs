@@ -3,9 +3,9 @@
 //! row, `.` decimal mark, empty cell for a value that does not exist); measures have four
 //! decimals, input values six (several inputs are rates near 0.01).
 
-use super::sensitivity::SensResult;
-use super::sensitivity_inputs::{EventPart, Source};
-use super::sensitivity_rank::VIF_WARN;
+use super::inputs::{EventPart, Source};
+use super::rank::VIF_WARN;
+use super::SensResult;
 use crate::output::csv::fmt_num;
 use crate::output::csv::{fmt_fixed, into_bytes, writer};
 use crate::policy::calendar::iso_first;
@@ -76,7 +76,7 @@ pub fn sensitivity_csv(r: &SensResult) -> Vec<u8> {
         let inp = &r.inputs[i];
         let m = &r.fit.inputs[i];
         let s = r.swings[i];
-        let median = super::sensitivity_inputs::median_value(inp);
+        let median = super::inputs::median_value(inp);
         let row: Vec<String> = vec![
             (rank + 1).to_string(),
             inp.name.clone(),

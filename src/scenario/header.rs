@@ -1,0 +1,332 @@
+//! `[scenario]` and `[brent]` stage: inherited key by key along the chain (later files win),
+//! each value checked, then the required keys checked after inheritance. `name` is never
+//! inherited. Adding a `[scenario]` or `[brent]` key means: its name in `raw::SCENARIO_KEYS`
+//! (or `BRENT_KEYS`), its field and walker arm in `raw.rs`, its merge and check here, its
+//! `Scenario` field in `mod.rs`, and its schema entry in `schema.rs`.
+
+use super::diagnostics::{Diagnostic, Source};
+use super::imposed::ImposedBrent;
+use super::raw::RawFile;
+use super::walker::Walker;
+use super::Init;
+use crate::policy::calendar::{month_idx, MonthIdx};
+use std::path::{Path, PathBuf};
+
+/// The winning value of a key: `(file index, value)`, `value` `None` when it was invalid
+/// (and already reported).
+type Won<T> = Option<(usize, Option<T>)>;
+
+/// The winning value of every key, as written along the chain.
+#[derive(Default)]
+struct Written {
+    start: Won<MonthIdx>,
+    months: Won<usize>,
+    paths: Won<u64>,
+    seed: Won<u64>,
+    market: Won<PathBuf>,
+    init: Won<Init>,
+    description: Won<String>,
+    imposed: Won<(PathBuf, usize, std::ops::Range<usize>)>,
+    p0: Won<f64>,
+    f24: Won<f64>,
+}
+
+/// `[scenario]` and `[brent]` resolved; a required key is `None` when it was missing or
+/// invalid (and reported). Each winner keeps the index of the file that set it.
+pub(crate) struct Header {
+    pub name: String,
+    pub description: String,
+    pub start: Option<(usize, MonthIdx)>,
+    pub months: Option<(usize, usize)>,
+    pub paths: Option<(usize, u64)>,
+    pub seed: Option<(usize, u64)>,
+    pub market: Option<(usize, PathBuf)>,
+    pub init: Init,
+    pub p0: Option<(usize, f64)>,
+    pub f24: Option<f64>,
+    pub brent_imposed: Option<ImposedBrent>,
+}
+
+impl Header {
+    /// `(start, months)` when both are valid: the events' and trees' horizon.
+    pub fn horizon(&self) -> Option<(MonthIdx, usize)> {
+        match (&self.start, &self.months) {
+            (Some((_, s)), Some((_, m))) => Some((*s, *m)),
+            _ => None,
+        }
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    super::valid_id(s)
+}
+
+/// Resolves `[scenario]` and `[brent]` of the chain whose leaf is `path`.
+pub(crate) fn resolve(
+    path: &Path,
+    raws: &[RawFile<'_>],
+    sources: &[Source],
+    diags: &mut Vec<Diagnostic>,
+) -> Header {
+    let o = merge(raws, sources, diags);
+    let init = o.init.and_then(|(_, m)| m).unwrap_or(Init::Explicit);
+    let brent_imposed = imposed(&o, sources, diags);
+    let name = name(path, raws, sources, diags);
+    let leaf = sources.len() - 1;
+    // Required keys after inheritance.
+    let missing = |diags: &mut Vec<Diagnostic>, key: &str, example: &str, brent: bool| {
+        if raws.iter().any(|r| r.typos.iter().any(|t| t == key)) {
+            // A misspelt key already pointed at this one ("did you mean ...").
+            return;
+        }
+        let r = &raws[leaf];
+        let (span, table) = if brent {
+            (r.brent_span.clone(), "[brent]")
+        } else {
+            (r.scenario_span.clone(), "[scenario]")
+        };
+        let d = sources[leaf].diag(
+            span.unwrap_or(0..0),
+            Some(key),
+            format!("missing required key `{key}`"),
+            Some(format!(
+                "add `{example}` under {table} in this file or in a file it extends"
+            )),
+        );
+        diags.push(d);
+    };
+    macro_rules! need {
+        ($w:expr, $key:literal, $ex:literal, $brent:expr) => {
+            match $w {
+                None => {
+                    missing(diags, $key, $ex, $brent);
+                    None
+                }
+                Some((i, v)) => v.map(|v| (i, v)),
+            }
+        };
+    }
+    let start = need!(o.start, "scenario.start", "start = \"2025-08\"", false);
+    let months = need!(o.months, "scenario.months", "months = 36", false);
+    let paths = need!(o.paths, "scenario.paths", "paths = 10000", false);
+    let seed = need!(o.seed, "scenario.seed", "seed = 42", false);
+    let market_path = need!(
+        o.market,
+        "scenario.market",
+        "market = \"market/default.toml\"",
+        false
+    );
+    let p0 = need!(o.p0, "brent.p0", "p0 = 71.04", true);
+    let f24 = o.f24.and_then(|(_, v)| v);
+
+    Header {
+        name,
+        description: o.description.and_then(|(_, d)| d).unwrap_or_default(),
+        start,
+        months,
+        paths,
+        seed,
+        market: market_path,
+        init,
+        p0,
+        f24,
+        brent_imposed,
+    }
+}
+
+/// Every key's winner along the chain, each value checked on its own.
+fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) -> Written {
+    let mut o = Written::default();
+    for (i, (r, src)) in raws.iter().zip(sources).enumerate() {
+        let mut w = Walker::new(src, diags);
+        let s = &r.scenario;
+        // A key written with a value of the wrong type counts as present (and invalid), so
+        // it overrides the parent and is not reported as missing.
+        let has = |k: &str| r.present.iter().any(|p| p == k);
+        if has("scenario.start") {
+            o.start = Some((i, None));
+        }
+        if has("scenario.months") {
+            o.months = Some((i, None));
+        }
+        if has("scenario.paths") {
+            o.paths = Some((i, None));
+        }
+        if has("scenario.seed") {
+            o.seed = Some((i, None));
+        }
+        if has("scenario.market") {
+            o.market = Some((i, None));
+        }
+        if has("brent.p0") {
+            o.p0 = Some((i, None));
+        }
+        if has("brent.f24") {
+            o.f24 = Some((i, None));
+        }
+        if let Some(v) = &s.start {
+            let m = month_idx(v.get_ref())
+                .map_err(|m| {
+                    w.err(
+                        v.span(),
+                        "scenario.start",
+                        format!("bad start month: {m}"),
+                        Some("write `start = \"2025-08\"`".into()),
+                    )
+                })
+                .ok();
+            o.start = Some((i, m));
+        }
+        if let Some(v) = &s.months {
+            let n = *v.get_ref();
+            let ok = (1..=1200).contains(&n);
+            if !ok {
+                w.err(
+                    v.span(),
+                    "scenario.months",
+                    format!("`scenario.months` must be between 1 and 1200, got {n}"),
+                    Some("write e.g. `months = 36`".into()),
+                );
+            }
+            o.months = Some((i, ok.then_some(n as usize)));
+        }
+        if let Some(v) = &s.paths {
+            let n = *v.get_ref();
+            if n < 1 {
+                w.err(
+                    v.span(),
+                    "scenario.paths",
+                    format!("`scenario.paths` must be at least 1, got {n}"),
+                    Some("write e.g. `paths = 10000`".into()),
+                );
+            }
+            o.paths = Some((i, (n >= 1).then_some(n as u64)));
+        }
+        if let Some(v) = &s.seed {
+            let n = *v.get_ref();
+            if n < 0 {
+                w.err(
+                    v.span(),
+                    "scenario.seed",
+                    format!("`scenario.seed` must be >= 0, got {n}"),
+                    Some("write e.g. `seed = 42`".into()),
+                );
+            }
+            o.seed = Some((i, (n >= 0).then_some(n as u64)));
+        }
+        if let Some(v) = &s.market {
+            let base = src.path.parent().unwrap_or(Path::new(""));
+            o.market = Some((i, Some(base.join(v.get_ref()))));
+        }
+        if let Some(v) = &s.init {
+            let mode = match v.get_ref().as_str() {
+                "explicit" => Some(Init::Explicit),
+                "unsanctioned" => Some(Init::Unsanctioned),
+                _ => None,
+            };
+            if mode.is_none() {
+                w.err(
+                    v.span(),
+                    "scenario.init",
+                    format!("unsupported init `{}`", v.get_ref()),
+                    Some("write `init = \"explicit\"` or `init = \"unsanctioned\"`".into()),
+                );
+            }
+            o.init = Some((i, mode));
+        }
+        if let Some(v) = &r.brent.imposed {
+            let base = src.path.parent().unwrap_or(Path::new(""));
+            o.imposed = Some((i, Some((base.join(v.get_ref()), i, v.span()))));
+        }
+        if let Some(v) = &s.description {
+            o.description = Some((i, Some(v.get_ref().clone())));
+        }
+        for (slot, val, key) in [
+            (&mut o.p0, &r.brent.p0, "brent.p0"),
+            (&mut o.f24, &r.brent.f24, "brent.f24"),
+        ] {
+            if let Some(v) = val {
+                let x = *v.get_ref();
+                let ok = x.is_finite() && x > 0.0;
+                if !ok {
+                    w.err(
+                        v.span(),
+                        key,
+                        format!("`{key}` must be a finite number > 0 ($/bbl), got {x}"),
+                        Some("write e.g. `p0 = 71.04`".into()),
+                    );
+                }
+                *slot = Some((i, ok.then_some(x)));
+            }
+        }
+    }
+    o
+}
+
+/// `[brent] imposed`: the observed path must cover the month before the start and every
+/// simulated month.
+fn imposed(o: &Written, sources: &[Source], diags: &mut Vec<Diagnostic>) -> Option<ImposedBrent> {
+    // The imposed Brent path must cover the month before the start and every simulated month.
+    let mut brent_imposed = None;
+    if let Some((_, Some((file, i, span)))) = &o.imposed {
+        let got = ImposedBrent::read(file).and_then(|b| match (&o.start, &o.months) {
+            (Some((_, Some(s))), Some((_, Some(m)))) => b.covers(*s, *m).map(|_| b),
+            _ => Ok(b),
+        });
+        match got {
+            Ok(b) => brent_imposed = Some(b),
+            Err(m) => diags.push(sources[*i].diag(
+                span.clone(),
+                Some("brent.imposed"),
+                m,
+                Some("point `imposed` at a CSV with `date,usd_bbl` rows covering the horizon, e.g. data/brent_monthly.csv".into()),
+            )),
+        }
+    }
+    brent_imposed
+}
+
+/// `name` is never inherited: the leaf's, or its file stem.
+fn name(
+    path: &Path,
+    raws: &[RawFile<'_>],
+    sources: &[Source],
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let leaf = sources.len() - 1;
+    // `name` is never inherited.
+    match &raws[leaf].scenario.name {
+        Some(n) => {
+            if !valid_name(n.get_ref()) {
+                let msg = format!(
+                    "scenario name `{}` may only use letters, digits, `_` and `-` \
+                     (it names the output folder)",
+                    n.get_ref()
+                );
+                let help = "write e.g. `name = \"tariff_IN_50pct\"`".to_string();
+                let d = sources[leaf].diag(n.span(), Some("scenario.name"), msg, Some(help));
+                diags.push(d);
+            }
+            n.get_ref().clone()
+        }
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !valid_name(&stem) {
+                let msg = format!(
+                    "the file name `{stem}` is not a valid scenario name (letters, digits, `_`, `-`)"
+                );
+                let help = "add `name = \"...\"` under [scenario], or rename the file".to_string();
+                diags.push(Diagnostic::file_level(
+                    path,
+                    Some("scenario.name"),
+                    msg,
+                    Some(help),
+                ));
+            }
+            stem
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! One exit of a tree node (`at`, `hazard`, `after`): its kind, date or hazard schedule, lag,
+//! branch targets and probabilities, each checked with its position. Split from `tree.rs`,
+//! which checks the tree and its nodes.
+
+use super::raw::RawExit;
+use super::spanned::{de, Val};
+use super::value::dist_in;
+use super::walker::Walker;
+use crate::dist::{from_parts, Dist};
+use crate::policy::calendar::{iso_month, Date, MonthIdx};
+use crate::policy::tree::{Exit, ExitKind, Prob};
+use crate::suggest;
+use toml::de::DeValue;
+
+const KINDS: &[&str] = &["at", "hazard", "after"];
+/// Tolerance of the branch-probability sum.
+const SUM_TOL: f64 = 1e-9;
+
+pub(super) fn exit(
+    w: &mut Walker<'_>,
+    e: &RawExit<'_>,
+    names: &[&str],
+    horizon: Option<(MonthIdx, usize)>,
+) -> Option<Exit> {
+    let key = |k: &str| format!("{}.{k}", e.prefix);
+    let mut ok = true;
+    let kind_name = match &e.kind {
+        Some(k) if KINDS.contains(&k.get_ref().as_str()) => Some(k.get_ref().clone()),
+        Some(k) => {
+            let help = match suggest::closest(k.get_ref(), KINDS) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => format!("use one of: {}", KINDS.join(", ")),
+            };
+            w.err(
+                k.span(),
+                &key("kind"),
+                format!("unknown exit kind `{}`", k.get_ref()),
+                Some(help),
+            );
+            None
+        }
+        None => {
+            if !e.present.iter().any(|k| k == "kind") {
+                w.err(
+                    e.span.clone(),
+                    &key("kind"),
+                    "this exit has no `kind`",
+                    Some("add `kind = \"at\"`, `\"hazard\"` or `\"after\"`".into()),
+                );
+            }
+            None
+        }
+    };
+    // Keys that belong to another kind.
+    if let Some(k) = &kind_name {
+        let own = match k.as_str() {
+            "at" => "date",
+            "hazard" => "value",
+            _ => "lag",
+        };
+        for (other, present) in [
+            ("date", e.date.is_some()),
+            ("value", e.value.is_some()),
+            ("lag", e.lag.is_some()),
+        ] {
+            if other != own && present {
+                ok = false;
+                w.err(
+                    e.span.clone(),
+                    &key(other),
+                    format!("`{other}` is not used by a `{k}` exit"),
+                    Some(format!("a `{k}` exit takes `{own}`; remove `{other}`")),
+                );
+            }
+        }
+    }
+    let kind = match kind_name.as_deref() {
+        Some("at") => match &e.date {
+            None => {
+                w.err(
+                    e.span.clone(),
+                    &key("date"),
+                    "an `at` exit needs `date`",
+                    Some("add `date = \"2025-08-15\"`".into()),
+                );
+                None
+            }
+            Some(d) => match Date::parse(d.get_ref()) {
+                Ok(date) => {
+                    if let Some((start, months)) = horizon {
+                        let end = start + months as i32;
+                        if date.month < start || date.month >= end {
+                            w.err(
+                                d.span(),
+                                &key("date"),
+                                format!(
+                                    "exit date {date} is outside the horizon ({} to {})",
+                                    iso_month(start),
+                                    iso_month(end - 1)
+                                ),
+                                Some("tree exits happen during the simulation; move the date inside the horizon".into()),
+                            );
+                        }
+                    }
+                    Some(ExitKind::At(date))
+                }
+                Err(m) => {
+                    w.err(
+                        d.span(),
+                        &key("date"),
+                        format!("bad date: {m}"),
+                        Some("write `date = \"2025-08-15\"`".into()),
+                    );
+                    None
+                }
+            },
+        },
+        Some("hazard") => match e.value {
+            None => {
+                w.err(
+                    e.span.clone(),
+                    &key("value"),
+                    "a `hazard` exit needs `value`",
+                    Some("add `value = 0.05` (a monthly probability)".into()),
+                );
+                None
+            }
+            Some(v) => dist_in(v, &key("value"), 0.0, 1.0)
+                .map(ExitKind::Hazard)
+                .map_err(|b| w.err(b.span, &b.key, b.msg, b.help))
+                .ok(),
+        },
+        Some(_) => match e.lag {
+            None => {
+                w.err(
+                    e.span.clone(),
+                    &key("lag"),
+                    "an `after` exit needs `lag`",
+                    Some("add `lag = { const = 1, poisson = 1.5 }` (months)".into()),
+                );
+                None
+            }
+            Some(v) => lag(w, v, &key("lag")),
+        },
+        None => None,
+    };
+    let schedule = match (e.schedule, kind_name.as_deref()) {
+        (None, _) => Some(Vec::new()),
+        (Some(v), Some("hazard")) => super::schedule::resolve(w, v, &key("schedule")),
+        (Some(v), Some(k)) => {
+            w.err(
+                v.span(),
+                &key("schedule"),
+                format!("`schedule` is not used by a `{k}` exit"),
+                Some("only a `hazard` exit takes a `schedule`; remove it".into()),
+            );
+            None
+        }
+        (Some(_), None) => None,
+    };
+    let price_link =
+        super::schedule::price_link(w, e.price_link, kind_name.as_deref(), &key("price_link"));
+    let to = targets(w, e, names);
+    let probs = to.as_ref().and_then(|to| probs(w, e, to.len()));
+    let schedule = schedule?;
+    let price_link = price_link?;
+    match (kind, to, probs) {
+        (Some(kind), Some(to), Some(probs)) if ok => Some(Exit {
+            kind,
+            schedule,
+            price_link,
+            to,
+            probs,
+        }),
+        _ => None,
+    }
+}
+
+/// `lag = 2`, `lag = { poisson = 1.5 }`, or `lag = { const = 1, poisson = 1.5 }`.
+fn lag(w: &mut Walker<'_>, v: &Val<'_>, key: &str) -> Option<ExitKind> {
+    let help = "write e.g. `lag = 2`, `lag = { poisson = 1.5 }` or `lag = { const = 1, poisson = 1.5 }` (months, >= 0)";
+    let DeValue::Table(t) = v.get_ref() else {
+        return dist_in(v, key, 0.0, f64::INFINITY)
+            .map(|d| ExitKind::After {
+                constant: 0.0,
+                dist: Some(d),
+            })
+            .map_err(|b| w.err(b.span, &b.key, b.msg, b.help))
+            .ok();
+    };
+    if t.get("const").is_none() {
+        return dist_in(v, key, 0.0, f64::INFINITY)
+            .map(|d| ExitKind::After {
+                constant: 0.0,
+                dist: Some(d),
+            })
+            .map_err(|b| w.err(b.span, &b.key, b.msg, b.help))
+            .ok();
+    }
+    let mut constant = None;
+    let mut dist: Option<Dist> = None;
+    let mut good = true;
+    for (k, x) in t.iter() {
+        let name = k.get_ref().as_ref();
+        if name == "const" {
+            match de::<f64>(x) {
+                Ok(c) if c.is_finite() && c >= 0.0 => constant = Some(c),
+                _ => {
+                    good = false;
+                    w.err(
+                        x.span(),
+                        &format!("{key}.const"),
+                        "`const` must be a number >= 0 (months)",
+                        Some(help.into()),
+                    );
+                }
+            }
+            continue;
+        }
+        if dist.is_some() {
+            good = false;
+            w.err(
+                k.span(),
+                key,
+                "`lag` takes `const` and at most one distribution",
+                Some(help.into()),
+            );
+            continue;
+        }
+        let params = match de::<f64>(x) {
+            Ok(p) => Ok(vec![p]),
+            Err(_) => de::<Vec<f64>>(x).map_err(|(_, m)| m),
+        };
+        match params.and_then(|p| from_parts(name, &p)) {
+            Ok(d) if d.support().0 >= 0.0 => dist = Some(d),
+            Ok(d) => {
+                good = false;
+                w.err(
+                    x.span(),
+                    key,
+                    format!("`{key}` must be >= 0, but {d} can be negative"),
+                    Some(help.into()),
+                );
+            }
+            Err(m) => {
+                good = false;
+                w.err(k.span(), key, format!("`{key}`: {m}"), Some(help.into()));
+            }
+        }
+    }
+    if !good {
+        return None;
+    }
+    Some(ExitKind::After {
+        constant: constant.unwrap_or(0.0),
+        dist,
+    })
+}
+
+/// `to = "node"` or `to = ["a", "b"]`, as node indices.
+fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &[&str]) -> Option<Vec<usize>> {
+    let key = format!("{}.to", e.prefix);
+    let Some(v) = e.to else {
+        w.err(
+            e.span.clone(),
+            &key,
+            "this exit has no `to`",
+            Some("add `to = \"<node id>\"` or `to = [\"a\", \"b\"]`".into()),
+        );
+        return None;
+    };
+    let items: Vec<&Val<'_>> = match v.get_ref() {
+        DeValue::String(_) => vec![v],
+        DeValue::Array(a) if !a.is_empty() => a.iter().collect(),
+        _ => {
+            w.err(
+                v.span(),
+                &key,
+                "`to` must be a node id or a non-empty array of node ids",
+                Some("write `to = \"deal\"` or `to = [\"deal\", \"fail\"]`".into()),
+            );
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    let mut good = true;
+    for it in items {
+        match it.get_ref() {
+            DeValue::String(s) => match lookup(w, s, it.span(), &key, names) {
+                Some(i) => out.push(i),
+                None => good = false,
+            },
+            _ => {
+                good = false;
+                w.err(
+                    it.span(),
+                    &key,
+                    "each target in `to` must be a node id (a string)",
+                    None,
+                );
+            }
+        }
+    }
+    good.then_some(out)
+}
+
+/// `probs`, one per target; numbers or distributions drawn per path, or `"rest"` (once).
+fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
+    let key = format!("{}.probs", e.prefix);
+    let Some(v) = e.probs else {
+        if n == 1 {
+            return Some(vec![Prob::Dist(Dist::Const(1.0))]);
+        }
+        w.err(
+            e.span.clone(),
+            &key,
+            format!("a branching exit (`to` has {n} nodes) needs `probs`"),
+            Some(format!(
+                "add `probs = [...]` with {n} entries: numbers, distributions or one \"rest\""
+            )),
+        );
+        return None;
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        w.err(
+            v.span(),
+            &key,
+            "`probs` must be an array",
+            Some("write e.g. `probs = [0.35, \"rest\"]`".into()),
+        );
+        return None;
+    };
+    if items.len() != n {
+        w.err(
+            v.span(),
+            &key,
+            format!("`probs` has {} entries but `to` has {n} nodes", items.len()),
+            Some("give one probability per target node".into()),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut good = true;
+    for (i, it) in items.iter().enumerate() {
+        let k = format!("{key}[{}]", i + 1);
+        match it.get_ref() {
+            DeValue::String(s) if s.as_ref() == "rest" => {
+                if out.contains(&Prob::Rest) {
+                    good = false;
+                    w.err(
+                        it.span(),
+                        &k,
+                        "only one branch may be \"rest\"",
+                        Some("give the other probabilities as numbers or distributions".into()),
+                    );
+                }
+                out.push(Prob::Rest);
+            }
+            _ => match dist_in(it, &k, 0.0, 1.0) {
+                Ok(d) => out.push(Prob::Dist(d)),
+                Err(b) => {
+                    good = false;
+                    w.err(b.span, &b.key, b.msg, b.help);
+                }
+            },
+        }
+    }
+    if !good {
+        return None;
+    }
+    let rest = out.contains(&Prob::Rest);
+    let (mut lo, mut hi, mut all_const) = (0.0, 0.0, true);
+    for p in &out {
+        if let Prob::Dist(d) = p {
+            let (a, b) = d.support();
+            lo += a;
+            hi += b;
+            all_const &= d.is_const();
+        }
+    }
+    let sum_help =
+        "branch probabilities must sum to 1: adjust them, or write \"rest\" for one branch";
+    if rest {
+        if hi > 1.0 + SUM_TOL {
+            let msg = if all_const {
+                format!("branch probabilities sum to {hi} before \"rest\", more than 1")
+            } else {
+                format!("branch probabilities can sum to {hi} before \"rest\", more than 1")
+            };
+            w.err(v.span(), &key, msg, Some(sum_help.into()));
+            return None;
+        }
+    } else if !all_const {
+        w.err(
+            v.span(),
+            &key,
+            "branch probabilities drawn from distributions need a \"rest\" branch to sum to 1"
+                .to_string(),
+            Some("write \"rest\" for one branch".into()),
+        );
+        return None;
+    } else if (lo - 1.0).abs() > SUM_TOL {
+        w.err(
+            v.span(),
+            &key,
+            format!("branch probabilities sum to {lo}, not 1"),
+            Some(sum_help.into()),
+        );
+        return None;
+    }
+    Some(out)
+}
+
+/// A node id named by `start`, `to` or `cancelled_by`, as the node's index.
+pub(super) fn lookup(
+    w: &mut Walker<'_>,
+    name: &str,
+    span: std::ops::Range<usize>,
+    key: &str,
+    names: &[&str],
+) -> Option<usize> {
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return Some(i);
+    }
+    let help = match suggest::closest(name, names) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("the nodes of this tree are: {}", names.join(", ")),
+    };
+    w.err(span, key, format!("unknown node `{name}`"), Some(help));
+    None
+}

@@ -1,0 +1,170 @@
+//! The diagnostics collector every loader stage writes through, and its typed readers of
+//! spanned TOML values (string, whole number, number, table): a wrong type or an unknown key
+//! is reported with its position and the loader walks on, so one run lists every error.
+
+use super::diagnostics::{Diagnostic, Source};
+use super::spanned::{de, Val};
+use crate::suggest;
+use serde_spanned::Spanned;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+
+/// "did you mean `x`?" or the list of valid keys.
+pub(crate) fn key_help(word: &str, valid: &[&str]) -> String {
+    match suggest::closest(word, valid) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("valid keys here are: {}", valid.join(", ")),
+    }
+}
+/// Collects diagnostics for one file while walking it.
+pub(crate) struct Walker<'s> {
+    pub src: &'s Source,
+    pub diags: &'s mut Vec<Diagnostic>,
+    pub(super) seen: Seen,
+}
+
+/// Keys written and typo suggestions, gathered while walking one file.
+#[derive(Default)]
+pub(super) struct Seen {
+    pub present: Vec<String>,
+    pub typos: Vec<String>,
+}
+
+impl<'s> Walker<'s> {
+    pub fn new(src: &'s Source, diags: &'s mut Vec<Diagnostic>) -> Self {
+        Walker {
+            src,
+            diags,
+            seen: Seen::default(),
+        }
+    }
+
+    pub fn err(
+        &mut self,
+        span: Range<usize>,
+        key: &str,
+        msg: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let d = self.src.diag(span, Some(key), msg, help);
+        self.diags.push(d);
+    }
+
+    pub(super) fn unknown_key(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        prefix: &str,
+        valid: &[&str],
+    ) {
+        let name = k.get_ref().as_ref();
+        let (full, place) = if prefix.is_empty() {
+            (name.to_string(), "at the top level".to_string())
+        } else if prefix.starts_with("event[") {
+            (format!("{prefix}.{name}"), "in this [[event]]".to_string())
+        } else if prefix.starts_with("tree[") {
+            (format!("{prefix}.{name}"), format!("in `{prefix}`"))
+        } else {
+            (format!("{prefix}.{name}"), format!("in [{prefix}]"))
+        };
+        if let Some(c) = suggest::closest(name, valid) {
+            self.seen.typos.push(match prefix {
+                "" => c.to_string(),
+                p => format!("{p}.{c}"),
+            });
+        }
+        self.err(
+            k.span(),
+            &full,
+            format!("unknown key `{name}` {place}"),
+            Some(key_help(name, valid)),
+        );
+    }
+
+    pub(super) fn wrong_type(&mut self, v: &Val<'_>, key: &str, expected: &str, example: &str) {
+        let got = v.get_ref().type_str();
+        let mut help = format!("write e.g. `{example}`");
+        if matches!(v.get_ref(), DeValue::Datetime(_)) && expected == "a string" {
+            let short = key.rsplit('.').next().unwrap_or(key);
+            let written = self.src.text.get(v.span()).unwrap_or("2025-08-27");
+            help = format!("quote the date: `{short} = \"{written}\"`");
+        }
+        self.err(
+            v.span(),
+            key,
+            format!(
+                "`{key}` must be {expected}, got {}",
+                super::hints::a_type(got)
+            ),
+            Some(help),
+        );
+    }
+
+    pub fn string(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            _ => {
+                self.wrong_type(v, key, "a string", example);
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<i64>> {
+        if let DeValue::Integer(_) = v.get_ref() {
+            match de::<i64>(v) {
+                Ok(i) => return Some(Spanned::new(v.span(), i)),
+                Err((span, m)) => {
+                    self.err(span, key, format!("`{key}`: {m}"), None);
+                    return None;
+                }
+            }
+        }
+        self.wrong_type(v, key, "a whole number", example);
+        None
+    }
+
+    pub fn float(&mut self, v: &Val<'_>, key: &str, example: &str) -> Option<Spanned<f64>> {
+        if let DeValue::Integer(_) | DeValue::Float(_) = v.get_ref() {
+            match de::<f64>(v) {
+                Ok(x) => return Some(Spanned::new(v.span(), x)),
+                Err((span, m)) => {
+                    self.err(span, key, format!("`{key}`: {m}"), None);
+                    return None;
+                }
+            }
+        }
+        self.wrong_type(v, key, "a number", example);
+        None
+    }
+
+    pub(super) fn table<'a>(
+        &mut self,
+        v: &'a Val<'a>,
+        key: &str,
+        example: &str,
+    ) -> Option<&'a DeTable<'a>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(v, key, "a table", example);
+                None
+            }
+        }
+    }
+
+    /// An array of inline tables (`exits = [...]`, `actions = [...]`).
+    pub(super) fn table_array<'a>(
+        &mut self,
+        v: &'a Val<'a>,
+        key: &str,
+        example: &str,
+    ) -> Vec<&'a Val<'a>> {
+        match v.get_ref() {
+            DeValue::Array(items) => items.iter().collect(),
+            _ => {
+                self.wrong_type(v, key, "an array of tables", example);
+                Vec::new()
+            }
+        }
+    }
+}
