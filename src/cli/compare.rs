@@ -37,6 +37,10 @@ pub struct CompareArgs {
     /// Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band).
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write probabilities.csv: each scenario's share of paths past a threshold per
+    /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'. Repeatable.
+    #[arg(long = "prob", value_name = "EXPR")]
+    pub prob: Vec<String>,
 }
 
 /// Files written, in manifest order.
@@ -93,6 +97,16 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             )));
         }
     }
+    for sc in &loaded {
+        let vars = crate::engine::vars::variables(&sc.market);
+        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+        if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
+            errors.push(format!("{}: {e}", sc.path.display()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
     let other_refs: Vec<&Scenario> = others.iter().collect();
     let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
     let name = folder_name(&baseline.name, &names);
@@ -123,6 +137,7 @@ fn options(baseline: &Scenario, others: &[&Scenario], a: &CompareArgs) -> Compar
     let mut o = CompareOptions::from_scenarios(baseline, others);
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
+    o.probes = a.prob.clone();
     o
 }
 
@@ -180,12 +195,46 @@ pub fn render(start: crate::policy::calendar::MonthIdx, r: &CompareResult) -> (V
             vars,
             summary: &d.summary,
             prob_greater: pg,
+            base_mean: &d.base_mean,
         })
         .collect();
     (
         compare_csv(&r.baseline, start, &series),
         compare_wide_csv(start, &series),
     )
+}
+
+/// `compare_totals.csv`, and `probabilities.csv` when `--prob` was given.
+pub fn answer_files(
+    start: crate::policy::calendar::MonthIdx,
+    r: &CompareResult,
+) -> Vec<(&'static str, Vec<u8>)> {
+    use crate::output::compare_csv::{compare_totals_csv, TotalsDiff};
+    let series: Vec<TotalsDiff> = r
+        .diffs
+        .iter()
+        .map(|d| TotalsDiff {
+            scenario: &d.scenario,
+            totals: &d.totals,
+            base_mean: &d.base_total_mean,
+        })
+        .collect();
+    let mut v = vec![(
+        "compare_totals.csv",
+        compare_totals_csv(&r.baseline, start, &series),
+    )];
+    if !r.probabilities.is_empty() {
+        let runs: Vec<(&str, &crate::engine::stats::derived::Derived)> = r
+            .probabilities
+            .iter()
+            .map(|(n, d)| (n.as_str(), d))
+            .collect();
+        v.push((
+            "probabilities.csv",
+            crate::output::answers_csv::probabilities_csv(start, &runs),
+        ));
+    }
+    v
 }
 
 /// SHA-256 over the resolved texts of every compared file, baseline first, each preceded by
@@ -218,6 +267,11 @@ fn write(
     let (long, wide) = render(baseline.start, r);
     stage.write("compare.csv", &long).map_err(io)?;
     stage.write("compare_wide.csv", &wide).map_err(io)?;
+    let mut answers = Vec::new();
+    for (file, bytes) in answer_files(baseline.start, r) {
+        stage.write(file, &bytes).map_err(io)?;
+        answers.push(file.to_string());
+    }
     let all: Vec<&Scenario> = std::iter::once(baseline)
         .chain(others.iter().copied())
         .collect();
@@ -246,6 +300,7 @@ fn write(
         }
     }
     m.files = FILES.iter().map(|s| s.to_string()).collect();
+    m.files.splice(2..2, answers);
     let charts = write_charts(baseline.start, r, &stage).map_err(io)?;
     m.files.splice(m.files.len() - 1..m.files.len() - 1, charts);
     if xlsx {

@@ -258,6 +258,15 @@ impl Layout {
         );
         let mut rest = summary.cells.split_off(monthly);
         let ind = rest.split_off(self.extra());
+        let mut d = self.split_tail(ind);
+        d.total_cells = rest;
+        d
+    }
+
+    /// The probabilities of this layout's indicator cells alone (an accumulator of the
+    /// `tail` cells only, as `compare` keeps per scenario); no totals.
+    pub fn split_tail(&self, ind: Vec<CellStats>) -> Derived {
+        assert_eq!(ind.len(), self.tail(), "indicator cells of this layout");
         let probs = ind
             .chunks_exact(2)
             .map(|c| (Share::of(&c[0]), Share::of(&c[1])))
@@ -265,7 +274,7 @@ impl Layout {
         Derived {
             periods: self.periods.clone(),
             totals: self.totals.clone(),
-            total_cells: rest,
+            total_cells: Vec::new(),
             probes: self.probes.clone(),
             months: self.months,
             probs,
