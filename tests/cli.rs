@@ -135,6 +135,7 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
             "events.csv",
             "manifest.json",
             "outcomes.csv",
+            "report.html",
             "summary.csv",
             "totals.csv",
             "wide.csv",
@@ -143,6 +144,7 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
         &[
             "charts",
             "manifest.json",
+            "report.html",
             "summary.csv",
             "totals.csv",
             "wide.csv",

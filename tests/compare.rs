@@ -224,7 +224,8 @@ fn cli_writes_compare_files() {
             "compare.csv",
             "compare_totals.csv",
             "compare_wide.csv",
-            "manifest.json"
+            "manifest.json",
+            "report.html"
         ]
     );
 

@@ -87,7 +87,13 @@ pub struct RunArgs {
     /// >=. Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
+    /// Do not write report.html (one self-contained page: key results, charts, manifest).
+    #[arg(long)]
+    pub no_report: bool,
 }
+
+/// The HTML report of a result folder.
+pub const REPORT: &str = "report.html";
 
 /// Files written per scenario, in manifest order.
 pub const FILES: [&str; 3] = ["summary.csv", "wide.csv", "manifest.json"];
@@ -305,6 +311,8 @@ pub(crate) struct Extras {
     pub charts: bool,
     pub xlsx: bool,
     pub sample_paths: Option<u64>,
+    /// `report.html`; off under `--no-report`.
+    pub report: bool,
 }
 
 impl Extras {
@@ -313,6 +321,7 @@ impl Extras {
             charts: !a.no_charts,
             xlsx: a.xlsx,
             sample_paths: a.sample_paths,
+            report: !a.no_report,
         }
     }
 }
@@ -333,15 +342,17 @@ pub(crate) fn write(
             unit: v.unit.clone(),
         })
         .collect();
-    stage
-        .write(
+    // The top-level CSV files as written, for report.html.
+    let mut csv: Vec<(&str, Vec<u8>)> = vec![
+        (
             "summary.csv",
-            &summary_csv(&sc.name, sc.start, &vars, &r.summary),
-        )
-        .map_err(io)?;
-    stage
-        .write("wide.csv", &wide_csv(sc.start, &vars, &r.summary))
-        .map_err(io)?;
+            summary_csv(&sc.name, sc.start, &vars, &r.summary),
+        ),
+        ("wide.csv", wide_csv(sc.start, &vars, &r.summary)),
+    ];
+    for (f, bytes) in &csv {
+        stage.write(f, bytes).map_err(io)?;
+    }
     let mut m = Manifest::for_scenario(sc);
     m.seed = o.seed;
     m.paths = r.paths;
@@ -358,9 +369,9 @@ pub(crate) fn write(
         use crate::output::tree_csv::{branch_shares_csv, events_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
         stage.write("events.csv", &ev).map_err(io)?;
-        stage
-            .write("outcomes.csv", &branch_shares_csv(&sc.trees, &r.trees))
-            .map_err(io)?;
+        let oc = branch_shares_csv(&sc.trees, &r.trees);
+        stage.write("outcomes.csv", &oc).map_err(io)?;
+        csv.push(("outcomes.csv", oc));
         m.files
             .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
     }
@@ -369,6 +380,7 @@ pub(crate) fn write(
     for (file, bytes) in derived_files(&sc.name, sc.start, &r.derived) {
         stage.write(file, &bytes).map_err(io)?;
         extra.push(file.to_string());
+        csv.push((file, bytes));
     }
     // Conditional bands, before manifest.json in the file list.
     for b in &r.by_outcome {
@@ -400,17 +412,36 @@ pub(crate) fn write(
         }
         m.by_outcome.insert(b.split.key.clone(), counts);
     }
+    let charts = if a.charts || a.report {
+        crate::output::charts::run_charts(&sc.name, sc.start, &r.vars, &r.summary, r.paths, o.seed)
+    } else {
+        Vec::new()
+    };
     if a.charts {
-        let files = crate::output::charts::run_charts(
-            &sc.name, sc.start, &r.vars, &r.summary, r.paths, o.seed,
-        );
-        for f in files {
+        for f in &charts {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             extra.push(format!("charts/{}", f.name));
         }
     }
+    if a.report {
+        extra.push(REPORT.into());
+    }
     m.files.splice(before_manifest..before_manifest, extra);
     write_audit_files(sc, o, r, &stage, &mut m, a)?;
+    if a.report {
+        let files: Vec<(&str, &[u8])> = csv.iter().map(|(f, b)| (*f, b.as_slice())).collect();
+        let page = crate::output::report::content::run_report(
+            sc,
+            r.paths,
+            r.months,
+            &files,
+            &charts,
+            &String::from_utf8_lossy(&to_json(&m)),
+        );
+        stage
+            .write(REPORT, crate::output::report::render(&page).as_bytes())
+            .map_err(io)?;
+    }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
 }

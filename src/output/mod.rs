@@ -10,6 +10,7 @@ pub mod csv;
 pub mod files;
 pub mod manifest;
 pub mod paths_csv;
+pub mod report;
 pub mod tree_csv;
 pub mod xlsx;
 pub mod xlsx_results;
