@@ -1,4 +1,19 @@
-//! "Did you mean …" hints for misspelt keys, lever names and distribution names.
+//! Wording helpers for messages: "did you mean …" hints for misspelt keys, lever names,
+//! codes and distribution names, and numbers printed in a readable form.
+//!
+//! A hint must name the right thing or nothing. The rules, in order (decision D75):
+//! 1. a candidate equal to the word ignoring case wins (`tariff.in.rate` → `tariff.IN.rate`);
+//! 2. otherwise a candidate is close when its edit distance (Damerau, ignoring case and
+//!    treating `-` as `_`) is within a budget that grows with the word's length: none for
+//!    words of 1–2 characters, 1 up to 5, 2 up to 10, 3 beyond;
+//! 3. a dotted name is compared segment by segment: same number of segments, and each
+//!    segment equal ignoring case or close by rule 2 on its own, so a buyer code is never
+//!    "corrected" to a different buyer (`tariff.XX.rate` suggests nothing, not `tariff.EU.rate`);
+//! 4. failing those, the one candidate whose `_`-separated words start with all of the word's
+//!    (`wind_down` → `wind_down_months`) or the other way round, if exactly one does.
+//!
+//! Ties go to the fewest edits, then the higher Jaro–Winkler similarity, then the first
+//! candidate. Callers pass only the candidates of the namespace the word is in.
 
 /// Returns `" (did you mean `x`?)"` for the closest candidate, or an empty string when
 /// nothing is close enough to be a plausible typo.
@@ -8,19 +23,155 @@ pub fn did_you_mean<S: AsRef<str>>(word: &str, candidates: &[S]) -> String {
         .unwrap_or_default()
 }
 
-/// The closest candidate by Jaro–Winkler similarity, if it is similar enough.
+/// The candidate the word most plausibly misspells, by the rules of the module doc.
 pub fn closest<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
+    let w = fold(word);
+    if let Some(c) = candidates.iter().find(|c| fold(c.as_ref()) == w) {
+        return Some(c.as_ref());
+    }
+    let near = candidates
+        .iter()
+        .filter_map(|c| distance(&w, &fold(c.as_ref())).map(|d| (d, c.as_ref())))
+        .min_by(|(da, a), (db, b)| {
+            da.cmp(db).then_with(|| {
+                let ja = strsim::jaro_winkler(word, a);
+                let jb = strsim::jaro_winkler(word, b);
+                jb.total_cmp(&ja)
+            })
+        })
+        .map(|(_, c)| c);
+    near.or_else(|| truncation(&w, candidates))
+}
+
+/// Rule 4: the single candidate that the word shortens or lengthens by whole `_` words.
+fn truncation<'a, S: AsRef<str>>(w: &str, candidates: &'a [S]) -> Option<&'a str> {
+    if w.chars().count() < 3 || w.contains('.') {
+        return None;
+    }
+    let wp: Vec<&str> = w.split('_').collect();
+    let mut found = candidates.iter().map(AsRef::as_ref).filter(|c| {
+        let f = fold(c);
+        let cp: Vec<&str> = f.split('_').collect();
+        let n = wp.len().min(cp.len());
+        wp.len() != cp.len() && wp[..n] == cp[..n]
+    });
+    match (found.next(), found.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// Candidates that differ from a dotted `word` in exactly one segment, ignoring case (for
+/// `tariff.india.rate`: every `tariff.<buyer>.rate`), in candidate order: what to list when
+/// no single candidate is close.
+pub fn siblings<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Vec<&'a str> {
+    let w = fold(word);
+    let ws: Vec<&str> = w.split('.').collect();
+    if ws.len() < 2 {
+        return Vec::new();
+    }
     candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(word, c.as_ref()), c.as_ref()))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(AsRef::as_ref)
+        .filter(|c| {
+            let f = fold(c);
+            let cs: Vec<&str> = f.split('.').collect();
+            cs.len() == ws.len() && cs.iter().zip(&ws).filter(|(a, b)| a != b).count() == 1
+        })
+        .collect()
+}
+
+/// Lower case, with `-` read as `_` (a common slip in TOML keys).
+fn fold(s: &str) -> String {
+    s.to_lowercase().replace('-', "_")
+}
+
+/// Edits allowed for a word (or segment) of `n` characters.
+fn budget(n: usize) -> usize {
+    match n {
+        0..=2 => 0,
+        3..=5 => 1,
+        6..=10 => 2,
+        _ => 3,
+    }
+}
+
+/// The edits between two folded strings if they are close (rules 2 and 3), else `None`.
+fn distance(w: &str, c: &str) -> Option<usize> {
+    if w.contains('.') || c.contains('.') {
+        let ws: Vec<&str> = w.split('.').collect();
+        let cs: Vec<&str> = c.split('.').collect();
+        if ws.len() != cs.len() {
+            return None;
+        }
+        let mut total = 0;
+        for (a, b) in ws.iter().zip(&cs) {
+            total += word_distance(a, b)?;
+        }
+        return Some(total);
+    }
+    word_distance(w, c)
+}
+
+fn word_distance(w: &str, c: &str) -> Option<usize> {
+    if w == c {
+        return Some(0);
+    }
+    let d = strsim::osa_distance(w, c);
+    let ok = d <= budget(w.chars().count().min(c.chars().count())) || (d == 1 && slip(w, c));
+    ok.then_some(d)
+}
+
+/// A slip that stays plausible in the shortest words: two neighbours swapped (`ni` for `in`)
+/// or a key pressed twice (`cc` for `c`). A changed character is not: `p1` is not `p0`.
+fn slip(w: &str, c: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (w.chars().collect(), c.chars().collect());
+    if a.len() == b.len() {
+        let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+        return diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]];
+    }
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let i = (0..short.len())
+        .find(|&i| long[i] != short[i])
+        .unwrap_or(short.len());
+    long[i + 1..] == short[i..]
+        && ((i > 0 && long[i - 1] == long[i]) || long.get(i + 1) == Some(&long[i]))
+}
+
+/// A number as a message shows it: the shortest form that reads back to the same value,
+/// in scientific notation when it is very large or very small (`1e308`, not 309 digits).
+pub fn num(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    let a = x.abs();
+    if a != 0.0 && !(1e-6..1e15).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A number that displays as [`num`] writes it, for `format!` arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&num(self.0))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[test]
     fn suggests_near_misses_only() {
         assert_eq!(
@@ -28,5 +179,41 @@ mod tests {
             Some("tariff.IN.rate")
         );
         assert_eq!(closest("zzz", &["tariff.IN.rate"]), None);
+    }
+
+    #[test]
+    fn case_first_then_segments() {
+        let c = ["tariff.EU.rate", "tariff.IN.rate", "tariff.CN.rate"];
+        assert_eq!(closest("tariff.in.rate", &c), Some("tariff.IN.rate"));
+        assert_eq!(closest("tariff.in.rat", &c), Some("tariff.IN.rate"));
+        assert_eq!(closest("tariff.XX.rate", &c), None);
+        assert_eq!(siblings("tariff.india.rate", &c), c.to_vec());
+        assert_eq!(closest("f24", &["p0", "f24", "imposed"]), Some("f24"));
+        assert_eq!(closest("f42", &["p0", "f24", "imposed"]), Some("f24"));
+        assert_eq!(closest("p1", &["p0", "f24", "imposed"]), None);
+        assert_eq!(closest("cc", &["a", "b", "c"]), Some("c"));
+        assert_eq!(closest("ni", &["IN", "CN"]), Some("IN"));
+        assert_eq!(closest("ce", &["IN", "CN", "CEE"]), Some("CEE"));
+        assert_eq!(closest("EU", &["W", "E"]), None);
+        assert_eq!(
+            closest("storage-cap", &["storage_cap"]),
+            Some("storage_cap")
+        );
+        let k = ["add_share", "wind_down_months", "basins"];
+        assert_eq!(closest("wind_down", &k), Some("wind_down_months"));
+        assert_eq!(closest("eps", &["eps_d", "eps_s"]), None);
+        assert_eq!(closest("basins_list", &k), Some("basins"));
+    }
+
+    #[test]
+    fn readable_numbers() {
+        assert_eq!(num(1e308), "1e308");
+        assert_eq!(num(-2.5e20), "-2.5e20");
+        assert_eq!(num(1e-300), "1e-300");
+        assert_eq!(num(100.0), "100");
+        assert_eq!(num(0.25), "0.25");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(f64::INFINITY), "inf");
+        assert_eq!(num(123456789012.5), "123456789012.5");
     }
 }

@@ -484,3 +484,15 @@ fn force_replaces_complete_result() {
     let m = fs::read_to_string(out.join("baseline/manifest.json")).unwrap();
     assert!(m.contains("\"seed\": 7"), "{m}");
 }
+
+// ---- issue 15: the five classes (bounded inputs, linear loading, clean exits, concurrent
+// runs, messages that neither mislead nor leak); one module each under tests/hostile/.
+
+#[path = "hostile/concurrent.rs"]
+mod concurrent;
+#[path = "hostile/exits.rs"]
+mod exits;
+#[path = "hostile/limits.rs"]
+mod limits;
+#[path = "hostile/loading.rs"]
+mod loading;

@@ -104,9 +104,22 @@ fn rss_bytes(pid: u32) -> Option<u64> {
 }
 
 fn assert_interrupted(st: ExitStatus, err: &str) {
-    assert_eq!(st.code(), Some(130), "exit code; stderr:\n{err}");
+    assert_interrupted_with(st, err, 130);
+}
+
+fn assert_interrupted_with(st: ExitStatus, err: &str, code: i32) {
+    assert_eq!(st.code(), Some(code), "exit code; stderr:\n{err}");
     assert!(err.contains("interrupted"), "stderr:\n{err}");
     assert!(!err.contains("panicked"), "stderr:\n{err}");
+}
+
+/// The documented exit code of each handled signal (docs/reliability.md).
+fn code_of(sig: libc::c_int) -> i32 {
+    match sig {
+        libc::SIGHUP => 129,
+        libc::SIGQUIT => 131,
+        _ => 130,
+    }
 }
 
 fn interrupted_run_leaves_nothing(sig: libc::c_int) {
@@ -125,7 +138,7 @@ fn interrupted_run_leaves_nothing(sig: libc::c_int) {
     wait_until_simulating(&mut child, &out, Duration::from_millis(1500));
     send(&child, sig);
     let (st, err, took) = wait_within(&mut child, Duration::from_secs(10));
-    assert_interrupted(st, &err);
+    assert_interrupted_with(st, &err, code_of(sig));
     assert!(took < Duration::from_secs(3), "took {took:?} to stop");
     assert!(
         entries(&out).is_empty(),
@@ -142,6 +155,33 @@ fn sigint_stops_run_and_removes_partial_folder() {
 #[test]
 fn sigterm_stops_run_and_removes_partial_folder() {
     interrupted_run_leaves_nothing(libc::SIGTERM);
+}
+
+/// A closed terminal (SIGHUP) and SIGQUIT are handled like SIGINT (issue 15), with their
+/// own exit codes.
+#[test]
+fn sighup_and_sigquit_stop_run_and_remove_partial_folder() {
+    interrupted_run_leaves_nothing(libc::SIGHUP);
+    interrupted_run_leaves_nothing(libc::SIGQUIT);
+}
+
+/// A command that does not poll the stop flag (`validate`, here blocked reading a FIFO that
+/// nobody writes) is ended by the signal thread with the signal's code.
+#[test]
+fn sighup_ends_a_non_cooperative_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("fifo.toml");
+    let c = std::ffi::CString::new(f.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut child = spawn(&["validate", f.to_str().unwrap()]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "validate did not block"
+    );
+    send(&child, libc::SIGHUP);
+    let (st, err, _) = wait_within(&mut child, Duration::from_secs(10));
+    assert_interrupted_with(st, &err, 129);
 }
 
 /// A `--force` run that is interrupted leaves the earlier result exactly as it was.

@@ -103,6 +103,7 @@ fn wave_gap_halves_within_two_to_six_months() {
             add_share: sanctions_sim::dist::Dist::Const(0.45),
             wind_down_months: 1,
             basins: vec![],
+            authority: None,
         },
         prob: sanctions_sim::dist::Dist::Const(1.0),
         lag_months: None,

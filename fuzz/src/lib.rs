@@ -107,3 +107,65 @@ pub fn simulate_briefly(sc: &Scenario, max_months: usize) {
         p.diag
     );
 }
+
+/// The baseline scenario, loaded once (the partials of [`partial_input`] merge into it).
+fn baseline() -> &'static Scenario {
+    static SC: OnceLock<Scenario> = OnceLock::new();
+    SC.get_or_init(|| load(&scratch().join("baseline.toml")).expect("baseline loads"))
+}
+
+/// See `fuzz_targets/partial_bin.rs`.
+pub fn partial_input(data: &[u8]) {
+    use sanctions_sim::engine::partial::{check_set, decode, merge, FORMAT_VERSION};
+    use sha2::{Digest, Sha256};
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let bytes = if mode & 1 == 0 {
+        rest.to_vec()
+    } else {
+        let mut b = b"SSIMPART".to_vec();
+        b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        b.extend_from_slice(rest);
+        let digest = Sha256::digest(&b);
+        b.extend_from_slice(&digest);
+        b
+    };
+    let Ok(p) = decode(&bytes) else {
+        return;
+    };
+    let mut set = vec![("fuzz".to_string(), p)];
+    if check_set(&mut set).is_err() {
+        return;
+    }
+    let parts = set.into_iter().map(|(_, p)| p).collect();
+    if let Ok(r) = merge(baseline(), parts) {
+        assert_eq!(r.summary.cells.len(), r.months * r.vars.len());
+    }
+}
+
+/// Longest message of the imposed-series reader: it quotes at most 40 characters of a field.
+pub const MAX_IMPOSED_MESSAGE: usize = 600;
+
+/// See `fuzz_targets/imposed_csv.rs`.
+pub fn imposed_input(data: &[u8]) {
+    use sanctions_sim::scenario::imposed::ImposedBrent;
+    let path = std::path::Path::new("fuzz.csv");
+    match ImposedBrent::parse(path, data) {
+        Ok(b) => {
+            assert!(!b.prices.is_empty());
+            assert!(b.prices.iter().all(|p| p.is_finite() && *p > 0.0));
+            assert_eq!(b.last() - b.first + 1, b.prices.len() as i32);
+            assert_eq!(b.price(b.first), Some(b.prices[0]));
+            assert_eq!(b.price(b.last() + 1), None);
+            let months = b.prices.len();
+            assert!(b.covers(b.first + 1, months - 1).is_ok() || months == 1);
+            assert!(b.covers(b.first, months).is_err());
+        }
+        Err(e) => assert!(
+            e.chars().count() <= MAX_IMPOSED_MESSAGE,
+            "an error of {} characters",
+            e.chars().count()
+        ),
+    }
+}

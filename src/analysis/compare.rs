@@ -82,6 +82,38 @@ pub fn common_vars(base: &[Var], other: &[Var]) -> Vec<ComparedVar> {
         .collect()
 }
 
+/// Why a comparison could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("paths and months must be at least 1")]
+    NoPaths,
+    #[error("nothing to compare: give at least one scenario besides the baseline")]
+    NothingToCompare,
+    #[error(
+        "scenario `{scenario}` starts in {start} but the baseline `{baseline}` starts in \
+         {baseline_start}; compared scenarios must start in the same month"
+    )]
+    StartMismatch {
+        scenario: String,
+        start: String,
+        baseline: String,
+        baseline_start: String,
+    },
+    #[error("cannot start worker threads: {0}")]
+    Threads(rayon::ThreadPoolBuildError),
+    /// A `--prob` expression that a scenario's variables cannot answer.
+    #[error("{scenario}: {message}")]
+    Probe { scenario: String, message: String },
+}
+
+impl CompareError {
+    /// Whether the caller asked for something impossible (exit code 1), rather than the
+    /// environment failing (exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, CompareError::Threads(_))
+    }
+}
+
 /// One scenario's own bands of the `level_vars` given to [`compare_with_levels`] that it
 /// reports.
 #[derive(Debug, Clone)]
@@ -308,7 +340,7 @@ pub fn compare(
     others: &[&Scenario],
     o: &CompareOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<CompareResult, String> {
+) -> Result<CompareResult, CompareError> {
     compare_with_levels(baseline, others, o, &[], progress)
 }
 
@@ -321,22 +353,20 @@ pub fn compare_with_levels(
     o: &CompareOptions,
     level_vars: &[String],
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<CompareResult, String> {
+) -> Result<CompareResult, CompareError> {
     if o.paths == 0 || o.months == 0 {
-        return Err("paths and months must be at least 1".into());
+        return Err(CompareError::NoPaths);
     }
     if others.is_empty() {
-        return Err("nothing to compare: give at least one scenario besides the baseline".into());
+        return Err(CompareError::NothingToCompare);
     }
     if let Some(sc) = others.iter().find(|s| s.start != baseline.start) {
-        return Err(format!(
-            "scenario `{}` starts in {} but the baseline `{}` starts in {}; \
-             compared scenarios must start in the same month",
-            sc.name,
-            crate::policy::calendar::iso_month(sc.start),
-            baseline.name,
-            crate::policy::calendar::iso_month(baseline.start)
-        ));
+        return Err(CompareError::StartMismatch {
+            scenario: sc.name.clone(),
+            start: crate::policy::calendar::iso_month(sc.start),
+            baseline: baseline.name.clone(),
+            baseline_start: crate::policy::calendar::iso_month(baseline.start),
+        });
     }
     let t0 = Instant::now();
     let scenarios: Vec<&Scenario> = std::iter::once(baseline)
@@ -375,7 +405,10 @@ pub fn compare_with_levels(
         for (sc, vs) in scenarios.iter().zip(&vars) {
             let names: Vec<&str> = vs.iter().map(|v| v.name.as_str()).collect();
             let probes =
-                parse_probes(&o.probes, &names).map_err(|e| format!("{}: {e}", sc.name))?;
+                parse_probes(&o.probes, &names).map_err(|message| CompareError::Probe {
+                    scenario: sc.name.clone(),
+                    message,
+                })?;
             let mut l = Layout::new(
                 start,
                 o.months,
@@ -406,7 +439,7 @@ pub fn compare_with_levels(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        .map_err(CompareError::Threads)?;
     let threads = pool.current_num_threads();
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
     let batch = (threads as u64 * 4).max(1);

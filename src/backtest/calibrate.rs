@@ -8,6 +8,7 @@
 //! numbers), so the objective is a deterministic function of the parameters.
 
 use super::targets::{evaluate, Check, Row};
+use super::BacktestError;
 use crate::dist::Dist;
 use crate::scenario::Scenario;
 
@@ -86,7 +87,11 @@ fn apply(scenarios: &mut [Scenario], name: &str, d: Dist) {
 }
 
 /// One evaluation of the objective at the scenarios' current parameters.
-pub fn eval(scenarios: &[Scenario], paths: usize, seed: u64) -> Result<(f64, Vec<Row>), String> {
+pub fn eval(
+    scenarios: &[Scenario],
+    paths: usize,
+    seed: u64,
+) -> Result<(f64, Vec<Row>), BacktestError> {
     let runs = super::simulate(scenarios, paths, seed);
     let rows = evaluate(&runs)?;
     Ok((objective(&rows), rows))
@@ -108,7 +113,7 @@ pub fn fit(
     seed: u64,
     sweeps: usize,
     log: &mut dyn FnMut(&str),
-) -> Result<Fit, String> {
+) -> Result<Fit, BacktestError> {
     let (start, _) = eval(scenarios, paths, seed)?;
     let mut best = start;
     let mut chosen: Vec<Option<usize>> = vec![None; GRID.len()];

@@ -7,9 +7,12 @@
 //! counterfactual differences are per-path (common random numbers).
 
 pub mod calibrate;
+mod error;
 pub mod panel;
 pub mod svg;
 pub mod targets;
+
+pub use error::BacktestError;
 
 use crate::scenario::Scenario;
 use panel::Panel;
@@ -35,7 +38,7 @@ pub const COUNTERFACTUALS: &[&str] = &[
 ];
 
 /// Loads every run of the backtest from `history` (the `scenarios/history` folder).
-pub fn load_all(history: &Path) -> Result<Vec<Scenario>, String> {
+pub fn load_all(history: &Path) -> Result<Vec<Scenario>, BacktestError> {
     let files = REPLAYS
         .iter()
         .map(|n| history.join(format!("{n}.toml")))
@@ -45,7 +48,12 @@ pub fn load_all(history: &Path) -> Result<Vec<Scenario>, String> {
                 .map(|n| history.join("counterfactual").join(format!("{n}.toml"))),
         );
     files
-        .map(|f| crate::scenario::load(&f).map_err(|e| format!("{}:\n{e}", f.display())))
+        .map(|f| {
+            crate::scenario::load(&f).map_err(|e| BacktestError::Load {
+                file: f,
+                source: Box::new(e),
+            })
+        })
         .collect()
 }
 
@@ -58,9 +66,8 @@ pub fn simulate(scenarios: &[Scenario], paths: usize, seed: u64) -> Runs {
 }
 
 /// report.csv: `target,source,date,observed,unit,model_p10,model_p50,model_p90,tolerance,pass`.
-pub fn report_csv(rows: &[Row]) -> Result<Vec<u8>, String> {
+pub fn report_csv(rows: &[Row]) -> Result<Vec<u8>, BacktestError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let e = |e: csv::Error| e.to_string();
     w.write_record([
         "target",
         "source",
@@ -72,8 +79,7 @@ pub fn report_csv(rows: &[Row]) -> Result<Vec<u8>, String> {
         "model_p90",
         "tolerance",
         "pass",
-    ])
-    .map_err(e)?;
+    ])?;
     for r in rows {
         let f = |x: f64| format!("{x:.4}");
         w.write_record([
@@ -87,10 +93,10 @@ pub fn report_csv(rows: &[Row]) -> Result<Vec<u8>, String> {
             f(r.p90),
             r.check.describe(),
             r.pass.to_string(),
-        ])
-        .map_err(e)?;
+        ])?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    w.into_inner()
+        .map_err(|e| BacktestError::Csv(e.into_error().into()))
 }
 
 /// The table printed on stdout.

@@ -2,6 +2,7 @@
 //! statistic of a per-path quantity (a change between months, a ratio between two runs on
 //! common random numbers), not of the monthly bands.
 
+use super::BacktestError;
 use crate::engine::path::PathSim;
 use crate::engine::vars::variables;
 use crate::policy::calendar::{iso_month, MonthIdx};
@@ -50,24 +51,26 @@ impl Panel {
     }
 
     /// Column of `var`; an unknown name is a bug in the target table, reported as an error.
-    pub fn var(&self, var: &str) -> Result<usize, String> {
+    pub fn var(&self, var: &str) -> Result<usize, BacktestError> {
         self.names
             .iter()
             .position(|n| n == var)
-            .ok_or_else(|| format!("{}: no output variable `{var}`", self.name))
+            .ok_or_else(|| BacktestError::MissingVariable {
+                run: self.name.clone(),
+                var: var.to_string(),
+            })
     }
 
     /// Month offset of `month`, or an error if the run does not cover it.
-    pub fn offset(&self, month: MonthIdx) -> Result<usize, String> {
+    pub fn offset(&self, month: MonthIdx) -> Result<usize, BacktestError> {
         let k = month - self.start;
         if k < 0 || k as usize >= self.months {
-            return Err(format!(
-                "{}: month {} is outside the run ({} … {})",
-                self.name,
-                iso_month(month),
-                iso_month(self.start),
-                iso_month(self.start + self.months as i32 - 1)
-            ));
+            return Err(BacktestError::MonthOutsideRun {
+                run: self.name.clone(),
+                month: iso_month(month),
+                first: iso_month(self.start),
+                last: iso_month(self.start + self.months as i32 - 1),
+            });
         }
         Ok(k as usize)
     }
@@ -78,7 +81,7 @@ impl Panel {
     }
 
     /// Per-path values of `var` in months `from ..= to`, averaged.
-    pub fn mean(&self, var: &str, from: MonthIdx, to: MonthIdx) -> Result<Vec<f64>, String> {
+    pub fn mean(&self, var: &str, from: MonthIdx, to: MonthIdx) -> Result<Vec<f64>, BacktestError> {
         let v = self.var(var)?;
         let (a, b) = (self.offset(from)?, self.offset(to)?);
         Ok((0..self.paths)
@@ -87,7 +90,7 @@ impl Panel {
     }
 
     /// Per-path series of `var` over the whole run.
-    pub fn series(&self, var: &str, path: usize) -> Result<Vec<f64>, String> {
+    pub fn series(&self, var: &str, path: usize) -> Result<Vec<f64>, BacktestError> {
         let v = self.var(var)?;
         Ok((0..self.months).map(|t| self.get(path, v, t)).collect())
     }

@@ -3,6 +3,7 @@
 //! on `src/charts/`.
 
 use super::panel::{quantile, Panel};
+use super::BacktestError;
 use crate::policy::calendar::{iso_month, month_idx};
 
 /// Observed points drawn on the charts: (series, month, value, source). India figures are
@@ -63,7 +64,7 @@ const SERIES: &[(&str, &str)] = &[
 ];
 
 /// The chart of one replay: four stacked panels.
-pub fn chart(p: &Panel) -> Result<String, String> {
+pub fn chart(p: &Panel) -> Result<String, BacktestError> {
     let (w, ph, left, top) = (720.0, 170.0, 60.0, 30.0);
     let h = top + SERIES.len() as f64 * (ph + 40.0);
     let mut s = format!(

@@ -2,6 +2,7 @@
 //! counterfactual panels (common random numbers: path i of every run has the same draws).
 
 use super::panel::{quantile, Panel};
+use super::BacktestError;
 use crate::policy::calendar::{month_idx, MonthIdx};
 use std::collections::BTreeMap;
 
@@ -46,13 +47,13 @@ fn m(s: &str) -> MonthIdx {
     month_idx(s).expect("target table months are valid")
 }
 
-fn run<'a>(runs: &'a Runs, name: &str) -> Result<&'a Panel, String> {
+fn run<'a>(runs: &'a Runs, name: &str) -> Result<&'a Panel, BacktestError> {
     runs.get(name)
-        .ok_or_else(|| format!("backtest: run `{name}` is missing"))
+        .ok_or_else(|| BacktestError::MissingRun(name.to_string()))
 }
 
 /// Per-path mean of `var` over `from ..= to` in run `r`.
-fn mean(runs: &Runs, r: &str, var: &str, from: &str, to: &str) -> Result<Vec<f64>, String> {
+fn mean(runs: &Runs, r: &str, var: &str, from: &str, to: &str) -> Result<Vec<f64>, BacktestError> {
     run(runs, r)?.mean(var, m(from), m(to))
 }
 
@@ -62,7 +63,12 @@ fn zip(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
 
 /// Months from the peak of `x − base` (searched in `peak_from ..= peak_to`) until it first
 /// falls to half the peak, linearly interpolated; the run's end if it never does.
-fn half_life(p: &Panel, var: &str, base: &str, peak: (&str, &str)) -> Result<Vec<f64>, String> {
+fn half_life(
+    p: &Panel,
+    var: &str,
+    base: &str,
+    peak: (&str, &str),
+) -> Result<Vec<f64>, BacktestError> {
     let v = p.var(var)?;
     let b = p.offset(m(base))?;
     let (a, z) = (p.offset(m(peak.0))?, p.offset(m(peak.1))?);
@@ -154,7 +160,7 @@ mod counterfactual;
 mod history;
 
 /// Every target of calibration.md §1 that the replays can compute, in B order.
-pub fn evaluate(runs: &Runs) -> Result<Vec<Row>, String> {
+pub fn evaluate(runs: &Runs) -> Result<Vec<Row>, BacktestError> {
     let mut rows = Vec::new();
     history::b1_to_b4(runs, &mut rows)?;
     counterfactual::b5_b6(runs, &mut rows)?;

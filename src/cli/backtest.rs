@@ -11,10 +11,10 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
     /// Monte Carlo paths per run (every replay and counterfactual).
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 2000, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
     /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: u64,
     /// Output root: results go to <out>/backtest/.
     #[arg(long, default_value = "output")]
@@ -28,23 +28,23 @@ pub struct BacktestArgs {
 }
 
 pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
-    let scenarios = backtest::load_all(&a.history).map_err(CliError::Input)?;
+    let scenarios = backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
     let stage = prepare(&a.out, "backtest", a.force).map_err(|e| CliError::Input(e.to_string()))?;
     let t0 = std::time::Instant::now();
     let runs = backtest::simulate(&scenarios, a.paths as usize, a.seed);
-    let rows = targets::evaluate(&runs).map_err(CliError::Internal)?;
-    let csv = backtest::report_csv(&rows).map_err(CliError::Internal)?;
+    let rows = targets::evaluate(&runs).map_err(|e| CliError::Internal(e.to_string()))?;
+    let csv = backtest::report_csv(&rows).map_err(|e| CliError::Internal(e.to_string()))?;
     let io = |e: crate::output::files::OutputError| CliError::Internal(e.to_string());
     stage.write("report.csv", &csv).map_err(io)?;
     for name in backtest::REPLAYS {
-        let chart = svg::chart(&runs[*name]).map_err(CliError::Internal)?;
+        let chart = svg::chart(&runs[*name]).map_err(|e| CliError::Internal(e.to_string()))?;
         stage
             .write(&format!("{name}.svg"), chart.as_bytes())
             .map_err(io)?;
     }
     let dir = stage.commit().map_err(io)?;
-    print!("{}", backtest::table(&rows));
-    eprintln!(
+    crate::out!("{}", backtest::table(&rows))?;
+    crate::errln!(
         "backtest: {} runs x {} paths in {:.1} s -> {}",
         runs.len(),
         a.paths,

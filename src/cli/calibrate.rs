@@ -1,6 +1,8 @@
 //! `sanctions-sim calibrate`: the coarse fit of calibration.md §2. Prints the fitted
 //! values and, with `--write`, stores them with the fit date in
 //! `scenarios/history/market/fitted.toml`, the `[params]` parent that every replay extends.
+//! The file is serialised with `toml` (so every value reads back as written) and written
+//! atomically through `output::files`, never over an existing file without `--force`.
 
 use super::CliError;
 use crate::backtest::{self, calibrate};
@@ -11,12 +13,13 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
     /// Paths per run and evaluation.
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    #[arg(long, default_value_t = 42)]
+    /// Random seed, shared by every run (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: u64,
     /// Passes of the coordinate search.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=10))]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = super::values::sweeps)]
     pub sweeps: u64,
     /// Folder of the replay scenarios.
     #[arg(long, default_value = "scenarios/history")]
@@ -24,12 +27,42 @@ pub struct CalibrateArgs {
     /// Write the fit to <history>/market/fitted.toml.
     #[arg(long)]
     pub write: bool,
+    /// With --write, replace an existing fitted.toml.
+    #[arg(long, requires = "write")]
+    pub force: bool,
+}
+
+/// The text of `fitted.toml`: `header` as comment lines, then `[params]` with one line per
+/// fitted parameter, in fit order, its value serialised by `toml` in the scenario-file form
+/// (`{ tri = [lo, mode, hi] }`), so that the file reads back as the fit.
+pub fn fitted_toml(header: &str, values: &[(String, Dist)]) -> String {
+    let mut out: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    out.push_str("\n[params]\n");
+    for (k, d) in values {
+        let bare = !k.is_empty()
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let key = if bare {
+            k.clone()
+        } else {
+            toml::Value::String(k.clone()).to_string()
+        };
+        out.push_str(&format!("{key} = {}\n", d.to_toml()));
+    }
+    out
 }
 
 pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
     let fitted = a.history.join("market").join("fitted.toml");
+    // Refuse before the fit, not after it (the write checks again).
+    if a.write && !a.force && std::path::Path::new(&fitted).exists() {
+        return Err(CliError::Input(
+            crate::output::OutputError::AlreadyExists(fitted).to_string(),
+        ));
+    }
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
-    let mut scenarios = backtest::load_all(&a.history).map_err(CliError::Input)?;
+    let mut scenarios =
+        backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
     for sc in &mut scenarios {
         for (name, _) in calibrate::GRID {
             if let Some(d) = crate::market::params::ParamSpec::default().get(name) {
@@ -37,7 +70,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
-    let mut log = |s: &str| eprintln!("calibrate: {s}");
+    let mut log = |s: &str| crate::errln!("calibrate: {s}");
     let fit = calibrate::fit(
         &mut scenarios,
         a.paths as usize,
@@ -45,30 +78,23 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         a.sweeps as usize,
         &mut log,
     )
-    .map_err(CliError::Internal)?;
+    .map_err(|e| CliError::Internal(e.to_string()))?;
     let date = today();
-    let mut toml = format!(
-        "# Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\
-         # (docs/calibration.md): coordinate search over the grids of src/backtest/calibrate.rs,\n\
-         # targets B1-B4 (data up to 2025-07). Objective {:.3} at the priors -> {:.3},\n\
-         # {} evaluations. Each value is tri(grid neighbours); others keep their priors. Every replay extends this file.\n\
-         fit_date = \"{date}\"\n\n[params]\n",
+    let header = format!(
+        "Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\
+         (docs/calibration.md): coordinate search over the grids of src/backtest/calibrate.rs,\n\
+         targets B1-B4 (data up to 2025-07). Objective {:.3} at the priors -> {:.3},\n\
+         {} evaluations. Each value is tri(grid neighbours); others keep their priors. \
+         Every replay extends this file.\n\
+         fit_date = \"{date}\"",
         a.paths, a.seed, a.sweeps, fit.start, fit.best, fit.evaluations
     );
-    toml = toml.replace("fit_date = ", "# fit_date = ");
-    for (k, d) in &fit.values {
-        match d {
-            Dist::Triangular { lo, mode, hi } => {
-                toml.push_str(&format!("{k} = {{ tri = [{lo}, {mode}, {hi}] }}\n"))
-            }
-            d => toml.push_str(&format!("{k} = {d}\n")),
-        }
-    }
-    print!("{toml}");
+    let text = fitted_toml(&header, &fit.values);
+    crate::out!("{text}")?;
     if a.write {
-        std::fs::write(&fitted, &toml)
-            .map_err(|e| CliError::Internal(format!("{}: {e}", fitted.display())))?;
-        eprintln!("calibrate: wrote {}", fitted.display());
+        crate::output::files::write_file(&fitted, text.as_bytes(), a.force)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        crate::errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
 }
@@ -88,4 +114,34 @@ fn today() -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitted_file_reads_back_as_written() {
+        let values = vec![
+            ("dh_sdn".to_string(), Dist::tri(5.0, 8.0, 8.0)),
+            ("mu_int".to_string(), Dist::uniform(12.0, 20.0)),
+            ("alpha_f".to_string(), Dist::Const(3.0)),
+        ];
+        let text = fitted_toml("line one\nfit_date = \"2026-12-02\"", &values);
+        assert_eq!(
+            text,
+            "# line one\n# fit_date = \"2026-12-02\"\n\n[params]\n\
+             dh_sdn = { tri = [5.0, 8.0, 8.0] }\nmu_int = { uniform = [12.0, 20.0] }\n\
+             alpha_f = 3.0\n"
+        );
+        #[derive(serde::Deserialize)]
+        struct Back {
+            params: std::collections::BTreeMap<String, Dist>,
+        }
+        let back: Back = toml::from_str(&text).unwrap_or_else(|e| panic!("{text}\n{e}"));
+        assert_eq!(back.params.len(), 3);
+        for (k, d) in &values {
+            assert_eq!(back.params[k], *d, "{k}");
+        }
+    }
 }

@@ -16,6 +16,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("paths", |a| a.help("Monte Carlo paths of every scenario (default: the baseline file's)")),
+    mut_arg("months", |a| a.help("Months to simulate (default: the shortest horizon of the files)")),
+    mut_arg("seed", |a| a.help("Random seed, shared by every scenario (default: the baseline file's)"))
+)]
 pub struct CompareArgs {
     /// Scenario files: the first is the baseline, every other one is compared with it.
     #[arg(required = true, num_args = 2..)]
@@ -123,7 +128,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, &a)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
             1 + r.diffs.len(),
             r.paths,
@@ -131,7 +136,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             r.wall_seconds,
             r.path_months_per_second(),
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -167,7 +172,13 @@ fn simulate(
         ProgressBar::hidden()
     };
     let r = compare_with_levels(baseline, others, o, levels, &|done| bar.set_position(done))
-        .map_err(CliError::Internal)?;
+        .map_err(|e| {
+            if e.is_bad_input() {
+                CliError::Input(e.to_string())
+            } else {
+                CliError::Internal(e.to_string())
+            }
+        })?;
     bar.finish_and_clear();
     Ok(r)
 }

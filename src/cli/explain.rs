@@ -25,11 +25,11 @@ pub struct ExplainArgs {
 pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
     match scenario::load(&a.scenario) {
         Ok(sc) => {
-            print!("{}", render(&sc));
+            crate::out!("{}", render(&sc))?;
             Ok(())
         }
         Err(e) => {
-            eprintln!("{e}");
+            crate::errln!("{e}");
             Err(CliError::Input(format!(
                 "{} does not load ({} error{})",
                 a.scenario.display(),
@@ -62,6 +62,7 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             add_share,
             wind_down_months,
             basins,
+            authority,
         } => {
             // `sdn.<basin>.share` back to the basin's id, as the file wrote it.
             let names: Vec<String> = basins
@@ -73,7 +74,12 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             } else {
                 format!(", basins = [{}]", names.join(", "))
             };
-            format!("{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope} }}")
+            let auth = authority
+                .map(|a| format!(", authority = \"{}\"", a.name()))
+                .unwrap_or_default();
+            format!(
+                "{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope}{auth} }}"
+            )
         }
         Value::Batch { share, us } => format!(
             "{{ share = {share}, authority = \"{}\" }}",
@@ -208,6 +214,17 @@ pub fn render(sc: &Scenario) -> String {
             let _ = writeln!(o, "      at {} (event {}{wild})", origin.at, origin.index);
             if let Some(n) = &origin.note {
                 let _ = writeln!(o, "      note: {n}");
+            }
+        }
+    }
+
+    // Where an inherited event or rule replaces a later file's event (D50).
+    let found = scenario::overrides(sc);
+    if !found.is_empty() {
+        let _ = writeln!(o, "\nwarnings ({})", found.len());
+        for w in &found {
+            for line in w.to_string().lines() {
+                let _ = writeln!(o, "  {line}");
             }
         }
     }

@@ -14,24 +14,27 @@ pub struct ListArgs {
 
 pub fn list(a: ListArgs) -> Result<(), CliError> {
     let files = expand_inputs(&a.scenarios)?;
-    println!(
+    crate::outln!(
         "{:<20} {:<8} {:>6} {:>8}  description",
-        "name", "start", "months", "paths"
-    );
+        "name",
+        "start",
+        "months",
+        "paths"
+    )?;
     let mut bad = 0;
     for f in &files {
         match crate::scenario::load(f) {
-            Ok(sc) => println!(
+            Ok(sc) => crate::outln!(
                 "{:<20} {:<8} {:>6} {:>8}  {}",
                 sc.name,
                 iso_month(sc.start),
                 sc.months,
                 sc.paths,
                 sc.description
-            ),
+            )?,
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                crate::errln!("{e}");
             }
         }
     }

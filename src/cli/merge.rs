@@ -28,10 +28,10 @@ pub struct MergeArgs {
     /// No summary line.
     #[arg(long)]
     pub quiet: bool,
-    /// Also write results.xlsx, as `run --xlsx` does.
+    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
     #[arg(long)]
     pub xlsx: bool,
-    /// Do not write charts/ (as `run --no-charts`).
+    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
     pub no_charts: bool,
     /// Do not write report.html (as `run --no-report`).
@@ -96,7 +96,7 @@ pub fn write_shard(
     let dir = stage.commit().map_err(io)?;
     if !quiet {
         let h = &p.header;
-        println!(
+        crate::outln!(
             "{}: shard {}/{}: paths {}..{} of {} in {:.2} s -> {}",
             sc.name,
             spec.k,
@@ -106,7 +106,7 @@ pub fn write_shard(
             o.paths,
             h.wall_seconds,
             dir.display()
-        );
+        )?;
     }
     Ok(dir)
 }
@@ -152,9 +152,9 @@ fn find_partials(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 }
 
 fn read_partial(f: &Path) -> Result<Partial, CliError> {
-    let bytes = std::fs::read(f)
-        .map_err(|e| CliError::Input(format!("{}: cannot read: {e}", f.display())))?;
-    partial::decode(&bytes).map_err(|e| CliError::Input(format!("{}: {e}", f.display())))
+    let read = crate::bounded::read(f, crate::bounded::PARTIAL)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    partial::decode(&read.bytes).map_err(|e| CliError::Input(format!("{}: {e}", f.display())))
 }
 
 pub fn merge(a: MergeArgs) -> Result<(), CliError> {
@@ -163,7 +163,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     for f in &files {
         parts.push((f.display().to_string(), read_partial(f)?));
     }
-    partial::check_set(&mut parts).map_err(CliError::Input)?;
+    partial::check_set(&mut parts).map_err(|e| CliError::Input(e.to_string()))?;
     let (f0, p0) = &parts[0];
     let path = PathBuf::from(&p0.header.scenario_path);
     let sc = crate::scenario::load(&path).map_err(|e| {
@@ -185,7 +185,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     }
     let stage = prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
     let r = partial::merge(&sc, parts.into_iter().map(|(_, p)| p).collect())
-        .map_err(CliError::Input)?;
+        .map_err(|e| CliError::Input(e.to_string()))?;
     let mut o = RunOptions::from_scenario(&sc);
     (o.seed, o.paths, o.months) = (fp.seed, fp.paths, fp.months);
     let extras = super::run::Extras {
@@ -196,14 +196,14 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     };
     let dir = write(&sc, &o, &r, stage, extras)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",
             sc.name,
             fp.shards,
             r.paths,
             r.months,
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }

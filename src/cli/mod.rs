@@ -7,11 +7,14 @@ pub mod compare;
 pub mod explain;
 pub mod list;
 pub mod merge;
+pub mod out;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
+pub mod signals;
 pub mod sim_args;
 pub mod validate;
+pub mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -20,6 +23,9 @@ use std::path::PathBuf;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_BAD_INPUT: i32 = 1;
 pub const EXIT_INTERNAL: i32 = 2;
+/// The reader of stdout went away while a command with results to write was running (the
+/// shell's code for death by SIGPIPE; `list`, `explain` and `schema` exit 0 instead).
+pub const EXIT_STDOUT_CLOSED: i32 = 141;
 
 /// A failure with the exit code it maps to.
 #[derive(Debug)]
@@ -28,6 +34,8 @@ pub enum CliError {
     Input(String),
     /// A bug or an environment failure: exit 2.
     Internal(String),
+    /// Stdout is a pipe whose reader has gone ([`out`]): exit 141.
+    StdoutClosed,
 }
 
 impl CliError {
@@ -35,11 +43,16 @@ impl CliError {
         match self {
             CliError::Input(_) => EXIT_BAD_INPUT,
             CliError::Internal(_) => EXIT_INTERNAL,
+            CliError::StdoutClosed => EXIT_STDOUT_CLOSED,
         }
     }
     pub fn message(&self) -> &str {
         match self {
             CliError::Input(m) | CliError::Internal(m) => m,
+            CliError::StdoutClosed => {
+                "standard output was closed by its reader; stopped (unfinished result folders \
+                 were removed)"
+            }
         }
     }
 }
@@ -106,6 +119,19 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 }
 
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
+    // Pure output: a reader that closed the pipe had what it wanted (ripgrep's rule).
+    let closed_is_success = matches!(
+        cli.command,
+        Command::List(_) | Command::Explain(_) | Command::Schema(_)
+    );
+    let r = dispatch_inner(cli);
+    match r {
+        Err(CliError::StdoutClosed) if closed_is_success => Ok(()),
+        r => r,
+    }
+}
+
+fn dispatch_inner(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::validate(a),

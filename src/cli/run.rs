@@ -68,16 +68,16 @@ pub struct RunArgs {
     pub shard: Option<crate::engine::partial::ShardSpec>,
     /// Add paths (doubling) until every key variable's median has a relative Monte Carlo
     /// standard error below REL in every month (docs/scaling.md).
-    #[arg(long, value_name = "REL")]
+    #[arg(long, value_name = "REL", allow_negative_numbers = true, value_parser = super::values::relative_error)]
     pub precision: Option<f64>,
     /// Cap on the paths of --precision (default 1000000).
-    #[arg(long = "max-paths", value_name = "M", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "max-paths", value_name = "M", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub max_paths: Option<u64>,
     /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
     #[arg(long)]
     pub xlsx: bool,
     /// Also write paths.csv: every month and variable of paths 0..N-1 (at most --paths).
-    #[arg(long = "sample-paths", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "sample-paths", value_name = "N", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub sample_paths: Option<u64>,
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
@@ -187,7 +187,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
         warn_diagnostics(&sc.name, &result);
         if !a.quiet {
-            println!(
+            crate::outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,
                 result.paths,
@@ -195,7 +195,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 result.wall_seconds,
                 result.path_months_per_second(),
                 dir.display()
-            );
+            )?;
         }
     }
     Ok(())
@@ -217,7 +217,7 @@ fn warn_outside_folder(sc: &Scenario) {
     };
     for f in &sc.files {
         if !canon(f).starts_with(&dir) {
-            eprintln!(
+            crate::errln!(
                 "warning: {}: reads {}, outside the scenario's folder {} \
                  (through `extends` or `scenario.market`); check that this is intended",
                 sc.name,
@@ -248,12 +248,14 @@ fn warn_diagnostics(name: &str, r: &RunResult) {
     for (key, what) in MUST_BE_ZERO {
         let n = r.diagnostics.get(key).copied().unwrap_or(0);
         if n > 0 {
-            eprintln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
+            crate::errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
         }
     }
     let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
     if clamps > 0 {
-        eprintln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
+        crate::errln!(
+            "warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months"
+        );
     }
 }
 

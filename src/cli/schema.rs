@@ -38,8 +38,10 @@ pub fn schema_text(a: &SchemaArgs) -> Result<String, CliError> {
     let reg = if a.any_lever {
         None
     } else if let Some(p) = &a.market {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", p.display())))?;
+        let read = crate::bounded::read(p, crate::bounded::SCENARIO)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        let text = String::from_utf8(read.bytes)
+            .map_err(|_| CliError::Input(format!("`{}` is not valid UTF-8 text", p.display())))?;
         Some(registry_of(&text, &p.display().to_string())?)
     } else {
         Some(
@@ -52,6 +54,6 @@ pub fn schema_text(a: &SchemaArgs) -> Result<String, CliError> {
 }
 
 pub fn schema(a: SchemaArgs) -> Result<(), CliError> {
-    println!("{}", schema_text(&a)?);
+    crate::outln!("{}", schema_text(&a)?)?;
     Ok(())
 }

@@ -4,7 +4,9 @@
 
 use super::CliError;
 use crate::analysis::sensitivity::csv::{by_month_csv, sensitivity_csv};
-use crate::analysis::sensitivity::{find_target, sensitivity, Horizon, SensOptions, SensResult};
+use crate::analysis::sensitivity::{
+    find_target, sensitivity, Horizon, SensError, SensOptions, SensResult,
+};
 use crate::output::files::{prepare, Staging};
 use crate::output::manifest::{to_json, Manifest};
 use crate::policy::calendar::{iso_month, month_idx};
@@ -33,10 +35,10 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     pub sim: super::sim_args::SimArgs,
     /// Paths of each one-at-a-time swing run (default: min(paths, 1000)); 0 skips the swing.
-    #[arg(long = "swing-paths")]
+    #[arg(long = "swing-paths", allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub swing_paths: Option<u64>,
-    /// Swing the top N inputs of the ranking (default 15).
-    #[arg(long = "swing-top", default_value_t = 15)]
+    /// Swing the top N inputs of the ranking.
+    #[arg(long = "swing-top", default_value_t = 15, allow_negative_numbers = true, value_parser = super::values::zero_or_more_usize)]
     pub swing_top: usize,
     /// Output folder; the analysis writes a sub-folder
     /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
@@ -102,7 +104,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
         )));
     }
     let sc = crate::scenario::load(&a.scenario).map_err(|e| CliError::Input(e.to_string()))?;
-    find_target(&sc, &a.target).map_err(CliError::Input)?;
+    find_target(&sc, &a.target).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(&sc, &a)?;
     let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
     let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
@@ -111,11 +113,14 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
         bar.set_length(total);
         bar.set_position(done);
     })
-    .map_err(CliError::Input)?;
+    .map_err(|e| match e {
+        SensError::Threads(_) => CliError::Internal(e.to_string()),
+        e => CliError::Input(e.to_string()),
+    })?;
     bar.finish_and_clear();
     let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
     if !a.quiet {
-        println!(
+        crate::outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
             r.inputs.len(),
             r.paths,
@@ -124,7 +129,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
             r.fit.r2,
             r.wall_seconds,
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }

@@ -1,21 +1,23 @@
 //! The simulation-size flags that `run`, `compare` and `sensitivity` share (flattened into
-//! each command, so every command spells and checks them the same way).
+//! each command, so every command spells and checks them the same way). Their help is
+//! worded for one scenario file; `compare` rewords it for its own defaults (`mut_arg`), so
+//! that each command's `--help` describes only that command.
 
 use clap::Args;
 
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct SimArgs {
-    /// Monte Carlo paths (default: the scenario file's; for `compare`, the first file's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Monte Carlo paths (default: the scenario file's).
+    #[arg(long, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: Option<u64>,
-    /// Months to simulate (default: the file's; for `compare`, the shortest horizon).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1200))]
+    /// Months to simulate (default: the scenario file's).
+    #[arg(long, allow_negative_numbers = true, value_parser = super::values::months)]
     pub months: Option<u64>,
-    /// Random seed (default: the file's; `compare` shares the first file's).
-    #[arg(long)]
+    /// Random seed (default: the scenario file's).
+    #[arg(long, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, allow_negative_numbers = true, value_parser = super::values::threads)]
     pub threads: Option<u64>,
 }
 

@@ -1,4 +1,6 @@
-//! `validate`: load every file, report every error, run nothing.
+//! `validate`: load every file, report every error, run nothing. Also warns where a file's
+//! event is replaced by one it inherits (`scenario::overrides`, D50). A closed stdout does not
+//! stop it: the exit code is the verdict.
 
 use super::{expand_inputs, CliError};
 use clap::Args;
@@ -16,15 +18,22 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for f in &files {
         match crate::scenario::load(f) {
-            Ok(sc) => println!(
-                "ok: {} ({}, {} events)",
-                f.display(),
-                sc.name,
-                sc.events.len()
-            ),
+            Ok(sc) => {
+                crate::outln!(
+                    "ok: {} ({}, {} events)",
+                    f.display(),
+                    sc.name,
+                    sc.events.len()
+                )
+                .or_else(super::out::ignore_closed)?;
+                // Warnings do not fail validation: the file is valid, it may not mean it.
+                for w in crate::scenario::overrides(&sc) {
+                    crate::errln!("{w}\n");
+                }
+            }
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                crate::errln!("{e}");
             }
         }
     }

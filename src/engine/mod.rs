@@ -1,10 +1,13 @@
 //! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
+mod init;
 pub mod partial;
 pub mod path;
+mod path_rng;
 mod pipeline;
 pub mod precision;
 pub mod rng;
 pub mod run;
 pub mod stats;
+mod tree_path;
 mod tree_split;
 pub mod vars;

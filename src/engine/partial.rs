@@ -18,7 +18,7 @@ use super::run::{
     check_shape, pool, simulate_chunks, Accum, RunError, RunOptions, RunResult, TreeStats,
     CHUNK_PATHS, GROUP_CHUNKS, GROUP_PATHS,
 };
-use super::stats::codec::{Reader, Writer};
+use super::stats::codec::{CodecError, Reader, Writer};
 use super::stats::{choose_mode, GroupMoments, MonthlyStats, SummaryMode};
 use super::vars::variables;
 use crate::scenario::Scenario;
@@ -30,6 +30,100 @@ use std::time::Instant;
 /// Version of the `partial.bin` layout; bumped on any change, and checked by [`decode`].
 pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"SSIMPART";
+
+/// Most variables a partial may declare (the shipped market has 71; each basin or buyer
+/// adds a handful). With `months ≤ 1200` this bounds what a header can make [`decode`]
+/// allocate before the body is read (`1200 × 4096` cells of 32 bytes, 150 MiB), whatever the
+/// header claims (docs/reliability.md, "Limits").
+pub const MAX_VARS: usize = 4096;
+/// Most months a partial may declare: the longest scenario (`scenario.months ≤ 1200`).
+pub const MAX_MONTHS: usize = 1200;
+/// Most `--prob` expressions a partial may declare.
+pub const MAX_PROBES: usize = 1024;
+/// Fewest bytes one sketch cell takes in the body (zeros, then two stores of count, lo, hi,
+/// base and page count): a sketch-mode header must leave room for every cell it declares.
+const SKETCH_CELL_MIN_BYTES: u64 = 8 + 2 * (8 + 8 + 8 + 4 + 8);
+
+/// Why a partial result cannot be read, or partials cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum PartialError {
+    #[error("not a sanctions-sim partial result (bad magic bytes)")]
+    BadMagic,
+    #[error(
+        "partial format_version {0}, this sanctions-sim reads version {FORMAT_VERSION}; \
+         rerun the shards with this version"
+    )]
+    Version(u32),
+    #[error("damaged partial result: truncated")]
+    Truncated,
+    #[error("damaged partial result: checksum mismatch (truncated or modified)")]
+    Checksum,
+    #[error("damaged partial result: header: {0}")]
+    Header(#[source] serde_json::Error),
+    #[error("damaged partial result: {0}")]
+    Body(#[from] CodecError),
+    #[error("damaged partial result: unknown summary_mode `{0}`")]
+    Mode(String),
+    #[error(
+        "damaged partial result: its header declares {field} = {value}, \
+         at most {limit} is possible"
+    )]
+    HeaderLimit {
+        field: &'static str,
+        value: u64,
+        limit: u64,
+    },
+    #[error(
+        "damaged partial result: its header declares {cells} sketch cells, \
+         which need at least {need} bytes; the file has {have} left"
+    )]
+    TooSmallForHeader { cells: u64, need: u64, have: u64 },
+    #[error("damaged partial result: length does not match its header")]
+    Length,
+    #[error("no partial results to merge")]
+    Empty,
+    #[error("the partials have {have} variables, scenario {} has {want}", scenario.display())]
+    Vars {
+        have: usize,
+        want: usize,
+        scenario: std::path::PathBuf,
+    },
+    #[error("the partials' event trees do not match the scenario")]
+    Trees,
+    /// The derived cells (totals, `--prob` indicators) do not fit the scenario.
+    #[error("the partials' derived cells (totals, --prob) do not fit the scenario: {0}")]
+    Derived(String),
+    #[error("partials do not belong to the same run: `{field}` is {a} in {f0} but {b} in {f}")]
+    Mismatch {
+        field: &'static str,
+        a: String,
+        b: String,
+        f0: String,
+        f: String,
+    },
+    #[error("shard {k}/{n} given twice: {a} and {b}")]
+    Twice {
+        k: u64,
+        n: u64,
+        a: String,
+        b: String,
+    },
+    #[error(
+        "incomplete: missing shard{} {} of scenario `{scenario}` (have {have} of {n})",
+        if missing.len() > 1 { "s" } else { "" },
+        missing.join(", ")
+    )]
+    Missing {
+        missing: Vec<String>,
+        scenario: String,
+        have: usize,
+        n: u64,
+    },
+    #[error("{file}: covers groups from {from}, expected {want}")]
+    Gap { file: String, from: u64, want: u64 },
+    #[error("the partials cover {have} groups of {want}")]
+    Coverage { have: u64, want: u64 },
+}
 
 /// What must agree between partials for them to merge into one run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,51 +318,104 @@ pub fn encode(p: &Partial) -> Vec<u8> {
     w.buf
 }
 
-fn mode_of(s: &str) -> Result<SummaryMode, String> {
+fn mode_of(s: &str) -> Result<SummaryMode, PartialError> {
     match s {
         "exact" => Ok(SummaryMode::Exact),
         "sketch" => Ok(SummaryMode::Sketch),
-        _ => Err(format!("unknown summary_mode `{s}`")),
+        _ => Err(PartialError::Mode(s.to_string())),
     }
 }
 
+/// Checks the counts a header declares against [`MAX_MONTHS`] and [`MAX_VARS`] and against
+/// the bytes left (`left`), before any of them sizes an allocation.
+fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), PartialError> {
+    let limit = |field, value: u64, limit: u64| {
+        if value == 0 || value > limit {
+            Err(PartialError::HeaderLimit {
+                field,
+                value,
+                limit,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    limit("months", h.fingerprint.months as u64, MAX_MONTHS as u64)?;
+    limit("vars", h.vars as u64, MAX_VARS as u64)?;
+    // Derived cells (engine::stats::derived): totals per calendar year (at most one more
+    // period than whole years, and the horizon) and variable; two indicators per probe and
+    // month. Zero is valid for both, so the bound is on value + 1.
+    let periods = (h.fingerprint.months / 12 + 3) as u64;
+    let (extra, tail) = h.derived;
+    limit(
+        "derived totals + 1",
+        extra as u64 + 1,
+        periods * MAX_VARS as u64 + 1,
+    )?;
+    limit(
+        "derived indicators + 1",
+        tail as u64 + 1,
+        2 * MAX_PROBES as u64 * h.fingerprint.months as u64 + 1,
+    )?;
+    if h.fingerprint.probes.len() > MAX_PROBES
+        || 2 * h.fingerprint.probes.len() * h.fingerprint.months != tail
+    {
+        return Err(PartialError::HeaderLimit {
+            field: "derived indicators",
+            value: tail as u64,
+            limit: 2 * (h.fingerprint.probes.len() * h.fingerprint.months) as u64,
+        });
+    }
+    if mode == SummaryMode::Sketch {
+        let cells = (h.fingerprint.months * h.vars + extra) as u64;
+        let need = cells * SKETCH_CELL_MIN_BYTES;
+        if need > left as u64 {
+            return Err(PartialError::TooSmallForHeader {
+                cells,
+                need,
+                have: left as u64,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Reads `partial.bin`; the error says what is wrong (not a partial, another format
-/// version, damaged).
-pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
+/// version, damaged). No count in the file sizes an allocation before it is checked against
+/// the limits above and the bytes that remain, so a hostile header (with a recomputed
+/// checksum) gets an error, not an abort.
+pub fn decode(bytes: &[u8]) -> Result<Partial, PartialError> {
     if bytes.len() < MAGIC.len() + 4 || &bytes[..8] != MAGIC {
-        return Err("not a sanctions-sim partial result (bad magic bytes)".into());
+        return Err(PartialError::BadMagic);
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
     if version != FORMAT_VERSION {
-        return Err(format!(
-            "partial format_version {version}, this sanctions-sim reads version {FORMAT_VERSION}; \
-             rerun the shards with this version"
-        ));
+        return Err(PartialError::Version(version));
     }
     if bytes.len() < 12 + 32 {
-        return Err("damaged partial result: truncated".into());
+        return Err(PartialError::Truncated);
     }
     let (body, digest) = bytes.split_at(bytes.len() - 32);
     if Sha256::digest(body).as_slice() != digest {
-        return Err("damaged partial result: checksum mismatch (truncated or modified)".into());
+        return Err(PartialError::Checksum);
     }
-    let damaged = |e: String| format!("damaged partial result: {e}");
     let mut r = Reader::new(&body[12..]);
-    let hlen = r.count(1).map_err(damaged)?;
-    let header: Header = serde_json::from_slice(r.take(hlen).map_err(damaged)?)
-        .map_err(|e| format!("damaged partial result: header: {e}"))?;
+    let hlen = r.count(1)?;
+    let header: Header = serde_json::from_slice(r.take(hlen)?).map_err(PartialError::Header)?;
     let fp = &header.fingerprint;
-    let mode = mode_of(&fp.summary_mode).map_err(damaged)?;
+    let mode = mode_of(&fp.summary_mode)?;
+    check_header(&header, mode, r.remaining())?;
     let (extra, tail) = header.derived;
     let like = MonthlyStats::with_cells(fp.months, header.vars, extra, tail, mode);
-    let n = r.count(8).map_err(damaged)?;
+    let cells = like.cells();
+    // Each group holds its cell count and `cells` moments of 32 bytes.
+    let n = r.count(8 + 32 * cells)?;
     let groups = (0..n)
-        .map(|_| GroupMoments::decode(&mut r, like.cells()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(damaged)?;
-    let order = MonthlyStats::decode_order(&mut r, &like).map_err(damaged)?;
+        .map(|_| GroupMoments::decode(&mut r, cells))
+        .collect::<Result<Vec<_>, _>>()?;
+    let order = MonthlyStats::decode_order(&mut r, &like)?;
     if r.remaining() != 0 || groups.len() as u64 != header.groups {
-        return Err(damaged("length does not match its header".into()));
+        return Err(PartialError::Length);
     }
     Ok(Partial {
         header,
@@ -291,29 +438,29 @@ fn merge_diagnostics(into: &mut BTreeMap<String, u64>, o: &BTreeMap<String, u64>
 
 /// Folds complete, compatible partials (sorted by shard, checked by the caller with
 /// [`check_set`]) into the result of the single run. `sc` is the scenario they came from.
-pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, String> {
-    let first = parts.first().ok_or("no partial results to merge")?;
+pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, PartialError> {
+    let first = parts.first().ok_or(PartialError::Empty)?;
     let fp = first.header.fingerprint.clone();
     let mode = mode_of(&fp.summary_mode)?;
     let vars = variables(&sc.market);
     if vars.len() != first.header.vars {
-        return Err(format!(
-            "the partials have {} variables, scenario {} has {}",
-            first.header.vars,
-            sc.path.display(),
-            vars.len()
-        ));
+        return Err(PartialError::Vars {
+            have: first.header.vars,
+            want: vars.len(),
+            scenario: sc.path.clone(),
+        });
     }
     let mut o = super::run::RunOptions::from_scenario(sc);
     (o.months, o.probes) = (fp.months, fp.probes.clone());
-    let layout = super::run::layout(sc, &o, &vars).map_err(|e| e.to_string())?;
+    let layout =
+        super::run::layout(sc, &o, &vars).map_err(|e| PartialError::Derived(e.to_string()))?;
     if (layout.extra(), layout.tail()) != first.header.derived {
-        return Err(format!(
+        return Err(PartialError::Derived(format!(
             "the partials have {:?} derived cells per path, scenario {} gives {:?}",
             first.header.derived,
             sc.path.display(),
             (layout.extra(), layout.tail())
-        ));
+        )));
     }
     let mut total = layout.stats(mode);
     let mut diagnostics = BTreeMap::new();
@@ -326,7 +473,7 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, String> {
         total.merge_order(p.order);
         merge_diagnostics(&mut diagnostics, &p.header.diagnostics);
         if trees.first_entries.len() != p.header.trees.first_entries.len() {
-            return Err("the partials' event trees do not match the scenario".into());
+            return Err(PartialError::Trees);
         }
         trees.merge(&p.header.trees);
         wall += p.header.wall_seconds;
@@ -352,25 +499,31 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, String> {
 
 /// Checks that `parts` (each with the file it came from) are all `N` shards of one run: same
 /// fingerprint, each `K` once, the group ranges contiguous. Sorts them by `K`.
-pub fn check_set(parts: &mut [(String, Partial)]) -> Result<(), String> {
+pub fn check_set(parts: &mut [(String, Partial)]) -> Result<(), PartialError> {
     let Some((f0, p0)) = parts.first() else {
-        return Err("no partial results found".into());
+        return Err(PartialError::Empty);
     };
     let fp0 = p0.header.fingerprint.clone();
     for (f, p) in parts.iter() {
         if let Some((field, a, b)) = fp0.differences(&p.header.fingerprint).into_iter().next() {
-            return Err(format!(
-                "partials do not belong to the same run: `{field}` is {a} in {f0} but {b} in {f}"
-            ));
+            return Err(PartialError::Mismatch {
+                field,
+                a,
+                b,
+                f0: f0.clone(),
+                f: f.clone(),
+            });
         }
     }
     parts.sort_by_key(|(_, p)| p.header.shard);
     for w in parts.windows(2) {
         if w[0].1.header.shard == w[1].1.header.shard {
-            return Err(format!(
-                "shard {}/{} given twice: {} and {}",
-                w[0].1.header.shard, fp0.shards, w[0].0, w[1].0
-            ));
+            return Err(PartialError::Twice {
+                k: w[0].1.header.shard,
+                n: fp0.shards,
+                a: w[0].0.clone(),
+                b: w[1].0.clone(),
+            });
         }
     }
     let have: Vec<u64> = parts.iter().map(|(_, p)| p.header.shard).collect();
@@ -379,31 +532,30 @@ pub fn check_set(parts: &mut [(String, Partial)]) -> Result<(), String> {
         .map(|k| format!("{k}/{}", fp0.shards))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "incomplete: missing shard{} {} of scenario `{}` (have {} of {})",
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join(", "),
-            fp0.scenario,
-            parts.len(),
-            fp0.shards
-        ));
+        return Err(PartialError::Missing {
+            missing,
+            scenario: fp0.scenario.clone(),
+            have: parts.len(),
+            n: fp0.shards,
+        });
     }
     let mut next = 0;
     for (f, p) in parts.iter() {
         if p.header.first_group != next {
-            return Err(format!(
-                "{f}: covers groups from {}, expected {next}",
-                p.header.first_group
-            ));
+            return Err(PartialError::Gap {
+                file: f.clone(),
+                from: p.header.first_group,
+                want: next,
+            });
         }
         next += p.header.groups;
     }
     let chunks = fp0.paths.div_ceil(CHUNK_PATHS);
     if next != chunks.div_ceil(GROUP_CHUNKS) {
-        return Err(format!(
-            "the partials cover {next} groups of {}",
-            chunks.div_ceil(GROUP_CHUNKS)
-        ));
+        return Err(PartialError::Coverage {
+            have: next,
+            want: chunks.div_ceil(GROUP_CHUNKS),
+        });
     }
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The output variables: names (snake_case, unit as suffix), units, and how each is read
-//! from a month's [`Outcome`]. Built from the market file, so adding a buyer or route adds
-//! variables and changes nothing else (outputs.md §5).
-
-use crate::market::accounting::Outcome;
+//! from a month's outcome (`market::accounting::Outcome`) and the policy in force. Built from
+//! the market file, so adding a buyer or route adds variables and changes nothing else
+//! (outputs.md §5).
 use crate::market::data::{FlowPart, Market};
+use crate::market::stance::tariff_in_force;
+use crate::market::state::State;
+use crate::market::step::Work;
+use crate::policy::levers::{LeverIds, LeverSet};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Get {
@@ -38,6 +41,15 @@ enum Get {
     RouteFlow(usize),
     RouteFreight(usize),
     RouteDes(usize),
+    CapEu,
+    CapUs,
+    TariffInForce(usize),
+    Designated(usize),
+    Laundered(usize),
+    RouteDesPrice(usize),
+    PipePrice(usize),
+    PipeDiscount(usize),
+    Unpapered(usize),
     NetGain(usize),
     RevenueChange,
 }
@@ -167,6 +179,63 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             Get::RouteDes(r),
         );
     }
+    // Policy in force (D50): what the month's step used, after suspensions and snapbacks.
+    add("cap_eu_in_force_usd_bbl".into(), "USD/bbl", Get::CapEu);
+    add("cap_us_in_force_usd_bbl".into(), "USD/bbl", Get::CapUs);
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        let x = b.report_as.clone().unwrap_or_else(|| b.id.to_lowercase());
+        add(
+            format!("{x}_tariff_in_force_share"),
+            "share (ad valorem)",
+            Get::TariffInForce(j),
+        );
+    }
+    for (b, basin) in mkt.basins.iter().enumerate() {
+        let x = basin
+            .report_as
+            .clone()
+            .unwrap_or_else(|| basin.id.to_lowercase());
+        add(format!("{x}_designated_share"), "share", Get::Designated(b));
+        add(format!("{x}_laundered_share"), "share", Get::Laundered(b));
+    }
+    // Issue 13: delivered prices per route and pipeline prices, then the designated share
+    // still biting through compliance (D35). Appended: existing columns keep their order.
+    for (r, route) in mkt.routes.iter().enumerate() {
+        let id = format!(
+            "{}_{}",
+            route.spec.from.to_lowercase(),
+            route.spec.to.to_lowercase()
+        );
+        add(
+            format!("des_price_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::RouteDesPrice(r),
+        );
+    }
+    for (p, pl) in mkt.pipelines.iter().enumerate() {
+        let id = pl.spec.id.to_lowercase();
+        add(
+            format!("pipeline_price_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::PipePrice(p),
+        );
+        add(
+            format!("pipeline_discount_{id}_usd_bbl"),
+            "USD/bbl",
+            Get::PipeDiscount(p),
+        );
+    }
+    for (b, basin) in mkt.basins.iter().enumerate() {
+        let x = basin
+            .report_as
+            .clone()
+            .unwrap_or_else(|| basin.id.to_lowercase());
+        add(
+            format!("{x}_designated_unpapered_share"),
+            "share of exports",
+            Get::Unpapered(b),
+        );
+    }
     // Appended last (issue 14): net positions.
     for (j, b) in mkt.buyers.iter().enumerate() {
         if let Some(x) = &b.report_as {
@@ -185,8 +254,18 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     v
 }
 
+/// What a month's variables are read from besides the market: the step's work space (its
+/// outcome, alternatives and designated shares), the levers in force and the state after it.
+pub struct MonthView<'a> {
+    pub work: &'a Work,
+    pub levers: &'a LeverSet,
+    pub ids: &'a LeverIds,
+    pub state: &'a State,
+}
+
 /// Reads one variable from a month's outcome.
-pub fn value(var: &Var, mkt: &Market, alt: &[f64], o: &Outcome) -> f64 {
+pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
+    let (o, alt) = (&mv.work.out, &mv.work.alt);
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     match var.get {
         Get::Brent => o.price,
@@ -234,6 +313,22 @@ pub fn value(var: &Var, mkt: &Market, alt: &[f64], o: &Outcome) -> f64 {
         Get::RouteFlow(r) => o.m[r],
         Get::RouteFreight(r) => o.freight[r],
         Get::RouteDes(r) => o.delta[r] - alt[mkt.routes[r].buyer],
+        Get::CapEu => mv.levers.get(mv.ids.cap_eu_usd),
+        Get::CapUs => mv.levers.get(mv.ids.cap_us_usd),
+        Get::TariffInForce(j) => tariff_in_force(mv.state, mv.levers, mv.ids, j),
+        Get::Designated(b) => mv.work.s[b],
+        // s − s̃ = s·L: the designated barrels already re-papered (laundered) this month.
+        Get::Laundered(b) => mv.work.s[b] - mv.work.s_tilde[b],
+        Get::RouteDesPrice(r) => o.price + alt[mkt.routes[r].buyer] - o.delta[r],
+        Get::PipePrice(p) => {
+            let pl = &mkt.pipelines[p];
+            o.price - o.d[pl.priced_off] + pl.spec.price_adj_usd
+        }
+        Get::PipeDiscount(p) => {
+            let pl = &mkt.pipelines[p];
+            o.d[pl.priced_off] - pl.spec.price_adj_usd
+        }
+        Get::Unpapered(b) => o.unpapered[b],
         Get::NetGain(j) => o.savings_bn[j] - o.tariff_cost_bn[j] - o.carrot_forgone_bn[j],
         Get::RevenueChange => o.revenue_bn - o.revenue_first_bn.unwrap_or(f64::NAN),
     }

@@ -56,6 +56,8 @@ pub struct Outcome {
     pub cap: f64,
     pub cap_binding: bool,
     pub sdn_share: f64,
+    /// D35: designated share of each basin past its deadline and not yet re-papered.
+    pub unpapered: Vec<f64>,
     /// Netback floor of each basin in force at the Brent root (§4.8, D32).
     pub floor: Vec<f64>,
     pub clamped: bool,
@@ -80,6 +82,7 @@ impl Outcome {
             sold: vec![0.0; nb],
             floor_bound: vec![false; nb],
             floor: vec![0.0; nb],
+            unpapered: vec![0.0; nb],
             q: vec![0.0; np],
             savings_bn: vec![0.0; nj],
             bill_bn: vec![0.0; nj],
@@ -141,11 +144,14 @@ pub fn account(
     o.port_overflow = (x_tilde_total - port_cap_total).max(0.0);
     let e = fl.enforcement;
     for b in 0..m.n_basins {
+        o.unpapered[b] = w.exposure.unpapered[b].iter().sum::<f64>().clamp(0.0, 1.0);
         o.n[b] = price - o.d[b];
         o.n_hat[b] = realised_netback(o.n[b], fl.upsilon, e, fl.cap, fl.attestation);
     }
     for r in 0..m.route_cap.len() {
-        o.delta[r] = o.d[m.route_basin[r]] + w.k[r];
+        // D35: a route of a split basin buys at its own mix of the clean and designated
+        // discounts (d_off is 0 otherwise).
+        o.delta[r] = o.d[m.route_basin[r]] + w.d_off[r] + w.k[r];
     }
     let pipes: f64 = o.q.iter().sum();
     let sold: f64 = o.sold.iter().sum();

@@ -8,11 +8,12 @@
 //! basin floor is max(n^prod, (1 − m_s)P̄ − D^clr_b)) and 3a (storage-floor withholding capped
 //! at the room left: V = max(V_store, V_prod − room/d)) are applied.
 
-use super::clearing::{flows_at, route_flow, safeguarded_root, BasinStatus};
+use super::clearing::{route_flow, safeguarded_root, BasinStatus};
+use super::compliance::split_sales;
 use super::exogenous::Exo;
 use super::model::PathModel;
 use super::state::State;
-use super::step::{MonthCtx, StepDiag, Work};
+use super::step::{is_split, sales_at, MonthCtx, StepDiag, Work};
 
 pub const LN_P_MIN: f64 = 1.6094379124341003; // ln 5
 pub const LN_P_MAX: f64 = 5.991464547107982; // ln 400
@@ -68,6 +69,21 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f6
         let f = basin_floor(w, b, prod, store);
         if w.status[b] == BasinStatus::Cleared && p - w.d_clr[b] >= f {
             v += w.x_del[b];
+        } else if is_split(w, b, m.basin_routes[b].clone()) {
+            // D35: compliant refiners still take only clean barrels at the pinned discount.
+            let r = m.basin_routes[b].clone();
+            let (q, dq) = split_sales(
+                &w.m_cap[r.clone()],
+                &w.h[r.clone()],
+                &m.route_sigma[r.clone()],
+                &w.k[r.clone()],
+                &w.refuse[r.clone()],
+                &w.keep[r],
+                w.x_del[b],
+                p - f,
+            );
+            v += q;
+            dv += p * dq;
         } else {
             for r in m.basin_routes[b].clone() {
                 let (q, dq) = route_flow(w.m_cap[r], w.h[r], m.route_sigma[r], w.k[r], p - f);
@@ -245,15 +261,7 @@ pub fn brent_root(
         };
         if bound {
             w.out.d[b] = price - floor;
-            let flows = &mut w.out.m[r.clone()];
-            w.out.sold[b] = flows_at(
-                &w.m_cap[r.clone()],
-                &w.h[r.clone()],
-                &m.route_sigma[r.clone()],
-                &w.k[r],
-                price - floor,
-                flows,
-            );
+            w.out.sold[b] = sales_at(m, w, b, price - floor);
         } else if w.status[b] == BasinStatus::Empty {
             // N12/errata 15: report the discount at the floor, keep the last finite D.
             w.out.d[b] = price - floor;

@@ -121,6 +121,44 @@ pub struct BuyerSpec {
     /// National stance parameters (§7.5); absent means the buyer never halts.
     #[serde(default)]
     pub stance: Option<StanceSpec>,
+    /// D35: c_j, the share of the buyer's Russian-crude intake bought by refiners that will not
+    /// take a designated seller's barrels once a wind-down ends (default of the lever
+    /// `compliance.<id>.share`). Drawn once per path.
+    #[serde(default = "zero_dist")]
+    pub compliance_share: Dist,
+    /// D35: how far each designating authority reaches the compliant refiners (0..1).
+    #[serde(default)]
+    pub authority_reach: AuthorityReach,
+}
+
+/// D35: reach of a US, EU or UK designation into a buyer's compliant refiners: 1 means every
+/// compliant refiner refuses that authority's designated sellers.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityReach {
+    #[serde(default = "one")]
+    pub us: f64,
+    #[serde(default = "one")]
+    pub eu: f64,
+    #[serde(default = "one")]
+    pub uk: f64,
+}
+
+impl Default for AuthorityReach {
+    fn default() -> Self {
+        AuthorityReach {
+            us: 1.0,
+            eu: 1.0,
+            uk: 1.0,
+        }
+    }
+}
+
+impl AuthorityReach {
+    /// In `WaveAuthority` index order (us, eu, uk).
+    pub fn as_array(&self) -> [f64; 3] {
+        [self.us, self.eu, self.uk]
+    }
 }
 
 fn zero_dist() -> Dist {
@@ -280,6 +318,25 @@ impl Market {
             if b.port_cap_mbd < 0.0 || !b.port_cap_mbd.is_finite() {
                 errs.push(format!(
                     "basin `{}` port_cap_mbd must be a finite number >= 0",
+                    b.id
+                ));
+            }
+        }
+        for b in &f.buyer {
+            let (lo, hi) = b.compliance_share.support();
+            if lo < 0.0 || hi > 1.0 {
+                errs.push(format!(
+                    "buyer `{}` compliance_share must lie in [0, 1]",
+                    b.id
+                ));
+            }
+            if b.authority_reach
+                .as_array()
+                .iter()
+                .any(|x| !(0.0..=1.0).contains(x))
+            {
+                errs.push(format!(
+                    "buyer `{}` authority_reach values must lie in [0, 1]",
                     b.id
                 ));
             }

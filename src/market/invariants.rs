@@ -139,7 +139,10 @@ pub fn check(
     // 5. One price per basin.
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);
-        let n = o.price + w.alt[j] - o.delta[r] - o.freight[r] - m.route_ins[r] - w.w[b];
+        // D35: under a designation split a route buys at its own mix of the two discounts,
+        // d_off[r] away from the basin's volume-weighted D_b (0 otherwise).
+        let n =
+            o.price + w.alt[j] - o.delta[r] - o.freight[r] - m.route_ins[r] - w.w[b] + w.d_off[r];
         req(
             (n - o.n[b]).abs() < 1e-9 * (1.0 + o.n[b].abs()),
             format!(

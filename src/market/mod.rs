@@ -3,6 +3,7 @@
 pub mod accounting;
 pub mod brent;
 pub mod clearing;
+pub mod compliance;
 pub mod data;
 pub mod exogenous;
 pub mod fleet;
@@ -13,3 +14,6 @@ pub mod params;
 pub mod stance;
 pub mod state;
 pub mod step;
+
+#[cfg(test)]
+mod tests;

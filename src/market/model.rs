@@ -44,6 +44,9 @@ pub struct PathModel {
     pub route_slate_max: Vec<f64>,
     pub buyer_alt: Vec<f64>,
     pub buyer_sdn_averse: Vec<f64>,
+    /// D35: compliance share c_j (path draw) and reach of US, EU, UK designations.
+    pub buyer_compliance: Vec<f64>,
+    pub buyer_reach: Vec<[f64; 3]>,
     pub buyer_dh_tar: Vec<f64>,
     pub buyer_gulf: Vec<bool>,
     pub buyer_stance: Vec<Option<StanceDraw>>,
@@ -137,6 +140,7 @@ impl PathModel {
         }
         let mut buyer_sdn_averse = Vec::new();
         let mut buyer_stance = Vec::new();
+        let mut buyer_compliance = Vec::new();
         for b in &mkt.buyers {
             let rng = &mut rng_for(&format!("buyer.{}", b.id));
             buyer_sdn_averse.push(draw(&b.sdn_averse_share, rng).clamp(0.0, 1.0));
@@ -148,6 +152,8 @@ impl PathModel {
                 halt_depth: draw(&s.halt_depth, rng).clamp(0.0, 1.0),
                 snapback_threshold_share: s.snapback_threshold_share,
             }));
+            // Drawn after the older fields, so their draws are unchanged (D35).
+            buyer_compliance.push(draw(&b.compliance_share, rng).clamp(0.0, 1.0));
         }
         let mut pipe_flow = Vec::new();
         let mut pipe_cap = Vec::new();
@@ -198,6 +204,12 @@ impl PathModel {
             route_slate_max,
             buyer_alt: mkt.buyers.iter().map(|b| b.alt_premium_usd).collect(),
             buyer_sdn_averse,
+            buyer_compliance,
+            buyer_reach: mkt
+                .buyers
+                .iter()
+                .map(|b| b.authority_reach.as_array())
+                .collect(),
             buyer_dh_tar: mkt.buyers.iter().map(|b| b.tariff_risk_wedge_usd).collect(),
             buyer_gulf: mkt.buyers.iter().map(|b| b.gulf_exposed).collect(),
             buyer_stance,

@@ -65,6 +65,8 @@ pub struct State {
     pub tariff_prev: Vec<f64>,
     pub secondary_prev: Vec<(f64, f64, f64)>,
     pub stance: Vec<Stance>,
+    /// D35: the authority waves still biting (each remembered on its own).
+    pub waves: Vec<super::compliance::WaveState>,
     // Noise
     pub zf: f64,
     pub eta: Vec<f64>,
@@ -111,6 +113,7 @@ impl State {
             tariff_prev: vec![0.0; nj],
             secondary_prev: vec![(0.0, 0.0, 0.0); nj],
             stance: vec![Stance::default(); nj],
+            waves: Vec::new(),
             zf: 0.0,
             eta: vec![0.0; nj],
             m_prev: vec![0.0; nr],

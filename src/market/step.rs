@@ -8,6 +8,9 @@
 use super::accounting::{account, dynamics, Outcome};
 use super::brent::brent_root;
 use super::clearing::{flows_at, solve_basin_into, BasinStatus};
+use super::compliance::{
+    advance_waves, clear_split, push_waves, route_split, split_flows, Exposure,
+};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
@@ -49,6 +52,15 @@ pub struct Work {
     pub q_sched: Vec<f64>,
     pub q: Vec<f64>,
     pub out: Outcome,
+    /// D35: per route, the share of capacity refusing the designated tranche, the wind-down
+    /// front-loading multiplier and the route's discount minus the basin's reported D_b.
+    pub refuse: Vec<f64>,
+    pub boost: Vec<f64>,
+    pub d_off: Vec<f64>,
+    /// D35/D36: per route, the share of the rationed part's pooled intake it keeps.
+    pub keep: Vec<f64>,
+    pub exposure: Exposure,
+    pub scratch: Vec<f64>,
     /// ln of the observed Brent imposed this month (`[brent] imposed`), or `None` for the
     /// free outer root; set by the engine before each step.
     pub imposed_x: Option<f64>,
@@ -74,6 +86,12 @@ impl Work {
             q_sched: vec![0.0; m.pipe_flow.len()],
             q: vec![0.0; m.pipe_flow.len()],
             out: Outcome::new(m),
+            refuse: vec![0.0; nr],
+            boost: vec![1.0; nr],
+            d_off: vec![0.0; nr],
+            keep: vec![1.0; nr],
+            exposure: Exposure::new(nb),
+            scratch: Vec::new(),
             imposed_x: None,
         }
     }
@@ -151,15 +169,30 @@ pub fn step(
     let mut diag = StepDiag::default();
     // 1. Policy actions.
     let jump = apply_actions(m, st, fired, batches);
+    push_waves(st, fired);
     for b in 0..m.n_basins {
-        let s = basin_sdn_share(lv, ids, b);
-        w.s[b] = s;
+        w.s[b] = basin_sdn_share(lv, ids, b);
+    }
+    w.exposure.compute(st, &w.s);
+    for b in 0..m.n_basins {
+        // D35: authority waves bite through compliance (below); the laundering channel keeps
+        // the rest of the lever share (seller-chain waves and plain `set`s).
+        let s = (w.s[b] - w.exposure.authority_share[b]).max(0.0);
         if s > st.s_prev[b] + 1e-15 {
             // N13: every increase of s enters at L = 0.
             st.laundering[b] *= if s > 0.0 { st.s_prev[b] / s } else { 0.0 };
         }
         w.s_tilde[b] = s * (1.0 - st.laundering[b]);
     }
+    route_split(
+        m,
+        lv,
+        ids,
+        &w.exposure,
+        &mut w.refuse,
+        &mut w.keep,
+        &mut w.boost,
+    );
     // N15: adaptation resets on any increase of a buyer's tariff or secondary measures.
     for j in 0..m.n_buyers {
         let t = lv.get(ids.tariff_rate[j]);
@@ -213,7 +246,8 @@ pub fn step(
             * st.eta[j].exp()
             * (1.0 - m.buyer_sdn_averse[j] * w.s_tilde[b])
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
-            * (1.0 - halt))
+            * (1.0 - halt)
+            * w.boost[r])
             .max(0.0);
         // Errata 12: the share of days with a conditional tariff in force, and none while the
         // US has suspended it after a halt.
@@ -259,7 +293,12 @@ pub fn step(
         w.q[p] = if blocked {
             0.0
         } else {
-            w.q_sched[p] * lv.get(ids.pipeline_availability[p]) * (1.0 - halt)
+            // D36: a pledged cut stops that share of the buyer's pipeline flow (its routes are
+            // rationed in the clearing).
+            w.q_sched[p]
+                * lv.get(ids.pipeline_availability[p])
+                * (1.0 - halt)
+                * (1.0 - lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0))
         };
     }
     let x_sea = (x_avail - w.q_sched.iter().sum::<f64>()).max(0.0);
@@ -306,6 +345,7 @@ pub fn step(
     );
     // 11. Dynamics.
     dynamics(m, st, ctx, &exo, &fl, &br, w);
+    advance_waves(m, st);
     diag
 }
 
@@ -324,6 +364,37 @@ pub fn effective_cap(lv: &LeverSet, ids: &LeverIds) -> f64 {
 pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
     for b in 0..m.n_basins {
         let r = m.basin_routes[b].clone();
+        w.d_off[r.clone()].iter_mut().for_each(|d| *d = 0.0);
+        if is_split(w, b, r.clone()) {
+            let root = clear_split(
+                &w.m_cap[r.clone()],
+                &w.h[r.clone()],
+                &m.route_sigma[r.clone()],
+                &w.k[r.clone()],
+                &w.refuse[r.clone()],
+                &w.keep[r.clone()],
+                w.x_del[b],
+                st.d_prev[b],
+                &mut w.out.m[r.clone()],
+                &mut w.d_off[r.clone()],
+                &mut w.scratch,
+            );
+            diag.basin_iters_max = diag.basin_iters_max.max(root.iters);
+            diag.bisections += root.bisections;
+            if !root.converged {
+                diag.not_converged += 1;
+            }
+            w.status[b] = root.status;
+            w.d_clr[b] = root.d;
+            match root.status {
+                BasinStatus::Cleared => {}
+                BasinStatus::Saturated => {
+                    sales_at(m, w, b, D_INF_SPLIT);
+                }
+                BasinStatus::Empty => w.out.m[r].iter_mut().for_each(|f| *f = 0.0),
+            }
+            continue;
+        }
         let flows = &mut w.out.m[r.clone()];
         let (root, have_flows) = solve_basin_into(
             &w.m_cap[r.clone()],
@@ -356,5 +427,49 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
             BasinStatus::Saturated => flows.copy_from_slice(&w.m_cap[r]),
             BasinStatus::Empty => flows.iter_mut().for_each(|f| *f = 0.0),
         }
+    }
+}
+
+/// A discount high enough that every route takes all it can (saturated split basins).
+const D_INF_SPLIT: f64 = 1e6;
+
+/// D35/D36: whether basin `b` clears as two groups this month (some route is rationed).
+#[inline]
+pub fn is_split(w: &Work, _b: usize, r: std::ops::Range<usize>) -> bool {
+    w.refuse[r.clone()]
+        .iter()
+        .zip(&w.keep[r])
+        .any(|(rho, keep)| *rho > 0.0 && *keep < 1.0)
+}
+
+/// Route flows of basin `b` when both tranches sell at discount `d` (the floor pins them), into
+/// `w.out.m`; returns the volume sold. For a basin without a designated tranche this is
+/// Σ m_r(d).
+pub fn sales_at(m: &PathModel, w: &mut Work, b: usize, d: f64) -> f64 {
+    let r = m.basin_routes[b].clone();
+    if is_split(w, b, r.clone()) {
+        split_flows(
+            &w.m_cap[r.clone()],
+            &w.h[r.clone()],
+            &m.route_sigma[r.clone()],
+            &w.k[r.clone()],
+            &w.refuse[r.clone()],
+            &w.keep[r.clone()],
+            w.x_del[b],
+            d,
+            d,
+            d,
+            &mut w.out.m[r.clone()],
+            &mut w.d_off[r],
+        )
+    } else {
+        flows_at(
+            &w.m_cap[r.clone()],
+            &w.h[r.clone()],
+            &m.route_sigma[r.clone()],
+            &w.k[r.clone()],
+            d,
+            &mut w.out.m[r],
+        )
     }
 }

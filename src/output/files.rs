@@ -8,6 +8,9 @@
 //! (moved aside, new folder renamed in, old one removed): a failed run never destroys the
 //! previous result. Dropping an uncommitted [`Staging`] removes its folder.
 //!
+//! Concurrent processes writing into one output folder are serialized by an advisory lock
+//! on it, and debris of processes that died is cleaned up under that lock ([`super::lock`]).
+//!
 //! Every live staging folder is also listed in a process-wide registry, so that a signal
 //! handler that must end the process without unwinding can remove them all first
 //! ([`exit_removing_staging`]); a commit holds the same lock, so a result is either fully
@@ -63,6 +66,18 @@ pub enum OutputError {
         path.display()
     )]
     WriteFailed { path: PathBuf, source: io::Error },
+    #[error(
+        "could not rename the new result to {}: {new}; putting the previous result back failed \
+         too: {restore}. The previous result is complete in {}: rename it to {} by hand \
+         (the next run into this folder also does it)",
+        final_dir.display(), old.display(), final_dir.display()
+    )]
+    RestoreFailed {
+        final_dir: PathBuf,
+        old: PathBuf,
+        new: io::Error,
+        restore: io::Error,
+    },
     #[error("interrupted before {} was complete; nothing was written there", .0.display())]
     Interrupted(PathBuf),
     #[error("could not {action} {}: {source}", path.display())]
@@ -71,6 +86,34 @@ pub enum OutputError {
         path: PathBuf,
         source: io::Error,
     },
+}
+
+/// Writes one file outside a result folder (e.g. `calibrate --write`) atomically: a temporary
+/// file beside it, fsynced, made `0644` and renamed into place, so a reader sees the old file
+/// or the new one, never a part. Refuses to replace an existing file unless `force`.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(OutputError::AlreadyExists(path.to_path_buf()));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let failed = |source| OutputError::WriteFailed {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    set_public_readable(tmp.as_file()).map_err(io_err("set permissions of", path))?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path)
+        .map_err(|e| io_err("rename into place", path)(e.error))?;
+    sync_dir(dir);
+    Ok(())
 }
 
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError {
@@ -82,9 +125,16 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Output
     }
 }
 
-/// `[A-Za-z0-9_-]+`: a name that is one path component and cannot escape the output root.
-fn valid_name(name: &str) -> bool {
+/// Longest scenario name (characters): with the hidden `.<name>.partial-<pid>` and a shard's
+/// `.shard-K-of-N` around it, a folder name stays far below the 255 bytes that Linux, macOS
+/// and Windows filesystems allow. The loader refuses longer names at their position.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// `[A-Za-z0-9_-]{1,128}`: a name that is one path component and cannot escape the output
+/// root.
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -132,7 +182,17 @@ pub struct Staging {
     committed: bool,
     /// When set, [`Staging::commit`] refuses ([`OutputError::Interrupted`]).
     cancel: Option<Arc<AtomicBool>>,
+    /// The CSV tables written so far, by path inside the folder, so that a workbook of them
+    /// ([`super::xlsx_results`]) is built from memory rather than read back from disk.
+    tables: Mutex<Vec<(String, Vec<u8>)>>,
+    /// The output folder's lock, released after the folder is committed or removed (the
+    /// last field, so dropped after [`Drop::drop`] ran).
+    _lock: super::lock::OutLock,
 }
+
+/// CSV files not kept in memory by [`Staging`]: `paths.csv` can be far longer than any
+/// other table and gets no sheet in `results.xlsx`.
+pub const NOT_KEPT: [&str; 1] = ["paths.csv"];
 
 /// Checks everything that can be checked before a run and creates the staging folder.
 ///
@@ -149,6 +209,9 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         path: out_root.to_path_buf(),
         source,
     })?;
+    // Before anything is checked: another process may be replacing a result here.
+    let lock = super::lock::lock(out_root);
+    super::lock::sweep(out_root);
     let final_dir = out_root.join(scenario_name);
     if !force && fs::symlink_metadata(&final_dir).is_ok() {
         return Err(OutputError::AlreadyExists(final_dir));
@@ -172,6 +235,8 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         force,
         committed: false,
         cancel: None,
+        tables: Mutex::new(Vec::new()),
+        _lock: lock,
     })
 }
 
@@ -214,7 +279,9 @@ impl Staging {
     /// Writes `bytes` to `file_name` in the staging folder atomically (temp file, fsync,
     /// `0644`, rename), replacing an earlier version of the same file.
     pub fn write(&self, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.write_at(&self.dir, file_name, bytes)
+        self.write_at(&self.dir, file_name, bytes)?;
+        self.keep(file_name.to_string(), bytes);
+        Ok(())
     }
 
     /// [`Staging::write`] into the sub-folder `sub` of the staging folder (e.g.
@@ -229,7 +296,28 @@ impl Staging {
             path: dir.clone(),
             source,
         })?;
-        self.write_at(&dir, file_name, bytes)
+        self.write_at(&dir, file_name, bytes)?;
+        self.keep(format!("{sub}/{file_name}"), bytes);
+        Ok(())
+    }
+
+    /// Remembers a CSV table (not [`NOT_KEPT`]), replacing an earlier version of it.
+    fn keep(&self, path: String, bytes: &[u8]) {
+        if !path.ends_with(".csv") || NOT_KEPT.contains(&path.as_str()) {
+            return;
+        }
+        let mut t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        match t.iter_mut().find(|(p, _)| *p == path) {
+            Some(slot) => slot.1 = bytes.to_vec(),
+            None => t.push((path, bytes.to_vec())),
+        }
+    }
+
+    /// The bytes of the CSV table written at `path` (`summary.csv`,
+    /// `by_outcome/<node>=<outcome>/summary.csv`), if it was written and kept.
+    pub fn table(&self, path: &str) -> Option<Vec<u8>> {
+        let t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        t.iter().find(|(p, _)| p == path).map(|(_, b)| b.clone())
     }
 
     fn write_at(&self, dir: &Path, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
@@ -294,9 +382,16 @@ impl Staging {
                 fs::remove_dir_all(&old).map_err(io_err("remove stale folder", &old))?;
             }
             fs::rename(&final_dir, &old).map_err(io_err("move aside the previous", &final_dir))?;
-            if let Err(e) = fs::rename(&self.dir, &final_dir) {
-                let _ = fs::rename(&old, &final_dir);
-                return Err(io_err("rename the new result to", &final_dir)(e));
+            if let Err(new) = fs::rename(&self.dir, &final_dir) {
+                if let Err(restore) = fs::rename(&old, &final_dir) {
+                    return Err(OutputError::RestoreFailed {
+                        final_dir,
+                        old,
+                        new,
+                        restore,
+                    });
+                }
+                return Err(io_err("rename the new result to", &final_dir)(new));
             }
             self.committed = true;
             sync_dir(&self.out_root);
@@ -305,7 +400,15 @@ impl Staging {
             } else {
                 fs::remove_file(&old)
             };
-            removed.map_err(io_err("remove the previous result moved to", &old))?;
+            // The new result is in place: a leftover copy of the old one is not a failure
+            // (the next run into this folder removes it once this process has ended).
+            if let Err(e) = removed {
+                let _ = writeln!(
+                    io::stderr(),
+                    "warning: could not remove the previous result moved to {}: {e}",
+                    old.display()
+                );
+            }
         } else {
             fs::rename(&self.dir, &final_dir)
                 .map_err(io_err("rename the result to", &final_dir))?;
@@ -327,169 +430,5 @@ impl Drop for Staging {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(p: &Path) -> String {
-        fs::read_to_string(p).unwrap()
-    }
-
-    fn entries(root: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn atomic_commit() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("output"); // created on demand
-        let st = prepare(&root, "baseline", false).unwrap();
-        assert_eq!(st.final_dir(), root.join("baseline"));
-        st.write("summary.csv", b"a,b\n").unwrap();
-        st.write("summary.csv", b"a,b\n1,2\n").unwrap(); // rewrite replaces
-        st.write("manifest.json", b"{}\n").unwrap();
-        // Nothing visible before commit, only the hidden partial folder.
-        let partial = format!(".baseline.partial-{}", std::process::id());
-        assert_eq!(entries(&root), [partial]);
-        assert_eq!(entries(st.staging_dir()), ["manifest.json", "summary.csv"]);
-        let dir = st.commit().unwrap();
-        assert_eq!(dir, root.join("baseline"));
-        assert_eq!(entries(&root), ["baseline"]);
-        assert_eq!(read(&dir.join("summary.csv")), "a,b\n1,2\n");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(dir.join("summary.csv"))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o644);
-        }
-    }
-
-    #[test]
-    fn refuses_existing_without_force() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("output");
-        fs::create_dir_all(root.join("baseline")).unwrap();
-        let err = prepare(&root, "baseline", false).unwrap_err();
-        assert!(matches!(err, OutputError::AlreadyExists(_)));
-        let msg = err.to_string();
-        assert!(
-            msg.ends_with("baseline already exists; pass --force to replace it"),
-            "{msg}"
-        );
-        assert_eq!(entries(&root), ["baseline"]);
-    }
-
-    #[test]
-    fn force_replaces_only_at_commit() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        let first = prepare(root, "run1", false).unwrap();
-        first.write("a.csv", b"old\n").unwrap();
-        first.commit().unwrap();
-
-        let second = prepare(root, "run1", true).unwrap();
-        second.write("a.csv", b"new\n").unwrap();
-        assert_eq!(
-            read(&root.join("run1/a.csv")),
-            "old\n",
-            "old result intact until commit"
-        );
-        second.commit().unwrap();
-        assert_eq!(read(&root.join("run1/a.csv")), "new\n");
-        assert_eq!(entries(root), ["run1"], "old copy and staging removed");
-
-        // A forced run that fails (dropped) leaves the previous result untouched.
-        let third = prepare(root, "run1", true).unwrap();
-        third.write("a.csv", b"broken\n").unwrap();
-        drop(third);
-        assert_eq!(read(&root.join("run1/a.csv")), "new\n");
-        assert_eq!(entries(root), ["run1"]);
-    }
-
-    #[test]
-    fn commit_refuses_if_created_meanwhile() {
-        let tmp = tempfile::tempdir().unwrap();
-        let st = prepare(tmp.path(), "x", false).unwrap();
-        fs::create_dir(tmp.path().join("x")).unwrap();
-        assert!(matches!(st.commit(), Err(OutputError::AlreadyExists(_))));
-        assert_eq!(entries(tmp.path()), ["x"], "staging cleaned by drop");
-    }
-
-    #[test]
-    fn drop_cleans_staging() {
-        let tmp = tempfile::tempdir().unwrap();
-        {
-            let st = prepare(tmp.path(), "b", false).unwrap();
-            st.write("f.csv", b"x").unwrap();
-            assert!(st.staging_dir().is_dir());
-        }
-        assert!(entries(tmp.path()).is_empty());
-    }
-
-    #[test]
-    fn bad_names_refused() {
-        let tmp = tempfile::tempdir().unwrap();
-        for bad in [
-            "", "..", ".", "a/b", "../x", "a b", "x.y", ".hidden", "a\\b", "é", "/abs",
-        ] {
-            let err = prepare(tmp.path(), bad, true).unwrap_err();
-            assert!(matches!(err, OutputError::BadName(_)), "{bad:?}");
-            assert!(err.to_string().contains("letters, digits"));
-        }
-        assert!(entries(tmp.path()).is_empty());
-        let st = prepare(tmp.path(), "Ok_name-2", false).unwrap();
-        for bad in ["", ".", "..", "../x", "a/b", ".hidden", "a b"] {
-            assert!(
-                matches!(st.write(bad, b""), Err(OutputError::BadFileName(_))),
-                "{bad:?}"
-            );
-        }
-        for bad in [
-            "", ".", "..", "../x", "a/../b", "a//b", "/abs", ".h/x", "a b", "a\\b",
-        ] {
-            assert!(
-                matches!(st.write_in(bad, "f", b""), Err(OutputError::BadFileName(_))),
-                "{bad:?}"
-            );
-        }
-        assert!(matches!(
-            st.write_in("ok", "../f", b""),
-            Err(OutputError::BadFileName(_))
-        ));
-    }
-
-    #[test]
-    fn write_in_sub_folder() {
-        let tmp = tempfile::tempdir().unwrap();
-        let st = prepare(tmp.path(), "r", false).unwrap();
-        st.write_in("by_outcome/n=a", "summary.csv", b"x\n")
-            .unwrap();
-        st.write_in("by_outcome/n=b", "summary.csv", b"y\n")
-            .unwrap();
-        let dir = st.commit().unwrap();
-        assert_eq!(read(&dir.join("by_outcome/n=a/summary.csv")), "x\n");
-        assert_eq!(read(&dir.join("by_outcome/n=b/summary.csv")), "y\n");
-    }
-
-    #[test]
-    fn root_that_is_a_file_refused() {
-        let tmp = tempfile::tempdir().unwrap();
-        let f = tmp.path().join("file");
-        fs::write(&f, b"").unwrap();
-        assert!(matches!(
-            prepare(&f, "a", false),
-            Err(OutputError::NotADirectory(_))
-        ));
-        // A root that cannot be created (parent is a file) is reported as not writable.
-        let err = prepare(&f.join("sub"), "a", false).unwrap_err();
-        assert!(matches!(err, OutputError::NotWritable { .. }), "{err}");
-        assert!(err.to_string().contains("choose another output directory"));
-    }
-}
+#[path = "files_tests.rs"]
+mod tests;

@@ -1,13 +1,14 @@
 //! Exporters. Every exporter here is pure (data in, bytes out) so it can be tested without a
 //! disk and gives byte-identical output for identical input; [`files`] is the one place in the
-//! crate that creates, renames or removes files, and does so atomically. Two exceptions to
-//! purity: [`paths_csv`] simulates the sampled paths again, and [`xlsx_results`] reads back
-//! the CSV files already staged in a result folder.
+//! crate that creates, renames or removes files, and does so atomically. One exception to
+//! purity: [`paths_csv`] simulates the sampled paths again. [`xlsx_results`] builds its sheets
+//! from the CSV bytes the result folder kept in memory as they were written.
 pub mod answers_csv;
 pub mod charts;
 pub mod compare_csv;
 pub mod csv;
 pub mod files;
+pub mod lock;
 pub mod manifest;
 pub mod paths_csv;
 pub mod report;

@@ -1,11 +1,12 @@
 //! `results.xlsx` of a result folder (`run --xlsx`, `compare --xlsx`): every CSV table the
 //! folder lists, one sheet each, and the manifest as a `key,value` sheet.
 //!
-//! The sheets are built from the CSV files already staged in the folder, so the workbook holds
-//! exactly what the CSV files hold, and a CSV file that another part of the program adds to
-//! the manifest's file list gets its sheet without touching this module.
+//! The sheets are built from the bytes of the CSV files as they were written into the folder
+//! (kept in memory by [`Staging`], never read back from disk), so the workbook holds exactly
+//! what the CSV files hold, and a CSV file that another part of the program adds to the
+//! manifest's file list gets its sheet without touching this module.
 
-use super::files::{OutputError, Staging};
+use super::files::{OutputError, Staging, NOT_KEPT};
 use super::manifest::Manifest;
 use super::xlsx::{Cell, Workbook, XlsxError};
 
@@ -13,8 +14,8 @@ use super::xlsx::{Cell, Workbook, XlsxError};
 pub const FILE: &str = "results.xlsx";
 
 /// CSV files that get no sheet: `paths.csv` can be far longer than a sheet may be and is an
-/// audit file for tools, not a table to read.
-const NO_SHEET: [&str; 1] = ["paths.csv"];
+/// audit file for tools, not a table to read. The folder does not keep them in memory.
+const NO_SHEET: [&str; 1] = NOT_KEPT;
 
 /// Manifest keys left out of the sheet: they describe how long this run took on this machine,
 /// so keeping them would make two runs of the same scenario give different workbooks. They
@@ -28,11 +29,11 @@ pub enum ResultsError {
     Xlsx(#[from] XlsxError),
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error("could not read back {path} to build results.xlsx: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(
+        "results.xlsx lists {0}, which was not written into the result folder; \
+         this is a bug, please report it"
+    )]
+    NotWritten(String),
 }
 
 /// Sheet name of a listed CSV file: its stem (`summary.csv` → `summary`); for conditional
@@ -105,18 +106,17 @@ pub fn manifest_rows(m: &Manifest) -> Vec<(String, Cell)> {
 }
 
 /// The workbook of a folder: one sheet per CSV file of `m.files` (in that order, except
-/// [`NO_SHEET`]) read back from `dir`, then the `manifest` sheet.
-pub fn build(dir: &std::path::Path, m: &Manifest) -> Result<Vec<u8>, ResultsError> {
+/// [`NO_SHEET`]), its bytes given by `table(file)`, then the `manifest` sheet.
+pub fn build(
+    table: impl Fn(&str) -> Option<Vec<u8>>,
+    m: &Manifest,
+) -> Result<Vec<u8>, ResultsError> {
     let mut book = Workbook::new();
     for f in &m.files {
         if !f.ends_with(".csv") || NO_SHEET.contains(&f.as_str()) {
             continue;
         }
-        let path = f.split('/').fold(dir.to_path_buf(), |p, c| p.join(c));
-        let bytes = std::fs::read(&path).map_err(|source| ResultsError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let bytes = table(f).ok_or_else(|| ResultsError::NotWritten(f.clone()))?;
         book.add_csv(&sheet_name(f), &bytes)?;
     }
     book.add_key_values("manifest", manifest_rows(m))?;
@@ -134,7 +134,7 @@ pub fn write(stage: &Staging, m: &mut Manifest) -> Result<(), ResultsError> {
             .unwrap_or(m.files.len());
         m.files.insert(at, FILE.to_string());
     }
-    let bytes = build(stage.staging_dir(), m)?;
+    let bytes = build(|f| stage.table(f), m)?;
     stage.write(FILE, &bytes)?;
     Ok(())
 }
@@ -142,6 +142,28 @@ pub fn write(stage: &Staging, m: &mut Manifest) -> Result<(), ResultsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheets_come_from_the_tables_given_in_manifest_order() {
+        let mut m = Manifest::new();
+        m.files = vec![
+            "wide.csv".into(),
+            "summary.csv".into(),
+            "paths.csv".into(),
+            "manifest.json".into(),
+        ];
+        let tables = |f: &str| match f {
+            "summary.csv" => Some(b"a,b\n1,2\n".to_vec()),
+            "wide.csv" => Some(b"c\n3\n".to_vec()),
+            _ => None,
+        };
+        let bytes = build(tables, &m).unwrap();
+        assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+        // A listed table that was never written is a bug, not an empty sheet.
+        m.files.insert(0, "events.csv".into());
+        let e = build(tables, &m).unwrap_err();
+        assert!(e.to_string().contains("events.csv"), "{e}");
+    }
 
     #[test]
     fn sheet_names_of_files() {

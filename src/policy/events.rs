@@ -10,6 +10,9 @@
 
 use super::calendar::{days_in_month, Date, MonthIdx};
 use super::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, LeverSet};
+
+/// `cap.eu_mode = "fixed"` (the first variant of `levers::CAP_MODES`).
+const CAP_MODE_FIXED: f64 = 0.0;
 use crate::dist::Dist;
 use rand::{Rng, RngExt};
 
@@ -39,6 +42,8 @@ pub enum Value {
         wind_down_months: u32,
         /// `sdn.<basin>.share` levers the wave ramps; empty: the market-wide `sdn.share` (D33).
         basins: Vec<LeverId>,
+        /// The designating authority (D35); `None` keeps the pre-D35 seller-chain semantics.
+        authority: Option<WaveAuthority>,
     },
     Batch {
         share: Dist,
@@ -59,6 +64,33 @@ pub struct Event {
     pub lag_months: Option<Dist>,
 }
 
+/// Who designates the sellers of an `sdn.wave` (D35). A US designation reaches every buyer
+/// with dollar exposure; EU and UK ones work through services and shipping. The index is the
+/// column of a buyer's `authority_reach`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaveAuthority {
+    Us = 0,
+    Eu = 1,
+    Uk = 2,
+}
+
+impl WaveAuthority {
+    pub const NAMES: [&'static str; 3] = ["us", "eu", "uk"];
+
+    pub fn parse(s: &str) -> Option<WaveAuthority> {
+        match s {
+            "us" => Some(WaveAuthority::Us),
+            "eu" => Some(WaveAuthority::Eu),
+            "uk" => Some(WaveAuthority::Uk),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
 /// One-off actions the model applies in the month they fire.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fired {
@@ -67,6 +99,10 @@ pub enum Fired {
     Wave {
         add_share: f64,
         basins: u64,
+        /// D35: with an authority the wave also bites through buyers' compliance, from
+        /// `wind_down_months` after the month it fires.
+        authority: Option<WaveAuthority>,
+        wind_down_months: u32,
     },
     Batch {
         share: f64,
@@ -101,6 +137,9 @@ struct Due {
     seq: u32,
     lever: LeverId,
     op: Op,
+    /// Implied by another event (a user cap fixing `cap.eu_mode`, D50): applied before the
+    /// explicit events of the same day, so an explicit `cap.eu_mode` written for that day wins.
+    implied: bool,
 }
 
 /// The policy timeline of one path.
@@ -167,11 +206,16 @@ impl PolicyPath {
     }
 
     fn push(&mut self, date: Date, lever: LeverId, op: Op) {
+        self.push_due(date, lever, op, false);
+    }
+
+    fn push_due(&mut self, date: Date, lever: LeverId, op: Op, implied: bool) {
         self.pending.push(Due {
             date,
             seq: self.next_seq,
             lever,
             op,
+            implied,
         });
         self.next_seq += 1;
     }
@@ -208,11 +252,21 @@ impl PolicyPath {
                     (Action::Pulse, _) => Op::Pulse(v),
                 }
             }
-            (Value::Wave { add_share, .. }, _) => {
+            (
+                Value::Wave {
+                    add_share,
+                    authority,
+                    wind_down_months,
+                    ..
+                },
+                _,
+            ) => {
                 let s = add_share.sample(rng);
                 Op::Fire(Fired::Wave {
                     add_share: s,
                     basins: 0,
+                    authority: *authority,
+                    wind_down_months: (*wind_down_months).max(1),
                 })
             }
             (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
@@ -232,7 +286,11 @@ impl PolicyPath {
             ev.date
         };
         match op {
-            Op::Fire(Fired::Wave { add_share, .. }) => {
+            Op::Fire(Fired::Wave {
+                add_share,
+                authority,
+                ..
+            }) => {
                 let months = ev_wave_months(&ev.value);
                 let targets = match &ev.value {
                     Value::Wave { basins, .. } if !basins.is_empty() => basins.clone(),
@@ -248,6 +306,8 @@ impl PolicyPath {
                     Op::Fire(Fired::Wave {
                         add_share,
                         basins: mask,
+                        authority,
+                        wind_down_months: months,
                     }),
                 );
                 for lever in targets {
@@ -261,7 +321,14 @@ impl PolicyPath {
                     );
                 }
             }
-            op => self.push(date, ev.lever, op),
+            op => {
+                self.push(date, ev.lever, op);
+                // D50: a cap the user writes fixes the EU cap, suspending the automatic
+                // review from its date, unless `cap.eu_mode` is set again on or after it.
+                if ev.lever == reg.ids.cap_eu_usd {
+                    self.push_due(date, reg.ids.cap_eu_mode, Op::Set(CAP_MODE_FIXED), true);
+                }
+            }
         }
     }
 
@@ -295,6 +362,35 @@ impl PolicyPath {
         self.current[lever]
     }
 
+    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
+    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
+    /// in the order `advance` applies them. Lets an automatic rule see what the user set
+    /// earlier the same month (D50).
+    pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
+        let mut due: Vec<&Due> = self
+            .pending
+            .iter()
+            .filter(|e| {
+                e.lever == lever
+                    && (e.date.month < date.month
+                        || (e.date.month == date.month && e.date.day <= date.day))
+            })
+            .collect();
+        // Entries dated in an earlier month count from day 1, as in `advance`.
+        due.sort_by_key(|e| {
+            let day = if e.date.month < date.month {
+                1
+            } else {
+                e.date.day
+            };
+            (day, !e.implied, e.seq)
+        });
+        due.iter().fold(self.current[lever], |v, e| match e.op {
+            Op::Set(x) | Op::Pulse(x) => x,
+            _ => v,
+        })
+    }
+
     /// Computes month `month`'s lever values into `out` and lists the actions that fire.
     pub fn advance(&mut self, month: MonthIdx, out: &mut LeverSet, fired: &mut Vec<Fired>) {
         fired.clear();
@@ -321,7 +417,7 @@ impl PolicyPath {
                 e.date = Date { month, day: 1 };
             }
         }
-        due.sort_by_key(|e| (e.date.day, e.seq));
+        due.sort_by_key(|e| (e.date.day, !e.implied, e.seq));
         let mut touched: Vec<LeverId> = due.iter().map(|e| e.lever).collect();
         touched.sort_unstable();
         touched.dedup();

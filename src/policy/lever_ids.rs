@@ -44,4 +44,8 @@ pub struct LeverIds {
     pub freight_scale: Vec<LeverId>,
     /// `sdn.<basin>.share`, in basin row order (D33).
     pub sdn_basin_share: Vec<LeverId>,
+    /// `compliance.<buyer>.share` (D35), in buyer row order.
+    pub compliance_share: Vec<LeverId>,
+    /// `pledge.<buyer>.cut` (D36), in buyer row order.
+    pub pledge_cut: Vec<LeverId>,
 }

@@ -65,6 +65,10 @@ pub const AUTHORITIES: &[&str] = &["us", "eu"];
 /// Sentinel for `tariff.<buyer>.snapback_rate`: "the rate in force at the halt".
 pub const SNAPBACK_AT_HALT: f64 = -1.0;
 
+/// Sentinel for `compliance.<buyer>.share`: "the path's draw of the market file's
+/// `compliance_share`" (D35).
+pub const COMPLIANCE_FROM_MARKET: f64 = -1.0;
+
 /// Row data the wildcards expand against.
 #[derive(Debug, Clone, Default)]
 pub struct RegistryRows {
@@ -80,7 +84,7 @@ pub struct RegistryRows {
 #[derive(Debug, Clone)]
 pub struct LeverRegistry {
     pub defs: Vec<LeverDef>,
-    by_name: HashMap<String, LeverId>,
+    pub(super) by_name: HashMap<String, LeverId>,
     pub ids: LeverIds,
 }
 
@@ -418,6 +422,22 @@ impl LeverRegistry {
             &|_| 1.0,
             "freight on the basin's routes (§4.2.4)",
         );
+        let compliance_share = per(
+            "compliance.*.share",
+            b,
+            num(0.0, 1.0),
+            "share",
+            &|_| COMPLIANCE_FROM_MARKET,
+            "c_j: compliant share of the buyer's intake (D35); default: the market file's draw",
+        );
+        let pledge_cut = per(
+            "pledge.*.cut",
+            b,
+            num(0.0, 1.0),
+            "share",
+            &zero,
+            "pledged share of the buyer's Russian intake to stop (D36); ramp it for a gradual pledge",
+        );
 
         let ids = LeverIds {
             cap_eu_usd,
@@ -457,6 +477,8 @@ impl LeverRegistry {
             pipeline_availability,
             freight_scale,
             sdn_basin_share,
+            compliance_share,
+            pledge_cut,
         };
         let by_name = defs
             .iter()
@@ -465,96 +487,9 @@ impl LeverRegistry {
             .collect();
         LeverRegistry { defs, by_name, ids }
     }
-
-    /// The basin id of an `sdn.<basin>.share` lever (D33), e.g. "W".
-    pub fn sdn_basin(&self, id: LeverId) -> Option<&str> {
-        self.ids.sdn_basin_share.contains(&id).then(|| {
-            let n = self.defs[id].name.as_str();
-            &n["sdn.".len()..n.len() - ".share".len()]
-        })
-    }
-
-    /// The market's basin ids, in row order, as the `sdn.<basin>.share` levers name them.
-    pub fn sdn_basins(&self) -> Vec<&str> {
-        self.ids
-            .sdn_basin_share
-            .iter()
-            .filter_map(|&id| self.sdn_basin(id))
-            .collect()
-    }
-
-    pub fn id(&self, name: &str) -> Option<LeverId> {
-        self.by_name.get(name).copied()
-    }
-
-    pub fn def(&self, id: LeverId) -> &LeverDef {
-        &self.defs[id]
-    }
-
-    pub fn names(&self) -> Vec<&str> {
-        self.defs.iter().map(|d| d.name.as_str()).collect()
-    }
-
-    /// Expands a `tariff.*.rate`-style pattern against the registry; a name without `*`
-    /// expands to itself if it exists.
-    pub fn expand(&self, pattern: &str) -> Vec<LeverId> {
-        if !pattern.contains('*') {
-            return self.id(pattern).into_iter().collect();
-        }
-        let (pre, post) = pattern.split_once('*').unwrap_or((pattern, ""));
-        self.defs
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| {
-                d.name.len() > pre.len() + post.len()
-                    && d.name.starts_with(pre)
-                    && d.name.ends_with(post)
-                    && !d.name[pre.len()..d.name.len() - post.len()].contains('.')
-            })
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// Every lever at its registry default.
-    pub fn defaults(&self) -> LeverSet {
-        let values: Vec<f64> = self.defs.iter().map(|d| d.default).collect();
-        let on_share = values
-            .iter()
-            .map(|v| if *v > 0.0 { 1.0 } else { 0.0 })
-            .collect();
-        LeverSet { values, on_share }
-    }
 }
 
-/// The month's lever values for one path.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeverSet {
-    /// Day-weighted value for continuous levers; value in force from the first full month
-    /// for booleans and enums (scenarios.md §2).
-    pub values: Vec<f64>,
-    /// Share of the month's days on which the lever was > 0 (errata 12: the indicator
-    /// `1[T_j > 0]` uses this, not the indicator of the pro-rated value).
-    pub on_share: Vec<f64>,
-}
-
-impl LeverSet {
-    #[inline]
-    pub fn get(&self, id: LeverId) -> f64 {
-        self.values[id]
-    }
-    #[inline]
-    pub fn on(&self, id: LeverId) -> f64 {
-        self.on_share[id]
-    }
-    #[inline]
-    pub fn flag(&self, id: LeverId) -> bool {
-        self.values[id] > 0.5
-    }
-    pub fn set(&mut self, id: LeverId, v: f64) {
-        self.values[id] = v;
-        self.on_share[id] = if v > 0.0 { 1.0 } else { 0.0 };
-    }
-}
+pub use super::lever_set::LeverSet;
 
 #[cfg(test)]
 mod tests;

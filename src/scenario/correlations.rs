@@ -159,9 +159,10 @@ pub(crate) fn resolve(
                     p.rho.span(),
                     Some(key),
                     format!(
-                        "rank correlation of `{}` and `{}` must lie strictly between -1 and 1, got {r}",
+                        "rank correlation of `{}` and `{}` must lie strictly between -1 and 1, got {}",
                         p.a.get_ref(),
-                        p.b.get_ref()
+                        p.b.get_ref(),
+                        crate::suggest::Num(r)
                     ),
                     Some("use e.g. 0.95 for a very strong dependence".into()),
                 ));

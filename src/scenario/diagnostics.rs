@@ -21,8 +21,12 @@ pub struct Diagnostic {
     pub key: Option<String>,
     pub message: String,
     pub help: Option<String>,
-    /// The offending line, without its line break.
+    /// The offending line, without its line break, cut to a window of [`SOURCE_WINDOW`]
+    /// characters around the column (with `…` at the cut ends). `None` for files whose
+    /// text must not be echoed (see [`Source::quote`]).
     pub source_line: Option<String>,
+    /// 0-based character position of the column within `source_line`.
+    pub caret: usize,
     /// Characters to underline from `col` (at least 1 when `source_line` is set).
     pub span_len: usize,
 }
@@ -43,6 +47,7 @@ impl Diagnostic {
             message,
             help,
             source_line: None,
+            caret: 0,
             span_len: 0,
         }
     }
@@ -85,24 +90,43 @@ fn elide(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// The part of `line` to print and the 0-based character column of `col0` within it.
+#[cfg(test)]
 fn window(line: &str, col0: usize) -> (String, usize) {
-    let n = line.chars().count();
-    if n <= SOURCE_WINDOW {
-        return (line.to_string(), col0);
+    let at = line.char_indices().nth(col0).map_or(line.len(), |(i, _)| i);
+    excerpt(line, at)
+}
+
+/// The part of `line` to print around byte `at` (a char boundary) and the 0-based character
+/// column of `at` within it: at most [`SOURCE_WINDOW`] characters, a third of them before
+/// the column unless the line ends sooner, with `…` at the cut ends. Looks at no more than
+/// `SOURCE_WINDOW + 1` characters either side, so a 16 MiB line costs as little as a short
+/// one.
+fn excerpt(line: &str, at: usize) -> (String, usize) {
+    const W: usize = SOURCE_WINDOW;
+    let before: Vec<char> = line[..at].chars().rev().take(W + 1).collect();
+    let after: Vec<char> = line[at..].chars().take(W + 1).collect();
+    let (nb, na) = (before.len(), after.len());
+    if nb + na <= W {
+        let mut out: String = before.iter().rev().collect();
+        out.extend(&after);
+        return (out, nb);
     }
-    // Keep a third of the window before the column so the context reads left to right.
-    let from = col0
-        .saturating_sub(SOURCE_WINDOW / 3)
-        .min(n - SOURCE_WINDOW);
-    let to = from + SOURCE_WINDOW;
+    // Characters shown before the column: a third of the window, more when the line ends
+    // within the window after the column (`na <= W` means `na` is the true count).
+    let mut k = nb.min(W / 3);
+    if na <= W && na < W - k {
+        k = nb.min(W - na);
+    }
+    let shown_after = (W - k).min(na);
     let mut out = String::new();
-    let mut col = col0 - from;
-    if from > 0 {
+    let mut col = k;
+    if nb > k {
         out.push('…');
         col += 1;
     }
-    out.extend(line.chars().skip(from).take(to - from));
-    if to < n {
+    out.extend(before[..k].iter().rev());
+    out.extend(&after[..shown_after]);
+    if na > shown_after {
         out.push('…');
     }
     (out, col)
@@ -124,8 +148,8 @@ impl fmt::Display for Diagnostic {
             self.line,
             self.col
         )?;
-        if let Some(line) = &self.source_line {
-            let (src, col0) = window(line, self.col.saturating_sub(1));
+        if let Some(src) = &self.source_line {
+            let col0 = self.caret;
             let lead: String = src
                 .chars()
                 .take(col0)
@@ -167,16 +191,100 @@ impl std::error::Error for LoadError {}
 pub(crate) struct Source {
     pub path: PathBuf,
     pub text: String,
+    /// Whether diagnostics may quote this file's lines. Off for files that are not scenario
+    /// or market text (`/proc` files, devices, binary data, a file named by a stray
+    /// `extends`): their lines may hold secrets, and position alone locates the problem.
+    pub quote: bool,
+    /// Built on first use, once per file: a diagnostic then costs O(log n), not O(n)
+    /// (a file of 100,000 events used to take minutes to report on, issue 15).
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+/// Bytes between the character-count checkpoints of [`LineIndex`].
+const CHECKPOINT: usize = 1024;
+
+/// Where each line starts, and how many characters precede every [`CHECKPOINT`]-th byte
+/// (columns count characters, and one line may be the whole file).
+#[derive(Debug, Clone)]
+struct LineIndex {
+    starts: Vec<usize>,
+    chars: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut chars = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+        let mut n = 0usize;
+        for (i, &b) in bytes.iter().enumerate() {
+            if i.is_multiple_of(CHECKPOINT) {
+                chars.push(n);
+            }
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+            n += usize::from(!is_continuation(b));
+        }
+        if bytes.len().is_multiple_of(CHECKPOINT) {
+            chars.push(n);
+        }
+        LineIndex { starts, chars }
+    }
+
+    /// Characters in `text[..at]`.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        let k = at / CHECKPOINT;
+        let from = k * CHECKPOINT;
+        self.chars[k]
+            + text.as_bytes()[from..at]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
+    }
+
+    /// 0-based line of byte `at` and the byte where that line starts.
+    fn line_of(&self, at: usize) -> (usize, usize) {
+        let i = self.starts.partition_point(|&s| s <= at) - 1;
+        (i, self.starts[i])
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 impl Source {
+    pub fn new(path: PathBuf, text: String, quote: bool) -> Source {
+        Source {
+            path,
+            text,
+            quote,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// 1-based line and column (in characters) of byte `start` (a char boundary), and the
+    /// byte where its line starts.
+    fn position(&self, start: usize) -> (usize, usize, usize) {
+        let ix = self.index();
+        let (line, line_start) = ix.line_of(start);
+        let col = ix.chars_before(&self.text, start) - ix.chars_before(&self.text, line_start);
+        (line + 1, col + 1, line_start)
+    }
+
     /// The position of byte `at`, for provenance.
     pub fn origin(&self, at: usize) -> super::Origin {
-        let d = self.diag(at..at, None, "", None);
+        let start = floor_char(&self.text, at.min(self.text.len()));
+        let (line, col, _) = self.position(start);
         super::Origin {
             file: self.path.clone(),
-            line: d.line,
-            col: d.col,
+            line,
+            col,
         }
     }
 
@@ -191,14 +299,22 @@ impl Source {
         let text = &self.text;
         let start = floor_char(text, span.start.min(text.len()));
         let end = floor_char(text, span.end.clamp(start, text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let (line, col, line_start) = self.position(start);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[..start].matches('\n').count() + 1;
-        let col = text[line_start..start].chars().count() + 1;
-        let src_line = text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
-        let span_len = text[start..end.min(line_end).max(start)].chars().count();
+        let (src_line, caret) = if self.quote {
+            let l = &text[line_start..line_end];
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            let (w, c) = excerpt(l, start.min(line_start + l.len()) - line_start);
+            (Some(w), c)
+        } else {
+            (None, 0)
+        };
+        // Only the underlined part that can be shown is counted.
+        let shown_end = end.min(line_end).max(start);
+        let span_len = text[start..shown_end]
+            .chars()
+            .take(SOURCE_WINDOW + 1)
+            .count();
         Diagnostic {
             file: self.path.clone(),
             line,
@@ -206,7 +322,8 @@ impl Source {
             key: key.map(str::to_string),
             message: message.into(),
             help,
-            source_line: Some(src_line),
+            source_line: src_line,
+            caret,
             span_len: span_len.max(1),
         }
     }
@@ -225,10 +342,11 @@ mod tests {
 
     #[test]
     fn renders_like_rustc() {
-        let src = Source {
-            path: "scenarios/x.toml".into(),
-            text: "a = 1\n\nlever = \"tarif.IN.rate\"\n".into(),
-        };
+        let src = Source::new(
+            "scenarios/x.toml".into(),
+            "a = 1\n\nlever = \"tarif.IN.rate\"\n".into(),
+            true,
+        );
         let d = src.diag(
             15..30,
             Some("event[1].lever"),
@@ -247,10 +365,7 @@ mod tests {
         let mut text = "x".repeat(500_000);
         text.push_str("= oops");
         text.push_str(&"y".repeat(500_000));
-        let src = Source {
-            path: "big.toml".into(),
-            text,
-        };
+        let src = Source::new("big.toml".into(), text, true);
         let d = src.diag(500_002..500_006, Some("k"), "bad", None);
         let shown = d.to_string();
         assert!(shown.len() < 1000, "{} bytes", shown.len());
@@ -298,12 +413,91 @@ mod tests {
         assert_eq!(elide("abcdefghij", 7).chars().count(), 7);
     }
 
+    /// The straightforward O(n) window the excerpt replaced: the oracle.
+    fn window_naive(line: &str, col0: usize) -> (String, usize) {
+        let n = line.chars().count();
+        if n <= SOURCE_WINDOW {
+            return (line.to_string(), col0);
+        }
+        let from = col0
+            .saturating_sub(SOURCE_WINDOW / 3)
+            .min(n - SOURCE_WINDOW);
+        let to = from + SOURCE_WINDOW;
+        let mut out = String::new();
+        let mut col = col0 - from;
+        if from > 0 {
+            out.push('…');
+            col += 1;
+        }
+        out.extend(line.chars().skip(from).take(to - from));
+        if to < n {
+            out.push('…');
+        }
+        (out, col)
+    }
+
+    /// Line and column by scanning the text from its start: the oracle for the index.
+    fn position_naive(text: &str, at: usize) -> (usize, usize) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        (
+            text[..at].matches('\n').count() + 1,
+            text[line_start..at].chars().count() + 1,
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn index_agrees_with_a_scan(
+            parts in proptest::collection::vec("[a-z =\n\r\tü€😀]{0,40}", 0..80),
+            picks in proptest::collection::vec(0usize..100_000, 1..20),
+        ) {
+            let text: String = parts.concat();
+            let src = Source::new("x.toml".into(), text.clone(), true);
+            for p in picks {
+                let at = floor_char(&text, p % (text.len() + 1));
+                let d = src.diag(at..at + 1, None, "m", None);
+                proptest::prop_assert_eq!((d.line, d.col), position_naive(&text, at));
+                let o = src.origin(at);
+                proptest::prop_assert_eq!((o.line, o.col), (d.line, d.col));
+            }
+        }
+
+        #[test]
+        fn excerpt_agrees_with_the_naive_window(
+            len in 0usize..400,
+            col in 0usize..400,
+            wide in proptest::bool::ANY,
+        ) {
+            let c = if wide { 'ü' } else { 'a' };
+            let line: String = (0..len).map(|i| if i % 7 == 0 { 'x' } else { c }).collect();
+            let col0 = col.min(len);
+            proptest::prop_assert_eq!(window(&line, col0), window_naive(&line, col0));
+        }
+    }
+
+    #[test]
+    fn index_handles_checkpoint_boundaries() {
+        // Multi-byte characters straddling every 1024-byte checkpoint.
+        let text = "€".repeat(3000) + "\n" + &"ü".repeat(2000);
+        let src = Source::new("x.toml".into(), text.clone(), true);
+        for at in [0, 1023, 1024, 1026, 3071, 9000, 9001, 9003, text.len()] {
+            let at = floor_char(&text, at);
+            let d = src.diag(at..at, None, "m", None);
+            assert_eq!((d.line, d.col), position_naive(&text, at), "at {at}");
+        }
+    }
+
+    #[test]
+    fn unquotable_sources_give_positions_only() {
+        let src = Source::new("/proc/self/environ".into(), "SECRET=x\0y".into(), false);
+        let d = src.diag(3..4, None, "TOML syntax error", None);
+        assert_eq!((d.line, d.col, d.source_line.as_deref()), (1, 4, None));
+        assert!(!d.to_string().contains("SECRET"), "{d}");
+    }
+
     #[test]
     fn columns_count_characters() {
-        let src = Source {
-            path: "x.toml".into(),
-            text: "note = \"ü\" x".into(),
-        };
+        let src = Source::new("x.toml".into(), "note = \"ü\" x".into(), true);
         let d = src.diag(11..12, None, "m", None);
         assert_eq!((d.line, d.col), (1, 11));
     }

@@ -2,7 +2,7 @@
 //! the horizon check, `months` for ramps, `prob` and `lag_months`. The value rules of each
 //! lever kind are in `value.rs`. Every problem of an event is reported, not just the first.
 
-use super::raw::RawEvent;
+use super::raw_event::RawEvent;
 use super::value::{bad, dist_in, kind_name, value, Bad};
 use super::walker::Walker;
 use crate::dist::Dist;
@@ -106,7 +106,7 @@ pub(crate) fn resolve(
                 };
                 let help = match suggest::closest(l.get_ref(), &cands) {
                     Some(c) => format!("did you mean `{c}`?"),
-                    None => "docs/model.md lists the levers (buyer, basin and pipeline ids come from the market file)".into(),
+                    None => super::hints::lever_fallback(l.get_ref(), &cands),
                 };
                 errs.push(bad(l.span(), ev.key("lever"), msg, Some(&help)));
             }

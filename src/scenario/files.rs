@@ -7,71 +7,59 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
-/// Largest scenario or market file read (16 MiB); shipped files are a few KiB. Larger
-/// files are refused before they are read (docs/reliability.md).
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
-
 /// Why a file could not be read.
 enum ReadFail {
     Io(std::io::Error),
-    /// Not UTF-8 (a diagnostic at the first bad byte) or too large.
+    /// Over its size limit, or not a file that can be read whole: reported where the file
+    /// is named (its `extends` or `scenario.market`).
+    Limit(String),
+    /// Not UTF-8 (a diagnostic at the first bad byte).
     Invalid(Box<Diagnostic>),
 }
 
-fn too_large(path: &Path, size: Option<u64>) -> ReadFail {
-    let what = match size {
-        Some(n) => format!("is {:.1} MiB", n as f64 / (1u64 << 20) as f64),
-        None => format!(
-            "is larger than {} MiB (reading stopped there)",
-            MAX_FILE_BYTES >> 20
-        ),
-    };
-    ReadFail::Invalid(Box::new(Diagnostic::file_level(
-        path,
-        None,
-        format!(
-            "`{}` {what}: scenario and market files may be at most {} MiB",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        ),
-        Some("a scenario is a few KiB of TOML text: check that this is the right file".into()),
-    )))
+const LIMIT_HELP: &str =
+    "a scenario or market file is a few KiB of TOML text: check that this is the right file";
+
+/// Whether the loader may quote lines of `path` in its messages: a regular `.toml` file
+/// (its size as reported, so not a `/proc` file or a device) of text without control
+/// characters. Anything else, e.g. `/etc/passwd` or `/proc/self/environ` reached through a
+/// stray `extends`, is reported by position only, so its content is never echoed.
+fn quotable(path: &Path, regular: bool, text: &str) -> bool {
+    regular
+        && path.extension().is_some_and(|e| e == "toml")
+        && !text
+            .bytes()
+            .any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] of a file (so a huge file, or an endless one such as
-/// `/dev/zero`, is refused without reading it all).
-fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFail> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).map_err(ReadFail::Io)?;
-    let meta = f.metadata().map_err(ReadFail::Io)?;
-    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, Some(meta.len())));
-    }
-    let mut bytes = Vec::new();
-    f.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadFail::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(path, None));
-    }
-    Ok(bytes)
-}
-
-/// Reads a file as UTF-8; errors name the file (and, for bad UTF-8, where).
+/// Reads a file as UTF-8 (at most [`crate::bounded::SCENARIO`], 16 MiB, so a huge file, or an endless one such
+/// as `/dev/zero`, is refused without reading it all); errors name the file (and, for bad
+/// UTF-8, where).
 fn read_source(path: &Path) -> Result<Source, ReadFail> {
-    let bytes = read_limited(path)?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source {
-            path: path.to_path_buf(),
-            text,
-        }),
+    use crate::bounded::ReadError;
+    let read = match crate::bounded::read(path, crate::bounded::SCENARIO) {
+        Ok(b) => b,
+        Err(ReadError::Io { source, .. }) => return Err(ReadFail::Io(source)),
+        Err(ReadError::Directory(_)) => {
+            return Err(ReadFail::Io(std::io::Error::other(
+                "it is a folder, not a file",
+            )))
+        }
+        Err(e) => return Err(ReadFail::Limit(e.to_string())),
+    };
+    let regular = read.regular;
+    match String::from_utf8(read.bytes) {
+        Ok(text) => {
+            let quote = quotable(path, regular, &text);
+            Ok(Source::new(path.to_path_buf(), text, quote))
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-            let src = Source {
-                path: path.to_path_buf(),
-                text: prefix,
-            };
+            // Text in another encoding (Latin-1) shows the line up to the bad byte; binary
+            // content (control characters) is never quoted: the position finds the byte.
+            let quote = quotable(path, regular, &prefix);
+            let src = Source::new(path.to_path_buf(), prefix, quote);
             Err(ReadFail::Invalid(Box::new(src.diag(
                 at..at,
                 None,
@@ -105,7 +93,7 @@ pub(crate) enum ReadError {
     /// A file in the chain (or the leaf) cannot be opened or read.
     #[error("{0}")]
     Unreadable(Box<Diagnostic>),
-    /// Not UTF-8, or larger than [`MAX_FILE_BYTES`].
+    /// Not UTF-8, or over its size limit ([`crate::bounded::SCENARIO`]).
     #[error("{0}")]
     Invalid(Box<Diagnostic>),
     /// `extends` leads back to a file already in the chain.
@@ -181,12 +169,27 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
         let src = match read_source(&cur) {
             Ok(s) => s,
             Err(ReadFail::Invalid(d)) => return Err(ReadError::Invalid(d)),
+            Err(ReadFail::Limit(m)) => {
+                let d = here(m, Some(LIMIT_HELP.into()), &chain);
+                return Err(ReadError::Invalid(Box::new(d)));
+            }
             Err(ReadFail::Io(e)) => {
-                let d = here(
-                    format!("cannot read `{}`: {e}", cur.display()),
-                    Some("check the path; `extends` is relative to the file that names it".into()),
-                    &chain,
-                );
+                let missing = e.kind() == std::io::ErrorKind::NotFound;
+                let msg = if missing {
+                    format!("`{}` does not exist", cur.display())
+                } else {
+                    format!("cannot read `{}`: {e}", cur.display())
+                };
+                // Only a file named by `extends` is relative to another file; the one given
+                // on the command line is relative to the working folder.
+                let help = match (&named_by, missing) {
+                    (Some(_), _) => {
+                        "check the path; `extends` is relative to the file that names it"
+                    }
+                    (None, true) => "check the path; it is relative to the current folder",
+                    (None, false) => "check the file's permissions",
+                };
+                let d = here(msg, Some(help.into()), &chain);
                 return Err(ReadError::Unreadable(Box::new(d)));
             }
         };
@@ -233,6 +236,10 @@ pub(crate) fn load_market(
             ))));
         }
         Err(ReadFail::Invalid(d)) => return Err(MarketError::Invalid(d)),
+        Err(ReadFail::Limit(m)) => {
+            let d = by.diag(decl, Some("scenario.market"), m, Some(LIMIT_HELP.into()));
+            return Err(MarketError::Invalid(Box::new(d)));
+        }
     };
     let mf = match toml::from_str::<MarketFile>(&msrc.text) {
         Ok(mf) => mf,

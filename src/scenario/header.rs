@@ -241,9 +241,9 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
         if let Some(v) = &s.description {
             o.description = Some((i, Some(v.get_ref().clone())));
         }
-        for (slot, val, key) in [
-            (&mut o.p0, &r.brent.p0, "brent.p0"),
-            (&mut o.f24, &r.brent.f24, "brent.f24"),
+        for (slot, val, key, example) in [
+            (&mut o.p0, &r.brent.p0, "brent.p0", "p0 = 71.04"),
+            (&mut o.f24, &r.brent.f24, "brent.f24", "f24 = 70.0"),
         ] {
             if let Some(v) = val {
                 let x = *v.get_ref();
@@ -252,8 +252,11 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
                     w.err(
                         v.span(),
                         key,
-                        format!("`{key}` must be a finite number > 0 ($/bbl), got {x}"),
-                        Some("write e.g. `p0 = 71.04`".into()),
+                        format!(
+                            "`{key}` must be a finite number > 0 ($/bbl), got {}",
+                            crate::suggest::Num(x)
+                        ),
+                        Some(format!("write e.g. `{example}`")),
                     );
                 }
                 *slot = Some((i, ok.then_some(x)));

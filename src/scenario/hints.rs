@@ -17,23 +17,17 @@ pub(crate) fn a_type(t: &str) -> String {
 
 /// How distribution `name` is written.
 pub(crate) fn dist_form(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "normal" => "{ normal = [mu, sd] }",
-        "lognormal" => "{ lognormal = [mu, sigma] }",
-        "uniform" => "{ uniform = [lo, hi] }",
-        "tri" => "{ tri = [lo, mode, hi] }",
-        "triangular" => "{ triangular = [lo, mode, hi] }",
-        "pert" => "{ pert = [lo, mode, hi] }",
-        "beta" => "{ beta = [a, b] }",
-        "poisson" => "{ poisson = lambda }",
-        _ => return None,
-    })
+    crate::dist::form(name)
 }
 
-/// The fix for a value that should be a number or a distribution but was refused: a "did
-/// you mean" for a misspelt distribution name, the right form for a known one.
-pub(crate) fn dist_help(v: &Val<'_>) -> String {
+/// The fix for a value at `key` that should be a number or a distribution but was refused:
+/// a "did you mean" for a misspelt distribution name, the right form for a known one, the
+/// number itself for a quoted number or percentage (`"50%"` → `0.5`).
+pub(crate) fn dist_help(v: &Val<'_>, key: &str) -> String {
     const GENERIC: &str = "write a number, or a distribution such as `{ tri = [lo, mode, hi] }`";
+    if let DeValue::String(s) = v.get_ref() {
+        return quoted_number_help(s, key).unwrap_or_else(|| GENERIC.into());
+    }
     let DeValue::Table(t) = v.get_ref() else {
         return GENERIC.into();
     };
@@ -59,6 +53,80 @@ pub(crate) fn dist_help(v: &Val<'_>) -> String {
         ),
         None => format!("the distributions are: {}", DIST_NAMES.join(", ")),
     }
+}
+
+/// `key = x` as a fix to show, or just `x` for an array item (`probs[2]`).
+fn assign(key: &str, x: f64) -> String {
+    match key.rsplit('.').next() {
+        Some(leaf) if !leaf.ends_with(']') && !leaf.is_empty() => {
+            format!("`{leaf} = {}`", suggest::Num(x))
+        }
+        _ => format!("`{}`", suggest::Num(x)),
+    }
+}
+
+/// The help for a number written as a string: `"0.5"` (drop the quotes) or `"50%"` (write the
+/// fraction). `None` when the string is not a number.
+pub(crate) fn quoted_number_help(s: &str, key: &str) -> Option<String> {
+    let t = s.trim();
+    if let Some(p) = t.strip_suffix('%') {
+        let x: f64 = p.trim().parse().ok().filter(|x: &f64| x.is_finite())?;
+        return Some(format!(
+            "percentages are written as fractions (1.0 = 100%), without quotes: write {}",
+            assign(key, x / 100.0)
+        ));
+    }
+    let x: f64 = t.parse().ok().filter(|x: &f64| x.is_finite())?;
+    Some(format!(
+        "write the number without quotes: {}",
+        assign(key, x)
+    ))
+}
+
+/// What the values of `name` (a key or a lever name) are called in a hint about fractions.
+fn noun(name: &str) -> &'static str {
+    let leaf = name.rsplit('.').next().unwrap_or(name);
+    if leaf.starts_with("prob") {
+        "probabilities"
+    } else if leaf.contains("rate") {
+        "rates"
+    } else if leaf.contains("share") {
+        "shares"
+    } else {
+        "these values"
+    }
+}
+
+/// The fix for a value above a small upper bound that reads as a percentage (a tariff rate
+/// of 100, a `prob` of 50): `Some` when `x / 100` would be accepted.
+pub(crate) fn fraction_help(name: &str, key: &str, x: f64, lo: f64, hi: f64) -> Option<String> {
+    let f = x / 100.0;
+    (hi <= 5.0 && x > hi && f >= lo && f <= hi).then(|| {
+        format!(
+            "{} are fractions (1.0 = 100%): for {}% write {}",
+            noun(name),
+            suggest::Num(x),
+            assign(key, f)
+        )
+    })
+}
+
+/// The help for a lever name with no close match: the levers that differ from it in one
+/// dotted part (`tariff.india.rate` lists every `tariff.<buyer>.rate`), else where the
+/// levers are listed.
+pub(crate) fn lever_fallback(name: &str, candidates: &[&str]) -> String {
+    let sib = suggest::siblings(name, candidates);
+    if sib.is_empty() || sib.len() > 12 {
+        return "docs/model.md lists the levers (buyer, basin and pipeline ids come from the \
+                market file)"
+            .into();
+    }
+    let list: Vec<String> = sib.iter().map(|s| format!("`{s}`")).collect();
+    format!(
+        "no lever has that name; the levers of that form are {} (buyer, basin and pipeline \
+         ids come from the market file)",
+        list.join(", ")
+    )
 }
 
 /// Every wildcard that matches at least one lever (`tariff.*.rate`, `buyer.*.capacity_scale`),

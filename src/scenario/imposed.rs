@@ -15,15 +15,34 @@ pub struct ImposedBrent {
     pub prices: Vec<f64>,
 }
 
+/// A field quoted in a message, cut to 40 characters (a field may be megabytes long).
+fn short(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 impl ImposedBrent {
     /// Reads and checks the CSV: header with `date` and `usd_bbl`, dates `YYYY-MM-01` (or
-    /// `YYYY-MM`) in consecutive months, prices finite and > 0.
+    /// `YYYY-MM`) in consecutive months, prices finite and > 0. The file is read under
+    /// [`crate::bounded::IMPOSED`] (4 MiB), so `/dev/zero` or a huge file is refused.
     pub fn read(path: &Path) -> Result<ImposedBrent, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read imposed Brent file {}: {e}", path.display()))?;
+        let read = crate::bounded::read(path, crate::bounded::IMPOSED).map_err(|e| {
+            if e.is_limit() {
+                format!("imposed Brent file: {e}")
+            } else {
+                format!("cannot read imposed Brent file {}: {e}", path.display())
+            }
+        })?;
+        Self::parse(path, &read.bytes)
+    }
+
+    /// [`ImposedBrent::read`] on bytes already read (`path` names them in messages).
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<ImposedBrent, String> {
         let mut rd = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
+            .from_reader(bytes);
         let head = rd
             .headers()
             .map_err(|e| format!("{}: bad CSV header: {e}", path.display()))?
@@ -44,13 +63,19 @@ impl ImposedBrent {
             let rec = rec.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
             let d = rec.get(dc).unwrap_or("");
             let ym = d.strip_suffix("-01").filter(|s| s.len() == 7).unwrap_or(d);
-            let m = month_idx(ym)
-                .map_err(|e| format!("{}:{line}: bad date `{d}`: {e}", path.display()))?;
+            let m = month_idx(ym).map_err(|_| {
+                format!(
+                    "{}:{line}: bad date `{}`: expected `YYYY-MM-01` (or `YYYY-MM`)",
+                    path.display(),
+                    short(d)
+                )
+            })?;
             let raw = rec.get(pc).unwrap_or("");
             let p: f64 = raw.parse().map_err(|_| {
                 format!(
-                    "{}:{line}: `usd_bbl` is not a number: `{raw}`",
-                    path.display()
+                    "{}:{line}: `usd_bbl` is not a number: `{}`",
+                    path.display(),
+                    short(raw)
                 )
             })?;
             if !(p.is_finite() && p > 0.0) {
@@ -144,5 +169,27 @@ mod tests {
         assert!(ImposedBrent::read(&p).unwrap_err().contains("> 0"));
         let (_d, p) = write("day,price\n2024-01-01,80\n");
         assert!(ImposedBrent::read(&p).unwrap_err().contains("`date`"));
+        let long = "9".repeat(100_000);
+        let (_d, p) = write(&format!("date,usd_bbl\n2024-01-01,{long}x\n{long}\n"));
+        let e = ImposedBrent::read(&p).unwrap_err();
+        assert!(e.len() < 300, "{e}");
+    }
+
+    #[test]
+    fn large_and_endless_files_are_refused_unread() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("huge.csv");
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(5 << 20).unwrap();
+        let e = ImposedBrent::read(&p).unwrap_err();
+        assert!(
+            e.contains("is 5.0 MiB") && e.contains("at most 4 MiB"),
+            "{e}"
+        );
+        #[cfg(target_os = "linux")]
+        {
+            let e = ImposedBrent::read(Path::new("/dev/zero")).unwrap_err();
+            assert!(e.contains("larger than 4 MiB"), "{e}");
+        }
     }
 }

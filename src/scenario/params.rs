@@ -102,14 +102,25 @@ fn check_params(w: &mut Walker<'_>, entries: &[(Spanned<String>, &Val<'_>)], spe
                 let what = if d.is_const() {
                     format!("{d}")
                 } else {
-                    format!("{d} (values in [{lo}, {hi}])")
+                    format!(
+                        "{d} (values in [{}, {}])",
+                        suggest::Num(lo),
+                        suggest::Num(hi)
+                    )
                 };
                 w.err(
                     v.span(),
                     &key,
                     format!("`{key}` must lie {}, got {what}", range_of(name).describe()),
                     Some(format!(
-                        "the default is {}; docs/model.md gives each parameter's unit and prior",
+                        "{}the default is {}; docs/model.md gives each parameter's unit and prior",
+                        match (d, range_of(name)) {
+                            (Dist::Const(x), crate::market::param_ranges::Range::Unit) => {
+                                super::hints::fraction_help(name, &key, x, 0.0, 1.0)
+                                    .map_or(String::new(), |h| format!("{h}; "))
+                            }
+                            _ => String::new(),
+                        },
                         ParamSpec::default()
                             .get(name)
                             .map_or("-".into(), |d| d.to_string())
@@ -123,7 +134,7 @@ fn check_params(w: &mut Walker<'_>, entries: &[(Spanned<String>, &Val<'_>)], spe
                 span,
                 &key,
                 format!("`{key}`: {m}"),
-                Some(super::hints::dist_help(v)),
+                Some(super::hints::dist_help(v, &key)),
             ),
         }
     }

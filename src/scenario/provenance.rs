@@ -12,13 +12,13 @@ pub fn key_origins(sc: &Scenario) -> BTreeMap<String, Origin> {
     let mut out = BTreeMap::new();
     let chain = &sc.files[..sc.files.len().saturating_sub(1)];
     for path in chain {
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Some(text) = crate::bounded::read(path, crate::bounded::SCENARIO)
+            .ok()
+            .and_then(|b| String::from_utf8(b.bytes).ok())
+        else {
             continue;
         };
-        let src = Source {
-            path: path.clone(),
-            text,
-        };
+        let src = Source::new(path.clone(), text, false);
         let Ok(doc) = DeTable::parse(&src.text) else {
             continue;
         };

@@ -8,9 +8,9 @@
 //! loader's job, so a file that validates can still fail to load.
 
 use super::event::ACTIONS;
-use super::raw::{
-    ACTION_KEYS, BRENT_KEYS, EVENT_KEYS, EXIT_KEYS, NODE_KEYS, SCENARIO_KEYS, TOP_KEYS, TREE_KEYS,
-};
+use super::raw::{BRENT_KEYS, SCENARIO_KEYS, TOP_KEYS};
+use super::raw_event::{ACTION_KEYS, EVENT_KEYS};
+use super::raw_tree::{EXIT_KEYS, NODE_KEYS, TREE_KEYS};
 use crate::dist::DIST_NAMES;
 use crate::market::params::ParamSpec;
 use crate::policy::levers::{LeverRegistry, AUTHORITIES};
@@ -199,6 +199,11 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
     wave.insert(
         "basins".into(),
         json!({ "type": "array", "items": basin, "minItems": 1, "uniqueItems": true }),
+    );
+    // D35: the designating authority of a wave (optional).
+    wave.insert(
+        "authority".into(),
+        json!({ "type": "string", "enum": crate::policy::events::WaveAuthority::NAMES }),
     );
     let mut batch = Map::new();
     batch.insert("share".into(), number_or_dist());

@@ -226,6 +226,7 @@ fn action_levers() {
             add_share: Dist::uniform(0.1, 0.3),
             wind_down_months: 2,
             basins: vec![],
+            authority: None,
         }
     );
     let e = one_event("date = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\" }\n");

@@ -3,7 +3,7 @@
 //! the node's entry). Every problem is reported with its position.
 
 use super::event;
-use super::raw::RawTree;
+use super::raw_tree::RawTree;
 use super::tree_exit::{exit, lookup};
 use super::walker::Walker;
 use crate::policy::calendar::MonthIdx;
@@ -145,7 +145,11 @@ pub(crate) fn resolve(
 }
 
 /// `cancelled_by = ["unravel", ...]` of a node action, as node indices.
-fn cancelled_by(w: &mut Walker<'_>, a: &super::raw::RawEvent<'_>, names: &[&str]) -> Vec<usize> {
+fn cancelled_by(
+    w: &mut Walker<'_>,
+    a: &super::raw_event::RawEvent<'_>,
+    names: &[&str],
+) -> Vec<usize> {
     let Some(v) = a.cancelled_by else {
         return Vec::new();
     };

@@ -2,7 +2,7 @@
 //! branch targets and probabilities, each checked with its position. Split from `tree.rs`,
 //! which checks the tree and its nodes.
 
-use super::raw::RawExit;
+use super::raw_tree::RawExit;
 use super::spanned::{de, Val};
 use super::value::dist_in;
 use super::walker::Walker;
@@ -383,9 +383,15 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     if rest {
         if hi > 1.0 + SUM_TOL {
             let msg = if all_const {
-                format!("branch probabilities sum to {hi} before \"rest\", more than 1")
+                format!(
+                    "branch probabilities sum to {} before \"rest\", more than 1",
+                    crate::suggest::Num(hi)
+                )
             } else {
-                format!("branch probabilities can sum to {hi} before \"rest\", more than 1")
+                format!(
+                    "branch probabilities can sum to {} before \"rest\", more than 1",
+                    crate::suggest::Num(hi)
+                )
             };
             w.err(v.span(), &key, msg, Some(sum_help.into()));
             return None;
@@ -403,7 +409,10 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
         w.err(
             v.span(),
             &key,
-            format!("branch probabilities sum to {lo}, not 1"),
+            format!(
+                "branch probabilities sum to {}, not 1",
+                crate::suggest::Num(lo)
+            ),
             Some(sum_help.into()),
         );
         return None;

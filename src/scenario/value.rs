@@ -1,13 +1,14 @@
 //! The value rules of each lever kind: what `value` may be, and its range.
 
-use super::hints::{a_type, dist_help};
-use super::raw::RawEvent;
+use super::hints::{a_type, dist_help, fraction_help, quoted_number_help};
+use super::raw_event::RawEvent;
 use super::spanned::{de, Val};
 use super::walker::key_help;
 use crate::dist::Dist;
 use crate::policy::events::Value;
+use crate::policy::events::WaveAuthority;
 use crate::policy::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, AUTHORITIES, NONE_CAP};
-use crate::suggest;
+use crate::suggest::{self, Num};
 use std::ops::Range;
 use toml::de::DeValue;
 
@@ -39,17 +40,17 @@ pub(crate) fn kind_name(kind: &LeverKind) -> String {
 
 fn bounds(min: f64, max: f64) -> String {
     if max.is_infinite() {
-        format!("[{min}, inf)")
+        format!("[{}, inf)", Num(min))
     } else if max >= NONE_CAP {
-        format!("[{min}, none]")
+        format!("[{}, none]", Num(min))
     } else {
-        format!("[{min}, {max}]")
+        format!("[{}, {}]", Num(min), Num(max))
     }
 }
 
 /// A number or distribution.
 fn dist(v: &Val<'_>, key: &str) -> Result<Dist, Bad> {
-    let help = dist_help(v);
+    let help = dist_help(v, key);
     let help = Some(help.as_str());
     match v.get_ref() {
         DeValue::Integer(_) | DeValue::Float(_) | DeValue::Table(_) => {
@@ -69,21 +70,38 @@ fn dist(v: &Val<'_>, key: &str) -> Result<Dist, Bad> {
 
 /// A number or distribution whose support lies in `[lo, hi]`.
 pub(crate) fn dist_in(v: &Val<'_>, key: &str, lo: f64, hi: f64) -> Result<Dist, Bad> {
+    dist_in_named(v, key, key, lo, hi)
+}
+
+/// [`dist_in`] for a value whose meaning `name` gives (a lever name for an event's `value`),
+/// so that a percentage written for a fraction is recognised as such.
+pub(crate) fn dist_in_named(
+    v: &Val<'_>,
+    key: &str,
+    name: &str,
+    lo: f64,
+    hi: f64,
+) -> Result<Dist, Bad> {
     let d = dist(v, key)?;
     let (a, b) = d.support();
     if a < lo || b > hi {
         let what = if d.is_const() {
             format!("{d}")
         } else {
-            format!("{d} (which can produce values in [{a}, {b}])")
+            format!("{d} (which can produce values in [{}, {}])", Num(a), Num(b))
         };
         return Err(bad(
             v.span(),
             key.into(),
             format!("`{key}` must lie in {}, got {what}", bounds(lo, hi)),
             Some(&format!(
-                "use a value (or distribution bounds) within {}",
-                bounds(lo, hi)
+                "use a value (or distribution bounds) within {}{}",
+                bounds(lo, hi),
+                match d {
+                    Dist::Const(x) => fraction_help(name, key, x, lo, hi)
+                        .map_or(String::new(), |h| format!("; {h}")),
+                    _ => String::new(),
+                }
             )),
         ));
     }
@@ -107,24 +125,32 @@ pub(crate) fn value(
                     return Ok(Value::Number(Dist::Const(NONE_CAP)));
                 }
                 let help = if *none_ok && s.as_ref() == "none" {
-                    "`none` can only be `set` or `pulse`"
+                    "`none` can only be `set` or `pulse`".to_string()
                 } else if s.as_ref() == "none" {
                     "\"none\" (no cap) is only accepted by the price-cap levers \
                      (`cap.eu_usd`, `cap.us_usd`); write a number or a distribution"
+                        .to_string()
+                } else if let Some(h) = quoted_number_help(s, &key) {
+                    h
                 } else if *none_ok {
-                    "write a number, a distribution, or \"none\" (no cap)"
+                    "write a number, a distribution, or \"none\" (no cap)".to_string()
                 } else {
                     "write a number, or a distribution such as `{ tri = [lo, mode, hi] }`"
+                        .to_string()
                 };
                 return Err(vec![bad(
                     v.span(),
                     key.clone(),
-                    format!("`{key}` must be a number or a distribution, got \"{s}\""),
-                    Some(help),
+                    format!(
+                        "`{key}` must be a number or a distribution, got \"{}\"",
+                        s.escape_debug()
+                    ),
+                    Some(&help),
                 )]);
             }
             let d = if matches!(action, "set" | "ramp" | "pulse") {
-                dist_in(v, &key, *min, *max)
+                let lever = ev.lever.as_ref().map_or(key.as_str(), |l| l.get_ref());
+                dist_in_named(v, &key, lever, *min, *max)
             } else {
                 dist(v, &key)
             };
@@ -185,10 +211,20 @@ pub(crate) fn value(
             let t = sub_table(
                 v,
                 &key,
-                &["add_share", "wind_down_months", "basins"],
-                "{ add_share = 0.2, wind_down_months = 3 }",
+                &["add_share", "wind_down_months", "basins", "authority"],
+                "{ add_share = 0.2, wind_down_months = 3, authority = \"us\" }",
                 &mut errs,
             )?;
+            let auth = match t.get("authority") {
+                None => None,
+                Some((_, x)) => match wave_authority(x, &format!("{key}.authority")) {
+                    Ok(a) => Some(a),
+                    Err(b) => {
+                        errs.push(b);
+                        None
+                    }
+                },
+            };
             let basins = match t.get("basins") {
                 None => Vec::new(),
                 Some((_, x)) => wave_basins(x, &format!("{key}.basins"), reg, &mut errs),
@@ -206,6 +242,7 @@ pub(crate) fn value(
                     add_share,
                     wind_down_months: m,
                     basins,
+                    authority: auth,
                 }),
                 _ => Err(errs),
             }
@@ -380,6 +417,23 @@ fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
             Some("write e.g. `wind_down_months = 3`"),
         )),
     }
+}
+
+/// D35: the designating authority of an `sdn.wave`.
+fn wave_authority(v: &Val<'_>, key: &str) -> Result<WaveAuthority, Bad> {
+    let got = match v.get_ref() {
+        DeValue::String(s) => match WaveAuthority::parse(s.as_ref()) {
+            Some(a) => return Ok(a),
+            None => format!("\"{s}\""),
+        },
+        o => a_type(o.type_str()),
+    };
+    Err(bad(
+        v.span(),
+        key.into(),
+        format!("`{key}` must be \"us\", \"eu\" or \"uk\", got {got}"),
+        Some("write e.g. `authority = \"us\"` (omit it for a seller-chain wave without buyer compliance)"),
+    ))
 }
 
 fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {

@@ -24,10 +24,51 @@ use crate::engine::run::CHUNK_PATHS;
 use crate::engine::vars::Var;
 use crate::scenario::Scenario;
 use inputs::{impute_entry, inputs, keys, overridable, read_values, Input, Source};
-use rank::{Excluded, RankDesign, RankFit};
+use rank::{Excluded, RankDesign, RankError, RankFit};
 use rayon::prelude::*;
 use std::time::Instant;
 use swing::{swings, Swing};
+
+/// Why a sensitivity analysis could not run. Every variant is a request that cannot be met
+/// (exit code 1) except [`SensError::Threads`].
+#[derive(Debug, thiserror::Error)]
+pub enum SensError {
+    #[error("paths and months must be at least 1")]
+    NoPaths,
+    #[error("--month is month {month} of the run but the horizon is {months} months")]
+    MonthBeyondHorizon { month: usize, months: usize },
+    #[error(
+        "--target `{target}`: scenario `{scenario}` has no output variable of that name{hint}; \
+         see docs/outputs.md for the list (e.g. russia_export_revenue_usd_bn)"
+    )]
+    UnknownTarget {
+        target: String,
+        scenario: String,
+        /// A " (did you mean …?)" suffix, or empty.
+        hint: String,
+    },
+    #[error(
+        "scenario `{0}` has no uncertain inputs: every parameter, market row and event is \
+         constant"
+    )]
+    NoInputs(String),
+    #[error(
+        "--paths {paths} is too few for the {inputs} uncertain inputs of scenario `{scenario}`: \
+         the rank regression needs at least {need} paths (a few thousand give stable rankings)"
+    )]
+    TooFewPaths {
+        paths: u64,
+        inputs: usize,
+        scenario: String,
+        need: usize,
+    },
+    #[error(transparent)]
+    Rank(#[from] RankError),
+    #[error("the target {0} has the same value on every path: there is nothing to explain")]
+    ConstantTarget(String),
+    #[error("cannot start worker threads: {0}")]
+    Threads(rayon::ThreadPoolBuildError),
+}
 
 /// The result of [`sensitivity`].
 #[derive(Debug, Clone)]
@@ -124,45 +165,38 @@ pub fn sensitivity(
     sc: &Scenario,
     o: &SensOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<SensResult, String> {
+) -> Result<SensResult, SensError> {
     if o.paths == 0 || o.months == 0 {
-        return Err("paths and months must be at least 1".into());
+        return Err(SensError::NoPaths);
     }
     if let Horizon::Month(t) = o.horizon {
         if t >= o.months {
-            return Err(format!(
-                "--month is month {} of the run but the horizon is {} months",
-                t + 1,
-                o.months
-            ));
+            return Err(SensError::MonthBeyondHorizon {
+                month: t + 1,
+                months: o.months,
+            });
         }
     }
     let t0 = Instant::now();
     let (_, var) = find_target(sc, &o.target)?;
     let inp = inputs(sc, o.months);
     if inp.is_empty() {
-        return Err(format!(
-            "scenario `{}` has no uncertain inputs: every parameter, market row and event is \
-             constant",
-            sc.name
-        ));
+        return Err(SensError::NoInputs(sc.name.clone()));
     }
     if o.paths < inp.len() as u64 + 3 {
         // Fail before simulating: the regression of k inputs needs k + 3 paths.
-        return Err(format!(
-            "--paths {} is too few for the {} uncertain inputs of scenario `{}`: the rank \
-             regression needs at least {} paths (a few thousand give stable rankings)",
-            o.paths,
-            inp.len(),
-            sc.name,
-            inp.len() + 3
-        ));
+        return Err(SensError::TooFewPaths {
+            paths: o.paths,
+            inputs: inp.len(),
+            scenario: sc.name.clone(),
+            need: inp.len() + 3,
+        });
     }
     let keys = keys(sc);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        .map_err(SensError::Threads)?;
     let threads = pool.current_num_threads();
     let n_swung = inp
         .iter()
@@ -218,12 +252,9 @@ pub fn sensitivity(
     }
     let design = RankDesign::new(&cols)?;
     drop(cols);
-    let fit = design.fit(&y).ok_or_else(|| {
-        format!(
-            "the target {} has the same value on every path: there is nothing to explain",
-            o.target
-        )
-    })?;
+    let fit = design
+        .fit(&y)
+        .ok_or_else(|| SensError::ConstantTarget(o.target.clone()))?;
     let by_month = o
         .by_month
         .then(|| y_month.iter().map(|ym| design.fit(ym)).collect());

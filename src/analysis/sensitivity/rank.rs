@@ -131,12 +131,28 @@ pub struct RankFit {
     pub p: usize,
 }
 
+/// Why the rank regression cannot be set up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RankError {
+    #[error("input columns of different lengths")]
+    Ragged,
+    #[error(
+        "{n} usable paths are too few for {varying} varying inputs: the rank regression needs \
+         at least {need} (use more --paths)"
+    )]
+    TooFewPaths {
+        n: usize,
+        varying: usize,
+        need: usize,
+    },
+}
+
 impl RankDesign {
     /// Factors the design; `cols[j]` holds input j's value on each of the n paths.
-    pub fn new(cols: &[Vec<f64>]) -> Result<RankDesign, String> {
+    pub fn new(cols: &[Vec<f64>]) -> Result<RankDesign, RankError> {
         let n = cols.first().map_or(0, |c| c.len());
         if cols.iter().any(|c| c.len() != n) {
-            return Err("input columns of different lengths".into());
+            return Err(RankError::Ragged);
         }
         let mut d = RankDesign {
             n,
@@ -150,11 +166,11 @@ impl RankDesign {
         // all look collinear, which hides the real problem.
         let varying = zs.iter().filter(|z| z.is_some()).count();
         if n < varying + 3 {
-            return Err(format!(
-                "{n} usable paths are too few for {varying} varying inputs: the rank \
-                 regression needs at least {} (use more --paths)",
-                varying + 3
-            ));
+            return Err(RankError::TooFewPaths {
+                n,
+                varying,
+                need: varying + 3,
+            });
         }
         for z in zs {
             let st = match &z {

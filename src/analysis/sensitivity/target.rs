@@ -2,6 +2,7 @@
 //! horizon), the options of a run, and the target's value on one path. Shared by the sample
 //! ([`super`]) and the swing ([`super::swing`]), so neither imports the other.
 
+use super::SensError;
 use crate::engine::vars::{variables, Var};
 use crate::policy::calendar::iso_month;
 use crate::scenario::Scenario;
@@ -52,18 +53,17 @@ impl SensOptions {
 }
 
 /// The target variable by name, or an error with a did-you-mean hint.
-pub fn find_target(sc: &Scenario, name: &str) -> Result<(usize, Var), String> {
+pub fn find_target(sc: &Scenario, name: &str) -> Result<(usize, Var), SensError> {
     let vars = variables(&sc.market);
     match vars.iter().position(|v| v.name == name) {
         Some(i) => Ok((i, vars[i].clone())),
         None => {
             let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-            Err(format!(
-                "--target `{name}`: scenario `{}` has no output variable of that name{}; \
-                 see docs/outputs.md for the list (e.g. russia_export_revenue_usd_bn)",
-                sc.name,
-                crate::suggest::did_you_mean(name, &names)
-            ))
+            Err(SensError::UnknownTarget {
+                target: name.to_string(),
+                scenario: sc.name.clone(),
+                hint: crate::suggest::did_you_mean(name, &names),
+            })
         }
     }
 }

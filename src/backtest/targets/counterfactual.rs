@@ -4,8 +4,8 @@ use super::*;
 
 /// Revenue of `cf` relative to `base`, summed over the B5 window covered by the replays
 /// (2022-12 … 2023-06 and 2024-01 … 2024-12), per path.
-fn b5_revenue_change(runs: &Runs, cf22: &str, cf24: &str) -> Result<Vec<f64>, String> {
-    let sum = |r22: &str, r24: &str| -> Result<Vec<f64>, String> {
+fn b5_revenue_change(runs: &Runs, cf22: &str, cf24: &str) -> Result<Vec<f64>, BacktestError> {
+    let sum = |r22: &str, r24: &str| -> Result<Vec<f64>, BacktestError> {
         let a = mean(runs, r22, REV, "2022-12", "2023-06")?;
         let b = mean(runs, r24, REV, "2024-01", "2024-12")?;
         Ok(zip(&a, &b, |x, y| 7.0 * x + 12.0 * y))
@@ -14,7 +14,7 @@ fn b5_revenue_change(runs: &Runs, cf22: &str, cf24: &str) -> Result<Vec<f64>, St
     Ok(zip(&cf, &base, |c, b| c / b - 1.0))
 }
 
-pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
+pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestError> {
     let y24 = |v: &str| mean(runs, R24, v, "2024-01", "2024-12");
     // --- B5: cap counterfactuals -----------------------------------------------------------
     let e1 = b5_revenue_change(runs, "cf_2022_23_e1", "cf_2024_e1")?;
@@ -41,16 +41,21 @@ pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     let r60 = mean(runs, "cf_2024_e1", REV, "2024-01", "2024-12")?;
     let r55 = mean(runs, "cf_2024_cap55_e1", REV, "2024-01", "2024-12")?;
     let loss = zip(&r60, &r55, |a, b| (a - b) * 12.0 * 1000.0 / 366.0);
+    // WGS's $54m/day ($27–108m) is for all Russian oil exports with every barrel priced at the
+    // cap (no shadow fleet). The model's scope is crude (0.47 of oil exports), seaborne (0.766
+    // of crude in 2024: 3.6 of 4.7 mb/d) and, with a shadow fleet, only the Western-tanker
+    // tranche pays the cap (0.355 in 2024, KSE; the B3 target): ×0.128 (calibration.md §4).
+    let scope = B5_CRUDE_SHARE * B5_SEABORNE_SHARE * B5_WESTERN_SHARE;
     rows.push(row(
         "B5 Russian loss per $5 cut below $60 (e=1)",
-        "Wachtmeister, Gars & Spiro",
+        "Wachtmeister, Gars & Spiro, scaled to the model's crude, seaborne, Western-tanker scope (x0.128, calibration.md)",
         "2024-01",
-        Some(54.0),
+        Some(54.0 * scope),
         "USD m/day",
         &loss,
-        model_range(27.0, 108.0),
+        model_range(27.0 * scope, 108.0 * scope),
     ));
-    let sv = |r: &str| -> Result<Vec<f64>, String> {
+    let sv = |r: &str| -> Result<Vec<f64>, BacktestError> {
         let a = mean(
             runs,
             r,
@@ -141,6 +146,13 @@ pub(super) fn b5_b6(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
     Ok(())
 }
 
-fn y24_of(runs: &Runs, r: &str, var: &str) -> Result<Vec<f64>, String> {
+fn y24_of(runs: &Runs, r: &str, var: &str) -> Result<Vec<f64>, BacktestError> {
     mean(runs, r, var, "2024-01", "2024-12")
 }
+
+/// B5 scope factors (calibration.md §4): crude's share of Russia's oil exports, the seaborne
+/// share of crude exports in 2024, and the Western-tanker (capped) share of seaborne crude in
+/// 2024 (KSE, the B3 target).
+const B5_CRUDE_SHARE: f64 = 0.47;
+const B5_SEABORNE_SHARE: f64 = 3.6 / 4.7;
+const B5_WESTERN_SHARE: f64 = 0.355;

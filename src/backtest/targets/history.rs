@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), String> {
+pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestError> {
     // --- B1: Kilian, Rapson & Schipper ---------------------------------------------------
     let dw = |r: &str, mo: &str| mean(runs, r, DW, mo, mo);
     let d_base = zip(&dw(R22, "2023-03")?, &dw(R22, "2022-01")?, |a, b| a - b);

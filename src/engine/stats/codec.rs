@@ -2,6 +2,19 @@
 //! partial results of sharded runs (docs/scaling.md). `f64`s travel as their bits, so a
 //! decoded accumulator is bit-for-bit the one encoded.
 
+/// Why a buffer could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodecError {
+    #[error("truncated: needs {need} more bytes at offset {at}, has {have}")]
+    Truncated { need: usize, at: usize, have: usize },
+    #[error("corrupt: {n} items of {size} bytes announced, {left} bytes left")]
+    CountTooLarge { n: u64, size: usize, left: usize },
+    /// A value that cannot occur in what [`Writer`] wrote (a bad flag, counts that do not add
+    /// up, a shape that does not match).
+    #[error("corrupt: {0}")]
+    Corrupt(String),
+}
+
 /// Appends little-endian values to a byte buffer.
 #[derive(Debug, Default)]
 pub struct Writer {
@@ -36,17 +49,15 @@ impl<'a> Reader<'a> {
         Reader { buf, pos: 0 }
     }
 
-    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
         let end = self
             .pos
             .checked_add(n)
             .filter(|&e| e <= self.buf.len())
-            .ok_or_else(|| {
-                format!(
-                    "truncated: needs {n} more bytes at offset {}, has {}",
-                    self.pos,
-                    self.buf.len() - self.pos
-                )
+            .ok_or(CodecError::Truncated {
+                need: n,
+                at: self.pos,
+                have: self.buf.len() - self.pos,
             })?;
         let s = &self.buf[self.pos..end];
         self.pos = end;
@@ -57,30 +68,32 @@ impl<'a> Reader<'a> {
         self.buf.len() - self.pos
     }
 
-    pub fn u8(&mut self) -> Result<u8, String> {
+    pub fn u8(&mut self) -> Result<u8, CodecError> {
         Ok(self.take(1)?[0])
     }
-    pub fn u64(&mut self) -> Result<u64, String> {
+    pub fn u64(&mut self) -> Result<u64, CodecError> {
         Ok(u64::from_le_bytes(
             self.take(8)?.try_into().expect("8 bytes"),
         ))
     }
-    pub fn i32(&mut self) -> Result<i32, String> {
+    pub fn i32(&mut self) -> Result<i32, CodecError> {
         Ok(i32::from_le_bytes(
             self.take(4)?.try_into().expect("4 bytes"),
         ))
     }
-    pub fn f64(&mut self) -> Result<f64, String> {
+    pub fn f64(&mut self) -> Result<f64, CodecError> {
         Ok(f64::from_bits(self.u64()?))
     }
-    /// A count of items of `size` bytes each that must fit in what is left.
-    pub fn count(&mut self, size: usize) -> Result<usize, String> {
+    /// A count of items of at least `size` bytes each that must fit in what is left, so a
+    /// corrupt count can never size an allocation beyond the buffer it came from.
+    pub fn count(&mut self, size: usize) -> Result<usize, CodecError> {
         let n = self.u64()?;
         if n.saturating_mul(size.max(1) as u64) > self.remaining() as u64 {
-            return Err(format!(
-                "corrupt: {n} items of {size} bytes announced, {} bytes left",
-                self.remaining()
-            ));
+            return Err(CodecError::CountTooLarge {
+                n,
+                size,
+                left: self.remaining(),
+            });
         }
         Ok(n as usize)
     }

@@ -413,10 +413,12 @@ impl GroupMoments {
         self.moments.iter().for_each(|m| m.encode(w));
     }
 
-    pub fn decode(r: &mut codec::Reader, cells: usize) -> Result<GroupMoments, String> {
+    pub fn decode(r: &mut codec::Reader, cells: usize) -> Result<GroupMoments, codec::CodecError> {
         let n = r.count(32)?;
         if n != cells {
-            return Err(format!("corrupt: group of {n} cells, expected {cells}"));
+            return Err(codec::CodecError::Corrupt(format!(
+                "group of {n} cells, expected {cells}"
+            )));
         }
         let moments = (0..n)
             .map(|_| Moments::decode(r))
@@ -504,16 +506,16 @@ impl MonthlyStats {
     pub fn decode_order(
         r: &mut codec::Reader,
         like: &MonthlyStats,
-    ) -> Result<MonthlyStats, String> {
+    ) -> Result<MonthlyStats, codec::CodecError> {
         let mut s = like.empty_like();
         let stride = s.kept();
         match &mut s.order {
             Order::Exact { blocks } => {
                 let n = r.count(8)?;
                 if stride == 0 || n % stride != 0 {
-                    return Err(format!(
-                        "corrupt: {n} values are not whole paths of {stride}"
-                    ));
+                    return Err(codec::CodecError::Corrupt(format!(
+                        "{n} values are not whole paths of {stride}"
+                    )));
                 }
                 let per_block = (BLOCK_VALUES / stride).max(1) * stride;
                 let bytes = r.take(8 * n)?;

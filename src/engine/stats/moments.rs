@@ -60,7 +60,9 @@ impl Moments {
         w.f64(self.m2);
     }
 
-    pub(super) fn decode(r: &mut super::codec::Reader) -> Result<Moments, String> {
+    pub(super) fn decode(
+        r: &mut super::codec::Reader,
+    ) -> Result<Moments, super::codec::CodecError> {
         Ok(Moments {
             n: r.u64()?,
             nonfinite: r.u64()?,

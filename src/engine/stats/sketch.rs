@@ -1,6 +1,6 @@
 //! The log-linear histogram quantile sketch (see the module docs of `stats`).
 
-use super::codec::{Reader, Writer};
+use super::codec::{CodecError, Reader, Writer};
 use super::exact::{lerp, type7_ranks};
 
 const PAGE: usize = 128;
@@ -280,7 +280,7 @@ impl Store {
         }
     }
 
-    fn decode(r: &mut Reader) -> Result<Store, String> {
+    fn decode(r: &mut Reader) -> Result<Store, CodecError> {
         let (count, lo, hi, base) = (r.u64()?, r.f64()?, r.f64()?, r.i32()?);
         let n = r.count(1)?;
         let mut pages = Vec::with_capacity(n);
@@ -296,13 +296,13 @@ impl Store {
                     }
                     Some(p)
                 }
-                b => return Err(format!("corrupt sketch page flag {b}")),
+                b => return Err(CodecError::Corrupt(format!("sketch page flag {b}"))),
             });
         }
         if sum != count {
-            return Err(format!(
-                "corrupt sketch: bucket counts sum to {sum}, header says {count}"
-            ));
+            return Err(CodecError::Corrupt(format!(
+                "sketch bucket counts sum to {sum}, header says {count}"
+            )));
         }
         Ok(Store {
             base,
@@ -327,7 +327,7 @@ impl Sketch {
         self.neg.encode(w);
     }
 
-    pub(super) fn decode(r: &mut Reader) -> Result<Sketch, String> {
+    pub(super) fn decode(r: &mut Reader) -> Result<Sketch, CodecError> {
         let zeros = r.u64()?;
         let pos = Store::decode(r)?;
         let neg = Store::decode(r)?;

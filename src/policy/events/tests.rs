@@ -152,6 +152,7 @@ fn wave_ramps_the_share_and_fires_once() {
             add_share: Dist::Const(0.4),
             wind_down_months: 2,
             basins: vec![],
+            authority: None,
         },
         prob: Dist::Const(1.0),
         lag_months: None,
@@ -165,7 +166,9 @@ fn wave_ramps_the_share_and_fires_once() {
         fired,
         vec![Fired::Wave {
             add_share: 0.4,
-            basins: 0
+            basins: 0,
+            authority: None,
+            wind_down_months: 2,
         }]
     );
     assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);

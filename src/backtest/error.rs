@@ -1,0 +1,38 @@
+//! Why a backtest or calibration could not be computed. Each variant names the run, variable,
+//! month or file (with its line) concerned, so a broken replay or target table is found at once.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BacktestError {
+    /// A replay or counterfactual scenario did not load (its own error names line and column).
+    #[error("{}:\n{source}", file.display())]
+    Load {
+        file: PathBuf,
+        source: Box<crate::scenario::LoadError>,
+    },
+    /// A target needs a run the backtest did not simulate.
+    #[error("backtest: run `{0}` is missing")]
+    MissingRun(String),
+    /// A target names a variable the run does not report.
+    #[error("{run}: no output variable `{var}`")]
+    MissingVariable { run: String, var: String },
+    /// A target needs a month the run does not cover.
+    #[error("{run}: month {month} is outside the run ({first} … {last})")]
+    MonthOutsideRun {
+        run: String,
+        month: String,
+        first: String,
+        last: String,
+    },
+    /// An observed-data file is missing, unreadable or malformed.
+    #[error("{}:{line}: {problem}", file.display())]
+    Data {
+        file: PathBuf,
+        /// 1-based line (0 when the file could not be read at all).
+        line: usize,
+        problem: String,
+    },
+    #[error("could not build report.csv: {0}")]
+    Csv(#[from] csv::Error),
+}

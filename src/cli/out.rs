@@ -1,0 +1,73 @@
+//! Writing to standard output and standard error without panicking (`println!` panics when
+//! the reader has gone, and `eprintln!` when stderr is full).
+//!
+//! A write error on stdout becomes a [`CliError`]: [`CliError::StdoutClosed`] when the reader
+//! closed the pipe (`sanctions-sim list | head -1`), else [`CliError::Input`] naming the
+//! failure (`> /dev/full`). The command then returns through its normal error path, so a
+//! `run` stops like on SIGINT and its unfinished result folders are dropped (removed).
+//! `list`, `explain` and `schema` treat a closed pipe as success, as `head` wanted no more
+//! (ripgrep's rule); see [`super::dispatch`]. Exit codes: docs/reliability.md.
+//!
+//! Writes to stderr ignore errors: stderr is where a failure would be reported, and a run
+//! is not thrown away because a warning could not be printed; the exit code still tells.
+
+use super::CliError;
+use std::fmt;
+use std::io::{self, Write};
+
+/// Maps a failed write to stdout to the error the command returns.
+pub fn stdout_error(e: io::Error) -> CliError {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        CliError::StdoutClosed
+    } else {
+        CliError::Input(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// For commands whose verdict is the exit code (`validate`): a closed stdout is not an error.
+pub fn ignore_closed(e: CliError) -> Result<(), CliError> {
+    match e {
+        CliError::StdoutClosed => Ok(()),
+        e => Err(e),
+    }
+}
+
+/// Writes `args` to stdout and flushes.
+pub fn stdout_fmt(args: fmt::Arguments) -> Result<(), CliError> {
+    let mut o = io::stdout().lock();
+    o.write_fmt(args)
+        .and_then(|()| o.flush())
+        .map_err(stdout_error)
+}
+
+/// Writes `args` and a line break to stdout and flushes.
+pub fn stdout_line(args: fmt::Arguments) -> Result<(), CliError> {
+    let mut o = io::stdout().lock();
+    o.write_fmt(args)
+        .and_then(|()| o.write_all(b"\n"))
+        .and_then(|()| o.flush())
+        .map_err(stdout_error)
+}
+
+/// Writes `args` and a line break to stderr, ignoring errors.
+pub fn stderr_line(args: fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{args}");
+}
+
+/// `println!` that returns `Result<(), CliError>` instead of panicking.
+#[macro_export]
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::cli::out::stdout_line(format_args!($($t)*)) };
+}
+
+/// `print!` that returns `Result<(), CliError>` instead of panicking.
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::out::stdout_fmt(format_args!($($t)*)) };
+}
+
+/// `eprintln!` that never panics.
+#[macro_export]
+macro_rules! errln {
+    ($($t:tt)*) => { $crate::cli::out::stderr_line(format_args!($($t)*)) };
+}

@@ -1,0 +1,381 @@
+//! Designations that bite through buyers' compliance (decision D35, model.md §4.4.1).
+//!
+//! An `sdn.wave` with an `authority` is remembered as its own [`WaveState`]: a later wave
+//! never resets an earlier one. Between the announcement and the end of the wind-down the
+//! compliant refiners front-load; from the deadline they refuse the designated sellers'
+//! barrels that have not yet been re-papered. Re-papering (non-designated sellers, new
+//! intermediaries, replacement tankers) is a *capacity* that grows by `repaper_growth` each
+//! month from the deadline, so a 0.2 wave resettles in 2–3 months and a 0.5 wave in about
+//! 1.6 times that, instead of a half-life that erases any wave at the same speed.
+//!
+//! The refusal is a quantity constraint, not a wedge: a basin's barrels split into a clean
+//! tranche that every refiner buys and a designated tranche that only the non-compliant part
+//! of each route buys. The basin clears in one of two regimes (see [`clear_split`]): *pooled*,
+//! when the non-compliant refiners want at least the designated volume at the common discount
+//! (nothing changes but who holds which barrel), or *separated*, when the designated barrels
+//! need a wider discount D^d to move and the compliant refiners can buy only the clean
+//! barrels at D^c ≤ D^d. Each regime is one or two monotone roots of the safeguarded solver.
+
+use super::clearing::{logistic, solve_basin_into, BasinStatus, D_INF};
+use super::model::PathModel;
+use super::state::State;
+use crate::policy::events::Fired;
+use crate::policy::levers::{LeverIds, LeverSet, COMPLIANCE_FROM_MARKET};
+
+/// One remembered authority wave (D35).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WaveState {
+    /// Basin bit mask; 0 means every basin.
+    pub basins: u64,
+    /// `WaveAuthority` index: 0 US, 1 EU, 2 UK.
+    pub authority: usize,
+    pub share: f64,
+    /// Whole months since the announcement (0 in the month it fires).
+    pub age: u32,
+    pub wind_down: u32,
+    /// Share of exports already re-papered.
+    pub repapered: f64,
+}
+
+impl WaveState {
+    fn hits(&self, b: usize) -> bool {
+        self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
+    }
+
+    /// Share the `sdn.share` lever has ramped in by now (the wave's ramp, scenarios.md §2.3).
+    fn ramped(&self) -> f64 {
+        self.share * ((self.age + 1) as f64 / self.wind_down.max(1) as f64).min(1.0)
+    }
+}
+
+/// Remembers the authority waves that fire this month.
+pub fn push_waves(st: &mut State, fired: &[Fired]) {
+    for f in fired {
+        if let Fired::Wave {
+            add_share,
+            basins,
+            authority: Some(a),
+            wind_down_months,
+        } = *f
+        {
+            if add_share > 0.0 {
+                st.waves.push(WaveState {
+                    basins,
+                    authority: a as usize,
+                    share: add_share,
+                    age: 0,
+                    wind_down: wind_down_months.max(1),
+                    repapered: 0.0,
+                });
+            }
+        }
+    }
+}
+
+/// This month's exposure of each basin to authority waves, from the state and the lever
+/// shares `s` (a lever below the waves' sum, e.g. a delisting, scales them down).
+#[derive(Debug, Clone, Default)]
+pub struct Exposure {
+    /// Per basin and authority: share still inside a wind-down.
+    pub pending: Vec<[f64; 3]>,
+    /// Per basin and authority: designated share past its deadline and not re-papered.
+    pub unpapered: Vec<[f64; 3]>,
+    /// Per basin: the part of the lever share that authority waves account for.
+    pub authority_share: Vec<f64>,
+}
+
+impl Exposure {
+    pub fn new(nb: usize) -> Exposure {
+        Exposure {
+            pending: vec![[0.0; 3]; nb],
+            unpapered: vec![[0.0; 3]; nb],
+            authority_share: vec![0.0; nb],
+        }
+    }
+
+    pub fn compute(&mut self, st: &State, s: &[f64]) {
+        for (b, &s_b) in s.iter().enumerate() {
+            self.pending[b] = [0.0; 3];
+            self.unpapered[b] = [0.0; 3];
+            self.authority_share[b] = 0.0;
+            if st.waves.is_empty() {
+                continue;
+            }
+            let ramped: f64 = st
+                .waves
+                .iter()
+                .filter(|w| w.hits(b))
+                .map(|w| w.ramped())
+                .sum();
+            if ramped <= 0.0 {
+                continue;
+            }
+            let scale = (s_b / ramped).min(1.0);
+            self.authority_share[b] = ramped * scale;
+            for w in st.waves.iter().filter(|w| w.hits(b)) {
+                if w.age < w.wind_down {
+                    self.pending[b][w.authority] += scale * w.share;
+                } else {
+                    self.unpapered[b][w.authority] += scale * (w.share - w.repapered).max(0.0);
+                }
+            }
+        }
+    }
+}
+
+/// End of month: waves age and re-paper; the capacity to re-paper grows by `g` a month.
+pub fn advance_waves(m: &PathModel, st: &mut State) {
+    let g = m.p.repaper_growth.max(0.0);
+    for w in st.waves.iter_mut() {
+        // Re-papering starts at the deadline, when the compliant refiners' cut begins: its
+        // capacity is g in the deadline month, 2g the next, ...
+        if w.age >= w.wind_down {
+            let n = (w.age - w.wind_down + 1) as f64;
+            w.repapered = (w.repapered + g * n).min(w.share);
+        }
+        w.age += 1;
+    }
+    // A fully re-papered wave has no more effect; dropping it keeps the loop short.
+    st.waves
+        .retain(|w| w.age < w.wind_down || w.repapered < w.share - 1e-12);
+}
+
+/// The buyer's compliance share c_j in force: the lever, or the path's market-file draw.
+pub fn compliance(m: &PathModel, lv: &LeverSet, ids: &LeverIds, j: usize) -> f64 {
+    let v = lv.get(ids.compliance_share[j]);
+    if v <= COMPLIANCE_FROM_MARKET + 1e-12 {
+        m.buyer_compliance[j]
+    } else {
+        v.clamp(0.0, 1.0)
+    }
+}
+
+/// Per route: the share of its capacity that is rationed (refuses the unpapered designated
+/// tranche, or belongs to a pledging buyer), the share of its pooled intake that part keeps,
+/// and the front-loading multiplier of its capacity during a wind-down.
+#[allow(clippy::too_many_arguments)]
+pub fn route_split(
+    m: &PathModel,
+    lv: &LeverSet,
+    ids: &LeverIds,
+    ex: &Exposure,
+    refuse: &mut [f64],
+    keep: &mut [f64],
+    boost: &mut [f64],
+) {
+    for r in 0..m.route_cap.len() {
+        let (b, j) = (m.route_basin[r], m.route_buyer[r]);
+        let reach = &m.buyer_reach[j];
+        let (un, pe) = (&ex.unpapered[b], &ex.pending[b]);
+        let total: f64 = un.iter().sum();
+        let c = if total > 0.0 || pe.iter().any(|x| *x > 0.0) {
+            compliance(m, lv, ids, j)
+        } else {
+            0.0
+        };
+        // The designated tranche mixes authorities; a refiner refuses the part its
+        // authorities reach.
+        let rho = if total > 0.0 {
+            c * (0..3).map(|a| reach[a] * un[a]).sum::<f64>() / total
+        } else {
+            0.0
+        };
+        let kept = 1.0 - total.clamp(0.0, 1.0);
+        // D36: a pledging buyer's whole intake is rationed to (1 − cut) of what it would take,
+        // so its non-compliant refiners cannot absorb designated barrels beyond the pledge.
+        let pledge = lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0);
+        if pledge > 0.0 {
+            refuse[r] = 1.0;
+            keep[r] = (1.0 - pledge) * (rho * kept + 1.0 - rho);
+        } else {
+            refuse[r] = rho;
+            keep[r] = kept;
+        }
+        let pending: f64 = (0..3).map(|a| reach[a] * pe[a]).sum();
+        boost[r] = 1.0 + m.p.frontload.max(0.0) * c * pending;
+    }
+}
+
+/// Outcome of a split clearing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SplitRoot {
+    pub status: BasinStatus,
+    /// Volume-weighted discount of the basin (reported D_b).
+    pub d: f64,
+    /// Discount of the compliant refiners' clean barrels (the pooled root) and of the barrels
+    /// the others absorb.
+    pub d_clean: f64,
+    pub d_designated: f64,
+    pub iters: u32,
+    pub bisections: u32,
+    pub converged: bool,
+}
+
+/// Route flows when the rationed refiners buy at discount `dc` and the others at `dd`: the
+/// rationed part of route i is `keep_i·refuse_i·M_i·Λ_i(dc)` (compliant refiners keep only the
+/// share of their supply that is not designated or already re-papered, `1 − U_b`; a pledging
+/// buyer keeps `1 − cut` of its whole intake), the rest `(1 − refuse_i)·M_i·Λ_i(dd)`, capped so
+/// that the basin never sells more than `x`. Writes flows and each route's discount minus
+/// `d_rep`; returns the volume sold.
+#[allow(clippy::too_many_arguments)]
+pub fn split_flows(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    refuse: &[f64],
+    keep: &[f64],
+    x: f64,
+    dc: f64,
+    dd: f64,
+    d_rep: f64,
+    flows: &mut [f64],
+    d_off: &mut [f64],
+) -> f64 {
+    let (mut c_sum, mut n_sum) = (0.0, 0.0);
+    for i in 0..cap.len() {
+        c_sum += keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
+        n_sum += cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
+    }
+    let fc = if c_sum > x && c_sum > 0.0 {
+        x / c_sum
+    } else {
+        1.0
+    };
+    let room = (x - c_sum * fc).max(0.0);
+    let fn_ = if n_sum > room && n_sum > 0.0 {
+        room / n_sum
+    } else {
+        1.0
+    };
+    let mut total = 0.0;
+    for i in 0..cap.len() {
+        let mc = fc * keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
+        let mn = fn_ * cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
+        flows[i] = mc + mn;
+        total += flows[i];
+        d_off[i] = if flows[i] > 1e-15 {
+            (mc * dc + mn * dd) / flows[i] - d_rep
+        } else {
+            0.0
+        };
+    }
+    total
+}
+
+/// Volume sold and its derivative in d when both groups buy at discount `d` (the floor pins
+/// it): the sums of [`split_flows`] without writing flows, for the Brent step's V(x).
+#[allow(clippy::too_many_arguments)]
+pub fn split_sales(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    refuse: &[f64],
+    keep: &[f64],
+    x: f64,
+    d: f64,
+) -> (f64, f64) {
+    let (mut c, mut dc, mut n, mut dn) = (0.0, 0.0, 0.0, 0.0);
+    for i in 0..cap.len() {
+        let l = lam(h[i], sigma[i], k[i], d);
+        let slope = l * (1.0 - l) / sigma[i];
+        c += keep[i] * cap[i] * refuse[i] * l;
+        dc += keep[i] * cap[i] * refuse[i] * slope;
+        n += cap[i] * (1.0 - refuse[i]) * l;
+        dn += cap[i] * (1.0 - refuse[i]) * slope;
+    }
+    if c >= x {
+        return (x, 0.0);
+    }
+    if c + n >= x {
+        return (x, 0.0);
+    }
+    (c + n, dc + dn)
+}
+
+#[inline]
+fn lam(h: f64, sigma: f64, k: f64, d: f64) -> f64 {
+    logistic((d + k - h) / sigma)
+}
+
+/// Clears one basin whose deliverable volume `x` holds an unpapered designated share that the
+/// `refuse` share of each route will not take, so that part keeps only `keep` of its intake
+/// (D35, D36; model.md §4.4.1, eq. C4):
+///
+/// 1. the pooled root D^c of Σ_r M_r Λ_r(D) = x: what every refiner would buy without the
+///    designation;
+/// 2. the rationed part of each route keeps `keep` (= 1 − U_b) of that intake: the barrels it loses
+///    can come back only through re-papering (which lowers `u` month by month), not through
+///    a wider discount, because the clean sellers' barrels are already committed;
+/// 3. the other refiners absorb the rest, x − Σ compliant, at the wider root D^d of
+///    Σ_r (1 − refuse_r) M_r Λ_r(D) = x − Σ compliant (D^d ≥ D^c).
+///
+/// Writes route flows and per-route discount offsets (route discount − reported D_b). Never
+/// accepts an unconverged sub-root silently: `converged` is false if any solve failed. When
+/// the non-compliant capacity cannot absorb the rest, the basin is reported saturated and the
+/// Brent step's floor decides (with the same split, [`split_sales`]).
+#[allow(clippy::too_many_arguments)]
+pub fn clear_split(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    refuse: &[f64],
+    keep: &[f64],
+    x: f64,
+    warm: f64,
+    flows: &mut [f64],
+    d_off: &mut [f64],
+    scratch: &mut Vec<f64>,
+) -> SplitRoot {
+    d_off.iter_mut().for_each(|d| *d = 0.0);
+    let n = cap.len();
+    let (pooled, have) = solve_basin_into(cap, h, sigma, k, x, warm, flows);
+    let mut out = SplitRoot {
+        status: pooled.status,
+        d: pooled.d,
+        d_clean: pooled.d,
+        d_designated: pooled.d,
+        iters: pooled.iters,
+        bisections: pooled.bisections,
+        converged: pooled.converged,
+    };
+    if pooled.status != BasinStatus::Cleared {
+        // Saturated or empty: the floor decides in the Brent step (split there as well).
+        return out;
+    }
+    if !have {
+        for i in 0..n {
+            flows[i] = cap[i] * lam(h[i], sigma[i], k[i], pooled.d);
+        }
+    }
+    let compliant: f64 = (0..n).map(|i| keep[i] * refuse[i] * flows[i]).sum();
+    scratch.clear();
+    scratch.resize(2 * n, 0.0);
+    let (cap_n, tmp) = scratch.split_at_mut(n);
+    for i in 0..n {
+        cap_n[i] = cap[i] * (1.0 - refuse[i]);
+    }
+    let (rd, _) = solve_basin_into(cap_n, h, sigma, k, x - compliant, pooled.d, tmp);
+    out.iters += rd.iters;
+    out.bisections += rd.bisections;
+    out.converged &= rd.converged;
+    let dd = match rd.status {
+        BasinStatus::Cleared => rd.d.max(pooled.d),
+        BasinStatus::Empty => pooled.d,
+        BasinStatus::Saturated => {
+            out.status = BasinStatus::Saturated;
+            out.d = D_INF;
+            out.d_designated = D_INF;
+            return out;
+        }
+    };
+    let d_rep = (compliant * pooled.d + (x - compliant) * dd) / x;
+    split_flows(
+        cap, h, sigma, k, refuse, keep, x, pooled.d, dd, d_rep, flows, d_off,
+    );
+    out.d = d_rep;
+    out.d_designated = dd;
+    out
+}

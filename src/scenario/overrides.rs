@@ -1,0 +1,274 @@
+//! Where a file's event is replaced by something it inherited (D50, docs/scenarios.md §1.7):
+//! an event of an earlier file in the `extends` chain dated later on the same lever, or the
+//! EU dynamic cap review switched on by an earlier file. Found on the resolved scenario from
+//! the written dates (before per-path lags and probabilities), for `validate` and `explain`.
+
+use super::{Origin, Scenario};
+use crate::dist::Dist;
+use crate::policy::calendar::{Date, MonthIdx};
+use crate::policy::cap_review;
+use crate::policy::events::{Action, Event, Value};
+use crate::policy::levers::LeverKind;
+use std::fmt;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The event is replaced by an inherited one: probably not what the file means.
+    Warning,
+    /// The event changed an inherited rule (it stopped the review), as documented.
+    Note,
+}
+
+/// One finding, at the `[[event]]` it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub severity: Severity,
+    pub at: Origin,
+    /// Dotted key of the event, e.g. `event[2]`.
+    pub key: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        write!(
+            f,
+            "{word}[{}]: {}\n  --> {}",
+            self.key, self.message, self.at
+        )?;
+        if let Some(h) = &self.help {
+            write!(f, "\n  = help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every event replaced by an inherited event or rule, and every inherited review a later
+/// file's cap stopped; in event order.
+pub fn overrides(sc: &Scenario) -> Vec<Warning> {
+    let rank: Vec<usize> = sc
+        .event_origins
+        .iter()
+        .map(|o| {
+            sc.files
+                .iter()
+                .position(|f| *f == o.at.file)
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, ev) in sc.events.iter().enumerate() {
+        if let Some(w) = replaced_by_inherited(sc, &rank, i) {
+            out.push(w);
+        }
+        if ev.lever == sc.registry.ids.cap_eu_usd {
+            out.extend(review_finding(sc, &rank, i));
+        }
+    }
+    out
+}
+
+fn key(sc: &Scenario, i: usize) -> String {
+    format!("event[{}]", sc.event_origins[i].index)
+}
+
+fn written(sc: &Scenario, ev: &Event, before: Date) -> String {
+    let name = &sc.registry.def(ev.lever).name;
+    let mut when = Vec::new();
+    if ev.prob != Dist::Const(1.0) {
+        when.push("it happens".to_string());
+    }
+    if lagged(ev).1 >= before {
+        when.push(format!("its lag keeps it before {before}"));
+    }
+    if when.is_empty() {
+        format!("`{name}` dated {}", ev.date)
+    } else {
+        format!(
+            "`{name}` dated {} (on paths where {})",
+            ev.date,
+            when.join(" and ")
+        )
+    }
+}
+
+/// The earliest and latest dates the event can take effect on, after its lag.
+fn lagged(ev: &Event) -> (Date, Date) {
+    let Some(lag) = &ev.lag_months else {
+        return (ev.date, ev.date);
+    };
+    let (lo, hi) = lag.support();
+    let at = |k: f64| {
+        let k = k.round().max(0.0);
+        if k == 0.0 {
+            ev.date
+        } else {
+            Date {
+                month: ev.date.month + k.min(1200.0) as MonthIdx,
+                day: 1,
+            }
+        }
+    };
+    (at(lo), at(hi))
+}
+
+/// The first event of an earlier file, dated later on the same lever, that replaces event `i`.
+fn replaced_by_inherited(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
+    let ev = &sc.events[i];
+    if matches!(sc.registry.def(ev.lever).kind, LeverKind::Action(_)) {
+        return None;
+    }
+    let j = (0..sc.events.len())
+        .filter(|&j| {
+            let e = &sc.events[j];
+            rank[j] < rank[i]
+                && e.lever == ev.lever
+                && e.date > lagged(ev).0
+                && matches!(e.action, Action::Set | Action::Ramp { .. } | Action::Pulse)
+        })
+        .min_by_key(|&j| (sc.events[j].date, j))?;
+    let by = &sc.events[j];
+    Some(Warning {
+        severity: Severity::Warning,
+        at: sc.event_origins[i].at.clone(),
+        key: key(sc, i),
+        message: format!(
+            "{} is replaced on {} by an inherited event at {}",
+            written(sc, ev, by.date),
+            by.date,
+            sc.event_origins[j].at
+        ),
+        help: Some(format!(
+            "remove or replace the inherited event (`remove_events` or `replaces`, \
+             docs/scenarios.md §1.5), or date yours after {}",
+            by.date
+        )),
+    })
+}
+
+/// `cap.eu_mode` is dynamic in this value.
+fn is_dynamic(ev: &Event) -> bool {
+    matches!(&ev.value, Value::Number(Dist::Const(v)) if *v > 0.5)
+}
+
+/// The first review date on or after `from`, given the cadence in force at `from`.
+fn next_review(sc: &Scenario, from: Date) -> Date {
+    let ids = &sc.registry.ids;
+    let every = sc
+        .events
+        .iter()
+        .filter(|e| e.lever == ids.cap_eu_review_months && e.date <= from)
+        .filter_map(|e| match &e.value {
+            Value::Number(Dist::Const(v)) => Some(*v),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or(sc.registry.def(ids.cap_eu_review_months).default)
+        .round()
+        .max(1.0) as MonthIdx;
+    let mut m = from.month.max(cap_review::ANCHOR + 1);
+    loop {
+        let d = Date {
+            month: m,
+            day: cap_review::DAY,
+        };
+        if (m - cap_review::ANCHOR) % every == 0 && d >= from {
+            return d;
+        }
+        m += 1;
+    }
+}
+
+/// For a cap event `i`: a warning when an inherited `cap.eu_mode = "dynamic"` dated on or
+/// after it lets the review replace it, a note when it stops a review an earlier file started.
+fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
+    let ids = &sc.registry.ids;
+    let cap = &sc.events[i];
+    let modes: Vec<usize> = (0..sc.events.len())
+        .filter(|&j| sc.events[j].lever == ids.cap_eu_mode)
+        .collect();
+    // The last explicit mode on or after the cap's day (it wins over the implied `fixed`).
+    let after = modes
+        .iter()
+        .copied()
+        .filter(|&j| sc.events[j].date >= cap.date)
+        .min_by_key(|&j| (sc.events[j].date, j));
+    if let Some(j) = after.filter(|&j| is_dynamic(&sc.events[j]) && rank[j] < rank[i]) {
+        let from = if sc.events[j].date > cap.date {
+            sc.events[j].date
+        } else {
+            cap.date
+        };
+        let review = next_review(sc, from);
+        let end = sc.start + sc.months as MonthIdx;
+        // Another cap, or a `fixed` mode, before the review: then that one is what it meets.
+        let recapped = sc.events.iter().any(|e| {
+            (e.lever == ids.cap_eu_usd && e.date > cap.date && e.date <= review)
+                || (e.lever == ids.cap_eu_mode
+                    && !is_dynamic(e)
+                    && e.date > sc.events[j].date
+                    && e.date <= review)
+        });
+        if review.month < end && !recapped {
+            return Some(Warning {
+                severity: Severity::Warning,
+                at: sc.event_origins[i].at.clone(),
+                key: key(sc, i),
+                message: format!(
+                    "{} is replaced on {review} by the EU dynamic cap review: the inherited \
+                     `cap.eu_mode = \"dynamic\"` at {} keeps the review running",
+                    written(sc, cap, review),
+                    sc.event_origins[j].at
+                ),
+                help: Some(format!(
+                    "to keep your cap, remove or replace that inherited event (`remove_events`, \
+                     `replaces`) or add `cap.eu_mode = \"fixed\"` dated after {} \
+                     (docs/scenarios.md §1.7)",
+                    sc.events[j].date
+                )),
+            });
+        }
+        return None;
+    }
+    if after.is_some() {
+        return None;
+    }
+    // No explicit mode from the cap on: the cap stops a review that was running.
+    let before = modes
+        .iter()
+        .copied()
+        .filter(|&j| sc.events[j].date < cap.date)
+        .max_by_key(|&j| (sc.events[j].date, j))?;
+    let on = &sc.events[before];
+    if !is_dynamic(on) || rank[before] >= rank[i] {
+        return None;
+    }
+    Some(Warning {
+        severity: Severity::Note,
+        at: sc.event_origins[i].at.clone(),
+        key: key(sc, i),
+        message: format!(
+            "{} fixes the EU cap: it stops the dynamic cap review switched on at {} (D50)",
+            written(
+                sc,
+                cap,
+                Date {
+                    month: MonthIdx::MAX,
+                    day: 1
+                }
+            ),
+            sc.event_origins[before].at
+        ),
+        help: Some(format!(
+            "to keep the review running from your cap, add `cap.eu_mode = \"dynamic\"` \
+             dated {}",
+            cap.date
+        )),
+    })
+}
