@@ -93,5 +93,5 @@ fn a_buyer_without_capacity_changes_nothing_else() {
     }
     let (a, b) = (run_with(&original), run_with(&more));
     assert!(b.vars.len() > a.vars.len());
-    assert_same(&a, &b, &["_kr_", "kr_tariff_in_force"]);
+    assert_same(&a, &b, &["_kr_", "kr_tariff_in_force_share"]);
 }

