@@ -54,6 +54,7 @@ fn main() {
             threads: t,
             budget_bytes: env_or("SIM_BUDGET_BYTES", DEFAULT_BUDGET_BYTES),
             cancel: None,
+            probes: Vec::new(),
         };
         let mut best = f64::INFINITY;
         let mut engine_best = f64::INFINITY;

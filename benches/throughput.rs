@@ -32,6 +32,7 @@ fn throughput(c: &mut Criterion) {
             threads,
             budget_bytes: DEFAULT_BUDGET_BYTES,
             cancel: None,
+            probes: Vec::new(),
         };
         g.bench_function(format!("threads_{threads}"), |b| {
             b.iter(|| black_box(run(&sc, &opts, &|_| {}).expect("engine run")))

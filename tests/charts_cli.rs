@@ -123,7 +123,11 @@ fn compare_writes_overlays_and_no_charts_writes_none() {
     cli(&args);
     let dir = tmp.path().join("compare_baseline_vs_summit_failure");
     let charts = chart_files(&dir);
-    assert_eq!(charts.len(), 20);
+    // 10 overlays of levels and 10 fan charts of the paired difference, SVG and PNG each.
+    assert_eq!(charts.len(), 40);
+    assert!(charts
+        .iter()
+        .any(|c| c.0 == "diff_summit_failure_brent_usd_bbl.svg"));
     let svg = &charts
         .iter()
         .find(|c| c.0 == "brent_usd_bbl.svg")
@@ -139,7 +143,7 @@ fn compare_writes_overlays_and_no_charts_writes_none() {
             .iter()
             .filter(|f| f.starts_with("charts/"))
             .count(),
-        20
+        40
     );
     let mut a = args.to_vec();
     a.extend(["--no-charts", "--force"]);

@@ -135,11 +135,20 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
             "events.csv",
             "manifest.json",
             "outcomes.csv",
+            "report.html",
             "summary.csv",
+            "totals.csv",
             "wide.csv",
         ]
     } else {
-        &["charts", "manifest.json", "summary.csv", "wide.csv"]
+        &[
+            "charts",
+            "manifest.json",
+            "report.html",
+            "summary.csv",
+            "totals.csv",
+            "wide.csv",
+        ]
     };
     assert_eq!(entries(dir), want, "{}", dir.display());
     let dates = expected_dates(months);

@@ -21,7 +21,8 @@ use std::fs;
 use std::path::PathBuf;
 
 const COMPARE_HEADER: &str =
-    "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater";
+    "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater,\
+     p10_diff,p25_diff,p75_diff,p90_diff,baseline_mean,pct_change";
 
 fn opts(paths: u64, months: usize, seed: u64, threads: usize) -> CompareOptions {
     CompareOptions {
@@ -30,6 +31,7 @@ fn opts(paths: u64, months: usize, seed: u64, threads: usize) -> CompareOptions 
         seed,
         threads,
         budget_bytes: DEFAULT_BUDGET_BYTES,
+        probes: Vec::new(),
     }
 }
 
@@ -65,7 +67,12 @@ fn self_comparison_is_exactly_zero() {
     for l in lines {
         let f: Vec<&str> = l.split(',').collect();
         assert_eq!(&f[3..5], ["baseline", "baseline"], "{l}");
-        assert_eq!(&f[5..], ["0.0000"; 5], "{l}");
+        assert_eq!(&f[5..14], ["0.0000"; 9], "{l}");
+        // baseline_mean is the level; the % change of a zero difference is 0 (or empty).
+        assert!(
+            f[15] == "0.0000" || (f[15].is_empty() && f[14] == "0.0000"),
+            "{l}"
+        );
     }
 }
 
@@ -212,7 +219,14 @@ fn cli_writes_compare_files() {
     files.sort();
     assert_eq!(
         files,
-        ["charts", "compare.csv", "compare_wide.csv", "manifest.json"]
+        [
+            "charts",
+            "compare.csv",
+            "compare_totals.csv",
+            "compare_wide.csv",
+            "manifest.json",
+            "report.html"
+        ]
     );
 
     let nvars = variables(&scenario("baseline").market).len();
@@ -223,14 +237,19 @@ fn cli_writes_compare_files() {
     assert!(lines[1].starts_with("2025-08-01,brent_usd_bbl,USD/bbl,baseline,summit_failure,"));
     assert!(long.ends_with('\n') && !long.contains('\r') && !long.contains("-0.0000"));
     for l in &lines[1..] {
-        assert_eq!(l.split(',').count(), 10, "{l}");
+        assert_eq!(l.split(',').count(), 16, "{l}");
     }
 
     let wide = fs::read_to_string(dir.join("compare_wide.csv")).unwrap();
     let wl: Vec<&str> = wide.lines().collect();
     assert_eq!(wl.len(), 1 + 3);
     let header: Vec<&str> = wl[0].split(',').collect();
-    assert_eq!(header.len(), 1 + 2 * 3 * nvars);
+    // mean/p05/p95 per scenario and variable, then the appended p50s.
+    assert_eq!(header.len(), 1 + 2 * 4 * nvars);
+    assert_eq!(
+        header[1 + 2 * 3 * nvars],
+        "summit_failure__brent_usd_bbl_p50_diff"
+    );
     assert_eq!(
         &header[..4],
         [

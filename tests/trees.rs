@@ -244,6 +244,8 @@ fn summit_uncertain_is_byte_identical_for_one_and_two_threads() {
             "wide.csv",
             "events.csv",
             "outcomes.csv",
+            "totals.csv",
+            "report.html",
             "manifest.json"
         ])
     );

@@ -76,6 +76,9 @@ fn check_sheet(book: &Book, name: &str, csv: &[u8]) -> (usize, usize) {
                         // A column is formatted as a whole: integers in a decimal column too.
                         assert!(fmt == want_fmt || fmt == "0.0000", "{name}!{at}: {fmt}");
                     }
+                    // A column that also holds words (totals.csv's period: `2026`, then
+                    // `horizon`) is text as a whole.
+                    XCell::Text(t) if t == want => numbers -= 1,
                     other => panic!("{name}!{at}: {want} is not a number: {other:?}"),
                 }
                 numbers += 1;
@@ -142,10 +145,16 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     );
     assert_eq!(
         files_of(&dir.join("manifest.json")),
-        ["summary.csv", "wide.csv", "results.xlsx", "manifest.json"]
+        [
+            "summary.csv",
+            "wide.csv",
+            "totals.csv",
+            "results.xlsx",
+            "manifest.json"
+        ]
     );
     let book = read_book(&dir.join("results.xlsx"));
-    assert_eq!(book.names, ["summary", "wide", "manifest"]);
+    assert_eq!(book.names, ["summary", "wide", "totals", "manifest"]);
     let summary = std::fs::read(dir.join("summary.csv")).unwrap();
     let (n, d) = check_sheet(&book, "summary", &summary);
     // Every variable once per month: count them from the CSV's first month.
@@ -174,7 +183,7 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     );
     assert_eq!(kv["scenario"], Some(XCell::Text("baseline".into())));
     assert_eq!(
-        kv["files[2]"],
+        kv["files[3]"],
         Some(XCell::Text("charts/brent_usd_bbl.svg".into()))
     );
     let n_files = files_of_all(&dir.join("manifest.json")).len();
@@ -228,13 +237,14 @@ fn trees_and_conditional_bands_get_their_sheets() {
         .filter(|f| f.starts_with("by_outcome/"))
         .collect();
     assert!(!bands.is_empty());
-    assert_eq!(book.names.len(), 5 + bands.len());
+    assert_eq!(book.names.len(), 6 + bands.len());
     for f in ["events.csv", "outcomes.csv"] {
         let name = f.trim_end_matches(".csv");
         check_sheet(&book, name, &std::fs::read(dir.join(f)).unwrap());
     }
     for f in bands {
-        let sheet = f.split('/').nth(1).unwrap();
+        let sheet = sanctions_sim::output::xlsx_results::sheet_name(f);
+        let sheet = sheet.as_str();
         assert!(book.names.iter().any(|n| n == sheet), "{sheet}");
         check_sheet(&book, sheet, &std::fs::read(dir.join(f)).unwrap());
     }
@@ -309,7 +319,13 @@ fn sample_paths_reproduce_the_runs_paths() {
     let dir = all.join("baseline");
     assert_eq!(
         files_of(&dir.join("manifest.json")),
-        ["summary.csv", "wide.csv", "paths.csv", "manifest.json"]
+        [
+            "summary.csv",
+            "wide.csv",
+            "totals.csv",
+            "paths.csv",
+            "manifest.json"
+        ]
     );
     let paths_bytes = std::fs::read(dir.join("paths.csv")).unwrap();
     let text = std::str::from_utf8(&paths_bytes).unwrap();

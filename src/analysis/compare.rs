@@ -12,6 +12,7 @@
 
 use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
+use crate::engine::stats::derived::{parse_probes, Derived, Layout};
 use crate::engine::stats::{choose_mode, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES};
 use crate::engine::vars::{variables, Var};
 use crate::scenario::Scenario;
@@ -29,6 +30,8 @@ pub struct CompareOptions {
     pub threads: usize,
     /// Memory budget of the exact quantiles, over all compared scenarios together.
     pub budget_bytes: u64,
+    /// `--prob` expressions: each scenario's threshold probabilities (levels, not differences).
+    pub probes: Vec<String>,
 }
 
 impl CompareOptions {
@@ -43,6 +46,7 @@ impl CompareOptions {
             seed: baseline.seed,
             threads: 0,
             budget_bytes: DEFAULT_BUDGET_BYTES,
+            probes: Vec::new(),
         }
     }
 }
@@ -97,6 +101,9 @@ pub enum CompareError {
     },
     #[error("cannot start worker threads: {0}")]
     Threads(rayon::ThreadPoolBuildError),
+    /// A `--prob` expression that a scenario's variables cannot answer.
+    #[error("{scenario}: {message}")]
+    Probe { scenario: String, message: String },
 }
 
 impl CompareError {
@@ -128,6 +135,12 @@ pub struct ScenarioDiff {
     pub summary: Summary,
     /// Paths where the scenario is strictly greater than the baseline, per cell.
     pub greater: Vec<u64>,
+    /// Bands of the per-path differences of calendar-year and horizon totals.
+    pub totals: Derived,
+    /// The baseline's mean level of each cell of `summary` (for % change), same layout.
+    pub base_mean: Vec<f64>,
+    /// The baseline's mean total of each cell of `totals`, `[period * totals + j]`.
+    pub base_total_mean: Vec<f64>,
     /// Diagnostics of this scenario's paths, as in `RunResult::diagnostics`.
     pub diagnostics: BTreeMap<String, u64>,
 }
@@ -163,6 +176,8 @@ pub struct CompareResult {
     pub baseline_diagnostics: BTreeMap<String, u64>,
     /// Own bands of `level_vars`, baseline first (empty when none were asked for).
     pub levels: Vec<LevelBands>,
+    /// Each scenario's threshold probabilities, baseline first (empty without `--prob`).
+    pub probabilities: Vec<(String, Derived)>,
     pub paths: u64,
     pub months: usize,
     pub seed: u64,
@@ -190,6 +205,11 @@ struct ChunkOut {
     levels: Vec<MonthlyStats>,
     greater: Vec<Vec<u64>>,
     diag: Vec<PathDiag>,
+    /// Indicator cells of each scenario's probes (moments only).
+    probes: Vec<MonthlyStats>,
+    /// Sums and counts of the baseline's finite values: monthly cells, then its totals.
+    base_sum: Vec<f64>,
+    base_n: Vec<u64>,
 }
 
 /// Simulates `sc` on path `path` for `months` months into `buf[t * nv + v]`.
@@ -210,6 +230,12 @@ struct Setup<'a> {
     /// Per scenario, indices of the kept level variables in its variable list.
     levels: Vec<Vec<usize>>,
     mode: SummaryMode,
+    /// Per compared scenario: the totals of its common variables (no probes).
+    diff_layouts: Vec<Layout>,
+    /// Per scenario, baseline first: its probes (no totals); `None` without `--prob`.
+    probe_layouts: Option<Vec<Layout>>,
+    /// The baseline's totals (for the means behind % change).
+    base_layout: Layout,
 }
 
 fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
@@ -218,11 +244,15 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
     let months = o.months;
     let k = s.common.len();
     let mut out = ChunkOut {
-        stats: s
-            .common
+        stats: s.diff_layouts.iter().map(|l| l.stats(s.mode)).collect(),
+        probes: s
+            .probe_layouts
             .iter()
-            .map(|c| MonthlyStats::new(months, c.len(), s.mode))
+            .flatten()
+            .map(|l| MonthlyStats::with_cells(0, 0, 0, l.tail(), s.mode))
             .collect(),
+        base_sum: vec![0.0; s.base_layout.stride()],
+        base_n: vec![0; s.base_layout.stride()],
         greater: s.common.iter().map(|c| vec![0; months * c.len()]).collect(),
         diag: vec![PathDiag::default(); k + 1],
         levels: s
@@ -234,14 +264,35 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
     let mut level_row: Vec<f64> = Vec::new();
     let mut bufs: Vec<Vec<f64>> = s.vars.iter().map(|v| vec![0.0; months * v.len()]).collect();
     let mut diff: Vec<Vec<f64>> = s
-        .common
+        .diff_layouts
         .iter()
-        .map(|c| vec![0.0; months * c.len()])
+        .map(|l| vec![0.0; l.stride()])
         .collect();
+    let mut scratch: Vec<f64> = Vec::new();
     for path in lo..hi {
         for (i, sc) in s.scenarios.iter().enumerate() {
             let d = simulate(sc, &s.vars[i], o.seed, path, &mut bufs[i]);
             out.diag[i].add(&d);
+            if let Some(layouts) = &s.probe_layouts {
+                let l = &layouts[i];
+                scratch.clear();
+                scratch.extend_from_slice(&bufs[i]);
+                scratch.resize(l.stride(), 0.0);
+                l.fill(&mut scratch);
+                out.probes[i].push_path(&scratch[bufs[i].len()..]);
+            }
+            if i == 0 {
+                scratch.clear();
+                scratch.extend_from_slice(&bufs[0]);
+                scratch.resize(s.base_layout.stride(), 0.0);
+                s.base_layout.fill(&mut scratch);
+                for ((sum, n), &x) in out.base_sum.iter_mut().zip(&mut out.base_n).zip(&scratch) {
+                    if x.is_finite() {
+                        *sum += x;
+                        *n += 1;
+                    }
+                }
+            }
             let keep = &s.levels[i];
             if !keep.is_empty() {
                 let nv = s.vars[i].len();
@@ -272,6 +323,7 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
                     };
                 }
             }
+            s.diff_layouts[j].fill(&mut diff[j]);
             out.stats[j].push_path(&diff[j]);
         }
     }
@@ -335,12 +387,54 @@ pub fn compare_with_levels(
     let total_vars: usize =
         common.iter().map(Vec::len).sum::<usize>() + levels.iter().map(Vec::len).sum::<usize>();
     let mode = choose_mode(o.paths, o.months, total_vars, o.budget_bytes);
+    let pairs = |vs: &mut dyn Iterator<Item = (&str, &str)>| -> Vec<(String, String)> {
+        vs.map(|(n, u)| (n.to_string(), u.to_string())).collect()
+    };
+    let start = baseline.start;
+    let diff_layouts = common
+        .iter()
+        .map(|c| {
+            let names = pairs(&mut c.iter().map(|v| (v.name.as_str(), v.unit.as_str())));
+            Layout::new(start, o.months, &names, Vec::new())
+        })
+        .collect();
+    let probe_layouts = if o.probes.is_empty() {
+        None
+    } else {
+        let mut ls = Vec::new();
+        for (sc, vs) in scenarios.iter().zip(&vars) {
+            let names: Vec<&str> = vs.iter().map(|v| v.name.as_str()).collect();
+            let probes =
+                parse_probes(&o.probes, &names).map_err(|message| CompareError::Probe {
+                    scenario: sc.name.clone(),
+                    message,
+                })?;
+            let mut l = Layout::new(
+                start,
+                o.months,
+                &pairs(&mut vs.iter().map(|v| (v.name.as_str(), v.unit.as_str()))),
+                probes,
+            );
+            l.totals.clear();
+            ls.push(l);
+        }
+        Some(ls)
+    };
+    let base_layout = Layout::new(
+        start,
+        o.months,
+        &pairs(&mut vars[0].iter().map(|v| (v.name.as_str(), v.unit.as_str()))),
+        Vec::new(),
+    );
     let setup = Setup {
         scenarios,
         vars,
         common,
         levels,
         mode,
+        diff_layouts,
+        probe_layouts,
+        base_layout,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
@@ -350,11 +444,15 @@ pub fn compare_with_levels(
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
     let batch = (threads as u64 * 4).max(1);
     let k = setup.common.len();
-    let mut stats: Vec<MonthlyStats> = setup
-        .common
+    let mut stats: Vec<MonthlyStats> = setup.diff_layouts.iter().map(|l| l.stats(mode)).collect();
+    let mut probe_stats: Vec<MonthlyStats> = setup
+        .probe_layouts
         .iter()
-        .map(|c| MonthlyStats::new(o.months, c.len(), mode))
+        .flatten()
+        .map(|l| MonthlyStats::with_cells(0, 0, 0, l.tail(), mode))
         .collect();
+    let mut base_sum = vec![0.0; setup.base_layout.stride()];
+    let mut base_n = vec![0u64; setup.base_layout.stride()];
     let mut greater: Vec<Vec<u64>> = setup
         .common
         .iter()
@@ -388,6 +486,18 @@ pub fn compare_with_levels(
             for (acc, l) in level_stats.iter_mut().zip(part.levels) {
                 acc.merge(l);
             }
+            for (acc, p) in probe_stats.iter_mut().zip(part.probes) {
+                acc.merge(p);
+            }
+            // Chunk order, so the sums are the same bits for any thread count.
+            for ((a, n), (b, m)) in base_sum
+                .iter_mut()
+                .zip(&mut base_n)
+                .zip(part.base_sum.iter().zip(&part.base_n))
+            {
+                *a += b;
+                *n += m;
+            }
         }
         progress((end * CHUNK_PATHS).min(o.paths));
         start = end;
@@ -408,17 +518,57 @@ pub fn compare_with_levels(
             })
             .collect()
     };
+    let base_mean: Vec<f64> = base_sum
+        .iter()
+        .zip(&base_n)
+        .map(|(s, &n)| if n == 0 { f64::NAN } else { s / n as f64 })
+        .collect();
+    let bl = &setup.base_layout;
+    let nb = bl.nv;
+    let probabilities = match &setup.probe_layouts {
+        Some(ls) => ls
+            .iter()
+            .zip(probe_stats)
+            .zip(&setup.scenarios)
+            .map(|((l, st), sc)| (sc.name.clone(), l.split_tail(st.finish().cells)))
+            .collect(),
+        None => Vec::new(),
+    };
     let diffs = stats
         .into_iter()
         .zip(greater)
         .zip(setup.common)
+        .zip(&setup.diff_layouts)
         .enumerate()
-        .map(|(j, ((s, g), vars))| ScenarioDiff {
-            scenario: others[j].name.clone(),
-            vars,
-            summary: s.finish(),
-            greater: g,
-            diagnostics: diag[j + 1].to_map(),
+        .map(|(j, (((s, g), vars), layout))| {
+            let mut summary = s.finish();
+            let totals = layout.split(&mut summary);
+            let months = summary.months;
+            let mut bm = Vec::with_capacity(months * vars.len());
+            for t in 0..months {
+                bm.extend(vars.iter().map(|v| base_mean[t * nb + v.base]));
+            }
+            let base_total_mean = (0..totals.periods.len())
+                .flat_map(|p| totals.totals.iter().map(move |tv| (p, tv.name.clone())))
+                .map(|(p, name)| {
+                    bl.totals
+                        .iter()
+                        .position(|b| b.name == name)
+                        .map_or(f64::NAN, |k| {
+                            base_mean[months * nb + p * bl.totals.len() + k]
+                        })
+                })
+                .collect();
+            ScenarioDiff {
+                scenario: others[j].name.clone(),
+                vars,
+                summary,
+                greater: g,
+                totals,
+                base_mean: bm,
+                base_total_mean,
+                diagnostics: diag[j + 1].to_map(),
+            }
         })
         .collect();
     Ok(CompareResult {
@@ -426,6 +576,7 @@ pub fn compare_with_levels(
         diffs,
         baseline_diagnostics: diag[0].to_map(),
         levels,
+        probabilities,
         paths: o.paths,
         months: o.months,
         seed: o.seed,

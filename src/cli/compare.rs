@@ -40,6 +40,13 @@ pub struct CompareArgs {
     /// Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band).
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write probabilities.csv: each scenario's share of paths past a threshold per
+    /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'. Repeatable.
+    #[arg(long = "prob", value_name = "EXPR")]
+    pub prob: Vec<String>,
+    /// Do not write report.html (one self-contained page: key results, charts, manifest).
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Files written, in manifest order.
@@ -96,18 +103,28 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             )));
         }
     }
+    for sc in &loaded {
+        let vars = crate::engine::vars::variables(&sc.market);
+        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+        if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
+            errors.push(format!("{}: {e}", sc.path.display()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
     let other_refs: Vec<&Scenario> = others.iter().collect();
     let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
     let name = folder_name(&baseline.name, &names);
     let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(baseline, &other_refs, &a);
-    let levels = if a.no_charts {
+    let levels = if a.no_charts && a.no_report {
         Vec::new()
     } else {
         crate::output::charts::key_variable_names()
     };
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
-    let dir = write(baseline, &other_refs, &name, &r, stage, a.xlsx)?;
+    let dir = write(baseline, &other_refs, &name, &r, stage, &a)?;
     if !a.quiet {
         outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
@@ -126,6 +143,7 @@ fn options(baseline: &Scenario, others: &[&Scenario], a: &CompareArgs) -> Compar
     let mut o = CompareOptions::from_scenarios(baseline, others);
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
+    o.probes = a.prob.clone();
     o
 }
 
@@ -176,12 +194,46 @@ pub fn render(start: crate::policy::calendar::MonthIdx, r: &CompareResult) -> (V
             vars,
             summary: &d.summary,
             prob_greater: pg,
+            base_mean: &d.base_mean,
         })
         .collect();
     (
         compare_csv(&r.baseline, start, &series),
         compare_wide_csv(start, &series),
     )
+}
+
+/// `compare_totals.csv`, and `probabilities.csv` when `--prob` was given.
+pub fn answer_files(
+    start: crate::policy::calendar::MonthIdx,
+    r: &CompareResult,
+) -> Vec<(&'static str, Vec<u8>)> {
+    use crate::output::compare_csv::{compare_totals_csv, TotalsDiff};
+    let series: Vec<TotalsDiff> = r
+        .diffs
+        .iter()
+        .map(|d| TotalsDiff {
+            scenario: &d.scenario,
+            totals: &d.totals,
+            base_mean: &d.base_total_mean,
+        })
+        .collect();
+    let mut v = vec![(
+        "compare_totals.csv",
+        compare_totals_csv(&r.baseline, start, &series),
+    )];
+    if !r.probabilities.is_empty() {
+        let runs: Vec<(&str, &crate::engine::stats::derived::Derived)> = r
+            .probabilities
+            .iter()
+            .map(|(n, d)| (n.as_str(), d))
+            .collect();
+        v.push((
+            "probabilities.csv",
+            crate::output::answers_csv::probabilities_csv(start, &runs),
+        ));
+    }
+    v
 }
 
 /// SHA-256 over the resolved texts of every compared file, baseline first, each preceded by
@@ -208,12 +260,19 @@ fn write(
     name: &str,
     r: &CompareResult,
     stage: Staging,
-    xlsx: bool,
+    a: &CompareArgs,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     let (long, wide) = render(baseline.start, r);
     stage.write("compare.csv", &long).map_err(io)?;
     stage.write("compare_wide.csv", &wide).map_err(io)?;
+    let mut answers = Vec::new();
+    let mut csv: Vec<(&str, Vec<u8>)> = vec![("compare.csv", long)];
+    for (file, bytes) in answer_files(baseline.start, r) {
+        stage.write(file, &bytes).map_err(io)?;
+        answers.push(file.to_string());
+        csv.push((file, bytes));
+    }
     let all: Vec<&Scenario> = std::iter::once(baseline)
         .chain(others.iter().copied())
         .collect();
@@ -242,23 +301,51 @@ fn write(
         }
     }
     m.files = FILES.iter().map(|s| s.to_string()).collect();
-    let charts = write_charts(baseline.start, r, &stage).map_err(io)?;
-    m.files.splice(m.files.len() - 1..m.files.len() - 1, charts);
-    if xlsx {
+    m.files.splice(2..2, answers);
+    let charts = chart_files(baseline.start, r);
+    let mut listed = Vec::new();
+    if !a.no_charts {
+        for f in &charts {
+            stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
+            listed.push(format!("charts/{}", f.name));
+        }
+    }
+    if !a.no_report {
+        listed.push(super::run::REPORT.to_string());
+    }
+    m.files.splice(m.files.len() - 1..m.files.len() - 1, listed);
+    if a.xlsx {
         crate::output::xlsx_results::write(&stage, &mut m)
             .map_err(|e| CliError::Input(e.to_string()))?;
+    }
+    if !a.no_report {
+        let files: Vec<(&str, &[u8])> = csv.iter().map(|(f, b)| (*f, b.as_slice())).collect();
+        let page = crate::output::report::content::compare_report(
+            name,
+            &all,
+            r.paths,
+            r.months,
+            &files,
+            &charts,
+            &String::from_utf8_lossy(&to_json(&m)),
+        );
+        stage
+            .write(
+                super::run::REPORT,
+                crate::output::report::render(&page).as_bytes(),
+            )
+            .map_err(io)?;
     }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
 }
 
-/// Overlay charts from the level bands kept for them (none under `--no-charts`); returns the
-/// files written, relative to the folder.
-fn write_charts(
+/// Overlay charts from the level bands kept for them, and fan charts of the paired
+/// differences (none when no level bands were kept: `--no-charts --no-report`).
+fn chart_files(
     start: crate::policy::calendar::MonthIdx,
     r: &CompareResult,
-    stage: &Staging,
-) -> Result<Vec<String>, crate::output::files::OutputError> {
+) -> Vec<crate::output::charts::ChartFile> {
     let levels: Vec<crate::output::charts::Levels> = r
         .levels
         .iter()
@@ -268,10 +355,33 @@ fn write_charts(
             summary: &l.summary,
         })
         .collect();
-    let mut written = Vec::new();
-    for f in crate::output::charts::compare_charts(start, &levels, r.paths, r.seed) {
-        stage.write_in("charts", &f.name, &f.bytes)?;
-        written.push(format!("charts/{}", f.name));
+    if r.levels.is_empty() {
+        return Vec::new();
     }
-    Ok(written)
+    let names: Vec<Vec<(String, String)>> = r
+        .diffs
+        .iter()
+        .map(|d| {
+            d.vars
+                .iter()
+                .map(|v| (v.name.clone(), v.unit.clone()))
+                .collect()
+        })
+        .collect();
+    let diffs: Vec<crate::output::charts::diff_fan::DiffBands> = r
+        .diffs
+        .iter()
+        .zip(&names)
+        .map(|(d, vars)| crate::output::charts::diff_fan::DiffBands {
+            scenario: &d.scenario,
+            vars,
+            summary: &d.summary,
+        })
+        .collect();
+    let diff_files =
+        crate::output::charts::diff_fan::diff_charts(&r.baseline, start, &diffs, r.paths, r.seed);
+    crate::output::charts::compare_charts(start, &levels, r.paths, r.seed)
+        .into_iter()
+        .chain(diff_files)
+        .collect()
 }

@@ -34,6 +34,9 @@ pub struct MergeArgs {
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
     pub no_charts: bool,
+    /// Do not write report.html (as `run --no-report`).
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Flag combinations `run` refuses before simulating anything.
@@ -192,6 +195,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
         charts: !a.no_charts,
         xlsx: a.xlsx,
         sample_paths: None,
+        report: !a.no_report,
     };
     let dir = write(&sc, &o, &r, stage, extras)?;
     if !a.quiet {

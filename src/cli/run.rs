@@ -84,7 +84,18 @@ pub struct RunArgs {
     /// target (its result is still written). Without it that is a warning on stderr.
     #[arg(long)]
     pub strict_precision: bool,
+    /// Also write probabilities.csv: per month, the share of paths past a threshold and the
+    /// share past it at any month so far, e.g. --prob 'flow_india_mbd<1'. OP is <, <=, > or
+    /// >=. Repeatable.
+    #[arg(long = "prob", value_name = "EXPR")]
+    pub prob: Vec<String>,
+    /// Do not write report.html (one self-contained page: key results, charts, manifest).
+    #[arg(long)]
+    pub no_report: bool,
 }
+
+/// The HTML report of a result folder.
+pub const REPORT: &str = "report.html";
 
 /// Files written per scenario, in manifest order.
 pub const FILES: [&str; 3] = ["summary.csv", "wide.csv", "manifest.json"];
@@ -130,6 +141,13 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         return Err(CliError::Input(errors.join("\n")));
     }
     super::merge::check_run_flags(&a)?;
+    for sc in &loaded {
+        let vars = crate::engine::vars::variables(&sc.market);
+        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+        if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
+            errors.push(format!("{}: {e}", sc.path.display()));
+        }
+    }
     for sc in &loaded {
         if let Some(n) = a.sample_paths {
             let o = options(sc, &a);
@@ -287,6 +305,7 @@ pub(crate) fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.cancel = stop_flag();
+    o.probes = a.prob.clone();
     o
 }
 
@@ -323,6 +342,8 @@ pub(crate) struct Extras {
     pub charts: bool,
     pub xlsx: bool,
     pub sample_paths: Option<u64>,
+    /// `report.html`; off under `--no-report`.
+    pub report: bool,
 }
 
 impl Extras {
@@ -331,6 +352,7 @@ impl Extras {
             charts: !a.no_charts,
             xlsx: a.xlsx,
             sample_paths: a.sample_paths,
+            report: !a.no_report,
         }
     }
 }
@@ -351,15 +373,17 @@ pub(crate) fn write(
             unit: v.unit.clone(),
         })
         .collect();
-    stage
-        .write(
+    // The top-level CSV files as written, for report.html.
+    let mut csv: Vec<(&str, Vec<u8>)> = vec![
+        (
             "summary.csv",
-            &summary_csv(&sc.name, sc.start, &vars, &r.summary),
-        )
-        .map_err(io)?;
-    stage
-        .write("wide.csv", &wide_csv(sc.start, &vars, &r.summary))
-        .map_err(io)?;
+            summary_csv(&sc.name, sc.start, &vars, &r.summary),
+        ),
+        ("wide.csv", wide_csv(sc.start, &vars, &r.summary)),
+    ];
+    for (f, bytes) in &csv {
+        stage.write(f, bytes).map_err(io)?;
+    }
     let mut m = Manifest::for_scenario(sc);
     m.seed = o.seed;
     m.paths = r.paths;
@@ -376,18 +400,30 @@ pub(crate) fn write(
         use crate::output::tree_csv::{branch_shares_csv, events_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
         stage.write("events.csv", &ev).map_err(io)?;
-        stage
-            .write("outcomes.csv", &branch_shares_csv(&sc.trees, &r.trees))
-            .map_err(io)?;
+        let oc = branch_shares_csv(&sc.trees, &r.trees);
+        stage.write("outcomes.csv", &oc).map_err(io)?;
+        csv.push(("outcomes.csv", oc));
         m.files
             .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
     }
-    // Conditional bands, before manifest.json in the file list.
     let before_manifest = m.files.len() - 1;
     let mut extra = Vec::new();
+    for (file, bytes) in derived_files(&sc.name, sc.start, &r.derived) {
+        stage.write(file, &bytes).map_err(io)?;
+        extra.push(file.to_string());
+        csv.push((file, bytes));
+    }
+    // Conditional bands, before manifest.json in the file list.
     for b in &r.by_outcome {
         let mut counts = std::collections::BTreeMap::new();
-        for ((outcome, summary), n) in b.split.outcomes.iter().zip(&b.summaries).zip(&b.paths) {
+        for (((outcome, summary), derived), n) in b
+            .split
+            .outcomes
+            .iter()
+            .zip(&b.summaries)
+            .zip(&b.derived)
+            .zip(&b.paths)
+        {
             let folder = format!("{}={outcome}", b.split.key);
             let label = format!("{}|{folder}", sc.name);
             let sub = format!("by_outcome/{folder}");
@@ -399,23 +435,60 @@ pub(crate) fn write(
                 )
                 .map_err(io)?;
             extra.push(format!("{sub}/summary.csv"));
+            for (file, bytes) in derived_files(&label, sc.start, derived) {
+                stage.write_in(&sub, file, &bytes).map_err(io)?;
+                extra.push(format!("{sub}/{file}"));
+            }
             counts.insert(outcome.clone(), *n);
         }
         m.by_outcome.insert(b.split.key.clone(), counts);
     }
+    let charts = if a.charts || a.report {
+        crate::output::charts::run_charts(&sc.name, sc.start, &r.vars, &r.summary, r.paths, o.seed)
+    } else {
+        Vec::new()
+    };
     if a.charts {
-        let files = crate::output::charts::run_charts(
-            &sc.name, sc.start, &r.vars, &r.summary, r.paths, o.seed,
-        );
-        for f in files {
+        for f in &charts {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             extra.push(format!("charts/{}", f.name));
         }
     }
+    if a.report {
+        extra.push(REPORT.into());
+    }
     m.files.splice(before_manifest..before_manifest, extra);
     write_audit_files(sc, o, r, &stage, &mut m, a)?;
+    if a.report {
+        let files: Vec<(&str, &[u8])> = csv.iter().map(|(f, b)| (*f, b.as_slice())).collect();
+        let page = crate::output::report::content::run_report(
+            sc,
+            r.paths,
+            r.months,
+            &files,
+            &charts,
+            &String::from_utf8_lossy(&to_json(&m)),
+        );
+        stage
+            .write(REPORT, crate::output::report::render(&page).as_bytes())
+            .map_err(io)?;
+    }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
+}
+
+/// `totals.csv`, and `probabilities.csv` when `--prob` was given.
+fn derived_files(
+    label: &str,
+    start: crate::policy::calendar::MonthIdx,
+    d: &crate::engine::stats::derived::Derived,
+) -> Vec<(&'static str, Vec<u8>)> {
+    use crate::output::answers_csv::{probabilities_csv, totals_csv};
+    let mut v = vec![("totals.csv", totals_csv(label, start, d))];
+    if !d.probes.is_empty() {
+        v.push(("probabilities.csv", probabilities_csv(start, &[(label, d)])));
+    }
+    v
 }
 
 /// `paths.csv` (`--sample-paths`) and then `results.xlsx` (`--xlsx`, built from every CSV file

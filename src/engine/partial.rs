@@ -11,7 +11,7 @@
 //! | 4 | `format_version` (u32) = [`FORMAT_VERSION`] |
 //! | 8 | `H`, length of the header (u64) |
 //! | H | header, UTF-8 JSON: [`Header`] (it repeats `format_version`) |
-//! | … | body: `groups` (u64), then per group the moments of every cell (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
+//! | … | body: `groups` (u64), then per group the moments of every cell (the monthly cells, then the header's `derived` cells: totals and `--prob` indicators, engine::stats::derived) (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
 //! | 32 | SHA-256 of everything before it |
 
 use super::run::{
@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Version of the `partial.bin` layout; bumped on any change, and checked by [`decode`].
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"SSIMPART";
 
 /// Most variables a partial may declare (the shipped market has 71; each basin or buyer
@@ -38,6 +38,8 @@ const MAGIC: &[u8; 8] = b"SSIMPART";
 pub const MAX_VARS: usize = 4096;
 /// Most months a partial may declare: the longest scenario (`scenario.months ≤ 1200`).
 pub const MAX_MONTHS: usize = 1200;
+/// Most `--prob` expressions a partial may declare.
+pub const MAX_PROBES: usize = 1024;
 /// Fewest bytes one sketch cell takes in the body (zeros, then two stores of count, lo, hi,
 /// base and page count): a sketch-mode header must leave room for every cell it declares.
 const SKETCH_CELL_MIN_BYTES: u64 = 8 + 2 * (8 + 8 + 8 + 4 + 8);
@@ -88,6 +90,9 @@ pub enum PartialError {
     },
     #[error("the partials' event trees do not match the scenario")]
     Trees,
+    /// The derived cells (totals, `--prob` indicators) do not fit the scenario.
+    #[error("the partials' derived cells (totals, --prob) do not fit the scenario: {0}")]
+    Derived(String),
     #[error("partials do not belong to the same run: `{field}` is {a} in {f0} but {b} in {f}")]
     Mismatch {
         field: &'static str,
@@ -136,6 +141,8 @@ pub struct Fingerprint {
     pub version: String,
     /// `N`, the number of shards.
     pub shards: u64,
+    /// The `--prob` expressions, canonical (their indicators are part of the partial).
+    pub probes: Vec<String>,
 }
 
 impl Fingerprint {
@@ -163,6 +170,7 @@ impl Fingerprint {
         );
         cmp("version", self.version.clone(), o.version.clone());
         cmp("shards", self.shards.to_string(), o.shards.to_string());
+        cmp("probes (--prob)", self.probes.join(" "), o.probes.join(" "));
         d
     }
 }
@@ -183,6 +191,9 @@ pub struct Header {
     /// The scenario file, absolute, which `merge` reloads for names, units and event trees.
     pub scenario_path: String,
     pub vars: usize,
+    /// Derived cells per path after the `months × vars` monthly ones: with order statistics
+    /// (totals), then moments only (`--prob` indicators).
+    pub derived: (usize, usize),
     pub threads: usize,
     pub wall_seconds: f64,
     /// As in manifest.json; `max_*` entries merge by maximum, the others by sum.
@@ -250,12 +261,13 @@ pub fn run_shard(
     let t0 = Instant::now();
     let vars = variables(&sc.market);
     let mode = choose_mode(o.paths, o.months, vars.len(), o.budget_bytes);
+    let layout = super::run::layout(sc, o, &vars)?;
     let pool = pool(o)?;
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
     let groups = spec.group_range(chunks.div_ceil(GROUP_CHUNKS));
     let range = (groups.start * GROUP_CHUNKS).min(chunks)..(groups.end * GROUP_CHUNKS).min(chunks);
-    let mut acc = Accum::new(sc, o, vars.len(), mode, &[], true);
-    simulate_chunks(sc, o, &vars, &[], &pool, range, &mut acc, progress)?;
+    let mut acc = Accum::new(sc, o, &layout, mode, &[], true);
+    simulate_chunks(sc, o, &vars, &layout, &[], &pool, range, &mut acc, progress)?;
     let abs = std::fs::canonicalize(&sc.path).unwrap_or_else(|_| sc.path.clone());
     let header = Header {
         format_version: FORMAT_VERSION,
@@ -268,6 +280,7 @@ pub fn run_shard(
             summary_mode: mode.as_str().into(),
             version: env!("CARGO_PKG_VERSION").into(),
             shards: spec.n,
+            probes: layout.probes.iter().map(|p| p.text.clone()).collect(),
         },
         shard: spec.k,
         first_group: groups.start,
@@ -276,6 +289,7 @@ pub fn run_shard(
         end_path: (groups.end * GROUP_PATHS).min(o.paths),
         scenario_path: abs.display().to_string(),
         vars: vars.len(),
+        derived: (layout.extra(), layout.tail()),
         threads: pool.current_num_threads(),
         wall_seconds: t0.elapsed().as_secs_f64(),
         diagnostics: acc.diag.to_map(),
@@ -328,8 +342,32 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
     };
     limit("months", h.fingerprint.months as u64, MAX_MONTHS as u64)?;
     limit("vars", h.vars as u64, MAX_VARS as u64)?;
+    // Derived cells (engine::stats::derived): totals per calendar year (at most one more
+    // period than whole years, and the horizon) and variable; two indicators per probe and
+    // month. Zero is valid for both, so the bound is on value + 1.
+    let periods = (h.fingerprint.months / 12 + 3) as u64;
+    let (extra, tail) = h.derived;
+    limit(
+        "derived totals + 1",
+        extra as u64 + 1,
+        periods * MAX_VARS as u64 + 1,
+    )?;
+    limit(
+        "derived indicators + 1",
+        tail as u64 + 1,
+        2 * MAX_PROBES as u64 * h.fingerprint.months as u64 + 1,
+    )?;
+    if h.fingerprint.probes.len() > MAX_PROBES
+        || 2 * h.fingerprint.probes.len() * h.fingerprint.months != tail
+    {
+        return Err(PartialError::HeaderLimit {
+            field: "derived indicators",
+            value: tail as u64,
+            limit: 2 * (h.fingerprint.probes.len() * h.fingerprint.months) as u64,
+        });
+    }
     if mode == SummaryMode::Sketch {
-        let cells = (h.fingerprint.months * h.vars) as u64;
+        let cells = (h.fingerprint.months * h.vars + extra) as u64;
         let need = cells * SKETCH_CELL_MIN_BYTES;
         if need > left as u64 {
             return Err(PartialError::TooSmallForHeader {
@@ -367,13 +405,15 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, PartialError> {
     let fp = &header.fingerprint;
     let mode = mode_of(&fp.summary_mode)?;
     check_header(&header, mode, r.remaining())?;
-    let cells = fp.months * header.vars;
+    let (extra, tail) = header.derived;
+    let like = MonthlyStats::with_cells(fp.months, header.vars, extra, tail, mode);
+    let cells = like.cells();
     // Each group holds its cell count and `cells` moments of 32 bytes.
     let n = r.count(8 + 32 * cells)?;
     let groups = (0..n)
         .map(|_| GroupMoments::decode(&mut r, cells))
         .collect::<Result<Vec<_>, _>>()?;
-    let order = MonthlyStats::decode_order(&mut r, fp.months, header.vars, mode)?;
+    let order = MonthlyStats::decode_order(&mut r, &like)?;
     if r.remaining() != 0 || groups.len() as u64 != header.groups {
         return Err(PartialError::Length);
     }
@@ -410,7 +450,19 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, PartialErr
             scenario: sc.path.clone(),
         });
     }
-    let mut total = MonthlyStats::new(fp.months, vars.len(), mode);
+    let mut o = super::run::RunOptions::from_scenario(sc);
+    (o.months, o.probes) = (fp.months, fp.probes.clone());
+    let layout =
+        super::run::layout(sc, &o, &vars).map_err(|e| PartialError::Derived(e.to_string()))?;
+    if (layout.extra(), layout.tail()) != first.header.derived {
+        return Err(PartialError::Derived(format!(
+            "the partials have {:?} derived cells per path, scenario {} gives {:?}",
+            first.header.derived,
+            sc.path.display(),
+            (layout.extra(), layout.tail())
+        )));
+    }
+    let mut total = layout.stats(mode);
     let mut diagnostics = BTreeMap::new();
     let mut trees = TreeStats::new(sc, fp.months);
     let (mut wall, mut threads) = (0.0, 0);
@@ -427,9 +479,12 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, PartialErr
         wall += p.header.wall_seconds;
         threads = threads.max(p.header.threads);
     }
+    let mut summary = total.finish();
+    let derived = layout.split(&mut summary);
     Ok(RunResult {
         vars,
-        summary: total.finish(),
+        summary,
+        derived,
         diagnostics,
         trees,
         by_outcome: Vec::new(),

@@ -194,6 +194,8 @@ impl<'a> PathSim<'a> {
         let urals = o.n[self.model.primary];
         s.pbar = st.p_prev;
         s.ubar = [urals; 5];
+        // The pre-start month is not the scenario's first month (russia_revenue_change_usd_bn).
+        self.work.out.revenue_first_bn = None;
     }
 
     /// Runs month `self.month` and advances. The outcome is in `self.work.out`.

@@ -13,6 +13,7 @@ use super::run::{
     new_split_stats, Accum, OutcomeSplit, RunError, RunOptions, SplitStats, TreeStats, CHUNK_PATHS,
     GROUP_CHUNKS,
 };
+use super::stats::derived::Layout;
 use super::stats::{MonthlyStats, SummaryMode};
 use super::vars::Var;
 use crate::scenario::Scenario;
@@ -38,6 +39,7 @@ fn run_chunk(
     sc: &Scenario,
     o: &RunOptions,
     vars: &[Var],
+    layout: &Layout,
     mode: SummaryMode,
     splits: &[OutcomeSplit],
     chunk: u64,
@@ -45,11 +47,11 @@ fn run_chunk(
     let lo = chunk * CHUNK_PATHS;
     let hi = (lo + CHUNK_PATHS).min(o.paths);
     let nv = vars.len();
-    let mut stats = MonthlyStats::new(o.months, nv, mode);
+    let mut stats = layout.stats(mode);
     let mut diag = PathDiag::default();
     let mut trees = TreeStats::new(sc, o.months);
-    let mut split_stats = new_split_stats(splits, o.months, nv, mode);
-    let mut buf = vec![0.0; o.months * nv];
+    let mut split_stats = new_split_stats(splits, layout, mode);
+    let mut buf = vec![0.0; layout.stride()];
     for path in lo..hi {
         if o.cancelled() {
             break; // the caller discards the whole run
@@ -59,6 +61,7 @@ fn run_chunk(
             sim.step_month();
             sim.write_vars(vars, &mut buf[t * nv..(t + 1) * nv]);
         }
+        layout.fill(&mut buf);
         stats.push_path(&buf);
         diag.add(&sim.diag);
         trees.push_path(sim.tree_records());
@@ -87,13 +90,8 @@ struct Local {
 /// sketch counts go to the worker's `local` sketch and only the moments are returned; in exact
 /// mode everything is (the merge into an empty accumulator copies the moments bit for bit and
 /// trims the value block's slack here, on the worker, instead of under the lock).
-fn ordered_part(
-    stats: MonthlyStats,
-    local: Option<&mut MonthlyStats>,
-    months: usize,
-    nv: usize,
-) -> MonthlyStats {
-    let mut ordered = MonthlyStats::new(months, nv, stats.mode());
+fn ordered_part(stats: MonthlyStats, local: Option<&mut MonthlyStats>) -> MonthlyStats {
+    let mut ordered = stats.empty_like();
     match local {
         Some(local) => {
             let mut stats = stats;
@@ -118,11 +116,12 @@ struct State<'a> {
 
 impl State<'_> {
     /// Folds chunk `next_merge` (exactly the old one-thread merge, chunk by chunk).
-    fn reduce(&mut self, part: ChunkOut, end: u64, months: usize, nv: usize, mode: SummaryMode) {
+    fn reduce(&mut self, part: ChunkOut, end: u64) {
         let c = self.next_merge;
-        self.group
-            .get_or_insert_with(|| MonthlyStats::new(months, nv, mode))
-            .merge(part.stats);
+        match &mut self.group {
+            Some(g) => g.merge(part.stats),
+            None => self.group = Some(part.stats),
+        }
         self.acc.diag.add(&part.diag);
         self.acc.trees.merge(&part.trees);
         for ((a, counts), (theirs, their_counts)) in
@@ -149,6 +148,7 @@ struct Job<'a> {
     sc: &'a Scenario,
     o: &'a RunOptions,
     vars: &'a [Var],
+    layout: &'a Layout,
     splits: &'a [OutcomeSplit],
     mode: SummaryMode,
     range: Range<u64>,
@@ -196,23 +196,30 @@ impl<'a> Job<'a> {
     /// and reduces whatever chunks are next in order. Returns its sketches (sketch mode).
     fn work(&self) -> Result<Option<Local>, RunError> {
         let _wake = WakeOnPanic(self);
-        let (months, nv) = (self.o.months, self.vars.len());
         let mut local = (self.mode == SummaryMode::Sketch).then(|| Local {
-            stats: MonthlyStats::new(months, nv, self.mode),
-            splits: new_split_stats(self.splits, months, nv, self.mode)
+            stats: self.layout.stats(self.mode),
+            splits: new_split_stats(self.splits, self.layout, self.mode)
                 .into_iter()
                 .map(|(acc, _)| acc)
                 .collect(),
         });
         while let Some(c) = self.claim()? {
-            let mut out = run_chunk(self.sc, self.o, self.vars, self.mode, self.splits, c);
+            let mut out = run_chunk(
+                self.sc,
+                self.o,
+                self.vars,
+                self.layout,
+                self.mode,
+                self.splits,
+                c,
+            );
             let stats = std::mem::replace(&mut out.stats, MonthlyStats::new(0, 0, self.mode));
-            out.stats = ordered_part(stats, local.as_mut().map(|l| &mut l.stats), months, nv);
+            out.stats = ordered_part(stats, local.as_mut().map(|l| &mut l.stats));
             for (j, (accs, _)) in out.splits.iter_mut().enumerate() {
                 for (k, acc) in accs.iter_mut().enumerate() {
                     let stats = std::mem::replace(acc, MonthlyStats::new(0, 0, self.mode));
                     let mine = local.as_mut().map(|l| &mut l.splits[j][k]);
-                    *acc = ordered_part(stats, mine, months, nv);
+                    *acc = ordered_part(stats, mine);
                 }
             }
             let mut st = self.lock()?;
@@ -223,7 +230,7 @@ impl<'a> Job<'a> {
                 let Some(part) = st.ready.remove(&next) else {
                     break;
                 };
-                st.reduce(part, self.range.end, months, nv, self.mode);
+                st.reduce(part, self.range.end);
             }
             if st.next_merge > before {
                 (self.progress)((st.next_merge * CHUNK_PATHS).min(self.o.paths));
@@ -256,6 +263,7 @@ pub(super) fn simulate_chunks(
     sc: &Scenario,
     o: &RunOptions,
     vars: &[Var],
+    layout: &Layout,
     splits: &[OutcomeSplit],
     pool: &rayon::ThreadPool,
     range: Range<u64>,
@@ -270,6 +278,7 @@ pub(super) fn simulate_chunks(
         sc,
         o,
         vars,
+        layout,
         splits,
         mode,
         window: (pool.current_num_threads() as u64 * WINDOW_PER_THREAD).max(1),
@@ -358,10 +367,14 @@ mod tests {
                     threads,
                     budget_bytes: 1,
                     cancel: None,
+                    probes: vec!["brent_usd_bbl>70".into()],
                 };
                 let r = run(&sc, &o, &|_| {}).expect("run");
                 assert_eq!(r.summary.mode.as_str(), "sketch");
-                format!("{:?} {:?} {:?}", r.summary.cells, r.diagnostics, r.trees)
+                format!(
+                    "{:?} {:?} {:?} {:?}",
+                    r.summary.cells, r.derived, r.diagnostics, r.trees
+                )
             })
             .collect();
         assert_eq!(runs[0], runs[1]);
@@ -377,6 +390,7 @@ mod tests {
             threads: 2,
             budget_bytes: 1,
             cancel: Some(Arc::new(AtomicBool::new(true))),
+            probes: Vec::new(),
         };
         assert_eq!(
             run(&scenario(), &o, &|_| {}).err(),

@@ -96,7 +96,8 @@ pub fn run_precise(
         .saturating_mul(GROUP_PATHS)
         .min(max_paths);
     let mode = |p: u64| choose_mode(p, o.months, vars.len(), o.budget_bytes);
-    let mut acc = Accum::new(sc, o, vars.len(), mode(paths), &[], false);
+    let layout = super::run::layout(sc, o, &vars)?;
+    let mut acc = Accum::new(sc, o, &layout, mode(paths), &[], false);
     let (mut done, mut batches) = (0u64, Vec::new());
     loop {
         let mut ot = o.clone();
@@ -104,12 +105,22 @@ pub fn run_precise(
         if mode(paths) == SummaryMode::Sketch && acc.stats.mode() == SummaryMode::Exact {
             let exact = std::mem::replace(
                 &mut acc.stats,
-                super::stats::MonthlyStats::new(o.months, vars.len(), SummaryMode::Sketch),
+                super::stats::MonthlyStats::new(0, 0, SummaryMode::Sketch),
             );
             acc.stats = exact.into_sketch();
         }
         let chunks = paths.div_ceil(CHUNK_PATHS);
-        simulate_chunks(sc, &ot, &vars, &[], &pool, done..chunks, &mut acc, progress)?;
+        simulate_chunks(
+            sc,
+            &ot,
+            &vars,
+            &layout,
+            &[],
+            &pool,
+            done..chunks,
+            &mut acc,
+            progress,
+        )?;
         done = chunks;
         batches.push(paths);
         let (rel, v, t) = worst(&acc.stats.summarize(), &keys);
@@ -132,7 +143,7 @@ pub fn run_precise(
             worst_variable: vars[v].name.clone(),
             worst_month: t,
         };
-        let mut r = acc.finish(&ot, vars, &[], t0, pool.current_num_threads());
+        let mut r = acc.finish(&ot, vars, &layout, &[], t0, pool.current_num_threads());
         r.precision = Some(report);
         return Ok(r);
     }

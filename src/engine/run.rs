@@ -3,6 +3,7 @@
 
 use super::path::{PathDiag, TreeRecord};
 pub(super) use super::pipeline::simulate_chunks;
+use super::stats::derived::{parse_probes, Derived, Layout};
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
 };
@@ -39,6 +40,9 @@ pub struct RunOptions {
     /// Stop requested (SIGINT/SIGTERM): checked before every path; when it is set, [`run`]
     /// stops within one path per worker and returns [`RunError::Cancelled`]. `None`: never.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// `--prob` expressions (`flow_india_mbd<1`): threshold probabilities computed in the
+    /// same pass (see [`super::stats::derived`]).
+    pub probes: Vec<String>,
 }
 
 impl RunOptions {
@@ -51,6 +55,7 @@ impl RunOptions {
             threads: 0,
             budget_bytes: DEFAULT_BUDGET_BYTES,
             cancel: None,
+            probes: Vec::new(),
         }
     }
 
@@ -146,6 +151,8 @@ pub struct OutcomeBands {
     pub split: OutcomeSplit,
     /// In the order of `split.outcomes`.
     pub summaries: Vec<Summary>,
+    /// Totals and threshold probabilities of each outcome's paths, same order.
+    pub derived: Vec<Derived>,
     pub paths: Vec<u64>,
 }
 
@@ -153,6 +160,8 @@ pub struct OutcomeBands {
 pub struct RunResult {
     pub vars: Vec<Var>,
     pub summary: Summary,
+    /// Totals (`totals.csv`) and threshold probabilities (`probabilities.csv`).
+    pub derived: Derived,
     pub diagnostics: BTreeMap<String, u64>,
     /// Event-tree counts (empty when the scenario has no trees).
     pub trees: TreeStats,
@@ -216,17 +225,14 @@ pub(super) type SplitStats = Vec<(Vec<MonthlyStats>, Vec<u64>)>;
 
 pub(super) fn new_split_stats(
     splits: &[OutcomeSplit],
-    months: usize,
-    nv: usize,
+    layout: &Layout,
     mode: SummaryMode,
 ) -> SplitStats {
     splits
         .iter()
         .map(|s| {
             (
-                (0..s.outcomes.len())
-                    .map(|_| MonthlyStats::new(months, nv, mode))
-                    .collect(),
+                (0..s.outcomes.len()).map(|_| layout.stats(mode)).collect(),
                 vec![0; s.outcomes.len()],
             )
         })
@@ -257,11 +263,35 @@ pub fn run_split(
     let vars = variables(&sc.market);
     let kept = o.paths.saturating_mul(1 + splits.len() as u64);
     let mode = choose_mode(kept, o.months, vars.len(), o.budget_bytes);
+    let layout = layout(sc, o, &vars)?;
     let pool = pool(o)?;
-    let mut acc = Accum::new(sc, o, vars.len(), mode, splits, false);
+    let mut acc = Accum::new(sc, o, &layout, mode, splits, false);
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
-    simulate_chunks(sc, o, &vars, splits, &pool, 0..chunks, &mut acc, progress)?;
-    Ok(acc.finish(o, vars, splits, t0, pool.current_num_threads()))
+    simulate_chunks(
+        sc,
+        o,
+        &vars,
+        &layout,
+        splits,
+        &pool,
+        0..chunks,
+        &mut acc,
+        progress,
+    )?;
+    Ok(acc.finish(o, vars, &layout, splits, t0, pool.current_num_threads()))
+}
+
+/// The derived cells of a run of `sc` with options `o` (totals, and the `--prob` indicators).
+/// The exact/sketch budget is not charged for them: they add a few per cent to the monthly
+/// values (docs/decisions.md D65).
+pub fn layout(sc: &Scenario, o: &RunOptions, vars: &[Var]) -> Result<Layout, RunError> {
+    let names: Vec<(String, String)> = vars
+        .iter()
+        .map(|v| (v.name.clone(), v.unit.clone()))
+        .collect();
+    let plain: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+    let probes = parse_probes(&o.probes, &plain).map_err(RunError::Failed)?;
+    Ok(Layout::new(sc.start, o.months, &names, probes))
 }
 
 pub(super) fn check_shape(sc: &Scenario, o: &RunOptions) -> Result<(), RunError> {
@@ -299,17 +329,17 @@ impl Accum {
     pub fn new(
         sc: &Scenario,
         o: &RunOptions,
-        nv: usize,
+        layout: &Layout,
         mode: SummaryMode,
         splits: &[OutcomeSplit],
         keep_groups: bool,
     ) -> Accum {
         Accum {
-            stats: MonthlyStats::new(o.months, nv, mode),
+            stats: layout.stats(mode),
             groups: keep_groups.then(Vec::new),
             diag: PathDiag::default(),
             trees: TreeStats::new(sc, o.months),
-            split_total: new_split_stats(splits, o.months, nv, mode),
+            split_total: new_split_stats(splits, layout, mode),
         }
     }
 
@@ -327,6 +357,7 @@ impl Accum {
         self,
         o: &RunOptions,
         vars: Vec<Var>,
+        layout: &Layout,
         splits: &[OutcomeSplit],
         t0: Instant,
         threads: usize,
@@ -334,15 +365,29 @@ impl Accum {
         let by_outcome = splits
             .iter()
             .zip(self.split_total)
-            .map(|(split, (acc, paths))| OutcomeBands {
-                split: split.clone(),
-                summaries: acc.into_iter().map(MonthlyStats::finish).collect(),
-                paths,
+            .map(|(split, (acc, paths))| {
+                let (summaries, derived) = acc
+                    .into_iter()
+                    .map(|a| {
+                        let mut s = a.finish();
+                        let d = layout.split(&mut s);
+                        (s, d)
+                    })
+                    .unzip();
+                OutcomeBands {
+                    split: split.clone(),
+                    summaries,
+                    derived,
+                    paths,
+                }
             })
             .collect();
+        let mut summary = self.stats.finish();
+        let derived = layout.split(&mut summary);
         RunResult {
             vars,
-            summary: self.stats.finish(),
+            summary,
+            derived,
             diagnostics: self.diag.to_map(),
             trees: self.trees,
             by_outcome,

@@ -50,6 +50,8 @@ enum Get {
     PipePrice(usize),
     PipeDiscount(usize),
     Unpapered(usize),
+    NetGain(usize),
+    RevenueChange,
 }
 
 /// One output variable.
@@ -234,6 +236,21 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             Get::Unpapered(b),
         );
     }
+    // Appended last (issue 14): net positions.
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        if let Some(x) = &b.report_as {
+            add(
+                format!("{x}_net_gain_usd_bn"),
+                "USD bn/month",
+                Get::NetGain(j),
+            );
+        }
+    }
+    add(
+        "russia_revenue_change_usd_bn".into(),
+        "USD bn/month",
+        Get::RevenueChange,
+    );
     v
 }
 
@@ -312,5 +329,7 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
             o.d[pl.priced_off] - pl.spec.price_adj_usd
         }
         Get::Unpapered(b) => o.unpapered[b],
+        Get::NetGain(j) => o.savings_bn[j] - o.tariff_cost_bn[j] - o.carrot_forgone_bn[j],
+        Get::RevenueChange => o.revenue_bn - o.revenue_first_bn.unwrap_or(f64::NAN),
     }
 }

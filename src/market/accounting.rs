@@ -61,6 +61,12 @@ pub struct Outcome {
     /// Netback floor of each basin in force at the Brent root (§4.8, D32).
     pub floor: Vec<f64>,
     pub clamped: bool,
+    /// Deal carrot a stance buyer forgoes this month by not halting, $bn (C·d/365; 0 while
+    /// halted): part of its net gain (issue 14).
+    pub carrot_forgone_bn: Vec<f64>,
+    /// Revenue of the path's first month, kept for the change against it (issue 14). The
+    /// outcome is reused across a path's months, so it is set once and carried.
+    pub revenue_first_bn: Option<f64>,
 }
 
 impl Outcome {
@@ -83,6 +89,7 @@ impl Outcome {
             tariff_cost_bn: vec![0.0; nj],
             tariff_duty_bn: vec![0.0; nj],
             halted: vec![0.0; nj],
+            carrot_forgone_bn: vec![0.0; nj],
             ..Default::default()
         }
     }
@@ -171,6 +178,7 @@ pub fn account(
         rev_usd += o.q[pl] * (o.n[m.pipe_priced_off[pl]] + m.pipe_padj[pl]);
     }
     o.revenue_bn = k * rev_usd;
+    o.revenue_first_bn.get_or_insert(o.revenue_bn);
     o.netback_avg = if o.deliveries > 1e-12 {
         rev_usd / o.deliveries
     } else {
@@ -225,6 +233,11 @@ pub fn account(
         // Errata 20: the duty and the welfare loss, both with d_t/365.
         o.tariff_duty_bn[j] = t * x_exp * days / 365.0;
         o.tariff_cost_bn[j] = m.stance(j).map_or(0.0, |sd| sd.welfare_loss) * o.tariff_duty_bn[j];
+        o.carrot_forgone_bn[j] = if halted {
+            0.0
+        } else {
+            lv.get(ids.carrot_value_bn[j]) * days / 365.0
+        };
     }
     st.s_prev.copy_from_slice(&w.s);
 }

@@ -1,4 +1,5 @@
-//! `compare.csv` (long) and `compare_wide.csv` (one row a month) of a scenario comparison.
+//! `compare.csv` (long) and `compare_wide.csv` (one row a month) of a scenario comparison,
+//! and `compare_totals.csv` (paired differences of calendar-year and horizon totals).
 //!
 //! Pure: data in, bytes out, in the same CSV dialect and number format as `summary.csv`
 //! ([`fmt_num`]: four decimals, no `-0.0000`, an empty cell when not finite).
@@ -8,8 +9,9 @@ use super::csv::{into_bytes, writer};
 use crate::engine::stats::Summary;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
-/// Header of `compare.csv`.
-pub const COMPARE_HEADER: [&str; 10] = [
+/// Header of `compare.csv`. Columns after `prob_greater` were appended (issue 14): the
+/// difference's inner quantiles, the baseline's mean level and the % change of the mean.
+pub const COMPARE_HEADER: [&str; 16] = [
     "date",
     "variable",
     "unit",
@@ -20,7 +22,24 @@ pub const COMPARE_HEADER: [&str; 10] = [
     "p50_diff",
     "p95_diff",
     "prob_greater",
+    "p10_diff",
+    "p25_diff",
+    "p75_diff",
+    "p90_diff",
+    "baseline_mean",
+    "pct_change",
 ];
+
+/// `100 · mean_diff / |baseline_mean|`: the change of the mean level in per cent of the
+/// baseline's (its magnitude, so that a rise reads positive even for a negative level);
+/// empty when the baseline's mean is 0 or missing.
+pub fn pct_change(mean_diff: f64, base_mean: f64) -> f64 {
+    if base_mean == 0.0 || !base_mean.is_finite() {
+        f64::NAN
+    } else {
+        100.0 * mean_diff / base_mean.abs()
+    }
+}
 
 /// Statistics of the per-path difference `scenario − baseline` for one compared scenario.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +52,8 @@ pub struct DiffSeries<'a> {
     pub summary: &'a Summary,
     /// Share of paths where the scenario is greater, same cell layout as `summary`.
     pub prob_greater: &'a [f64],
+    /// The baseline's mean level, same cell layout as `summary`.
+    pub base_mean: &'a [f64],
 }
 
 fn check_shape(d: &DiffSeries) {
@@ -66,7 +87,21 @@ pub fn compare_csv(baseline: &str, start: MonthIdx, series: &[DiffSeries]) -> Ve
             let nv = d.vars.len();
             for (v, meta) in d.vars.iter().enumerate() {
                 let c = d.summary.cell(t, v);
-                let nums = [c.mean, c.p05, c.p50, c.p95, d.prob_greater[t * nv + v]].map(fmt_num);
+                let bm = d.base_mean[t * nv + v];
+                let nums = [
+                    c.mean,
+                    c.p05,
+                    c.p50,
+                    c.p95,
+                    d.prob_greater[t * nv + v],
+                    c.p10,
+                    c.p25,
+                    c.p75,
+                    c.p90,
+                    bm,
+                    pct_change(c.mean, bm),
+                ]
+                .map(fmt_num);
                 let row = [date.as_str(), &meta.name, &meta.unit, baseline, d.scenario]
                     .into_iter()
                     .chain(nums.iter().map(String::as_str));
@@ -78,7 +113,8 @@ pub fn compare_csv(baseline: &str, start: MonthIdx, series: &[DiffSeries]) -> Ve
 }
 
 /// Header of `compare_wide.csv`: `date`, then `<scenario>__<variable>_mean_diff`,
-/// `_p05_diff`, `_p95_diff` for every compared scenario and variable.
+/// `_p05_diff`, `_p95_diff` for every compared scenario and variable, then (appended, issue
+/// 14) `<scenario>__<variable>_p50_diff` for every compared scenario and variable.
 pub fn compare_wide_header(series: &[DiffSeries]) -> Vec<String> {
     let mut h = vec!["date".to_string()];
     for d in series {
@@ -86,6 +122,11 @@ pub fn compare_wide_header(series: &[DiffSeries]) -> Vec<String> {
             for s in ["mean_diff", "p05_diff", "p95_diff"] {
                 h.push(format!("{}__{}_{s}", d.scenario, m.name));
             }
+        }
+    }
+    for d in series {
+        for m in d.vars {
+            h.push(format!("{}__{}_p50_diff", d.scenario, m.name));
         }
     }
     h
@@ -102,7 +143,92 @@ pub fn compare_wide_csv(start: MonthIdx, series: &[DiffSeries]) -> Vec<u8> {
                 row.extend([c.mean, c.p05, c.p95].map(fmt_num));
             }
         }
+        for d in series {
+            for v in 0..d.vars.len() {
+                row.push(fmt_num(d.summary.cell(t, v).p50));
+            }
+        }
     })
+}
+
+/// Header of `compare_totals.csv`.
+pub const COMPARE_TOTALS_HEADER: [&str; 19] = [
+    "period",
+    "first_month",
+    "last_month",
+    "months",
+    "variable",
+    "unit",
+    "baseline",
+    "scenario",
+    "mean_diff",
+    "sd_diff",
+    "p05_diff",
+    "p10_diff",
+    "p25_diff",
+    "p50_diff",
+    "p75_diff",
+    "p90_diff",
+    "p95_diff",
+    "baseline_mean",
+    "pct_change",
+];
+
+/// One compared scenario's paired differences of totals.
+#[derive(Debug, Clone, Copy)]
+pub struct TotalsDiff<'a> {
+    pub scenario: &'a str,
+    pub totals: &'a crate::engine::stats::derived::Derived,
+    /// The baseline's mean total, `[period * totals + j]`.
+    pub base_mean: &'a [f64],
+}
+
+/// One row per period × compared scenario × totalled variable (periods outer).
+pub fn compare_totals_csv(baseline: &str, start: MonthIdx, series: &[TotalsDiff]) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(COMPARE_TOTALS_HEADER)
+        .expect("in-memory write");
+    let periods = series.first().map_or(0, |d| d.totals.periods.len());
+    for p in 0..periods {
+        for d in series {
+            let per = &d.totals.periods[p];
+            let (first, last) = super::answers_csv::period_dates(d.totals, start, p);
+            let nt = d.totals.totals.len();
+            for (j, tv) in d.totals.totals.iter().enumerate() {
+                let c = d.totals.total(p, j);
+                let bm = d.base_mean[p * nt + j];
+                let nums = [
+                    c.mean,
+                    c.sd,
+                    c.p05,
+                    c.p10,
+                    c.p25,
+                    c.p50,
+                    c.p75,
+                    c.p90,
+                    c.p95,
+                    bm,
+                    pct_change(c.mean, bm),
+                ]
+                .map(fmt_num);
+                let months = per.months.to_string();
+                let row = [
+                    per.label.as_str(),
+                    &first,
+                    &last,
+                    &months,
+                    &tv.name,
+                    &tv.unit,
+                    baseline,
+                    d.scenario,
+                ]
+                .into_iter()
+                .chain(nums.iter().map(String::as_str));
+                w.write_record(row).expect("in-memory write");
+            }
+        }
+    }
+    into_bytes(w)
 }
 
 #[cfg(test)]
@@ -149,21 +275,24 @@ mod tests {
             mode: SummaryMode::Exact,
         };
         let pg = [0.25, 1.0, 0.0, f64::NAN];
+        let bm = [80.0, -5.0, 0.0, f64::NAN];
         let series = [DiffSeries {
             scenario: "b",
             vars: &vars,
             summary: &s,
             prob_greater: &pg,
+            base_mean: &bm,
         }];
         let start = 2025 * 12 + 7; // 2025-08
         let out = String::from_utf8(compare_csv("a", start, &series)).unwrap();
         assert_eq!(
             out,
-            "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater\n\
-             2025-08-01,brent_usd_bbl,USD/bbl,a,b,1.0000,0.0000,1.5000,2.0000,0.2500\n\
-             2025-08-01,russia_export_revenue_usd_bn,USD bn/month,a,b,-2.5000,-3.5000,-2.0000,-1.5000,1.0000\n\
-             2025-09-01,brent_usd_bbl,USD/bbl,a,b,0.0000,-1.0000,0.5000,1.0000,0.0000\n\
-             2025-09-01,russia_export_revenue_usd_bn,USD bn/month,a,b,0.0000,-1.0000,0.5000,,\n"
+            "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater,\
+             p10_diff,p25_diff,p75_diff,p90_diff,baseline_mean,pct_change\n\
+             2025-08-01,brent_usd_bbl,USD/bbl,a,b,1.0000,0.0000,1.5000,2.0000,0.2500,,,,,80.0000,1.2500\n\
+             2025-08-01,russia_export_revenue_usd_bn,USD bn/month,a,b,-2.5000,-3.5000,-2.0000,-1.5000,1.0000,,,,,-5.0000,-50.0000\n\
+             2025-09-01,brent_usd_bbl,USD/bbl,a,b,0.0000,-1.0000,0.5000,1.0000,0.0000,,,,,0.0000,\n\
+             2025-09-01,russia_export_revenue_usd_bn,USD bn/month,a,b,0.0000,-1.0000,0.5000,,,,,,,,\n"
         );
         let wide = String::from_utf8(compare_wide_csv(start, &series)).unwrap();
         let lines: Vec<&str> = wide.lines().collect();
@@ -171,13 +300,17 @@ mod tests {
             lines[0],
             "date,b__brent_usd_bbl_mean_diff,b__brent_usd_bbl_p05_diff,b__brent_usd_bbl_p95_diff,\
              b__russia_export_revenue_usd_bn_mean_diff,b__russia_export_revenue_usd_bn_p05_diff,\
-             b__russia_export_revenue_usd_bn_p95_diff"
+             b__russia_export_revenue_usd_bn_p95_diff,b__brent_usd_bbl_p50_diff,\
+             b__russia_export_revenue_usd_bn_p50_diff"
         );
         assert_eq!(
             lines[1],
-            "2025-08-01,1.0000,0.0000,2.0000,-2.5000,-3.5000,-1.5000"
+            "2025-08-01,1.0000,0.0000,2.0000,-2.5000,-3.5000,-1.5000,1.5000,-2.0000"
         );
-        assert_eq!(lines[2], "2025-09-01,0.0000,-1.0000,1.0000,0.0000,-1.0000,");
+        assert_eq!(
+            lines[2],
+            "2025-09-01,0.0000,-1.0000,1.0000,0.0000,-1.0000,,0.5000,0.5000"
+        );
         assert_eq!(lines.len(), 3);
     }
 }

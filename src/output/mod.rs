@@ -3,6 +3,7 @@
 //! crate that creates, renames or removes files, and does so atomically. One exception to
 //! purity: [`paths_csv`] simulates the sampled paths again. [`xlsx_results`] builds its sheets
 //! from the CSV bytes the result folder kept in memory as they were written.
+pub mod answers_csv;
 pub mod charts;
 pub mod compare_csv;
 pub mod csv;
@@ -10,6 +11,7 @@ pub mod files;
 pub mod lock;
 pub mod manifest;
 pub mod paths_csv;
+pub mod report;
 pub mod tree_csv;
 pub mod xlsx;
 pub mod xlsx_results;

@@ -37,11 +37,15 @@ pub enum ResultsError {
 }
 
 /// Sheet name of a listed CSV file: its stem (`summary.csv` → `summary`); for conditional
-/// bands `by_outcome/<node>=<outcome>/summary.csv` → `<node>=<outcome>`.
+/// bands `by_outcome/<node>=<outcome>/summary.csv` → `<node>=<outcome>`, and their other
+/// tables `by_outcome/<node>=<outcome>/totals.csv` → `<node>=<outcome> totals`.
 pub fn sheet_name(file: &str) -> String {
     let parts: Vec<&str> = file.split('/').collect();
     match parts.as_slice() {
         ["by_outcome", folder, "summary.csv"] => folder.to_string(),
+        ["by_outcome", folder, table] => {
+            format!("{folder} {}", table.strip_suffix(".csv").unwrap_or(table))
+        }
         _ => {
             let last = parts.last().copied().unwrap_or(file);
             last.strip_suffix(".csv").unwrap_or(last).to_string()

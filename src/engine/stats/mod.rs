@@ -59,6 +59,7 @@
 //! exact ones sort the same multiset, sketch ones add integer bucket counts.
 
 pub mod codec;
+pub mod derived;
 mod exact;
 mod mcse;
 mod moments;
@@ -175,6 +176,11 @@ enum Order {
 pub struct MonthlyStats {
     months: usize,
     vars: usize,
+    /// Derived cells per path after the monthly ones that keep order statistics (totals).
+    extra: usize,
+    /// Derived cells after those that keep moments only (0/1 indicators: a share needs no
+    /// order statistics, and keeping none leaves memory flat in paths). See [`derived`].
+    tail: usize,
     moments: Vec<Moments>,
     order: Order,
 }
@@ -182,19 +188,47 @@ pub struct MonthlyStats {
 impl MonthlyStats {
     /// An empty accumulator for `months × vars` cells.
     pub fn new(months: usize, vars: usize, mode: SummaryMode) -> Self {
-        let cells = months * vars;
+        Self::with_cells(months, vars, 0, 0, mode)
+    }
+
+    /// An empty accumulator for `months × vars` cells, then `extra` cells with order
+    /// statistics and `tail` cells with moments only (see [`derived::Layout`]).
+    pub fn with_cells(
+        months: usize,
+        vars: usize,
+        extra: usize,
+        tail: usize,
+        mode: SummaryMode,
+    ) -> Self {
+        let kept = months * vars + extra;
         let order = match mode {
             SummaryMode::Exact => Order::Exact { blocks: Vec::new() },
             SummaryMode::Sketch => Order::Sketch {
-                cells: (0..cells).map(|_| Sketch::new()).collect(),
+                cells: (0..kept).map(|_| Sketch::new()).collect(),
             },
         };
         MonthlyStats {
             months,
             vars,
-            moments: vec![Moments::default(); cells],
+            extra,
+            tail,
+            moments: vec![Moments::default(); kept + tail],
             order,
         }
+    }
+
+    /// An empty accumulator of the same shape and mode.
+    pub fn empty_like(&self) -> MonthlyStats {
+        Self::with_cells(self.months, self.vars, self.extra, self.tail, self.mode())
+    }
+
+    /// Cells per path that keep order statistics.
+    fn kept(&self) -> usize {
+        self.months * self.vars + self.extra
+    }
+
+    fn shape(&self) -> (usize, usize, usize, usize, SummaryMode) {
+        (self.months, self.vars, self.extra, self.tail, self.mode())
     }
 
     pub fn mode(&self) -> SummaryMode {
@@ -204,14 +238,21 @@ impl MonthlyStats {
         }
     }
 
-    /// Adds one path: `values[t * vars + v]`, length `months * vars`.
+    /// Adds one path: `values[t * vars + v]`, then the derived cells; length
+    /// `months * vars + extra + tail`.
     pub fn push_path(&mut self, values: &[f64]) {
-        let stride = self.months * self.vars;
+        let kept = self.kept();
         assert_eq!(
             values.len(),
-            stride,
-            "push_path: expected months*vars = {stride} values"
+            kept + self.tail,
+            "push_path: expected months*vars + extra + tail = {} values",
+            kept + self.tail
         );
+        let (values, tail) = values.split_at(kept);
+        for (m, &x) in self.moments[kept..].iter_mut().zip(tail) {
+            m.push(x);
+        }
+        let stride = kept;
         match &mut self.order {
             Order::Exact { blocks } => {
                 for (m, &x) in self.moments.iter_mut().zip(values) {
@@ -240,8 +281,8 @@ impl MonthlyStats {
     /// Appends `other`'s paths after `self`'s. Both must have the same shape and mode.
     pub fn merge(&mut self, other: MonthlyStats) {
         assert_eq!(
-            (self.months, self.vars, self.mode()),
-            (other.months, other.vars, other.mode()),
+            self.shape(),
+            other.shape(),
             "merge: accumulators differ in shape or mode"
         );
         for (a, b) in self.moments.iter_mut().zip(&other.moments) {
@@ -310,7 +351,7 @@ impl MonthlyStats {
         };
         match &self.order {
             Order::Exact { blocks } => {
-                let stride = self.months * self.vars;
+                let stride = self.kept();
                 let n_max = self.moments.iter().map(|m| m.n).max().unwrap_or(0).max(1);
                 // Gather a group of adjacent cells per pass over the blocks: reads whole cache
                 // lines of each path instead of one value, within SCRATCH_BYTES of columns.
@@ -422,7 +463,7 @@ impl MonthlyStats {
         let Order::Exact { blocks } = &self.order else {
             return self;
         };
-        let stride = self.months * self.vars;
+        let stride = self.kept();
         let mut cells: Vec<Sketch> = (0..stride).map(|_| Sketch::new()).collect();
         for row in blocks.iter().flat_map(|b| b.chunks_exact(stride)) {
             for (sk, &x) in cells.iter_mut().zip(row) {
@@ -434,14 +475,16 @@ impl MonthlyStats {
         MonthlyStats {
             months: self.months,
             vars: self.vars,
+            extra: self.extra,
+            tail: self.tail,
             moments: self.moments,
             order: Order::Sketch { cells },
         }
     }
 
-    /// Number of cells, `months × vars`.
+    /// Number of cells, `months × vars + extra + tail`.
     pub fn cells(&self) -> usize {
-        self.months * self.vars
+        self.kept() + self.tail
     }
 
     /// The order statistics only (see [`MonthlyStats::merge_order`]): exact mode writes the
@@ -458,15 +501,14 @@ impl MonthlyStats {
         }
     }
 
-    /// Reads what [`MonthlyStats::encode_order`] wrote, with empty moments.
+    /// Reads what [`MonthlyStats::encode_order`] wrote into an accumulator shaped like
+    /// `like` (whose own contents are ignored), with empty moments.
     pub fn decode_order(
         r: &mut codec::Reader,
-        months: usize,
-        vars: usize,
-        mode: SummaryMode,
+        like: &MonthlyStats,
     ) -> Result<MonthlyStats, codec::CodecError> {
-        let mut s = MonthlyStats::new(months, vars, mode);
-        let stride = months * vars;
+        let mut s = like.empty_like();
+        let stride = s.kept();
         match &mut s.order {
             Order::Exact { blocks } => {
                 let n = r.count(8)?;

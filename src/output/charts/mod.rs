@@ -7,6 +7,7 @@
 //! need no installed fonts and the same input gives the same bytes. See `docs/charts.md`.
 
 pub mod axis;
+pub mod diff_fan;
 pub mod fan;
 pub mod font;
 pub mod frame;

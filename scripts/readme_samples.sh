@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Regenerates the sample figures of README.md (the block between the `samples:begin` and
+# `samples:end` markers) from fresh runs at the shipped scenarios' own settings, so that no
+# figure in the README is typed by hand. Usage: scripts/readme_samples.sh [--check]
+# With --check it exits 1 if the README differs from what the runs give (nothing is written).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+cargo build --release --quiet
+bin=target/release/sanctions-sim
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+"$bin" run scenarios/baseline.toml --quiet --no-charts --no-report --out "$out"
+"$bin" run scenarios/summit_failure.toml --quiet --no-charts --no-report --out "$out" \
+    --prob 'flow_india_mbd<1'
+"$bin" compare scenarios/baseline.toml scenarios/summit_failure.toml --quiet --no-charts \
+    --no-report --out "$out"
+"$bin" compare scenarios/summit_failure.toml scenarios/china_sanctions.toml --quiet \
+    --no-charts --no-report --out "$out"
+
+# field NAME FILE KEY...: the column NAME of the first row of FILE containing every KEY.
+field() {
+    local name=$1 file=$2
+    shift 2
+    awk -F, -v name="$name" -v keys="$*" '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        { ok = 1; n = split(keys, k, " "); for (j = 1; j <= n; j++) if (index("," $0 ",", "," k[j] ",") == 0) ok = 0
+          if (ok) { print $(col[name]); exit } }' "$file"
+}
+
+base="$out/baseline/summary.csv"
+fail_probs="$out/summit_failure/probabilities.csv"
+cmp_a="$out/compare_baseline_vs_summit_failure/compare.csv"
+cmp_c="$out/compare_summit_failure_vs_china_sanctions/compare.csv"
+tot_c="$out/compare_summit_failure_vs_china_sanctions/compare_totals.csv"
+last=$(tail -1 "$base" | cut -d, -f2)
+
+block=$(cat <<MD
+The first rows of \`output/baseline/summary.csv\` (10,000 paths, seed 42, 36 months; the
+numbers change whenever the model does):
+
+\`\`\`csv
+$(head -7 "$base")
+\`\`\`
+
+One row per month and variable ($(($(wc -l <"$base") - 1)) rows: 36 months × $((($(wc -l <"$base") - 1) / 36)) variables). Bands widen
+over the horizon: Brent in the last month ($last) has p05 $(field p05 "$base" "$last" brent_usd_bbl),
+p50 $(field p50 "$base" "$last" brent_usd_bbl) and p95 $(field p95 "$base" "$last" brent_usd_bbl) USD/bbl.
+
+Three questions, each answered by one command and one file:
+
+- *How much does Russia's monthly crude revenue fall if the summit fails, after 12 months,
+  with an 80 % band?* \`compare scenarios/baseline.toml scenarios/summit_failure.toml\`,
+  \`compare.csv\` row \`2026-07-01,russia_export_revenue_usd_bn\`: mean change
+  $(field mean_diff "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn) USD bn/month
+  ($(field pct_change "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn) %), 80 % band
+  $(field p10_diff "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn) to
+  $(field p90_diff "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn).
+- *How likely is India's intake below 1 mb/d by mid-2026?*
+  \`run scenarios/summit_failure.toml --prob 'flow_india_mbd<1'\`, \`probabilities.csv\` row
+  \`2026-06-01\`: $(field share_now "$fail_probs" 2026-06-01) of paths in June 2026
+  (± $(field mc_se_now "$fail_probs" 2026-06-01)), and $(field share_so_far "$fail_probs" 2026-06-01) have been below 1 mb/d in some month
+  since August 2025.
+- *If the US extends sanctions to China, where does Brent go, and is China better or worse
+  off?* \`compare scenarios/summit_failure.toml scenarios/china_sanctions.toml\`: Brent
+  $(field mean_diff "$cmp_c" 2026-07-01 brent_usd_bbl) USD/bbl on average in July 2026
+  (80 % band $(field p10_diff "$cmp_c" 2026-07-01 brent_usd_bbl) to $(field p90_diff "$cmp_c" 2026-07-01 brent_usd_bbl)); China's net gain over the 36 months
+  changes by $(field mean_diff "$tot_c" horizon china_net_gain_usd_bn) USD bn (80 % band $(field p10_diff "$tot_c" horizon china_net_gain_usd_bn) to
+  $(field p90_diff "$tot_c" horizon china_net_gain_usd_bn); \`compare_totals.csv\`, \`horizon,…,china_net_gain_usd_bn\`).
+MD
+)
+
+new=$(awk -v block="$block" '
+    /<!-- samples:begin -->/ { print; print block; skip = 1; next }
+    /<!-- samples:end -->/ { skip = 0 }
+    !skip { print }' README.md)
+
+if [ "${1:-}" = "--check" ]; then
+    if [ "$new" != "$(cat README.md)" ]; then
+        echo "README.md sample figures are out of date: run scripts/readme_samples.sh" >&2
+        exit 1
+    fi
+    echo "README.md sample figures are current"
+else
+    printf '%s\n' "$new" >README.md
+    echo "README.md sample figures regenerated"
+fi

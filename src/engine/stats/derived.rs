@@ -1,0 +1,365 @@
+//! Cells derived from each path's whole monthly matrix, accumulated in the same single pass
+//! as the monthly bands (issue 14): per-path **totals** (calendar-year and whole-horizon sums
+//! of every flow and money variable) and **threshold indicators** (`--prob EXPR`).
+//!
+//! A path's derived values are appended after its `months × vars` monthly values and pushed
+//! into the same [`MonthlyStats`]: totals as *kept* cells (their bands are bands of totals,
+//! with quantiles exact or sketched like every monthly cell), indicators as *moment-only*
+//! cells (the mean of a 0/1 indicator is the share of paths; no values are kept, so memory
+//! does not grow with paths). Because they ride in the same accumulator they inherit its
+//! guarantees unchanged: the ordered chunk/group reduction (identical bits for any
+//! `--threads`), the partial format and merge of `--shard` (identical bytes), and the
+//! per-outcome accumulators of `--by-outcome`.
+//!
+//! Per probe and month two indicators are written: *now* (the value is past the threshold
+//! this month) and *ever* (it has been past at some month so far: first passage). A month
+//! whose value is not finite gives a non-finite *now* (left out of that month's share, as
+//! bands leave it out) and an *ever* of 1 if the path was past before, otherwise non-finite.
+
+use super::{CellStats, MonthlyStats, Summary, SummaryMode};
+use crate::policy::calendar::{days_in_month, year_month, MonthIdx};
+
+/// A comparison of `--prob`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+        }
+    }
+
+    fn holds(self, x: f64, thr: f64) -> bool {
+        match self {
+            Op::Lt => x < thr,
+            Op::Le => x <= thr,
+            Op::Gt => x > thr,
+            Op::Ge => x >= thr,
+        }
+    }
+}
+
+/// One `--prob EXPR`: `variable OP number`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// Canonical text, `flow_india_mbd<1` (no spaces), as written in probabilities.csv.
+    pub text: String,
+    pub var: String,
+    /// Index of `var` in the variable list it was parsed against.
+    pub index: usize,
+    pub op: Op,
+    pub threshold: f64,
+}
+
+impl Probe {
+    /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`; `names` is the variable list.
+    /// An unknown name gets the closest variable name as a suggestion.
+    pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, String> {
+        let ops = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
+        let found = expr.char_indices().find_map(|(i, _)| {
+            ops.iter()
+                .find(|(s, _)| expr[i..].starts_with(s))
+                .map(|&(s, op)| (i, s, op))
+        });
+        let Some((at, sym, op)) = found else {
+            return Err(format!(
+                "--prob `{expr}`: expected VARIABLE OP NUMBER with OP one of <, <=, >, >=, \
+                 e.g. 'flow_india_mbd<1' or 'brent_usd_bbl>90'"
+            ));
+        };
+        let var = expr[..at].trim();
+        let num = expr[at + sym.len()..].trim();
+        if var.is_empty() {
+            return Err(format!(
+                "--prob `{expr}`: no variable before `{sym}`, e.g. 'brent_usd_bbl{sym}90'"
+            ));
+        }
+        let threshold: f64 = num.parse().ok().filter(|x: &f64| x.is_finite()).ok_or_else(|| {
+            format!("--prob `{expr}`: `{num}` after `{sym}` is not a finite number, e.g. '{var}{sym}1.5'")
+        })?;
+        let Some(index) = names.iter().position(|n| n.as_ref() == var) else {
+            let hint = crate::suggest::closest(var, names)
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    "see docs/outputs.md or a summary.csv for the variable names".into()
+                });
+            return Err(format!(
+                "--prob `{expr}`: no output variable `{var}`; {hint}"
+            ));
+        };
+        Ok(Probe {
+            text: format!("{var}{sym}{num}"),
+            var: var.to_string(),
+            index,
+            op,
+            threshold,
+        })
+    }
+}
+
+/// A calendar year of the horizon (possibly partial), or the whole horizon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// `2026`, or `horizon`.
+    pub label: String,
+    /// First month (0-based from the run's start) and number of months.
+    pub first: usize,
+    pub months: usize,
+}
+
+/// A variable that is totalled: flows (mb/d, totalled over the days of each month into mb)
+/// and money (USD bn/month, summed into USD bn).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalVar {
+    pub name: String,
+    /// The total's unit: `mb` or `USD bn`.
+    pub unit: String,
+    /// Index in the variable list.
+    pub index: usize,
+    per_day: bool,
+}
+
+/// Which derived cells a run appends to every path, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub months: usize,
+    /// Variables per month (the width of the monthly matrix).
+    pub nv: usize,
+    pub periods: Vec<Period>,
+    pub totals: Vec<TotalVar>,
+    pub probes: Vec<Probe>,
+    days: Vec<f64>,
+}
+
+impl Layout {
+    /// The layout of a run of `months` months from `start` over variables `(name, unit)`,
+    /// with `probes` already parsed against the same list.
+    pub fn new(
+        start: MonthIdx,
+        months: usize,
+        vars: &[(String, String)],
+        probes: Vec<Probe>,
+    ) -> Layout {
+        let mut periods: Vec<Period> = Vec::new();
+        for t in 0..months {
+            let (y, _) = year_month(start + t as MonthIdx);
+            match periods.last_mut() {
+                Some(p) if p.label == y.to_string() => p.months += 1,
+                _ => periods.push(Period {
+                    label: y.to_string(),
+                    first: t,
+                    months: 1,
+                }),
+            }
+        }
+        periods.push(Period {
+            label: "horizon".into(),
+            first: 0,
+            months,
+        });
+        let totals = vars
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (name, unit))| {
+                let (unit, per_day) = match unit.as_str() {
+                    "mb/d" => ("mb", true),
+                    "USD bn/month" => ("USD bn", false),
+                    _ => return None,
+                };
+                Some(TotalVar {
+                    name: name.clone(),
+                    unit: unit.into(),
+                    index,
+                    per_day,
+                })
+            })
+            .collect();
+        Layout {
+            months,
+            nv: vars.len(),
+            periods,
+            totals,
+            probes,
+            days: (0..months)
+                .map(|t| days_in_month(start + t as MonthIdx) as f64)
+                .collect(),
+        }
+    }
+
+    /// Kept cells (totals) per path.
+    pub fn extra(&self) -> usize {
+        self.periods.len() * self.totals.len()
+    }
+
+    /// Moment-only cells (indicators) per path: two per probe and month.
+    pub fn tail(&self) -> usize {
+        2 * self.probes.len() * self.months
+    }
+
+    /// Values per path: the monthly matrix and the derived cells.
+    pub fn stride(&self) -> usize {
+        self.months * self.nv + self.extra() + self.tail()
+    }
+
+    /// An empty accumulator for paths of this layout.
+    pub fn stats(&self, mode: SummaryMode) -> MonthlyStats {
+        MonthlyStats::with_cells(self.months, self.nv, self.extra(), self.tail(), mode)
+    }
+
+    /// Fills `path[months*nv..]` from `path[..months*nv]`.
+    pub fn fill(&self, path: &mut [f64]) {
+        let (monthly, derived) = path.split_at_mut(self.months * self.nv);
+        let nt = self.totals.len();
+        for (p, period) in self.periods.iter().enumerate() {
+            for (j, tv) in self.totals.iter().enumerate() {
+                let mut s = 0.0;
+                for t in period.first..period.first + period.months {
+                    let x = monthly[t * self.nv + tv.index];
+                    s += if tv.per_day { x * self.days[t] } else { x };
+                }
+                derived[p * nt + j] = s;
+            }
+        }
+        let ind = &mut derived[self.extra()..];
+        for (k, probe) in self.probes.iter().enumerate() {
+            let mut ever = false;
+            for t in 0..self.months {
+                let x = monthly[t * self.nv + probe.index];
+                let cell = 2 * (k * self.months + t);
+                if x.is_finite() {
+                    let now = probe.op.holds(x, probe.threshold);
+                    ever |= now;
+                    ind[cell] = f64::from(u8::from(now));
+                    ind[cell + 1] = f64::from(u8::from(ever));
+                } else {
+                    ind[cell] = f64::NAN;
+                    ind[cell + 1] = if ever { 1.0 } else { f64::NAN };
+                }
+            }
+        }
+    }
+
+    /// Takes the derived cells out of a finished summary (which keeps its monthly cells).
+    pub fn split(&self, summary: &mut Summary) -> Derived {
+        let monthly = summary.months * summary.vars;
+        assert_eq!(
+            summary.cells.len(),
+            monthly + self.extra() + self.tail(),
+            "summary does not have this layout's cells"
+        );
+        let mut rest = summary.cells.split_off(monthly);
+        let ind = rest.split_off(self.extra());
+        let mut d = self.split_tail(ind);
+        d.total_cells = rest;
+        d
+    }
+
+    /// The probabilities of this layout's indicator cells alone (an accumulator of the
+    /// `tail` cells only, as `compare` keeps per scenario); no totals.
+    pub fn split_tail(&self, ind: Vec<CellStats>) -> Derived {
+        assert_eq!(ind.len(), self.tail(), "indicator cells of this layout");
+        let probs = ind
+            .chunks_exact(2)
+            .map(|c| (Share::of(&c[0]), Share::of(&c[1])))
+            .collect();
+        Derived {
+            periods: self.periods.clone(),
+            totals: self.totals.clone(),
+            total_cells: Vec::new(),
+            probes: self.probes.clone(),
+            months: self.months,
+            probs,
+        }
+    }
+}
+
+/// A share of paths with its Monte Carlo standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Share {
+    /// Paths with a finite indicator.
+    pub n: u64,
+    /// Of those, the share where the indicator is 1; NaN when `n = 0`.
+    pub p: f64,
+    /// Binomial standard error `√(p(1−p)/n)`; NaN when `n = 0`.
+    pub se: f64,
+}
+
+impl Share {
+    /// From the moments of a 0/1 cell: the count of ones is `mean · n`, which Welford's and
+    /// Chan's updates keep within a few ulps of an integer, so it is rounded back exactly.
+    fn of(c: &CellStats) -> Share {
+        if c.n == 0 {
+            return Share {
+                n: 0,
+                p: f64::NAN,
+                se: f64::NAN,
+            };
+        }
+        let n = c.n as f64;
+        let p = (c.mean * n).round() / n;
+        Share {
+            n: c.n,
+            p,
+            se: (p * (1.0 - p) / n).sqrt(),
+        }
+    }
+}
+
+/// The derived results of one accumulator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub periods: Vec<Period>,
+    pub totals: Vec<TotalVar>,
+    /// `[period * totals + j]`.
+    pub total_cells: Vec<CellStats>,
+    pub probes: Vec<Probe>,
+    pub months: usize,
+    /// `[probe * months + t]`: (this month, at any month so far).
+    pub probs: Vec<(Share, Share)>,
+}
+
+impl Derived {
+    pub fn total(&self, period: usize, j: usize) -> &CellStats {
+        &self.total_cells[period * self.totals.len() + j]
+    }
+
+    pub fn prob(&self, probe: usize, t: usize) -> &(Share, Share) {
+        &self.probs[probe * self.months + t]
+    }
+
+    /// Index of the total of variable `name` in [`Derived::totals`].
+    pub fn total_index(&self, name: &str) -> Option<usize> {
+        self.totals.iter().position(|t| t.name == name)
+    }
+}
+
+/// Parses every `--prob` text against `names`, keeping the first error of each.
+pub fn parse_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Result<Vec<Probe>, String> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for t in texts {
+        match Probe::parse(t, names) {
+            Ok(p) if out.iter().any(|q: &Probe| q.text == p.text) => {}
+            Ok(p) => out.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+#[cfg(test)]
+#[path = "derived_tests.rs"]
+mod tests;

@@ -1,0 +1,184 @@
+use super::*;
+use proptest::prelude::*;
+
+fn vars() -> Vec<(String, String)> {
+    [
+        ("brent_usd_bbl", "USD/bbl"),
+        ("flow_india_mbd", "mb/d"),
+        ("russia_export_revenue_usd_bn", "USD bn/month"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect()
+}
+
+fn names() -> Vec<String> {
+    vars().into_iter().map(|(n, _)| n).collect()
+}
+
+#[test]
+fn parses_every_operator_and_suggests_names() {
+    let n = names();
+    let p = Probe::parse("flow_india_mbd < 1", &n).unwrap();
+    assert_eq!((p.index, p.op, p.threshold), (1, Op::Lt, 1.0));
+    assert_eq!(p.text, "flow_india_mbd<1");
+    assert_eq!(Probe::parse("brent_usd_bbl>=90.5", &n).unwrap().op, Op::Ge);
+    assert_eq!(
+        Probe::parse("brent_usd_bbl<=-2", &n).unwrap().threshold,
+        -2.0
+    );
+    assert_eq!(Probe::parse("brent_usd_bbl>90", &n).unwrap().op, Op::Gt);
+    let e = Probe::parse("flow_indai_mbd<1", &n).unwrap_err();
+    assert!(e.contains("did you mean `flow_india_mbd`?"), "{e}");
+    let e = Probe::parse("brent_usd_bbl=90", &n).unwrap_err();
+    assert!(e.contains("<, <=, >, >="), "{e}");
+    assert!(Probe::parse("brent_usd_bbl>x", &n).is_err());
+    assert!(Probe::parse("brent_usd_bbl>inf", &n).is_err());
+    assert!(Probe::parse("<3", &n).is_err());
+}
+
+#[test]
+fn periods_are_calendar_years_then_the_horizon() {
+    // 2025-11 for 15 months: Nov–Dec 2025, all of 2026, Jan 2027.
+    let l = Layout::new(2025 * 12 + 10, 15, &vars(), vec![]);
+    let got: Vec<(&str, usize, usize)> = l
+        .periods
+        .iter()
+        .map(|p| (p.label.as_str(), p.first, p.months))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2025", 0, 2),
+            ("2026", 2, 12),
+            ("2027", 14, 1),
+            ("horizon", 0, 15)
+        ]
+    );
+    let units: Vec<&str> = l.totals.iter().map(|t| t.unit.as_str()).collect();
+    assert_eq!(units, ["mb", "USD bn"]);
+}
+
+#[test]
+fn totals_and_first_passage_by_hand() {
+    let n = names();
+    let probe = Probe::parse("flow_india_mbd<1", &n).unwrap();
+    // 2025-12 for 3 months: Dec (31 d), Jan (31 d), Feb 2026 (28 d).
+    let l = Layout::new(2025 * 12 + 11, 3, &vars(), vec![probe]);
+    let monthly = [
+        70.0,
+        1.5,
+        10.0, //
+        60.0,
+        0.5,
+        8.0, //
+        65.0,
+        f64::NAN,
+        9.0,
+    ];
+    let mut path = monthly.to_vec();
+    path.resize(l.stride(), -1.0);
+    l.fill(&mut path);
+    let d = &path[9..];
+    // periods 2025, 2026, horizon × (flow, revenue)
+    assert_eq!(d[0], 1.5 * 31.0);
+    assert_eq!(d[1], 10.0);
+    assert!(
+        d[2].is_nan(),
+        "a non-finite month makes its period's total non-finite"
+    );
+    assert_eq!(d[3], 17.0);
+    assert_eq!(d[5], 27.0);
+    // indicators: (now, ever) per month
+    let ind = &d[6..];
+    assert_eq!(&ind[..4], &[0.0, 0.0, 1.0, 1.0]);
+    assert!(ind[4].is_nan());
+    assert_eq!(ind[5], 1.0, "once past, always past");
+}
+
+#[test]
+fn shares_come_back_exact_through_the_accumulator() {
+    let n = names();
+    let l = Layout::new(
+        2026 * 12,
+        2,
+        &vars(),
+        vec![Probe::parse("brent_usd_bbl>90", &n).unwrap()],
+    );
+    for mode in [SummaryMode::Exact, SummaryMode::Sketch] {
+        let mut st = l.stats(mode);
+        let mut k = 0;
+        for i in 0..1001u32 {
+            let b0 = f64::from(i % 7) * 20.0; // > 90 for i%7 in 5, 6
+            let b1 = 80.0;
+            let mut path = vec![b0, 1.0, 1.0, b1, 1.0, 1.0];
+            path.resize(l.stride(), 0.0);
+            l.fill(&mut path);
+            k += u32::from(b0 > 90.0);
+            st.push_path(&path);
+        }
+        let mut s = st.finish();
+        let d = l.split(&mut s);
+        assert_eq!(s.cells.len(), 6);
+        let (now0, ever0) = d.prob(0, 0);
+        let (now1, ever1) = d.prob(0, 1);
+        assert_eq!(now0.p, f64::from(k) / 1001.0);
+        assert_eq!(ever0.p, now0.p);
+        assert_eq!(now1.p, 0.0);
+        assert_eq!(ever1.p, now0.p);
+        let se = (now0.p * (1.0 - now0.p) / 1001.0).sqrt();
+        assert_eq!(ever1.se, se);
+        // horizon total of revenue is 2 on every path
+        let j = d.total_index("russia_export_revenue_usd_bn").unwrap();
+        assert_eq!(d.total(d.periods.len() - 1, j).p50, 2.0);
+    }
+}
+
+proptest! {
+    /// The share read back from the moments is the exact count over n, whatever the order
+    /// and chunking of the paths (Chan merges of 0/1 means round back to the integer).
+    #[test]
+    fn share_is_the_exact_count(bits in proptest::collection::vec(any::<bool>(), 1..3000), cut in 0usize..3000) {
+        let l = Layout::new(2026 * 12, 1, &vars(), vec![Probe::parse("flow_india_mbd<1", &names()).unwrap()]);
+        let cut = cut.min(bits.len());
+        let mut a = l.stats(SummaryMode::Sketch);
+        let mut b = l.stats(SummaryMode::Sketch);
+        for (i, &x) in bits.iter().enumerate() {
+            let mut path = vec![50.0, if x { 0.5 } else { 1.5 }, 1.0];
+            path.resize(l.stride(), 0.0);
+            l.fill(&mut path);
+            if i < cut { a.push_path(&path) } else { b.push_path(&path) }
+        }
+        a.merge(b);
+        let mut s = a.finish();
+        let d = l.split(&mut s);
+        let k = bits.iter().filter(|&&x| x).count();
+        prop_assert_eq!(d.prob(0, 0).0.p, k as f64 / bits.len() as f64);
+    }
+}
+
+/// Indicator cells keep moments only: the kept values of an exact-mode accumulator (and so
+/// its memory and its partial) do not grow with the number of probes.
+#[test]
+fn indicators_keep_no_values() {
+    let n = names();
+    let bare = Layout::new(2026 * 12, 12, &vars(), vec![]);
+    let probes: Vec<Probe> = ["brent_usd_bbl>90", "flow_india_mbd<1", "flow_india_mbd<=2"]
+        .iter()
+        .map(|e| Probe::parse(e, &n).unwrap())
+        .collect();
+    let with = Layout::new(2026 * 12, 12, &vars(), probes);
+    let bytes = |l: &Layout| {
+        let mut st = l.stats(SummaryMode::Exact);
+        for i in 0..500 {
+            let mut path: Vec<f64> = (0..12 * 3).map(|k| f64::from(i * 7 + k) % 5.0).collect();
+            path.resize(l.stride(), 0.0);
+            l.fill(&mut path);
+            st.push_path(&path);
+        }
+        let mut w = super::super::codec::Writer::default();
+        st.encode_order(&mut w);
+        w.buf.len()
+    };
+    assert_eq!(bytes(&bare), bytes(&with));
+}

@@ -1,0 +1,165 @@
+//! `totals.csv` (bands of per-path calendar-year and horizon totals) and `probabilities.csv`
+//! (shares of paths past a `--prob` threshold, this month and at any month so far), from a
+//! run's [`Derived`] results. Same CSV dialect and number format as `summary.csv`.
+
+use super::csv::{fmt_num, into_bytes, writer};
+use crate::engine::stats::derived::Derived;
+use crate::engine::stats::CellStats;
+use crate::policy::calendar::{iso_first, MonthIdx};
+
+/// Header of `totals.csv`: the period, then the band columns of `summary.csv`.
+pub const TOTALS_HEADER: [&str; 18] = [
+    "scenario",
+    "period",
+    "first_month",
+    "last_month",
+    "months",
+    "variable",
+    "unit",
+    "mean",
+    "sd",
+    "p05",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+    "mc_se_mean",
+    "mc_se_p50",
+];
+
+/// Header of `probabilities.csv`.
+pub const PROBABILITIES_HEADER: [&str; 11] = [
+    "scenario",
+    "date",
+    "probability",
+    "variable",
+    "op",
+    "threshold",
+    "paths",
+    "share_now",
+    "mc_se_now",
+    "share_so_far",
+    "mc_se_so_far",
+];
+
+fn band(c: &CellStats) -> [String; 11] {
+    [
+        c.mean,
+        c.sd,
+        c.p05,
+        c.p10,
+        c.p25,
+        c.p50,
+        c.p75,
+        c.p90,
+        c.p95,
+        c.mc_se_mean,
+        c.mc_se_p50,
+    ]
+    .map(fmt_num)
+}
+
+/// The first and last month of period `p`, `YYYY-MM-01`.
+pub fn period_dates(d: &Derived, start: MonthIdx, p: usize) -> (String, String) {
+    let per = &d.periods[p];
+    (
+        iso_first(start + per.first as MonthIdx),
+        iso_first(start + (per.first + per.months - 1) as MonthIdx),
+    )
+}
+
+/// One row per period × totalled variable (periods outer: calendar years, then `horizon`).
+pub fn totals_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(TOTALS_HEADER).expect("in-memory write");
+    for (p, per) in d.periods.iter().enumerate() {
+        let (first, last) = period_dates(d, start, p);
+        let months = per.months.to_string();
+        for (j, tv) in d.totals.iter().enumerate() {
+            let b = band(d.total(p, j));
+            let row = [
+                scenario, &per.label, &first, &last, &months, &tv.name, &tv.unit,
+            ]
+            .into_iter()
+            .chain(b.iter().map(String::as_str));
+            w.write_record(row).expect("in-memory write");
+        }
+    }
+    into_bytes(w)
+}
+
+/// One row per scenario × `--prob` expression × month, in the order given.
+pub fn probabilities_csv(start: MonthIdx, runs: &[(&str, &Derived)]) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(PROBABILITIES_HEADER)
+        .expect("in-memory write");
+    for (scenario, d) in runs {
+        for (k, probe) in d.probes.iter().enumerate() {
+            for t in 0..d.months {
+                let (now, ever) = d.prob(k, t);
+                let row = [
+                    scenario.to_string(),
+                    iso_first(start + t as MonthIdx),
+                    probe.text.clone(),
+                    probe.var.clone(),
+                    probe.op.as_str().to_string(),
+                    fmt_num(probe.threshold),
+                    now.n.to_string(),
+                    fmt_num(now.p),
+                    fmt_num(now.se),
+                    fmt_num(ever.p),
+                    fmt_num(ever.se),
+                ];
+                w.write_record(&row).expect("in-memory write");
+            }
+        }
+    }
+    into_bytes(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stats::derived::{Layout, Probe};
+    use crate::engine::stats::SummaryMode;
+
+    #[test]
+    fn exact_text() {
+        let vars: Vec<(String, String)> = [("brent_usd_bbl", "USD/bbl"), ("flow_x_mbd", "mb/d")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let probe = Probe::parse("brent_usd_bbl > 90", &["brent_usd_bbl", "flow_x_mbd"]).unwrap();
+        let start = 2025 * 12 + 11; // 2025-12
+        let l = Layout::new(start, 2, &vars, vec![probe]);
+        let mut st = l.stats(SummaryMode::Exact);
+        for (b, f) in [(80.0, 1.0), (95.0, 2.0), (100.0, 3.0), (85.0, 4.0)] {
+            let mut path = vec![b, f, 70.0, f];
+            path.resize(l.stride(), 0.0);
+            l.fill(&mut path);
+            st.push_path(&path);
+        }
+        let mut s = st.finish();
+        let d = l.split(&mut s);
+        let t = String::from_utf8(totals_csv("x", start, &d)).unwrap();
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], TOTALS_HEADER.join(","));
+        // 2025: December only, 31 days × (1, 2, 3, 4) mb/d: mean 77.5 mb.
+        assert!(
+            lines[1].starts_with("x,2025,2025-12-01,2025-12-01,1,flow_x_mbd,mb,77.5000,"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[3].starts_with("x,horizon,2025-12-01,2026-01-01,2,flow_x_mbd,mb,155.0000,"));
+        assert_eq!(lines.len(), 4);
+        let p = String::from_utf8(probabilities_csv(start, &[("x", &d)])).unwrap();
+        assert_eq!(
+            p,
+            "scenario,date,probability,variable,op,threshold,paths,share_now,mc_se_now,share_so_far,mc_se_so_far\n\
+             x,2025-12-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.5000,0.2500,0.5000,0.2500\n\
+             x,2026-01-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.0000,0.0000,0.5000,0.2500\n"
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! What `report.html` shows for a run (and a merge) and for a comparison: the key results in
+//! one table, totals, the probabilities asked for, the event tree's outcomes, the policy
+//! calendar as applied, the charts and the manifest. Every number is read back from the CSV
+//! bytes the folder holds, so the page cannot disagree with the files.
+
+use super::{Block, Cell, Report, Source, Table};
+use crate::output::charts::{ChartFile, KEY_VARIABLES};
+use crate::scenario::Scenario;
+
+/// A CSV file of the folder: its name and bytes.
+pub type CsvFile<'a> = (&'a str, &'a [u8]);
+
+/// Rows of a CSV file as `column → value` maps, in file order.
+fn rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = ::csv::ReaderBuilder::new().from_reader(bytes);
+    let header: Vec<String> = r
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let rows = r
+        .records()
+        .filter_map(Result::ok)
+        .map(|rec| rec.iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Looks up rows of one CSV file by key columns.
+struct Lookup<'a> {
+    file: &'a str,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(f: CsvFile<'a>) -> Lookup<'a> {
+        let (header, rows) = rows(f.1);
+        Lookup {
+            file: f.0,
+            header,
+            rows,
+        }
+    }
+
+    fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    fn find(&self, key: &[(&str, &str)]) -> Option<&Vec<String>> {
+        let idx: Vec<(usize, &str)> = key
+            .iter()
+            .map(|(k, v)| self.col(k).map(|i| (i, *v)))
+            .collect::<Option<_>>()?;
+        self.rows.iter().find(|r| {
+            idx.iter()
+                .all(|(i, v)| r.get(*i).map(String::as_str) == Some(*v))
+        })
+    }
+
+    /// The cell `col` of the row matching `key`, with its source.
+    fn cell(&self, key: &[(&str, &str)], col: &str) -> Cell {
+        let text = self
+            .find(key)
+            .and_then(|r| self.col(col).and_then(|c| r.get(c)).cloned())
+            .unwrap_or_default();
+        Cell {
+            text,
+            source: Some(Source {
+                file: self.file.to_string(),
+                key: key
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                col: col.to_string(),
+            }),
+        }
+    }
+
+    fn values(&self, col: &str) -> Vec<String> {
+        let Some(c) = self.col(col) else {
+            return Vec::new();
+        };
+        let mut v: Vec<String> = Vec::new();
+        for r in &self.rows {
+            if let Some(x) = r.get(c) {
+                if !v.contains(x) {
+                    v.push(x.clone());
+                }
+            }
+        }
+        v
+    }
+}
+
+/// The variables of the key-results table: the charted ones, then the net positions.
+fn key_names(have: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = KEY_VARIABLES.iter().map(|k| k.name.to_string()).collect();
+    v.extend(
+        have.iter()
+            .filter(|n| n.ends_with("_net_gain_usd_bn") || *n == "russia_revenue_change_usd_bn")
+            .cloned(),
+    );
+    v.retain(|n| have.contains(n));
+    v
+}
+
+/// Month 1, month 12 and the last month (as dates present in the file).
+fn key_dates(dates: &[String]) -> Vec<String> {
+    let mut v = Vec::new();
+    for i in [0, 11, dates.len().saturating_sub(1)] {
+        if let Some(d) = dates.get(i) {
+            if !v.contains(d) {
+                v.push(d.clone());
+            }
+        }
+    }
+    v
+}
+
+/// A whole CSV file as a table (for short files such as outcomes.csv).
+fn csv_table(caption: &str, f: CsvFile) -> Table {
+    let (header, rows) = rows(f.1);
+    Table {
+        caption: format!("{caption} ({})", f.0),
+        header,
+        rows: rows
+            .into_iter()
+            .map(|r| r.into_iter().map(Cell::text).collect())
+            .collect(),
+    }
+}
+
+fn probability_blocks(p: &Lookup, scenarios: &[String], out: &mut Vec<Block>) {
+    let dates = p.values("date");
+    let mut t = Table {
+        caption: "Share of paths past each threshold: this month, and at any month so far \
+                  (probabilities.csv)"
+            .into(),
+        header: [
+            "scenario",
+            "probability",
+            "date",
+            "share_now",
+            "mc_se_now",
+            "share_so_far",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for sc in scenarios {
+        for prob in p.values("probability") {
+            for d in key_dates(&dates) {
+                let key = [
+                    ("scenario", sc.as_str()),
+                    ("date", &d),
+                    ("probability", &prob),
+                ];
+                let mut row = vec![
+                    Cell::text(sc.clone()),
+                    Cell::text(prob.clone()),
+                    Cell::text(d.clone()),
+                ];
+                row.extend(["share_now", "mc_se_now", "share_so_far"].map(|c| p.cell(&key, c)));
+                t.rows.push(row);
+            }
+        }
+    }
+    out.push(Block::Heading("Probabilities".into()));
+    out.push(Block::Table(t));
+}
+
+fn calendar(scenarios: &[&Scenario]) -> Table {
+    let mut t = Table {
+        caption: "Policy calendar as applied (the scenario files' events, after `extends`)".into(),
+        header: [
+            "scenario",
+            "date",
+            "lever",
+            "action",
+            "value",
+            "probability",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for sc in scenarios {
+        for e in &sc.events {
+            t.rows.push(vec![
+                Cell::text(sc.name.clone()),
+                Cell::text(e.date.to_string()),
+                Cell::text(sc.registry.def(e.lever).name.clone()),
+                Cell::text(format!("{:?}", e.action).to_lowercase()),
+                Cell::text(format!("{:?}", e.value)),
+                Cell::text(format!("{:?}", e.prob)),
+            ]);
+        }
+    }
+    t
+}
+
+fn charts(files: &[ChartFile], out: &mut Vec<Block>) {
+    let svgs: Vec<&ChartFile> = files.iter().filter(|f| f.name.ends_with(".svg")).collect();
+    if svgs.is_empty() {
+        return;
+    }
+    out.push(Block::Heading("Charts".into()));
+    for f in svgs {
+        out.push(Block::Chart {
+            name: f.name.clone(),
+            svg: String::from_utf8_lossy(&f.bytes).into_owned(),
+        });
+    }
+}
+
+/// The report of a run (or merge) folder. `csv` holds the folder's CSV files by name.
+pub fn run_report(
+    sc: &Scenario,
+    paths: u64,
+    months: usize,
+    csv: &[CsvFile],
+    chart_files: &[ChartFile],
+    manifest_json: &str,
+) -> Report {
+    let get = |n: &str| csv.iter().find(|(f, _)| *f == n).copied();
+    let mut blocks = Vec::new();
+    if let Some(f) = get("summary.csv") {
+        let s = Lookup::new(f);
+        let mut t = Table {
+            caption: "Key results: mean and 10th / 50th / 90th percentiles across paths \
+                      (summary.csv)"
+                .into(),
+            header: ["variable", "unit", "date", "mean", "p10", "p50", "p90"]
+                .map(String::from)
+                .to_vec(),
+            rows: Vec::new(),
+        };
+        for v in key_names(&s.values("variable")) {
+            for d in key_dates(&s.values("date")) {
+                let key = [("date", d.as_str()), ("variable", v.as_str())];
+                let unit = s.cell(&key, "unit").text;
+                let mut row = vec![
+                    Cell::text(v.clone()),
+                    Cell::text(unit),
+                    Cell::text(d.clone()),
+                ];
+                row.extend(["mean", "p10", "p50", "p90"].map(|c| s.cell(&key, c)));
+                t.rows.push(row);
+            }
+        }
+        blocks.push(Block::Heading("Key results".into()));
+        blocks.push(Block::Table(t));
+    }
+    if let Some(f) = get("totals.csv") {
+        let s = Lookup::new(f);
+        let mut t = Table {
+            caption: "Whole-horizon totals per path: bands of totals, not sums of monthly \
+                      percentiles (totals.csv)"
+                .into(),
+            header: ["variable", "unit", "mean", "p10", "p50", "p90"]
+                .map(String::from)
+                .to_vec(),
+            rows: Vec::new(),
+        };
+        for v in key_names(&s.values("variable")) {
+            let key = [("period", "horizon"), ("variable", v.as_str())];
+            let mut row = vec![Cell::text(v.clone()), Cell::text(s.cell(&key, "unit").text)];
+            row.extend(["mean", "p10", "p50", "p90"].map(|c| s.cell(&key, c)));
+            t.rows.push(row);
+        }
+        blocks.push(Block::Heading("Totals".into()));
+        blocks.push(Block::Table(t));
+    }
+    if let Some(f) = get("probabilities.csv") {
+        probability_blocks(
+            &Lookup::new(f),
+            &Lookup::new(f).values("scenario"),
+            &mut blocks,
+        );
+    }
+    if let Some(f) = get("outcomes.csv") {
+        blocks.push(Block::Heading("Event tree outcomes".into()));
+        blocks.push(Block::Table(csv_table(
+            "Share of paths taking each branch",
+            f,
+        )));
+    }
+    blocks.push(Block::Heading("Policy calendar".into()));
+    blocks.push(Block::Table(calendar(&[sc])));
+    charts(chart_files, &mut blocks);
+    blocks.push(Block::Heading("Manifest (manifest.json)".into()));
+    blocks.push(Block::Pre(manifest_json.to_string()));
+    Report {
+        title: format!("sanctions-sim: {}", sc.name),
+        subtitle: format!("{} — {paths} paths × {months} months", sc.description),
+        blocks,
+    }
+}
+
+/// The report of a comparison folder.
+pub fn compare_report(
+    name: &str,
+    scenarios: &[&Scenario],
+    paths: u64,
+    months: usize,
+    csv: &[CsvFile],
+    chart_files: &[ChartFile],
+    manifest_json: &str,
+) -> Report {
+    let get = |n: &str| csv.iter().find(|(f, _)| *f == n).copied();
+    let mut blocks = Vec::new();
+    let cols = [
+        "mean_diff",
+        "p10_diff",
+        "p50_diff",
+        "p90_diff",
+        "pct_change",
+    ];
+    if let Some(f) = get("compare.csv") {
+        let s = Lookup::new(f);
+        let mut t = Table {
+            caption: "Paired differences scenario − baseline on the same paths: mean, 80 % band \
+                      (p10–p90) and median, and % change of the mean (compare.csv)"
+                .into(),
+            header: ["scenario", "variable", "unit", "date", "baseline_mean"]
+                .iter()
+                .chain(cols.iter())
+                .map(|s| s.to_string())
+                .collect(),
+            rows: Vec::new(),
+        };
+        for sc in s.values("scenario") {
+            for v in key_names(&s.values("variable")) {
+                for d in key_dates(&s.values("date")) {
+                    let key = [
+                        ("date", d.as_str()),
+                        ("variable", v.as_str()),
+                        ("scenario", sc.as_str()),
+                    ];
+                    let mut row = vec![
+                        Cell::text(sc.clone()),
+                        Cell::text(v.clone()),
+                        Cell::text(s.cell(&key, "unit").text),
+                        Cell::text(d.clone()),
+                        s.cell(&key, "baseline_mean"),
+                    ];
+                    row.extend(cols.map(|c| s.cell(&key, c)));
+                    t.rows.push(row);
+                }
+            }
+        }
+        blocks.push(Block::Heading("Key results".into()));
+        blocks.push(Block::Table(t));
+    }
+    if let Some(f) = get("compare_totals.csv") {
+        let s = Lookup::new(f);
+        let mut t = Table {
+            caption: "Whole-horizon totals: paired differences (compare_totals.csv)".into(),
+            header: ["scenario", "variable", "unit", "baseline_mean"]
+                .iter()
+                .chain(cols.iter())
+                .map(|s| s.to_string())
+                .collect(),
+            rows: Vec::new(),
+        };
+        for sc in s.values("scenario") {
+            for v in key_names(&s.values("variable")) {
+                let key = [
+                    ("period", "horizon"),
+                    ("variable", v.as_str()),
+                    ("scenario", sc.as_str()),
+                ];
+                let mut row = vec![
+                    Cell::text(sc.clone()),
+                    Cell::text(v.clone()),
+                    Cell::text(s.cell(&key, "unit").text),
+                    s.cell(&key, "baseline_mean"),
+                ];
+                row.extend(cols.map(|c| s.cell(&key, c)));
+                t.rows.push(row);
+            }
+        }
+        blocks.push(Block::Heading("Totals".into()));
+        blocks.push(Block::Table(t));
+    }
+    if let Some(f) = get("probabilities.csv") {
+        let l = Lookup::new(f);
+        probability_blocks(&l, &l.values("scenario"), &mut blocks);
+    }
+    blocks.push(Block::Heading("Policy calendar".into()));
+    blocks.push(Block::Table(calendar(scenarios)));
+    charts(chart_files, &mut blocks);
+    blocks.push(Block::Heading("Manifest (manifest.json)".into()));
+    blocks.push(Block::Pre(manifest_json.to_string()));
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    Report {
+        title: format!("sanctions-sim: {name}"),
+        subtitle: format!(
+            "baseline {} compared with {} on common random numbers — {paths} paths × {months} months",
+            names.first().copied().unwrap_or(""),
+            names.get(1..).map(|n| n.join(", ")).unwrap_or_default()
+        ),
+        blocks,
+    }
+}
