@@ -92,8 +92,8 @@ proptest! {
     ) {
         let (cap, h, s, k, refuse) = unzip(&rs);
         let keep = vec![1.0 - u; cap.len()];
-        let (v1, g1) = split_sales(&cap, &h, &s, &k, &refuse, &keep, x, d);
-        let (v2, _) = split_sales(&cap, &h, &s, &k, &refuse, &keep, x, d + dd);
+        let (v1, g1) = split_sales(&cap, &h, &s, &k, &refuse, &keep, x, d, f64::INFINITY);
+        let (v2, _) = split_sales(&cap, &h, &s, &k, &refuse, &keep, x, d + dd, f64::INFINITY);
         prop_assert!(v2 >= v1 - 1e-12 && v2 <= x + 1e-12 && g1 >= 0.0);
     }
 }

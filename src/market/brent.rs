@@ -85,6 +85,7 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f6
                 &w.keep[r],
                 w.x_del[b],
                 p - f,
+                w.d_clean[b],
             );
             v += q;
             dv += p * dq;
@@ -275,6 +276,7 @@ pub fn brent_root(
                         &w.keep[r.clone()],
                         w.x_del[b],
                         price - floor,
+                        w.d_clean[b],
                     )
                     .0 < w.x_del[b]
             }

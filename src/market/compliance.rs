@@ -275,13 +275,25 @@ pub fn split_sales(
     keep: &[f64],
     x: f64,
     d: f64,
+    d_clean: f64,
 ) -> (f64, f64) {
     let (mut c, mut dc, mut n, mut dn) = (0.0, 0.0, 0.0, 0.0);
+    // The compliant refiners never buy more than at the basin's pooled root `d_clean`: a
+    // pinned discount above it does not bring them more clean barrels (D37), so no route's
+    // flow exceeds its cleared flow and the fleet bound of the clearing still holds.
+    let capped = d > d_clean;
     for i in 0..cap.len() {
         let l = lam(h[i], sigma[i], k[i], d);
         let slope = l * (1.0 - l) / sigma[i];
-        c += keep[i] * cap[i] * refuse[i] * l;
-        dc += keep[i] * cap[i] * refuse[i] * slope;
+        let lc = if capped {
+            lam(h[i], sigma[i], k[i], d_clean)
+        } else {
+            l
+        };
+        c += keep[i] * cap[i] * refuse[i] * lc;
+        if !capped {
+            dc += keep[i] * cap[i] * refuse[i] * slope;
+        }
         n += cap[i] * (1.0 - refuse[i]) * l;
         dn += cap[i] * (1.0 - refuse[i]) * slope;
     }

@@ -48,6 +48,8 @@ pub struct Work {
     pub x_basin: Vec<f64>,
     pub x_del: Vec<f64>,
     pub d_clr: Vec<f64>,
+    /// A split basin's pooled root D^c (the compliant refiners' discount), +∞ otherwise (D37).
+    pub d_clean: Vec<f64>,
     pub status: Vec<BasinStatus>,
     pub q_sched: Vec<f64>,
     pub q: Vec<f64>,
@@ -82,6 +84,7 @@ impl Work {
             x_basin: vec![0.0; nb],
             x_del: vec![0.0; nb],
             d_clr: vec![0.0; nb],
+            d_clean: vec![f64::INFINITY; nb],
             status: vec![BasinStatus::Cleared; nb],
             q_sched: vec![0.0; m.pipe_flow.len()],
             q: vec![0.0; m.pipe_flow.len()],
@@ -386,6 +389,7 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
             }
             w.status[b] = root.status;
             w.d_clr[b] = root.d;
+            w.d_clean[b] = root.d_clean;
             match root.status {
                 BasinStatus::Cleared => {}
                 BasinStatus::Saturated => {
@@ -395,6 +399,7 @@ pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
             }
             continue;
         }
+        w.d_clean[b] = f64::INFINITY;
         let flows = &mut w.out.m[r.clone()];
         let (root, have_flows) = solve_basin_into(
             &w.m_cap[r.clone()],
@@ -456,7 +461,7 @@ pub fn sales_at(m: &PathModel, w: &mut Work, b: usize, d: f64) -> f64 {
             &w.refuse[r.clone()],
             &w.keep[r.clone()],
             w.x_del[b],
-            d,
+            d.min(w.d_clean[b]),
             d,
             d,
             &mut w.out.m[r.clone()],
