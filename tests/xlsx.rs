@@ -149,6 +149,7 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
             "summary.csv",
             "wide.csv",
             "totals.csv",
+            "report.html",
             "results.xlsx",
             "manifest.json"
         ]
@@ -271,12 +272,17 @@ fn compare_xlsx_sheets() {
         [
             "compare.csv",
             "compare_wide.csv",
+            "compare_totals.csv",
+            "report.html",
             "results.xlsx",
             "manifest.json"
         ]
     );
     let book = read_book(&dir.join("results.xlsx"));
-    assert_eq!(book.names, ["compare", "compare_wide", "manifest"]);
+    assert_eq!(
+        book.names,
+        ["compare", "compare_wide", "compare_totals", "manifest"]
+    );
     let (n, d) = check_sheet(
         &book,
         "compare",
@@ -323,6 +329,7 @@ fn sample_paths_reproduce_the_runs_paths() {
             "summary.csv",
             "wide.csv",
             "totals.csv",
+            "report.html",
             "paths.csv",
             "manifest.json"
         ]

@@ -34,7 +34,7 @@ pub struct MergeArgs {
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
     #[arg(long)]
     pub no_charts: bool,
-    /// Do not write report.html (as `run --no-report`).
+    /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
 }
