@@ -60,7 +60,7 @@ const MAY_TOUCH_FILES: [&str; 7] = [
     "src/output/files",
     "src/output/lock.rs",
     "src/cli/",
-    "src/engine/partial.rs",
+    "src/engine/partial",
     "src/main.rs",
 ];
 

@@ -13,6 +13,7 @@ pub mod list;
 pub mod merge;
 pub mod progress;
 pub mod run;
+mod run_warnings;
 pub mod schema;
 pub mod sensitivity;
 pub mod signals;

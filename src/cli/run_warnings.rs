@@ -1,0 +1,87 @@
+//! What `run` tells the user on stderr besides errors: a missed `--precision` target, a
+//! scenario that writes outside its folder, and the solver diagnostics of a run.
+
+use crate::engine::run::RunResult;
+use crate::scenario::Scenario;
+
+/// The warning line for a `--precision` run that stopped at `--max-paths` before reaching
+/// its target (docs/reliability.md): never silent, whatever the exit code.
+pub(super) fn missed_precision(sc: &Scenario, r: &RunResult) -> Option<String> {
+    let p = r
+        .precision
+        .as_ref()
+        .filter(|p| p.stopped != "precision_reached")?;
+    Some(format!(
+        "{}: --precision {} not reached: the worst relative standard error is {:.3e} \
+         ({} in {}) after {} paths, the --max-paths cap {}; the result was written \
+         (`precision` in manifest.json); raise --max-paths, or pass --strict-precision to \
+         make this an error",
+        sc.name,
+        if (1e-4..1e6).contains(&p.target) {
+            p.target.to_string()
+        } else {
+            format!("{:e}", p.target)
+        },
+        p.worst_relative_se,
+        p.worst_variable,
+        crate::policy::calendar::iso_month(sc.start + p.worst_month as i32),
+        r.paths,
+        p.max_paths
+    ))
+}
+
+/// `extends` and `scenario.market` may name files outside the scenario's folder (a shared
+/// base elsewhere is legitimate; every file read is recorded in manifest.json through the
+/// resolved text), but it is said on stderr so that a stray `../` does not go unnoticed.
+pub(super) fn warn_outside_folder(sc: &Scenario) {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let Some(dir) = sc.path.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            canon(std::path::Path::new("."))
+        } else {
+            canon(d)
+        }
+    }) else {
+        return;
+    };
+    for f in &sc.files {
+        if !canon(f).starts_with(&dir) {
+            errln!(
+                "warning: {}: reads {}, outside the scenario's folder {} \
+                 (through `extends` or `scenario.market`); check that this is intended",
+                sc.name,
+                f.display(),
+                dir.display()
+            );
+        }
+    }
+}
+
+/// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
+/// recorded in manifest.json).
+pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
+    const MUST_BE_ZERO: [(&str, &str); 3] = [
+        (
+            "solver_not_converged",
+            "root searches ended without converging",
+        ),
+        (
+            "nonfinite_values",
+            "output values were NaN or infinite and were left out of the bands",
+        ),
+        (
+            "fleet_bound_violations",
+            "path-months broke the tanker-fleet bound after re-clearing",
+        ),
+    ];
+    for (key, what) in MUST_BE_ZERO {
+        let n = r.diagnostics.get(key).copied().unwrap_or(0);
+        if n > 0 {
+            errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
+        }
+    }
+    let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
+    if clamps > 0 {
+        errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
+    }
+}

@@ -1,0 +1,86 @@
+//! Why a partial result cannot be read or merged: one typed error with the limit or field
+//! at fault, kept apart from the format code that raises it.
+
+use super::FORMAT_VERSION;
+use crate::engine::stats::codec::CodecError;
+
+/// Why a partial result cannot be read, or partials cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum PartialError {
+    #[error("not a sanctions-sim partial result (bad magic bytes)")]
+    BadMagic,
+    #[error(
+        "partial format_version {0}, this sanctions-sim reads version {FORMAT_VERSION}; \
+         rerun the shards with this version"
+    )]
+    Version(u32),
+    #[error("damaged partial result: truncated")]
+    Truncated,
+    #[error("damaged partial result: checksum mismatch (truncated or modified)")]
+    Checksum,
+    #[error("damaged partial result: header: {0}")]
+    Header(#[source] serde_json::Error),
+    #[error("damaged partial result: {0}")]
+    Body(#[from] CodecError),
+    #[error("damaged partial result: unknown summary_mode `{0}`")]
+    Mode(String),
+    #[error(
+        "damaged partial result: its header declares {field} = {value}, \
+         at most {limit} is possible"
+    )]
+    HeaderLimit {
+        field: &'static str,
+        value: u64,
+        limit: u64,
+    },
+    #[error(
+        "damaged partial result: its header declares {cells} sketch cells, \
+         which need at least {need} bytes; the file has {have} left"
+    )]
+    TooSmallForHeader { cells: u64, need: u64, have: u64 },
+    #[error("damaged partial result: length does not match its header")]
+    Length,
+    #[error("no partial results to merge")]
+    Empty,
+    #[error("the partials have {have} variables, scenario {} has {want}", scenario.display())]
+    Vars {
+        have: usize,
+        want: usize,
+        scenario: std::path::PathBuf,
+    },
+    #[error("the partials' event trees do not match the scenario")]
+    Trees,
+    /// The derived cells (totals, `--prob` indicators) do not fit the scenario.
+    #[error("the partials' derived cells (totals, --prob) do not fit the scenario: {0}")]
+    Derived(String),
+    #[error("partials do not belong to the same run: `{field}` is {a} in {f0} but {b} in {f}")]
+    Mismatch {
+        field: &'static str,
+        a: String,
+        b: String,
+        f0: String,
+        f: String,
+    },
+    #[error("shard {k}/{n} given twice: {a} and {b}")]
+    Twice {
+        k: u64,
+        n: u64,
+        a: String,
+        b: String,
+    },
+    #[error(
+        "incomplete: missing shard{} {} of scenario `{scenario}` (have {have} of {n})",
+        if missing.len() > 1 { "s" } else { "" },
+        missing.join(", ")
+    )]
+    Missing {
+        missing: Vec<String>,
+        scenario: String,
+        have: usize,
+        n: u64,
+    },
+    #[error("{file}: covers groups from {from}, expected {want}")]
+    Gap { file: String, from: u64, want: u64 },
+    #[error("the partials cover {have} groups of {want}")]
+    Coverage { have: u64, want: u64 },
+}
