@@ -74,7 +74,7 @@ fn d32_storage_answers_brent_dips_not_discount_jumps() {
 
 /// D33: a wave on W raises the Urals discount and leaves ESPO untouched in its month (the E
 /// basin's clearing is Brent-independent, and its share, margin intensity ψ and capacities did
-/// not move). Δh^SDN = 0 because the wave resets every buyer's adaptation A_j, which scales the
+/// not move), when no refinery slate couples the basins. Δh^SDN = 0 because the wave resets every buyer's adaptation A_j, which scales the
 /// buyer wedge of the market-wide 2025 share on E routes too.
 #[test]
 fn d33_wave_on_one_basin_leaves_the_other_alone() {
@@ -86,6 +86,10 @@ fn d33_wave_on_one_basin_leaves_the_other_alone() {
     let e = sc.market.basins.iter().position(|b| b.id == "E").unwrap();
     for path in 0..20 {
         let (mut a, mut b) = (PathSim::new(&sc, 9, path), PathSim::new(&base, 9, path));
+        // A binding refinery slate couples the basins through China's and India's grade mix
+        // (D39, tests/slate.rs); without slates the basins are separate.
+        a.model.buyer_slate.fill(f64::INFINITY);
+        b.model.buyer_slate.fill(f64::INFINITY);
         for _ in 0..2 {
             assert!(step_checked(&mut a).is_empty());
             b.step_month();

@@ -163,6 +163,7 @@ fn scale_invariance() {
     }
     for b in big.market.buyers.iter_mut() {
         b.imports_mbd = b.imports_mbd.map(|x| x * kappa);
+        b.slate_mbd = b.slate_mbd.map(|d| d.scaled(kappa));
     }
     for name in [
         "demand_base",

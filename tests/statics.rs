@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::market::accounting::realised_netback;
 use sanctions_sim::market::model::StanceDraw;
-use sanctions_sim::market::stance::halt_probability;
+use sanctions_sim::market::stance::stance_target;
 use sanctions_sim::scenario::Scenario;
 
 const TOL: f64 = 1e-9;
@@ -139,19 +139,20 @@ proptest! {
         prop_assert!(base <= n + TOL);
     }
 
-    /// M8: a bigger tariff, exposure, welfare loss or carrot raises the halt hazard; bigger
-    /// savings or strategic value lower it.
+    /// M8: a bigger tariff, exposure, welfare loss or carrot raises the share a buyer's
+    /// refiners would stop (D38); bigger savings or strategic value lower it. It never exceeds
+    /// the maximal depth θ^halt.
     #[test]
-    fn m8_halt_hazard(t in 0.0f64..5.0, x in 0.0f64..500.0, lam in 0.0f64..1.0, c in 0.0f64..20.0, sav in 0.0f64..10.0, v in 0.0f64..80.0, d in 0.0f64..5.0) {
+    fn m8_stance_target(t in 0.0f64..5.0, x in 0.0f64..500.0, lam in 0.0f64..1.0, c in 0.0f64..20.0, sav in 0.0f64..10.0, v in 0.0f64..80.0, d in 0.0f64..5.0) {
         let sd = |lam: f64, v: f64| StanceDraw { welfare_loss: lam, political_value_bn: v, noise_bn: 1.5, base_hazard: 0.5, halt_depth: 0.8, snapback_threshold_share: 0.5 };
-        let p = halt_probability(&sd(lam, v), t, x, c, sav);
-        prop_assert!(halt_probability(&sd(lam, v), t + d, x, c, sav) >= p - TOL);
-        prop_assert!(halt_probability(&sd(lam, v), t, x + 10.0 * d, c, sav) >= p - TOL);
-        prop_assert!(halt_probability(&sd(lam + 0.1 * d, v), t, x, c, sav) >= p - TOL);
-        prop_assert!(halt_probability(&sd(lam, v), t, x, c + d, sav) >= p - TOL);
-        prop_assert!(halt_probability(&sd(lam, v), t, x, c, sav + d) <= p + TOL);
-        prop_assert!(halt_probability(&sd(lam, v + d), t, x, c, sav) <= p + TOL);
-        prop_assert!((0.0..=1.0).contains(&p));
+        let p = stance_target(&sd(lam, v), t, x, c, sav);
+        prop_assert!(stance_target(&sd(lam, v), t + d, x, c, sav) >= p - TOL);
+        prop_assert!(stance_target(&sd(lam, v), t, x + 10.0 * d, c, sav) >= p - TOL);
+        prop_assert!(stance_target(&sd(lam + 0.1 * d, v), t, x, c, sav) >= p - TOL);
+        prop_assert!(stance_target(&sd(lam, v), t, x, c + d, sav) >= p - TOL);
+        prop_assert!(stance_target(&sd(lam, v), t, x, c, sav + d) <= p + TOL);
+        prop_assert!(stance_target(&sd(lam, v + d), t, x, c, sav) <= p + TOL);
+        prop_assert!((0.0..=0.8).contains(&p));
     }
 }
 

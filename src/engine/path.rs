@@ -36,6 +36,8 @@ pub struct PathDiag {
     pub buyerless_basin_months: u64,
     pub storage_full_months: u64,
     pub halted_buyer_months: u64,
+    /// D39: path-months in which a buyer's routes were rationed to its slate.
+    pub slate_rationed: u64,
 }
 
 impl PathDiag {
@@ -52,6 +54,7 @@ impl PathDiag {
         self.buyerless_basin_months += o.buyerless_basin_months;
         self.storage_full_months += o.storage_full_months;
         self.halted_buyer_months += o.halted_buyer_months;
+        self.slate_rationed += o.slate_rationed;
     }
 
     /// The counters as written into `manifest.json`'s `diagnostics`.
@@ -69,6 +72,7 @@ impl PathDiag {
             ("buyerless_basin_months", self.buyerless_basin_months),
             ("storage_full_months", self.storage_full_months),
             ("halted_buyer_months", self.halted_buyer_months),
+            ("slate_rationed_months", self.slate_rationed),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -84,6 +88,7 @@ impl PathDiag {
         self.reclears += (d.reclear_iters > 0) as u64;
         self.max_basin_iters = self.max_basin_iters.max(d.basin_iters_max as u64);
         self.max_brent_iters = self.max_brent_iters.max(d.brent_iters as u64);
+        self.slate_rationed += (d.slate_rationed > 0) as u64;
     }
 
     /// After a step: a basin with oil to sell and no buyer capacity at all, storage at its

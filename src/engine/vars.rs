@@ -25,6 +25,8 @@ enum Get {
     TariffCost(usize),
     TariffDuty(usize),
     Halted(usize),
+    StanceCut(usize),
+    SlatePrice(usize),
     Anchor,
     RiskPremium,
     Outage,
@@ -251,6 +253,26 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
         "USD bn/month",
         Get::RevenueChange,
     );
+    // Appended last (issue 13, D38): the continuous stance's cut.
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        if let (Some(x), Some(_)) = (&b.report_as, &b.stance) {
+            add(
+                format!("{x}_stance_cut_share"),
+                "share of intake",
+                Get::StanceCut(j),
+            );
+        }
+    }
+    // D39: the shadow price of each slate buyer's refinery slate.
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        if let (Some(x), Some(_)) = (&b.report_as, &b.slate_mbd) {
+            add(
+                format!("{x}_slate_price_usd_bbl"),
+                "USD/bbl",
+                Get::SlatePrice(j),
+            );
+        }
+    }
     v
 }
 
@@ -297,6 +319,8 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
         Get::TariffCost(j) => o.tariff_cost_bn[j],
         Get::TariffDuty(j) => o.tariff_duty_bn[j],
         Get::Halted(j) => o.halted[j],
+        Get::StanceCut(j) => o.stance_cut[j],
+        Get::SlatePrice(j) => mv.work.lambda[j],
         Get::Anchor => o.anchor_price,
         Get::RiskPremium => o.risk_premium,
         Get::Outage => o.outage,

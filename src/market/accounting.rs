@@ -48,6 +48,8 @@ pub struct Outcome {
     pub tariff_cost_bn: Vec<f64>,
     pub tariff_duty_bn: Vec<f64>,
     pub halted: Vec<f64>,
+    /// D38: each stance buyer's cut φ, the share of its intake that has stopped.
+    pub stance_cut: Vec<f64>,
     pub fleet_shadow: f64,
     pub fleet_western: f64,
     pub upsilon: f64,
@@ -89,6 +91,7 @@ impl Outcome {
             tariff_cost_bn: vec![0.0; nj],
             tariff_duty_bn: vec![0.0; nj],
             halted: vec![0.0; nj],
+            stance_cut: vec![0.0; nj],
             carrot_forgone_bn: vec![0.0; nj],
             ..Default::default()
         }
@@ -222,22 +225,25 @@ pub fn account(
             }
             None => f64::NAN,
         };
-        let halted = st.stance[j].halted;
-        o.halted[j] = if halted { 1.0 } else { 0.0 };
-        let t = if halted {
-            0.0
-        } else {
-            tariff_in_force(st, lv, ids, j)
-        };
+        let stance = st.stance[j];
+        o.halted[j] = if stance.halted { 1.0 } else { 0.0 };
+        o.stance_cut[j] = stance.cut;
+        // The duty is on the buyer's exports, whatever share of its intake stopped; a halt
+        // suspends it (the tariff machine), a partial cut does not (D38).
+        let t = tariff_in_force(st, lv, ids, j);
         let x_exp = lv.get(ids.tariff_exposed_exports_bn[j]);
         // Errata 20: the duty and the welfare loss, both with d_t/365.
         o.tariff_duty_bn[j] = t * x_exp * days / 365.0;
         o.tariff_cost_bn[j] = m.stance(j).map_or(0.0, |sd| sd.welfare_loss) * o.tariff_duty_bn[j];
-        o.carrot_forgone_bn[j] = if halted {
-            0.0
-        } else {
-            lv.get(ids.carrot_value_bn[j]) * days / 365.0
-        };
+        // D38: a deal pays in proportion to the cut it asks for (θ^halt is a full halt).
+        let unearned = m.stance(j).map_or(1.0, |sd| {
+            if sd.halt_depth > 0.0 {
+                (1.0 - stance.cut / sd.halt_depth).clamp(0.0, 1.0)
+            } else {
+                1.0
+            }
+        });
+        o.carrot_forgone_bn[j] = unearned * lv.get(ids.carrot_value_bn[j]) * days / 365.0;
     }
     st.s_prev.copy_from_slice(&w.s);
 }

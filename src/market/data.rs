@@ -129,6 +129,10 @@ pub struct BuyerSpec {
     /// D35: how far each designating authority reaches the compliant refiners (0..1).
     #[serde(default)]
     pub authority_reach: AuthorityReach,
+    /// D39: S_j, the most Russian crude (sea and pipeline) the buyer's refiners can run, mb/d,
+    /// shared by all its routes. Absent means each route's own capacity is the only limit.
+    #[serde(default)]
+    pub slate_mbd: Option<Dist>,
 }
 
 /// D35: reach of a US, EU or UK designation into a buyer's compliant refiners: 1 means every
@@ -323,6 +327,11 @@ impl Market {
             }
         }
         for b in &f.buyer {
+            if let Some(s) = &b.slate_mbd {
+                if s.support().0 < 0.0 {
+                    errs.push(format!("buyer `{}` slate_mbd must be >= 0", b.id));
+                }
+            }
             let (lo, hi) = b.compliance_share.support();
             if lo < 0.0 || hi > 1.0 {
                 errs.push(format!(

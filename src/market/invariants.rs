@@ -131,6 +131,25 @@ pub fn check(
             format!("adaptation {a} outside [0, 1]"),
         );
     }
+    // D39: a buyer's sea intake within the sea part of its slate (model.md §4.6.1).
+    for j in 0..m.n_buyers {
+        let cap = w.slate_sea[j];
+        if !cap.is_finite() {
+            continue;
+        }
+        let sea: f64 = (0..m.route_cap.len())
+            .filter(|r| m.route_buyer[*r] == j)
+            .map(|r| o.m[r])
+            .sum();
+        req(
+            sea <= cap + 1e-7,
+            format!("buyer {j}: sea intake {sea} over its slate {cap}"),
+        );
+        req(
+            w.lambda[j] >= 0.0 && w.lambda[j].is_finite(),
+            format!("buyer {j}: slate price {}", w.lambda[j]),
+        );
+    }
     // 4. Price sanity.
     req(
         o.price.is_finite() && (5.0 - 1e-9..=400.0 + 1e-9).contains(&o.price),

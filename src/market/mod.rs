@@ -11,6 +11,7 @@ pub mod invariants;
 pub mod model;
 pub mod param_ranges;
 pub mod params;
+pub mod slate;
 pub mod stance;
 pub mod state;
 pub mod step;

@@ -47,6 +47,8 @@ pub struct PathModel {
     /// D35: compliance share c_j (path draw) and reach of US, EU, UK designations.
     pub buyer_compliance: Vec<f64>,
     pub buyer_reach: Vec<[f64; 3]>,
+    /// D39: S_j, the buyer's slate for Russian crude (path draw), +∞ without one.
+    pub buyer_slate: Vec<f64>,
     pub buyer_dh_tar: Vec<f64>,
     pub buyer_gulf: Vec<bool>,
     pub buyer_stance: Vec<Option<StanceDraw>>,
@@ -141,6 +143,7 @@ impl PathModel {
         let mut buyer_sdn_averse = Vec::new();
         let mut buyer_stance = Vec::new();
         let mut buyer_compliance = Vec::new();
+        let mut buyer_slate = Vec::new();
         for b in &mkt.buyers {
             let rng = &mut rng_for(&format!("buyer.{}", b.id));
             buyer_sdn_averse.push(draw(&b.sdn_averse_share, rng).clamp(0.0, 1.0));
@@ -154,6 +157,12 @@ impl PathModel {
             }));
             // Drawn after the older fields, so their draws are unchanged (D35).
             buyer_compliance.push(draw(&b.compliance_share, rng).clamp(0.0, 1.0));
+            // D39: after the D35 draw, so older draws are unchanged.
+            buyer_slate.push(
+                b.slate_mbd
+                    .as_ref()
+                    .map_or(f64::INFINITY, |s| draw(s, rng).max(0.0)),
+            );
         }
         let mut pipe_flow = Vec::new();
         let mut pipe_cap = Vec::new();
@@ -205,6 +214,7 @@ impl PathModel {
             buyer_alt: mkt.buyers.iter().map(|b| b.alt_premium_usd).collect(),
             buyer_sdn_averse,
             buyer_compliance,
+            buyer_slate,
             buyer_reach: mkt
                 .buyers
                 .iter()

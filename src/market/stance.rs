@@ -1,13 +1,23 @@
-//! National stances of buyers with a `[buyer.stance]` table (model.md §4.3), with the tariff
-//! state machine written out as errata 4 asks:
-//! *buy → halt*: the US suspends the conditional tariff; *halt → buy*: the tariff stays
-//! suspended until a snapback fires, each month with probability p_snap once the buyer's
-//! intake is back above a share of its pre-halt intake. Hazards use t−1 outcomes.
+//! National stances of buyers with a `[buyer.stance]` table (model.md §4.3), continuous (D38):
+//! the state is the share φ of the buyer's intake that has stopped, not a halt flag. Its
+//! refiners differ in how much a tariff, a carrot or the savings weigh with them, so the share
+//! that steps back is a logistic of the buyer's net benefit of stopping; φ moves toward it at
+//! the buyer's adjustment speed. A full halt (φ = θ^halt) stays possible, on the paths whose
+//! drawn political value and welfare loss make stopping worth it for nearly every refiner.
+//!
+//! The tariff state machine of errata 4 keeps its shape, with "halted" read as "has cut at
+//! least half of its maximal depth": the US then suspends the conditional tariff; once the
+//! buyer is back below that and its intake above a share of its full-buying intake, a snapback
+//! restores the tariff each month with probability p_snap. Everything uses t−1 outcomes.
 
 use super::clearing::logistic;
 use super::model::{PathModel, StanceDraw};
 use super::state::{Shocks, State};
 use crate::policy::levers::{LeverIds, LeverSet, SNAPBACK_AT_HALT};
+
+/// The share of θ^halt a buyer must have cut for the US to count it as halted (D38) [A]: the
+/// midpoint, so that a buyer counts as halted once most of what it could stop has stopped.
+pub const HALTED_AT_DEPTH: f64 = 0.5;
 
 /// Buyer j's annualised savings on Russian crude at t−1 outcomes, $bn/yr (§4.3).
 pub fn savings_bn_yr(m: &PathModel, st: &State, j: usize) -> f64 {
@@ -48,31 +58,22 @@ pub fn tariff_in_force(st: &State, lv: &LeverSet, ids: &LeverIds, j: usize) -> f
     }
 }
 
-/// Monthly halt hazard of a buying stance buyer (§4.3): h̄·Λ(Net/σ) with
-/// Net = λ·T·X^exp + C − Sav − V^pol, and 0 without a tariff or carrot.
-pub fn halt_probability(sd: &StanceDraw, t: f64, x_exp: f64, carrot: f64, sav: f64) -> f64 {
+/// The share of intake a stance buyer's refiners would stop (§4.3, D38):
+/// φ* = θ^halt·Λ(Net/σ^pol) with Net = λ·T·X^exp + C − Sav^full − V^pol, and 0 without a
+/// tariff threat or a carrot. `t` is the tariff the buyer weighs (the rate in force, or the
+/// snapback threat p_snap·T^snap while suspended); `sav_full` the savings at full intake.
+pub fn stance_target(sd: &StanceDraw, t: f64, x_exp: f64, carrot: f64, sav_full: f64) -> f64 {
     if t <= 0.0 && carrot <= 0.0 {
         return 0.0;
     }
-    let net = sd.welfare_loss * t * x_exp + carrot - sav - sd.political_value_bn;
-    sd.base_hazard * logistic(net / sd.noise_bn)
+    let net = sd.welfare_loss * t * x_exp + carrot - sav_full - sd.political_value_bn;
+    sd.halt_depth * logistic(net / sd.noise_bn)
 }
 
-/// Monthly resume hazard of a halted buyer (§4.3): h̄·Λ(Net'/σ) with
-/// Net' = Sav/(1 − θ) + V^pol − C − p_snap·λ·T^snap·X^exp (Sav measured while halted).
-pub fn resume_probability(
-    sd: &StanceDraw,
-    snap_rate: f64,
-    x_exp: f64,
-    carrot: f64,
-    sav: f64,
-    p_snap: f64,
-) -> f64 {
-    let keep = 1.0 - sd.halt_depth;
-    let sav_full = if keep > 1e-9 { sav / keep } else { sav };
-    let net =
-        sav_full + sd.political_value_bn - carrot - p_snap * sd.welfare_loss * snap_rate * x_exp;
-    sd.base_hazard * logistic(net / sd.noise_bn)
+/// Whether a cut `phi` counts as a halt for the tariff machine and `<buyer>_halted_share`.
+#[inline]
+pub fn is_halted(sd: &StanceDraw, phi: f64) -> bool {
+    sd.halt_depth > 0.0 && phi >= HALTED_AT_DEPTH * sd.halt_depth - 1e-12
 }
 
 pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds, sh: &Shocks) {
@@ -90,47 +91,51 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
             // Nothing to suspend or snap back when the US charges no conditional tariff.
             s.suspended = false;
         }
+        // What the buyer's intake and savings would be at full buying (the cut is last
+        // month's): a buyer weighs the savings it gives up, not the ones it still has.
+        let keep = 1.0 - s.cut;
+        let (sav_full, intake_full) = if keep > 1e-9 {
+            (sav / keep, intake / keep)
+        } else {
+            (sav, intake)
+        };
+        let was_halted = s.halted;
         match force {
-            1 => {
-                s.halted = false;
-                continue;
+            1 => s.cut = 0.0,
+            2 => s.cut = sd.halt_depth,
+            _ => {
+                // Stance decisions use the value in force from the first full month
+                // (scenarios.md §2); while suspended, the buyer weighs the snapback threat.
+                let t = if s.suspended {
+                    p_snap * s.snap_rate
+                } else if lv.on(ids.tariff_rate[j]) >= 1.0 {
+                    rate
+                } else {
+                    0.0
+                };
+                let target = stance_target(sd, t, x_exp, carrot, sav_full);
+                s.cut += sd.base_hazard * (target - s.cut);
+                s.cut = s.cut.clamp(0.0, sd.halt_depth);
             }
-            2 => {
-                if !s.halted {
-                    s.halted = true;
-                    s.suspended = rate > 0.0;
-                    s.snap_rate = rate;
-                    s.prehalt_intake = intake;
-                }
-                continue;
-            }
-            _ => {}
         }
-        if !s.halted {
-            if s.suspended {
-                // Resumed: the snapback may restore the tariff.
-                if sh.u_snap[j] < p_snap && intake > sd.snapback_threshold_share * s.prehalt_intake
-                {
-                    s.suspended = false;
-                }
-                continue;
-            }
-            // Stance hazards use the value in force from the first full month (scenarios.md §2).
-            let t = if lv.on(ids.tariff_rate[j]) >= 1.0 {
+        s.halted = is_halted(sd, s.cut);
+        if s.halted && !was_halted && rate > 0.0 && !s.suspended {
+            // Buy → halt: the US suspends the tariff and records what a snapback restores.
+            s.suspended = true;
+            let snap = lv.get(ids.tariff_snapback_rate[j]);
+            s.snap_rate = if snap == SNAPBACK_AT_HALT || force == 2 {
                 rate
             } else {
-                0.0
+                snap
             };
-            // The hazard is 0 without a tariff or carrot, so no draw can halt then.
-            if sh.u_stance[j] < halt_probability(sd, t, x_exp, carrot, sav) {
-                s.halted = true;
-                s.suspended = t > 0.0;
-                let snap = lv.get(ids.tariff_snapback_rate[j]);
-                s.snap_rate = if snap == SNAPBACK_AT_HALT { t } else { snap };
-                s.prehalt_intake = intake;
-            }
-        } else if sh.u_stance[j] < resume_probability(sd, s.snap_rate, x_exp, carrot, sav, p_snap) {
-            s.halted = false;
+            s.prehalt_intake = intake_full;
+        } else if s.suspended
+            && !s.halted
+            && sh.u_snap[j] < p_snap
+            && intake > sd.snapback_threshold_share * s.prehalt_intake
+        {
+            // Resumed: the snapback restores the tariff.
+            s.suspended = false;
         }
     }
 }

@@ -17,15 +17,18 @@ pub struct Outage {
     pub spr_months_left: u32,
 }
 
-/// National stance of a stance buyer (errata 4 state machine).
+/// National stance of a stance buyer (D38: continuous, with the errata-4 tariff machine).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Stance {
+    /// φ: the share of the buyer's intake (sea and pipeline) that has stopped, in [0, θ^halt].
+    pub cut: f64,
+    /// φ ≥ half of θ^halt: what the tariff machine and `<buyer>_halted_share` count as a halt.
     pub halted: bool,
     /// The conditional tariff is suspended: set at a halt, cleared by a snapback.
     pub suspended: bool,
     /// T^snap: the rate restored by a snapback.
     pub snap_rate: f64,
-    /// Intake (sea + pipeline) in the month before the halt, for the relative m_thr.
+    /// Full-buying intake (sea + pipeline) when the halt began, for the relative m_thr.
     pub prehalt_intake: f64,
 }
 
@@ -144,8 +147,7 @@ pub struct Shocks {
     pub u_regime: f64,
     /// Per outage class: arrival, size, Gulf flag, end.
     pub u_outage: [[f64; 4]; OUTAGE_CLASSES],
-    /// Per buyer: stance hazard, snapback, pipeline block.
-    pub u_stance: Vec<f64>,
+    /// Per buyer: snapback, pipeline block (D38: the continuous stance draws nothing).
     pub u_snap: Vec<f64>,
     pub u_block: Vec<f64>,
     pub u_refuse: f64,
@@ -157,7 +159,6 @@ impl Shocks {
             normals: vec![0.0; m.n_normals],
             u_regime: 1.0,
             u_outage: [[1.0; 4]; OUTAGE_CLASSES],
-            u_stance: vec![1.0; m.n_buyers],
             u_snap: vec![1.0; m.n_buyers],
             u_block: vec![1.0; m.n_buyers],
             u_refuse: 1.0,
@@ -181,7 +182,6 @@ impl Shocks {
         for (rank, &j) in m.buyer_order.iter().enumerate() {
             let b = &mut buyer_rngs[j];
             iid[N_BUYER0 + rank] = b.sample(StandardNormal);
-            self.u_stance[j] = b.random();
             self.u_snap[j] = b.random();
             self.u_block[j] = b.random();
         }

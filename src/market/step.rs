@@ -14,6 +14,7 @@ use super::compliance::{
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
+use super::slate::{clear_all, sea_slates};
 use super::stance::stance_step;
 use super::state::{Shocks, State};
 use crate::policy::events::Fired;
@@ -38,6 +39,11 @@ pub struct MonthCtx {
 pub struct Work {
     pub m_cap: Vec<f64>,
     pub h: Vec<f64>,
+    /// h_r before the slate's shadow price: h_r = h⁰_r + λ_{j(r)} (D39).
+    pub h0: Vec<f64>,
+    /// D39: each buyer's slate shadow price λ_j ($/bbl) and the sea part of its slate (mb/d).
+    pub lambda: Vec<f64>,
+    pub slate_sea: Vec<f64>,
     pub k: Vec<f64>,
     pub freight: Vec<f64>,
     pub alt: Vec<f64>,
@@ -75,6 +81,9 @@ impl Work {
         Work {
             m_cap: vec![0.0; nr],
             h: vec![0.0; nr],
+            h0: vec![0.0; nr],
+            lambda: vec![0.0; m.n_buyers],
+            slate_sea: vec![f64::INFINITY; m.n_buyers],
             k: vec![0.0; nr],
             freight: vec![0.0; nr],
             alt: vec![0.0; m.n_buyers],
@@ -111,6 +120,8 @@ pub struct StepDiag {
     pub fleet_violation: bool,
     pub reclear_iters: u32,
     pub empty_basin: u32,
+    /// D39: a buyer's routes were rationed to its slate (no discount cleared within it).
+    pub slate_rationed: u32,
 }
 
 /// Applies step 1's one-off actions to the state: jumps, waves, shadow-capacity levers and
@@ -239,10 +250,7 @@ pub fn step(
     }
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);
-        let halt = match (m.stance(j), st.stance[j].halted) {
-            (Some(sd), true) => sd.halt_depth,
-            _ => 0.0,
-        };
+        let halt = st.stance[j].cut;
         w.m_cap[r] = (m.route_cap[r]
             * lv.get(ids.buyer_capacity_scale[j])
             * st.slate[r]
@@ -259,7 +267,7 @@ pub fn step(
         } else {
             lv.on(ids.tariff_rate[j])
         };
-        w.h[r] = m.route_h[r]
+        w.h0[r] = m.route_h[r]
             + st.adapt[j]
                 * (m.p.dh_sdn * w.s_tilde[b]
                     + m.buyer_dh_tar[j] * tariff_on
@@ -288,10 +296,7 @@ pub fn step(
     for p in 0..m.pipe_flow.len() {
         let j = m.pipe_buyer[p];
         w.q_sched[p] = m.pipe_flow[p] * q_scale;
-        let halt = match (m.stance(j), st.stance[j].halted) {
-            (Some(sd), true) => sd.halt_depth,
-            _ => 0.0,
-        };
+        let halt = st.stance[j].cut;
         let blocked = sh.u_block[j] < lv.get(ids.secondary_pipeline_block_prob[j]);
         w.q[p] = if blocked {
             0.0
@@ -321,7 +326,8 @@ pub fn step(
         w.x_basin[b] = w.x_basin[b].min(m.basin_port_cap[b]);
         w.x_del[b] = w.x_basin[b];
     }
-    // 6. Basin clearing at full deliverable volume.
+    // 6. Basin clearing at full deliverable volume, within each buyer's slate (D39).
+    sea_slates(m, st, lv, ids, w);
     clear_all(m, st, w, &mut diag);
     // 7. Fleet and the capped tranche (re-clears in place when short or refused).
     let cap = effective_cap(lv, ids);
@@ -363,8 +369,9 @@ pub fn effective_cap(lv: &LeverSet, ids: &LeverIds) -> f64 {
     }
 }
 
-/// Solves every basin at its deliverable volume `w.x_del`, warm-started at last month's D.
-pub fn clear_all(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
+/// Solves every basin at its deliverable volume `w.x_del`, warm-started at last month's D, at
+/// the half-savings `w.h` in place (the slate loop of `slate.rs` sets them).
+pub fn clear_basins(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
     for b in 0..m.n_basins {
         let r = m.basin_routes[b].clone();
         w.d_off[r.clone()].iter_mut().for_each(|d| *d = 0.0);

@@ -7,7 +7,7 @@ use crate::market::accounting::realised_netback;
 use crate::market::exogenous::exogenous_step;
 use crate::market::invariants::{check, Before};
 use crate::market::model::{StanceDraw, DT};
-use crate::market::stance::{halt_probability, resume_probability, stance_step};
+use crate::market::stance::{stance_step, stance_target};
 use crate::market::step::{step, Batch};
 
 #[test]
@@ -73,50 +73,68 @@ fn stance_hazards_and_step() {
         snapback_threshold_share: 0.5,
     };
     let lam = |z: f64| 1.0 / (1.0 + (-z).exp());
-    // (T, X^exp, C, Sav) → h̄ Λ((λ T X^exp + C − Sav − V^pol)/σ), and 0 without T or C (§4.3).
+    // (T, X^exp, C, Sav^full) → θ^halt Λ((λ T X^exp + C − Sav − V^pol)/σ), and 0 without T or
+    // C (§4.3, D38).
     for (t, x, c, sav) in [
         (0.5, 58.0, 0.0, 3.0),
         (0.25, 58.0, 0.0, 2.0),
         (0.0, 58.0, 5.0, 1.0),
         (1.0, 440.0, 0.0, 20.0),
     ] {
-        let want = 0.5 * lam((0.3 * t * x + c - sav - 4.0) / 1.5);
-        close(halt_probability(&sd, t, x, c, sav), want, 1e-15, "halt");
+        let want = 0.8 * lam((0.3 * t * x + c - sav - 4.0) / 1.5);
+        close(stance_target(&sd, t, x, c, sav), want, 1e-15, "target");
     }
-    assert_eq!(halt_probability(&sd, 0.0, 58.0, 0.0, 3.0), 0.0);
-    // Resume: h̄ Λ((Sav/(1 − θ) + V^pol − C − p_snap λ T^snap X^exp)/σ).
-    let want = 0.5 * lam((1.0 / 0.2 + 4.0 - 0.0 - 0.3 * 0.3 * 0.5 * 58.0) / 1.5);
-    close(
-        resume_probability(&sd, 0.5, 58.0, 0.0, 1.0, 0.3),
-        want,
-        1e-12,
-        "resume",
-    );
+    assert_eq!(stance_target(&sd, 0.0, 58.0, 0.0, 3.0), 0.0);
 
-    // The step: a tariff in force for the whole month and a draw below the hazard halt IN and
-    // suspend its tariff at the halt rate; a draw above it leaves IN buying.
+    // The step: the cut moves h̄ = 0.5 of the way to its target, from t−1 savings at full
+    // intake; the tariff counts from its first full month.
     let india = 0;
-    for (u, halts) in [(0.0, true), (1.0, false)] {
-        let mut t = path();
-        t.lv.set(t.ids.tariff_rate[india], 0.5);
-        t.sh.u_stance[india] = u;
-        stance_step(&t.m, &mut t.st, &t.lv, &t.ids, &t.sh);
-        let s = t.st.stance[india];
-        assert_eq!((s.halted, s.suspended), (halts, halts), "draw {u}");
-        if halts {
-            close(s.snap_rate, 0.5, 0.0, "snapback rate = rate at halt");
-        }
-    }
-    // `stance.IN.force = halt` halts whatever the draw; `buy` resumes.
     let mut t = path();
+    t.lv.set(t.ids.tariff_rate[india], 0.5);
+    let x = t.lv.get(t.ids.tariff_exposed_exports_bn[india]);
+    let sav = crate::market::stance::savings_bn_yr(&t.m, &t.st, india);
+    let sd_in = t.m.stance(india).unwrap().clone();
+    let target = stance_target(&sd_in, 0.5, x, 0.0, sav);
+    assert!(target > 0.0 && target < sd_in.halt_depth, "{target}");
+    stance_step(&t.m, &mut t.st, &t.lv, &t.ids, &t.sh);
+    let s = t.st.stance[india];
+    close(
+        s.cut,
+        sd_in.base_hazard * target,
+        1e-12,
+        "first month's cut",
+    );
+    // Iterated at fixed t−1 outcomes the cut converges to the target; the US suspends the
+    // tariff only if that is at least half of the maximal depth.
+    for _ in 0..200 {
+        stance_step(&t.m, &mut t.st, &t.lv, &t.ids, &t.sh);
+    }
+    // Once suspended, the buyer weighs only the snapback threat p_snap·T^snap (no draw can
+    // fire a snapback on these shocks).
+    let s = t.st.stance[india];
+    let suspended = target >= 0.5 * sd_in.halt_depth;
+    assert_eq!(s.suspended, suspended);
+    let p_snap = t.lv.get(t.ids.tariff_snapback_prob[india]);
+    let t_weighed = if suspended { p_snap * 0.5 } else { 0.5 };
+    let settled = stance_target(&sd_in, t_weighed, x, 0.0, sav);
+    close(s.cut, settled, 1e-9, "converged cut");
+    assert_eq!(s.halted, settled >= 0.5 * sd_in.halt_depth);
+    // `stance.IN.force = halt` cuts the full depth and suspends the tariff at its rate; `buy`
+    // resumes at once.
+    let mut t = path();
+    t.lv.set(t.ids.tariff_rate[india], 0.5);
     t.lv.set(t.ids.stance_force[india], 2.0);
     stance_step(&t.m, &mut t.st, &t.lv, &t.ids, &t.sh);
-    assert!(t.st.stance[india].halted);
+    let s = t.st.stance[india];
+    assert!(s.halted && s.suspended);
+    close(s.cut, sd_in.halt_depth, 0.0, "forced halt cuts θ");
+    close(s.snap_rate, 0.5, 0.0, "snapback rate = rate at halt");
     t.lv.set(t.ids.stance_force[india], 1.0);
     stance_step(&t.m, &mut t.st, &t.lv, &t.ids, &t.sh);
     assert!(!t.st.stance[india].halted);
-    // A buyer without a stance table never halts.
-    assert!(!t.st.stance[1].halted);
+    assert_eq!(t.st.stance[india].cut, 0.0);
+    // A buyer without a stance table never cuts.
+    assert_eq!(t.st.stance[1].cut, 0.0);
 }
 
 #[test]
