@@ -53,7 +53,10 @@ fn tariff_alone_moves_india_partly() {
         assert!(cut > 0.03 && cut < 0.4, "month {t}: mean cut {cut}");
         assert!(halted < 0.25, "month {t}: halted on {halted} of paths");
         let fall = 1.0 - x.2 / b.2;
-        assert!(fall > 0.02 && fall < 0.4, "month {t}: intake fell by {fall}");
+        assert!(
+            fall > 0.02 && fall < 0.4,
+            "month {t}: intake fell by {fall}"
+        );
     }
 }
 
