@@ -669,7 +669,7 @@ fn market_file_problems_name_line_column_and_key() {
             "slate_mbd = { tri = [2.1, 2.3, 2.6] }",
             "slate_mbd = { normal = [2.0, 5.0] }",
             "buyer.slate_mbd",
-            "reach below 0",
+            "reach outside",
         ),
         (
             "compliance_share = { tri = [0.35, 0.5, 0.65] }",
@@ -688,6 +688,37 @@ fn market_file_problems_name_line_column_and_key() {
             "to = \"TX\"",
             "route.to",
             "unknown buyer `TX`",
+        ),
+        // The stance sub-table: each key the model divides by or takes a share of.
+        (
+            "noise_bn = { uniform = [1.0, 3.0] }              # σ^pol = 1.5, U(1, 3) [A]",
+            "noise_bn = 0",
+            "buyer.stance.noise_bn",
+            "must be > 0",
+        ),
+        (
+            "halt_depth = { tri = [0.6, 0.8, 0.9] }",
+            "halt_depth = 2",
+            "buyer.stance.halt_depth",
+            "must lie in [0, 1]",
+        ),
+        (
+            "base_hazard = { uniform = [0.3, 0.8] }           # h̄ = 0.5, U(0.3, 0.8) /month [A]",
+            "base_hazard = 50",
+            "buyer.stance.base_hazard",
+            "must lie in [0, 1]",
+        ),
+        (
+            "political_value_bn = { uniform = [0.0, 10.0] }",
+            "political_value_bn = 1e300",
+            "buyer.stance.political_value_bn",
+            "at most 1e6",
+        ),
+        (
+            "dispersion_usd = 2.0",
+            "dispersion_usd = 0",
+            "route.dispersion_usd",
+            "must be > 0",
         ),
     ];
     for (from, to, key, says) in cases {

@@ -286,13 +286,13 @@ pub(crate) fn load_market(
             let ds = errs
                 .into_iter()
                 .map(|p| {
-                    let key = p.table.map(|t| match p.key {
+                    let key = p.table.map(|t| match &p.key {
                         Some(k) => format!("{t}.{k}"),
                         None => t.to_string(),
                     });
                     let span = doc
                         .as_ref()
-                        .and_then(|d| problem_span(d.get_ref(), p.table, p.row, p.key));
+                        .and_then(|d| problem_span(d.get_ref(), p.table, p.row, p.key.as_deref()));
                     match span {
                         Some(sp) => msrc.diag(sp, key.as_deref(), p.message, Some(help.clone())),
                         None => Diagnostic::file_level(
@@ -309,8 +309,9 @@ pub(crate) fn load_market(
     }
 }
 
-/// Byte span of a market-file problem: the key's value in row `row` of the array `table`, or
-/// the row itself when the key is absent (a default) or not named.
+/// Byte span of a market-file problem: the value at the dotted `key` in row `row` of the array
+/// `table`, or the deepest table on that path that exists (the row itself when the key is
+/// absent, i.e. a default, or not named).
 fn problem_span(
     doc: &DeTable<'_>,
     table: Option<&str>,
@@ -321,13 +322,17 @@ fn problem_span(
     let DeValue::Array(items) = arr.get_ref() else {
         return Some(arr.span());
     };
-    let item = items.get(row)?;
-    if let (Some(k), DeValue::Table(t)) = (key, item.get_ref()) {
-        if let Some(v) = t.get(k) {
-            return Some(v.span());
+    let mut at = items.get(row)?;
+    for k in key.into_iter().flat_map(|k| k.split('.')) {
+        match at.get_ref() {
+            DeValue::Table(t) => match t.get(k) {
+                Some(v) => at = v,
+                None => break,
+            },
+            _ => break,
         }
     }
-    Some(item.span())
+    Some(at.span())
 }
 
 /// See [`Scenario::resolved_text`].

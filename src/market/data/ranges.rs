@@ -1,0 +1,221 @@
+//! Range checks of the market file's rows: every number of a basin, buyer (and its stance),
+//! route and pipeline against what it means, so that no value the model divides by, takes
+//! a share of or compounds can be out of range. Each problem carries its row and key, so the
+//! loader names the line and column (docs/reliability.md). References between rows (unknown
+//! ids) are checked where they are resolved, in [`Market::from_file`](super::Market::from_file).
+
+use super::check::MarketProblem;
+use super::MarketFile;
+use crate::dist::Dist;
+
+/// Magnitudes above this are refused, as for `[params]` (market::param_ranges): no market
+/// quantity is anywhere near it, and it keeps products and sums finite.
+const MAX_MAGNITUDE: f64 = 1e6;
+
+/// What a market value must satisfy.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    /// A share in [0, 1].
+    Share,
+    /// Zero or more.
+    NonNeg,
+    /// Strictly positive (the model divides by it).
+    Pos,
+    /// Any finite value within the magnitude bound.
+    Finite,
+    /// At least 1 (a multiplier that never shrinks).
+    AtLeastOne,
+    /// A correlation in [-1, 1].
+    Corr,
+    /// A growth rate above -1 (it is compounded).
+    Growth,
+}
+
+impl Want {
+    fn admits(self, lo: f64, hi: f64) -> bool {
+        let within =
+            lo.is_finite() && hi.is_finite() && lo >= -MAX_MAGNITUDE && hi <= MAX_MAGNITUDE;
+        within
+            && match self {
+                Want::Share => lo >= 0.0 && hi <= 1.0,
+                Want::NonNeg => lo >= 0.0,
+                Want::Pos => lo > 0.0,
+                Want::Finite => true,
+                Want::AtLeastOne => lo >= 1.0,
+                Want::Corr => lo >= -1.0 && hi <= 1.0,
+                Want::Growth => lo > -1.0,
+            }
+    }
+
+    fn describe(self) -> String {
+        let m = "1e6";
+        match self {
+            Want::Share => "must lie in [0, 1] (a share)".into(),
+            Want::NonNeg => format!("must be >= 0 (and at most {m})"),
+            Want::Pos => format!("must be > 0 (and at most {m}): the model divides by it"),
+            Want::Finite => format!("must be a finite number within ±{m}"),
+            Want::AtLeastOne => format!("must be >= 1 (and at most {m})"),
+            Want::Corr => "must lie in [-1, 1] (a correlation)".into(),
+            Want::Growth => format!("must be > -1 (a growth rate, and at most {m})"),
+        }
+    }
+}
+
+/// Collects the problems of one row.
+struct Row<'a> {
+    table: &'static str,
+    index: usize,
+    label: String,
+    errs: &'a mut Vec<MarketProblem>,
+}
+
+impl Row<'_> {
+    fn num(&mut self, key: &'static str, v: f64, want: Want) {
+        if !want.admits(v, v) {
+            let msg = format!("{} {key} {}, got {v}", self.label, want.describe());
+            self.push(key, msg);
+        }
+    }
+
+    fn dist(&mut self, key: &'static str, d: &Dist, want: Want) {
+        let (lo, hi) = d.support();
+        if !want.admits(lo, hi) {
+            let msg = if d.is_const() {
+                format!("{} {key} {}, got {d}", self.label, want.describe())
+            } else {
+                format!(
+                    "{} {key} {}, got {d}, whose values reach outside that (support [{lo}, {hi}]): \
+                     use a distribution with bounds inside it, e.g. tri or uniform",
+                    self.label,
+                    want.describe()
+                )
+            };
+            self.push(key, msg);
+        }
+    }
+
+    fn push(&mut self, key: &str, message: String) {
+        self.errs.push(MarketProblem {
+            table: Some(self.table),
+            row: self.index,
+            key: Some(key.to_string()),
+            message,
+        });
+    }
+}
+
+/// Appends a problem for every out-of-range number of the file's rows.
+pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
+    for (index, b) in f.basin.iter().enumerate() {
+        let mut r = Row {
+            table: "basin",
+            index,
+            label: format!("basin `{}`", b.id),
+            errs,
+        };
+        if let Some(s) = &b.share {
+            r.dist("share", s, Want::Share);
+        }
+        r.num("port_cap_mbd", b.port_cap_mbd, Want::NonNeg);
+        r.dist("seller_wedge_usd", &b.seller_wedge_usd, Want::Finite);
+    }
+    for (index, b) in f.buyer.iter().enumerate() {
+        let mut r = Row {
+            table: "buyer",
+            index,
+            label: format!("buyer `{}`", b.id),
+            errs,
+        };
+        r.num("alt_premium_usd", b.alt_premium_usd, Want::Finite);
+        r.dist("sdn_averse_share", &b.sdn_averse_share, Want::Share);
+        r.num(
+            "tariff_risk_wedge_usd",
+            b.tariff_risk_wedge_usd,
+            Want::Finite,
+        );
+        if let Some(v) = b.imports_mbd {
+            r.num("imports_mbd", v, Want::NonNeg);
+        }
+        r.num("imports_growth", b.imports_growth, Want::Growth);
+        r.num("capacity_scale", b.capacity_scale, Want::NonNeg);
+        r.num("exposed_exports_bn", b.exposed_exports_bn, Want::NonNeg);
+        r.num("noise_corr_brent", b.noise_corr_brent, Want::Corr);
+        r.dist("compliance_share", &b.compliance_share, Want::Share);
+        for (key, v) in [
+            ("us", b.authority_reach.us),
+            ("eu", b.authority_reach.eu),
+            ("uk", b.authority_reach.uk),
+        ] {
+            if !Want::Share.admits(v, v) {
+                let msg = format!(
+                    "{} authority_reach.{key} {}, got {v}",
+                    r.label,
+                    Want::Share.describe()
+                );
+                r.push(&format!("authority_reach.{key}"), msg);
+            }
+        }
+        if let Some(s) = &b.slate_mbd {
+            r.dist("slate_mbd", s, Want::NonNeg);
+        }
+        if let Some(st) = &b.stance {
+            // The stance is a sub-table of the buyer row: its keys are `stance.<key>`.
+            let mut s = Row {
+                table: "buyer",
+                index,
+                label: format!("buyer `{}` stance", b.id),
+                errs: r.errs,
+            };
+            for (key, d, want) in [
+                ("welfare_loss", &st.welfare_loss, Want::NonNeg),
+                ("political_value_bn", &st.political_value_bn, Want::NonNeg),
+                ("noise_bn", &st.noise_bn, Want::Pos),
+                ("base_hazard", &st.base_hazard, Want::Share),
+                ("halt_depth", &st.halt_depth, Want::Share),
+            ] {
+                let (lo, hi) = d.support();
+                if !want.admits(lo, hi) {
+                    let msg = format!("{} {key} {}, got {d}", s.label, want.describe());
+                    s.push(&format!("stance.{key}"), msg);
+                }
+            }
+            let v = st.snapback_threshold_share;
+            if !Want::NonNeg.admits(v, v) {
+                let msg = format!(
+                    "{} snapback_threshold_share {}, got {v}",
+                    s.label,
+                    Want::NonNeg.describe()
+                );
+                s.push("stance.snapback_threshold_share", msg);
+            }
+        }
+    }
+    for (index, rt) in f.route.iter().enumerate() {
+        let mut r = Row {
+            table: "route",
+            index,
+            label: format!("route {}→{}:", rt.from, rt.to),
+            errs,
+        };
+        r.num("capacity_mbd", rt.capacity_mbd, Want::NonNeg);
+        r.num("half_saving_usd", rt.half_saving_usd, Want::Finite);
+        r.num("dispersion_usd", rt.dispersion_usd, Want::Pos);
+        r.dist("freight_usd", &rt.freight_usd, Want::NonNeg);
+        r.num("insurance_usd", rt.insurance_usd, Want::NonNeg);
+        r.num("round_trip_months", rt.round_trip_months, Want::NonNeg);
+        r.dist("slate_max", &rt.slate_max, Want::AtLeastOne);
+    }
+    for (index, p) in f.pipeline.iter().enumerate() {
+        let mut r = Row {
+            table: "pipeline",
+            index,
+            label: format!("pipeline `{}`", p.id),
+            errs,
+        };
+        r.num("price_adj_usd", p.price_adj_usd, Want::Finite);
+        r.dist("capacity_mbd", &p.capacity_mbd, Want::NonNeg);
+        if let Some(s) = &p.scheduled_mbd {
+            r.dist("scheduled_mbd", s, Want::NonNeg);
+        }
+    }
+}
