@@ -106,6 +106,111 @@ fn partial_header_claiming_huge_sizes_is_refused_before_allocating() {
     merge_fails(&dir, &["items of", "bytes left"]);
 }
 
+/// Rewrites the body of `partial.bin` (after the JSON header) with `edit` and recomputes
+/// the checksum; `edit` gets the body's offset in the file.
+fn forge_body(file: &Path, edit: impl Fn(&mut [u8], usize)) {
+    let mut b = fs::read(file).unwrap();
+    let hlen = u64::from_le_bytes(b[12..20].try_into().unwrap()) as usize;
+    edit(&mut b, 20 + hlen);
+    let n = b.len();
+    let digest = Sha256::digest(&b[..n - 32]);
+    b[n - 32..].copy_from_slice(&digest);
+    fs::write(file, b).unwrap();
+}
+
+/// The class the `partial_bin` fuzzer found (fuzz/, docs/reliability.md "Fuzzing"): counts
+/// that do not agree with each other or with the body, with a recomputed checksum, reached
+/// the merge unchecked. A group moment count of 2^61 wrapped `8 × n` to 0 in the exact
+/// summary (a division by zero); `shards = 2^62` made the check of the set count to 2^62.
+/// Every count is now checked at decode (`engine::partial::check`): exit 1 naming the field
+/// and what it should be, never a panic or a hang.
+#[test]
+fn partial_with_inconsistent_counts_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = shard(d.path());
+    let file = dir.join("partial.bin");
+    let good = fs::read(&file).unwrap();
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|h| h["fingerprint"]["shards"] = (1u64 << 62).into()),
+            "groups = 1, expected 0 (shard 1/4611686018427387904 of 1 chunk groups (4 paths))",
+        ),
+        (
+            Box::new(|h| h["fingerprint"]["paths"] = 0.into()),
+            "paths = 0, a run has at least 1 path",
+        ),
+        (
+            Box::new(|h| h["fingerprint"]["paths"] = u64::MAX.into()),
+            "groups = 1, expected 4503599627370496",
+        ),
+        (
+            Box::new(|h| h["shard"] = 0.into()),
+            "shard 0 of shards = 1, expected 1 <= shard <= shards",
+        ),
+        (
+            Box::new(|h| h["first_group"] = 3.into()),
+            "first_group = 3, expected 0",
+        ),
+        (
+            Box::new(|h| h["groups"] = 0.into()),
+            "groups = 0, expected 1",
+        ),
+        (
+            Box::new(|h| h["end_path"] = 4000.into()),
+            "end_path = 4000, expected 4",
+        ),
+        (
+            Box::new(|h| h["wall_seconds"] = (-1.0).into()),
+            "wall_seconds = -1, expected a finite number >= 0",
+        ),
+    ];
+    for (edit, needle) in cases {
+        fs::write(&file, &good).unwrap();
+        forge(&file, edit);
+        merge_fails(&dir, &["damaged partial result", needle]);
+    }
+    // Body: the first cell's moment count of the only group (groups u64, cells u64, then
+    // n u64 of cell 0) forged to 2^61, then the same count of 0 (one path lost).
+    for (n, needle) in [
+        (
+            1u64 << 61,
+            "group moments n + nonfinite = 2305843009213693952, expected 4",
+        ),
+        (0, "group moments n + nonfinite = 0, expected 4"),
+    ] {
+        fs::write(&file, &good).unwrap();
+        forge_body(&file, |b, at| {
+            b[at + 16..at + 24].copy_from_slice(&n.to_le_bytes());
+        });
+        merge_fails(&dir, &["damaged partial result", needle]);
+    }
+    // Both counts moved together (n − 1, nonfinite + 1): consistent with the paths, but the
+    // exact values hold one more finite value than the moments count.
+    fs::write(&file, &good).unwrap();
+    forge_body(&file, |b, at| {
+        let n = u64::from_le_bytes(b[at + 16..at + 24].try_into().unwrap());
+        b[at + 16..at + 24].copy_from_slice(&(n - 1).to_le_bytes());
+        b[at + 24..at + 32].copy_from_slice(&1u64.to_le_bytes());
+    });
+    merge_fails(
+        &dir,
+        &["order statistics' values of a cell = 4, expected 3"],
+    );
+    // The untouched partial still merges.
+    fs::write(&file, &good).unwrap();
+    let out = d.path().join("merged");
+    let r = sim(&[
+        "merge",
+        dir.to_str().unwrap(),
+        "--quiet",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
 #[test]
 fn partial_file_over_its_limit_or_not_a_file_is_refused_unread() {
     let d = tempfile::tempdir().unwrap();

@@ -38,6 +38,17 @@ pub enum PartialError {
          which need at least {need} bytes; the file has {have} left"
     )]
     TooSmallForHeader { cells: u64, need: u64, have: u64 },
+    /// A count that does not agree with the others or with the body (`check::check_counts`).
+    #[error("damaged partial result: {field} = {value}, expected {want} ({rule})")]
+    Inconsistent {
+        field: &'static str,
+        value: u64,
+        want: u64,
+        rule: String,
+    },
+    /// A header value outside what any run writes.
+    #[error("damaged partial result: {0}")]
+    Invalid(String),
     #[error("damaged partial result: length does not match its header")]
     Length,
     #[error("no partial results to merge")]

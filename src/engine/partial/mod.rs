@@ -2,7 +2,7 @@
 //! keeps a mergeable partial result; [`merge`] folds the partials into the result a single
 //! run gives. Format and guarantees: docs/scaling.md.
 //!
-//! # File format (`partial.bin`, format version 1)
+//! # File format (`partial.bin`, format version 2)
 //! All integers little-endian.
 //!
 //! | bytes | content |
@@ -11,13 +11,14 @@
 //! | 4 | `format_version` (u32) = [`FORMAT_VERSION`] |
 //! | 8 | `H`, length of the header (u64) |
 //! | H | header, UTF-8 JSON: [`Header`] (it repeats `format_version`) |
-//! | … | body: `groups` (u64), then per group the moments of every cell (the monthly cells, then the header's `derived` cells: totals and `--prob` indicators, engine::stats::derived) (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
+//! | … | body: `groups` (u64), then per group its cell count (u64) and the moments of every cell (the monthly cells, then the header's `derived` cells: totals and `--prob` indicators, engine::stats::derived) (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
 //! | 32 | SHA-256 of everything before it |
 
 use super::run::{
     check_shape, pool, simulate_chunks, Accum, RunError, RunOptions, RunResult, TreeStats,
     CHUNK_PATHS, GROUP_CHUNKS, GROUP_PATHS,
 };
+mod check;
 mod error;
 pub use error::PartialError;
 
@@ -336,26 +337,42 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, PartialError> {
         .map(|_| GroupMoments::decode(&mut r, cells))
         .collect::<Result<Vec<_>, _>>()?;
     let order = MonthlyStats::decode_order(&mut r, &like)?;
-    if r.remaining() != 0 || groups.len() as u64 != header.groups {
+    if r.remaining() != 0 {
         return Err(PartialError::Length);
     }
-    Ok(Partial {
+    let p = Partial {
         header,
         groups,
         order,
-    })
+    };
+    check::check_counts(&p)?;
+    Ok(p)
 }
 
 /// Combines diagnostics maps: `max_*` by maximum, counters by sum.
 fn merge_diagnostics(into: &mut BTreeMap<String, u64>, o: &BTreeMap<String, u64>) {
     for (k, &v) in o {
         let e = into.entry(k.clone()).or_insert(0);
+        // Saturating: the counters are the partials' own, not checked against their paths.
         *e = if k.starts_with("max_") {
             (*e).max(v)
         } else {
-            *e + v
+            e.saturating_add(v)
         };
     }
+}
+
+/// Whether two trees' counts have the same nesting and lengths (zipping them would
+/// otherwise drop counts silently).
+fn same_shape(a: &TreeStats, b: &TreeStats) -> bool {
+    fn lens<T>(a: &[Vec<T>], b: &[Vec<T>], inner: impl Fn(&Vec<T>, &Vec<T>) -> bool) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| inner(x, y))
+    }
+    lens(&a.first_entries, &b.first_entries, |x, y| {
+        lens(x, y, |x, y| x.len() == y.len())
+    }) && lens(&a.branches, &b.branches, |x, y| {
+        lens(x, y, |x, y| lens(x, y, |x, y| x.len() == y.len()))
+    })
 }
 
 /// Folds complete, compatible partials (sorted by shard, checked by the caller with
@@ -394,7 +411,7 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, PartialErr
         }
         total.merge_order(p.order);
         merge_diagnostics(&mut diagnostics, &p.header.diagnostics);
-        if trees.first_entries.len() != p.header.trees.first_entries.len() {
+        if !same_shape(&trees, &p.header.trees) {
             return Err(PartialError::Trees);
         }
         trees.merge(&p.header.trees);
@@ -449,10 +466,17 @@ pub fn check_set(parts: &mut [(String, Partial)]) -> Result<(), PartialError> {
         }
     }
     let have: Vec<u64> = parts.iter().map(|(_, p)| p.header.shard).collect();
-    let missing: Vec<String> = (1..=fp0.shards)
-        .filter(|k| !have.contains(k))
+    // The first missing shards, at most 10: `have` holds distinct shards, so the first
+    // `have.len() + 10` numbers hold them all (`shards` may be huge; never iterate to it).
+    let mut missing: Vec<String> = (1..=fp0.shards.min(have.len() as u64 + 10))
+        .filter(|k| have.binary_search(k).is_err())
+        .take(10)
         .map(|k| format!("{k}/{}", fp0.shards))
         .collect();
+    let absent = fp0.shards.saturating_sub(have.len() as u64);
+    if absent > missing.len() as u64 {
+        missing.push(format!("and {} more", absent - missing.len() as u64));
+    }
     if !missing.is_empty() {
         return Err(PartialError::Missing {
             missing,

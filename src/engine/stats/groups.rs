@@ -29,6 +29,12 @@ impl GroupMoments {
             .collect::<Result<_, _>>()?;
         Ok(GroupMoments { moments })
     }
+
+    /// `(n, nonfinite)` of every cell: finite values and non-finite ones seen (each path adds
+    /// one to either), so a decoded group can be checked against the paths it covers.
+    pub fn cell_counts(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.moments.iter().map(|m| (m.n, m.nonfinite))
+    }
 }
 
 impl MonthlyStats {
@@ -83,6 +89,36 @@ impl MonthlyStats {
             tail: self.tail,
             moments: self.moments,
             order: Order::Sketch { cells },
+        }
+    }
+
+    /// Paths whose values exact mode keeps (`None` in sketch mode, which keeps counts only).
+    pub fn exact_paths(&self) -> Option<u64> {
+        match &self.order {
+            Order::Exact { blocks } => {
+                let values: usize = blocks.iter().map(Vec::len).sum();
+                Some((values / self.kept().max(1)) as u64)
+            }
+            Order::Sketch { .. } => None,
+        }
+    }
+
+    /// Finite values held by the order statistics of each cell that keeps them
+    /// (`months × vars + extra` cells): counted in exact mode, the sketch's zeros and both
+    /// stores in sketch mode. An error if a sketch's counts add up beyond `u64`.
+    pub fn order_counts(&self) -> Result<Vec<u64>, codec::CodecError> {
+        let stride = self.kept();
+        match &self.order {
+            Order::Exact { blocks } => {
+                let mut n = vec![0u64; stride];
+                for row in blocks.iter().flat_map(|b| b.chunks_exact(stride.max(1))) {
+                    for (c, x) in n.iter_mut().zip(row) {
+                        *c += u64::from(x.is_finite());
+                    }
+                }
+                Ok(n)
+            }
+            Order::Sketch { cells } => cells.iter().map(Sketch::total).collect(),
         }
     }
 

@@ -117,6 +117,10 @@ impl Store {
     }
 }
 
+/// Page of the smallest bucket key (`-2¹⁵`, a subnormal's) and of the largest (`< 2²⁰`).
+const MIN_PAGE: i32 = -(1 << 15) / PAGE as i32;
+const MAX_PAGE: i32 = ((1 << 20) - 1) / PAGE as i32;
+
 /// Sub-buckets per binary octave (`2⁹`): the top 9 bits of the mantissa.
 const SUB_BITS: u32 = 9;
 /// `2⁶⁴`, to bring subnormals into the normal range exactly.
@@ -283,6 +287,21 @@ impl Store {
     fn decode(r: &mut Reader) -> Result<Store, CodecError> {
         let (count, lo, hi, base) = (r.u64()?, r.f64()?, r.f64()?, r.i32()?);
         let n = r.count(1)?;
+        // Every page lies in the range of bucket keys, so page arithmetic (`(base + i) · 128`
+        // at the merge) cannot overflow and a store spans at most 8,448 pages.
+        if base < MIN_PAGE || base as i64 + n as i64 > MAX_PAGE as i64 + 1 {
+            return Err(CodecError::Corrupt(format!(
+                "sketch pages {base}..{} outside the bucket range {MIN_PAGE}..={MAX_PAGE}",
+                base as i64 + n as i64
+            )));
+        }
+        // The extremes are noted for every value counted: with a count they are finite
+        // magnitudes, smallest first.
+        if count > 0 && !(lo > 0.0 && lo <= hi && hi.is_finite()) {
+            return Err(CodecError::Corrupt(format!(
+                "sketch of {count} values with extremes {lo:e}..{hi:e}"
+            )));
+        }
         let mut pages = Vec::with_capacity(n);
         let mut sum = 0u64;
         for _ in 0..n {
@@ -325,6 +344,16 @@ impl Sketch {
         w.u64(self.zeros);
         self.pos.encode(w);
         self.neg.encode(w);
+    }
+
+    /// Values counted (zeros and both signs), pending keys included; an error if the
+    /// counts of a decoded sketch add up beyond `u64`.
+    pub(super) fn total(&self) -> Result<u64, CodecError> {
+        self.zeros
+            .checked_add(self.pos.count)
+            .and_then(|n| n.checked_add(self.neg.count))
+            .and_then(|n| n.checked_add(self.pending.len() as u64))
+            .ok_or_else(|| CodecError::Corrupt("sketch counts add up beyond 2^64".into()))
     }
 
     pub(super) fn decode(r: &mut Reader) -> Result<Sketch, CodecError> {

@@ -392,3 +392,38 @@ proptest! {
         prop_assert_eq!(merged.p50.to_bits(), one.p50.to_bits());
     }
 }
+
+/// A decoded sketch whose pages lie outside the bucket keys, or whose extremes cannot hold
+/// its values, is refused (it would overflow the page arithmetic of the merge), and the
+/// counts of the order statistics are what the moments counted (engine::partial::check).
+#[test]
+fn decoded_sketch_pages_and_extremes_are_checked() {
+    let mut s = MonthlyStats::new(1, 1, SummaryMode::Sketch);
+    for x in [1.0, 0.0, -2.0, f64::NAN] {
+        s.push_path(&[x]);
+    }
+    let mut w = codec::Writer::default();
+    s.encode_order(&mut w);
+    let good = w.buf;
+    let decode = |b: &[u8]| MonthlyStats::decode_order(&mut codec::Reader::new(b), &s);
+    let d = decode(&good).unwrap();
+    assert_eq!(d.order_counts().unwrap(), [3]);
+    assert_eq!(d.exact_paths(), None);
+    // zeros (8), then the positive store: count (8), lo (8), hi (8), base (4).
+    for base in [i32::MAX, i32::MIN, -257, 8192] {
+        let mut b = good.clone();
+        b[32..36].copy_from_slice(&base.to_le_bytes());
+        let e = decode(&b).unwrap_err().to_string();
+        assert!(e.contains("outside the bucket range -256..=8191"), "{e}");
+    }
+    let mut b = good.clone();
+    b[16..24].copy_from_slice(&f64::NAN.to_bits().to_le_bytes());
+    let e = decode(&b).unwrap_err().to_string();
+    assert!(e.contains("sketch of 1 values with extremes"), "{e}");
+    // Exact mode: values are counted per cell, non-finite ones left out.
+    let mut x = MonthlyStats::new(1, 2, SummaryMode::Exact);
+    x.push_path(&[1.0, f64::INFINITY]);
+    x.push_path(&[2.0, 3.0]);
+    assert_eq!(x.order_counts().unwrap(), [2, 1]);
+    assert_eq!(x.exact_paths(), Some(2));
+}
