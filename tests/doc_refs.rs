@@ -5,10 +5,14 @@
 //!   page named just before it (`scenarios.md §5`, `[outputs.md §6](outputs.md#…)`), else
 //!   `model.md` in code and the page itself in a doc.
 //! - "errata 16", "errata N2/16", "N13" name a row of `decisions.md` §A (errata fixes) or §B
-//!   (readings); `D34` and `D-3` name our own decisions and open inconsistencies there.
+//!   (readings); `D34` and `D-3` name our own decisions and open inconsistencies there; a
+//!   range `D32–D34` is a block of numbers and its ends are not checked.
 //! - A relative link to a page of `docs/` names a page that exists and, with `#anchor`, one of
 //!   its headings.
 //! - No code cites the design documents outside the repository.
+//!
+//! "Code" here is every `.rs` file of `src/`, `tests/`, `benches/` and `examples/` and every
+//! scenario and market file under `scenarios/` (their comments and `note` strings).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -272,7 +276,22 @@ impl Checker {
                 }
             }
         }
+        // A range `D32–D34` names a block of numbers (decisions.md reserves `D100–D109` for a
+        // section before its decisions are written): its ends need not be decisions.
+        let mut in_range = Vec::new();
+        for (i, _) in line.match_indices("–D") {
+            let start = line[..i]
+                .rfind('D')
+                .filter(|&d| standalone_number(line, d, "D").is_some_and(|n| d + 1 + n.len() == i));
+            if let Some(d) = start {
+                in_range.push(d);
+                in_range.push(i + "–".len());
+            }
+        }
         for (i, _) in line.char_indices() {
+            if in_range.contains(&i) {
+                continue;
+            }
             if let Some(n) = standalone_number(line, i, "N") {
                 if !self.dec.readings.contains(&format!("N{n}")) {
                     self.bad
@@ -350,6 +369,15 @@ fn every_reference_in_code_and_docs_resolves_in_docs() {
     }
     code.retain(|p| !p.ends_with("tests/doc_refs.rs"));
     assert!(code.len() > 50, "found only {} source files", code.len());
+    // Scenario and market files cite the docs in their comments and notes, as code does.
+    let mut scenarios = Vec::new();
+    files_under(&root.join("scenarios"), "toml", &mut scenarios);
+    assert!(
+        scenarios.len() > 10,
+        "found only {} scenario files",
+        scenarios.len()
+    );
+    code.extend(scenarios);
     for p in &code {
         c.check_file(p, false);
     }
@@ -377,7 +405,7 @@ fn the_checker_catches_dangling_references() {
          // model.md {s}6.7 does not\n\
          // calibration.md {s}10 does not\n\
          // errata N2/16 resolve, errata 99 does not, N77 does not\n\
-         // D34 resolves, D999 does not\n\
+         // D34 resolves, D999 does not, D990–D999 is a range\n\
          // {s} alone names nothing\n"
     );
     for (n, line) in probe.lines().enumerate() {
