@@ -5,8 +5,7 @@
 //!   page named just before it (`scenarios.md §5`, `[outputs.md §6](outputs.md#…)`), else
 //!   `model.md` in code and the page itself in a doc.
 //! - "errata 16", "errata N2/16", "N13" name a row of `decisions.md` §A (errata fixes) or §B
-//!   (readings); `D34` and `D-3` name our own decisions and open inconsistencies there; a
-//!   range `D32–D34` is a block of numbers and its ends are not checked.
+//!   (readings); `D34` and `D-3` name our own decisions and open inconsistencies there.
 //! - A relative link to a page of `docs/` names a page that exists and, with `#anchor`, one of
 //!   its headings.
 //! - No code cites the design documents outside the repository.
@@ -276,22 +275,7 @@ impl Checker {
                 }
             }
         }
-        // A range `D32–D34` names a block of numbers (decisions.md reserves `D100–D109` for a
-        // section before its decisions are written): its ends need not be decisions.
-        let mut in_range = Vec::new();
-        for (i, _) in line.match_indices("–D") {
-            let start = line[..i]
-                .rfind('D')
-                .filter(|&d| standalone_number(line, d, "D").is_some_and(|n| d + 1 + n.len() == i));
-            if let Some(d) = start {
-                in_range.push(d);
-                in_range.push(i + "–".len());
-            }
-        }
         for (i, _) in line.char_indices() {
-            if in_range.contains(&i) {
-                continue;
-            }
             if let Some(n) = standalone_number(line, i, "N") {
                 if !self.dec.readings.contains(&format!("N{n}")) {
                     self.bad
@@ -405,7 +389,7 @@ fn the_checker_catches_dangling_references() {
          // model.md {s}6.7 does not\n\
          // calibration.md {s}10 does not\n\
          // errata N2/16 resolve, errata 99 does not, N77 does not\n\
-         // D34 resolves, D999 does not, D990–D999 is a range\n\
+         // D34 resolves, D999 does not\n\
          // {s} alone names nothing\n"
     );
     for (n, line) in probe.lines().enumerate() {
