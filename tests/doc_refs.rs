@@ -9,6 +9,9 @@
 //! - A relative link to a page of `docs/` names a page that exists and, with `#anchor`, one of
 //!   its headings.
 //! - No code cites the design documents outside the repository.
+//!
+//! "Code" here is every `.rs` file of `src/`, `tests/`, `benches/` and `examples/` and every
+//! scenario and market file under `scenarios/` (their comments and `note` strings).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -350,6 +353,15 @@ fn every_reference_in_code_and_docs_resolves_in_docs() {
     }
     code.retain(|p| !p.ends_with("tests/doc_refs.rs"));
     assert!(code.len() > 50, "found only {} source files", code.len());
+    // Scenario and market files cite the docs in their comments and notes, as code does.
+    let mut scenarios = Vec::new();
+    files_under(&root.join("scenarios"), "toml", &mut scenarios);
+    assert!(
+        scenarios.len() > 10,
+        "found only {} scenario files",
+        scenarios.len()
+    );
+    code.extend(scenarios);
     for p in &code {
         c.check_file(p, false);
     }

@@ -3,7 +3,6 @@
 pub mod calendar;
 pub mod cap_review;
 pub mod events;
-mod lever_ids;
 mod lever_query;
 mod lever_set;
 pub mod levers;

@@ -15,12 +15,11 @@ pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff};
 
 use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
-use crate::engine::stats::derived::{parse_probes, Derived, Layout};
-use crate::engine::stats::{choose_mode, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES};
+use crate::engine::stats::derived::{parse_probes, Layout};
+use crate::engine::stats::{choose_mode, MonthlyStats, SummaryMode, DEFAULT_BUDGET_BYTES};
 use crate::engine::vars::{variables, Var};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Run shape of a comparison: one seed, path count and horizon for every scenario.

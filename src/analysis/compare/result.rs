@@ -1,7 +1,11 @@
 //! What a comparison returns (level bands, paired differences) and why it can fail; the
 //! simulation that fills them is in the parent module.
 
-use super::*;
+use super::ComparedVar;
+use crate::engine::stats::derived::Derived;
+use crate::engine::stats::{Summary, SummaryMode};
+use crate::engine::vars::Var;
+use std::collections::BTreeMap;
 
 /// Why a comparison could not run.
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! B5–B6: the counterfactual runs against the literature's signs and magnitudes.
 
-use super::*;
+use super::{mean, model_range, quantile, row, zip, Check, Row, Runs, R22, R24, REV};
+use crate::backtest::BacktestError;
 
 /// Revenue of `cf` relative to `base`, summed over the B5 window covered by the replays
 /// (2022-12 … 2023-06 and 2024-01 … 2024-12), per path.

@@ -1,6 +1,10 @@
 //! B1–B4: the replays against the observations (calibration.md §1).
 
-use super::*;
+use super::{
+    half_life, mean, model_range, range, row, run, zip, Check, Row, Runs, BABINA, CN, DE, DW, IN,
+    KRS, R22, R24, R25, REV, TR,
+};
+use crate::backtest::BacktestError;
 
 pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestError> {
     // --- B1: Kilian, Rapson & Schipper ---------------------------------------------------

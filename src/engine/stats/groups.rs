@@ -2,7 +2,9 @@
 //! group of chunks, held apart and folded in group order, and the order statistics'
 //! encoding (docs/scaling.md).
 
-use super::*;
+use super::moments::Moments;
+use super::sketch::Sketch;
+use super::{codec, MonthlyStats, Order, BLOCK_VALUES};
 
 /// The moments of every cell of one group of chunks, held apart from the order statistics
 /// so that they can be folded later, in group order (sharded runs, docs/scaling.md).
