@@ -47,6 +47,10 @@ pub struct CompareArgs {
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// Files written, in manifest order.
@@ -116,7 +120,9 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let other_refs: Vec<&Scenario> = others.iter().collect();
     let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
     let name = folder_name(&baseline.name, &names);
-    let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let stage = prepare(&a.out, &name, a.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
     let o = options(baseline, &other_refs, &a);
     let levels = if a.no_charts && a.no_report {
         Vec::new()
@@ -292,6 +298,7 @@ fn write(
     m.wall_seconds = r.wall_seconds;
     m.path_months_per_second = r.path_months_per_second();
     m.summary_mode = r.mode().as_str().into();
+    m.csv_dialect = super::run::dialect_note(&stage);
     let per_scenario = std::iter::once((&r.baseline, &r.baseline_diagnostics))
         .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)));
     for (sc, diag) in per_scenario {

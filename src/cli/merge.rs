@@ -37,6 +37,10 @@ pub struct MergeArgs {
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// Flag combinations `run` refuses before simulating anything.
@@ -56,6 +60,12 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
     }
     if a.precision.is_some() && !a.by_outcome.is_empty() {
         return bad("--precision cannot be combined with --by-outcome");
+    }
+    if a.shard.is_some() && a.csv_dialect != crate::output::dialect::CsvDialect::Default {
+        return bad(
+            "--shard writes only a partial result, with no CSV file; pass --csv-dialect to \
+             `merge` instead",
+        );
     }
     if a.shard.is_some() && (a.xlsx || a.sample_paths.is_some()) {
         return bad(
@@ -186,7 +196,9 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
             fp.scenario_sha256
         )));
     }
-    let stage = prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let stage = prepare(&a.out, &sc.name, a.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
     let r = partial::merge(&sc, parts.into_iter().map(|(_, p)| p).collect())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let mut o = RunOptions::from_scenario(&sc);

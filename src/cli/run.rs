@@ -93,6 +93,10 @@ pub struct RunArgs {
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// The HTML report of a result folder.
@@ -174,7 +178,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         if let Some(f) = stop_flag() {
             stage = stage.cancel_on(f);
         }
-        staged.push(stage);
+        staged.push(stage.with_csv_dialect(a.csv_dialect));
     }
     let n = loaded.len();
     let mut missed = Vec::new();
@@ -315,6 +319,7 @@ pub(crate) fn write(
     m.files = FILES.iter().map(|s| s.to_string()).collect();
     m.merged_from_shards = r.merged_from_shards;
     m.precision = r.precision.clone();
+    m.csv_dialect = dialect_note(&stage);
     if !sc.trees.is_empty() {
         use crate::output::tree_csv::{branch_shares_csv, events_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
@@ -394,6 +399,12 @@ pub(crate) fn write(
     }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
+}
+
+/// The manifest's `csv_dialect`: recorded only when not the default.
+pub(crate) fn dialect_note(stage: &Staging) -> Option<String> {
+    let d = stage.csv_dialect();
+    (d != crate::output::dialect::CsvDialect::Default).then(|| d.as_str().to_string())
 }
 
 /// `totals.csv`, and `probabilities.csv` when `--prob` was given.

@@ -55,6 +55,10 @@ pub struct SensitivityArgs {
     /// Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest).
     #[arg(long)]
     pub xlsx: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
@@ -106,7 +110,9 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     find_target(&sc, &a.target).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(&sc, &a)?;
     let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
-    let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let stage = prepare(&a.out, &name, a.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
     let bar = progress_bar(&name, a.quiet);
     let r = sensitivity(&sc, &o, &|done, total| {
         bar.set_length(total);
@@ -216,6 +222,7 @@ fn write(
     m.path_months_per_second = path_months / r.wall_seconds.max(1e-9);
     // Ranks are computed on the whole sample: nothing is sketched.
     m.summary_mode = "exact".into();
+    m.csv_dialect = super::run::dialect_note(&stage);
     m.diagnostics = r.diag.to_map();
     for (k, v) in [
         ("sensitivity_inputs", r.inputs.len() as u64),

@@ -7,6 +7,7 @@ pub mod answers_csv;
 pub mod charts;
 pub mod compare_csv;
 pub mod csv;
+pub mod dialect;
 pub mod files;
 pub mod lock;
 pub mod manifest;
