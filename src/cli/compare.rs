@@ -322,7 +322,8 @@ fn write(
     }
     m.files.splice(m.files.len() - 1..m.files.len() - 1, listed);
     if a.xlsx {
-        crate::output::xlsx_results::write(&stage, &mut m)
+        let compared: Vec<&str> = r.diffs.iter().map(|d| d.scenario.as_str()).collect();
+        crate::output::xlsx_results::write_compare(&stage, &mut m, &compared)
             .map_err(|e| CliError::Input(e.to_string()))?;
     }
     if !a.no_report {

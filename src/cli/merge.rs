@@ -209,7 +209,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
         sample_paths: None,
         report: !a.no_report,
     };
-    let dir = write(&sc, &o, &r, stage, extras)?;
+    let dir = write(&sc, &o, &r, stage, extras, None)?;
     if !a.quiet {
         outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",

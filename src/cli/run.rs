@@ -168,6 +168,23 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     for sc in &loaded {
         warn_outside_folder(sc);
     }
+    // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
+    // before anything runs and written under the folder's lock once every result is in.
+    let combined = (a.xlsx && a.shard.is_none() && loaded.len() > 1)
+        .then(|| a.out.join(crate::output::xlsx_results::FILE));
+    let _lock = combined.as_ref().map(|_| {
+        let _ = std::fs::create_dir_all(&a.out);
+        crate::output::lock::lock(&a.out)
+    });
+    if let Some(p) = &combined {
+        if !a.force && std::fs::symlink_metadata(p).is_ok() {
+            return Err(CliError::Input(format!(
+                "{} already exists; pass --force to replace it",
+                p.display()
+            )));
+        }
+    }
+    let mut folders = Vec::new();
     let mut staged: Vec<Staging> = Vec::new();
     for sc in &loaded {
         let folder = a
@@ -194,7 +211,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
         let nth = (n > 1).then_some((k + 1, n));
         let result = simulate(sc, &o, splits, a.quiet, precision, nth)?;
-        let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
+        let collect = combined.is_some().then_some(&mut folders);
+        let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
         warn_diagnostics(&sc.name, &result);
         if let Some(m) = missed_precision(sc, &result) {
             errln!("warning: {m}");
@@ -209,6 +227,19 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 result.wall_seconds,
                 result.path_months_per_second(),
                 dir.display()
+            )?;
+        }
+    }
+    if let Some(p) = &combined {
+        let bytes = crate::output::xlsx_results::build_combined(&folders)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        crate::output::files::write_file(p, &bytes, true)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        if !a.quiet {
+            outln!(
+                "{} scenarios in one workbook -> {}",
+                folders.len(),
+                p.display()
             )?;
         }
     }
@@ -286,6 +317,7 @@ pub(crate) fn write(
     r: &RunResult,
     stage: Staging,
     a: Extras,
+    collect: Option<&mut Vec<crate::output::xlsx_results::FolderTables>>,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     let vars: Vec<VarMeta> = r
@@ -396,6 +428,11 @@ pub(crate) fn write(
         stage
             .write(REPORT, crate::output::report::render(&page).as_bytes())
             .map_err(io)?;
+    }
+    if let Some(c) = collect {
+        let t = crate::output::xlsx_results::folder_tables(&stage, &m)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        c.push(t);
     }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
