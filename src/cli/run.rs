@@ -395,6 +395,17 @@ pub(crate) fn write(
                 stage.write_in(&sub, file, &bytes).map_err(io)?;
                 extra.push(format!("{sub}/{file}"));
             }
+            // The outcome's own fan charts, titled `<scenario>|<node>=<outcome>` (D92).
+            if a.charts && *n > 0 {
+                let charts = crate::output::charts::run_charts(
+                    &label, sc.start, &r.vars, summary, *n, o.seed,
+                );
+                let dir = format!("{sub}/charts");
+                for f in &charts {
+                    stage.write_in(&dir, &f.name, &f.bytes).map_err(io)?;
+                    extra.push(format!("{dir}/{}", f.name));
+                }
+            }
             counts.insert(outcome.clone(), *n);
         }
         m.by_outcome.insert(b.split.key.clone(), counts);

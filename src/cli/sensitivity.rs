@@ -194,13 +194,15 @@ fn write(
                 .bars
                 .into_iter()
                 .map(|b| crate::output::charts::TornadoBar {
-                    input: b.input,
+                    input: crate::output::labels::plain(&b.input),
                     low_label: b.low_label,
                     high_label: b.high_label,
                     at_low: b.at_low,
                     at_high: b.at_high,
+                    code: Some(b.input),
                 })
                 .collect(),
+            rank_r2: Some(r.fit.r2),
         };
         stage
             .write(
