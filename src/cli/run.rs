@@ -416,7 +416,11 @@ pub(crate) fn write(
         Vec::new()
     };
     if a.charts {
-        for f in &charts {
+        // Fan charts, then the distribution charts (D93), which report.html does not embed.
+        let dists = crate::output::charts::dist_charts(
+            &sc.name, sc.start, &r.vars, &r.summary, &r.derived, r.paths, o.seed,
+        );
+        for f in charts.iter().chain(&dists) {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             extra.push(format!("charts/{}", f.name));
         }
