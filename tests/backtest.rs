@@ -22,6 +22,10 @@ const STRUCTURAL_MISSES: &[&str] = &[
     "B4 China Q1 2025 y/y",
     "B4 Turkey Mar 2025 / 2024",
     "B4 China Jul 2025 / 2024",
+    // In-sample checks of the mechanism that it does not meet (docs/calibration.md §4): the
+    // one-month dip of India's arrivals and India's larger share of seaborne Urals in H1 2025.
+    "B4 India Feb 2025 (arrivals)",
+    "B4 India share of seaborne Urals H1 2025",
 ];
 
 #[test]
@@ -29,7 +33,7 @@ fn in_sample_targets_pass_and_report_has_the_contract_columns() {
     let scenarios = backtest::load_all(Path::new("scenarios/history")).unwrap();
     let runs = backtest::simulate(&scenarios, PATHS, 42);
     let rows = targets::evaluate(&runs).unwrap();
-    assert_eq!(rows.len(), 36);
+    assert_eq!(rows.len(), 40);
     for r in &rows {
         let known = STRUCTURAL_MISSES.contains(&r.target.as_str());
         assert!(r.pass || known, "{} fails: {r:?}", r.target);

@@ -650,3 +650,74 @@ fn the_minimal_market_is_valid() {
     assert_eq!(s.name, "ok");
     assert_eq!(s.files.last().unwrap(), &market);
 }
+
+/// Every check of the market file's rows names the file, the line and column of the bad value
+/// and its key (the class of fault: semantic checks used to point at `market.toml:1:1`).
+#[test]
+fn market_file_problems_name_line_column_and_key() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = std::fs::read_to_string(root.join("scenarios/market/default.toml")).unwrap();
+    // (line to replace, its replacement, key, what the message says)
+    let cases = [
+        (
+            "slate_mbd = { tri = [2.1, 2.3, 2.6] }",
+            "slate_mbd = -1",
+            "buyer.slate_mbd",
+            "must be >= 0",
+        ),
+        (
+            "slate_mbd = { tri = [2.1, 2.3, 2.6] }",
+            "slate_mbd = { normal = [2.0, 5.0] }",
+            "buyer.slate_mbd",
+            "reach below 0",
+        ),
+        (
+            "compliance_share = { tri = [0.35, 0.5, 0.65] }",
+            "compliance_share = 2.0",
+            "buyer.compliance_share",
+            "must lie in [0, 1]",
+        ),
+        (
+            "capacity_mbd = 0.8",
+            "capacity_mbd = -0.8",
+            "route.capacity_mbd",
+            "must be >= 0",
+        ),
+        (
+            "to = \"TR\"",
+            "to = \"TX\"",
+            "route.to",
+            "unknown buyer `TX`",
+        ),
+    ];
+    for (from, to, key, says) in cases {
+        assert!(base.contains(from), "default.toml no longer has `{from}`");
+        let text = base.replacen(from, to, 1);
+        let (line, col) = text
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| (l == to).then(|| (i + 1, l.find('=').unwrap() + 3)))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("m.toml"), &text).unwrap();
+        let leaf = dir.path().join("s.toml");
+        std::fs::write(
+            &leaf,
+            "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+             market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+        )
+        .unwrap();
+        let e = match scenario::load(&leaf) {
+            Ok(_) => panic!("`{to}` loaded"),
+            Err(e) => e,
+        };
+        let d = e
+            .diagnostics
+            .iter()
+            .find(|d| d.key.as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("`{to}`: no diagnostic for `{key}`: {e}"));
+        assert_eq!((d.line, d.col), (line, col), "`{to}`: {e}");
+        assert!(d.file.ends_with("m.toml"), "`{to}`: {}", d.file.display());
+        assert!(d.message.contains(says), "`{to}`: {}", d.message);
+    }
+}

@@ -28,8 +28,10 @@ pub struct SchemaArgs {
 pub fn registry_of(text: &str, what: &str) -> Result<LeverRegistry, CliError> {
     let mf: MarketFile =
         toml::from_str(text).map_err(|e| CliError::Input(format!("{what}: {}", e.message())))?;
-    let m = Market::from_file(mf)
-        .map_err(|errs| CliError::Input(format!("{what}: {}", errs.join("; "))))?;
+    let m = Market::from_file(mf).map_err(|errs| {
+        let all: Vec<String> = errs.into_iter().map(|e| e.message).collect();
+        CliError::Input(format!("{what}: {}", all.join("; ")))
+    })?;
     Ok(LeverRegistry::new(&m.registry_rows()))
 }
 

@@ -273,7 +273,6 @@ pub(crate) fn load_market(
     match Market::from_file(mf) {
         Ok(m) => Ok((m, msrc)),
         Err(errs) => {
-            // `Market::from_file` gives no positions: point at the file and its referrer.
             let at = by.diag(decl, None, "", None);
             let help = format!(
                 "the market file is named by `scenario.market` at {}:{}:{}",
@@ -281,13 +280,54 @@ pub(crate) fn load_market(
                 at.line,
                 at.col
             );
+            // The text parsed above, so this parse succeeds; without it the problems are
+            // reported at the file level.
+            let doc = DeTable::parse(&msrc.text).ok();
             let ds = errs
                 .into_iter()
-                .map(|m| Diagnostic::file_level(&msrc.path, None, m, Some(help.clone())))
+                .map(|p| {
+                    let key = p.table.map(|t| match p.key {
+                        Some(k) => format!("{t}.{k}"),
+                        None => t.to_string(),
+                    });
+                    let span = doc
+                        .as_ref()
+                        .and_then(|d| problem_span(d.get_ref(), p.table, p.row, p.key));
+                    match span {
+                        Some(sp) => msrc.diag(sp, key.as_deref(), p.message, Some(help.clone())),
+                        None => Diagnostic::file_level(
+                            &msrc.path,
+                            key.as_deref(),
+                            p.message,
+                            Some(help.clone()),
+                        ),
+                    }
+                })
                 .collect();
             Err(MarketError::Rejected(ds))
         }
     }
+}
+
+/// Byte span of a market-file problem: the key's value in row `row` of the array `table`, or
+/// the row itself when the key is absent (a default) or not named.
+fn problem_span(
+    doc: &DeTable<'_>,
+    table: Option<&str>,
+    row: usize,
+    key: Option<&str>,
+) -> Option<Range<usize>> {
+    let arr = doc.get(table?)?;
+    let DeValue::Array(items) = arr.get_ref() else {
+        return Some(arr.span());
+    };
+    let item = items.get(row)?;
+    if let (Some(k), DeValue::Table(t)) = (key, item.get_ref()) {
+        if let Some(v) = t.get(k) {
+            return Some(v.span());
+        }
+    }
+    Some(item.span())
 }
 
 /// See [`Scenario::resolved_text`].

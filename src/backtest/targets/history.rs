@@ -292,6 +292,53 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         &cn_j,
         range(0.9, 1.1),
     ));
+    // In-sample checks of the buyers' mechanism (D35, D38, D39) against buyers.csv: India's
+    // monthly arrivals around the designations (compared with loadings a month earlier), its
+    // share of seaborne Urals, and how long the designated share keeps biting.
+    rows.push(row(
+        "B4 India Feb 2025 (arrivals)",
+        "Kpler (india_imports_russian_crude)",
+        "2025-02",
+        Some(1.47),
+        "mb/d",
+        &q(IN, "2025-01", "2025-01")?,
+        Check::Near(0.3),
+    ));
+    rows.push(row(
+        "B4 India Mar 2025 (arrivals)",
+        "Kpler (india_imports_russian_crude)",
+        "2025-03",
+        Some(1.9),
+        "mb/d",
+        &q(IN, "2025-02", "2025-02")?,
+        Check::Near(0.3),
+    ));
+    let w_all = ["in", "cn", "tr", "oth", "deep", "eu"]
+        .iter()
+        .map(|d| q(&format!("flow_w_{d}_mbd"), "2025-01", "2025-06"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let w_sum = w_all
+        .iter()
+        .skip(1)
+        .fold(w_all[0].clone(), |acc, v| zip(&acc, v, |a, b| a + b));
+    rows.push(row(
+        "B4 India share of seaborne Urals H1 2025",
+        "Kpler via Bloomberg (india_share_of_russia_seaborne_urals_exports)",
+        "2025-01",
+        Some(0.80),
+        "share",
+        &zip(&w_all[0], &w_sum, |a, b| if b > 0.0 { a / b } else { 0.0 }),
+        Check::Near(0.1),
+    ));
+    rows.push(row(
+        "B4 designated Urals still biting Apr 2025",
+        "BPCL CFO: 2-3 months to resettle (bpcl_expected_rebalancing_months)",
+        "2025-04",
+        None,
+        "share",
+        &q("urals_designated_unpapered_share", "2025-04", "2025-04")?,
+        model_range(0.0, 0.1),
+    ));
     rows.push(row(
         "B4 India May 2025 (arrivals)",
         "Kpler (india_imports_russian_crude)",
