@@ -14,12 +14,15 @@
 
 /// How CSV files are written (`--csv-dialect`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+// The variants carry no doc comments: clap would list them with their help under the flag,
+// which switches the whole `--help` page to its long layout. The flag's own help says what
+// each value means.
 pub enum CsvDialect {
-    /// `,`-separated, `.` as decimal mark (RFC 4180; the default).
+    // `,`-separated, `.` as decimal mark (RFC 4180; the default).
     #[default]
     Default,
-    /// `;`-separated, `,` as decimal mark, dates ISO: for Excel or LibreOffice under a
-    /// decimal-comma locale (German, French, ...).
+    // `;`-separated, `,` as decimal mark, dates ISO: for Excel or LibreOffice under a
+    // decimal-comma locale (German, French, ...).
     #[value(name = "excel-eu")]
     ExcelEu,
 }
