@@ -41,21 +41,18 @@ fn interrupted() -> CliError {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("xlsx", |a| a.display_order(12)),
+    mut_arg("no_charts", |a| a.display_order(14))
+)]
 pub struct RunArgs {
     /// Scenario files, or folders whose *.toml files are run.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub sim: super::sim_args::SimArgs,
-    /// Output folder; each scenario writes a sub-folder named after it.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Replace existing result folders (only once the new results are complete).
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary lines.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::out_args::OutArgs,
     /// Also write conditional bands for each outcome of a branching exit, named by its source
     /// node (e.g. `summit_pending`, or `tree.node`): by_outcome/<node>=<outcome>/summary.csv.
     /// Repeatable.
@@ -72,15 +69,9 @@ pub struct RunArgs {
     /// Cap on the paths of --precision (default 1000000).
     #[arg(long = "max-paths", value_name = "M", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub max_paths: Option<u64>,
-    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
-    #[arg(long)]
-    pub xlsx: bool,
     /// Also write paths.csv: every month and variable of paths 0..N-1 (at most --paths).
     #[arg(long = "sample-paths", value_name = "N", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub sample_paths: Option<u64>,
-    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
-    #[arg(long)]
-    pub no_charts: bool,
     /// With --precision: exit 1 when a scenario stops at --max-paths before reaching the
     /// target (its result is still written). Without it that is a warning on stderr.
     #[arg(long)]
@@ -170,14 +161,14 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
     // before anything runs and written under the folder's lock once every result is in.
-    let combined = (a.xlsx && a.shard.is_none() && loaded.len() > 1)
-        .then(|| a.out.join(crate::output::xlsx_results::FILE));
+    let combined = (a.output.xlsx && a.shard.is_none() && loaded.len() > 1)
+        .then(|| a.output.out.join(crate::output::xlsx_results::FILE));
     let _lock = combined.as_ref().map(|_| {
-        let _ = std::fs::create_dir_all(&a.out);
-        crate::output::lock::lock(&a.out)
+        let _ = std::fs::create_dir_all(&a.output.out);
+        crate::output::lock::lock(&a.output.out)
     });
     if let Some(p) = &combined {
-        if !a.force && std::fs::symlink_metadata(p).is_ok() {
+        if !a.output.force && std::fs::symlink_metadata(p).is_ok() {
             return Err(CliError::Input(format!(
                 "{} already exists; pass --force to replace it",
                 p.display()
@@ -190,8 +181,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let folder = a
             .shard
             .map_or_else(|| sc.name.clone(), |s| s.folder(&sc.name));
-        let mut stage =
-            prepare(&a.out, &folder, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+        let mut stage = prepare(&a.output.out, &folder, a.output.force)
+            .map_err(|e| CliError::Input(e.to_string()))?;
         if let Some(f) = stop_flag() {
             stage = stage.cancel_on(f);
         }
@@ -205,12 +196,12 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         let o = options(sc, &a);
         if let Some(spec) = a.shard {
-            super::merge::write_shard(sc, &o, spec, stage, a.quiet)?;
+            super::merge::write_shard(sc, &o, spec, stage, a.output.quiet)?;
             continue;
         }
         let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
         let nth = (n > 1).then_some((k + 1, n));
-        let result = simulate(sc, &o, splits, a.quiet, precision, nth)?;
+        let result = simulate(sc, &o, splits, a.output.quiet, precision, nth)?;
         let collect = combined.is_some().then_some(&mut folders);
         let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
         warn_diagnostics(&sc.name, &result);
@@ -218,7 +209,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             errln!("warning: {m}");
             missed.push(m);
         }
-        if !a.quiet {
+        if !a.output.quiet {
             outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,
@@ -235,7 +226,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::Input(e.to_string()))?;
         crate::output::files::write_file(p, &bytes, true)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        if !a.quiet {
+        if !a.output.quiet {
             outln!(
                 "{} scenarios in one workbook -> {}",
                 folders.len(),
@@ -303,8 +294,8 @@ pub(crate) struct Extras {
 impl Extras {
     fn of(a: &RunArgs) -> Extras {
         Extras {
-            charts: !a.no_charts,
-            xlsx: a.xlsx,
+            charts: !a.output.no_charts,
+            xlsx: a.output.xlsx,
             sample_paths: a.sample_paths,
             report: !a.no_report,
         }

@@ -16,6 +16,13 @@ use indicatif::ProgressBar;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("out", |a| a.help("Output folder; the analysis writes a sub-folder `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`")),
+    mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
+    mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest)").display_order(14)),
+    mut_arg("no_charts", |a| a.help("Do not write tornado.svg and tornado.png"))
+)]
 pub struct SensitivityArgs {
     /// Scenario file.
     pub scenario: PathBuf,
@@ -39,22 +46,8 @@ pub struct SensitivityArgs {
     /// Swing the top N inputs of the ranking.
     #[arg(long = "swing-top", default_value_t = 15, allow_negative_numbers = true, value_parser = super::values::zero_or_more_usize)]
     pub swing_top: usize,
-    /// Output folder; the analysis writes a sub-folder
-    /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Replace an existing result folder (only once the new results are complete).
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary line.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Do not write tornado.svg and tornado.png.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest).
-    #[arg(long)]
-    pub xlsx: bool,
+    #[command(flatten)]
+    pub output: super::out_args::OutArgs,
     /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
     /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
     #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
@@ -110,10 +103,10 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     find_target(&sc, &a.target).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(&sc, &a)?;
     let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
-    let stage = prepare(&a.out, &name, a.force)
+    let stage = prepare(&a.output.out, &name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
-    let bar = progress_bar(&name, a.quiet);
+    let bar = progress_bar(&name, a.output.quiet);
     let r = sensitivity(&sc, &o, &|done, total| {
         bar.set_length(total);
         bar.set_position(done);
@@ -123,8 +116,8 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
         e => CliError::Input(e.to_string()),
     })?;
     bar.finish_and_clear();
-    let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
-    if !a.quiet {
+    let dir = write(&sc, &r, stage, !a.output.no_charts, a.output.xlsx)?;
+    if !a.output.quiet {
         outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
             r.inputs.len(),
