@@ -18,7 +18,8 @@ pub const PARTIAL_FILE: &str = "partial.bin";
 #[command(
     mut_arg("out", |a| a.help("Output folder; the merged result goes to <out>/<scenario>/")),
     mut_arg("force", |a| a.help("Replace an existing result folder (only once the merged result is complete)")),
-    mut_arg("quiet", |a| a.help("No summary line"))
+    mut_arg("quiet", |a| a.help("No summary line")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md)"))
 )]
 pub struct MergeArgs {
     /// Shard folders (`<scenario>.shard-K-of-N`), or folders containing them.

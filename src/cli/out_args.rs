@@ -19,7 +19,8 @@ pub struct OutArgs {
     /// No progress bar and no summary lines.
     #[arg(long)]
     pub quiet: bool,
-    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
+    /// Also write results.xlsx: one sheet per table and the manifest; with several scenarios
+    /// also <out>/results.xlsx holding them all (docs/outputs.md).
     #[arg(long)]
     pub xlsx: bool,
     /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
