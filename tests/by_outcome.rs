@@ -182,3 +182,55 @@ fn target_and_qualified_selectors_resolve() {
         ]
     );
 }
+
+/// Each outcome's sub-folder gets its own fan charts (`by_outcome/<node>=<outcome>/charts/`),
+/// listed in the manifest and titled with the outcome; none under `--no-charts`.
+#[test]
+fn outcome_sub_folders_get_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        Command::cargo_bin("sanctions-sim")
+            .unwrap()
+            .args(["run", "--quiet", "--paths", "200", "--months", "4"])
+            .args(["--by-outcome", "summit_pending", "--no-report", "--out"])
+            .arg(out)
+            .args(extra)
+            .arg(scenario("summit_uncertain"))
+            .assert()
+            .success();
+        let m: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.join("summit_uncertain/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect::<Vec<String>>()
+    };
+    let files = run(&tmp.path().join("a"), &[]);
+    let dir = tmp.path().join("a/summit_uncertain");
+    for outcome in ["deal", "fail"] {
+        let sub = format!("by_outcome/summit_pending={outcome}");
+        for ext in ["svg", "png"] {
+            let f = format!("{sub}/charts/brent_usd_bbl.{ext}");
+            assert!(files.contains(&f), "{f} not in {files:?}");
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            assert!(bytes.len() > 1000, "{f}");
+        }
+        let svg =
+            std::fs::read_to_string(dir.join(format!("{sub}/charts/brent_usd_bbl.svg"))).unwrap();
+        assert!(
+            svg.contains(&format!(
+                "summit_uncertain|summit_pending={outcome}: Brent (Dated)"
+            )),
+            "{outcome}: title"
+        );
+        // Listed after the sub-folder's tables, before the top-level charts.
+        let at = |f: &str| files.iter().position(|x| x == f).unwrap();
+        assert!(at(&format!("{sub}/summary.csv")) < at(&format!("{sub}/charts/brent_usd_bbl.svg")));
+    }
+    let none = run(&tmp.path().join("b"), &["--no-charts"]);
+    assert!(!none.iter().any(|f| f.contains("charts/")), "{none:?}");
+}

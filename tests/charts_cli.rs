@@ -80,7 +80,11 @@ fn run_writes_fan_charts_deterministically_and_no_charts_writes_none() {
 
     let d1 = Path::new(&o1).join("baseline");
     let charts = chart_files(&d1);
-    assert_eq!(charts.len(), 20, "10 key variables x (svg, png)");
+    assert_eq!(
+        charts.len(),
+        28,
+        "10 key variables x (svg, png), and 4 distribution charts x (svg, png)"
+    );
     assert_eq!(charts, chart_files(&Path::new(&o2).join("baseline")));
     for (name, bytes) in &charts {
         if name.ends_with(".png") {
@@ -94,7 +98,7 @@ fn run_writes_fan_charts_deterministically_and_no_charts_writes_none() {
     assert!(files.contains(&"charts/brent_usd_bbl.png".to_string()));
     assert_eq!(
         files.iter().filter(|f| f.starts_with("charts/")).count(),
-        20
+        28
     );
 
     let d3 = Path::new(&o3).join("baseline");
@@ -184,4 +188,88 @@ fn compare_levels_are_each_scenarios_own_bands() {
         plain.diffs[0].summary, r.diffs[0].summary,
         "levels do not change diffs"
     );
+}
+
+/// `cdf_<variable>` charts: month 12 (the last month of a shorter run) and the horizon total
+/// of Brent (a price: no total), Russian revenue, India's and China's intake, each drawn
+/// through the seven percentiles of summary.csv and totals.csv.
+#[test]
+fn run_writes_distribution_charts_of_month_12_and_horizon_totals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = tmp.path().to_string_lossy().into_owned();
+    cli(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--paths",
+        "80",
+        "--months",
+        "14",
+        "--quiet",
+        "--no-report",
+        "--out",
+        &o,
+    ]);
+    let dir = tmp.path().join("baseline");
+    let files = manifest_files(&dir);
+    let cdf: Vec<&String> = files
+        .iter()
+        .filter(|f| f.starts_with("charts/cdf_"))
+        .collect();
+    assert_eq!(
+        cdf,
+        [
+            "charts/cdf_brent_usd_bbl.svg",
+            "charts/cdf_brent_usd_bbl.png",
+            "charts/cdf_russia_export_revenue_usd_bn.svg",
+            "charts/cdf_russia_export_revenue_usd_bn.png",
+            "charts/cdf_flow_india_mbd.svg",
+            "charts/cdf_flow_india_mbd.png",
+            "charts/cdf_flow_china_mbd.svg",
+            "charts/cdf_flow_china_mbd.png",
+        ]
+    );
+    // After every fan chart.
+    let last_fan = files
+        .iter()
+        .rposition(|f| f == "charts/shadow_fleet_share.png")
+        .unwrap();
+    assert!(files.iter().position(|f| f == cdf[0]).unwrap() > last_fan);
+    for f in &cdf {
+        let bytes = std::fs::read(dir.join(f)).unwrap();
+        if f.ends_with(".png") {
+            check_png(&bytes, 1200, 700);
+            continue;
+        }
+        let texts: Vec<String> = check_svg(std::str::from_utf8(&bytes).unwrap(), 1200, 700)
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        assert!(
+            texts.contains(&"Month 12 (2026-07)".to_string()),
+            "{f}: {texts:?}"
+        );
+        let total = texts.iter().any(|t| t == "Total, 2025-08 to 2026-09");
+        assert_eq!(total, !f.contains("brent"), "{f}: {texts:?}");
+        // The median printed is summary.csv's month-12 p50.
+        assert!(texts.iter().any(|t| t.starts_with("median ")), "{f}");
+    }
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let row = summary
+        .lines()
+        .find(|l| l.starts_with("baseline,2026-07-01,brent_usd_bbl,"))
+        .unwrap();
+    let p50: f64 = row.split(',').nth(9).unwrap().parse().unwrap();
+    let svg = std::fs::read_to_string(dir.join("charts/cdf_brent_usd_bbl.svg")).unwrap();
+    let texts: Vec<String> = check_svg(&svg, 1200, 700)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    let shown: f64 = texts
+        .iter()
+        .find_map(|t| t.strip_prefix("median "))
+        .unwrap()
+        .replace('\u{2009}', "")
+        .parse()
+        .unwrap();
+    assert!((shown - p50).abs() < 0.051, "median {shown} vs p50 {p50}");
 }

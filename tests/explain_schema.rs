@@ -239,6 +239,7 @@ fn explain_prints_header_events_params_and_levers() {
         "  kappa ",
         "(default)",
         "source: OU mean reversion",
+        "means: How fast Brent's short-term swings fade",
         // Levers touched.
         "levers touched (",
         "  tariff.IN.rate ",

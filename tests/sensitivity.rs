@@ -342,3 +342,29 @@ fn identical_bytes_for_one_and_two_threads() {
         "outputs differ between 1 and 2 threads"
     );
 }
+
+/// One label table: docs/sensitivity.md lists every row of `output::labels::PARAMS`, and every
+/// input of the shipped scenarios gets words (not its bare name) on the tornado.
+#[test]
+fn plain_language_labels_match_the_docs_and_cover_the_inputs() {
+    use sanctions_sim::output::labels::{plain, PARAMS};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = fs::read_to_string(root.join("docs/sensitivity.md")).unwrap();
+    for (name, words) in PARAMS {
+        let row = format!("| `{name}` | {words} |");
+        assert!(doc.contains(&row), "docs/sensitivity.md lacks {row}");
+    }
+    let rows = doc.lines().filter(|l| l.starts_with("| `")).count();
+    assert!(rows >= PARAMS.len());
+    for name in ["baseline", "summit_uncertain", "china_sanctions"] {
+        let sc = scenario(name);
+        for i in inputs(&sc, 24) {
+            let words = plain(&i.name);
+            assert!(
+                words != i.name || i.kind == "market",
+                "{name}: input {} has no words",
+                i.name
+            );
+        }
+    }
+}

@@ -365,3 +365,113 @@ fn libreoffice_reads_results_xlsx_and_paths_csv() {
         "{n} numbers checked"
     );
 }
+
+fn sim() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("sanctions-sim").expect("binary is built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs the baseline for 14 months (crossing a year) into `out` with `extra` flags.
+fn run_baseline(out: &Path, extra: &[&str]) -> PathBuf {
+    sim()
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--paths",
+            "40",
+            "--months",
+            "14",
+        ])
+        .args(["--quiet", "--no-charts", "--no-report", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    out.join("baseline")
+}
+
+/// `--csv-dialect excel-eu`: every CSV file is the default file with `;` and decimal commas,
+/// the other files and the file list are the same, and the manifest says which dialect.
+#[test]
+fn excel_eu_dialect_is_the_default_files_converted() {
+    use sanctions_sim::output::dialect::CsvDialect;
+    let tmp = tempfile::tempdir().unwrap();
+    let std_dir = run_baseline(&tmp.path().join("std"), &["--prob", "flow_india_mbd<1"]);
+    let eu_dir = run_baseline(
+        &tmp.path().join("eu"),
+        &["--prob", "flow_india_mbd<1", "--csv-dialect", "excel-eu"],
+    );
+    let manifest = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("manifest.json")).unwrap()).unwrap()
+    };
+    let (ms, me) = (manifest(&std_dir), manifest(&eu_dir));
+    assert_eq!(ms["files"], me["files"]);
+    assert!(
+        ms.get("csv_dialect").is_none(),
+        "the default is not recorded"
+    );
+    assert_eq!(me["csv_dialect"], "excel-eu");
+    let mut csvs = 0;
+    for f in ms["files"].as_array().unwrap() {
+        let f = f.as_str().unwrap();
+        let (s, e) = (
+            std::fs::read(std_dir.join(f)).unwrap(),
+            std::fs::read(eu_dir.join(f)).unwrap(),
+        );
+        if f.ends_with(".csv") {
+            assert_eq!(e, CsvDialect::ExcelEu.convert(&s), "{f}");
+            let text = String::from_utf8(e).unwrap();
+            assert!(text.lines().next().unwrap().contains(';'), "{f}");
+            assert!(text.contains("2026-01-01"), "{f}: dates stay ISO");
+            csvs += 1;
+        } else if f != "manifest.json" {
+            assert_eq!(s, e, "{f}");
+        }
+    }
+    assert_eq!(csvs, 4, "summary, wide, totals and probabilities");
+    let summary = std::fs::read_to_string(eu_dir.join("summary.csv")).unwrap();
+    let row = summary.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("baseline;2025-") && row.contains(",") && !row.contains('.'),
+        "{row}"
+    );
+    // A shard has no CSV file: the dialect belongs on the merge.
+    sim()
+        .args(["run", "scenarios/baseline.toml", "--shard", "1/2"])
+        .args(["--csv-dialect", "excel-eu", "--out"])
+        .arg(tmp.path().join("shard"))
+        .assert()
+        .code(1);
+}
+
+/// LibreOffice under German number conventions (import language 1031, `;` separator) reads
+/// the excel-eu files of a real run as numbers and dates, with the default files' values.
+#[test]
+fn libreoffice_in_german_reads_the_excel_eu_dialect() {
+    let Some(soffice) = find_on_path("soffice") else {
+        println!("skipped: soffice not installed (apt-get install -y libreoffice-calc-nogui)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let std_dir = run_baseline(&tmp.path().join("std"), &[]);
+    let eu_dir = run_baseline(&tmp.path().join("eu"), &["--csv-dialect", "excel-eu"]);
+    let out = tmp.path().join("fods");
+    convert(
+        &soffice,
+        Some("CSV:59,34,76,1,,1031"),
+        &[eu_dir.join("summary.csv"), eu_dir.join("wide.csv")],
+        &out,
+    );
+    let summary = std::fs::read(std_dir.join("summary.csv")).unwrap();
+    let sheet = read_fods(&out.join("summary.fods"));
+    let n = check_against_csv("excel-eu summary.csv", &summary, &sheet);
+    assert!(n > 14 * 40 * 5, "{n} numbers checked");
+    let wide = std::fs::read(std_dir.join("wide.csv")).unwrap();
+    let sheet = read_fods(&out.join("wide.fods"));
+    let n = check_against_csv("excel-eu wide.csv", &wide, &sheet);
+    assert_eq!(sheet.len(), 1 + 14);
+    assert_eq!(sheet[1][0].value.as_deref(), Some("2025-08-01"));
+    assert_eq!(sheet[6][0].value.as_deref(), Some("2026-01-01"));
+    assert!(n > 14 * 20, "{n} numbers checked");
+}

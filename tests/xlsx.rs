@@ -235,7 +235,7 @@ fn trees_and_conditional_bands_get_their_sheets() {
     let files = files_of(&dir.join("manifest.json"));
     let bands: Vec<&String> = files
         .iter()
-        .filter(|f| f.starts_with("by_outcome/"))
+        .filter(|f| f.starts_with("by_outcome/") && f.ends_with(".csv"))
         .collect();
     assert!(!bands.is_empty());
     assert_eq!(book.names.len(), 6 + bands.len());
@@ -279,9 +279,17 @@ fn compare_xlsx_sheets() {
         ]
     );
     let book = read_book(&dir.join("results.xlsx"));
+    // The comparison's tables and manifest, then each compared scenario's own rows.
     assert_eq!(
         book.names,
-        ["compare", "compare_wide", "compare_totals", "manifest"]
+        [
+            "compare",
+            "compare_wide",
+            "compare_totals",
+            "manifest",
+            "summit_failure",
+            "summit_failure totals"
+        ]
     );
     let (n, d) = check_sheet(
         &book,
@@ -466,4 +474,159 @@ fn summary_vars(csv_bytes: &[u8]) -> usize {
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     let first = rows[0][1].to_string();
     rows.iter().filter(|r| r[1] == first).count()
+}
+
+/// `run --xlsx` of a folder of scenarios: one `results.xlsx` in the output folder holds every
+/// scenario's tables and manifest, names at most 31 characters and unique, an `index` first;
+/// each scenario's own folder keeps its own workbook. An existing combined workbook is
+/// refused before anything runs, and replaced with `--force`.
+#[test]
+fn run_of_a_folder_writes_one_workbook_of_all_scenarios() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = |force: bool| {
+        let mut c = sim();
+        c.args(["run", "scenarios/", "--paths", "20", "--months", "3"])
+            .args(["--quiet", "--xlsx", "--no-charts", "--no-report"])
+            .args(["--prob", "brent_usd_bbl>90", "--out"])
+            .arg(&out);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    run(false).success();
+    let book = read_book(&out.join("results.xlsx"));
+    assert_eq!(book.names[0], "index");
+    let mut seen = std::collections::HashSet::new();
+    for n in &book.names {
+        assert!(n.chars().count() <= 31, "{n}");
+        assert!(seen.insert(n.to_lowercase()), "{n} twice");
+    }
+    // The index: sheet, scenario, file; every other sheet once, in workbook order.
+    let index = &book.cells["index"];
+    let text = |r: &str| match index.get(r) {
+        Some(XCell::Text(t)) => t.clone(),
+        other => panic!("index!{r}: {other:?}"),
+    };
+    assert_eq!(
+        (text("A1"), text("B1"), text("C1")),
+        ("sheet".into(), "scenario".into(), "file".into())
+    );
+    let mut scenarios: Vec<String> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "toml").then(|| p.file_stem().unwrap().to_string_lossy().into())
+        })
+        .collect();
+    scenarios.sort();
+    let mut tables = 0;
+    for (i, sheet) in book.names.iter().enumerate().skip(1) {
+        let r = i + 1;
+        assert_eq!(&text(&format!("A{r}")), sheet);
+        let (sc, file) = (text(&format!("B{r}")), text(&format!("C{r}")));
+        assert!(scenarios.contains(&sc), "{sc}");
+        let dir = out.join(&sc);
+        if file == "manifest.json" {
+            assert!(sheet.ends_with(" manifest"), "{sheet}");
+            let rows = &book.cells[sheet];
+            assert_eq!(rows.get("A1"), Some(&XCell::Text("key".into())));
+            assert!(
+                rows.values().any(|c| *c == XCell::Text(sc.clone())),
+                "{sheet}"
+            );
+            continue;
+        }
+        let bytes = std::fs::read(dir.join(&file)).unwrap();
+        check_sheet(&book, sheet, &bytes);
+        tables += 1;
+    }
+    // summary, wide, totals and probabilities for each; events and outcomes for the tree.
+    assert!(tables >= 4 * scenarios.len() + 2, "{tables} tables");
+    for sc in &scenarios {
+        let own = read_book(&out.join(sc).join("results.xlsx"));
+        assert_eq!(own.names.last().unwrap(), "manifest", "{sc}");
+    }
+    let first = std::fs::read(out.join("results.xlsx")).unwrap();
+    let a = run(false).code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("results.xlsx already exists; pass --force"),
+        "{err}"
+    );
+    run(true).success();
+    assert!(
+        std::fs::read(out.join("results.xlsx")).unwrap() == first,
+        "same scenarios, same bytes"
+    );
+    // One scenario: its folder's workbook only.
+    let one = tmp.path().join("one");
+    run_baseline(&one, "1", &["--xlsx"]);
+    assert!(!one.join("results.xlsx").exists());
+}
+
+/// `compare --xlsx` of three scenarios: after the comparison's own sheets, each compared
+/// scenario has a sheet of its rows of compare.csv and one of compare_totals.csv.
+#[test]
+fn compare_xlsx_has_a_sheet_per_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    sim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/summit_failure.toml",
+            "scenarios/china_sanctions.toml",
+        ])
+        .args(["--paths", "20", "--months", "3", "--quiet", "--xlsx"])
+        .args(["--no-charts", "--no-report", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let dir = tmp
+        .path()
+        .join("compare_baseline_vs_summit_failure_china_sanctions");
+    let book = read_book(&dir.join("results.xlsx"));
+    assert_eq!(
+        book.names,
+        [
+            "compare",
+            "compare_wide",
+            "compare_totals",
+            "manifest",
+            "summit_failure",
+            "summit_failure totals",
+            "china_sanctions",
+            "china_sanctions totals"
+        ]
+    );
+    for (sheet, file, sc) in [
+        ("summit_failure", "compare.csv", "summit_failure"),
+        (
+            "china_sanctions totals",
+            "compare_totals.csv",
+            "china_sanctions",
+        ),
+    ] {
+        let all = std::fs::read(dir.join(file)).unwrap();
+        let own = sanctions_sim::output::xlsx_results::rows_of_scenario(&all, sc).unwrap();
+        let text = String::from_utf8(own.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() > 2 && lines[1..].iter().all(|l| l.contains(&format!(",{sc},"))));
+        // Together the scenarios' rows are the whole table.
+        let all_lines = String::from_utf8(all).unwrap().lines().count();
+        let other = if sc == "summit_failure" {
+            "china_sanctions"
+        } else {
+            "summit_failure"
+        };
+        let rest = sanctions_sim::output::xlsx_results::rows_of_scenario(
+            &std::fs::read(dir.join(file)).unwrap(),
+            other,
+        )
+        .unwrap();
+        let rest_lines = String::from_utf8(rest).unwrap().lines().count();
+        assert_eq!(lines.len() - 1 + rest_lines - 1, all_lines - 1, "{file}");
+        check_sheet(&book, sheet, &own);
+    }
 }

@@ -25,11 +25,17 @@ pub struct BacktestArgs {
     /// Folder of the replay scenarios (with `counterfactual/` inside).
     #[arg(long, default_value = "scenarios/history")]
     pub history: PathBuf,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
     let scenarios = backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
-    let stage = prepare(&a.out, "backtest", a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let stage = prepare(&a.out, "backtest", a.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
     let t0 = std::time::Instant::now();
     let runs = backtest::simulate(&scenarios, a.paths as usize, a.seed);
     let rows = targets::evaluate(&runs).map_err(|e| CliError::Internal(e.to_string()))?;

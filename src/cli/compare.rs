@@ -17,7 +17,12 @@ use std::path::PathBuf;
 #[command(
     mut_arg("paths", |a| a.help("Monte Carlo paths of every scenario (default: the baseline file's)")),
     mut_arg("months", |a| a.help("Months to simulate (default: the shortest horizon of the files)")),
-    mut_arg("seed", |a| a.help("Random seed, shared by every scenario (default: the baseline file's)"))
+    mut_arg("seed", |a| a.help("Random seed, shared by every scenario (default: the baseline file's)")),
+    mut_arg("out", |a| a.help("Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`")),
+    mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
+    mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx: sheets compare, compare_wide, compare_totals and manifest, then each compared scenario's own rows")),
+    mut_arg("no_charts", |a| a.help("Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band)"))
 )]
 pub struct CompareArgs {
     /// Scenario files: the first is the baseline, every other one is compared with it.
@@ -25,21 +30,8 @@ pub struct CompareArgs {
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub sim: super::sim_args::SimArgs,
-    /// Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Replace an existing result folder (only once the new results are complete).
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary line.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Also write results.xlsx: sheets compare, compare_wide and manifest.
-    #[arg(long)]
-    pub xlsx: bool,
-    /// Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band).
-    #[arg(long)]
-    pub no_charts: bool,
+    #[command(flatten)]
+    pub output: super::out_args::OutArgs,
     /// Also write probabilities.csv: each scenario's share of paths past a threshold per
     /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'. Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
@@ -47,6 +39,10 @@ pub struct CompareArgs {
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// Files written, in manifest order.
@@ -116,16 +112,18 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let other_refs: Vec<&Scenario> = others.iter().collect();
     let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
     let name = folder_name(&baseline.name, &names);
-    let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let stage = prepare(&a.output.out, &name, a.output.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
     let o = options(baseline, &other_refs, &a);
-    let levels = if a.no_charts && a.no_report {
+    let levels = if a.output.no_charts && a.no_report {
         Vec::new()
     } else {
         crate::output::charts::key_variable_names()
     };
-    let r = simulate(baseline, &other_refs, &o, &levels, &name, a.quiet)?;
+    let r = simulate(baseline, &other_refs, &o, &levels, &name, a.output.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, &a)?;
-    if !a.quiet {
+    if !a.output.quiet {
         outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
             1 + r.diffs.len(),
@@ -292,6 +290,7 @@ fn write(
     m.wall_seconds = r.wall_seconds;
     m.path_months_per_second = r.path_months_per_second();
     m.summary_mode = r.mode().as_str().into();
+    m.csv_dialect = super::run::dialect_note(&stage);
     let per_scenario = std::iter::once((&r.baseline, &r.baseline_diagnostics))
         .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)));
     for (sc, diag) in per_scenario {
@@ -304,7 +303,7 @@ fn write(
     m.files.splice(2..2, answers);
     let charts = chart_files(baseline.start, r);
     let mut listed = Vec::new();
-    if !a.no_charts {
+    if !a.output.no_charts {
         for f in &charts {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             listed.push(format!("charts/{}", f.name));
@@ -314,8 +313,9 @@ fn write(
         listed.push(super::run::REPORT.to_string());
     }
     m.files.splice(m.files.len() - 1..m.files.len() - 1, listed);
-    if a.xlsx {
-        crate::output::xlsx_results::write(&stage, &mut m)
+    if a.output.xlsx {
+        let compared: Vec<&str> = r.diffs.iter().map(|d| d.scenario.as_str()).collect();
+        crate::output::xlsx_results::write_compare(&stage, &mut m, &compared)
             .map_err(|e| CliError::Input(e.to_string()))?;
     }
     if !a.no_report {

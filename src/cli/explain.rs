@@ -379,6 +379,9 @@ pub fn render(sc: &Scenario) -> String {
         };
         let unit = if unit.is_empty() { "-" } else { unit };
         let _ = writeln!(o, "  {name:<w$}  {d}  [{unit}]  ({from})");
+        if let Some(words) = crate::output::labels::param(name) {
+            let _ = writeln!(o, "  {:<w$}  means: {words}", "");
+        }
         if !source.is_empty() {
             let _ = writeln!(o, "  {:<w$}  source: {source}", "");
         }

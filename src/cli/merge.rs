@@ -15,28 +15,25 @@ use std::path::{Path, PathBuf};
 pub const PARTIAL_FILE: &str = "partial.bin";
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("out", |a| a.help("Output folder; the merged result goes to <out>/<scenario>/")),
+    mut_arg("force", |a| a.help("Replace an existing result folder (only once the merged result is complete)")),
+    mut_arg("quiet", |a| a.help("No summary line")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md)"))
+)]
 pub struct MergeArgs {
     /// Shard folders (`<scenario>.shard-K-of-N`), or folders containing them.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
-    /// Output folder; the merged result goes to <out>/<scenario>/.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Replace an existing result folder (only once the merged result is complete).
-    #[arg(long)]
-    pub force: bool,
-    /// No summary line.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
-    #[arg(long)]
-    pub xlsx: bool,
-    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
-    #[arg(long)]
-    pub no_charts: bool,
+    #[command(flatten)]
+    pub output: super::out_args::OutArgs,
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// Flag combinations `run` refuses before simulating anything.
@@ -57,7 +54,13 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
     if a.precision.is_some() && !a.by_outcome.is_empty() {
         return bad("--precision cannot be combined with --by-outcome");
     }
-    if a.shard.is_some() && (a.xlsx || a.sample_paths.is_some()) {
+    if a.shard.is_some() && a.csv_dialect != crate::output::dialect::CsvDialect::Default {
+        return bad(
+            "--shard writes only a partial result, with no CSV file; pass --csv-dialect to \
+             `merge` instead",
+        );
+    }
+    if a.shard.is_some() && (a.output.xlsx || a.sample_paths.is_some()) {
         return bad(
             "--shard writes only a partial result; pass --xlsx to `merge` instead, and use \
              --sample-paths on a plain run",
@@ -186,19 +189,21 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
             fp.scenario_sha256
         )));
     }
-    let stage = prepare(&a.out, &sc.name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+    let stage = prepare(&a.output.out, &sc.name, a.output.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
     let r = partial::merge(&sc, parts.into_iter().map(|(_, p)| p).collect())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let mut o = RunOptions::from_scenario(&sc);
     (o.seed, o.paths, o.months) = (fp.seed, fp.paths, fp.months);
     let extras = super::run::Extras {
-        charts: !a.no_charts,
-        xlsx: a.xlsx,
+        charts: !a.output.no_charts,
+        xlsx: a.output.xlsx,
         sample_paths: None,
         report: !a.no_report,
     };
-    let dir = write(&sc, &o, &r, stage, extras)?;
-    if !a.quiet {
+    let dir = write(&sc, &o, &r, stage, extras, None)?;
+    if !a.output.quiet {
         outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",
             sc.name,

@@ -11,6 +11,7 @@ pub mod completions;
 pub mod explain;
 pub mod list;
 pub mod merge;
+pub mod out_args;
 pub mod progress;
 pub mod run;
 mod run_warnings;

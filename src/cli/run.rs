@@ -41,21 +41,18 @@ fn interrupted() -> CliError {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("xlsx", |a| a.display_order(12)),
+    mut_arg("no_charts", |a| a.display_order(14))
+)]
 pub struct RunArgs {
     /// Scenario files, or folders whose *.toml files are run.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub sim: super::sim_args::SimArgs,
-    /// Output folder; each scenario writes a sub-folder named after it.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Replace existing result folders (only once the new results are complete).
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary lines.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::out_args::OutArgs,
     /// Also write conditional bands for each outcome of a branching exit, named by its source
     /// node (e.g. `summit_pending`, or `tree.node`): by_outcome/<node>=<outcome>/summary.csv.
     /// Repeatable.
@@ -72,15 +69,9 @@ pub struct RunArgs {
     /// Cap on the paths of --precision (default 1000000).
     #[arg(long = "max-paths", value_name = "M", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub max_paths: Option<u64>,
-    /// Also write results.xlsx: one sheet per table and the manifest (docs/outputs.md).
-    #[arg(long)]
-    pub xlsx: bool,
     /// Also write paths.csv: every month and variable of paths 0..N-1 (at most --paths).
     #[arg(long = "sample-paths", value_name = "N", allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub sample_paths: Option<u64>,
-    /// Do not write charts/<variable>.svg and .png (fan charts of the key variables).
-    #[arg(long)]
-    pub no_charts: bool,
     /// With --precision: exit 1 when a scenario stops at --max-paths before reaching the
     /// target (its result is still written). Without it that is a warning on stderr.
     #[arg(long)]
@@ -93,6 +84,10 @@ pub struct RunArgs {
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// The HTML report of a result folder.
@@ -164,17 +159,34 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     for sc in &loaded {
         warn_outside_folder(sc);
     }
+    // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
+    // before anything runs and written under the folder's lock once every result is in.
+    let combined = (a.output.xlsx && a.shard.is_none() && loaded.len() > 1)
+        .then(|| a.output.out.join(crate::output::xlsx_results::FILE));
+    let _lock = combined.as_ref().map(|_| {
+        let _ = std::fs::create_dir_all(&a.output.out);
+        crate::output::lock::lock(&a.output.out)
+    });
+    if let Some(p) = &combined {
+        if !a.output.force && std::fs::symlink_metadata(p).is_ok() {
+            return Err(CliError::Input(format!(
+                "{} already exists; pass --force to replace it",
+                p.display()
+            )));
+        }
+    }
+    let mut folders = Vec::new();
     let mut staged: Vec<Staging> = Vec::new();
     for sc in &loaded {
         let folder = a
             .shard
             .map_or_else(|| sc.name.clone(), |s| s.folder(&sc.name));
-        let mut stage =
-            prepare(&a.out, &folder, a.force).map_err(|e| CliError::Input(e.to_string()))?;
+        let mut stage = prepare(&a.output.out, &folder, a.output.force)
+            .map_err(|e| CliError::Input(e.to_string()))?;
         if let Some(f) = stop_flag() {
             stage = stage.cancel_on(f);
         }
-        staged.push(stage);
+        staged.push(stage.with_csv_dialect(a.csv_dialect));
     }
     let n = loaded.len();
     let mut missed = Vec::new();
@@ -184,19 +196,20 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
         let o = options(sc, &a);
         if let Some(spec) = a.shard {
-            super::merge::write_shard(sc, &o, spec, stage, a.quiet)?;
+            super::merge::write_shard(sc, &o, spec, stage, a.output.quiet)?;
             continue;
         }
         let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
         let nth = (n > 1).then_some((k + 1, n));
-        let result = simulate(sc, &o, splits, a.quiet, precision, nth)?;
-        let dir = write(sc, &o, &result, stage, Extras::of(&a))?;
+        let result = simulate(sc, &o, splits, a.output.quiet, precision, nth)?;
+        let collect = combined.is_some().then_some(&mut folders);
+        let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
         warn_diagnostics(&sc.name, &result);
         if let Some(m) = missed_precision(sc, &result) {
             errln!("warning: {m}");
             missed.push(m);
         }
-        if !a.quiet {
+        if !a.output.quiet {
             outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,
@@ -205,6 +218,19 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 result.wall_seconds,
                 result.path_months_per_second(),
                 dir.display()
+            )?;
+        }
+    }
+    if let Some(p) = &combined {
+        let bytes = crate::output::xlsx_results::build_combined(&folders)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        crate::output::files::write_file(p, &bytes, true)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        if !a.output.quiet {
+            outln!(
+                "{} scenarios in one workbook -> {}",
+                folders.len(),
+                p.display()
             )?;
         }
     }
@@ -268,8 +294,8 @@ pub(crate) struct Extras {
 impl Extras {
     fn of(a: &RunArgs) -> Extras {
         Extras {
-            charts: !a.no_charts,
-            xlsx: a.xlsx,
+            charts: !a.output.no_charts,
+            xlsx: a.output.xlsx,
             sample_paths: a.sample_paths,
             report: !a.no_report,
         }
@@ -282,6 +308,7 @@ pub(crate) fn write(
     r: &RunResult,
     stage: Staging,
     a: Extras,
+    collect: Option<&mut Vec<crate::output::xlsx_results::FolderTables>>,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     let vars: Vec<VarMeta> = r
@@ -315,6 +342,7 @@ pub(crate) fn write(
     m.files = FILES.iter().map(|s| s.to_string()).collect();
     m.merged_from_shards = r.merged_from_shards;
     m.precision = r.precision.clone();
+    m.csv_dialect = dialect_note(&stage);
     if !sc.trees.is_empty() {
         use crate::output::tree_csv::{branch_shares_csv, events_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
@@ -358,6 +386,17 @@ pub(crate) fn write(
                 stage.write_in(&sub, file, &bytes).map_err(io)?;
                 extra.push(format!("{sub}/{file}"));
             }
+            // The outcome's own fan charts, titled `<scenario>|<node>=<outcome>` (D92).
+            if a.charts && *n > 0 {
+                let charts = crate::output::charts::run_charts(
+                    &label, sc.start, &r.vars, summary, *n, o.seed,
+                );
+                let dir = format!("{sub}/charts");
+                for f in &charts {
+                    stage.write_in(&dir, &f.name, &f.bytes).map_err(io)?;
+                    extra.push(format!("{dir}/{}", f.name));
+                }
+            }
             counts.insert(outcome.clone(), *n);
         }
         m.by_outcome.insert(b.split.key.clone(), counts);
@@ -368,7 +407,11 @@ pub(crate) fn write(
         Vec::new()
     };
     if a.charts {
-        for f in &charts {
+        // Fan charts, then the distribution charts (D93), which report.html does not embed.
+        let dists = crate::output::charts::dist_charts(
+            &sc.name, sc.start, &r.vars, &r.summary, &r.derived, r.paths, o.seed,
+        );
+        for f in charts.iter().chain(&dists) {
             stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
             extra.push(format!("charts/{}", f.name));
         }
@@ -392,8 +435,19 @@ pub(crate) fn write(
             .write(REPORT, crate::output::report::render(&page).as_bytes())
             .map_err(io)?;
     }
+    if let Some(c) = collect {
+        let t = crate::output::xlsx_results::folder_tables(&stage, &m)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        c.push(t);
+    }
     stage.write("manifest.json", &to_json(&m)).map_err(io)?;
     stage.commit().map_err(io)
+}
+
+/// The manifest's `csv_dialect`: recorded only when not the default.
+pub(crate) fn dialect_note(stage: &Staging) -> Option<String> {
+    let d = stage.csv_dialect();
+    (d != crate::output::dialect::CsvDialect::Default).then(|| d.as_str().to_string())
 }
 
 /// `totals.csv`, and `probabilities.csv` when `--prob` was given.

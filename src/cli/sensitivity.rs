@@ -16,6 +16,13 @@ use indicatif::ProgressBar;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("out", |a| a.help("Output folder; the analysis writes a sub-folder `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`")),
+    mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
+    mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest)").display_order(14)),
+    mut_arg("no_charts", |a| a.help("Do not write tornado.svg and tornado.png"))
+)]
 pub struct SensitivityArgs {
     /// Scenario file.
     pub scenario: PathBuf,
@@ -39,22 +46,12 @@ pub struct SensitivityArgs {
     /// Swing the top N inputs of the ranking.
     #[arg(long = "swing-top", default_value_t = 15, allow_negative_numbers = true, value_parser = super::values::zero_or_more_usize)]
     pub swing_top: usize,
-    /// Output folder; the analysis writes a sub-folder
-    /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Replace an existing result folder (only once the new results are complete).
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary line.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Do not write tornado.svg and tornado.png.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest).
-    #[arg(long)]
-    pub xlsx: bool,
+    #[command(flatten)]
+    pub output: super::out_args::OutArgs,
+    /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
+    /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
+    #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
+    pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
 /// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
@@ -106,8 +103,10 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     find_target(&sc, &a.target).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(&sc, &a)?;
     let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
-    let stage = prepare(&a.out, &name, a.force).map_err(|e| CliError::Input(e.to_string()))?;
-    let bar = progress_bar(&name, a.quiet);
+    let stage = prepare(&a.output.out, &name, a.output.force)
+        .map_err(|e| CliError::Input(e.to_string()))?
+        .with_csv_dialect(a.csv_dialect);
+    let bar = progress_bar(&name, a.output.quiet);
     let r = sensitivity(&sc, &o, &|done, total| {
         bar.set_length(total);
         bar.set_position(done);
@@ -117,8 +116,8 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
         e => CliError::Input(e.to_string()),
     })?;
     bar.finish_and_clear();
-    let dir = write(&sc, &r, stage, !a.no_charts, a.xlsx)?;
-    if !a.quiet {
+    let dir = write(&sc, &r, stage, !a.output.no_charts, a.output.xlsx)?;
+    if !a.output.quiet {
         outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
             r.inputs.len(),
@@ -188,13 +187,15 @@ fn write(
                 .bars
                 .into_iter()
                 .map(|b| crate::output::charts::TornadoBar {
-                    input: b.input,
+                    input: crate::output::labels::plain(&b.input),
                     low_label: b.low_label,
                     high_label: b.high_label,
                     at_low: b.at_low,
                     at_high: b.at_high,
+                    code: Some(b.input),
                 })
                 .collect(),
+            rank_r2: Some(r.fit.r2),
         };
         stage
             .write(
@@ -216,6 +217,7 @@ fn write(
     m.path_months_per_second = path_months / r.wall_seconds.max(1e-9);
     // Ranks are computed on the whole sample: nothing is sketched.
     m.summary_mode = "exact".into();
+    m.csv_dialect = super::run::dialect_note(&stage);
     m.diagnostics = r.diag.to_map();
     for (k, v) in [
         ("sensitivity_inputs", r.inputs.len() as u64),

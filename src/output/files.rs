@@ -191,6 +191,8 @@ pub struct Staging {
     /// The CSV tables written so far, by path inside the folder, so that a workbook of them
     /// ([`super::xlsx_results`]) is built from memory rather than read back from disk.
     tables: Mutex<Vec<(String, Vec<u8>)>>,
+    /// How `.csv` files are written to disk (`--csv-dialect`); the kept tables stay default.
+    dialect: super::dialect::CsvDialect,
     /// The output folder's lock, released after the folder is committed or removed (the
     /// last field, so dropped after [`Drop::drop`] ran).
     _lock: super::lock::OutLock,
@@ -245,6 +247,7 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         committed: false,
         cancel: None,
         tables: Mutex::new(Vec::new()),
+        dialect: super::dialect::CsvDialect::Default,
         _lock: lock,
     })
 }
@@ -275,6 +278,18 @@ impl Staging {
         self
     }
 
+    /// Writes every `.csv` file in `dialect` ([`super::dialect`]); the tables kept in memory
+    /// for `results.xlsx` and `report.html` stay in the default dialect.
+    pub fn with_csv_dialect(mut self, dialect: super::dialect::CsvDialect) -> Staging {
+        self.dialect = dialect;
+        self
+    }
+
+    /// The dialect `.csv` files are written in.
+    pub fn csv_dialect(&self) -> super::dialect::CsvDialect {
+        self.dialect
+    }
+
     /// The folder the result will have after [`Staging::commit`]: `out_root/<name>`.
     pub fn final_dir(&self) -> PathBuf {
         self.out_root.join(&self.name)
@@ -288,7 +303,7 @@ impl Staging {
     /// Writes `bytes` to `file_name` in the staging folder atomically (temp file, fsync,
     /// `0644`, rename), replacing an earlier version of the same file.
     pub fn write(&self, file_name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.write_at(&self.dir, file_name, bytes)?;
+        self.write_at(&self.dir, file_name, &self.on_disk(file_name, bytes))?;
         self.keep(file_name.to_string(), bytes);
         Ok(())
     }
@@ -305,9 +320,18 @@ impl Staging {
             path: dir.clone(),
             source,
         })?;
-        self.write_at(&dir, file_name, bytes)?;
+        self.write_at(&dir, file_name, &self.on_disk(file_name, bytes))?;
         self.keep(format!("{sub}/{file_name}"), bytes);
         Ok(())
+    }
+
+    /// `bytes` as written to disk: a `.csv` file in the folder's dialect.
+    fn on_disk<'a>(&self, file_name: &str, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        use super::dialect::CsvDialect;
+        if self.dialect == CsvDialect::Default || !file_name.ends_with(".csv") {
+            return std::borrow::Cow::Borrowed(bytes);
+        }
+        std::borrow::Cow::Owned(self.dialect.convert(bytes))
     }
 
     /// Remembers a CSV table (not [`NOT_KEPT`]), replacing an earlier version of it.

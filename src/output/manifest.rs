@@ -50,6 +50,9 @@ pub struct Manifest {
     /// `run --precision`: the stopping rule, the batches and why it stopped. Left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<crate::engine::precision::PrecisionReport>,
+    /// `--csv-dialect` when not the default (`"excel-eu"`). Left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csv_dialect: Option<String>,
 }
 
 impl Manifest {
@@ -74,6 +77,7 @@ impl Manifest {
             by_outcome: BTreeMap::new(),
             merged_from_shards: None,
             precision: None,
+            csv_dialect: None,
         }
     }
 

@@ -131,6 +131,25 @@ pub fn clean_sheet_name(name: &str) -> String {
     s
 }
 
+/// The name [`Workbook`] gives a sheet called `name` when the sheets `taken` exist: `name`
+/// cleaned ([`clean_sheet_name`]), else with `~2`, `~3`, … at the end (Excel compares sheet
+/// names case-insensitively). Lets a caller know every name before adding the sheets.
+pub fn unique_sheet_name(taken: &[&str], name: &str) -> String {
+    let base = clean_sheet_name(name);
+    let is_taken = |n: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(n));
+    if !is_taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|k| {
+            let suffix = format!("~{k}");
+            let keep = MAX_SHEET_NAME - suffix.len();
+            format!("{}{suffix}", base.chars().take(keep).collect::<String>())
+        })
+        .find(|n| !is_taken(n))
+        .expect("an unused suffix exists")
+}
+
 impl Workbook {
     pub fn new() -> Workbook {
         Workbook::default()
@@ -144,19 +163,8 @@ impl Workbook {
     /// A name not yet taken (Excel compares sheet names case-insensitively): `name` cleaned,
     /// else with `~2`, `~3`, … at the end.
     fn unique_name(&self, name: &str) -> String {
-        let base = clean_sheet_name(name);
-        let taken = |n: &str| self.sheets.iter().any(|s| s.name.eq_ignore_ascii_case(n));
-        if !taken(&base) {
-            return base;
-        }
-        (2..)
-            .map(|k| {
-                let suffix = format!("~{k}");
-                let keep = MAX_SHEET_NAME - suffix.len();
-                format!("{}{suffix}", base.chars().take(keep).collect::<String>())
-            })
-            .find(|n| !taken(n))
-            .expect("an unused suffix exists")
+        let taken: Vec<&str> = self.sheets.iter().map(|s| s.name.as_str()).collect();
+        unique_sheet_name(&taken, name)
     }
 
     /// Adds a sheet of typed rows (first row: header) and returns the name it got.

@@ -111,6 +111,14 @@ pub fn build(
     table: impl Fn(&str) -> Option<Vec<u8>>,
     m: &Manifest,
 ) -> Result<Vec<u8>, ResultsError> {
+    Ok(book_of(table, m)?.to_bytes()?)
+}
+
+/// The [`Workbook`] that [`build`] writes.
+fn book_of(
+    table: impl Fn(&str) -> Option<Vec<u8>>,
+    m: &Manifest,
+) -> Result<Workbook, ResultsError> {
     let mut book = Workbook::new();
     for f in &m.files {
         if !f.ends_with(".csv") || NO_SHEET.contains(&f.as_str()) {
@@ -120,12 +128,11 @@ pub fn build(
         book.add_csv(&sheet_name(f), &bytes)?;
     }
     book.add_key_values("manifest", manifest_rows(m))?;
-    Ok(book.to_bytes()?)
+    Ok(book)
 }
 
-/// Lists [`FILE`] in `m.files` (before `manifest.json`) and writes it into the staging folder.
-/// Call it after every CSV file is staged and listed, just before `manifest.json` is written.
-pub fn write(stage: &Staging, m: &mut Manifest) -> Result<(), ResultsError> {
+/// Lists [`FILE`] in `m.files`, before `manifest.json`, unless listed.
+fn list_file(m: &mut Manifest) {
     if !m.files.iter().any(|f| f == FILE) {
         let at = m
             .files
@@ -134,8 +141,151 @@ pub fn write(stage: &Staging, m: &mut Manifest) -> Result<(), ResultsError> {
             .unwrap_or(m.files.len());
         m.files.insert(at, FILE.to_string());
     }
+}
+
+/// Lists [`FILE`] in `m.files` (before `manifest.json`) and writes it into the staging folder.
+/// Call it after every CSV file is staged and listed, just before `manifest.json` is written.
+pub fn write(stage: &Staging, m: &mut Manifest) -> Result<(), ResultsError> {
+    list_file(m);
     let bytes = build(|f| stage.table(f), m)?;
     stage.write(FILE, &bytes)?;
+    Ok(())
+}
+
+/// The tables and manifest of one result folder, for a workbook that holds several folders.
+#[derive(Debug, Clone)]
+pub struct FolderTables {
+    /// The scenario (or folder) name the sheets are named after.
+    pub scenario: String,
+    /// Listed CSV files with a sheet ([`NO_SHEET`] left out), in manifest order, and their bytes.
+    pub tables: Vec<(String, Vec<u8>)>,
+    pub manifest: Manifest,
+}
+
+/// The tables of the folder being staged, as [`build`] would put them in its workbook. Call it
+/// once every CSV file is staged and `m.files` is final.
+pub fn folder_tables(stage: &Staging, m: &Manifest) -> Result<FolderTables, ResultsError> {
+    let mut tables = Vec::new();
+    for f in &m.files {
+        if !f.ends_with(".csv") || NO_SHEET.contains(&f.as_str()) {
+            continue;
+        }
+        let bytes = stage
+            .table(f)
+            .ok_or_else(|| ResultsError::NotWritten(f.clone()))?;
+        tables.push((f.clone(), bytes));
+    }
+    Ok(FolderTables {
+        scenario: m.scenario.clone(),
+        tables,
+        manifest: m.clone(),
+    })
+}
+
+/// The sheet of table `file` of `scenario` in a combined workbook, before uniqueness:
+/// `<scenario> <table>` ([`sheet_name`] of the file), the scenario cut so that the table's
+/// part stays whole within Excel's 31 characters whenever the table's part is short enough.
+pub fn combined_sheet_name(scenario: &str, table: &str) -> String {
+    use super::xlsx::MAX_SHEET_NAME;
+    let room = MAX_SHEET_NAME.saturating_sub(table.chars().count() + 1);
+    let cut = room.max(8).min(scenario.chars().count());
+    let head: String = scenario.chars().take(cut).collect();
+    format!("{head} {table}")
+}
+
+/// The sheet name of `rows` in `index`.
+const INDEX: &str = "index";
+
+/// One workbook for several result folders (`run --xlsx` of more than one scenario): first an
+/// `index` sheet (`sheet,scenario,file`: where each sheet came from), then per folder, in the
+/// order given, one sheet per table (`<scenario> <table>`) and its manifest
+/// (`<scenario> manifest`, without [`VOLATILE_KEYS`]). Names are at most 31 characters and
+/// unique (a collision gets `~2`, `~3`, …); the index gives the full scenario and file.
+pub fn build_combined(folders: &[FolderTables]) -> Result<Vec<u8>, ResultsError> {
+    let mut names: Vec<String> = vec![INDEX.to_string()];
+    let mut index = vec![vec![
+        Cell::Text("sheet".into()),
+        Cell::Text("scenario".into()),
+        Cell::Text("file".into()),
+    ]];
+    let mut planned: Vec<(String, Option<&[u8]>, &FolderTables)> = Vec::new();
+    for f in folders {
+        let entries = f
+            .tables
+            .iter()
+            .map(|(file, bytes)| (file.as_str(), Some(bytes.as_slice())))
+            .chain(std::iter::once(("manifest.json", None)));
+        for (file, bytes) in entries {
+            let table = match bytes {
+                Some(_) => sheet_name(file),
+                None => "manifest".to_string(),
+            };
+            let taken: Vec<&str> = names.iter().map(String::as_str).collect();
+            let name =
+                super::xlsx::unique_sheet_name(&taken, &combined_sheet_name(&f.scenario, &table));
+            names.push(name.clone());
+            index.push(vec![
+                Cell::Text(name.clone()),
+                Cell::Text(f.scenario.clone()),
+                Cell::Text(file.to_string()),
+            ]);
+            planned.push((name, bytes, f));
+        }
+    }
+    let mut book = Workbook::new();
+    book.add_rows(INDEX, index)?;
+    for (name, bytes, f) in planned {
+        match bytes {
+            Some(b) => book.add_csv(&name, b)?,
+            None => book.add_key_values(&name, manifest_rows(&f.manifest))?,
+        };
+    }
+    Ok(book.to_bytes()?)
+}
+
+/// The rows of `csv` (with a `scenario` column) whose scenario is `scenario`, header first;
+/// `None` when the table has no `scenario` column.
+pub fn rows_of_scenario(csv: &[u8], scenario: &str) -> Option<Vec<u8>> {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv);
+    let mut records = rdr.records().map_while(Result::ok);
+    let header = records.next()?;
+    let col = header.iter().position(|h| h == "scenario")?;
+    let mut w = super::csv::writer();
+    w.write_record(&header).ok()?;
+    for r in records.filter(|r| r.get(col) == Some(scenario)) {
+        w.write_record(&r).ok()?;
+    }
+    w.into_inner().ok()
+}
+
+/// [`write`] for a comparison: the folder's sheets and manifest, then one sheet per compared
+/// scenario (`<scenario>`: its rows of `compare.csv`) and its totals (`<scenario> totals`: its
+/// rows of `compare_totals.csv`), so that every scenario of the comparison has its own sheets.
+pub fn write_compare(
+    stage: &Staging,
+    m: &mut Manifest,
+    scenarios: &[&str],
+) -> Result<(), ResultsError> {
+    list_file(m);
+    let mut book = book_of(|f| stage.table(f), m)?;
+    for sc in scenarios {
+        for (file, table) in [("compare.csv", ""), ("compare_totals.csv", "totals")] {
+            let Some(bytes) = stage.table(file) else {
+                continue;
+            };
+            if let Some(rows) = rows_of_scenario(&bytes, sc) {
+                let name = if table.is_empty() {
+                    sc.to_string()
+                } else {
+                    combined_sheet_name(sc, table)
+                };
+                book.add_csv(&name, &rows)?;
+            }
+        }
+    }
+    stage.write(FILE, &book.to_bytes()?)?;
     Ok(())
 }
 
@@ -163,6 +313,19 @@ mod tests {
         m.files.insert(0, "events.csv".into());
         let e = build(tables, &m).unwrap_err();
         assert!(e.to_string().contains("events.csv"), "{e}");
+    }
+
+    #[test]
+    fn combined_names_keep_the_table_and_fit() {
+        assert_eq!(
+            combined_sheet_name("baseline", "summary"),
+            "baseline summary"
+        );
+        let long = "a_scenario_name_of_forty_characters_long";
+        let n = combined_sheet_name(long, "summary");
+        assert!(n.chars().count() <= 31 && n.ends_with(" summary"), "{n}");
+        let n = combined_sheet_name(long, "summit_pending=deal totals");
+        assert!(n.starts_with("a_scenar"), "{n}");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub fn example_tornado() -> TornadoSpec {
         high_label: hi.into(),
         at_low: a,
         at_high: b,
+        code: None,
     };
     TornadoSpec {
         title: "EXAMPLE DATA: drivers of cumulative Russian export revenue".into(),
@@ -89,6 +90,7 @@ pub fn example_tornado() -> TornadoSpec {
                 297.5,
             ),
         ],
+        rank_r2: None,
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod axis;
 pub mod diff_fan;
+pub mod dist;
 pub mod fan;
 pub mod font;
 pub mod frame;
@@ -218,6 +219,82 @@ pub fn compare_charts(start: MonthIdx, levels: &[Levels], paths: u64, seed: u64)
         out.push(ChartFile {
             name: format!("{}.png", key.name),
             bytes: overlay_png(&spec),
+        });
+    }
+    out
+}
+
+/// The variables with distribution charts (`cdf_<variable>.svg`/`.png`), in this order.
+pub const DIST_VARIABLES: [&str; 4] = [
+    "brent_usd_bbl",
+    "russia_export_revenue_usd_bn",
+    "flow_india_mbd",
+    "flow_china_mbd",
+];
+
+/// `cdf_<variable>.svg` and `.png` for each of [`DIST_VARIABLES`] the run reports: the
+/// distribution across paths in month 12 (the last month of a shorter run) and, for flows and
+/// money, of the whole-horizon total (from `totals.csv`'s `horizon` row).
+pub fn dist_charts(
+    scenario: &str,
+    start: MonthIdx,
+    vars: &[Var],
+    summary: &Summary,
+    derived: &crate::engine::stats::derived::Derived,
+    paths: u64,
+    seed: u64,
+) -> Vec<ChartFile> {
+    use dist::{dist_png, dist_svg, DistPanel, DistSpec};
+    let mut out = Vec::new();
+    if summary.months == 0 {
+        return out;
+    }
+    let t = summary.months.min(12) - 1;
+    let horizon = derived.periods.iter().position(|p| p.label == "horizon");
+    for name in DIST_VARIABLES {
+        let Some(v) = vars.iter().position(|m| m.name == name) else {
+            continue;
+        };
+        if v >= summary.vars {
+            continue;
+        }
+        let label = KEY_VARIABLES
+            .iter()
+            .find(|k| k.name == name)
+            .map_or(name, |k| k.label);
+        let mut panels = vec![DistPanel::of(
+            format!("Month {} ({})", t + 1, iso_month(start + t as MonthIdx)),
+            vars[v].unit.clone(),
+            summary.cell(t, v),
+        )];
+        if let (Some(p), Some(j)) = (horizon, derived.total_index(name)) {
+            let end = start + summary.months as MonthIdx - 1;
+            panels.push(DistPanel::of(
+                format!("Total, {} to {}", iso_month(start), iso_month(end)),
+                derived.totals[j].unit.clone(),
+                derived.total(p, j),
+            ));
+        }
+        let spec = DistSpec {
+            title: format!("{scenario}: {label}, distribution across paths"),
+            subtitle: format!(
+                "{} paths, seed {} · share of paths at or below each value",
+                thousands(paths),
+                seed
+            ),
+            note: format!(
+                "sanctions-sim · variable {name} in summary.csv (month) and totals.csv (total) · \
+                 drawn through the seven kept percentiles, p05 to p95"
+            ),
+            panels,
+        };
+        out.push(ChartFile {
+            name: format!("cdf_{name}.svg"),
+            bytes: dist_svg(&spec).into_bytes(),
+        });
+        out.push(ChartFile {
+            name: format!("cdf_{name}.png"),
+            bytes: dist_png(&spec),
         });
     }
     out

@@ -19,6 +19,9 @@ pub struct TornadoBar {
     /// Target with the input at its low / high setting (others at their medians).
     pub at_low: f64,
     pub at_high: f64,
+    /// The input's name in `sensitivity.csv` (`eps_d`), shown small under `input` when
+    /// `input` is its plain-language label; `None` when `input` is that name already.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +32,9 @@ pub struct TornadoSpec {
     /// Target with every input at its median.
     pub base: f64,
     pub bars: Vec<TornadoBar>,
+    /// The rank regression's R² (`sensitivity.csv`), printed first in the subtitle: how much
+    /// of the target's variation (in ranks) the inputs explain together.
+    pub rank_r2: Option<f64>,
 }
 
 fn swing(b: &TornadoBar) -> f64 {
@@ -68,8 +74,16 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
         .max(HEIGHT as f32)
         .ceil() as u32;
     let mut s = Scene::new(WIDTH, height, &spec.title);
-    let subtitle = "Each row moves one input to its low and its high value with every other input \
-                    at its median (the base)";
+    let swing = "Each row moves one input to its low and its high value with every other input \
+                 at its median (the base)";
+    let subtitle = match spec.rank_r2 {
+        Some(r2) if r2.is_finite() => format!(
+            "Rank R² = {r2:.2}: the inputs together explain {:.0}% of the variation in ranks. {swing}",
+            100.0 * r2
+        ),
+        _ => swing.to_string(),
+    };
+    let subtitle = subtitle.as_str();
     let top = header(
         &mut s,
         &spec.title,
@@ -235,7 +249,10 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
 }
 
 fn sub_label(b: &TornadoBar) -> String {
-    format!("low {} · high {}", b.low_label, b.high_label)
+    match &b.code {
+        Some(c) => format!("{c} · low {} · high {}", b.low_label, b.high_label),
+        None => format!("low {} · high {}", b.low_label, b.high_label),
+    }
 }
 
 /// The tornado chart as an SVG document (text drawn as glyph outlines).
@@ -259,6 +276,7 @@ mod tests {
             high_label: "p90".into(),
             at_low: lo,
             at_high: hi,
+            code: None,
         }
     }
 
@@ -274,6 +292,7 @@ mod tests {
                 bar("wide", 2.0, 20.0),
                 bar("a", 11.0, 9.0),
             ],
+            rank_r2: None,
         };
         let order: Vec<&str> = sorted_bars(&spec)
             .iter()
@@ -291,9 +310,48 @@ mod tests {
             bars: (0..30)
                 .map(|i| bar(&format!("in{i}"), -1.0, i as f64))
                 .collect(),
+            rank_r2: None,
         };
         let sc = tornado_scene(&spec);
         assert_eq!(sc.width, WIDTH);
         assert!(sc.height as f32 >= 30.0 * MIN_ROW + 148.0);
+    }
+
+    /// A weak fit must be visible: R² = 0.06 is printed, and the code name under the label.
+    #[test]
+    fn rank_r2_and_code_names_are_printed() {
+        let mut b = bar(
+            "How much oil demand falls when prices rise (short run)",
+            1.0,
+            2.0,
+        );
+        b.code = Some("eps_d".into());
+        let spec = TornadoSpec {
+            title: "t".into(),
+            target_label: "x".into(),
+            base: 1.5,
+            bars: vec![b],
+            rank_r2: Some(0.0612),
+        };
+        let texts: Vec<String> = tornado_scene(&spec)
+            .items
+            .into_iter()
+            .filter_map(|i| match i {
+                crate::output::charts::scene::Item::Text { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.starts_with("Rank R² = 0.06: ")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("eps_d · low p10")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("How much oil demand")),
+            "{texts:?}"
+        );
     }
 }
