@@ -275,6 +275,10 @@ pub(crate) fn simulate(
             interrupted()
         }
         RunError::Failed(m) => CliError::Internal(m),
+        RunError::Probe(e) => {
+            bar.finish_and_clear();
+            CliError::Input(e.to_string())
+        }
     })?;
     bar.finish_and_clear();
     Ok(r)

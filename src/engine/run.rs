@@ -76,6 +76,9 @@ pub enum RunError {
     /// Bad options or an environment failure (e.g. no worker threads).
     #[error("{0}")]
     Failed(String),
+    /// A `--prob` text that is not a probe of this run's variables.
+    #[error("{0}")]
+    Probe(#[from] crate::engine::stats::derived::ProbeErrors),
 }
 
 /// Event-tree counts over paths (integers, so the ordered merge is exact).
@@ -290,7 +293,7 @@ pub fn layout(sc: &Scenario, o: &RunOptions, vars: &[Var]) -> Result<Layout, Run
         .map(|v| (v.name.clone(), v.unit.clone()))
         .collect();
     let plain: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-    let probes = parse_probes(&o.probes, &plain).map_err(RunError::Failed)?;
+    let probes = parse_probes(&o.probes, &plain)?;
     Ok(Layout::new(sc.start, o.months, &names, probes))
 }
 

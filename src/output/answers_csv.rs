@@ -2,13 +2,12 @@
 //! (shares of paths past a `--prob` threshold, this month and at any month so far), from a
 //! run's [`Derived`] results. Same CSV dialect and number format as `summary.csv`.
 
-use super::csv::{fmt_num, into_bytes, writer};
+use super::csv::{band_cells, band_header, fmt_num, into_bytes, writer};
 use crate::engine::stats::derived::Derived;
-use crate::engine::stats::CellStats;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
 /// Header of `totals.csv`: the period, then the band columns of `summary.csv`.
-pub const TOTALS_HEADER: [&str; 18] = [
+pub const TOTALS_HEADER: [&str; 18] = band_header([
     "scenario",
     "period",
     "first_month",
@@ -16,18 +15,7 @@ pub const TOTALS_HEADER: [&str; 18] = [
     "months",
     "variable",
     "unit",
-    "mean",
-    "sd",
-    "p05",
-    "p10",
-    "p25",
-    "p50",
-    "p75",
-    "p90",
-    "p95",
-    "mc_se_mean",
-    "mc_se_p50",
-];
+]);
 
 /// Header of `probabilities.csv`.
 pub const PROBABILITIES_HEADER: [&str; 11] = [
@@ -43,23 +31,6 @@ pub const PROBABILITIES_HEADER: [&str; 11] = [
     "share_so_far",
     "mc_se_so_far",
 ];
-
-fn band(c: &CellStats) -> [String; 11] {
-    [
-        c.mean,
-        c.sd,
-        c.p05,
-        c.p10,
-        c.p25,
-        c.p50,
-        c.p75,
-        c.p90,
-        c.p95,
-        c.mc_se_mean,
-        c.mc_se_p50,
-    ]
-    .map(fmt_num)
-}
 
 /// The first and last month of period `p`, `YYYY-MM-01`.
 pub fn period_dates(d: &Derived, start: MonthIdx, p: usize) -> (String, String) {
@@ -78,7 +49,7 @@ pub fn totals_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
         let (first, last) = period_dates(d, start, p);
         let months = per.months.to_string();
         for (j, tv) in d.totals.iter().enumerate() {
-            let b = band(d.total(p, j));
+            let b = band_cells(d.total(p, j));
             let row = [
                 scenario, &per.label, &first, &last, &months, &tv.name, &tv.unit,
             ]

@@ -18,14 +18,9 @@ pub struct VarMeta {
     pub unit: String,
 }
 
-/// Header of `summary.csv`.
-/// `mc_se_mean` and `mc_se_p50` (Monte Carlo standard errors, see `engine::stats::mcse`) were
-/// appended last so that readers of the earlier 13 columns keep working.
-pub const SUMMARY_HEADER: [&str; 15] = [
-    "scenario",
-    "date",
-    "variable",
-    "unit",
+/// The band columns every summary table ends with: mean, spread, the kept percentiles and the
+/// Monte Carlo standard errors (`mc_se_mean`, `mc_se_p50`, see `engine::stats::mcse`).
+pub const BAND_COLUMNS: [&str; 11] = [
     "mean",
     "sd",
     "p05",
@@ -38,6 +33,30 @@ pub const SUMMARY_HEADER: [&str; 15] = [
     "mc_se_mean",
     "mc_se_p50",
 ];
+
+/// A header: `lead`, then [`BAND_COLUMNS`]. `N` must be `K + 11` (checked at compile time).
+pub const fn band_header<const K: usize, const N: usize>(
+    lead: [&'static str; K],
+) -> [&'static str; N] {
+    assert!(K + BAND_COLUMNS.len() == N, "header length");
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < K {
+        out[i] = lead[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < BAND_COLUMNS.len() {
+        out[K + j] = BAND_COLUMNS[j];
+        j += 1;
+    }
+    out
+}
+
+/// Header of `summary.csv`.
+/// `mc_se_mean` and `mc_se_p50` were appended last so that readers of the earlier 13 columns
+/// keep working.
+pub const SUMMARY_HEADER: [&str; 15] = band_header(["scenario", "date", "variable", "unit"]);
 
 /// A number as written in our CSV files: `{:.4}`, no negative zero, empty when not finite.
 pub fn fmt_num(x: f64) -> String {
@@ -79,7 +98,8 @@ fn check_shape(vars: &[VarMeta], s: &Summary) {
     );
 }
 
-fn stats_row(c: &CellStats) -> [String; 11] {
+/// A cell's [`BAND_COLUMNS`], formatted as written.
+pub(crate) fn band_cells(c: &CellStats) -> [String; 11] {
     [
         c.mean,
         c.sd,
@@ -104,7 +124,7 @@ pub fn summary_csv(scenario: &str, start: MonthIdx, vars: &[VarMeta], s: &Summar
     for t in 0..s.months {
         let date = iso_first(start + t as MonthIdx);
         for (v, meta) in vars.iter().enumerate() {
-            let stats = stats_row(s.cell(t, v));
+            let stats = band_cells(s.cell(t, v));
             let row = [scenario, &date, &meta.name, &meta.unit]
                 .into_iter()
                 .chain(stats.iter().map(String::as_str));

@@ -28,7 +28,10 @@ pub enum CompareError {
     Threads(rayon::ThreadPoolBuildError),
     /// A `--prob` expression that a scenario's variables cannot answer.
     #[error("{scenario}: {message}")]
-    Probe { scenario: String, message: String },
+    Probe {
+        scenario: String,
+        message: crate::engine::stats::derived::ProbeErrors,
+    },
 }
 
 impl CompareError {

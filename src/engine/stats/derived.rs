@@ -60,10 +60,40 @@ pub struct Probe {
     pub threshold: f64,
 }
 
+/// Why a `--prob` text is not a probe.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProbeError {
+    #[error(
+        "--prob `{expr}`: expected VARIABLE OP NUMBER with OP one of <, <=, >, >=, \
+         e.g. 'flow_india_mbd<1' or 'brent_usd_bbl>90'"
+    )]
+    NoOperator { expr: String },
+    #[error("--prob `{expr}`: no variable before `{op}`, e.g. 'brent_usd_bbl{op}90'")]
+    NoVariable { expr: String, op: &'static str },
+    #[error("--prob `{expr}`: `{num}` after `{op}` is not a finite number, e.g. '{var}{op}1.5'")]
+    NotANumber {
+        expr: String,
+        var: String,
+        op: &'static str,
+        num: String,
+    },
+    #[error("--prob `{expr}`: no output variable `{var}`; {hint}")]
+    UnknownVariable {
+        expr: String,
+        var: String,
+        hint: String,
+    },
+}
+
+/// Every problem of a list of `--prob` texts, one per line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct ProbeErrors(pub Vec<ProbeError>);
+
 impl Probe {
     /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`; `names` is the variable list.
     /// An unknown name gets the closest variable name as a suggestion.
-    pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, String> {
+    pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, ProbeError> {
         let ops = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
         let found = expr.char_indices().find_map(|(i, _)| {
             ops.iter()
@@ -71,30 +101,37 @@ impl Probe {
                 .map(|&(s, op)| (i, s, op))
         });
         let Some((at, sym, op)) = found else {
-            return Err(format!(
-                "--prob `{expr}`: expected VARIABLE OP NUMBER with OP one of <, <=, >, >=, \
-                 e.g. 'flow_india_mbd<1' or 'brent_usd_bbl>90'"
-            ));
+            return Err(ProbeError::NoOperator { expr: expr.into() });
         };
         let var = expr[..at].trim();
         let num = expr[at + sym.len()..].trim();
         if var.is_empty() {
-            return Err(format!(
-                "--prob `{expr}`: no variable before `{sym}`, e.g. 'brent_usd_bbl{sym}90'"
-            ));
+            return Err(ProbeError::NoVariable {
+                expr: expr.into(),
+                op: sym,
+            });
         }
-        let threshold: f64 = num.parse().ok().filter(|x: &f64| x.is_finite()).ok_or_else(|| {
-            format!("--prob `{expr}`: `{num}` after `{sym}` is not a finite number, e.g. '{var}{sym}1.5'")
-        })?;
+        let threshold: f64 = num
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite())
+            .ok_or_else(|| ProbeError::NotANumber {
+                expr: expr.into(),
+                var: var.into(),
+                op: sym,
+                num: num.into(),
+            })?;
         let Some(index) = names.iter().position(|n| n.as_ref() == var) else {
             let hint = crate::suggest::closest(var, names)
                 .map(|c| format!("did you mean `{c}`?"))
                 .unwrap_or_else(|| {
                     "see docs/outputs.md or a summary.csv for the variable names".into()
                 });
-            return Err(format!(
-                "--prob `{expr}`: no output variable `{var}`; {hint}"
-            ));
+            return Err(ProbeError::UnknownVariable {
+                expr: expr.into(),
+                var: var.into(),
+                hint,
+            });
         };
         Ok(Probe {
             text: format!("{var}{sym}{num}"),
@@ -343,7 +380,10 @@ impl Derived {
 }
 
 /// Parses every `--prob` text against `names`, keeping the first error of each.
-pub fn parse_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Result<Vec<Probe>, String> {
+pub fn parse_probes<S: AsRef<str>>(
+    texts: &[String],
+    names: &[S],
+) -> Result<Vec<Probe>, ProbeErrors> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for t in texts {
@@ -356,7 +396,7 @@ pub fn parse_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Result<Vec<
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors.join("\n"))
+        Err(ProbeErrors(errors))
     }
 }
 

@@ -69,7 +69,21 @@ struct Row<'a> {
     errs: &'a mut Vec<MarketProblem>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    fn new(
+        table: &'static str,
+        index: usize,
+        label: String,
+        errs: &'a mut Vec<MarketProblem>,
+    ) -> Row<'a> {
+        Row {
+            table,
+            index,
+            label,
+            errs,
+        }
+    }
+
     fn num(&mut self, key: &'static str, v: f64, want: Want) {
         if !want.admits(v, v) {
             let msg = format!("{} {key} {}, got {v}", self.label, want.describe());
@@ -107,12 +121,7 @@ impl Row<'_> {
 /// Appends a problem for every out-of-range number of the file's rows.
 pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
     for (index, b) in f.basin.iter().enumerate() {
-        let mut r = Row {
-            table: "basin",
-            index,
-            label: format!("basin `{}`", b.id),
-            errs,
-        };
+        let mut r = Row::new("basin", index, format!("basin `{}`", b.id), errs);
         if let Some(s) = &b.share {
             r.dist("share", s, Want::Share);
         }
@@ -120,12 +129,7 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         r.dist("seller_wedge_usd", &b.seller_wedge_usd, Want::Finite);
     }
     for (index, b) in f.buyer.iter().enumerate() {
-        let mut r = Row {
-            table: "buyer",
-            index,
-            label: format!("buyer `{}`", b.id),
-            errs,
-        };
+        let mut r = Row::new("buyer", index, format!("buyer `{}`", b.id), errs);
         r.num("alt_premium_usd", b.alt_premium_usd, Want::Finite);
         r.dist("sdn_averse_share", &b.sdn_averse_share, Want::Share);
         r.num(
@@ -160,12 +164,7 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         }
         if let Some(st) = &b.stance {
             // The stance is a sub-table of the buyer row: its keys are `stance.<key>`.
-            let mut s = Row {
-                table: "buyer",
-                index,
-                label: format!("buyer `{}` stance", b.id),
-                errs: r.errs,
-            };
+            let mut s = Row::new("buyer", index, format!("buyer `{}` stance", b.id), r.errs);
             for (key, d, want) in [
                 ("welfare_loss", &st.welfare_loss, Want::NonNeg),
                 ("political_value_bn", &st.political_value_bn, Want::NonNeg),
@@ -191,12 +190,12 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         }
     }
     for (index, rt) in f.route.iter().enumerate() {
-        let mut r = Row {
-            table: "route",
+        let mut r = Row::new(
+            "route",
             index,
-            label: format!("route {}→{}:", rt.from, rt.to),
+            format!("route {}→{}:", rt.from, rt.to),
             errs,
-        };
+        );
         r.num("capacity_mbd", rt.capacity_mbd, Want::NonNeg);
         r.num("half_saving_usd", rt.half_saving_usd, Want::Finite);
         r.num("dispersion_usd", rt.dispersion_usd, Want::Pos);
@@ -206,12 +205,7 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         r.dist("slate_max", &rt.slate_max, Want::AtLeastOne);
     }
     for (index, p) in f.pipeline.iter().enumerate() {
-        let mut r = Row {
-            table: "pipeline",
-            index,
-            label: format!("pipeline `{}`", p.id),
-            errs,
-        };
+        let mut r = Row::new("pipeline", index, format!("pipeline `{}`", p.id), errs);
         r.num("price_adj_usd", p.price_adj_usd, Want::Finite);
         r.dist("capacity_mbd", &p.capacity_mbd, Want::NonNeg);
         if let Some(s) = &p.scheduled_mbd {
