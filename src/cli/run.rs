@@ -128,7 +128,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             match resolve_outcome(sc, sel) {
                 Ok(s) if !v.contains(&s) => v.push(s),
                 Ok(_) => {}
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(e.to_string()),
             }
         }
         splits.push(v);

@@ -53,25 +53,64 @@ fn plain_label(sc: &Scenario, (i, n, k): (usize, usize, usize)) -> String {
         .replace(']', "")
 }
 
+/// Why a `--by-outcome` selector names no single branching exit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutcomeError {
+    #[error("--by-outcome `{selector}`: scenario `{scenario}` has no event trees ([[tree]])")]
+    NoTrees { selector: String, scenario: String },
+    #[error(
+        "--by-outcome `{selector}`: scenario `{scenario}` has event trees but no branching exit \
+         (an exit with more than one `to`)"
+    )]
+    NoBranchingExit { selector: String, scenario: String },
+    #[error(
+        "--by-outcome `{selector}`: node `{node}` of scenario `{scenario}` has several branching \
+         exits; name one of {choices}"
+    )]
+    SeveralExits {
+        selector: String,
+        node: String,
+        scenario: String,
+        choices: String,
+    },
+    #[error(
+        "--by-outcome `{selector}`: scenario `{scenario}` has no branching exit of that \
+         name{hint}; branching exits (by source node): {exits}"
+    )]
+    Unknown {
+        selector: String,
+        scenario: String,
+        hint: String,
+        exits: String,
+    },
+    #[error(
+        "--by-outcome `{selector}` is ambiguous in scenario `{scenario}`: name one of {choices}"
+    )]
+    Ambiguous {
+        selector: String,
+        scenario: String,
+        choices: String,
+    },
+}
+
 /// Resolves a `--by-outcome` selector: a branching exit named by its source node
 /// (`summit_pending`, or `node.k` / `node[k]` when the node has several), optionally qualified
 /// by its tree (`us_russia.summit_pending`), or by one of its targets (`fail`) when that node
 /// is the target of exactly one branching exit. Errors are complete sentences with a
 /// did-you-mean hint.
-pub fn resolve_outcome(sc: &Scenario, selector: &str) -> Result<OutcomeSplit, String> {
+pub fn resolve_outcome(sc: &Scenario, selector: &str) -> Result<OutcomeSplit, OutcomeError> {
     let exits = branching_exits(sc);
     if sc.trees.is_empty() {
-        return Err(format!(
-            "--by-outcome `{selector}`: scenario `{}` has no event trees ([[tree]])",
-            sc.name
-        ));
+        return Err(OutcomeError::NoTrees {
+            selector: selector.into(),
+            scenario: sc.name.clone(),
+        });
     }
     if exits.is_empty() {
-        return Err(format!(
-            "--by-outcome `{selector}`: scenario `{}` has event trees but no branching exit \
-             (an exit with more than one `to`)",
-            sc.name
-        ));
+        return Err(OutcomeError::NoBranchingExit {
+            selector: selector.into(),
+            scenario: sc.name.clone(),
+        });
     }
     let labels: Vec<String> = exits.iter().map(|&x| plain_label(sc, x)).collect();
     let sel = selector.replace('[', ".").replace(']', "");
@@ -95,12 +134,12 @@ pub fn resolve_outcome(sc: &Scenario, selector: &str) -> Result<OutcomeSplit, St
             .map(|(_, l)| l.clone())
             .collect();
         if !several.is_empty() {
-            return Err(format!(
-                "--by-outcome `{selector}`: node `{rest}` of scenario `{}` has several branching \
-                 exits; name one of {}",
-                sc.name,
-                quoted(&several)
-            ));
+            return Err(OutcomeError::SeveralExits {
+                selector: selector.into(),
+                node: rest.clone(),
+                scenario: sc.name.clone(),
+                choices: quoted(&several),
+            });
         }
         // A target of exactly one branching exit.
         let parents: Vec<(usize, usize, usize)> = exits
@@ -126,23 +165,23 @@ pub fn resolve_outcome(sc: &Scenario, selector: &str) -> Result<OutcomeSplit, St
                 cands.push(format!("{}.{}", sc.trees[i].id, plain_label(sc, (i, n, k))));
             }
             let hint = crate::suggest::did_you_mean(selector, &cands);
-            return Err(format!(
-                "--by-outcome `{selector}`: scenario `{}` has no branching exit of that name{hint}; \
-                 branching exits (by source node): {}",
-                sc.name,
-                quoted(&labels)
-            ));
+            return Err(OutcomeError::Unknown {
+                selector: selector.into(),
+                scenario: sc.name.clone(),
+                hint,
+                exits: quoted(&labels),
+            });
         }
         _ => {
             let q: Vec<String> = hits
                 .iter()
                 .map(|&x| format!("{}.{}", sc.trees[x.0].id, plain_label(sc, x)))
                 .collect();
-            return Err(format!(
-                "--by-outcome `{selector}` is ambiguous in scenario `{}`: name one of {}",
-                sc.name,
-                quoted(&q)
-            ));
+            return Err(OutcomeError::Ambiguous {
+                selector: selector.into(),
+                scenario: sc.name.clone(),
+                choices: quoted(&q),
+            });
         }
     }
     let x = hits[0];
