@@ -7,7 +7,8 @@ use crate::analysis::compare::{compare_with_levels, CompareOptions, CompareResul
 use crate::output::compare_csv::{compare_csv, compare_wide_csv, DiffSeries};
 use crate::output::csv::VarMeta;
 use crate::output::files::{prepare, Staging};
-use crate::output::manifest::{sha256_hex, to_json, Manifest};
+use crate::output::folder::{Contents, ResultFolder, Workbook};
+use crate::output::manifest::{sha256_hex, Manifest};
 use crate::policy::calendar::iso_month;
 use crate::scenario::Scenario;
 use clap::Args;
@@ -44,9 +45,6 @@ pub struct CompareArgs {
     #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
     pub csv_dialect: crate::output::dialect::CsvDialect,
 }
-
-/// Files written, in manifest order.
-pub const FILES: [&str; 3] = ["compare.csv", "compare_wide.csv", "manifest.json"];
 
 /// `compare_<baseline>_vs_<others joined by _>`.
 pub fn folder_name(baseline: &str, others: &[&str]) -> String {
@@ -261,15 +259,18 @@ fn write(
     a: &CompareArgs,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
+    let contents = Contents {
+        charts: !a.output.no_charts,
+        xlsx: a.output.xlsx,
+        report: !a.no_report,
+    };
+    let compared = r.diffs.iter().map(|d| d.scenario.clone()).collect();
+    let mut f = ResultFolder::new(stage, contents).workbook(Workbook::Compare(compared));
     let (long, wide) = render(baseline.start, r);
-    stage.write("compare.csv", &long).map_err(io)?;
-    stage.write("compare_wide.csv", &wide).map_err(io)?;
-    let mut answers = Vec::new();
-    let mut csv: Vec<(&str, Vec<u8>)> = vec![("compare.csv", long)];
+    f.table("compare.csv", long).map_err(io)?;
+    f.file("compare_wide.csv", &wide).map_err(io)?;
     for (file, bytes) in answer_files(baseline.start, r) {
-        stage.write(file, &bytes).map_err(io)?;
-        answers.push(file.to_string());
-        csv.push((file, bytes));
+        f.table(file, bytes).map_err(io)?;
     }
     let all: Vec<&Scenario> = std::iter::once(baseline)
         .chain(others.iter().copied())
@@ -290,7 +291,6 @@ fn write(
     m.wall_seconds = r.wall_seconds;
     m.path_months_per_second = r.path_months_per_second();
     m.summary_mode = r.mode().as_str().into();
-    m.csv_dialect = super::run::dialect_note(&stage);
     let per_scenario = std::iter::once((&r.baseline, &r.baseline_diagnostics))
         .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)));
     for (sc, diag) in per_scenario {
@@ -299,45 +299,15 @@ fn write(
             m.diagnostics.entry(format!("{sc}.{k}")).or_insert(*v);
         }
     }
-    m.files = FILES.iter().map(|s| s.to_string()).collect();
-    m.files.splice(2..2, answers);
     let charts = chart_files(baseline.start, r);
-    let mut listed = Vec::new();
-    if !a.output.no_charts {
-        for f in &charts {
-            stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
-            listed.push(format!("charts/{}", f.name));
-        }
-    }
-    if !a.no_report {
-        listed.push(super::run::REPORT.to_string());
-    }
-    m.files.splice(m.files.len() - 1..m.files.len() - 1, listed);
-    if a.output.xlsx {
-        let compared: Vec<&str> = r.diffs.iter().map(|d| d.scenario.as_str()).collect();
-        crate::output::xlsx_results::write_compare(&stage, &mut m, &compared)
-            .map_err(|e| CliError::Input(e.to_string()))?;
-    }
-    if !a.no_report {
-        let files: Vec<(&str, &[u8])> = csv.iter().map(|(f, b)| (*f, b.as_slice())).collect();
-        let page = crate::output::report::content::compare_report(
-            name,
-            &all,
-            r.paths,
-            r.months,
-            &files,
-            &charts,
-            &String::from_utf8_lossy(&to_json(&m)),
-        );
-        stage
-            .write(
-                super::run::REPORT,
-                crate::output::report::render(&page).as_bytes(),
-            )
-            .map_err(io)?;
-    }
-    stage.write("manifest.json", &to_json(&m)).map_err(io)?;
-    stage.commit().map_err(io)
+    f.charts("charts", &charts).map_err(io)?;
+    let page = |files: &[(&str, &[u8])], manifest: &str| {
+        crate::output::report::content::compare_report(
+            name, &all, r.paths, r.months, files, &charts, manifest,
+        )
+    };
+    f.finish(m, Some(&page), None)
+        .map_err(|e| CliError::Input(e.to_string()))
 }
 
 /// Overlay charts from the level bands kept for them, and fan charts of the paired

@@ -8,7 +8,8 @@ use crate::engine::run::{
 };
 use crate::output::csv::{summary_csv, wide_csv, VarMeta};
 use crate::output::files::{prepare, Staging};
-use crate::output::manifest::{to_json, Manifest};
+use crate::output::folder::{Contents, ResultFolder};
+use crate::output::manifest::Manifest;
 use crate::scenario::Scenario;
 use clap::Args;
 use std::path::PathBuf;
@@ -89,12 +90,6 @@ pub struct RunArgs {
     #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
     pub csv_dialect: crate::output::dialect::CsvDialect,
 }
-
-/// The HTML report of a result folder.
-pub const REPORT: &str = "report.html";
-
-/// Files written per scenario, in manifest order.
-pub const FILES: [&str; 3] = ["summary.csv", "wide.csv", "manifest.json"];
 
 pub fn run(a: RunArgs) -> Result<(), CliError> {
     let files = expand_inputs(&a.scenarios)?;
@@ -323,17 +318,16 @@ pub(crate) fn write(
             unit: v.unit.clone(),
         })
         .collect();
-    // The top-level CSV files as written, for report.html.
-    let mut csv: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "summary.csv",
-            summary_csv(&sc.name, sc.start, &vars, &r.summary),
-        ),
-        ("wide.csv", wide_csv(sc.start, &vars, &r.summary)),
-    ];
-    for (f, bytes) in &csv {
-        stage.write(f, bytes).map_err(io)?;
-    }
+    let contents = Contents {
+        charts: a.charts,
+        xlsx: a.xlsx,
+        report: a.report,
+    };
+    let mut f = ResultFolder::new(stage, contents);
+    let summary = summary_csv(&sc.name, sc.start, &vars, &r.summary);
+    f.table("summary.csv", summary).map_err(io)?;
+    f.table("wide.csv", wide_csv(sc.start, &vars, &r.summary))
+        .map_err(io)?;
     let mut m = Manifest::for_scenario(sc);
     m.seed = o.seed;
     m.paths = r.paths;
@@ -343,28 +337,19 @@ pub(crate) fn write(
     m.path_months_per_second = r.path_months_per_second();
     m.summary_mode = r.summary.mode.as_str().into();
     m.diagnostics = r.diagnostics.clone();
-    m.files = FILES.iter().map(|s| s.to_string()).collect();
     m.merged_from_shards = r.merged_from_shards;
     m.precision = r.precision.clone();
-    m.csv_dialect = dialect_note(&stage);
     if !sc.trees.is_empty() {
         use crate::output::tree_csv::{branch_shares_csv, events_csv};
         let ev = events_csv(sc.start, r.months, r.paths, &sc.trees, &r.trees);
-        stage.write("events.csv", &ev).map_err(io)?;
+        f.file("events.csv", &ev).map_err(io)?;
         let oc = branch_shares_csv(&sc.trees, &r.trees);
-        stage.write("outcomes.csv", &oc).map_err(io)?;
-        csv.push(("outcomes.csv", oc));
-        m.files
-            .splice(2..2, ["events.csv".into(), "outcomes.csv".into()]);
+        f.table("outcomes.csv", oc).map_err(io)?;
     }
-    let before_manifest = m.files.len() - 1;
-    let mut extra = Vec::new();
     for (file, bytes) in derived_files(&sc.name, sc.start, &r.derived) {
-        stage.write(file, &bytes).map_err(io)?;
-        extra.push(file.to_string());
-        csv.push((file, bytes));
+        f.table(file, bytes).map_err(io)?;
     }
-    // Conditional bands, before manifest.json in the file list.
+    // Conditional bands, before the top-level charts in the file list.
     for b in &r.by_outcome {
         let mut counts = std::collections::BTreeMap::new();
         for (((outcome, summary), derived), n) in b
@@ -378,28 +363,17 @@ pub(crate) fn write(
             let folder = format!("{}={outcome}", b.split.key);
             let label = format!("{}|{folder}", sc.name);
             let sub = format!("by_outcome/{folder}");
-            stage
-                .write_in(
-                    &sub,
-                    "summary.csv",
-                    &summary_csv(&label, sc.start, &vars, summary),
-                )
-                .map_err(io)?;
-            extra.push(format!("{sub}/summary.csv"));
+            let bands = summary_csv(&label, sc.start, &vars, summary);
+            f.file(&format!("{sub}/summary.csv"), &bands).map_err(io)?;
             for (file, bytes) in derived_files(&label, sc.start, derived) {
-                stage.write_in(&sub, file, &bytes).map_err(io)?;
-                extra.push(format!("{sub}/{file}"));
+                f.file(&format!("{sub}/{file}"), &bytes).map_err(io)?;
             }
             // The outcome's own fan charts, titled `<scenario>|<node>=<outcome>` (D92).
             if a.charts && *n > 0 {
                 let charts = crate::output::charts::run_charts(
                     &label, sc.start, &r.vars, summary, *n, o.seed,
                 );
-                let dir = format!("{sub}/charts");
-                for f in &charts {
-                    stage.write_in(&dir, &f.name, &f.bytes).map_err(io)?;
-                    extra.push(format!("{dir}/{}", f.name));
-                }
+                f.charts(&format!("{sub}/charts"), &charts).map_err(io)?;
             }
             counts.insert(outcome.clone(), *n);
         }
@@ -415,43 +389,25 @@ pub(crate) fn write(
         let dists = crate::output::charts::dist_charts(
             &sc.name, sc.start, &r.vars, &r.summary, &r.derived, r.paths, o.seed,
         );
-        for f in charts.iter().chain(&dists) {
-            stage.write_in("charts", &f.name, &f.bytes).map_err(io)?;
-            extra.push(format!("charts/{}", f.name));
-        }
+        f.charts("charts", &charts).map_err(io)?;
+        f.charts("charts", &dists).map_err(io)?;
     }
-    if a.report {
-        extra.push(REPORT.into());
+    if let Some(n) = a.sample_paths {
+        use crate::output::paths_csv::{paths_csv, PathsError};
+        let cancel = o.cancel.as_deref();
+        let bytes = paths_csv(sc, o.seed, r.months, &r.vars, n, o.threads, cancel).map_err(
+            |e| match e {
+                PathsError::Cancelled => interrupted(),
+                e => CliError::Internal(e.to_string()),
+            },
+        )?;
+        f.audit("paths.csv", &bytes).map_err(io)?;
     }
-    m.files.splice(before_manifest..before_manifest, extra);
-    write_audit_files(sc, o, r, &stage, &mut m, a)?;
-    if a.report {
-        let files: Vec<(&str, &[u8])> = csv.iter().map(|(f, b)| (*f, b.as_slice())).collect();
-        let page = crate::output::report::content::run_report(
-            sc,
-            r.paths,
-            r.months,
-            &files,
-            &charts,
-            &String::from_utf8_lossy(&to_json(&m)),
-        );
-        stage
-            .write(REPORT, crate::output::report::render(&page).as_bytes())
-            .map_err(io)?;
-    }
-    if let Some(c) = collect {
-        let t = crate::output::xlsx_results::folder_tables(&stage, &m)
-            .map_err(|e| CliError::Input(e.to_string()))?;
-        c.push(t);
-    }
-    stage.write("manifest.json", &to_json(&m)).map_err(io)?;
-    stage.commit().map_err(io)
-}
-
-/// The manifest's `csv_dialect`: recorded only when not the default.
-pub(crate) fn dialect_note(stage: &Staging) -> Option<String> {
-    let d = stage.csv_dialect();
-    (d != crate::output::dialect::CsvDialect::Default).then(|| d.as_str().to_string())
+    let page = |files: &[(&str, &[u8])], manifest: &str| {
+        crate::output::report::content::run_report(sc, r.paths, r.months, files, &charts, manifest)
+    };
+    f.finish(m, Some(&page), collect)
+        .map_err(|e| CliError::Input(e.to_string()))
 }
 
 /// `totals.csv`, and `probabilities.csv` when `--prob` was given.
@@ -466,35 +422,4 @@ fn derived_files(
         v.push(("probabilities.csv", probabilities_csv(start, &[(label, d)])));
     }
     v
-}
-
-/// `paths.csv` (`--sample-paths`) and then `results.xlsx` (`--xlsx`, built from every CSV file
-/// listed so far), each listed in the manifest before `manifest.json`.
-fn write_audit_files(
-    sc: &Scenario,
-    o: &RunOptions,
-    r: &RunResult,
-    stage: &Staging,
-    m: &mut Manifest,
-    a: Extras,
-) -> Result<(), CliError> {
-    use crate::output::paths_csv::{paths_csv, PathsError};
-    if let Some(n) = a.sample_paths {
-        let cancel = o.cancel.as_deref();
-        let bytes = paths_csv(sc, o.seed, r.months, &r.vars, n, o.threads, cancel).map_err(
-            |e| match e {
-                PathsError::Cancelled => interrupted(),
-                e => CliError::Internal(e.to_string()),
-            },
-        )?;
-        stage
-            .write("paths.csv", &bytes)
-            .map_err(|e| CliError::Input(e.to_string()))?;
-        let at = m.files.len().saturating_sub(1); // before manifest.json
-        m.files.insert(at, "paths.csv".into());
-    }
-    if a.xlsx {
-        crate::output::xlsx_results::write(stage, m).map_err(|e| CliError::Input(e.to_string()))?;
-    }
-    Ok(())
 }

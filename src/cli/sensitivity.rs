@@ -8,7 +8,8 @@ use crate::analysis::sensitivity::{
     find_target, sensitivity, Horizon, SensError, SensOptions, SensResult,
 };
 use crate::output::files::{prepare, Staging};
-use crate::output::manifest::{to_json, Manifest};
+use crate::output::folder::{Contents, ResultFolder};
+use crate::output::manifest::Manifest;
 use crate::policy::calendar::{iso_month, month_idx};
 use crate::scenario::Scenario;
 use clap::Args;
@@ -146,21 +147,6 @@ fn progress_bar(name: &str, quiet: bool) -> ProgressBar {
     super::progress::bar(name, None, 99_999_999_999, quiet)
 }
 
-/// Files written, in manifest order (`sensitivity_by_month.csv` only with `--by-month`, the
-/// tornado only when swings were run and charts are on).
-pub fn files(by_month: bool, tornado: bool) -> Vec<String> {
-    let mut f = vec!["sensitivity.csv".to_string()];
-    if by_month {
-        f.push("sensitivity_by_month.csv".into());
-    }
-    if tornado {
-        f.push("tornado.svg".into());
-        f.push("tornado.png".into());
-    }
-    f.push("manifest.json".into());
-    f
-}
-
 fn write(
     sc: &Scenario,
     r: &SensResult,
@@ -169,16 +155,18 @@ fn write(
     xlsx: bool,
 ) -> Result<PathBuf, CliError> {
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
-    stage
-        .write("sensitivity.csv", &sensitivity_csv(r))
-        .map_err(io)?;
-    let by_month = by_month_csv(r);
-    if let Some(b) = &by_month {
-        stage.write("sensitivity_by_month.csv", b).map_err(io)?;
+    let contents = Contents {
+        charts,
+        xlsx,
+        report: false,
+    };
+    let mut f = ResultFolder::new(stage, contents);
+    f.file("sensitivity.csv", &sensitivity_csv(r)).map_err(io)?;
+    if let Some(b) = by_month_csv(r) {
+        f.file("sensitivity_by_month.csv", &b).map_err(io)?;
     }
     let t = crate::analysis::sensitivity::csv::tornado_data(r);
-    let tornado = charts && !t.bars.is_empty();
-    if tornado {
+    if charts && !t.bars.is_empty() {
         let spec = crate::output::charts::TornadoSpec {
             title: t.title,
             target_label: t.target_label,
@@ -197,15 +185,10 @@ fn write(
                 .collect(),
             rank_r2: Some(r.fit.r2),
         };
-        stage
-            .write(
-                "tornado.svg",
-                crate::output::charts::tornado_svg(&spec).as_bytes(),
-            )
-            .map_err(io)?;
-        stage
-            .write("tornado.png", &crate::output::charts::tornado_png(&spec))
-            .map_err(io)?;
+        let svg = crate::output::charts::tornado_svg(&spec);
+        f.file("tornado.svg", svg.as_bytes()).map_err(io)?;
+        let png = crate::output::charts::tornado_png(&spec);
+        f.file("tornado.png", &png).map_err(io)?;
     }
     let mut m = Manifest::for_scenario(sc);
     m.seed = r.seed;
@@ -217,7 +200,6 @@ fn write(
     m.path_months_per_second = path_months / r.wall_seconds.max(1e-9);
     // Ranks are computed on the whole sample: nothing is sketched.
     m.summary_mode = "exact".into();
-    m.csv_dialect = super::run::dialect_note(&stage);
     m.diagnostics = r.diag.to_map();
     for (k, v) in [
         ("sensitivity_inputs", r.inputs.len() as u64),
@@ -228,11 +210,6 @@ fn write(
     ] {
         m.diagnostics.insert(k.to_string(), v);
     }
-    m.files = files(by_month.is_some(), tornado);
-    if xlsx {
-        crate::output::xlsx_results::write(&stage, &mut m)
-            .map_err(|e| CliError::Input(e.to_string()))?;
-    }
-    stage.write("manifest.json", &to_json(&m)).map_err(io)?;
-    stage.commit().map_err(io)
+    f.finish(m, None, None)
+        .map_err(|e| CliError::Input(e.to_string()))
 }

@@ -9,6 +9,7 @@ pub mod compare_csv;
 pub mod csv;
 pub mod dialect;
 pub mod files;
+pub mod folder;
 pub mod labels;
 pub mod lock;
 pub mod manifest;
