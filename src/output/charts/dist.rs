@@ -9,8 +9,8 @@
 
 use super::axis::{decimals_for, fmt_value, nice_ticks};
 use super::font::Weight;
-use super::frame::{header, legend, Swatch, AXIS, GRID, HEIGHT, INK, LABEL_SIZE, LEFT, MUTED};
-use super::frame::{PALETTE, WIDTH};
+use super::frame::{header, legend, Swatch, GRID, HEIGHT, INK, LABEL_SIZE, LEFT, MUTED};
+use super::frame::{value_axis, PALETTE, WIDTH};
 use super::scene::{Anchor, Scene};
 use crate::engine::stats::CellStats;
 
@@ -125,26 +125,13 @@ pub fn dist_scene(spec: &DistSpec) -> Scene {
             let f = ((v - ticks.lo()) / (ticks.hi() - ticks.lo())) as f32;
             x0 + (x1 - x0) * f
         };
-        for v in &ticks.values {
-            s.line(vec![(x(*v), plot_top), (x(*v), plot_bottom)], GRID, 1.0);
-            s.text(
-                x(*v),
-                plot_bottom + 22.0,
-                LABEL_SIZE,
-                Weight::Regular,
-                Anchor::Middle,
-                MUTED,
-                &fmt_value(*v, d),
-            );
-        }
-        s.line(vec![(x0, plot_bottom), (x1, plot_bottom)], AXIS, 1.0);
-        s.text(
-            (x0 + x1) / 2.0,
-            plot_bottom + 46.0,
-            LABEL_SIZE,
-            Weight::Regular,
-            Anchor::Middle,
-            MUTED,
+        value_axis(
+            &mut s,
+            &ticks,
+            x,
+            (x0, x1),
+            (plot_top, plot_bottom),
+            d,
             &p.unit,
         );
         let pts: Vec<(f32, f32)> = p

@@ -94,6 +94,43 @@ pub enum Swatch {
     Block(Rgba),
 }
 
+/// A horizontal value axis under a plot: a grid line and a label (`decimals` places) at each
+/// tick, the axis line from `x0` to `x1`, and `label` centred below.
+#[allow(clippy::too_many_arguments)]
+pub fn value_axis(
+    s: &mut Scene,
+    ticks: &Ticks,
+    x: impl Fn(f64) -> f32,
+    (x0, x1): (f32, f32),
+    (plot_top, plot_bottom): (f32, f32),
+    decimals: usize,
+    label: &str,
+) {
+    for v in &ticks.values {
+        let xv = x(*v);
+        s.line(vec![(xv, plot_top), (xv, plot_bottom)], GRID, 1.0);
+        s.text(
+            xv,
+            plot_bottom + 22.0,
+            LABEL_SIZE,
+            Weight::Regular,
+            Anchor::Middle,
+            MUTED,
+            &fmt_value(*v, decimals),
+        );
+    }
+    s.line(vec![(x0, plot_bottom), (x1, plot_bottom)], AXIS, 1.0);
+    s.text(
+        (x0 + x1) / 2.0,
+        plot_bottom + 46.0,
+        LABEL_SIZE,
+        Weight::Regular,
+        Anchor::Middle,
+        MUTED,
+        label,
+    );
+}
+
 /// One row of legend entries from `x` at baseline `y`, wrapping before `right`; returns the
 /// baseline of the last row.
 pub fn legend(s: &mut Scene, x: f32, y: f32, right: f32, entries: &[(Swatch, String)]) -> f32 {

@@ -4,8 +4,8 @@
 
 use super::axis::{decimals_for, fmt_value, nice_ticks};
 use super::font::{text_width, Weight};
-use super::frame::{header, legend, Swatch, AXIS, GRID, INK, LABEL_SIZE, LEFT, MUTED, PALETTE};
-use super::frame::{HEIGHT, WIDTH};
+use super::frame::{header, legend, Swatch, INK, LABEL_SIZE, LEFT, MUTED, PALETTE};
+use super::frame::{value_axis, HEIGHT, WIDTH};
 use super::scene::{Anchor, Scene};
 
 /// One input's swing.
@@ -145,27 +145,13 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
         let f = ((v - ticks.lo()) / (ticks.hi() - ticks.lo())) as f32;
         left + margin + (right - left - 2.0 * margin) * f
     };
-    for v in &ticks.values {
-        let xv = x(*v);
-        s.line(vec![(xv, plot_top), (xv, plot_bottom)], GRID, 1.0);
-        s.text(
-            xv,
-            plot_bottom + 22.0,
-            LABEL_SIZE,
-            Weight::Regular,
-            Anchor::Middle,
-            MUTED,
-            &fmt_value(*v, d),
-        );
-    }
-    s.line(vec![(left, plot_bottom), (right, plot_bottom)], AXIS, 1.0);
-    s.text(
-        (left + right) / 2.0,
-        plot_bottom + 46.0,
-        LABEL_SIZE,
-        Weight::Regular,
-        Anchor::Middle,
-        MUTED,
+    value_axis(
+        &mut s,
+        &ticks,
+        x,
+        (left, right),
+        (plot_top, plot_bottom),
+        d,
         &spec.target_label,
     );
     let base_x = spec.base.is_finite().then(|| x(spec.base));
