@@ -32,19 +32,24 @@ enum Want {
 }
 
 impl Want {
+    /// Whether `[lo, hi]` is finite, within the magnitude bound and inside the range.
     fn admits(self, lo: f64, hi: f64) -> bool {
         let within =
             lo.is_finite() && hi.is_finite() && lo >= -MAX_MAGNITUDE && hi <= MAX_MAGNITUDE;
-        within
-            && match self {
-                Want::Share => lo >= 0.0 && hi <= 1.0,
-                Want::NonNeg => lo >= 0.0,
-                Want::Pos => lo > 0.0,
-                Want::Finite => true,
-                Want::AtLeastOne => lo >= 1.0,
-                Want::Corr => lo >= -1.0 && hi <= 1.0,
-                Want::Growth => lo > -1.0,
-            }
+        within && self.signs(lo, hi)
+    }
+
+    /// Whether `[lo, hi]` (possibly unbounded) is inside the range, magnitudes aside.
+    fn signs(self, lo: f64, hi: f64) -> bool {
+        match self {
+            Want::Share => lo >= 0.0 && hi <= 1.0,
+            Want::NonNeg => lo >= 0.0,
+            Want::Pos => lo > 0.0,
+            Want::Finite => true,
+            Want::AtLeastOne => lo >= 1.0,
+            Want::Corr => lo >= -1.0 && hi <= 1.0,
+            Want::Growth => lo > -1.0,
+        }
     }
 
     fn describe(self) -> String {
@@ -64,6 +69,8 @@ impl Want {
 /// Collects the problems of one row.
 struct Row<'a> {
     table: &'static str,
+    /// Prefix of the keys within the row: "" or a sub-table's `stance.`.
+    prefix: &'static str,
     index: usize,
     label: String,
     errs: &'a mut Vec<MarketProblem>,
@@ -78,6 +85,7 @@ impl<'a> Row<'a> {
     ) -> Row<'a> {
         Row {
             table,
+            prefix: "",
             index,
             label,
             errs,
@@ -91,9 +99,14 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// As for `[params]` (market::param_ranges): the whole support must lie inside the range,
+    /// and an unbounded tail is held to the magnitude bound at its 1e-9 quantile, so a
+    /// `normal` is fine where any sign is (a wedge) and refused where it is not (a volume).
     fn dist(&mut self, key: &'static str, d: &Dist, want: Want) {
         let (lo, hi) = d.support();
-        if !want.admits(lo, hi) {
+        let tail = |x: f64, p: f64| if x.is_finite() { x } else { d.quantile(p) };
+        let ok = want.signs(lo, hi) && want.admits(tail(lo, 1e-9), tail(hi, 1.0 - 1e-9));
+        if !ok {
             let msg = if d.is_const() {
                 format!("{} {key} {}, got {d}", self.label, want.describe())
             } else {
@@ -112,7 +125,7 @@ impl<'a> Row<'a> {
         self.errs.push(MarketProblem {
             table: Some(self.table),
             row: self.index,
-            key: Some(key.to_string()),
+            key: Some(format!("{}{key}", self.prefix)),
             message,
         });
     }
@@ -165,28 +178,17 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         if let Some(st) = &b.stance {
             // The stance is a sub-table of the buyer row: its keys are `stance.<key>`.
             let mut s = Row::new("buyer", index, format!("buyer `{}` stance", b.id), r.errs);
-            for (key, d, want) in [
-                ("welfare_loss", &st.welfare_loss, Want::NonNeg),
-                ("political_value_bn", &st.political_value_bn, Want::NonNeg),
-                ("noise_bn", &st.noise_bn, Want::Pos),
-                ("base_hazard", &st.base_hazard, Want::Share),
-                ("halt_depth", &st.halt_depth, Want::Share),
-            ] {
-                let (lo, hi) = d.support();
-                if !want.admits(lo, hi) {
-                    let msg = format!("{} {key} {}, got {d}", s.label, want.describe());
-                    s.push(&format!("stance.{key}"), msg);
-                }
-            }
-            let v = st.snapback_threshold_share;
-            if !Want::NonNeg.admits(v, v) {
-                let msg = format!(
-                    "{} snapback_threshold_share {}, got {v}",
-                    s.label,
-                    Want::NonNeg.describe()
-                );
-                s.push("stance.snapback_threshold_share", msg);
-            }
+            s.prefix = "stance.";
+            s.dist("welfare_loss", &st.welfare_loss, Want::NonNeg);
+            s.dist("political_value_bn", &st.political_value_bn, Want::NonNeg);
+            s.dist("noise_bn", &st.noise_bn, Want::Pos);
+            s.dist("base_hazard", &st.base_hazard, Want::Share);
+            s.dist("halt_depth", &st.halt_depth, Want::Share);
+            s.num(
+                "snapback_threshold_share",
+                st.snapback_threshold_share,
+                Want::NonNeg,
+            );
         }
     }
     for (index, rt) in f.route.iter().enumerate() {
