@@ -51,6 +51,11 @@ impl Panel {
     }
 
     /// Column of `var`; an unknown name is a bug in the target table, reported as an error.
+    /// The run's variable names, in output order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     pub fn var(&self, var: &str) -> Result<usize, BacktestError> {
         self.names
             .iter()

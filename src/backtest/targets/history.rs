@@ -317,21 +317,24 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         &q(IN, "2025-02", "2025-02")?,
         Check::Near(0.3),
     ));
-    let w_all = ["in", "cn", "tr", "oth", "deep", "eu"]
+    // Every W route of the market file, whatever buyers it has.
+    let r25 = run(runs, R25)?;
+    let mut w_sum = vec![0.0; r25.paths];
+    for v in r25
+        .names()
         .iter()
-        .map(|d| q(&format!("flow_w_{d}_mbd"), "2025-01", "2025-06"))
-        .collect::<Result<Vec<_>, _>>()?;
-    let w_sum = w_all
-        .iter()
-        .skip(1)
-        .fold(w_all[0].clone(), |acc, v| zip(&acc, v, |a, b| a + b));
+        .filter(|n| n.starts_with("flow_w_") && n.ends_with("_mbd"))
+    {
+        w_sum = zip(&w_sum, &q(v, "2025-01", "2025-06")?, |a, b| a + b);
+    }
+    let w_in = q("flow_w_in_mbd", "2025-01", "2025-06")?;
     rows.push(row(
         "B4 India share of seaborne Urals H1 2025",
         "Kpler via Bloomberg (india_share_of_russia_seaborne_urals_exports)",
         "2025-01",
         Some(0.80),
         "share",
-        &zip(&w_all[0], &w_sum, |a, b| if b > 0.0 { a / b } else { 0.0 }),
+        &zip(&w_in, &w_sum, |a, b| if b > 0.0 { a / b } else { 0.0 }),
         Check::Near(0.1),
     ));
     rows.push(row(

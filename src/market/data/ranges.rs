@@ -92,7 +92,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn num(&mut self, key: &'static str, v: f64, want: Want) {
+    fn num(&mut self, key: &str, v: f64, want: Want) {
         if !want.admits(v, v) {
             let msg = format!("{} {key} {}, got {v}", self.label, want.describe());
             self.push(key, msg);
@@ -102,7 +102,7 @@ impl<'a> Row<'a> {
     /// As for `[params]` (market::param_ranges): the whole support must lie inside the range,
     /// and an unbounded tail is held to the magnitude bound at its 1e-9 quantile, so a
     /// `normal` is fine where any sign is (a wedge) and refused where it is not (a volume).
-    fn dist(&mut self, key: &'static str, d: &Dist, want: Want) {
+    fn dist(&mut self, key: &str, d: &Dist, want: Want) {
         let (lo, hi) = d.support();
         let tail = |x: f64, p: f64| if x.is_finite() { x } else { d.quantile(p) };
         let ok = want.signs(lo, hi) && want.admits(tail(lo, 1e-9), tail(hi, 1.0 - 1e-9));
@@ -163,14 +163,7 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
             ("eu", b.authority_reach.eu),
             ("uk", b.authority_reach.uk),
         ] {
-            if !Want::Share.admits(v, v) {
-                let msg = format!(
-                    "{} authority_reach.{key} {}, got {v}",
-                    r.label,
-                    Want::Share.describe()
-                );
-                r.push(&format!("authority_reach.{key}"), msg);
-            }
+            r.num(&format!("authority_reach.{key}"), v, Want::Share);
         }
         if let Some(s) = &b.slate_mbd {
             r.dist("slate_mbd", s, Want::NonNeg);
