@@ -9,7 +9,7 @@
 use super::CliError;
 use crate::dist::Dist;
 use crate::policy::calendar::iso_month;
-use crate::policy::events::{Action, Value};
+use crate::policy::events::{Action, Cargo, Value};
 use crate::policy::levers::{LeverDef, LeverKind, LeverRegistry, NONE_CAP};
 use crate::policy::tree::{ExitKind, Prob, StepStart};
 use crate::scenario::{self, Scenario};
@@ -82,10 +82,23 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
                 "{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope}{auth} }}"
             )
         }
-        Value::Batch { share, us } => format!(
-            "{{ share = {share}, authority = \"{}\" }}",
-            if *us { "us" } else { "eu" }
-        ),
+        Value::Batch { share, us, cargo } => {
+            let cargo = match cargo {
+                Cargo::FleetShare => String::new(),
+                Cargo::All(d) => format!(", cargo_share = {d}"),
+                Cargo::Basins(list) => format!(
+                    ", cargo_share = {{ {} }}",
+                    list.iter()
+                        .map(|(id, d)| format!("{} = {d}", reg.sdn_basin(*id).unwrap_or("?")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!(
+                "{{ share = {share}, authority = \"{}\"{cargo} }}",
+                if *us { "us" } else { "eu" }
+            )
+        }
     }
 }
 

@@ -52,6 +52,8 @@ enum Get {
     PipePrice(usize),
     PipeDiscount(usize),
     Unpapered(usize),
+    /// D40: basin's cargo share still on designated tankers.
+    TankerBanned(usize),
     NetGain(usize),
     RevenueChange,
 }
@@ -273,6 +275,18 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             );
         }
     }
+    // D40: each basin's cargoes still on designated tankers.
+    for (b, basin) in mkt.basins.iter().enumerate() {
+        let x = basin
+            .report_as
+            .clone()
+            .unwrap_or_else(|| basin.id.to_lowercase());
+        add(
+            format!("{x}_designated_tanker_share"),
+            "share of cargoes",
+            Get::TankerBanned(b),
+        );
+    }
     v
 }
 
@@ -353,6 +367,10 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
             o.d[pl.priced_off] - pl.spec.price_adj_usd
         }
         Get::Unpapered(b) => o.unpapered[b],
+        Get::TankerBanned(b) => mv.work.exposure.banned[b]
+            .iter()
+            .sum::<f64>()
+            .clamp(0.0, 1.0),
         Get::NetGain(j) => o.savings_bn[j] - o.tariff_cost_bn[j] - o.carrot_forgone_bn[j],
         Get::RevenueChange => o.revenue_bn - o.revenue_first_bn.unwrap_or(f64::NAN),
     }

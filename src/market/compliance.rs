@@ -19,6 +19,7 @@
 use super::clearing::{logistic, solve_basin_into, BasinStatus, D_INF};
 use super::model::PathModel;
 use super::state::State;
+use super::tanker_ban::{advance_bans, banned, combine, push_bans};
 use crate::policy::events::Fired;
 use crate::policy::levers::{LeverIds, LeverSet, COMPLIANCE_FROM_MARKET};
 
@@ -48,8 +49,9 @@ impl WaveState {
     }
 }
 
-/// Remembers the authority waves that fire this month.
+/// Remembers the authority waves (and, D40, the tanker batches) that fire this month.
 pub fn push_waves(st: &mut State, fired: &[Fired]) {
+    push_bans(st, fired);
     for f in fired {
         if let Fired::Wave {
             add_share,
@@ -82,6 +84,8 @@ pub struct Exposure {
     pub unpapered: Vec<[f64; 3]>,
     /// Per basin: the part of the lever share that authority waves account for.
     pub authority_share: Vec<f64>,
+    /// D40, per basin and authority: cargo share still on designated tankers.
+    pub banned: Vec<[f64; 3]>,
 }
 
 impl Exposure {
@@ -90,6 +94,7 @@ impl Exposure {
             pending: vec![[0.0; 3]; nb],
             unpapered: vec![[0.0; 3]; nb],
             authority_share: vec![0.0; nb],
+            banned: vec![[0.0; 3]; nb],
         }
     }
 
@@ -98,6 +103,7 @@ impl Exposure {
             self.pending[b] = [0.0; 3];
             self.unpapered[b] = [0.0; 3];
             self.authority_share[b] = 0.0;
+            self.banned[b] = banned(st, b);
             if st.waves.is_empty() {
                 continue;
             }
@@ -124,7 +130,9 @@ impl Exposure {
 }
 
 /// End of month: waves age and re-paper; the capacity to re-paper grows by `g` a month.
+/// Tanker batches age and are replaced (D40).
 pub fn advance_waves(m: &PathModel, st: &mut State) {
+    advance_bans(m, st);
     let g = m.p.repaper_growth.max(0.0);
     for w in st.waves.iter_mut() {
         // Re-papering starts at the deadline, when the compliant refiners' cut begins: its
@@ -180,15 +188,24 @@ pub fn route_split(
         } else {
             0.0
         };
-        let kept = 1.0 - total.clamp(0.0, 1.0);
+        // D40: the port-ban share refuses the cargoes still on designated tankers, mixed over
+        // the authorities that listed them.
+        let tb = &ex.banned[b];
+        let t: f64 = tb.iter().sum();
+        let pi = if t > 0.0 {
+            m.buyer_tanker_ban[j] * (0..3).map(|a| reach[a] * tb[a]).sum::<f64>() / t
+        } else {
+            0.0
+        };
+        let (rationed, kept) = combine(rho, total, pi, t);
         // D36: a pledging buyer's whole intake is rationed to (1 − cut) of what it would take,
         // so its non-compliant refiners cannot absorb designated barrels beyond the pledge.
         let pledge = lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0);
         if pledge > 0.0 {
             refuse[r] = 1.0;
-            keep[r] = (1.0 - pledge) * (rho * kept + 1.0 - rho);
+            keep[r] = (1.0 - pledge) * (rationed * kept + 1.0 - rationed);
         } else {
-            refuse[r] = rho;
+            refuse[r] = rationed;
             keep[r] = kept;
         }
         let pending: f64 = (0..3).map(|a| reach[a] * pe[a]).sum();

@@ -133,6 +133,11 @@ pub struct BuyerSpec {
     /// D35: how far each designating authority reaches the compliant refiners (0..1).
     #[serde(default)]
     pub authority_reach: AuthorityReach,
+    /// D40: π_j, the share of the buyer's seaborne intake discharged where designated tankers
+    /// are refused (port bans, refiners' own rules), scaled by `authority_reach`. Drawn once
+    /// per path, after the older fields.
+    #[serde(default = "zero_dist")]
+    pub tanker_ban_share: Dist,
     /// D39: S_j, the most Russian crude (sea and pipeline) the buyer's refiners can run, mb/d,
     /// shared by all its routes. Absent means each route's own capacity is the only limit.
     #[serde(default)]

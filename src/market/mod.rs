@@ -15,6 +15,7 @@ pub mod slate;
 pub mod stance;
 pub mod state;
 pub mod step;
+pub mod tanker_ban;
 
 #[cfg(test)]
 mod tests;

@@ -46,6 +46,8 @@ pub struct PathModel {
     pub buyer_sdn_averse: Vec<f64>,
     /// D35: compliance share c_j (path draw) and reach of US, EU, UK designations.
     pub buyer_compliance: Vec<f64>,
+    /// D40: π_j, the share of the buyer's seaborne intake that refuses designated tankers.
+    pub buyer_tanker_ban: Vec<f64>,
     pub buyer_reach: Vec<[f64; 3]>,
     /// D39: S_j, the buyer's slate for Russian crude (path draw), +∞ without one.
     pub buyer_slate: Vec<f64>,
@@ -144,6 +146,7 @@ impl PathModel {
         let mut buyer_stance = Vec::new();
         let mut buyer_compliance = Vec::new();
         let mut buyer_slate = Vec::new();
+        let mut buyer_tanker_ban = Vec::new();
         for b in &mkt.buyers {
             let rng = &mut rng_for(&format!("buyer.{}", b.id));
             buyer_sdn_averse.push(draw(&b.sdn_averse_share, rng).clamp(0.0, 1.0));
@@ -163,6 +166,8 @@ impl PathModel {
                     .as_ref()
                     .map_or(f64::INFINITY, |s| draw(s, rng).max(0.0)),
             );
+            // D40: after the D39 draw, so older draws are unchanged.
+            buyer_tanker_ban.push(draw(&b.tanker_ban_share, rng).clamp(0.0, 1.0));
         }
         let mut pipe_flow = Vec::new();
         let mut pipe_cap = Vec::new();
@@ -214,6 +219,7 @@ impl PathModel {
             buyer_alt: mkt.buyers.iter().map(|b| b.alt_premium_usd).collect(),
             buyer_sdn_averse,
             buyer_compliance,
+            buyer_tanker_ban,
             buyer_slate,
             buyer_reach: mkt
                 .buyers

@@ -94,6 +94,7 @@ const UNIT: &[&str] = &[
     "alpha_m",
     "alpha_m_minus",
     "omega_cap",
+    "tanker_replace_growth",
     "buyer_noise_phi",
     "snapback_prob",
 ];

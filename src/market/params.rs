@@ -163,6 +163,7 @@ params! {
     alpha_m_minus = Dist::Const(0.02), "/month", "slate de-adaptation [A]";
     omega_cap = Dist::uniform(0.0, 1.0), "share", "Russia-affiliated margin capture (reported only) [A]";
     repaper_growth = Dist::tri(0.02, 0.045, 0.07), "share of exports per month^2", "D35: growth of the re-papering capacity after an authority wave (re-papered share after n months = g·n(n+1)/2); a 0.2 wave resettles in 2-3 months: BPCL CFO 2025-01-23, Tupras 1-month pause, Sinopec 2 loading months (buyers.csv) [D]";
+    tanker_replace_growth = Dist::tri(0.4, 0.6, 0.8), "share of cargoes per month^2", "D40: growth of the replacement-tanker capacity after a designation batch (replaced cargo share after n months = g_T·n(n+1)/2); ESPO: 75% of cargoes on the Jan-10 tankers, 2 of 27 three weeks later, 17 clean tankers added in six weeks (buyers.csv) [D]";
     frontload = Dist::tri(0.0, 0.5, 1.0), "per unit pending share", "D35: compliant refiners' capacity boost per unit of designated share pending in a wind-down; >= 4.4 mb on India-bound designated tankers, settlement 5 -> 2 days (buyers.csv) [U]";
     wave_age_months = Dist::Const(7.0), "months", "months since the last sdn.wave at start (2025-01 to 2025-08; §3 explicit init)";
     // §7.4 buyer capacity noise

@@ -70,6 +70,8 @@ pub struct State {
     pub stance: Vec<Stance>,
     /// D35: the authority waves still biting (each remembered on its own).
     pub waves: Vec<super::compliance::WaveState>,
+    /// D40: the tanker batches whose cargoes are not yet on replacement tankers.
+    pub tanker_bans: Vec<super::tanker_ban::TankerBan>,
     // Noise
     pub zf: f64,
     pub eta: Vec<f64>,
@@ -117,6 +119,7 @@ impl State {
             secondary_prev: vec![(0.0, 0.0, 0.0); nj],
             stance: vec![Stance::default(); nj],
             waves: Vec::new(),
+            tanker_bans: Vec::new(),
             zf: 0.0,
             eta: vec![0.0; nj],
             m_prev: vec![0.0; nr],

@@ -142,7 +142,7 @@ pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[
             }
             Fired::ShadowSet(v) => st.fleet = v.max(0.0),
             Fired::ShadowScale(v) => st.fleet = (st.fleet * v).max(0.0),
-            Fired::Batch { .. } => {}
+            Fired::Batch { .. } | Fired::TankerBan { .. } => {}
         }
     }
     for b in batches {

@@ -118,6 +118,10 @@ pub const PARAMS: &[(&str, &str)] = &[
         "How fast traders re-paper cargoes after a sanctions wave",
     ),
     (
+        "tanker_replace_growth",
+        "How fast clean tankers replace designated ones",
+    ),
+    (
         "frontload",
         "How much buyers rush purchases before a wind-down ends",
     ),
@@ -159,6 +163,13 @@ pub fn plain(input: &str) -> String {
         }
         ["buyer", b, "sdn_averse_share"] => {
             format!("Share of {b}'s refiners shunning sanctioned oil")
+        }
+        ["buyer", b, "compliance_share"] => {
+            format!("Share of {b}'s refiners refusing designated sellers")
+        }
+        ["buyer", b, "slate_mbd"] => format!("Most Russian crude {b}'s refineries can run"),
+        ["buyer", b, "tanker_ban_share"] => {
+            format!("Share of {b}'s ports refusing designated tankers")
         }
         ["tree", t, rest @ ..] if !rest.is_empty() => {
             let last = rest[rest.len() - 1];

@@ -48,7 +48,21 @@ pub enum Value {
     Batch {
         share: Dist,
         us: bool,
+        /// D40: the share of each basin's cargoes the batch's tankers carried.
+        cargo: Cargo,
     },
+}
+
+/// D40: which cargoes a designation batch's tankers carried, and so which a buyer that bans
+/// designated tankers from its ports can no longer take until replacement tankers arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cargo {
+    /// Not written: the batch's tankers carried their share of every basin's cargoes (`share`).
+    FleetShare,
+    /// One share for every basin.
+    All(Dist),
+    /// Per basin, by its `sdn.<basin>.share` lever; basins not listed carried none.
+    Basins(Vec<(LeverId, Dist)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +120,13 @@ pub enum Fired {
     },
     Batch {
         share: f64,
+        us: bool,
+    },
+    /// D40: buyers that ban designated tankers lose `cargo` of the masked basins' cargoes
+    /// (0 = every basin) until replacement tankers carry them.
+    TankerBan {
+        basins: u64,
+        cargo: f64,
         us: bool,
     },
     Jump(f64),
@@ -269,10 +290,37 @@ impl PolicyPath {
                     wind_down_months: (*wind_down_months).max(1),
                 })
             }
-            (Value::Batch { share, us }, _) => Op::Fire(Fired::Batch {
+            (Value::Batch { share, us, .. }, _) => Op::Fire(Fired::Batch {
                 share: share.sample(rng),
                 us: *us,
             }),
+        };
+        // D40: the cargo shares are drawn after the batch's share, so its draw is unchanged.
+        let bans: Vec<Fired> = match (&ev.value, op) {
+            (Value::Batch { cargo, us, .. }, Op::Fire(Fired::Batch { share, .. })) => {
+                let ban = |basins: u64, cargo: f64| Fired::TankerBan {
+                    basins,
+                    cargo: cargo.clamp(0.0, 1.0),
+                    us: *us,
+                };
+                match cargo {
+                    Cargo::FleetShare => vec![ban(0, share)],
+                    Cargo::All(d) => vec![ban(0, d.sample(rng))],
+                    Cargo::Basins(list) => list
+                        .iter()
+                        .map(|(lever, d)| {
+                            let b = reg
+                                .ids
+                                .sdn_basin_share
+                                .iter()
+                                .position(|x| x == lever)
+                                .unwrap_or(0);
+                            ban(1 << b.min(63), d.sample(rng))
+                        })
+                        .collect(),
+                }
+            }
+            _ => Vec::new(),
         };
         if !happens {
             return;
@@ -323,6 +371,9 @@ impl PolicyPath {
             }
             op => {
                 self.push(date, ev.lever, op);
+                for ban in bans {
+                    self.push(date, ev.lever, Op::Fire(ban));
+                }
                 // D50: a cap the user writes fixes the EU cap, suspending the automatic
                 // review from its date, unless `cap.eu_mode` is set again on or after it.
                 if ev.lever == reg.ids.cap_eu_usd {

@@ -213,6 +213,22 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
         "authority".into(),
         json!({ "type": "string", "enum": AUTHORITIES }),
     );
+    // D40: one share for every basin, or a table of basin → share.
+    let basin_share = match registry {
+        Some(reg) => {
+            let props: Map<String, serde_json::Value> = reg
+                .sdn_basins()
+                .iter()
+                .map(|b| (b.to_string(), number_or_dist()))
+                .collect();
+            json!({ "type": "object", "properties": props, "additionalProperties": false })
+        }
+        None => json!({ "type": "object", "additionalProperties": number_or_dist() }),
+    };
+    batch.insert(
+        "cargo_share".into(),
+        json!({ "anyOf": [number_or_dist(), basin_share] }),
+    );
     let mut p = Map::new();
     for &k in EVENT_KEYS {
         let v = match k {

@@ -1,7 +1,7 @@
 use super::*;
 use crate::dist::Dist;
 use crate::policy::calendar::{month_idx, Date};
-use crate::policy::events::{Action, Value};
+use crate::policy::events::{Action, Cargo, Value};
 use crate::policy::levers::NONE_CAP;
 use std::path::Path;
 
@@ -239,8 +239,40 @@ fn action_levers() {
         e[0].value,
         Value::Batch {
             share: Dist::Const(0.1),
-            us: true
+            us: true,
+            cargo: Cargo::FleetShare,
         }
+    );
+    // D40: one cargo share for every basin, a distribution, or a table by basin.
+    let e = one_event("date = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\", cargo_share = 0.3 }\n");
+    assert!(
+        matches!(&e[0].value, Value::Batch { cargo: Cargo::All(Dist::Const(c)), .. } if *c == 0.3)
+    );
+    let e = one_event("date = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\", cargo_share = { uniform = [0.1, 0.3] } }\n");
+    assert!(matches!(
+        &e[0].value,
+        Value::Batch {
+            cargo: Cargo::All(Dist::Uniform { .. }),
+            ..
+        }
+    ));
+    let e = one_event("date = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\", cargo_share = { W = 0.2 } }\n");
+    let Value::Batch {
+        cargo: Cargo::Basins(list),
+        ..
+    } = &e[0].value
+    else {
+        panic!("{:?}", e[0].value)
+    };
+    assert_eq!(list.len(), 1);
+    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\", cargo_share = { Ww = 0.2, W = 1.5 } }\n");
+    assert!(
+        x.contains("value.cargo_share.Ww") && x.contains("did you mean `W`"),
+        "{x}"
+    );
+    assert!(
+        x.contains("value.cargo_share.W") && x.contains("[0, 1]"),
+        "{x}"
     );
     let e = one_event(
         "date = \"2025-09\"\nlever = \"risk_premium.jump\"\nvalue = { normal = [0.1, 0.05] }\n",

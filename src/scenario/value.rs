@@ -4,9 +4,9 @@ use super::hints::{a_type, dist_help, fraction_help, quoted_number_help};
 use super::raw_event::RawEvent;
 use super::spanned::{de, Val};
 use super::walker::key_help;
-use crate::dist::Dist;
-use crate::policy::events::Value;
+use crate::dist::{Dist, DIST_NAMES};
 use crate::policy::events::WaveAuthority;
+use crate::policy::events::{Cargo, Value};
 use crate::policy::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, AUTHORITIES, NONE_CAP};
 use crate::suggest::{self, Num};
 use std::ops::Range;
@@ -266,8 +266,8 @@ pub(crate) fn value(
             let t = sub_table(
                 v,
                 &key,
-                &["share", "authority"],
-                "{ share = 0.1, authority = \"us\" }",
+                &["share", "authority", "cargo_share"],
+                "{ share = 0.1, authority = \"us\", cargo_share = { W = 0.2 } }",
                 &mut errs,
             )?;
             let share = t
@@ -276,14 +276,67 @@ pub(crate) fn value(
             let us = t
                 .get("authority")
                 .map(|(_, x)| authority(x, &format!("{key}.authority")));
+            let cargo = match t.get("cargo_share") {
+                None => Cargo::FleetShare,
+                Some((_, x)) => cargo_share(x, &format!("{key}.cargo_share"), reg, &mut errs),
+            };
             let share = required(share, v, &key, "share", &mut errs);
             let us = required(us, v, &key, "authority", &mut errs);
             match (share, us) {
-                (Some(share), Some(us)) if errs.is_empty() => Ok(Value::Batch { share, us }),
+                (Some(share), Some(us)) if errs.is_empty() => Ok(Value::Batch { share, us, cargo }),
                 _ => Err(errs),
             }
         }
     }
+}
+
+/// D40: a batch's `cargo_share`, one share (number or distribution) for every basin or a table
+/// of basin name → share.
+fn cargo_share(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>) -> Cargo {
+    let DeValue::Table(t) = v.get_ref() else {
+        return match dist_in(v, key, 0.0, 1.0) {
+            Ok(d) => Cargo::All(d),
+            Err(b) => {
+                errs.push(b);
+                Cargo::FleetShare
+            }
+        };
+    };
+    // A distribution written inline (`{ uniform = [..] }`) is one share for every basin.
+    if t.keys().any(|k| DIST_NAMES.contains(&k.get_ref().as_ref())) {
+        return match dist_in(v, key, 0.0, 1.0) {
+            Ok(d) => Cargo::All(d),
+            Err(b) => {
+                errs.push(b);
+                Cargo::FleetShare
+            }
+        };
+    }
+    let valid = reg.sdn_basins();
+    let mut out = Vec::new();
+    for (name, x) in t.iter() {
+        let name = name.get_ref().to_string();
+        let at = format!("{key}.{name}");
+        match valid.iter().position(|b| *b == name) {
+            Some(i) => match dist_in(x, &at, 0.0, 1.0) {
+                Ok(d) => out.push((reg.ids.sdn_basin_share[i], d)),
+                Err(b) => errs.push(b),
+            },
+            None => errs.push(bad(
+                x.span(),
+                at.clone(),
+                format!("`{name}` is not a basin of the market"),
+                Some(&match suggest::closest(&name, &valid) {
+                    Some(c) => format!(
+                        "did you mean `{c}`? The market's basins are {}",
+                        valid.join(", ")
+                    ),
+                    None => format!("the market's basins are {}", valid.join(", ")),
+                }),
+            )),
+        }
+    }
+    Cargo::Basins(out)
 }
 
 /// The `basins` of an `sdn.wave`: market basin names, each resolved to its `sdn.<basin>.share`.

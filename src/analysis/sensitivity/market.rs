@@ -18,6 +18,10 @@ pub enum MarketSlot {
     Stance(usize, usize),
     PipeCap(usize),
     PipeSched(usize),
+    /// D35, D39, D40 buyer draws (listed after the older slots, so their order is unchanged).
+    BuyerCompliance(usize),
+    BuyerSlate(usize),
+    BuyerTankerBan(usize),
 }
 
 const STANCE_FIELDS: [&str; 5] = [
@@ -47,6 +51,9 @@ pub(crate) fn market_dist(m: &Market, s: MarketSlot) -> Option<Dist> {
         }
         MarketSlot::PipeCap(p) => m.pipelines[p].spec.capacity_mbd,
         MarketSlot::PipeSched(p) => m.pipelines[p].spec.scheduled_mbd?,
+        MarketSlot::BuyerCompliance(j) => m.buyers[j].compliance_share,
+        MarketSlot::BuyerSlate(j) => m.buyers[j].slate_mbd?,
+        MarketSlot::BuyerTankerBan(j) => m.buyers[j].tanker_ban_share,
     })
 }
 
@@ -70,6 +77,9 @@ pub(crate) fn set_market_dist(m: &mut Market, s: MarketSlot, d: Dist) {
         }
         MarketSlot::PipeCap(p) => m.pipelines[p].spec.capacity_mbd = d,
         MarketSlot::PipeSched(p) => m.pipelines[p].spec.scheduled_mbd = Some(d),
+        MarketSlot::BuyerCompliance(j) => m.buyers[j].compliance_share = d,
+        MarketSlot::BuyerSlate(j) => m.buyers[j].slate_mbd = Some(d),
+        MarketSlot::BuyerTankerBan(j) => m.buyers[j].tanker_ban_share = d,
     }
 }
 
@@ -93,6 +103,9 @@ pub(crate) fn market_value(pm: &PathModel, s: MarketSlot) -> f64 {
         }),
         MarketSlot::PipeCap(p) => pm.pipe_cap[p],
         MarketSlot::PipeSched(p) => pm.pipe_flow[p],
+        MarketSlot::BuyerCompliance(j) => pm.buyer_compliance[j],
+        MarketSlot::BuyerSlate(j) => pm.buyer_slate[j],
+        MarketSlot::BuyerTankerBan(j) => pm.buyer_tanker_ban[j],
     }
 }
 
@@ -147,6 +160,20 @@ pub(crate) fn market_slots(m: &Market) -> Vec<(MarketSlot, String, &'static str)
             MarketSlot::PipeSched(p),
             format!("{k}.scheduled_mbd"),
             "mb/d",
+        ));
+    }
+    for (j, b) in m.buyers.iter().enumerate() {
+        let k = format!("buyer.{}", b.id);
+        v.push((
+            MarketSlot::BuyerCompliance(j),
+            format!("{k}.compliance_share"),
+            "share",
+        ));
+        v.push((MarketSlot::BuyerSlate(j), format!("{k}.slate_mbd"), "mb/d"));
+        v.push((
+            MarketSlot::BuyerTankerBan(j),
+            format!("{k}.tanker_ban_share"),
+            "share",
         ));
     }
     v
