@@ -5,7 +5,7 @@
 use crate::market::data::{FlowPart, Market};
 use crate::market::stance::tariff_in_force;
 use crate::market::state::State;
-use crate::market::step::Work;
+use crate::market::work::Work;
 use crate::policy::levers::{LeverIds, LeverSet};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
