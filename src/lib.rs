@@ -32,3 +32,4 @@ pub mod output;
 pub mod policy;
 pub mod scenario;
 pub mod suggest;
+pub mod vmath;

@@ -9,43 +9,48 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Each top-level module of `src/` and the modules it may name, lowest layer first.
-const LAYERS: [(&str, &[&str]); 12] = [
+const LAYERS: [(&str, &[&str]); 13] = [
+    ("vmath", &[]),
     ("dist", &["suggest"]),
     ("suggest", &[]),
     ("bounded", &[]),
     ("policy", &["dist", "suggest"]),
-    ("market", &["dist", "suggest", "policy"]),
+    ("market", &["vmath", "dist", "suggest", "policy"]),
     (
         "scenario",
-        &["dist", "suggest", "bounded", "policy", "market"],
+        &["vmath", "dist", "suggest", "bounded", "policy", "market"],
     ),
     (
         "engine",
-        &["dist", "suggest", "bounded", "policy", "market", "scenario"],
+        &[
+            "vmath", "dist", "suggest", "bounded", "policy", "market", "scenario",
+        ],
     ),
     (
         "output",
         &[
-            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine",
+            "vmath", "dist", "suggest", "bounded", "policy", "market", "scenario", "engine",
         ],
     ),
     (
         "analysis",
         &[
-            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine", "output",
+            "vmath", "dist", "suggest", "bounded", "policy", "market", "scenario", "engine",
+            "output",
         ],
     ),
     (
         "backtest",
         &[
-            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine", "output",
+            "vmath", "dist", "suggest", "bounded", "policy", "market", "scenario", "engine",
+            "output",
         ],
     ),
     (
         "cli",
         &[
-            "dist", "suggest", "bounded", "policy", "market", "scenario", "engine", "output",
-            "analysis", "backtest",
+            "vmath", "dist", "suggest", "bounded", "policy", "market", "scenario", "engine",
+            "output", "analysis", "backtest",
         ],
     ),
     ("lib", &[]),
@@ -67,7 +72,7 @@ const MAY_TOUCH_FILES: [&str; 8] = [
 ];
 
 /// Layers that run no threads: one path-month is a pure function.
-const SINGLE_THREADED: [&str; 5] = ["dist", "suggest", "policy", "market", "scenario"];
+const SINGLE_THREADED: [&str; 6] = ["vmath", "dist", "suggest", "policy", "market", "scenario"];
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)

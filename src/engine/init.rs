@@ -2,9 +2,9 @@
 //! defaults, with the levers that are also priors at the path's draw, errata N4) and the
 //! explicit initial state of the market (model.md §3, errata N2), or the unsanctioned one.
 
+use crate::market::basins::basin_sdn_share;
 use crate::market::model::PathModel;
 use crate::market::state::State;
-use crate::market::step::basin_sdn_share;
 use crate::policy::levers::LeverSet;
 use crate::scenario::{Init, Scenario};
 

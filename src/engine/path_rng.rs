@@ -7,7 +7,7 @@
 use super::rng::{keyed, keyed_parts};
 use crate::market::model::PathModel;
 use crate::market::state::Shocks;
-use crate::market::step::Batch;
+use crate::market::work::Batch;
 use crate::policy::events::Fired;
 use crate::policy::levers::{LeverIds, LeverSet};
 use crate::scenario::Scenario;

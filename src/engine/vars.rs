@@ -5,10 +5,10 @@
 use crate::market::data::{FlowPart, Market};
 use crate::market::stance::tariff_in_force;
 use crate::market::state::State;
-use crate::market::step::Work;
+use crate::market::work::Work;
 use crate::policy::levers::{LeverIds, LeverSet};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Get {
     Brent,
     BasinPrice(usize),
@@ -17,7 +17,13 @@ enum Get {
     Withheld,
     Storage,
     Shutin,
-    Flow(usize),
+    /// A flow output (`[[output]]` of the market file): the sum of these routes' flows, then
+    /// of these pipelines', in index order. The lists are found once, when the variables are
+    /// built, instead of testing every route and pipeline each month.
+    Flow {
+        routes: Box<[usize]>,
+        pipes: Box<[usize]>,
+    },
     ShadowShare,
     Revenue,
     Bill(usize),
@@ -89,8 +95,8 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     add("russia_withheld_mbd".into(), "mb/d", Get::Withheld);
     add("russia_storage_mb".into(), "mb", Get::Storage);
     add("russia_shutin_mbd".into(), "mb/d", Get::Shutin);
-    for (i, (name, _, _)) in mkt.outputs.iter().enumerate() {
-        add(name.clone(), "mb/d", Get::Flow(i));
+    for (name, buyers, part) in &mkt.outputs {
+        add(name.clone(), "mb/d", flow_sum(mkt, buyers, *part));
     }
     add("shadow_fleet_share".into(), "share", Get::ShadowShare);
     add(
@@ -290,6 +296,25 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     v
 }
 
+/// The routes and pipelines a flow output sums: those of its buyers, by sea, pipeline or both.
+fn flow_sum(mkt: &Market, buyers: &[usize], part: FlowPart) -> Get {
+    let routes = mkt
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, route)| part != FlowPart::Pipeline && buyers.contains(&route.buyer))
+        .map(|(r, _)| r)
+        .collect();
+    let pipes = mkt
+        .pipelines
+        .iter()
+        .enumerate()
+        .filter(|(_, pl)| part != FlowPart::Sea && buyers.contains(&pl.buyer))
+        .map(|(p, _)| p)
+        .collect();
+    Get::Flow { routes, pipes }
+}
+
 /// What a month's variables are read from besides the market: the step's work space (its
 /// outcome, alternatives and designated shares), the levers in force and the state after it.
 pub struct MonthView<'a> {
@@ -311,18 +336,18 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
         Get::Withheld => o.withheld,
         Get::Storage => o.storage_end,
         Get::Shutin => o.shutin_end,
-        Get::Flow(i) => {
-            let (_, buyers, part) = &mkt.outputs[i];
+        Get::Flow {
+            ref routes,
+            ref pipes,
+        } => {
+            // The same additions in the same order as a scan of every route and pipeline, so
+            // the same bits.
             let mut s = 0.0;
-            for (r, route) in mkt.routes.iter().enumerate() {
-                if *part != FlowPart::Pipeline && buyers.contains(&route.buyer) {
-                    s += o.m[r];
-                }
+            for &r in routes.iter() {
+                s += o.m[r];
             }
-            for (p, pl) in mkt.pipelines.iter().enumerate() {
-                if *part != FlowPart::Sea && buyers.contains(&pl.buyer) {
-                    s += o.q[p];
-                }
+            for &p in pipes.iter() {
+                s += o.q[p];
             }
             s
         }

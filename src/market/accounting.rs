@@ -8,7 +8,7 @@ use super::fleet::Fleet;
 use super::model::{PathModel, DT};
 use super::stance::tariff_in_force;
 use super::state::State;
-use super::step::{MonthCtx, Work};
+use super::work::{MonthCtx, Work};
 use crate::policy::levers::{LeverIds, LeverSet};
 
 /// Everything a month produces, per path. Vectors follow market-file order (routes grouped

@@ -8,12 +8,13 @@
 //! basin floor is max(n^prod, (1 − m_s)P̄ − D^clr_b)) and 3a (storage-floor withholding capped
 //! at the room left: V = max(V_store, V_prod − room/d)) are applied.
 
+use super::basins::{is_split, sales_at};
 use super::clearing::{route_flow, safeguarded_root, BasinStatus};
 use super::compliance::split_sales;
 use super::exogenous::Exo;
 use super::model::PathModel;
 use super::state::State;
-use super::step::{is_split, sales_at, MonthCtx, StepDiag, Work};
+use super::work::{MonthCtx, StepDiag, Work};
 
 pub const LN_P_MIN: f64 = 1.6094379124341003; // ln 5
 pub const LN_P_MAX: f64 = 5.991464547107982; // ln 400

@@ -5,7 +5,7 @@
 
 use super::model::PathModel;
 use super::state::State;
-use super::step::{MonthCtx, Work};
+use super::work::{MonthCtx, Work};
 use crate::policy::levers::{LeverIds, LeverSet};
 
 const VOL_TOL: f64 = 1e-9;

@@ -1,6 +1,7 @@
 //! The market model: one month's clearing as a pure function of (state, parameters, levers,
 //! shocks). Knows nothing of files, threads or output formats.
 pub mod accounting;
+pub mod basins;
 pub mod brent;
 pub mod clearing;
 pub mod compliance;
@@ -16,6 +17,7 @@ pub mod stance;
 pub mod state;
 pub mod step;
 pub mod tanker_ban;
+pub mod work;
 
 #[cfg(test)]
 mod tests;

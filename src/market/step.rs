@@ -3,126 +3,28 @@
 //!
 //! Steps 2 (exogenous), 3 (stances), 4–5 (effective parameters, supply split), 6–7 (basin
 //! clearing, fleet), 8–9 (Brent root, allocation, storage), 10 (accounting) and 11 (dynamics)
-//! are separate functions in their own files; this file sequences them.
+//! are separate functions in their own files; this file sequences them. The types they share
+//! (`Work`, `MonthCtx`, `StepDiag`, `Batch`) are in `work.rs`, and the per-basin clearing they
+//! all call in `basins.rs`.
 
-use super::accounting::{account, dynamics, Outcome};
+use super::accounting::{account, dynamics};
+use super::basins::basin_sdn_share;
 use super::brent::brent_root;
-use super::clearing::{flows_at, solve_basin_into, BasinStatus};
-use super::compliance::{
-    advance_waves, clear_split, push_waves, route_split, split_flows, Exposure,
-};
+use super::compliance::{advance_waves, push_waves, route_split};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
 use super::slate::{clear_all, sea_slates};
 use super::stance::stance_step;
 use super::state::{Shocks, State};
+use super::work::{Batch, MonthCtx};
 use crate::policy::events::Fired;
 use crate::policy::levers::{LeverIds, LeverSet};
 
-/// One designation batch drawn for this month (scheduled or random).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Batch {
-    pub share: f64,
-    pub us: bool,
-}
-
-/// The calendar facts of the month.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MonthCtx {
-    pub month: i32,
-    pub days: f64,
-}
-
-/// Scratch and outcome buffers reused across months of a path (no allocation in the loop).
-#[derive(Debug, Clone)]
-pub struct Work {
-    pub m_cap: Vec<f64>,
-    pub h: Vec<f64>,
-    /// h_r before the slate's shadow price: h_r = h⁰_r + λ_{j(r)} (D39).
-    pub h0: Vec<f64>,
-    /// D39: each buyer's slate shadow price λ_j ($/bbl) and the sea part of its slate (mb/d).
-    pub lambda: Vec<f64>,
-    pub slate_sea: Vec<f64>,
-    pub k: Vec<f64>,
-    pub freight: Vec<f64>,
-    pub alt: Vec<f64>,
-    pub w: Vec<f64>,
-    /// Designated share s_b and its non-laundered part s̃_b of each basin this month (D33).
-    pub s: Vec<f64>,
-    pub s_tilde: Vec<f64>,
-    pub x_basin: Vec<f64>,
-    pub x_del: Vec<f64>,
-    pub d_clr: Vec<f64>,
-    /// A split basin's pooled root D^c (the compliant refiners' discount), +∞ otherwise (D37).
-    pub d_clean: Vec<f64>,
-    pub status: Vec<BasinStatus>,
-    pub q_sched: Vec<f64>,
-    pub q: Vec<f64>,
-    pub out: Outcome,
-    /// D35: per route, the share of capacity refusing the designated tranche, the wind-down
-    /// front-loading multiplier and the route's discount minus the basin's reported D_b.
-    pub refuse: Vec<f64>,
-    pub boost: Vec<f64>,
-    pub d_off: Vec<f64>,
-    /// D35/D36: per route, the share of the rationed part's pooled intake it keeps.
-    pub keep: Vec<f64>,
-    pub exposure: Exposure,
-    pub scratch: Vec<f64>,
-    /// ln of the observed Brent imposed this month (`[brent] imposed`), or `None` for the
-    /// free outer root; set by the engine before each step.
-    pub imposed_x: Option<f64>,
-}
-
-impl Work {
-    pub fn new(m: &PathModel) -> Work {
-        let nr = m.route_cap.len();
-        let nb = m.n_basins;
-        Work {
-            m_cap: vec![0.0; nr],
-            h: vec![0.0; nr],
-            h0: vec![0.0; nr],
-            lambda: vec![0.0; m.n_buyers],
-            slate_sea: vec![f64::INFINITY; m.n_buyers],
-            k: vec![0.0; nr],
-            freight: vec![0.0; nr],
-            alt: vec![0.0; m.n_buyers],
-            w: vec![0.0; nb],
-            s: vec![0.0; nb],
-            s_tilde: vec![0.0; nb],
-            x_basin: vec![0.0; nb],
-            x_del: vec![0.0; nb],
-            d_clr: vec![0.0; nb],
-            d_clean: vec![f64::INFINITY; nb],
-            status: vec![BasinStatus::Cleared; nb],
-            q_sched: vec![0.0; m.pipe_flow.len()],
-            q: vec![0.0; m.pipe_flow.len()],
-            out: Outcome::new(m),
-            refuse: vec![0.0; nr],
-            boost: vec![1.0; nr],
-            d_off: vec![0.0; nr],
-            keep: vec![1.0; nr],
-            exposure: Exposure::new(nb),
-            scratch: Vec::new(),
-            imposed_x: None,
-        }
-    }
-}
-
-/// Diagnostics counted per path-month and summed by the engine.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct StepDiag {
-    pub basin_iters_max: u32,
-    pub brent_iters: u32,
-    pub bisections: u32,
-    pub not_converged: u32,
-    pub brent_clamped: bool,
-    pub fleet_violation: bool,
-    pub reclear_iters: u32,
-    pub empty_basin: u32,
-    /// D39: a buyer's routes were rationed to its slate (no discount cleared within it).
-    pub slate_rationed: u32,
-}
+// `slate.rs` and `fleet.rs` still import these from here; they are being changed on another
+// branch (issue 13), so the re-export keeps them compiling until they import `basins`/`work`.
+pub use super::basins::clear_basins;
+pub use super::work::{StepDiag, Work};
 
 /// Applies step 1's one-off actions to the state: jumps, waves, shadow-capacity levers and
 /// designation batches (errata 13: sequentially and multiplicatively, before the fleet
@@ -160,11 +62,6 @@ pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[
         }
     }
     jump
-}
-
-/// D33: basin b's designated share, the market-wide one plus its own.
-pub fn basin_sdn_share(lv: &LeverSet, ids: &LeverIds, b: usize) -> f64 {
-    (lv.get(ids.sdn_share) + lv.get(ids.sdn_basin_share[b])).clamp(0.0, 1.0)
 }
 
 /// Runs one month. `out` in `w` holds the month's outcome afterwards.
@@ -366,122 +263,5 @@ pub fn effective_cap(lv: &LeverSet, ids: &LeverIds) -> f64 {
         1 => us,
         2 => eu.min(us),
         _ => eu,
-    }
-}
-
-/// Solves every basin at its deliverable volume `w.x_del`, warm-started at last month's D, at
-/// the half-savings `w.h` in place (the slate loop of `slate.rs` sets them).
-pub fn clear_basins(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag) {
-    for b in 0..m.n_basins {
-        let r = m.basin_routes[b].clone();
-        w.d_off[r.clone()].iter_mut().for_each(|d| *d = 0.0);
-        if is_split(w, b, r.clone()) {
-            let root = clear_split(
-                &w.m_cap[r.clone()],
-                &w.h[r.clone()],
-                &m.route_sigma[r.clone()],
-                &w.k[r.clone()],
-                &w.refuse[r.clone()],
-                &w.keep[r.clone()],
-                w.x_del[b],
-                st.d_prev[b],
-                &mut w.out.m[r.clone()],
-                &mut w.d_off[r.clone()],
-                &mut w.scratch,
-            );
-            diag.basin_iters_max = diag.basin_iters_max.max(root.iters);
-            diag.bisections += root.bisections;
-            if !root.converged {
-                diag.not_converged += 1;
-            }
-            w.status[b] = root.status;
-            w.d_clr[b] = root.d;
-            w.d_clean[b] = root.d_clean;
-            match root.status {
-                BasinStatus::Cleared => {}
-                BasinStatus::Saturated => {
-                    sales_at(m, w, b, D_INF_SPLIT);
-                }
-                BasinStatus::Empty => w.out.m[r].iter_mut().for_each(|f| *f = 0.0),
-            }
-            continue;
-        }
-        w.d_clean[b] = f64::INFINITY;
-        let flows = &mut w.out.m[r.clone()];
-        let (root, have_flows) = solve_basin_into(
-            &w.m_cap[r.clone()],
-            &w.h[r.clone()],
-            &m.route_sigma[r.clone()],
-            &w.k[r.clone()],
-            w.x_del[b],
-            st.d_prev[b],
-            flows,
-        );
-        diag.basin_iters_max = diag.basin_iters_max.max(root.iters);
-        diag.bisections += root.bisections;
-        if !root.converged {
-            diag.not_converged += 1;
-        }
-        w.status[b] = root.status;
-        w.d_clr[b] = root.d;
-        match root.status {
-            BasinStatus::Cleared if have_flows => {}
-            BasinStatus::Cleared => {
-                flows_at(
-                    &w.m_cap[r.clone()],
-                    &w.h[r.clone()],
-                    &m.route_sigma[r.clone()],
-                    &w.k[r],
-                    root.d,
-                    flows,
-                );
-            }
-            BasinStatus::Saturated => flows.copy_from_slice(&w.m_cap[r]),
-            BasinStatus::Empty => flows.iter_mut().for_each(|f| *f = 0.0),
-        }
-    }
-}
-
-/// A discount high enough that every route takes all it can (saturated split basins).
-const D_INF_SPLIT: f64 = 1e6;
-
-/// D35/D36: whether basin `b` clears as two groups this month (some route is rationed).
-#[inline]
-pub fn is_split(w: &Work, _b: usize, r: std::ops::Range<usize>) -> bool {
-    w.refuse[r.clone()]
-        .iter()
-        .zip(&w.keep[r])
-        .any(|(rho, keep)| *rho > 0.0 && *keep < 1.0)
-}
-
-/// Route flows of basin `b` when both tranches sell at discount `d` (the floor pins them), into
-/// `w.out.m`; returns the volume sold. For a basin without a designated tranche this is
-/// Σ m_r(d).
-pub fn sales_at(m: &PathModel, w: &mut Work, b: usize, d: f64) -> f64 {
-    let r = m.basin_routes[b].clone();
-    if is_split(w, b, r.clone()) {
-        split_flows(
-            &w.m_cap[r.clone()],
-            &w.h[r.clone()],
-            &m.route_sigma[r.clone()],
-            &w.k[r.clone()],
-            &w.refuse[r.clone()],
-            &w.keep[r.clone()],
-            w.x_del[b],
-            d.min(w.d_clean[b]),
-            d,
-            d,
-            &mut w.out.m[r.clone()],
-            &mut w.d_off[r],
-        )
-    } else {
-        flows_at(
-            &w.m_cap[r.clone()],
-            &w.h[r.clone()],
-            &m.route_sigma[r.clone()],
-            &w.k[r.clone()],
-            d,
-            &mut w.out.m[r],
-        )
     }
 }

@@ -4,7 +4,7 @@
 use sanctions_sim::dist::Dist;
 use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::market::invariants::{check, Before};
-use sanctions_sim::market::step::MonthCtx;
+use sanctions_sim::market::work::MonthCtx;
 use sanctions_sim::policy::calendar::{days_in_month, Date};
 use sanctions_sim::policy::events::{Action, Event, Value};
 use sanctions_sim::scenario::{load, Scenario};

@@ -13,7 +13,7 @@ use super::data::{Market, MarketFile};
 use super::model::PathModel;
 use super::params::ParamSpec;
 use super::state::{Shocks, State};
-use super::step::{MonthCtx, Work};
+use super::work::{MonthCtx, StepDiag, Work};
 use crate::policy::calendar::month_idx;
 use crate::policy::levers::{LeverIds, LeverRegistry, LeverSet, RegistryRows};
 use rand::SeedableRng;
@@ -139,7 +139,7 @@ pub(super) fn path() -> Path {
 
 impl Path {
     /// One month of [`super::step::step`] with no fired actions and no designation batches.
-    pub fn step(&mut self) -> super::step::StepDiag {
+    pub fn step(&mut self) -> StepDiag {
         super::step::step(
             &self.m,
             &mut self.st,

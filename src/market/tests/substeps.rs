@@ -8,7 +8,8 @@ use crate::market::exogenous::exogenous_step;
 use crate::market::invariants::{check, Before};
 use crate::market::model::{StanceDraw, DT};
 use crate::market::stance::{stance_step, stance_target};
-use crate::market::step::{step, Batch};
+use crate::market::step::step;
+use crate::market::work::Batch;
 
 #[test]
 fn exogenous_step_follows_its_equations() {
