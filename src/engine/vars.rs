@@ -2,7 +2,7 @@
 //! from a month's outcome (`market::accounting::Outcome`) and the policy in force. Built from
 //! the market file, so adding a buyer or route adds variables and changes nothing else
 //! (outputs.md §5).
-use crate::market::data::{FlowPart, Market};
+use crate::market::data::{BasinSpec, FlowPart, Market};
 use crate::market::stance::tariff_in_force;
 use crate::market::state::State;
 use crate::market::work::Work;
@@ -84,10 +84,7 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     };
     add("brent_usd_bbl".into(), "USD/bbl", Get::Brent);
     for (b, basin) in mkt.basins.iter().enumerate() {
-        let x = basin
-            .report_as
-            .clone()
-            .unwrap_or_else(|| basin.id.to_lowercase());
+        let x = basin_name(basin);
         add(format!("{x}_price_usd_bbl"), "USD/bbl", Get::BasinPrice(b));
         add(format!("{x}_discount_usd_bbl"), "USD/bbl", Get::Discount(b));
     }
@@ -201,10 +198,7 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
         );
     }
     for (b, basin) in mkt.basins.iter().enumerate() {
-        let x = basin
-            .report_as
-            .clone()
-            .unwrap_or_else(|| basin.id.to_lowercase());
+        let x = basin_name(basin);
         add(format!("{x}_designated_share"), "share", Get::Designated(b));
         add(format!("{x}_laundered_share"), "share", Get::Laundered(b));
     }
@@ -236,10 +230,7 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
         );
     }
     for (b, basin) in mkt.basins.iter().enumerate() {
-        let x = basin
-            .report_as
-            .clone()
-            .unwrap_or_else(|| basin.id.to_lowercase());
+        let x = basin_name(basin);
         add(
             format!("{x}_designated_unpapered_share"),
             "share of exports",
@@ -283,10 +274,7 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     }
     // D40: each basin's cargoes still on designated tankers.
     for (b, basin) in mkt.basins.iter().enumerate() {
-        let x = basin
-            .report_as
-            .clone()
-            .unwrap_or_else(|| basin.id.to_lowercase());
+        let x = basin_name(basin);
         add(
             format!("{x}_designated_tanker_share"),
             "share of cargoes",
@@ -313,6 +301,14 @@ fn flow_sum(mkt: &Market, buyers: &[usize], part: FlowPart) -> Get {
         .map(|(p, _)| p)
         .collect();
     Get::Flow { routes, pipes }
+}
+
+/// A basin's name in variable names: its `report_as`, or its lower-case id.
+fn basin_name(basin: &BasinSpec) -> String {
+    basin
+        .report_as
+        .clone()
+        .unwrap_or_else(|| basin.id.to_lowercase())
 }
 
 /// What a month's variables are read from besides the market: the step's work space (its

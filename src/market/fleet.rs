@@ -9,7 +9,7 @@ use super::clearing::logistic;
 use super::model::PathModel;
 use super::slate::clear_all;
 use super::state::{Shocks, State};
-use super::step::{StepDiag, Work};
+use super::work::{StepDiag, Work};
 use crate::policy::levers::{LeverIds, LeverSet};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

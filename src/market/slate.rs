@@ -15,9 +15,10 @@
 //! more while the basins' discounts widen only as far as the other buyers need to absorb the
 //! rest.
 
+use super::basins::clear_basins;
 use super::model::PathModel;
 use super::state::State;
-use super::step::{clear_basins, StepDiag, Work};
+use super::work::{StepDiag, Work};
 use crate::policy::levers::{LeverIds, LeverSet};
 
 /// Intake tolerance of the slate, mb/d (the basin roots are solved to ~1e-11).

@@ -17,14 +17,9 @@ use super::model::PathModel;
 use super::slate::{clear_all, sea_slates};
 use super::stance::stance_step;
 use super::state::{Shocks, State};
-use super::work::{Batch, MonthCtx};
+use super::work::{Batch, MonthCtx, StepDiag, Work};
 use crate::policy::events::Fired;
 use crate::policy::levers::{LeverIds, LeverSet};
-
-// `slate.rs` and `fleet.rs` still import these from here; they are being changed on another
-// branch (issue 13), so the re-export keeps them compiling until they import `basins`/`work`.
-pub use super::basins::clear_basins;
-pub use super::work::{StepDiag, Work};
 
 /// Applies step 1's one-off actions to the state: jumps, waves, shadow-capacity levers and
 /// designation batches (errata 13: sequentially and multiplicatively, before the fleet

@@ -24,6 +24,7 @@
 //! unknown key, wrong type and invalid value in the whole chain is reported.
 
 mod correlations;
+mod designation;
 mod diagnostics;
 mod event;
 mod files;

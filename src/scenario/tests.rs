@@ -267,7 +267,7 @@ fn action_levers() {
     assert_eq!(list.len(), 1);
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\", cargo_share = { Ww = 0.2, W = 1.5 } }\n");
     assert!(
-        x.contains("value.cargo_share.Ww") && x.contains("did you mean `W`"),
+        x.contains("value.cargo_share.Ww") && x.contains(r#"did you mean "W"?"#),
         "{x}"
     );
     assert!(

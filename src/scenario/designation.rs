@@ -1,0 +1,251 @@
+//! The values of the designation levers: an `sdn.wave` (D33, D35) and a
+//! `fleet.designation.batch` (D40), each an inline table checked key by key, with the market's
+//! basins resolved by name.
+
+use super::hints::a_type;
+use super::spanned::{de, Val};
+use super::value::{bad, dist_in, required, sub_table, Bad};
+use crate::dist::DIST_NAMES;
+use crate::policy::events::{Cargo, Value, WaveAuthority};
+use crate::policy::levers::{LeverId, LeverRegistry, AUTHORITIES};
+use crate::suggest;
+use toml::de::DeValue;
+
+/// `value = { add_share, wind_down_months[, basins][, authority] }` of an `sdn.wave`.
+pub(super) fn wave(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value, Vec<Bad>> {
+    let mut errs = Vec::new();
+    let t = sub_table(
+        v,
+        key,
+        &["add_share", "wind_down_months", "basins", "authority"],
+        "{ add_share = 0.2, wind_down_months = 3, authority = \"us\" }",
+        &mut errs,
+    )?;
+    let auth = match t.get("authority") {
+        None => None,
+        Some((_, x)) => match wave_authority(x, &format!("{key}.authority")) {
+            Ok(a) => Some(a),
+            Err(b) => {
+                errs.push(b);
+                None
+            }
+        },
+    };
+    let basins = match t.get("basins") {
+        None => Vec::new(),
+        Some((_, x)) => wave_basins(x, &format!("{key}.basins"), reg, &mut errs),
+    };
+    let share = t
+        .get("add_share")
+        .map(|(_, x)| dist_in(x, &format!("{key}.add_share"), 0.0, 1.0));
+    let months = t
+        .get("wind_down_months")
+        .map(|(_, x)| int_at_least(x, &format!("{key}.wind_down_months"), 1));
+    let share = required(share, v, key, "add_share", &mut errs);
+    let months = required(months, v, key, "wind_down_months", &mut errs);
+    match (share, months) {
+        (Some(add_share), Some(m)) if errs.is_empty() => Ok(Value::Wave {
+            add_share,
+            wind_down_months: m,
+            basins,
+            authority: auth,
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// `value = { share, authority[, cargo_share] }` of a `fleet.designation.batch`.
+pub(super) fn batch(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value, Vec<Bad>> {
+    let mut errs = Vec::new();
+    let t = sub_table(
+        v,
+        key,
+        &["share", "authority", "cargo_share"],
+        "{ share = 0.1, authority = \"us\", cargo_share = { W = 0.2 } }",
+        &mut errs,
+    )?;
+    let share = t
+        .get("share")
+        .map(|(_, x)| dist_in(x, &format!("{key}.share"), 0.0, 0.5));
+    let us = t
+        .get("authority")
+        .map(|(_, x)| authority(x, &format!("{key}.authority")));
+    let cargo = match t.get("cargo_share") {
+        None => Cargo::FleetShare,
+        Some((_, x)) => cargo_share(x, &format!("{key}.cargo_share"), reg, &mut errs),
+    };
+    let share = required(share, v, key, "share", &mut errs);
+    let us = required(us, v, key, "authority", &mut errs);
+    match (share, us) {
+        (Some(share), Some(us)) if errs.is_empty() => Ok(Value::Batch { share, us, cargo }),
+        _ => Err(errs),
+    }
+}
+
+/// D40: a batch's `cargo_share`, one share (number or distribution) for every basin or a table
+/// of basin name → share.
+fn cargo_share(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>) -> Cargo {
+    let DeValue::Table(t) = v.get_ref() else {
+        return match dist_in(v, key, 0.0, 1.0) {
+            Ok(d) => Cargo::All(d),
+            Err(b) => {
+                errs.push(b);
+                Cargo::FleetShare
+            }
+        };
+    };
+    // A distribution written inline (`{ uniform = [..] }`) is one share for every basin.
+    if t.keys().any(|k| DIST_NAMES.contains(&k.get_ref().as_ref())) {
+        return match dist_in(v, key, 0.0, 1.0) {
+            Ok(d) => Cargo::All(d),
+            Err(b) => {
+                errs.push(b);
+                Cargo::FleetShare
+            }
+        };
+    }
+    let valid = reg.sdn_basins();
+    let mut out = Vec::new();
+    for (name, x) in t.iter() {
+        let name = name.get_ref().to_string();
+        let at = format!("{key}.{name}");
+        match valid.iter().position(|b| *b == name) {
+            Some(i) => match dist_in(x, &at, 0.0, 1.0) {
+                Ok(d) => out.push((reg.ids.sdn_basin_share[i], d)),
+                Err(b) => errs.push(b),
+            },
+            None => errs.push(not_a_basin(x.span(), at.clone(), &name, &valid)),
+        }
+    }
+    Cargo::Basins(out)
+}
+
+/// The `basins` of an `sdn.wave`: market basin names, each resolved to its `sdn.<basin>.share`.
+fn wave_basins(v: &Val<'_>, key: &str, reg: &LeverRegistry, errs: &mut Vec<Bad>) -> Vec<LeverId> {
+    let valid = reg.sdn_basins();
+    let list = valid
+        .iter()
+        .map(|b| format!("\"{b}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let DeValue::Array(items) = v.get_ref() else {
+        errs.push(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must be a list of basin names"),
+            Some(&format!(
+                "write e.g. `basins = [\"W\"]`; the market's basins are {list}"
+            )),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for x in items.iter() {
+        let DeValue::String(name) = x.get_ref() else {
+            errs.push(bad(
+                x.span(),
+                key.into(),
+                format!(
+                    "`{key}` lists basin names, got {}",
+                    a_type(x.get_ref().type_str())
+                ),
+                Some(&format!("quote each name; the market's basins are {list}")),
+            ));
+            continue;
+        };
+        let name = name.to_string();
+        match valid.iter().position(|b| *b == name) {
+            Some(i) if !out.contains(&reg.ids.sdn_basin_share[i]) => {
+                out.push(reg.ids.sdn_basin_share[i])
+            }
+            Some(_) => errs.push(bad(
+                x.span(),
+                key.into(),
+                format!("basin `{name}` is listed twice in `{key}`"),
+                Some("list each basin once"),
+            )),
+            None => errs.push(not_a_basin(x.span(), key.into(), &name, &valid)),
+        }
+    }
+    if items.is_empty() {
+        errs.push(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` is empty"),
+            Some("name at least one basin, or leave `basins` out for every basin"),
+        ));
+    }
+    out
+}
+
+fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
+    match de::<i64>(v) {
+        Ok(n) if matches!(v.get_ref(), DeValue::Integer(_)) && n >= lo && n <= 1200 => Ok(n as u32),
+        _ => Err(bad(
+            v.span(),
+            key.into(),
+            format!("`{key}` must be a whole number between {lo} and 1200"),
+            Some("write e.g. `wind_down_months = 3`"),
+        )),
+    }
+}
+
+/// D35: the designating authority of an `sdn.wave`.
+fn wave_authority(v: &Val<'_>, key: &str) -> Result<WaveAuthority, Bad> {
+    let got = match v.get_ref() {
+        DeValue::String(s) => match WaveAuthority::parse(s.as_ref()) {
+            Some(a) => return Ok(a),
+            None => format!("\"{s}\""),
+        },
+        o => a_type(o.type_str()),
+    };
+    Err(bad(
+        v.span(),
+        key.into(),
+        format!("`{key}` must be \"us\", \"eu\" or \"uk\", got {got}"),
+        Some("write e.g. `authority = \"us\"` (omit it for a seller-chain wave without buyer compliance)"),
+    ))
+}
+
+fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
+    match v.get_ref() {
+        DeValue::String(s) if AUTHORITIES.contains(&s.as_ref()) => Ok(s.as_ref() == "us"),
+        other => Err(bad(
+            v.span(),
+            key.into(),
+            match other {
+                DeValue::String(s) => format!("`{key}` must be \"us\" or \"eu\", got \"{s}\""),
+                o => format!(
+                    "`{key}` must be \"us\" or \"eu\", got {}",
+                    a_type(o.type_str())
+                ),
+            },
+            Some("write `authority = \"us\"` or `authority = \"eu\"`"),
+        )),
+    }
+}
+
+/// One error for a basin name the market does not have, wherever a key names basins: a
+/// case-only slip is corrected first, then the closest name is suggested.
+fn not_a_basin(span: std::ops::Range<usize>, key: String, name: &str, valid: &[&str]) -> Bad {
+    let list = valid
+        .iter()
+        .map(|b| format!("\"{b}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match valid
+        .iter()
+        .find(|b| b.eq_ignore_ascii_case(name))
+        .copied()
+        .or_else(|| suggest::closest(name, valid))
+    {
+        Some(c) => format!("did you mean \"{c}\"? The market's basins are {list}"),
+        None => format!("the market's basins are {list}"),
+    };
+    bad(
+        span,
+        key,
+        format!("`{name}` is not a basin of the market"),
+        Some(&hint),
+    )
+}
