@@ -19,7 +19,8 @@ const PATHS: usize = 400;
 /// the band, Turkey's March fall came through the cap, which no mechanism carries yet).
 const STRUCTURAL_MISSES: &[&str] = &[
     "B2 DES China (ESPO) Mar 2023",
-    "B4 China Q1 2025 y/y",
+    // D41: China's ESPO pause keeps D_E wide into April (docs/calibration.md §4).
+    "B4 half-life of the D_E excess",
     "B4 Turkey Mar 2025 / 2024",
     "B4 China Jul 2025 / 2024",
     // An in-sample check of the mechanism that it does not meet (docs/calibration.md §4):

@@ -17,6 +17,7 @@
 //! barrels at D^c ≤ D^d. Each regime is one or two monotone roots of the safeguarded solver.
 
 use super::clearing::{logistic, solve_basin_into, BasinStatus, D_INF};
+use super::deadline::{repaper_start, route_exposure, wave_voyage};
 use super::model::PathModel;
 use super::state::State;
 use super::tanker_ban::{advance_bans, banned, combine, push_bans};
@@ -39,7 +40,7 @@ pub struct WaveState {
 }
 
 impl WaveState {
-    fn hits(&self, b: usize) -> bool {
+    pub fn hits(&self, b: usize) -> bool {
         self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
     }
 
@@ -86,6 +87,8 @@ pub struct Exposure {
     pub authority_share: Vec<f64>,
     /// D40, per basin and authority: cargo share still on designated tankers.
     pub banned: Vec<[f64; 3]>,
+    /// Per basin: how far the lever share scales the waves down (1 unless delisted).
+    pub scale: Vec<f64>,
 }
 
 impl Exposure {
@@ -95,6 +98,7 @@ impl Exposure {
             unpapered: vec![[0.0; 3]; nb],
             authority_share: vec![0.0; nb],
             banned: vec![[0.0; 3]; nb],
+            scale: vec![0.0; nb],
         }
     }
 
@@ -103,6 +107,7 @@ impl Exposure {
             self.pending[b] = [0.0; 3];
             self.unpapered[b] = [0.0; 3];
             self.authority_share[b] = 0.0;
+            self.scale[b] = 0.0;
             self.banned[b] = banned(st, b);
             if st.waves.is_empty() {
                 continue;
@@ -117,6 +122,7 @@ impl Exposure {
                 continue;
             }
             let scale = (s_b / ramped).min(1.0);
+            self.scale[b] = scale;
             self.authority_share[b] = ramped * scale;
             for w in st.waves.iter().filter(|w| w.hits(b)) {
                 if w.age < w.wind_down {
@@ -135,10 +141,11 @@ pub fn advance_waves(m: &PathModel, st: &mut State) {
     advance_bans(m, st);
     let g = m.p.repaper_growth.max(0.0);
     for w in st.waves.iter_mut() {
-        // Re-papering starts at the deadline, when the compliant refiners' cut begins: its
-        // capacity is g in the deadline month, 2g the next, ...
-        if w.age >= w.wind_down {
-            let n = (w.age - w.wind_down + 1) as f64;
+        // Re-papering starts when the compliant refiners' first refusal does, on the wave's
+        // longest route (D41): its capacity is g in that month, 2g the next, ...
+        let start = repaper_start(w.wind_down, wave_voyage(m, w));
+        if w.age >= start {
+            let n = (w.age - start + 1) as f64;
             w.repapered = (w.repapered + g * n).min(w.share);
         }
         w.age += 1;
@@ -160,23 +167,29 @@ pub fn compliance(m: &PathModel, lv: &LeverSet, ids: &LeverIds, j: usize) -> f64
 
 /// Per route: the share of its capacity that is rationed (refuses the unpapered designated
 /// tranche, or belongs to a pledging buyer), the share of its pooled intake that part keeps,
-/// and the front-loading multiplier of its capacity during a wind-down.
+/// the front-loading multiplier of its capacity before its deadline, and the share of its
+/// capacity paused outright (D41).
 #[allow(clippy::too_many_arguments)]
 pub fn route_split(
     m: &PathModel,
+    st: &State,
     lv: &LeverSet,
     ids: &LeverIds,
     ex: &Exposure,
     refuse: &mut [f64],
     keep: &mut [f64],
     boost: &mut [f64],
+    pause: &mut [f64],
 ) {
     for r in 0..m.route_cap.len() {
         let (b, j) = (m.route_basin[r], m.route_buyer[r]);
         let reach = &m.buyer_reach[j];
-        let (un, pe) = (&ex.unpapered[b], &ex.pending[b]);
+        // D41: each route reaches the authority's deadline a voyage early.
+        let rx = route_exposure(m, st, ex.scale[b], r);
+        let (un, pe) = (&rx.unpapered, &rx.pending);
         let total: f64 = un.iter().sum();
-        let c = if total > 0.0 || pe.iter().any(|x| *x > 0.0) {
+        let c = if total > 0.0 || pe.iter().any(|x| *x > 0.0) || rx.paused.iter().any(|x| *x > 0.0)
+        {
             compliance(m, lv, ids, j)
         } else {
             0.0
@@ -210,6 +223,8 @@ pub fn route_split(
         }
         let pending: f64 = (0..3).map(|a| reach[a] * pe[a]).sum();
         boost[r] = 1.0 + m.p.frontload.max(0.0) * c * pending;
+        // D41: the compliant refiners' pause, by the authorities that reach them.
+        pause[r] = c * (0..3).map(|a| reach[a] * rx.paused[a]).fold(0.0, f64::max);
     }
 }
 

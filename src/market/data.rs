@@ -138,6 +138,11 @@ pub struct BuyerSpec {
     /// per path, after the older fields.
     #[serde(default = "zero_dist")]
     pub tanker_ban_share: Dist,
+    /// D41: P_j, loading months for which the buyer's compliant refiners stop buying *every*
+    /// barrel of a designated basin once the authority's deadline is reached (a derisking pause;
+    /// Tüpraş 1, Sinopec 2 in 2025). Drawn once per path, after `tanker_ban_share`.
+    #[serde(default = "zero_dist")]
+    pub pause_months: Dist,
     /// D39: S_j, the most Russian crude (sea and pipeline) the buyer's refiners can run, mb/d,
     /// shared by all its routes. Absent means each route's own capacity is the only limit.
     #[serde(default)]

@@ -6,6 +6,7 @@ pub mod brent;
 pub mod clearing;
 pub mod compliance;
 pub mod data;
+pub mod deadline;
 pub mod exogenous;
 pub mod fleet;
 pub mod invariants;

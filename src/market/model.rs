@@ -48,6 +48,10 @@ pub struct PathModel {
     pub buyer_compliance: Vec<f64>,
     /// D40: π_j, the share of the buyer's seaborne intake that refuses designated tankers.
     pub buyer_tanker_ban: Vec<f64>,
+    /// D41: P_j, the compliant refiners' pause after an authority's deadline, months.
+    pub buyer_pause: Vec<f64>,
+    /// D41: the longest one-way voyage (half a round trip) of each basin's routes, months.
+    pub basin_voyage_max: Vec<f64>,
     pub buyer_reach: Vec<[f64; 3]>,
     /// D39: S_j, the buyer's slate for Russian crude (path draw), +∞ without one.
     pub buyer_slate: Vec<f64>,
@@ -147,6 +151,7 @@ impl PathModel {
         let mut buyer_compliance = Vec::new();
         let mut buyer_slate = Vec::new();
         let mut buyer_tanker_ban = Vec::new();
+        let mut buyer_pause = Vec::new();
         for b in &mkt.buyers {
             let rng = &mut rng_for(&format!("buyer.{}", b.id));
             buyer_sdn_averse.push(draw(&b.sdn_averse_share, rng).clamp(0.0, 1.0));
@@ -168,6 +173,13 @@ impl PathModel {
             );
             // D40: after the D39 draw, so older draws are unchanged.
             buyer_tanker_ban.push(draw(&b.tanker_ban_share, rng).clamp(0.0, 1.0));
+            // D41: after the D40 draw, so older draws are unchanged.
+            let pause = draw(&b.pause_months, rng);
+            buyer_pause.push(if pause.is_finite() {
+                pause.max(0.0)
+            } else {
+                0.0
+            });
         }
         let mut pipe_flow = Vec::new();
         let mut pipe_cap = Vec::new();
@@ -220,6 +232,17 @@ impl PathModel {
             buyer_sdn_averse,
             buyer_compliance,
             buyer_tanker_ban,
+            buyer_pause,
+            basin_voyage_max: mkt
+                .basin_routes
+                .iter()
+                .map(|rs| {
+                    mkt.routes[rs.clone()]
+                        .iter()
+                        .map(|r| 0.5 * r.spec.round_trip_months)
+                        .fold(0.0, f64::max)
+                })
+                .collect(),
             buyer_slate,
             buyer_reach: mkt
                 .buyers

@@ -92,12 +92,14 @@ pub fn step(
     }
     route_split(
         m,
+        st,
         lv,
         ids,
         &w.exposure,
         &mut w.refuse,
         &mut w.keep,
         &mut w.boost,
+        &mut w.pause,
     );
     // N15: adaptation resets on any increase of a buyer's tariff or secondary measures.
     for j in 0..m.n_buyers {
@@ -150,7 +152,8 @@ pub fn step(
             * (1.0 - m.buyer_sdn_averse[j] * w.s_tilde[b])
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
             * (1.0 - halt)
-            * w.boost[r])
+            * w.boost[r]
+            * (1.0 - w.pause[r]))
             .max(0.0);
         // Errata 12: the share of days with a conditional tariff in force, and none while the
         // US has suspended it after a halt.

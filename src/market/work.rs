@@ -57,6 +57,8 @@ pub struct Work {
     /// front-loading multiplier and the route's discount minus the basin's reported D_b.
     pub refuse: Vec<f64>,
     pub boost: Vec<f64>,
+    /// D41: share of each route's capacity paused by its buyer's compliant refiners.
+    pub pause: Vec<f64>,
     pub d_off: Vec<f64>,
     /// D35/D36: per route, the share of the rationed part's pooled intake it keeps.
     pub keep: Vec<f64>,
@@ -93,6 +95,7 @@ impl Work {
             out: Outcome::new(m),
             refuse: vec![0.0; nr],
             boost: vec![1.0; nr],
+            pause: vec![0.0; nr],
             d_off: vec![0.0; nr],
             keep: vec![1.0; nr],
             exposure: Exposure::new(nb),

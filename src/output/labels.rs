@@ -171,6 +171,9 @@ pub fn plain(input: &str) -> String {
         ["buyer", b, "tanker_ban_share"] => {
             format!("Share of {b}'s ports refusing designated tankers")
         }
+        ["buyer", b, "pause_months"] => {
+            format!("Months {b}'s compliant refiners pause at a designation deadline")
+        }
         ["tree", t, rest @ ..] if !rest.is_empty() => {
             let last = rest[rest.len() - 1];
             let node = rest[..rest.len() - 1].join(".");

@@ -22,6 +22,7 @@ pub enum MarketSlot {
     BuyerCompliance(usize),
     BuyerSlate(usize),
     BuyerTankerBan(usize),
+    BuyerPause(usize),
 }
 
 const STANCE_FIELDS: [&str; 5] = [
@@ -54,6 +55,7 @@ pub(crate) fn market_dist(m: &Market, s: MarketSlot) -> Option<Dist> {
         MarketSlot::BuyerCompliance(j) => m.buyers[j].compliance_share,
         MarketSlot::BuyerSlate(j) => m.buyers[j].slate_mbd?,
         MarketSlot::BuyerTankerBan(j) => m.buyers[j].tanker_ban_share,
+        MarketSlot::BuyerPause(j) => m.buyers[j].pause_months,
     })
 }
 
@@ -80,6 +82,7 @@ pub(crate) fn set_market_dist(m: &mut Market, s: MarketSlot, d: Dist) {
         MarketSlot::BuyerCompliance(j) => m.buyers[j].compliance_share = d,
         MarketSlot::BuyerSlate(j) => m.buyers[j].slate_mbd = Some(d),
         MarketSlot::BuyerTankerBan(j) => m.buyers[j].tanker_ban_share = d,
+        MarketSlot::BuyerPause(j) => m.buyers[j].pause_months = d,
     }
 }
 
@@ -106,6 +109,7 @@ pub(crate) fn market_value(pm: &PathModel, s: MarketSlot) -> f64 {
         MarketSlot::BuyerCompliance(j) => pm.buyer_compliance[j],
         MarketSlot::BuyerSlate(j) => pm.buyer_slate[j],
         MarketSlot::BuyerTankerBan(j) => pm.buyer_tanker_ban[j],
+        MarketSlot::BuyerPause(j) => pm.buyer_pause[j],
     }
 }
 
@@ -174,6 +178,11 @@ pub(crate) fn market_slots(m: &Market) -> Vec<(MarketSlot, String, &'static str)
             MarketSlot::BuyerTankerBan(j),
             format!("{k}.tanker_ban_share"),
             "share",
+        ));
+        v.push((
+            MarketSlot::BuyerPause(j),
+            format!("{k}.pause_months"),
+            "months",
         ));
     }
     v

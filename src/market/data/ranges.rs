@@ -159,6 +159,7 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         r.num("noise_corr_brent", b.noise_corr_brent, Want::Corr);
         r.dist("compliance_share", &b.compliance_share, Want::Share);
         r.dist("tanker_ban_share", &b.tanker_ban_share, Want::Share);
+        r.dist("pause_months", &b.pause_months, Want::NonNeg);
         for (key, v) in [
             ("us", b.authority_reach.us),
             ("eu", b.authority_reach.eu),

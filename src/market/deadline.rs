@@ -1,0 +1,128 @@
+//! When an authority wave bites on each route (decision D41, model.md §4.4.1).
+//!
+//! A wave's `wind_down_months` is the authority's deadline: the day designated barrels must
+//! be discharged and paid (OFAC's general licence of 2025-01-10 ran 61 days, to 2025-03-12).
+//! A cargo that must arrive by then must *load* a voyage earlier, so route r's loading
+//! deadline is `dl_r = max(0, W − τ_r)`, with τ_r the one-way voyage (half the round trip).
+//! India's state refiners stopping designated Urals for discharge by 2025-02-27 is this rule
+//! on a 35-day voyage: the compliant refiners of long routes stop first. The refusal covers
+//! the part of each loading month after the route's deadline.
+//!
+//! Re-papering (D35) starts in the month the first refusal falls, on the basin's longest
+//! route, because that is when the designated sellers start to lose buyers.
+//!
+//! Some compliant refiners also pause *every* purchase from the designated basin for a while
+//! at the deadline: Tüpraş took no Urals in March 2025, and Sinopec bought no ESPO for March and
+//! April loadings. India's state refiners switched sellers instead. The pause runs P_j loading
+//! months from the authority's deadline, a decision in calendar time and not a voyage, and it
+//! stops the compliant share `c_j` of the buyer's routes from that basin.
+
+use super::compliance::WaveState;
+use super::model::PathModel;
+use super::state::State;
+
+/// Route loading deadline `dl = max(0, W − τ)`, in months from the announcement.
+pub fn route_deadline(wind_down: u32, voyage: f64) -> f64 {
+    (wind_down as f64 - voyage.max(0.0)).max(0.0)
+}
+
+/// Share of loading month `age` (the interval [age, age + 1)) at or after deadline `dl`.
+pub fn past_share(age: u32, dl: f64) -> f64 {
+    (age as f64 + 1.0 - dl).clamp(0.0, 1.0)
+}
+
+/// Share of loading month `age` inside the pause [W, W + P).
+pub fn pause_share(age: u32, wind_down: u32, months: f64) -> f64 {
+    let (a, w) = (age as f64, wind_down as f64);
+    ((a + 1.0).min(w + months.max(0.0)) - a.max(w)).max(0.0)
+}
+
+/// First month of re-papering: the month the basin's longest route reaches its deadline.
+pub fn repaper_start(wind_down: u32, voyage_max: f64) -> u32 {
+    route_deadline(wind_down, voyage_max).floor() as u32
+}
+
+/// The longest voyage over the basins a wave hits (0 = every basin).
+pub fn wave_voyage(m: &PathModel, w: &WaveState) -> f64 {
+    (0..m.n_basins)
+        .filter(|&b| w.hits(b))
+        .map(|b| m.basin_voyage_max[b])
+        .fold(0.0, f64::max)
+}
+
+/// One route's exposure to the authority waves this month, by authority.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RouteExposure {
+    /// Designated share past the route's deadline and not re-papered.
+    pub unpapered: [f64; 3],
+    /// Designated share still before the route's deadline (front-loading).
+    pub pending: [f64; 3],
+    /// Largest share of the month a wave of this authority pauses the route (before `c_j`).
+    pub paused: [f64; 3],
+}
+
+/// Route `r`'s exposure, with the basin's lever scale `scale` (a delisting scales waves down).
+pub fn route_exposure(m: &PathModel, st: &State, scale: f64, r: usize) -> RouteExposure {
+    let mut e = RouteExposure::default();
+    let (b, j) = (m.route_basin[r], m.route_buyer[r]);
+    if scale <= 0.0 {
+        return e;
+    }
+    let voyage = 0.5 * m.route_trip[r];
+    for w in st.waves.iter().filter(|w| w.hits(b)) {
+        let past = past_share(w.age, route_deadline(w.wind_down, voyage));
+        let a = w.authority;
+        e.unpapered[a] += scale * (w.share - w.repapered).max(0.0) * past;
+        e.pending[a] += scale * w.share * (1.0 - past);
+        e.paused[a] = e.paused[a].max(pause_share(w.age, w.wind_down, m.buyer_pause[j]));
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longer_voyages_stop_loading_earlier() {
+        // OFAC's 61 days ≈ 2 months: W→IN (1.15 months one way) stops in Jan's last days,
+        // W→TR (0.25) in the deadline month's last quarter.
+        let (india, turkey) = (route_deadline(2, 1.15), route_deadline(2, 0.25));
+        assert!((india - 0.85).abs() < 1e-12 && (turkey - 1.75).abs() < 1e-12);
+        assert!((past_share(0, india) - 0.15).abs() < 1e-12);
+        assert_eq!(past_share(1, india), 1.0);
+        assert_eq!(past_share(0, turkey), 0.0);
+        assert!((past_share(1, turkey) - 0.25).abs() < 1e-12);
+        // A voyage longer than the wind-down refuses from the announcement.
+        assert_eq!(route_deadline(1, 1.65), 0.0);
+        assert_eq!(past_share(0, 0.0), 1.0);
+        for age in 0..6 {
+            for v in [0.0, 0.2, 0.5, 1.0, 1.7, 3.0] {
+                let (s, l) = (
+                    past_share(age, route_deadline(2, v)),
+                    past_share(age, route_deadline(2, v + 0.3)),
+                );
+                assert!(l >= s, "age {age} voyage {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn pause_covers_p_months_from_the_deadline() {
+        let months: Vec<f64> = (0..6).map(|a| pause_share(a, 2, 1.5)).collect();
+        assert_eq!(months, vec![0.0, 0.0, 1.0, 0.5, 0.0, 0.0]);
+        assert_eq!((0..6).map(|a| pause_share(a, 1, 0.0)).sum::<f64>(), 0.0);
+        for p in [0.0, 0.3, 1.0, 2.0, 2.7] {
+            let total: f64 = (0..12).map(|a| pause_share(a, 2, p)).sum();
+            assert!((total - p).abs() < 1e-12, "P = {p}");
+        }
+    }
+
+    #[test]
+    fn repapering_starts_with_the_first_refusal() {
+        assert_eq!(repaper_start(2, 1.65), 0);
+        assert_eq!(repaper_start(2, 0.5), 1);
+        assert_eq!(repaper_start(1, 0.0), 1);
+        assert_eq!(repaper_start(3, 0.9), 2);
+    }
+}
