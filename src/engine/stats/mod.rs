@@ -58,6 +58,9 @@
 //! bits whichever thread built each chunk. Quantiles are independent of chunking altogether:
 //! exact ones sort the same multiset, sketch ones add integer bucket counts.
 
+mod batch;
+#[cfg(test)]
+mod batch_tests;
 pub mod codec;
 pub mod derived;
 mod exact;
