@@ -1,8 +1,9 @@
 //! (d) The percentile summarisation alone (`engine::stats`): adding path matrices to a
 //! chunk accumulator, merging it into the run's total, and `finish` (quantiles of every
-//! cell), in both modes, on real
-//! `summit_failure` values (71 variables × 36 months). One element is one path-month.
-//! `cargo bench --bench summarise`; see docs/performance.md.
+//! cell), in both modes, on real `summit_failure` values (every variable × 36 months); and
+//! `insert_*`, a chunk's whole insertion as the engine does it, path by path (`push_path`,
+//! then the chunk's sketch counted into the worker's) against batch-wise (`push_block`).
+//! One element is one path-month. `cargo bench --bench summarise`; see docs/performance.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use sanctions_sim::engine::path::PathSim;
@@ -15,6 +16,8 @@ use std::time::Duration;
 const MONTHS: usize = 36;
 /// Paths per chunk accumulator in the engine (`engine::run::CHUNK_PATHS`).
 const CHUNK: usize = 256;
+/// Paths per block pushed by the engine (`engine::run::BLOCK_PATHS`).
+const BLOCK: usize = 32;
 
 fn summarise(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/summit_failure.toml");
@@ -22,8 +25,9 @@ fn summarise(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()));
     let vars = variables(&sc.market);
     let nv = vars.len();
-    // Real path matrices, simulated once.
-    let paths: Vec<Vec<f64>> = (0..CHUNK as u64)
+    // Real path matrices, simulated once: four chunks' worth, so that the insertion benches
+    // see fresh values as a run does, and the others the first chunk.
+    let all: Vec<Vec<f64>> = (0..4 * CHUNK as u64)
         .map(|p| {
             let mut sim = PathSim::new(&sc, 1, p);
             let mut buf = vec![0.0; MONTHS * nv];
@@ -34,13 +38,15 @@ fn summarise(c: &mut Criterion) {
             buf
         })
         .collect();
+    let paths = &all[..CHUNK];
     let fill = |mode| {
         let mut s = MonthlyStats::new(MONTHS, nv, mode);
-        for p in &paths {
+        for p in paths {
             s.push_path(p);
         }
         s
     };
+    let chunks: Vec<Vec<f64>> = all.chunks(CHUNK).map(|c| c.concat()).collect();
     let mut g = c.benchmark_group("summarise");
     g.sample_size(20)
         .warm_up_time(Duration::from_secs(1))
@@ -75,6 +81,65 @@ fn summarise(c: &mut Criterion) {
             )
         });
     }
+    // A chunk's insertion into a worker's accumulator that already holds these four chunks
+    // (its pages exist, as they do after the first few chunks of a run); each iteration
+    // inserts the next of the four. Each path is first copied into the buffer the engine
+    // writes it to, so that it is in cache as it is in the engine.
+    let mut local = MonthlyStats::new(MONTHS, nv, SummaryMode::Sketch);
+    for c in &chunks {
+        local.push_block(c);
+    }
+    local.take_moments();
+    let mut next = 0;
+    let mut buf = vec![0.0; MONTHS * nv];
+    g.bench_function("insert_sketch/path", |b| {
+        b.iter(|| {
+            next = (next + 1) % chunks.len();
+            let mut chunk = MonthlyStats::new(MONTHS, nv, SummaryMode::Sketch);
+            for p in all[next * CHUNK..(next + 1) * CHUNK].iter() {
+                buf.copy_from_slice(p);
+                chunk.push_path(&buf);
+            }
+            let moments = chunk.take_moments();
+            local.merge_order(chunk);
+            black_box(moments)
+        })
+    });
+    let mut block = vec![0.0; CHUNK * MONTHS * nv];
+    for paths in [BLOCK, 8, 16, 64, CHUNK] {
+        g.bench_function(format!("insert_sketch/block{paths}"), |b| {
+            b.iter(|| {
+                next = (next + 1) % chunks.len();
+                for rows in chunks[next].chunks(paths * MONTHS * nv) {
+                    let block = &mut block[..rows.len()];
+                    block.copy_from_slice(rows);
+                    local.push_block(block);
+                }
+                black_box(local.take_moments())
+            })
+        });
+    }
+    g.bench_function("insert_exact/path", |b| {
+        b.iter(|| {
+            let mut s = MonthlyStats::new(MONTHS, nv, SummaryMode::Exact);
+            for p in paths {
+                buf.copy_from_slice(p);
+                s.push_path(&buf);
+            }
+            black_box(s)
+        })
+    });
+    g.bench_function(format!("insert_exact/block{BLOCK}"), |b| {
+        b.iter(|| {
+            let mut s = MonthlyStats::new(MONTHS, nv, SummaryMode::Exact);
+            for rows in chunks[0].chunks(BLOCK * MONTHS * nv) {
+                let block = &mut block[..rows.len()];
+                block.copy_from_slice(rows);
+                s.push_block(block);
+            }
+            black_box(s)
+        })
+    });
     g.finish();
 }
 

@@ -4,7 +4,9 @@
 //! Only the moments (and, in exact mode, the kept values, which are moved, not copied) must be
 //! folded in chunk order for the result to be the same for any thread count. Sketch counts and
 //! extremes are integers and minima/maxima, so each worker counts its own chunks into a sketch
-//! of its own, and those are added together once at the end. The ordered part left for the one
+//! of its own, and those are added together once at the end. A chunk's paths are summarised
+//! a block of [`BLOCK_PATHS`] at a time (`MonthlyStats::push_block`, vectorised across cells),
+//! in sketch mode straight into the worker's sketch, whose moments are the chunk's. The ordered part left for the one
 //! thread holding the reduction lock is then a few microseconds per chunk: workers never wait
 //! for one another except for the bounded look-ahead window. See docs/performance.md.
 
@@ -34,7 +36,17 @@ struct ChunkOut {
     splits: SplitStats,
 }
 
-/// Runs one chunk of paths into a fresh accumulator.
+/// Paths whose values are summarised together (`MonthlyStats::push_block`): at 36 months of
+/// `summit_failure` a block is about 1 MB, so it is still in the core's L2 cache when it is
+/// read back. The results do not depend on it (`cargo bench --bench summarise`).
+const BLOCK_PATHS: usize = 32;
+
+/// Runs one chunk of paths. Their values are summarised a block at a time: in exact mode into
+/// the chunk's own accumulator, in sketch mode straight into the worker's sketch `local`,
+/// whose moments are empty between chunks and are taken out for the ordered reduction. The
+/// returned `stats` is the part of the chunk that must be reduced in chunk order (as
+/// [`ordered_part`] gives it). `block` is the worker's buffer, reused.
+#[allow(clippy::too_many_arguments)]
 fn run_chunk(
     sc: &Scenario,
     o: &RunOptions,
@@ -43,35 +55,61 @@ fn run_chunk(
     mode: SummaryMode,
     splits: &[OutcomeSplit],
     chunk: u64,
+    local: Option<&mut MonthlyStats>,
+    block: &mut Vec<f64>,
 ) -> ChunkOut {
     let lo = chunk * CHUNK_PATHS;
     let hi = (lo + CHUNK_PATHS).min(o.paths);
     let nv = vars.len();
-    let mut stats = layout.stats(mode);
+    let stride = layout.stride();
+    block.resize(BLOCK_PATHS * stride, 0.0);
+    let into_local = local.is_some();
+    let mut own = (!into_local).then(|| layout.stats(mode));
+    let sink = match (local, own.as_mut()) {
+        (Some(local), _) => local,
+        (None, Some(own)) => own,
+        (None, None) => unreachable!("one of the two is set"),
+    };
     let mut diag = PathDiag::default();
     let mut trees = TreeStats::new(sc, o.months);
     let mut split_stats = new_split_stats(splits, layout, mode);
-    let mut buf = vec![0.0; layout.stride()];
+    let mut filled = 0;
     for path in lo..hi {
         if o.cancelled() {
             break; // the caller discards the whole run
         }
         let mut sim = PathSim::new(sc, o.seed, path);
+        let buf = &mut block[filled * stride..(filled + 1) * stride];
         for t in 0..o.months {
             sim.step_month();
             sim.write_vars(vars, &mut buf[t * nv..(t + 1) * nv]);
         }
-        layout.fill(&mut buf);
-        stats.push_path(&buf);
+        layout.fill(buf);
         diag.add(&sim.diag);
         trees.push_path(sim.tree_records());
         // The outcome is known only now; the whole path matrix goes to its accumulator.
         for (s, (acc, counts)) in splits.iter().zip(split_stats.iter_mut()) {
             let j = s.outcome_of(sim.tree_records());
-            acc[j].push_path(&buf);
+            acc[j].push_path(buf);
             counts[j] += 1;
         }
+        filled += 1;
+        if filled == BLOCK_PATHS {
+            sink.push_block(block);
+            filled = 0;
+        }
     }
+    sink.push_block(&block[..filled * stride]);
+    let moments = into_local.then(|| sink.take_moments());
+    let stats = match (own, moments) {
+        (Some(stats), _) => ordered_part(stats, None),
+        (None, Some(moments)) => {
+            let mut ordered = layout.stats(mode);
+            ordered.fold_moments(&moments);
+            ordered
+        }
+        (None, None) => unreachable!("moments are taken when there is no chunk accumulator"),
+    };
     ChunkOut {
         stats,
         diag,
@@ -203,6 +241,7 @@ impl<'a> Job<'a> {
                 .map(|(acc, _)| acc)
                 .collect(),
         });
+        let mut block = Vec::new();
         while let Some(c) = self.claim()? {
             let mut out = run_chunk(
                 self.sc,
@@ -212,9 +251,9 @@ impl<'a> Job<'a> {
                 self.mode,
                 self.splits,
                 c,
+                local.as_mut().map(|l| &mut l.stats),
+                &mut block,
             );
-            let stats = std::mem::replace(&mut out.stats, MonthlyStats::new(0, 0, self.mode));
-            out.stats = ordered_part(stats, local.as_mut().map(|l| &mut l.stats));
             for (j, (accs, _)) in out.splits.iter_mut().enumerate() {
                 for (k, acc) in accs.iter_mut().enumerate() {
                     let stats = std::mem::replace(acc, MonthlyStats::new(0, 0, self.mode));
@@ -341,60 +380,5 @@ pub(super) fn simulate_chunks(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::run::{run, RunError, RunOptions};
-    use std::sync::atomic::AtomicBool;
-    use std::sync::Arc;
-
-    fn scenario() -> crate::scenario::Scenario {
-        let p =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/summit_failure.toml");
-        crate::scenario::load(&p).expect("shipped scenario loads")
-    }
-
-    /// Sketch mode (tiny budget) over more chunks than the look-ahead window of 3 threads,
-    /// ending in a partial chunk: every thread count gives the same bits.
-    #[test]
-    fn sketch_run_is_identical_for_any_thread_count() {
-        let sc = scenario();
-        let runs: Vec<String> = [1, 2, 3]
-            .iter()
-            .map(|&threads| {
-                let o = RunOptions {
-                    paths: 15 * 256 + 17,
-                    months: 2,
-                    seed: 7,
-                    threads,
-                    budget_bytes: 1,
-                    cancel: None,
-                    probes: vec!["brent_usd_bbl>70".into()],
-                };
-                let r = run(&sc, &o, &|_| {}).expect("run");
-                assert_eq!(r.summary.mode.as_str(), "sketch");
-                format!(
-                    "{:?} {:?} {:?} {:?}",
-                    r.summary.cells, r.derived, r.diagnostics, r.trees
-                )
-            })
-            .collect();
-        assert_eq!(runs[0], runs[1]);
-        assert_eq!(runs[0], runs[2]);
-    }
-
-    #[test]
-    fn a_requested_stop_is_reported() {
-        let o = RunOptions {
-            paths: 600,
-            months: 2,
-            seed: 7,
-            threads: 2,
-            budget_bytes: 1,
-            cancel: Some(Arc::new(AtomicBool::new(true))),
-            probes: Vec::new(),
-        };
-        assert_eq!(
-            run(&scenario(), &o, &|_| {}).err(),
-            Some(RunError::Cancelled)
-        );
-    }
-}
+#[path = "pipeline_tests.rs"]
+mod tests;

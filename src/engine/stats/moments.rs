@@ -6,7 +6,7 @@ pub(super) struct Moments {
     pub(super) n: u64,
     pub(super) nonfinite: u64,
     pub(super) mean: f64,
-    m2: f64,
+    pub(super) m2: f64,
 }
 
 impl Moments {

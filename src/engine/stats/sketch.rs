@@ -1,6 +1,5 @@
 //! The log-linear histogram quantile sketch (see the module docs of `stats`).
 
-use super::codec::{CodecError, Reader, Writer};
 use super::exact::{lerp, type7_ranks};
 
 const PAGE: usize = 128;
@@ -32,6 +31,13 @@ impl Store {
 
     #[inline]
     fn add(&mut self, key: i32, count: u64) {
+        *self.slot(key) += count;
+        self.count += count;
+    }
+
+    /// The counter of bucket `key`, its page created if needed.
+    #[inline]
+    fn slot(&mut self, key: i32) -> &mut u64 {
         let page = key.div_euclid(PAGE as i32);
         let slot = key.rem_euclid(PAGE as i32) as usize;
         if self.pages.is_empty() {
@@ -47,8 +53,7 @@ impl Store {
                 .resize_with((page - self.base) as usize + 1, || None);
         }
         let p = self.pages[(page - self.base) as usize].get_or_insert_with(|| Box::new([0; PAGE]));
-        p[slot] += count;
-        self.count += count;
+        &mut p[slot]
     }
 
     /// Notes finite magnitude `m > 0` in the exact extremes.
@@ -58,18 +63,19 @@ impl Store {
         self.hi = self.hi.max(m);
     }
 
-    /// Counts one value in bucket `key` (its extremes already noted).
+    /// Counts one value in bucket `key` (its extremes already noted) but not in `count`,
+    /// which the caller adds once: an increment of `count` per key would chain every count
+    /// through memory.
     #[inline]
-    fn add_key(&mut self, key: i32) {
+    fn bump(&mut self, key: i32) {
         // Fast path, the common case once a chunk has seen a few paths: the page exists.
         // `>> 7` is the floor division by PAGE; a page below `base` wraps to a huge index.
         let at = ((key >> PAGE_BITS) - self.base) as usize;
         if let Some(Some(page)) = self.pages.get_mut(at) {
             page[(key & (PAGE as i32 - 1)) as usize] += 1;
-            self.count += 1;
             return;
         }
-        self.add(key, 1);
+        *self.slot(key) += 1;
     }
 
     fn merge(&mut self, o: &Store) {
@@ -122,14 +128,14 @@ const MIN_PAGE: i32 = -(1 << 15) / PAGE as i32;
 const MAX_PAGE: i32 = ((1 << 20) - 1) / PAGE as i32;
 
 /// Sub-buckets per binary octave (`2⁹`): the top 9 bits of the mantissa.
-const SUB_BITS: u32 = 9;
+pub(super) const SUB_BITS: u32 = 9;
 /// `2⁶⁴`, to bring subnormals into the normal range exactly.
-const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+pub(super) const TWO_64: f64 = 18_446_744_073_709_551_616.0;
 
 /// Bucket of a finite magnitude `m > 0`: `512 · (biased binary exponent) + top 9 mantissa
 /// bits`, read from the bits, so exact and the same on every platform (no `ln`).
 #[inline]
-fn bucket_of(m: f64) -> i32 {
+pub(super) fn bucket_of(m: f64) -> i32 {
     let (bits, shift) = if m < f64::MIN_POSITIVE {
         ((m * TWO_64).to_bits(), 64)
     } else {
@@ -157,6 +163,11 @@ fn bucket_bounds(key: i32) -> (f64, f64) {
 /// Values a sketch holds unbucketed before it starts filling pages (one engine chunk's worth).
 const PENDING_MAX: usize = 256;
 
+/// The same for keys added a block at a time ([`Sketch::pend`]): a worker's long-lived
+/// sketch, whose pages span a whole run's values (~100 MB at 36 months), so that each cell's
+/// pages are visited once per thousand values rather than once per block.
+pub(super) const BLOCK_PENDING_MAX: usize = 1024;
+
 /// Log-linear histogram quantile sketch of one cell (see the module docs).
 #[derive(Debug, Clone)]
 pub(super) struct Sketch {
@@ -171,12 +182,13 @@ pub(super) struct Sketch {
     /// (4 bytes each) wait here, their extremes already noted, and are counted when the
     /// sketch is merged into another or queried: the same counts and extremes as if counted at
     /// once (neither depends on order). The key is computed where the value is pushed (on the
-    /// worker), so the merge (on one thread) only increments counters.
+    /// worker), so the merge (on one thread) only increments counters. Keys added a block at a
+    /// time ([`Sketch::pend`]) wait up to [`BLOCK_PENDING_MAX`].
     pending: Vec<i32>,
 }
 
 /// Offset of a negative value's key in `Sketch::pending`; keys lie in `[-2¹⁵, 2²⁰)`.
-const NEG_TAG: i32 = 1 << 22;
+pub(super) const NEG_TAG: i32 = 1 << 22;
 
 impl Sketch {
     pub(super) fn new() -> Self {
@@ -209,32 +221,55 @@ impl Sketch {
         self.pending.push(key);
     }
 
-    #[inline]
-    fn count_key(&mut self, key: i32) {
-        if key >= NEG_TAG >> 1 {
-            self.neg.add_key(key - NEG_TAG);
-        } else {
-            self.pos.add_key(key);
+    /// Notes what a batch of values adds besides their keys: its zeros and the smallest and
+    /// largest magnitude of each sign (`(inf, 0)` for a sign it did not have, which leaves
+    /// the extremes as they are).
+    pub(super) fn note_batch(&mut self, zeros: u64, pos: (f64, f64), neg: (f64, f64)) {
+        self.zeros += zeros;
+        for (store, (lo, hi)) in [(&mut self.pos, pos), (&mut self.neg, neg)] {
+            store.lo = store.lo.min(lo);
+            store.hi = store.hi.max(hi);
         }
+    }
+
+    /// Leaves `keys` pending (their values' extremes and zeros are noted by
+    /// [`Sketch::note_batch`]).
+    #[inline]
+    pub(super) fn pend(&mut self, keys: &[i32]) {
+        if self.pending.len() + keys.len() > BLOCK_PENDING_MAX.max(keys.len()) {
+            self.flush();
+        }
+        self.pending.extend_from_slice(keys);
     }
 
     /// Counts the pending keys (keeps their buffer for reuse).
     fn flush(&mut self) {
-        let pending = std::mem::take(&mut self.pending);
-        for &k in &pending {
-            self.count_key(k);
-        }
+        let mut pending = std::mem::take(&mut self.pending);
+        self.count_keys(&pending);
+        pending.clear();
         self.pending = pending;
-        self.pending.clear();
+    }
+
+    /// Counts pending-style keys (negative values' offset by [`NEG_TAG`]).
+    fn count_keys(&mut self, keys: &[i32]) {
+        let mut neg = 0;
+        for &k in keys {
+            if k >= NEG_TAG >> 1 {
+                self.neg.bump(k - NEG_TAG);
+                neg += 1;
+            } else {
+                self.pos.bump(k);
+            }
+        }
+        self.neg.count += neg;
+        self.pos.count += keys.len() as u64 - neg;
     }
 
     pub(super) fn merge(&mut self, o: &Sketch) {
         // The receiving sketch is counted first, then the other's pending keys are counted
         // straight into it: no pages are built for a chunk that is merged and dropped.
         self.flush();
-        for &k in &o.pending {
-            self.count_key(k);
-        }
+        self.count_keys(&o.pending);
         self.pos.merge(&o.pos);
         self.neg.merge(&o.neg);
         self.zeros += o.zeros;
@@ -266,105 +301,5 @@ impl Sketch {
     }
 }
 
-impl Store {
-    fn encode(&self, w: &mut Writer) {
-        w.u64(self.count);
-        w.f64(self.lo);
-        w.f64(self.hi);
-        w.i32(self.base);
-        w.u64(self.pages.len() as u64);
-        for p in &self.pages {
-            match p {
-                None => w.u8(0),
-                Some(p) => {
-                    w.u8(1);
-                    p.iter().for_each(|&c| w.u64(c));
-                }
-            }
-        }
-    }
-
-    fn decode(r: &mut Reader) -> Result<Store, CodecError> {
-        let (count, lo, hi, base) = (r.u64()?, r.f64()?, r.f64()?, r.i32()?);
-        let n = r.count(1)?;
-        // Every page lies in the range of bucket keys, so page arithmetic (`(base + i) · 128`
-        // at the merge) cannot overflow and a store spans at most 8,448 pages.
-        if base < MIN_PAGE || base as i64 + n as i64 > MAX_PAGE as i64 + 1 {
-            return Err(CodecError::Corrupt(format!(
-                "sketch pages {base}..{} outside the bucket range {MIN_PAGE}..={MAX_PAGE}",
-                base as i64 + n as i64
-            )));
-        }
-        // The extremes are noted for every value counted: with a count they are finite
-        // magnitudes, smallest first.
-        if count > 0 && !(lo > 0.0 && lo <= hi && hi.is_finite()) {
-            return Err(CodecError::Corrupt(format!(
-                "sketch of {count} values with extremes {lo:e}..{hi:e}"
-            )));
-        }
-        let mut pages = Vec::with_capacity(n);
-        let mut sum = 0u64;
-        for _ in 0..n {
-            pages.push(match r.u8()? {
-                0 => None,
-                1 => {
-                    let mut p = Box::new([0u64; PAGE]);
-                    for c in p.iter_mut() {
-                        *c = r.u64()?;
-                        sum = sum.saturating_add(*c);
-                    }
-                    Some(p)
-                }
-                b => return Err(CodecError::Corrupt(format!("sketch page flag {b}"))),
-            });
-        }
-        if sum != count {
-            return Err(CodecError::Corrupt(format!(
-                "sketch bucket counts sum to {sum}, header says {count}"
-            )));
-        }
-        Ok(Store {
-            base,
-            pages,
-            count,
-            lo,
-            hi,
-        })
-    }
-}
-
-impl Sketch {
-    pub(super) fn encode(&self, w: &mut Writer) {
-        if !self.pending.is_empty() {
-            // Pending keys are not part of the file format: count them first.
-            let mut s = self.clone();
-            s.flush();
-            return s.encode(w);
-        }
-        w.u64(self.zeros);
-        self.pos.encode(w);
-        self.neg.encode(w);
-    }
-
-    /// Values counted (zeros and both signs), pending keys included; an error if the
-    /// counts of a decoded sketch add up beyond `u64`.
-    pub(super) fn total(&self) -> Result<u64, CodecError> {
-        self.zeros
-            .checked_add(self.pos.count)
-            .and_then(|n| n.checked_add(self.neg.count))
-            .and_then(|n| n.checked_add(self.pending.len() as u64))
-            .ok_or_else(|| CodecError::Corrupt("sketch counts add up beyond 2^64".into()))
-    }
-
-    pub(super) fn decode(r: &mut Reader) -> Result<Sketch, CodecError> {
-        let zeros = r.u64()?;
-        let pos = Store::decode(r)?;
-        let neg = Store::decode(r)?;
-        Ok(Sketch {
-            pos,
-            neg,
-            zeros,
-            pending: Vec::new(),
-        })
-    }
-}
+#[path = "sketch_codec.rs"]
+mod wire;

@@ -1,0 +1,108 @@
+//! How a sketch is written to and read from `partial.bin` (docs/scaling.md): pages as
+//! stored, checked on the way in.
+
+use super::super::codec::{CodecError, Reader, Writer};
+use super::{Sketch, Store, MAX_PAGE, MIN_PAGE, PAGE};
+
+impl Store {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(self.count);
+        w.f64(self.lo);
+        w.f64(self.hi);
+        w.i32(self.base);
+        w.u64(self.pages.len() as u64);
+        for p in &self.pages {
+            match p {
+                None => w.u8(0),
+                Some(p) => {
+                    w.u8(1);
+                    p.iter().for_each(|&c| w.u64(c));
+                }
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader) -> Result<Store, CodecError> {
+        let (count, lo, hi, base) = (r.u64()?, r.f64()?, r.f64()?, r.i32()?);
+        let n = r.count(1)?;
+        // Every page lies in the range of bucket keys, so page arithmetic (`(base + i) · 128`
+        // at the merge) cannot overflow and a store spans at most 8,448 pages.
+        if base < MIN_PAGE || base as i64 + n as i64 > MAX_PAGE as i64 + 1 {
+            return Err(CodecError::Corrupt(format!(
+                "sketch pages {base}..{} outside the bucket range {MIN_PAGE}..={MAX_PAGE}",
+                base as i64 + n as i64
+            )));
+        }
+        // The extremes are noted for every value counted: with a count they are finite
+        // magnitudes, smallest first.
+        if count > 0 && !(lo > 0.0 && lo <= hi && hi.is_finite()) {
+            return Err(CodecError::Corrupt(format!(
+                "sketch of {count} values with extremes {lo:e}..{hi:e}"
+            )));
+        }
+        let mut pages = Vec::with_capacity(n);
+        let mut sum = 0u64;
+        for _ in 0..n {
+            pages.push(match r.u8()? {
+                0 => None,
+                1 => {
+                    let mut p = Box::new([0u64; PAGE]);
+                    for c in p.iter_mut() {
+                        *c = r.u64()?;
+                        sum = sum.saturating_add(*c);
+                    }
+                    Some(p)
+                }
+                b => return Err(CodecError::Corrupt(format!("sketch page flag {b}"))),
+            });
+        }
+        if sum != count {
+            return Err(CodecError::Corrupt(format!(
+                "sketch bucket counts sum to {sum}, header says {count}"
+            )));
+        }
+        Ok(Store {
+            base,
+            pages,
+            count,
+            lo,
+            hi,
+        })
+    }
+}
+
+impl Sketch {
+    pub(in super::super) fn encode(&self, w: &mut Writer) {
+        if !self.pending.is_empty() {
+            // Pending keys are not part of the file format: count them first.
+            let mut s = self.clone();
+            s.flush();
+            return s.encode(w);
+        }
+        w.u64(self.zeros);
+        self.pos.encode(w);
+        self.neg.encode(w);
+    }
+
+    /// Values counted (zeros and both signs), pending keys included; an error if the
+    /// counts of a decoded sketch add up beyond `u64`.
+    pub(in super::super) fn total(&self) -> Result<u64, CodecError> {
+        self.zeros
+            .checked_add(self.pos.count)
+            .and_then(|n| n.checked_add(self.neg.count))
+            .and_then(|n| n.checked_add(self.pending.len() as u64))
+            .ok_or_else(|| CodecError::Corrupt("sketch counts add up beyond 2^64".into()))
+    }
+
+    pub(in super::super) fn decode(r: &mut Reader) -> Result<Sketch, CodecError> {
+        let zeros = r.u64()?;
+        let pos = Store::decode(r)?;
+        let neg = Store::decode(r)?;
+        Ok(Sketch {
+            pos,
+            neg,
+            zeros,
+            pending: Vec::new(),
+        })
+    }
+}
