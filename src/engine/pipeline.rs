@@ -56,7 +56,7 @@ fn run_chunk(
         if o.cancelled() {
             break; // the caller discards the whole run
         }
-        let mut sim = PathSim::new(sc, o.seed, path);
+        let mut sim = PathSim::with_rng(sc, o.seed, path, o.rng);
         for t in 0..o.months {
             sim.step_month();
             sim.write_vars(vars, &mut buf[t * nv..(t + 1) * nv]);
@@ -368,6 +368,7 @@ mod tests {
                     budget_bytes: 1,
                     cancel: None,
                     probes: vec!["brent_usd_bbl>70".into()],
+                    rng: Default::default(),
                 };
                 let r = run(&sc, &o, &|_| {}).expect("run");
                 assert_eq!(r.summary.mode.as_str(), "sketch");
@@ -391,6 +392,7 @@ mod tests {
             budget_bytes: 1,
             cancel: Some(Arc::new(AtomicBool::new(true))),
             probes: Vec::new(),
+            rng: Default::default(),
         };
         assert_eq!(
             run(&scenario(), &o, &|_| {}).err(),
