@@ -6,11 +6,11 @@
 //! buyer's normal, then its snapback and pipeline-block uniforms). Normals are rand_distr's
 //! ziggurat, as before D130: exact, and about one 64-bit word per normal. Its rare rejections
 //! take extra words, so the words a month needs are not fixed; [`MonthDraws::fill`] computes
-//! the words every lane needs when nothing is rejected on the vector unit
-//! ([`philox::fill_lanes`]), and a lane that needs more continues its own stream from there
-//! ([`LaneRng`]). A batch of one path and a batch of 64 give the same bits for that path.
+//! the blocks of every stream of every lane that no rejection needs more than, in one pass on
+//! the vector unit ([`Blocks`]), and a lane that needs more continues its own stream from
+//! there ([`LaneRng`]). A batch of one path and a batch of 64 give the same bits for that path.
 
-use super::philox;
+use super::philox::Blocks;
 use super::rng::{CounterRng, StreamKey};
 use crate::market::model::{PathModel, N_BUYER0};
 use crate::market::state::{Shocks, OUTAGE_CLASSES};
@@ -46,25 +46,37 @@ impl MonthKeys {
 #[derive(Debug, Clone)]
 pub struct MonthDraws {
     lanes: usize,
-    n_buyers: usize,
+    keys: MonthKeys,
     /// The common iid normals (χ, ξ, freight, ν), one row each.
     pub common_normals: Vec<f64>,
     /// Regime, then per outage class arrival, size, Gulf flag, end, then refusal.
     pub common_uniforms: Vec<f64>,
     /// Per buyer (market order): iid normal, snapback uniform, pipeline-block uniform.
     pub buyer: Vec<f64>,
-    words: Vec<u64>,
+    /// Every block of every stream that no rejection needs more than: the common stream's
+    /// first, then each buyer's.
+    blocks: Blocks,
 }
 
+/// Blocks of the common stream and of a buyer stream.
+const COMMON_BLOCKS: u32 = (N_BUYER0 + COMMON_UNIFORMS).div_ceil(2) as u32;
+const BUYER_BLOCKS: u32 = BUYER_DRAWS.div_ceil(2) as u32;
+
 impl MonthDraws {
-    pub fn new(lanes: usize, n_buyers: usize) -> MonthDraws {
+    pub fn new(lanes: usize, keys: MonthKeys) -> MonthDraws {
+        let nb = keys.buyers.len();
+        let mut blocks = Blocks::default();
+        blocks.push_stream(keys.shocks.words(), COMMON_BLOCKS);
+        for k in &keys.buyers {
+            blocks.push_stream(k.words(), BUYER_BLOCKS);
+        }
         MonthDraws {
             lanes,
-            n_buyers,
+            keys,
             common_normals: vec![0.0; N_BUYER0 * lanes],
             common_uniforms: vec![0.0; COMMON_UNIFORMS * lanes],
-            buyer: vec![0.0; BUYER_DRAWS * n_buyers * lanes],
-            words: Vec::new(),
+            buyer: vec![0.0; BUYER_DRAWS * nb * lanes],
+            blocks,
         }
     }
 
@@ -74,31 +86,28 @@ impl MonthDraws {
 
     /// Fills the block of month index `month` (0 for the first month) of paths
     /// `path0 .. path0 + lanes`.
-    pub fn fill(&mut self, keys: &MonthKeys, path0: u64, month: u32) {
-        assert_eq!(keys.buyers.len(), self.n_buyers, "one key per buyer");
+    pub fn fill(&mut self, path0: u64, month: u32) {
         let n = self.lanes;
-        let blocks = (N_BUYER0 + COMMON_UNIFORMS).div_ceil(2) as u32;
-        self.words.resize(2 * blocks as usize * n, 0);
-        philox::fill_lanes(
-            keys.shocks.words(),
-            month,
-            path0,
-            n,
-            blocks,
-            &mut self.words,
-        );
+        let bl = &mut self.blocks;
+        bl.compute(month, path0, n);
+        let at = |row: usize, blocks: u32, key, l: usize| LaneRng {
+            blocks: &*bl,
+            first: row * n + l,
+            have: 2 * blocks as usize,
+            lanes: n,
+            next: 0,
+            more: CounterRng::at_block(key, path0 + l as u64, month, blocks),
+        };
+        let (zs, us) = (&mut self.common_normals, &mut self.common_uniforms);
         for l in 0..n {
-            let mut r = LaneRng::new(&self.words, l, n, keys.shocks, path0, month);
-            let (zs, us) = (&mut self.common_normals, &mut self.common_uniforms);
+            let mut r = at(0, COMMON_BLOCKS, self.keys.shocks, l);
             common(&mut r, |k, z| zs[k * n + l] = z, |k, u| us[k * n + l] = u);
         }
-        let blocks = BUYER_DRAWS.div_ceil(2) as u32;
-        self.words.resize(2 * blocks as usize * n, 0);
-        for (j, key) in keys.buyers.iter().enumerate() {
-            philox::fill_lanes(key.words(), month, path0, n, blocks, &mut self.words);
+        for (j, key) in self.keys.buyers.iter().enumerate() {
+            let row = COMMON_BLOCKS as usize + j * BUYER_BLOCKS as usize;
             let rows = &mut self.buyer[BUYER_DRAWS * j * n..][..BUYER_DRAWS * n];
             for l in 0..n {
-                let mut r = LaneRng::new(&self.words, l, n, *key, path0, month);
+                let mut r = at(row, BUYER_BLOCKS, *key, l);
                 for (k, d) in buyer(&mut r).into_iter().enumerate() {
                     rows[k * n + l] = d;
                 }
@@ -165,44 +174,28 @@ fn buyer<R: Rng>(r: &mut R) -> [f64; BUYER_DRAWS] {
     [r.sample(StandardNormal), r.random(), r.random()]
 }
 
-/// One lane's stream over the words [`philox::fill_lanes`] computed, continued by its own
-/// counter when a ziggurat rejection needs more.
+/// One lane's stream over the blocks [`Blocks::compute`] computed (word `w` in entry
+/// `first + (w / 2) * lanes`), continued by its own counter when a ziggurat rejection needs
+/// more.
 struct LaneRng<'a> {
-    words: &'a [u64],
-    lane: usize,
+    blocks: &'a Blocks,
+    first: usize,
+    /// Words computed: twice the blocks listed.
+    have: usize,
     lanes: usize,
     next: usize,
     more: CounterRng,
 }
 
-impl<'a> LaneRng<'a> {
-    fn new(
-        words: &'a [u64],
-        lane: usize,
-        lanes: usize,
-        key: StreamKey,
-        path0: u64,
-        slot: u32,
-    ) -> Self {
-        let have = words.len() / lanes;
-        LaneRng {
-            words,
-            lane,
-            lanes,
-            next: 0,
-            more: CounterRng::at_block(key, path0 + lane as u64, slot, (have / 2) as u32),
-        }
-    }
-
+impl LaneRng<'_> {
     #[inline]
     fn word(&mut self) -> u64 {
-        match self.words.get(self.next * self.lanes + self.lane) {
-            Some(&w) => {
-                self.next += 1;
-                w
-            }
-            None => self.more.next_u64(),
+        let w = self.next;
+        if w >= self.have {
+            return self.more.next_u64();
         }
+        self.next += 1;
+        self.blocks.word(self.first + (w / 2) * self.lanes, w % 2)
     }
 }
 
@@ -238,18 +231,18 @@ mod tests {
     fn a_lane_is_its_paths_sequential_streams() {
         let keys = MonthKeys::new(11, ["CN", "IN", "TR"].iter());
         let (path0, lanes, month) = (1_000, 500, 4);
-        let mut batch = MonthDraws::new(lanes, 3);
-        batch.fill(&keys, path0, month);
+        let mut batch = MonthDraws::new(lanes, keys.clone());
+        batch.fill(path0, month);
         for l in [0, 1, 7, 63, 64, 255, 499] {
             let p = path0 + l as u64;
             let mut main = CounterRng::new(keys.shocks, p, month);
             let mut buyers: Vec<_> = (keys.buyers.iter())
                 .map(|k| CounterRng::new(*k, p, month))
                 .collect();
-            let mut one = MonthDraws::new(1, 3);
+            let mut one = MonthDraws::new(1, keys.clone());
             one.fill_from(&mut main, &mut buyers);
-            let mut solo = MonthDraws::new(1, 3);
-            solo.fill(&keys, p, month);
+            let mut solo = MonthDraws::new(1, keys.clone());
+            solo.fill(p, month);
             for (t, (a, b)) in [
                 (&batch.common_normals, &one.common_normals),
                 (&batch.common_uniforms, &one.common_uniforms),
@@ -269,10 +262,10 @@ mod tests {
     #[test]
     fn uniforms_are_in_the_unit_interval_and_months_differ() {
         let keys = MonthKeys::new(1, ["IN"].iter());
-        let mut a = MonthDraws::new(8, 1);
-        let mut b = MonthDraws::new(8, 1);
-        a.fill(&keys, 0, 0);
-        b.fill(&keys, 0, 1);
+        let mut a = MonthDraws::new(8, keys.clone());
+        let mut b = MonthDraws::new(8, keys);
+        a.fill(0, 0);
+        b.fill(0, 1);
         assert!(a.common_uniforms.iter().all(|u| (0.0..1.0).contains(u)));
         assert_ne!(a.common_normals, b.common_normals);
     }

@@ -5,7 +5,7 @@
 
 use super::init::{initial_levers, initial_state};
 pub use super::path_rng::event_keys;
-use super::path_rng::PathRngs;
+use super::path_rng::{event_key_hashes, PathRngs};
 use super::rng::{Keyer, RngKind};
 use super::tree_path::TreePath;
 pub use super::tree_path::TreeRecord;
@@ -135,9 +135,9 @@ impl<'a> PathSim<'a> {
             .draw_correlated(&sc.correlations, |name| keyer.parts("param.", name));
         let model = PathModel::new(&sc.market, p, |key| keyer.parts("market.", key));
         let initial = initial_levers(sc, &model);
-        let keys = event_keys(sc);
+        let keys = event_key_hashes(sc);
         let policy = PolicyPath::new(&sc.events, &sc.registry, &initial, sc.start, |i| {
-            keyer.stream(&keys[i])
+            keyer.open(keys[i])
         });
         let mut policy = policy;
         // Event trees: own keyed streams, so scenarios without trees draw nothing new.

@@ -33,7 +33,6 @@ struct Legacy {
 #[derive(Clone)]
 pub(crate) struct PathRngs {
     path: u64,
-    keys: MonthKeys,
     designations: StreamKey,
     legacy: Option<Box<Legacy>>,
     draws: MonthDraws,
@@ -55,10 +54,9 @@ impl PathRngs {
         });
         PathRngs {
             path,
-            keys: MonthKeys::new(seed, ids()),
             designations: StreamKey::new(seed, "designations"),
             legacy,
-            draws: MonthDraws::new(1, sc.market.buyers.len()),
+            draws: MonthDraws::new(1, MonthKeys::new(seed, ids())),
             iid: vec![0.0; model.n_normals],
             shocks: Shocks::zeros(model),
             batches: Vec::new(),
@@ -78,7 +76,7 @@ impl PathRngs {
     ) {
         match self.legacy.as_deref_mut() {
             Some(l) => self.draws.fill_from(&mut l.main, &mut l.buyers),
-            None => self.draws.fill(&self.keys, self.path, month),
+            None => self.draws.fill(self.path, month),
         }
         self.draws.shocks(0, model, &mut self.shocks, &mut self.iid);
         self.batches.clear();
@@ -118,6 +116,25 @@ fn designations<R: Rng>(aux: &mut R, levers: &LeverSet, ids: &LeverIds, out: &mu
     }
 }
 
+/// The FNV-1a hashes of [`event_keys`], without building the strings: a path opens a stream
+/// per event, and formatting the keys cost more than the draws.
+pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
+    use std::fmt::Write;
+    let mut date = String::new();
+    let mut out = Vec::with_capacity(sc.events.len());
+    for (i, e) in sc.events.iter().enumerate() {
+        let k = sc.events[..i]
+            .iter()
+            .filter(|p| p.lever == e.lever && p.date == e.date)
+            .count();
+        date.clear();
+        let _ = write!(date, "{}.{k}", e.date);
+        let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
+        out.push(fnv_extend(fnv_extend(h, "."), &date));
+    }
+    out
+}
+
 /// Stream keys of the scenario's events: lever, date and the occurrence count of that pair,
 /// so an event added elsewhere in the file leaves this one's draws unchanged.
 pub fn event_keys(sc: &Scenario) -> Vec<String> {
@@ -131,4 +148,20 @@ pub fn event_keys(sc: &Scenario) -> Vec<String> {
             format!("{base}.{}", *k - 1)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_key_hashes_are_the_keys_hashes() {
+        for name in ["summit_failure", "summit_success", "baseline"] {
+            let file = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+            let sc = crate::scenario::load(std::path::Path::new(&file)).expect("loads");
+            let want: Vec<u64> = event_keys(&sc).iter().map(|k| key_hash(k)).collect();
+            assert!(!want.is_empty());
+            assert_eq!(event_key_hashes(&sc), want, "{name}");
+        }
+    }
 }

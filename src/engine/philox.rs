@@ -51,34 +51,144 @@ pub fn counter(block: u32, slot: u32, path: u64) -> [u32; 4] {
     [block, slot, path as u32, (path >> 32) as u32]
 }
 
-/// Words `0..2 * blocks` of stream `slot` of paths `path0 .. path0 + lanes`, word-major:
-/// word `w` of lane `l` at `out[w * lanes + l]`. The lanes are independent counters, so the
-/// loop runs on the widest vector unit the machine has (`pulp` picks it at run time, as in
-/// `vmath`); integer arithmetic gives the same bits on every instruction set.
-///
-/// # Panics
-/// If `out` is shorter than `2 * blocks * lanes`.
-pub fn fill_lanes(
-    key: [u32; 2],
-    slot: u32,
-    path0: u64,
+/// Rows of blocks (a stream's key and a block index) and the blocks they give for a batch of
+/// consecutive paths at one slot: the unit of work of the vector unit. A month's draws list
+/// every block of every stream once, and [`Blocks::compute`] runs them all in one call,
+/// vectorised across the paths, or across the rows when the batch is one path.
+#[derive(Debug, Clone, Default)]
+pub struct Blocks {
+    k0: Vec<u32>,
+    k1: Vec<u32>,
+    block: Vec<u32>,
     lanes: usize,
-    blocks: u32,
-    out: &mut [u64],
-) {
-    let out = &mut out[..2 * blocks as usize * lanes];
-    pulp::Arch::new().dispatch(
-        #[inline(always)]
-        || {
-            for (b, pair) in out.chunks_exact_mut(2 * lanes).enumerate() {
-                let (lo, hi) = pair.split_at_mut(lanes);
-                for (l, (lo, hi)) in lo.iter_mut().zip(hi.iter_mut()).enumerate() {
-                    let x = block(counter(b as u32, slot, path0 + l as u64), key);
-                    [*lo, *hi] = words(x);
-                }
+    /// The paths' counter words (low, high) of the last `compute`.
+    path_lo: Vec<u32>,
+    path_hi: Vec<u32>,
+    /// The four output words of row `r`, lane `l` at `r * lanes + l`.
+    x: [Vec<u32>; 4],
+}
+
+impl Blocks {
+    /// Appends blocks `0..blocks` of the stream under `key`: block `b` of lane `l` will be
+    /// entry `(first + b) * lanes + l`. Returns the row `first`.
+    pub fn push_stream(&mut self, key: [u32; 2], blocks: u32) -> usize {
+        let first = self.k0.len();
+        for b in 0..blocks {
+            self.k0.push(key[0]);
+            self.k1.push(key[1]);
+            self.block.push(b);
+        }
+        first
+    }
+
+    pub fn rows(&self) -> usize {
+        self.k0.len()
+    }
+
+    /// The two 64-bit words of entry `i` (as [`words`] of its block).
+    #[inline]
+    pub fn words(&self, i: usize) -> [u64; 2] {
+        let x = &self.x;
+        words([x[0][i], x[1][i], x[2][i], x[3][i]])
+    }
+
+    /// Word `half` (0 or 1) of entry `i`.
+    #[inline]
+    pub fn word(&self, i: usize, half: usize) -> u64 {
+        let (lo, hi) = (&self.x[2 * half], &self.x[2 * half + 1]);
+        lo[i] as u64 | (hi[i] as u64) << 32
+    }
+
+    /// Computes every row's block at `slot` for paths `path0 .. path0 + lanes`, on the widest
+    /// vector unit the machine has (`pulp` picks it at run time, as in `vmath`): 32-bit lanes,
+    /// so 16 blocks at a time with AVX-512 and 8 with AVX2. Integer arithmetic gives the same
+    /// bits on every instruction set.
+    pub fn compute(&mut self, slot: u32, path0: u64, lanes: usize) {
+        let n = self.rows() * lanes;
+        self.lanes = lanes;
+        for x in &mut self.x {
+            x.resize(n, 0);
+        }
+        self.path_lo.clear();
+        self.path_hi.clear();
+        for l in 0..lanes as u64 {
+            self.path_lo.push((path0 + l) as u32);
+            self.path_hi.push(((path0 + l) >> 32) as u32);
+        }
+        pulp::Arch::new().dispatch(Compute { b: self, slot });
+    }
+}
+
+/// Philox4x32-10 on vectors of 32-bit lanes: [`block`], lane by lane.
+#[inline(always)]
+fn block_simd<S: pulp::Simd>(s: S, c: [S::u32s; 4], k: [S::u32s; 2]) -> [S::u32s; 4] {
+    let [mut c0, mut c1, mut c2, mut c3] = c;
+    let [mut k0, mut k1] = k;
+    let (m0, m1) = (s.splat_u32s(M0 as u32), s.splat_u32s(M1 as u32));
+    let (w0, w1) = (s.splat_u32s(W0), s.splat_u32s(W1));
+    for r in 0..10 {
+        if r > 0 {
+            k0 = s.add_u32s(k0, w0);
+            k1 = s.add_u32s(k1, w1);
+        }
+        let (lo0, hi0) = s.widening_mul_u32s(m0, c0);
+        let (lo1, hi1) = s.widening_mul_u32s(m1, c2);
+        (c0, c1, c2, c3) = (
+            s.xor_u32s(s.xor_u32s(hi1, c1), k0),
+            lo1,
+            s.xor_u32s(s.xor_u32s(hi0, c3), k1),
+            lo0,
+        );
+    }
+    [c0, c1, c2, c3]
+}
+
+/// The body of [`Blocks::compute`]: as a `WithSimd` it is compiled once per instruction set.
+struct Compute<'a> {
+    b: &'a mut Blocks,
+    slot: u32,
+}
+
+impl pulp::WithSimd for Compute<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, s: S) {
+        let Compute { b, slot } = self;
+        let width = std::mem::size_of::<S::u32s>() / 4;
+        let (lanes, rows) = (b.lanes, b.k0.len());
+        let [x0, x1, x2, x3] = &mut b.x;
+        let mut store = |at: usize, len: usize, x: [S::u32s; 4]| {
+            for (out, v) in [&mut *x0, &mut *x1, &mut *x2, &mut *x3].into_iter().zip(x) {
+                s.partial_store_u32s(&mut out[at..at + len], v);
             }
-        },
-    );
+        };
+        if lanes == 1 {
+            // One path: the rows are the vector lanes.
+            let (c1, c2, c3) = (
+                s.splat_u32s(slot),
+                s.splat_u32s(b.path_lo[0]),
+                s.splat_u32s(b.path_hi[0]),
+            );
+            for at in (0..rows).step_by(width) {
+                let len = width.min(rows - at);
+                let ld = |v: &[u32]| s.partial_load_u32s(&v[at..at + len]);
+                let x = block_simd(s, [ld(&b.block), c1, c2, c3], [ld(&b.k0), ld(&b.k1)]);
+                store(at, len, x);
+            }
+            return;
+        }
+        for r in 0..rows {
+            let k = [s.splat_u32s(b.k0[r]), s.splat_u32s(b.k1[r])];
+            let (c0, c1) = (s.splat_u32s(b.block[r]), s.splat_u32s(slot));
+            for at in (0..lanes).step_by(width) {
+                let len = width.min(lanes - at);
+                let ld = |v: &[u32]| s.partial_load_u32s(&v[at..at + len]);
+                let x = block_simd(s, [c0, c1, ld(&b.path_lo), ld(&b.path_hi)], k);
+                store(r * lanes + at, len, x);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -112,16 +222,23 @@ mod tests {
 
     #[test]
     fn lanes_are_the_scalar_blocks() {
-        let key = [0x1234_5678, 0x9abc_def0];
+        let keys = [[0x1234_5678, 0x9abc_def0], [7, 9]];
+        let mut bl = Blocks::default();
+        let first = [bl.push_stream(keys[0], 3), bl.push_stream(keys[1], 2)];
+        assert_eq!(bl.rows(), 5);
         // 37 lanes: not a multiple of any vector width, and the path crosses 2^32.
-        let (lanes, blocks, path0) = (37, 3u32, (1u64 << 32) - 20);
-        let mut out = vec![0; 2 * blocks as usize * lanes];
-        fill_lanes(key, 7, path0, lanes, blocks, &mut out);
-        for l in 0..lanes {
-            for b in 0..blocks {
-                let w = words(block(counter(b, 7, path0 + l as u64), key));
-                let i = 2 * b as usize;
-                assert_eq!([out[i * lanes + l], out[(i + 1) * lanes + l]], w);
+        let path0 = (1u64 << 32) - 20;
+        for lanes in [37, 1] {
+            bl.compute(7, path0, lanes);
+            for (s, blocks) in [3, 2].into_iter().enumerate() {
+                for l in 0..lanes {
+                    for b in 0..blocks {
+                        let w = words(block(counter(b, 7, path0 + l as u64), keys[s]));
+                        let i = (first[s] + b as usize) * lanes + l;
+                        assert_eq!(bl.words(i), w, "lanes {lanes}");
+                        assert_eq!([bl.word(i, 0), bl.word(i, 1)], w);
+                    }
+                }
             }
         }
     }

@@ -203,7 +203,8 @@ impl Keyer {
         self.open(fnv_extend(key_hash(prefix), name))
     }
 
-    fn open(&self, hash: u64) -> KeyedRng {
+    /// The stream whose name hashes to `hash` (`key_hash`).
+    pub(crate) fn open(&self, hash: u64) -> KeyedRng {
         match self.kind {
             RngKind::Counter => KeyedRng::Counter(CounterRng::new(
                 StreamKey::from_hash(self.seed, hash),
