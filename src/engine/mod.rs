@@ -1,8 +1,10 @@
 //! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
 mod init;
+pub mod month_draws;
 pub mod partial;
 pub mod path;
 mod path_rng;
+pub mod philox;
 mod pipeline;
 pub mod precision;
 pub mod rng;

@@ -5,8 +5,8 @@
 
 use super::init::{initial_levers, initial_state};
 pub use super::path_rng::event_keys;
-use super::path_rng::PathRngs;
-use super::rng::{keyed, keyed_parts};
+use super::path_rng::{event_key_hashes, PathRngs};
+use super::rng::{Keyer, RngKind};
 use super::tree_path::TreePath;
 pub use super::tree_path::TreeRecord;
 use super::vars::{value, MonthView, Var};
@@ -122,21 +122,28 @@ pub struct PathSim<'a> {
 }
 
 impl<'a> PathSim<'a> {
+    /// Path `path` of a run with seed `seed`, on the model's generator.
     pub fn new(sc: &'a Scenario, seed: u64, path: u64) -> PathSim<'a> {
-        let p = sc.params.draw_correlated(&sc.correlations, |name| {
-            keyed_parts(seed, path, "param.", name)
-        });
-        let model = PathModel::new(&sc.market, p, |key| keyed_parts(seed, path, "market.", key));
+        PathSim::with_rng(sc, seed, path, RngKind::Counter)
+    }
+
+    /// The same path on the generator `kind` (`RngKind::Legacy`: the one before D130).
+    pub fn with_rng(sc: &'a Scenario, seed: u64, path: u64, kind: RngKind) -> PathSim<'a> {
+        let keyer = Keyer::new(kind, seed, path);
+        let p = sc
+            .params
+            .draw_correlated(&sc.correlations, |name| keyer.parts("param.", name));
+        let model = PathModel::new(&sc.market, p, |key| keyer.parts("market.", key));
         let initial = initial_levers(sc, &model);
-        let keys = event_keys(sc);
+        let keys = event_key_hashes(sc);
         let policy = PolicyPath::new(&sc.events, &sc.registry, &initial, sc.start, |i| {
-            keyed(seed, path, &keys[i])
+            keyer.open(keys[i])
         });
         let mut policy = policy;
         // Event trees: own keyed streams, so scenarios without trees draw nothing new.
         let mut trees = Vec::with_capacity(sc.trees.len());
         for tree in &sc.trees {
-            let mut tp = TreePath::new(tree, seed, path);
+            let mut tp = TreePath::new(tree, &keyer);
             let date = Date {
                 month: sc.start,
                 day: 1,
@@ -152,7 +159,7 @@ impl<'a> PathSim<'a> {
         let work = Work::new(&model);
         let mut sim = PathSim {
             sc,
-            rngs: PathRngs::new(sc, &model, seed, path),
+            rngs: PathRngs::new(sc, &model, kind, seed, path),
             model,
             state,
             policy,
@@ -282,6 +289,7 @@ impl<'a> PathSim<'a> {
             &self.levers,
             &self.sc.registry.ids,
             &self.fired,
+            (self.month - self.sc.start) as u32,
         );
     }
 

@@ -78,7 +78,7 @@ fn run_chunk(
         if o.cancelled() {
             break; // the caller discards the whole run
         }
-        let mut sim = PathSim::new(sc, o.seed, path);
+        let mut sim = PathSim::with_rng(sc, o.seed, path, o.rng);
         let buf = &mut block[filled * stride..(filled + 1) * stride];
         for t in 0..o.months {
             sim.step_month();

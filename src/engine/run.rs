@@ -3,6 +3,7 @@
 
 use super::path::{PathDiag, TreeRecord};
 pub(super) use super::pipeline::simulate_chunks;
+pub use super::rng::RngKind;
 use super::stats::derived::{parse_probes, Derived, Layout};
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
@@ -43,6 +44,9 @@ pub struct RunOptions {
     /// `--prob` expressions (`flow_india_mbd<1`): threshold probabilities computed in the
     /// same pass (see [`super::stats::derived`]).
     pub probes: Vec<String>,
+    /// The generator of the keyed streams. Always `Counter` (D130) for the commands; no
+    /// option selects `Legacy`, which the band-agreement test compares it with.
+    pub rng: RngKind,
 }
 
 impl RunOptions {
@@ -56,6 +60,7 @@ impl RunOptions {
             budget_bytes: DEFAULT_BUDGET_BYTES,
             cancel: None,
             probes: Vec::new(),
+            rng: RngKind::Counter,
         }
     }
 

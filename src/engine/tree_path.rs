@@ -4,13 +4,12 @@
 //! Each tree draws from its own keyed streams (`tree.<id>`, `tree.<id>.actions`), so a
 //! scenario without trees draws nothing new.
 
-use super::rng::keyed;
+use super::rng::{KeyedRng, Keyer};
 use crate::policy::calendar::Date;
 use crate::policy::events::PolicyPath;
 use crate::policy::tree::{Cancel, ExitKind, Prob, Tree};
 use crate::scenario::Scenario;
 use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
 
 /// Exits taken in one month of one tree, at most (a guard against zero-lag cycles).
 const MAX_HOPS_PER_MONTH: usize = 64;
@@ -28,9 +27,9 @@ pub struct TreeRecord {
 #[derive(Clone)]
 pub(crate) struct TreePath {
     /// Exit draws (hazards, lags, branches); per-path probabilities are drawn first.
-    rng: ChaCha8Rng,
+    rng: KeyedRng,
     /// Draws of the nodes' entry actions.
-    actions_rng: ChaCha8Rng,
+    actions_rng: KeyedRng,
     /// Per-path hazard of each exit (`[node][exit]`, 0 for other kinds).
     pub(super) hazard: Vec<Vec<f64>>,
     /// Per-path hazard of each step of each exit's `schedule` (`[node][exit][step]`).
@@ -50,9 +49,9 @@ pub(crate) struct TreePath {
 const PRICE_LINK_REF_USD: f64 = 70.0;
 
 impl TreePath {
-    pub(super) fn new(tree: &Tree, seed: u64, path: u64) -> TreePath {
-        let mut rng = keyed(seed, path, &format!("tree.{}", tree.id));
-        let actions_rng = keyed(seed, path, &format!("tree.{}.actions", tree.id));
+    pub(super) fn new(tree: &Tree, keyer: &Keyer) -> TreePath {
+        let mut rng = keyer.parts("tree.", &tree.id);
+        let actions_rng = keyer.stream(&format!("tree.{}.actions", tree.id));
         let mut hazard = Vec::new();
         let mut steps = Vec::new();
         let mut cum = Vec::new();

@@ -1,8 +1,6 @@
 //! Per-path state (model.md §3) and the monthly shock block (§2).
 
-use super::model::{PathModel, N_BUYER0};
-use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
+use super::model::PathModel;
 
 /// Number of outage size classes (§4.2.3).
 pub const OUTAGE_CLASSES: usize = 3;
@@ -166,38 +164,5 @@ impl Shocks {
             u_block: vec![1.0; m.n_buyers],
             u_refuse: 1.0,
         }
-    }
-
-    /// Draws a fresh block in place (no allocation). The common draws come from `rng`; each
-    /// buyer's iid normal and uniforms from its own stream `buyer_rngs[j]` (market order), so
-    /// a buyer added or moved in the market file leaves every other draw unchanged.
-    pub fn draw<R: Rng, B: Rng>(
-        &mut self,
-        m: &PathModel,
-        rng: &mut R,
-        buyer_rngs: &mut [B],
-        iid: &mut [f64],
-    ) {
-        let n = m.n_normals;
-        for z in iid.iter_mut().take(N_BUYER0) {
-            *z = rng.sample(StandardNormal);
-        }
-        for (rank, &j) in m.buyer_order.iter().enumerate() {
-            let b = &mut buyer_rngs[j];
-            iid[N_BUYER0 + rank] = b.sample(StandardNormal);
-            self.u_snap[j] = b.random();
-            self.u_block[j] = b.random();
-        }
-        for i in 0..n {
-            let row = &m.chol[i * n..i * n + i + 1];
-            self.normals[i] = row.iter().zip(iid.iter()).map(|(a, b)| a * b).sum();
-        }
-        self.u_regime = rng.random();
-        for c in self.u_outage.iter_mut() {
-            for u in c.iter_mut() {
-                *u = rng.random();
-            }
-        }
-        self.u_refuse = rng.random();
     }
 }
