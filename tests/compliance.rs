@@ -11,7 +11,7 @@ use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::market::clearing::BasinStatus;
 use sanctions_sim::market::compliance::{clear_split, split_sales};
 use sanctions_sim::policy::calendar::Date;
-use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
+use sanctions_sim::policy::events::{Action, Event, Value};
 use sanctions_sim::scenario::Scenario;
 
 fn route() -> impl Strategy<Value = (f64, f64, f64, f64, f64)> {
@@ -98,22 +98,6 @@ proptest! {
     }
 }
 
-fn wave(sc: &Scenario, date: &str, share: f64, months: u32) -> Event {
-    Event {
-        date: Date::parse(date).unwrap(),
-        lever: sc.registry.ids.sdn_wave,
-        action: Action::Fire,
-        value: Value::Wave {
-            add_share: Dist::Const(share),
-            wind_down_months: months,
-            basins: vec![],
-            authority: Some(WaveAuthority::Us),
-        },
-        prob: Dist::Const(1.0),
-        lag_months: None,
-    }
-}
-
 /// Mean India intake (its two sea routes; India has no pipeline) per month over `n` paths.
 fn india(sc: &Scenario, n: u64, months: usize) -> Vec<f64> {
     let mut out = vec![0.0; months];
@@ -140,7 +124,7 @@ fn wind_down_front_loads_then_cuts_then_recovers() {
     let mut base = scenario("baseline");
     set(&mut base, "2025-08-01", "compliance.IN.share", 1.0);
     let mut waved = base.clone();
-    waved.events.push(wave(&waved, "2025-10-01", 0.45, 3));
+    waved.events.push(us_wave(&waved, "2025-10-01", 0.45, 3));
     let months = 10;
     let (a, b) = (india(&base, 300, months), india(&waved, 300, months));
     let gap: Vec<f64> = a.iter().zip(&b).map(|(a, b)| b - a).collect();
@@ -166,7 +150,7 @@ fn bigger_wave_never_raises_compliant_intake() {
     let mut runs = Vec::new();
     for share in [0.1, 0.25, 0.4] {
         let mut sc = base.clone();
-        sc.events.push(wave(&sc, "2025-10-01", share, 1));
+        sc.events.push(us_wave(&sc, "2025-10-01", share, 1));
         runs.push(india(&sc, 200, 8));
     }
     let (small, mid, big) = (&runs[0], &runs[1], &runs[2]);
@@ -187,8 +171,8 @@ fn later_wave_does_not_reset_earlier_one() {
     let mut sc = scenario("baseline");
     // Slow re-papering, so the first wave is still being re-papered when the second fires.
     param(&mut sc, "repaper_growth", 0.01);
-    sc.events.push(wave(&sc, "2025-09-01", 0.3, 1));
-    sc.events.push(wave(&sc, "2025-12-01", 0.2, 1));
+    sc.events.push(us_wave(&sc, "2025-09-01", 0.3, 1));
+    sc.events.push(us_wave(&sc, "2025-12-01", 0.2, 1));
     let mut sim = PathSim::new(&sc, 3, 0);
     let mut before = 0.0;
     for t in 0..6 {

@@ -6,27 +6,7 @@ mod common;
 use common::*;
 use sanctions_sim::dist::Dist;
 use sanctions_sim::engine::path::PathSim;
-use sanctions_sim::policy::calendar::Date;
-use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
 use sanctions_sim::scenario::Scenario;
-
-/// A US wave of `share` on every basin, announced 2025-10-01 (month index 2), deadline after
-/// `months`.
-fn wave(sc: &Scenario, share: f64, months: u32) -> Event {
-    Event {
-        date: Date::parse("2025-10-01").unwrap(),
-        lever: sc.registry.ids.sdn_wave,
-        action: Action::Fire,
-        value: Value::Wave {
-            add_share: Dist::Const(share),
-            wind_down_months: months,
-            basins: vec![],
-            authority: Some(WaveAuthority::Us),
-        },
-        prob: Dist::Const(1.0),
-        lag_months: None,
-    }
-}
 
 /// `scenario` with China's `pause_months` set to `p` (Turkey's to 0, so China alone pauses).
 fn with_pause(sc: &Scenario, p: f64) -> Scenario {
@@ -64,7 +44,8 @@ fn sea_intake(sc: &Scenario, id: &str, n: u64, months: usize) -> Vec<f64> {
 #[test]
 fn pause_cuts_the_pausing_buyer_while_it_runs_and_never_raises_it() {
     let mut base = scenario("baseline");
-    base.events.push(wave(&base, 0.3, 2));
+    // Announced 2025-10-01 (month index 2), deadline two months later.
+    base.events.push(us_wave(&base, "2025-10-01", 0.3, 2));
     let months = 10;
     let runs: Vec<Vec<f64>> = [0.0, 1.0, 2.0]
         .iter()

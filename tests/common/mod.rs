@@ -6,7 +6,7 @@ use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::market::invariants::{check, Before};
 use sanctions_sim::market::work::MonthCtx;
 use sanctions_sim::policy::calendar::{days_in_month, Date};
-use sanctions_sim::policy::events::{Action, Event, Value};
+use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
 use sanctions_sim::scenario::{load, Scenario};
 use std::path::Path;
 
@@ -71,4 +71,21 @@ pub fn step_checked(sim: &mut PathSim) -> Vec<String> {
         &sim.sc.registry.ids,
         ctx,
     )
+}
+
+/// A US `sdn.wave` of `share` on every basin (D35), deadline `months` after `date`.
+pub fn us_wave(sc: &Scenario, date: &str, share: f64, months: u32) -> Event {
+    Event {
+        date: Date::parse(date).unwrap(),
+        lever: sc.registry.ids.sdn_wave,
+        action: Action::Fire,
+        value: Value::Wave {
+            add_share: Dist::Const(share),
+            wind_down_months: months,
+            basins: vec![],
+            authority: Some(WaveAuthority::Us),
+        },
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    }
 }
