@@ -79,9 +79,9 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
 /// shares `s` (a lever below the waves' sum, e.g. a delisting, scales them down).
 #[derive(Debug, Clone, Default)]
 pub struct Exposure {
-    /// Per basin and authority: share still inside a wind-down.
-    pub pending: Vec<[f64; 3]>,
-    /// Per basin and authority: designated share past its deadline and not re-papered.
+    /// Per basin and authority: designated share past the authority's deadline and not
+    /// re-papered (the reported `<basin>_designated_unpapered_share`; routes use their own
+    /// deadlines, D41).
     pub unpapered: Vec<[f64; 3]>,
     /// Per basin: the part of the lever share that authority waves account for.
     pub authority_share: Vec<f64>,
@@ -94,7 +94,6 @@ pub struct Exposure {
 impl Exposure {
     pub fn new(nb: usize) -> Exposure {
         Exposure {
-            pending: vec![[0.0; 3]; nb],
             unpapered: vec![[0.0; 3]; nb],
             authority_share: vec![0.0; nb],
             banned: vec![[0.0; 3]; nb],
@@ -104,7 +103,6 @@ impl Exposure {
 
     pub fn compute(&mut self, st: &State, s: &[f64]) {
         for (b, &s_b) in s.iter().enumerate() {
-            self.pending[b] = [0.0; 3];
             self.unpapered[b] = [0.0; 3];
             self.authority_share[b] = 0.0;
             self.scale[b] = 0.0;
@@ -124,12 +122,12 @@ impl Exposure {
             let scale = (s_b / ramped).min(1.0);
             self.scale[b] = scale;
             self.authority_share[b] = ramped * scale;
-            for w in st.waves.iter().filter(|w| w.hits(b)) {
-                if w.age < w.wind_down {
-                    self.pending[b][w.authority] += scale * w.share;
-                } else {
-                    self.unpapered[b][w.authority] += scale * (w.share - w.repapered).max(0.0);
-                }
+            for w in st
+                .waves
+                .iter()
+                .filter(|w| w.hits(b) && w.age >= w.wind_down)
+            {
+                self.unpapered[b][w.authority] += scale * (w.share - w.repapered).max(0.0);
             }
         }
     }
