@@ -57,6 +57,33 @@ fn mean(runs: &Runs, r: &str, var: &str, from: &str, to: &str) -> Result<Vec<f64
     run(runs, r)?.mean(var, m(from), m(to))
 }
 
+/// D43: log s.d. of one provider's figure for one month of a buyer's crude imports around the
+/// true volume (docs/calibration.md §1): providers disagree by 0.1–0.4 mb/d on the same month
+/// (data/README), and China's customs months of 2023–24 scatter 0.135 in log around their
+/// annual mean where the model's own month-to-month scatter is 0.03.
+const OBS_SD_MONTH: f64 = 0.10;
+
+/// The figure a provider would publish for per-path volumes `vals` averaged over `months`
+/// months: each path's value times `exp(σ z)`, `σ = OBS_SD_MONTH/√months`, with `z` standard
+/// normal from a fixed stream named by `tag` (so the band is reproducible and does not use the
+/// run's draws). The model's median is unchanged in distribution; its band gains the
+/// measurement error that a single month's observation carries (D43).
+fn as_measured(vals: &[f64], months: u32, tag: &str) -> Vec<f64> {
+    use rand::SeedableRng;
+    use rand_distr::Distribution;
+    let seed = tag.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let sd = OBS_SD_MONTH / (months.max(1) as f64).sqrt();
+    vals.iter()
+        .map(|v| {
+            let z: f64 = rand_distr::StandardNormal.sample(&mut rng);
+            v * (sd * z).exp()
+        })
+        .collect()
+}
+
 fn zip(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
     a.iter().zip(b).map(|(x, y)| f(*x, *y)).collect()
 }

@@ -17,7 +17,7 @@
 //! barrels at D^c ≤ D^d. Each regime is one or two monotone roots of the safeguarded solver.
 
 use super::clearing::{logistic, solve_basin_into, BasinStatus, D_INF};
-use super::deadline::{repaper_start, route_exposure, wave_voyage};
+use super::deadline::{past_share, repaper_start, route_exposure, wave_voyage};
 use super::model::PathModel;
 use super::state::State;
 use super::tanker_ban::{advance_bans, banned, combine, push_bans};
@@ -35,6 +35,8 @@ pub struct WaveState {
     /// Whole months since the announcement (0 in the month it fires).
     pub age: u32,
     pub wind_down: u32,
+    /// D42: share of the announcement month before the announcement day.
+    pub day_offset: f64,
     /// Share of exports already re-papered.
     pub repapered: f64,
 }
@@ -45,6 +47,12 @@ impl WaveState {
     }
 
     /// Share the `sdn.share` lever has ramped in by now (the wave's ramp, scenarios.md §2.3).
+    /// The authority's deadline in months from the start of the announcement month: the
+    /// wind-down counts from the announcement day (D42).
+    pub fn deadline(&self) -> f64 {
+        self.wind_down as f64 + self.day_offset.clamp(0.0, 1.0)
+    }
+
     fn ramped(&self) -> f64 {
         self.share * ((self.age + 1) as f64 / self.wind_down.max(1) as f64).min(1.0)
     }
@@ -59,6 +67,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
             basins,
             authority: Some(a),
             wind_down_months,
+            day_offset,
         } = *f
         {
             if add_share > 0.0 {
@@ -68,6 +77,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
                     share: add_share,
                     age: 0,
                     wind_down: wind_down_months.max(1),
+                    day_offset,
                     repapered: 0.0,
                 });
             }
@@ -122,12 +132,10 @@ impl Exposure {
             let scale = (s_b / ramped).min(1.0);
             self.scale[b] = scale;
             self.authority_share[b] = ramped * scale;
-            for w in st
-                .waves
-                .iter()
-                .filter(|w| w.hits(b) && w.age >= w.wind_down)
-            {
-                self.unpapered[b][w.authority] += scale * (w.share - w.repapered).max(0.0);
+            for w in st.waves.iter().filter(|w| w.hits(b)) {
+                // The month's share past the authority's own deadline (D42: it can fall mid-month).
+                let past = past_share(w.age, w.deadline());
+                self.unpapered[b][w.authority] += scale * (w.share - w.repapered).max(0.0) * past;
             }
         }
     }
@@ -141,7 +149,7 @@ pub fn advance_waves(m: &PathModel, st: &mut State) {
     for w in st.waves.iter_mut() {
         // Re-papering starts when the compliant refiners' first refusal does, on the wave's
         // longest route (D41): its capacity is g in that month, 2g the next, ...
-        let start = repaper_start(w.wind_down, wave_voyage(m, w));
+        let start = repaper_start(w.deadline(), wave_voyage(m, w));
         if w.age >= start {
             let n = (w.age - start + 1) as f64;
             w.repapered = (w.repapered + g * n).min(w.share);
@@ -150,7 +158,7 @@ pub fn advance_waves(m: &PathModel, st: &mut State) {
     }
     // A fully re-papered wave has no more effect; dropping it keeps the loop short.
     st.waves
-        .retain(|w| w.age < w.wind_down || w.repapered < w.share - 1e-12);
+        .retain(|w| (w.age as f64) < w.deadline() || w.repapered < w.share - 1e-12);
 }
 
 /// The buyer's compliance share c_j in force: the lever, or the path's market-file draw.

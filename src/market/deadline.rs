@@ -21,9 +21,10 @@ use super::compliance::WaveState;
 use super::model::PathModel;
 use super::state::State;
 
-/// Route loading deadline `dl = max(0, W − τ)`, in months from the announcement.
-pub fn route_deadline(wind_down: u32, voyage: f64) -> f64 {
-    (wind_down as f64 - voyage.max(0.0)).max(0.0)
+/// Route loading deadline `dl = max(0, W − τ)`, in months from the start of the announcement
+/// month (`W` = the wave's [`WaveState::deadline`], which counts from the announcement day).
+pub fn route_deadline(deadline: f64, voyage: f64) -> f64 {
+    (deadline - voyage.max(0.0)).max(0.0)
 }
 
 /// Share of loading month `age` (the interval [age, age + 1)) at or after deadline `dl`.
@@ -32,14 +33,14 @@ pub fn past_share(age: u32, dl: f64) -> f64 {
 }
 
 /// Share of loading month `age` inside the pause [W, W + P).
-pub fn pause_share(age: u32, wind_down: u32, months: f64) -> f64 {
-    let (a, w) = (age as f64, wind_down as f64);
-    ((a + 1.0).min(w + months.max(0.0)) - a.max(w)).max(0.0)
+pub fn pause_share(age: u32, deadline: f64, months: f64) -> f64 {
+    let a = age as f64;
+    ((a + 1.0).min(deadline + months.max(0.0)) - a.max(deadline)).max(0.0)
 }
 
 /// First month of re-papering: the month the basin's longest route reaches its deadline.
-pub fn repaper_start(wind_down: u32, voyage_max: f64) -> u32 {
-    route_deadline(wind_down, voyage_max).floor() as u32
+pub fn repaper_start(deadline: f64, voyage_max: f64) -> u32 {
+    route_deadline(deadline, voyage_max).floor() as u32
 }
 
 /// The longest voyage over the basins a wave hits (0 = every basin).
@@ -70,11 +71,11 @@ pub fn route_exposure(m: &PathModel, st: &State, scale: f64, r: usize) -> RouteE
     }
     let voyage = 0.5 * m.route_trip[r];
     for w in st.waves.iter().filter(|w| w.hits(b)) {
-        let past = past_share(w.age, route_deadline(w.wind_down, voyage));
+        let past = past_share(w.age, route_deadline(w.deadline(), voyage));
         let a = w.authority;
         e.unpapered[a] += scale * (w.share - w.repapered).max(0.0) * past;
         e.pending[a] += scale * w.share * (1.0 - past);
-        e.paused[a] = e.paused[a].max(pause_share(w.age, w.wind_down, m.buyer_pause[j]));
+        e.paused[a] = e.paused[a].max(pause_share(w.age, w.deadline(), m.buyer_pause[j]));
     }
     e
 }
@@ -87,20 +88,20 @@ mod tests {
     fn longer_voyages_stop_loading_earlier() {
         // OFAC's 61 days ≈ 2 months: W→IN (1.15 months one way) stops in Jan's last days,
         // W→TR (0.25) in the deadline month's last quarter.
-        let (india, turkey) = (route_deadline(2, 1.15), route_deadline(2, 0.25));
+        let (india, turkey) = (route_deadline(2.0, 1.15), route_deadline(2.0, 0.25));
         assert!((india - 0.85).abs() < 1e-12 && (turkey - 1.75).abs() < 1e-12);
         assert!((past_share(0, india) - 0.15).abs() < 1e-12);
         assert_eq!(past_share(1, india), 1.0);
         assert_eq!(past_share(0, turkey), 0.0);
         assert!((past_share(1, turkey) - 0.25).abs() < 1e-12);
         // A voyage longer than the wind-down refuses from the announcement.
-        assert_eq!(route_deadline(1, 1.65), 0.0);
+        assert_eq!(route_deadline(1.0, 1.65), 0.0);
         assert_eq!(past_share(0, 0.0), 1.0);
         for age in 0..6 {
             for v in [0.0, 0.2, 0.5, 1.0, 1.7, 3.0] {
                 let (s, l) = (
-                    past_share(age, route_deadline(2, v)),
-                    past_share(age, route_deadline(2, v + 0.3)),
+                    past_share(age, route_deadline(2.0, v)),
+                    past_share(age, route_deadline(2.0, v + 0.3)),
                 );
                 assert!(l >= s, "age {age} voyage {v}");
             }
@@ -109,20 +110,37 @@ mod tests {
 
     #[test]
     fn pause_covers_p_months_from_the_deadline() {
-        let months: Vec<f64> = (0..6).map(|a| pause_share(a, 2, 1.5)).collect();
+        let months: Vec<f64> = (0..6).map(|a| pause_share(a, 2.0, 1.5)).collect();
         assert_eq!(months, vec![0.0, 0.0, 1.0, 0.5, 0.0, 0.0]);
-        assert_eq!((0..6).map(|a| pause_share(a, 1, 0.0)).sum::<f64>(), 0.0);
+        assert_eq!((0..6).map(|a| pause_share(a, 1.0, 0.0)).sum::<f64>(), 0.0);
         for p in [0.0, 0.3, 1.0, 2.0, 2.7] {
-            let total: f64 = (0..12).map(|a| pause_share(a, 2, p)).sum();
+            let total: f64 = (0..12).map(|a| pause_share(a, 2.0, p)).sum();
             assert!((total - p).abs() < 1e-12, "P = {p}");
         }
     }
 
     #[test]
     fn repapering_starts_with_the_first_refusal() {
-        assert_eq!(repaper_start(2, 1.65), 0);
-        assert_eq!(repaper_start(2, 0.5), 1);
-        assert_eq!(repaper_start(1, 0.0), 1);
-        assert_eq!(repaper_start(3, 0.9), 2);
+        assert_eq!(repaper_start(2.0, 1.65), 0);
+        assert_eq!(repaper_start(2.0, 0.5), 1);
+        assert_eq!(repaper_start(1.0, 0.0), 1);
+        assert_eq!(repaper_start(3.0, 0.9), 2);
+        // D42: a wave announced on the 10th of a 31-day month with OFAC's two months.
+        assert_eq!(repaper_start(2.0 + 9.0 / 31.0, 1.15), 1);
+    }
+
+    #[test]
+    fn a_later_announcement_day_moves_every_deadline_later() {
+        // 2025-01-10 + 2 months: the pause covers 22/31 of March and 9/31 of April.
+        let w = 2.0 + 9.0 / 31.0;
+        let march = pause_share(2, w, 1.0);
+        assert!((march - 22.0 / 31.0).abs() < 1e-12, "{march}");
+        assert!((pause_share(3, w, 1.0) - 9.0 / 31.0).abs() < 1e-12);
+        for age in 0..6 {
+            for v in [0.0, 0.5, 1.15, 2.5] {
+                let (early, late) = (route_deadline(2.0, v), route_deadline(w, v));
+                assert!(past_share(age, late) <= past_share(age, early));
+            }
+        }
     }
 }

@@ -114,9 +114,12 @@ pub enum Fired {
         add_share: f64,
         basins: u64,
         /// D35: with an authority the wave also bites through buyers' compliance, from
-        /// `wind_down_months` after the month it fires.
+        /// `wind_down_months` after the day it fires.
         authority: Option<WaveAuthority>,
         wind_down_months: u32,
+        /// D42: share of the firing month before the announcement day, `(day − 1)/days`, so
+        /// that the deadline falls `wind_down_months` after the day, not the month's start.
+        day_offset: f64,
     },
     Batch {
         share: f64,
@@ -288,6 +291,7 @@ impl PolicyPath {
                     basins: 0,
                     authority: *authority,
                     wind_down_months: (*wind_down_months).max(1),
+                    day_offset: 0.0,
                 })
             }
             (Value::Batch { share, us, .. }, _) => Op::Fire(Fired::Batch {
@@ -356,6 +360,7 @@ impl PolicyPath {
                         basins: mask,
                         authority,
                         wind_down_months: months,
+                        day_offset: 0.0,
                     }),
                 );
                 for lever in targets {

@@ -1,8 +1,8 @@
 //! B1–B4: the replays against the observations (calibration.md §1).
 
 use super::{
-    half_life, mean, model_range, range, row, run, zip, Check, Row, Runs, BABINA, CN, DE, DW, IN,
-    KRS, R22, R24, R25, REV, TR,
+    as_measured, half_life, mean, model_range, range, row, run, zip, Check, Row, Runs, BABINA, CN,
+    DE, DW, IN, KRS, R22, R24, R25, REV, TR,
 };
 use crate::backtest::BacktestError;
 
@@ -74,7 +74,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
             obs_mo,
             Some(v),
             "mb/d",
-            &mean(runs, R22, IN, load_mo, load_mo)?,
+            &as_measured(&mean(runs, R22, IN, load_mo, load_mo)?, 1, obs_mo),
             Check::Near(0.3),
         ));
     }
@@ -262,9 +262,10 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         &hl,
         model_range(0.0, 3.0),
     ));
+    // D43: both quarters are customs figures; the ratio carries their two errors.
     let cn_y = zip(
-        &q(CN, "2025-01", "2025-03")?,
-        &mean(runs, R24, CN, "2024-01", "2024-03")?,
+        &as_measured(&q(CN, "2025-01", "2025-03")?, 3, "CN 2025Q1"),
+        &as_measured(&mean(runs, R24, CN, "2024-01", "2024-03")?, 3, "CN 2024Q1"),
         |a, b| a / b - 1.0,
     );
     rows.push(row(
@@ -276,7 +277,12 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         &cn_y,
         range(-0.25, -0.05),
     ));
-    let tr = zip(&q(TR, "2025-03", "2025-03")?, &y24(TR)?, |a, b| a / b);
+    // D43: one month's figure over an annual one (whose error is an order smaller).
+    let tr = zip(
+        &as_measured(&q(TR, "2025-03", "2025-03")?, 1, "TR 2025-03"),
+        &y24(TR)?,
+        |a, b| a / b,
+    );
     rows.push(row(
         "B4 Turkey Mar 2025 / 2024",
         "Bloomberg via UNN (19% of 650 kb/d) over Kpler 2024",
@@ -286,7 +292,11 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         &tr,
         range(f64::NEG_INFINITY, 0.6),
     ));
-    let cn_j = zip(&q(CN, "2025-07", "2025-07")?, &y24(CN)?, |a, b| a / b);
+    let cn_j = zip(
+        &as_measured(&q(CN, "2025-07", "2025-07")?, 1, "CN 2025-07"),
+        &y24(CN)?,
+        |a, b| a / b,
+    );
     rows.push(row(
         "B4 China Jul 2025 / 2024",
         "China GAC 8.71 Mt Jul 2025 [D]",
@@ -305,7 +315,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         "2025-02",
         Some(1.47),
         "mb/d",
-        &q(IN, "2025-01", "2025-01")?,
+        &as_measured(&q(IN, "2025-01", "2025-01")?, 1, "IN 2025-02"),
         Check::Near(0.3),
     ));
     rows.push(row(
@@ -314,7 +324,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         "2025-03",
         Some(1.9),
         "mb/d",
-        &q(IN, "2025-02", "2025-02")?,
+        &as_measured(&q(IN, "2025-02", "2025-02")?, 1, "IN 2025-03"),
         Check::Near(0.3),
     ));
     // Every W route of the market file, whatever buyers it has.
@@ -352,7 +362,7 @@ pub(super) fn b1_to_b4(runs: &Runs, rows: &mut Vec<Row>) -> Result<(), BacktestE
         "2025-05",
         Some(1.96),
         "mb/d",
-        &q(IN, "2025-04", "2025-04")?,
+        &as_measured(&q(IN, "2025-04", "2025-04")?, 1, "IN 2025-05"),
         range(1.6, f64::INFINITY),
     ));
     Ok(())

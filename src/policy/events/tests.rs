@@ -141,6 +141,40 @@ fn ramp_pulse_add_scale() {
 }
 
 #[test]
+fn a_wave_remembers_its_announcement_day() {
+    // D42: OFAC's 2025-01-10 designations; the deadline counts from the 10th, not the 1st.
+    let r = reg();
+    let rng = ChaCha8Rng::seed_from_u64(1);
+    let wave = |date: &str| Event {
+        date: Date::parse(date).unwrap(),
+        lever: r.ids.sdn_wave,
+        action: Action::Fire,
+        value: Value::Wave {
+            add_share: Dist::Const(0.2),
+            wind_down_months: 2,
+            basins: vec![],
+            authority: None,
+        },
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    };
+    let start = month_idx("2025-01").unwrap();
+    let offset = |events: &[Event], month| {
+        let mut p = PolicyPath::new(events, &r, &r.defaults(), start, |_| rng.clone());
+        let (mut out, mut fired) = (r.defaults(), Vec::new());
+        for m in start..=month {
+            p.advance(m, &mut out, &mut fired);
+        }
+        match fired[..] {
+            [Fired::Wave { day_offset, .. }] => day_offset,
+            _ => panic!("{fired:?} {month}"),
+        }
+    };
+    assert!((offset(&[wave("2025-01-10")], start) - 9.0 / 31.0).abs() < 1e-12);
+    assert_eq!(offset(&[wave("2025-01-01")], start), 0.0);
+}
+
+#[test]
 fn wave_ramps_the_share_and_fires_once() {
     let r = reg();
     let rng = ChaCha8Rng::seed_from_u64(1);
@@ -169,6 +203,7 @@ fn wave_ramps_the_share_and_fires_once() {
             basins: 0,
             authority: None,
             wind_down_months: 2,
+            day_offset: 0.0,
         }]
     );
     assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);

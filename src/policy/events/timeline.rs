@@ -4,7 +4,7 @@
 //! timeline types.
 
 use super::{Due, Fired, Kind, Op, PolicyPath};
-use crate::policy::calendar::{Date, MonthIdx};
+use crate::policy::calendar::{days_in_month, Date, MonthIdx};
 use crate::policy::levers::LeverId;
 
 impl PolicyPath {
@@ -99,6 +99,25 @@ impl PolicyPath {
                     );
                 }
                 val + total / months as f64
+            }
+            Op::Fire(Fired::Wave {
+                add_share,
+                basins,
+                authority,
+                wind_down_months,
+                ..
+            }) => {
+                // A late entry was moved to day 1 of this month by `advance`.
+                let d = days_in_month(month) as f64;
+                let day = (e.date.day as f64).clamp(1.0, d);
+                fired.push(Fired::Wave {
+                    add_share,
+                    basins,
+                    authority,
+                    wind_down_months,
+                    day_offset: (day - 1.0) / d,
+                });
+                val
             }
             Op::Fire(f) => {
                 fired.push(f);
