@@ -27,6 +27,12 @@ pub fn route_deadline(deadline: f64, voyage: f64) -> f64 {
     (deadline - voyage.max(0.0)).max(0.0)
 }
 
+/// Wave `w`'s loading deadline on a route of one-way voyage `voyage`: a voyage longer than the
+/// wind-down refuses from the announcement day, never before it (D42).
+pub fn wave_route_deadline(w: &WaveState, voyage: f64) -> f64 {
+    route_deadline(w.deadline(), voyage).max(w.day_offset.clamp(0.0, 1.0))
+}
+
 /// Share of loading month `age` (the interval [age, age + 1)) at or after deadline `dl`.
 pub fn past_share(age: u32, dl: f64) -> f64 {
     (age as f64 + 1.0 - dl).clamp(0.0, 1.0)
@@ -71,10 +77,16 @@ pub fn route_exposure(m: &PathModel, st: &State, scale: f64, r: usize) -> RouteE
     }
     let voyage = 0.5 * m.route_trip[r];
     for w in st.waves.iter().filter(|w| w.hits(b)) {
-        let past = past_share(w.age, route_deadline(w.deadline(), voyage));
+        let past = past_share(w.age, wave_route_deadline(w, voyage));
         let a = w.authority;
         e.unpapered[a] += scale * (w.share - w.repapered).max(0.0) * past;
-        e.pending[a] += scale * w.share * (1.0 - past);
+        // Front-loading runs from the announcement day (D42) to the route's deadline.
+        let before = if w.age == 0 {
+            w.day_offset.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        e.pending[a] += scale * w.share * (1.0 - past - before).max(0.0);
         e.paused[a] = e.paused[a].max(pause_share(w.age, w.deadline(), m.buyer_pause[j]));
     }
     e
@@ -127,6 +139,26 @@ mod tests {
         assert_eq!(repaper_start(3.0, 0.9), 2);
         // D42: a wave announced on the 10th of a 31-day month with OFAC's two months.
         assert_eq!(repaper_start(2.0 + 9.0 / 31.0, 1.15), 1);
+    }
+
+    #[test]
+    fn no_route_refuses_before_the_announcement_day() {
+        // OFAC's 2025-10-22 designations with one month (to 11-21): India's 35-day voyage would
+        // put its loading deadline on 10-16, before the announcement.
+        let w = WaveState {
+            basins: 0,
+            authority: 0,
+            share: 0.4,
+            age: 0,
+            wind_down: 1,
+            day_offset: 21.0 / 31.0,
+            repapered: 0.0,
+        };
+        let dl = wave_route_deadline(&w, 1.15);
+        assert!((dl - 21.0 / 31.0).abs() < 1e-12, "{dl}");
+        assert!((past_share(0, dl) - 10.0 / 31.0).abs() < 1e-12);
+        // A short voyage keeps its own, later deadline.
+        assert!((wave_route_deadline(&w, 0.25) - (1.0 + 21.0 / 31.0 - 0.25)).abs() < 1e-12);
     }
 
     #[test]
