@@ -153,3 +153,72 @@ proptest! {
         prop_assert_eq!(got.iter().collect::<Vec<_>>(), kept);
     }
 }
+
+fn wave_findings(body: &str) -> Vec<String> {
+    let sc = load_body(body).unwrap();
+    sanctions_sim::scenario::overrides(&sc)
+        .iter()
+        .filter(|w| w.message.contains("sdn.wave"))
+        .map(|w| format!("{} {}", w.key, w.message))
+        .collect()
+}
+
+fn wave(date: &str, share: &str, basins: &str, authority: &str) -> String {
+    format!(
+        "[[event]]\ndate = \"{date}\"\nlever = \"sdn.wave\"\nvalue = {{ add_share = {share}, \
+         wind_down_months = 1{basins}, authority = \"{authority}\" }}\n"
+    )
+}
+
+#[test]
+fn waves_of_two_authorities_on_the_same_basins_are_flagged() {
+    // D44: the UK's and the US's listings of Rosneft and Lukoil a week apart.
+    let body = wave("2025-10-15", "0.45", "", "uk") + &wave("2025-10-22", "0.45", "", "us");
+    let found = wave_findings(&body);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("counted twice") && found[0].contains("uk wave of 2025-10-15"));
+    // With the baseline's 0.20 already designated they also pass 1.
+    assert!(found[1].contains("up to 1.10"), "{found:?}");
+    // Different basins, the same authority, or a quarter apart: nothing.
+    let w = |d: &str, a: &str, b: &str| wave(d, "0.3", b, a);
+    for body in [
+        w("2025-10-15", "uk", ", basins = [\"W\"]") + &w("2025-10-22", "us", ", basins = [\"E\"]"),
+        w("2025-10-15", "us", "") + &w("2025-10-22", "us", ""),
+        w("2025-06-01", "uk", "") + &w("2025-10-22", "us", ""),
+    ] {
+        assert!(wave_findings(&body).is_empty(), "{body}");
+    }
+    // Shares that can add up past 1 on a basin are flagged on the wave that crosses it.
+    let body = wave("2025-09-01", "0.6", ", basins = [\"W\"]", "us")
+        + &wave(
+            "2026-03-01",
+            "{ uniform = [0.1, 0.3] }",
+            ", basins = [\"W\"]",
+            "us",
+        );
+    let found = wave_findings(&body);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("up to 1.10") && found[0].starts_with("event[2]"));
+    let below = wave("2025-09-01", "0.6", ", basins = [\"W\"]", "us")
+        + &wave(
+            "2026-03-01",
+            "{ uniform = [0.1, 0.2] }",
+            ", basins = [\"W\"]",
+            "us",
+        );
+    assert!(wave_findings(&below).is_empty());
+    // The shipped scenarios have neither.
+    for name in [
+        "baseline",
+        "summit_failure",
+        "china_sanctions",
+        "summit_uncertain",
+    ] {
+        let sc = scenario(name);
+        let n = sanctions_sim::scenario::overrides(&sc)
+            .iter()
+            .filter(|w| w.message.contains("sdn.wave"))
+            .count();
+        assert_eq!(n, 0, "{name}");
+    }
+}

@@ -1,7 +1,7 @@
 //! `run`: load and check every scenario and output folder first, then simulate each and write
 //! its folder atomically.
 
-use super::run_warnings::{missed_precision, warn_diagnostics, warn_outside_folder};
+use super::run_warnings::{missed_precision, warn_diagnostics, warn_outside_folder, warn_waves};
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
     resolve_outcome, run_split, OutcomeSplit, RunError, RunOptions, RunResult,
@@ -153,6 +153,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     for sc in &loaded {
         warn_outside_folder(sc);
+        warn_waves(sc);
     }
     // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
     // before anything runs and written under the folder's lock once every result is in.

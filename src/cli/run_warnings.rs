@@ -57,6 +57,14 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
     }
 }
 
+/// D44: designation waves that may count the same sellers twice, or add up past 1. (The
+/// other `scenario::overrides` findings are for `validate` and `explain`.)
+pub(super) fn warn_waves(sc: &Scenario) {
+    for w in crate::scenario::wave_findings(sc) {
+        errln!("{}: {w}", sc.name);
+    }
+}
+
 /// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
 /// recorded in manifest.json).
 pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {

@@ -47,6 +47,7 @@ mod tree;
 mod tree_exit;
 mod value;
 mod walker;
+mod wave_findings;
 
 pub use diagnostics::{Diagnostic, LoadError};
 pub use files::discover;
@@ -54,6 +55,7 @@ pub use overrides::{overrides, Severity, Warning};
 pub use provenance::key_origins;
 pub use resolve::load;
 pub use schema::scenario_schema;
+pub use wave_findings::wave_findings;
 
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;

@@ -1,6 +1,7 @@
 //! Where a file's event is replaced by something it inherited (D50, docs/scenarios.md §1.7):
 //! an event of an earlier file in the `extends` chain dated later on the same lever, or the
-//! EU dynamic cap review switched on by an earlier file. Found on the resolved scenario from
+//! EU dynamic cap review switched on by an earlier file; and designation waves that overlap
+//! (`wave_findings`, D44). Found on the resolved scenario from
 //! the written dates (before per-path lags and probabilities), for `validate` and `explain`.
 
 use super::{Origin, Scenario};
@@ -63,6 +64,7 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         })
         .collect();
     let mut out = Vec::new();
+    let waves = super::wave_findings::wave_findings(sc);
     for (i, ev) in sc.events.iter().enumerate() {
         if let Some(w) = replaced_by_inherited(sc, &rank, i) {
             out.push(w);
@@ -70,6 +72,9 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         if ev.lever == sc.registry.ids.cap_eu_usd {
             out.extend(review_finding(sc, &rank, i));
         }
+        // D44: designation waves that overlap or add up past 1.
+        let at = &sc.event_origins[i].at;
+        out.extend(waves.iter().filter(|w| w.at == *at).cloned());
     }
     out
 }

@@ -1,0 +1,181 @@
+//! Findings on designation waves that are legal but probably not what the file means, for
+//! `validate` and `explain` (D44, docs/scenarios.md §2.6):
+//! - two waves of *different* authorities on the same basins within a quarter: when they
+//!   designate the same sellers (the UK listed Rosneft and Lukoil on 2025-10-15, the US on
+//!   2025-10-22) the designated share counts them twice;
+//! - waves whose shares, on top of the largest share a plain event sets, can add up past 1 on a
+//!   basin: the share is capped at 1 and every wave on the basin is scaled down, so the
+//!   file's shares are not the ones simulated.
+
+use super::overrides::{Severity, Warning};
+use super::Scenario;
+use crate::policy::calendar::days_in_month;
+use crate::policy::events::{Event, Value, WaveAuthority};
+use crate::policy::levers::LeverId;
+
+/// Two waves closer than this (in days) are flagged when their authorities differ.
+const CLOSE_DAYS: i64 = 92;
+
+struct Wave<'a> {
+    i: usize,
+    ev: &'a Event,
+    /// Basin share levers it ramps; empty = every basin.
+    basins: &'a [LeverId],
+    authority: Option<WaveAuthority>,
+    share_hi: f64,
+}
+
+fn waves(sc: &Scenario) -> Vec<Wave<'_>> {
+    sc.events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ev)| match &ev.value {
+            Value::Wave {
+                add_share,
+                basins,
+                authority,
+                ..
+            } => Some(Wave {
+                i,
+                ev,
+                basins,
+                authority: *authority,
+                share_hi: add_share.support().1.clamp(0.0, 1.0),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Days since 1900-01-01 of the event's written date (years are 1900–2200).
+fn day_number(ev: &Event) -> i64 {
+    let days: i64 = (1900 * 12..ev.date.month)
+        .map(|m| days_in_month(m) as i64)
+        .sum();
+    days + ev.date.day as i64
+}
+
+fn overlap(a: &[LeverId], b: &[LeverId]) -> bool {
+    a.is_empty() || b.is_empty() || a.iter().any(|x| b.contains(x))
+}
+
+fn names(sc: &Scenario, basins: &[LeverId]) -> String {
+    if basins.is_empty() {
+        return "every basin".into();
+    }
+    basins
+        .iter()
+        .map(|b| {
+            let n = &sc.registry.def(*b).name;
+            // `sdn.W.share` → W
+            n.strip_prefix("sdn.")
+                .and_then(|s| s.strip_suffix(".share"))
+                .unwrap_or(n)
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn authority(a: Option<WaveAuthority>) -> &'static str {
+    a.map_or("no authority", |a| a.name())
+}
+
+/// Every wave flagged by the two rules above (`overrides` puts them in event order).
+pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
+    let ws = waves(sc);
+    let mut out = Vec::new();
+    for w in &ws {
+        let earlier = ws
+            .iter()
+            .filter(|v| {
+                let (dv, dw) = (day_number(v.ev), day_number(w.ev));
+                (dv, v.i) < (dw, w.i)
+                    && dw - dv <= CLOSE_DAYS
+                    && v.authority.is_some()
+                    && w.authority.is_some()
+                    && v.authority != w.authority
+                    && overlap(v.basins, w.basins)
+            })
+            .max_by_key(|v| (day_number(v.ev), v.i));
+        if let Some(v) = earlier {
+            out.push(Warning {
+                severity: Severity::Warning,
+                at: sc.event_origins[w.i].at.clone(),
+                key: format!("event[{}]", sc.event_origins[w.i].index),
+                message: format!(
+                    "this `sdn.wave` ({}, {}) adds up to {} to the designated share on top of \
+                     the {} wave of {} at {} ({}): if both designate the same sellers, they \
+                     are counted twice",
+                    authority(w.authority),
+                    names(sc, w.basins),
+                    w.share_hi,
+                    authority(v.authority),
+                    v.ev.date,
+                    sc.event_origins[v.i].at,
+                    names(sc, v.basins),
+                ),
+                help: Some(
+                    "for the same sellers write one wave, with the authority that reaches \
+                     the most refiners (usually `us`) and its date (docs/scenarios.md §2.6)"
+                        .into(),
+                ),
+            });
+        }
+    }
+    // Shares that can add up past 1 on a basin (every basin, if a wave names none).
+    let mut basin_ids: Vec<LeverId> = ws.iter().flat_map(|w| w.basins.iter().copied()).collect();
+    basin_ids.sort_unstable();
+    basin_ids.dedup();
+    let groups: Vec<Option<LeverId>> = if basin_ids.is_empty() {
+        vec![None]
+    } else {
+        basin_ids.into_iter().map(Some).collect()
+    };
+    let mut flagged = Vec::new();
+    for g in groups {
+        // The largest share a plain event sets on the market-wide or this basin's lever (the
+        // baseline's 0.20 of 2025-01-10) is already designated before any wave.
+        let ids = &sc.registry.ids;
+        let mut total = sc
+            .events
+            .iter()
+            .filter(|e| e.lever == ids.sdn_share || Some(e.lever) == g)
+            .filter_map(|e| match &e.value {
+                Value::Number(d) => Some(d.support().1.clamp(0.0, 1.0)),
+                _ => None,
+            })
+            .fold(0.0, f64::max);
+        for w in ws
+            .iter()
+            .filter(|w| g.is_none_or(|b| w.basins.is_empty() || w.basins.contains(&b)))
+        {
+            total += w.share_hi;
+            if total > 1.0 + 1e-9 {
+                if !flagged.contains(&w.i) {
+                    flagged.push(w.i);
+                    out.push(Warning {
+                        severity: Severity::Warning,
+                        at: sc.event_origins[w.i].at.clone(),
+                        key: format!("event[{}]", sc.event_origins[w.i].index),
+                        message: format!(
+                            "with this `sdn.wave` the waves on {} can designate up to {:.2} \
+                             of exports: the share is capped at 1 and every wave on it is \
+                             scaled down",
+                            g.map_or("every basin".to_string(), |b| names(sc, &[b])),
+                            total
+                        ),
+                        help: Some(
+                            "size each wave as the share its sellers add; a second authority \
+                             designating the same sellers adds nothing new \
+                             (docs/scenarios.md §2.6)"
+                                .into(),
+                        ),
+                    });
+                }
+                break;
+            }
+        }
+    }
+    out
+}
