@@ -16,7 +16,6 @@ use crate::market::model::{PathModel, N_BUYER0};
 use crate::market::state::{Shocks, OUTAGE_CLASSES};
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
-use std::convert::Infallible;
 
 /// Uniforms of the common stream: regime, four per outage class, refusal.
 pub const COMMON_UNIFORMS: usize = 2 + 4 * OUTAGE_CLASSES;
@@ -199,26 +198,7 @@ impl LaneRng<'_> {
     }
 }
 
-impl rand::TryRng for LaneRng<'_> {
-    type Error = Infallible;
-
-    #[inline]
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.word() >> 32) as u32)
-    }
-
-    #[inline]
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.word())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            chunk.copy_from_slice(&self.word().to_le_bytes()[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
+super::rng::impl_word_rng!(LaneRng<'_>);
 
 #[cfg(test)]
 mod tests {

@@ -124,27 +124,37 @@ impl CounterRng {
     }
 }
 
-impl rand::TryRng for CounterRng {
-    type Error = Infallible;
+/// `rand::TryRng` for a generator of 64-bit words (an inherent `fn word(&mut self) -> u64`):
+/// a `u32` is the word's high half and bytes are whole words, little-endian. The counter
+/// streams and the batch-filled lanes of `month_draws` must read words the same way, so that a
+/// path's draws do not depend on which of the two serves them.
+macro_rules! impl_word_rng {
+    ($t:ty) => {
+        impl rand::TryRng for $t {
+            type Error = std::convert::Infallible;
 
-    #[inline]
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.word() >> 32) as u32)
-    }
+            #[inline]
+            fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+                Ok((self.word() >> 32) as u32)
+            }
 
-    #[inline]
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.word())
-    }
+            #[inline]
+            fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+                Ok(self.word())
+            }
 
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let w = self.word().to_le_bytes();
-            chunk.copy_from_slice(&w[..chunk.len()]);
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+                for chunk in dst.chunks_mut(8) {
+                    chunk.copy_from_slice(&self.word().to_le_bytes()[..chunk.len()]);
+                }
+                Ok(())
+            }
         }
-        Ok(())
-    }
+    };
 }
+pub(crate) use impl_word_rng;
+
+impl_word_rng!(CounterRng);
 
 /// A keyed stream of either generator (see [`RngKind`]).
 #[derive(Debug, Clone)]
