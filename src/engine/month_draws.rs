@@ -14,6 +14,7 @@ use super::philox::Blocks;
 use super::rng::{CounterRng, StreamKey};
 use crate::market::model::{PathModel, N_BUYER0};
 use crate::market::state::{Shocks, OUTAGE_CLASSES};
+use ndarray::{Array2, Array3, Axis};
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
@@ -41,17 +42,18 @@ impl MonthKeys {
     }
 }
 
-/// One month's shock block of `lanes` paths. Row `r` of a table is `[r * lanes ..][..lanes]`.
+/// One month's shock block of `lanes` paths: every table's last axis is the lane (the path of
+/// the batch), so a draw's row is contiguous across the batch.
 #[derive(Debug, Clone)]
 pub struct MonthDraws {
     lanes: usize,
     keys: MonthKeys,
-    /// The common iid normals (χ, ξ, freight, ν), one row each.
-    pub common_normals: Vec<f64>,
-    /// Regime, then per outage class arrival, size, Gulf flag, end, then refusal.
-    pub common_uniforms: Vec<f64>,
-    /// Per buyer (market order): iid normal, snapback uniform, pipeline-block uniform.
-    pub buyer: Vec<f64>,
+    /// The common iid normals (χ, ξ, freight, ν) × lanes.
+    pub common_normals: Array2<f64>,
+    /// Regime, then per outage class arrival, size, Gulf flag, end, then refusal × lanes.
+    pub common_uniforms: Array2<f64>,
+    /// Buyer (market order) × (iid normal, snapback uniform, pipeline-block uniform) × lanes.
+    pub buyer: Array3<f64>,
     /// Every block of every stream that no rejection needs more than: the common stream's
     /// first, then each buyer's.
     blocks: Blocks,
@@ -72,9 +74,9 @@ impl MonthDraws {
         MonthDraws {
             lanes,
             keys,
-            common_normals: vec![0.0; N_BUYER0 * lanes],
-            common_uniforms: vec![0.0; COMMON_UNIFORMS * lanes],
-            buyer: vec![0.0; BUYER_DRAWS * nb * lanes],
+            common_normals: Array2::zeros((N_BUYER0, lanes)),
+            common_uniforms: Array2::zeros((COMMON_UNIFORMS, lanes)),
+            buyer: Array3::zeros((nb, BUYER_DRAWS, lanes)),
             blocks,
         }
     }
@@ -100,15 +102,15 @@ impl MonthDraws {
         let (zs, us) = (&mut self.common_normals, &mut self.common_uniforms);
         for l in 0..n {
             let mut r = at(0, COMMON_BLOCKS, self.keys.shocks, l);
-            common(&mut r, |k, z| zs[k * n + l] = z, |k, u| us[k * n + l] = u);
+            common(&mut r, |k, z| zs[[k, l]] = z, |k, u| us[[k, l]] = u);
         }
         for (j, key) in self.keys.buyers.iter().enumerate() {
             let row = COMMON_BLOCKS as usize + j * BUYER_BLOCKS as usize;
-            let rows = &mut self.buyer[BUYER_DRAWS * j * n..][..BUYER_DRAWS * n];
+            let mut rows = self.buyer.index_axis_mut(Axis(0), j);
             for l in 0..n {
                 let mut r = at(row, BUYER_BLOCKS, *key, l);
                 for (k, d) in buyer(&mut r).into_iter().enumerate() {
-                    rows[k * n + l] = d;
+                    rows[[k, l]] = d;
                 }
             }
         }
@@ -117,12 +119,11 @@ impl MonthDraws {
     /// Fills lane 0 from sequential streams (the pre-D130 generator, `RngKind::Legacy`), in
     /// the order every generator reads them.
     pub fn fill_from<R: Rng, B: Rng>(&mut self, main: &mut R, buyers: &mut [B]) {
-        let n = self.lanes;
         let (zs, us) = (&mut self.common_normals, &mut self.common_uniforms);
-        common(main, |k, z| zs[k * n] = z, |k, u| us[k * n] = u);
+        common(main, |k, z| zs[[k, 0]] = z, |k, u| us[[k, 0]] = u);
         for (j, b) in buyers.iter_mut().enumerate() {
             for (k, d) in buyer(b).into_iter().enumerate() {
-                self.buyer[(BUYER_DRAWS * j + k) * n] = d;
+                self.buyer[[j, k, 0]] = d;
             }
         }
     }
@@ -130,12 +131,11 @@ impl MonthDraws {
     /// Lane `lane` as the path's [`Shocks`]: the iid normals correlated by the path's
     /// Cholesky factor (buyers in `buyer_order`), and the uniforms in place.
     pub fn shocks(&self, lane: usize, m: &PathModel, out: &mut Shocks, iid: &mut [f64]) {
-        let n = self.lanes;
         for (k, z) in iid.iter_mut().take(N_BUYER0).enumerate() {
-            *z = self.common_normals[k * n + lane];
+            *z = self.common_normals[[k, lane]];
         }
         for (rank, &j) in m.buyer_order.iter().enumerate() {
-            let b = |k: usize| self.buyer[(BUYER_DRAWS * j + k) * n + lane];
+            let b = |k: usize| self.buyer[[j, k, lane]];
             iid[N_BUYER0 + rank] = b(0);
             out.u_snap[j] = b(1);
             out.u_block[j] = b(2);
@@ -145,7 +145,7 @@ impl MonthDraws {
             let row = &m.chol[i * nn..i * nn + i + 1];
             out.normals[i] = row.iter().zip(iid.iter()).map(|(a, b)| a * b).sum();
         }
-        let u = |k: usize| self.common_uniforms[k * n + lane];
+        let u = |k: usize| self.common_uniforms[[k, lane]];
         out.u_regime = u(0);
         for (c, slot) in out.u_outage.iter_mut().enumerate() {
             for (k, v) in slot.iter_mut().enumerate() {
@@ -223,17 +223,28 @@ mod tests {
             one.fill_from(&mut main, &mut buyers);
             let mut solo = MonthDraws::new(1, keys.clone());
             solo.fill(p, month);
+            let lane = |a: ndarray::ArrayViewD<f64>, l: usize| {
+                let last = Axis(a.ndim() - 1);
+                a.index_axis(last, l).iter().copied().collect::<Vec<f64>>()
+            };
             for (t, (a, b)) in [
-                (&batch.common_normals, &one.common_normals),
-                (&batch.common_uniforms, &one.common_uniforms),
-                (&batch.buyer, &one.buyer),
+                (batch.common_normals.view(), one.common_normals.view()),
+                (batch.common_uniforms.view(), one.common_uniforms.view()),
             ]
             .into_iter()
             .enumerate()
             {
-                let lane: Vec<f64> = a.iter().skip(l).step_by(lanes).copied().collect();
-                assert_eq!(&lane, b, "table {t}, lane {l}");
+                assert_eq!(
+                    lane(a.into_dyn(), l),
+                    lane(b.into_dyn(), 0),
+                    "table {t}, lane {l}"
+                );
             }
+            assert_eq!(
+                lane(batch.buyer.view().into_dyn(), l),
+                lane(one.buyer.view().into_dyn(), 0),
+                "buyers, lane {l}"
+            );
             assert_eq!(solo.common_normals, one.common_normals);
             assert_eq!(solo.buyer, one.buyer);
         }
