@@ -141,6 +141,45 @@ mod tests {
         assert_eq!(repaper_start(2.0 + 9.0 / 31.0, 1.15), 1);
     }
 
+    proptest::proptest! {
+        /// D42 over any wave: nothing refuses or front-loads before the announcement day, the
+        /// refusal never starts after the authority's deadline, a later day never makes a route
+        /// refuse earlier, and the pause covers exactly P months.
+        #[test]
+        fn announcement_day_invariants(
+            day in 0.0f64..1.0,
+            later in 0.0f64..1.0,
+            wind_down in 1u32..6,
+            voyage in 0.0f64..3.0,
+            p in 0.0f64..4.0,
+        ) {
+            let wave = |day_offset: f64| WaveState {
+                basins: 0,
+                authority: 0,
+                share: 0.3,
+                age: 0,
+                wind_down,
+                day_offset,
+                repapered: 0.0,
+            };
+            let w = wave(day);
+            let dl = wave_route_deadline(&w, voyage);
+            proptest::prop_assert!(dl >= day - 1e-12 && dl <= w.deadline() + 1e-12);
+            let l = wave((day + later).min(0.999).max(day));
+            for age in 0..12 {
+                let (a, b) = (
+                    past_share(age, dl),
+                    past_share(age, wave_route_deadline(&l, voyage)),
+                );
+                proptest::prop_assert!(b <= a + 1e-12, "age {}", age);
+            }
+            // In the announcement month the refused share is at most the days left.
+            proptest::prop_assert!(past_share(0, dl) <= 1.0 - day + 1e-12);
+            let total: f64 = (0..24).map(|a| pause_share(a, w.deadline(), p)).sum();
+            proptest::prop_assert!((total - p).abs() < 1e-9);
+        }
+    }
+
     #[test]
     fn no_route_refuses_before_the_announcement_day() {
         // OFAC's 2025-10-22 designations with one month (to 11-21): India's 35-day voyage would
