@@ -11,7 +11,7 @@ use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::market::clearing::BasinStatus;
 use sanctions_sim::market::compliance::{clear_split, split_sales};
 use sanctions_sim::policy::calendar::Date;
-use sanctions_sim::policy::events::{Action, Event, Value};
+use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
 use sanctions_sim::scenario::Scenario;
 
 fn route() -> impl Strategy<Value = (f64, f64, f64, f64, f64)> {
@@ -206,4 +206,58 @@ fn pledge_cuts_intake() {
     // The pledge rations intake, not capacity: the discount cannot buy the barrels back.
     assert!((b[1] / a[1] - 0.9).abs() < 0.02, "{a:?} {b:?}");
     assert!((b[5] / a[5] - 0.7).abs() < 0.02, "{a:?} {b:?}");
+}
+
+/// D45: the same companies listed by the UK and a week later by the US count once: the
+/// designated share is the larger listing's, and once the US deadline has passed every
+/// buyer's intake is what the US listing alone gives. Without the name they count twice.
+#[test]
+fn named_sellers_listed_by_two_authorities_count_once() {
+    let mut base = scenario("baseline");
+    set(&mut base, "2025-08-01", "compliance.IN.share", 1.0);
+    let wave = |sc: &Scenario, date: &str, auth: WaveAuthority, sellers: Option<&str>| {
+        let mut ev = us_wave(sc, date, 0.45, 1);
+        if let Value::Wave {
+            authority,
+            sellers: s,
+            ..
+        } = &mut ev.value
+        {
+            *authority = Some(auth);
+            *s = sellers.map(String::from);
+        }
+        ev
+    };
+    let mut us = base.clone();
+    us.events
+        .push(wave(&us, "2025-10-22", WaveAuthority::Us, Some("rn")));
+    let mut named = us.clone();
+    named
+        .events
+        .push(wave(&named, "2025-10-15", WaveAuthority::Uk, Some("rn")));
+    let mut twice = base.clone();
+    twice
+        .events
+        .push(wave(&twice, "2025-10-22", WaveAuthority::Us, None));
+    twice
+        .events
+        .push(wave(&twice, "2025-10-15", WaveAuthority::Uk, None));
+    let share = |sc: &Scenario| {
+        let mut sim = PathSim::new(sc, 5, 0);
+        (0..6)
+            .map(|_| {
+                sim.step_month();
+                sim.work.s[0]
+            })
+            .collect::<Vec<f64>>()
+    };
+    let (s_us, s_named, s_twice) = (share(&us), share(&named), share(&twice));
+    assert!((s_named[5] - s_us[5]).abs() < 1e-12, "{s_named:?} {s_us:?}");
+    assert!(s_twice[5] > s_us[5] + 0.2, "{s_twice:?}");
+    // From the US deadline on (2025-11-22; India's route refuses from the announcement) the
+    // named pair bites like the US listing alone.
+    let (a, b) = (india(&us, 150, 8), india(&named, 150, 8));
+    for t in 4..8 {
+        assert!((a[t] - b[t]).abs() < 0.02, "month {t}: {a:?} {b:?}");
+    }
 }

@@ -179,6 +179,9 @@ fn waves_of_two_authorities_on_the_same_basins_are_flagged() {
     assert!(found[0].contains("counted twice") && found[0].contains("uk wave of 2025-10-15"));
     // With the baseline's 0.20 already designated they also pass 1.
     assert!(found[1].contains("up to 1.10"), "{found:?}");
+    // Named as the same sellers (D45): counted once, so nothing to flag, not even past 1.
+    let named = |d: &str, a: &str| wave(d, "0.45", ", sellers = \"rn\"", a);
+    assert!(wave_findings(&(named("2025-10-15", "uk") + &named("2025-10-22", "us"))).is_empty());
     // Different basins, the same authority, or a quarter apart: nothing.
     let w = |d: &str, a: &str, b: &str| wave(d, "0.3", b, a);
     for body in [

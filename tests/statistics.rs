@@ -104,6 +104,7 @@ fn wave_gap_halves_within_two_to_six_months() {
             wind_down_months: 1,
             basins: vec![],
             authority: None,
+            sellers: None,
         },
         prob: sanctions_sim::dist::Dist::Const(1.0),
         lag_months: None,

@@ -64,6 +64,7 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             wind_down_months,
             basins,
             authority,
+            sellers,
         } => {
             // `sdn.<basin>.share` back to the basin's id, as the file wrote it.
             let names: Vec<String> = basins
@@ -78,8 +79,13 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             let auth = authority
                 .map(|a| format!(", authority = \"{}\"", a.name()))
                 .unwrap_or_default();
+            let sellers = sellers
+                .as_ref()
+                .map(|s| format!(", sellers = \"{s}\""))
+                .unwrap_or_default();
             format!(
-                "{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope}{auth} }}"
+                "{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope}{auth}\
+                 {sellers} }}"
             )
         }
         Value::Batch { share, us, cargo } => {

@@ -37,6 +37,10 @@ pub struct WaveState {
     pub wind_down: u32,
     /// D42: share of the announcement month before the announcement day.
     pub day_offset: f64,
+    /// D45: the seller group (0: the wave's own sellers). Waves of one group designate the
+    /// same companies: they count once in the designated share and, on a route, bite through
+    /// whichever of them bites hardest there.
+    pub group: u64,
     /// Share of exports already re-papered.
     pub repapered: f64,
 }
@@ -58,6 +62,27 @@ impl WaveState {
     }
 }
 
+/// D45: whether wave `i` is the one its seller group counts on basin `b`: the wave of the
+/// group with the highest `score` there (the first on ties). A wave without a group counts.
+pub fn group_counts(
+    waves: &[WaveState],
+    i: usize,
+    b: usize,
+    score: impl Fn(&WaveState) -> f64,
+) -> bool {
+    let w = &waves[i];
+    if w.group == 0 {
+        return true;
+    }
+    let s = score(w);
+    !waves.iter().enumerate().any(|(k, v)| {
+        k != i && v.group == w.group && v.hits(b) && {
+            let t = score(v);
+            t > s || (t == s && k < i)
+        }
+    })
+}
+
 /// Remembers the authority waves (and, D40, the tanker batches) that fire this month.
 pub fn push_waves(st: &mut State, fired: &[Fired]) {
     push_bans(st, fired);
@@ -68,6 +93,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
             authority: Some(a),
             wind_down_months,
             day_offset,
+            group,
         } = *f
         {
             if add_share > 0.0 {
@@ -78,6 +104,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
                     age: 0,
                     wind_down: wind_down_months.max(1),
                     day_offset,
+                    group,
                     repapered: 0.0,
                 });
             }
@@ -120,11 +147,10 @@ impl Exposure {
             if st.waves.is_empty() {
                 continue;
             }
-            let ramped: f64 = st
-                .waves
-                .iter()
-                .filter(|w| w.hits(b))
-                .map(|w| w.ramped())
+            let ws = &st.waves;
+            let ramped: f64 = (0..ws.len())
+                .filter(|&i| ws[i].hits(b) && group_counts(ws, i, b, WaveState::ramped))
+                .map(|i| ws[i].ramped())
                 .sum();
             if ramped <= 0.0 {
                 continue;
@@ -132,10 +158,13 @@ impl Exposure {
             let scale = (s_b / ramped).min(1.0);
             self.scale[b] = scale;
             self.authority_share[b] = ramped * scale;
-            for w in st.waves.iter().filter(|w| w.hits(b)) {
-                // The month's share past the authority's own deadline (D42: it can fall mid-month).
-                let past = past_share(w.age, w.deadline());
-                self.unpapered[b][w.authority] += scale * (w.share - w.repapered).max(0.0) * past;
+            // The month's share past the authority's own deadline (D42: it can fall mid-month).
+            let left =
+                |w: &WaveState| (w.share - w.repapered).max(0.0) * past_share(w.age, w.deadline());
+            for i in (0..ws.len()).filter(|&i| ws[i].hits(b) && group_counts(ws, i, b, left)) {
+                let w = &ws[i];
+                self.unpapered[b][w.authority] +=
+                    scale * (w.share - w.repapered).max(0.0) * past_share(w.age, w.deadline());
             }
         }
     }

@@ -17,7 +17,7 @@
 //! months from the authority's deadline, a decision in calendar time and not a voyage, and it
 //! stops the compliant share `c_j` of the buyer's routes from that basin.
 
-use super::compliance::WaveState;
+use super::compliance::{group_counts, WaveState};
 use super::model::PathModel;
 use super::state::State;
 
@@ -76,17 +76,30 @@ pub fn route_exposure(m: &PathModel, st: &State, scale: f64, r: usize) -> RouteE
         return e;
     }
     let voyage = 0.5 * m.route_trip[r];
-    for w in st.waves.iter().filter(|w| w.hits(b)) {
-        let past = past_share(w.age, wave_route_deadline(w, voyage));
-        let a = w.authority;
-        e.unpapered[a] += scale * (w.share - w.repapered).max(0.0) * past;
-        // Front-loading runs from the announcement day (D42) to the route's deadline.
-        let before = if w.age == 0 {
+    let reach = &m.buyer_reach[j];
+    let past = |w: &WaveState| past_share(w.age, wave_route_deadline(w, voyage));
+    // Front-loading runs from the announcement day (D42) to the route's deadline.
+    let before = |w: &WaveState| {
+        if w.age == 0 {
             w.day_offset.clamp(0.0, 1.0)
         } else {
             0.0
-        };
-        e.pending[a] += scale * w.share * (1.0 - past - before).max(0.0);
+        }
+    };
+    let refused = |w: &WaveState| (w.share - w.repapered).max(0.0) * past(w);
+    let ahead = |w: &WaveState| w.share * (1.0 - past(w) - before(w)).max(0.0);
+    let ws = &st.waves;
+    for (i, w) in ws.iter().enumerate().filter(|(_, w)| w.hits(b)) {
+        let a = w.authority;
+        // D45: a seller group's barrels count once, through the wave that bites hardest on
+        // this route (the widest reach past its deadline).
+        // (The sums keep their factors' order, so a wave of its own gives the same bits.)
+        if group_counts(ws, i, b, |v| reach[v.authority] * refused(v)) {
+            e.unpapered[a] += scale * (w.share - w.repapered).max(0.0) * past(w);
+        }
+        if group_counts(ws, i, b, |v| reach[v.authority] * ahead(v)) {
+            e.pending[a] += scale * w.share * (1.0 - past(w) - before(w)).max(0.0);
+        }
         e.paused[a] = e.paused[a].max(pause_share(w.age, w.deadline(), m.buyer_pause[j]));
     }
     e
@@ -160,6 +173,7 @@ mod tests {
                 age: 0,
                 wind_down,
                 day_offset,
+                group: 0,
                 repapered: 0.0,
             };
             let w = wave(day);
@@ -191,6 +205,7 @@ mod tests {
             age: 0,
             wind_down: 1,
             day_offset: 21.0 / 31.0,
+            group: 0,
             repapered: 0.0,
         };
         let dl = wave_route_deadline(&w, 1.15);

@@ -44,6 +44,8 @@ pub enum Value {
         basins: Vec<LeverId>,
         /// The designating authority (D35); `None` keeps the pre-D35 seller-chain semantics.
         authority: Option<WaveAuthority>,
+        /// D45: the designated companies' name; waves of one name designate the same sellers.
+        sellers: Option<String>,
     },
     Batch {
         share: Dist,
@@ -120,6 +122,8 @@ pub enum Fired {
         /// D42: share of the firing month before the announcement day, `(day − 1)/days`, so
         /// that the deadline falls `wind_down_months` after the day, not the month's start.
         day_offset: f64,
+        /// D45: a hash of the wave's `sellers` name (never 0), or 0 for a wave of its own.
+        group: u64,
     },
     Batch {
         share: f64,
@@ -174,6 +178,19 @@ pub struct PolicyPath {
     kinds: Vec<Kind>,
     pending: Vec<Due>,
     next_seq: u32,
+    /// D45: the largest share each seller group has been designated with so far (fired waves).
+    groups: Vec<(u64, f64)>,
+    /// D45: the market-wide `sdn.share` lever and each basin's, once a named wave is scheduled.
+    sdn_levers: Vec<LeverId>,
+}
+
+/// D45: a seller group's id, from its name (FNV-1a; 0 is kept for "no group").
+pub fn seller_group(name: &str) -> u64 {
+    name.bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+        .max(1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -207,6 +224,8 @@ impl PolicyPath {
             kinds,
             pending: Vec::new(),
             next_seq: 0,
+            groups: Vec::new(),
+            sdn_levers: Vec::new(),
         };
         for (i, ev) in events.iter().enumerate() {
             p.schedule(ev, reg, &mut rng_for(i));
@@ -292,6 +311,7 @@ impl PolicyPath {
                     authority: *authority,
                     wind_down_months: (*wind_down_months).max(1),
                     day_offset: 0.0,
+                    group: 0,
                 })
             }
             (Value::Batch { share, us, .. }, _) => Op::Fire(Fired::Batch {
@@ -352,6 +372,13 @@ impl PolicyPath {
                     .iter()
                     .filter_map(|l| reg.ids.sdn_basin_share.iter().position(|b| b == l))
                     .fold(0u64, |m, b| m | (1 << b.min(63)));
+                let group = match &ev.value {
+                    Value::Wave {
+                        sellers: Some(name),
+                        ..
+                    } => seller_group(name),
+                    _ => 0,
+                };
                 self.push(
                     date,
                     ev.lever,
@@ -361,8 +388,19 @@ impl PolicyPath {
                         authority,
                         wind_down_months: months,
                         day_offset: 0.0,
+                        group,
                     }),
                 );
+                if group != 0 {
+                    // D45: the share ramps in when the wave fires, by what its sellers add to
+                    // the group's earlier waves (`named_wave_ramps`).
+                    if self.sdn_levers.is_empty() {
+                        self.sdn_levers.push(reg.ids.sdn_share);
+                        self.sdn_levers
+                            .extend(reg.ids.sdn_basin_share.iter().copied());
+                    }
+                    return;
+                }
                 for lever in targets {
                     self.push(
                         date,
@@ -445,6 +483,7 @@ impl PolicyPath {
             }
         }
         due.sort_by_key(|e| (e.date.day, !e.implied, e.seq));
+        self.named_wave_ramps(&mut due);
         let mut touched: Vec<LeverId> = due.iter().map(|e| e.lever).collect();
         touched.sort_unstable();
         touched.dedup();

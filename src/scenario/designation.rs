@@ -11,13 +11,19 @@ use crate::policy::levers::{LeverId, LeverRegistry, AUTHORITIES};
 use crate::suggest;
 use toml::de::DeValue;
 
-/// `value = { add_share, wind_down_months[, basins][, authority] }` of an `sdn.wave`.
+/// `value = { add_share, wind_down_months[, basins][, authority][, sellers] }` of an `sdn.wave`.
 pub(super) fn wave(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value, Vec<Bad>> {
     let mut errs = Vec::new();
     let t = sub_table(
         v,
         key,
-        &["add_share", "wind_down_months", "basins", "authority"],
+        &[
+            "add_share",
+            "wind_down_months",
+            "basins",
+            "authority",
+            "sellers",
+        ],
         "{ add_share = 0.2, wind_down_months = 3, authority = \"us\" }",
         &mut errs,
     )?;
@@ -25,6 +31,16 @@ pub(super) fn wave(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value,
         None => None,
         Some((_, x)) => match wave_authority(x, &format!("{key}.authority")) {
             Ok(a) => Some(a),
+            Err(b) => {
+                errs.push(b);
+                None
+            }
+        },
+    };
+    let sellers = match t.get("sellers") {
+        None => None,
+        Some((_, x)) => match sellers_name(x, &format!("{key}.sellers")) {
+            Ok(s) => Some(s),
             Err(b) => {
                 errs.push(b);
                 None
@@ -49,6 +65,7 @@ pub(super) fn wave(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value,
             wind_down_months: m,
             basins,
             authority: auth,
+            sellers,
         }),
         _ => Err(errs),
     }
@@ -188,6 +205,29 @@ fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
             Some("write e.g. `wind_down_months = 3`"),
         )),
     }
+}
+
+/// D45: the name of a wave's designated companies: 1–64 letters, digits, `_`, `-` or `.`.
+fn sellers_name(v: &Val<'_>, key: &str) -> Result<String, Bad> {
+    let ok = |s: &str| {
+        (1..=64).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    let got = match v.get_ref() {
+        DeValue::String(s) if ok(s.as_ref()) => return Ok(s.to_string()),
+        DeValue::String(s) => format!("\"{}\"", s.chars().take(70).collect::<String>()),
+        o => a_type(o.type_str()),
+    };
+    Err(bad(
+        v.span(),
+        key.into(),
+        format!(
+            "`{key}` must name the designated companies in 1–64 letters, digits, `_`, `-` or \
+             `.`, got {got}"
+        ),
+        Some("write e.g. `sellers = \"rosneft_lukoil\"`; waves with the same name designate the same sellers"),
+    ))
 }
 
 /// D35: the designating authority of an `sdn.wave`.

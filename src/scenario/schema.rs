@@ -202,6 +202,11 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
         "basins".into(),
         json!({ "type": "array", "items": basin, "minItems": 1, "uniqueItems": true }),
     );
+    // D45: the name of the designated companies (optional).
+    wave.insert(
+        "sellers".into(),
+        json!({ "type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$" }),
+    );
     // D35: the designating authority of a wave (optional).
     wave.insert(
         "authority".into(),

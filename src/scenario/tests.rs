@@ -232,6 +232,7 @@ fn action_levers() {
             wind_down_months: 2,
             basins: vec![],
             authority: None,
+            sellers: None,
         }
     );
     let e = one_event("date = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.1, authority = \"us\" }\n");
@@ -288,6 +289,19 @@ fn action_levers() {
         "{x}"
     );
     assert!(x.contains("needs `wind_down_months`"), "{x}");
+    // D45: a seller group's name.
+    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"sdn.wave\"\nvalue = { add_share = 0.2, wind_down_months = 1, sellers = \"Rosneft & Lukoil\" }\n");
+    assert!(
+        x.contains("value.sellers") && x.contains("rosneft_lukoil") && x.contains(":14:60"),
+        "{x}"
+    );
+    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"sdn.wave\"\nvalue = { add_share = 0.2, wind_down_months = 1, sellers = 3 }\n");
+    assert!(
+        x.contains("value.sellers") && x.contains("an integer"),
+        "{x}"
+    );
+    let e = one_event("date = \"2025-09\"\nlever = \"sdn.wave\"\nvalue = { add_share = 0.2, wind_down_months = 1, sellers = \"gpn.sng-2025\" }\n");
+    assert!(matches!(&e[0].value, Value::Wave { sellers: Some(s), .. } if s == "gpn.sng-2025"));
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.6, authority = \"uk\" }\n");
     assert!(
         x.contains("[0, 0.5]") && x.contains("\"us\" or \"eu\""),

@@ -23,6 +23,8 @@ struct Wave<'a> {
     basins: &'a [LeverId],
     authority: Option<WaveAuthority>,
     share_hi: f64,
+    /// D45: the `sellers` name, if any.
+    sellers: Option<&'a str>,
 }
 
 fn waves(sc: &Scenario) -> Vec<Wave<'_>> {
@@ -34,6 +36,7 @@ fn waves(sc: &Scenario) -> Vec<Wave<'_>> {
                 add_share,
                 basins,
                 authority,
+                sellers,
                 ..
             } => Some(Wave {
                 i,
@@ -41,6 +44,7 @@ fn waves(sc: &Scenario) -> Vec<Wave<'_>> {
                 basins,
                 authority: *authority,
                 share_hi: add_share.support().1.clamp(0.0, 1.0),
+                sellers: sellers.as_deref(),
             }),
             _ => None,
         })
@@ -96,6 +100,8 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
                     && w.authority.is_some()
                     && v.authority != w.authority
                     && overlap(v.basins, w.basins)
+                    // Named as the same sellers (D45): counted once, as the file says.
+                    && !(v.sellers.is_some() && v.sellers == w.sellers)
             })
             .max_by_key(|v| (day_number(v.ev), v.i));
         if let Some(v) = earlier {
@@ -116,8 +122,9 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
                     names(sc, v.basins),
                 ),
                 help: Some(
-                    "for the same sellers write one wave, with the authority that reaches \
-                     the most refiners (usually `us`) and its date (docs/scenarios.md §2.6)"
+                    "if they are the same companies, give both waves the same `sellers` name \
+                     (e.g. `sellers = \"rosneft_lukoil\"`): they then count once \
+                     (docs/scenarios.md §2.6)"
                         .into(),
                 ),
             });
@@ -137,6 +144,7 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
         // The largest share a plain event sets on the market-wide or this basin's lever (the
         // baseline's 0.20 of 2025-01-10) is already designated before any wave.
         let ids = &sc.registry.ids;
+        let mut named: Vec<(&str, f64)> = Vec::new();
         let mut total = sc
             .events
             .iter()
@@ -150,7 +158,21 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
             .iter()
             .filter(|w| g.is_none_or(|b| w.basins.is_empty() || w.basins.contains(&b)))
         {
-            total += w.share_hi;
+            // A named group adds only what it adds beyond its earlier waves (D45).
+            total += match w.sellers {
+                None => w.share_hi,
+                Some(n) => match named.iter_mut().find(|(m, _)| *m == n) {
+                    Some((_, hi)) => {
+                        let add = (w.share_hi - *hi).max(0.0);
+                        *hi = hi.max(w.share_hi);
+                        add
+                    }
+                    None => {
+                        named.push((n, w.share_hi));
+                        w.share_hi
+                    }
+                },
+            };
             if total > 1.0 + 1e-9 {
                 if !flagged.contains(&w.i) {
                     flagged.push(w.i);

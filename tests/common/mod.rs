@@ -84,6 +84,7 @@ pub fn us_wave(sc: &Scenario, date: &str, share: f64, months: u32) -> Event {
             wind_down_months: months,
             basins: vec![],
             authority: Some(WaveAuthority::Us),
+            sellers: None,
         },
         prob: Dist::Const(1.0),
         lag_months: None,

@@ -154,6 +154,7 @@ fn a_wave_remembers_its_announcement_day() {
             wind_down_months: 2,
             basins: vec![],
             authority: None,
+            sellers: None,
         },
         prob: Dist::Const(1.0),
         lag_months: None,
@@ -187,6 +188,7 @@ fn wave_ramps_the_share_and_fires_once() {
             wind_down_months: 2,
             basins: vec![],
             authority: None,
+            sellers: None,
         },
         prob: Dist::Const(1.0),
         lag_months: None,
@@ -204,6 +206,7 @@ fn wave_ramps_the_share_and_fires_once() {
             authority: None,
             wind_down_months: 2,
             day_offset: 0.0,
+            group: 0,
         }]
     );
     assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);
@@ -224,4 +227,59 @@ fn probability_zero_never_fires_and_lags_move_to_the_first() {
     let m = run(&[e], &r, "2025-08", 2);
     assert_eq!(m[0].get(r.ids.tariff_rate[0]), 0.0);
     assert_eq!(m[1].get(r.ids.tariff_rate[0]), 0.5);
+}
+
+#[test]
+fn named_waves_count_their_sellers_once() {
+    // D45: the UK (15th) and the US (22nd) list the same companies; a third wave of other
+    // sellers adds its own share.
+    let r = reg();
+    let rng = ChaCha8Rng::seed_from_u64(1);
+    let wave = |date: &str, share: f64, sellers: Option<&str>| Event {
+        date: Date::parse(date).unwrap(),
+        lever: r.ids.sdn_wave,
+        action: Action::Fire,
+        value: Value::Wave {
+            add_share: Dist::Const(share),
+            wind_down_months: 1,
+            basins: vec![],
+            authority: None,
+            sellers: sellers.map(String::from),
+        },
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    };
+    let start = month_idx("2025-10").unwrap();
+    let share_after = |events: &[Event]| {
+        let mut p = PolicyPath::new(events, &r, &r.defaults(), start, |_| rng.clone());
+        let (mut out, mut fired) = (r.defaults(), Vec::new());
+        let mut groups = Vec::new();
+        for m in start..start + 3 {
+            p.advance(m, &mut out, &mut fired);
+            groups.extend(fired.iter().filter_map(|f| match f {
+                Fired::Wave { group, .. } => Some(*group),
+                _ => None,
+            }));
+        }
+        (out.get(r.ids.sdn_share), groups)
+    };
+    let rn = Some("rosneft_lukoil");
+    let (s, g) = share_after(&[wave("2025-10-15", 0.45, rn), wave("2025-10-22", 0.45, rn)]);
+    assert!((s - 0.45).abs() < 1e-12, "{s}");
+    assert!(g.len() == 2 && g[0] == g[1] && g[0] != 0);
+    // A larger later listing of the same name adds only the difference; the file order of
+    // the two events does not matter, their dates do.
+    let (s, _) = share_after(&[wave("2025-10-22", 0.5, rn), wave("2025-10-15", 0.45, rn)]);
+    assert!((s - 0.5).abs() < 1e-12, "{s}");
+    // Other sellers, or no name, add in full.
+    let (s, _) = share_after(&[
+        wave("2025-10-15", 0.45, rn),
+        wave("2025-10-22", 0.2, Some("gpn")),
+        wave("2025-10-29", 0.1, None),
+    ]);
+    assert!((s - 0.75).abs() < 1e-12, "{s}");
+    assert_ne!(
+        crate::policy::events::seller_group("a"),
+        crate::policy::events::seller_group("b")
+    );
 }

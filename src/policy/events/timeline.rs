@@ -37,6 +37,63 @@ impl PolicyPath {
         })
     }
 
+    /// D45: a named wave ramps its basins' share levers when it fires, by what its sellers add
+    /// to the largest share their group was designated with before (in firing order: date,
+    /// then file order), so two authorities listing the same companies count them once.
+    pub(super) fn named_wave_ramps(&mut self, due: &mut Vec<Due>) {
+        let mut ramps = Vec::new();
+        for e in due.iter() {
+            let Op::Fire(Fired::Wave {
+                add_share,
+                basins,
+                wind_down_months,
+                group,
+                ..
+            }) = e.op
+            else {
+                continue;
+            };
+            if group == 0 || self.sdn_levers.is_empty() {
+                continue;
+            }
+            let before = match self.groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, max)) => {
+                    let b = *max;
+                    *max = max.max(add_share);
+                    b
+                }
+                None => {
+                    self.groups.push((group, add_share));
+                    0.0
+                }
+            };
+            let total = (add_share - before).max(0.0);
+            let months = wind_down_months.max(1);
+            let mut push = |lever: LeverId| {
+                ramps.push(Due {
+                    date: e.date,
+                    seq: e.seq,
+                    lever,
+                    op: Op::RampBy { total, months },
+                    implied: false,
+                })
+            };
+            if basins == 0 {
+                push(self.sdn_levers[0]);
+            } else {
+                for b in 0..self.sdn_levers.len() - 1 {
+                    if b < 64 && (basins >> b) & 1 == 1 {
+                        push(self.sdn_levers[1 + b]);
+                    }
+                }
+            }
+        }
+        if !ramps.is_empty() {
+            due.extend(ramps);
+            due.sort_by_key(|e| (e.date.day, !e.implied, e.seq));
+        }
+    }
+
     pub(super) fn apply(
         &mut self,
         e: &Due,
@@ -105,6 +162,7 @@ impl PolicyPath {
                 basins,
                 authority,
                 wind_down_months,
+                group,
                 ..
             }) => {
                 // A late entry was moved to day 1 of this month by `advance`.
@@ -116,6 +174,7 @@ impl PolicyPath {
                     authority,
                     wind_down_months,
                     day_offset: (day - 1.0) / d,
+                    group,
                 });
                 val
             }
