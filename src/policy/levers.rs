@@ -241,7 +241,7 @@ levers! {
             "one-off batch (§4.1)";
         sdn_share = "sdn.share", num(0.0, 1.0), "share", 0.0, "M_r, h_r, w_b (§4.4)";
         sdn_wave = "sdn.wave", LeverKind::Action(ActionKind::SdnWave),
-            "{add_share, wind_down_months[, basins]}", 0.0,
+            "{add_share, wind_down_months[, basins][, authority][, sellers]}", 0.0,
             "ramps sdn.share; resets psi, A, L (§4.1)";
         relief_active = "relief.active", LeverKind::Bool, "bool", 0.0,
             "h_r - dh_relief; random batches stop";
