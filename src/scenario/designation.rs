@@ -27,26 +27,17 @@ pub(super) fn wave(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value,
         "{ add_share = 0.2, wind_down_months = 3, authority = \"us\" }",
         &mut errs,
     )?;
-    let auth = match t.get("authority") {
-        None => None,
-        Some((_, x)) => match wave_authority(x, &format!("{key}.authority")) {
-            Ok(a) => Some(a),
-            Err(b) => {
-                errs.push(b);
-                None
-            }
-        },
-    };
-    let sellers = match t.get("sellers") {
-        None => None,
-        Some((_, x)) => match sellers_name(x, &format!("{key}.sellers")) {
-            Ok(s) => Some(s),
-            Err(b) => {
-                errs.push(b);
-                None
-            }
-        },
-    };
+    // Optional keys: the value, or the error noted and `None`.
+    let auth = t.get("authority").and_then(|(_, x)| {
+        wave_authority(x, &format!("{key}.authority"))
+            .map_err(|b| errs.push(b))
+            .ok()
+    });
+    let sellers = t.get("sellers").and_then(|(_, x)| {
+        sellers_name(x, &format!("{key}.sellers"))
+            .map_err(|b| errs.push(b))
+            .ok()
+    });
     let basins = match t.get("basins") {
         None => Vec::new(),
         Some((_, x)) => wave_basins(x, &format!("{key}.basins"), reg, &mut errs),

@@ -140,25 +140,36 @@ fn ramp_pulse_add_scale() {
     assert_eq!(m[0].get(id), 3.0);
 }
 
+/// An `sdn.wave` event of `share` on every basin, with no authority.
+fn wave_event(
+    r: &LeverRegistry,
+    date: &str,
+    share: f64,
+    months: u32,
+    sellers: Option<&str>,
+) -> Event {
+    Event {
+        date: Date::parse(date).unwrap(),
+        lever: r.ids.sdn_wave,
+        action: Action::Fire,
+        value: Value::Wave {
+            add_share: Dist::Const(share),
+            wind_down_months: months,
+            basins: vec![],
+            authority: None,
+            sellers: sellers.map(String::from),
+        },
+        prob: Dist::Const(1.0),
+        lag_months: None,
+    }
+}
+
 #[test]
 fn a_wave_remembers_its_announcement_day() {
     // D42: OFAC's 2025-01-10 designations; the deadline counts from the 10th, not the 1st.
     let r = reg();
     let rng = ChaCha8Rng::seed_from_u64(1);
-    let wave = |date: &str| Event {
-        date: Date::parse(date).unwrap(),
-        lever: r.ids.sdn_wave,
-        action: Action::Fire,
-        value: Value::Wave {
-            add_share: Dist::Const(0.2),
-            wind_down_months: 2,
-            basins: vec![],
-            authority: None,
-            sellers: None,
-        },
-        prob: Dist::Const(1.0),
-        lag_months: None,
-    };
+    let wave = |date: &str| wave_event(&r, date, 0.2, 2, None);
     let start = month_idx("2025-01").unwrap();
     let offset = |events: &[Event], month| {
         let mut p = PolicyPath::new(events, &r, &r.defaults(), start, |_| rng.clone());
@@ -179,20 +190,7 @@ fn a_wave_remembers_its_announcement_day() {
 fn wave_ramps_the_share_and_fires_once() {
     let r = reg();
     let rng = ChaCha8Rng::seed_from_u64(1);
-    let e = Event {
-        date: Date::parse("2025-10-01").unwrap(),
-        lever: r.ids.sdn_wave,
-        action: Action::Fire,
-        value: Value::Wave {
-            add_share: Dist::Const(0.4),
-            wind_down_months: 2,
-            basins: vec![],
-            authority: None,
-            sellers: None,
-        },
-        prob: Dist::Const(1.0),
-        lag_months: None,
-    };
+    let e = wave_event(&r, "2025-10-01", 0.4, 2, None);
     let start = month_idx("2025-10").unwrap();
     let mut p = PolicyPath::new(&[e], &r, &r.defaults(), start, |_| rng.clone());
     let mut out = r.defaults();
@@ -235,20 +233,8 @@ fn named_waves_count_their_sellers_once() {
     // sellers adds its own share.
     let r = reg();
     let rng = ChaCha8Rng::seed_from_u64(1);
-    let wave = |date: &str, share: f64, sellers: Option<&str>| Event {
-        date: Date::parse(date).unwrap(),
-        lever: r.ids.sdn_wave,
-        action: Action::Fire,
-        value: Value::Wave {
-            add_share: Dist::Const(share),
-            wind_down_months: 1,
-            basins: vec![],
-            authority: None,
-            sellers: sellers.map(String::from),
-        },
-        prob: Dist::Const(1.0),
-        lag_months: None,
-    };
+    let wave =
+        |date: &str, share: f64, sellers: Option<&str>| wave_event(&r, date, share, 1, sellers);
     let start = month_idx("2025-10").unwrap();
     let share_after = |events: &[Event]| {
         let mut p = PolicyPath::new(events, &r, &r.defaults(), start, |_| rng.clone());
