@@ -1,0 +1,158 @@
+//! Faults found by a newcomer's walk through README and docs/ and a hostile pass over what
+//! the other modules do not cover: text that would reach the terminal, hints that suggest
+//! a number nobody typed, integers past 64 bits, and commands run outside the repository
+//! root (docs/reliability.md).
+
+use super::{extending, rejected, sim, tiny_run, BIN};
+use std::process::Command;
+
+/// Characters that would clear, recolour or reorder the analyst's terminal (or a report)
+/// when `list`, `explain` or a message prints the string; each file is refused at the
+/// string, and the message shows the character escaped, never raw.
+#[test]
+fn control_characters_in_scenario_text_are_refused_and_never_echoed() {
+    let d = tempfile::tempdir().unwrap();
+    let ev = "[[event]]\ndate = \"2025-09-01\"\n";
+    let cases = [
+        (
+            "description = \"a\\u001b[31mred\"".to_string(),
+            "scenario.description",
+            "U+001B",
+        ),
+        (
+            "description = \"bell\\u0007\"".into(),
+            "scenario.description",
+            "U+0007",
+        ),
+        (
+            "description = \"nul\\u0000\"".into(),
+            "scenario.description",
+            "U+0000",
+        ),
+        (
+            "description = \"two\\nlines\"".into(),
+            "scenario.description",
+            "U+000A",
+        ),
+        (
+            "description = \"C1 \\u009b2J\"".into(),
+            "scenario.description",
+            "U+009B",
+        ),
+        (
+            "description = \"abc\\u202edcba\"".into(),
+            "scenario.description",
+            "U+202E",
+        ),
+        (
+            format!("{ev}lever = \"tariff.IN.rate\"\nvalue = 0.3\nnote = \"x\\u001b[2J\""),
+            "event[1].note",
+            "U+001B",
+        ),
+        (
+            format!("{ev}lever = \"\\u001b[31mtariff.IN.rate\"\nvalue = 0.3"),
+            "event[1].lever",
+            "unknown lever `\\u{001b}[31mtariff.IN.rate`",
+        ),
+        (
+            format!(
+                "{ev}lever = \"sdn.wave\"\nvalue = {{ add_share = 0.2, wind_down_months = 2, \
+                 basins = [\"W\\u0008\"] }}"
+            ),
+            "event[1].value.basins[1]",
+            "U+0008",
+        ),
+    ];
+    for (i, (body, key, needle)) in cases.iter().enumerate() {
+        let p = extending(d.path(), &format!("ctrl{i}"), body);
+        let err = rejected(&p, &[key, needle]);
+        let raw = ['\u{1b}', '\u{7}', '\0', '\u{8}', '\u{9b}', '\u{202e}'];
+        assert!(
+            !err.contains(raw),
+            "a raw control character reached stderr:\n{err}"
+        );
+    }
+    // A tab is plain text.
+    let p = extending(d.path(), "tab", "description = \"a\\tb\"");
+    let out = d.path().join("out");
+    let r = tiny_run(&p, &out, &["--no-charts"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+/// A value that reads as a percentage is answered with the fraction as the user would type
+/// it (it used to suggest `value = 0.013000000000000001` for 1.3), in files and on flags.
+#[test]
+fn percentage_hints_suggest_the_fraction_as_typed() {
+    let d = tempfile::tempdir().unwrap();
+    let ev = "[[event]]\ndate = \"2026-01-01\"\nlever = \"pledge.IN.cut\"\n";
+    for (body, fix) in [
+        (format!("{ev}value = 1.3"), "write `value = 0.013`"),
+        (format!("{ev}value = \"1.3%\""), "write `value = 0.013`"),
+        (
+            format!("{ev}value = 0.5\nprob = 33.3"),
+            "write `prob = 0.333`",
+        ),
+    ] {
+        let p = extending(d.path(), "pct", &body);
+        let err = rejected(&p, &[fix]);
+        assert!(!err.contains("00000000"), "{err}");
+    }
+    let r = sim(&["run", "x.toml", "--precision", "1.3%"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("write the fraction: 0.013\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// TOML integers are 64-bit; one written past that says the limit in words, not "expected
+/// i64".
+#[test]
+fn integers_past_64_bits_say_the_limit() {
+    let d = tempfile::tempdir().unwrap();
+    for (body, key, fix) in [
+        (
+            "seed = 18446744073709551615",
+            "scenario.seed",
+            "write e.g. `seed = 42`",
+        ),
+        (
+            "paths = 99999999999999999999999",
+            "scenario.paths",
+            "write e.g. `paths = 10000`",
+        ),
+    ] {
+        let p = extending(d.path(), "big", body);
+        let err = rejected(
+            &p,
+            &[key, "is too large", "at most 9223372036854775807", fix],
+        );
+        assert!(!err.contains("i64"), "{err}");
+    }
+}
+
+/// `backtest` and `calibrate` read `scenarios/history` relative to the current folder; run
+/// from anywhere else they said only that the first replay file did not exist.
+#[test]
+fn backtest_outside_the_repository_says_where_to_run_it() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    for args in [
+        vec!["backtest", "--paths", "2", "--out", out.to_str().unwrap()],
+        vec!["calibrate", "--paths", "2"],
+    ] {
+        let o = Command::new(BIN)
+            .args(&args)
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        for n in ["`scenarios/history`", "repository root", "--history DIR"] {
+            assert!(err.contains(n), "{args:?}: no `{n}` in {err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!out.exists(), "nothing may be written");
+    }
+}
