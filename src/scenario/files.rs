@@ -187,6 +187,12 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                         "check the path; `extends` is relative to the file that names it"
                     }
                     (None, true) => "check the path; it is relative to the current folder",
+                    // `explain`, `compare` and `sensitivity` take files; `run`, `validate`
+                    // and `list` expand a folder before they get here.
+                    (None, false) if cur.is_dir() => {
+                        "this command takes scenario files: name a `.toml` file inside the \
+                         folder (`run`, `validate` and `list` also take a folder)"
+                    }
                     (None, false) => "check the file's permissions",
                 };
                 let d = here(msg, Some(help.into()), &chain);

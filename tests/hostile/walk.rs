@@ -156,3 +156,18 @@ fn backtest_outside_the_repository_says_where_to_run_it() {
         assert!(!out.exists(), "nothing may be written");
     }
 }
+
+/// `explain` takes one file; given a folder it used to advise checking the file's
+/// permissions.
+#[test]
+fn explain_of_a_folder_says_to_name_a_file() {
+    let dir = super::baseline().parent().unwrap().to_path_buf();
+    let r = sim(&["explain", dir.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("name a `.toml` file inside"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("permissions"), "{}", r.stderr);
+}
