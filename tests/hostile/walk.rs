@@ -171,3 +171,56 @@ fn explain_of_a_folder_says_to_name_a_file() {
     );
     assert!(!r.stderr.contains("permissions"), "{}", r.stderr);
 }
+
+/// Every scenario example of docs/scenarios.md runs as written, as a newcomer would use it:
+/// a copy next to the shipped `baseline.toml`, with `extends = "baseline.toml"` put in front
+/// of the snippets that are only tables to add (`[[event]]`, `[params]`, `[correlations]`).
+/// Market-file rows, the replay's header and one-line fragments are not scenarios and are
+/// skipped. The tree example used to name nodes it did not define.
+#[test]
+fn every_scenario_example_in_the_docs_runs_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/scenarios.md")).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root.join("scenarios")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&p, d.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir(d.path().join("market")).unwrap();
+    std::fs::copy(
+        root.join("scenarios/market/default.toml"),
+        d.path().join("market/default.toml"),
+    )
+    .unwrap();
+    let mut ran = 0;
+    for (i, block) in doc.split("```toml\n").skip(1).enumerate() {
+        let block = block.split("```").next().unwrap();
+        let first_table = block
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .unwrap_or("");
+        let text = if block.contains("extends = ") {
+            block.to_string()
+        } else if ["[[event]]", "[params]", "[correlations]", "[[tree]]"]
+            .iter()
+            .any(|t| first_table.starts_with(t))
+        {
+            format!("extends = \"baseline.toml\"\n{block}")
+        } else {
+            continue;
+        };
+        let p = d.path().join(format!("doc_example_{i}.toml"));
+        std::fs::write(&p, &text).unwrap();
+        let out = d.path().join("out");
+        let r = tiny_run(&p, &out, &["--no-charts", "--no-report", "--force"]);
+        assert_eq!(r.code, Some(0), "example {i}:\n{text}\n{}", r.stderr);
+        ran += 1;
+    }
+    assert!(
+        ran >= 14,
+        "only {ran} examples found: the skip rules need a look"
+    );
+}
