@@ -175,14 +175,26 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             }
             Err(ReadFail::Io(e)) => {
                 let missing = e.kind() == std::io::ErrorKind::NotFound;
-                let msg = if missing {
-                    format!("`{}` does not exist", cur.display())
-                } else {
-                    format!("cannot read `{}`: {e}", cur.display())
+                // A link that exists but leads nowhere is not a path typo: name its target.
+                let link = std::fs::read_link(&cur).ok();
+                let msg = match (&link, missing) {
+                    (Some(t), true) => format!(
+                        "`{}` is a symbolic link to `{}`, which does not exist",
+                        cur.display(),
+                        t.display()
+                    ),
+                    (Some(t), false) => format!(
+                        "`{}` is a symbolic link to `{}`, which cannot be followed: {e}",
+                        cur.display(),
+                        t.display()
+                    ),
+                    (None, true) => format!("`{}` does not exist", cur.display()),
+                    (None, false) => format!("cannot read `{}`: {e}", cur.display()),
                 };
                 // Only a file named by `extends` is relative to another file; the one given
                 // on the command line is relative to the working folder.
                 let help = match (&named_by, missing) {
+                    _ if link.is_some() => "fix the link or remove it",
                     (Some(_), _) => {
                         "check the path; `extends` is relative to the file that names it"
                     }
@@ -373,7 +385,13 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(fail)? {
         let p = entry.map_err(fail)?.path();
-        if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+        // A link whose target is gone (or loops) is kept so that loading reports it: skipped,
+        // a scenario the user meant to run would silently be missing from the results.
+        // Folders and FIFOs are skipped (sub-folders are documented as ignored; a FIFO
+        // would block the read).
+        let broken_link =
+            p.symlink_metadata().is_ok_and(|m| m.is_symlink()) && std::fs::metadata(&p).is_err();
+        if p.extension().is_some_and(|e| e == "toml") && (p.is_file() || broken_link) {
             out.push(p);
         }
     }

@@ -224,3 +224,42 @@ fn every_scenario_example_in_the_docs_runs_as_written() {
         "only {ran} examples found: the skip rules need a look"
     );
 }
+
+/// A `.toml` link in a scenario folder whose target is gone, or that loops, used to be
+/// skipped: `validate scenarios/` said ok and `run` left that scenario out. It is now
+/// reported with its target, and stops the run before anything is written.
+#[cfg(unix)]
+#[test]
+fn broken_links_in_a_scenario_folder_are_reported_not_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("scen");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(super::baseline(), dir.join("a.toml")).unwrap();
+    let text = std::fs::read_to_string(dir.join("a.toml")).unwrap();
+    let market = super::baseline()
+        .parent()
+        .unwrap()
+        .join("market/default.toml");
+    std::fs::write(
+        dir.join("a.toml"),
+        text.replace("market/default.toml", market.to_str().unwrap()),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("gone.toml", dir.join("b.toml")).unwrap();
+    std::os::unix::fs::symlink("c.toml", dir.join("c.toml")).unwrap();
+    std::fs::create_dir(dir.join("sub.toml")).unwrap();
+    let v = sim(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(v.code, Some(1), "{}", v.stderr);
+    for n in [
+        "b.toml` is a symbolic link to `gone.toml`, which does not exist",
+        "c.toml` is a symbolic link to `c.toml`, which cannot be followed",
+        "fix the link or remove it",
+        "2 of 3 scenario files have errors",
+    ] {
+        assert!(v.stderr.contains(n), "no `{n}` in:\n{}", v.stderr);
+    }
+    let out = d.path().join("out");
+    let r = tiny_run(&dir, &out, &[]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(!out.exists(), "a refused folder created the output folder");
+}
