@@ -263,3 +263,52 @@ fn broken_links_in_a_scenario_folder_are_reported_not_skipped() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(!out.exists(), "a refused folder created the output folder");
 }
+
+/// A start price, futures price or imposed price of 1e300 $/bbl used to load; the Brent
+/// anchor's (or every money variable's) variance overflowed, leaving empty `sd` cells
+/// among 270-digit numbers. Prices now lie in [1e-6, 1e6] $/bbl, and the edges give
+/// ordinary cells.
+#[test]
+fn brent_prices_have_a_range_and_its_edges_give_finite_bands() {
+    let d = tempfile::tempdir().unwrap();
+    for (body, needle) in [
+        (
+            "[brent]\np0 = 1e300",
+            "`brent.p0` must lie in [0.000001, 1000000] $/bbl, got 1e300",
+        ),
+        (
+            "[brent]\nf24 = 1e-300",
+            "`brent.f24` must lie in [0.000001, 1000000] $/bbl, got 1e-300",
+        ),
+    ] {
+        let p = extending(d.path(), "price", body);
+        rejected(&p, &[needle, "help:"]);
+    }
+    let mut csv = String::from("date,usd_bbl\n");
+    for m in 0..40 {
+        csv.push_str(&format!(
+            "{}-{:02}-01,1e300\n",
+            2025 + (m + 6) / 12,
+            (m + 6) % 12 + 1
+        ));
+    }
+    std::fs::write(d.path().join("imposed.csv"), &csv).unwrap();
+    let imposed = d.path().join("imposed.csv");
+    let body = format!("[brent]\nimposed = {:?}", imposed.to_str().unwrap());
+    let p = extending(d.path(), "imposed", &body);
+    rejected(
+        &p,
+        &["imposed.csv:2: `usd_bbl` must lie in [0.000001, 1000000], got 1e300"],
+    );
+    let p = extending(d.path(), "edges", "[brent]\np0 = 1e6\nf24 = 1e-6");
+    let out = d.path().join("out");
+    let r = tiny_run(&p, &out, &["--no-charts", "--no-report"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let summary = std::fs::read_to_string(out.join("edges/summary.csv")).unwrap();
+    for line in summary.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        for c in &cells[4..] {
+            assert!(!c.is_empty() && c.len() < 20, "`{c}` in {line}");
+        }
+    }
+}
