@@ -300,6 +300,16 @@ fn brent_prices_have_a_range_and_its_edges_give_finite_bands() {
         &p,
         &["imposed.csv:2: `usd_bbl` must lie in [0.000001, 1000000], got 1e300"],
     );
+    // The JSON Schema an editor checks against says the same range.
+    let schema: serde_json::Value = serde_json::from_str(&sim(&["schema"]).stdout).unwrap();
+    for k in ["p0", "f24"] {
+        let p = &schema["$defs"]["brent"]["properties"][k];
+        assert_eq!(
+            (p["minimum"].as_f64(), p["maximum"].as_f64()),
+            (Some(1e-6), Some(1e6)),
+            "{p}"
+        );
+    }
     let p = extending(d.path(), "edges", "[brent]\np0 = 1e6\nf24 = 1e-6");
     let out = d.path().join("out");
     let r = tiny_run(&p, &out, &["--no-charts", "--no-report"]);
