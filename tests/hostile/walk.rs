@@ -322,3 +322,40 @@ fn brent_prices_have_a_range_and_its_edges_give_finite_bands() {
         }
     }
 }
+
+/// `--force` used to replace whatever had the result's name: a file, or a folder of the
+/// user's own (recursively deleted: `run --out ~ --force` of a scenario named `Documents`).
+/// It now replaces only a result folder (or an empty one), and refuses the rest before
+/// anything is simulated, leaving it untouched.
+#[test]
+fn force_replaces_only_results() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir_all(out.join("baseline")).unwrap();
+    std::fs::write(out.join("baseline/thesis.docx"), b"years of work").unwrap();
+    let r = tiny_run(&super::baseline(), &out, &["--force"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    for n in [
+        "is not a sanctions-sim result",
+        "--force replaces only results",
+        "--out",
+    ] {
+        assert!(r.stderr.contains(n), "no `{n}` in:\n{}", r.stderr);
+    }
+    assert_eq!(
+        std::fs::read(out.join("baseline/thesis.docx")).unwrap(),
+        b"years of work"
+    );
+    std::fs::remove_dir_all(out.join("baseline")).unwrap();
+    std::fs::write(out.join("baseline"), b"a file").unwrap();
+    let r = tiny_run(&super::baseline(), &out, &["--force"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(std::fs::read(out.join("baseline")).unwrap(), b"a file");
+    // A result is replaced as before.
+    std::fs::remove_file(out.join("baseline")).unwrap();
+    for _ in 0..2 {
+        let r = tiny_run(&super::baseline(), &out, &["--force", "--no-charts"]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+    }
+    assert_eq!(super::entries(&out), ["baseline"]);
+}
