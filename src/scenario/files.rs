@@ -35,9 +35,9 @@ fn quotable(path: &Path, regular: bool, text: &str) -> bool {
 /// Reads a file as UTF-8 (at most [`crate::bounded::SCENARIO`], 16 MiB, so a huge file, or an endless one such
 /// as `/dev/zero`, is refused without reading it all); errors name the file (and, for bad
 /// UTF-8, where).
-fn read_source(path: &Path) -> Result<Source, ReadFail> {
+fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<Source, ReadFail> {
     use crate::bounded::ReadError;
-    let read = match crate::bounded::read(path, crate::bounded::SCENARIO) {
+    let read = match crate::bounded::read(path, limit) {
         Ok(b) => b,
         Err(ReadError::Io { source, .. }) => return Err(ReadFail::Io(source)),
         Err(ReadError::Directory(_)) => {
@@ -166,7 +166,12 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             );
             return Err(ReadError::Cycle(Box::new(d)));
         }
-        let src = match read_source(&cur) {
+        // The file on the command line may be a pipe (`run <(...)`); a named one may not.
+        let limit = match named_by {
+            Some(_) => crate::bounded::NAMED,
+            None => crate::bounded::SCENARIO,
+        };
+        let src = match read_source(&cur, limit) {
             Ok(s) => s,
             Err(ReadFail::Invalid(d)) => return Err(ReadError::Invalid(d)),
             Err(ReadFail::Limit(m)) => {
@@ -264,7 +269,7 @@ pub(crate) fn load_market(
     by: &Source,
     decl: Range<usize>,
 ) -> Result<(Market, Source), MarketError> {
-    let msrc = match read_source(path) {
+    let msrc = match read_source(path, crate::bounded::NAMED) {
         Ok(s) => s,
         Err(ReadFail::Io(e)) => {
             return Err(MarketError::Unreadable(Box::new(by.diag(

@@ -359,3 +359,27 @@ fn force_replaces_only_results() {
     }
     assert_eq!(super::entries(&out), ["baseline"]);
 }
+
+/// A FIFO (or `/dev/stdin` on a pipe or terminal) named by `extends`, `market` or
+/// `imposed` used to block the load for ever: opening a FIFO waits for a writer. Files a
+/// scenario names must be regular files, checked before they are opened. (The file on the
+/// command line may still be a pipe.)
+#[cfg(unix)]
+#[test]
+fn fifos_named_by_a_scenario_are_refused_without_blocking() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("pipe.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let f = fifo.to_str().unwrap();
+    let p = d.path().join("ext.toml");
+    std::fs::write(&p, format!("extends = {f:?}\n")).unwrap();
+    rejected(&p, &["extends", "is not a regular file", "pipe.toml"]);
+    for (name, body) in [
+        ("mk", format!("market = {f:?}")),
+        ("imp", format!("[brent]\nimposed = {f:?}")),
+    ] {
+        let p = extending(d.path(), name, &body);
+        rejected(&p, &["is not a regular file", "pipe.toml"]);
+    }
+}
