@@ -383,3 +383,31 @@ fn fifos_named_by_a_scenario_are_refused_without_blocking() {
         rejected(&p, &["is not a regular file", "pipe.toml"]);
     }
 }
+
+/// A newcomer's missing scenario path gets the file they most likely meant: without
+/// `.toml`, in another case, mistyped, or a bare name of `scenarios/` (run from the root).
+#[test]
+fn a_missing_scenario_path_suggests_the_nearest_file() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (arg, meant) in [
+        ("scenarios/baseline", "scenarios/baseline.toml"),
+        ("scenarios/Baseline.toml", "scenarios/baseline.toml"),
+        ("baseline.toml", "scenarios/baseline.toml"),
+        ("summit_falure", "scenarios/summit_failure.toml"),
+    ] {
+        let o = Command::new(BIN)
+            .args(["validate", arg])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{arg}: {err}");
+        assert!(
+            err.contains(&format!("did you mean `{meant}`?")),
+            "{arg}: {err}"
+        );
+    }
+    let r = sim(&["validate", "/nonexistent/nothing_like_it.toml"]);
+    assert_eq!(r.code, Some(1));
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
+}
