@@ -27,11 +27,21 @@ pub const SCENARIO: Limit = Limit {
     regular_only: false,
 };
 
-/// `[brent] imposed` series: 1,200 months (the longest run) take about 60 KiB.
+/// Files a scenario names (`extends`, `scenario.market`, and `schema --market`): nobody
+/// pipes those in, and a FIFO or a terminal there (`extends = "/dev/stdin"`) would block
+/// the load for ever, so only regular files are read.
+pub const NAMED: Limit = Limit {
+    what: "files named by `extends` or `market`",
+    bytes: 16 << 20,
+    regular_only: true,
+};
+
+/// `[brent] imposed` series: 1,200 months (the longest run) take about 60 KiB. Named by
+/// a scenario, so regular files only, like [`NAMED`].
 pub const IMPOSED: Limit = Limit {
     what: "imposed Brent series",
     bytes: 4 << 20,
-    regular_only: false,
+    regular_only: true,
 };
 
 /// A shard's `partial.bin`: exact summaries are at most the 1 GiB summary budget
@@ -135,6 +145,20 @@ pub fn read(path: &Path, limit: Limit) -> Result<Bytes, ReadError> {
         path: path.to_path_buf(),
         source,
     };
+    // Opening a FIFO blocks until something writes to it: where only regular files are
+    // read, look before opening.
+    if limit.regular_only {
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.is_dir() {
+            return Err(ReadError::Directory(path.to_path_buf()));
+        }
+        if !meta.is_file() {
+            return Err(ReadError::NotRegular {
+                path: path.to_path_buf(),
+                what: limit.what,
+            });
+        }
+    }
     let f = std::fs::File::open(path).map_err(io)?;
     let meta = f.metadata().map_err(io)?;
     if meta.is_dir() {

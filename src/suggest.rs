@@ -169,6 +169,21 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// `x` per cent as a fraction, as the user would type it: `1.3` gives `0.013`, not the
+/// binary quotient `0.013000000000000001` that `x / 100.0` displays as. Hints suggest this
+/// value to be copied into a file or a flag.
+pub fn percent_to_fraction(x: f64) -> f64 {
+    let q = x / 100.0;
+    if !x.is_finite() {
+        return q;
+    }
+    // Rust prints the shortest decimal that reads back to `x`; two more decimals are exact
+    // for the quotient, and reading them back rounds away the division's error.
+    let shown = format!("{x}");
+    let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
+    format!("{q:.*}", decimals + 2).parse().unwrap_or(q)
+}
+
 /// A number that displays as [`num`] writes it, for `format!` arguments.
 #[derive(Debug, Clone, Copy)]
 pub struct Num(pub f64);
@@ -182,6 +197,19 @@ impl std::fmt::Display for Num {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_become_the_fraction_typed() {
+        for (pct, frac) in [
+            (1.3, "0.013"),
+            (50.0, "0.5"),
+            (0.7, "0.007"),
+            (33.3, "0.333"),
+        ] {
+            assert_eq!(num(percent_to_fraction(pct)), frac);
+        }
+        assert_eq!(num(percent_to_fraction(1e-5)), "1e-7");
+    }
 
     #[test]
     fn suggests_near_misses_only() {

@@ -498,3 +498,8 @@ mod limits;
 mod loading;
 #[path = "hostile/messages.rs"]
 mod messages;
+
+// ---- the newcomer's walk-through and the hostile pass after it (docs/reliability.md).
+
+#[path = "hostile/walk.rs"]
+mod walk;

@@ -5,6 +5,16 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BacktestError {
+    /// The replay folder is not there: `--history` defaults to a path relative to the
+    /// repository root, and a newcomer may run the binary from anywhere else.
+    #[error(
+        "the replay folder `{}` is not a folder here ({}); run the command from the \
+         repository root (where `scenarios/history/` is), or name the replays' folder with \
+         `--history DIR`",
+        dir.display(),
+        here
+    )]
+    NoHistory { dir: PathBuf, here: String },
     /// A replay or counterfactual scenario did not load (its own error names line and column).
     #[error("{}:\n{source}", file.display())]
     Load {

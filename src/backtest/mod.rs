@@ -40,6 +40,16 @@ pub const COUNTERFACTUALS: &[&str] = &[
 
 /// Loads every run of the backtest from `history` (the `scenarios/history` folder).
 pub fn load_all(history: &Path) -> Result<Vec<Scenario>, BacktestError> {
+    if !history.is_dir() {
+        let here = std::env::current_dir().map_or_else(
+            |_| "the current folder".to_string(),
+            |d| format!("current folder {}", d.display()),
+        );
+        return Err(BacktestError::NoHistory {
+            dir: history.to_path_buf(),
+            here,
+        });
+    }
     let files = REPLAYS
         .iter()
         .map(|n| history.join(format!("{n}.toml")))

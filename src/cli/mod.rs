@@ -119,13 +119,51 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
         } else if p.exists() {
             files.push(p.clone());
         } else {
+            let hint = nearby(p).map_or_else(String::new, |q| {
+                format!("; did you mean `{}`?", q.display())
+            });
             return Err(CliError::Input(format!(
-                "{}: no such file or folder",
+                "{}: no such file or folder{hint}",
                 p.display()
             )));
         }
     }
     Ok(files)
+}
+
+/// The scenario a newcomer most likely meant by a path that does not exist: the name without
+/// `.toml`, another case or a typo of a `.toml` file in the same folder, or a bare name of
+/// one of `scenarios/` (the README's commands run from the repository root).
+fn nearby(p: &std::path::Path) -> Option<PathBuf> {
+    let with_ext = p.with_extension("toml");
+    if p.extension().is_none() && with_ext.is_file() {
+        return Some(with_ext);
+    }
+    let name = p.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+    let mut dirs = vec![parent.map_or_else(|| PathBuf::from("."), PathBuf::from)];
+    if parent.is_none() {
+        dirs.push(PathBuf::from("scenarios"));
+    }
+    for dir in dirs {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let stems: Vec<String> = rd
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".toml").map(str::to_string))
+            .collect();
+        if let Some(c) = crate::suggest::closest(stem, &stems) {
+            let file = format!("{c}.toml");
+            return Some(match parent {
+                Some(d) => d.join(file),
+                None if dir == std::path::Path::new(".") => PathBuf::from(file),
+                None => dir.join(file),
+            });
+        }
+    }
+    None
 }
 
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {

@@ -74,7 +74,7 @@ pub fn relative_error(s: &str) -> Result<f64, String> {
         return match p.trim().parse::<f64>() {
             Ok(x) if x.is_finite() && x > 0.0 => Err(format!(
                 "{RULE}; write the fraction: {}",
-                crate::suggest::Num(x / 100.0)
+                crate::suggest::Num(crate::suggest::percent_to_fraction(x))
             )),
             _ => Err(RULE.into()),
         };
@@ -106,6 +106,9 @@ mod tests {
         assert!(zero_or_more("x").unwrap_err().contains("0 or more"));
         assert_eq!(relative_error("0.01"), Ok(0.01));
         assert!(relative_error("1%").unwrap_err().contains("0.01"));
+        assert!(relative_error("1.3%")
+            .unwrap_err()
+            .ends_with("write the fraction: 0.013"));
         assert!(relative_error("0").is_err());
         for s in ["0", "-1", "1e99999", "x", "1200000"] {
             for e in [at_least_1(s).err(), months(s).err(), threads(s).err()]

@@ -59,6 +59,13 @@ pub enum OutputError {
     #[error("{} already exists; pass --force to replace it", .0.display())]
     AlreadyExists(PathBuf),
     #[error(
+        "{} exists but is not a sanctions-sim result (a folder holding manifest.json, \
+         partial.bin or report.csv); --force replaces only results, and this would be \
+         deleted: move or rename it yourself, or choose another output directory with --out",
+        .0.display()
+    )]
+    NotAResult(PathBuf),
+    #[error(
         "cannot write to output directory {}: {source}; \
          choose another output directory or fix its permissions",
         path.display()
@@ -227,6 +234,9 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
     if !force && fs::symlink_metadata(&final_dir).is_ok() {
         return Err(OutputError::AlreadyExists(final_dir));
     }
+    if force && !replaceable(&final_dir) {
+        return Err(OutputError::NotAResult(final_dir));
+    }
     let dir = out_root.join(format!(".{scenario_name}.partial-{}", std::process::id()));
     // Same name and pid: left by a dead process whose pid was reused.
     if fs::symlink_metadata(&dir).is_ok() {
@@ -250,6 +260,24 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         dialect: super::dialect::CsvDialect::Default,
         _lock: lock,
     })
+}
+
+/// Whether `--force` may replace what is at `dir`: nothing, an empty folder, or a result
+/// folder of this tool (every command's result holds one of these files). Scenario names
+/// are free, so `run --out ~ --force` of a scenario named `Documents` must not delete
+/// the user's folder, nor a file or link that happens to have a result's name.
+fn replaceable(dir: &Path) -> bool {
+    let Ok(meta) = fs::symlink_metadata(dir) else {
+        return true;
+    };
+    if !meta.is_dir() {
+        return false;
+    }
+    let empty = fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_none());
+    empty
+        || ["manifest.json", "partial.bin", "report.csv"]
+            .iter()
+            .any(|f| dir.join(f).is_file())
 }
 
 #[cfg(unix)]

@@ -64,10 +64,12 @@ fn force_replaces_only_at_commit() {
     let root = tmp.path();
     let first = prepare(root, "run1", false).unwrap();
     first.write("a.csv", b"old\n").unwrap();
+    first.write("manifest.json", b"{}\n").unwrap();
     first.commit().unwrap();
 
     let second = prepare(root, "run1", true).unwrap();
     second.write("a.csv", b"new\n").unwrap();
+    second.write("manifest.json", b"{}\n").unwrap();
     assert_eq!(
         read(&root.join("run1/a.csv")),
         "old\n",
@@ -163,4 +165,22 @@ fn root_that_is_a_file_refused() {
     let err = prepare(&f.join("sub"), "a", false).unwrap_err();
     assert!(matches!(err, OutputError::NotWritable { .. }), "{err}");
     assert!(err.to_string().contains("choose another output directory"));
+}
+
+#[test]
+fn force_replaces_results_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::write(root.join("file"), b"precious\n").unwrap();
+    fs::create_dir(root.join("notes")).unwrap();
+    fs::write(root.join("notes/todo.txt"), b"precious\n").unwrap();
+    for name in ["file", "notes"] {
+        let err = prepare(root, name, true).unwrap_err();
+        assert!(matches!(err, OutputError::NotAResult(_)), "{name}: {err}");
+    }
+    assert_eq!(read(&root.join("notes/todo.txt")), "precious\n");
+    // Nothing, or an empty folder, is replaced.
+    fs::create_dir(root.join("empty")).unwrap();
+    prepare(root, "empty", true).unwrap().commit().unwrap();
+    prepare(root, "fresh", true).unwrap().commit().unwrap();
 }

@@ -134,17 +134,25 @@ fn excerpt(line: &str, at: usize) -> (String, usize) {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Messages quote what the user wrote (a lever name, a value, a file name), which
+        // may hold escape sequences for the terminal this is printed on.
+        use super::text::visible;
         let message = elide(&self.message, MAX_QUOTED);
         match &self.key {
-            Some(k) => writeln!(f, "error[{}]: {message}", elide(k, MAX_QUOTED))?,
-            None => writeln!(f, "error: {message}")?,
+            Some(k) => writeln!(
+                f,
+                "error[{}]: {}",
+                visible(&elide(k, MAX_QUOTED)),
+                visible(&message)
+            )?,
+            None => writeln!(f, "error: {}", visible(&message))?,
         }
         let num = self.line.to_string();
         let pad = " ".repeat(num.len());
         write!(
             f,
             "{pad}--> {}:{}:{}",
-            self.file.display(),
+            visible(&self.file.display().to_string()),
             self.line,
             self.col
         )?;
@@ -163,7 +171,7 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         if let Some(h) = &self.help {
-            write!(f, "\n{pad} = help: {}", elide(h, MAX_QUOTED))?;
+            write!(f, "\n{pad} = help: {}", visible(&elide(h, MAX_QUOTED)))?;
         }
         Ok(())
     }

@@ -35,9 +35,9 @@ fn quotable(path: &Path, regular: bool, text: &str) -> bool {
 /// Reads a file as UTF-8 (at most [`crate::bounded::SCENARIO`], 16 MiB, so a huge file, or an endless one such
 /// as `/dev/zero`, is refused without reading it all); errors name the file (and, for bad
 /// UTF-8, where).
-fn read_source(path: &Path) -> Result<Source, ReadFail> {
+fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<Source, ReadFail> {
     use crate::bounded::ReadError;
-    let read = match crate::bounded::read(path, crate::bounded::SCENARIO) {
+    let read = match crate::bounded::read(path, limit) {
         Ok(b) => b,
         Err(ReadError::Io { source, .. }) => return Err(ReadFail::Io(source)),
         Err(ReadError::Directory(_)) => {
@@ -166,7 +166,12 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             );
             return Err(ReadError::Cycle(Box::new(d)));
         }
-        let src = match read_source(&cur) {
+        // The file on the command line may be a pipe (`run <(...)`); a named one may not.
+        let limit = match named_by {
+            Some(_) => crate::bounded::NAMED,
+            None => crate::bounded::SCENARIO,
+        };
+        let src = match read_source(&cur, limit) {
             Ok(s) => s,
             Err(ReadFail::Invalid(d)) => return Err(ReadError::Invalid(d)),
             Err(ReadFail::Limit(m)) => {
@@ -175,18 +180,36 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             }
             Err(ReadFail::Io(e)) => {
                 let missing = e.kind() == std::io::ErrorKind::NotFound;
-                let msg = if missing {
-                    format!("`{}` does not exist", cur.display())
-                } else {
-                    format!("cannot read `{}`: {e}", cur.display())
+                // A link that exists but leads nowhere is not a path typo: name its target.
+                let link = std::fs::read_link(&cur).ok();
+                let msg = match (&link, missing) {
+                    (Some(t), true) => format!(
+                        "`{}` is a symbolic link to `{}`, which does not exist",
+                        cur.display(),
+                        t.display()
+                    ),
+                    (Some(t), false) => format!(
+                        "`{}` is a symbolic link to `{}`, which cannot be followed: {e}",
+                        cur.display(),
+                        t.display()
+                    ),
+                    (None, true) => format!("`{}` does not exist", cur.display()),
+                    (None, false) => format!("cannot read `{}`: {e}", cur.display()),
                 };
                 // Only a file named by `extends` is relative to another file; the one given
                 // on the command line is relative to the working folder.
                 let help = match (&named_by, missing) {
+                    _ if link.is_some() => "fix the link or remove it",
                     (Some(_), _) => {
                         "check the path; `extends` is relative to the file that names it"
                     }
                     (None, true) => "check the path; it is relative to the current folder",
+                    // `explain`, `compare` and `sensitivity` take files; `run`, `validate`
+                    // and `list` expand a folder before they get here.
+                    (None, false) if cur.is_dir() => {
+                        "this command takes scenario files: name a `.toml` file inside the \
+                         folder (`run`, `validate` and `list` also take a folder)"
+                    }
                     (None, false) => "check the file's permissions",
                 };
                 let d = here(msg, Some(help.into()), &chain);
@@ -246,7 +269,7 @@ pub(crate) fn load_market(
     by: &Source,
     decl: Range<usize>,
 ) -> Result<(Market, Source), MarketError> {
-    let msrc = match read_source(path) {
+    let msrc = match read_source(path, crate::bounded::NAMED) {
         Ok(s) => s,
         Err(ReadFail::Io(e)) => {
             return Err(MarketError::Unreadable(Box::new(by.diag(
@@ -367,7 +390,13 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(fail)? {
         let p = entry.map_err(fail)?.path();
-        if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+        // A link whose target is gone (or loops) is kept so that loading reports it: skipped,
+        // a scenario the user meant to run would silently be missing from the results.
+        // Folders and FIFOs are skipped (sub-folders are documented as ignored; a FIFO
+        // would block the read).
+        let broken_link =
+            p.symlink_metadata().is_ok_and(|m| m.is_symlink()) && std::fs::metadata(&p).is_err();
+        if p.extension().is_some_and(|e| e == "toml") && (p.is_file() || broken_link) {
             out.push(p);
         }
     }

@@ -12,6 +12,11 @@ use super::Init;
 use crate::policy::calendar::{month_idx, MonthIdx};
 use std::path::{Path, PathBuf};
 
+/// The range of `brent.p0`, `brent.f24` and an imposed series' prices, $/bbl: wide enough for the extreme fixtures
+/// ($0.01 and $100,000), narrow enough that the anchor's moments stay finite.
+pub(super) const BRENT_MIN: f64 = 1e-6;
+pub(super) const BRENT_MAX: f64 = 1e6;
+
 /// The winning value of a key: `(file index, value)`, `value` `None` when it was invalid
 /// (and already reported).
 type Won<T> = Option<(usize, Option<T>)>;
@@ -249,13 +254,29 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
         ] {
             if let Some(v) = val {
                 let x = *v.get_ref();
-                let ok = x.is_finite() && x > 0.0;
-                if !ok {
+                let positive = x.is_finite() && x > 0.0;
+                // Magnitudes above 1e6 are refused like every parameter's (D87): a start
+                // price of 1e300 loaded and gave a Brent anchor whose variance overflowed
+                // (empty `sd` cells and 270-digit numbers in summary.csv).
+                let ok = positive && (BRENT_MIN..=BRENT_MAX).contains(&x);
+                if !positive {
                     w.err(
                         v.span(),
                         key,
                         format!(
                             "`{key}` must be a finite number > 0 ($/bbl), got {}",
+                            crate::suggest::Num(x)
+                        ),
+                        Some(format!("write e.g. `{example}`")),
+                    );
+                } else if !ok {
+                    w.err(
+                        v.span(),
+                        key,
+                        format!(
+                            "`{key}` must lie in [{}, {}] $/bbl, got {}",
+                            crate::suggest::Num(BRENT_MIN),
+                            crate::suggest::Num(BRENT_MAX),
                             crate::suggest::Num(x)
                         ),
                         Some(format!("write e.g. `{example}`")),

@@ -73,7 +73,7 @@ pub(crate) fn quoted_number_help(s: &str, key: &str) -> Option<String> {
         let x: f64 = p.trim().parse().ok().filter(|x: &f64| x.is_finite())?;
         return Some(format!(
             "percentages are written as fractions (1.0 = 100%), without quotes: write {}",
-            assign(key, x / 100.0)
+            assign(key, suggest::percent_to_fraction(x))
         ));
     }
     let x: f64 = t.parse().ok().filter(|x: &f64| x.is_finite())?;
@@ -100,7 +100,7 @@ fn noun(name: &str) -> &'static str {
 /// The fix for a value above a small upper bound that reads as a percentage (a tariff rate
 /// of 100, a `prob` of 50): `Some` when `x / 100` would be accepted.
 pub(crate) fn fraction_help(name: &str, key: &str, x: f64, lo: f64, hi: f64) -> Option<String> {
-    let f = x / 100.0;
+    let f = suggest::percent_to_fraction(x);
     (hi <= 5.0 && x > hi && f >= lo && f <= hi).then(|| {
         format!(
             "{} are fractions (1.0 = 100%): for {}% write {}",

@@ -84,6 +84,17 @@ impl ImposedBrent {
                     path.display()
                 ));
             }
+            // The same range as `brent.p0`: an imposed 1e300 loaded and overflowed the
+            // moments of every money variable (empty cells, 300-digit numbers).
+            if !(super::header::BRENT_MIN..=super::header::BRENT_MAX).contains(&p) {
+                return Err(format!(
+                    "{}:{line}: `usd_bbl` must lie in [{}, {}], got {}",
+                    path.display(),
+                    crate::suggest::Num(super::header::BRENT_MIN),
+                    crate::suggest::Num(super::header::BRENT_MAX),
+                    crate::suggest::Num(p)
+                ));
+            }
             let f = *first.get_or_insert(m);
             if m != f + prices.len() as i32 {
                 return Err(format!(
@@ -189,7 +200,7 @@ mod tests {
         #[cfg(target_os = "linux")]
         {
             let e = ImposedBrent::read(Path::new("/dev/zero")).unwrap_err();
-            assert!(e.contains("larger than 4 MiB"), "{e}");
+            assert!(e.contains("is not a regular file"), "{e}");
         }
     }
 }

@@ -43,6 +43,7 @@ mod resolve;
 mod schedule;
 mod schema;
 mod spanned;
+mod text;
 mod tree;
 mod tree_exit;
 mod value;

@@ -44,6 +44,9 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let sources = read_chain(path).map_err(LoadError::from)?;
     let docs = parse(path, &sources)?;
     let mut diags: Vec<Diagnostic> = Vec::new();
+    for (src, doc) in sources.iter().zip(&docs) {
+        super::text::check(src, doc.get_ref(), &mut diags);
+    }
     let raws = walk(&sources, &docs, &mut diags);
     let head = header::resolve(path, &raws, &sources, &mut diags);
     let (mut params, loaded) = market(&head, &raws, &sources, &mut diags);
@@ -144,6 +147,10 @@ fn market(
         }
         Ok((market, msrc)) => {
             let d0 = diags.len();
+            // The market file parsed once already, into `market`.
+            if let Ok(doc) = DeTable::parse(&msrc.text) {
+                super::text::check(&msrc, doc.get_ref(), diags);
+            }
             params::market_params(&msrc, &mut params, diags);
             let ok = diags.len() == d0;
             (params, ok.then_some((market, msrc)))

@@ -136,7 +136,12 @@ fn brent_table() -> Value {
                 "description": "CSV `date,usd_bbl[,source]` (relative to this file) whose monthly Brent replaces the simulated one",
             })
         } else {
-            json!({ "type": "number", "exclusiveMinimum": 0, "description": "$/bbl" })
+            json!({
+                "type": "number",
+                "minimum": super::header::BRENT_MIN,
+                "maximum": super::header::BRENT_MAX,
+                "description": "$/bbl",
+            })
         };
         p.insert(k.to_string(), v);
     }

@@ -113,8 +113,20 @@ impl<'s> Walker<'s> {
         if let DeValue::Integer(_) = v.get_ref() {
             match de::<i64>(v) {
                 Ok(i) => return Some(Spanned::new(v.span(), i)),
-                Err((span, m)) => {
-                    self.err(span, key, format!("`{key}`: {m}"), None);
+                // TOML integers are 64-bit: the only failure is one written past i64, whose
+                // serde message ("expected i64") names a Rust type, not the rule.
+                Err((span, _)) => {
+                    let written = self.src.text.get(span.clone()).unwrap_or("the number");
+                    self.err(
+                        span,
+                        key,
+                        format!(
+                            "`{key}` = {written} is too large: a whole number in a scenario \
+                             file is at most {}",
+                            i64::MAX
+                        ),
+                        Some(format!("write e.g. `{example}`")),
+                    );
                     return None;
                 }
             }
