@@ -9,12 +9,12 @@
 //! policy in force.
 
 use super::calendar::{days_in_month, Date, MonthIdx};
-use super::levers::{ActionKind, LeverId, LeverKind, LeverRegistry, LeverSet};
+use super::levers::{LeverId, LeverKind, LeverRegistry, LeverSet};
 
 /// `cap.eu_mode = "fixed"` (the first variant of `levers::CAP_MODES`).
 const CAP_MODE_FIXED: f64 = 0.0;
 use crate::dist::Dist;
-use rand::{Rng, RngExt};
+use rand::Rng;
 
 /// What an event does to its lever.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -184,15 +184,6 @@ pub struct PolicyPath {
     sdn_levers: Vec<LeverId>,
 }
 
-/// D45: a seller group's id, from its name (FNV-1a; 0 is kept for "no group").
-pub fn seller_group(name: &str) -> u64 {
-    name.bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-        .max(1)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Continuous,
@@ -261,169 +252,6 @@ impl PolicyPath {
             implied,
         });
         self.next_seq += 1;
-    }
-
-    /// Draws one event's probability, lag and value from `rng` (in that fixed order, whether
-    /// or not it happens) and, if it happens, queues it.
-    fn schedule<R: Rng>(&mut self, ev: &Event, reg: &LeverRegistry, rng: &mut R) {
-        let happens = rng.random::<f64>() < ev.prob.sample(rng).clamp(0.0, 1.0);
-        let lag = ev
-            .lag_months
-            .map(|d| d.sample(rng).round().max(0.0) as i32)
-            .unwrap_or(0);
-        let op = match (&ev.value, ev.action) {
-            (Value::Number(d), a) => {
-                let v = d.sample(rng);
-                match (a, reg.def(ev.lever).kind.clone()) {
-                    (Action::Fire, LeverKind::Action(ActionKind::RiskJump)) => {
-                        Op::Fire(Fired::Jump(v))
-                    }
-                    (Action::Set, LeverKind::Action(ActionKind::ShadowCapacity)) => {
-                        Op::Fire(Fired::ShadowSet(v))
-                    }
-                    (Action::Scale, LeverKind::Action(ActionKind::ShadowCapacity)) => {
-                        Op::Fire(Fired::ShadowScale(v))
-                    }
-                    (Action::Fire, _) => Op::Set(v),
-                    (Action::Set, _) => Op::Set(v),
-                    (Action::Add, _) => Op::Add(v),
-                    (Action::Scale, _) => Op::Scale(v),
-                    (Action::Ramp { months }, _) => Op::Ramp {
-                        target: v,
-                        months: months.max(1),
-                    },
-                    (Action::Pulse, _) => Op::Pulse(v),
-                }
-            }
-            (
-                Value::Wave {
-                    add_share,
-                    authority,
-                    wind_down_months,
-                    ..
-                },
-                _,
-            ) => {
-                let s = add_share.sample(rng);
-                Op::Fire(Fired::Wave {
-                    add_share: s,
-                    basins: 0,
-                    authority: *authority,
-                    wind_down_months: (*wind_down_months).max(1),
-                    day_offset: 0.0,
-                    group: 0,
-                })
-            }
-            (Value::Batch { share, us, .. }, _) => Op::Fire(Fired::Batch {
-                share: share.sample(rng),
-                us: *us,
-            }),
-        };
-        // D40: the cargo shares are drawn after the batch's share, so its draw is unchanged.
-        let bans: Vec<Fired> = match (&ev.value, op) {
-            (Value::Batch { cargo, us, .. }, Op::Fire(Fired::Batch { share, .. })) => {
-                let ban = |basins: u64, cargo: f64| Fired::TankerBan {
-                    basins,
-                    cargo: cargo.clamp(0.0, 1.0),
-                    us: *us,
-                };
-                match cargo {
-                    Cargo::FleetShare => vec![ban(0, share)],
-                    Cargo::All(d) => vec![ban(0, d.sample(rng))],
-                    Cargo::Basins(list) => list
-                        .iter()
-                        .map(|(lever, d)| {
-                            let b = reg
-                                .ids
-                                .sdn_basin_share
-                                .iter()
-                                .position(|x| x == lever)
-                                .unwrap_or(0);
-                            ban(1 << b.min(63), d.sample(rng))
-                        })
-                        .collect(),
-                }
-            }
-            _ => Vec::new(),
-        };
-        if !happens {
-            return;
-        }
-        let date = if lag > 0 {
-            Date {
-                month: ev.date.month + lag,
-                day: 1,
-            }
-        } else {
-            ev.date
-        };
-        match op {
-            Op::Fire(Fired::Wave {
-                add_share,
-                authority,
-                ..
-            }) => {
-                let months = ev_wave_months(&ev.value);
-                let targets = match &ev.value {
-                    Value::Wave { basins, .. } if !basins.is_empty() => basins.clone(),
-                    _ => vec![reg.ids.sdn_share],
-                };
-                let mask = targets
-                    .iter()
-                    .filter_map(|l| reg.ids.sdn_basin_share.iter().position(|b| b == l))
-                    .fold(0u64, |m, b| m | (1 << b.min(63)));
-                let group = match &ev.value {
-                    Value::Wave {
-                        sellers: Some(name),
-                        ..
-                    } => seller_group(name),
-                    _ => 0,
-                };
-                self.push(
-                    date,
-                    ev.lever,
-                    Op::Fire(Fired::Wave {
-                        add_share,
-                        basins: mask,
-                        authority,
-                        wind_down_months: months,
-                        day_offset: 0.0,
-                        group,
-                    }),
-                );
-                if group != 0 {
-                    // D45: the share ramps in when the wave fires, by what its sellers add to
-                    // the group's earlier waves (`named_wave_ramps`).
-                    if self.sdn_levers.is_empty() {
-                        self.sdn_levers.push(reg.ids.sdn_share);
-                        self.sdn_levers
-                            .extend(reg.ids.sdn_basin_share.iter().copied());
-                    }
-                    return;
-                }
-                for lever in targets {
-                    self.push(
-                        date,
-                        lever,
-                        Op::RampBy {
-                            total: add_share,
-                            months,
-                        },
-                    );
-                }
-            }
-            op => {
-                self.push(date, ev.lever, op);
-                for ban in bans {
-                    self.push(date, ev.lever, Op::Fire(ban));
-                }
-                // D50: a cap the user writes fixes the EU cap, suspending the automatic
-                // review from its date, unless `cap.eu_mode` is set again on or after it.
-                if ev.lever == reg.ids.cap_eu_usd {
-                    self.push_due(date, reg.ids.cap_eu_mode, Op::Set(CAP_MODE_FIXED), true);
-                }
-            }
-        }
     }
 
     /// Queues an event made during the run (an event-tree node's entry action): its
@@ -524,15 +352,8 @@ impl PolicyPath {
     }
 }
 
-fn ev_wave_months(v: &Value) -> u32 {
-    match v {
-        Value::Wave {
-            wind_down_months, ..
-        } => (*wind_down_months).max(1),
-        _ => 1,
-    }
-}
-
+mod schedule;
+pub use schedule::seller_group;
 mod timeline;
 
 #[cfg(test)]
