@@ -71,10 +71,7 @@ const OBS_SD_MONTH: f64 = 0.10;
 fn as_measured(vals: &[f64], months: u32, tag: &str) -> Vec<f64> {
     use rand::SeedableRng;
     use rand_distr::Distribution;
-    let seed = tag.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(crate::engine::rng::key_hash(tag));
     let sd = OBS_SD_MONTH / (months.max(1) as f64).sqrt();
     vals.iter()
         .map(|v| {

@@ -50,13 +50,13 @@ impl WaveState {
         self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
     }
 
-    /// Share the `sdn.share` lever has ramped in by now (the wave's ramp, scenarios.md §2.3).
     /// The authority's deadline in months from the start of the announcement month: the
     /// wind-down counts from the announcement day (D42).
     pub fn deadline(&self) -> f64 {
         self.wind_down as f64 + self.day_offset.clamp(0.0, 1.0)
     }
 
+    /// Share the `sdn.share` lever has ramped in by now (the wave's ramp, scenarios.md §2.3).
     fn ramped(&self) -> f64 {
         self.share * ((self.age + 1) as f64 / self.wind_down.max(1) as f64).min(1.0)
     }

@@ -7,7 +7,8 @@ use crate::policy::calendar::Date;
 use crate::policy::levers::{ActionKind, LeverKind, LeverRegistry};
 use rand::{Rng, RngExt};
 
-/// D45: a seller group's id, from its name (FNV-1a; 0 is kept for "no group").
+/// D45: a seller group's id, from its name (FNV-1a, as `engine::rng::key_hash`, which this
+/// layer may not import; 0 is kept for "no group").
 pub fn seller_group(name: &str) -> u64 {
     name.bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
