@@ -229,7 +229,7 @@ fn explain_prints_header_events_params_and_levers() {
         "  2022-12-05  (history)",
         "    cap.eu_usd set 60",
         "      at scenarios/baseline.toml:",
-        "  2025-10-22\n    sdn.wave fire { add_share = uniform(0.4, 0.5), wind_down_months = 2, authority = \"us\" }",
+        "  2025-10-22\n    sdn.wave fire { add_share = uniform(0.4, 0.5), wind_down_months = 2, authority = \"us\", sellers = \"rosneft_lukoil\" }",
         "      at scenarios/summit_failure.toml:",
         "    tariff.TR.rate set 0.25  prob 0.4",
         "    cap.eu_mode set \"dynamic\"",

@@ -21,7 +21,8 @@ use super::deadline::{past_share, repaper_start, route_exposure, wave_voyage};
 use super::model::PathModel;
 use super::state::State;
 use super::tanker_ban::{advance_bans, banned, combine, push_bans};
-use crate::policy::events::Fired;
+use super::term_ties::{ration_ties, route_ties, TieExposure};
+use crate::policy::events::{Fired, SellerNames};
 use crate::policy::levers::{LeverIds, LeverSet, COMPLIANCE_FROM_MARKET};
 
 /// One remembered authority wave (D35).
@@ -41,6 +42,8 @@ pub struct WaveState {
     /// same companies: they count once in the designated share and, on a route, bite through
     /// whichever of them bites hardest there.
     pub group: u64,
+    /// D46: the companies its `sellers` name lists (hashed), for the buyers' term ties.
+    pub names: SellerNames,
     /// Share of exports already re-papered.
     pub repapered: f64,
 }
@@ -94,6 +97,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
             wind_down_months,
             day_offset,
             group,
+            names,
         } = *f
         {
             if add_share > 0.0 {
@@ -105,6 +109,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
                     wind_down: wind_down_months.max(1),
                     day_offset,
                     group,
+                    names,
                     repapered: 0.0,
                 });
             }
@@ -246,6 +251,17 @@ pub fn route_split(
             0.0
         };
         let (rationed, kept) = combine(rho, total, pi, t);
+        // D46: refiners tied by term contracts to sellers a live wave names.
+        let tie = if m.buyer_ties[j].is_empty() {
+            TieExposure::default()
+        } else {
+            route_ties(m, st, ex.scale[b], compliance(m, lv, ids, j), r)
+        };
+        let (rationed, kept) = if tie.refused > 0.0 {
+            ration_ties(rationed, kept, compliance(m, lv, ids, j), &tie)
+        } else {
+            (rationed, kept)
+        };
         // D36: a pledging buyer's whole intake is rationed to (1 − cut) of what it would take,
         // so its non-compliant refiners cannot absorb designated barrels beyond the pledge.
         let pledge = lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0);
@@ -257,7 +273,7 @@ pub fn route_split(
             keep[r] = kept;
         }
         let pending: f64 = (0..3).map(|a| reach[a] * pe[a]).sum();
-        boost[r] = 1.0 + m.p.frontload.max(0.0) * c * pending;
+        boost[r] = 1.0 + m.p.frontload.max(0.0) * (c * pending + tie.pending);
         // D41: the compliant refiners' pause, by the authorities that reach them.
         pause[r] = c * (0..3).map(|a| reach[a] * rx.paused[a]).fold(0.0, f64::max);
     }

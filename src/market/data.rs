@@ -6,6 +6,7 @@
 
 use crate::dist::Dist;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 mod check;
 mod ranges;
@@ -147,6 +148,13 @@ pub struct BuyerSpec {
     /// shared by all its routes. Absent means each route's own capacity is the only limit.
     #[serde(default)]
     pub slate_mbd: Option<Dist>,
+    /// D46: shares of the buyer's Russian-crude intake bought under term contracts from named
+    /// sellers by refiners *outside* `compliance_share` that unwind them once an authority
+    /// designates those sellers (India: Reliance's Rosneft deal, `{ rosneft = ... }`). A key is
+    /// one company's name as `sdn.wave`'s `sellers` lists it (case-folded). Drawn once per
+    /// path, in key order, after `pause_months`.
+    #[serde(default)]
+    pub term_ties: BTreeMap<String, Dist>,
 }
 
 /// D35: reach of a US, EU or UK designation into a buyer's compliant refiners: 1 means every

@@ -174,6 +174,7 @@ mod tests {
                 wind_down,
                 day_offset,
                 group: 0,
+                names: [0; 8],
                 repapered: 0.0,
             };
             let w = wave(day);
@@ -206,6 +207,7 @@ mod tests {
             wind_down: 1,
             day_offset: 21.0 / 31.0,
             group: 0,
+            names: [0; 8],
             repapered: 0.0,
         };
         let dl = wave_route_deadline(&w, 1.15);

@@ -18,6 +18,7 @@ pub mod stance;
 pub mod state;
 pub mod step;
 pub mod tanker_ban;
+pub mod term_ties;
 pub mod work;
 
 #[cfg(test)]

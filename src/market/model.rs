@@ -7,6 +7,7 @@ use super::clearing::clear_basin;
 use super::data::Market;
 use super::params::Params;
 use crate::dist::Dist;
+use crate::policy::events::seller_group;
 use rand::Rng;
 
 pub const DT: f64 = 1.0 / 12.0;
@@ -50,6 +51,8 @@ pub struct PathModel {
     pub buyer_tanker_ban: Vec<f64>,
     /// D41: P_j, the compliant refiners' pause after an authority's deadline, months.
     pub buyer_pause: Vec<f64>,
+    /// D46: per buyer, its term ties: (hashed company name, share of its intake).
+    pub buyer_ties: Vec<Vec<(u64, f64)>>,
     /// D41: the longest one-way voyage (half a round trip) of each basin's routes, months.
     pub basin_voyage_max: Vec<f64>,
     pub buyer_reach: Vec<[f64; 3]>,
@@ -152,6 +155,7 @@ impl PathModel {
         let mut buyer_slate = Vec::new();
         let mut buyer_tanker_ban = Vec::new();
         let mut buyer_pause = Vec::new();
+        let mut buyer_ties = Vec::new();
         for b in &mkt.buyers {
             let rng = &mut rng_for(&format!("buyer.{}", b.id));
             buyer_sdn_averse.push(draw(&b.sdn_averse_share, rng).clamp(0.0, 1.0));
@@ -180,6 +184,21 @@ impl PathModel {
             } else {
                 0.0
             });
+            // D46: after the D41 draw, in key order, so older draws are unchanged.
+            buyer_ties.push(
+                b.term_ties
+                    .iter()
+                    .map(|(name, d)| {
+                        let t = draw(d, rng);
+                        let t = if t.is_finite() {
+                            t.clamp(0.0, 1.0)
+                        } else {
+                            0.0
+                        };
+                        (seller_group(&name.to_ascii_lowercase()), t)
+                    })
+                    .collect(),
+            );
         }
         let mut pipe_flow = Vec::new();
         let mut pipe_cap = Vec::new();
@@ -233,6 +252,7 @@ impl PathModel {
             buyer_compliance,
             buyer_tanker_ban,
             buyer_pause,
+            buyer_ties,
             basin_voyage_max: mkt
                 .basin_routes
                 .iter()

@@ -174,6 +174,9 @@ pub fn plain(input: &str) -> String {
         ["buyer", b, "pause_months"] => {
             format!("Months {b}'s compliant refiners pause at a designation deadline")
         }
+        ["buyer", b, "term_ties", seller] => {
+            format!("Share of {b}'s intake tied by term contract to {seller}")
+        }
         ["tree", t, rest @ ..] if !rest.is_empty() => {
             let last = rest[rest.len() - 1];
             let node = rest[..rest.len() - 1].join(".");

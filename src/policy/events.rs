@@ -124,6 +124,9 @@ pub enum Fired {
         day_offset: f64,
         /// D45: a hash of the wave's `sellers` name (never 0), or 0 for a wave of its own.
         group: u64,
+        /// D46: the companies the `sellers` name lists (its parts between `_`, `-`, `.`),
+        /// hashed, for the buyers' term ties (all zero without a name).
+        names: SellerNames,
     },
     Batch {
         share: f64,
@@ -353,7 +356,7 @@ impl PolicyPath {
 }
 
 mod schedule;
-pub use schedule::seller_group;
+pub use schedule::{seller_group, seller_names, SellerNames, MAX_SELLER_NAMES};
 mod timeline;
 
 #[cfg(test)]

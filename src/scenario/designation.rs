@@ -6,7 +6,7 @@ use super::hints::a_type;
 use super::spanned::{de, Val};
 use super::value::{bad, dist_in, required, sub_table, Bad};
 use crate::dist::DIST_NAMES;
-use crate::policy::events::{Cargo, Value, WaveAuthority};
+use crate::policy::events::{Cargo, Value, WaveAuthority, MAX_SELLER_NAMES};
 use crate::policy::levers::{LeverId, LeverRegistry, AUTHORITIES};
 use crate::suggest;
 use toml::de::DeValue;
@@ -200,10 +200,13 @@ fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
 
 /// D45: the name of a wave's designated companies: 1–64 letters, digits, `_`, `-` or `.`.
 fn sellers_name(v: &Val<'_>, key: &str) -> Result<String, Bad> {
+    // D46: the parts between `_`, `-` and `.` are the companies, at most MAX_SELLER_NAMES.
     let ok = |s: &str| {
         (1..=64).contains(&s.len())
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            && s.split(['_', '-', '.']).any(|p| !p.is_empty())
+            && s.split(['_', '-', '.']).filter(|p| !p.is_empty()).count() <= MAX_SELLER_NAMES
     };
     let got = match v.get_ref() {
         DeValue::String(s) if ok(s.as_ref()) => return Ok(s.to_string()),
@@ -215,7 +218,7 @@ fn sellers_name(v: &Val<'_>, key: &str) -> Result<String, Bad> {
         key.into(),
         format!(
             "`{key}` must name the designated companies in 1–64 letters, digits, `_`, `-` or \
-             `.`, got {got}"
+             `.`, at most {MAX_SELLER_NAMES} companies joined by `_`, `-` or `.`, got {got}"
         ),
         Some("write e.g. `sellers = \"rosneft_lukoil\"`; waves with the same name designate the same sellers"),
     ))

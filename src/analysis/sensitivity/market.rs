@@ -23,6 +23,8 @@ pub enum MarketSlot {
     BuyerSlate(usize),
     BuyerTankerBan(usize),
     BuyerPause(usize),
+    /// D46: buyer index and the index of the tie in its `term_ties` (key order).
+    BuyerTie(usize, usize),
 }
 
 const STANCE_FIELDS: [&str; 5] = [
@@ -56,6 +58,7 @@ pub(crate) fn market_dist(m: &Market, s: MarketSlot) -> Option<Dist> {
         MarketSlot::BuyerSlate(j) => m.buyers[j].slate_mbd?,
         MarketSlot::BuyerTankerBan(j) => m.buyers[j].tanker_ban_share,
         MarketSlot::BuyerPause(j) => m.buyers[j].pause_months,
+        MarketSlot::BuyerTie(j, k) => *m.buyers[j].term_ties.values().nth(k)?,
     })
 }
 
@@ -83,6 +86,11 @@ pub(crate) fn set_market_dist(m: &mut Market, s: MarketSlot, d: Dist) {
         MarketSlot::BuyerSlate(j) => m.buyers[j].slate_mbd = Some(d),
         MarketSlot::BuyerTankerBan(j) => m.buyers[j].tanker_ban_share = d,
         MarketSlot::BuyerPause(j) => m.buyers[j].pause_months = d,
+        MarketSlot::BuyerTie(j, k) => {
+            if let Some(t) = m.buyers[j].term_ties.values_mut().nth(k) {
+                *t = d;
+            }
+        }
     }
 }
 
@@ -110,6 +118,7 @@ pub(crate) fn market_value(pm: &PathModel, s: MarketSlot) -> f64 {
         MarketSlot::BuyerSlate(j) => pm.buyer_slate[j],
         MarketSlot::BuyerTankerBan(j) => pm.buyer_tanker_ban[j],
         MarketSlot::BuyerPause(j) => pm.buyer_pause[j],
+        MarketSlot::BuyerTie(j, k) => pm.buyer_ties[j].get(k).map_or(f64::NAN, |t| t.1),
     }
 }
 
@@ -184,6 +193,16 @@ pub(crate) fn market_slots(m: &Market) -> Vec<(MarketSlot, String, &'static str)
             format!("{k}.pause_months"),
             "months",
         ));
+    }
+    // D46, after every older slot so their order is unchanged.
+    for (j, b) in m.buyers.iter().enumerate() {
+        for (t, name) in b.term_ties.keys().enumerate() {
+            v.push((
+                MarketSlot::BuyerTie(j, t),
+                format!("buyer.{}.term_ties.{name}", b.id),
+                "share",
+            ));
+        }
     }
     v
 }

@@ -170,6 +170,24 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         if let Some(s) = &b.slate_mbd {
             r.dist("slate_mbd", s, Want::NonNeg);
         }
+        for (name, d) in &b.term_ties {
+            let key = format!("term_ties.{name}");
+            r.dist(&key, d, Want::Share);
+            // D46: one company, as a wave's `sellers` name lists it.
+            let one = !name.is_empty()
+                && name.len() <= 64
+                && name.chars().all(|c| c.is_ascii_alphanumeric());
+            if !one {
+                let msg = format!(
+                    "{} {key}: a term tie names one company in 1–64 letters or digits \
+                     (no `_`, `-` or `.`: those separate companies in a wave's `sellers`), \
+                     got \"{}\"",
+                    r.label,
+                    name.chars().take(70).collect::<String>()
+                );
+                r.push(&key, msg);
+            }
+        }
         if let Some(st) = &b.stance {
             // The stance is a sub-table of the buyer row: its keys are `stance.<key>`.
             let mut s = Row::new("buyer", index, format!("buyer `{}` stance", b.id), r.errs);

@@ -17,6 +17,29 @@ pub fn seller_group(name: &str) -> u64 {
         .max(1)
 }
 
+/// D46: the hashed company names of a `sellers` name, at most [`MAX_SELLER_NAMES`], zero-padded.
+pub type SellerNames = [u64; MAX_SELLER_NAMES];
+
+/// D46: how many companies one `sellers` name may list.
+pub const MAX_SELLER_NAMES: usize = 8;
+
+/// D46: the companies a `sellers` name lists: its non-empty parts between `_`, `-` and `.`,
+/// case-folded and hashed (`"Rosneft_Lukoil"` lists `rosneft` and `lukoil`), each once, in
+/// order of appearance. Parts past [`MAX_SELLER_NAMES`] are dropped (the scenario reader
+/// refuses such names).
+pub fn seller_names(name: &str) -> SellerNames {
+    let mut out = [0; MAX_SELLER_NAMES];
+    let mut n = 0;
+    for part in name.split(['_', '-', '.']).filter(|p| !p.is_empty()) {
+        let h = seller_group(&part.to_ascii_lowercase());
+        if n < MAX_SELLER_NAMES && !out[..n].contains(&h) {
+            out[n] = h;
+            n += 1;
+        }
+    }
+    out
+}
+
 impl PolicyPath {
     /// Draws one event's probability, lag and value from `rng` (in that fixed order, whether
     /// or not it happens) and, if it happens, queues it.
@@ -67,6 +90,7 @@ impl PolicyPath {
                     wind_down_months: (*wind_down_months).max(1),
                     day_offset: 0.0,
                     group: 0,
+                    names: [0; MAX_SELLER_NAMES],
                 })
             }
             (Value::Batch { share, us, .. }, _) => Op::Fire(Fired::Batch {
@@ -127,12 +151,12 @@ impl PolicyPath {
                     .iter()
                     .filter_map(|l| reg.ids.sdn_basin_share.iter().position(|b| b == l))
                     .fold(0u64, |m, b| m | (1 << b.min(63)));
-                let group = match &ev.value {
+                let (group, names) = match &ev.value {
                     Value::Wave {
                         sellers: Some(name),
                         ..
-                    } => seller_group(name),
-                    _ => 0,
+                    } => (seller_group(name), seller_names(name)),
+                    _ => (0, [0; MAX_SELLER_NAMES]),
                 };
                 self.push(
                     date,
@@ -144,6 +168,7 @@ impl PolicyPath {
                         wind_down_months: months,
                         day_offset: 0.0,
                         group,
+                        names,
                     }),
                 );
                 if group != 0 {

@@ -205,6 +205,7 @@ fn wave_ramps_the_share_and_fires_once() {
             wind_down_months: 2,
             day_offset: 0.0,
             group: 0,
+            names: [0; 8],
         }]
     );
     assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);
@@ -268,4 +269,20 @@ fn named_waves_count_their_sellers_once() {
         crate::policy::events::seller_group("a"),
         crate::policy::events::seller_group("b")
     );
+}
+
+/// D46: a `sellers` name lists its companies between `_`, `-` and `.`, case-folded, each once.
+#[test]
+fn seller_names_list_the_companies() {
+    use crate::policy::events::{seller_group, seller_names, MAX_SELLER_NAMES};
+    let n = seller_names("Rosneft_lukoil");
+    assert_eq!(&n[..2], &[seller_group("rosneft"), seller_group("lukoil")]);
+    assert!(n[2..].iter().all(|h| *h == 0));
+    assert_eq!(seller_names("rosneft.LUKOIL--rosneft"), n);
+    assert_eq!(seller_names("gpn"), {
+        let mut a = [0; MAX_SELLER_NAMES];
+        a[0] = seller_group("gpn");
+        a
+    });
+    assert!(seller_names("a_b_c_d_e_f_g_h_i").iter().all(|h| *h != 0));
 }

@@ -163,6 +163,7 @@ impl PolicyPath {
                 authority,
                 wind_down_months,
                 group,
+                names,
                 ..
             }) => {
                 // A late entry was moved to day 1 of this month by `advance`.
@@ -175,6 +176,7 @@ impl PolicyPath {
                     wind_down_months,
                     day_offset: (day - 1.0) / d,
                     group,
+                    names,
                 });
                 val
             }
