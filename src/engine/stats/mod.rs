@@ -39,10 +39,11 @@
 //! lognormal (also spanning 1e-200..1e200), zero-inflated, all-negative and mixed-sign samples
 //! of 200 000 values.
 //!
-//! Sketch memory per cell is 1 KiB per *occupied* page of 128 buckets (a quarter octave) of each
-//! sign, plus 8 bytes per page spanned, whatever the number of paths: a cell whose non-zero
+//! Sketch memory per cell is 512 bytes per *occupied* page of 128 buckets (a quarter octave) of
+//! each sign (32-bit counters; a bucket past 2³² − 1 carries its high part exactly, off the
+//! page), plus 8 bytes per page spanned, whatever the number of paths: a cell whose non-zero
 //! magnitudes span a factor `R` touches at most `⌊log₂ R⌋ + 2` octaves, so at most
-//! `4·(⌊log₂ R⌋ + 2)` pages per sign (20 KiB for `R = 10`, 84 KiB for `R = 10⁶`). The crate
+//! `4·(⌊log₂ R⌋ + 2)` pages per sign (10 KiB for `R = 10`, 42 KiB for `R = 10⁶`). The crate
 //! `sketches-ddsketch` was considered and not used: it treats `|v| < 1e-9` as zero, silently
 //! collapses its lowest buckets past a bin limit (losing the bound), and offers no access by
 //! rank, which type-7 interpolation needs.

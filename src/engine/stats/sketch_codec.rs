@@ -5,24 +5,28 @@ use super::super::codec::{CodecError, Reader, Writer};
 use super::{Sketch, Store, MAX_PAGE, MIN_PAGE, PAGE};
 
 impl Store {
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.u64(self.count);
         w.f64(self.lo);
         w.f64(self.hi);
         w.i32(self.base);
         w.u64(self.pages.len() as u64);
-        for p in &self.pages {
+        // Counts are written as u64 whatever the page's word: the format predates u32 pages.
+        for (i, p) in self.pages.iter().enumerate() {
             match p {
                 None => w.u8(0),
                 Some(p) => {
                     w.u8(1);
-                    p.iter().for_each(|&c| w.u64(c));
+                    let first = (self.base + i as i32) * PAGE as i32;
+                    for (s, &c) in p.iter().enumerate() {
+                        w.u64(self.full(first + s as i32, c));
+                    }
                 }
             }
         }
     }
 
-    fn decode(r: &mut Reader) -> Result<Store, CodecError> {
+    pub(super) fn decode(r: &mut Reader) -> Result<Store, CodecError> {
         let (count, lo, hi, base) = (r.u64()?, r.f64()?, r.f64()?, r.i32()?);
         let n = r.count(1)?;
         // Every page lies in the range of bucket keys, so page arithmetic (`(base + i) · 128`
@@ -40,34 +44,42 @@ impl Store {
                 "sketch of {count} values with extremes {lo:e}..{hi:e}"
             )));
         }
-        let mut pages = Vec::with_capacity(n);
+        let mut store = Store {
+            base,
+            pages: Vec::with_capacity(n),
+            carry: Vec::new(),
+            count: 0,
+            lo,
+            hi,
+        };
         let mut sum = 0u64;
-        for _ in 0..n {
-            pages.push(match r.u8()? {
+        for i in 0..n {
+            let page = match r.u8()? {
                 0 => None,
                 1 => {
-                    let mut p = Box::new([0u64; PAGE]);
-                    for c in p.iter_mut() {
-                        *c = r.u64()?;
-                        sum = sum.saturating_add(*c);
+                    let mut p = Box::new([0u32; PAGE]);
+                    let first = (base + i as i32) * PAGE as i32;
+                    for (s, c) in p.iter_mut().enumerate() {
+                        let v = r.u64()?;
+                        sum = sum.saturating_add(v);
+                        *c = v as u32;
+                        if v >> 32 != 0 {
+                            store.carry_into(first + s as i32, v & !0xffff_ffff);
+                        }
                     }
                     Some(p)
                 }
                 b => return Err(CodecError::Corrupt(format!("sketch page flag {b}"))),
-            });
+            };
+            store.pages.push(page);
         }
         if sum != count {
             return Err(CodecError::Corrupt(format!(
                 "sketch bucket counts sum to {sum}, header says {count}"
             )));
         }
-        Ok(Store {
-            base,
-            pages,
-            count,
-            lo,
-            hi,
-        })
+        store.count = count;
+        Ok(store)
     }
 }
 
