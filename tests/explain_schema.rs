@@ -230,6 +230,8 @@ fn explain_prints_header_events_params_and_levers() {
         "    cap.eu_usd set 60",
         "      at scenarios/baseline.toml:",
         "  2025-10-22\n    sdn.wave fire { add_share = uniform(0.4, 0.5), wind_down_months = 2, authority = \"us\", sellers = \"rosneft_lukoil\" }",
+        // D46: the wave names Rosneft, to which India's Reliance is tied by term contract.
+        "      term ties: reaches IN rosneft tri(0.18, 0.25, 0.28)",
         "      at scenarios/summit_failure.toml:",
         "    tariff.TR.rate set 0.25  prob 0.4",
         "    cap.eu_mode set \"dynamic\"",
