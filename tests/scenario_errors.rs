@@ -720,6 +720,19 @@ fn market_file_problems_name_line_column_and_key() {
             "route.dispersion_usd",
             "must be > 0",
         ),
+        // D47: output names are `flow_<name>_mbd`, unique, not a route's own flow.
+        (
+            "variable = \"flow_turkey_mbd\"",
+            "variable = \"brent_usd_bbl\"",
+            "output.variable",
+            "must be `flow_<name>_mbd`",
+        ),
+        (
+            "variable = \"flow_other_mbd\"",
+            "variable = \"flow_w_in_mbd\"",
+            "output.variable",
+            "already a route's flow variable",
+        ),
     ];
     for (from, to, key, says) in cases {
         assert!(base.contains(from), "default.toml no longer has `{from}`");
@@ -751,4 +764,71 @@ fn market_file_problems_name_line_column_and_key() {
         assert!(d.file.ends_with("m.toml"), "`{to}`: {}", d.file.display());
         assert!(d.message.contains(says), "`{to}`: {}", d.message);
     }
+}
+
+/// D46: a term tie out of range is pointed at inside its table, with the tie's key.
+#[test]
+fn a_term_tie_out_of_range_names_its_key_and_value() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = std::fs::read_to_string(root.join("scenarios/market/default.toml")).unwrap();
+    let from = "term_ties = { rosneft = { tri = [0.18, 0.25, 0.28] } }";
+    assert!(base.contains(from));
+    let text = base.replacen(from, "term_ties = { rosneft = 1.5, \"a b\" = 0.1 }", 1);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("term_ties"))
+        .unwrap()
+        + 1;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.toml"), &text).unwrap();
+    let leaf = dir.path().join("s.toml");
+    std::fs::write(
+        &leaf,
+        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+    )
+    .unwrap();
+    let Err(e) = scenario::load(&leaf) else {
+        panic!("loaded")
+    };
+    let find = |key: &str| {
+        e.diagnostics
+            .iter()
+            .find(|d| d.key.as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("no `{key}`: {e}"))
+    };
+    let d = find("buyer.term_ties.rosneft");
+    assert_eq!((d.line, d.col), (line, 25), "{e}");
+    assert!(d.message.contains("must lie in [0, 1]"), "{e}");
+    assert!(
+        find("buyer.term_ties.a b")
+            .message
+            .contains("names one company"),
+        "{e}"
+    );
+    // D47: a second output of one name is pointed at where it repeats.
+    let text = base.replacen(
+        "variable = \"flow_other_mbd\"",
+        "variable = \"flow_india_mbd\"",
+        1,
+    );
+    let line = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "variable = \"flow_india_mbd\"")
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    std::fs::write(dir.path().join("m.toml"), &text).unwrap();
+    let Err(e) = scenario::load(&leaf) else {
+        panic!("loaded")
+    };
+    let d = e
+        .diagnostics
+        .iter()
+        .find(|d| d.key.as_deref() == Some("output.variable"))
+        .unwrap_or_else(|| panic!("{e}"));
+    assert_eq!((d.line, d.col), (line, 12), "{e}");
+    assert!(d.message.contains("duplicate output variable"), "{e}");
 }

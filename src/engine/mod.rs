@@ -1,4 +1,5 @@
 //! The Monte Carlo engine: paths in parallel, fixed-size chunks reduced in order.
+pub mod arrivals;
 mod init;
 pub mod month_draws;
 pub mod partial;

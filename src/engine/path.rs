@@ -3,6 +3,7 @@
 //! `path_rng.rs`, the start state in `init.rs`, the event-tree runtime in `tree_path.rs`, and
 //! the EU dynamic cap review in `policy::cap_review`.
 
+use super::arrivals::Arrivals;
 use super::init::{initial_levers, initial_state};
 pub use super::path_rng::event_keys;
 use super::path_rng::{event_key_hashes, PathRngs};
@@ -119,6 +120,8 @@ pub struct PathSim<'a> {
     pub month: i32,
     pub diag: PathDiag,
     trees: Vec<TreePath>,
+    /// D47: route loadings of the last months, for the arrivals outputs.
+    arrivals: Arrivals,
 }
 
 impl<'a> PathSim<'a> {
@@ -169,8 +172,11 @@ impl<'a> PathSim<'a> {
             month: sc.start,
             diag: PathDiag::default(),
             trees,
+            arrivals: Arrivals::default(),
         };
         sim.pre_step();
+        // Before the first month, routes loaded what the pre-start month gives (errata N2).
+        sim.arrivals = Arrivals::new(&sim.model, &sim.state.m_prev);
         sim
     }
 
@@ -266,6 +272,7 @@ impl<'a> PathSim<'a> {
         }
         self.diag.count(&d, self.work.out.refused);
         self.diag.count_edges(&self.model, &self.state, &self.work);
+        self.arrivals.push(&self.work.out.m);
         self.month += 1;
         d
     }
@@ -318,6 +325,7 @@ impl<'a> PathSim<'a> {
             levers: &self.levers,
             ids: &self.sc.registry.ids,
             state: &self.state,
+            arrivals: &self.arrivals.now,
         };
         for (v, slot) in vars.iter().zip(out.iter_mut()) {
             let x = value(v, &self.sc.market, &mv);

@@ -24,6 +24,11 @@ enum Get {
         routes: Box<[usize]>,
         pipes: Box<[usize]>,
     },
+    /// D47: the same routes' arrivals (loadings a voyage later), then the pipelines' flows.
+    Arrivals {
+        routes: Box<[usize]>,
+        pipes: Box<[usize]>,
+    },
     ShadowShare,
     Revenue,
     Bill(usize),
@@ -281,6 +286,22 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             Get::TankerBanned(b),
         );
     }
+    // D47: what arrivals data would show, for every flow output with sea routes (a pipeline
+    // delivers the month it flows, so a pipeline-only output would repeat itself).
+    for (name, buyers, part) in &mkt.outputs {
+        if *part == FlowPart::Pipeline {
+            continue;
+        }
+        let Get::Flow { routes, pipes } = flow_sum(mkt, buyers, *part) else {
+            unreachable!("flow_sum gives a flow")
+        };
+        let stem = name.strip_prefix("flow_").unwrap_or(name);
+        add(
+            format!("arrivals_{stem}"),
+            "mb/d",
+            Get::Arrivals { routes, pipes },
+        );
+    }
     v
 }
 
@@ -318,6 +339,8 @@ pub struct MonthView<'a> {
     pub levers: &'a LeverSet,
     pub ids: &'a LeverIds,
     pub state: &'a State,
+    /// D47: each route's arrivals this month (its loadings a voyage earlier).
+    pub arrivals: &'a [f64],
 }
 
 /// Reads one variable from a month's outcome.
@@ -341,6 +364,19 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
             let mut s = 0.0;
             for &r in routes.iter() {
                 s += o.m[r];
+            }
+            for &p in pipes.iter() {
+                s += o.q[p];
+            }
+            s
+        }
+        Get::Arrivals {
+            ref routes,
+            ref pipes,
+        } => {
+            let mut s = 0.0;
+            for &r in routes.iter() {
+                s += mv.arrivals.get(r).copied().unwrap_or(f64::NAN);
             }
             for &p in pipes.iter() {
                 s += o.q[p];

@@ -206,7 +206,43 @@ impl Market {
             corr.push((ia, ib, *c));
         }
         let mut outputs = Vec::new();
+        // Output names are column names: `flow_<name>_mbd`, unique, and not a route's own
+        // flow variable, so that no two columns share a name (D47 adds `arrivals_<name>_mbd`).
+        let route_flows: Vec<String> = routes
+            .iter()
+            .map(|r| {
+                format!(
+                    "flow_{}_{}_mbd",
+                    r.spec.from.to_lowercase(),
+                    r.spec.to.to_lowercase()
+                )
+            })
+            .collect();
         for (i, o) in f.output.iter().enumerate() {
+            let v = o.variable.as_str();
+            let stem = v.strip_prefix("flow_").and_then(|x| x.strip_suffix("_mbd"));
+            let problem = if !stem.is_some_and(|x| {
+                !x.is_empty()
+                    && x.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }) {
+                Some(format!(
+                    "output variable `{v}` must be `flow_<name>_mbd` with a name of lower-case \
+                     letters, digits or `_` (e.g. `flow_korea_mbd`)"
+                ))
+            } else if f.output[..i].iter().any(|p| p.variable == v) {
+                Some(format!("duplicate output variable `{v}`"))
+            } else if route_flows.iter().any(|r| r == v) {
+                Some(format!(
+                    "output variable `{v}` is already a route's flow variable; name the \
+                     aggregate differently (e.g. add the buyer's name)"
+                ))
+            } else {
+                None
+            };
+            if let Some(msg) = problem {
+                errs.push(MarketProblem::at("output", i, "variable", msg));
+            }
             let idx = o
                 .buyers
                 .iter()
