@@ -10,6 +10,7 @@ pub mod deadline;
 pub mod exogenous;
 pub mod fleet;
 pub mod invariants;
+pub mod lane_roots;
 pub mod model;
 pub mod param_ranges;
 pub mod params;
