@@ -9,7 +9,7 @@
 use super::CliError;
 use crate::dist::Dist;
 use crate::policy::calendar::iso_month;
-use crate::policy::events::{seller_group, seller_names, Action, Cargo, Value};
+use crate::policy::events::{Action, Cargo, Value};
 use crate::policy::levers::{LeverDef, LeverKind, LeverRegistry, NONE_CAP};
 use crate::policy::tree::{ExitKind, Prob, StepStart};
 use crate::scenario::{self, Scenario};
@@ -106,55 +106,6 @@ fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             )
         }
     }
-}
-
-/// D46: which buyers' term ties an authority wave reaches (by the companies its `sellers`
-/// lists), so that a reader sees why naming the sellers changes the answer.
-fn term_ties_line(sc: &Scenario, v: &Value) -> Option<String> {
-    let Value::Wave {
-        authority: Some(_),
-        sellers,
-        ..
-    } = v
-    else {
-        return None;
-    };
-    let ties: Vec<(String, &str, u64)> = sc
-        .market
-        .buyers
-        .iter()
-        .flat_map(|b| {
-            b.term_ties.iter().map(|(name, d)| {
-                (
-                    format!("{} {name} {d}", b.id),
-                    name.as_str(),
-                    seller_group(&name.to_ascii_lowercase()),
-                )
-            })
-        })
-        .collect();
-    if ties.is_empty() {
-        return None;
-    }
-    let listed = sellers.as_deref().map(seller_names).unwrap_or_default();
-    let reached: Vec<&str> = ties
-        .iter()
-        .filter(|(_, _, h)| listed.contains(h))
-        .map(|(t, _, _)| t.as_str())
-        .collect();
-    Some(if reached.is_empty() {
-        let all: Vec<&str> = ties.iter().map(|(t, _, _)| t.as_str()).collect();
-        format!(
-            "term ties: none reached; the market's ties ({}) unwind only under a wave whose \
-             `sellers` lists the company (D46)",
-            all.join(", ")
-        )
-    } else {
-        format!(
-            "term ties: reaches {} (those refiners lose the tied volume at the deadline, D46)",
-            reached.join(", ")
-        )
-    })
 }
 
 fn action(a: &Action) -> String {
@@ -274,7 +225,7 @@ pub fn render(sc: &Scenario) -> String {
             let _ = write!(line, "  lag {lag} months");
         }
         let _ = writeln!(o, "{line}");
-        if let Some(ties) = term_ties_line(sc, &ev.value) {
+        if let Some(ties) = crate::scenario::term_ties_line(sc, &ev.value) {
             let _ = writeln!(o, "      {ties}");
         }
         if let Some(origin) = sc.event_origins.get(i) {

@@ -15,6 +15,7 @@ pub mod model;
 pub mod param_ranges;
 pub mod params;
 pub mod slate;
+pub mod split_clearing;
 pub mod stance;
 pub mod state;
 pub mod step;

@@ -56,7 +56,7 @@ pub use overrides::{overrides, Severity, Warning};
 pub use provenance::key_origins;
 pub use resolve::load;
 pub use schema::scenario_schema;
-pub use wave_findings::wave_findings;
+pub use wave_findings::{term_ties_line, wave_findings};
 
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;

@@ -10,7 +10,7 @@
 use super::overrides::{Severity, Warning};
 use super::Scenario;
 use crate::policy::calendar::days_in_month;
-use crate::policy::events::{Event, Value, WaveAuthority};
+use crate::policy::events::{seller_group, seller_names, Event, Value, WaveAuthority};
 use crate::policy::levers::LeverId;
 
 /// Two waves closer than this (in days) are flagged when their authorities differ.
@@ -200,4 +200,53 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
         }
     }
     out
+}
+
+/// D46: which buyers' term ties an authority wave reaches (by the companies its `sellers`
+/// lists), so that a reader sees why naming the sellers changes the answer.
+pub fn term_ties_line(sc: &Scenario, v: &Value) -> Option<String> {
+    let Value::Wave {
+        authority: Some(_),
+        sellers,
+        ..
+    } = v
+    else {
+        return None;
+    };
+    let ties: Vec<(String, &str, u64)> = sc
+        .market
+        .buyers
+        .iter()
+        .flat_map(|b| {
+            b.term_ties.iter().map(|(name, d)| {
+                (
+                    format!("{} {name} {d}", b.id),
+                    name.as_str(),
+                    seller_group(&name.to_ascii_lowercase()),
+                )
+            })
+        })
+        .collect();
+    if ties.is_empty() {
+        return None;
+    }
+    let listed = sellers.as_deref().map(seller_names).unwrap_or_default();
+    let reached: Vec<&str> = ties
+        .iter()
+        .filter(|(_, _, h)| listed.contains(h))
+        .map(|(t, _, _)| t.as_str())
+        .collect();
+    Some(if reached.is_empty() {
+        let all: Vec<&str> = ties.iter().map(|(t, _, _)| t.as_str()).collect();
+        format!(
+            "term ties: none reached; the market's ties ({}) unwind only under a wave whose \
+             `sellers` lists the company (D46)",
+            all.join(", ")
+        )
+    } else {
+        format!(
+            "term ties: reaches {} (those refiners lose the tied volume at the deadline, D46)",
+            reached.join(", ")
+        )
+    })
 }
