@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use sanctions_sim::dist::Dist;
 use sanctions_sim::engine::path::PathSim;
 use sanctions_sim::market::clearing::BasinStatus;
-use sanctions_sim::market::compliance::{clear_split, split_sales};
+use sanctions_sim::market::compliance::{clear_split, split_sales, Tranche};
 use sanctions_sim::policy::calendar::Date;
 use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
 use sanctions_sim::scenario::Scenario;
@@ -57,7 +57,8 @@ proptest! {
             let mut flows = vec![0.0; cap.len()];
             let mut off = vec![0.0; cap.len()];
             let keep = vec![1.0 - u; cap.len()];
-            let r = clear_split(&cap, &h, &s, &k, &refuse, &keep, x, 10.0, &mut flows, &mut off, &mut scratch);
+            let t = Tranche { cap: &cap, h: &h, sigma: &s, k: &k, refuse: &refuse, keep: &keep };
+            let r = clear_split(&t, x, 10.0, &mut flows, &mut off, &mut scratch);
             (r, flows, off)
         };
         let (r1, f1, o1) = take(u1);
@@ -92,8 +93,9 @@ proptest! {
     ) {
         let (cap, h, s, k, refuse) = unzip(&rs);
         let keep = vec![1.0 - u; cap.len()];
-        let (v1, g1) = split_sales(&cap, &h, &s, &k, &refuse, &keep, x, d, f64::INFINITY);
-        let (v2, _) = split_sales(&cap, &h, &s, &k, &refuse, &keep, x, d + dd, f64::INFINITY);
+        let t = Tranche { cap: &cap, h: &h, sigma: &s, k: &k, refuse: &refuse, keep: &keep };
+        let (v1, g1) = split_sales(&t, x, d, f64::INFINITY);
+        let (v2, _) = split_sales(&t, x, d + dd, f64::INFINITY);
         prop_assert!(v2 >= v1 - 1e-12 && v2 <= x + 1e-12 && g1 >= 0.0);
     }
 }

@@ -256,6 +256,32 @@ fn extends_loop() {
     rejected(&s, &["`extends` forms a cycle"]);
 }
 
+/// Inside a `scenarios/` tree a scenario may read its siblings' folders without a warning, as
+/// the shipped replays (`scenarios/history/`) read `scenarios/market/`.
+#[test]
+fn reading_within_a_scenarios_tree_is_not_warned() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("scenarios");
+    fs::create_dir_all(root.join("market")).unwrap();
+    fs::create_dir_all(root.join("history")).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    fs::copy(repo.join("baseline.toml"), root.join("baseline.toml")).unwrap();
+    fs::copy(
+        repo.join("market/default.toml"),
+        root.join("market/default.toml"),
+    )
+    .unwrap();
+    let p = root.join("history/r.toml");
+    fs::write(
+        &p,
+        "extends = \"../baseline.toml\"\n[scenario]\nname = \"r\"\n",
+    )
+    .unwrap();
+    let r = tiny_run(&p, &d.path().join("out"), &[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!r.stderr.contains("outside the scenario"), "{}", r.stderr);
+}
+
 /// Climbing out of the scenario folder is allowed (shared bases elsewhere are legitimate) but
 /// `run` warns; a target that is not a scenario fails like any bad file.
 #[test]

@@ -33,14 +33,20 @@ pub(super) fn missed_precision(sc: &Scenario, r: &RunResult) -> Option<String> {
 /// `extends` and `scenario.market` may name files outside the scenario's folder (a shared
 /// base elsewhere is legitimate; every file read is recorded in manifest.json through the
 /// resolved text), but it is said on stderr so that a stray `../` does not go unnoticed.
+/// A scenario inside a `scenarios/` tree may read anywhere in that tree (the shipped replays
+/// in `scenarios/history/` read `scenarios/market/default.toml`).
 pub(super) fn warn_outside_folder(sc: &Scenario) {
     let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let Some(dir) = sc.path.parent().map(|d| {
-        if d.as_os_str().is_empty() {
+        let d = if d.as_os_str().is_empty() {
             canon(std::path::Path::new("."))
         } else {
             canon(d)
-        }
+        };
+        d.ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == "scenarios"))
+            .map(|a| a.to_path_buf())
+            .unwrap_or(d)
     }) else {
         return;
     };

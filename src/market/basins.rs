@@ -6,8 +6,8 @@
 //! and the Brent root (`brent.rs`) call these many times a month; the step only sequences.
 
 use super::clearing::{flows_at, solve_basin_into, BasinStatus};
-use super::compliance::{clear_split, split_flows};
 use super::model::PathModel;
+use super::split_clearing::{clear_split, split_flows, tranche};
 use super::state::State;
 use super::work::{StepDiag, Work};
 use crate::policy::levers::{LeverIds, LeverSet};
@@ -25,12 +25,7 @@ pub fn clear_basins(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag
         w.d_off[r.clone()].iter_mut().for_each(|d| *d = 0.0);
         if is_split(w, b, r.clone()) {
             let root = clear_split(
-                &w.m_cap[r.clone()],
-                &w.h[r.clone()],
-                &m.route_sigma[r.clone()],
-                &w.k[r.clone()],
-                &w.refuse[r.clone()],
-                &w.keep[r.clone()],
+                &tranche!(m, w, r),
                 w.x_del[b],
                 st.d_prev[b],
                 &mut w.out.m[r.clone()],
@@ -109,16 +104,9 @@ pub fn sales_at(m: &PathModel, w: &mut Work, b: usize, d: f64) -> f64 {
     let r = m.basin_routes[b].clone();
     if is_split(w, b, r.clone()) {
         split_flows(
-            &w.m_cap[r.clone()],
-            &w.h[r.clone()],
-            &m.route_sigma[r.clone()],
-            &w.k[r.clone()],
-            &w.refuse[r.clone()],
-            &w.keep[r.clone()],
+            &tranche!(m, w, r),
             w.x_del[b],
-            d.min(w.d_clean[b]),
-            d,
-            d,
+            (d.min(w.d_clean[b]), d, d),
             &mut w.out.m[r.clone()],
             &mut w.d_off[r],
         )

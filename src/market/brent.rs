@@ -10,9 +10,9 @@
 
 use super::basins::{is_split, sales_at};
 use super::clearing::{route_flow, safeguarded_root, BasinStatus};
-use super::compliance::split_sales;
 use super::exogenous::Exo;
 use super::model::PathModel;
+use super::split_clearing::{split_sales, tranche};
 use super::state::State;
 use super::work::{MonthCtx, StepDiag, Work};
 
@@ -77,17 +77,7 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f6
         } else if split {
             // D35: compliant refiners still take only clean barrels at the pinned discount.
             let r = m.basin_routes[b].clone();
-            let (q, dq) = split_sales(
-                &w.m_cap[r.clone()],
-                &w.h[r.clone()],
-                &m.route_sigma[r.clone()],
-                &w.k[r.clone()],
-                &w.refuse[r.clone()],
-                &w.keep[r],
-                w.x_del[b],
-                p - f,
-                w.d_clean[b],
-            );
+            let (q, dq) = split_sales(&tranche!(m, w, r), w.x_del[b], p - f, w.d_clean[b]);
             v += q;
             dv += p * dq;
         } else {
@@ -268,18 +258,8 @@ pub fn brent_root(
                 // floor or both tranches at P − floor buy less than the deliverable volume;
                 // either way it sells `split_sales` at P − floor, which is continuous.
                 price - w.d_clr[b] < floor
-                    || split_sales(
-                        &w.m_cap[r.clone()],
-                        &w.h[r.clone()],
-                        &m.route_sigma[r.clone()],
-                        &w.k[r.clone()],
-                        &w.refuse[r.clone()],
-                        &w.keep[r.clone()],
-                        w.x_del[b],
-                        price - floor,
-                        w.d_clean[b],
-                    )
-                    .0 < w.x_del[b]
+                    || split_sales(&tranche!(m, w, r), w.x_del[b], price - floor, w.d_clean[b]).0
+                        < w.x_del[b]
             }
             BasinStatus::Cleared => price - w.d_clr[b] < floor,
         };

@@ -18,7 +18,7 @@
 
 use super::deadline::{past_share, repaper_start, route_exposure, wave_voyage};
 use super::model::PathModel;
-pub use super::split_clearing::{clear_split, split_flows, split_sales, SplitRoot};
+pub use super::split_clearing::{clear_split, split_flows, split_sales, SplitRoot, Tranche};
 use super::state::State;
 use super::tanker_ban::{advance_bans, banned, combine, push_bans};
 use super::term_ties::{ration_ties, route_ties, TieExposure};

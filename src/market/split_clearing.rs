@@ -6,6 +6,35 @@
 
 use super::clearing::{logistic, solve_basin_into, BasinStatus, D_INF};
 
+/// One basin's routes as the split clearing reads them: capacity `M_r`, half-saving `h_r`,
+/// dispersion `σ_r`, cost offset `k_r`, the rationed share `refuse_r` and the share of its
+/// pooled intake that part keeps, `keep_r` (slices of equal length).
+#[derive(Debug, Clone, Copy)]
+pub struct Tranche<'a> {
+    pub cap: &'a [f64],
+    pub h: &'a [f64],
+    pub sigma: &'a [f64],
+    pub k: &'a [f64],
+    pub refuse: &'a [f64],
+    pub keep: &'a [f64],
+}
+
+/// The [`Tranche`] of a basin's route range `$r` from the path model `$m` and the month's
+/// work `$w`, borrowing only those fields (so `$w`'s outputs can be borrowed mutably beside it).
+macro_rules! tranche {
+    ($m:expr, $w:expr, $r:expr) => {
+        $crate::market::split_clearing::Tranche {
+            cap: &$w.m_cap[$r.clone()],
+            h: &$w.h[$r.clone()],
+            sigma: &$m.route_sigma[$r.clone()],
+            k: &$w.k[$r.clone()],
+            refuse: &$w.refuse[$r.clone()],
+            keep: &$w.keep[$r.clone()],
+        }
+    };
+}
+pub(crate) use tranche;
+
 /// Outcome of a split clearing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SplitRoot {
@@ -27,21 +56,21 @@ pub struct SplitRoot {
 /// buyer keeps `1 − cut` of its whole intake), the rest `(1 − refuse_i)·M_i·Λ_i(dd)`, capped so
 /// that the basin never sells more than `x`. Writes flows and each route's discount minus
 /// `d_rep`; returns the volume sold.
-#[allow(clippy::too_many_arguments)]
 pub fn split_flows(
-    cap: &[f64],
-    h: &[f64],
-    sigma: &[f64],
-    k: &[f64],
-    refuse: &[f64],
-    keep: &[f64],
+    t: &Tranche,
     x: f64,
-    dc: f64,
-    dd: f64,
-    d_rep: f64,
+    (dc, dd, d_rep): (f64, f64, f64),
     flows: &mut [f64],
     d_off: &mut [f64],
 ) -> f64 {
+    let Tranche {
+        cap,
+        h,
+        sigma,
+        k,
+        refuse,
+        keep,
+    } = *t;
     let (mut c_sum, mut n_sum) = (0.0, 0.0);
     for i in 0..cap.len() {
         c_sum += keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
@@ -75,18 +104,15 @@ pub fn split_flows(
 
 /// Volume sold and its derivative in d when both groups buy at discount `d` (the floor pins
 /// it): the sums of [`split_flows`] without writing flows, for the Brent step's V(x).
-#[allow(clippy::too_many_arguments)]
-pub fn split_sales(
-    cap: &[f64],
-    h: &[f64],
-    sigma: &[f64],
-    k: &[f64],
-    refuse: &[f64],
-    keep: &[f64],
-    x: f64,
-    d: f64,
-    d_clean: f64,
-) -> (f64, f64) {
+pub fn split_sales(t: &Tranche, x: f64, d: f64, d_clean: f64) -> (f64, f64) {
+    let Tranche {
+        cap,
+        h,
+        sigma,
+        k,
+        refuse,
+        keep,
+    } = *t;
     let (mut c, mut dc, mut n, mut dn) = (0.0, 0.0, 0.0, 0.0);
     // The compliant refiners never buy more than at the basin's pooled root `d_clean`: a
     // pinned discount above it does not bring them more clean barrels (D37), so no route's
@@ -137,20 +163,22 @@ fn lam(h: f64, sigma: f64, k: f64, d: f64) -> f64 {
 /// accepts an unconverged sub-root silently: `converged` is false if any solve failed. When
 /// the non-compliant capacity cannot absorb the rest, the basin is reported saturated and the
 /// Brent step's floor decides (with the same split, [`split_sales`]).
-#[allow(clippy::too_many_arguments)]
 pub fn clear_split(
-    cap: &[f64],
-    h: &[f64],
-    sigma: &[f64],
-    k: &[f64],
-    refuse: &[f64],
-    keep: &[f64],
+    t: &Tranche,
     x: f64,
     warm: f64,
     flows: &mut [f64],
     d_off: &mut [f64],
     scratch: &mut Vec<f64>,
 ) -> SplitRoot {
+    let Tranche {
+        cap,
+        h,
+        sigma,
+        k,
+        refuse,
+        keep,
+    } = *t;
     d_off.iter_mut().for_each(|d| *d = 0.0);
     let n = cap.len();
     let (pooled, have) = solve_basin_into(cap, h, sigma, k, x, warm, flows);
@@ -183,9 +211,7 @@ pub fn clear_split(
     let rest = x - compliant;
     if rest <= 1e-9 * (1.0 + x) {
         let d_rep = pooled.d;
-        split_flows(
-            cap, h, sigma, k, refuse, keep, x, pooled.d, pooled.d, d_rep, flows, d_off,
-        );
+        split_flows(t, x, (pooled.d, pooled.d, d_rep), flows, d_off);
         return out;
     }
     let (rd, _) = solve_basin_into(cap_n, h, sigma, k, rest, pooled.d, tmp);
@@ -203,9 +229,7 @@ pub fn clear_split(
         }
     };
     let d_rep = (compliant * pooled.d + (x - compliant) * dd) / x;
-    split_flows(
-        cap, h, sigma, k, refuse, keep, x, pooled.d, dd, d_rep, flows, d_off,
-    );
+    split_flows(t, x, (pooled.d, dd, d_rep), flows, d_off);
     out.d = d_rep;
     out.d_designated = dd;
     out
