@@ -35,6 +35,22 @@ macro_rules! tranche {
 }
 pub(crate) use tranche;
 
+/// The six slices of a tranche, for the loops that index them together.
+type Parts<'a> = (
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+    &'a [f64],
+);
+
+impl<'a> Tranche<'a> {
+    fn parts(&self) -> Parts<'a> {
+        (self.cap, self.h, self.sigma, self.k, self.refuse, self.keep)
+    }
+}
+
 /// Outcome of a split clearing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SplitRoot {
@@ -63,14 +79,7 @@ pub fn split_flows(
     flows: &mut [f64],
     d_off: &mut [f64],
 ) -> f64 {
-    let Tranche {
-        cap,
-        h,
-        sigma,
-        k,
-        refuse,
-        keep,
-    } = *t;
+    let (cap, h, sigma, k, refuse, keep) = t.parts();
     let (mut c_sum, mut n_sum) = (0.0, 0.0);
     for i in 0..cap.len() {
         c_sum += keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
@@ -105,14 +114,7 @@ pub fn split_flows(
 /// Volume sold and its derivative in d when both groups buy at discount `d` (the floor pins
 /// it): the sums of [`split_flows`] without writing flows, for the Brent step's V(x).
 pub fn split_sales(t: &Tranche, x: f64, d: f64, d_clean: f64) -> (f64, f64) {
-    let Tranche {
-        cap,
-        h,
-        sigma,
-        k,
-        refuse,
-        keep,
-    } = *t;
+    let (cap, h, sigma, k, refuse, keep) = t.parts();
     let (mut c, mut dc, mut n, mut dn) = (0.0, 0.0, 0.0, 0.0);
     // The compliant refiners never buy more than at the basin's pooled root `d_clean`: a
     // pinned discount above it does not bring them more clean barrels (D37), so no route's
@@ -171,14 +173,7 @@ pub fn clear_split(
     d_off: &mut [f64],
     scratch: &mut Vec<f64>,
 ) -> SplitRoot {
-    let Tranche {
-        cap,
-        h,
-        sigma,
-        k,
-        refuse,
-        keep,
-    } = *t;
+    let (cap, h, sigma, k, refuse, keep) = t.parts();
     d_off.iter_mut().for_each(|d| *d = 0.0);
     let n = cap.len();
     let (pooled, have) = solve_basin_into(cap, h, sigma, k, x, warm, flows);
