@@ -15,16 +15,7 @@ const ROUTES: usize = 6;
 
 fn problems(lanes: usize) -> (LaneBasins, Vec<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let n = ROUTES * lanes;
-    let mut p = LaneBasins {
-        routes: ROUTES,
-        lanes,
-        cap: vec![0.0; n],
-        h: vec![0.0; n],
-        sigma: vec![0.0; n],
-        k: vec![0.0; n],
-        x: vec![0.0; lanes],
-    };
+    let mut p = LaneBasins::zeros(ROUTES, lanes);
     let mut warm = vec![0.0; lanes];
     for l in 0..lanes {
         let mut total = 0.0;

@@ -651,6 +651,24 @@ fn the_minimal_market_is_valid() {
     assert_eq!(s.files.last().unwrap(), &market);
 }
 
+/// Loads a 12-month scenario whose market file is `text`; the load must fail. `label` names the
+/// case in the panic.
+fn load_with_market(text: &str, label: &str) -> LoadError {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.toml"), text).unwrap();
+    let leaf = dir.path().join("s.toml");
+    std::fs::write(
+        &leaf,
+        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+    )
+    .unwrap();
+    match scenario::load(&leaf) {
+        Ok(_) => panic!("`{label}` loaded"),
+        Err(e) => e,
+    }
+}
+
 /// Every check of the market file's rows names the file, the line and column of the bad value
 /// and its key (the class of fault: semantic checks used to point at `market.toml:1:1`).
 #[test]
@@ -742,19 +760,7 @@ fn market_file_problems_name_line_column_and_key() {
             .enumerate()
             .find_map(|(i, l)| (l == to).then(|| (i + 1, l.find('=').unwrap() + 3)))
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("m.toml"), &text).unwrap();
-        let leaf = dir.path().join("s.toml");
-        std::fs::write(
-            &leaf,
-            "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
-             market = \"m.toml\"\n[brent]\np0 = 71.0\n",
-        )
-        .unwrap();
-        let e = match scenario::load(&leaf) {
-            Ok(_) => panic!("`{to}` loaded"),
-            Err(e) => e,
-        };
+        let e = load_with_market(&text, to);
         let d = e
             .diagnostics
             .iter()
@@ -779,29 +785,19 @@ fn a_term_tie_out_of_range_names_its_key_and_value() {
         .position(|l| l.starts_with("term_ties"))
         .unwrap()
         + 1;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.toml"), &text).unwrap();
-    let leaf = dir.path().join("s.toml");
-    std::fs::write(
-        &leaf,
-        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
-         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
-    )
-    .unwrap();
-    let Err(e) = scenario::load(&leaf) else {
-        panic!("loaded")
-    };
-    let find = |key: &str| {
+    let e = load_with_market(&text, "term_ties");
+    let find = |e: &LoadError, key: &str| {
         e.diagnostics
             .iter()
             .find(|d| d.key.as_deref() == Some(key))
             .unwrap_or_else(|| panic!("no `{key}`: {e}"))
+            .clone()
     };
-    let d = find("buyer.term_ties.rosneft");
+    let d = find(&e, "buyer.term_ties.rosneft");
     assert_eq!((d.line, d.col), (line, 25), "{e}");
     assert!(d.message.contains("must lie in [0, 1]"), "{e}");
     assert!(
-        find("buyer.term_ties.a b")
+        find(&e, "buyer.term_ties.a b")
             .message
             .contains("names one company"),
         "{e}"
@@ -820,15 +816,8 @@ fn a_term_tie_out_of_range_names_its_key_and_value() {
         .unwrap()
         .0
         + 1;
-    std::fs::write(dir.path().join("m.toml"), &text).unwrap();
-    let Err(e) = scenario::load(&leaf) else {
-        panic!("loaded")
-    };
-    let d = e
-        .diagnostics
-        .iter()
-        .find(|d| d.key.as_deref() == Some("output.variable"))
-        .unwrap_or_else(|| panic!("{e}"));
+    let e = load_with_market(&text, "duplicate output");
+    let d = find(&e, "output.variable");
     assert_eq!((d.line, d.col), (line, 12), "{e}");
     assert!(d.message.contains("duplicate output variable"), "{e}");
 }

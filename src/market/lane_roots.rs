@@ -33,6 +33,22 @@ pub struct LaneBasins {
     pub x: Vec<f64>,
 }
 
+impl LaneBasins {
+    /// `lanes` basins of `routes` routes, every value 0, to be filled.
+    pub fn zeros(routes: usize, lanes: usize) -> LaneBasins {
+        let n = routes * lanes;
+        LaneBasins {
+            routes,
+            lanes,
+            cap: vec![0.0; n],
+            h: vec![0.0; n],
+            sigma: vec![0.0; n],
+            k: vec![0.0; n],
+            x: vec![0.0; lanes],
+        }
+    }
+}
+
 /// Per-lane results, as `clearing::BasinRoot` gives them for one basin.
 #[derive(Debug, Clone, Default)]
 pub struct LaneRoots {
@@ -226,16 +242,7 @@ mod tests {
     /// shares across the whole range, and a few empty and saturated lanes.
     fn random(lanes: usize, routes: usize, seed: u64) -> (LaneBasins, Vec<f64>) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let n = routes * lanes;
-        let mut p = LaneBasins {
-            routes,
-            lanes,
-            cap: vec![0.0; n],
-            h: vec![0.0; n],
-            sigma: vec![0.0; n],
-            k: vec![0.0; n],
-            x: vec![0.0; lanes],
-        };
+        let mut p = LaneBasins::zeros(routes, lanes);
         let mut warm = vec![0.0; lanes];
         for l in 0..lanes {
             let mut total = 0.0;

@@ -7,7 +7,7 @@ use super::clearing::clear_basin;
 use super::data::Market;
 use super::params::Params;
 use crate::dist::Dist;
-use crate::policy::events::seller_group;
+use crate::policy::events::company_id;
 use rand::Rng;
 
 pub const DT: f64 = 1.0 / 12.0;
@@ -195,7 +195,7 @@ impl PathModel {
                         } else {
                             0.0
                         };
-                        (seller_group(&name.to_ascii_lowercase()), t)
+                        (company_id(name), t)
                     })
                     .collect(),
             );

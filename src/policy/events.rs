@@ -356,7 +356,7 @@ impl PolicyPath {
 }
 
 mod schedule;
-pub use schedule::{seller_group, seller_names, SellerNames, MAX_SELLER_NAMES};
+pub use schedule::{company_id, seller_group, seller_names, SellerNames, MAX_SELLER_NAMES};
 mod timeline;
 
 #[cfg(test)]

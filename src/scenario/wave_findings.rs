@@ -10,7 +10,7 @@
 use super::overrides::{Severity, Warning};
 use super::Scenario;
 use crate::policy::calendar::days_in_month;
-use crate::policy::events::{seller_group, seller_names, Event, Value, WaveAuthority};
+use crate::policy::events::{company_id, seller_names, Event, Value, WaveAuthority};
 use crate::policy::levers::LeverId;
 
 /// Two waves closer than this (in days) are flagged when their authorities differ.
@@ -222,7 +222,7 @@ pub fn term_ties_line(sc: &Scenario, v: &Value) -> Option<String> {
                 (
                     format!("{} {name} {d}", b.id),
                     name.as_str(),
-                    seller_group(&name.to_ascii_lowercase()),
+                    company_id(name),
                 )
             })
         })

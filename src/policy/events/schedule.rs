@@ -17,6 +17,12 @@ pub fn seller_group(name: &str) -> u64 {
         .max(1)
 }
 
+/// D46: one company's id, from its name as a `sellers` name or a market-file term tie writes
+/// it (case does not matter).
+pub fn company_id(name: &str) -> u64 {
+    seller_group(&name.to_ascii_lowercase())
+}
+
 /// D46: the hashed company names of a `sellers` name, at most [`MAX_SELLER_NAMES`], zero-padded.
 pub type SellerNames = [u64; MAX_SELLER_NAMES];
 
@@ -31,7 +37,7 @@ pub fn seller_names(name: &str) -> SellerNames {
     let mut out = [0; MAX_SELLER_NAMES];
     let mut n = 0;
     for part in name.split(['_', '-', '.']).filter(|p| !p.is_empty()) {
-        let h = seller_group(&part.to_ascii_lowercase());
+        let h = company_id(part);
         if n < MAX_SELLER_NAMES && !out[..n].contains(&h) {
             out[n] = h;
             n += 1;
