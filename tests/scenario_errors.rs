@@ -821,3 +821,38 @@ fn a_term_tie_out_of_range_names_its_key_and_value() {
     assert_eq!((d.line, d.col), (line, 12), "{e}");
     assert!(d.message.contains("duplicate output variable"), "{e}");
 }
+
+#[test]
+fn extends_below_a_header_is_one_error_that_says_move_it_up() {
+    check(
+        "extends_below_header.toml",
+        "extends_below_header.toml",
+        "5:1",
+        "scenario.extends",
+        &["belongs at the top of the file", "move the line up"],
+    );
+    // The parent is still followed: no "missing required key" for what it gives.
+    let (e, text) = load_err("extends_below_header.toml");
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+}
+
+#[test]
+fn a_key_below_the_wrong_header_names_its_table() {
+    let (e, text) = load_err("misplaced_keys.toml");
+    for (key, says) in [
+        ("scenario.p0", "`p0` belongs under `[brent]`"),
+        ("brent.seed", "`seed` belongs under `[scenario]`"),
+        ("lever", "below its own `[[event]]` header"),
+        ("mu_int", "below a `[params]` header"),
+    ] {
+        let d = e
+            .diagnostics
+            .iter()
+            .find(|d| d.key.as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("no diagnostic for `{key}` in\n{text}"));
+        assert!(d.to_string().contains(says), "{key}: {d}");
+    }
+    // `seed` and `p0` were written, in the wrong table: no "missing required key" for them.
+    assert!(!text.contains("missing required key"), "{text}");
+    assert_eq!(e.diagnostics.len(), 4, "{text}");
+}

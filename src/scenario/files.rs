@@ -239,13 +239,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 }
                 return Err(ReadError::Syntax(Box::new(d)));
             }
-            Ok(doc) => doc
-                .get_ref()
-                .get("extends")
-                .and_then(|v| match v.get_ref() {
-                    DeValue::String(s) => Some((s.to_string(), v.span())),
-                    _ => None,
-                }),
+            Ok(doc) => extends_of(doc.get_ref()),
         };
         canon.push(c);
         chain.push(src);
@@ -260,6 +254,26 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     }
     chain.reverse();
     Ok(chain)
+}
+
+/// The `extends` of a parsed file: the top-level key or, failing that, one written below the
+/// `[scenario]` or `[brent]` header. The walker reports the misplaced one as an error (with
+/// "move the line up"); following it here keeps that the only error, instead of one
+/// "missing required key" for every key the parent would have given.
+fn extends_of(doc: &toml::de::DeTable<'_>) -> Option<(String, Range<usize>)> {
+    let as_string = |v: &crate::scenario::spanned::Val<'_>| match v.get_ref() {
+        DeValue::String(s) => Some((s.to_string(), v.span())),
+        _ => None,
+    };
+    if let Some(v) = doc.get("extends") {
+        return as_string(v);
+    }
+    ["scenario", "brent"]
+        .iter()
+        .find_map(|t| match doc.get(*t)?.get_ref() {
+            DeValue::Table(tab) => tab.get("extends").and_then(as_string),
+            _ => None,
+        })
 }
 
 /// Loads the market file named by `scenario.market` at `decl` in `by` (its `[params]` are

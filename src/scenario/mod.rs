@@ -33,6 +33,7 @@ mod hints;
 pub mod imposed;
 mod inherit;
 mod lever_bounds;
+mod misplaced;
 mod overrides;
 mod params;
 mod provenance;

@@ -66,17 +66,34 @@ impl<'s> Walker<'s> {
         } else {
             (format!("{prefix}.{name}"), format!("in [{prefix}]"))
         };
-        if let Some(c) = suggest::closest(name, valid) {
+        let suggestion = suggest::closest(name, valid);
+        if let Some(c) = suggestion {
             self.seen.typos.push(match prefix {
                 "" => c.to_string(),
                 p => format!("{p}.{c}"),
             });
         }
+        // A key of another table (TOML puts every line after a `[table]` header inside that
+        // table, so `extends` written below `[scenario]` lands there): say where it goes, and
+        // count it as written there, so no "missing required key" error repeats the point.
+        let home = match suggestion {
+            None if is_file_level(prefix) => super::misplaced::home_of(name, prefix),
+            _ => None,
+        };
+        if let Some(h) = &home {
+            if let Some(full) = &h.full_key {
+                self.seen.typos.push(full.clone());
+            }
+        }
+        let help = match home {
+            Some(h) => h.help,
+            None => key_help(name, valid),
+        };
         self.err(
             k.span(),
             &full,
             format!("unknown key `{name}` {place}"),
-            Some(key_help(name, valid)),
+            Some(help),
         );
     }
 
@@ -179,4 +196,10 @@ impl<'s> Walker<'s> {
             }
         }
     }
+}
+
+/// The tables whose misplaced keys [`super::misplaced::home_of`] places: the top level,
+/// `[scenario]`, `[brent]` and an `[[event]]` (trees have keys of their own).
+fn is_file_level(prefix: &str) -> bool {
+    matches!(prefix, "" | "scenario" | "brent") || prefix.starts_with("event[")
 }
