@@ -82,6 +82,9 @@ fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f6
             dv += p * dq;
         } else {
             for r in m.basin_routes[b].clone() {
+                if w.m_cap[r] == 0.0 {
+                    continue; // a closed route adds exactly +0 (clearing.rs)
+                }
                 let (q, dq) = route_flow(w.m_cap[r], w.h[r], m.route_sigma[r], w.k[r], p - f);
                 v += q;
                 dv += p * dq;

@@ -81,9 +81,18 @@ pub fn split_flows(
 ) -> f64 {
     let (cap, h, sigma, k, refuse, keep) = t.parts();
     let (mut c_sum, mut n_sum) = (0.0, 0.0);
+    // The two logistics of each route are kept in `flows` and `d_off` for the second pass
+    // (the same values, computed once); a closed route contributes exactly 0.
     for i in 0..cap.len() {
-        c_sum += keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
-        n_sum += cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
+        let (lc, ln) = if cap[i] == 0.0 {
+            (0.0, 0.0)
+        } else {
+            (lam(h[i], sigma[i], k[i], dc), lam(h[i], sigma[i], k[i], dd))
+        };
+        flows[i] = lc;
+        d_off[i] = ln;
+        c_sum += keep[i] * cap[i] * refuse[i] * lc;
+        n_sum += cap[i] * (1.0 - refuse[i]) * ln;
     }
     let fc = if c_sum > x && c_sum > 0.0 {
         x / c_sum
@@ -98,8 +107,8 @@ pub fn split_flows(
     };
     let mut total = 0.0;
     for i in 0..cap.len() {
-        let mc = fc * keep[i] * cap[i] * refuse[i] * lam(h[i], sigma[i], k[i], dc);
-        let mn = fn_ * cap[i] * (1.0 - refuse[i]) * lam(h[i], sigma[i], k[i], dd);
+        let mc = fc * keep[i] * cap[i] * refuse[i] * flows[i];
+        let mn = fn_ * cap[i] * (1.0 - refuse[i]) * d_off[i];
         flows[i] = mc + mn;
         total += flows[i];
         d_off[i] = if flows[i] > 1e-15 {
@@ -121,6 +130,9 @@ pub fn split_sales(t: &Tranche, x: f64, d: f64, d_clean: f64) -> (f64, f64) {
     // flow exceeds its cleared flow and the fleet bound of the clearing still holds.
     let capped = d > d_clean;
     for i in 0..cap.len() {
+        if cap[i] == 0.0 {
+            continue; // adds exactly +0 to each sum
+        }
         let l = lam(h[i], sigma[i], k[i], d);
         let slope = l * (1.0 - l) / sigma[i];
         let lc = if capped {
