@@ -618,3 +618,47 @@ fn list_prints_the_five_scenarios() {
         .collect();
     assert_eq!(names, SCENARIOS, "list output:\n{stdout}");
 }
+
+/// `wide.csv` ends with the mean of each 0/1 flag variable: its p50 is 0 or 1, the mean is the
+/// share of paths, and it equals `summary.csv`'s mean cell for cell.
+#[test]
+fn wide_csv_carries_the_mean_of_each_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_sanctions-sim"))
+        .args([
+            "run",
+            "scenarios/summit_failure.toml",
+            "--paths",
+            "200",
+            "--months",
+            "6",
+        ])
+        .args(["--quiet", "--no-charts", "--no-report", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let dir = out.join("summit_failure");
+    let mut wide = csv::Reader::from_path(dir.join("wide.csv")).unwrap();
+    let header = wide.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (mean_at, p50_at) = (col("cap_binding_share_mean"), col("cap_binding_share_p50"));
+    assert!(mean_at > col("brent_usd_bbl_p95") && mean_at > p50_at);
+    assert!(header.iter().any(|h| h == "india_halted_share_mean"));
+    assert!(!header.iter().any(|h| h == "brent_usd_bbl_mean"));
+    let rows: Vec<csv::StringRecord> = wide.records().map(|r| r.unwrap()).collect();
+    let mut summary = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
+    let means: Vec<String> = summary
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[2] == "cap_binding_share")
+        .map(|r| r[4].to_string())
+        .collect();
+    assert_eq!(rows.len(), means.len());
+    for (row, mean) in rows.iter().zip(&means) {
+        assert_eq!(&row[mean_at], mean);
+        assert!(["0.0000", "1.0000"].contains(&&row[p50_at]));
+    }
+}

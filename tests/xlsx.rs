@@ -164,7 +164,10 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     assert!(n > 4 * vars * 8, "{n} numbers");
     let wide = std::fs::read(dir.join("wide.csv")).unwrap();
     let (n, d) = check_sheet(&book, "wide", &wide);
-    assert_eq!((n, d), (4 * 3 * vars, 4));
+    // p05, p50, p95 of every variable, then the mean of each 0/1 flag ("share of paths").
+    let flags = summary_flag_vars(&summary);
+    assert!(flags > 0);
+    assert_eq!((n, d), (4 * (3 * vars + flags), 4));
     // Header cells of every sheet use a bold style, data cells do not.
     assert!(book.bold.iter().any(|b| *b) && !book.bold[0]);
 
@@ -469,6 +472,16 @@ fn sample_paths_beyond_the_run_is_refused_before_running() {
 }
 
 /// The number of variables in a summary.csv: its rows for the first date.
+/// The variables of the first month whose unit is "share of paths".
+fn summary_flag_vars(csv_bytes: &[u8]) -> usize {
+    let mut rdr = csv::Reader::from_reader(csv_bytes);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let first = rows[0][1].to_string();
+    rows.iter()
+        .filter(|r| r[1] == first && &r[3] == "share of paths")
+        .count()
+}
+
 fn summary_vars(csv_bytes: &[u8]) -> usize {
     let mut rdr = csv::Reader::from_reader(csv_bytes);
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();

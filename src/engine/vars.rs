@@ -8,6 +8,10 @@ use crate::market::state::State;
 use crate::market::work::Work;
 use crate::policy::levers::{LeverIds, LeverSet};
 
+/// The unit of a per-path 0/1 flag (the cap binds, a buyer is halted, …): its percentiles are
+/// 0 or 1 and only the mean, the share of paths, says anything (`wide.csv` adds its mean).
+pub const FLAG_UNIT: &str = "share of paths";
+
 #[derive(Debug, Clone, PartialEq)]
 enum Get {
     Brent,
@@ -133,11 +137,7 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     }
     for (j, b) in mkt.buyers.iter().enumerate() {
         if let (Some(x), Some(_)) = (&b.report_as, &b.stance) {
-            add(
-                format!("{x}_halted_share"),
-                "share of paths",
-                Get::Halted(j),
-            );
+            add(format!("{x}_halted_share"), FLAG_UNIT, Get::Halted(j));
         }
     }
     add("brent_anchor_usd_bbl".into(), "USD/bbl", Get::Anchor);
@@ -161,17 +161,9 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
         Get::FleetWestern,
     );
     add("tanker_tightness_ratio".into(), "ratio", Get::Tightness);
-    add(
-        "cap_binding_share".into(),
-        "share of paths",
-        Get::CapBinding,
-    );
-    add(
-        "cap_tranche_refused_share".into(),
-        "share of paths",
-        Get::Refused,
-    );
-    add("brent_clamped_share".into(), "share of paths", Get::Clamped);
+    add("cap_binding_share".into(), FLAG_UNIT, Get::CapBinding);
+    add("cap_tranche_refused_share".into(), FLAG_UNIT, Get::Refused);
+    add("brent_clamped_share".into(), FLAG_UNIT, Get::Clamped);
     add("sdn_share".into(), "share", Get::SdnShare);
     for (r, route) in mkt.routes.iter().enumerate() {
         let id = format!(

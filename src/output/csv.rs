@@ -7,6 +7,7 @@
 //! had no finite value). `tests/spreadsheet.rs` checks the result with LibreOffice.
 
 use crate::engine::stats::{CellStats, Summary};
+use crate::engine::vars::FLAG_UNIT;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
 /// Name and unit of one output variable.
@@ -134,23 +135,37 @@ pub fn summary_csv(scenario: &str, start: MonthIdx, vars: &[VarMeta], s: &Summar
     into_bytes(w)
 }
 
-/// Header of `wide.csv` for these variables: `date`, then `<name>_p05,<name>_p50,<name>_p95`.
+/// Header of `wide.csv` for these variables: `date`, then `<name>_p05,<name>_p50,<name>_p95`
+/// for every variable, then `<name>_mean` for every flag variable ([`FLAG_UNIT`]: its percentiles are 0 or 1, its mean the share of
+/// paths), appended so
+/// that no earlier column moves.
 pub fn wide_header(vars: &[VarMeta]) -> Vec<String> {
     std::iter::once("date".to_string())
         .chain(
             vars.iter()
                 .flat_map(|m| ["p05", "p50", "p95"].map(|p| format!("{}_{p}", m.name))),
         )
+        .chain(
+            vars.iter()
+                .filter(|m| m.unit == FLAG_UNIT)
+                .map(|m| format!("{}_mean", m.name)),
+        )
         .collect()
 }
 
-/// One row per month: the date, then p05, p50 and p95 of every variable in `vars` order.
+/// One row per month: the date, then p05, p50 and p95 of every variable in `vars` order, then
+/// the mean of every flag variable.
 pub fn wide_csv(start: MonthIdx, vars: &[VarMeta], s: &Summary) -> Vec<u8> {
     check_shape(vars, s);
     monthly_table(wide_header(vars), start, s.months, |t, row| {
         for v in 0..s.vars {
             let c = s.cell(t, v);
             row.extend([c.p05, c.p50, c.p95].map(fmt_num));
+        }
+        for (v, m) in vars.iter().enumerate() {
+            if m.unit == FLAG_UNIT {
+                row.push(fmt_num(s.cell(t, v).mean));
+            }
         }
     })
 }
