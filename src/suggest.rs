@@ -12,7 +12,10 @@
 //!    "corrected" to a different buyer (`tariff.XX.rate` suggests nothing, not `tariff.EU.rate`);
 //!    besides, one slip that only moves a dot (dropped, doubled, swapped with a letter) is close;
 //! 4. failing those, the one candidate whose `_`-separated words start with all of the word's
-//!    (`wind_down` → `wind_down_months`) or the other way round, if exactly one does.
+//!    (`wind_down` → `wind_down_months`) or the other way round, if exactly one does;
+//! 5. failing that, the one candidate with as many `_`-separated words, each word of one a
+//!    prefix of the other's (`storage_capacity` → `storage_cap`, `eps_demand` → `eps_d`), if
+//!    exactly one has.
 //!
 //! Ties go to the fewest edits, then the higher Jaro–Winkler similarity, then the first
 //! candidate. Callers pass only the candidates of the namespace the word is in.
@@ -43,6 +46,32 @@ pub fn closest<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a
         })
         .map(|(_, c)| c);
     near.or_else(|| truncation(&w, candidates))
+        .or_else(|| abbreviation(&w, candidates))
+}
+
+/// Rule 5: the single candidate that abbreviates the word, or that the word abbreviates, word
+/// by word (`_`-separated, the same number of words, at least one differing).
+fn abbreviation<'a, S: AsRef<str>>(w: &str, candidates: &'a [S]) -> Option<&'a str> {
+    if w.chars().count() < 3 || w.contains('.') || !w.contains('_') {
+        return None;
+    }
+    let wp: Vec<&str> = w.split('_').collect();
+    if wp.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let mut found = candidates.iter().map(AsRef::as_ref).filter(|c| {
+        let f = fold(c);
+        let cp: Vec<&str> = f.split('_').collect();
+        cp.len() == wp.len()
+            && cp
+                .iter()
+                .zip(&wp)
+                .all(|(a, b)| !a.is_empty() && (a.starts_with(b) || b.starts_with(a)))
+    });
+    match (found.next(), found.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
 }
 
 /// Rule 4: the single candidate that the word shortens or lengthens by whole `_` words.
@@ -209,6 +238,25 @@ mod tests {
             assert_eq!(num(percent_to_fraction(pct)), frac);
         }
         assert_eq!(num(percent_to_fraction(1e-5)), "1e-7");
+    }
+
+    #[test]
+    fn abbreviated_or_spelt_out_words_find_their_key_when_only_one_fits() {
+        let params = [
+            "storage_cap",
+            "storage_margin_share",
+            "eps_d",
+            "eps_s",
+            "eps_d_lr",
+        ];
+        assert_eq!(closest("storage_capacity", &params), Some("storage_cap"));
+        assert_eq!(closest("eps_demand", &params), Some("eps_d"));
+        assert_eq!(closest("eps_supply", &params), Some("eps_s"));
+        // Two candidates fit `eps_x`-style abbreviations of the same length: no hint.
+        assert_eq!(closest("e_d", &["eps_d", "elasticity_d"]), None);
+        // A different word is not an abbreviation.
+        assert_eq!(closest("storage_limit", &params), None);
+        assert_eq!(closest("capacity", &params), None);
     }
 
     #[test]

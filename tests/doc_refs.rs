@@ -407,3 +407,19 @@ fn the_checker_catches_dangling_references() {
         "42-step-2-exogenous-exogenousrs"
     );
 }
+
+/// model.md section 7 has a row for every model parameter, and says how many there are: a
+/// newcomer's "unknown parameter" hint points there.
+#[test]
+fn every_parameter_has_a_row_in_the_model_doc() {
+    use sanctions_sim::market::params::ParamSpec;
+    let text = std::fs::read_to_string(Path::new(ROOT).join("docs/model.md")).unwrap();
+    let missing: Vec<&str> = ParamSpec::NAMES
+        .iter()
+        .copied()
+        .filter(|n| !text.contains(&format!("| `{n}` |")))
+        .collect();
+    assert!(missing.is_empty(), "model.md has no row for {missing:?}");
+    let count = format!("({} parameters;", ParamSpec::NAMES.len());
+    assert!(text.contains(&count), "model.md does not say {count}");
+}
