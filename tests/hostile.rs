@@ -308,6 +308,14 @@ fn extends_climbing_out_of_folder() {
         "{}",
         r.stderr
     );
+    // The parent and its market file are both outside: one line names both.
+    assert_eq!(
+        r.stderr.matches("outside the scenario").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("baseline.toml, "), "{}", r.stderr);
     assert_eq!(entries(&out), ["climb"]);
 
     let p = sub.join("passwd.toml");

@@ -50,17 +50,25 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
     }) else {
         return;
     };
-    for f in &sc.files {
-        if !canon(f).starts_with(&dir) {
-            errln!(
-                "warning: {}: reads {}, outside the scenario's folder {} \
-                 (through `extends` or `scenario.market`); check that this is intended",
-                sc.name,
-                f.display(),
-                dir.display()
-            );
-        }
+    // One line for the scenario, however many files: a scenario kept in its own folder that
+    // extends the shipped baseline reads two (the baseline and its market file).
+    let outside: Vec<String> = sc
+        .files
+        .iter()
+        .filter(|f| !canon(f).starts_with(&dir))
+        .map(|f| f.display().to_string())
+        .collect();
+    if outside.is_empty() {
+        return;
     }
+    errln!(
+        "warning: {}: reads {}, outside the scenario's folder {} (through `extends` or \
+         `scenario.market`); allowed, and recorded in manifest.json: check that this is \
+         intended",
+        sc.name,
+        outside.join(", "),
+        dir.display()
+    );
 }
 
 /// D44: designation waves that may count the same sellers twice, or add up past 1. (The
