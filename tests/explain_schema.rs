@@ -229,7 +229,7 @@ fn explain_prints_header_events_params_and_levers() {
         "  2022-12-05  (history)",
         "    cap.eu_usd set 60",
         "      at scenarios/baseline.toml:",
-        "  2025-10-22\n    sdn.wave fire { add_share = uniform(0.4, 0.5), wind_down_months = 2, authority = \"us\", sellers = \"rosneft_lukoil\" }",
+        "  2025-10-22\n    sdn.wave fire { add_share = uniform(0.4, 0.5), wind_down_months = 1, authority = \"us\", sellers = \"rosneft_lukoil\" }",
         // D46: the wave names Rosneft, to which India's Reliance is tied by term contract.
         "      term ties: reaches IN rosneft tri(0.18, 0.25, 0.28)",
         "      at scenarios/summit_failure.toml:",
