@@ -269,7 +269,7 @@ pub fn render(sc: &Scenario) -> String {
     // Where an inherited event or rule replaces a later file's event (D50).
     let found = scenario::overrides(sc);
     if !found.is_empty() {
-        let _ = writeln!(o, "\nwarnings ({})", found.len());
+        let _ = writeln!(o, "\nwarnings and notes ({})", found.len());
         for w in &found {
             for line in w.to_string().lines() {
                 let _ = writeln!(o, "  {line}");

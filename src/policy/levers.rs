@@ -258,7 +258,7 @@ levers! {
         tariff_rate = "tariff.*.rate" per buyers, num(0.0, 5.0), "fraction", |_, _| 0.0,
             "stance cost (§4.3); dh_tar (§4.4)";
         tariff_base_rate = "tariff.*.base_rate" per buyers, num(0.0, 5.0), "fraction",
-            |_, _| 0.0, "reported only";
+            |_, _| 0.0, "nothing: not read by the model, shown in the policy calendar only (D20)";
         tariff_exposed_exports_bn = "tariff.*.exposed_exports_bn" per buyers, num(0.0, INF),
             "$bn/yr", |r, i| r.buyer_exposed_exports_bn.get(i).copied().unwrap_or(0.0),
             "stance cost";

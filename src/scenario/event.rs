@@ -231,6 +231,8 @@ fn action_and_value(
                 months: n.clamp(1, 1200) as u32,
             }
         }
+        // `months` written with the wrong type is already reported as such: one error.
+        ("ramp", None) if ev.present.iter().any(|k| k == "months") => Action::Ramp { months: 1 },
         ("ramp", None) => {
             let span = ev.action.as_ref().map_or(ev.span.clone(), |a| a.span());
             errs.push(bad(

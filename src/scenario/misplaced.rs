@@ -39,6 +39,15 @@ pub(crate) fn home_of(name: &str, here: &str) -> Option<Home> {
             full_key: None,
         });
     }
+    if here.starts_with("event[") && matches!(name, "description" | "comment" | "source") {
+        return Some(Home {
+            help: format!(
+                "an event's free text is `note`: write `note = \"...\"` (`{name}` is a key of \
+                 `[scenario]`, or of nothing)"
+            ),
+            full_key: None,
+        });
+    }
     if SCENARIO_KEYS.contains(&name) {
         return Some(table("scenario", ""));
     }
@@ -95,5 +104,13 @@ mod tests {
             .help
             .contains("[correlations]"));
         assert!(home_of("no_such_key", "scenario").is_none());
+        assert!(home_of("description", "event[1]")
+            .unwrap()
+            .help
+            .contains("`note`"));
+        assert!(home_of("description", "")
+            .unwrap()
+            .help
+            .contains("`[scenario]`"));
     }
 }

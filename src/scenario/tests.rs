@@ -198,6 +198,10 @@ fn number_levers() {
         "[[event]]\ndate = \"2025-09\"\nlever = \"tariff.IN.rate\"\naction = \"ramp\"\nvalue = 1\n",
     );
     assert!(x.contains("needs `months`"), "{x}");
+    // `months` of the wrong type is one error (its type), not also "needs `months`".
+    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"tariff.IN.rate\"\naction = \"ramp\"\nmonths = \"6\"\nvalue = 1\n");
+    assert!(x.contains("must be a whole number"), "{x}");
+    assert!(!x.contains("needs `months`"), "{x}");
     let x =
         err("[[event]]\ndate = \"2025-09\"\nlever = \"tariff.IN.rate\"\nmonths = 2\nvalue = 1\n");
     assert!(x.contains("only allowed with action = \"ramp\""), "{x}");

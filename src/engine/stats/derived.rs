@@ -68,6 +68,12 @@ pub enum ProbeError {
          e.g. 'flow_india_mbd<1' or 'brent_usd_bbl>90'"
     )]
     NoOperator { expr: String },
+    #[error("--prob `{expr}`: `{written}` is not an operator{fix}; OP is one of <, <=, >, >=")]
+    BadOperator {
+        expr: String,
+        written: String,
+        fix: &'static str,
+    },
     #[error("--prob `{expr}`: no variable before `{op}`, e.g. 'brent_usd_bbl{op}90'")]
     NoVariable { expr: String, op: &'static str },
     #[error("--prob `{expr}`: `{num}` after `{op}` is not a finite number, e.g. '{var}{op}1.5'")]
@@ -103,6 +109,23 @@ impl Probe {
         let Some((at, sym, op)) = found else {
             return Err(ProbeError::NoOperator { expr: expr.into() });
         };
+        // `=<`, `=>`, `==`, `<<`: the operator as written runs past the one found.
+        let is_op = |c: char| "<>=!".contains(c);
+        let before = expr[..at].len() - expr[..at].trim_end_matches(is_op).len();
+        let after =
+            expr[at + sym.len()..].len() - expr[at + sym.len()..].trim_start_matches(is_op).len();
+        if before + after > 0 {
+            let written = &expr[at - before..at + sym.len() + after];
+            return Err(ProbeError::BadOperator {
+                expr: expr.into(),
+                written: written.into(),
+                fix: match written {
+                    "=<" => " (write `<=`)",
+                    "=>" => " (write `>=`)",
+                    _ => "",
+                },
+            });
+        }
         let var = expr[..at].trim();
         let num = expr[at + sym.len()..].trim();
         if var.is_empty() {

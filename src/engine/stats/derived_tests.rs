@@ -39,6 +39,19 @@ fn parses_every_operator_and_suggests_names() {
     assert!(Probe::parse("brent_usd_bbl>x", &n).is_err());
     assert!(Probe::parse("brent_usd_bbl>inf", &n).is_err());
     assert!(Probe::parse("<3", &n).is_err());
+    // An operator written backwards or doubled is named, with the fix where there is one.
+    let e = Probe::parse("flow_india_mbd=<1.2", &n)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`=<` is not an operator (write `<=`)"), "{e}");
+    let e = Probe::parse("brent_usd_bbl => 90", &n)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("(write `>=`)"), "{e}");
+    let e = Probe::parse("brent_usd_bbl<>90", &n)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`<>` is not an operator;"), "{e}");
 }
 
 #[test]
