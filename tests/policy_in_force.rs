@@ -69,20 +69,62 @@ fn a_user_cap_survives_the_inherited_review() {
     assert!(differs, "a $30 cap from 2026-03 changed nothing downstream");
 }
 
-/// `cap.eu_mode = "dynamic"` written for the same day keeps the review: it replaces the user's
-/// cap on the review day, exactly as in the baseline from then on.
+/// `cap.eu_mode = "dynamic"` written for the same day keeps the review running from the user's
+/// cap (D52): the cap holds for `cap.eu_review_months` months, and the review replaces it
+/// from the same day of the month six months on (2026-09-01), not on the baseline's 2026-03-03.
 #[test]
-fn an_explicit_dynamic_mode_keeps_the_review() {
-    let base = scenario("baseline");
+fn an_explicit_dynamic_mode_keeps_the_review_from_the_users_cap() {
     let child = load_body(&format!(
         "{CAP30}\n[[event]]\ndate = \"2026-03-01\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n"
     ))
     .unwrap();
-    let apr = month_of(&base, "2026-04");
-    let b = per_path(&base, "cap_eu_in_force_usd_bbl", apr, 20);
-    let c = per_path(&child, "cap_eu_in_force_usd_bbl", apr, 20);
-    assert_eq!(b, c);
-    assert!(c.iter().all(|x| *x != 30.0));
+    for ym in ["2026-03", "2026-04", "2026-08"] {
+        let c = per_path(&child, "cap_eu_in_force_usd_bbl", month_of(&child, ym), 10);
+        assert!(c.iter().all(|x| *x == 30.0), "{ym}: {c:?}");
+    }
+    let sep = per_path(
+        &child,
+        "cap_eu_in_force_usd_bbl",
+        month_of(&child, "2026-09"),
+        10,
+    );
+    assert!(sep.iter().all(|x| *x != 30.0), "{sep:?}");
+    // Reviewed from day 1 of September: the whole month is at one value, which the next
+    // month (no review) keeps.
+    let oct = per_path(
+        &child,
+        "cap_eu_in_force_usd_bbl",
+        month_of(&child, "2026-10"),
+        10,
+    );
+    assert_eq!(sep, oct);
+}
+
+/// The EU's $44.10 of 2026-02-01 with the review kept: reviews then fall on 2026-08-01 and
+/// 2027-02-01; writing `dynamic` again while the mode is dynamic does not move them.
+#[test]
+fn the_review_counts_from_the_day_the_mode_switched_to_dynamic() {
+    let child = load_body(
+        "[[event]]\ndate = \"2026-02-01\"\nlever = \"cap.eu_usd\"\nvalue = 44.1\n\
+         [[event]]\ndate = \"2026-02-01\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n",
+    )
+    .unwrap();
+    let at = |ym: &str| per_path(&child, "cap_eu_in_force_usd_bbl", month_of(&child, ym), 6);
+    for ym in ["2026-02", "2026-03", "2026-07"] {
+        assert!(at(ym).iter().all(|x| (*x - 44.1).abs() < 1e-12), "{ym}");
+    }
+    assert!(at("2026-08").iter().all(|x| (*x - 44.1).abs() > 1e-9));
+    // Re-writing `dynamic` in the baseline's own dynamic period changes nothing.
+    let base = scenario("baseline");
+    let again = load_body(
+        "[[event]]\ndate = \"2025-12-10\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n",
+    )
+    .unwrap();
+    let mar = month_of(&base, "2026-03");
+    assert_eq!(
+        per_path(&base, "cap_eu_in_force_usd_bbl", mar, 6),
+        per_path(&again, "cap_eu_in_force_usd_bbl", mar, 6)
+    );
 }
 
 /// A cap dated after the review day of the review month: the review applies first, the user's
@@ -265,14 +307,19 @@ fn an_inherited_dynamic_mode_after_the_cap_warns_with_the_review_date() {
         .find(|w| w.message.contains("dynamic cap review"))
         .unwrap_or_else(|| panic!("{found:?}"));
     assert_eq!(w.severity, Severity::Warning);
+    // The mode switched back to dynamic on 2026-01-01 (the leaf's cap had fixed it): the
+    // review runs six months from that day (D52).
     assert!(
-        w.message.contains("replaced on 2026-03-03"),
+        w.message.contains("replaced on 2026-07-01"),
         "{}",
         w.message
     );
     assert!(w.at.file.ends_with("leaf.toml"));
-    // The run agrees: the review replaced the cap in 2026-03.
-    let apr = month_of(&sc, "2026-04");
-    let v = per_path(&sc, "cap_eu_in_force_usd_bbl", apr, 3);
+    // The run agrees: the cap holds until the review of 2026-07 replaces it.
+    let jun = month_of(&sc, "2026-06");
+    let v = per_path(&sc, "cap_eu_in_force_usd_bbl", jun, 3);
+    assert!(v.iter().all(|x| *x == 30.0), "{v:?}");
+    let aug = month_of(&sc, "2026-08");
+    let v = per_path(&sc, "cap_eu_in_force_usd_bbl", aug, 3);
     assert!(v.iter().all(|x| *x != 30.0), "{v:?}");
 }

@@ -1,7 +1,8 @@
 //! The EU dynamic price cap review (EU 18th package, scenarios.md §1.4, errata 16): while
-//! `cap.eu_mode` is dynamic, every `cap.eu_review_months` months counted from 2025-09 the EU
-//! cap is reset, from the 3rd of the review month, to `cap.eu_dyn_factor` times the average
-//! Urals price of the previous five months. A cap of `none` is never reviewed (`none` wins).
+//! `cap.eu_mode` is dynamic, every `cap.eu_review_months` months counted from the day it was
+//! switched to dynamic (2025-09-03 in the baseline; D52) the EU cap is reset, from that day of
+//! the review month, to `cap.eu_dyn_factor` times the average Urals price of the previous five
+//! months. A cap of `none` is never reviewed (`none` wins).
 //! An automatic rule of the policy timeline, so it lives with the timeline and is given the
 //! market's average price rather than reading the market.
 //!
@@ -13,9 +14,10 @@ use super::calendar::{Date, MonthIdx};
 use super::events::PolicyPath;
 use super::levers::{LeverIds, NONE_CAP};
 
-/// Reviews are counted from 2025-09 (the first review month is `ANCHOR + every`).
+/// Reviews are counted from 2025-09 (the first review month is `ANCHOR + every`) when no
+/// explicit `cap.eu_mode` ever switched the mode (a dynamic mode from the lever's initial value).
 pub const ANCHOR: MonthIdx = 2025 * 12 + 8;
-/// The reviewed cap applies from this day of the review month.
+/// The reviewed cap then applies from this day of the review month.
 pub const DAY: u32 = 3;
 
 /// Queues the review of `month` on `policy` if one is due. `ubar_mean` is the average Urals
@@ -23,15 +25,28 @@ pub const DAY: u32 = 3;
 ///
 /// The mode is read as of the review day, so a cap the user dated on or before that day of the
 /// review month (which fixes the mode, D50) is not replaced by the review.
+///
+/// The cadence counts from the day an explicit `cap.eu_mode` last switched it (D52): a
+/// scenario that writes a new cap (which fixes the mode) and `cap.eu_mode = "dynamic"` on
+/// 2026-02-01 has its next review on 2026-08-01, not on the baseline's 2026-03-03; writing
+/// `dynamic` again while it is dynamic moves nothing.
 pub fn review(policy: &mut PolicyPath, ids: &LeverIds, month: MonthIdx, ubar_mean: f64) {
-    let since = month - ANCHOR;
+    // A switch pending in this month moves the anchor to it: no review in a switch's month.
+    let anchor = policy
+        .last_switch_through(ids.cap_eu_mode, month)
+        .unwrap_or(Date {
+            month: ANCHOR,
+            day: DAY,
+        });
+    let since = month - anchor.month;
     let every = policy.current(ids.cap_eu_review_months).round().max(1.0) as i32;
-    let mode = policy.discrete_on(ids.cap_eu_mode, Date { month, day: DAY });
+    let day = anchor.day;
+    let mode = policy.discrete_on(ids.cap_eu_mode, Date { month, day });
     if mode > 0.5 && since > 0 && since % every == 0 {
         let cap_now = policy.current(ids.cap_eu_usd);
         if cap_now < NONE_CAP * 0.5 {
             let v = (policy.current(ids.cap_eu_dyn_factor) * ubar_mean).max(0.0);
-            policy.inject_set(month, DAY, ids.cap_eu_usd, v);
+            policy.inject_set(month, day, ids.cap_eu_usd, v);
         }
     }
 }

@@ -185,6 +185,10 @@ pub struct PolicyPath {
     groups: Vec<(u64, f64)>,
     /// D45: the market-wide `sdn.share` lever and each basin's, once a named wave is scheduled.
     sdn_levers: Vec<LeverId>,
+    /// The date on which an explicit `set` (not one implied by another event) last changed
+    /// each discrete lever: the dynamic cap review counts its cadence from the day
+    /// `cap.eu_mode` was switched to dynamic (D52).
+    last_switch: Vec<Option<Date>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -220,6 +224,7 @@ impl PolicyPath {
             next_seq: 0,
             groups: Vec::new(),
             sdn_levers: Vec::new(),
+            last_switch: vec![None; initial.values.len()],
         };
         for (i, ev) in events.iter().enumerate() {
             p.schedule(ev, reg, &mut rng_for(i));
@@ -287,6 +292,12 @@ impl PolicyPath {
         self.current[lever]
     }
 
+    /// The date on which an explicit `set` last changed discrete lever `lever` (an event
+    /// dated in an earlier month than it was reached counts from day 1 of that month).
+    pub fn last_switch(&self, lever: LeverId) -> Option<Date> {
+        self.last_switch[lever]
+    }
+
     /// Computes month `month`'s lever values into `out` and lists the actions that fire.
     pub fn advance(&mut self, month: MonthIdx, out: &mut LeverSet, fired: &mut Vec<Fired>) {
         fired.clear();
@@ -330,7 +341,15 @@ impl PolicyPath {
                     on_days += day - last_day;
                 }
                 last_day = day;
+                let before = val;
                 val = self.apply(e, val, month, fired);
+                if kind == Kind::Discrete
+                    && !e.implied
+                    && matches!(e.op, Op::Set(_))
+                    && val != before
+                {
+                    self.last_switch[lever] = Some(e.date);
+                }
                 if e.date.day <= 1 {
                     day1_val = val;
                 }

@@ -7,7 +7,6 @@
 use super::{Origin, Scenario};
 use crate::dist::Dist;
 use crate::policy::calendar::{Date, MonthIdx};
-use crate::policy::cap_review;
 use crate::policy::events::{Action, Event, Value};
 use crate::policy::levers::LeverKind;
 use std::fmt;
@@ -162,8 +161,9 @@ fn is_dynamic(ev: &Event) -> bool {
     matches!(&ev.value, Value::Number(Dist::Const(v)) if *v > 0.5)
 }
 
-/// The first review date on or after `from`, given the cadence in force at `from`.
-fn next_review(sc: &Scenario, from: Date) -> Date {
+/// The first review date on or after `from`, given the cadence in force at `from`, counted
+/// from `anchor`, the day `cap.eu_mode` was set to dynamic (D52).
+fn next_review(sc: &Scenario, anchor: Date, from: Date) -> Date {
     let ids = &sc.registry.ids;
     let every = sc
         .events
@@ -177,13 +177,13 @@ fn next_review(sc: &Scenario, from: Date) -> Date {
         .unwrap_or(sc.registry.def(ids.cap_eu_review_months).default)
         .round()
         .max(1.0) as MonthIdx;
-    let mut m = from.month.max(cap_review::ANCHOR + 1);
+    let mut m = from.month.max(anchor.month + 1);
     loop {
         let d = Date {
             month: m,
-            day: cap_review::DAY,
+            day: anchor.day,
         };
-        if (m - cap_review::ANCHOR) % every == 0 && d >= from {
+        if (m - anchor.month) % every == 0 && d >= from {
             return d;
         }
         m += 1;
@@ -210,7 +210,7 @@ fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
         } else {
             cap.date
         };
-        let review = next_review(sc, from);
+        let review = next_review(sc, sc.events[j].date, from);
         let end = sc.start + sc.months as MonthIdx;
         // Another cap, or a `fixed` mode, before the review: then that one is what it meets.
         let recapped = sc.events.iter().any(|e| {

@@ -37,6 +37,32 @@ impl PolicyPath {
         })
     }
 
+    /// [`PolicyPath::last_switch`] with the pending `set`s of the month about to be advanced
+    /// (and earlier) applied, in the order `advance` applies them: the day an explicit `set`
+    /// last changed discrete lever `lever`, as of the end of `month` (D52).
+    pub fn last_switch_through(&self, lever: LeverId, month: MonthIdx) -> Option<Date> {
+        let mut due: Vec<&Due> = self
+            .pending
+            .iter()
+            .filter(|e| e.lever == lever && e.date.month <= month)
+            .collect();
+        let day_of = |e: &Due| if e.date.month < month { 1 } else { e.date.day };
+        due.sort_by_key(|e| (day_of(e), !e.implied, e.seq));
+        let (mut val, mut at) = (self.current[lever], self.last_switch[lever]);
+        for e in due {
+            if let Op::Set(x) | Op::Pulse(x) = e.op {
+                if !e.implied && matches!(e.op, Op::Set(_)) && x != val {
+                    at = Some(Date {
+                        month,
+                        day: day_of(e),
+                    });
+                }
+                val = x;
+            }
+        }
+        at
+    }
+
     /// D45: a named wave ramps its basins' share levers when it fires, by what its sellers add
     /// to the largest share their group was designated with before (in firing order: date,
     /// then file order), so two authorities listing the same companies count them once.
