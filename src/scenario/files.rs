@@ -256,23 +256,6 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     Ok(chain)
 }
 
-/// Help for serde's "unknown field `x`, expected one of `a`, `b`" in a market file: the
-/// closest valid key, or where to look (a key of another table is usually a line below the
-/// wrong `[[...]]` header, since TOML reads every line below a header as part of it).
-fn unknown_field_help(msg: &str) -> Option<String> {
-    let rest = msg.strip_prefix("unknown field `")?;
-    let (name, expected) = rest.split_once('`')?;
-    let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    Some(match crate::suggest::closest(name, &valid) {
-        Some(c) => format!("did you mean `{c}`?"),
-        None => format!(
-            "this table takes only the keys listed; if `{name}` belongs to another table, \
-             move the line below that table's header (docs/scenarios.md §3 lists every \
-             market-file key by table)"
-        ),
-    })
-}
-
 /// The `extends` of a parsed file: the top-level key or, failing that, one written below the
 /// `[scenario]` or `[brent]` header. The walker reports the misplaced one as an error (with
 /// "move the line up"); following it here keeps that the only error, instead of one
@@ -320,7 +303,7 @@ pub(crate) fn load_market(
         Ok(mf) => mf,
         Err(e) => {
             let msg = format!("in market file: {}", e.message());
-            let help = unknown_field_help(e.message());
+            let help = super::misplaced::unknown_field_help(e.message());
             let d = msrc.diag(e.span().unwrap_or(0..0), None, msg, help);
             return Err(MarketError::Format(Box::new(d)));
         }
@@ -434,28 +417,4 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     out.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unknown_field_help;
-
-    #[test]
-    fn unknown_market_field_gets_a_suggestion_or_a_pointer() {
-        let typo = "unknown field `slate_mx`, expected one of `from`, `to`, `slate_max`";
-        assert_eq!(
-            unknown_field_help(typo).as_deref(),
-            Some("did you mean `slate_max`?")
-        );
-        let other = "unknown field `compliance_share`, expected one of `from`, `to`";
-        assert!(unknown_field_help(other)
-            .unwrap()
-            .contains("docs/scenarios.md §3"));
-        let two = "unknown field `ful`, expected `full` or `none`";
-        assert_eq!(
-            unknown_field_help(two).as_deref(),
-            Some("did you mean `full`?")
-        );
-        assert!(unknown_field_help("invalid type: string").is_none());
-    }
 }

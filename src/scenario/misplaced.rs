@@ -1,7 +1,8 @@
 //! Where a key that is unknown in its table belongs, when it is a key of another table of a
 //! scenario file. TOML reads every line below a `[table]` header as part of that table, so
 //! the commonest slip is a key written below the wrong header: `extends` under `[scenario]`,
-//! `p0` under `[scenario]`, `seed` under `[brent]`, a parameter outside `[params]`.
+//! `p0` under `[scenario]`, `seed` under `[brent]`, a parameter outside `[params]`. For a
+//! market file (read by serde) it turns serde's "unknown field" into a hint.
 
 use super::correlations::CORRELATION_KEYS;
 use super::raw::{BRENT_KEYS, SCENARIO_KEYS};
@@ -81,6 +82,23 @@ pub(crate) fn home_of(name: &str, here: &str) -> Option<Home> {
     None
 }
 
+/// Help for serde's "unknown field `x`, expected one of `a`, `b`" in a market file: the
+/// closest valid key, or where to look (a key of another table is usually a line below the
+/// wrong `[[...]]` header, since TOML reads every line below a header as part of it).
+pub(crate) fn unknown_field_help(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (name, expected) = rest.split_once('`')?;
+    let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    Some(match crate::suggest::closest(name, &valid) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!(
+            "this table takes only the keys listed; if `{name}` belongs to another table, \
+             move the line below that table's header (docs/scenarios.md §3 lists every \
+             market-file key by table)"
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +130,24 @@ mod tests {
             .unwrap()
             .help
             .contains("`[scenario]`"));
+    }
+
+    #[test]
+    fn unknown_market_field_gets_a_suggestion_or_a_pointer() {
+        let typo = "unknown field `slate_mx`, expected one of `from`, `to`, `slate_max`";
+        assert_eq!(
+            unknown_field_help(typo).as_deref(),
+            Some("did you mean `slate_max`?")
+        );
+        let other = "unknown field `compliance_share`, expected one of `from`, `to`";
+        assert!(unknown_field_help(other)
+            .unwrap()
+            .contains("docs/scenarios.md §3"));
+        let two = "unknown field `ful`, expected `full` or `none`";
+        assert_eq!(
+            unknown_field_help(two).as_deref(),
+            Some("did you mean `full`?")
+        );
+        assert!(unknown_field_help("invalid type: string").is_none());
     }
 }
