@@ -617,6 +617,34 @@ fn list_prints_the_five_scenarios() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(names, SCENARIOS, "list output:\n{stdout}");
+    // Each shipped scenario has its own description.
+    assert!(!stdout.contains("[from "), "{stdout}");
+}
+
+/// A child that inherits its description says from where, so that two lines are not the same.
+#[test]
+fn list_marks_an_inherited_description() {
+    let d = tempdir();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let child = d.path().join("child.toml");
+    fs::write(
+        &child,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"child\"\n",
+            base.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = sim()
+        .arg("list")
+        .arg(&child)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let line = stdout_of(&out).lines().nth(1).unwrap().to_string();
+    assert!(line.starts_with("child "), "{line}");
+    assert!(line.contains("[from baseline] Status quo"), "{line}");
 }
 
 /// `wide.csv` ends with the mean of each 0/1 flag variable: its p50 is 0 or 1, the mean is the

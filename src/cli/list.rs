@@ -30,7 +30,7 @@ pub fn list(a: ListArgs) -> Result<(), CliError> {
                 iso_month(sc.start),
                 sc.months,
                 sc.paths,
-                sc.description
+                described(&sc)
             )?,
             Err(e) => {
                 bad += 1;
@@ -44,4 +44,23 @@ pub fn list(a: ListArgs) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// The scenario's description, marked with the file it comes from when a child inherits it
+/// (`[from baseline] Status quo …`): two lines with one text are otherwise indistinguishable.
+fn described(sc: &crate::scenario::Scenario) -> String {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let from = crate::scenario::key_origins(sc)
+        .remove("scenario.description")
+        .filter(|o| canon(&o.file) != canon(&sc.path));
+    match from {
+        Some(o) => {
+            let stem = o.file.file_stem().map_or_else(
+                || o.file.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            format!("[from {stem}] {}", sc.description)
+        }
+        None => sc.description.clone(),
+    }
 }
