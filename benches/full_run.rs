@@ -16,6 +16,11 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
 
+/// The allocator of the `sanctions-sim` binary (src/main.rs), so the bench measures what the
+/// command runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     match std::env::var(name) {
         Ok(v) => v
