@@ -145,11 +145,21 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     let mut chain: Vec<Source> = Vec::new();
     let mut canon: Vec<PathBuf> = Vec::new();
     let mut cur = leaf.to_path_buf();
-    // The file and span of the `extends` that named `cur`.
-    let mut named_by: Option<(usize, std::ops::Range<usize>)> = None;
+    // The file and span of the `extends` that named `cur`, and whether it was written below a
+    // header (followed, but misplaced: the help says so too).
+    let mut named_by: Option<(usize, std::ops::Range<usize>, bool)> = None;
     loop {
         let here = |msg: String, help: Option<String>, chain: &[Source]| match &named_by {
-            Some((i, span)) => chain[*i].diag(span.clone(), Some("extends"), msg, help),
+            Some((i, span, below)) => {
+                let help = match (help, below) {
+                    (Some(h), true) => Some(format!(
+                        "{h}; and move `extends` to the top of the file, above the first \
+                         `[...]` header"
+                    )),
+                    (h, _) => h,
+                };
+                chain[*i].diag(span.clone(), Some("extends"), msg, help)
+            }
             None => Diagnostic::file_level(&cur, None, msg, help),
         };
         let c = std::fs::canonicalize(&cur).unwrap_or_else(|_| cur.clone());
@@ -221,7 +231,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 let mut d = syntax(&src, &e);
                 // Say which file led here: the error is in a file the user may never have
                 // opened (a stray `extends` naming `/etc/passwd`, not quoted, see `quotable`).
-                if let Some((i, span)) = &named_by {
+                if let Some((i, span, _)) = &named_by {
                     let at = chain[*i].origin(span.start);
                     let not_text = if src.quote {
                         ""
@@ -245,10 +255,10 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
         chain.push(src);
         match next {
             None => break,
-            Some((rel, span)) => {
+            Some((rel, span, below)) => {
                 let base = cur.parent().unwrap_or(Path::new(""));
                 cur = base.join(rel);
-                named_by = Some((chain.len() - 1, span));
+                named_by = Some((chain.len() - 1, span, below));
             }
         }
     }
@@ -260,18 +270,18 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
 /// `[scenario]` or `[brent]` header. The walker reports the misplaced one as an error (with
 /// "move the line up"); following it here keeps that the only error, instead of one
 /// "missing required key" for every key the parent would have given.
-fn extends_of(doc: &toml::de::DeTable<'_>) -> Option<(String, Range<usize>)> {
-    let as_string = |v: &crate::scenario::spanned::Val<'_>| match v.get_ref() {
-        DeValue::String(s) => Some((s.to_string(), v.span())),
+fn extends_of(doc: &toml::de::DeTable<'_>) -> Option<(String, Range<usize>, bool)> {
+    let as_string = |v: &crate::scenario::spanned::Val<'_>, below: bool| match v.get_ref() {
+        DeValue::String(s) => Some((s.to_string(), v.span(), below)),
         _ => None,
     };
     if let Some(v) = doc.get("extends") {
-        return as_string(v);
+        return as_string(v, false);
     }
     ["scenario", "brent"]
         .iter()
         .find_map(|t| match doc.get(*t)?.get_ref() {
-            DeValue::Table(tab) => tab.get("extends").and_then(as_string),
+            DeValue::Table(tab) => tab.get("extends").and_then(|v| as_string(v, true)),
             _ => None,
         })
 }
