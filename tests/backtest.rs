@@ -70,6 +70,8 @@ fn in_sample_targets_pass_and_report_has_the_contract_columns() {
         "target,source,date,observed,unit,model_p10,model_p50,model_p90,tolerance,pass"
     );
     assert_eq!(csv.lines().count(), rows.len() + 1);
+    // The run files' number rule: never `-0.0000` (a p90 of -0.00001 used to print so).
+    assert!(!csv.contains("-0.0000,"), "{csv}");
     // Same seed, same report: the path order does not depend on scheduling.
     let again = targets::evaluate(&backtest::simulate(&scenarios, PATHS, 42)).unwrap();
     assert_eq!(backtest::report_csv(&again).unwrap(), csv.as_bytes());

@@ -92,7 +92,8 @@ pub fn report_csv(rows: &[Row]) -> Result<Vec<u8>, BacktestError> {
         "pass",
     ])?;
     for r in rows {
-        let f = |x: f64| format!("{x:.4}");
+        // The run files' number rule: four decimals, never `-0.0000`, empty if not finite.
+        let f = crate::output::csv::fmt_num;
         w.write_record([
             r.target.clone(),
             r.source.clone(),

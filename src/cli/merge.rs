@@ -115,6 +115,18 @@ pub fn write_shard(
             h.wall_seconds,
             dir.display()
         )?;
+        if h.first_path == h.end_path {
+            outln!(
+                "{}: shard {}/{} is empty: shards take whole groups of {} paths and {} \
+                 paths make fewer groups than shards (docs/scaling.md §1); its partial is \
+                 still needed by `merge`",
+                sc.name,
+                spec.k,
+                spec.n,
+                crate::engine::run::GROUP_PATHS,
+                o.paths
+            )?;
+        }
     }
     Ok(dir)
 }

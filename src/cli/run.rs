@@ -1,7 +1,9 @@
 //! `run`: load and check every scenario and output folder first, then simulate each and write
 //! its folder atomically.
 
-use super::run_warnings::{missed_precision, warn_diagnostics, warn_outside_folder, warn_waves};
+use super::run_warnings::{
+    missed_precision, reached_precision, warn_diagnostics, warn_outside_folder, warn_waves,
+};
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
     resolve_outcome, run_split, OutcomeSplit, RunError, RunOptions, RunResult,
@@ -201,11 +203,14 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let collect = combined.is_some().then_some(&mut folders);
         let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
         warn_diagnostics(&sc.name, &result);
-        if let Some(m) = missed_precision(sc, &result) {
+        if let Some(m) = missed_precision(sc, &result, a.strict_precision) {
             errln!("warning: {m}");
             missed.push(m);
         }
         if !a.output.quiet {
+            if let Some(m) = reached_precision(sc, &result) {
+                outln!("{m}")?;
+            }
             outln!(
                 "{}: {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",
                 sc.name,

@@ -6,7 +6,8 @@ use crate::scenario::Scenario;
 
 /// The warning line for a `--precision` run that stopped at `--max-paths` before reaching
 /// its target (docs/reliability.md): never silent, whatever the exit code.
-pub(super) fn missed_precision(sc: &Scenario, r: &RunResult) -> Option<String> {
+/// With `strict`, the line does not suggest the flag the user already passed.
+pub(super) fn missed_precision(sc: &Scenario, r: &RunResult, strict: bool) -> Option<String> {
     let p = r
         .precision
         .as_ref()
@@ -14,20 +15,47 @@ pub(super) fn missed_precision(sc: &Scenario, r: &RunResult) -> Option<String> {
     Some(format!(
         "{}: --precision {} not reached: the worst relative standard error is {:.3e} \
          ({} in {}) after {} paths, the --max-paths cap {}; the result was written \
-         (`precision` in manifest.json); raise --max-paths, or pass --strict-precision to \
-         make this an error",
+         (`precision` in manifest.json); raise --max-paths{}",
         sc.name,
-        if (1e-4..1e6).contains(&p.target) {
-            p.target.to_string()
-        } else {
-            format!("{:e}", p.target)
-        },
+        target_text(p.target),
         p.worst_relative_se,
         p.worst_variable,
         crate::policy::calendar::iso_month(sc.start + p.worst_month as i32),
         r.paths,
-        p.max_paths
+        p.max_paths,
+        if strict {
+            ""
+        } else {
+            ", or pass --strict-precision to make this an error"
+        }
     ))
+}
+
+/// The line for a `--precision` run that reached its target (stdout, with the summary line):
+/// the manifest has it, but a user asking for a precision should not have to look there.
+pub(super) fn reached_precision(sc: &Scenario, r: &RunResult) -> Option<String> {
+    let p = r
+        .precision
+        .as_ref()
+        .filter(|p| p.stopped == "precision_reached")?;
+    Some(format!(
+        "{}: --precision {} reached after {} paths: the worst relative standard error is \
+         {:.3e} ({} in {})",
+        sc.name,
+        target_text(p.target),
+        r.paths,
+        p.worst_relative_se,
+        p.worst_variable,
+        crate::policy::calendar::iso_month(sc.start + p.worst_month as i32),
+    ))
+}
+
+fn target_text(t: f64) -> String {
+    if (1e-4..1e6).contains(&t) {
+        t.to_string()
+    } else {
+        format!("{t:e}")
+    }
 }
 
 /// `extends` and `scenario.market` may name files outside the scenario's folder (a shared
