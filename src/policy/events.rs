@@ -292,12 +292,6 @@ impl PolicyPath {
         self.current[lever]
     }
 
-    /// The date on which an explicit `set` last changed discrete lever `lever` (an event
-    /// dated in an earlier month than it was reached counts from day 1 of that month).
-    pub fn last_switch(&self, lever: LeverId) -> Option<Date> {
-        self.last_switch[lever]
-    }
-
     /// Computes month `month`'s lever values into `out` and lists the actions that fire.
     pub fn advance(&mut self, month: MonthIdx, out: &mut LeverSet, fired: &mut Vec<Fired>) {
         fired.clear();

@@ -8,12 +8,11 @@ use crate::policy::calendar::{days_in_month, Date, MonthIdx};
 use crate::policy::levers::LeverId;
 
 impl PolicyPath {
-    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
-    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
-    /// in the order `advance` applies them. Lets an automatic rule see what the user set
-    /// earlier the same month (D50).
-    pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
-        let mut due: Vec<&Due> = self
+    /// The pending entries of `lever` dated up to `date` (of the month about to be advanced),
+    /// with the day each takes effect, in the order `advance` applies them: entries dated in
+    /// an earlier month count from day 1.
+    fn due_by(&self, lever: LeverId, date: Date) -> Vec<(u32, &Due)> {
+        let mut due: Vec<(u32, &Due)> = self
             .pending
             .iter()
             .filter(|e| {
@@ -21,41 +20,48 @@ impl PolicyPath {
                     && (e.date.month < date.month
                         || (e.date.month == date.month && e.date.day <= date.day))
             })
+            .map(|e| {
+                (
+                    if e.date.month < date.month {
+                        1
+                    } else {
+                        e.date.day
+                    },
+                    e,
+                )
+            })
             .collect();
-        // Entries dated in an earlier month count from day 1, as in `advance`.
-        due.sort_by_key(|e| {
-            let day = if e.date.month < date.month {
-                1
-            } else {
-                e.date.day
-            };
-            (day, !e.implied, e.seq)
-        });
-        due.iter().fold(self.current[lever], |v, e| match e.op {
-            Op::Set(x) | Op::Pulse(x) => x,
-            _ => v,
-        })
+        due.sort_by_key(|&(day, e)| (day, !e.implied, e.seq));
+        due
     }
 
-    /// [`PolicyPath::last_switch`] with the pending `set`s of the month about to be advanced
-    /// (and earlier) applied, in the order `advance` applies them: the day an explicit `set`
-    /// last changed discrete lever `lever`, as of the end of `month` (D52).
-    pub fn last_switch_through(&self, lever: LeverId, month: MonthIdx) -> Option<Date> {
-        let mut due: Vec<&Due> = self
-            .pending
+    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
+    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
+    /// in the order `advance` applies them. Lets an automatic rule see what the user set
+    /// earlier the same month (D50).
+    pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
+        self.due_by(lever, date)
             .iter()
-            .filter(|e| e.lever == lever && e.date.month <= month)
-            .collect();
-        let day_of = |e: &Due| if e.date.month < month { 1 } else { e.date.day };
-        due.sort_by_key(|e| (day_of(e), !e.implied, e.seq));
+            .fold(self.current[lever], |v, (_, e)| match e.op {
+                Op::Set(x) | Op::Pulse(x) => x,
+                _ => v,
+            })
+    }
+
+    /// The day an explicit `set` (not one implied by another event) last changed discrete
+    /// lever `lever`, as of the end of `month` (the month about to be advanced): what
+    /// `advance` has recorded, then the pending entries up to that month, applied in the
+    /// order `advance` applies them (D52).
+    pub fn last_switch_through(&self, lever: LeverId, month: MonthIdx) -> Option<Date> {
+        let end = Date {
+            month,
+            day: u32::MAX,
+        };
         let (mut val, mut at) = (self.current[lever], self.last_switch[lever]);
-        for e in due {
+        for (day, e) in self.due_by(lever, end) {
             if let Op::Set(x) | Op::Pulse(x) = e.op {
                 if !e.implied && matches!(e.op, Op::Set(_)) && x != val {
-                    at = Some(Date {
-                        month,
-                        day: day_of(e),
-                    });
+                    at = Some(Date { month, day });
                 }
                 val = x;
             }
