@@ -123,7 +123,7 @@ pub fn run_precise(
         )?;
         done = chunks;
         batches.push(paths);
-        let (rel, v, t) = worst(&acc.stats.summarize(), &keys);
+        let (rel, v, t) = worst(&pool.install(|| acc.stats.summarize()), &keys);
         let stopped = if rel < target {
             "precision_reached"
         } else if paths >= max_paths {
@@ -143,7 +143,8 @@ pub fn run_precise(
             worst_variable: vars[v].name.clone(),
             worst_month: t,
         };
-        let mut r = acc.finish(&ot, vars, &layout, &[], t0, pool.current_num_threads());
+        let threads = pool.current_num_threads();
+        let mut r = pool.install(|| acc.finish(&ot, vars, &layout, &[], t0, threads));
         r.precision = Some(report);
         return Ok(r);
     }

@@ -286,7 +286,9 @@ pub fn run_split(
         &mut acc,
         progress,
     )?;
-    Ok(acc.finish(o, vars, &layout, splits, t0, pool.current_num_threads()))
+    let threads = pool.current_num_threads();
+    // The exact quantiles of the finish run on the run's threads too.
+    Ok(pool.install(|| acc.finish(o, vars, &layout, splits, t0, threads)))
 }
 
 /// The derived cells of a run of `sc` with options `o` (totals, and the `--prob` indicators).

@@ -3,6 +3,7 @@
 
 use super::exact::exact_quantiles_at;
 use super::{mcse, CellStats, MonthlyStats, Order, Summary, PROBS, SCRATCH_BYTES};
+use rayon::prelude::*;
 
 impl MonthlyStats {
     /// The summary of every cell.
@@ -51,28 +52,37 @@ impl MonthlyStats {
                 let stride = self.kept();
                 let n_max = self.moments.iter().map(|m| m.n).max().unwrap_or(0).max(1);
                 // Gather a group of adjacent cells per pass over the blocks: reads whole cache
-                // lines of each path instead of one value, within SCRATCH_BYTES of columns.
-                let group = ((SCRATCH_BYTES / (8 * n_max)) as usize).clamp(1, 64);
-                let mut cols: Vec<Vec<f64>> = vec![Vec::new(); group.min(stride)];
-                for g in (0..stride).step_by(group) {
-                    let w = group.min(stride - g);
-                    for (j, col) in cols.iter_mut().enumerate().take(w) {
-                        col.clear();
-                        col.reserve(self.moments[g + j].n as usize);
-                    }
-                    for row in blocks.iter().flat_map(|b| b.chunks_exact(stride)) {
-                        for (col, &x) in cols.iter_mut().zip(&row[g..g + w]) {
-                            if x.is_finite() {
-                                col.push(x);
+                // lines of each path instead of one value. The groups are independent, so they
+                // run on the pool's threads; each thread's columns share SCRATCH_BYTES.
+                let workers = rayon::current_num_threads().max(1) as u64;
+                let group = ((SCRATCH_BYTES / workers / (8 * n_max)) as usize).clamp(1, 64);
+                let starts: Vec<usize> = (0..stride).step_by(group).collect();
+                let done: Vec<Vec<(usize, Vec<f64>, f64)>> = starts
+                    .par_iter()
+                    .map(|&g| {
+                        let w = group.min(stride - g);
+                        let mut cols: Vec<Vec<f64>> = (0..w)
+                            .map(|j| Vec::with_capacity(self.moments[g + j].n as usize))
+                            .collect();
+                        for row in blocks.iter().flat_map(|b| b.chunks_exact(stride)) {
+                            for (col, &x) in cols.iter_mut().zip(&row[g..g + w]) {
+                                if x.is_finite() {
+                                    col.push(x);
+                                }
                             }
                         }
-                    }
-                    for (j, col) in cols.iter_mut().enumerate().take(w) {
-                        if !col.is_empty() {
-                            let (p, h) = probs_for(col.len() as u64);
-                            set(&mut cells[g + j], &exact_quantiles_at(col, &p), h);
-                        }
-                    }
+                        cols.iter_mut()
+                            .enumerate()
+                            .filter(|(_, col)| !col.is_empty())
+                            .map(|(j, col)| {
+                                let (p, h) = probs_for(col.len() as u64);
+                                (g + j, exact_quantiles_at(col, &p), h)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                for (i, q, h) in done.into_iter().flatten() {
+                    set(&mut cells[i], &q, h);
                 }
             }
             Order::Sketch { cells: sketches } => {
