@@ -313,3 +313,53 @@ fn cli_writes_compare_files() {
         .stderr(predicates::str::contains("must start in the same month"));
     assert!(!out2.join("compare_baseline_vs_late_start").exists());
 }
+
+/// A `--months` shorter than the file cuts events off: `run` and `compare` say which, and how
+/// many months would include them, instead of reporting "no effect" for a policy that never
+/// started (the events stay valid: the file's own horizon covers them).
+#[test]
+fn months_that_cut_events_warn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let common = ["--paths", "8", "--months", "1", "--quiet", "--no-charts"];
+    let r = sim()
+        .args(["run", "scenarios/summit_failure.toml"])
+        .args(common)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        err.contains("warning: summit_failure: --months 1 ends the run in 2025-08")
+            && err.contains("fleet.designation.rate on 2025-09-01")
+            && err.contains("Raise --months to"),
+        "{err}"
+    );
+    let r = sim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/summit_failure.toml",
+            "--no-report",
+        ])
+        .args(common)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(err.contains("warning: summit_failure: --months 1"), "{err}");
+    // The file's whole horizon cuts nothing: no warning.
+    let r = sim()
+        .args(["run", "scenarios/summit_failure.toml", "--paths", "4"])
+        .args(["--quiet", "--no-charts", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(!err.contains("will not run"), "{err}");
+}

@@ -114,6 +114,11 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
     let o = options(baseline, &other_refs, &a);
+    for sc in &loaded {
+        super::run_warnings::warn_outside_folder(sc);
+        super::run_warnings::warn_waves(sc);
+        super::run_warnings::warn_cut_events(sc, o.months);
+    }
     let levels = if a.output.no_charts && a.no_report {
         Vec::new()
     } else {

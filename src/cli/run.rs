@@ -2,7 +2,8 @@
 //! its folder atomically.
 
 use super::run_warnings::{
-    missed_precision, reached_precision, warn_diagnostics, warn_outside_folder, warn_waves,
+    missed_precision, reached_precision, warn_cut_events, warn_diagnostics, warn_outside_folder,
+    warn_waves,
 };
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
@@ -156,6 +157,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     for sc in &loaded {
         warn_outside_folder(sc);
         warn_waves(sc);
+        warn_cut_events(sc, options(sc, &a).months);
     }
     // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
     // before anything runs and written under the folder's lock once every result is in.

@@ -135,3 +135,50 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
         errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
     }
 }
+
+/// Events that a `--months` shorter than the file's horizon cuts off: they were valid in the
+/// file (an event after the file's own horizon is an error) and would silently not run, so a
+/// trimmed `compare` could report "no effect" for a policy that never started.
+pub(super) fn warn_cut_events(sc: &Scenario, months: usize) {
+    if let Some(line) = cut_events(sc, months) {
+        errln!("{line}");
+    }
+}
+
+/// The warning of [`warn_cut_events`], or `None` when every event falls inside the horizon.
+pub(super) fn cut_events(sc: &Scenario, months: usize) -> Option<String> {
+    let end = sc.start + months as i32;
+    let mut cut: Vec<usize> = (0..sc.events.len())
+        .filter(|&i| sc.events[i].date.month >= end)
+        .collect();
+    cut.sort_by_key(|&i| (sc.events[i].date, i));
+    let last = cut.iter().map(|&i| sc.events[i].date.month).max()?;
+    // A wildcard's expanded events share one origin: name each written event once.
+    let mut shown: Vec<String> = Vec::new();
+    for &i in &cut {
+        let e = &sc.events[i];
+        let text = match sc.event_origins.get(i) {
+            Some(o) => format!("{} on {} ({})", o.lever_written, e.date, o.at),
+            None => format!("an event on {}", e.date),
+        };
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+    }
+    let n = shown.len();
+    let listed = if n > 3 {
+        format!("{}, and {} more", shown[..3].join(", "), n - 3)
+    } else {
+        shown.join(", ")
+    };
+    Some(format!(
+        "warning: {}: --months {months} ends the run in {}; {n} event{} dated after it will \
+         not run: {listed}. Raise --months to {} (or drop it; the file runs {}) to include {}",
+        sc.name,
+        crate::policy::calendar::iso_month(end - 1),
+        if n == 1 { "" } else { "s" },
+        last - sc.start + 1,
+        sc.months,
+        if n == 1 { "it" } else { "them" },
+    ))
+}
