@@ -225,3 +225,42 @@ fn waves_of_two_authorities_on_the_same_basins_are_flagged() {
         assert_eq!(n, 0, "{name}");
     }
 }
+
+/// An inherited event dated before the user's can still land after it through its lag
+/// (summit_success's `eu_follows` drops the EU cap 1..12 months after 2025-08-15): that
+/// replacement is warned about, with the latest date it can land on; a user event dated past
+/// that latest date is not.
+#[test]
+fn an_inherited_lag_that_can_land_after_a_user_event_is_flagged() {
+    let base =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/summit_success.toml");
+    let found = |date: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("t.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "extends = {:?}\n[scenario]\nname = \"t\"\n[[event]]\ndate = \"{date}\"\n\
+                 lever = \"cap.eu_usd\"\naction = \"set\"\nvalue = 30\n",
+                base.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        let sc = sanctions_sim::scenario::load(&p).unwrap();
+        sanctions_sim::scenario::overrides(&sc)
+            .iter()
+            .filter(|w| w.at.file.ends_with("t.toml"))
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+    };
+    let w = found("2026-03-01");
+    assert!(
+        w.iter().any(|w| w
+            .contains("can be replaced by the inherited `cap.eu_usd` dated 2025-08-15")
+            && w.contains("as late as 2026-08-01")
+            && w.contains("remove_events")),
+        "{w:?}"
+    );
+    let w = found("2026-08-02");
+    assert!(!w.iter().any(|w| w.contains("can be replaced")), "{w:?}");
+}

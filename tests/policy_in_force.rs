@@ -323,3 +323,85 @@ fn an_inherited_dynamic_mode_after_the_cap_warns_with_the_review_date() {
     let v = per_path(&sc, "cap_eu_in_force_usd_bbl", aug, 3);
     assert!(v.iter().all(|x| *x != 30.0), "{v:?}");
 }
+
+/// D136: a month without a cap reports the month's Brent (never the 1e9 encoding of "none"),
+/// and `cap_eu_none_share` says it ran without one; means and bands stay in dollars.
+#[test]
+fn a_cap_of_none_is_reported_in_dollars_with_its_share() {
+    let mut sc = scenario("summit_success");
+    // A mid-month "none" on every path: the month is partly without a cap.
+    set(&mut sc, "2027-06-15", "cap.eu_usd", 1e9);
+    let vars = variables(&sc.market);
+    let idx = |n: &str| vars.iter().position(|v| v.name == n).unwrap();
+    let (cap, none, brent) = (
+        idx("cap_eu_in_force_usd_bbl"),
+        idx("cap_eu_none_share"),
+        idx("brent_usd_bbl"),
+    );
+    let lever = sc.registry.ids.cap_eu_usd;
+    let mut buf = vec![0.0; vars.len()];
+    let (mut with_none, mut partial) = (0, 0);
+    for p in 0..80 {
+        let mut sim = PathSim::new(&sc, 3, p);
+        for t in 0..sc.months {
+            sim.step_month();
+            sim.write_vars(&vars, &mut buf);
+            let v = sim.levers.get(lever);
+            assert!(buf[cap].is_finite() && buf[cap] < 1e4, "path {p} month {t}");
+            if v >= 1e6 {
+                with_none += 1;
+                partial += (v < 1e9) as u32;
+                assert_eq!(
+                    (buf[cap], buf[none]),
+                    (buf[brent], 1.0),
+                    "path {p} month {t}"
+                );
+            } else {
+                assert_eq!((buf[cap], buf[none]), (v, 0.0), "path {p} month {t}");
+            }
+        }
+    }
+    assert!(with_none > 0, "eu_follows never dropped the cap");
+    assert!(partial > 0, "no month was partly without a cap");
+    let mut o = RunOptions::from_scenario(&sc);
+    o.paths = 400;
+    let r = run(&sc, &o, &|_| {}).unwrap();
+    let last = month_of(&sc, "2027-05");
+    // eu_follows: probability 0.25, landed by 2026-08.
+    let share = r.mean("cap_eu_none_share", last);
+    assert!((0.17..0.33).contains(&share), "{share}");
+    assert!(r.mean("cap_eu_in_force_usd_bbl", last) < 200.0);
+}
+
+/// An authority wave bites through compliance (D35), not laundering: its share is designated
+/// but never counted as laundered; a plain `sdn.share` set is laundered as L grows.
+#[test]
+fn authority_waves_are_not_laundered_from_their_first_day() {
+    let mut sc = scenario("baseline");
+    sc.events.push(us_wave(&sc, "2025-10-01", 0.4, 1));
+    let vars = variables(&sc.market);
+    let idx = |n: &str| vars.iter().position(|v| v.name == n).unwrap();
+    let (d, l) = (idx("urals_designated_share"), idx("urals_laundered_share"));
+    let mut buf = vec![0.0; vars.len()];
+    let oct = month_of(&sc, "2025-10");
+    for p in 0..10 {
+        let mut before = f64::NAN;
+        let mut sim = PathSim::new(&sc, 5, p);
+        for t in 0..=oct + 1 {
+            sim.step_month();
+            sim.write_vars(&vars, &mut buf);
+            if t + 1 == oct {
+                before = buf[l];
+            }
+            if t >= oct {
+                assert!(buf[d] >= 0.4 - 1e-9, "path {p} month {t}: {}", buf[d]);
+                // What was laundered before the wave stays; the wave adds nothing.
+                assert!(
+                    buf[l] <= before + 0.02,
+                    "path {p} month {t}: {} vs {before}",
+                    buf[l]
+                );
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::market::data::{BasinSpec, FlowPart, Market};
 use crate::market::stance::tariff_in_force;
 use crate::market::state::State;
 use crate::market::work::Work;
-use crate::policy::levers::{LeverIds, LeverSet};
+use crate::policy::levers::{LeverIds, LeverSet, NONE_CAP};
 
 /// The unit of a per-path 0/1 flag (the cap binds, a buyer is halted, …): its percentiles are
 /// 0 or 1 and only the mean, the share of paths, says anything (`wide.csv` adds its mean).
@@ -60,6 +60,8 @@ enum Get {
     RouteDes(usize),
     CapEu,
     CapUs,
+    CapEuNone,
+    CapUsNone,
     TariffInForce(usize),
     Designated(usize),
     Laundered(usize),
@@ -184,6 +186,7 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
         );
     }
     // Policy in force (D50): what the month's step used, after suspensions and snapbacks.
+    // D136: a month without a cap reports the month's Brent (a cap there never binds).
     add("cap_eu_in_force_usd_bbl".into(), "USD/bbl", Get::CapEu);
     add("cap_us_in_force_usd_bbl".into(), "USD/bbl", Get::CapUs);
     for (j, b) in mkt.buyers.iter().enumerate() {
@@ -294,6 +297,10 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             Get::Arrivals { routes, pipes },
         );
     }
+    // Appended last (D136): whether the month ran without a cap (its mean: the share of
+    // paths without one).
+    add("cap_eu_none_share".into(), "share of paths", Get::CapEuNone);
+    add("cap_us_none_share".into(), "share of paths", Get::CapUsNone);
     v
 }
 
@@ -317,6 +324,24 @@ fn flow_sum(mkt: &Market, buyers: &[usize], part: FlowPart) -> Get {
 }
 
 /// A basin's name in variable names: its `report_as`, or its lower-case id.
+/// D136: the month ran without a cap. A cap lever is day-weighted, so one day of `"none"`
+/// (encoded [`NONE_CAP`]) lifts the month's value past 1e9/31 and the step applies no cap;
+/// 1e6 $/bbl is far above any cap that can bind and far below that.
+fn no_cap(lever: f64) -> bool {
+    lever >= NONE_CAP * 1e-3
+}
+
+/// D136: the cap the step applied, or the month's Brent when it applied none, so bands,
+/// means and charts of a cap that is sometimes `"none"` stay in dollars instead of mixing in
+/// the 1e9 encoding.
+fn cap_in_force(lever: f64, brent: f64) -> f64 {
+    if no_cap(lever) {
+        brent
+    } else {
+        lever
+    }
+}
+
 fn basin_name(basin: &BasinSpec) -> String {
     basin
         .report_as
@@ -400,12 +425,19 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
         Get::RouteFlow(r) => o.m[r],
         Get::RouteFreight(r) => o.freight[r],
         Get::RouteDes(r) => o.delta[r] - alt[mkt.routes[r].buyer],
-        Get::CapEu => mv.levers.get(mv.ids.cap_eu_usd),
-        Get::CapUs => mv.levers.get(mv.ids.cap_us_usd),
+        Get::CapEu => cap_in_force(mv.levers.get(mv.ids.cap_eu_usd), o.price),
+        Get::CapUs => cap_in_force(mv.levers.get(mv.ids.cap_us_usd), o.price),
+        Get::CapEuNone => flag(no_cap(mv.levers.get(mv.ids.cap_eu_usd))),
+        Get::CapUsNone => flag(no_cap(mv.levers.get(mv.ids.cap_us_usd))),
         Get::TariffInForce(j) => tariff_in_force(mv.state, mv.levers, mv.ids, j),
         Get::Designated(b) => mv.work.s[b],
-        // s − s̃ = s·L: the designated barrels already re-papered (laundered) this month.
-        Get::Laundered(b) => mv.work.s[b] - mv.work.s_tilde[b],
+        // (s − a)·L = (s − a) − s̃: the designated barrels already re-papered by laundering
+        // this month. Authority waves' share `a` bites through compliance instead (D35) and
+        // is re-papered as `Unpapered` shrinks, so it is not laundered from its first day.
+        Get::Laundered(b) => {
+            let s = (mv.work.s[b] - mv.work.exposure.authority_share[b]).max(0.0);
+            (s - mv.work.s_tilde[b]).max(0.0)
+        }
         Get::RouteDesPrice(r) => o.price + alt[mkt.routes[r].buyer] - o.delta[r],
         Get::PipePrice(p) => {
             let pl = &mkt.pipelines[p];

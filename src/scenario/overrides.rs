@@ -122,36 +122,62 @@ fn lagged(ev: &Event) -> (Date, Date) {
     (at(lo), at(hi))
 }
 
-/// The first event of an earlier file, dated later on the same lever, that replaces event `i`.
+/// The first event of an earlier file on the same lever that can take effect after event `i`
+/// and so replace it: dated later, or dated earlier with a lag that can carry it past `i`
+/// (summit_success's `eu_follows` drops the EU cap up to a year after its written date).
 fn replaced_by_inherited(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
     let ev = &sc.events[i];
     if matches!(sc.registry.def(ev.lever).kind, LeverKind::Action(_)) {
         return None;
     }
+    let mine = lagged(ev).0;
     let j = (0..sc.events.len())
         .filter(|&j| {
             let e = &sc.events[j];
             rank[j] < rank[i]
                 && e.lever == ev.lever
-                && e.date > lagged(ev).0
+                && lagged(e).1 > mine
                 && matches!(e.action, Action::Set | Action::Ramp { .. } | Action::Pulse)
         })
         .min_by_key(|&j| (sc.events[j].date, j))?;
     let by = &sc.events[j];
+    let at = &sc.event_origins[j].at;
+    let (message, after) = if by.date > mine {
+        (
+            format!(
+                "{} is replaced on {} by an inherited event at {at}",
+                written(sc, ev, by.date),
+                by.date
+            ),
+            by.date,
+        )
+    } else {
+        let latest = lagged(by).1;
+        let chance = if by.prob != Dist::Const(1.0) {
+            format!(" (probability {})", by.prob)
+        } else {
+            String::new()
+        };
+        (
+            format!(
+                "{} can be replaced by the inherited `{}` dated {}{chance} at {at}: its lag \
+                 can move it past yours, as late as {latest}, so on those paths your value \
+                 holds only until it lands",
+                written(sc, ev, latest),
+                sc.registry.def(by.lever).name,
+                by.date
+            ),
+            latest,
+        )
+    };
     Some(Warning {
         severity: Severity::Warning,
         at: sc.event_origins[i].at.clone(),
         key: key(sc, i),
-        message: format!(
-            "{} is replaced on {} by an inherited event at {}",
-            written(sc, ev, by.date),
-            by.date,
-            sc.event_origins[j].at
-        ),
+        message,
         help: Some(format!(
             "remove or replace the inherited event (`remove_events` or `replaces`, \
-             docs/scenarios.md §1.5), or date yours after {}",
-            by.date
+             docs/scenarios.md §1.5), or date yours after {after}"
         )),
     })
 }
