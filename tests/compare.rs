@@ -363,3 +363,33 @@ fn months_that_cut_events_warn() {
     assert!(r.status.success(), "{err}");
     assert!(!err.contains("will not run"), "{err}");
 }
+
+/// Comparing the baseline with itself runs (it is a valid, if empty, comparison) but says so,
+/// and the file's own warnings come once.
+#[test]
+fn comparing_the_baseline_with_itself_warns_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = sim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "./scenarios/baseline.toml",
+        ])
+        .args([
+            "--paths",
+            "4",
+            "--months",
+            "1",
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+        ])
+        .arg("--out")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(err.contains("is the baseline file itself"), "{err}");
+    assert_eq!(err.matches("--months 1 ends the run").count(), 1, "{err}");
+}

@@ -264,3 +264,31 @@ fn an_inherited_lag_that_can_land_after_a_user_event_is_flagged() {
     let w = found("2026-08-02");
     assert!(!w.iter().any(|w| w.contains("can be replaced")), "{w:?}");
 }
+
+/// A lag whose shortest draw already passes the horizon never takes effect: warned, with the
+/// longest lag that would still land.
+#[test]
+fn a_lag_past_the_horizon_is_flagged() {
+    let found = |lag: &str| {
+        let sc = load_body(&format!(
+            "[[event]]\ndate = \"2026-01-01\"\nlever = \"tariff.IN.rate\"\nvalue = 0.5\n\
+             lag_months = {lag}\n"
+        ))
+        .unwrap();
+        sanctions_sim::scenario::overrides(&sc)
+            .iter()
+            .map(|w| w.to_string())
+            .filter(|w| w.contains("never takes effect"))
+            .collect::<Vec<_>>()
+    };
+    let w = found("45");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("after the horizon's last month 2028-07")
+            && w[0].contains("at most 30 months"),
+        "{w:?}"
+    );
+    assert!(found("{ uniform = [40, 60] }").len() == 1);
+    assert!(found("{ uniform = [2, 60] }").is_empty());
+    assert!(found("30").is_empty());
+}

@@ -114,10 +114,28 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
     let o = options(baseline, &other_refs, &a);
+    // One file given twice (as baseline and as another) warns once.
+    let mut warned: Vec<std::path::PathBuf> = Vec::new();
     for sc in &loaded {
+        let key = std::fs::canonicalize(&sc.path).unwrap_or_else(|_| sc.path.clone());
+        if warned.contains(&key) {
+            continue;
+        }
+        warned.push(key);
         super::run_warnings::warn_outside_folder(sc);
         super::run_warnings::warn_waves(sc);
         super::run_warnings::warn_cut_events(sc, o.months);
+    }
+    let same = |sc: &Scenario| {
+        let c = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        c(&sc.path) == c(&baseline.path)
+    };
+    for sc in others.iter().filter(|sc| same(sc)) {
+        errln!(
+            "warning: {} is the baseline file itself: on common random numbers every \
+             difference is 0; name another scenario to compare with",
+            sc.path.display()
+        );
     }
     let levels = if a.output.no_charts && a.no_report {
         Vec::new()

@@ -68,6 +68,7 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         if let Some(w) = replaced_by_inherited(sc, &rank, i) {
             out.push(w);
         }
+        out.extend(never_lands(sc, i));
         if ev.lever == sc.registry.ids.cap_eu_usd {
             out.extend(review_finding(sc, &rank, i));
         }
@@ -100,6 +101,36 @@ fn written(sc: &Scenario, ev: &Event, before: Date) -> String {
             when.join(" and ")
         )
     }
+}
+
+/// An event whose shortest lag already carries it past the horizon: it is valid but never
+/// takes effect on any path, which a file rarely means (a lag in days written as months).
+fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
+    let ev = &sc.events[i];
+    let end = sc.start + sc.months as MonthIdx;
+    let (first, _) = lagged(ev);
+    if first.month < end || ev.date.month >= end {
+        return None;
+    }
+    let (lo, _) = ev.lag_months.as_ref()?.support();
+    Some(Warning {
+        severity: Severity::Warning,
+        at: sc.event_origins[i].at.clone(),
+        key: key(sc, i),
+        message: format!(
+            "`{}` dated {} never takes effect: its lag of at least {} months puts it on {first} \
+             or later, after the horizon's last month {}",
+            sc.registry.def(ev.lever).name,
+            ev.date,
+            lo.round().max(0.0),
+            crate::policy::calendar::iso_month(end - 1)
+        ),
+        help: Some(format!(
+            "`lag_months` is in months; shorten it to at most {} months, or raise \
+             `[scenario].months`",
+            end - 1 - ev.date.month
+        )),
+    })
 }
 
 /// The earliest and latest dates the event can take effect on, after its lag.
