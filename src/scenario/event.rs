@@ -104,9 +104,29 @@ pub(crate) fn resolve(
                 } else {
                     names.clone()
                 };
-                let help = match suggest::closest(l.get_ref(), &cands) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => super::hints::lever_fallback(l.get_ref(), &cands),
+                let stars = l.get_ref().matches('*').count();
+                let help = if stars > 1 {
+                    format!(
+                        "a pattern may hold one `*`, standing for one part of the name \
+                         (`tariff.*.rate`, `*.IN.rate`); write one event per `*` you need{}",
+                        match suggest::closest(l.get_ref(), &cands) {
+                            Some(c) => format!(", e.g. `{c}`"),
+                            None => String::new(),
+                        }
+                    )
+                } else {
+                    match suggest::closest(l.get_ref(), &cands) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => super::hints::lever_fallback(l.get_ref(), &cands),
+                    }
+                };
+                let msg = if stars > 1 {
+                    format!(
+                        "the pattern `{}` has {stars} `*`; a pattern may have one",
+                        l.get_ref()
+                    )
+                } else {
+                    msg
                 };
                 errs.push(bad(l.span(), ev.key("lever"), msg, Some(&help)));
             }

@@ -72,19 +72,92 @@ fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<Source, Read
 
 pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
     let m = e.message();
-    let help = if m.contains("string") {
-        "close the string with `\"` on the same line (text over several lines goes in `\"\"\"...\"\"\"`)"
-    } else if m.contains("duplicate") {
-        "each key may appear once per table: remove or rename one of them"
+    let span = e.span().unwrap_or(0..0);
+    let dup = if m.contains("duplicate") {
+        duplicate_of(&src.text, &span)
     } else {
-        "keys are written `name = value`, tables `[scenario]`, events `[[event]]` (https://toml.io)"
+        None
     };
-    src.diag(
-        e.span().unwrap_or(0..0),
-        None,
-        format!("TOML syntax error: {m}"),
-        Some(help.into()),
-    )
+    let (message, help) = match &dup {
+        Some((k, first)) => (
+            format!("TOML syntax error: {m} `{k}`"),
+            match first {
+                Some(l) => format!(
+                    "`{k}` is already written on line {l} of this table; each key may appear \
+                     once per table: remove or rename one of them"
+                ),
+                None => format!(
+                    "each key may appear once per table (`{k}` is written twice): remove or \
+                     rename one of them"
+                ),
+            },
+        ),
+        None => (
+            format!("TOML syntax error: {m}"),
+            if m.contains("string") {
+                "close the string with `\"` on the same line (text over several lines goes in \
+                 `\"\"\"...\"\"\"`)"
+            } else if m.contains("duplicate") {
+                "each key may appear once per table: remove or rename one of them"
+            } else {
+                "keys are written `name = value`, tables `[scenario]`, events `[[event]]` \
+                 (https://toml.io)"
+            }
+            .to_string(),
+        ),
+    };
+    let key = dup.map(|(k, _)| k);
+    src.diag(span, key.as_deref(), message, Some(help))
+}
+
+/// For a duplicate-key error at `span`: the key written there and the 1-based line of its
+/// first occurrence in the same table (searched back to the table's header), if found.
+fn duplicate_of(text: &str, span: &Range<usize>) -> Option<(String, Option<usize>)> {
+    let key = text.get(span.clone())?.trim().trim_matches('"');
+    if key.is_empty() || key.contains(['\n', '=']) {
+        return None;
+    }
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before: Vec<&str> = text[..line_start].lines().collect();
+    for (i, line) in before.iter().enumerate().rev() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            break;
+        }
+        let t = t.strip_prefix('"').unwrap_or(t);
+        if let Some(rest) = t.strip_prefix(key) {
+            let rest = rest.strip_prefix('"').unwrap_or(rest);
+            if rest.trim_start().starts_with('=') {
+                return Some((key.to_string(), Some(i + 1)));
+            }
+        }
+    }
+    Some((key.to_string(), None))
+}
+
+/// The dotted key (`buyer.slate_mbd`, array positions left out as in the market file's other
+/// errors) of the value at byte `at`: the key written before `=` on its line, under the
+/// nearest table header above it. `None` when the line holds no `key =`.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let (k, _) = text[start..at].split_once('=')?;
+    let k = k.trim().trim_matches('"');
+    if k.is_empty() || k.contains(['[', ']', '{', ',']) {
+        return None;
+    }
+    let header = text[..start].lines().rev().find_map(|l| {
+        let t = l.trim();
+        let t = t
+            .strip_prefix("[[")
+            .and_then(|t| t.split("]]").next())
+            .or_else(|| t.strip_prefix('[').and_then(|t| t.split(']').next()))?;
+        Some(t.trim().to_string())
+    });
+    Some(match header {
+        Some(h) if !h.is_empty() => format!("{h}.{k}"),
+        _ => k.to_string(),
+    })
 }
 
 /// Why the `extends` chain could not be read (the loader's first stage stops at the first).
@@ -312,9 +385,35 @@ pub(crate) fn load_market(
     let mf = match toml::from_str::<MarketFile>(&msrc.text) {
         Ok(mf) => mf,
         Err(e) => {
-            let msg = format!("in market file: {}", e.message());
-            let help = super::misplaced::unknown_field_help(e.message());
-            let d = msrc.diag(e.span().unwrap_or(0..0), None, msg, help);
+            let at = by.diag(decl.clone(), None, "", None);
+            let pointer = format!(
+                "the market file is named by `scenario.market` at {}:{}:{}",
+                by.path.display(),
+                at.line,
+                at.col
+            );
+            let d = match DeTable::parse(&msrc.text) {
+                // Not TOML at all (or a syntax slip): say so, and where it was named.
+                Err(_) => {
+                    let mut d = syntax(&msrc, &e);
+                    d.message = format!("in market file: {}", d.message);
+                    d.help = Some(match d.help {
+                        Some(h) => format!("{h}; {pointer}"),
+                        None => pointer,
+                    });
+                    d
+                }
+                Ok(_) => {
+                    let span = e.span().unwrap_or(0..0);
+                    let key = key_at(&msrc.text, span.start);
+                    let msg = match &key {
+                        Some(k) => format!("in market file: `{k}`: {}", e.message()),
+                        None => format!("in market file: {}", e.message()),
+                    };
+                    let help = super::misplaced::unknown_field_help(e.message()).unwrap_or(pointer);
+                    msrc.diag(span, key.as_deref(), msg, Some(help))
+                }
+            };
             return Err(MarketError::Format(Box::new(d)));
         }
     };

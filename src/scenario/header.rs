@@ -86,6 +86,10 @@ pub(crate) fn resolve(
             // A misspelt key already pointed at this one ("did you mean ...").
             return;
         }
+        if raws.iter().any(|r| r.bad_extends) {
+            // An `extends` that is not a string is the one error: it would have given these.
+            return;
+        }
         let r = &raws[leaf];
         let (span, table) = if brent {
             (r.brent_span.clone(), "[brent]")
@@ -335,7 +339,7 @@ fn name(
                 diags.push(d);
             } else if !valid_name(n.get_ref()) {
                 let msg = format!(
-                    "scenario name `{}` may only use letters, digits, `_` and `-` \
+                    "scenario name `{}` may only use ASCII letters, digits, `_` and `-` \
                      (it names the output folder)",
                     n.get_ref()
                 );

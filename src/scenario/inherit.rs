@@ -97,7 +97,7 @@ fn check_id(
         w.err(
             id.span(),
             &key,
-            format!("event id `{name}` may only use letters, digits, `_` and `-`"),
+            format!("event id `{name}` may only use ASCII letters, digits, `_` and `-`"),
             Some("write e.g. `id = \"eu_cap_cut\"`".into()),
         );
     } else if own.contains(name) {

@@ -61,6 +61,9 @@ pub(crate) struct RawBrent {
 #[derive(Debug, Default)]
 pub(crate) struct RawFile<'a> {
     pub extends: Option<Spanned<String>>,
+    /// `extends` is written but is not a string (already an error): the keys it would have
+    /// given are not reported missing.
+    pub bad_extends: bool,
     /// Span of the `[scenario]` header, if the file has one.
     pub scenario_span: Option<Range<usize>>,
     pub scenario: RawScenario,
@@ -86,7 +89,10 @@ impl Walker<'_> {
         let mut f = RawFile::default();
         for (k, v) in doc.iter() {
             match k.get_ref().as_ref() {
-                "extends" => f.extends = self.string(v, "extends", "extends = \"baseline.toml\""),
+                "extends" => {
+                    f.extends = self.string(v, "extends", "extends = \"baseline.toml\"");
+                    f.bad_extends = f.extends.is_none();
+                }
                 "scenario" => {
                     if let Some(t) = self.table(v, "scenario", "[scenario]") {
                         f.scenario_span = Some(v.span());

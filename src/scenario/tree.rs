@@ -26,7 +26,7 @@ pub(crate) fn resolve(
                     id.span(),
                     &format!("{}.id", t.prefix),
                     format!(
-                        "tree id `{}` may only use letters, digits, `_` and `-`",
+                        "tree id `{}` may only use ASCII letters, digits, `_` and `-`",
                         id.get_ref()
                     ),
                     Some("write e.g. `id = \"us_russia\"`".into()),
@@ -55,7 +55,7 @@ pub(crate) fn resolve(
                         nid.span(),
                         &key,
                         format!(
-                            "node id `{}` may only use letters, digits, `_` and `-`",
+                            "node id `{}` may only use ASCII letters, digits, `_` and `-`",
                             nid.get_ref()
                         ),
                         Some("write e.g. `id = \"deal\"`".into()),

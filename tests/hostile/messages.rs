@@ -172,3 +172,53 @@ fn duplicate_correlation_pairs_are_an_error_with_both_positions() {
         ],
     );
 }
+
+/// Error messages name what they are about (hostile review, class 5): a market file that is
+/// not TOML points back to `scenario.market`; a market type error names its key; a duplicate
+/// key names itself and its first line; a non-string `extends` is the one error; names say
+/// ASCII; a pattern with two `*` says one.
+#[test]
+fn messages_name_the_key_and_where_it_was_named() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("junk.toml"), "garbage {{{\n").unwrap();
+    let p = extending(d.path(), "m1", "market = \"junk.toml\"");
+    // `extending` writes `[scenario]` then the body: `market` lands in [scenario].
+    let e = rejected(&p, &["in market file", "named by `scenario.market` at"]);
+    assert!(e.contains("m1.toml:"), "{e}");
+
+    let market =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml");
+    let text =
+        fs::read_to_string(market)
+            .unwrap()
+            .replacen("slate_mbd = ", "slate_mbd = \"x\" #", 1);
+    fs::write(d.path().join("typed.toml"), text).unwrap();
+    let p = extending(d.path(), "m2", "market = \"typed.toml\"");
+    rejected(&p, &["`buyer.slate_mbd`", "named by `scenario.market`"]);
+
+    let p = extending(d.path(), "m3", "seed = 1\nseed = 2");
+    rejected(&p, &["duplicate key `seed`", "already written on line 4"]);
+
+    let p = d.path().join("m4.toml");
+    fs::write(&p, "extends = 5\n").unwrap();
+    let e = rejected(&p, &["`extends` must be a string"]);
+    assert!(!e.contains("missing required key"), "{e}");
+
+    let p = d.path().join("m5.toml");
+    fs::write(
+        &p,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"m\u{e9}\"\n",
+            baseline().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    rejected(&p, &["ASCII letters"]);
+
+    let p = extending(
+        d.path(),
+        "m6",
+        "[[event]]\ndate = \"2026-01-01\"\nlever = \"*.*.rate\"\nvalue = 0.1",
+    );
+    rejected(&p, &["has 2 `*`; a pattern may have one"]);
+}
