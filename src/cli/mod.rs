@@ -118,8 +118,14 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             files.extend(found);
         } else if p.exists() {
             files.push(p.clone());
+        } else if p.symlink_metadata().is_ok() {
+            return Err(CliError::Input(format!(
+                "{}: a symbolic link that cannot be followed (it loops, or what it points to \
+                 does not exist); name the scenario file itself",
+                p.display()
+            )));
         } else {
-            let hint = nearby(p).map_or_else(String::new, |q| {
+            let hint = nearby(p).filter(|q| q != p).map_or_else(String::new, |q| {
                 format!("; did you mean `{}`?", q.display())
             });
             return Err(CliError::Input(format!(

@@ -110,6 +110,13 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     for (i, sc) in loaded.iter().enumerate() {
         if let Some(other) = loaded[..i].iter().find(|o| o.name == sc.name) {
+            let c = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+            if c(&other.path).is_some() && c(&other.path) == c(&sc.path) {
+                return Err(CliError::Input(format!(
+                    "{} is given twice; name each scenario once (its runs would be identical)",
+                    sc.path.display()
+                )));
+            }
             return Err(CliError::Input(format!(
                 "{} and {} both name their scenario `{}`; give one a different [scenario].name",
                 other.path.display(),

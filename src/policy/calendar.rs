@@ -30,9 +30,11 @@ pub fn days_in_month(m: MonthIdx) -> u32 {
 
 /// Parses `YYYY-MM`.
 pub fn month_idx(s: &str) -> Result<MonthIdx, String> {
-    let d = Date::parse(s)?;
+    // One message for every malformed month, whatever part of a date parses.
+    let bad = || format!("expected a month `YYYY-MM`, got `{s}`");
+    let d = Date::parse(s).map_err(|_| bad())?;
     if s.trim().len() > 7 {
-        return Err(format!("expected a month `YYYY-MM`, got `{s}`"));
+        return Err(bad());
     }
     Ok(d.month)
 }

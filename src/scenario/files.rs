@@ -78,6 +78,22 @@ pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
     } else {
         None
     };
+    // A control character (a NUL from a binary paste) is the cause whatever TOML says.
+    let control = src.text[span.start.min(src.text.len())..]
+        .chars()
+        .next()
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    if let Some(c) = control {
+        return src.diag(
+            span,
+            None,
+            format!(
+                "TOML syntax error: control character U+{:04X} in the text",
+                c as u32
+            ),
+            Some("remove it: scenario text is plain UTF-8 without control characters".into()),
+        );
+    }
     let (message, help) = match &dup {
         Some((k, first)) => (
             format!("TOML syntax error: {m} `{k}`"),

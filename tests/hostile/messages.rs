@@ -222,3 +222,50 @@ fn messages_name_the_key_and_where_it_was_named() {
     );
     rejected(&p, &["has 2 `*`; a pattern may have one"]);
 }
+
+/// More messages that say what is wrong: a NUL byte is named as such, a symlink loop on the
+/// command line is not "did you mean" itself, every malformed start month gets one message,
+/// and one file given twice to `run` is said to be given twice.
+#[test]
+fn messages_say_the_real_cause() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("nul.toml");
+    fs::write(
+        &p,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"n\0x\"\n",
+            baseline().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let e = rejected(&p, &["control character U+0000"]);
+    assert!(!e.contains("close the string"), "{e}");
+
+    #[cfg(unix)]
+    {
+        let a = d.path().join("loop1.toml");
+        let b = d.path().join("loop2.toml");
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        let v = sim(&["validate", a.to_str().unwrap()]);
+        assert_eq!(v.code, Some(1), "{}", v.stderr);
+        assert!(
+            v.stderr.contains("symbolic link that cannot be followed"),
+            "{}",
+            v.stderr
+        );
+        assert!(!v.stderr.contains("did you mean"), "{}", v.stderr);
+    }
+
+    for start in ["2025-8", "2025-08-01", "Aug 2025"] {
+        let p = extending(d.path(), "st", &format!("start = {start:?}"));
+        rejected(&p, &["expected a month `YYYY-MM`"]);
+    }
+
+    let base = baseline();
+    let twice = base.parent().unwrap().join("../scenarios/baseline.toml");
+    let out = d.path().join("out");
+    let r = tiny_run(&base, &out, &[twice.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("is given twice"), "{}", r.stderr);
+}
