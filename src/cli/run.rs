@@ -143,6 +143,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
     }
     for sc in &loaded {
+        if let Err(e) = sc.check_months(options(sc, &a).months) {
+            errors.push(e);
+        }
         if let Some(n) = a.sample_paths {
             let o = options(sc, &a);
             let vars = crate::engine::vars::variables(&sc.market).len();

@@ -103,6 +103,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     let sc = crate::scenario::load(&a.scenario).map_err(|e| CliError::Input(e.to_string()))?;
     find_target(&sc, &a.target).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(&sc, &a)?;
+    sc.check_months(o.months).map_err(CliError::Input)?;
     super::run_warnings::warn_outside_folder(&sc);
     super::run_warnings::warn_waves(&sc);
     super::run_warnings::warn_cut_events(&sc, o.months);

@@ -66,6 +66,9 @@ pub enum SensError {
     Rank(#[from] RankError),
     #[error("the target {0} has the same value on every path: there is nothing to explain")]
     ConstantTarget(String),
+    /// A horizon past the scenario's imposed Brent rows ([`Scenario::check_months`]).
+    #[error("{0}")]
+    Horizon(String),
     #[error("cannot start worker threads: {0}")]
     Threads(rayon::ThreadPoolBuildError),
 }
@@ -169,6 +172,7 @@ pub fn sensitivity(
     if o.paths == 0 || o.months == 0 {
         return Err(SensError::NoPaths);
     }
+    sc.check_months(o.months).map_err(SensError::Horizon)?;
     if let Horizon::Month(t) = o.horizon {
         if t >= o.months {
             return Err(SensError::MonthBeyondHorizon {
