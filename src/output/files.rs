@@ -30,6 +30,22 @@ fn live() -> MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Result folders and files this process has committed, in order.
+static COMMITTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn committed_now(p: &Path) {
+    COMMITTED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(p.to_path_buf());
+}
+
+/// The result folders (and `calibrate --write` / combined workbook files) this process has
+/// committed so far, so that a later failure (a full stdout) can say they are complete.
+pub fn committed() -> Vec<PathBuf> {
+    COMMITTED.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
 /// Removes every uncommitted staging folder of this process and exits with `code`, holding
 /// the registry lock so that no commit can happen meanwhile. For signal handling threads:
 /// destructors of other threads do not run.
@@ -127,6 +143,7 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
     tmp.persist(path)
         .map_err(|e| io_err("rename into place", path)(e.error))?;
     sync_dir(dir);
+    committed_now(path);
     Ok(())
 }
 
@@ -418,6 +435,9 @@ impl Staging {
         let r = self.commit_locked();
         if self.committed {
             reg.retain(|d| *d != self.dir);
+        }
+        if let Ok(dir) = &r {
+            committed_now(dir);
         }
         drop(reg);
         r // an uncommitted `self` is removed by Drop
