@@ -69,6 +69,18 @@ fn options(sc: &Scenario, a: &SensitivityArgs) -> Result<SensOptions, CliError> 
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.swing_paths = a.swing_paths.unwrap_or(o.paths.min(1000));
+    if o.swing_paths > o.paths {
+        let paths = match a.sim.paths {
+            Some(p) => format!("--paths {p}"),
+            None => format!("the file's paths = {}", o.paths),
+        };
+        return Err(CliError::Input(format!(
+            "--swing-paths {} is more than {paths}: each one-at-a-time swing run is a \
+             smaller run beside the main one; pass --swing-paths {} or fewer (0 skips the \
+             swing), or raise --paths",
+            o.swing_paths, o.paths
+        )));
+    }
     o.swing_top = a.swing_top;
     o.by_month = a.by_month;
     if let Some(m) = &a.month {
