@@ -460,7 +460,7 @@ fn refuses_to_overwrite_without_force() {
     let m: serde_json::Value = serde_json::from_slice(&forced[2]).unwrap();
     assert_eq!(m["seed"].as_u64(), Some(2), "manifest replaced too");
     check_result(&dir, "baseline", 64, 6);
-    // No `.baseline.partial-*` or `.baseline.old-*` left behind.
+    // No `.baseline.partial-*`, `.baseline.aside-*` or `.baseline.trash-*` left behind.
     assert_eq!(entries(tmp.path()), ["baseline"]);
 }
 

@@ -98,6 +98,79 @@ fn flag_errors_state_the_rule_in_words() {
     }
 }
 
+/// Flags whose values contradict each other, or a size a command cannot hold: exit 1 before
+/// simulating, naming both flags (or the flag and its bound) and the value that works
+/// (docs/reliability.md "Flags and their bounds").
+#[test]
+fn contradicting_flags_name_both_and_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = tmp.path().join("o");
+    let o = o.to_str().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let base = base.to_str().unwrap();
+    let sens = [
+        "sensitivity",
+        base,
+        "--target",
+        "brent_usd_bbl",
+        "--months",
+        "2",
+    ];
+    for (args, wants) in [
+        (
+            vec![
+                "run",
+                base,
+                "--precision",
+                "0.01",
+                "--paths",
+                "1000",
+                "--max-paths",
+                "100",
+            ],
+            vec![
+                "--max-paths 100 is below --paths 1000",
+                "at most 100 would run",
+                "pass --max-paths 1000 or more, or --paths 100 or fewer",
+            ],
+        ),
+        (
+            [&sens[..], &["--paths", "100", "--swing-paths", "200"]].concat(),
+            vec![
+                "--swing-paths 200 is more than --paths 100",
+                "pass --swing-paths 100 or fewer (0 skips the swing), or raise --paths",
+            ],
+        ),
+        (
+            [&sens[..], &["--swing-paths", "20000"]].concat(),
+            vec!["--swing-paths 20000 is more than the file's paths = 10000"],
+        ),
+        (
+            // It used to panic (capacity overflow, exit 2); 10^10 grew memory until killed.
+            [&sens[..], &["--paths", "18446744073709551615"]].concat(),
+            vec![
+                "--paths 18446744073709551615 is too many for sensitivity",
+                "above the 1 GiB budget; pass --paths",
+                "or fewer",
+            ],
+        ),
+        (
+            [&sens[..], &["--paths", "10000000000"]].concat(),
+            vec!["--paths 10000000000 is too many for sensitivity"],
+        ),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--out", o, "--quiet"]);
+        let (code, _, err) = out(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        for w in wants {
+            assert!(err.contains(w), "{args:?}: no `{w}` in {err}");
+        }
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    assert!(!Path::new(o).exists() || std::fs::read_dir(o).unwrap().next().is_none());
+}
+
 #[test]
 fn errors_are_never_error_error() {
     let tmp = tempfile::tempdir().unwrap();

@@ -514,7 +514,11 @@ fn force_replaces_complete_result() {
     let after = fs::read(out.join("baseline/summary.csv")).unwrap();
     assert_ne!(before, after, "new seed, new numbers");
     assert!(!extra.exists(), "the folder is replaced, not merged");
-    assert_eq!(entries(&out), ["baseline"], "no .old or .partial left");
+    assert_eq!(
+        entries(&out),
+        ["baseline"],
+        "no .aside, .trash or .partial left"
+    );
     let m = fs::read_to_string(out.join("baseline/manifest.json")).unwrap();
     assert!(m.contains("\"seed\": 7"), "{m}");
 }

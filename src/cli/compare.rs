@@ -108,12 +108,20 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         return Err(CliError::Input(errors.join("\n")));
     }
     let other_refs: Vec<&Scenario> = others.iter().collect();
+    let o = options(baseline, &other_refs, &a);
+    for sc in &loaded {
+        if let Err(e) = sc.check_months(o.months) {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
     let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
     let name = folder_name(&baseline.name, &names);
     let stage = prepare(&a.output.out, &name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
-    let o = options(baseline, &other_refs, &a);
     // One file given twice (as baseline and as another) warns once.
     let mut warned: Vec<std::path::PathBuf> = Vec::new();
     for sc in &loaded {

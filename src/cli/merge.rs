@@ -72,6 +72,15 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
     if a.max_paths.is_some() && a.precision.is_none() {
         return bad("--max-paths only applies with --precision; use --paths for a fixed count");
     }
+    if let (Some(max), Some(paths), Some(_)) = (a.max_paths, a.sim.paths, a.precision) {
+        if max < paths {
+            return Err(CliError::Input(format!(
+                "--max-paths {max} is below --paths {paths}: with --precision, --paths is the \
+                 first batch and --max-paths the most paths run, so at most {max} would run; \
+                 pass --max-paths {paths} or more, or --paths {max} or fewer"
+            )));
+        }
+    }
     if let Some(p) = a.precision {
         if !(p > 0.0 && p.is_finite()) {
             return Err(CliError::Input(format!(

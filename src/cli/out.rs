@@ -3,7 +3,8 @@
 //!
 //! A write error on stdout becomes a [`CliError`]: [`CliError::StdoutClosed`] when the reader
 //! closed the pipe (`sanctions-sim list | head -1`), else [`CliError::Input`] naming the
-//! failure (`> /dev/full`). The command then returns through its normal error path, so a
+//! failure (`> /dev/full`) and the results committed before it (complete, and kept: only the
+//! console output is missing). The command then returns through its normal error path, so a
 //! `run` stops like on SIGINT and its unfinished result folders are dropped (removed).
 //! `list`, `explain` and `schema` treat a closed pipe as success, as `head` wanted no more
 //! (ripgrep's rule); see [`super::dispatch`]. Exit codes: docs/reliability.md.
@@ -20,8 +21,33 @@ pub fn stdout_error(e: io::Error) -> CliError {
     if e.kind() == io::ErrorKind::BrokenPipe {
         CliError::StdoutClosed
     } else {
-        CliError::Input(format!("cannot write to standard output: {e}"))
+        CliError::Input(format!(
+            "cannot write to standard output: {e}{}",
+            written_before()
+        ))
     }
+}
+
+/// What a failed stdout leaves: the results committed before it are complete and kept
+/// (only the console output is missing), and nothing after it ran. Empty when nothing was
+/// written.
+fn written_before() -> String {
+    let done = crate::output::files::committed();
+    if done.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
+    let (was, it) = if done.len() == 1 {
+        ("was", "it is")
+    } else {
+        ("were", "they are")
+    };
+    format!(
+        ". Only the console output failed: {} {was} written before it and {it} complete \
+         (kept); the command stopped there, so anything after it did not run. Redirect \
+         standard output elsewhere to get the summary lines, or pass --quiet to print none",
+        list.join(", ")
+    )
 }
 
 /// For commands whose verdict is the exit code (`validate`): a closed stdout is not an error.

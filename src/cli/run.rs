@@ -150,6 +150,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
     }
     for sc in &loaded {
+        if let Err(e) = sc.check_months(options(sc, &a).months) {
+            errors.push(e);
+        }
         if let Some(n) = a.sample_paths {
             let o = options(sc, &a);
             let vars = crate::engine::vars::variables(&sc.market).len();
@@ -165,6 +168,17 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         warn_outside_folder(sc);
         warn_waves(sc);
         warn_cut_events(sc, options(sc, &a).months);
+        if let (Some(max), None, Some(_)) = (a.max_paths, a.sim.paths, a.precision) {
+            if max < sc.paths {
+                errln!(
+                    "warning: {}: --max-paths {max} is below the file's paths = {} (the first \
+                     batch of --precision): at most {max} paths run; pass --paths to set \
+                     the first batch",
+                    sc.name,
+                    sc.paths
+                );
+            }
+        }
     }
     // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
     // before anything runs and written under the folder's lock once every result is in.

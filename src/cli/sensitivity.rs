@@ -69,6 +69,18 @@ fn options(sc: &Scenario, a: &SensitivityArgs) -> Result<SensOptions, CliError> 
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.swing_paths = a.swing_paths.unwrap_or(o.paths.min(1000));
+    if o.swing_paths > o.paths {
+        let paths = match a.sim.paths {
+            Some(p) => format!("--paths {p}"),
+            None => format!("the file's paths = {}", o.paths),
+        };
+        return Err(CliError::Input(format!(
+            "--swing-paths {} is more than {paths}: each one-at-a-time swing run is a \
+             smaller run beside the main one; pass --swing-paths {} or fewer (0 skips the \
+             swing), or raise --paths",
+            o.swing_paths, o.paths
+        )));
+    }
     o.swing_top = a.swing_top;
     o.by_month = a.by_month;
     if let Some(m) = &a.month {
@@ -103,6 +115,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     let sc = crate::scenario::load(&a.scenario).map_err(|e| CliError::Input(e.to_string()))?;
     find_target(&sc, &a.target).map_err(|e| CliError::Input(e.to_string()))?;
     let o = options(&sc, &a)?;
+    sc.check_months(o.months).map_err(CliError::Input)?;
     super::run_warnings::warn_outside_folder(&sc);
     super::run_warnings::warn_waves(&sc);
     super::run_warnings::warn_cut_events(&sc, o.months);

@@ -310,10 +310,9 @@ pub(super) fn check_shape(sc: &Scenario, o: &RunOptions) -> Result<(), RunError>
             "paths and months must be at least 1".into(),
         ));
     }
-    // An imposed Brent path must cover the horizon asked for (which may exceed the file's).
-    if let Some(b) = &sc.brent_imposed {
-        b.covers(sc.start, o.months).map_err(RunError::Failed)?;
-    }
+    // An imposed Brent path must cover the horizon asked for (which may exceed the file's);
+    // the commands check it first ([`Scenario::check_months`]), this guards library callers.
+    sc.check_months(o.months).map_err(RunError::Failed)?;
     Ok(())
 }
 

@@ -5,8 +5,9 @@
 //! [`Staging::commit`] makes the result visible, by renaming the whole folder to
 //! `out_root/<name>`, so a reader never sees a half-written result and a crash leaves at most a
 //! clearly partial hidden folder. With `--force`, an existing result is replaced only at commit
-//! (moved aside, new folder renamed in, old one removed): a failed run never destroys the
-//! previous result. Dropping an uncommitted [`Staging`] removes its folder.
+//! (moved aside, new folder renamed in, old one renamed to trash and removed): a failed run
+//! never destroys the previous result, and a killed one leaves a state the next run finishes
+//! (the state machine is in [`super::lock`]). Dropping an uncommitted [`Staging`] removes its folder.
 //!
 //! Concurrent processes writing into one output folder are serialized by an advisory lock
 //! on it, and debris of processes that died is cleaned up under that lock ([`super::lock`]).
@@ -27,6 +28,22 @@ static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn live() -> MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Result folders and files this process has committed, in order.
+static COMMITTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn committed_now(p: &Path) {
+    COMMITTED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(p.to_path_buf());
+}
+
+/// The result folders (and `calibrate --write` / combined workbook files) this process has
+/// committed so far, so that a later failure (a full stdout) can say they are complete.
+pub fn committed() -> Vec<PathBuf> {
+    COMMITTED.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Removes every uncommitted staging folder of this process and exits with `code`, holding
@@ -126,6 +143,7 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
     tmp.persist(path)
         .map_err(|e| io_err("rename into place", path)(e.error))?;
     sync_dir(dir);
+    committed_now(path);
     Ok(())
 }
 
@@ -237,7 +255,12 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
     if force && !replaceable(&final_dir) {
         return Err(OutputError::NotAResult(final_dir));
     }
-    let dir = out_root.join(format!(".{scenario_name}.partial-{}", std::process::id()));
+    let dir = super::lock::hidden(
+        out_root,
+        scenario_name,
+        super::lock::PARTIAL,
+        std::process::id(),
+    );
     // Same name and pid: left by a dead process whose pid was reused.
     if fs::symlink_metadata(&dir).is_ok() {
         fs::remove_dir_all(&dir).map_err(io_err("remove stale staging folder", &dir))?;
@@ -291,12 +314,7 @@ fn set_public_readable(_: &fs::File) -> io::Result<()> {
     Ok(())
 }
 
-/// fsync a directory so renames inside it survive a crash (a no-op where unsupported).
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
+use super::lock::sync_dir;
 
 impl Staging {
     /// Makes [`Staging::commit`] fail with [`OutputError::Interrupted`] once `flag` is set
@@ -404,8 +422,10 @@ impl Staging {
 
     /// Makes the result visible as `out_root/<name>` and returns that path.
     ///
-    /// With `force`, an existing folder is moved aside, the new one renamed in, and the old one
-    /// removed; if renaming in fails the old one is put back.
+    /// With `force`, an existing folder is moved aside (`.<name>.aside-<pid>`), the new one
+    /// renamed in, and the old one renamed to `.<name>.trash-<pid>` and removed; if renaming
+    /// in fails the old one is put back. A kill at any point leaves a state the next run
+    /// finishes ([`super::lock`]).
     ///
     /// Refuses with [`OutputError::Interrupted`] if the flag given to [`Staging::cancel_on`]
     /// is set. Holds the staging registry lock throughout, so [`exit_removing_staging`] never
@@ -415,6 +435,9 @@ impl Staging {
         let r = self.commit_locked();
         if self.committed {
             reg.retain(|d| *d != self.dir);
+        }
+        if let Ok(dir) = &r {
+            committed_now(dir);
         }
         drop(reg);
         r // an uncommitted `self` is removed by Drop
@@ -436,18 +459,25 @@ impl Staging {
             return Err(OutputError::AlreadyExists(final_dir));
         }
         if exists {
-            let old = self
-                .out_root
-                .join(format!(".{}.old-{}", self.name, std::process::id()));
-            if fs::symlink_metadata(&old).is_ok() {
-                fs::remove_dir_all(&old).map_err(io_err("remove stale folder", &old))?;
+            // The steps and what a kill between them leaves: `super::lock`'s module docs.
+            let pid = std::process::id();
+            let aside = super::lock::hidden(&self.out_root, &self.name, super::lock::ASIDE, pid);
+            let trash = super::lock::hidden(&self.out_root, &self.name, super::lock::TRASH, pid);
+            // Left by a dead process whose pid this one reuses (this process's own commits
+            // finish): the result is in place, so that copy is superseded.
+            if fs::symlink_metadata(&aside).is_ok() {
+                super::lock::discard(&aside, &trash)
+                    .map_err(io_err("remove stale folder", &aside))?;
             }
-            fs::rename(&final_dir, &old).map_err(io_err("move aside the previous", &final_dir))?;
+            // 1. The previous result moves aside, complete.
+            fs::rename(&final_dir, &aside)
+                .map_err(io_err("move aside the previous", &final_dir))?;
+            // 2. The new result moves in.
             if let Err(new) = fs::rename(&self.dir, &final_dir) {
-                if let Err(restore) = fs::rename(&old, &final_dir) {
+                if let Err(restore) = fs::rename(&aside, &final_dir) {
                     return Err(OutputError::RestoreFailed {
                         final_dir,
-                        old,
+                        old: aside,
                         new,
                         restore,
                     });
@@ -456,18 +486,15 @@ impl Staging {
             }
             self.committed = true;
             sync_dir(&self.out_root);
-            let removed = if old.is_dir() {
-                fs::remove_dir_all(&old)
-            } else {
-                fs::remove_file(&old)
-            };
+            // 3., 4. The previous result is renamed to trash, then deleted.
             // The new result is in place: a leftover copy of the old one is not a failure
             // (the next run into this folder removes it once this process has ended).
-            if let Err(e) = removed {
+            if let Err(e) = super::lock::discard(&aside, &trash) {
                 let _ = writeln!(
                     io::stderr(),
-                    "warning: could not remove the previous result moved to {}: {e}",
-                    old.display()
+                    "warning: could not remove the previous result moved to {} or {}: {e}",
+                    aside.display(),
+                    trash.display()
                 );
             }
         } else {

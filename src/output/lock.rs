@@ -9,10 +9,37 @@
 //! run fails half-way because another moved a folder under it (issue 15 measured 22 such
 //! failures in 480 concurrent runs, five of them leaving a complete result hidden).
 //!
-//! Under the lock, hidden `.<name>.partial-<pid>` and `.<name>.old-<pid>` folders whose
-//! process is gone are debris of a crash, SIGKILL or power loss: staging folders are removed,
-//! and a moved-aside previous result is put back if its place is empty (it is complete: it
-//! was a committed result), else removed. Each is reported on stderr.
+//! # Replacing a result, and what a kill leaves
+//!
+//! A `--force` commit of `<name>` by process `P` ([`super::files::Staging::commit`]) goes
+//! through hidden names in `out_root` that say what their folder holds, so that a process
+//! killed at any point (SIGKILL, a crash, power loss) leaves a state the next run can finish
+//! without guessing:
+//!
+//! | step | after it | if `P` dies here, the next run |
+//! |---|---|---|
+//! | 0 | `<name>` = old result, `.<name>.partial-P` being written | removes `.partial-P`; `<name>` untouched |
+//! | 1. rename `<name>` → `.<name>.aside-P` | `.aside-P` = old result, complete; `<name>` absent | renames `.aside-P` back to `<name>` (restores), removes `.partial-P` |
+//! | 2. rename `.partial-P` → `<name>` | `<name>` = new result; `.aside-P` = old result | removes `.aside-P` as below (the new result stays) |
+//! | 3. rename `.aside-P` → `.<name>.trash-P` | `.trash-P` = old result, no longer wanted | removes `.trash-P` |
+//! | 4. remove `.trash-P` | `.trash-P` partly deleted | removes `.trash-P` |
+//!
+//! Each rename is atomic, and `out_root` is fsynced after step 2 and after step 3. A folder is
+//! only ever deleted under a `.partial` or `.trash` name, never under `.aside`: an `.aside`
+//! folder is therefore always a complete committed result, and the only one that is ever put
+//! back. `.partial` and `.trash` folders are never put back. Removing an `.aside` folder (step
+//! 3, or the sweep when its place is taken) renames it to `.trash` first, so a kill during
+//! that removal leaves trash, not a half-deleted result.
+//!
+//! Versions before this scheme moved the old result to `.<name>.old-P` and deleted it under
+//! that name, so a killed deletion left a partly deleted `.old` folder that the next run put
+//! back as if it were a result. Such a legacy `.old` folder is removed if `<name>` is in
+//! place; otherwise it is put back only if it is provably complete (its `manifest.json` lists
+//! files that all exist), removed if its manifest shows files missing or it is empty, and
+//! otherwise left hidden with a warning (nothing in it proves it complete or incomplete).
+//!
+//! The sweep ([`sweep`]) runs under the lock and looks only at folders whose process is gone.
+//! Each action is reported on stderr.
 
 use std::fs;
 use std::io::Write;
@@ -139,13 +166,102 @@ fn gone(_: u32) -> bool {
     false
 }
 
-/// `(name, kind, pid)` of a hidden `.<name>.<kind>-<pid>` folder, kind `partial` or `old`.
+/// The kinds of hidden folder in an output folder (see the module docs).
+pub(super) const PARTIAL: &str = "partial";
+pub(super) const ASIDE: &str = "aside";
+pub(super) const TRASH: &str = "trash";
+/// Written by versions before the `.aside`/`.trash` scheme; may be partly deleted.
+const LEGACY_OLD: &str = "old";
+
+/// `out_root/.<name>.<kind>-<pid>`.
+pub(super) fn hidden(out_root: &Path, name: &str, kind: &str, pid: u32) -> PathBuf {
+    out_root.join(format!(".{name}.{kind}-{pid}"))
+}
+
+/// `(name, kind, pid)` of a hidden `.<name>.<kind>-<pid>` folder, kind one of
+/// [`PARTIAL`], [`ASIDE`], [`TRASH`] or the legacy `old`.
 fn debris(file_name: &str) -> Option<(&str, &str, u32)> {
     let rest = file_name.strip_prefix('.')?;
     let (stem, pid) = rest.rsplit_once('-')?;
     let pid: u32 = pid.parse().ok()?;
     let (name, kind) = stem.rsplit_once('.')?;
-    (matches!(kind, "partial" | "old") && !name.is_empty()).then_some((name, kind, pid))
+    let known = [PARTIAL, ASIDE, TRASH, LEGACY_OLD].contains(&kind);
+    (known && !name.is_empty()).then_some((name, kind, pid))
+}
+
+/// Removes a folder (or a file, where something else took a result's place).
+fn remove_all(p: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(p)?.is_dir() {
+        fs::remove_dir_all(p)
+    } else {
+        fs::remove_file(p)
+    }
+}
+
+/// fsync a directory so renames inside it survive a crash (a no-op where unsupported).
+pub(super) fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Gives up the moved-aside result `aside`: renames it to `trash` (removing a stale `trash`
+/// first), then deletes it. `aside` is never deleted under its own name, so a kill at any
+/// point leaves either a complete `aside` or a `trash` folder (see the module docs). If the
+/// rename fails, `aside` is left complete.
+pub(super) fn discard(aside: &Path, trash: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(trash).is_ok() {
+        remove_all(trash)?;
+    }
+    fs::rename(aside, trash)?;
+    if let Some(parent) = trash.parent() {
+        sync_dir(parent);
+    }
+    remove_all(trash)
+}
+
+/// Most bytes of a legacy `.old` folder's `manifest.json` read to check it (a result's
+/// manifest is a few KiB).
+const MANIFEST_LIMIT: crate::bounded::Limit = crate::bounded::Limit {
+    what: "manifest.json files",
+    bytes: 16 << 20,
+    regular_only: true,
+};
+
+/// Whether the folder `dir` is a complete result by its own `manifest.json`: `Some(true)` if
+/// every file the manifest lists exists, `Some(false)` if one is missing, `None` if there is
+/// no readable manifest with a list of plain relative file names.
+fn complete_by_manifest(dir: &Path) -> Option<bool> {
+    let text = crate::bounded::read(&dir.join(super::folder::MANIFEST), MANIFEST_LIMIT).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text.bytes).ok()?;
+    let mut all = true;
+    for f in v.get("files")?.as_array()? {
+        let rel = Path::new(f.as_str()?);
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain || rel.as_os_str().is_empty() {
+            return None;
+        }
+        all &= dir.join(rel).is_file();
+    }
+    Some(all)
+}
+
+/// Puts the hidden folder `path` back as `target`, saying so.
+fn restore(path: &Path, target: &Path, pid: u32) {
+    match fs::rename(path, target) {
+        Ok(()) => note(format_args!(
+            "restored {}: the replacement of this result by process {pid}, which is \
+             no longer running, was cut short; the previous result is back in place",
+            target.display()
+        )),
+        Err(e) => note(format_args!(
+            "warning: could not restore {} from {}: {e}; rename it by hand",
+            target.display(),
+            path.display()
+        )),
+    }
 }
 
 /// Cleans debris of dead processes in `out_root` (see the module docs). Call with the lock
@@ -155,32 +271,68 @@ pub fn sweep(out_root: &Path) {
         return;
     };
     let me = std::process::id();
-    for entry in rd.filter_map(Result::ok) {
-        let file_name = entry.file_name();
-        let Some((name, kind, pid)) = file_name.to_str().and_then(debris) else {
+    // Listed first: the sweep renames folders of the listing.
+    let found: Vec<(String, bool)> = rd
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            Some((name, e.file_type().is_ok_and(|t| t.is_dir())))
+        })
+        .collect();
+    for (file_name, is_dir) in &found {
+        let Some((name, kind, pid)) = debris(file_name) else {
             continue;
         };
-        if pid == me || !gone(pid) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+        if pid == me || !gone(pid) || !is_dir {
             continue;
         }
-        let path = entry.path();
+        let path = out_root.join(file_name);
+        if fs::symlink_metadata(&path).is_err() {
+            continue; // removed with another entry of the listing
+        }
         let target = out_root.join(name);
-        if kind == "old" && fs::symlink_metadata(&target).is_err() {
-            match fs::rename(&path, &target) {
-                Ok(()) => note(format_args!(
-                    "restored {}: the replacement of this result by process {pid}, which is \
-                     no longer running, was cut short; the previous result is back in place",
-                    target.display()
-                )),
-                Err(e) => note(format_args!(
-                    "warning: could not restore {} from {}: {e}; rename it by hand",
-                    target.display(),
-                    path.display()
-                )),
+        let free = fs::symlink_metadata(&target).is_err();
+        let trash = hidden(out_root, name, TRASH, pid);
+        let removed = match kind {
+            ASIDE if free => {
+                restore(&path, &target, pid);
+                continue;
             }
-            continue;
-        }
-        match fs::remove_dir_all(&path) {
+            LEGACY_OLD if free => match complete_by_manifest(&path) {
+                Some(true) => {
+                    restore(&path, &target, pid);
+                    continue;
+                }
+                Some(false) => {
+                    note(format_args!(
+                        "{} is an incomplete copy of an earlier result (files its manifest \
+                         lists are missing: an older sanctions-sim was deleting it when \
+                         process {pid} was killed); it is not restored",
+                        path.display()
+                    ));
+                    discard(&path, &trash)
+                }
+                None if fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) => {
+                    fs::remove_dir(&path)
+                }
+                None => {
+                    note(format_args!(
+                        "warning: {} was moved aside by process {pid}, which is no longer \
+                         running, while an older sanctions-sim replaced {}; it has no manifest \
+                         that shows it complete, so it is left hidden: look inside, then \
+                         rename it to {} or delete it",
+                        path.display(),
+                        target.display(),
+                        target.display()
+                    ));
+                    continue;
+                }
+            },
+            // Its result is in place: a moved-aside copy is given up, through `.trash`.
+            ASIDE | LEGACY_OLD => discard(&path, &trash),
+            _ => remove_all(&path),
+        };
+        match removed {
             Ok(()) => note(format_args!(
                 "removed {}, left by process {pid}, which is no longer running",
                 path.display()
@@ -213,6 +365,8 @@ mod tests {
             Some(("baseline", "partial", 123))
         );
         assert_eq!(debris(".a-b.old-7"), Some(("a-b", "old", 7)));
+        assert_eq!(debris(".a.aside-7"), Some(("a", "aside", 7)));
+        assert_eq!(debris(".a.trash-7"), Some(("a", "trash", 7)));
         assert_eq!(
             debris(".x.shard-1-of-2.partial-9"),
             Some(("x.shard-1-of-2", "partial", 9))
@@ -224,33 +378,146 @@ mod tests {
             ".partial-3",
             ".x.new-3",
             "..old-1",
+            "..aside-1",
         ] {
             assert_eq!(debris(no), None, "{no}");
         }
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn sweep_removes_dead_staging_and_restores_a_hidden_result() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        // A pid that cannot exist (above the kernel's pid_max of 2^22).
-        let dead = 4_194_999u32;
-        fs::create_dir(root.join(format!(".a.partial-{dead}"))).unwrap();
-        fs::create_dir(root.join(format!(".b.old-{dead}"))).unwrap();
-        fs::write(root.join(format!(".b.old-{dead}/summary.csv")), "x").unwrap();
-        fs::create_dir(root.join("c")).unwrap();
-        fs::create_dir(root.join(format!(".c.old-{dead}"))).unwrap();
-        let mine = format!(".d.partial-{}", std::process::id());
-        fs::create_dir(root.join(&mine)).unwrap();
-        sweep(root);
+    fn entries(root: &Path) -> Vec<String> {
         let mut left: Vec<String> = fs::read_dir(root)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, [mine.as_str(), "b", "c"]);
-        assert_eq!(fs::read_to_string(root.join("b/summary.csv")).unwrap(), "x");
+        left
+    }
+
+    /// A result folder at `dir` whose `summary.csv` says `tag`, listed in its manifest with
+    /// a chart; with `half_deleted`, `summary.csv` is gone as a killed deletion leaves it.
+    fn result(dir: &Path, tag: &str, half_deleted: bool) {
+        fs::create_dir_all(dir.join("charts")).unwrap();
+        fs::write(dir.join("charts/brent.svg"), "<svg/>").unwrap();
+        fs::write(
+            dir.join("manifest.json"),
+            r#"{"files": ["summary.csv", "charts/brent.svg", "manifest.json"]}"#,
+        )
+        .unwrap();
+        if !half_deleted {
+            fs::write(dir.join("summary.csv"), tag).unwrap();
+        }
+    }
+
+    // A pid that cannot exist (above the kernel's pid_max of 2^22).
+    const DEAD: u32 = 4_194_999;
+
+    /// Every state a `--force` commit killed between its steps leaves (the table of the
+    /// module docs), built by hand: the sweep finishes each without ever showing a
+    /// partly deleted folder as a result.
+    #[cfg(unix)]
+    #[test]
+    fn sweep_finishes_a_replacement_killed_at_any_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let at = |name: &str, kind: &str| hidden(root, name, kind, DEAD);
+        // Step 0: staging being written, the old result in place.
+        result(&root.join("s0"), "old", false);
+        result(&at("s0", PARTIAL), "new", true);
+        // After step 1: the old result aside, its place empty.
+        result(&at("s1", ASIDE), "old", false);
+        result(&at("s1", PARTIAL), "new", false);
+        // After step 2: the new result in place, the old one aside.
+        result(&root.join("s2"), "new", false);
+        result(&at("s2", ASIDE), "old", false);
+        // After step 3 / during step 4: the old one in the trash, whole or partly deleted.
+        result(&root.join("s3"), "new", false);
+        result(&at("s3", TRASH), "old", false);
+        result(&root.join("s4"), "new", false);
+        result(&at("s4", TRASH), "old", true);
+        // During step 4, and the new result since moved away by the user: trash is never
+        // put back (the reported bug: it came back holding manifest.json and charts only).
+        result(&at("s5", TRASH), "old", true);
+        // Both an aside and a trash of one dead process (pid reuse): the aside wins.
+        result(&at("s6", ASIDE), "old", false);
+        result(&at("s6", TRASH), "older", true);
+        // This process's own folders are not debris.
+        let mine = format!(".d.aside-{}", std::process::id());
+        fs::create_dir(root.join(&mine)).unwrap();
+
+        sweep(root);
+
+        assert_eq!(
+            entries(root),
+            [mine.as_str(), "s0", "s1", "s2", "s3", "s4", "s6"]
+        );
+        for (name, tag) in [("s0", "old"), ("s1", "old"), ("s2", "new"), ("s3", "new")] {
+            let got = fs::read_to_string(root.join(name).join("summary.csv")).unwrap();
+            assert_eq!(got, tag, "{name}");
+            assert_eq!(complete_by_manifest(&root.join(name)), Some(true), "{name}");
+        }
+        assert_eq!(
+            fs::read_to_string(root.join("s6/summary.csv")).unwrap(),
+            "old"
+        );
+    }
+
+    /// Folders of versions before the `.aside`/`.trash` scheme: `.old` was deleted in place,
+    /// so it is restored only when its manifest shows it complete.
+    #[cfg(unix)]
+    #[test]
+    fn sweep_restores_a_legacy_old_folder_only_when_provably_complete() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let old = |name: &str| hidden(root, name, LEGACY_OLD, DEAD);
+        result(&old("complete"), "old", false);
+        result(&old("half"), "old", true);
+        fs::create_dir(old("bare")).unwrap();
+        fs::write(old("bare").join("partial.bin"), "x").unwrap();
+        fs::create_dir(old("empty")).unwrap();
+        result(&root.join("taken"), "new", false);
+        result(&old("taken"), "old", false);
+        // A manifest naming a file outside the folder proves nothing.
+        result(&old("escape"), "old", false);
+        fs::write(
+            old("escape").join("manifest.json"),
+            r#"{"files": ["../taken/summary.csv"]}"#,
+        )
+        .unwrap();
+
+        sweep(root);
+
+        let bare = format!(".bare.old-{DEAD}");
+        let escape = format!(".escape.old-{DEAD}");
+        assert_eq!(
+            entries(root),
+            [bare.as_str(), escape.as_str(), "complete", "taken"]
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("complete/summary.csv")).unwrap(),
+            "old"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("taken/summary.csv")).unwrap(),
+            "new"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn discard_goes_through_the_trash_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let aside = hidden(root, "a", ASIDE, DEAD);
+        let trash = hidden(root, "a", TRASH, DEAD);
+        result(&aside, "old", false);
+        result(&trash, "stale", true);
+        discard(&aside, &trash).unwrap();
+        assert!(entries(root).is_empty());
+        // A failed rename leaves the aside folder whole.
+        result(&aside, "old", false);
+        let blocked = root.join("no-such-dir").join("trash");
+        assert!(discard(&aside, &blocked).is_err());
+        assert_eq!(complete_by_manifest(&aside), Some(true));
     }
 
     #[test]

@@ -129,6 +129,15 @@ impl ImposedBrent {
         self.first + self.prices.len() as i32 - 1
     }
 
+    /// How many months from `start` on the file covers (with the month before `start`; 0
+    /// when it does not cover that month or `start`).
+    pub fn months_from(&self, start: MonthIdx) -> usize {
+        if start - 1 < self.first {
+            return 0;
+        }
+        usize::try_from(self.last() - start + 1).unwrap_or(0)
+    }
+
     /// Checks that the months `start − 1 .. start + months − 1` are all covered.
     pub fn covers(&self, start: MonthIdx, months: usize) -> Result<(), String> {
         let (lo, hi) = (start - 1, start + months as i32 - 1);

@@ -120,6 +120,37 @@ pub struct Scenario {
     pub param_origins: BTreeMap<String, Origin>,
 }
 
+impl Scenario {
+    /// Whether a run of `months` months (the file's, or `--months` of `run`, `compare` or
+    /// `sensitivity`) fits the scenario: an imposed Brent path (`brent.imposed`) must cover
+    /// every simulated month. The one check all three commands make before simulating, so
+    /// none of them runs a free Brent past the imposed rows; the message names the key, both
+    /// files and the largest `--months` that fits.
+    pub fn check_months(&self, months: usize) -> Result<(), String> {
+        let Some(b) = &self.brent_imposed else {
+            return Ok(());
+        };
+        if b.covers(self.start, months).is_ok() {
+            return Ok(());
+        }
+        let fits = b.months_from(self.start);
+        let end = self.start + months as i32 - 1;
+        Err(format!(
+            "{}: `brent.imposed` names {}, whose rows end in {}: they cover {fits} months \
+             from the start {}, but --months {months} runs to {}; pass --months ≤ {fits} \
+             (or drop --months: the file runs {}), or add rows to {} through {}",
+            self.path.display(),
+            b.path.display(),
+            crate::policy::calendar::iso_month(b.last()),
+            crate::policy::calendar::iso_month(self.start),
+            crate::policy::calendar::iso_month(end),
+            self.months,
+            b.path.display(),
+            crate::policy::calendar::iso_month(end),
+        ))
+    }
+}
+
 /// How the start state is built (`[scenario] init`, engine/path.rs `initial_state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Init {

@@ -114,7 +114,7 @@ fn debris_of_dead_processes_is_cleaned_and_a_hidden_result_restored() {
     // Pids above the kernel's largest pid_max (2^22) never belong to a live process.
     let dead = 4_194_999;
     fs::create_dir(out.join(format!(".baseline.partial-{dead}"))).unwrap();
-    let hidden = out.join(format!(".other.old-{dead}"));
+    let hidden = out.join(format!(".other.aside-{dead}"));
     fs::create_dir(&hidden).unwrap();
     fs::write(hidden.join("summary.csv"), "complete").unwrap();
     let r = sim(&run_args(out.to_str().unwrap(), &[]));
@@ -139,4 +139,140 @@ fn debris_of_dead_processes_is_cleaned_and_a_hidden_result_restored() {
         fs::read_to_string(out.join("other/summary.csv")).unwrap(),
         "complete"
     );
+}
+
+/// Copies the folder `from` to `to` (files and sub-folders).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// `from` copied to `to` as a killed `remove_dir_all` leaves it: every top-level file but
+/// `manifest.json` gone, `charts/` kept (the state the review found restored as a result).
+fn half_deleted(from: &std::path::Path, to: &std::path::Path) {
+    copy_dir(from, to);
+    for e in fs::read_dir(to).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() && e.file_name() != "manifest.json" {
+            fs::remove_file(e.path()).unwrap();
+        }
+    }
+}
+
+/// The seed in a result's manifest: which of the two real results is where.
+fn seed_of(dir: &std::path::Path) -> String {
+    let m = fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let at = m.find("\"seed\": ").expect("a seed") + 8;
+    m[at..].split(',').next().unwrap().trim().to_string()
+}
+
+/// SIGKILL during a `--force` replacement, at every point between its steps (the table in
+/// docs/reliability.md "Concurrent runs and debris"): the states a kill leaves are built by
+/// hand from two real results (seed 1, the old one; seed 2, the new one), then the next run
+/// into the folder (another scenario) finishes them. A partly deleted folder never comes
+/// back as a result.
+#[test]
+fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    let s = src.to_str().unwrap();
+    for (seed, name) in [("1", "old"), ("2", "new")] {
+        let r = sim(&run_args(s, &["--seed", seed]));
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        fs::rename(src.join("baseline"), src.join(name)).unwrap();
+    }
+    let (old, new) = (src.join("old"), src.join("new"));
+    let dead = 4_194_999;
+    let other: &'static str = Box::leak(
+        baseline()
+            .with_file_name("summit_success.toml")
+            .to_str()
+            .unwrap()
+            .to_string()
+            .into_boxed_str(),
+    );
+    let states = [
+        "0: staging being written",
+        "1: old result moved aside",
+        "2: new result in place",
+        "3: old result renamed to trash",
+        "4: trash partly deleted",
+        "4, then the new result moved away by hand",
+        "legacy .old partly deleted (the reported bug)",
+        "legacy .old complete",
+    ];
+    for (i, state) in states.iter().enumerate() {
+        let out = d.path().join(format!("out{i}"));
+        fs::create_dir_all(&out).unwrap();
+        let at = |kind: &str| out.join(format!(".baseline.{kind}-{dead}"));
+        let place = out.join("baseline");
+        // What `baseline` holds afterwards (the seed), and whether it was restored.
+        let (expect, restored) = match i {
+            0 => {
+                copy_dir(&old, &place);
+                half_deleted(&new, &at("partial"));
+                (Some("1"), false)
+            }
+            1 => {
+                copy_dir(&old, &at("aside"));
+                copy_dir(&new, &at("partial"));
+                (Some("1"), true)
+            }
+            2 => {
+                copy_dir(&new, &place);
+                copy_dir(&old, &at("aside"));
+                (Some("2"), false)
+            }
+            3 => {
+                copy_dir(&new, &place);
+                copy_dir(&old, &at("trash"));
+                (Some("2"), false)
+            }
+            4 => {
+                copy_dir(&new, &place);
+                half_deleted(&old, &at("trash"));
+                (Some("2"), false)
+            }
+            5 => {
+                half_deleted(&old, &at("trash"));
+                (None, false)
+            }
+            6 => {
+                half_deleted(&old, &at("old"));
+                (None, false)
+            }
+            _ => {
+                copy_dir(&old, &at("old"));
+                (Some("1"), true)
+            }
+        };
+        let mut args = run_args(out.to_str().unwrap(), &[]);
+        args[1] = other;
+        let r = sim(&args);
+        assert_eq!(r.code, Some(0), "{state}: {}", r.stderr);
+        let want: &[&str] = match expect {
+            Some(_) => &["baseline", "summit_success"],
+            None => &["summit_success"],
+        };
+        assert_eq!(entries(&out), want, "{state}: {}", r.stderr);
+        let said = format!("restored {}", place.display());
+        assert_eq!(r.stderr.contains(&said), restored, "{state}: {}", r.stderr);
+        if let Some(seed) = expect {
+            assert_eq!(seed_of(&place), seed, "{state}");
+            // Complete: every file its manifest lists is there.
+            let m = fs::read_to_string(place.join("manifest.json")).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&m).unwrap();
+            for f in v["files"].as_array().unwrap() {
+                let f = f.as_str().unwrap();
+                assert!(place.join(f).is_file(), "{state}: {f} missing");
+            }
+        }
+    }
 }

@@ -111,6 +111,29 @@ fn full_stdout_is_an_error_not_a_panic() {
         assert!(!err.contains("panicked"), "{err}");
     }
     assert!(entries(&out).iter().all(|e| !e.starts_with('.')));
+    // The result committed before stdout failed is complete and kept, and the message says
+    // so; the scenarios after it are not run.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let r = Command::new(BIN)
+        .args(["run", dir.as_str(), "--paths", "8", "--months", "2"])
+        .args(["--no-charts", "--out", out.to_str().unwrap()])
+        .stdout(full())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    let done = entries(&out);
+    assert_eq!(done.len(), 1, "{done:?}: {err}");
+    let first = out.join(&done[0]);
+    assert!(first.join("manifest.json").is_file(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "Only the console output failed: {} was written before it and it is complete (kept)",
+            first.display()
+        )),
+        "{err}"
+    );
 }
 
 #[cfg(target_os = "linux")]

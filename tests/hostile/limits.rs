@@ -255,3 +255,52 @@ fn market_file_from_a_device_is_refused() {
     rejected(&p, &["/dev/urandom"]);
     let _ = tiny_run; // shared helper, used by the other modules
 }
+
+/// `--paths` has no bound below 2⁶⁴ − 1 on `run` and `compare` (docs/reliability.md, "too
+/// many paths"): summaries are streamed, counts saturate, and such a run starts, shows its
+/// staging folder and stops cleanly on SIGINT (no overflow or allocation panic at start).
+#[cfg(unix)]
+#[test]
+fn the_largest_paths_start_and_stop_cleanly() {
+    use std::process::{Command, Stdio};
+    let d = tempfile::tempdir().unwrap();
+    let b = baseline();
+    let b = b.to_str().unwrap();
+    let other = baseline().with_file_name("summit_failure.toml");
+    let max = u64::MAX.to_string();
+    for (k, cmd) in [vec!["run", b], vec!["compare", b, other.to_str().unwrap()]]
+        .into_iter()
+        .enumerate()
+    {
+        let out = d.path().join(format!("out{k}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sanctions-sim"))
+            .args(&cmd)
+            .args(["--paths", &max, "--months", "1", "--quiet", "--no-charts"])
+            .arg("--out")
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let t0 = std::time::Instant::now();
+        while !super::entries(&out).iter().any(|e| e.contains(".partial-")) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{cmd:?} ended before simulating"
+            );
+            assert!(t0.elapsed().as_secs() < 30, "{cmd:?} never started");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // SAFETY: signalling our own child.
+        assert_eq!(
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+            0
+        );
+        let r = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(130), "{cmd:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(super::entries(&out).is_empty(), "{cmd:?}");
+    }
+}

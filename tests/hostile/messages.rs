@@ -111,6 +111,15 @@ fn missed_precision_target_is_said_and_can_be_an_error() {
         r.stderr
     );
     assert!(r.stderr.contains("--strict-precision"), "{}", r.stderr);
+    // The cap is below the file's paths (the first batch): said, naming both.
+    assert!(
+        r.stderr.contains(
+            "warning: baseline: --max-paths 300 is below the file's paths = 10000 (the first \
+             batch of --precision): at most 300 paths run"
+        ),
+        "{}",
+        r.stderr
+    );
     let a = args(&["--strict-precision"]);
     let r = sim(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(r.code, Some(1), "{}", r.stderr);

@@ -257,6 +257,9 @@ pub fn compare_with_levels(
     let scenarios: Vec<&Scenario> = std::iter::once(baseline)
         .chain(others.iter().copied())
         .collect();
+    for sc in &scenarios {
+        sc.check_months(o.months).map_err(CompareError::Horizon)?;
+    }
     let vars: Vec<Vec<Var>> = scenarios.iter().map(|s| variables(&s.market)).collect();
     let common: Vec<Vec<ComparedVar>> =
         vars[1..].iter().map(|v| common_vars(&vars[0], v)).collect();

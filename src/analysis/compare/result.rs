@@ -24,6 +24,11 @@ pub enum CompareError {
         baseline: String,
         baseline_start: String,
     },
+    /// A horizon past a scenario's imposed Brent rows ([`Scenario::check_months`]).
+    ///
+    /// [`Scenario::check_months`]: crate::scenario::Scenario::check_months
+    #[error("{0}")]
+    Horizon(String),
     #[error("cannot start worker threads: {0}")]
     Threads(rayon::ThreadPoolBuildError),
     /// A `--prob` expression that a scenario's variables cannot answer.

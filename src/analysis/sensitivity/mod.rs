@@ -62,10 +62,28 @@ pub enum SensError {
         scenario: String,
         need: usize,
     },
+    #[error(
+        "--paths {paths} is too many for sensitivity on scenario `{scenario}`: the rank \
+         regression keeps every path's {per_path} values (its {inputs} inputs and the target) in \
+         memory, {need}, above the {budget} budget; pass --paths {max} or fewer (a few \
+         thousand give stable rankings)"
+    )]
+    TooManyPaths {
+        paths: u64,
+        per_path: u64,
+        inputs: usize,
+        scenario: String,
+        need: String,
+        budget: String,
+        max: u64,
+    },
     #[error(transparent)]
     Rank(#[from] RankError),
     #[error("the target {0} has the same value on every path: there is nothing to explain")]
     ConstantTarget(String),
+    /// A horizon past the scenario's imposed Brent rows ([`Scenario::check_months`]).
+    #[error("{0}")]
+    Horizon(String),
     #[error("cannot start worker threads: {0}")]
     Threads(rayon::ThreadPoolBuildError),
 }
@@ -169,6 +187,7 @@ pub fn sensitivity(
     if o.paths == 0 || o.months == 0 {
         return Err(SensError::NoPaths);
     }
+    sc.check_months(o.months).map_err(SensError::Horizon)?;
     if let Horizon::Month(t) = o.horizon {
         if t >= o.months {
             return Err(SensError::MonthBeyondHorizon {
@@ -192,6 +211,21 @@ pub fn sensitivity(
             need: inp.len() + 3,
         });
     }
+    // Fail before simulating: every path's inputs and target are kept for the ranks.
+    let per_path = inp.len() as u64 + 1 + if o.by_month { o.months as u64 } else { 0 };
+    let budget = crate::engine::stats::DEFAULT_BUDGET_BYTES;
+    let max = budget / (per_path * 8);
+    if o.paths > max {
+        return Err(SensError::TooManyPaths {
+            paths: o.paths,
+            per_path,
+            inputs: inp.len(),
+            scenario: sc.name.clone(),
+            need: crate::bounded::size_text(o.paths.saturating_mul(per_path * 8)),
+            budget: crate::bounded::size_text(budget),
+            max,
+        });
+    }
     let keys = keys(sc);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
@@ -206,9 +240,9 @@ pub fn sensitivity(
     let swing_total = if o.swing_paths == 0 {
         0
     } else {
-        o.swing_paths * (1 + 2 * n_swung as u64)
+        o.swing_paths.saturating_mul(1 + 2 * n_swung as u64)
     };
-    let total = o.paths + swing_total;
+    let total = o.paths.saturating_add(swing_total);
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
     let batch = (threads as u64 * 4).max(1);
     let mut parts: Vec<Chunk> = Vec::with_capacity(chunks as usize);
