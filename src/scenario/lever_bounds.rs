@@ -18,12 +18,12 @@ use super::diagnostics::Diagnostic;
 use super::EventOrigin;
 use crate::dist::Dist;
 use crate::policy::events::{Action, Event, Value};
-use crate::policy::levers::{LeverKind, LeverRegistry, NONE_CAP};
+use crate::policy::levers::{LeverKind, LeverRegistry};
 use crate::policy::tree::Tree;
 
 /// Largest value allowed for a lever whose range has no upper end: the "no cap" sentinel,
-/// the largest value any lever legitimately takes.
-pub const UNBOUNDED_MAX: f64 = NONE_CAP;
+/// the largest value any lever legitimately takes (the run-time bound uses the same, D131).
+pub use crate::policy::levers::UNBOUNDED_MAX;
 
 /// Smallest and largest value of `d` that can practically occur.
 pub(crate) fn reach(d: &Dist) -> (f64, f64) {
