@@ -12,7 +12,10 @@
 //! error at that event. Unbounded distributions are taken to their 1e-12 and 1 − 1e-12
 //! quantiles. Event-tree node actions may happen at any time: their values widen each lever's
 //! starting interval (an `add` or `scale` in a node is applied once to it), and they are
-//! not themselves reported (docs/reliability.md, "Not covered").
+//! not themselves reported (docs/reliability.md, "Not covered"). A node that a path enters
+//! again and again re-applies them; at run time every event's result is held to the lever's
+//! range (`policy::levers::LeverRange::bound`, D131), so such a node stops at the range's edge
+//! instead of running the lever off.
 
 use super::diagnostics::Diagnostic;
 use super::EventOrigin;
