@@ -4,7 +4,7 @@
 //! run must end with exit 0, every number of every CSV finite, and each lever in force within
 //! its range.
 
-use super::{extending, sim};
+use super::{extending, rejected, sim};
 use std::fs;
 use std::path::Path;
 
@@ -157,4 +157,35 @@ fn the_largest_risk_jump_leaves_the_anchor_finite() {
             assert!(anchor > 100.0, "{anchor}");
         }
     }
+}
+
+/// D131: `add` and `scale` leave a marker default (`compliance.*.share` and
+/// `tariff.*.snapback_rate` hold -1: the market's draw, the rate at the halt) unchanged, so an
+/// event that may meet one is refused instead of silently doing nothing (`add 1.5` to the
+/// snapback rate used to load and give 0.5). After a certain `set` it is fine.
+#[test]
+fn add_or_scale_of_a_marker_default_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let ev = |date: &str, lever: &str, action: &str, value: &str| {
+        format!("[[event]]\ndate = \"{date}\"\nlever = \"{lever}\"\naction = \"{action}\"\nvalue = {value}\n")
+    };
+    let p = extending(
+        d.path(),
+        "marker",
+        &ev("2025-10-01", "tariff.IN.snapback_rate", "add", "1.5"),
+    );
+    rejected(
+        &p,
+        &[
+            "event[1].value",
+            "`tariff.IN.snapback_rate` may still hold its default here, -1",
+            "which `add` leaves unchanged",
+            "`set` the value wanted (in [0, 5]) first",
+        ],
+    );
+    let body = ev("2025-10-01", "compliance.IN.share", "set", "0.5")
+        + &ev("2025-11-01", "compliance.IN.share", "add", "0.1");
+    let p = extending(d.path(), "set_first", &body);
+    let out = d.path().join("out");
+    assert_eq!(super::tiny_run(&p, &out, &["--no-charts"]).code, Some(0));
 }
