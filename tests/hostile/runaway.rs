@@ -136,6 +136,47 @@ exits = [{ kind = "after", lag = 0, to = "a" }]
 }
 
 #[test]
+fn tree_node_cycles_of_waves_batches_and_money_levers_stay_finite() {
+    let d = tempfile::tempdir().unwrap();
+    // Before D131: 528 NaN or infinite outputs (China's exposed exports overflowed) and Brent
+    // at its clamp in 576 of 576 path-months, with exit 0.
+    let p = extending(
+        d.path(),
+        "runaway2",
+        r#"
+[[tree]]
+id = "runaway"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = 1, to = "b" }]
+actions = [
+  { lever = "sdn.wave", value = { add_share = 0.6, wind_down_months = 1, authority = "us" } },
+  { lever = "sdn.wave", value = { add_share = 0.6, wind_down_months = 2, basins = ["E"] } },
+  { lever = "fleet.designation.batch", value = { share = 0.5, authority = "us", cargo_share = 1 } },
+  { lever = "fleet.shadow_capacity", action = "set", value = 1e6 },
+  { lever = "risk_premium.jump", value = -50 },
+  { lever = "supply.russia_exports_adj", action = "add", value = -3 },
+  { lever = "tariff.CN.exposed_exports_bn", action = "scale", value = 1e12 },
+  { lever = "carrot.IN.value_bn", action = "add", value = 1e8 },
+  { lever = "secondary.IN.risk_wedge_usd", action = "add", value = 20 },
+  { lever = "pipeline.*.availability", action = "scale", value = 0.1 },
+]
+[[tree.node]]
+id = "b"
+exits = [{ kind = "after", lag = 0, to = "a" }]
+"#,
+    );
+    let out = d.path().join("out");
+    let err = run36(&p, &out);
+    assert!(!err.contains("clamp"), "{err}");
+    let rows = finite_csvs(&out.join("runaway2"));
+    within(&rows, "sdn_share", 0.0, 1.0);
+    within(&rows, "risk_premium_log", -1.0, 1.0);
+    within(&rows, "fleet_shadow_capacity_flow_months", 0.0, 1e6);
+}
+
+#[test]
 fn the_largest_risk_jump_leaves_the_anchor_finite() {
     let d = tempfile::tempdir().unwrap();
     for (name, jump) in [("up", "50"), ("down", "-50")] {
