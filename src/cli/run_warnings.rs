@@ -174,6 +174,20 @@ pub(super) fn nonfinite_outputs(sc: &Scenario, r: &RunResult) -> Option<String> 
     ))
 }
 
+/// [`nonfinite_outputs`] for a command that keeps only the diagnostics of each scenario
+/// (`compare`): the count, without the month and variables.
+pub(super) fn nonfinite_count(
+    name: &str,
+    diag: &std::collections::BTreeMap<String, u64>,
+) -> Option<String> {
+    let n = diag.get("nonfinite_values").copied().filter(|n| *n > 0)?;
+    Some(format!(
+        "{name}: {n} output values were NaN or infinite. They were left out of the bands and \
+         the result was written (diagnostics.{name}.nonfinite_values in manifest.json), but it \
+         cannot be trusted: this is a bug, please report it with the scenario"
+    ))
+}
+
 /// Events that a `--months` shorter than the file's horizon cuts off: they were valid in the
 /// file (an event after the file's own horizon is an error) and would silently not run, so a
 /// trimmed `compare` could report "no effect" for a policy that never started.
@@ -245,5 +259,11 @@ mod tests {
             r.vars[1].name
         );
         assert!(m.contains(&want), "{m}");
+        let mut d = r.diagnostics.clone();
+        assert!(nonfinite_count("b", &d)
+            .unwrap()
+            .starts_with("b: 3 output values were NaN"));
+        d.insert("nonfinite_values".into(), 0);
+        assert_eq!(nonfinite_count("b", &d), None);
     }
 }
