@@ -536,6 +536,8 @@ mod limits;
 mod loading;
 #[path = "hostile/messages.rs"]
 mod messages;
+#[path = "hostile/runaway.rs"]
+mod runaway;
 
 // ---- the newcomer's walk-through and the hostile pass after it (docs/reliability.md).
 

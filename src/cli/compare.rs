@@ -163,6 +163,14 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             dir.display()
         )?;
     }
+    // D131: non-finite outputs are an error here too (exit 2, after the result is written).
+    let bad: Vec<String> = std::iter::once((&r.baseline, &r.baseline_diagnostics))
+        .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)))
+        .filter_map(|(sc, d)| super::run_warnings::nonfinite_count(sc, d))
+        .collect();
+    if !bad.is_empty() {
+        return Err(CliError::Internal(bad.join("\n")));
+    }
     Ok(())
 }
 

@@ -226,6 +226,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
         report: !a.no_report,
     };
     let dir = write(&sc, &o, &r, stage, extras, None)?;
+    super::run_warnings::warn_diagnostics(&sc.name, &r);
     if !a.output.quiet {
         outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",
@@ -236,5 +237,8 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
             dir.display()
         )?;
     }
-    Ok(())
+    match super::run_warnings::nonfinite_outputs(&sc, &r) {
+        Some(m) => Err(CliError::Internal(m)),
+        None => Ok(()),
+    }
 }

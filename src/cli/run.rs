@@ -2,8 +2,8 @@
 //! its folder atomically.
 
 use super::run_warnings::{
-    missed_precision, reached_precision, warn_cut_events, warn_diagnostics, warn_outside_folder,
-    warn_waves,
+    missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_diagnostics,
+    warn_outside_folder, warn_waves,
 };
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
@@ -211,6 +211,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     let n = loaded.len();
     let mut missed = Vec::new();
+    let mut nonfinite = Vec::new();
     for (k, ((sc, stage), splits)) in loaded.iter().zip(staged).zip(&splits).enumerate() {
         if stop_requested() {
             return Err(interrupted()); // `stage` and the rest are dropped: folders removed
@@ -226,6 +227,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let collect = combined.is_some().then_some(&mut folders);
         let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
         warn_diagnostics(&sc.name, &result);
+        if let Some(m) = nonfinite_outputs(sc, &result) {
+            nonfinite.push(m);
+        }
         if let Some(m) = missed_precision(sc, &result, a.strict_precision) {
             errln!("warning: {m}");
             missed.push(m);
@@ -257,6 +261,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 p.display()
             )?;
         }
+    }
+    if !nonfinite.is_empty() {
+        return Err(CliError::Internal(nonfinite.join("\n")));
     }
     if a.strict_precision && !missed.is_empty() {
         return Err(CliError::Input(format!(

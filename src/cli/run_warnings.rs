@@ -1,5 +1,6 @@
 //! What `run` tells the user on stderr besides errors: a missed `--precision` target, a
-//! scenario that writes outside its folder, and the solver diagnostics of a run.
+//! scenario that writes outside its folder, the solver diagnostics of a run, and the error for
+//! non-finite outputs.
 
 use crate::engine::run::RunResult;
 use crate::scenario::Scenario;
@@ -110,14 +111,11 @@ pub(super) fn warn_waves(sc: &Scenario) {
 /// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
 /// recorded in manifest.json).
 pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
-    const MUST_BE_ZERO: [(&str, &str); 3] = [
+    // `nonfinite_values` is an error of its own: [`nonfinite_outputs`].
+    const MUST_BE_ZERO: [(&str, &str); 2] = [
         (
             "solver_not_converged",
             "root searches ended without converging",
-        ),
-        (
-            "nonfinite_values",
-            "output values were NaN or infinite and were left out of the bands",
         ),
         (
             "fleet_bound_violations",
@@ -134,6 +132,60 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
     if clamps > 0 {
         errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
     }
+}
+
+/// The last line of defence (D131): output values that were NaN or infinite, with the first
+/// month and the variables they appear in then. `None` when every value was finite. Valid
+/// input never gets here (levers and state are bounded), so `run` and `merge` make it an
+/// error (exit 2) after writing the result, which stays for inspection.
+pub(super) fn nonfinite_outputs(sc: &Scenario, r: &RunResult) -> Option<String> {
+    let total = r.diagnostics.get("nonfinite_values").copied().unwrap_or(0);
+    let s = &r.summary;
+    let first = (0..s.months).find(|&t| (0..s.vars).any(|v| s.cell(t, v).nonfinite > 0));
+    if total == 0 && first.is_none() {
+        return None;
+    }
+    let at = match first {
+        Some(t) => {
+            let bad: Vec<String> = (0..s.vars)
+                .filter(|&v| s.cell(t, v).nonfinite > 0)
+                .map(|v| {
+                    let name = r.vars.get(v).map_or("?", |x| x.name.as_str());
+                    format!("{name} ({} paths)", s.cell(t, v).nonfinite)
+                })
+                .collect();
+            let listed = if bad.len() > 3 {
+                format!("{}, and {} more", bad[..3].join(", "), bad.len() - 3)
+            } else {
+                bad.join(", ")
+            };
+            format!(
+                "; first in {}: {listed}",
+                crate::policy::calendar::iso_month(sc.start + t as i32)
+            )
+        }
+        None => String::new(),
+    };
+    Some(format!(
+        "{}: {total} output values were NaN or infinite{at}. They were left out of the bands \
+         and the result was written (diagnostics.nonfinite_values in manifest.json), but it \
+         cannot be trusted: this is a bug, please report it with the scenario",
+        sc.name
+    ))
+}
+
+/// [`nonfinite_outputs`] for a command that keeps only the diagnostics of each scenario
+/// (`compare`): the count, without the month and variables.
+pub(super) fn nonfinite_count(
+    name: &str,
+    diag: &std::collections::BTreeMap<String, u64>,
+) -> Option<String> {
+    let n = diag.get("nonfinite_values").copied().filter(|n| *n > 0)?;
+    Some(format!(
+        "{name}: {n} output values were NaN or infinite. They were left out of the bands and \
+         the result was written (diagnostics.{name}.nonfinite_values in manifest.json), but it \
+         cannot be trusted: this is a bug, please report it with the scenario"
+    ))
 }
 
 /// Events that a `--months` shorter than the file's horizon cuts off: they were valid in the
@@ -181,4 +233,37 @@ pub(super) fn cut_events(sc: &Scenario, months: usize) -> Option<String> {
         sc.months,
         if n == 1 { "it" } else { "them" },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::run::{run, RunOptions};
+
+    #[test]
+    fn nonfinite_outputs_name_the_first_month_and_variables() {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        let sc = crate::scenario::load(&p).unwrap();
+        let mut o = RunOptions::from_scenario(&sc);
+        (o.paths, o.months) = (4, 3);
+        let mut r = run(&sc, &o, &|_| {}).unwrap();
+        assert_eq!(nonfinite_outputs(&sc, &r), None);
+        let vars = r.summary.vars;
+        r.summary.cells[vars + 1].nonfinite = 2;
+        r.summary.cells[2 * vars].nonfinite = 1;
+        r.diagnostics.insert("nonfinite_values".into(), 3);
+        let m = nonfinite_outputs(&sc, &r).unwrap();
+        let month = crate::policy::calendar::iso_month(sc.start + 1);
+        let want = format!(
+            "3 output values were NaN or infinite; first in {month}: {} (2 paths)",
+            r.vars[1].name
+        );
+        assert!(m.contains(&want), "{m}");
+        let mut d = r.diagnostics.clone();
+        assert!(nonfinite_count("b", &d)
+            .unwrap()
+            .starts_with("b: 3 output values were NaN"));
+        d.insert("nonfinite_values".into(), 0);
+        assert_eq!(nonfinite_count("b", &d), None);
+    }
 }

@@ -19,6 +19,15 @@ pub struct Exo {
 
 const SPR_MONTHS: u32 = 4;
 
+/// Bound of the event risk premium π, in log points (D131): π stays in `[-1, 1]`, a factor of
+/// e ≈ 2.7 on the anchor either way. Jumps are a few hundredths (model.md §7.1: +0.04 for an
+/// escalation, −0.03 for a deal; the invasion day's +0.08 is the upper reference), and the
+/// largest event moves of Brent on record are within it (Kuwait 1990: $17 in July to $41 in
+/// October, +0.88; spring 2020: −0.87 from January to April, monthly means). Without it a legal
+/// `risk_premium.jump = 50`, or a tree node re-applying a jump every month, gave an anchor of
+/// e^54 $/bbl (the jump's own range, ±50, keeps a single value finite, not the sum).
+pub const RISK_PREMIUM_MAX: f64 = 1.0;
+
 pub fn exogenous_step(m: &PathModel, st: &mut State, sh: &Shocks, jump: f64) -> Exo {
     let p = &m.p;
     // Regime first; the new regime's σ drives χ this month (errata N16).
@@ -35,7 +44,8 @@ pub fn exogenous_step(m: &PathModel, st: &mut State, sh: &Shocks, jump: f64) -> 
     st.chi = m.ou_decay * st.chi + sigma_chi * m.ou_sd * sh.normals[N_CHI];
     let lr = p.p_long_run.max(1e-6).ln();
     st.xi += (p.mu_xi - p.kappa_xi * (st.xi - lr)) * DT + p.sigma_xi * DT.sqrt() * sh.normals[N_XI];
-    st.pi = st.pi * (-1.0 / p.tau_pi.max(1e-6)).exp() + jump;
+    st.pi = (st.pi * (-1.0 / p.tau_pi.max(1e-6)).exp() + jump)
+        .clamp(-RISK_PREMIUM_MAX, RISK_PREMIUM_MAX);
     // Outages: existing ones may end (geometric duration), then arrivals merge into the slot.
     let rates = [
         p.outage_rate_small,

@@ -19,7 +19,7 @@ use super::stance::stance_step;
 use super::state::{Shocks, State};
 use super::work::{Batch, MonthCtx, StepDiag, Work};
 use crate::policy::events::Fired;
-use crate::policy::levers::{LeverIds, LeverSet};
+use crate::policy::levers::{LeverIds, LeverSet, SHADOW_CAPACITY_MAX};
 
 /// Applies step 1's one-off actions to the state: jumps, waves, shadow-capacity levers and
 /// designation batches (errata 13: sequentially and multiplicatively, before the fleet
@@ -37,8 +37,9 @@ pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[
                 }
                 st.adapt.iter_mut().for_each(|a| *a = 1.0);
             }
-            Fired::ShadowSet(v) => st.fleet = v.max(0.0),
-            Fired::ShadowScale(v) => st.fleet = (st.fleet * v).max(0.0),
+            // D131: F stays in the lever's range however often a tree node re-applies it.
+            Fired::ShadowSet(v) => st.fleet = v.clamp(0.0, SHADOW_CAPACITY_MAX),
+            Fired::ShadowScale(v) => st.fleet = (st.fleet * v).clamp(0.0, SHADOW_CAPACITY_MAX),
             Fired::Batch { .. } | Fired::TankerBan { .. } => {}
         }
     }

@@ -9,7 +9,7 @@
 //! policy in force.
 
 use super::calendar::{days_in_month, Date, MonthIdx};
-use super::levers::{LeverId, LeverKind, LeverRegistry, LeverSet};
+use super::levers::{LeverId, LeverKind, LeverRange, LeverRegistry, LeverSet};
 
 /// `cap.eu_mode = "fixed"` (the first variant of `levers::CAP_MODES`).
 const CAP_MODE_FIXED: f64 = 0.0;
@@ -179,6 +179,8 @@ pub struct PolicyPath {
     /// Value in force at the end of the last month advanced.
     current: Vec<f64>,
     kinds: Vec<Kind>,
+    /// D131: the run-time range of each number lever (`None` for the others).
+    ranges: Vec<Option<LeverRange>>,
     pending: Vec<Due>,
     next_seq: u32,
     /// D45: the largest share each seller group has been designated with so far (fired waves).
@@ -217,9 +219,11 @@ impl PolicyPath {
                 LeverKind::Action(_) => Kind::Action,
             })
             .collect();
+        let ranges = reg.defs.iter().map(|d| d.range()).collect();
         let mut p = PolicyPath {
             current: initial.values.clone(),
             kinds,
+            ranges,
             pending: Vec::new(),
             next_seq: 0,
             groups: Vec::new(),
@@ -337,6 +341,12 @@ impl PolicyPath {
                 last_day = day;
                 let before = val;
                 val = self.apply(e, val, month, fired);
+                // D131: an event never takes a number lever out of its range, however often a
+                // tree node re-applies it.
+                if let Some(r) = self.ranges[lever] {
+                    let arithmetic = matches!(e.op, Op::Add(_) | Op::Scale(_) | Op::RampBy { .. });
+                    val = r.bound(before, val, arithmetic);
+                }
                 if kind == Kind::Discrete
                     && !e.implied
                     && matches!(e.op, Op::Set(_))

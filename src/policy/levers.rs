@@ -18,6 +18,15 @@ use std::collections::HashMap;
 /// pro-rates to "effectively none" (errata N11).
 pub const NONE_CAP: f64 = 1e9;
 
+/// Largest value of a number lever whose range has no upper end: the "none" cap sentinel, the
+/// largest value any lever legitimately takes. Scenario files are checked against it
+/// (`scenario::lever_bounds`) and events are held to it at run time ([`LeverRange`], D131).
+pub const UNBOUNDED_MAX: f64 = NONE_CAP;
+
+/// Largest value of `fleet.shadow_capacity` (flow-months for `set`, a multiplier for
+/// `scale`), and so of the shadow-fleet state F that it sets (D85, D131).
+pub const SHADOW_CAPACITY_MAX: f64 = 1e6;
+
 /// Index of a lever in a [`LeverSet`].
 pub type LeverId = usize;
 
@@ -58,6 +67,60 @@ pub struct LeverDef {
     pub default: f64,
     /// Where the model reads it (for docs and `explain`).
     pub enters: &'static str,
+}
+
+/// Where events may take a number lever at run time (D131): `[min, max]` of its registry
+/// range (a range without an upper end stops at [`UNBOUNDED_MAX`]), plus its sentinel, if it
+/// has one: the "none" of a cap ([`NONE_CAP`]), or a default that lies outside the range
+/// ([`SNAPBACK_AT_HALT`], [`COMPLIANCE_FROM_MARKET`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeverRange {
+    pub min: f64,
+    pub max: f64,
+    pub sentinel: Option<f64>,
+}
+
+impl LeverRange {
+    /// The value an event leaves the lever with, given the value `before` it and the value
+    /// `after` its action computed (`arithmetic`: an `add`, `scale` or a wave's share ramp).
+    ///
+    /// - The sentinel is kept exactly: a lever holds its sentinel or a value in `[min, max]`.
+    /// - A sentinel is not a number: `add` and `scale` leave a lever that holds it unchanged
+    ///   (a cap of none stays none, the market's draw of a compliance share stays the draw);
+    ///   `set`, `ramp` and `pulse` replace it.
+    /// - Anything else is clamped to `[min, max]`, and a result that is not a number keeps
+    ///   the value before. Statically checked events never reach the clamp
+    ///   (`scenario::lever_bounds`); an event-tree node's `add` or `scale` that runs again
+    ///   every time the path re-enters the node does, and stops at the range's edge.
+    pub fn bound(&self, before: f64, after: f64, arithmetic: bool) -> f64 {
+        if let Some(s) = self.sentinel {
+            if after == s || (arithmetic && before == s) {
+                return s;
+            }
+        }
+        if after.is_nan() {
+            return before;
+        }
+        after.clamp(self.min, self.max)
+    }
+}
+
+impl LeverDef {
+    /// The run-time range of a number lever (D131); `None` for booleans, enums and actions.
+    pub fn range(&self) -> Option<LeverRange> {
+        let LeverKind::Number { min, max, none_ok } = self.kind else {
+            return None;
+        };
+        let max = if max.is_finite() { max } else { UNBOUNDED_MAX };
+        let sentinel = if none_ok {
+            Some(NONE_CAP)
+        } else if !(min..=max).contains(&self.default) {
+            Some(self.default)
+        } else {
+            None
+        };
+        Some(LeverRange { min, max, sentinel })
+    }
 }
 
 /// Enum variants, in index order.

@@ -9,21 +9,25 @@
 //! replaces the interval; every other event widens it to cover both outcomes (it may not
 //! happen, or happen later). An `add` or `scale` whose result can leave the lever's range
 //! (a range without an upper end is capped at [`UNBOUNDED_MAX`]), or is not finite, is an
-//! error at that event. Unbounded distributions are taken to their 1e-12 and 1 − 1e-12
-//! quantiles. Event-tree node actions may happen at any time: their values widen each lever's
+//! error at that event, and so is one that may meet a default below the range (a marker
+//! such as "the market's draw", which `add` and `scale` leave unchanged at run time, D131).
+//! Unbounded distributions are taken to their 1e-12 and 1 − 1e-12 quantiles. Event-tree node actions may happen at any time: their values widen each lever's
 //! starting interval (an `add` or `scale` in a node is applied once to it), and they are
-//! not themselves reported (docs/reliability.md, "Not covered").
+//! not themselves reported (docs/reliability.md, "Not covered"). A node that a path enters
+//! again and again re-applies them; at run time every event's result is held to the lever's
+//! range (`policy::levers::LeverRange::bound`, D131), so such a node stops at the range's edge
+//! instead of running the lever off.
 
 use super::diagnostics::Diagnostic;
 use super::EventOrigin;
 use crate::dist::Dist;
 use crate::policy::events::{Action, Event, Value};
-use crate::policy::levers::{LeverKind, LeverRegistry, NONE_CAP};
+use crate::policy::levers::{LeverKind, LeverRegistry};
 use crate::policy::tree::Tree;
 
 /// Largest value allowed for a lever whose range has no upper end: the "no cap" sentinel,
-/// the largest value any lever legitimately takes.
-pub const UNBOUNDED_MAX: f64 = NONE_CAP;
+/// the largest value any lever legitimately takes (the run-time bound uses the same, D131).
+pub use crate::policy::levers::UNBOUNDED_MAX;
 
 /// Smallest and largest value of `d` that can practically occur.
 pub(crate) fn reach(d: &Dist) -> (f64, f64) {
@@ -114,6 +118,34 @@ pub(crate) fn check(
         let next = if certain(e) { next } else { hull(cur, next) };
         let hi = if max.is_finite() { *max } else { UNBOUNDED_MAX };
         let arithmetic = matches!(e.action, Action::Add | Action::Scale);
+        // D131: `add` and `scale` leave a sentinel below the range (the market's draw, the
+        // rate at the halt) unchanged at run time, so one that may meet it would do nothing.
+        let below = def.range().and_then(|r| r.sentinel).filter(|s| s < min);
+        if let Some(s) = below.filter(|s| arithmetic && cur.0 <= *s && *s <= cur.1) {
+            let o = origins.get(i);
+            let mut diag = Diagnostic::file_level(
+                o.map_or(std::path::Path::new(""), |o| o.at.file.as_path()),
+                Some(&format!("event[{}].value", o.map_or(0, |o| o.index))),
+                format!(
+                    "`{}` may still hold its default here, {s}: a marker for the model's own \
+                     value, not a number, which `{}` leaves unchanged",
+                    def.name,
+                    if matches!(e.action, Action::Add) {
+                        "add"
+                    } else {
+                        "scale"
+                    },
+                ),
+                Some(format!(
+                    "`set` the value wanted (in [{min}, {max}]) first, or instead of this event"
+                )),
+            );
+            if let Some(o) = o {
+                (diag.line, diag.col) = (o.at.line, o.at.col);
+            }
+            out.push(diag);
+            continue;
+        }
         let ok = next.0.is_finite() && next.1.is_finite() && next.0 >= *min && next.1 <= hi;
         if arithmetic && !ok {
             let o = origins.get(i);

@@ -6,7 +6,7 @@ use super::spanned::{de, Val};
 use super::walker::key_help;
 use crate::dist::Dist;
 use crate::policy::events::Value;
-use crate::policy::levers::{ActionKind, LeverKind, LeverRegistry, NONE_CAP};
+use crate::policy::levers::{ActionKind, LeverKind, LeverRegistry, NONE_CAP, SHADOW_CAPACITY_MAX};
 use crate::suggest::{self, Num};
 use std::ops::Range;
 use toml::de::DeValue;
@@ -216,7 +216,7 @@ pub(crate) fn value(
         }
         // Flow-months, or a multiplier: bounded like every magnitude (1e6) so that `scale`
         // cannot overflow the fleet state.
-        LeverKind::Action(ActionKind::ShadowCapacity) => dist_in(v, &key, 0.0, 1e6)
+        LeverKind::Action(ActionKind::ShadowCapacity) => dist_in(v, &key, 0.0, SHADOW_CAPACITY_MAX)
             .map(Value::Number)
             .map_err(|b| vec![b]),
         LeverKind::Action(ActionKind::SdnWave) => super::designation::wave(v, &key, reg),

@@ -1,6 +1,6 @@
 use super::*;
 use crate::policy::calendar::month_idx;
-use crate::policy::levers::RegistryRows;
+use crate::policy::levers::{RegistryRows, COMPLIANCE_FROM_MARKET, NONE_CAP};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -285,4 +285,56 @@ fn seller_names_list_the_companies() {
         a
     });
     assert!(seller_names("a_b_c_d_e_f_g_h_i").iter().all(|h| *h != 0));
+}
+
+/// D131: events that would run a lever out of its range, as a tree node re-entered every
+/// month does, stop at the range's edge; a cap of none stays none under `add`.
+#[test]
+fn repeated_add_and_scale_stop_at_the_range() {
+    let r = reg();
+    let mut evs = Vec::new();
+    for m in 0..36 {
+        let date = crate::policy::calendar::iso_month(month_idx("2025-08").unwrap() + m);
+        let date = format!("{date}-01");
+        evs.push(ev(&r, &date, "buyer.IN.capacity_scale", Action::Scale, 3.0));
+        evs.push(ev(&r, &date, "cap.eu_usd", Action::Add, 1e8));
+        evs.push(ev(&r, &date, "tariff.IN.rate", Action::Add, 0.4));
+        evs.push(ev(&r, &date, "freight.W.scale", Action::Scale, 0.5));
+        evs.push(ev(&r, &date, "compliance.IN.share", Action::Add, 0.3));
+    }
+    let m = run(&evs, &r, "2025-08", 36);
+    for s in &m {
+        for (i, d) in r.defs.iter().enumerate() {
+            if let Some(g) = d.range() {
+                let v = s.get(i);
+                assert!(
+                    Some(v) == g.sentinel || (g.min..=g.max).contains(&v),
+                    "{} = {v}",
+                    d.name
+                );
+            }
+        }
+    }
+    let last = &m[35];
+    assert_eq!(last.get(r.ids.buyer_capacity_scale[0]), 2.0);
+    assert_eq!(last.get(r.ids.cap_eu_usd), NONE_CAP);
+    assert_eq!(last.get(r.ids.tariff_rate[0]), 5.0);
+    assert_eq!(last.get(r.ids.freight_scale[0]), 0.2);
+    assert_eq!(last.get(r.ids.compliance_share[0]), COMPLIANCE_FROM_MARKET);
+    // A cap set to a number and then added to in a loop reaches the top of its range: none.
+    let mut evs = vec![ev(&r, "2025-08-01", "cap.eu_usd", Action::Set, 60.0)];
+    for m in 1..12 {
+        let date = crate::policy::calendar::iso_month(month_idx("2025-08").unwrap() + m);
+        evs.push(ev(
+            &r,
+            &format!("{date}-01"),
+            "cap.eu_usd",
+            Action::Scale,
+            100.0,
+        ));
+    }
+    let m = run(&evs, &r, "2025-08", 12);
+    assert_eq!(m[0].get(r.ids.cap_eu_usd), 60.0);
+    assert_eq!(m[1].get(r.ids.cap_eu_usd), 6000.0);
+    assert_eq!(m[11].get(r.ids.cap_eu_usd), NONE_CAP);
 }
