@@ -392,6 +392,7 @@ fn comparing_the_baseline_with_itself_warns_once() {
     assert!(r.status.success(), "{err}");
     assert!(err.contains("is the baseline file itself"), "{err}");
     assert_eq!(err.matches("--months 1 ends the run").count(), 1, "{err}");
+}
 
 /// `--months` past the rows of an imposed Brent path (`brent.imposed`): `run` used to exit 2
 /// with no hint, `compare` and `sensitivity` simulated a free Brent past the rows without a

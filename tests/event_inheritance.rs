@@ -292,3 +292,23 @@ fn a_lag_past_the_horizon_is_flagged() {
     assert!(found("{ uniform = [2, 60] }").is_empty());
     assert!(found("30").is_empty());
 }
+
+/// A risk-premium jump past the premium's bound (D131) loads but is warned about.
+#[test]
+fn a_jump_past_the_premiums_bound_is_flagged() {
+    let found = |v: &str| {
+        let sc = load_body(&format!(
+            "[[event]]\ndate = \"2026-01-01\"\nlever = \"risk_premium.jump\"\nvalue = {v}\n"
+        ))
+        .unwrap();
+        sanctions_sim::scenario::overrides(&sc)
+            .iter()
+            .map(|w| w.to_string())
+            .filter(|w| w.contains("risk premium's bound"))
+            .count()
+    };
+    assert_eq!(found("50"), 1);
+    assert_eq!(found("{ uniform = [-2, 0.1] }"), 1);
+    assert_eq!(found("0.08"), 0);
+    assert_eq!(found("{ normal = [0.04, 0.015] }"), 0);
+}

@@ -44,6 +44,7 @@ mod resolve;
 mod schedule;
 mod schema;
 mod spanned;
+mod syntax;
 mod text;
 mod tree;
 mod tree_exit;

@@ -69,6 +69,7 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
             out.push(w);
         }
         out.extend(never_lands(sc, i));
+        out.extend(saturated_jump(sc, i));
         if ev.lever == sc.registry.ids.cap_eu_usd {
             out.extend(review_finding(sc, &rank, i));
         }
@@ -101,6 +102,39 @@ fn written(sc: &Scenario, ev: &Event, before: Date) -> String {
             when.join(" and ")
         )
     }
+}
+
+/// A risk-premium jump that can pass the premium's bound (D131): it is cut to the bound on
+/// the paths where it does, which the file's number does not show.
+fn saturated_jump(sc: &Scenario, i: usize) -> Option<Warning> {
+    use crate::market::exogenous::RISK_PREMIUM_MAX;
+    let ev = &sc.events[i];
+    if ev.lever != sc.registry.ids.risk_premium_jump {
+        return None;
+    }
+    let Value::Number(d) = &ev.value else {
+        return None;
+    };
+    let (lo, hi) = super::lever_bounds::reach(d);
+    if lo >= -RISK_PREMIUM_MAX && hi <= RISK_PREMIUM_MAX {
+        return None;
+    }
+    Some(Warning {
+        severity: Severity::Warning,
+        at: sc.event_origins[i].at.clone(),
+        key: key(sc, i),
+        message: format!(
+            "`risk_premium.jump` = {d} can pass the risk premium's bound of ±{RISK_PREMIUM_MAX} \
+             log points (×{:.2} on the Brent anchor); where it does, the premium stops at the \
+             bound (D131)",
+            RISK_PREMIUM_MAX.exp()
+        ),
+        help: Some(
+            "jumps are in log points: 0.05 is about +5% on the anchor; the largest recorded \
+             event moves are about ±0.9"
+                .into(),
+        ),
+    })
 }
 
 /// An event whose shortest lag already carries it past the horizon: it is valid but never

@@ -1,0 +1,177 @@
+//! Tests of `lock.rs`: the output folder's lock and the sweep of a killed run's leftovers.
+
+use super::*;
+
+#[test]
+fn debris_names() {
+    assert_eq!(
+        debris(".baseline.partial-123"),
+        Some(("baseline", "partial", 123))
+    );
+    assert_eq!(debris(".a-b.old-7"), Some(("a-b", "old", 7)));
+    assert_eq!(debris(".a.aside-7"), Some(("a", "aside", 7)));
+    assert_eq!(debris(".a.trash-7"), Some(("a", "trash", 7)));
+    assert_eq!(
+        debris(".x.shard-1-of-2.partial-9"),
+        Some(("x.shard-1-of-2", "partial", 9))
+    );
+    for no in [
+        "baseline",
+        ".x.partial-",
+        ".x.partial-a",
+        ".partial-3",
+        ".x.new-3",
+        "..old-1",
+        "..aside-1",
+    ] {
+        assert_eq!(debris(no), None, "{no}");
+    }
+}
+
+fn entries(root: &Path) -> Vec<String> {
+    let mut left: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    left
+}
+
+/// A result folder at `dir` whose `summary.csv` says `tag`, listed in its manifest with
+/// a chart; with `half_deleted`, `summary.csv` is gone as a killed deletion leaves it.
+fn result(dir: &Path, tag: &str, half_deleted: bool) {
+    fs::create_dir_all(dir.join("charts")).unwrap();
+    fs::write(dir.join("charts/brent.svg"), "<svg/>").unwrap();
+    fs::write(
+        dir.join("manifest.json"),
+        r#"{"files": ["summary.csv", "charts/brent.svg", "manifest.json"]}"#,
+    )
+    .unwrap();
+    if !half_deleted {
+        fs::write(dir.join("summary.csv"), tag).unwrap();
+    }
+}
+
+// A pid that cannot exist (above the kernel's pid_max of 2^22).
+const DEAD: u32 = 4_194_999;
+
+/// Every state a `--force` commit killed between its steps leaves (the table of the
+/// module docs), built by hand: the sweep finishes each without ever showing a
+/// partly deleted folder as a result.
+#[cfg(unix)]
+#[test]
+fn sweep_finishes_a_replacement_killed_at_any_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let at = |name: &str, kind: &str| hidden(root, name, kind, DEAD);
+    // Step 0: staging being written, the old result in place.
+    result(&root.join("s0"), "old", false);
+    result(&at("s0", PARTIAL), "new", true);
+    // After step 1: the old result aside, its place empty.
+    result(&at("s1", ASIDE), "old", false);
+    result(&at("s1", PARTIAL), "new", false);
+    // After step 2: the new result in place, the old one aside.
+    result(&root.join("s2"), "new", false);
+    result(&at("s2", ASIDE), "old", false);
+    // After step 3 / during step 4: the old one in the trash, whole or partly deleted.
+    result(&root.join("s3"), "new", false);
+    result(&at("s3", TRASH), "old", false);
+    result(&root.join("s4"), "new", false);
+    result(&at("s4", TRASH), "old", true);
+    // During step 4, and the new result since moved away by the user: trash is never
+    // put back (the reported bug: it came back holding manifest.json and charts only).
+    result(&at("s5", TRASH), "old", true);
+    // Both an aside and a trash of one dead process (pid reuse): the aside wins.
+    result(&at("s6", ASIDE), "old", false);
+    result(&at("s6", TRASH), "older", true);
+    // This process's own folders are not debris.
+    let mine = format!(".d.aside-{}", std::process::id());
+    fs::create_dir(root.join(&mine)).unwrap();
+
+    sweep(root);
+
+    assert_eq!(
+        entries(root),
+        [mine.as_str(), "s0", "s1", "s2", "s3", "s4", "s6"]
+    );
+    for (name, tag) in [("s0", "old"), ("s1", "old"), ("s2", "new"), ("s3", "new")] {
+        let got = fs::read_to_string(root.join(name).join("summary.csv")).unwrap();
+        assert_eq!(got, tag, "{name}");
+        assert_eq!(complete_by_manifest(&root.join(name)), Some(true), "{name}");
+    }
+    assert_eq!(
+        fs::read_to_string(root.join("s6/summary.csv")).unwrap(),
+        "old"
+    );
+}
+
+/// Folders of versions before the `.aside`/`.trash` scheme: `.old` was deleted in place,
+/// so it is restored only when its manifest shows it complete.
+#[cfg(unix)]
+#[test]
+fn sweep_restores_a_legacy_old_folder_only_when_provably_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let old = |name: &str| hidden(root, name, LEGACY_OLD, DEAD);
+    result(&old("complete"), "old", false);
+    result(&old("half"), "old", true);
+    fs::create_dir(old("bare")).unwrap();
+    fs::write(old("bare").join("partial.bin"), "x").unwrap();
+    fs::create_dir(old("empty")).unwrap();
+    result(&root.join("taken"), "new", false);
+    result(&old("taken"), "old", false);
+    // A manifest naming a file outside the folder proves nothing.
+    result(&old("escape"), "old", false);
+    fs::write(
+        old("escape").join("manifest.json"),
+        r#"{"files": ["../taken/summary.csv"]}"#,
+    )
+    .unwrap();
+
+    sweep(root);
+
+    let bare = format!(".bare.old-{DEAD}");
+    let escape = format!(".escape.old-{DEAD}");
+    assert_eq!(
+        entries(root),
+        [bare.as_str(), escape.as_str(), "complete", "taken"]
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("complete/summary.csv")).unwrap(),
+        "old"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("taken/summary.csv")).unwrap(),
+        "new"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn discard_goes_through_the_trash_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let aside = hidden(root, "a", ASIDE, DEAD);
+    let trash = hidden(root, "a", TRASH, DEAD);
+    result(&aside, "old", false);
+    result(&trash, "stale", true);
+    discard(&aside, &trash).unwrap();
+    assert!(entries(root).is_empty());
+    // A failed rename leaves the aside folder whole.
+    result(&aside, "old", false);
+    let blocked = root.join("no-such-dir").join("trash");
+    assert!(discard(&aside, &blocked).is_err());
+    assert_eq!(complete_by_manifest(&aside), Some(true));
+}
+
+#[test]
+fn one_lock_per_folder_per_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = lock(tmp.path());
+    let b = lock(tmp.path());
+    assert!(held_here(tmp.path()));
+    drop(a);
+    assert!(held_here(tmp.path()));
+    drop(b);
+    assert!(!held_here(tmp.path()));
+}
