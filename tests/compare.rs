@@ -468,3 +468,47 @@ fn months_past_an_imposed_brent_are_refused_by_every_command() {
         "{e}"
     );
 }
+
+/// Without `--months` the comparison's horizon is its shortest file's: the cut-events warning
+/// names that file, not a flag the user never passed, and its fix works. A compared file's own
+/// `seed` and `paths` are not used, and compare says so.
+#[test]
+fn compare_names_where_its_horizon_and_draws_come_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/baseline.toml");
+    let short = tmp.path().join("short2.toml");
+    fs::write(
+        &short,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"short2\"\nmonths = 2\nseed = 7\n",
+            base.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let r = sim()
+        .args(["compare", "scenarios/summit_failure.toml"])
+        .arg(&short)
+        .args([
+            "--paths",
+            "6",
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+            "--out",
+        ])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        err.contains("summit_failure: the comparison runs 2 months, the shortest horizon of its files (`months = 2` of short2)")
+            && err.contains("Pass --months"),
+        "{err}"
+    );
+    assert!(!err.contains("--months 2 ends the run"), "{err}");
+    assert!(
+        err.contains("short2: sets seed = 7 (the baseline's: 42)"),
+        "{err}"
+    );
+}

@@ -312,3 +312,19 @@ fn a_jump_past_the_premiums_bound_is_flagged() {
     assert_eq!(found("0.08"), 0);
     assert_eq!(found("{ normal = [0.04, 0.015] }"), 0);
 }
+
+/// A lag of a billion months is said as such, not as a date a century away.
+#[test]
+fn an_absurd_lag_gives_no_absurd_date() {
+    let sc = load_body(
+        "[[event]]\ndate = \"2026-01-01\"\nlever = \"tariff.IN.rate\"\nvalue = 0.5\nlag_months = 1e9\n",
+    )
+    .unwrap();
+    let w: Vec<String> = sanctions_sim::scenario::overrides(&sc)
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| w.contains("never takes effect"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("more than 100 years after its date"), "{w:?}");
+}

@@ -132,7 +132,38 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         warned.push(key);
         super::run_warnings::warn_outside_folder(sc);
         super::run_warnings::warn_waves(sc);
-        super::run_warnings::warn_cut_events(sc, o.months);
+        // Without --months the horizon is the shortest file's: name it, not a flag.
+        let from = match a.sim.months {
+            Some(_) => None,
+            None => loaded.iter().find(|f| f.months == o.months),
+        };
+        super::run_warnings::warn_cut_events_from(sc, o.months, from);
+    }
+    // compare runs every scenario on the baseline's seed and paths (common random numbers):
+    // a compared file's own `seed` or `paths` is not used.
+    for sc in others {
+        let mut ignored = Vec::new();
+        if a.sim.seed.is_none() && sc.seed != baseline.seed {
+            ignored.push(format!(
+                "seed = {} (the baseline's: {})",
+                sc.seed, baseline.seed
+            ));
+        }
+        if a.sim.paths.is_none() && sc.paths != baseline.paths {
+            ignored.push(format!(
+                "paths = {} (the baseline's: {})",
+                sc.paths, baseline.paths
+            ));
+        }
+        if !ignored.is_empty() {
+            errln!(
+                "warning: {}: sets {}; compare runs every scenario on the baseline's seed and \
+                 paths, so that path i sees the same draws in each (pass --seed or --paths to \
+                 choose them)",
+                sc.name,
+                ignored.join(" and ")
+            );
+        }
     }
     let same = |sc: &Scenario| {
         let c = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

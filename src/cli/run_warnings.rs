@@ -192,13 +192,22 @@ pub(super) fn nonfinite_count(
 /// file (an event after the file's own horizon is an error) and would silently not run, so a
 /// trimmed `compare` could report "no effect" for a policy that never started.
 pub(super) fn warn_cut_events(sc: &Scenario, months: usize) {
-    if let Some(line) = cut_events(sc, months) {
+    if let Some(line) = cut_events(sc, months, None) {
+        errln!("{line}");
+    }
+}
+
+/// As [`warn_cut_events`] for `compare`, whose horizon may be another file's (`from`: the
+/// file with the shortest horizon, when `--months` was not given).
+pub(super) fn warn_cut_events_from(sc: &Scenario, months: usize, from: Option<&Scenario>) {
+    if let Some(line) = cut_events(sc, months, from) {
         errln!("{line}");
     }
 }
 
 /// The warning of [`warn_cut_events`], or `None` when every event falls inside the horizon.
-pub(super) fn cut_events(sc: &Scenario, months: usize) -> Option<String> {
+/// `from`: the scenario whose `months` set the horizon, when no `--months` did.
+pub(super) fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) -> Option<String> {
     let end = sc.start + months as i32;
     let mut cut: Vec<usize> = (0..sc.events.len())
         .filter(|&i| sc.events[i].date.month >= end)
@@ -223,15 +232,30 @@ pub(super) fn cut_events(sc: &Scenario, months: usize) -> Option<String> {
     } else {
         shown.join(", ")
     };
+    let need = last - sc.start + 1;
+    let them = if n == 1 { "it" } else { "them" };
+    let (cause, fix) = match from {
+        Some(f) => (
+            format!(
+                "the comparison runs {months} months, the shortest horizon of its files \
+                 (`months = {}` of {}), so it ends",
+                f.months, f.name
+            ),
+            format!("Pass --months {need} to compare over enough months to include {them}"),
+        ),
+        None => (
+            format!("--months {months} ends the run"),
+            format!(
+                "Raise --months to {need} (or drop it; the file runs {}) to include {them}",
+                sc.months
+            ),
+        ),
+    };
     Some(format!(
-        "warning: {}: --months {months} ends the run in {}; {n} event{} dated after it will \
-         not run: {listed}. Raise --months to {} (or drop it; the file runs {}) to include {}",
+        "warning: {}: {cause} in {}; {n} event{} dated after it will not run: {listed}. {fix}",
         sc.name,
         crate::policy::calendar::iso_month(end - 1),
         if n == 1 { "" } else { "s" },
-        last - sc.start + 1,
-        sc.months,
-        if n == 1 { "it" } else { "them" },
     ))
 }
 

@@ -147,13 +147,19 @@ fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
         return None;
     }
     let (lo, _) = ev.lag_months.as_ref()?.support();
+    // `lagged` caps a lag at 1200 months; past that the date means nothing.
+    let when = if lo > 1200.0 {
+        "more than 100 years after its date".to_string()
+    } else {
+        format!("on {first} or later")
+    };
     Some(Warning {
         severity: Severity::Warning,
         at: sc.event_origins[i].at.clone(),
         key: key(sc, i),
         message: format!(
-            "`{}` dated {} never takes effect: its lag of at least {} months puts it on {first} \
-             or later, after the horizon's last month {}",
+            "`{}` dated {} never takes effect: its lag of at least {} months puts it {when}, \
+             after the horizon's last month {}",
             sc.registry.def(ev.lever).name,
             ev.date,
             lo.round().max(0.0),
