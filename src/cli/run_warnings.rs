@@ -132,6 +132,24 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
     if clamps > 0 {
         errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
     }
+    // A premium past the limit happens in the shipped scenarios' tails (0.1–0.3% of
+    // path-months); in more than 1% the market file has left the calibrated range.
+    let premium = r
+        .diagnostics
+        .get("premium_basin_months")
+        .copied()
+        .unwrap_or(0);
+    let total = (r.paths as f64 * r.months as f64).max(1.0);
+    if premium as f64 > 0.01 * total {
+        errln!(
+            "warning: {name}: Russian crude was priced more than ${} above Brent (FOB) in \
+             {premium} of {total} path-months ({:.1}%), far outside the calibration: check \
+             the market file's route capacities and costs (see diagnostics.premium_basin_months \
+             in manifest.json)",
+            crate::engine::path::PREMIUM_LIMIT_USD,
+            100.0 * premium as f64 / total
+        );
+    }
 }
 
 /// The last line of defence (D131): output values that were NaN or infinite, with the first

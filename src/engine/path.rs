@@ -22,6 +22,10 @@ use crate::policy::events::{Fired, PolicyPath};
 use crate::policy::levers::LeverSet;
 use crate::scenario::Scenario;
 
+/// A basin's FOB premium over Brent ($/bbl) beyond anything on record: pre-war Urals and
+/// ESPO traded within a few dollars of it either way (`premium_basin_months`).
+pub const PREMIUM_LIMIT_USD: f64 = 5.0;
+
 /// Per-path counts summed into the run's diagnostics.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PathDiag {
@@ -40,6 +44,9 @@ pub struct PathDiag {
     pub halted_buyer_months: u64,
     /// D39: path-months in which a buyer's routes were rationed to its slate.
     pub slate_rationed: u64,
+    /// Path-months in which some basin's FOB discount was below −[`PREMIUM_LIMIT_USD`]:
+    /// Russian crude priced well above Brent, outside everything the model was calibrated on.
+    pub premium_basin_months: u64,
 }
 
 impl PathDiag {
@@ -57,6 +64,7 @@ impl PathDiag {
         self.storage_full_months += o.storage_full_months;
         self.halted_buyer_months += o.halted_buyer_months;
         self.slate_rationed += o.slate_rationed;
+        self.premium_basin_months += o.premium_basin_months;
     }
 
     /// The counters as written into `manifest.json`'s `diagnostics`.
@@ -75,6 +83,7 @@ impl PathDiag {
             ("storage_full_months", self.storage_full_months),
             ("halted_buyer_months", self.halted_buyer_months),
             ("slate_rationed_months", self.slate_rationed),
+            ("premium_basin_months", self.premium_basin_months),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -102,6 +111,7 @@ impl PathDiag {
         self.buyerless_basin_months += buyerless as u64;
         self.storage_full_months += (st.storage >= m.p.storage_cap - 1e-9) as u64;
         self.halted_buyer_months += st.stance.iter().filter(|s| s.halted).count() as u64;
+        self.premium_basin_months += w.out.d.iter().any(|d| *d < -PREMIUM_LIMIT_USD) as u64;
     }
 }
 

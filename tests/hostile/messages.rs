@@ -278,3 +278,50 @@ fn messages_say_the_real_cause() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("is given twice"), "{}", r.stderr);
 }
+
+/// A market file whose route capacities are far beyond any physical route prices Russian
+/// crude above Brent on every path: the run says so instead of exiting 0 in silence.
+#[test]
+fn a_market_far_outside_the_calibration_is_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    let market =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml");
+    // Every sea route's capacity (not the pipelines') at 1e6 mb/d.
+    let mut table = String::new();
+    let text: String = fs::read_to_string(market)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with('[') {
+                table = l.trim().to_string();
+            }
+            if table == "[[route]]" && l.trim_start().starts_with("capacity_mbd") {
+                "capacity_mbd = 1e6".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(d.path().join("bigcap.toml"), text).unwrap();
+    let p = extending(d.path(), "huge", "market = \"bigcap.toml\"");
+    let out = d.path().join("out");
+    let r = sim(&[
+        "run",
+        p.to_str().unwrap(),
+        "--paths",
+        "20",
+        "--months",
+        "6",
+        "--quiet",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("priced more than $5 above Brent"),
+        "{}",
+        r.stderr
+    );
+}
