@@ -234,3 +234,33 @@ fn outcome_sub_folders_get_charts() {
     let none = run(&tmp.path().join("b"), &["--no-charts"]);
     assert!(!none.iter().any(|f| f.contains("charts/")), "{none:?}");
 }
+
+/// On several scenarios (a folder), a selector splits those it names an exit of and notes the
+/// others; it is an error only when it names an exit of none.
+#[test]
+fn a_selector_applies_to_the_scenarios_that_have_its_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("sanctions-sim")
+        .unwrap()
+        .args([
+            "run",
+            "--quiet",
+            "--no-charts",
+            "--paths",
+            "10",
+            "--months",
+            "4",
+        ])
+        .args(["--by-outcome", "summit_pending", "--out"])
+        .arg(tmp.path())
+        .arg(scenario("baseline"))
+        .arg(scenario("summit_uncertain"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("names no exit of `baseline`"), "{err}");
+    assert!(tmp.path().join("summit_uncertain/by_outcome").is_dir());
+    assert!(!tmp.path().join("baseline/by_outcome").exists());
+}

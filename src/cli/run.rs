@@ -125,18 +125,29 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             )));
         }
     }
-    // Conditional-band selectors, resolved per scenario (duplicates dropped).
-    let mut splits: Vec<Vec<OutcomeSplit>> = Vec::new();
-    for sc in &loaded {
-        let mut v: Vec<OutcomeSplit> = Vec::new();
-        for sel in &a.by_outcome {
+    // Conditional-band selectors, resolved per scenario (duplicates dropped). With several
+    // scenarios (a folder), a selector applies to those it names an exit of and is an error
+    // only when it names one in none of them.
+    let mut splits: Vec<Vec<OutcomeSplit>> = vec![Vec::new(); loaded.len()];
+    for sel in &a.by_outcome {
+        let mut failed: Vec<(usize, String)> = Vec::new();
+        for (i, sc) in loaded.iter().enumerate() {
             match resolve_outcome(sc, sel) {
-                Ok(s) if !v.contains(&s) => v.push(s),
+                Ok(s) if !splits[i].contains(&s) => splits[i].push(s),
                 Ok(_) => {}
-                Err(e) => errors.push(e.to_string()),
+                Err(e) => failed.push((i, e.to_string())),
             }
         }
-        splits.push(v);
+        if failed.len() == loaded.len() {
+            errors.extend(failed.into_iter().map(|(_, e)| e));
+        } else {
+            for (i, _) in failed {
+                errln!(
+                    "note: --by-outcome `{sel}` names no exit of `{}`: its bands are not split",
+                    loaded[i].name
+                );
+            }
+        }
     }
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
