@@ -132,6 +132,15 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
     if clamps > 0 {
         errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
     }
+    let bound = r.diagnostics.get("bound_hits").copied().unwrap_or(0);
+    if bound > 0 {
+        errln!(
+            "warning: {name}: in {bound} path-months an event pushed a lever or the risk \
+             premium to the edge of its range, where it was held (D131; \
+             diagnostics.bound_hits in manifest.json): check events that repeat (tree nodes \
+             re-entered every month) or jumps larger than ±1 log point"
+        );
+    }
     // A premium past the limit happens in the shipped scenarios' tails (0.1–0.3% of
     // path-months); in more than 1% the market file has left the calibrated range.
     let premium = r

@@ -47,6 +47,9 @@ pub struct PathDiag {
     /// Path-months in which some basin's FOB discount was below −[`PREMIUM_LIMIT_USD`]:
     /// Russian crude priced well above Brent, outside everything the model was calibrated on.
     pub premium_basin_months: u64,
+    /// D131: path-months in which an event pushed a lever, the shadow fleet or (through
+    /// jumps) the risk premium to the edge of its range, where it was held.
+    pub bound_hits: u64,
 }
 
 impl PathDiag {
@@ -65,6 +68,7 @@ impl PathDiag {
         self.halted_buyer_months += o.halted_buyer_months;
         self.slate_rationed += o.slate_rationed;
         self.premium_basin_months += o.premium_basin_months;
+        self.bound_hits += o.bound_hits;
     }
 
     /// The counters as written into `manifest.json`'s `diagnostics`.
@@ -84,6 +88,7 @@ impl PathDiag {
             ("halted_buyer_months", self.halted_buyer_months),
             ("slate_rationed_months", self.slate_rationed),
             ("premium_basin_months", self.premium_basin_months),
+            ("bound_hits", self.bound_hits),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -244,8 +249,10 @@ impl<'a> PathSim<'a> {
             );
         }
         cap_review::review(&mut self.policy, ids, month, self.state.ubar_mean());
+        let clamps = self.policy.clamps();
         self.policy
             .advance(month, &mut self.levers, &mut self.fired);
+        let clamped = self.policy.clamps() > clamps;
         self.draw_random();
         self.work.imposed_x = self.imposed_x(month);
         let ctx = MonthCtx {
@@ -281,6 +288,7 @@ impl<'a> PathSim<'a> {
             debug_assert!(bad.is_empty(), "invariants violated in {month}: {bad:?}");
         }
         self.diag.count(&d, self.work.out.refused);
+        self.diag.bound_hits += (clamped || d.state_bounded) as u64;
         self.diag.count_edges(&self.model, &self.state, &self.work);
         self.arrivals.push(&self.work.out.m);
         self.month += 1;

@@ -76,6 +76,10 @@ pub fn step(
     let mut diag = StepDiag::default();
     // 1. Policy actions.
     let jump = apply_actions(m, st, fired, batches);
+    let fleet_held = st.fleet >= SHADOW_CAPACITY_MAX
+        && fired
+            .iter()
+            .any(|f| matches!(f, Fired::ShadowSet(_) | Fired::ShadowScale(_)));
     push_waves(st, fired);
     for b in 0..m.n_basins {
         w.s[b] = basin_sdn_share(lv, ids, b);
@@ -123,6 +127,7 @@ pub fn step(
     }
     // 2. Exogenous processes.
     let exo = exogenous_step(m, st, sh, jump);
+    diag.state_bounded = fleet_held || st.pi.abs() >= super::exogenous::RISK_PREMIUM_MAX;
     // 3. Stances, from t−1 outcomes.
     stance_step(m, st, lv, ids, sh);
     // 4. Effective parameters (§4.4).

@@ -118,4 +118,6 @@ pub struct StepDiag {
     pub empty_basin: u32,
     /// D39: a buyer's routes were rationed to its slate (no discount cleared within it).
     pub slate_rationed: u32,
+    /// D131: a shadow-capacity action or the risk premium π is held at its bound this month.
+    pub state_bounded: bool,
 }

@@ -191,6 +191,8 @@ pub struct PolicyPath {
     /// each discrete lever: the dynamic cap review counts its cadence from the day
     /// `cap.eu_mode` was switched to dynamic (D52).
     last_switch: Vec<Option<Date>>,
+    /// D131: how many event applications the range clamp changed (reported as a diagnostic).
+    clamps: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -229,6 +231,7 @@ impl PolicyPath {
             groups: Vec::new(),
             sdn_levers: Vec::new(),
             last_switch: vec![None; initial.values.len()],
+            clamps: 0,
         };
         for (i, ev) in events.iter().enumerate() {
             p.schedule(ev, reg, &mut rng_for(i));
@@ -291,6 +294,11 @@ impl PolicyPath {
         self.push(Date { month, day }, lever, Op::Set(value));
     }
 
+    /// How many event applications the range clamp has changed so far (D131).
+    pub fn clamps(&self) -> u64 {
+        self.clamps
+    }
+
     /// The value a lever will hold from the next event on (the end-of-month value so far).
     pub fn current(&self, lever: LeverId) -> f64 {
         self.current[lever]
@@ -345,7 +353,12 @@ impl PolicyPath {
                 // tree node re-applies it.
                 if let Some(r) = self.ranges[lever] {
                     let arithmetic = matches!(e.op, Op::Add(_) | Op::Scale(_) | Op::RampBy { .. });
-                    val = r.bound(before, val, arithmetic);
+                    let held = r.bound(before, val, arithmetic);
+                    // A sentinel kept through `add`/`scale` is the documented rule, not a hit.
+                    if held != val && !(val.is_nan() && held.is_nan()) && Some(held) != r.sentinel {
+                        self.clamps += 1;
+                    }
+                    val = held;
                 }
                 if kind == Kind::Discrete
                     && !e.implied

@@ -120,6 +120,7 @@ exits = [{ kind = "after", lag = 0, to = "a" }]
     let out = d.path().join("out");
     let err = run36(&p, &out);
     assert!(!err.contains("without converging"), "{err}");
+    assert!(err.contains("to the edge of its range"), "{err}");
     let rows = finite_csvs(&out.join("runaway"));
     // fleet.shadow_capacity's range, reached by the tenfold scale.
     let fleet = within(&rows, "fleet_shadow_capacity_flow_months", 0.0, 1e6);
@@ -188,7 +189,9 @@ fn the_largest_risk_jump_leaves_the_anchor_finite() {
             ),
         );
         let out = d.path().join(format!("out_{name}"));
-        run36(&p, &out);
+        let err = run36(&p, &out);
+        // Held at the bound, and said so.
+        assert!(err.contains("to the edge of its range"), "{err}");
         let rows = finite_csvs(&out.join(name));
         // It used to give an anchor of e^54 ≈ 3.7e23 $/bbl.
         let top = within(&rows, "risk_premium_log", -1.0, 1.0);
