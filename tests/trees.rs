@@ -437,3 +437,57 @@ actions = [{ lever = "fleet.designation.rate", action = "set", value = 0.7 }]
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(!err.contains("never entered"), "{err}");
 }
+
+/// A cycle whose lag is 0 on almost every path loads (it can take time), but the months in
+/// which a tree stopped at the 64-exit guard are counted in manifest.json and `run` warns.
+#[test]
+fn the_exit_guard_is_counted_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = write(
+        tmp.path(),
+        "spin",
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = { poisson = 1e-9 }, to = "a" }]
+"#,
+    );
+    let out = tmp.path().join("out");
+    let r = sim()
+        .args([
+            "run",
+            p.to_str().unwrap(),
+            "--paths",
+            "8",
+            "--months",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&r.get_output().stderr).to_string();
+    assert!(
+        err.contains("warning: spin: 16 tree-months took the 64 tree exits a month allows"),
+        "{err}"
+    );
+    let m = std::fs::read_to_string(out.join("spin/manifest.json")).unwrap();
+    assert!(m.contains("\"tree_exit_limit_hits\": 16"), "{m}");
+    // A tree that moves on once does not count.
+    let (_tmp, sc) = load_body(
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = 0, to = "b" }]
+[[tree.node]]
+id = "b"
+"#,
+    );
+    let r = run_with(&sc, 8, 2);
+    assert_eq!(r.diagnostics["tree_exit_limit_hits"], 0);
+}

@@ -40,6 +40,8 @@ pub struct PathDiag {
     pub halted_buyer_months: u64,
     /// D39: path-months in which a buyer's routes were rationed to its slate.
     pub slate_rationed: u64,
+    /// Tree-months in which a tree took the 64 exits a month allows (scenarios.md §5).
+    pub tree_exit_limit: u64,
 }
 
 impl PathDiag {
@@ -57,6 +59,7 @@ impl PathDiag {
         self.storage_full_months += o.storage_full_months;
         self.halted_buyer_months += o.halted_buyer_months;
         self.slate_rationed += o.slate_rationed;
+        self.tree_exit_limit += o.tree_exit_limit;
     }
 
     /// The counters as written into `manifest.json`'s `diagnostics`.
@@ -75,6 +78,7 @@ impl PathDiag {
             ("storage_full_months", self.storage_full_months),
             ("halted_buyer_months", self.halted_buyer_months),
             ("slate_rationed_months", self.slate_rationed),
+            ("tree_exit_limit_hits", self.tree_exit_limit),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -224,14 +228,16 @@ impl<'a> PathSim<'a> {
         // Event trees first, in file order: their entry actions dated this month apply now.
         for (tree, tp) in self.sc.trees.iter().zip(self.trees.iter_mut()) {
             let x_prev = self.state.x_prev;
-            tp.step(
+            if tp.step(
                 tree,
                 month,
                 x_prev,
                 self.sc.start,
                 self.sc,
                 &mut self.policy,
-            );
+            ) {
+                self.diag.tree_exit_limit += 1;
+            }
         }
         cap_review::review(&mut self.policy, ids, month, self.state.ubar_mean());
         self.policy
