@@ -307,3 +307,187 @@ exits = [{ kind = "after", lag = 1, to = ["a", "b"], probs = [0.5, 0.4] }]
         assert!(e.contains(&want), "missing\n{want}\nin\n{e}");
     }
 }
+
+/// D140: a cycle of exits that all take no time is refused with its position and node names;
+/// a cycle with a lag, a hazard, or `at` dates in different months is not.
+#[test]
+fn zero_delay_cycles_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let refused = [
+        (
+            "self",
+            r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = 0, to = "a" }]
+actions = [{ lever = "fleet.designation.rate", action = "set", value = 0.7 }]
+"#,
+            "the exits `a` → `a` of tree `t` form a cycle that takes no time",
+            ":7:10",
+        ),
+        (
+            "pair",
+            r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "hazard", value = 0.1, to = "c" }, { kind = "after", lag = { const = 0, uniform = [0, 0.4] }, to = ["b", "c"], probs = [0.5, "rest"] }]
+[[tree.node]]
+id = "b"
+exits = [{ kind = "at", date = "2025-10-20", to = "a" }]
+[[tree.node]]
+id = "c"
+"#,
+            "the exits `a` → `b` → `a` of tree `t`",
+            ":7:54",
+        ),
+        (
+            "same_date",
+            r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "at", date = "2025-10-20", to = "b" }]
+[[tree.node]]
+id = "b"
+exits = [{ kind = "at", date = "2025-10-20", to = "a" }]
+"#,
+            "the exits `a` → `b` → `a`",
+            ":7:10",
+        ),
+    ];
+    for (name, body, msg, pos) in refused {
+        let p = write(tmp.path(), name, body);
+        let e = load(&p).unwrap_err().to_string();
+        assert!(e.contains(msg), "{name}: {e}");
+        assert!(e.contains(&format!("{}{pos}", p.display())), "{name}: {e}");
+        assert!(e.contains("lag = 1"), "{name}: {e}");
+    }
+    for body in [
+        // A lag that can be 1 or more, a hazard, and `at` exits on two dates.
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = { poisson = 1 }, to = "b" }]
+[[tree.node]]
+id = "b"
+exits = [{ kind = "after", lag = 0, to = "a" }]
+"#,
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "hazard", value = 1, to = "a" }]
+"#,
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "at", date = "2025-10-20", to = "b" }]
+[[tree.node]]
+id = "b"
+exits = [{ kind = "at", date = "2025-10-25", to = "a" }, { kind = "at", date = "2025-11-25", to = "a" }]
+"#,
+    ] {
+        load_body(body);
+    }
+}
+
+/// A node no exit leads to from `start` loads, with a warning at its id in validate.
+#[test]
+fn a_node_never_entered_is_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = write(
+        tmp.path(),
+        "unreach",
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+[[tree.node]]
+id = "b"
+actions = [{ lever = "fleet.designation.rate", action = "set", value = 0.7 }]
+"#,
+    );
+    let out = sim().arg("validate").arg(&p).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("warning[tree[1].node[2]]: node `b` of tree `t` is never entered; its actions never apply"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{}:8:6", p.display())), "{err}");
+    let out = sim().arg("explain").arg(&p).assert().success();
+    let o = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(o.contains("node `b` of tree `t` is never entered"), "{o}");
+    // The shipped tree has none.
+    let out = sim()
+        .arg("validate")
+        .arg(root().join("scenarios/summit_uncertain.toml"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains("never entered"), "{err}");
+}
+
+/// A cycle whose lag is 0 on almost every path loads (it can take time), but the months in
+/// which a tree stopped at the 64-exit guard are counted in manifest.json and `run` warns.
+#[test]
+fn the_exit_guard_is_counted_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = write(
+        tmp.path(),
+        "spin",
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = { poisson = 1e-9 }, to = "a" }]
+"#,
+    );
+    let out = tmp.path().join("out");
+    let r = sim()
+        .args([
+            "run",
+            p.to_str().unwrap(),
+            "--paths",
+            "8",
+            "--months",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&r.get_output().stderr).to_string();
+    assert!(
+        err.contains("warning: spin: 16 tree-months took the 64 tree exits a month allows"),
+        "{err}"
+    );
+    let m = std::fs::read_to_string(out.join("spin/manifest.json")).unwrap();
+    assert!(m.contains("\"tree_exit_limit_hits\": 16"), "{m}");
+    // A tree that moves on once does not count.
+    let (_tmp, sc) = load_body(
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = 0, to = "b" }]
+[[tree.node]]
+id = "b"
+"#,
+    );
+    let r = run_with(&sc, 8, 2);
+    assert_eq!(r.diagnostics["tree_exit_limit_hits"], 0);
+}

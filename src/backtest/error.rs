@@ -15,6 +15,31 @@ pub enum BacktestError {
         here
     )]
     NoHistory { dir: PathBuf, here: String },
+    /// `--history DIR` names nothing.
+    #[error(
+        "`--history DIR`: there is no folder `{}` ({}); name the folder of the replays \
+         (`scenarios/history` in the repository)",
+        dir.display(),
+        here
+    )]
+    NamedMissing { dir: PathBuf, here: String },
+    /// `--history` names a file.
+    #[error("`--history` must name a folder, got a file: `{}`", dir.display())]
+    NotAFolder { dir: PathBuf },
+    /// The replay folder lacks one of the backtest's scenarios; `named` when it came from
+    /// `--history`.
+    #[error(
+        "{}{} has no `{file}` (the backtest needs {} and their counterfactuals in \
+         `counterfactual/` — see docs/calibration.md)",
+        if *named { "`--history DIR`: " } else { "the replay folder " },
+        dir.display(),
+        super::REPLAYS.join(", ")
+    )]
+    MissingFile {
+        dir: PathBuf,
+        file: String,
+        named: bool,
+    },
     /// A replay or counterfactual scenario did not load (its own error names line and column).
     #[error("{}:\n{source}", file.display())]
     Load {

@@ -38,28 +38,59 @@ pub const COUNTERFACTUALS: &[&str] = &[
     "b6_cut",
 ];
 
+/// Where the replays are when `--history` is not given (relative to the repository root).
+pub const DEFAULT_HISTORY: &str = "scenarios/history";
+
 /// Loads every run of the backtest from `history` (the `scenarios/history` folder).
 pub fn load_all(history: &Path) -> Result<Vec<Scenario>, BacktestError> {
+    load_from(history, false)
+}
+
+/// As [`load_all`]; `named` when `history` came from `--history DIR`, so that a wrong folder
+/// is reported as the user's (not as a wrong current folder).
+pub fn load_from(history: &Path, named: bool) -> Result<Vec<Scenario>, BacktestError> {
     if !history.is_dir() {
+        if history.exists() {
+            return Err(BacktestError::NotAFolder {
+                dir: history.to_path_buf(),
+            });
+        }
         let here = std::env::current_dir().map_or_else(
             |_| "the current folder".to_string(),
             |d| format!("current folder {}", d.display()),
         );
-        return Err(BacktestError::NoHistory {
-            dir: history.to_path_buf(),
-            here,
+        let dir = history.to_path_buf();
+        return Err(if named {
+            BacktestError::NamedMissing { dir, here }
+        } else {
+            BacktestError::NoHistory { dir, here }
         });
     }
-    let files = REPLAYS
+    let files: Vec<(String, std::path::PathBuf)> = REPLAYS
         .iter()
-        .map(|n| history.join(format!("{n}.toml")))
+        .map(|n| format!("{n}.toml"))
         .chain(
             COUNTERFACTUALS
                 .iter()
-                .map(|n| history.join("counterfactual").join(format!("{n}.toml"))),
-        );
+                .map(|n| format!("counterfactual/{n}.toml")),
+        )
+        .map(|rel| {
+            let f = rel.split('/').fold(history.to_path_buf(), |p, c| p.join(c));
+            (rel, f)
+        })
+        .collect();
+    // Every file is there before any is loaded: a wrong folder is one message, not a load
+    // error of a file that does not exist.
+    if let Some((rel, _)) = files.iter().find(|(_, f)| !f.is_file()) {
+        return Err(BacktestError::MissingFile {
+            dir: history.to_path_buf(),
+            file: rel.clone(),
+            named,
+        });
+    }
     files
-        .map(|f| {
+        .into_iter()
+        .map(|(_, f)| {
             crate::scenario::load(&f).map_err(|e| BacktestError::Load {
                 file: f,
                 source: Box::new(e),

@@ -22,9 +22,9 @@ pub struct BacktestArgs {
     /// Replace an existing <out>/backtest/.
     #[arg(long)]
     pub force: bool,
-    /// Folder of the replay scenarios (with `counterfactual/` inside).
-    #[arg(long, default_value = "scenarios/history")]
-    pub history: PathBuf,
+    /// Folder of the replay scenarios (with `counterfactual/` inside) [default: scenarios/history].
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
     /// How CSV files are written: `default` (`,`-separated, `.` decimal mark) or `excel-eu`
     /// (`;`-separated, `,` decimal mark, ISO dates) for spreadsheets in decimal-comma locales.
     #[arg(long = "csv-dialect", value_enum, value_name = "DIALECT", default_value_t = crate::output::dialect::CsvDialect::Default)]
@@ -32,7 +32,12 @@ pub struct BacktestArgs {
 }
 
 pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
-    let scenarios = backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
+    let history = a
+        .history
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
+    let scenarios = backtest::load_from(&history, a.history.is_some())
+        .map_err(|e| CliError::Input(e.to_string()))?;
     let stage = prepare(&a.out, "backtest", a.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
@@ -42,7 +47,7 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
     let csv = backtest::report_csv(&rows).map_err(|e| CliError::Internal(e.to_string()))?;
     let io = |e: crate::output::files::OutputError| CliError::Internal(e.to_string());
     stage.write("report.csv", &csv).map_err(io)?;
-    let observed = read_observed(&a.history, &scenarios)?;
+    let observed = read_observed(&history, &scenarios)?;
     for name in backtest::REPLAYS {
         let chart =
             svg::chart(&runs[*name], &observed).map_err(|e| CliError::Internal(e.to_string()))?;

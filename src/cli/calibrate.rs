@@ -21,9 +21,9 @@ pub struct CalibrateArgs {
     /// Passes of the coordinate search.
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = super::values::sweeps)]
     pub sweeps: u64,
-    /// Folder of the replay scenarios.
-    #[arg(long, default_value = "scenarios/history")]
-    pub history: PathBuf,
+    /// Folder of the replay scenarios [default: scenarios/history].
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
     /// Write the fit to <history>/market/fitted.toml.
     #[arg(long)]
     pub write: bool,
@@ -53,7 +53,11 @@ pub fn fitted_toml(header: &str, values: &[(String, Dist)]) -> String {
 }
 
 pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
-    let fitted = a.history.join("market").join("fitted.toml");
+    let history = a
+        .history
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
+    let fitted = history.join("market").join("fitted.toml");
     // Refuse before the fit, not after it (the write checks again).
     if a.write && !a.force && std::path::Path::new(&fitted).exists() {
         return Err(CliError::Input(
@@ -61,8 +65,8 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         ));
     }
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
-    let mut scenarios =
-        backtest::load_all(&a.history).map_err(|e| CliError::Input(e.to_string()))?;
+    let mut scenarios = backtest::load_from(&history, a.history.is_some())
+        .map_err(|e| CliError::Input(e.to_string()))?;
     for sc in &mut scenarios {
         for (name, _) in calibrate::GRID {
             if let Some(d) = crate::market::params::ParamSpec::default().get(name) {

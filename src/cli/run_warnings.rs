@@ -112,7 +112,7 @@ pub(super) fn warn_waves(sc: &Scenario) {
 /// recorded in manifest.json).
 pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
     // `nonfinite_values` is an error of its own: [`nonfinite_outputs`].
-    const MUST_BE_ZERO: [(&str, &str); 2] = [
+    const MUST_BE_ZERO: [(&str, &str); 3] = [
         (
             "solver_not_converged",
             "root searches ended without converging",
@@ -120,6 +120,11 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
         (
             "fleet_bound_violations",
             "path-months broke the tanker-fleet bound after re-clearing",
+        ),
+        (
+            "tree_exit_limit_hits",
+            "tree-months took the 64 tree exits a month allows and stopped there (exits that \
+             take no time on most paths, scenarios.md §5)",
         ),
     ];
     for (key, what) in MUST_BE_ZERO {

@@ -50,6 +50,8 @@ pub struct PathDiag {
     /// D131: path-months in which an event pushed a lever, the shadow fleet or (through
     /// jumps) the risk premium to the edge of its range, where it was held.
     pub bound_hits: u64,
+    /// Tree-months in which a tree took the 64 exits a month allows (scenarios.md §5).
+    pub tree_exit_limit: u64,
 }
 
 impl PathDiag {
@@ -69,6 +71,7 @@ impl PathDiag {
         self.slate_rationed += o.slate_rationed;
         self.premium_basin_months += o.premium_basin_months;
         self.bound_hits += o.bound_hits;
+        self.tree_exit_limit += o.tree_exit_limit;
     }
 
     /// The counters as written into `manifest.json`'s `diagnostics`.
@@ -89,6 +92,7 @@ impl PathDiag {
             ("slate_rationed_months", self.slate_rationed),
             ("premium_basin_months", self.premium_basin_months),
             ("bound_hits", self.bound_hits),
+            ("tree_exit_limit_hits", self.tree_exit_limit),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -239,14 +243,16 @@ impl<'a> PathSim<'a> {
         // Event trees first, in file order: their entry actions dated this month apply now.
         for (tree, tp) in self.sc.trees.iter().zip(self.trees.iter_mut()) {
             let x_prev = self.state.x_prev;
-            tp.step(
+            if tp.step(
                 tree,
                 month,
                 x_prev,
                 self.sc.start,
                 self.sc,
                 &mut self.policy,
-            );
+            ) {
+                self.diag.tree_exit_limit += 1;
+            }
         }
         cap_review::review(&mut self.policy, ids, month, self.state.ubar_mean());
         let clamps = self.policy.clamps();

@@ -182,6 +182,7 @@ impl TreePath {
     }
 
     /// Takes the exits that fire at the start of `month` (chains within the month included).
+    /// `true` when it stopped at the guard of [`MAX_HOPS_PER_MONTH`] exits.
     pub(super) fn step(
         &mut self,
         tree: &Tree,
@@ -190,7 +191,7 @@ impl TreePath {
         start: i32,
         sc: &Scenario,
         policy: &mut PolicyPath,
-    ) {
+    ) -> bool {
         for _ in 0..MAX_HOPS_PER_MONTH {
             let node = &tree.nodes[self.node];
             let mut taken = None;
@@ -213,7 +214,7 @@ impl TreePath {
                 }
             }
             let Some((k, date)) = taken else {
-                return;
+                return false;
             };
             let e = &node.exits[k];
             let b = if e.branches() {
@@ -236,5 +237,6 @@ impl TreePath {
             });
             self.enter(tree, to, date, start, sc, policy);
         }
+        true
     }
 }

@@ -48,6 +48,7 @@ mod syntax;
 mod text;
 mod tree;
 mod tree_exit;
+mod tree_graph;
 mod value;
 mod walker;
 mod wave_findings;
@@ -58,6 +59,7 @@ pub use overrides::{overrides, Severity, Warning};
 pub use provenance::key_origins;
 pub use resolve::load;
 pub use schema::scenario_schema;
+pub use tree_graph::tree_findings;
 pub use wave_findings::{term_ties_line, wave_findings};
 
 use crate::market::data::Market;
@@ -116,6 +118,8 @@ pub struct Scenario {
     pub removed_events: Vec<RemovedEvent>,
     /// Event trees (`[[tree]]`, scenarios.md §5), in chain order then file order.
     pub trees: Vec<crate::policy::tree::Tree>,
+    /// Where each of `trees` was written, index for index.
+    pub tree_origins: Vec<TreeOrigin>,
     /// The file and position of the winning `[params]` entry of each overridden parameter
     /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.
     pub param_origins: BTreeMap<String, Origin>,
@@ -174,6 +178,15 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
     }
+}
+
+/// Where one resolved tree and its nodes were written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeOrigin {
+    /// Dotted key of the tree in its file, e.g. `tree[1]`.
+    pub prefix: String,
+    /// Position of each node's `id` (of its table when it has none), node for node.
+    pub nodes: Vec<Origin>,
 }
 
 /// Where one resolved event came from.

@@ -77,6 +77,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         let at = &sc.event_origins[i].at;
         out.extend(waves.iter().filter(|w| w.at == *at).cloned());
     }
+    // Tree nodes never entered.
+    out.extend(super::tree_graph::tree_findings(sc));
     out
 }
 

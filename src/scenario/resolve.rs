@@ -60,12 +60,12 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let registry = loaded
         .as_ref()
         .map(|(m, _)| LeverRegistry::new(&m.registry_rows()));
-    let (events, event_origins, removed_events, trees) = match &registry {
+    let (events, event_origins, removed_events, (trees, tree_origins)) = match &registry {
         Some(reg) => {
             let (ev, origins, removed) =
                 inherit::resolve(&raws, &sources, reg, head.horizon(), &mut diags);
             let trees = trees(&raws, &sources, reg, head.horizon(), &mut diags);
-            diags.extend(super::lever_bounds::check(&ev, &origins, &trees, reg));
+            diags.extend(super::lever_bounds::check(&ev, &origins, &trees.0, reg));
             (ev, origins, removed, trees)
         }
         None => Default::default(),
@@ -90,6 +90,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         event_origins,
         removed_events,
         trees,
+        tree_origins,
     })
 }
 
@@ -166,8 +167,9 @@ fn trees(
     reg: &LeverRegistry,
     horizon: Option<(MonthIdx, usize)>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Tree> {
+) -> (Vec<Tree>, Vec<super::TreeOrigin>) {
     let mut trees = Vec::new();
+    let mut origins = Vec::new();
     let mut ids: Vec<String> = Vec::new();
     for (r, src) in raws.iter().zip(sources) {
         let mut w = Walker::new(src, diags);
@@ -188,10 +190,18 @@ fn trees(
             }
             if let Some(tree) = super::tree::resolve(&mut w, t, reg, horizon) {
                 trees.push(tree);
+                origins.push(super::TreeOrigin {
+                    prefix: t.prefix.clone(),
+                    nodes: t
+                        .nodes
+                        .iter()
+                        .map(|n| src.origin(n.id.as_ref().map_or(n.span.start, |i| i.span().start)))
+                        .collect(),
+                });
             }
         }
     }
-    trees
+    (trees, origins)
 }
 
 /// The chain's files, root first, then the market file.
@@ -236,6 +246,7 @@ struct Parts<'a> {
     event_origins: Vec<EventOrigin>,
     removed_events: Vec<RemovedEvent>,
     trees: Vec<Tree>,
+    tree_origins: Vec<super::TreeOrigin>,
 }
 
 fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
@@ -272,5 +283,6 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
         event_origins: p.event_origins,
         removed_events: p.removed_events,
         trees: p.trees,
+        tree_origins: p.tree_origins,
     })
 }

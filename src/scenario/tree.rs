@@ -137,11 +137,13 @@ pub(crate) fn resolve(
     if w.diags.len() > before {
         return None;
     }
-    Some(Tree {
+    let tree = Tree {
         id,
         start: start?,
         nodes,
-    })
+    };
+    // D140: a cycle of exits that takes no time is refused.
+    super::tree_graph::check_cycles(w, t, &tree).then_some(tree)
 }
 
 /// `cancelled_by = ["unravel", ...]` of a node action, as node indices.

@@ -157,6 +157,61 @@ fn backtest_outside_the_repository_says_where_to_run_it() {
     }
 }
 
+/// `--history DIR` naming a folder without the replays, a file or nothing: one message about
+/// the folder the user named (it used to be two `error:` headers, a `:1:1` position in a file
+/// that does not exist and advice about the current folder, or for a file to use
+/// `--history DIR`).
+#[test]
+fn backtest_history_dir_without_the_replays_names_the_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let file = d.path().join("file.toml");
+    std::fs::write(&file, "").unwrap();
+    let scenarios = super::baseline().parent().unwrap().to_path_buf();
+    let missing = |dir: &std::path::Path| {
+        format!(
+            "error: `--history DIR`: {} has no `replay_2022_23.toml` (the backtest needs \
+             replay_2022_23, replay_2024, replay_2025q1",
+            dir.display()
+        )
+    };
+    let cases: [(&std::path::Path, String); 4] = [
+        (&empty, missing(&empty)),
+        (&scenarios, missing(&scenarios)),
+        (
+            &file,
+            format!(
+                "error: `--history` must name a folder, got a file: `{}`",
+                file.display()
+            ),
+        ),
+        (
+            &d.path().join("nowhere"),
+            "error: `--history DIR`: there is no folder".to_string(),
+        ),
+    ];
+    for (dir, want) in cases {
+        for cmd in ["backtest", "calibrate"] {
+            let mut c = Command::new(BIN);
+            c.args([cmd, "--paths", "2", "--history"]).arg(dir);
+            if cmd == "backtest" {
+                c.arg("--out").arg(&out);
+            }
+            let o = c.output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{cmd} {dir:?}: {err}");
+            assert!(err.contains(&want), "{cmd} {dir:?}: no\n{want}\nin\n{err}");
+            assert_eq!(err.matches("error").count(), 1, "{cmd} {dir:?}: {err}");
+            for bad in [":1:1", "relative to the current folder", "repository root"] {
+                assert!(!err.contains(bad), "{cmd} {dir:?}: `{bad}` in {err}");
+            }
+            assert!(!out.exists(), "nothing may be written");
+        }
+    }
+}
+
 /// `explain` takes one file; given a folder it used to advise checking the file's
 /// permissions.
 #[test]
