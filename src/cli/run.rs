@@ -149,6 +149,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             errors.push(format!("{}: {e}", sc.path.display()));
         }
     }
+    if let Some(sc) = loaded.first() {
+        super::run_warnings::duplicate_probes(&a.prob, &crate::engine::vars::variables(&sc.market));
+    }
     for sc in &loaded {
         if let Err(e) = sc.check_months(options(sc, &a).months) {
             errors.push(e);
