@@ -271,7 +271,11 @@ fn thresholds_round_trip_and_repeats_are_dropped_with_a_warning() {
     );
     assert!(err.contains("`brent_usd_bbl < 80` repeats"), "{err}");
     let csv = fs::read_to_string(tmp.path().join("summit_failure/probabilities.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     let probes: Vec<(&str, &str)> = rows.iter().map(|r| (r[2], r[5])).collect();
     assert_eq!(
         probes,
@@ -282,4 +286,36 @@ fn thresholds_round_trip_and_repeats_are_dropped_with_a_warning() {
         ],
         "{csv}"
     );
+}
+
+/// A shard run without `--prob` shows as `none` in the mismatch message, with the fix.
+#[test]
+fn a_shard_without_probes_is_named_none_in_the_mismatch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts = tmp.path().join("parts");
+    let shape = ["--paths", "5000", "--months", "2"];
+    for (spec, prob) in [("1/2", None), ("2/2", Some("brent_usd_bbl>80"))] {
+        bin()
+            .args(["run", PLAIN, "--quiet", "--no-charts", "--out"])
+            .arg(&parts)
+            .args(shape)
+            .args(["--shard", spec])
+            .args(prob.map(|p| ["--prob", p]).iter().flatten())
+            .assert()
+            .success();
+    }
+    let a = bin()
+        .args(["merge", "--quiet", "--out"])
+        .arg(tmp.path().join("m"))
+        .arg(&parts)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("`probes (--prob)` is none in "), "{err}");
+    assert!(err.contains("but brent_usd_bbl>80 in "), "{err}");
+    assert!(
+        err.contains("re-run the shards with the same --prob list"),
+        "{err}"
+    );
+    assert!(!err.contains(" is  in "), "{err}");
 }
