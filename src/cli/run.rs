@@ -188,7 +188,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     let combined = (a.output.xlsx && a.shard.is_none() && loaded.len() > 1)
         .then(|| a.output.out.join(crate::output::xlsx_results::FILE));
     let _lock = combined.as_ref().map(|_| {
-        let _ = std::fs::create_dir_all(&a.output.out);
+        let _ = crate::output::files::create_out_root(&a.output.out);
         crate::output::lock::lock(&a.output.out)
     });
     if let Some(p) = &combined {
