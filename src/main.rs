@@ -54,5 +54,10 @@ fn main() {
         }
         Err(_) => EXIT_INTERNAL,
     };
+    if code != 0 {
+        // Staging folders are gone (dropped); an `--out` this process created and left
+        // empty goes too.
+        sanctions_sim::output::files::remove_created_empty_out_roots();
+    }
     std::process::exit(code);
 }

@@ -247,3 +247,75 @@ fn by_outcome_folders_get_their_own_probabilities_and_totals() {
     assert_eq!(f[4], "13");
     assert_eq!(f[6], "USD bn");
 }
+
+/// Thresholds read back exactly (two small ones never print alike), and a repeat of an
+/// earlier `--prob` by value is dropped with a warning, the first spelling kept.
+#[test]
+fn thresholds_round_trip_and_repeats_are_dropped_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = bin()
+        .args(["run", PLAIN, "--quiet", "--no-charts", "--paths", "20"])
+        .args(["--months", "1", "--out"])
+        .arg(tmp.path())
+        .args(["--prob", "russia_withheld_mbd>0.00001"])
+        .args(["--prob", "russia_withheld_mbd>0.00004"])
+        .args(["--prob", "brent_usd_bbl<80"])
+        .args(["--prob", "brent_usd_bbl < 80"])
+        .args(["--prob", "brent_usd_bbl<80.0"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("warning: --prob `brent_usd_bbl<80.0` repeats `brent_usd_bbl<80`"),
+        "{err}"
+    );
+    assert!(err.contains("`brent_usd_bbl < 80` repeats"), "{err}");
+    let csv = fs::read_to_string(tmp.path().join("summit_failure/probabilities.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let probes: Vec<(&str, &str)> = rows.iter().map(|r| (r[2], r[5])).collect();
+    assert_eq!(
+        probes,
+        [
+            ("russia_withheld_mbd>0.00001", "0.00001"),
+            ("russia_withheld_mbd>0.00004", "0.00004"),
+            ("brent_usd_bbl<80", "80.0000"),
+        ],
+        "{csv}"
+    );
+}
+
+/// A shard run without `--prob` shows as `none` in the mismatch message, with the fix.
+#[test]
+fn a_shard_without_probes_is_named_none_in_the_mismatch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts = tmp.path().join("parts");
+    let shape = ["--paths", "5000", "--months", "2"];
+    for (spec, prob) in [("1/2", None), ("2/2", Some("brent_usd_bbl>80"))] {
+        bin()
+            .args(["run", PLAIN, "--quiet", "--no-charts", "--out"])
+            .arg(&parts)
+            .args(shape)
+            .args(["--shard", spec])
+            .args(prob.map(|p| ["--prob", p]).iter().flatten())
+            .assert()
+            .success();
+    }
+    let a = bin()
+        .args(["merge", "--quiet", "--out"])
+        .arg(tmp.path().join("m"))
+        .arg(&parts)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("`probes (--prob)` is none in "), "{err}");
+    assert!(err.contains("but brent_usd_bbl>80 in "), "{err}");
+    assert!(
+        err.contains("re-run the shards with the same --prob list"),
+        "{err}"
+    );
+    assert!(!err.contains(" is  in "), "{err}");
+}

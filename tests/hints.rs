@@ -419,6 +419,24 @@ fn percentages_and_quoted_numbers_get_the_number_to_write() {
         .unwrap();
     let h = diag_for(&e, "event[1].value").help.clone().unwrap();
     assert!(!h.contains("fractions"), "{h}");
+    // Just past 1 is a slip, not a percentage: told the bound, no `%` reading.
+    for (body, key, want) in [
+        (
+            "[[event]]\ndate = \"2025-09\"\nlever = \"tariff.IN.rate\"\nvalue = 0.1\nprob = 1.0000000001\n",
+            "event[1].prob",
+            "probabilities are at most 1",
+        ),
+        (
+            "[params]\ngulf_share = 1.04\n",
+            "params.gulf_share",
+            "shares are at most 1",
+        ),
+    ] {
+        let e = load_err(body).unwrap();
+        let h = diag_for(&e, key).help.clone().unwrap_or_default();
+        assert!(h.contains(want), "{body}: {h}");
+        assert!(!h.contains('%'), "{body}: {h}");
+    }
 }
 
 #[test]

@@ -51,7 +51,11 @@ fn wait_until_simulating(child: &mut Child, out: &Path, extra: Duration) {
             break;
         }
         if let Some(st) = child.try_wait().unwrap() {
-            panic!("sanctions-sim ended before it was interrupted: {st:?}");
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            panic!("sanctions-sim ended before it was interrupted: {st:?}\n{err}");
         }
         assert!(
             t0.elapsed() < Duration::from_secs(30),
@@ -145,6 +149,63 @@ fn interrupted_run_leaves_nothing(sig: libc::c_int) {
         "left behind in --out: {:?}",
         entries(&out)
     );
+    // The run created `--out`: left empty, it is removed too.
+    assert!(
+        !out.exists(),
+        "the empty --out folder the run created is left"
+    );
+}
+
+/// `--out a/b/c` where the run created all three: all removed on an interrupt; an `--out`
+/// that existed before (empty) or that holds anything is kept (`sensitivity`, stopped by the
+/// signal thread, and `run`, which stops by itself).
+#[test]
+fn interrupt_removes_only_the_empty_out_folders_it_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario("baseline");
+    let sc = sc.to_str().unwrap();
+    let nested = tmp.path().join("a/b/c");
+    let before = tmp.path().join("before");
+    let holds = tmp.path().join("holds");
+    fs::create_dir(&before).unwrap();
+    fs::create_dir(&holds).unwrap();
+    fs::write(holds.join("notes.txt"), "mine").unwrap();
+    for (out, args) in [
+        (
+            &nested,
+            vec![
+                "sensitivity",
+                sc,
+                "--target",
+                "brent_usd_bbl",
+                "--paths",
+                "200000",
+            ],
+        ),
+        (
+            &before,
+            vec![
+                "sensitivity",
+                sc,
+                "--target",
+                "brent_usd_bbl",
+                "--paths",
+                "200000",
+            ],
+        ),
+        (&holds, vec!["run", sc, "--paths", "2000000"]),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--quiet", "--out", out.to_str().unwrap()]);
+        let mut child = spawn(&all);
+        wait_until_simulating(&mut child, out, Duration::from_millis(500));
+        send(&child, libc::SIGINT);
+        let (st, err, _) = wait_within(&mut child, Duration::from_secs(10));
+        assert_interrupted(st, &err);
+    }
+    assert!(!tmp.path().join("a").exists(), "{:?}", entries(tmp.path()));
+    assert!(before.is_dir() && entries(&before).is_empty());
+    assert_eq!(entries(&holds), ["notes.txt"]);
 }
 
 #[test]
@@ -234,7 +295,7 @@ fn sigint_stops_compare() {
     let (st, err, took) = wait_within(&mut child, Duration::from_secs(10));
     assert_interrupted(st, &err);
     assert!(took < Duration::from_secs(3), "took {took:?} to stop");
-    assert!(entries(&out).is_empty(), "{:?}", entries(&out));
+    assert!(!out.exists(), "{:?}", entries(&out));
 }
 
 /// 2,000,000 paths x 36 months x ~70 variables would be ~40 GB of exact quantile samples; the

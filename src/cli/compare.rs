@@ -104,6 +104,9 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             errors.push(format!("{}: {e}", sc.path.display()));
         }
     }
+    if let Some(sc) = loaded.first() {
+        super::run_warnings::duplicate_probes(&a.prob, &crate::engine::vars::variables(&sc.market));
+    }
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
     }

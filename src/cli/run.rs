@@ -160,6 +160,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             errors.push(format!("{}: {e}", sc.path.display()));
         }
     }
+    if let Some(sc) = loaded.first() {
+        super::run_warnings::duplicate_probes(&a.prob, &crate::engine::vars::variables(&sc.market));
+    }
     for sc in &loaded {
         if let Err(e) = sc.check_months(options(sc, &a).months) {
             errors.push(e);
@@ -196,7 +199,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     let combined = (a.output.xlsx && a.shard.is_none() && loaded.len() > 1)
         .then(|| a.output.out.join(crate::output::xlsx_results::FILE));
     let _lock = combined.as_ref().map(|_| {
-        let _ = std::fs::create_dir_all(&a.output.out);
+        let _ = crate::output::files::create_out_root(&a.output.out);
         crate::output::lock::lock(&a.output.out)
     });
     if let Some(p) = &combined {

@@ -61,6 +61,22 @@ pub fn totals_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
     into_bytes(w)
 }
 
+/// A `--prob` threshold as written in probabilities.csv: the CSV number format (`{:.4}`) when
+/// that reads back as the same value, else the shortest decimal that does (`0.00001`,
+/// `80.12345`), so that two thresholds never print alike. No exponent, no `-0`.
+pub fn threshold_text(x: f64) -> String {
+    let fixed = fmt_num(x);
+    if fixed.parse::<f64>().ok() == Some(x) {
+        return fixed;
+    }
+    // Display of an f64 is the shortest text that parses back to it, never an exponent.
+    let s = format!("{x}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
+}
+
 /// One row per scenario × `--prob` expression × month, in the order given.
 pub fn probabilities_csv(start: MonthIdx, runs: &[(&str, &Derived)]) -> Vec<u8> {
     let mut w = writer();
@@ -76,7 +92,7 @@ pub fn probabilities_csv(start: MonthIdx, runs: &[(&str, &Derived)]) -> Vec<u8> 
                     probe.text.clone(),
                     probe.var.clone(),
                     probe.op.as_str().to_string(),
-                    fmt_num(probe.threshold),
+                    threshold_text(probe.threshold),
                     now.n.to_string(),
                     fmt_num(now.p),
                     fmt_num(now.se),
@@ -132,5 +148,24 @@ mod tests {
              x,2025-12-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.5000,0.2500,0.5000,0.2500\n\
              x,2026-01-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.0000,0.0000,0.5000,0.2500\n"
         );
+    }
+
+    #[test]
+    fn thresholds_read_back_exactly() {
+        for (x, want) in [
+            (90.0, "90.0000"),
+            (0.00001, "0.00001"),
+            (0.00004, "0.00004"),
+            (-0.0, "0.0000"),
+            (-2.5, "-2.5000"),
+            (80.12345, "80.12345"),
+            (1e-20, "0.00000000000000000001"),
+            (0.1 + 0.2, "0.30000000000000004"),
+        ] {
+            let t = threshold_text(x);
+            assert_eq!(t, want);
+            assert_eq!(t.parse::<f64>().unwrap(), x);
+            assert!(!t.contains(['e', 'E', ',']), "{t}");
+        }
     }
 }

@@ -46,14 +46,58 @@ pub fn committed() -> Vec<PathBuf> {
     COMMITTED.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
-/// Removes every uncommitted staging folder of this process and exits with `code`, holding
-/// the registry lock so that no commit can happen meanwhile. For signal handling threads:
-/// destructors of other threads do not run.
+/// Output folders (`--out`, and each missing parent of it) that [`prepare`] created, outer
+/// first: on an interrupt or an error they are removed again if they are still empty.
+static CREATED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn created() -> MutexGuard<'static, Vec<PathBuf>> {
+    CREATED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Creates `out_root` and its missing parents, noting which folders this process created.
+pub fn create_out_root(out_root: &Path) -> io::Result<()> {
+    let mut missing = Vec::new();
+    let mut at = Some(out_root);
+    while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+        if fs::symlink_metadata(d).is_ok() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        at = d.parent();
+    }
+    fs::create_dir_all(out_root)?;
+    let mut c = created();
+    for d in missing.into_iter().rev() {
+        if !c.contains(&d) {
+            c.push(d);
+        }
+    }
+    Ok(())
+}
+
+/// Removes the output folders this process created ([`prepare`]) that are still empty,
+/// innermost first, for a command that failed or was interrupted: `run --out new` stopped
+/// before any result leaves no empty `new/`. A folder that existed before, or that holds
+/// anything (a result, another process's staging folder), is never removed: `remove_dir`
+/// removes empty folders only.
+pub fn remove_created_empty_out_roots() {
+    let mut c = created();
+    for d in c.iter().rev() {
+        let _ = fs::remove_dir(d);
+    }
+    c.clear();
+}
+
+/// Removes every uncommitted staging folder of this process, then the output folders it
+/// created that are left empty, and exits with `code`, holding the registry lock so that no
+/// commit can happen meanwhile. For signal handling threads: destructors of other threads do
+/// not run.
 pub fn exit_removing_staging(code: i32) -> ! {
     let guard = live();
     for dir in guard.iter() {
         let _ = fs::remove_dir_all(dir);
     }
+    remove_created_empty_out_roots();
     std::process::exit(code)
 }
 
@@ -241,7 +285,7 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
     if out_root.exists() && !out_root.is_dir() {
         return Err(OutputError::NotADirectory(out_root.to_path_buf()));
     }
-    fs::create_dir_all(out_root).map_err(|source| OutputError::NotWritable {
+    create_out_root(out_root).map_err(|source| OutputError::NotWritable {
         path: out_root.to_path_buf(),
         source,
     })?;

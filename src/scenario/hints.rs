@@ -97,18 +97,29 @@ fn noun(name: &str) -> &'static str {
     }
 }
 
-/// The fix for a value above a small upper bound that reads as a percentage (a tariff rate
-/// of 100, a `prob` of 50): `Some` when `x / 100` would be accepted.
+/// A value past a bound of `hi` by less than this factor (of `max(hi, 1)`) is a slip past the
+/// bound, not a percentage: `prob = 1.0000000001` or `1.02` is no `1.02%`; `1.3` may be.
+const PERCENT_MARGIN: f64 = 1.05;
+
+/// The fix for a value above a small upper bound: one that reads as a percentage (a tariff
+/// rate of 100, a `prob` of 50 or 1.3: clearly past the bound, see [`PERCENT_MARGIN`], and
+/// `x / 100` would be accepted) gets the fraction to write; one just past the bound
+/// (`prob = 1.0000000001`) is told the bound.
 pub(crate) fn fraction_help(name: &str, key: &str, x: f64, lo: f64, hi: f64) -> Option<String> {
+    if !(hi <= 5.0 && x > hi) {
+        return None;
+    }
     let f = suggest::percent_to_fraction(x);
-    (hi <= 5.0 && x > hi && f >= lo && f <= hi).then(|| {
-        format!(
+    let percent_like = x >= PERCENT_MARGIN * hi.max(1.0);
+    if percent_like && f >= lo && f <= hi {
+        return Some(format!(
             "{} are fractions (1.0 = 100%): for {}% write {}",
             noun(name),
             suggest::Num(x),
             assign(key, f)
-        )
-    })
+        ));
+    }
+    (!percent_like).then(|| format!("{} are at most {}", noun(name), suggest::Num(hi)))
 }
 
 /// The help for a lever name with no close match: the levers that differ from it in one

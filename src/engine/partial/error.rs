@@ -64,7 +64,12 @@ pub enum PartialError {
     /// The derived cells (totals, `--prob` indicators) do not fit the scenario.
     #[error("the partials' derived cells (totals, --prob) do not fit the scenario: {0}")]
     Derived(String),
-    #[error("partials do not belong to the same run: `{field}` is {a} in {f0} but {b} in {f}")]
+    #[error(
+        "partials do not belong to the same run: `{field}` is {} in {f0} but {} in {f}; {}",
+        shown(.a),
+        shown(.b),
+        mismatch_help(.field)
+    )]
     Mismatch {
         field: &'static str,
         a: String,
@@ -94,4 +99,28 @@ pub enum PartialError {
     Gap { file: String, from: u64, want: u64 },
     #[error("the partials cover {have} groups of {want}")]
     Coverage { have: u64, want: u64 },
+}
+
+/// A fingerprint value as the mismatch message shows it: `none` for an empty one (a run
+/// without `--prob` has no probes).
+fn shown(v: &str) -> &str {
+    if v.trim().is_empty() {
+        "none"
+    } else {
+        v
+    }
+}
+
+/// What to do about a fingerprint field that differs between partials.
+fn mismatch_help(field: &str) -> &'static str {
+    match field {
+        "probes (--prob)" => "re-run the shards with the same --prob list (or none on all)",
+        "scenario" | "scenario_sha256" => "re-run every shard from the same scenario file",
+        "seed" => "re-run the shards with the same --seed",
+        "paths" => "re-run the shards with the same --paths",
+        "months" => "re-run the shards with the same --months",
+        "shards" => "re-run the shards with the same --shard K/N count N",
+        "version" => "re-run every shard with the same sanctions-sim version",
+        _ => "re-run the shards with the same options",
+    }
 }

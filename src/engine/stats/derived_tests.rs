@@ -199,3 +199,48 @@ fn indicators_keep_no_values() {
     };
     assert_eq!(bytes(&bare), bytes(&with));
 }
+
+#[test]
+fn repeats_are_dropped_by_value_keeping_the_first_spelling() {
+    let n = names();
+    let texts: Vec<String> = [
+        "brent_usd_bbl<80",
+        "brent_usd_bbl < 80",
+        "brent_usd_bbl<80.0",
+        "brent_usd_bbl<8e1",
+        "brent_usd_bbl<=80",
+        "brent_usd_bbl<80.5",
+        "flow_india_mbd<80",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let p = parse_probes(&texts, &n).unwrap();
+    let kept: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        kept,
+        [
+            "brent_usd_bbl<80",
+            "brent_usd_bbl<=80",
+            "brent_usd_bbl<80.5",
+            "flow_india_mbd<80"
+        ]
+    );
+    let d = duplicate_probes(&texts, &n);
+    let d: Vec<(&str, &str)> = d.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(
+        d,
+        [
+            ("brent_usd_bbl < 80", "brent_usd_bbl<80"),
+            ("brent_usd_bbl<80.0", "brent_usd_bbl<80"),
+            ("brent_usd_bbl<8e1", "brent_usd_bbl<80"),
+        ]
+    );
+    // Distinct small thresholds stay distinct.
+    let texts = vec![
+        "brent_usd_bbl>0.00001".to_string(),
+        "brent_usd_bbl>0.00004".into(),
+    ];
+    assert_eq!(parse_probes(&texts, &n).unwrap().len(), 2);
+    assert!(duplicate_probes(&texts, &n).is_empty());
+}
