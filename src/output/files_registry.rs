@@ -1,0 +1,86 @@
+//! The process-wide registries of `files.rs`: live staging folders, committed results and
+//! the output folders this process created, and the exit that a signal handler takes after
+//! removing what is left of them.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Staging folders created by [`super::prepare`] and neither committed nor dropped yet.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+pub(super) fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Result folders and files this process has committed, in order.
+static COMMITTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+pub(super) fn committed_now(p: &Path) {
+    COMMITTED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(p.to_path_buf());
+}
+
+/// The result folders (and `calibrate --write` / combined workbook files) this process has
+/// committed so far, so that a later failure (a full stdout) can say they are complete.
+pub fn committed() -> Vec<PathBuf> {
+    COMMITTED.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Output folders (`--out`, and each missing parent of it) that [`super::prepare`] created, outer
+/// first: on an interrupt or an error they are removed again if they are still empty.
+static CREATED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn created() -> MutexGuard<'static, Vec<PathBuf>> {
+    CREATED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Creates `out_root` and its missing parents, noting which folders this process created.
+pub fn create_out_root(out_root: &Path) -> io::Result<()> {
+    let mut missing = Vec::new();
+    let mut at = Some(out_root);
+    while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+        if fs::symlink_metadata(d).is_ok() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        at = d.parent();
+    }
+    fs::create_dir_all(out_root)?;
+    let mut c = created();
+    for d in missing.into_iter().rev() {
+        if !c.contains(&d) {
+            c.push(d);
+        }
+    }
+    Ok(())
+}
+
+/// Removes the output folders this process created ([`super::prepare`]) that are still empty,
+/// innermost first, for a command that failed or was interrupted: `run --out new` stopped
+/// before any result leaves no empty `new/`. A folder that existed before, or that holds
+/// anything (a result, another process's staging folder), is never removed: `remove_dir`
+/// removes empty folders only.
+pub fn remove_created_empty_out_roots() {
+    let mut c = created();
+    for d in c.iter().rev() {
+        let _ = fs::remove_dir(d);
+    }
+    c.clear();
+}
+
+/// Removes every uncommitted staging folder of this process, then the output folders it
+/// created that are left empty, and exits with `code`, holding the registry lock so that no
+/// commit can happen meanwhile. For signal handling threads: destructors of other threads do
+/// not run.
+pub fn exit_removing_staging(code: i32) -> ! {
+    let guard = live();
+    for dir in guard.iter() {
+        let _ = fs::remove_dir_all(dir);
+    }
+    remove_created_empty_out_roots();
+    std::process::exit(code)
+}
