@@ -122,11 +122,14 @@ pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
     use std::fmt::Write;
     let mut date = String::new();
     let mut out = Vec::with_capacity(sc.events.len());
-    for (i, e) in sc.events.iter().enumerate() {
-        let k = sc.events[..i]
-            .iter()
-            .filter(|p| p.lever == e.lever && p.date == e.date)
-            .count();
+    // The occurrence count of each (lever, date) pair so far: counted in a map, not by
+    // rescanning the earlier events (quadratic: 200,000 events took a minute per path).
+    let mut seen: std::collections::HashMap<(usize, crate::policy::calendar::Date), usize> =
+        std::collections::HashMap::new();
+    for e in &sc.events {
+        let n = seen.entry((e.lever, e.date)).or_insert(0);
+        let k = *n;
+        *n += 1;
         date.clear();
         let _ = write!(date, "{}.{k}", e.date);
         let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
