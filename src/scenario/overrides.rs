@@ -9,6 +9,7 @@ use crate::dist::Dist;
 use crate::policy::calendar::{Date, MonthIdx};
 use crate::policy::events::{Action, Event, Value};
 use crate::policy::levers::LeverKind;
+use std::collections::HashMap;
 use std::fmt;
 
 /// How serious a finding is.
@@ -64,8 +65,22 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         .collect();
     let mut out = Vec::new();
     let waves = super::wave_findings::wave_findings(sc);
+    // The events that can replace another, by (lever, file rank), each list by (date, index):
+    // one lookup per event instead of a scan of them all (200,000 events took 20 s).
+    let mut by: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (j, e) in sc.events.iter().enumerate() {
+        if matches!(e.action, Action::Set | Action::Ramp { .. } | Action::Pulse) {
+            by.entry((e.lever, rank[j])).or_default().push(j);
+        }
+    }
+    for v in by.values_mut() {
+        v.sort_by_key(|&j| (sc.events[j].date, j));
+    }
+    let mut ranks: Vec<usize> = rank.clone();
+    ranks.sort_unstable();
+    ranks.dedup();
     for (i, ev) in sc.events.iter().enumerate() {
-        if let Some(w) = replaced_by_inherited(sc, &rank, i) {
+        if let Some(w) = replaced_by_inherited(sc, &rank, &ranks, &by, i) {
             out.push(w);
         }
         out.extend(never_lands(sc, i));
@@ -198,19 +213,28 @@ fn lagged(ev: &Event) -> (Date, Date) {
 /// The first event of an earlier file on the same lever that can take effect after event `i`
 /// and so replace it: dated later, or dated earlier with a lag that can carry it past `i`
 /// (summit_success's `eu_follows` drops the EU cap up to a year after its written date).
-fn replaced_by_inherited(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
+fn replaced_by_inherited(
+    sc: &Scenario,
+    rank: &[usize],
+    ranks: &[usize],
+    by: &HashMap<(usize, usize), Vec<usize>>,
+    i: usize,
+) -> Option<Warning> {
     let ev = &sc.events[i];
     if matches!(sc.registry.def(ev.lever).kind, LeverKind::Action(_)) {
         return None;
     }
     let mine = lagged(ev).0;
-    let j = (0..sc.events.len())
-        .filter(|&j| {
-            let e = &sc.events[j];
-            rank[j] < rank[i]
-                && e.lever == ev.lever
-                && lagged(e).1 > mine
-                && matches!(e.action, Action::Set | Action::Ramp { .. } | Action::Pulse)
+    // In each earlier file, the first candidate in (date, index) order that can land after
+    // event `i`; then the earliest of those.
+    let j = ranks
+        .iter()
+        .take_while(|&&r| r < rank[i])
+        .filter_map(|&r| {
+            by.get(&(ev.lever, r))?
+                .iter()
+                .copied()
+                .find(|&j| lagged(&sc.events[j]).1 > mine)
         })
         .min_by_key(|&j| (sc.events[j].date, j))?;
     let by = &sc.events[j];
