@@ -100,10 +100,15 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
     );
 }
 
-/// D44: designation waves that may count the same sellers twice, or add up past 1. (The
-/// other `scenario::overrides` findings are for `validate` and `explain`.)
+/// `validate`'s warnings, so that a file run without validating first is not silent about
+/// them: an event an inherited one or rule replaces (D50, D135), one that never takes effect,
+/// a risk jump past its bound, a tree node never entered (D140), and designation waves that
+/// may count the same sellers twice or add up past 1 (D44). Notes stay with `validate`.
 pub(super) fn warn_waves(sc: &Scenario) {
-    for w in crate::scenario::wave_findings(sc) {
+    for w in crate::scenario::overrides(sc)
+        .into_iter()
+        .filter(|w| w.severity == crate::scenario::Severity::Warning)
+    {
         errln!("{}: {w}", sc.name);
     }
 }

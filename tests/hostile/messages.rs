@@ -325,3 +325,30 @@ fn a_market_far_outside_the_calibration_is_flagged() {
         r.stderr
     );
 }
+
+/// `run` prints `validate`'s warnings too: a user who runs a file without validating it
+/// still hears that an inherited lagged event can replace their cap (D135).
+#[test]
+fn run_repeats_the_validate_warnings() {
+    let d = tempfile::tempdir().unwrap();
+    let success = baseline().parent().unwrap().join("summit_success.toml");
+    let p = d.path().join("cap30.toml");
+    fs::write(
+        &p,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"cap30\"\n[[event]]\ndate = \"2026-03-01\"\n\
+             lever = \"cap.eu_usd\"\nvalue = 30\n",
+            success.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let r = tiny_run(&p, &d.path().join("out"), &[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cap30: warning[event[1]]")
+            && r.stderr
+                .contains("can be replaced by the inherited `cap.eu_usd`"),
+        "{}",
+        r.stderr
+    );
+}
