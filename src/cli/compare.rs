@@ -125,22 +125,24 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     let stage = prepare(&a.output.out, &name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
-    // One file given twice (as baseline and as another) warns once.
-    let mut warned: Vec<std::path::PathBuf> = Vec::new();
-    for sc in &loaded {
-        let key = std::fs::canonicalize(&sc.path).unwrap_or_else(|_| sc.path.clone());
-        if warned.contains(&key) {
+    // Each file once, by its canonical path: one given twice (as baseline and as another)
+    // warns once, and one that is the baseline itself is said to be.
+    let canon: Vec<std::path::PathBuf> = loaded
+        .iter()
+        .map(|sc| std::fs::canonicalize(&sc.path).unwrap_or_else(|_| sc.path.clone()))
+        .collect();
+    // Without --months the horizon is the shortest file's: name it, not a flag.
+    let from = match a.sim.months {
+        Some(_) => None,
+        None => loaded.iter().find(|f| f.months == o.months),
+    };
+    for (i, sc) in loaded.iter().enumerate() {
+        if canon[..i].contains(&canon[i]) {
             continue;
         }
-        warned.push(key);
         super::run_warnings::warn_outside_folder(sc);
-        super::run_warnings::warn_waves(sc);
-        // Without --months the horizon is the shortest file's: name it, not a flag.
-        let from = match a.sim.months {
-            Some(_) => None,
-            None => loaded.iter().find(|f| f.months == o.months),
-        };
-        super::run_warnings::warn_cut_events_from(sc, o.months, from);
+        super::run_warnings::warn_findings(sc);
+        super::run_warnings::warn_cut_events(sc, o.months, from);
     }
     // compare runs every scenario on the baseline's seed and paths (common random numbers):
     // a compared file's own `seed` or `paths` is not used.
@@ -168,11 +170,11 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             );
         }
     }
-    let same = |sc: &Scenario| {
-        let c = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        c(&sc.path) == c(&baseline.path)
-    };
-    for sc in others.iter().filter(|sc| same(sc)) {
+    for (sc, _) in others
+        .iter()
+        .zip(&canon[1..])
+        .filter(|(_, c)| **c == canon[0])
+    {
         errln!(
             "warning: {} is the baseline file itself: on common random numbers every \
              difference is 0; name another scenario to compare with",

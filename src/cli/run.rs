@@ -3,7 +3,7 @@
 
 use super::run_warnings::{
     missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_diagnostics,
-    warn_outside_folder, warn_waves,
+    warn_findings, warn_outside_folder,
 };
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
@@ -180,8 +180,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     for sc in &loaded {
         warn_outside_folder(sc);
-        warn_waves(sc);
-        warn_cut_events(sc, options(sc, &a).months);
+        warn_findings(sc);
+        warn_cut_events(sc, options(sc, &a).months, None);
         if let (Some(max), None, Some(_)) = (a.max_paths, a.sim.paths, a.precision) {
             if max < sc.paths {
                 errln!(

@@ -104,7 +104,7 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
 /// them: an event an inherited one or rule replaces (D50, D135), one that never takes effect,
 /// a risk jump past its bound, a tree node never entered (D140), and designation waves that
 /// may count the same sellers twice or add up past 1 (D44). Notes stay with `validate`.
-pub(super) fn warn_waves(sc: &Scenario) {
+pub(super) fn warn_findings(sc: &Scenario) {
     for w in crate::scenario::overrides(sc)
         .into_iter()
         .filter(|w| w.severity == crate::scenario::Severity::Warning)
@@ -228,23 +228,16 @@ pub(super) fn nonfinite_count(
 /// Events that a `--months` shorter than the file's horizon cuts off: they were valid in the
 /// file (an event after the file's own horizon is an error) and would silently not run, so a
 /// trimmed `compare` could report "no effect" for a policy that never started.
-pub(super) fn warn_cut_events(sc: &Scenario, months: usize) {
-    if let Some(line) = cut_events(sc, months, None) {
-        errln!("{line}");
-    }
-}
-
-/// As [`warn_cut_events`] for `compare`, whose horizon may be another file's (`from`: the
-/// file with the shortest horizon, when `--months` was not given).
-pub(super) fn warn_cut_events_from(sc: &Scenario, months: usize, from: Option<&Scenario>) {
+pub(super) fn warn_cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) {
     if let Some(line) = cut_events(sc, months, from) {
         errln!("{line}");
     }
 }
 
 /// The warning of [`warn_cut_events`], or `None` when every event falls inside the horizon.
-/// `from`: the scenario whose `months` set the horizon, when no `--months` did.
-pub(super) fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) -> Option<String> {
+/// `from`: the scenario whose `months` set the horizon (`compare` without `--months`), or
+/// `None` when `--months` did.
+fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) -> Option<String> {
     let end = sc.start + months as i32;
     let mut cut: Vec<usize> = (0..sc.events.len())
         .filter(|&i| sc.events[i].date.month >= end)

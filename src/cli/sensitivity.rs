@@ -117,8 +117,8 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     let o = options(&sc, &a)?;
     sc.check_months(o.months).map_err(CliError::Input)?;
     super::run_warnings::warn_outside_folder(&sc);
-    super::run_warnings::warn_waves(&sc);
-    super::run_warnings::warn_cut_events(&sc, o.months);
+    super::run_warnings::warn_findings(&sc);
+    super::run_warnings::warn_cut_events(&sc, o.months, None);
     let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
     let stage = prepare(&a.output.out, &name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?
