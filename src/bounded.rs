@@ -99,11 +99,14 @@ impl ReadError {
     }
 }
 
-/// `16 MiB`, `4 GiB`, `100.0 MiB`, `512 bytes`.
+/// `16 MiB`, `4 GiB`, `100.0 MiB`, `512 bytes`, up to `16.0 EiB` (`u64::MAX`).
 pub fn size_text(n: u64) -> String {
     const KIB: u64 = 1 << 10;
     const MIB: u64 = 1 << 20;
     const GIB: u64 = 1 << 30;
+    const TIB: u64 = 1 << 40;
+    const PIB: u64 = 1 << 50;
+    const EIB: u64 = 1 << 60;
     let unit = |u: u64, name: &str| {
         if n.is_multiple_of(u) {
             format!("{} {name}", n / u)
@@ -112,6 +115,9 @@ pub fn size_text(n: u64) -> String {
         }
     };
     match n {
+        n if n >= EIB => unit(EIB, "EiB"),
+        n if n >= PIB => unit(PIB, "PiB"),
+        n if n >= TIB => unit(TIB, "TiB"),
         n if n >= GIB => unit(GIB, "GiB"),
         n if n >= MIB => unit(MIB, "MiB"),
         n if n >= KIB => unit(KIB, "KiB"),
@@ -123,6 +129,9 @@ pub fn size_text(n: u64) -> String {
 /// as equal to a limit it exceeds.
 fn measured(n: u64) -> String {
     match n {
+        n if n >= 1 << 60 => format!("{:.1} EiB", n as f64 / (1u64 << 60) as f64),
+        n if n >= 1 << 50 => format!("{:.1} PiB", n as f64 / (1u64 << 50) as f64),
+        n if n >= 1 << 40 => format!("{:.1} TiB", n as f64 / (1u64 << 40) as f64),
         n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
         n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
         n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / (1u64 << 10) as f64),
@@ -246,6 +255,10 @@ mod tests {
     fn sizes_read_as_text() {
         assert_eq!(size_text(16 << 20), "16 MiB");
         assert_eq!(size_text(4 << 30), "4 GiB");
+        assert_eq!(size_text(3 << 40), "3 TiB");
+        assert_eq!(size_text(u64::MAX), "16.0 EiB");
+        assert_eq!(measured(u64::MAX), "16.0 EiB");
+        assert_eq!(measured((1 << 50) + (1 << 49)), "1.5 PiB");
         assert_eq!(size_text(100_000_000), "95.4 MiB");
         assert_eq!(size_text(12), "12 bytes");
     }

@@ -171,6 +171,45 @@ fn contradicting_flags_name_both_and_the_fix() {
     assert!(!Path::new(o).exists() || std::fs::read_dir(o).unwrap().next().is_none());
 }
 
+/// A bound set by the file's `paths`, not by `--paths`, is named as the file's: the user
+/// passed no `--paths` to change.
+#[test]
+fn sensitivity_names_the_files_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let big = tmp.path().join("big.toml");
+    std::fs::write(
+        &big,
+        format!(
+            "extends = \"{}\"\n[scenario]\npaths = 10000000000\n",
+            base.to_str().unwrap().replace('\\', "\\\\")
+        ),
+    )
+    .unwrap();
+    let o = tmp.path().join("o");
+    let args = [
+        "sensitivity",
+        big.to_str().unwrap(),
+        "--target",
+        "brent_usd_bbl",
+        "--months",
+        "2",
+        "--swing-paths",
+        "0",
+        "--quiet",
+        "--out",
+        o.to_str().unwrap(),
+    ];
+    let (code, _, err) = out(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the file's paths = 10000000000 is too many for sensitivity"),
+        "{err}"
+    );
+    assert!(err.contains("6.4 TiB, above the 1 GiB budget"), "{err}");
+    assert!(!err.contains("--paths 10000000000"), "{err}");
+}
+
 #[test]
 fn errors_are_never_error_error() {
     let tmp = tempfile::tempdir().unwrap();

@@ -303,7 +303,7 @@ fn libreoffice_reads_results_xlsx_and_paths_csv() {
                 "seed".into(),
                 Cell::Number {
                     value: 42.0,
-                    decimals: false,
+                    decimals: 0,
                 },
             ),
             ("start".into(), Cell::Text("2025-11".into())),

@@ -68,13 +68,23 @@ fn check_sheet(book: &Book, name: &str, csv: &[u8]) -> (usize, usize) {
                 match got {
                     XCell::Number(x, fmt) => {
                         assert_eq!(*x, v, "{name}!{at}");
-                        let want_fmt = if want.contains('.') {
-                            "0.0000"
-                        } else {
-                            "General"
-                        };
-                        // A column is formatted as a whole: integers in a decimal column too.
-                        assert!(fmt == want_fmt || fmt == "0.0000", "{name}!{at}: {fmt}");
+                        // A column is formatted as a whole: integers in a decimal column
+                        // too, and as many places as its most precise value (at least 4).
+                        let places = want
+                            .split_once('.')
+                            .map(|(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
+                        match places {
+                            None => assert!(
+                                fmt == "General" || fmt.starts_with("0.0000"),
+                                "{name}!{at}: {fmt}"
+                            ),
+                            Some(p) => assert!(
+                                fmt.starts_with("0.0000")
+                                    && fmt.len() >= 2 + p.max(4)
+                                    && fmt[2..].bytes().all(|b| b == b'0'),
+                                "{name}!{at}: {want} shown as {fmt}"
+                            ),
+                        }
                     }
                     // A column that also holds words (totals.csv's period: `2026`, then
                     // `horizon`) is text as a whole.

@@ -41,7 +41,7 @@ pub enum BacktestError {
         named: bool,
     },
     /// A replay or counterfactual scenario did not load (its own error names line and column).
-    #[error("{}:\n{source}", file.display())]
+    #[error("{}", load_text(file, source))]
     Load {
         file: PathBuf,
         source: Box<crate::scenario::LoadError>,
@@ -70,4 +70,15 @@ pub enum BacktestError {
     },
     #[error("could not build report.csv: {0}")]
     Csv(#[from] csv::Error),
+}
+
+/// A replay's load error: the loader's own text when it already names the file (a rendered
+/// diagnostic, `--> file:line:col`), so the message has one `error:` header, not two.
+fn load_text(file: &std::path::Path, source: &crate::scenario::LoadError) -> String {
+    let text = source.to_string();
+    if text.contains(&file.display().to_string()) {
+        text
+    } else {
+        format!("{}: {text}", file.display())
+    }
 }

@@ -68,12 +68,10 @@ fn options(sc: &Scenario, a: &SensitivityArgs) -> Result<SensOptions, CliError> 
     let mut o = SensOptions::new(sc, &a.target);
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
+    o.paths_from_file = a.sim.paths.is_none();
     o.swing_paths = a.swing_paths.unwrap_or(o.paths.min(1000));
     if o.swing_paths > o.paths {
-        let paths = match a.sim.paths {
-            Some(p) => format!("--paths {p}"),
-            None => format!("the file's paths = {}", o.paths),
-        };
+        let paths = o.paths_text();
         return Err(CliError::Input(format!(
             "--swing-paths {} is more than {paths}: each one-at-a-time swing run is a \
              smaller run beside the main one; pass --swing-paths {} or fewer (0 skips the \

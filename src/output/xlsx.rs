@@ -34,14 +34,34 @@ pub const MAX_SHEET_NAME: usize = 31;
 const MIN_WIDTH: usize = 10;
 const MAX_WIDTH: usize = 60;
 
+/// Most decimal places a number format shows (Excel keeps 15 significant digits).
+pub const MAX_DECIMALS: u8 = 15;
+
+/// Places to show for numbers written like `text` (a plain decimal or JSON number): 0 for an
+/// integer (General format), else at least 4 and as many as its fraction has, at most
+/// [`MAX_DECIMALS`].
+pub fn decimal_places(text: &str) -> u8 {
+    let Some(dot) = text.find('.') else {
+        return 0;
+    };
+    let frac = text[dot + 1..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    (frac.min(usize::from(MAX_DECIMALS)) as u8).max(4)
+}
+
 /// One typed cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
-    /// A number; `decimals` chooses the display format (`0.0000` when true, `General` else).
+    /// A number shown with `decimals` places (`0.0000` for 4), or `General` for 0. Columns
+    /// typed from CSV get at least 4 when any value has a decimal point, and as many as the
+    /// most precise value has ([`decimal_places`]), so a `0.00001` threshold does not read
+    /// `0.0000`.
     Number {
         value: f64,
-        decimals: bool,
+        decimals: u8,
     },
     /// A calendar date.
     Date {
@@ -58,8 +78,8 @@ impl Cell {
         match self {
             Cell::Empty => 0,
             Cell::Number { value, decimals } => {
-                if *decimals {
-                    format!("{value:.4}").len()
+                if *decimals > 0 {
+                    format!("{value:.p$}", p = usize::from(*decimals)).len()
                 } else {
                     format!("{value}").len()
                 }
@@ -220,8 +240,13 @@ impl Workbook {
         book.set_properties(&DocProperties::new().set_creation_datetime(&created));
         let header = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
-        let four = Format::new().set_num_format("0.0000");
-        let general = Format::new();
+        // `fixed[p]`: p decimal places; `fixed[0]` is General.
+        let fixed: Vec<Format> = (0..=MAX_DECIMALS)
+            .map(|p| match p {
+                0 => Format::new(),
+                p => Format::new().set_num_format(format!("0.{}", "0".repeat(usize::from(p)))),
+            })
+            .collect();
         for sheet in &self.sheets {
             let ws = book.add_worksheet();
             ws.set_name(&sheet.name).map_err(writer_err)?;
@@ -244,7 +269,7 @@ impl Workbook {
                             ws.write_string(r32, c16, s).map_err(writer_err)?;
                         }
                         Cell::Number { value, decimals } => {
-                            let f = if *decimals { &four } else { &general };
+                            let f = &fixed[usize::from((*decimals).min(MAX_DECIMALS))];
                             ws.write_number_with_format(r32, c16, *value, f)
                                 .map_err(writer_err)?;
                         }

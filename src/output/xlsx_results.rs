@@ -82,7 +82,11 @@ pub fn flatten_json(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, 
             let cell = match n.as_f64() {
                 Some(x) if x.is_finite() && !exact => Cell::Number {
                     value: x,
-                    decimals: !(n.is_u64() || n.is_i64()),
+                    decimals: if n.is_u64() || n.is_i64() {
+                        0
+                    } else {
+                        crate::output::xlsx::decimal_places(&n.to_string())
+                    },
                 },
                 _ => Cell::Text(n.to_string()),
             };
@@ -360,7 +364,7 @@ mod tests {
             get("seed"),
             Some(Cell::Number {
                 value: 42.0,
-                decimals: false
+                decimals: 0
             })
         );
         assert_eq!(get("files[1]"), Some(Cell::Text("manifest.json".into())));

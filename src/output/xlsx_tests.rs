@@ -60,7 +60,7 @@ fn columns_typed_as_a_whole() {
         rows[1][2],
         Cell::Number {
             value: 1.5,
-            decimals: true
+            decimals: 4
         }
     );
     assert_eq!(rows[2][2], Cell::Empty);
@@ -68,7 +68,7 @@ fn columns_typed_as_a_whole() {
         rows[2][3],
         Cell::Number {
             value: 4.0,
-            decimals: false
+            decimals: 0
         }
     );
     assert_eq!(rows[1][4], Cell::Empty);
@@ -121,7 +121,7 @@ fn same_sheets_same_bytes() {
                 "seed".into(),
                 Cell::Number {
                     value: 42.0,
-                    decimals: false,
+                    decimals: 0,
                 },
             )],
         )
@@ -132,4 +132,30 @@ fn same_sheets_same_bytes() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(a, build(), "a second later, the same bytes");
     assert_eq!(&a[..2], b"PK");
+}
+
+/// A column shows as many places as its most precise value, at least 4: a `--prob` threshold
+/// of `0.00001` must not read `0.0000` (it did).
+#[test]
+fn a_column_shows_its_most_precise_value() {
+    assert_eq!(decimal_places("3"), 0);
+    assert_eq!(decimal_places("1.5"), 4);
+    assert_eq!(decimal_places("80.0000"), 4);
+    assert_eq!(decimal_places("0.00001"), 5);
+    assert_eq!(decimal_places("-1.25E-3"), 4);
+    assert_eq!(decimal_places("0.12345678901234567890"), MAX_DECIMALS);
+    let rows = typed_rows("p", b"threshold,share\n0.00001,0.5000\n2.5,1.0000\n").unwrap();
+    for row in &rows[1..] {
+        assert!(
+            matches!(row[0], Cell::Number { decimals: 5, .. }),
+            "{row:?}"
+        );
+        assert!(
+            matches!(row[1], Cell::Number { decimals: 4, .. }),
+            "{row:?}"
+        );
+    }
+    let mut b = Workbook::new();
+    b.add_csv("p", b"threshold\n0.00001\n").unwrap();
+    assert!(b.to_bytes().is_ok());
 }

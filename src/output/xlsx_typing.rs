@@ -1,7 +1,7 @@
 //! Typing of CSV columns for [`super::xlsx`]: ISO dates, plain decimal numbers, or text,
 //! decided per column (see that module's docs).
 
-use super::xlsx::{Cell, XlsxError};
+use super::xlsx::{decimal_places, Cell, XlsxError};
 use rust_xlsxwriter::ExcelDateTime;
 
 /// `YYYY-MM-DD` with a month and day that exist (Excel dates start in 1900).
@@ -111,11 +111,14 @@ pub fn typed_rows(sheet: &str, csv_bytes: &[u8]) -> Result<Vec<Vec<Cell>>, XlsxE
     let types: Vec<ColumnType> = (0..cols)
         .map(|c| column_type(body.iter().filter_map(|r| r.get(c)).map(String::as_str)))
         .collect();
-    let decimals: Vec<bool> = (0..cols)
+    // A column is formatted as a whole, with the places of its most precise value.
+    let decimals: Vec<u8> = (0..cols)
         .map(|c| {
             body.iter()
                 .filter_map(|r| r.get(c))
-                .any(|v| v.contains('.'))
+                .map(|v| decimal_places(v))
+                .max()
+                .unwrap_or(0)
         })
         .collect();
     let mut rows = Vec::with_capacity(records.len());

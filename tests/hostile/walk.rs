@@ -212,6 +212,38 @@ fn backtest_history_dir_without_the_replays_names_the_folder() {
     }
 }
 
+/// A replay that is there but does not load: one `error` header, the loader's diagnostic
+/// (file, line, column), not `error: <file>:` above it.
+#[test]
+fn backtest_replay_that_fails_to_load_has_one_error_header() {
+    let d = tempfile::tempdir().unwrap();
+    let history = super::baseline().parent().unwrap().join("history");
+    let copy = d.path().join("history");
+    let cp = Command::new("cp")
+        .arg("-r")
+        .arg(&history)
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let bad = copy.join("replay_2022_23.toml");
+    let text = std::fs::read_to_string(&bad).unwrap();
+    std::fs::write(&bad, format!("garbage = \n{text}")).unwrap();
+    for cmd in ["backtest", "calibrate"] {
+        let mut c = Command::new(BIN);
+        c.args([cmd, "--paths", "2", "--history"]).arg(&copy);
+        if cmd == "backtest" {
+            c.arg("--out").arg(d.path().join("out"));
+        }
+        let o = c.output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {err}");
+        let headers = err.lines().filter(|l| l.starts_with("error")).count();
+        assert_eq!(headers, 1, "{cmd}: {err}");
+        assert!(err.contains("replay_2022_23.toml:1:11"), "{cmd}: {err}");
+    }
+}
+
 /// `explain` takes one file; given a folder it used to advise checking the file's
 /// permissions.
 #[test]

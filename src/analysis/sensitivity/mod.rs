@@ -53,23 +53,23 @@ pub enum SensError {
     )]
     NoInputs(String),
     #[error(
-        "--paths {paths} is too few for the {inputs} uncertain inputs of scenario `{scenario}`: \
+        "{paths} is too few for the {inputs} uncertain inputs of scenario `{scenario}`: \
          the rank regression needs at least {need} paths (a few thousand give stable rankings)"
     )]
     TooFewPaths {
-        paths: u64,
+        paths: String,
         inputs: usize,
         scenario: String,
         need: usize,
     },
     #[error(
-        "--paths {paths} is too many for sensitivity on scenario `{scenario}`: the rank \
+        "{paths} is too many for sensitivity on scenario `{scenario}`: the rank \
          regression keeps every path's {per_path} values (its {inputs} inputs and the target) in \
          memory, {need}, above the {budget} budget; pass --paths {max} or fewer (a few \
          thousand give stable rankings)"
     )]
     TooManyPaths {
-        paths: u64,
+        paths: String,
         per_path: u64,
         inputs: usize,
         scenario: String,
@@ -205,7 +205,7 @@ pub fn sensitivity(
     if o.paths < inp.len() as u64 + 3 {
         // Fail before simulating: the regression of k inputs needs k + 3 paths.
         return Err(SensError::TooFewPaths {
-            paths: o.paths,
+            paths: o.paths_text(),
             inputs: inp.len(),
             scenario: sc.name.clone(),
             need: inp.len() + 3,
@@ -217,7 +217,7 @@ pub fn sensitivity(
     let max = budget / (per_path * 8);
     if o.paths > max {
         return Err(SensError::TooManyPaths {
-            paths: o.paths,
+            paths: o.paths_text(),
             per_path,
             inputs: inp.len(),
             scenario: sc.name.clone(),

@@ -19,6 +19,8 @@ pub enum Horizon {
 #[derive(Debug, Clone)]
 pub struct SensOptions {
     pub paths: u64,
+    /// Where `paths` came from, for messages: `--paths N` (false) or the file's `paths` (true).
+    pub paths_from_file: bool,
     pub months: usize,
     pub seed: u64,
     /// Worker threads; 0 means all cores.
@@ -35,11 +37,21 @@ pub struct SensOptions {
 }
 
 impl SensOptions {
+    /// `--paths N` or `the file's paths = N`, as the user set it.
+    pub fn paths_text(&self) -> String {
+        if self.paths_from_file {
+            format!("the file's paths = {}", self.paths)
+        } else {
+            format!("--paths {}", self.paths)
+        }
+    }
+
     /// The scenario's paths, months and seed; cumulative target; 1,000 swing paths at most;
     /// swing of the top 15.
     pub fn new(sc: &Scenario, target: &str) -> SensOptions {
         SensOptions {
             paths: sc.paths,
+            paths_from_file: true,
             months: sc.months,
             seed: sc.seed,
             threads: 0,
