@@ -65,9 +65,9 @@ Three questions, each answered by one command and one file:
 - *If the US extends sanctions to China, where does Brent go, and is China better or worse
   off?* \`compare scenarios/summit_failure.toml scenarios/china_sanctions.toml\`: Brent
   $(field mean_diff "$cmp_c" 2026-07-01 brent_usd_bbl) USD/bbl on average in July 2026
-  (80 % band $(field p10_diff "$cmp_c" 2026-07-01 brent_usd_bbl) to $(field p90_diff "$cmp_c" 2026-07-01 brent_usd_bbl)); China's net gain over the 36 months
-  changes by $(field mean_diff "$tot_c" horizon china_net_gain_usd_bn) USD bn (80 % band $(field p10_diff "$tot_c" horizon china_net_gain_usd_bn) to
-  $(field p90_diff "$tot_c" horizon china_net_gain_usd_bn); \`compare_totals.csv\`, \`horizon,…,china_net_gain_usd_bn\`).
+  (80 % band $(field p10_diff "$cmp_c" 2026-07-01 brent_usd_bbl) to $(field p90_diff "$cmp_c" 2026-07-01 brent_usd_bbl)); China's welfare (savings less tariff cost, plus any deal carrot earned) over the 36 months
+  changes by $(field mean_diff "$tot_c" horizon china_welfare_usd_bn) USD bn (80 % band $(field p10_diff "$tot_c" horizon china_welfare_usd_bn) to
+  $(field p90_diff "$tot_c" horizon china_welfare_usd_bn); \`compare_totals.csv\`, \`horizon,…,china_welfare_usd_bn\`).
 MD
 )
 

@@ -233,7 +233,7 @@ impl<'a> PathSim<'a> {
         s.pbar = st.p_prev;
         s.ubar = [urals; 5];
         // The pre-start month is not the scenario's first month (russia_revenue_change_usd_bn).
-        self.work.out.revenue_first_bn = None;
+        self.work.out.revenue_first_daily = None;
     }
 
     /// Runs month `self.month` and advances. The outcome is in `self.work.out`.

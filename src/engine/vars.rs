@@ -72,6 +72,8 @@ enum Get {
     /// D40: basin's cargo share still on designated tankers.
     TankerBanned(usize),
     NetGain(usize),
+    CarrotEarned(usize),
+    Welfare(usize),
     RevenueChange,
 }
 
@@ -301,6 +303,21 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
     // paths without one).
     add("cap_eu_none_share".into(), "share of paths", Get::CapEuNone);
     add("cap_us_none_share".into(), "share of paths", Get::CapUsNone);
+    // Appended last (D141): what a deal pays, and the position to compare across scenarios.
+    for (j, b) in mkt.buyers.iter().enumerate() {
+        if let Some(x) = &b.report_as {
+            add(
+                format!("{x}_carrot_earned_usd_bn"),
+                "USD bn/month",
+                Get::CarrotEarned(j),
+            );
+            add(
+                format!("{x}_welfare_usd_bn"),
+                "USD bn/month",
+                Get::Welfare(j),
+            );
+        }
+    }
     v
 }
 
@@ -453,6 +470,8 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
             .sum::<f64>()
             .clamp(0.0, 1.0),
         Get::NetGain(j) => o.savings_bn[j] - o.tariff_cost_bn[j] - o.carrot_forgone_bn[j],
-        Get::RevenueChange => o.revenue_bn - o.revenue_first_bn.unwrap_or(f64::NAN),
+        Get::CarrotEarned(j) => o.carrot_earned_bn[j],
+        Get::Welfare(j) => o.savings_bn[j] - o.tariff_cost_bn[j] + o.carrot_earned_bn[j],
+        Get::RevenueChange => o.revenue_change_bn,
     }
 }

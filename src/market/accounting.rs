@@ -66,9 +66,16 @@ pub struct Outcome {
     /// Deal carrot a stance buyer forgoes this month by not halting, $bn (C·d/365; 0 while
     /// halted): part of its net gain (issue 14).
     pub carrot_forgone_bn: Vec<f64>,
-    /// Revenue of the path's first month, kept for the change against it (issue 14). The
-    /// outcome is reused across a path's months, so it is set once and carried.
-    pub revenue_first_bn: Option<f64>,
+    /// The part of the deal carrot the buyer earns this month by its cut, $bn (C·d/365 less
+    /// the forgone part; D141).
+    pub carrot_earned_bn: Vec<f64>,
+    /// Revenue per day of the path's first month, $m/day, kept for the change against it
+    /// (issue 14). The outcome is reused across a path's months, so it is set once and
+    /// carried.
+    pub revenue_first_daily: Option<f64>,
+    /// Revenue this month minus the first month's daily revenue over this month's days,
+    /// $bn (D67, D141: a per-day comparison, so a 28-day February is not a fall).
+    pub revenue_change_bn: f64,
 }
 
 impl Outcome {
@@ -93,6 +100,7 @@ impl Outcome {
             halted: vec![0.0; nj],
             stance_cut: vec![0.0; nj],
             carrot_forgone_bn: vec![0.0; nj],
+            carrot_earned_bn: vec![0.0; nj],
             ..Default::default()
         }
     }
@@ -181,7 +189,8 @@ pub fn account(
         rev_usd += o.q[pl] * (o.n[m.pipe_priced_off[pl]] + m.pipe_padj[pl]);
     }
     o.revenue_bn = k * rev_usd;
-    o.revenue_first_bn.get_or_insert(o.revenue_bn);
+    let first = *o.revenue_first_daily.get_or_insert(rev_usd);
+    o.revenue_change_bn = k * (rev_usd - first);
     o.netback_avg = if o.deliveries > 1e-12 {
         rev_usd / o.deliveries
     } else {
@@ -243,7 +252,9 @@ pub fn account(
                 1.0
             }
         });
-        o.carrot_forgone_bn[j] = unearned * lv.get(ids.carrot_value_bn[j]) * days / 365.0;
+        let carrot = lv.get(ids.carrot_value_bn[j]) * days / 365.0;
+        o.carrot_forgone_bn[j] = unearned * carrot;
+        o.carrot_earned_bn[j] = (1.0 - unearned) * carrot;
     }
     st.s_prev.copy_from_slice(&w.s);
 }
