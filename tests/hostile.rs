@@ -543,3 +543,6 @@ mod runaway;
 
 #[path = "hostile/walk.rs"]
 mod walk;
+
+#[path = "hostile/round3.rs"]
+mod round3;

@@ -125,10 +125,30 @@ impl MarketError {
     }
 }
 
+/// The folder a file's relative paths (`extends`, `market`, `brent.imposed`) are resolved
+/// against: its own folder, or, when the file is a symbolic link, the folder of the file it
+/// links to, so a link to `summit_failure.toml` inherits the `baseline.toml` beside it and
+/// never one that happens to sit beside the link. `..` in the rest of the path is resolved
+/// by the system after links, so only the last component needs this.
+pub(crate) fn base_dir(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        if let Some(dir) = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|c| c.parent().map(Path::to_path_buf))
+        {
+            return dir;
+        }
+    }
+    path.parent().unwrap_or(Path::new("")).to_path_buf()
+}
+
 /// The `extends` chain, root first. Stops at the first unreadable file or syntax error.
 pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     let mut chain: Vec<Source> = Vec::new();
-    let mut canon: Vec<PathBuf> = Vec::new();
+    // Position in `chain` of each file's canonical path: the cycle check stays linear in the chain's
+    // length (a scan of `canon` per link made 50,000 files take 72 s).
+    let mut seen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     let mut cur = leaf.to_path_buf();
     // The file and span of the `extends` that named `cur`, and whether it was written below a
     // header (followed, but misplaced: the help says so too).
@@ -148,7 +168,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             None => Diagnostic::file_level(&cur, None, msg, help),
         };
         let c = std::fs::canonicalize(&cur).unwrap_or_else(|_| cur.clone());
-        if let Some(pos) = canon.iter().position(|p| *p == c) {
+        if let Some(&pos) = seen.get(&c) {
             let mut names: Vec<String> = chain[pos..]
                 .iter()
                 .map(|s| s.path.display().to_string())
@@ -236,13 +256,12 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             }
             Ok(doc) => extends_of(doc.get_ref()),
         };
-        canon.push(c);
+        seen.insert(c, chain.len());
         chain.push(src);
         match next {
             None => break,
             Some((rel, span, below)) => {
-                let base = cur.parent().unwrap_or(Path::new(""));
-                cur = base.join(rel);
+                cur = base_dir(&cur).join(rel);
                 named_by = Some((chain.len() - 1, span, below));
             }
         }

@@ -226,7 +226,7 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
             o.seed = Some((i, (n >= 0).then_some(n as u64)));
         }
         if let Some(v) = &s.market {
-            let base = src.path.parent().unwrap_or(Path::new(""));
+            let base = super::files::base_dir(&src.path);
             o.market = Some((i, Some(base.join(v.get_ref()))));
         }
         if let Some(v) = &s.init {
@@ -246,7 +246,7 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
             o.init = Some((i, mode));
         }
         if let Some(v) = &r.brent.imposed {
-            let base = src.path.parent().unwrap_or(Path::new(""));
+            let base = super::files::base_dir(&src.path);
             o.imposed = Some((i, Some((base.join(v.get_ref()), i, v.span()))));
         }
         if let Some(v) = &s.description {
