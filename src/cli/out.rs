@@ -58,10 +58,22 @@ pub fn ignore_closed(e: CliError) -> Result<(), CliError> {
     }
 }
 
+/// The text of `args` with control characters and bidirectional overrides escaped
+/// (`\u{001b}`): messages echo command-line values and file names, which can hold an escape
+/// sequence that would rewrite the terminal. Scenario text is refused at load; this covers
+/// everything else that reaches the console (D144).
+fn shown(args: fmt::Arguments) -> String {
+    let text = args.to_string();
+    match crate::scenario::text::visible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(v) => v,
+    }
+}
+
 /// Writes `args` to stdout and flushes.
 pub fn stdout_fmt(args: fmt::Arguments) -> Result<(), CliError> {
     let mut o = io::stdout().lock();
-    o.write_fmt(args)
+    o.write_all(shown(args).as_bytes())
         .and_then(|()| o.flush())
         .map_err(stdout_error)
 }
@@ -69,7 +81,7 @@ pub fn stdout_fmt(args: fmt::Arguments) -> Result<(), CliError> {
 /// Writes `args` and a line break to stdout and flushes.
 pub fn stdout_line(args: fmt::Arguments) -> Result<(), CliError> {
     let mut o = io::stdout().lock();
-    o.write_fmt(args)
+    o.write_all(shown(args).as_bytes())
         .and_then(|()| o.write_all(b"\n"))
         .and_then(|()| o.flush())
         .map_err(stdout_error)
@@ -77,7 +89,7 @@ pub fn stdout_line(args: fmt::Arguments) -> Result<(), CliError> {
 
 /// Writes `args` and a line break to stderr, ignoring errors.
 pub fn stderr_line(args: fmt::Arguments) {
-    let _ = writeln!(io::stderr().lock(), "{args}");
+    let _ = writeln!(io::stderr().lock(), "{}", shown(args));
 }
 
 /// `println!` that returns `Result<(), CliError>` instead of panicking.

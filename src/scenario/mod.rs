@@ -45,7 +45,7 @@ mod schedule;
 mod schema;
 mod spanned;
 mod syntax;
-mod text;
+pub(crate) mod text;
 mod tree;
 mod tree_exit;
 mod tree_graph;

@@ -61,3 +61,52 @@ fn a_long_extends_chain_loads_in_linear_time() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 }
+
+/// Command-line values and file names are echoed with control characters escaped, as
+/// scenario text is: an ESC or OSC sequence in `--prob`, a file name or `--out` used to reach
+/// the terminal raw (it can recolour it or set the window title).
+#[test]
+fn command_line_text_is_echoed_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let e = "\u{1b}[31mred\u{1b}]0;title\u{7}";
+    let base = baseline();
+    let b = base.to_str().unwrap();
+    let odd = d.path().join(format!("x{e}.toml"));
+    fs::copy(&base, &odd).unwrap();
+    let market = base.with_file_name("market");
+    std::os::unix::fs::symlink(&market, d.path().join("market")).unwrap();
+    let out = d.path().join(format!("o{e}"));
+    let prob = format!("flow_india_mbd<1{e}");
+    let missing = d.path().join(format!("y{e}.toml"));
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", b, "--months", "2", "--paths", "4", "--prob", &prob],
+        vec!["validate", missing.to_str().unwrap()],
+        vec!["validate", odd.to_str().unwrap()],
+        vec![
+            "run",
+            odd.to_str().unwrap(),
+            "--months",
+            "2",
+            "--paths",
+            "4",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ];
+    for args in cases {
+        let r = sim(&args);
+        for text in [&r.stdout, &r.stderr] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}'),
+                "{args:?}: {text:?}"
+            );
+        }
+        assert!(
+            r.stdout.contains("\\u{001b}") || r.stderr.contains("\\u{001b}"),
+            "{args:?}: the value is not shown: {} {}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
