@@ -61,7 +61,8 @@ Three questions, each answered by one command and one file:
   \`run scenarios/summit_failure.toml --prob 'flow_india_mbd<1'\`, \`probabilities.csv\` row
   \`2026-06-01\`: $(field share_now "$fail_probs" 2026-06-01) of paths in June 2026
   (± $(field mc_se_now "$fail_probs" 2026-06-01)), and $(field share_so_far "$fail_probs" 2026-06-01) have been below 1 mb/d in some month
-  since August 2025.
+  since August 2025; in some month of 2026 itself, $(field share_this_year "$fail_probs" 2026-12-01) (\`share_this_year\`, row
+  \`2026-12-01\`).
 - *If the US extends sanctions to China, where does Brent go, and is China better or worse
   off?* \`compare scenarios/summit_failure.toml scenarios/china_sanctions.toml\`: Brent
   $(field mean_diff "$cmp_c" 2026-07-01 brent_usd_bbl) USD/bbl on average in July 2026

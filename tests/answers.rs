@@ -165,7 +165,7 @@ fn shares_match_a_count_over_sampled_paths() {
     let dir = run(
         PLAIN,
         tmp.path(),
-        &["--paths", "300", "--months", "6", "--sample-paths", "300"],
+        &["--paths", "300", "--months", "9", "--sample-paths", "300"],
     );
     let paths = fs::read_to_string(dir.join("paths.csv")).unwrap();
     let mut lines = paths.lines();
@@ -181,7 +181,7 @@ fn shares_match_a_count_over_sampled_paths() {
             )
         })
         .collect();
-    assert_eq!(rows.len(), 300 * 6);
+    assert_eq!(rows.len(), 300 * 9);
     rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let dates: Vec<String> = {
         let mut d: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
@@ -190,16 +190,22 @@ fn shares_match_a_count_over_sampled_paths() {
         d
     };
     let mut ever = [false; 300];
+    let mut year = [false; 300];
     let probs = fs::read_to_string(dir.join("probabilities.csv")).unwrap();
     for (t, date) in dates.iter().enumerate() {
+        if date.ends_with("-01-01") {
+            year = [false; 300];
+        }
         let mut now = 0;
         for r in rows.iter().filter(|r| &r.1 == date) {
             if r.2 < 1.0 {
                 now += 1;
                 ever[r.0 as usize] = true;
+                year[r.0 as usize] = true;
             }
         }
         let so_far = ever.iter().filter(|&&e| e).count();
+        let this_year = year.iter().filter(|&&e| e).count();
         let want = format!(
             "summit_failure,{date},flow_india_mbd<1,flow_india_mbd,<,1.0000,300,{:.4},",
             now as f64 / 300.0
@@ -208,6 +214,7 @@ fn shares_match_a_count_over_sampled_paths() {
         assert!(line.starts_with(&want), "{line} vs {want}");
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f[9], format!("{:.4}", so_far as f64 / 300.0), "{line}");
+        assert_eq!(f[11], format!("{:.4}", this_year as f64 / 300.0), "{line}");
     }
 }
 

@@ -18,7 +18,7 @@ pub const TOTALS_HEADER: [&str; 18] = band_header([
 ]);
 
 /// Header of `probabilities.csv`.
-pub const PROBABILITIES_HEADER: [&str; 11] = [
+pub const PROBABILITIES_HEADER: [&str; 13] = [
     "scenario",
     "date",
     "probability",
@@ -30,6 +30,8 @@ pub const PROBABILITIES_HEADER: [&str; 11] = [
     "mc_se_now",
     "share_so_far",
     "mc_se_so_far",
+    "share_this_year",
+    "mc_se_this_year",
 ];
 
 /// The first and last month of period `p`, `YYYY-MM-01`.
@@ -85,7 +87,7 @@ pub fn probabilities_csv(start: MonthIdx, runs: &[(&str, &Derived)]) -> Vec<u8> 
     for (scenario, d) in runs {
         for (k, probe) in d.probes.iter().enumerate() {
             for t in 0..d.months {
-                let (now, ever) = d.prob(k, t);
+                let (now, ever, year) = d.prob(k, t);
                 let row = [
                     scenario.to_string(),
                     iso_first(start + t as MonthIdx),
@@ -98,6 +100,8 @@ pub fn probabilities_csv(start: MonthIdx, runs: &[(&str, &Derived)]) -> Vec<u8> 
                     fmt_num(now.se),
                     fmt_num(ever.p),
                     fmt_num(ever.se),
+                    fmt_num(year.p),
+                    fmt_num(year.se),
                 ];
                 w.write_record(&row).expect("in-memory write");
             }

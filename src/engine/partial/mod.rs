@@ -235,6 +235,8 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
     // month. Zero is valid for both, so the bound is on value + 1.
     let periods = (h.fingerprint.months / 12 + 3) as u64;
     let (extra, tail) = h.derived;
+    // Indicator cells per probe and month (now, ever, this year).
+    const IND: usize = crate::engine::stats::derived::INDICATORS;
     limit(
         "derived totals + 1",
         extra as u64 + 1,
@@ -243,15 +245,15 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
     limit(
         "derived indicators + 1",
         tail as u64 + 1,
-        2 * MAX_PROBES as u64 * h.fingerprint.months as u64 + 1,
+        IND as u64 * MAX_PROBES as u64 * h.fingerprint.months as u64 + 1,
     )?;
     if h.fingerprint.probes.len() > MAX_PROBES
-        || 2 * h.fingerprint.probes.len() * h.fingerprint.months != tail
+        || IND * h.fingerprint.probes.len() * h.fingerprint.months != tail
     {
         return Err(PartialError::HeaderLimit {
             field: "derived indicators",
             value: tail as u64,
-            limit: 2 * (h.fingerprint.probes.len() * h.fingerprint.months) as u64,
+            limit: (IND * h.fingerprint.probes.len() * h.fingerprint.months) as u64,
         });
     }
     if mode == SummaryMode::Sketch {

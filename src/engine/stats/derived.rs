@@ -11,13 +11,18 @@
 //! `--threads`), the partial format and merge of `--shard` (identical bytes), and the
 //! per-outcome accumulators of `--by-outcome`.
 //!
-//! Per probe and month two indicators are written: *now* (the value is past the threshold
-//! this month) and *ever* (it has been past at some month so far: first passage). A month
-//! whose value is not finite gives a non-finite *now* (left out of that month's share, as
-//! bands leave it out) and an *ever* of 1 if the path was past before, otherwise non-finite.
+//! Per probe and month three indicators are written: *now* (the value is past the threshold
+//! this month), *ever* (it has been past at some month so far: first passage) and *this year*
+//! (past at some month so far of the same calendar year, from January or the run's first
+//! month: "at any point in 2026" is its December value). A month whose value is not finite
+//! gives a non-finite *now* (left out of that month's share, as bands leave it out) and an
+//! *ever* (a *this year*) of 1 if the path was past before (this year), otherwise non-finite.
 
 use super::{CellStats, MonthlyStats, Summary, SummaryMode};
 use crate::policy::calendar::{days_in_month, year_month, MonthIdx};
+
+/// Indicator cells per probe and month: now, ever, this year.
+pub const INDICATORS: usize = 3;
 
 /// A comparison of `--prob`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +203,8 @@ pub struct Layout {
     pub totals: Vec<TotalVar>,
     pub probes: Vec<Probe>,
     days: Vec<f64>,
+    /// Month `t` opens a calendar year of the run (January, or the first month).
+    year_opens: Vec<bool>,
 }
 
 impl Layout {
@@ -252,6 +259,9 @@ impl Layout {
             days: (0..months)
                 .map(|t| days_in_month(start + t as MonthIdx) as f64)
                 .collect(),
+            year_opens: (0..months)
+                .map(|t| t == 0 || year_month(start + t as MonthIdx).1 == 1)
+                .collect(),
         }
     }
 
@@ -260,9 +270,9 @@ impl Layout {
         self.periods.len() * self.totals.len()
     }
 
-    /// Moment-only cells (indicators) per path: two per probe and month.
+    /// Moment-only cells (indicators) per path: three per probe and month.
     pub fn tail(&self) -> usize {
-        2 * self.probes.len() * self.months
+        INDICATORS * self.probes.len() * self.months
     }
 
     /// Values per path: the monthly matrix and the derived cells.
@@ -291,18 +301,22 @@ impl Layout {
         }
         let ind = &mut derived[self.extra()..];
         for (k, probe) in self.probes.iter().enumerate() {
-            let mut ever = false;
+            let (mut ever, mut year) = (false, false);
             for t in 0..self.months {
                 let x = monthly[t * self.nv + probe.index];
-                let cell = 2 * (k * self.months + t);
+                let cell = INDICATORS * (k * self.months + t);
+                year &= !self.year_opens[t];
                 if x.is_finite() {
                     let now = probe.op.holds(x, probe.threshold);
                     ever |= now;
+                    year |= now;
                     ind[cell] = f64::from(u8::from(now));
                     ind[cell + 1] = f64::from(u8::from(ever));
+                    ind[cell + 2] = f64::from(u8::from(year));
                 } else {
                     ind[cell] = f64::NAN;
                     ind[cell + 1] = if ever { 1.0 } else { f64::NAN };
+                    ind[cell + 2] = if year { 1.0 } else { f64::NAN };
                 }
             }
         }
@@ -328,8 +342,8 @@ impl Layout {
     pub fn split_tail(&self, ind: Vec<CellStats>) -> Derived {
         assert_eq!(ind.len(), self.tail(), "indicator cells of this layout");
         let probs = ind
-            .chunks_exact(2)
-            .map(|c| (Share::of(&c[0]), Share::of(&c[1])))
+            .chunks_exact(INDICATORS)
+            .map(|c| (Share::of(&c[0]), Share::of(&c[1]), Share::of(&c[2])))
             .collect();
         Derived {
             periods: self.periods.clone(),
@@ -383,8 +397,9 @@ pub struct Derived {
     pub total_cells: Vec<CellStats>,
     pub probes: Vec<Probe>,
     pub months: usize,
-    /// `[probe * months + t]`: (this month, at any month so far).
-    pub probs: Vec<(Share, Share)>,
+    /// `[probe * months + t]`: (this month, at any month so far, at any month so far of this
+    /// calendar year).
+    pub probs: Vec<(Share, Share, Share)>,
 }
 
 impl Derived {
@@ -392,7 +407,7 @@ impl Derived {
         &self.total_cells[period * self.totals.len() + j]
     }
 
-    pub fn prob(&self, probe: usize, t: usize) -> &(Share, Share) {
+    pub fn prob(&self, probe: usize, t: usize) -> &(Share, Share, Share) {
         &self.probs[probe * self.months + t]
     }
 

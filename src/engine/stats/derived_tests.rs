@@ -106,11 +106,12 @@ fn totals_and_first_passage_by_hand() {
     );
     assert_eq!(d[3], 17.0);
     assert_eq!(d[5], 27.0);
-    // indicators: (now, ever) per month
+    // indicators: (now, ever, this year) per month
     let ind = &d[6..];
-    assert_eq!(&ind[..4], &[0.0, 0.0, 1.0, 1.0]);
-    assert!(ind[4].is_nan());
-    assert_eq!(ind[5], 1.0, "once past, always past");
+    assert_eq!(&ind[..6], &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+    assert!(ind[6].is_nan());
+    assert_eq!(ind[7], 1.0, "once past, always past");
+    assert_eq!(ind[8], 1.0, "past in January: past this year in February");
 }
 
 #[test]
@@ -137,8 +138,8 @@ fn shares_come_back_exact_through_the_accumulator() {
         let mut s = st.finish();
         let d = l.split(&mut s);
         assert_eq!(s.cells.len(), 6);
-        let (now0, ever0) = d.prob(0, 0);
-        let (now1, ever1) = d.prob(0, 1);
+        let (now0, ever0, _) = d.prob(0, 0);
+        let (now1, ever1, _) = d.prob(0, 1);
         assert_eq!(now0.p, f64::from(k) / 1001.0);
         assert_eq!(ever0.p, now0.p);
         assert_eq!(now1.p, 0.0);
@@ -243,4 +244,30 @@ fn repeats_are_dropped_by_value_keeping_the_first_spelling() {
     ];
     assert_eq!(parse_probes(&texts, &n).unwrap().len(), 2);
     assert!(duplicate_probes(&texts, &n).is_empty());
+}
+
+/// *This year* restarts in January: a path past the threshold only in December 2025 counts in
+/// 2025's rows and not in 2026's, while *ever* keeps it (D145).
+#[test]
+fn this_year_restarts_in_january() {
+    let probe = Probe::parse("flow_india_mbd<1", &names()).unwrap();
+    let start = 2025 * 12 + 10; // 2025-11
+    let l = Layout::new(start, 4, &vars(), vec![probe]);
+    let mut st = l.stats(SummaryMode::Exact);
+    // Path A: below 1 in Dec 2025 only. Path B: below 1 in Feb 2026 only.
+    for india in [[1.5, 0.5, 1.5, 1.5], [1.5, 1.5, 1.5, 0.5]] {
+        let mut path = Vec::new();
+        for x in india {
+            path.extend([50.0, x, 1.0]);
+        }
+        path.resize(l.stride(), 0.0);
+        l.fill(&mut path);
+        st.push_path(&path);
+    }
+    let mut s = st.finish();
+    let d = l.split(&mut s);
+    let year: Vec<f64> = (0..4).map(|t| d.prob(0, t).2.p).collect();
+    let ever: Vec<f64> = (0..4).map(|t| d.prob(0, t).1.p).collect();
+    assert_eq!(year, vec![0.0, 0.5, 0.0, 0.5]);
+    assert_eq!(ever, vec![0.0, 0.5, 0.5, 1.0]);
 }
