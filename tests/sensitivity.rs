@@ -368,3 +368,27 @@ fn plain_language_labels_match_the_docs_and_cover_the_inputs() {
         }
     }
 }
+
+/// `--year YYYY` sums the year's simulated months (D146): 6 months from 2025-08 cover 2025's
+/// August–December and January 2026; a year outside the run names the years it covers.
+#[test]
+fn a_calendar_year_is_a_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    sens(tmp.path(), &["--year", "2025"]).success();
+    let dir = tmp
+        .path()
+        .join("sensitivity_summit_failure_russia_export_revenue_usd_bn_2025");
+    let csv = fs::read_to_string(dir.join("sensitivity.csv")).unwrap();
+    assert!(
+        csv.contains("\"russia_export_revenue_usd_bn, sum 2025-08..2025-12 (2025)\",USD bn,"),
+        "{csv}"
+    );
+    sens(tmp.path(), &["--year", "2027"])
+        .code(1)
+        .stderr(predicates::str::contains(
+            "--year 2027 is outside the simulated months 2025-08..2026-01 of scenario \
+             `summit_failure`: pass a year from 2025 to 2026",
+        ));
+    sens(tmp.path(), &["--year", "2026", "--month", "2026-01"]).code(1);
+    sens(tmp.path(), &["--year", "2026", "--cumulative"]).code(1);
+}

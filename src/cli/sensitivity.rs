@@ -1,6 +1,6 @@
 //! `sensitivity`: rank the uncertain inputs of one scenario by their influence on a target
 //! variable and write `sensitivity.csv` (and `sensitivity_by_month.csv` with `--by-month`) with
-//! a manifest into `<out>/sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
+//! a manifest into `<out>/sensitivity_<scenario>_<target>_<cumulative|YYYY-MM|YYYY>`.
 
 use super::CliError;
 use crate::analysis::sensitivity::csv::{by_month_csv, sensitivity_csv};
@@ -10,7 +10,7 @@ use crate::analysis::sensitivity::{
 use crate::output::files::{prepare, Staging};
 use crate::output::folder::{Contents, ResultFolder};
 use crate::output::manifest::Manifest;
-use crate::policy::calendar::{iso_month, month_idx};
+use crate::policy::calendar::{iso_month, month_idx, year_month};
 use crate::scenario::Scenario;
 use clap::Args;
 use indicatif::ProgressBar;
@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 #[command(
-    mut_arg("out", |a| a.help("Output folder; the analysis writes a sub-folder `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`")),
+    mut_arg("out", |a| a.help("Output folder; the analysis writes a sub-folder `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM|YYYY>`")),
     mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
     mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
     mut_arg("xlsx", |a| a.help("Also write results.xlsx (sheets sensitivity, sensitivity_by_month, manifest)").display_order(14)),
@@ -33,6 +33,10 @@ pub struct SensitivityArgs {
     /// The target is the variable's value in this month (YYYY-MM, within the horizon).
     #[arg(long, value_name = "YYYY-MM", conflicts_with = "cumulative")]
     pub month: Option<String>,
+    /// The target is the variable summed over the simulated months of this calendar year
+    /// (e.g. 2026: "Russia's 2026 revenue").
+    #[arg(long, value_name = "YYYY", conflicts_with_all = ["cumulative", "month"])]
+    pub year: Option<i32>,
     /// The target is the variable summed over the horizon (the default).
     #[arg(long)]
     pub cumulative: bool,
@@ -55,11 +59,12 @@ pub struct SensitivityArgs {
     pub csv_dialect: crate::output::dialect::CsvDialect,
 }
 
-/// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM>`.
+/// `sensitivity_<scenario>_<target>_<cumulative|YYYY-MM|YYYY>`.
 pub fn folder_name(scenario: &str, target: &str, h: Horizon, start: i32) -> String {
     let when = match h {
         Horizon::Cumulative => "cumulative".to_string(),
         Horizon::Month(t) => iso_month(start + t as i32),
+        Horizon::Year { year, .. } => year.to_string(),
     };
     format!("sensitivity_{scenario}_{target}_{when}")
 }
@@ -93,6 +98,28 @@ fn options(sc: &Scenario, a: &SensitivityArgs) -> Result<SensOptions, CliError> 
             )));
         }
         o.horizon = Horizon::Month((idx - sc.start) as usize);
+    }
+    if let Some(y) = a.year {
+        let covered: Vec<usize> = (0..o.months)
+            .filter(|&t| year_month(sc.start + t as i32).0 == y)
+            .collect();
+        let Some(&first) = covered.first() else {
+            let last = sc.start + o.months as i32 - 1;
+            return Err(CliError::Input(format!(
+                "--year {y} is outside the simulated months {}..{} of scenario `{}`: pass a \
+                 year from {} to {}",
+                iso_month(sc.start),
+                iso_month(last),
+                sc.name,
+                year_month(sc.start).0,
+                year_month(last).0
+            )));
+        };
+        o.horizon = Horizon::Year {
+            year: y,
+            first,
+            months: covered.len(),
+        };
     }
     Ok(o)
 }

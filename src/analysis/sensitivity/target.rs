@@ -14,6 +14,13 @@ pub enum Horizon {
     Month(usize),
     /// The sum over every simulated month.
     Cumulative,
+    /// The sum over the simulated months of one calendar year: months `first..first + months`
+    /// (0-based from the start), the year's months the run covers (D146).
+    Year {
+        year: i32,
+        first: usize,
+        months: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -87,19 +94,30 @@ pub fn target_label(var: &Var, h: Horizon, start: i32, months: usize) -> (String
             var.unit.clone(),
             format!("{} in {}", var.name, iso_month(start + t as i32)),
         ),
-        Horizon::Cumulative => {
-            let span = format!(
-                "{}..{}",
-                iso_month(start),
-                iso_month(start + months as i32 - 1)
-            );
-            let unit = match var.unit.strip_suffix("/month") {
-                Some(u) => u.trim().to_string(),
-                None => format!("{} summed over {months} months", var.unit),
-            };
-            (unit, format!("{}, sum {span}", var.name))
+        Horizon::Cumulative => summed(var, start, months),
+        Horizon::Year {
+            year,
+            first,
+            months,
+        } => {
+            let (unit, label) = summed(var, start + first as i32, months);
+            (unit, format!("{label} ({year})"))
         }
     }
+}
+
+/// Unit and label of the sum of `var` over `months` months from month index `from`.
+fn summed(var: &Var, from: i32, months: usize) -> (String, String) {
+    let span = format!(
+        "{}..{}",
+        iso_month(from),
+        iso_month(from + months as i32 - 1)
+    );
+    let unit = match var.unit.strip_suffix("/month") {
+        Some(u) => u.trim().to_string(),
+        None => format!("{} summed over {months} months", var.unit),
+    };
+    (unit, format!("{}, sum {span}", var.name))
 }
 
 /// The target of one path from its monthly values.
@@ -107,5 +125,8 @@ pub fn target_value(monthly: &[f64], h: Horizon) -> f64 {
     match h {
         Horizon::Month(t) => monthly.get(t).copied().unwrap_or(f64::NAN),
         Horizon::Cumulative => monthly.iter().sum(),
+        Horizon::Year { first, months, .. } => monthly
+            .get(first..first + months)
+            .map_or(f64::NAN, |m| m.iter().sum()),
     }
 }
