@@ -324,3 +324,162 @@ fn the_console_check_catches_errors() {
     );
     assert!(!console_lines(&err).is_empty(), "{err}");
 }
+
+/// The rows (cells as text) of each table between `<h2>Policy calendar</h2>` and the next
+/// heading: the dated events first, then, for a scenario with trees, its nodes and actions.
+fn calendar_tables(html: &str) -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+    let at = html
+        .find("<h2>Policy calendar</h2>")
+        .expect("a Policy calendar section");
+    let section = &html[at + 4..];
+    let section = &section[..section.find("<h2>").unwrap_or(section.len())];
+    let cells = |row: &str, tag: &str| -> Vec<String> {
+        row.split(&format!("<{tag}"))
+            .skip(1)
+            .filter(|c| c.starts_with(['>', ' ']))
+            .map(|c| {
+                let c = c.split_once('>').unwrap().1;
+                unescape(c.split(&format!("</{tag}>")).next().unwrap())
+            })
+            .collect()
+    };
+    section
+        .split("<table>")
+        .skip(1)
+        .map(|t| {
+            let head = cells(t.split("</thead>").next().unwrap(), "th");
+            let body = t.split("<tbody>").nth(1).unwrap_or("");
+            let rows = body.split("<tr>").skip(1).map(|r| cells(r, "td")).collect();
+            (head, rows)
+        })
+        .collect()
+}
+
+/// The row of `table` whose columns `cols` hold `want`.
+fn row_with<'a>(
+    (head, rows): &'a (Vec<String>, Vec<Vec<String>>),
+    want: &[(&str, &str)],
+) -> Option<&'a Vec<String>> {
+    let idx: Vec<(usize, &str)> = want
+        .iter()
+        .map(|(c, v)| (head.iter().position(|h| h == c).unwrap(), *v))
+        .collect();
+    rows.iter().find(|r| idx.iter().all(|(i, v)| r[*i] == *v))
+}
+
+#[test]
+fn the_policy_calendar_reads_as_the_scenario_files_write_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut html = std::collections::BTreeMap::new();
+    for name in ["summit_success", "summit_failure", "summit_uncertain"] {
+        sim()
+            .args(["run", &format!("scenarios/{name}.toml"), "--quiet"])
+            .args(["--paths", "50", "--months", "6", "--no-charts", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let page = std::fs::read_to_string(out.join(name).join("report.html")).unwrap();
+        html.insert(name, page);
+    }
+    let mut tables = std::collections::BTreeMap::new();
+    for (name, page) in &html {
+        let at = page.find("<h2>Policy calendar</h2>").unwrap();
+        let section = &page[at + 4..];
+        let section = &section[..section.find("<h2>").unwrap_or(section.len())];
+        // Never Rust's Debug form, nor the internal sentinel of a `none` cap.
+        for bad in [
+            "Const(",
+            "Some(",
+            "None",
+            "Number(",
+            "Wave {",
+            "Batch {",
+            "1000000000",
+        ] {
+            assert!(!section.contains(bad), "{name}: calendar shows {bad}");
+        }
+        let t = calendar_tables(page);
+        let (head, rows) = &t[0];
+        assert_eq!(
+            head,
+            &[
+                "scenario",
+                "date",
+                "lever",
+                "action",
+                "value",
+                "probability",
+                "lag"
+            ]
+        );
+        assert!(!rows.is_empty(), "{name}: no events");
+        // By date, stably (a child's events are no longer listed after the parent's later ones).
+        let dates: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+        assert!(
+            dates.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: rows not in date order: {dates:?}"
+        );
+        // The baseline's dynamic cap review, by the enum's name.
+        let mode = row_with(&t[0], &[("lever", "cap.eu_mode"), ("date", "2025-09-03")]);
+        assert_eq!(mode.map(|r| r[4].as_str()), Some("\"dynamic\""), "{name}");
+        tables.insert(*name, t);
+    }
+
+    // summit_success: the delisting's lag and the EU's `none` cap with its probability and lag.
+    let s = &tables["summit_success"];
+    let delist = row_with(&s[0], &[("lever", "sdn.share"), ("date", "2025-08-15")]).unwrap();
+    assert_eq!(delist[3..], ["set", "0", "1", "poisson(2) months"]);
+    let cap = row_with(&s[0], &[("lever", "cap.eu_usd"), ("date", "2025-08-15")]).unwrap();
+    assert_eq!(
+        cap[3..],
+        ["set", "none", "0.25", "uniform(1.5, 12.49) months"]
+    );
+    assert_eq!(s.len(), 1, "no tree tables without trees");
+
+    // summit_failure: the US wave and tanker batch as the file writes them.
+    let f = &tables["summit_failure"];
+    let wave = row_with(&f[0], &[("lever", "sdn.wave")]).unwrap();
+    assert!(
+        wave[4].starts_with("{ add_share = uniform(") && wave[4].contains("authority = \"us\""),
+        "{wave:?}"
+    );
+    let batch = row_with(&f[0], &[("lever", "fleet.designation.batch")]).unwrap();
+    assert!(batch[4].starts_with("{ share = "), "{batch:?}");
+
+    // summit_uncertain: the tree's nodes, exits and actions.
+    let u = &tables["summit_uncertain"];
+    assert_eq!(u.len(), 3, "events, tree nodes, tree actions");
+    assert_eq!(u[1].0, ["scenario", "tree", "node", "entered", "exits"]);
+    let pending = row_with(&u[1], &[("node", "summit_pending")]).unwrap();
+    assert_eq!(pending[3], "from status_quo at 2025-08-15");
+    assert_eq!(
+        pending[4],
+        "after 1 + poisson(1) months -> deal (tri(0.15, 0.35, 0.6)) | fail (rest)"
+    );
+    let deal = row_with(&u[2], &[("node", "deal"), ("lever", "sdn.share")]).unwrap();
+    assert_eq!(
+        deal[4..],
+        [
+            "set",
+            "0",
+            "1",
+            "poisson(2) months",
+            "withdrawn on entering unravel first"
+        ]
+    );
+    let eu = row_with(&u[2], &[("node", "eu_follows"), ("lever", "cap.eu_usd")]).unwrap();
+    assert_eq!(eu[5], "none");
+    let china = row_with(
+        &u[2],
+        &[("node", "escalation_china"), ("lever", "tariff.CN.rate")],
+    )
+    .unwrap();
+    assert_eq!(china[5], "1");
+    let wave = row_with(&u[2], &[("node", "escalation_us"), ("lever", "sdn.wave")]).unwrap();
+    assert_eq!(
+        wave[5],
+        "{ add_share = uniform(0.4, 0.5), wind_down_months = 1, authority = \"us\", \
+         sellers = \"rosneft_lukoil\" }"
+    );
+}

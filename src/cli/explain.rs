@@ -9,9 +9,8 @@
 use super::CliError;
 use crate::dist::Dist;
 use crate::policy::calendar::iso_month;
-use crate::policy::events::{Action, Cargo, Value};
-use crate::policy::levers::{LeverDef, LeverKind, LeverRegistry, NONE_CAP};
-use crate::policy::tree::{ExitKind, Prob, StepStart};
+use crate::policy::describe::{self, lever_value};
+use crate::policy::levers::{LeverDef, LeverKind, NONE_CAP};
 use crate::scenario::{self, Scenario};
 use clap::Args;
 use std::fmt::Write;
@@ -38,92 +37,6 @@ pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
                 if e.diagnostics.len() == 1 { "" } else { "s" }
             )))
         }
-    }
-}
-
-/// A lever value as an analyst writes it: booleans as true/false, enums by variant, a cap
-/// of `none` as `none`.
-fn lever_value(kind: &LeverKind, d: &Dist) -> String {
-    match (kind, d) {
-        (LeverKind::Bool, Dist::Const(v)) => (*v != 0.0).to_string(),
-        (LeverKind::Enum(vs), Dist::Const(v)) => vs
-            .get(*v as usize)
-            .map_or_else(|| v.to_string(), |s| format!("\"{s}\"")),
-        (LeverKind::Number { none_ok: true, .. }, Dist::Const(v)) if *v >= NONE_CAP => {
-            "none".into()
-        }
-        _ => d.to_string(),
-    }
-}
-
-fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
-    match v {
-        Value::Number(d) => lever_value(kind, d),
-        Value::Wave {
-            add_share,
-            wind_down_months,
-            basins,
-            authority,
-            sellers,
-        } => {
-            // `sdn.<basin>.share` back to the basin's id, as the file wrote it.
-            let names: Vec<String> = basins
-                .iter()
-                .map(|&id| format!("\"{}\"", reg.sdn_basin(id).unwrap_or("?")))
-                .collect();
-            let scope = if names.is_empty() {
-                String::new()
-            } else {
-                format!(", basins = [{}]", names.join(", "))
-            };
-            let auth = authority
-                .map(|a| format!(", authority = \"{}\"", a.name()))
-                .unwrap_or_default();
-            let sellers = sellers
-                .as_ref()
-                .map(|s| format!(", sellers = \"{s}\""))
-                .unwrap_or_default();
-            format!(
-                "{{ add_share = {add_share}, wind_down_months = {wind_down_months}{scope}{auth}\
-                 {sellers} }}"
-            )
-        }
-        Value::Batch { share, us, cargo } => {
-            let cargo = match cargo {
-                Cargo::FleetShare => String::new(),
-                Cargo::All(d) => format!(", cargo_share = {d}"),
-                Cargo::Basins(list) => format!(
-                    ", cargo_share = {{ {} }}",
-                    list.iter()
-                        .map(|(id, d)| format!("{} = {d}", reg.sdn_basin(*id).unwrap_or("?")))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            format!(
-                "{{ share = {share}, authority = \"{}\"{cargo} }}",
-                if *us { "us" } else { "eu" }
-            )
-        }
-    }
-}
-
-fn action(a: &Action) -> String {
-    match a {
-        Action::Set => "set".into(),
-        Action::Add => "add".into(),
-        Action::Scale => "scale".into(),
-        Action::Ramp { months } => format!("ramp over {months} month{}", plural(*months)),
-        Action::Pulse => "pulse".into(),
-        Action::Fire => "fire".into(),
-    }
-}
-
-fn plural(n: u32) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 
@@ -212,17 +125,13 @@ pub fn render(sc: &Scenario) -> String {
             let _ = writeln!(o, "  {}{tag}", ev.date);
             last_date = Some(ev.date);
         }
-        let mut line = format!(
-            "    {} {} {}",
-            def.name,
-            action(&ev.action),
-            value(&sc.registry, &def.kind, &ev.value)
-        );
-        if ev.prob != Dist::Const(1.0) {
-            let _ = write!(line, "  prob {}", ev.prob);
+        let t = describe::event(&sc.registry, ev);
+        let mut line = format!("    {} {} {}", t.lever, t.action, t.value);
+        if let Some(p) = &t.prob {
+            let _ = write!(line, "  prob {p}");
         }
-        if let Some(lag) = &ev.lag_months {
-            let _ = write!(line, "  lag {lag} months");
+        if let Some(lag) = &t.lag {
+            let _ = write!(line, "  lag {lag}");
         }
         let _ = writeln!(o, "{line}");
         if let Some(ties) = crate::scenario::term_ties_line(sc, &ev.value) {
@@ -287,84 +196,29 @@ pub fn render(sc: &Scenario) -> String {
             "  tree {} (starts in {})",
             tree.id, tree.nodes[tree.start].id
         );
-        for node in &tree.nodes {
+        for (k, node) in tree.nodes.iter().enumerate() {
             let _ = writeln!(o, "    {}", node.id);
             for (i, ev) in node.actions.iter().enumerate() {
-                let def = sc.registry.def(ev.lever);
-                let mut line = format!(
-                    "      on entry: {} {} {}",
-                    def.name,
-                    action(&ev.action),
-                    value(&sc.registry, &def.kind, &ev.value)
-                );
-                if let Some(lag) = &ev.lag_months {
-                    let _ = write!(line, "  after {lag} months");
+                let t = describe::event(&sc.registry, ev);
+                let mut line = format!("      on entry: {} {} {}", t.lever, t.action, t.value);
+                if let Some(lag) = &t.lag {
+                    let _ = write!(line, "  after {lag}");
                 }
-                if ev.prob != Dist::Const(1.0) {
-                    let _ = write!(line, "  prob {}", ev.prob);
+                if let Some(p) = &t.prob {
+                    let _ = write!(line, "  prob {p}");
                 }
-                if let Some(c) = node.cancel.get(i) {
-                    if c.on_exit {
-                        let _ = write!(line, "  (withdrawn if the node is left first)");
-                    }
-                    if !c.on_entering.is_empty() {
-                        let ids: Vec<&str> = c
-                            .on_entering
-                            .iter()
-                            .map(|&k| tree.nodes[k].id.as_str())
-                            .collect();
-                        let _ = write!(line, "  (withdrawn on entering {} first)", ids.join(", "));
-                    }
+                for w in describe::withdrawn(tree, k, i) {
+                    let _ = write!(line, "  ({w})");
                 }
                 let _ = writeln!(o, "{line}");
             }
             for exit in &node.exits {
-                let when = match &exit.kind {
-                    ExitKind::At(d) => format!("at {d}"),
-                    ExitKind::Hazard(h) => {
-                        let mut s = format!("hazard {h} a month");
-                        for st in &exit.schedule {
-                            let _ = match st.start {
-                                StepStart::Month(m) => {
-                                    write!(s, ", {} from {}", st.value, iso_month(m))
-                                }
-                                StepStart::InNode(k) => {
-                                    write!(s, ", {} after {k} months in the node", st.value)
-                                }
-                            };
-                        }
-                        if exit.price_link != 0.0 {
-                            let _ = write!(
-                                s,
-                                ", times exp(-{} (ln Brent last month - ln 70))",
-                                exit.price_link
-                            );
-                        }
-                        s
-                    }
-                    ExitKind::After {
-                        constant,
-                        dist: Some(d),
-                    } => format!("after {constant} + {d} months"),
-                    ExitKind::After {
-                        constant,
-                        dist: None,
-                    } => format!("after {constant} months"),
-                };
-                let targets: Vec<String> = exit
-                    .to
-                    .iter()
-                    .zip(&exit.probs)
-                    .map(|(t, p)| {
-                        let id = &tree.nodes[*t].id;
-                        match p {
-                            _ if !exit.branches() => id.clone(),
-                            Prob::Rest => format!("{id} (rest)"),
-                            Prob::Dist(d) => format!("{id} ({d})"),
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(o, "      exit {when} -> {}", targets.join(" | "));
+                let _ = writeln!(
+                    o,
+                    "      exit {} -> {}",
+                    describe::exit_when(exit),
+                    describe::exit_targets(tree, exit)
+                );
             }
         }
     }

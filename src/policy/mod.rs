@@ -2,6 +2,7 @@
 //! the model, the scenario files or the engine.
 pub mod calendar;
 pub mod cap_review;
+pub mod describe;
 pub mod events;
 mod lever_query;
 mod lever_set;
