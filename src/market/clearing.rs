@@ -16,6 +16,15 @@ pub fn logistic(z: f64) -> f64 {
     }
 }
 
+/// `x` held to `[lo, hi]` without `f64::clamp`'s panic: `clamp` panics when `lo > hi` or
+/// either bound is NaN, which a bracket built from non-finite prices or widths can be
+/// (hostile report §1: `sigma_f = 300` gave the bracket (inf, -inf)). A NaN bound is ignored;
+/// with `lo > hi` the result is `hi`. Callers that need a usable bracket check it first.
+#[inline]
+pub fn clamp_nan_safe(x: f64, lo: f64, hi: f64) -> f64 {
+    x.max(lo).min(hi)
+}
+
 /// Result of a root search.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Root {
@@ -59,8 +68,19 @@ pub fn safeguarded_root_halley(
     increasing: bool,
     max_iter: u32,
 ) -> Root {
+    // A bracket that is not a finite interval (non-finite prices, widths or volumes upstream)
+    // has no root to find: report it unconverged, so it reaches the solver diagnostics
+    // (`solver_not_converged`) instead of panicking in `clamp` or looping on NaN.
+    if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+        return Root {
+            x: f64::NAN,
+            iters: 0,
+            converged: false,
+            bisections: 0,
+        };
+    }
     let mut x = if x0.is_finite() {
-        x0.clamp(lo, hi)
+        clamp_nan_safe(x0, lo, hi)
     } else {
         0.5 * (lo + hi)
     };
