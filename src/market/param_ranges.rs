@@ -5,7 +5,7 @@
 //! Each parameter has a *kind* (the hard limits of its meaning: a share lies in [0, 1], a
 //! volatility is ≥ 0) and a *size range* derived from its equation (D142): a monthly log
 //! volatility above about 2 has no meaning and overflows `exp`, an Euler reversion speed above
-//! 1 per step overshoots its target. The hostile report (§1, §2) found values inside the old
+//! 1 per step overshoots its target. The hostile report (findings 1 and 2) found values inside the old
 //! `sign + 1e6` ranges that panicked (`sigma_f = 300`) or gave NaN (`kappa_xi = 100`). The
 //! bounds are generous (every prior and calibration grid lies well inside) but model-safe:
 //! tests/hostile/params.rs runs every parameter at both ends. The table below states each
@@ -161,10 +161,10 @@ const TABLE: &[(&str, Kind, f64, f64, &str)] = &[
     ("reentry_us", Unit, 0.0, 1.0, "a share per month"),
     ("b_jan25", Unit, 0.0, 1.0, "a share of the fleet"),
     ("alpha_f", NonNegative, 0.0, 20.0, "the freight gain at full tightness (2022 peaked near 3); 20 makes freight 21 times its base, beyond which route costs leave the clearing bracket"),
-    ("u_star", Positive, 0.05, 0.999, "a tightness ratio; the model divides by 1 - u_star and clamps it to [0.05, 0.999]"),
+    ("u_star", Positive, 0.0, 1.0, "a tightness ratio; the model clamps it to [0.05, 0.999] before dividing by 1 - u_star"),
     ("freight_speed", Unit, 0.0, 1.0, "a share per month"),
     ("phi_f", Unit, 0.0, 1.0, "an AR(1) coefficient"),
-    ("sigma_f", NonNegative, 0.0, 2.0, "a monthly log s.d. of freight noise (0.12); 2 is a factor of e^2 a month, and larger values overflow exp and broke the clearing bracket (hostile §1)"),
+    ("sigma_f", NonNegative, 0.0, 2.0, "a monthly log s.d. of freight noise (0.12); 2 is a factor of e^2 a month, and larger values overflow exp and broke the clearing bracket (hostile report, finding 1)"),
     ("attestation", NonNegative, 0.0, 100.0, "a cost in $/bbl (prior 0.2 to 1)"),
     ("enforcement", Unit, 0.0, 1.0, "a probability"),
     ("enforcement_2024", Unit, 0.0, 1.0, "a probability"),
@@ -186,7 +186,7 @@ const TABLE: &[(&str, Kind, f64, f64, &str)] = &[
     ("wave_age_months", NonNegative, 0.0, 600.0, "months since the last wave, at most 50 years"),
     // §7.4 buyer capacity noise
     ("buyer_noise_phi", Unit, 0.0, 1.0, "an AR(1) coefficient"),
-    ("buyer_noise_sd", NonNegative, 0.0, 2.0, "a monthly log s.d. of buyer capacity (0.05); 2 is a factor of e^2 a month, and larger values overflow exp and broke the clearing bracket (hostile §1)"),
+    ("buyer_noise_sd", NonNegative, 0.0, 2.0, "a monthly log s.d. of buyer capacity (0.05); 2 is a factor of e^2 a month, and larger values overflow exp and broke the clearing bracket (hostile report, finding 1)"),
     // §7.5 stances
     ("snapback_prob", Unit, 0.0, 1.0, "a probability per month"),
 ];

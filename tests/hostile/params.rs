@@ -1,4 +1,4 @@
-//! D142 (hostile report §1, §2, §10): every `[params]` parameter has a size range derived
+//! D142 (hostile report, findings 1, 2 and 10): every `[params]` parameter has a size range derived
 //! from its equation, and route `dispersion_usd` one too. Every value inside a range runs to
 //! finite outputs with converged roots; the values that used to panic or give NaN are load
 //! errors that name the key, the range and why.

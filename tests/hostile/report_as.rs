@@ -1,4 +1,4 @@
-//! D143 (hostile report §3): a buyer's or basin's `report_as` starts output variable names,
+//! D143 (hostile report, finding 3): a buyer's or basin's `report_as` starts output variable names,
 //! so it follows the rules of `[[output]] variable`: `[a-z][a-z0-9_]*`, at most 32 characters,
 //! and unique. A bad one is a load error at its line and column with a fix.
 

@@ -292,7 +292,7 @@ const REPORT_AS_MAX: usize = 32;
 /// D143: a buyer's or basin's `report_as` becomes the stem of output variable names
 /// (`<x>_import_bill_usd_bn`, `<x>_discount_usd_bbl`), so it follows the rules of
 /// `[[output]] variable`: lower-case letters, digits and `_`, starting with a letter, and
-/// unique, so that no two series share a column (hostile report §3: two buyers with
+/// unique, so that no two series share a column (hostile report, finding 3: two buyers with
 /// `report_as = "india"` wrote two series under one name; `"../../evil"` and `"=cmd|calc"`
 /// reached file names and spreadsheet cells). A row without `report_as` is named by its
 /// lower-case id, which must not be taken either.
@@ -352,14 +352,15 @@ fn check_report_as(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
                     row.1,
                     rows[i + 1 + j].1
                 ))
-            } else if let Some(o) = other.iter().find(|r| name(r) == x) {
-                Some(format!(
-                    "{table} `{}` report_as \"{x}\" is also the name of {other_table} `{}`: \
-                     a buyer and a basin sharing a name make the output ambiguous; rename one",
-                    row.1, o.1
-                ))
             } else {
-                None
+                other.iter().find(|r| name(r) == x).map(|o| {
+                    format!(
+                        "{table} `{}` report_as \"{x}\" is also the name of {other_table} \
+                         `{}`: a buyer and a basin sharing a name make the output ambiguous; \
+                         rename one",
+                        row.1, o.1
+                    )
+                })
             };
             if let Some(msg) = problem {
                 errs.push(MarketProblem::at(table, i, "report_as", msg));

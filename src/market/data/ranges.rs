@@ -34,7 +34,7 @@ enum Want {
 }
 
 /// A route's logistic width σ_r in $/bbl (D142): under 1 cent the route demand is a step the
-/// clearing root search cannot follow (hostile report §10: 1e-6 left 2,495 of 40 paths × 6
+/// clearing root search cannot follow (hostile report, finding 10: 1e-6 left 2,495 of 40 paths × 6
 /// months' roots unconverged, 1e-3 none); above $1,000 a route ignores every price.
 const DISPERSION: Want = Want::Within(
     0.01,
