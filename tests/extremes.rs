@@ -301,7 +301,7 @@ fn fuzz_negative_storage_cap_is_refused() {
     let shown = e.to_string();
     assert_eq!(e.diagnostics.len(), 1, "{shown}");
     assert!(
-        shown.contains("error[params.storage_cap]") && shown.contains("[0, 1e6]"),
+        shown.contains("error[params.storage_cap]") && shown.contains("[0, 1000]"),
         "{shown}"
     );
     assert!(
@@ -319,7 +319,7 @@ fn fuzz_negative_storage_cap_is_refused() {
     assert!(load(&f)
         .unwrap_err()
         .to_string()
-        .contains("must lie in [0, 1e6]"));
+        .contains("must lie in [0, 1000]"));
 }
 
 /// Fuzz finding: `sigma_xi = -7e18` loaded and gave non-finite outputs. Every parameter now
@@ -329,7 +329,7 @@ fn fuzz_huge_sigma_xi_is_refused() {
     let e = load(&fixture("fuzz_huge_sigma_xi")).expect_err("sigma_xi = -7e18 was accepted");
     let msg = e.to_string();
     assert!(
-        msg.contains("params.sigma_xi") && msg.contains("must lie in [0, 1e6]"),
+        msg.contains("params.sigma_xi") && msg.contains("must lie in [0, 5]"),
         "{msg}"
     );
 }

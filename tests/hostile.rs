@@ -536,6 +536,10 @@ mod limits;
 mod loading;
 #[path = "hostile/messages.rs"]
 mod messages;
+#[path = "hostile/params.rs"]
+mod params;
+#[path = "hostile/report_as.rs"]
+mod report_as;
 #[path = "hostile/runaway.rs"]
 mod runaway;
 

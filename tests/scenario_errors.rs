@@ -736,7 +736,7 @@ fn market_file_problems_name_line_column_and_key() {
             "dispersion_usd = 2.0",
             "dispersion_usd = 0",
             "route.dispersion_usd",
-            "must be > 0",
+            "must lie in [0.01, 1000]",
         ),
         // D47: output names are `flow_<name>_mbd`, unique, not a route's own flow.
         (

@@ -294,7 +294,11 @@ pub fn dynamics(
     for r in 0..m.route_cap.len() {
         let mu = st.slate[r];
         let up = p.alpha_m * (m.route_slate_max[r] - mu) * logistic((o.delta[r] - p.delta_m) / 2.0);
-        st.slate[r] = (mu + up - p.alpha_m_minus * (mu - 1.0)).clamp(1.0, m.route_slate_max[r]);
+        st.slate[r] = crate::market::clearing::clamp_nan_safe(
+            mu + up - p.alpha_m_minus * (mu - 1.0),
+            1.0,
+            m.route_slate_max[r],
+        );
     }
     let prim = m.primary;
     // Errata 15: an empty basin keeps its last finite D and stays out of the EMAs.

@@ -16,6 +16,20 @@ pub fn logistic(z: f64) -> f64 {
     }
 }
 
+/// `x` held to `[lo, hi]` without `f64::clamp`'s panic: `clamp` panics when `lo > hi` or
+/// either bound is NaN, which a bracket built from non-finite prices or widths can be
+/// (hostile report, finding 1: `sigma_f = 300` gave the bracket (inf, -inf)). A NaN bound is
+/// ignored; with `lo > hi` the result is `hi`; a NaN `x` stays NaN (as with `clamp`), so the
+/// non-finite output check still sees it. Callers that need a usable bracket check it first.
+#[inline]
+pub fn clamp_nan_safe(x: f64, lo: f64, hi: f64) -> f64 {
+    if x.is_nan() {
+        x
+    } else {
+        x.max(lo).min(hi)
+    }
+}
+
 /// Result of a root search.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Root {
@@ -59,8 +73,19 @@ pub fn safeguarded_root_halley(
     increasing: bool,
     max_iter: u32,
 ) -> Root {
+    // A bracket that is not a finite interval (non-finite prices, widths or volumes upstream)
+    // has no root to find: report it unconverged, so it reaches the solver diagnostics
+    // (`solver_not_converged`) instead of panicking in `clamp` or looping on NaN.
+    if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+        return Root {
+            x: f64::NAN,
+            iters: 0,
+            converged: false,
+            bisections: 0,
+        };
+    }
     let mut x = if x0.is_finite() {
-        x0.clamp(lo, hi)
+        clamp_nan_safe(x0, lo, hi)
     } else {
         0.5 * (lo + hi)
     };
@@ -277,6 +302,28 @@ pub fn clear_basin(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// D142: a bracket of (inf, -inf) or NaN used to panic in `f64::clamp`; it is an
+    /// unconverged root now, and the clamp keeps a NaN value NaN.
+    #[test]
+    fn non_finite_brackets_are_unconverged_not_a_panic() {
+        for (lo, hi) in [
+            (f64::INFINITY, f64::NEG_INFINITY),
+            (f64::NAN, 1.0),
+            (0.0, f64::INFINITY),
+            (2.0, 1.0),
+        ] {
+            let r = safeguarded_root_halley(|x| (x, 1.0, 0.0), lo, hi, 0.5, 1e-9, true, 50);
+            assert!(!r.converged && r.x.is_nan(), "{lo} {hi}: {r:?}");
+        }
+        assert_eq!(
+            clamp_nan_safe(5.0, f64::INFINITY, f64::NEG_INFINITY),
+            f64::NEG_INFINITY
+        );
+        assert_eq!(clamp_nan_safe(5.0, f64::NAN, 3.0), 3.0);
+        assert!(clamp_nan_safe(f64::NAN, 0.0, 1.0).is_nan());
+        assert_eq!(clamp_nan_safe(0.5, 0.0, 1.0), 0.5);
+    }
 
     #[test]
     fn logistic_is_stable_and_symmetric() {

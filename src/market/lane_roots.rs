@@ -134,10 +134,17 @@ pub fn solve_lanes(
             }
             lane.lo = lo - 40.0 * smax;
             lane.hi = hi + 40.0 * smax;
-            lane.active = true;
             out.converged[l] = false;
+            // As in `safeguarded_root_halley`: a bracket that is not a finite interval is
+            // reported unconverged (solver diagnostics), never clamped into a panic.
+            if !(lane.lo.is_finite() && lane.hi.is_finite() && lane.lo <= lane.hi) {
+                out.d[l] = f64::NAN;
+                lanes.push(lane);
+                continue;
+            }
+            lane.active = true;
             out.d[l] = if warm[l].is_finite() {
-                warm[l].clamp(lane.lo, lane.hi)
+                crate::market::clearing::clamp_nan_safe(warm[l], lane.lo, lane.hi)
             } else {
                 0.5 * (lane.lo + lane.hi)
             };

@@ -115,7 +115,7 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
                 };
                 let target = stance_target(sd, t, x_exp, carrot, sav_full);
                 s.cut += sd.base_hazard * (target - s.cut);
-                s.cut = s.cut.clamp(0.0, sd.halt_depth);
+                s.cut = crate::market::clearing::clamp_nan_safe(s.cut, 0.0, sd.halt_depth);
             }
         }
         s.halted = is_halted(sd, s.cut);

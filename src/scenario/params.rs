@@ -111,11 +111,15 @@ fn check_params(w: &mut Walker<'_>, entries: &[(Spanned<String>, &Val<'_>)], spe
                 w.err(
                     v.span(),
                     &key,
-                    format!("`{key}` must lie {}, got {what}", range_of(name).describe()),
+                    format!(
+                        "`{key}` must lie {}, got {what}: {}",
+                        range_of(name).describe(),
+                        range_of(name).why
+                    ),
                     Some(format!(
                         "{}the default is {}; docs/model.md gives each parameter's unit and prior",
-                        match (d, range_of(name)) {
-                            (Dist::Const(x), crate::market::param_ranges::Range::Unit) => {
+                        match (d, range_of(name).kind) {
+                            (Dist::Const(x), crate::market::param_ranges::Kind::Unit) => {
                                 super::hints::fraction_help(name, &key, x, 0.0, 1.0)
                                     .map_or(String::new(), |h| format!("{h}; "))
                             }

@@ -29,7 +29,19 @@ enum Want {
     Corr,
     /// A growth rate above -1 (it is compounded).
     Growth,
+    /// A value in `[lo, hi]`, with the reason for the bounds (D142).
+    Within(f64, f64, &'static str),
 }
+
+/// A route's logistic width σ_r in $/bbl (D142): under 1 cent the route demand is a step the
+/// clearing root search cannot follow (hostile report, finding 10: 1e-6 left 2,495 of 40 paths × 6
+/// months' roots unconverged, 1e-3 none); above $1,000 a route ignores every price.
+const DISPERSION: Want = Want::Within(
+    0.01,
+    1000.0,
+    "the width of a route's logistic demand in $/bbl: under 1 cent the demand is a step the \
+     clearing root search cannot follow, above $1,000 the route ignores every price",
+);
 
 impl Want {
     /// Whether `[lo, hi]` is finite, within the magnitude bound and inside the range.
@@ -49,6 +61,7 @@ impl Want {
             Want::AtLeastOne => lo >= 1.0,
             Want::Corr => lo >= -1.0 && hi <= 1.0,
             Want::Growth => lo > -1.0,
+            Want::Within(a, b, _) => lo >= a && hi <= b,
         }
     }
 
@@ -62,6 +75,11 @@ impl Want {
             Want::AtLeastOne => format!("must be >= 1 (and at most {m})"),
             Want::Corr => "must lie in [-1, 1] (a correlation)".into(),
             Want::Growth => format!("must be > -1 (a growth rate, and at most {m})"),
+            Want::Within(a, b, why) => format!(
+                "must lie in [{}, {}] ({why})",
+                crate::suggest::Num(a),
+                crate::suggest::Num(b)
+            ),
         }
     }
 }
@@ -213,7 +231,7 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         );
         r.num("capacity_mbd", rt.capacity_mbd, Want::NonNeg);
         r.num("half_saving_usd", rt.half_saving_usd, Want::Finite);
-        r.num("dispersion_usd", rt.dispersion_usd, Want::Pos);
+        r.num("dispersion_usd", rt.dispersion_usd, DISPERSION);
         r.dist("freight_usd", &rt.freight_usd, Want::NonNeg);
         r.num("insurance_usd", rt.insurance_usd, Want::NonNeg);
         r.num("round_trip_months", rt.round_trip_months, Want::NonNeg);
