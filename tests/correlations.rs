@@ -95,7 +95,7 @@ fn sampled_rank_correlations_match_and_marginals_are_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{}[params]\ndesig_eff_eu = {{ beta = [6.0, 14.0] }}\nalpha_f = {{ pert = [0.8, 1.5, 3.0] }}\n\
-         theta_x = {{ lognormal = [0.0, 0.3] }}\n\
+         theta_x = {{ lognormal = [-2.0, 0.3] }}\n\
          [correlations]\npairs = [\n  [\"eps_d\", \"eps_s\", -0.3],\n  [\"sigma_chi_calm\", \"sigma_xi\", 0.5],\n\
            [\"desig_eff_eu\", \"alpha_f\", 0.7],\n  [\"theta_x\", \"eps_s\", 0.2],\n  [\"mu_xi\", \"sigma_xi\", -0.6],\n]\n",
         head()

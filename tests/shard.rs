@@ -280,3 +280,87 @@ fn sketch_mode_merges_exactly_and_within_bound_of_exact() {
         assert_eq!(e.mean.to_bits(), s.mean.to_bits());
     }
 }
+
+/// `run FOLDER --shard K/N` puts the shards of every scenario side by side; `merge` of that
+/// folder merges each scenario's shards on its own (it used to refuse them as "not the same
+/// run" and advise re-running every shard), into the same bytes as single runs.
+#[test]
+fn a_folder_of_several_scenarios_shards_merges_per_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let two = tmp.path().join("two");
+    fs::create_dir(&two).unwrap();
+    for name in ["baseline", "summit_failure"] {
+        let text = fs::read_to_string(format!("scenarios/{name}.toml"))
+            .unwrap()
+            .replace(
+                "\"market/default.toml\"",
+                &format!(
+                    "{:?}",
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml")
+                ),
+            );
+        fs::write(two.join(format!("{name}.toml")), text).unwrap();
+    }
+    let parts = tmp.path().join("parts");
+    let single = tmp.path().join("single");
+    let shape = ["--paths", "300", "--months", "3", "--quiet", "--no-charts"];
+    for k in ["1/2", "2/2"] {
+        bin()
+            .arg("run")
+            .arg(&two)
+            .args(shape)
+            .args(["--shard", k, "--out"])
+            .arg(&parts)
+            .assert()
+            .success();
+    }
+    bin()
+        .arg("run")
+        .arg(&two)
+        .args(shape)
+        .arg("--out")
+        .arg(&single)
+        .assert()
+        .success();
+    let merged = tmp.path().join("merged");
+    bin()
+        .args(["merge", "--quiet", "--no-charts", "--out"])
+        .arg(&merged)
+        .arg(&parts)
+        .assert()
+        .success();
+    for name in ["baseline", "summit_failure"] {
+        same_files(
+            &merged.join(name),
+            &single.join(name),
+            &["summary.csv", "totals.csv", "wide.csv"],
+        );
+    }
+}
+
+/// A shard run from a pipe (`run <(...) --shard`) could never be merged: `merge` reloads the
+/// scenario from its path. It is refused before simulating.
+#[test]
+fn a_shard_of_a_pipe_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let a = bin()
+        .args(["run", "/dev/stdin", "--shard", "1/2", "--out"])
+        .arg(&out)
+        .write_stdin(
+            fs::read_to_string("scenarios/baseline.toml")
+                .unwrap()
+                .replace(
+                    "\"market/default.toml\"",
+                    &format!(
+                        "{:?}",
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml")
+                    ),
+                ),
+        )
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(err.contains("not a pipe or a device"), "{err}");
+    assert!(!out.exists());
+}

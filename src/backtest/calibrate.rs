@@ -161,3 +161,17 @@ pub fn fit(
         evaluations: n,
     })
 }
+
+#[cfg(test)]
+mod range_tests {
+    /// Every value the calibration may choose is a value a scenario may write (D142).
+    #[test]
+    fn calibration_grids_lie_inside_the_parameter_ranges() {
+        for (name, grid) in super::GRID {
+            for &v in grid.iter() {
+                let r = crate::market::param_ranges::range_of(name);
+                assert!(r.admits(v, v), "{name} = {v}");
+            }
+        }
+    }
+}

@@ -66,6 +66,21 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
              --sample-paths on a plain run",
         );
     }
+    if a.shard.is_some() {
+        // `merge` reloads the scenario from the path each shard records: a pipe
+        // (`run <(...) --shard`) or a device would be gone, or hang, by then.
+        for f in &a.scenarios {
+            let regular = std::fs::metadata(f).is_ok_and(|m| m.is_file() || m.is_dir());
+            if f.exists() && !regular {
+                return Err(CliError::Input(format!(
+                    "{}: --shard needs a scenario file that `merge` can read again later, \
+                     not a pipe or a device (`run <(...)`); save it to a file and run the \
+                     shards from that",
+                    f.display()
+                )));
+            }
+        }
+    }
     if a.strict_precision && a.precision.is_none() {
         return bad("--strict-precision only applies with --precision");
     }
@@ -188,13 +203,47 @@ fn read_partial(f: &Path) -> Result<Partial, CliError> {
 
 pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     let files = find_partials(&a.dirs)?;
-    let mut parts: Vec<(String, Partial)> = Vec::new();
+    // `run FOLDER --shard K/N` puts the shards of every scenario of the folder side by side:
+    // each scenario's shards are merged on their own, in name order, as `run FOLDER` would
+    // write them.
+    let mut groups: std::collections::BTreeMap<String, Vec<(String, Partial)>> =
+        std::collections::BTreeMap::new();
     for f in &files {
-        parts.push((f.display().to_string(), read_partial(f)?));
+        let p = read_partial(f)?;
+        groups
+            .entry(p.header.fingerprint.scenario.clone())
+            .or_default()
+            .push((f.display().to_string(), p));
     }
-    partial::check_set(&mut parts).map_err(|e| CliError::Input(e.to_string()))?;
+    for parts in groups.values_mut() {
+        partial::check_set(parts).map_err(|e| CliError::Input(e.to_string()))?;
+    }
+    let mut result = Ok(());
+    for parts in groups.into_values() {
+        if let Err(e) = merge_one(&a, parts) {
+            match e {
+                // A merged result with non-finite values is written; the others still are.
+                CliError::Internal(_) if result.is_ok() => result = Err(e),
+                CliError::Internal(_) => {}
+                e => return Err(e),
+            }
+        }
+    }
+    result
+}
+
+/// Merges the shards of one scenario (checked as a set) into `<out>/<scenario>`.
+fn merge_one(a: &MergeArgs, parts: Vec<(String, Partial)>) -> Result<(), CliError> {
     let (f0, p0) = &parts[0];
     let path = PathBuf::from(&p0.header.scenario_path);
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(CliError::Input(format!(
+            "{f0}: merge reloads the scenario for names, units and event trees from {}, \
+             which is not a regular file (a pipe such as `run <(...)`, or a device); run the \
+             shards from a scenario file",
+            path.display()
+        )));
+    }
     let sc = crate::scenario::load(&path).map_err(|e| {
         CliError::Input(format!(
             "{f0}: merge reloads the scenario for names, units and event trees, and \

@@ -147,8 +147,10 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
         errln!(
             "warning: {name}: in {bound} path-months an event pushed a lever or the risk \
              premium to the edge of its range, where it was held (D131; \
-             diagnostics.bound_hits in manifest.json): check events that repeat (tree nodes \
-             re-entered every month) or jumps larger than ±1 log point"
+             diagnostics.bound_hits in manifest.json): check designation waves whose \
+             shares add up past the whole basin (`validate` names them; the share is then \
+             held at 1 and the waves scaled down), events that repeat (tree nodes re-entered \
+             every month) or jumps larger than ±1 log point"
         );
     }
     // A premium past the limit happens in the shipped scenarios' tails (0.1–0.3% of

@@ -13,4 +13,6 @@ pub mod run;
 pub mod stats;
 mod tree_path;
 mod tree_split;
-pub mod vars;
+/// The output variables, read from a month's market state (moved to `market::vars`, which the market
+/// file's name check also needs; kept here under its old path).
+pub use crate::market::vars;

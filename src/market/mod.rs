@@ -21,6 +21,7 @@ pub mod state;
 pub mod step;
 pub mod tanker_ban;
 pub mod term_ties;
+pub mod vars;
 pub mod work;
 
 #[cfg(test)]

@@ -148,9 +148,9 @@ mod tests {
         let p = String::from_utf8(probabilities_csv(start, &[("x", &d)])).unwrap();
         assert_eq!(
             p,
-            "scenario,date,probability,variable,op,threshold,paths,share_now,mc_se_now,share_so_far,mc_se_so_far\n\
-             x,2025-12-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.5000,0.2500,0.5000,0.2500\n\
-             x,2026-01-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.0000,0.0000,0.5000,0.2500\n"
+            "scenario,date,probability,variable,op,threshold,paths,share_now,mc_se_now,share_so_far,mc_se_so_far,share_this_year,mc_se_this_year\n\
+             x,2025-12-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.5000,0.2500,0.5000,0.2500,0.5000,0.2500\n\
+             x,2026-01-01,brent_usd_bbl>90,brent_usd_bbl,>,90.0000,4,0.0000,0.0000,0.5000,0.2500,0.0000,0.0000\n"
         );
     }
 

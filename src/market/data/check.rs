@@ -392,7 +392,7 @@ fn suggested_report_as(x: &str, id: &str) -> String {
 /// suffix can spell another row's variable or a built-in one, e.g. a basin `brent`). The
 /// clash is blamed on the `report_as` (or `[[output]] variable`) that starts the later name.
 fn clashing_variables(m: &Market) -> Result<(), Vec<MarketProblem>> {
-    let vars = crate::engine::vars::variables(m);
+    let vars = crate::market::vars::variables(m);
     let mut seen = std::collections::HashSet::new();
     for v in &vars {
         if seen.insert(v.name.as_str()) {
