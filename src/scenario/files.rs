@@ -254,7 +254,27 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 }
                 return Err(ReadError::Syntax(Box::new(d)));
             }
-            Ok(doc) => extends_of(doc.get_ref()),
+            Ok(doc) => {
+                if let Some(table) = market_tables(doc.get_ref()) {
+                    let msg = format!(
+                        "`{}` is a market file (it has `[[{table}]]` tables), not a scenario",
+                        cur.display()
+                    );
+                    let help = match named_by {
+                        Some(_) => {
+                            "`extends` names a parent scenario; a market file is named \
+                                    by `market = \"...\"` under `[scenario]`"
+                        }
+                        None => {
+                            "run a scenario that names it with `market = \"...\"` under \
+                                 `[scenario]` (scenarios/baseline.toml does)"
+                        }
+                    };
+                    let d = here(msg, Some(help.into()), &chain);
+                    return Err(ReadError::Invalid(Box::new(d)));
+                }
+                extends_of(doc.get_ref())
+            }
         };
         seen.insert(c, chain.len());
         chain.push(src);
@@ -268,6 +288,18 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     }
     chain.reverse();
     Ok(chain)
+}
+
+/// The first market-file table (`basin`, `buyer`, `route`, `pipeline`) at the top level of a
+/// file that has no `[scenario]` table: a market file named where a scenario belongs, which
+/// would otherwise give one "unknown key" per table, each blamed on that file.
+fn market_tables(doc: &toml::de::DeTable<'_>) -> Option<&'static str> {
+    if doc.contains_key("scenario") {
+        return None;
+    }
+    ["basin", "buyer", "route", "pipeline"]
+        .into_iter()
+        .find(|k| doc.contains_key(*k))
 }
 
 /// The `extends` of a parsed file: the top-level key or, failing that, one written below the
@@ -333,6 +365,29 @@ pub(crate) fn load_market(
                         None => pointer,
                     });
                     d
+                }
+                // A scenario file named by `market`: one error at `scenario.market`.
+                Ok(doc)
+                    if ["scenario", "event", "tree"]
+                        .iter()
+                        .any(|k| doc.get_ref().contains_key(*k))
+                        && !doc.get_ref().contains_key("basin") =>
+                {
+                    by.diag(
+                        decl.clone(),
+                        Some("scenario.market"),
+                        format!(
+                            "`{}` is a scenario file (it has `[scenario]` or `[[event]]`), not a \
+                             market file",
+                            path.display()
+                        ),
+                        Some(
+                            "`market` names the market file (basins, buyers, routes), e.g. \
+                             `market = \"market/default.toml\"`; a parent scenario is named \
+                             by `extends` at the top of the file"
+                                .into(),
+                        ),
+                    )
                 }
                 Ok(_) => {
                     let span = e.span().unwrap_or(0..0);

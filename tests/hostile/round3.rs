@@ -110,3 +110,56 @@ fn command_line_text_is_echoed_escaped() {
         );
     }
 }
+
+/// A market file where a scenario belongs, or a scenario where a market file belongs: one
+/// error at the key that named it (it used to be 13 errors blamed on the shipped market file,
+/// advising edits to it).
+#[test]
+fn a_file_of_the_wrong_kind_is_named_at_the_key() {
+    let d = tempfile::tempdir().unwrap();
+    let market = baseline().with_file_name("market").join("default.toml");
+    let failure = baseline().with_file_name("summit_failure.toml");
+    let a = d.path().join("a.toml");
+    fs::write(
+        &a,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"a\"\n",
+            market.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let b = d.path().join("b.toml");
+    fs::write(
+        &b,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"b\"\nmarket = {:?}\n",
+            baseline().to_str().unwrap(),
+            failure.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    for (file, want, at) in [
+        (
+            &a,
+            "is a market file (it has `[[basin]]` tables), not a scenario",
+            "a.toml:1:11",
+        ),
+        (
+            &b,
+            "is a scenario file (it has `[scenario]` or `[[event]]`), not a market file",
+            "b.toml:4:10",
+        ),
+        (&market, "is a market file", "default.toml:1:1"),
+    ] {
+        let r = sim(&["validate", file.to_str().unwrap()]);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert!(r.stderr.contains(want), "{}", r.stderr);
+        assert!(r.stderr.contains(at), "{}", r.stderr);
+        let errors = r
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error[") || l.starts_with("error: `"))
+            .count();
+        assert_eq!(errors, 1, "{}", r.stderr);
+    }
+}
