@@ -64,9 +64,9 @@ pub enum OutputError {
     #[error("output path {} exists but is not a directory; choose another output directory", .0.display())]
     NotADirectory(PathBuf),
     #[error(
-        "could not write {}: {source}; no result was written: \
+        "could not write {}: {source}; this result was not written{}: \
          free some space or choose another output directory with --out",
-        path.display()
+        path.display(), kept_before()
     )]
     WriteFailed { path: PathBuf, source: io::Error },
     #[error(
@@ -493,3 +493,22 @@ impl Drop for Staging {
 #[cfg(test)]
 #[path = "files_tests.rs"]
 mod tests;
+
+/// The results of this command committed before a failed write: complete, and kept (a disk
+/// that fills up on the second scenario leaves the first one whole). Empty when none.
+fn kept_before() -> String {
+    let done = committed();
+    if done.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
+    let (was, it) = if done.len() == 1 {
+        ("was", "it is")
+    } else {
+        ("were", "they are")
+    };
+    format!(
+        " ({} {was} written before it, and {it} complete and kept)",
+        list.join(", ")
+    )
+}

@@ -163,3 +163,57 @@ fn a_file_of_the_wrong_kind_is_named_at_the_key() {
         assert_eq!(errors, 1, "{}", r.stderr);
     }
 }
+
+/// A disk that fills up on the second scenario: the message names the first one's result as
+/// written, complete and kept (it used to say "no result was written").
+#[test]
+fn a_full_disk_names_the_results_written_before_it() {
+    use std::os::unix::process::CommandExt;
+    let d = tempfile::tempdir().unwrap();
+    let small = super::extending(d.path(), "small", "months = 3");
+    let large = super::extending(d.path(), "large", "months = 36");
+    let out = d.path().join("out");
+    let mut cmd = std::process::Command::new(super::BIN);
+    cmd.arg("run")
+        .arg(&small)
+        .arg(&large)
+        .args([
+            "--paths",
+            "16",
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+            "--out",
+        ])
+        .arg(&out);
+    unsafe {
+        cmd.pre_exec(|| {
+            // Files past 256 KiB fail with EFBIG (SIGXFSZ ignored), like a full disk: one
+            // 3 months' summary.csv fits, 36 months' does not.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: 256 << 10,
+                rlim_max: 256 << 10,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let r = super::res(cmd.output().unwrap());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("this result was not written"),
+        "{}",
+        r.stderr
+    );
+    let kept = format!(
+        "{} was written before it, and it is complete and kept",
+        out.join("small").display()
+    );
+    assert!(r.stderr.contains(&kept), "{}", r.stderr);
+    assert!(!r.stderr.contains("no result was written"), "{}", r.stderr);
+    assert!(out.join("small/manifest.json").is_file());
+    assert!(!out.join("large").exists());
+}
