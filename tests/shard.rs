@@ -364,3 +364,43 @@ fn a_shard_of_a_pipe_is_refused() {
     assert!(err.contains("not a pipe or a device"), "{err}");
     assert!(!out.exists());
 }
+
+/// Header fields a tampered (re-checksummed) partial could carry past the count checks: a
+/// diagnostics counter far beyond its shard's path-months, a wall time whose merged sum
+/// overflows to `null` in manifest.json, zero or absurd threads. Each is refused at decode.
+#[test]
+fn tampered_header_fields_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_cli(PLAIN, tmp.path(), &["--shard", "1/2"]);
+    let bytes = fs::read(tmp.path().join("summit_failure.shard-1-of-2/partial.bin")).unwrap();
+    let good = partial::decode(&bytes).unwrap();
+    assert!(partial::decode(&partial::encode(&good)).is_ok());
+    let cases: Vec<(&str, Box<dyn Fn(&mut partial::Partial)>)> = vec![
+        (
+            "nonfinite_values",
+            Box::new(|p| {
+                p.header
+                    .diagnostics
+                    .insert("nonfinite_values".into(), 1 << 63);
+            }),
+        ),
+        (
+            "bound_hits",
+            Box::new(|p| {
+                p.header.diagnostics.insert("bound_hits".into(), u64::MAX);
+            }),
+        ),
+        ("wall_seconds", Box::new(|p| p.header.wall_seconds = 1e308)),
+        ("threads", Box::new(|p| p.header.threads = 0)),
+        ("threads", Box::new(|p| p.header.threads = usize::MAX)),
+    ];
+    for (field, tamper) in cases {
+        let mut p = good.clone();
+        tamper(&mut p);
+        let e = partial::decode(&partial::encode(&p))
+            .err()
+            .unwrap_or_else(|| panic!("{field}: accepted"))
+            .to_string();
+        assert!(e.contains(field), "{field}: {e}");
+    }
+}

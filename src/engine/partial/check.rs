@@ -12,7 +12,8 @@
 //!   not);
 //! - the order statistics hold, per cell, exactly the finite values the moments counted
 //!   (exact mode: the shard's paths, whole);
-//! - no tree count exceeds the shard's paths; `wall_seconds` is finite and not negative.
+//! - no tree count exceeds the shard's paths; `wall_seconds` is finite, not negative and at most
+//!   1e9; `threads` is 1 to 65,536; no diagnostics counter passes 65,536 per path-month.
 
 use super::{Header, Partial, PartialError, ShardSpec};
 use crate::engine::run::{CHUNK_PATHS, GROUP_CHUNKS, GROUP_PATHS};
@@ -98,14 +99,45 @@ pub(super) fn check_counts(p: &Partial) -> Result<(), PartialError> {
             ));
         }
     }
-    if !(h.wall_seconds.is_finite() && h.wall_seconds >= 0.0) {
+    // Bounded so that the merged sum of any number of shards stays finite in manifest.json.
+    if !(h.wall_seconds.is_finite() && (0.0..=MAX_WALL_SECONDS).contains(&h.wall_seconds)) {
         return Err(PartialError::Invalid(format!(
-            "wall_seconds = {}, expected a finite number >= 0",
+            "wall_seconds = {}, expected a finite number in [0, {MAX_WALL_SECONDS:e}]",
             h.wall_seconds
         )));
     }
+    if h.threads == 0 || h.threads > MAX_THREADS {
+        return Err(PartialError::Invalid(format!(
+            "threads = {}, expected 1 to {MAX_THREADS}",
+            h.threads
+        )));
+    }
+    // A counter counts events of path-months (a few root searches, values or hits each), so
+    // one far beyond `paths × months × MAX_PER_PATH_MONTH` is damage, and the merged sums of
+    // honest shards stay far from saturating.
+    let bound = shard_paths
+        .saturating_mul(h.fingerprint.months as u64)
+        .saturating_mul(MAX_PER_PATH_MONTH);
+    for (key, &n) in &h.diagnostics {
+        if n > bound && !key.starts_with("max_") {
+            return Err(differs(
+                "a diagnostics counter",
+                n,
+                bound,
+                &format!("`{key}`: at most {MAX_PER_PATH_MONTH} per path-month of the shard"),
+            ));
+        }
+    }
     Ok(())
 }
+
+/// Largest `wall_seconds` a shard may record (about 30 years).
+const MAX_WALL_SECONDS: f64 = 1e9;
+/// Largest `threads` a shard may record.
+const MAX_THREADS: usize = 1 << 16;
+/// Largest count a diagnostics counter may reach per path-month (output values per month are
+/// ~120, root searches a few, with ample room).
+const MAX_PER_PATH_MONTH: u64 = 1 << 16;
 
 /// Checks shard, group and path ranges against each other; returns the shard's paths.
 fn check_ranges(h: &Header) -> Result<u64, PartialError> {
