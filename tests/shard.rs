@@ -365,6 +365,8 @@ fn a_shard_of_a_pipe_is_refused() {
     assert!(!out.exists());
 }
 
+type Tamper = Box<dyn Fn(&mut partial::Partial)>;
+
 /// Header fields a tampered (re-checksummed) partial could carry past the count checks: a
 /// diagnostics counter far beyond its shard's path-months, a wall time whose merged sum
 /// overflows to `null` in manifest.json, zero or absurd threads. Each is refused at decode.
@@ -375,7 +377,7 @@ fn tampered_header_fields_are_refused() {
     let bytes = fs::read(tmp.path().join("summit_failure.shard-1-of-2/partial.bin")).unwrap();
     let good = partial::decode(&bytes).unwrap();
     assert!(partial::decode(&partial::encode(&good)).is_ok());
-    let cases: Vec<(&str, Box<dyn Fn(&mut partial::Partial)>)> = vec![
+    let cases: Vec<(&str, Tamper)> = vec![
         (
             "nonfinite_values",
             Box::new(|p| {
