@@ -188,6 +188,16 @@ pub struct Copula {
 pub struct NotPositiveDefinite {
     pub row: usize,
     pub pair: (usize, usize),
+    /// The failing Cholesky pivot: clearly negative for an inconsistent matrix, about 0 for
+    /// one that is consistent but singular or nearly so (a |ρ| of 0.9999999999999999).
+    pub pivot: f64,
+}
+
+impl NotPositiveDefinite {
+    /// The matrix is consistent in exact arithmetic but too close to singular to factor.
+    pub fn nearly_singular(&self) -> bool {
+        self.pivot > -1e-9
+    }
 }
 
 /// Spearman ρ_s → Pearson ρ of the Gaussian copula's latent normals: 2 sin(π ρ_s / 6).
@@ -230,6 +240,7 @@ impl Copula {
                         return Err(NotPositiveDefinite {
                             row: i,
                             pair: (i, jmax),
+                            pivot: d,
                         });
                     }
                     l[i][i] = d.sqrt();

@@ -245,15 +245,27 @@ pub(crate) fn resolve(
             diags.push(src.diag(
                 p.span.clone(),
                 Some("correlations.pairs"),
-                format!(
-                    "the rank correlations are inconsistent (the matrix is not positive definite); \
-                     the conflict shows at `{}` ~ `{}` = {}",
-                    p.a.get_ref(),
-                    p.b.get_ref(),
-                    p.rho.get_ref()
-                ),
+                if e.nearly_singular() {
+                    format!(
+                        "the rank correlations are too close to a perfect relationship to \
+                         factor (the matrix is singular or nearly so, though not \
+                         contradictory); it shows at `{}` ~ `{}` = {}",
+                        p.a.get_ref(),
+                        p.b.get_ref(),
+                        p.rho.get_ref()
+                    )
+                } else {
+                    format!(
+                        "the rank correlations are inconsistent (the matrix is not positive \
+                         definite); the conflict shows at `{}` ~ `{}` = {}",
+                        p.a.get_ref(),
+                        p.b.get_ref(),
+                        p.rho.get_ref()
+                    )
+                },
                 Some(format!(
-                    "pairs involving `{}`: {}; use smaller |rho| values or change a sign",
+                    "pairs involving `{}`: {}; use smaller |rho| values (at most 0.999, say) \
+                     or change a sign",
                     names[e.row],
                     involved.join(", ")
                 )),

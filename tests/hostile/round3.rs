@@ -217,3 +217,35 @@ fn a_full_disk_names_the_results_written_before_it() {
     assert!(out.join("small/manifest.json").is_file());
     assert!(!out.join("large").exists());
 }
+
+/// Correlations that are consistent but numerically singular are said to be so, not called
+/// inconsistent; a contradictory set still is.
+#[test]
+fn nearly_singular_correlations_are_not_called_inconsistent() {
+    let d = tempfile::tempdir().unwrap();
+    let near = super::extending(
+        d.path(),
+        "near",
+        "[correlations]\npairs = [[\"eps_d\", \"eps_s\", 0.9999999999999999], [\"eps_s\", \"kappa\", 0.9999999999999999], [\"eps_d\", \"kappa\", 0.9999999999999999]]",
+    );
+    let r = sim(&["validate", near.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("too close to a perfect relationship"),
+        "{}",
+        r.stderr
+    );
+    let bad = super::extending(
+        d.path(),
+        "bad",
+        "[correlations]\npairs = [[\"eps_d\", \"eps_s\", 0.9], [\"eps_s\", \"kappa\", 0.9], [\"eps_d\", \"kappa\", -0.9]]",
+    );
+    let r = sim(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("inconsistent (the matrix is not positive definite)"),
+        "{}",
+        r.stderr
+    );
+}

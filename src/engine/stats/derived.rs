@@ -88,6 +88,16 @@ pub enum ProbeError {
         op: &'static str,
         num: String,
     },
+    #[error(
+        "--prob `{expr}`: `{num}` is too small to hold as a number (it would be read as 0); \
+         write the threshold in the variable's unit, e.g. '{var}{op}0.001'"
+    )]
+    Underflow {
+        expr: String,
+        var: String,
+        op: &'static str,
+        num: String,
+    },
     #[error("--prob `{expr}`: no output variable `{var}`; {hint}")]
     UnknownVariable {
         expr: String,
@@ -149,6 +159,16 @@ impl Probe {
                 op: sym,
                 num: num.into(),
             })?;
+        // `1e-400` parses as 0: a threshold the user did not write.
+        let mantissa = num.split(['e', 'E']).next().unwrap_or("");
+        if threshold == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            return Err(ProbeError::Underflow {
+                expr: expr.into(),
+                var: var.into(),
+                op: sym,
+                num: num.into(),
+            });
+        }
         let Some(index) = names.iter().position(|n| n.as_ref() == var) else {
             let hint = crate::suggest::closest(var, names)
                 .map(|c| format!("did you mean `{c}`?"))

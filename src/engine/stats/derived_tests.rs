@@ -52,6 +52,17 @@ fn parses_every_operator_and_suggests_names() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("`<>` is not an operator;"), "{e}");
+    // A threshold that underflows to 0 is refused; a written 0 is not.
+    for t in ["1e-400", "0.5E-330"] {
+        let e = Probe::parse(&format!("flow_india_mbd<{t}"), &n)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("too small to hold as a number"), "{e}");
+    }
+    for t in ["0", "0.0", "0e-400", "-0"] {
+        let p = Probe::parse(&format!("flow_india_mbd<{t}"), &n).unwrap();
+        assert_eq!(p.threshold, 0.0, "{t}");
+    }
 }
 
 #[test]
