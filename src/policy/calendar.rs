@@ -32,7 +32,8 @@ pub fn days_in_month(m: MonthIdx) -> u32 {
 pub fn month_idx(s: &str) -> Result<MonthIdx, String> {
     // One message for every malformed month, whatever part of a date parses.
     let bad = || format!("expected a month `YYYY-MM`, got `{s}`");
-    let d = Date::parse(s).map_err(|_| bad())?;
+    // A month or year out of range keeps its own reason (`9999-12`: year 1900–2200).
+    let d = Date::parse(s).map_err(|e| if e.contains("must be") { e } else { bad() })?;
     if s.trim().len() > 7 {
         return Err(bad());
     }

@@ -44,20 +44,43 @@ pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
         ),
         None => (
             format!("TOML syntax error: {m}"),
-            if m.contains("string") {
+            if let Some((k, v)) = unquoted_date(&src.text, span.start) {
+                format!("dates and months are strings: quote it, `{k} = \"{v}\"`")
+            } else if m.contains("string") {
                 "close the string with `\"` on the same line (text over several lines goes in \
                  `\"\"\"...\"\"\"`)"
+                    .to_string()
             } else if m.contains("duplicate") {
-                "each key may appear once per table: remove or rename one of them"
+                "each key may appear once per table: remove or rename one of them".to_string()
             } else {
                 "keys are written `name = value`, tables `[scenario]`, events `[[event]]` \
                  (https://toml.io)"
-            }
-            .to_string(),
+                    .to_string()
+            },
         ),
     };
     let key = dup.map(|(k, _)| k);
     src.diag(span, key.as_deref(), message, Some(help))
+}
+
+/// The key and value of the line holding byte `at` when the value is an unquoted `YYYY-MM`
+/// (which TOML cannot read: it starts a date and lacks the day) or `YYYY-MM-DD…`.
+fn unquoted_date(text: &str, at: usize) -> Option<(String, String)> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let (k, v) = text[start..end].split_once('=')?;
+    let k = k.trim();
+    let v = v.split('#').next()?.trim();
+    let b = v.as_bytes();
+    let dated = b.len() >= 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit);
+    let key_ok = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    (dated && key_ok).then(|| (k.to_string(), v.to_string()))
 }
 
 /// For a duplicate-key error at `span`: the key written there and the 1-based line of its

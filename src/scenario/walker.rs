@@ -103,6 +103,11 @@ impl<'s> Walker<'s> {
         if matches!(v.get_ref(), DeValue::Datetime(_)) && expected == "a string" {
             let short = key.rsplit('.').next().unwrap_or(key);
             let written = self.src.text.get(v.span()).unwrap_or("2025-08-27");
+            // `start` is a month: quoting the whole date would be the next error.
+            let written = match short {
+                "start" => written.get(..7).unwrap_or(written),
+                _ => written,
+            };
             help = format!("quote the date: `{short} = \"{written}\"`");
         }
         self.err(

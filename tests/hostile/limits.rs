@@ -162,7 +162,7 @@ fn partial_with_inconsistent_counts_is_refused() {
         ),
         (
             Box::new(|h| h["wall_seconds"] = (-1.0).into()),
-            "wall_seconds = -1, expected a finite number >= 0",
+            "wall_seconds = -1, expected a finite number in [0, 1e9]",
         ),
     ];
     for (edit, needle) in cases {

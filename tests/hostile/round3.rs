@@ -249,3 +249,24 @@ fn nearly_singular_correlations_are_not_called_inconsistent() {
         r.stderr
     );
 }
+
+/// `start` hints that work when followed: a bare date is told to quote the month, a bare
+/// month to quote it, and a month out of range says the range (they suggested an invalid
+/// value, a generic TOML help, and "expected YYYY-MM" for `9999-12`).
+#[test]
+fn start_month_hints_can_be_followed() {
+    let d = tempfile::tempdir().unwrap();
+    for (value, want) in [
+        ("2025-08-01", "quote the date: `start = \"2025-08\"`"),
+        (
+            "2025-08",
+            "dates and months are strings: quote it, `start = \"2025-08\"`",
+        ),
+        ("\"9999-12\"", "month must be 01–12 and year 1900–2200"),
+    ] {
+        let f = super::extending(d.path(), "s", &format!("start = {value}"));
+        let r = sim(&["validate", f.to_str().unwrap()]);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert!(r.stderr.contains(want), "{value}: {}", r.stderr);
+    }
+}
