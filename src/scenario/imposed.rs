@@ -80,8 +80,9 @@ impl ImposedBrent {
             })?;
             if !(p.is_finite() && p > 0.0) {
                 return Err(format!(
-                    "{}:{line}: `usd_bbl` must be a finite price > 0, got {p}",
-                    path.display()
+                    "{}:{line}: `usd_bbl` must be a finite price > 0, got {}",
+                    path.display(),
+                    crate::suggest::Num(p)
                 ));
             }
             // The same range as `brent.p0`: an imposed 1e300 loaded and overflowed the

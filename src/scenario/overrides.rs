@@ -179,7 +179,7 @@ fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
              after the horizon's last month {}",
             sc.registry.def(ev.lever).name,
             ev.date,
-            lo.round().max(0.0),
+            crate::suggest::Num(lo.round().max(0.0)),
             crate::policy::calendar::iso_month(end - 1)
         ),
         help: Some(format!(

@@ -270,3 +270,33 @@ fn start_month_hints_can_be_followed() {
         assert!(r.stderr.contains(want), "{value}: {}", r.stderr);
     }
 }
+
+/// A huge value is quoted in exponent form, not as 309 digits.
+#[test]
+fn huge_values_are_quoted_short() {
+    let d = tempfile::tempdir().unwrap();
+    let market = baseline().with_file_name("market").join("default.toml");
+    let text = fs::read_to_string(&market).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("port_cap_mbd"))
+        .expect("a port_cap_mbd line");
+    fs::write(
+        d.path().join("m.toml"),
+        text.replacen(line, "port_cap_mbd = 1e308", 1),
+    )
+    .unwrap();
+    let f = d.path().join("s.toml");
+    fs::write(
+        &f,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"s\"\nmarket = \"m.toml\"\n",
+            baseline().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let r = sim(&["validate", f.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("got 1e308"), "{}", r.stderr);
+    assert!(!r.stderr.contains("0000000000"), "{}", r.stderr);
+}

@@ -127,7 +127,8 @@ impl Market {
             .sum();
         if rest.is_empty() && (explicit - 1.0).abs() > 1e-6 {
             errs.push(MarketProblem::whole(format!(
-                "basin shares must sum to 1, got {explicit}; omit `share` on one basin to give it the rest"
+                "basin shares must sum to 1, got {}; omit `share` on one basin to give it the rest",
+                crate::suggest::Num(explicit)
             )));
         }
         super::ranges::check_rows(&f, &mut errs);

@@ -112,7 +112,12 @@ impl<'a> Row<'a> {
 
     fn num(&mut self, key: &str, v: f64, want: Want) {
         if !want.admits(v, v) {
-            let msg = format!("{} {key} {}, got {v}", self.label, want.describe());
+            let msg = format!(
+                "{} {key} {}, got {}",
+                self.label,
+                want.describe(),
+                crate::suggest::Num(v)
+            );
             self.push(key, msg);
         }
     }
@@ -129,10 +134,12 @@ impl<'a> Row<'a> {
                 format!("{} {key} {}, got {d}", self.label, want.describe())
             } else {
                 format!(
-                    "{} {key} {}, got {d}, whose values reach outside that (support [{lo}, {hi}]): \
+                    "{} {key} {}, got {d}, whose values reach outside that (support [{}, {}]): \
                      use a distribution with bounds inside it, e.g. tri or uniform",
                     self.label,
-                    want.describe()
+                    want.describe(),
+                    crate::suggest::Num(lo),
+                    crate::suggest::Num(hi)
                 )
             };
             self.push(key, msg);
