@@ -134,8 +134,8 @@ fn csv_table(caption: &str, f: CsvFile) -> Table {
 fn probability_blocks(p: &Lookup, scenarios: &[String], out: &mut Vec<Block>) {
     let dates = p.values("date");
     let mut t = Table {
-        caption: "Share of paths past each threshold: this month, and at any month so far \
-                  (probabilities.csv)"
+        caption: "Share of paths past each threshold: this month, at any month so far, and at \
+                  any month so far of the same calendar year (probabilities.csv)"
             .into(),
         header: [
             "scenario",
@@ -144,6 +144,7 @@ fn probability_blocks(p: &Lookup, scenarios: &[String], out: &mut Vec<Block>) {
             "share_now",
             "mc_se_now",
             "share_so_far",
+            "share_this_year",
         ]
         .map(String::from)
         .to_vec(),
@@ -162,7 +163,10 @@ fn probability_blocks(p: &Lookup, scenarios: &[String], out: &mut Vec<Block>) {
                     Cell::text(prob.clone()),
                     Cell::text(d.clone()),
                 ];
-                row.extend(["share_now", "mc_se_now", "share_so_far"].map(|c| p.cell(&key, c)));
+                row.extend(
+                    ["share_now", "mc_se_now", "share_so_far", "share_this_year"]
+                        .map(|c| p.cell(&key, c)),
+                );
                 t.rows.push(row);
             }
         }
