@@ -28,7 +28,7 @@ mod registry;
 pub use registry::{
     committed, create_out_root, exit_removing_staging, remove_created_empty_out_roots,
 };
-use registry::{committed_now, live};
+use registry::{committed_now, kept_before, live};
 
 /// What went wrong while preparing or writing a result folder, and what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -493,22 +493,3 @@ impl Drop for Staging {
 #[cfg(test)]
 #[path = "files_tests.rs"]
 mod tests;
-
-/// The results of this command committed before a failed write: complete, and kept (a disk
-/// that fills up on the second scenario leaves the first one whole). Empty when none.
-fn kept_before() -> String {
-    let done = committed();
-    if done.is_empty() {
-        return String::new();
-    }
-    let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
-    let (was, it) = if done.len() == 1 {
-        ("was", "it is")
-    } else {
-        ("were", "they are")
-    };
-    format!(
-        " ({} {was} written before it, and {it} complete and kept)",
-        list.join(", ")
-    )
-}

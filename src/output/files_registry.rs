@@ -84,3 +84,22 @@ pub fn exit_removing_staging(code: i32) -> ! {
     remove_created_empty_out_roots();
     std::process::exit(code)
 }
+
+/// The results of this command committed before a failed write: complete, and kept (a disk
+/// that fills up on the second scenario leaves the first one whole). Empty when none.
+pub(super) fn kept_before() -> String {
+    let done = committed();
+    if done.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
+    let (was, it) = if done.len() == 1 {
+        ("was", "it is")
+    } else {
+        ("were", "they are")
+    };
+    format!(
+        " ({} {was} written before it, and {it} complete and kept)",
+        list.join(", ")
+    )
+}

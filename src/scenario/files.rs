@@ -1,16 +1,16 @@
-//! Reading files: the `extends` chain, the market file and its `[params]`, the folder
-//! listing, and the canonical text that identifies the inputs.
+//! Reading files: the `extends` chain, the folder listing, and the canonical text that
+//! identifies the inputs (the market file: `market_file.rs`).
+
+pub(crate) use super::market_file::load_market;
 
 use super::diagnostics::{Diagnostic, LoadError, Source};
-use super::syntax::key_at;
 pub(crate) use super::syntax::syntax;
-use crate::market::data::{Market, MarketFile};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 /// Why a file could not be read.
-enum ReadFail {
+pub(super) enum ReadFail {
     Io(std::io::Error),
     /// Over its size limit, or not a file that can be read whole: reported where the file
     /// is named (its `extends` or `scenario.market`).
@@ -19,7 +19,7 @@ enum ReadFail {
     Invalid(Box<Diagnostic>),
 }
 
-const LIMIT_HELP: &str =
+pub(super) const LIMIT_HELP: &str =
     "a scenario or market file is a few KiB of TOML text: check that this is the right file";
 
 /// Whether the loader may quote lines of `path` in its messages: a regular `.toml` file
@@ -37,7 +37,7 @@ fn quotable(path: &Path, regular: bool, text: &str) -> bool {
 /// Reads a file as UTF-8 (at most [`crate::bounded::SCENARIO`], 16 MiB, so a huge file, or an endless one such
 /// as `/dev/zero`, is refused without reading it all); errors name the file (and, for bad
 /// UTF-8, where).
-fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<Source, ReadFail> {
+pub(super) fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<Source, ReadFail> {
     use crate::bounded::ReadError;
     let read = match crate::bounded::read(path, limit) {
         Ok(b) => b,
@@ -96,32 +96,6 @@ impl From<ReadError> for LoadError {
         | ReadError::Cycle(d)
         | ReadError::Syntax(d)) = e;
         LoadError::one(*d)
-    }
-}
-
-/// Why the market file named by `scenario.market` could not be used.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum MarketError {
-    #[error("{0}")]
-    Unreadable(Box<Diagnostic>),
-    #[error("{0}")]
-    Invalid(Box<Diagnostic>),
-    /// Not a market file (serde's message at its position).
-    #[error("{0}")]
-    Format(Box<Diagnostic>),
-    /// `Market::from_file` refused it: one diagnostic per problem.
-    #[error("{} problems in the market file", .0.len())]
-    Rejected(Vec<Diagnostic>),
-}
-
-impl MarketError {
-    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
-        match self {
-            MarketError::Unreadable(d) | MarketError::Invalid(d) | MarketError::Format(d) => {
-                vec![*d]
-            }
-            MarketError::Rejected(ds) => ds,
-        }
     }
 }
 
@@ -320,152 +294,6 @@ fn extends_of(doc: &toml::de::DeTable<'_>) -> Option<(String, Range<usize>, bool
             DeValue::Table(tab) => tab.get("extends").and_then(|v| as_string(v, true)),
             _ => None,
         })
-}
-
-/// Loads the market file named by `scenario.market` at `decl` in `by` (its `[params]` are
-/// the params stage's job).
-pub(crate) fn load_market(
-    path: &Path,
-    by: &Source,
-    decl: Range<usize>,
-) -> Result<(Market, Source), MarketError> {
-    let msrc = match read_source(path, crate::bounded::NAMED) {
-        Ok(s) => s,
-        Err(ReadFail::Io(e)) => {
-            return Err(MarketError::Unreadable(Box::new(by.diag(
-                decl,
-                Some("scenario.market"),
-                format!("cannot read market file `{}`: {e}", path.display()),
-                Some("the path is relative to the file that declares `market`".into()),
-            ))));
-        }
-        Err(ReadFail::Invalid(d)) => return Err(MarketError::Invalid(d)),
-        Err(ReadFail::Limit(m)) => {
-            let d = by.diag(decl, Some("scenario.market"), m, Some(LIMIT_HELP.into()));
-            return Err(MarketError::Invalid(Box::new(d)));
-        }
-    };
-    let mf = match toml::from_str::<MarketFile>(&msrc.text) {
-        Ok(mf) => mf,
-        Err(e) => {
-            let at = by.diag(decl.clone(), None, "", None);
-            let pointer = format!(
-                "the market file is named by `scenario.market` at {}:{}:{}",
-                by.path.display(),
-                at.line,
-                at.col
-            );
-            let d = match DeTable::parse(&msrc.text) {
-                // Not TOML at all (or a syntax slip): say so, and where it was named.
-                Err(_) => {
-                    let mut d = syntax(&msrc, &e);
-                    d.message = format!("in market file: {}", d.message);
-                    d.help = Some(match d.help {
-                        Some(h) => format!("{h}; {pointer}"),
-                        None => pointer,
-                    });
-                    d
-                }
-                // A scenario file named by `market`: one error at `scenario.market`.
-                Ok(doc)
-                    if ["scenario", "event", "tree"]
-                        .iter()
-                        .any(|k| doc.get_ref().contains_key(*k))
-                        && !doc.get_ref().contains_key("basin") =>
-                {
-                    by.diag(
-                        decl.clone(),
-                        Some("scenario.market"),
-                        format!(
-                            "`{}` is a scenario file (it has `[scenario]` or `[[event]]`), not a \
-                             market file",
-                            path.display()
-                        ),
-                        Some(
-                            "`market` names the market file (basins, buyers, routes), e.g. \
-                             `market = \"market/default.toml\"`; a parent scenario is named \
-                             by `extends` at the top of the file"
-                                .into(),
-                        ),
-                    )
-                }
-                Ok(_) => {
-                    let span = e.span().unwrap_or(0..0);
-                    let key = key_at(&msrc.text, span.start);
-                    let msg = match &key {
-                        Some(k) => format!("in market file: `{k}`: {}", e.message()),
-                        None => format!("in market file: {}", e.message()),
-                    };
-                    let help = super::misplaced::unknown_field_help(e.message()).unwrap_or(pointer);
-                    msrc.diag(span, key.as_deref(), msg, Some(help))
-                }
-            };
-            return Err(MarketError::Format(Box::new(d)));
-        }
-    };
-    match Market::from_file(mf) {
-        Ok(m) => Ok((m, msrc)),
-        Err(errs) => {
-            let at = by.diag(decl, None, "", None);
-            let help = format!(
-                "the market file is named by `scenario.market` at {}:{}:{}",
-                by.path.display(),
-                at.line,
-                at.col
-            );
-            // The text parsed above, so this parse succeeds; without it the problems are
-            // reported at the file level.
-            let doc = DeTable::parse(&msrc.text).ok();
-            let ds = errs
-                .into_iter()
-                .map(|p| {
-                    let key = p.table.map(|t| match &p.key {
-                        Some(k) => format!("{t}.{k}"),
-                        None => t.to_string(),
-                    });
-                    let span = doc
-                        .as_ref()
-                        .and_then(|d| problem_span(d.get_ref(), p.table, p.row, p.key.as_deref()));
-                    match span {
-                        Some(sp) => msrc.diag(sp, key.as_deref(), p.message, Some(help.clone())),
-                        None => Diagnostic::file_level(
-                            &msrc.path,
-                            key.as_deref(),
-                            p.message,
-                            Some(help.clone()),
-                        ),
-                    }
-                })
-                .collect();
-            Err(MarketError::Rejected(ds))
-        }
-    }
-}
-
-/// Byte span of a market-file problem: the value at the dotted `key` in row `row` of the array
-/// `table`, or the deepest table on that path that exists (the row itself when the key is
-/// absent, i.e. a default, or not named).
-fn problem_span(
-    doc: &DeTable<'_>,
-    table: Option<&str>,
-    row: usize,
-    key: Option<&str>,
-) -> Option<Range<usize>> {
-    let arr = doc.get(table?)?;
-    let DeValue::Array(items) = arr.get_ref() else {
-        return Some(arr.span());
-    };
-    let mut at = items.get(row)?;
-    for k in key.into_iter().flat_map(|k| k.split('.')) {
-        match at.get_ref() {
-            DeValue::Table(t) => match t.get(k) {
-                Some(v) => at = v,
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    Some(at.span())
 }
 
 /// See [`Scenario::resolved_text`].

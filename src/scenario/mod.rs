@@ -33,6 +33,7 @@ mod hints;
 pub mod imposed;
 mod inherit;
 mod lever_bounds;
+mod market_file;
 mod misplaced;
 mod overrides;
 mod params;

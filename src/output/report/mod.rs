@@ -6,6 +6,7 @@
 //! folder's CSV files, and the cell says which (`data-file`, `data-key`, `data-col`), so a test
 //! can check the page against the files (`tests/report.rs` does, in headless Chromium).
 
+mod calendar;
 pub mod content;
 
 /// A cell: its text, and where in the folder's CSV files it comes from (if it is a number).
