@@ -41,6 +41,17 @@ fn same(a: &Path, b: &Path, files: &[&str]) {
     }
 }
 
+/// `merge` of `parts` into `<tmp>/m`, which must fail with exit 1; its stderr.
+fn merge_refused(tmp: &Path, parts: &Path) -> String {
+    let a = bin()
+        .args(["merge", "--quiet", "--out"])
+        .arg(tmp.join("m"))
+        .arg(parts)
+        .assert()
+        .code(1);
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
 /// Shards 1..=n into `parts`, merged into `merged`; returns the merged folder.
 fn shard_and_merge(tmp: &Path, n: u64, extra: &[&str]) -> PathBuf {
     let parts = tmp.join("parts");
@@ -128,13 +139,7 @@ fn shards_with_different_probes_are_refused() {
         .args(["--shard", "2/2", "--prob", "brent_usd_bbl>90"])
         .assert()
         .success();
-    let a = bin()
-        .args(["merge", "--quiet", "--out"])
-        .arg(tmp.path().join("m"))
-        .arg(&parts)
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    let err = merge_refused(tmp.path(), &parts);
     assert!(err.contains("--prob"), "{err}");
 }
 
@@ -311,13 +316,7 @@ fn a_shard_without_probes_is_named_none_in_the_mismatch() {
             .assert()
             .success();
     }
-    let a = bin()
-        .args(["merge", "--quiet", "--out"])
-        .arg(tmp.path().join("m"))
-        .arg(&parts)
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    let err = merge_refused(tmp.path(), &parts);
     assert!(err.contains("`probes (--prob)` is none in "), "{err}");
     assert!(err.contains("but brent_usd_bbl>80 in "), "{err}");
     assert!(

@@ -281,6 +281,15 @@ fn sketch_mode_merges_exactly_and_within_bound_of_exact() {
     }
 }
 
+/// The text of shipped scenario `name` with its market file named by an absolute path, so
+/// that it loads from any folder (or from standard input).
+fn shipped_movable(name: &str) -> String {
+    let market = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml");
+    fs::read_to_string(format!("scenarios/{name}.toml"))
+        .unwrap()
+        .replace("\"market/default.toml\"", &format!("{market:?}"))
+}
+
 /// `run FOLDER --shard K/N` puts the shards of every scenario side by side; `merge` of that
 /// folder merges each scenario's shards on its own (it used to refuse them as "not the same
 /// run" and advise re-running every shard), into the same bytes as single runs.
@@ -290,15 +299,7 @@ fn a_folder_of_several_scenarios_shards_merges_per_scenario() {
     let two = tmp.path().join("two");
     fs::create_dir(&two).unwrap();
     for name in ["baseline", "summit_failure"] {
-        let text = fs::read_to_string(format!("scenarios/{name}.toml"))
-            .unwrap()
-            .replace(
-                "\"market/default.toml\"",
-                &format!(
-                    "{:?}",
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml")
-                ),
-            );
+        let text = shipped_movable(name);
         fs::write(two.join(format!("{name}.toml")), text).unwrap();
     }
     let parts = tmp.path().join("parts");
@@ -347,17 +348,7 @@ fn a_shard_of_a_pipe_is_refused() {
     let a = bin()
         .args(["run", "/dev/stdin", "--shard", "1/2", "--out"])
         .arg(&out)
-        .write_stdin(
-            fs::read_to_string("scenarios/baseline.toml")
-                .unwrap()
-                .replace(
-                    "\"market/default.toml\"",
-                    &format!(
-                        "{:?}",
-                        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml")
-                    ),
-                ),
-        )
+        .write_stdin(shipped_movable("baseline"))
         .assert()
         .code(1);
     let err = stderr(&a);

@@ -170,29 +170,17 @@ fn interrupt_removes_only_the_empty_out_folders_it_created() {
     fs::create_dir(&before).unwrap();
     fs::create_dir(&holds).unwrap();
     fs::write(holds.join("notes.txt"), "mine").unwrap();
+    let sens = vec![
+        "sensitivity",
+        sc,
+        "--target",
+        "brent_usd_bbl",
+        "--paths",
+        "200000",
+    ];
     for (out, args) in [
-        (
-            &nested,
-            vec![
-                "sensitivity",
-                sc,
-                "--target",
-                "brent_usd_bbl",
-                "--paths",
-                "200000",
-            ],
-        ),
-        (
-            &before,
-            vec![
-                "sensitivity",
-                sc,
-                "--target",
-                "brent_usd_bbl",
-                "--paths",
-                "200000",
-            ],
-        ),
+        (&nested, sens.clone()),
+        (&before, sens),
         (&holds, vec!["run", sc, "--paths", "2000000"]),
     ] {
         let mut all = args.clone();

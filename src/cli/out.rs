@@ -32,22 +32,14 @@ pub fn stdout_error(e: io::Error) -> CliError {
 /// (only the console output is missing), and nothing after it ran. Empty when nothing was
 /// written.
 fn written_before() -> String {
-    let done = crate::output::files::committed();
-    if done.is_empty() {
-        return String::new();
-    }
-    let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
-    let (was, it) = if done.len() == 1 {
-        ("was", "it is")
-    } else {
-        ("were", "they are")
-    };
-    format!(
-        ". Only the console output failed: {} {was} written before it and {it} complete \
-         (kept); the command stopped there, so anything after it did not run. Redirect \
-         standard output elsewhere to get the summary lines, or pass --quiet to print none",
-        list.join(", ")
-    )
+    crate::output::files::committed_list().map_or_else(String::new, |(list, was, it)| {
+        format!(
+            ". Only the console output failed: {list} {was} written before it and {it} \
+             complete (kept); the command stopped there, so anything after it did not run. \
+             Redirect standard output elsewhere to get the summary lines, or pass --quiet to \
+             print none"
+        )
+    })
 }
 
 /// For commands whose verdict is the exit code (`validate`): a closed stdout is not an error.

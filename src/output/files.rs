@@ -26,7 +26,8 @@ use std::sync::{Arc, Mutex};
 #[path = "files_registry.rs"]
 mod registry;
 pub use registry::{
-    committed, create_out_root, exit_removing_staging, remove_created_empty_out_roots,
+    committed, committed_list, create_out_root, exit_removing_staging,
+    remove_created_empty_out_roots,
 };
 use registry::{committed_now, kept_before, live};
 

@@ -85,12 +85,13 @@ pub fn exit_removing_staging(code: i32) -> ! {
     std::process::exit(code)
 }
 
-/// The results of this command committed before a failed write: complete, and kept (a disk
-/// that fills up on the second scenario leaves the first one whole). Empty when none.
-pub(super) fn kept_before() -> String {
+/// The results this command has committed so far, for messages about a later failure: the
+/// list (comma-separated) and its verb and pronoun (`was`, `it is` / `were`, `they are`).
+/// `None` when nothing was committed.
+pub fn committed_list() -> Option<(String, &'static str, &'static str)> {
     let done = committed();
     if done.is_empty() {
-        return String::new();
+        return None;
     }
     let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
     let (was, it) = if done.len() == 1 {
@@ -98,8 +99,13 @@ pub(super) fn kept_before() -> String {
     } else {
         ("were", "they are")
     };
-    format!(
-        " ({} {was} written before it, and {it} complete and kept)",
-        list.join(", ")
-    )
+    Some((list.join(", "), was, it))
+}
+
+/// The results of this command committed before a failed write: complete, and kept (a disk
+/// that fills up on the second scenario leaves the first one whole). Empty when none.
+pub(super) fn kept_before() -> String {
+    committed_list().map_or_else(String::new, |(list, was, it)| {
+        format!(" ({list} {was} written before it, and {it} complete and kept)")
+    })
 }

@@ -34,15 +34,9 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
         for i in order {
             let e = &sc.events[i];
             let d = describe::event(&sc.registry, e);
-            t.rows.push(vec![
-                Cell::text(sc.name.clone()),
-                Cell::text(e.date.to_string()),
-                Cell::text(d.lever),
-                Cell::text(d.action),
-                Cell::text(d.value),
-                Cell::text(d.prob.unwrap_or_else(|| "1".into())),
-                Cell::text(d.lag.unwrap_or_else(|| "-".into())),
-            ]);
+            let mut row = vec![Cell::text(sc.name.clone()), Cell::text(e.date.to_string())];
+            row.extend(event_cells(d));
+            t.rows.push(row);
         }
     }
     out.push(Block::Table(t));
@@ -115,25 +109,34 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
                 for (i, ev) in node.actions.iter().enumerate() {
                     let d = describe::event(&sc.registry, ev);
                     let w = describe::withdrawn(tree, k, i);
-                    actions.rows.push(vec![
+                    let mut row = vec![
                         Cell::text(sc.name.clone()),
                         Cell::text(tree.id.clone()),
                         Cell::text(node.id.clone()),
-                        Cell::text(d.lever),
-                        Cell::text(d.action),
-                        Cell::text(d.value),
-                        Cell::text(d.prob.unwrap_or_else(|| "1".into())),
-                        Cell::text(d.lag.unwrap_or_else(|| "-".into())),
-                        Cell::text(if w.is_empty() {
-                            "-".into()
-                        } else {
-                            w.join("; ")
-                        }),
-                    ]);
+                    ];
+                    row.extend(event_cells(d));
+                    row.push(Cell::text(if w.is_empty() {
+                        "-".into()
+                    } else {
+                        w.join("; ")
+                    }));
+                    actions.rows.push(row);
                 }
             }
         }
     }
     out.push(Block::Table(nodes));
     out.push(Block::Table(actions));
+}
+
+/// An event's lever, action, value, probability (1 when certain) and lag (`-` when none), as
+/// both calendar tables show them.
+fn event_cells(d: describe::EventText) -> [Cell; 5] {
+    [
+        Cell::text(d.lever),
+        Cell::text(d.action),
+        Cell::text(d.value),
+        Cell::text(d.prob.unwrap_or_else(|| "1".into())),
+        Cell::text(d.lag.unwrap_or_else(|| "-".into())),
+    ]
 }
