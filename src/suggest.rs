@@ -92,6 +92,43 @@ fn truncation<'a, S: AsRef<str>>(w: &str, candidates: &'a [S]) -> Option<&'a str
     }
 }
 
+/// A hint for a misspelt or shortened output-variable name: the closest candidate as
+/// `" (did you mean `x`?)"`; failing that, when the word is the first `_`-words of several
+/// candidates (`brent` of `brent_usd_bbl` and `brent_clamped_share`), up to six of them as
+/// `" (variables starting with `brent`: `brent_usd_bbl`, `brent_clamped_share`)"`; else empty.
+pub fn did_you_mean_variable<S: AsRef<str>>(word: &str, candidates: &[S]) -> String {
+    if let Some(c) = closest(word, candidates) {
+        return format!(" (did you mean `{c}`?)");
+    }
+    let w = fold(word);
+    let wp: Vec<&str> = w.split('_').collect();
+    if w.chars().count() < 2 || wp.iter().any(|p| p.is_empty()) {
+        return String::new();
+    }
+    let found: Vec<&str> = candidates
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|c| {
+            let f = fold(c);
+            let cp: Vec<&str> = f.split('_').collect();
+            cp.len() > wp.len() && cp[..wp.len()] == wp[..]
+        })
+        .collect();
+    if found.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = found.iter().take(6).map(|c| format!("`{c}`")).collect();
+    let more = if found.len() > 6 {
+        format!(" and {} more", found.len() - 6)
+    } else {
+        String::new()
+    };
+    format!(
+        " (variables starting with `{word}`: {}{more})",
+        shown.join(", ")
+    )
+}
+
 /// Candidates that differ from a dotted `word` in exactly one segment, ignoring case (for
 /// `tariff.india.rate`: every `tariff.<buyer>.rate`), in candidate order: what to list when
 /// no single candidate is close.
@@ -257,6 +294,27 @@ mod tests {
         // A different word is not an abbreviation.
         assert_eq!(closest("storage_limit", &params), None);
         assert_eq!(closest("capacity", &params), None);
+    }
+
+    #[test]
+    fn variable_hints_list_the_names_a_prefix_starts() {
+        let v = [
+            "brent_usd_bbl",
+            "brent_clamped_share",
+            "urals_discount_usd_bbl",
+        ];
+        assert_eq!(
+            did_you_mean_variable("brent", &v),
+            " (variables starting with `brent`: `brent_usd_bbl`, `brent_clamped_share`)"
+        );
+        assert_eq!(
+            did_you_mean_variable("brent_usd", &v),
+            " (did you mean `brent_usd_bbl`?)"
+        );
+        assert_eq!(did_you_mean_variable("zzz", &v), "");
+        assert_eq!(did_you_mean_variable("b", &v), "");
+        let many: Vec<String> = (0..9).map(|i| format!("flow_x{i}_mbd")).collect();
+        assert!(did_you_mean_variable("flow", &many).ends_with("`flow_x5_mbd` and 3 more)"));
     }
 
     #[test]

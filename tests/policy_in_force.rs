@@ -405,3 +405,69 @@ fn authority_waves_are_not_laundered_from_their_first_day() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// D147: an authority wave never moves the laundering channel's share, on any day of the
+    /// month and after it is fully re-papered. What was laundered before the wave neither
+    /// vanishes in the announcement month nor grows past the pre-wave designated share when
+    /// the wave retires (it used to read 0 in the month of a wave on the 22nd and then climb
+    /// to the whole designated share once the wave was re-papered).
+    #[test]
+    fn authority_waves_leave_the_laundering_channel_alone(
+        month in 1u32..10,
+        day in 1u32..29,
+        share in 0.05f64..0.6,
+        wind_down in 1u32..4,
+        twice in proptest::bool::ANY,
+    ) {
+        let mut sc = scenario("baseline");
+        let ym = month_idx("2025-09").unwrap() + month as i32 - 1;
+        let date = format!("{}-{:02}-{day:02}", ym.div_euclid(12), ym.rem_euclid(12) + 1);
+        let mut wave = us_wave(&sc, &date, share, wind_down);
+        if twice {
+            // The same sellers listed again a week later (D45): they count once.
+            if let sanctions_sim::policy::events::Value::Wave { sellers, .. } = &mut wave.value {
+                *sellers = Some("rosneft".into());
+            }
+            let mut again = wave.clone();
+            again.date = sanctions_sim::policy::calendar::Date::parse(&format!(
+                "{}-{:02}-{:02}",
+                ym.div_euclid(12),
+                ym.rem_euclid(12) + 1,
+                (day + 7).min(28)
+            ))
+            .unwrap();
+            sc.events.push(again);
+        }
+        sc.events.push(wave);
+        let vars = variables(&sc.market);
+        let idx = |n: &str| vars.iter().position(|v| v.name == n).unwrap();
+        let (d, l) = (idx("urals_designated_share"), idx("urals_laundered_share"));
+        let at = (ym - sc.start) as usize;
+        let mut buf = vec![0.0; vars.len()];
+        for p in 0..3 {
+            let (mut pre_d, mut pre_l) = (f64::NAN, f64::NAN);
+            let mut sim = PathSim::new(&sc, 9, p);
+            for t in 0..sc.months {
+                sim.step_month();
+                sim.write_vars(&vars, &mut buf);
+                if t + 1 == at {
+                    (pre_d, pre_l) = (buf[d], buf[l]);
+                }
+                if t >= at && at > 0 {
+                    prop_assert!(
+                        buf[l] <= pre_d + 1e-9,
+                        "path {} month {}: laundered {} above the pre-wave designated {}",
+                        p, t, buf[l], pre_d
+                    );
+                    prop_assert!(
+                        buf[l] >= pre_l - 1e-9,
+                        "path {} month {}: laundered {} fell from {}",
+                        p, t, buf[l], pre_l
+                    );
+                }
+            }
+        }
+    }
+}

@@ -48,6 +48,15 @@ pub struct WaveState {
     pub repapered: f64,
 }
 
+/// A fully re-papered authority wave, kept only for its share of the `sdn.share` lever
+/// (D147).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetiredWave {
+    pub basins: u64,
+    pub group: u64,
+    pub share: f64,
+}
+
 impl WaveState {
     pub fn hits(&self, b: usize) -> bool {
         self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
@@ -59,9 +68,17 @@ impl WaveState {
         self.wind_down as f64 + self.day_offset.clamp(0.0, 1.0)
     }
 
-    /// Share the `sdn.share` lever has ramped in by now (the wave's ramp, scenarios.md §2.3).
+    /// Share the `sdn.share` lever has ramped in by now, as the lever's month value counts
+    /// it (the wave's ramp, scenarios.md §2.3): in the announcement month only the days from
+    /// the announcement on (D147; it used to count the whole month, so a wave announced on the
+    /// 22nd claimed more than the lever held and hid the rest of the designated share).
     fn ramped(&self) -> f64 {
-        self.share * ((self.age + 1) as f64 / self.wind_down.max(1) as f64).min(1.0)
+        let wd = self.wind_down.max(1) as f64;
+        if self.age == 0 {
+            self.share / wd * (1.0 - self.day_offset.clamp(0.0, 1.0))
+        } else {
+            self.share * ((self.age + 1) as f64 / wd).min(1.0)
+        }
     }
 }
 
@@ -149,14 +166,15 @@ impl Exposure {
             self.authority_share[b] = 0.0;
             self.scale[b] = 0.0;
             self.banned[b] = banned(st, b);
-            if st.waves.is_empty() {
+            if st.waves.is_empty() && st.retired.is_empty() {
                 continue;
             }
             let ws = &st.waves;
             let ramped: f64 = (0..ws.len())
                 .filter(|&i| ws[i].hits(b) && group_counts(ws, i, b, WaveState::ramped))
                 .map(|i| ws[i].ramped())
-                .sum();
+                .sum::<f64>()
+                + retired_share(st, b);
             if ramped <= 0.0 {
                 continue;
             }
@@ -190,9 +208,65 @@ pub fn advance_waves(m: &PathModel, st: &mut State) {
         }
         w.age += 1;
     }
-    // A fully re-papered wave has no more effect; dropping it keeps the loop short.
-    st.waves
-        .retain(|w| (w.age as f64) < w.deadline() || w.repapered < w.share - 1e-12);
+    // A fully re-papered wave has no more effect on the buyers; dropping it keeps the loop
+    // short. Its share stays the authority's (D147): it is still in the `sdn.share` lever,
+    // and counting it in the laundering channel's share would designate it a second time.
+    let done = |w: &WaveState| (w.age as f64) >= w.deadline() && w.repapered >= w.share - 1e-12;
+    for w in st.waves.iter().filter(|w| done(w)) {
+        retire(&mut st.retired, w);
+    }
+    st.waves.retain(|w| !done(w));
+}
+
+/// A retired wave's lever share: waves of one seller group keep one record per basin mask,
+/// the largest share (D45: the group's share counts once).
+fn retire(retired: &mut Vec<RetiredWave>, w: &WaveState) {
+    let same = |r: &RetiredWave| w.group != 0 && r.group == w.group && r.basins == w.basins;
+    match retired.iter_mut().find(|r| same(r)) {
+        Some(r) => r.share = r.share.max(w.share),
+        None => retired.push(RetiredWave {
+            basins: w.basins,
+            group: w.group,
+            share: w.share,
+        }),
+    }
+}
+
+/// The share of basin `b`'s `sdn.share` lever that re-papered, retired authority waves
+/// account for. A seller group counts once: its largest share among its retired and its
+/// active waves, less what the active ones already count.
+fn retired_share(st: &State, b: usize) -> f64 {
+    let hits = |basins: u64| basins == 0 || (basins >> b.min(63)) & 1 == 1;
+    let mut total = 0.0;
+    for (i, r) in st
+        .retired
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| hits(r.basins))
+    {
+        if r.group == 0 {
+            total += r.share;
+            continue;
+        }
+        let first = !st.retired[..i]
+            .iter()
+            .any(|q| q.group == r.group && hits(q.basins));
+        if !first {
+            continue;
+        }
+        let ghost = st
+            .retired
+            .iter()
+            .filter(|q| q.group == r.group && hits(q.basins))
+            .fold(0.0_f64, |m, q| m.max(q.share));
+        let active = st
+            .waves
+            .iter()
+            .filter(|w| w.group == r.group && w.hits(b))
+            .fold(0.0_f64, |m, w| m.max(w.ramped()));
+        total += (ghost - active).max(0.0);
+    }
+    total
 }
 
 /// The buyer's compliance share c_j in force: the lever, or the path's market-file draw.

@@ -68,6 +68,8 @@ pub struct State {
     pub stance: Vec<Stance>,
     /// D35: the authority waves still biting (each remembered on its own).
     pub waves: Vec<super::compliance::WaveState>,
+    /// D147: re-papered waves that left `waves`, for their share of the `sdn.share` lever.
+    pub retired: Vec<super::compliance::RetiredWave>,
     /// D40: the tanker batches whose cargoes are not yet on replacement tankers.
     pub tanker_bans: Vec<super::tanker_ban::TankerBan>,
     // Noise
@@ -117,6 +119,7 @@ impl State {
             secondary_prev: vec![(0.0, 0.0, 0.0); nj],
             stance: vec![Stance::default(); nj],
             waves: Vec::new(),
+            retired: Vec::new(),
             tanker_bans: Vec::new(),
             zf: 0.0,
             eta: vec![0.0; nj],

@@ -174,6 +174,16 @@ pub fn plain(input: &str) -> String {
         ["buyer", b, "pause_months"] => {
             format!("Months {b}'s compliant refiners pause at a designation deadline")
         }
+        ["buyer", b, "stance", field] => match *field {
+            "welfare_loss" => format!("Welfare {b} loses per dollar of tariff duty"),
+            "political_value_bn" => format!("Political value to {b} of keeping Russian crude"),
+            "noise_bn" => format!("Noise in {b}'s halt decision"),
+            "base_hazard" => format!("{b}'s monthly chance of halting for other reasons"),
+            "halt_depth" => format!("Share of {b}'s intake a full halt stops"),
+            _ => input.to_string(),
+        },
+        ["pipeline", p, "capacity_mbd"] => format!("Capacity of the {p} pipeline"),
+        ["pipeline", p, "scheduled_mbd"] => format!("Scheduled flow on the {p} pipeline"),
         ["buyer", b, "term_ties", seller] => {
             format!("Share of {b}'s intake tied by term contract to {seller}")
         }

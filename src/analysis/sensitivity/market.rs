@@ -206,3 +206,20 @@ pub(crate) fn market_slots(m: &Market) -> Vec<(MarketSlot, String, &'static str)
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every market input a tornado chart can show has words, not its key (walkthrough:
+    /// `buyer.IN.stance.political_value_bn` was printed raw next to labelled rows).
+    #[test]
+    fn every_market_input_has_a_plain_label() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sc = crate::scenario::load(&dir.join("scenarios/summit_failure.toml")).unwrap();
+        let slots = super::market_slots(&sc.market);
+        assert!(slots.len() > 20);
+        for (_, name, _) in slots {
+            let label = crate::output::labels::plain(&name);
+            assert_ne!(label, name, "{name} has no plain-language label");
+        }
+    }
+}

@@ -81,7 +81,7 @@ pub fn find_target(sc: &Scenario, name: &str) -> Result<(usize, Var), SensError>
             Err(SensError::UnknownTarget {
                 target: name.to_string(),
                 scenario: sc.name.clone(),
-                hint: crate::suggest::did_you_mean(name, &names),
+                hint: crate::suggest::did_you_mean_variable(name, &names),
             })
         }
     }

@@ -170,11 +170,16 @@ impl Probe {
             });
         }
         let Some(index) = names.iter().position(|n| n.as_ref() == var) else {
-            let hint = crate::suggest::closest(var, names)
-                .map(|c| format!("did you mean `{c}`?"))
-                .unwrap_or_else(|| {
+            let hint = match crate::suggest::did_you_mean_variable(var, names) {
+                h if h.is_empty() => {
                     "see docs/outputs.md or a summary.csv for the variable names".into()
-                });
+                }
+                h => h
+                    .trim_start()
+                    .trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .to_string(),
+            };
             return Err(ProbeError::UnknownVariable {
                 expr: expr.into(),
                 var: var.into(),

@@ -51,16 +51,29 @@ pub fn fit(text: &str, weight: Weight, size: f32, max_w: f32) -> String {
     "…".to_string()
 }
 
+/// `text` at the largest size from `size` down to `min` at which it fits `max_w`; cut with
+/// "…" at `min` only when even that is too wide. A long scenario name in a title used to cut
+/// the variable's description off at the full size (walkthrough).
+pub fn shrink_to_fit(text: &str, weight: Weight, size: f32, min: f32, max_w: f32) -> (String, f32) {
+    let mut z = size;
+    while z > min && text_width(text, weight, z) > max_w {
+        z = (z - 0.5).max(min);
+    }
+    (fit(text, weight, z, max_w), z)
+}
+
 /// Title, subtitle and footnote; returns the y below the title block.
 pub fn header(s: &mut Scene, title: &str, subtitle: &str, note: &str) -> f32 {
     let max_w = s.width as f32 - 2.0 * LEFT;
-    let title = &fit(title, Weight::Bold, TITLE_SIZE, max_w);
-    let subtitle = &fit(subtitle, Weight::Regular, SUBTITLE_SIZE, max_w);
-    let note = &fit(note, Weight::Regular, NOTE_SIZE, max_w);
+    let (title, title_size) = shrink_to_fit(title, Weight::Bold, TITLE_SIZE, 16.0, max_w);
+    let (subtitle, subtitle_size) =
+        shrink_to_fit(subtitle, Weight::Regular, SUBTITLE_SIZE, 11.0, max_w);
+    let (note, note_size) = shrink_to_fit(note, Weight::Regular, NOTE_SIZE, 9.0, max_w);
+    let (title, subtitle, note) = (&title, &subtitle, &note);
     s.text(
         LEFT,
         44.0,
-        TITLE_SIZE,
+        title_size,
         Weight::Bold,
         Anchor::Start,
         INK,
@@ -69,7 +82,7 @@ pub fn header(s: &mut Scene, title: &str, subtitle: &str, note: &str) -> f32 {
     s.text(
         LEFT,
         70.0,
-        SUBTITLE_SIZE,
+        subtitle_size,
         Weight::Regular,
         Anchor::Start,
         MUTED,
@@ -78,7 +91,7 @@ pub fn header(s: &mut Scene, title: &str, subtitle: &str, note: &str) -> f32 {
     s.text(
         LEFT,
         s.height as f32 - 16.0,
-        NOTE_SIZE,
+        note_size,
         Weight::Regular,
         Anchor::Start,
         FAINT,
@@ -374,5 +387,25 @@ mod tests {
         assert!(runs(&[n, n], &[n, n]).is_empty());
         assert_eq!(finite_range([&lo[..], &hi[..]]), Some((1.0, 8.0)));
         assert_eq!(finite_range([&[n][..]]), None);
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_shrink_before_they_are_cut() {
+        let max_w = WIDTH as f32 - 2.0 * LEFT;
+        let t = "cap45keep: Russian crude loaded for China (sea and pipeline), distribution \
+                 across paths in the last month";
+        assert!(text_width(t, Weight::Bold, TITLE_SIZE) > max_w);
+        let (shown, size) = shrink_to_fit(t, Weight::Bold, TITLE_SIZE, 16.0, max_w);
+        assert_eq!(shown, t);
+        assert!((16.0..TITLE_SIZE).contains(&size));
+        let long = t.repeat(4);
+        let (cut, size) = shrink_to_fit(&long, Weight::Bold, TITLE_SIZE, 16.0, max_w);
+        assert!(cut.ends_with('…') && size == 16.0);
+        assert!(text_width(&cut, Weight::Bold, size) <= max_w);
     }
 }

@@ -74,21 +74,21 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
         .max(HEIGHT as f32)
         .ceil() as u32;
     let mut s = Scene::new(WIDTH, height, &spec.title);
-    let swing = "Each row moves one input to its low and its high value with every other input \
-                 at its median (the base)";
+    // The R² sentence and the swing's explanation used to share the subtitle, which a 1200 px
+    // canvas cut off mid-sentence; the explanation is the footnote's now.
     let subtitle = match spec.rank_r2 {
         Some(r2) if r2.is_finite() => format!(
-            "Rank R² = {r2:.2}: the inputs together explain {:.0}% of the variation in ranks. {swing}",
+            "Rank R² = {r2:.2}: the inputs together explain {:.0}% of the variation in ranks",
             100.0 * r2
         ),
-        _ => swing.to_string(),
+        _ => "Swing of the target as each input moves from its low to its high value".to_string(),
     };
-    let subtitle = subtitle.as_str();
     let top = header(
         &mut s,
         &spec.title,
-        subtitle,
-        "One-at-a-time swing: inputs are varied one by one, so interactions are not shown.",
+        &subtitle,
+        "One-at-a-time swing: each row moves one input to its low and its high value with every \
+         other input at its median (the base), so interactions are not shown.",
     );
     let low_c = PALETTE[0];
     let high_c = PALETTE[1];
@@ -329,6 +329,14 @@ mod tests {
             .collect();
         assert!(
             texts.iter().any(|t| t.starts_with("Rank R² = 0.06: ")),
+            "{texts:?}"
+        );
+        // Nothing in the header or the footnote is cut off (walkthrough: the subtitle was).
+        assert!(
+            texts
+                .iter()
+                .filter(|t| t.starts_with("Rank R²") || t.starts_with("One-at-a-time"))
+                .all(|t| !t.contains('…')),
             "{texts:?}"
         );
         assert!(

@@ -93,12 +93,14 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// The variables of the key-results table: the charted ones, then the net positions.
+/// The variables of the key-results table: the charted ones, then the net positions: each
+/// buyer's welfare, which counts a deal's carrot as earned (D141; the net gain counts it only
+/// as forgone, so it would understate a deal), and Russia's revenue change.
 fn key_names(have: &[String]) -> Vec<String> {
     let mut v: Vec<String> = KEY_VARIABLES.iter().map(|k| k.name.to_string()).collect();
     v.extend(
         have.iter()
-            .filter(|n| n.ends_with("_net_gain_usd_bn") || *n == "russia_revenue_change_usd_bn")
+            .filter(|n| n.ends_with("_welfare_usd_bn") || *n == "russia_revenue_change_usd_bn")
             .cloned(),
     );
     v.retain(|n| have.contains(n));
@@ -131,11 +133,30 @@ fn csv_table(caption: &str, f: CsvFile) -> Table {
     }
 }
 
+/// The key dates and the last month of each calendar year in the file, in date order: a
+/// year's last row is where `share_this_year` answers "at some point in that year" (a
+/// mid-year row covers only January to that month).
+fn probability_dates(dates: &[String]) -> Vec<String> {
+    let mut v = key_dates(dates);
+    for (i, d) in dates.iter().enumerate() {
+        let year_ends = dates
+            .get(i + 1)
+            .is_none_or(|next| next.get(..4) != d.get(..4));
+        if year_ends && !v.contains(d) {
+            v.push(d.clone());
+        }
+    }
+    v.sort();
+    v
+}
+
 fn probability_blocks(p: &Lookup, scenarios: &[String], out: &mut Vec<Block>) {
     let dates = p.values("date");
     let mut t = Table {
         caption: "Share of paths past each threshold: this month, at any month so far, and at \
-                  any month so far of the same calendar year (probabilities.csv)"
+                  any month so far of the same calendar year, January (or the first month) to \
+                  the row's month; each year's last row answers \"at some point in that year\" \
+                  (probabilities.csv)"
             .into(),
         header: [
             "scenario",
@@ -152,7 +173,7 @@ fn probability_blocks(p: &Lookup, scenarios: &[String], out: &mut Vec<Block>) {
     };
     for sc in scenarios {
         for prob in p.values("probability") {
-            for d in key_dates(&dates) {
+            for d in probability_dates(&dates) {
                 let key = [
                     ("scenario", sc.as_str()),
                     ("date", &d),
@@ -377,5 +398,28 @@ pub fn compare_report(
             names.get(1..).map(|n| n.join(", ")).unwrap_or_default()
         ),
         blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::probability_dates;
+
+    #[test]
+    fn probability_rows_include_each_years_last_month() {
+        let dates: Vec<String> = (0..20)
+            .map(|i| format!("{}-{:02}-01", 2025 + (i + 7) / 12, (i + 7) % 12 + 1))
+            .collect();
+        assert_eq!(dates[0], "2025-08-01");
+        assert_eq!(
+            probability_dates(&dates),
+            [
+                "2025-08-01",
+                "2025-12-01",
+                "2026-07-01",
+                "2026-12-01",
+                "2027-03-01"
+            ]
+        );
     }
 }
