@@ -256,7 +256,7 @@ pub fn account(
         o.carrot_forgone_bn[j] = unearned * carrot;
         o.carrot_earned_bn[j] = (1.0 - unearned) * carrot;
     }
-    st.s_prev.copy_from_slice(&w.s);
+    st.s_prev.copy_from_slice(&w.s_chan);
 }
 
 /// Step 11: slow adjustment, inventories, fleet, adaptation, EMAs and lags.

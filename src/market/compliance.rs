@@ -46,14 +46,16 @@ pub struct WaveState {
     pub names: SellerNames,
     /// Share of exports already re-papered.
     pub repapered: f64,
+    /// D162: what the wave added to the `sdn.share` lever (less than `share` for a seller
+    /// group's later wave, D45).
+    pub lever_share: f64,
 }
 
-/// A fully re-papered authority wave, kept only for its share of the `sdn.share` lever
-/// (D147).
+/// A fully re-papered authority wave, kept only for what it added to the `sdn.share` lever
+/// (D147, D162).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetiredWave {
     pub basins: u64,
-    pub group: u64,
     pub share: f64,
 }
 
@@ -68,16 +70,17 @@ impl WaveState {
         self.wind_down as f64 + self.day_offset.clamp(0.0, 1.0)
     }
 
-    /// Share the `sdn.share` lever has ramped in by now, as the lever's month value counts
-    /// it (the wave's ramp, scenarios.md §2.3): in the announcement month only the days from
-    /// the announcement on (D147; it used to count the whole month, so a wave announced on the
-    /// 22nd claimed more than the lever held and hid the rest of the designated share).
+    /// Share the `sdn.share` lever has ramped in by now for this wave, as the lever's month
+    /// value counts it (the wave's ramp, scenarios.md §2.3): in the announcement month only
+    /// the days from the announcement on (D147; it used to count the whole month, so a wave
+    /// announced on the 22nd claimed more than the lever held and hid the rest of the
+    /// designated share), and of a seller group's wave only what it added (D162).
     fn ramped(&self) -> f64 {
         let wd = self.wind_down.max(1) as f64;
         if self.age == 0 {
-            self.share / wd * (1.0 - self.day_offset.clamp(0.0, 1.0))
+            self.lever_share / wd * (1.0 - self.day_offset.clamp(0.0, 1.0))
         } else {
-            self.share * ((self.age + 1) as f64 / wd).min(1.0)
+            self.lever_share * ((self.age + 1) as f64 / wd).min(1.0)
         }
     }
 }
@@ -115,6 +118,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
             day_offset,
             group,
             names,
+            lever_share,
         } = *f
         {
             if add_share > 0.0 {
@@ -128,6 +132,7 @@ pub fn push_waves(st: &mut State, fired: &[Fired]) {
                     group,
                     names,
                     repapered: 0.0,
+                    lever_share: lever_share.max(0.0),
                 });
             }
         }
@@ -170,9 +175,11 @@ impl Exposure {
                 continue;
             }
             let ws = &st.waves;
-            let ramped: f64 = (0..ws.len())
-                .filter(|&i| ws[i].hits(b) && group_counts(ws, i, b, WaveState::ramped))
-                .map(|i| ws[i].ramped())
+            // D162: each wave counts what it added to the lever, so the sum is the lever's own.
+            let ramped: f64 = ws
+                .iter()
+                .filter(|w| w.hits(b))
+                .map(WaveState::ramped)
                 .sum::<f64>()
                 + retired_share(st, b);
             if ramped <= 0.0 {
@@ -211,62 +218,52 @@ pub fn advance_waves(m: &PathModel, st: &mut State) {
     // A fully re-papered wave has no more effect on the buyers; dropping it keeps the loop
     // short. Its share stays the authority's (D147): it is still in the `sdn.share` lever,
     // and counting it in the laundering channel's share would designate it a second time.
-    let done = |w: &WaveState| (w.age as f64) >= w.deadline() && w.repapered >= w.share - 1e-12;
+    // D160: and not before the longest buyer's pause from its deadline is over (C7): the
+    // pause is a decision in calendar time, which a quickly re-papered wave used to cut short.
+    let pause = m.buyer_pause.iter().fold(0.0_f64, |a, &p| a.max(p));
+    let done =
+        |w: &WaveState| (w.age as f64) >= w.deadline() + pause && w.repapered >= w.share - 1e-12;
     for w in st.waves.iter().filter(|w| done(w)) {
         retire(&mut st.retired, w);
     }
     st.waves.retain(|w| !done(w));
 }
 
-/// A retired wave's lever share: waves of one seller group keep one record per basin mask,
-/// the largest share (D45: the group's share counts once).
+/// A retired wave keeps what it added to the lever (D147, D162).
 fn retire(retired: &mut Vec<RetiredWave>, w: &WaveState) {
-    let same = |r: &RetiredWave| w.group != 0 && r.group == w.group && r.basins == w.basins;
-    match retired.iter_mut().find(|r| same(r)) {
-        Some(r) => r.share = r.share.max(w.share),
-        None => retired.push(RetiredWave {
+    if w.lever_share > 0.0 {
+        retired.push(RetiredWave {
             basins: w.basins,
-            group: w.group,
-            share: w.share,
-        }),
+            share: w.lever_share,
+        });
     }
 }
 
 /// The share of basin `b`'s `sdn.share` lever that re-papered, retired authority waves
-/// account for. A seller group counts once: its largest share among its retired and its
-/// active waves, less what the active ones already count.
+/// account for.
 fn retired_share(st: &State, b: usize) -> f64 {
     let hits = |basins: u64| basins == 0 || (basins >> b.min(63)) & 1 == 1;
-    let mut total = 0.0;
-    for (i, r) in st
-        .retired
+    st.retired
         .iter()
-        .enumerate()
-        .filter(|(_, r)| hits(r.basins))
-    {
-        if r.group == 0 {
-            total += r.share;
-            continue;
-        }
-        let first = !st.retired[..i]
-            .iter()
-            .any(|q| q.group == r.group && hits(q.basins));
-        if !first {
-            continue;
-        }
-        let ghost = st
-            .retired
-            .iter()
-            .filter(|q| q.group == r.group && hits(q.basins))
-            .fold(0.0_f64, |m, q| m.max(q.share));
-        let active = st
-            .waves
-            .iter()
-            .filter(|w| w.group == r.group && w.hits(b))
-            .fold(0.0_f64, |m, w| m.max(w.ramped()));
-        total += (ghost - active).max(0.0);
+        .filter(|r| hits(r.basins))
+        .map(|r| r.share)
+        .sum()
+}
+
+/// D163: a basin delisted to a designated share of 0 ends the authority waves on it: the
+/// waves (and retired waves) that hit no basin with a share left are forgotten, so a later
+/// wave is neither scaled down by them nor paused by their deadline.
+pub fn forget_delisted(st: &mut State, s: &[f64]) {
+    if s.iter().all(|&x| x > 0.0) || (st.waves.is_empty() && st.retired.is_empty()) {
+        return;
     }
-    total
+    let live = |basins: u64| {
+        s.iter()
+            .enumerate()
+            .any(|(b, &x)| x > 0.0 && (basins == 0 || (basins >> b.min(63)) & 1 == 1))
+    };
+    st.waves.retain(|w| live(w.basins));
+    st.retired.retain(|r| live(r.basins));
 }
 
 /// The buyer's compliance share c_j in force: the lever, or the path's market-file draw.

@@ -176,6 +176,7 @@ mod tests {
                 group: 0,
                 names: [0; 8],
                 repapered: 0.0,
+                lever_share: 0.3,
             };
             let w = wave(day);
             let dl = wave_route_deadline(&w, voyage);
@@ -209,6 +210,7 @@ mod tests {
             group: 0,
             names: [0; 8],
             repapered: 0.0,
+            lever_share: 0.4,
         };
         let dl = wave_route_deadline(&w, 1.15);
         assert!((dl - 21.0 / 31.0).abs() < 1e-12, "{dl}");

@@ -10,7 +10,7 @@
 use super::accounting::{account, dynamics};
 use super::basins::basin_sdn_share;
 use super::brent::brent_root;
-use super::compliance::{advance_waves, push_waves, route_split};
+use super::compliance::{advance_waves, forget_delisted, push_waves, route_split};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
@@ -84,11 +84,15 @@ pub fn step(
     for b in 0..m.n_basins {
         w.s[b] = basin_sdn_share(lv, ids, b);
     }
+    forget_delisted(st, &w.s);
     w.exposure.compute(st, &w.s);
     for b in 0..m.n_basins {
         // D35: authority waves bite through compliance (below); the laundering channel keeps
         // the rest of the lever share (seller-chain waves and plain `set`s).
         let s = (w.s[b] - w.exposure.authority_share[b]).max(0.0);
+        w.s_chan[b] = s;
+        // D159: `s_prev` is last month's channel share too, so an authority wave's barrels
+        // never make a later channel designation look smaller than it is.
         if s > st.s_prev[b] + 1e-15 {
             // N13: every increase of s enters at L = 0.
             st.laundering[b] *= if s > 0.0 { st.s_prev[b] / s } else { 0.0 };

@@ -451,10 +451,7 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
         // (s − a)·L = (s − a) − s̃: the designated barrels already re-papered by laundering
         // this month. Authority waves' share `a` bites through compliance instead (D35) and
         // is re-papered as `Unpapered` shrinks, so it is not laundered from its first day.
-        Get::Laundered(b) => {
-            let s = (mv.work.s[b] - mv.work.exposure.authority_share[b]).max(0.0);
-            (s - mv.work.s_tilde[b]).max(0.0)
-        }
+        Get::Laundered(b) => (mv.work.s_chan[b] - mv.work.s_tilde[b]).max(0.0),
         Get::RouteDesPrice(r) => o.price + alt[mkt.routes[r].buyer] - o.delta[r],
         Get::PipePrice(p) => {
             let pl = &mkt.pipelines[p];

@@ -44,6 +44,9 @@ pub struct Work {
     /// Designated share s_b and its non-laundered part s̃_b of each basin this month (D33).
     pub s: Vec<f64>,
     pub s_tilde: Vec<f64>,
+    /// The laundering channel's share `s − a` of each basin (D147, D159): the lever share
+    /// less what authority waves account for.
+    pub s_chan: Vec<f64>,
     pub x_basin: Vec<f64>,
     pub x_del: Vec<f64>,
     pub d_clr: Vec<f64>,
@@ -85,6 +88,7 @@ impl Work {
             w: vec![0.0; nb],
             s: vec![0.0; nb],
             s_tilde: vec![0.0; nb],
+            s_chan: vec![0.0; nb],
             x_basin: vec![0.0; nb],
             x_del: vec![0.0; nb],
             d_clr: vec![0.0; nb],

@@ -127,6 +127,10 @@ pub enum Fired {
         /// D46: the companies the `sellers` name lists (its parts between `_`, `-`, `.`),
         /// hashed, for the buyers' term ties (all zero without a name).
         names: SellerNames,
+        /// D162: what the wave adds to the `sdn.share` lever: `add_share`, or for a wave of a
+        /// seller group what it adds beyond the group's earlier waves (D45); the market's
+        /// count of the authority waves' share follows the lever exactly with it.
+        lever_share: f64,
     },
     Batch {
         share: f64,
@@ -340,8 +344,18 @@ impl PolicyPath {
             let mut val = self.current[lever];
             let (mut weighted, mut on_days, mut last_day) = (0.0, 0.0, 1.0);
             let mut day1_val = val;
+            // D161: a marker default (the market's compliance draw, "the rate at the halt")
+            // is not a number to average: a month that mixes it with a number takes the value
+            // held on the most days (the later on a tie).
+            let marker = self.ranges[lever]
+                .and_then(|r| r.sentinel)
+                .filter(|s| *s != super::levers::NONE_CAP);
+            let mut held: Vec<(f64, f64)> = Vec::new();
             for e in due.iter().filter(|e| e.lever == lever) {
                 let day = (e.date.day as f64).clamp(1.0, d);
+                if marker.is_some() && day > last_day {
+                    held.push((val, day - last_day));
+                }
                 weighted += val * (day - last_day);
                 if val > 0.0 {
                     on_days += day - last_day;
@@ -376,6 +390,26 @@ impl PolicyPath {
                 on_days += d + 1.0 - last_day;
             }
             self.current[lever] = val;
+            if let Some(s) = marker {
+                held.push((val, d + 1.0 - last_day));
+                let mixed = held.iter().any(|h| h.0 == s) && held.iter().any(|h| h.0 != s);
+                if mixed {
+                    let mut days: Vec<(f64, f64)> = Vec::new();
+                    for &(v, n) in &held {
+                        match days.iter_mut().find(|x| x.0 == v) {
+                            Some(x) => x.1 += n,
+                            None => days.push((v, n)),
+                        }
+                    }
+                    // The later value wins a tie: scan from the last segment.
+                    let (v, _) =
+                        days.iter()
+                            .rev()
+                            .fold((val, -1.0), |best, x| if x.1 > best.1 { *x } else { best });
+                    weighted = v * d;
+                    on_days = if v > 0.0 { d } else { 0.0 };
+                }
+            }
             match kind {
                 Kind::Continuous => {
                     out.values[lever] = weighted / d;

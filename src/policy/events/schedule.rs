@@ -97,6 +97,7 @@ impl PolicyPath {
                     day_offset: 0.0,
                     group: 0,
                     names: [0; MAX_SELLER_NAMES],
+                    lever_share: s,
                 })
             }
             (Value::Batch { share, us, .. }, _) => Op::Fire(Fired::Batch {
@@ -175,6 +176,7 @@ impl PolicyPath {
                         day_offset: 0.0,
                         group,
                         names,
+                        lever_share: add_share,
                     }),
                 );
                 if group != 0 {

@@ -206,6 +206,7 @@ fn wave_ramps_the_share_and_fires_once() {
             day_offset: 0.0,
             group: 0,
             names: [0; 8],
+            lever_share: 0.4,
         }]
     );
     assert!((out.get(r.ids.sdn_share) - 0.2).abs() < 1e-12);

@@ -74,12 +74,13 @@ impl PolicyPath {
     /// then file order), so two authorities listing the same companies count them once.
     pub(super) fn named_wave_ramps(&mut self, due: &mut Vec<Due>) {
         let mut ramps = Vec::new();
-        for e in due.iter() {
+        for e in due.iter_mut() {
             let Op::Fire(Fired::Wave {
                 add_share,
                 basins,
                 wind_down_months,
                 group,
+                ref mut lever_share,
                 ..
             }) = e.op
             else {
@@ -100,6 +101,7 @@ impl PolicyPath {
                 }
             };
             let total = (add_share - before).max(0.0);
+            *lever_share = total;
             let months = wind_down_months.max(1);
             let mut push = |lever: LeverId| {
                 ramps.push(Due {
@@ -134,6 +136,16 @@ impl PolicyPath {
         fired: &mut Vec<Fired>,
     ) -> f64 {
         match e.op {
+            // D163: lowering a designated share (a delisting) lowers the seller groups' record
+            // in proportion, so a later wave of the same sellers designates them again (it
+            // used to add only what went beyond their share before the delisting: nothing).
+            Op::Set(v) if self.sdn_levers.contains(&e.lever) && v < val => {
+                let f = if val > 0.0 { (v / val).max(0.0) } else { 0.0 };
+                for (_, max) in self.groups.iter_mut() {
+                    *max *= f;
+                }
+                v
+            }
             Op::Set(v) => v,
             Op::Add(v) => val + v,
             Op::Scale(v) => val * v,
@@ -196,6 +208,7 @@ impl PolicyPath {
                 wind_down_months,
                 group,
                 names,
+                lever_share,
                 ..
             }) => {
                 // A late entry was moved to day 1 of this month by `advance`.
@@ -209,6 +222,7 @@ impl PolicyPath {
                     day_offset: (day - 1.0) / d,
                     group,
                     names,
+                    lever_share,
                 });
                 val
             }
