@@ -325,7 +325,8 @@ fn ration(m: &PathModel, st: &State, w: &mut Work, diag: &mut StepDiag, j: usize
 }
 
 /// The sea part of each buyer's slate this month: S_j scaled like the buyer's refining
-/// (capacity scale lever, capacity noise, secondary capacity cut, the stance's cut), minus its
+/// (capacity scale lever, capacity noise, secondary capacity cut, the stance's cut, a pledged
+/// cut), minus its
 /// pipelines' flows, never below 0.
 pub fn sea_slates(m: &PathModel, st: &State, lv: &LeverSet, ids: &LeverIds, w: &mut Work) {
     for j in 0..m.n_buyers {
@@ -342,7 +343,10 @@ pub fn sea_slates(m: &PathModel, st: &State, lv: &LeverSet, ids: &LeverIds, w: &
             * lv.get(ids.buyer_capacity_scale[j])
             * st.eta[j].exp()
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
-            * (1.0 - st.stance[j].cut);
+            * (1.0 - st.stance[j].cut)
+            // D164: a pledged cut is a cut of the buyer's refining of Russian crude, as a
+            // stance's is (its pipelines are already scaled by it; the sea room grew instead).
+            * (1.0 - lv.get(ids.pledge_cut[j]).clamp(0.0, 1.0));
         w.slate_sea[j] = (scaled - pipes).max(0.0);
     }
 }
