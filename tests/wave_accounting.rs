@@ -201,3 +201,26 @@ fn a_delisting_forgets_the_waves_it_ended() {
         assert!((a - b).abs() < 1e-9, "{ym}: {a} vs {b}");
     }
 }
+
+/// D165: a tariff raised late in a month resets the buyer's adaptation once (it reset again the
+/// next month, when the day-weighted value completed the rise).
+#[test]
+fn a_late_tariff_rise_resets_adaptation_once() {
+    let sc = load(&set("2026-03-27", "tariff.TR.rate", 0.25));
+    let j = sc.market.buyers.iter().position(|b| b.id == "TR").unwrap();
+    let mar = (month_idx("2026-03").unwrap() - sc.start) as usize;
+    let mut sim = PathSim::new(&sc, 3, 0);
+    let mut adapt = Vec::new();
+    for t in 0..=mar + 2 {
+        sim.step_month();
+        if t >= mar {
+            adapt.push(sim.state.adapt[j]);
+        }
+    }
+    assert!(
+        adapt[1] < adapt[0] && adapt[2] < adapt[1],
+        "adaptation restarted after March: {adapt:?}"
+    );
+    let fresh = sim.state.adapt[j];
+    assert!(fresh < 1.0 && fresh > 0.0, "{fresh}");
+}

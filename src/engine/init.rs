@@ -72,11 +72,11 @@ pub(crate) fn initial_state(sc: &Scenario, m: &PathModel, lv: &LeverSet) -> Stat
 fn set_prev_policy(st: &mut State, m: &PathModel, lv: &LeverSet, sc: &Scenario) {
     let ids = &sc.registry.ids;
     for j in 0..m.n_buyers {
-        st.tariff_prev[j] = lv.get(ids.tariff_rate[j]);
+        st.tariff_prev[j] = lv.end(ids.tariff_rate[j]);
         st.secondary_prev[j] = (
-            lv.get(ids.secondary_capacity_cut[j]),
-            lv.get(ids.secondary_risk_wedge_usd[j]),
-            lv.get(ids.secondary_pipeline_block_prob[j]),
+            lv.end(ids.secondary_capacity_cut[j]),
+            lv.end(ids.secondary_risk_wedge_usd[j]),
+            lv.end(ids.secondary_pipeline_block_prob[j]),
         );
     }
 }

@@ -110,13 +110,15 @@ pub fn step(
         &mut w.boost,
         &mut w.pause,
     );
-    // N15: adaptation resets on any increase of a buyer's tariff or secondary measures.
+    // N15: adaptation resets on any increase of a buyer's tariff or secondary measures, judged
+    // on the values in force at the month's end (D165): a rise late in a month resets once,
+    // not again when the next month's day-weighted value completes it.
     for j in 0..m.n_buyers {
-        let t = lv.get(ids.tariff_rate[j]);
+        let t = lv.end(ids.tariff_rate[j]);
         let sec = (
-            lv.get(ids.secondary_capacity_cut[j]),
-            lv.get(ids.secondary_risk_wedge_usd[j]),
-            lv.get(ids.secondary_pipeline_block_prob[j]),
+            lv.end(ids.secondary_capacity_cut[j]),
+            lv.end(ids.secondary_risk_wedge_usd[j]),
+            lv.end(ids.secondary_pipeline_block_prob[j]),
         );
         let p = st.secondary_prev[j];
         if t > st.tariff_prev[j] + 1e-12

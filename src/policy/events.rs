@@ -251,6 +251,7 @@ impl PolicyPath {
             let mut scratch = LeverSet {
                 values: p.current.clone(),
                 on_share: vec![0.0; p.current.len()],
+                end: p.current.clone(),
             };
             let mut fired = Vec::new();
             p.advance(m, &mut scratch, &mut fired);
@@ -313,6 +314,7 @@ impl PolicyPath {
         fired.clear();
         let d = days_in_month(month) as f64;
         out.values.clone_from(&self.current);
+        out.end.clone_from(&self.current);
         for (i, v) in self.current.iter().enumerate() {
             out.on_share[i] = if *v > 0.0 { 1.0 } else { 0.0 };
         }
@@ -390,6 +392,7 @@ impl PolicyPath {
                 on_days += d + 1.0 - last_day;
             }
             self.current[lever] = val;
+            out.end[lever] = val;
             if let Some(s) = marker {
                 held.push((val, d + 1.0 - last_day));
                 let mixed = held.iter().any(|h| h.0 == s) && held.iter().any(|h| h.0 != s);

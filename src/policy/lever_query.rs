@@ -60,6 +60,11 @@ impl LeverRegistry {
             .iter()
             .map(|v| if *v > 0.0 { 1.0 } else { 0.0 })
             .collect();
-        LeverSet { values, on_share }
+        let end = values.clone();
+        LeverSet {
+            values,
+            on_share,
+            end,
+        }
     }
 }

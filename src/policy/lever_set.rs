@@ -11,6 +11,10 @@ pub struct LeverSet {
     /// Share of the month's days on which the lever was > 0 (errata 12: the indicator
     /// `1[T_j > 0]` uses this, not the indicator of the pro-rated value).
     pub on_share: Vec<f64>,
+    /// The value in force at the end of the month (D165: what a rise of a buyer's tariff or
+    /// secondary measures is judged on, so a change late in a month counts once, not again
+    /// when the next month's day-weighted value completes it).
+    pub end: Vec<f64>,
 }
 
 impl LeverSet {
@@ -29,5 +33,10 @@ impl LeverSet {
     pub fn set(&mut self, id: LeverId, v: f64) {
         self.values[id] = v;
         self.on_share[id] = if v > 0.0 { 1.0 } else { 0.0 };
+        self.end[id] = v;
+    }
+    #[inline]
+    pub fn end(&self, id: LeverId) -> f64 {
+        self.end[id]
     }
 }
