@@ -9,6 +9,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 mod check;
+mod noise_corr;
 mod ranges;
 pub use check::MarketProblem;
 

@@ -142,6 +142,26 @@ impl Market {
                 &mut errs,
             );
             let buyer = find(&buyer_ids, &r.to, "buyer", ("route", i, "to"), &mut errs);
+            // A route is one basin and one buyer: a second table for the pair would clear twice
+            // and write its flow column twice (hostile round 4 found only the column's error).
+            if let Some(k) = f.route[..i]
+                .iter()
+                .position(|q| q.from == r.from && q.to == r.to)
+            {
+                errs.push(MarketProblem::at(
+                    "route",
+                    i,
+                    "to",
+                    format!(
+                        "route {} -> {} is listed twice ([[route]] tables {} and {}): a route is \
+                         one basin and one buyer; merge the two tables or delete one",
+                        r.from,
+                        r.to,
+                        k + 1,
+                        i + 1
+                    ),
+                ));
+            }
             routes.push(Route {
                 basin,
                 buyer,
@@ -189,7 +209,7 @@ impl Market {
                 spec: p.clone(),
             });
         }
-        let mut corr = Vec::new();
+        let mut corr: Vec<(usize, usize, f64)> = Vec::new();
         const CORR: &str = "buyer_noise_corr";
         for (i, (a, b, c)) in f.buyer_noise_corr.iter().enumerate() {
             let ia = find(&buyer_ids, a, "buyer", (CORR, i, ""), &mut errs);
@@ -203,8 +223,30 @@ impl Market {
                         "buyer_noise_corr [{a}, {b}, {c}]: need two different buyers and |corr| < 1"
                     ),
                 ));
+            } else if let Some(k) = corr
+                .iter()
+                .position(|q| (q.0, q.1) == (ia, ib) || (q.0, q.1) == (ib, ia))
+            {
+                // D166: the last entry used to win silently, as scenario [correlations] refuses.
+                errs.push(MarketProblem::at(
+                    CORR,
+                    i,
+                    "",
+                    format!(
+                        "buyer_noise_corr gives the pair {a}-{b} twice (entries {} and {}, {} and \
+                         {c}): keep one entry per pair",
+                        k + 1,
+                        i + 1,
+                        corr[k].2
+                    ),
+                ));
             }
             corr.push((ia, ib, *c));
+        }
+        if errs.is_empty() {
+            if let Some((table, row, key, msg)) = super::noise_corr::inconsistent(&f, &corr) {
+                errs.push(MarketProblem::at(table, row, key, msg));
+            }
         }
         let mut outputs = Vec::new();
         // Output names are column names: `flow_<name>_mbd`, unique, and not a route's own
@@ -243,6 +285,29 @@ impl Market {
             };
             if let Some(msg) = problem {
                 errs.push(MarketProblem::at("output", i, "variable", msg));
+            }
+            if let Some(k) = (1..o.buyers.len()).find(|&k| o.buyers[..k].contains(&o.buyers[k])) {
+                errs.push(MarketProblem::at(
+                    "output",
+                    i,
+                    "buyers",
+                    format!(
+                        "output `{v}` lists buyer `{}` twice: its flow would be counted twice; \
+                         list each buyer once",
+                        o.buyers[k]
+                    ),
+                ));
+            }
+            if o.buyers.is_empty() {
+                errs.push(MarketProblem::at(
+                    "output",
+                    i,
+                    "buyers",
+                    format!(
+                        "output `{v}` sums no buyer (`buyers = []`): its column would be 0 in \
+                         every month; list the buyers it adds up, e.g. buyers = [\"IN\"]"
+                    ),
+                ));
             }
             let idx = o
                 .buyers

@@ -27,8 +27,6 @@ enum Want {
     AtLeastOne,
     /// A correlation in [-1, 1].
     Corr,
-    /// A growth rate above -1 (it is compounded).
-    Growth,
     /// A value in `[lo, hi]`, with the reason for the bounds (D142).
     Within(f64, f64, &'static str),
 }
@@ -41,6 +39,15 @@ const DISPERSION: Want = Want::Within(
     1000.0,
     "the width of a route's logistic demand in $/bbl: under 1 cent the demand is a step the \
      clearing root search cannot follow, above $1,000 the route ignores every price",
+);
+
+/// D166: total crude imports grow by at most ±50–100 %/yr, so that over the longest horizon
+/// (1900 to 2200) the import bill stays a finite number.
+const IMPORTS_GROWTH: Want = Want::Within(
+    -0.5,
+    1.0,
+    "an annual growth rate of total crude imports, -50 %/yr to +100 %/yr: beyond that the \
+     import bill over a long horizon leaves every floating-point range",
 );
 
 impl Want {
@@ -60,7 +67,6 @@ impl Want {
             Want::Finite => true,
             Want::AtLeastOne => lo >= 1.0,
             Want::Corr => lo >= -1.0 && hi <= 1.0,
-            Want::Growth => lo > -1.0,
             Want::Within(a, b, _) => lo >= a && hi <= b,
         }
     }
@@ -74,7 +80,6 @@ impl Want {
             Want::Finite => format!("must be a finite number within ±{m}"),
             Want::AtLeastOne => format!("must be >= 1 (and at most {m})"),
             Want::Corr => "must lie in [-1, 1] (a correlation)".into(),
-            Want::Growth => format!("must be > -1 (a growth rate, and at most {m})"),
             Want::Within(a, b, why) => format!(
                 "must lie in [{}, {}] ({why})",
                 crate::suggest::Num(a),
@@ -178,7 +183,21 @@ pub(super) fn check_rows(f: &MarketFile, errs: &mut Vec<MarketProblem>) {
         if let Some(v) = b.imports_mbd {
             r.num("imports_mbd", v, Want::NonNeg);
         }
-        r.num("imports_growth", b.imports_growth, Want::Growth);
+        r.num("imports_growth", b.imports_growth, IMPORTS_GROWTH);
+        if let Some(m) = &b.imports_base {
+            // D166: a base that is not a month used to count from 2024-01 silently, and one
+            // centuries from the horizon took the bill past every floating-point range.
+            let ok = crate::policy::calendar::month_idx(m)
+                .is_ok_and(|x| (1900 * 12..=2200 * 12 + 11).contains(&x));
+            if !ok {
+                let msg = format!(
+                    "{} imports_base must be a month \"YYYY-MM\" from 1900-01 to 2200-12 (the \
+                     month of imports_mbd), got \"{m}\"",
+                    r.label
+                );
+                r.push("imports_base", msg);
+            }
+        }
         r.num("capacity_scale", b.capacity_scale, Want::NonNeg);
         r.num("exposed_exports_bn", b.exposed_exports_bn, Want::NonNeg);
         r.num("noise_corr_brent", b.noise_corr_brent, Want::Corr);

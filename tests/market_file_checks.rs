@@ -1,0 +1,116 @@
+//! Market-file values that loaded and then misbehaved (hostile round 4, D166): each is now a
+//! load error at its file, line, column and key.
+
+use sanctions_sim::scenario::{self, LoadError};
+use std::path::Path;
+
+fn default_market() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(root.join("scenarios/market/default.toml")).unwrap()
+}
+
+fn load_with_market(text: &str, label: &str) -> LoadError {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.toml"), text).unwrap();
+    let leaf = dir.path().join("s.toml");
+    std::fs::write(
+        &leaf,
+        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+    )
+    .unwrap();
+    match scenario::load(&leaf) {
+        Ok(_) => panic!("`{label}` loaded"),
+        Err(e) => e,
+    }
+}
+
+/// Replaces `from` by `to` in the default market file; the load must fail with a diagnostic
+/// for `key` in the market file, past its first line, whose message says `says`.
+fn check(from: &str, to: &str, key: &str, says: &str) {
+    let base = default_market();
+    assert!(base.contains(from), "default.toml no longer has `{from}`");
+    let text = base.replacen(from, to, 1);
+    let e = load_with_market(&text, to);
+    let d = e
+        .diagnostics
+        .iter()
+        .find(|d| d.key.as_deref() == Some(key))
+        .unwrap_or_else(|| panic!("`{to}`: no diagnostic for `{key}`: {e}"));
+    assert!(d.file.ends_with("m.toml"), "`{to}`: {}", d.file.display());
+    assert!(d.line > 1, "`{to}`: points at line {}", d.line);
+    assert!(d.message.contains(says), "`{to}`: {}", d.message);
+}
+
+#[test]
+fn import_growth_and_base_that_overflow_the_bill_are_refused() {
+    // -0.99 from a base in 2200 made the bill infinite and the run exit 2 with empty cells.
+    check(
+        "imports_growth = 0.04",
+        "imports_growth = -0.99",
+        "buyer.imports_growth",
+        "must lie in [-0.5, 1]",
+    );
+    check(
+        "imports_growth = 0.04",
+        "imports_growth = 1000000",
+        "buyer.imports_growth",
+        "must lie in [-0.5, 1]",
+    );
+    // A base that is not a month used to count from 2024-01 without a word.
+    check(
+        "imports_base = \"2024-10\"",
+        "imports_base = \"Oct 2024\"",
+        "buyer.imports_base",
+        "must be a month",
+    );
+    check(
+        "imports_base = \"2024-10\"",
+        "imports_base = \"2500-01\"",
+        "buyer.imports_base",
+        "from 1900-01 to 2200-12",
+    );
+}
+
+#[test]
+fn noise_correlations_must_be_one_per_pair_and_consistent() {
+    check(
+        "buyer_noise_corr = [[\"IN\", \"CN\", 0.2]]",
+        "buyer_noise_corr = [[\"IN\", \"CN\", 0.2], [\"CN\", \"IN\", -0.2]]",
+        "buyer_noise_corr",
+        "twice",
+    );
+    check(
+        "buyer_noise_corr = [[\"IN\", \"CN\", 0.2]]",
+        "buyer_noise_corr = [[\"IN\", \"CN\", 0.95], [\"IN\", \"TR\", 0.95], [\"CN\", \"TR\", -0.95]]",
+        "buyer_noise_corr",
+        "inconsistent",
+    );
+}
+
+#[test]
+fn a_route_listed_twice_and_outputs_of_no_or_repeated_buyers_are_refused() {
+    let route = "[[route]]\nfrom = \"W\"\nto = \"IN\"\ncapacity_mbd = 2.4\n";
+    let base = default_market();
+    assert!(base.contains(route));
+    let text = format!("{base}\n{route}half_saving_usd = 1.1\ndispersion_usd = 2.0\nfreight_usd = 6.5\ninsurance_usd = 0.5\nround_trip_months = 2.3\n");
+    let e = load_with_market(&text, "route twice");
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.key.as_deref() == Some("route.to") && d.message.contains("listed twice")),
+        "{e}"
+    );
+    check(
+        "buyers = [\"IN\"]",
+        "buyers = []",
+        "output.buyers",
+        "sums no buyer",
+    );
+    check(
+        "buyers = [\"IN\"]",
+        "buyers = [\"IN\", \"IN\"]",
+        "output.buyers",
+        "twice",
+    );
+}
