@@ -42,7 +42,8 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
     let t0 = std::time::Instant::now();
-    let runs = backtest::simulate(&scenarios, a.paths as usize, a.seed);
+    let runs =
+        super::worker_pool()?.install(|| backtest::simulate(&scenarios, a.paths as usize, a.seed));
     let rows = targets::evaluate(&runs).map_err(|e| CliError::Internal(e.to_string()))?;
     let csv = backtest::report_csv(&rows).map_err(|e| CliError::Internal(e.to_string()))?;
     let io = |e: crate::output::files::OutputError| CliError::Internal(e.to_string());

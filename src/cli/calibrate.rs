@@ -75,14 +75,17 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         }
     }
     let mut log = |s: &str| errln!("calibrate: {s}");
-    let fit = calibrate::fit(
-        &mut scenarios,
-        a.paths as usize,
-        a.seed,
-        a.sweeps as usize,
-        &mut log,
-    )
-    .map_err(|e| CliError::Internal(e.to_string()))?;
+    let fit = super::worker_pool()?
+        .install(|| {
+            calibrate::fit(
+                &mut scenarios,
+                a.paths as usize,
+                a.seed,
+                a.sweeps as usize,
+                &mut log,
+            )
+        })
+        .map_err(|e| CliError::Internal(e.to_string()))?;
     let date = today();
     let header = format!(
         "Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\

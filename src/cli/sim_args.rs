@@ -16,7 +16,8 @@ pub struct SimArgs {
     /// Random seed (default: the scenario file's).
     #[arg(long, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads, 1 to 1024 (default: one per available core, at most 1024;
+    /// RAYON_NUM_THREADS is ignored). Results do not depend on it.
     #[arg(long, allow_negative_numbers = true, value_parser = super::values::threads)]
     pub threads: Option<u64>,
 }
