@@ -59,10 +59,9 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
     let fitted = history.join("market").join("fitted.toml");
     // Refuse before the fit, not after it (the write checks again).
-    if a.write && !a.force && std::path::Path::new(&fitted).exists() {
-        return Err(CliError::Input(
-            crate::output::OutputError::AlreadyExists(fitted).to_string(),
-        ));
+    if a.write {
+        crate::output::files::check_file_target(&fitted, a.force)
+            .map_err(|e| CliError::Input(e.to_string()))?;
     }
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
     let mut scenarios = backtest::load_from(&history, a.history.is_some())
