@@ -13,8 +13,9 @@ pub struct BacktestArgs {
     /// Monte Carlo paths per run (every replay and counterfactual).
     #[arg(long, default_value_t = 2000, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
+    /// Random seed, 0 to 9223372036854775807 as in a scenario file, shared by every run
+    /// (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::seed)]
     pub seed: u64,
     /// Output root: results go to <out>/backtest/.
     #[arg(long, default_value = "output")]

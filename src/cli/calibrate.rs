@@ -15,8 +15,9 @@ pub struct CalibrateArgs {
     /// Paths per run and evaluation.
     #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
+    /// Random seed, 0 to 9223372036854775807 as in a scenario file, shared by every run
+    /// (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::seed)]
     pub seed: u64,
     /// Passes of the coordinate search.
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = super::values::sweeps)]

@@ -375,7 +375,7 @@ pub(crate) fn write(
     f.table("wide.csv", wide_csv(sc.start, &vars, &r.summary))
         .map_err(io)?;
     let mut m = Manifest::for_scenario(sc);
-    m.seed = o.seed;
+    m.set_seed(o.seed);
     m.paths = r.paths;
     m.months = r.months;
     m.threads = r.threads;

@@ -51,7 +51,18 @@ pub fn threads(s: &str) -> Result<u64, String> {
     whole(s, 1, Some(1024))
 }
 
-/// `--seed`, `--swing-paths`, `--swing-top`: any whole number from 0.
+/// The largest seed: a scenario file's `seed` is a TOML integer, at most `i64::MAX`, so a
+/// run of any `--seed` can be written back as a scenario file (D151).
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// `--seed` of every command: 0 to [`MAX_SEED`], the range of a scenario file's `seed`.
+pub fn seed(s: &str) -> Result<u64, String> {
+    whole(s, 0, Some(MAX_SEED)).map_err(|e| {
+        format!("{e} (the range of `seed` in a scenario file, whose integers are 64-bit signed)")
+    })
+}
+
+/// `--swing-paths`, `--swing-top`: any whole number from 0.
 pub fn zero_or_more(s: &str) -> Result<u64, String> {
     whole(s, 0, None)
 }
@@ -104,6 +115,16 @@ mod tests {
             .contains("too large"));
         assert!(months("1201").unwrap_err().contains("from 1 to 1200"));
         assert!(zero_or_more("x").unwrap_err().contains("0 or more"));
+        assert_eq!(seed("9223372036854775807"), Ok(MAX_SEED));
+        for s in [
+            "9223372036854775808",
+            "18446744073709551615",
+            "99999999999999999999",
+        ] {
+            assert!(seed(s)
+                .unwrap_err()
+                .contains("from 0 to 9223372036854775807"));
+        }
         assert_eq!(relative_error("0.01"), Ok(0.01));
         assert!(relative_error("1%").unwrap_err().contains("0.01"));
         assert!(relative_error("1.3%")
