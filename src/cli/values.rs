@@ -58,7 +58,10 @@ pub const MAX_SEED: u64 = i64::MAX as u64;
 /// `--seed` of every command: 0 to [`MAX_SEED`], the range of a scenario file's `seed`.
 pub fn seed(s: &str) -> Result<u64, String> {
     whole(s, 0, Some(MAX_SEED)).map_err(|e| {
-        format!("{e} (the range of `seed` in a scenario file, whose integers are 64-bit signed)")
+        // The range's reason after the rule, before why this value breaks it.
+        let (rule, why) = e.split_once("; ").map_or((e.as_str(), ""), |(r, w)| (r, w));
+        let why = if why.is_empty() { String::new() } else { format!("; {why}") };
+        format!("{rule} (the range of `seed` in a scenario file, whose integers are 64-bit signed){why}")
     })
 }
 
@@ -123,8 +126,9 @@ mod tests {
         ] {
             assert!(seed(s)
                 .unwrap_err()
-                .contains("from 0 to 9223372036854775807"));
+                .contains("from 0 to 9223372036854775807 (the range of `seed`"));
         }
+        assert!(seed("-1").unwrap_err().ends_with("signed); it is negative"));
         assert_eq!(relative_error("0.01"), Ok(0.01));
         assert!(relative_error("1%").unwrap_err().contains("0.01"));
         assert!(relative_error("1.3%")
