@@ -79,7 +79,10 @@ fn flag_errors_state_the_rule_in_words() {
         (vec!["run", "--paths", "-5", base], "negative"),
         (vec!["run", "--months", "5000", base], "from 1 to 1200"),
         (vec!["run", "--threads", "0", base], "from 1 to 1024"),
-        (vec!["run", "--seed", "-1", base], "0 or more"),
+        (
+            vec!["run", "--seed", "-1", base],
+            "from 0 to 9223372036854775807",
+        ),
         (vec!["run", "--max-paths", "0", base], "at least 1"),
         (vec!["run", "--sample-paths", "1e3", base], "1000"),
         (vec!["run", "--precision", "5%", base], "0.05"),

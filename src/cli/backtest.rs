@@ -13,8 +13,9 @@ pub struct BacktestArgs {
     /// Monte Carlo paths per run (every replay and counterfactual).
     #[arg(long, default_value_t = 2000, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
+    /// Random seed, 0 to 9223372036854775807 as in a scenario file, shared by every run
+    /// (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::seed)]
     pub seed: u64,
     /// Output root: results go to <out>/backtest/.
     #[arg(long, default_value = "output")]
@@ -42,7 +43,8 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
     let t0 = std::time::Instant::now();
-    let runs = backtest::simulate(&scenarios, a.paths as usize, a.seed);
+    let runs =
+        super::worker_pool()?.install(|| backtest::simulate(&scenarios, a.paths as usize, a.seed));
     let rows = targets::evaluate(&runs).map_err(|e| CliError::Internal(e.to_string()))?;
     let csv = backtest::report_csv(&rows).map_err(|e| CliError::Internal(e.to_string()))?;
     let io = |e: crate::output::files::OutputError| CliError::Internal(e.to_string());

@@ -15,8 +15,9 @@ pub struct CalibrateArgs {
     /// Paths per run and evaluation.
     #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = super::values::at_least_1)]
     pub paths: u64,
-    /// Random seed, shared by every run (common random numbers).
-    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
+    /// Random seed, 0 to 9223372036854775807 as in a scenario file, shared by every run
+    /// (common random numbers).
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true, value_parser = super::values::seed)]
     pub seed: u64,
     /// Passes of the coordinate search.
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = super::values::sweeps)]
@@ -59,10 +60,9 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
     let fitted = history.join("market").join("fitted.toml");
     // Refuse before the fit, not after it (the write checks again).
-    if a.write && !a.force && std::path::Path::new(&fitted).exists() {
-        return Err(CliError::Input(
-            crate::output::OutputError::AlreadyExists(fitted).to_string(),
-        ));
+    if a.write {
+        crate::output::files::check_file_target(&fitted, a.force)
+            .map_err(|e| CliError::Input(e.to_string()))?;
     }
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
     let mut scenarios = backtest::load_from(&history, a.history.is_some())
@@ -75,14 +75,17 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         }
     }
     let mut log = |s: &str| errln!("calibrate: {s}");
-    let fit = calibrate::fit(
-        &mut scenarios,
-        a.paths as usize,
-        a.seed,
-        a.sweeps as usize,
-        &mut log,
-    )
-    .map_err(|e| CliError::Internal(e.to_string()))?;
+    let fit = super::worker_pool()?
+        .install(|| {
+            calibrate::fit(
+                &mut scenarios,
+                a.paths as usize,
+                a.seed,
+                a.sweeps as usize,
+                &mut log,
+            )
+        })
+        .map_err(|e| CliError::Internal(e.to_string()))?;
     let date = today();
     let header = format!(
         "Fitted by `sanctions-sim calibrate --paths {} --seed {} --sweeps {}` on {date}\n\

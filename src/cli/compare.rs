@@ -18,7 +18,7 @@ use std::path::PathBuf;
 #[command(
     mut_arg("paths", |a| a.help("Monte Carlo paths of every scenario (default: the baseline file's)")),
     mut_arg("months", |a| a.help("Months to simulate (default: the shortest horizon of the files)")),
-    mut_arg("seed", |a| a.help("Random seed, shared by every scenario (default: the baseline file's)")),
+    mut_arg("seed", |a| a.help("Random seed, 0 to 9223372036854775807 as in a scenario file, shared by every scenario (default: the baseline file's)")),
     mut_arg("out", |a| a.help("Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`")),
     mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
     mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
@@ -358,7 +358,7 @@ fn write(
         .collect::<Vec<_>>()
         .join(" ");
     m.scenario_sha256 = sha256_hex(combined_text(&all).as_bytes());
-    m.seed = r.seed;
+    m.set_seed(r.seed);
     m.paths = r.paths;
     m.months = r.months;
     m.start = iso_month(baseline.start);

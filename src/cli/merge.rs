@@ -264,7 +264,9 @@ fn merge_one(a: &MergeArgs, parts: Vec<(String, Partial)>) -> Result<(), CliErro
     let stage = prepare(&a.output.out, &sc.name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
-    let r = partial::merge(&sc, parts.into_iter().map(|(_, p)| p).collect())
+    // On a pool of this tool's size: rayon's global pool would read RAYON_NUM_THREADS (D148).
+    let r = super::worker_pool()?
+        .install(|| partial::merge(&sc, parts.into_iter().map(|(_, p)| p).collect()))
         .map_err(|e| CliError::Input(e.to_string()))?;
     let mut o = RunOptions::from_scenario(&sc);
     (o.seed, o.paths, o.months) = (fp.seed, fp.paths, fp.months);

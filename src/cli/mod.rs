@@ -102,6 +102,14 @@ pub enum Command {
     Man(completions::ManArgs),
 }
 
+/// The worker threads of a command without `--threads` (`backtest`, `calibrate`, `merge`):
+/// one per available core, at most 1024, whatever `RAYON_NUM_THREADS` says (D148). Their
+/// parallel work runs inside it, never on rayon's global pool, which would read that variable.
+pub fn worker_pool() -> Result<rayon::ThreadPool, CliError> {
+    crate::engine::threads::pool(0)
+        .map_err(|e| CliError::Internal(format!("cannot start worker threads: {e}")))
+}
+
 /// Expands the command line's scenario arguments: a directory means every `*.toml` directly
 /// inside it (sub-folders such as `market/` are not scenarios).
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {

@@ -203,12 +203,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         crate::output::lock::lock(&a.output.out)
     });
     if let Some(p) = &combined {
-        if !a.output.force && std::fs::symlink_metadata(p).is_ok() {
-            return Err(CliError::Input(format!(
-                "{} already exists; pass --force to replace it",
-                p.display()
-            )));
-        }
+        crate::output::files::check_file_target(p, a.output.force)
+            .map_err(|e| CliError::Input(e.to_string()))?;
     }
     let mut folders = Vec::new();
     let mut staged: Vec<Staging> = Vec::new();
@@ -379,7 +375,7 @@ pub(crate) fn write(
     f.table("wide.csv", wide_csv(sc.start, &vars, &r.summary))
         .map_err(io)?;
     let mut m = Manifest::for_scenario(sc);
-    m.seed = o.seed;
+    m.set_seed(o.seed);
     m.paths = r.paths;
     m.months = r.months;
     m.threads = r.threads;

@@ -232,7 +232,7 @@ fn write(
         f.file("tornado.png", &png).map_err(io)?;
     }
     let mut m = Manifest::for_scenario(sc);
-    m.seed = r.seed;
+    m.set_seed(r.seed);
     m.paths = r.paths;
     m.months = r.months;
     m.threads = r.threads;

@@ -13,10 +13,11 @@ pub struct SimArgs {
     /// Months to simulate (default: the scenario file's).
     #[arg(long, allow_negative_numbers = true, value_parser = super::values::months)]
     pub months: Option<u64>,
-    /// Random seed (default: the scenario file's).
-    #[arg(long, allow_negative_numbers = true, value_parser = super::values::zero_or_more)]
+    /// Random seed, 0 to 9223372036854775807 as in a scenario file (default: the scenario file's).
+    #[arg(long, allow_negative_numbers = true, value_parser = super::values::seed)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads, 1 to 1024 (default: one per available core, at most 1024;
+    /// RAYON_NUM_THREADS is ignored). Results do not depend on it.
     #[arg(long, allow_negative_numbers = true, value_parser = super::values::threads)]
     pub threads: Option<u64>,
 }

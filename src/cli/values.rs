@@ -51,7 +51,21 @@ pub fn threads(s: &str) -> Result<u64, String> {
     whole(s, 1, Some(1024))
 }
 
-/// `--seed`, `--swing-paths`, `--swing-top`: any whole number from 0.
+/// The largest seed: a scenario file's `seed` is a TOML integer, at most `i64::MAX`, so a
+/// run of any `--seed` can be written back as a scenario file (D151).
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// `--seed` of every command: 0 to [`MAX_SEED`], the range of a scenario file's `seed`.
+pub fn seed(s: &str) -> Result<u64, String> {
+    whole(s, 0, Some(MAX_SEED)).map_err(|e| {
+        // The range's reason after the rule, before why this value breaks it.
+        let (rule, why) = e.split_once("; ").map_or((e.as_str(), ""), |(r, w)| (r, w));
+        let why = if why.is_empty() { String::new() } else { format!("; {why}") };
+        format!("{rule} (the range of `seed` in a scenario file, whose integers are 64-bit signed){why}")
+    })
+}
+
+/// `--swing-paths`, `--swing-top`: any whole number from 0.
 pub fn zero_or_more(s: &str) -> Result<u64, String> {
     whole(s, 0, None)
 }
@@ -104,6 +118,17 @@ mod tests {
             .contains("too large"));
         assert!(months("1201").unwrap_err().contains("from 1 to 1200"));
         assert!(zero_or_more("x").unwrap_err().contains("0 or more"));
+        assert_eq!(seed("9223372036854775807"), Ok(MAX_SEED));
+        for s in [
+            "9223372036854775808",
+            "18446744073709551615",
+            "99999999999999999999",
+        ] {
+            assert!(seed(s)
+                .unwrap_err()
+                .contains("from 0 to 9223372036854775807 (the range of `seed`"));
+        }
+        assert!(seed("-1").unwrap_err().ends_with("signed); it is negative"));
         assert_eq!(relative_error("0.01"), Ok(0.01));
         assert!(relative_error("1%").unwrap_err().contains("0.01"));
         assert!(relative_error("1.3%")

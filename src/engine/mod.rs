@@ -11,6 +11,7 @@ pub mod precision;
 pub mod rng;
 pub mod run;
 pub mod stats;
+pub mod threads;
 mod tree_path;
 mod tree_split;
 /// The output variables, read from a month's market state (moved to `market::vars`, which the market

@@ -35,7 +35,7 @@ pub struct RunOptions {
     pub paths: u64,
     pub months: usize,
     pub seed: u64,
-    /// Worker threads; 0 means all cores.
+    /// Worker threads; 0 means all cores. Capped to 1 to 1024 ([`super::threads`]).
     pub threads: usize,
     pub budget_bytes: u64,
     /// Stop requested (SIGINT/SIGTERM): checked before every path; when it is set, [`run`]
@@ -317,9 +317,7 @@ pub(super) fn check_shape(sc: &Scenario, o: &RunOptions) -> Result<(), RunError>
 }
 
 pub(super) fn pool(o: &RunOptions) -> Result<rayon::ThreadPool, RunError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(o.threads)
-        .build()
+    super::threads::pool(o.threads)
         .map_err(|e| RunError::Failed(format!("cannot start worker threads: {e}")))
 }
 

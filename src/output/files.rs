@@ -50,6 +50,13 @@ pub enum OutputError {
     #[error("{} already exists; pass --force to replace it", .0.display())]
     AlreadyExists(PathBuf),
     #[error(
+        "{} is a symbolic link; sanctions-sim never replaces a link, even with --force \
+         (it would replace the link by a file, not update what it points to): remove the \
+         link, or copy the file it points to into its place",
+        .0.display()
+    )]
+    SymlinkTarget(PathBuf),
+    #[error(
         "{} exists but is not a sanctions-sim result (a folder holding manifest.json, \
          partial.bin or report.csv); --force replaces only results, and this would be \
          deleted: move or rename it yourself, or choose another output directory with --out",
@@ -94,11 +101,10 @@ pub enum OutputError {
 
 /// Writes one file outside a result folder (e.g. `calibrate --write`) atomically: a temporary
 /// file beside it, fsynced, made `0644` and renamed into place, so a reader sees the old file
-/// or the new one, never a part. Refuses to replace an existing file unless `force`.
+/// or the new one, never a part. Refuses to replace an existing file unless `force`, and a
+/// symbolic link always ([`check_file_target`]).
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
-    if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(OutputError::AlreadyExists(path.to_path_buf()));
-    }
+    check_file_target(path, force)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -119,6 +125,18 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
     sync_dir(dir);
     committed_now(path);
     Ok(())
+}
+
+/// Whether [`write_file`] may write `path`: refuses an existing entry unless `force`, and a
+/// symbolic link whatever `force` (D150), as `--force` refuses to replace a linked result
+/// folder: the rename would put a regular file in the link's place. Commands call it before
+/// their work too, so that a refusal comes before a long fit.
+pub fn check_file_target(path: &Path, force: bool) -> Result<(), OutputError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(OutputError::SymlinkTarget(path.to_path_buf())),
+        Ok(_) if !force => Err(OutputError::AlreadyExists(path.to_path_buf())),
+        _ => Ok(()),
+    }
 }
 
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError {

@@ -150,7 +150,11 @@ fn flock(_: &fs::File, _: bool) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether process `pid` no longer exists.
+/// Whether process `pid` is no longer running: it does not exist, or it has exited and is
+/// only a zombie waiting to be reaped (D149). A killed process whose parent died first (as
+/// `timeout -s KILL` does, killing its own process group) stays a zombie until init reaps
+/// it, which some inits (containers, micro-VMs) do late or never; `kill(pid, 0)` succeeds on
+/// a zombie, so its folders used to be kept as if it were still writing them.
 #[cfg(unix)]
 fn gone(pid: u32) -> bool {
     let Ok(p) = libc::pid_t::try_from(pid) else {
@@ -158,7 +162,24 @@ fn gone(pid: u32) -> bool {
     };
     // SAFETY: signal 0 only checks that the process exists.
     let rc = unsafe { libc::kill(p, 0) };
-    rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    if rc != 0 {
+        return std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+    }
+    zombie(pid)
+}
+
+/// Whether `pid` has exited and not yet been reaped (state `Z`, or `X` while being reaped),
+/// from `/proc/<pid>/stat`; false where there is no `/proc` (it then counts as running).
+#[cfg(unix)]
+fn zombie(pid: u32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `pid (comm) state ...`: comm may hold spaces and parentheses, the state follows the
+    // last `)`.
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .is_some_and(|state| state == "Z" || state == "X")
 }
 
 #[cfg(not(unix))]

@@ -175,3 +175,20 @@ fn one_lock_per_folder_per_process() {
     drop(b);
     assert!(!held_here(tmp.path()));
 }
+
+/// A child that has exited but is not reaped is a zombie: `kill(pid, 0)` still succeeds, yet
+/// it writes nothing any more, so its folders are debris (D149).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_zombie_counts_as_gone() {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    let t = std::time::Instant::now();
+    while !zombie(pid) && t.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(gone(pid), "an exited, unreaped child counts as running");
+    child.wait().unwrap();
+    assert!(gone(pid));
+    assert!(!gone(std::process::id()));
+}

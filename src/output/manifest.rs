@@ -53,7 +53,15 @@ pub struct Manifest {
     /// `--csv-dialect` when not the default (`"excel-eu"`). Left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_dialect: Option<String>,
+    /// `seed` as a decimal string, when it is above [`EXACT_JSON_INT`]: JSON readers that
+    /// hold numbers as doubles (JavaScript, jq, spreadsheets) round such a `seed`. Set by
+    /// [`Manifest::set_seed`]; left out otherwise (D151).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed_text: Option<String>,
 }
+
+/// 2^53: the largest range of whole numbers a double holds exactly.
+pub const EXACT_JSON_INT: u64 = 1 << 53;
 
 impl Manifest {
     /// A manifest with [`TOOL`] and [`VERSION`] filled in and everything else empty or zero.
@@ -78,7 +86,14 @@ impl Manifest {
             merged_from_shards: None,
             precision: None,
             csv_dialect: None,
+            seed_text: None,
         }
+    }
+
+    /// Sets `seed`, and `seed_text` when the seed is above [`EXACT_JSON_INT`].
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.seed_text = (seed > EXACT_JSON_INT).then(|| seed.to_string());
     }
 
     /// [`Manifest::new`] with the scenario's identity filled in: name, path as given, SHA-256
@@ -173,6 +188,15 @@ mod tests {
                 "files"
             ]
         );
+        let mut big = Manifest::new();
+        big.set_seed(EXACT_JSON_INT);
+        assert!(!String::from_utf8(to_json(&big))
+            .unwrap()
+            .contains("seed_text"));
+        big.set_seed(i64::MAX as u64);
+        let v: serde_json::Value = serde_json::from_slice(&to_json(&big)).unwrap();
+        assert_eq!(v["seed_text"], "9223372036854775807");
+        assert_eq!(v["seed"].as_u64(), Some(i64::MAX as u64));
         // BTreeMap: names sorted.
         assert!(text.find("brent_clamped").unwrap() < text.find("solver_fallbacks").unwrap());
     }

@@ -127,10 +127,8 @@ pub fn paths_csv(
     threads: usize,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<u8>, PathsError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| PathsError::Threads(e.to_string()))?;
+    let pool =
+        crate::engine::threads::pool(threads).map_err(|e| PathsError::Threads(e.to_string()))?;
     pool.install(|| render(sc, seed, months, vars, n, cancel))
 }
 

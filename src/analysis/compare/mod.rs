@@ -324,10 +324,7 @@ pub fn compare_with_levels(
         probe_layouts,
         base_layout,
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(o.threads)
-        .build()
-        .map_err(CompareError::Threads)?;
+    let pool = crate::engine::threads::pool(o.threads).map_err(CompareError::Threads)?;
     let threads = pool.current_num_threads();
     let chunks = o.paths.div_ceil(CHUNK_PATHS);
     let batch = (threads as u64 * 4).max(1);
@@ -390,75 +387,80 @@ pub fn compare_with_levels(
         progress((end * CHUNK_PATHS).min(o.paths));
         start = end;
     }
-    let levels: Vec<LevelBands> = if level_vars.is_empty() {
-        Vec::new()
-    } else {
-        level_stats
-            .into_iter()
-            .enumerate()
-            .map(|(i, st)| LevelBands {
-                scenario: setup.scenarios[i].name.clone(),
-                vars: setup.levels[i]
-                    .iter()
-                    .map(|&v| setup.vars[i][v].clone())
-                    .collect(),
-                summary: st.finish(),
-            })
-            .collect()
-    };
-    let base_mean: Vec<f64> = base_sum
-        .iter()
-        .zip(&base_n)
-        .map(|(s, &n)| if n == 0 { f64::NAN } else { s / n as f64 })
-        .collect();
-    let bl = &setup.base_layout;
-    let nb = bl.nv;
-    let probabilities = match &setup.probe_layouts {
-        Some(ls) => ls
-            .iter()
-            .zip(probe_stats)
-            .zip(&setup.scenarios)
-            .map(|((l, st), sc)| (sc.name.clone(), l.split_tail(st.finish().cells)))
-            .collect(),
-        None => Vec::new(),
-    };
-    let diffs = stats
-        .into_iter()
-        .zip(greater)
-        .zip(setup.common)
-        .zip(&setup.diff_layouts)
-        .enumerate()
-        .map(|(j, (((s, g), vars), layout))| {
-            let mut summary = s.finish();
-            let totals = layout.split(&mut summary);
-            let months = summary.months;
-            let mut bm = Vec::with_capacity(months * vars.len());
-            for t in 0..months {
-                bm.extend(vars.iter().map(|v| base_mean[t * nb + v.base]));
-            }
-            let base_total_mean = (0..totals.periods.len())
-                .flat_map(|p| totals.totals.iter().map(move |tv| (p, tv.name.clone())))
-                .map(|(p, name)| {
-                    bl.totals
+    // The order statistics are gathered on the pool's threads too: outside it, they would
+    // run on rayon's global pool, which reads RAYON_NUM_THREADS (D148).
+    let (levels, probabilities, diffs) = pool.install(|| {
+        let levels: Vec<LevelBands> = if level_vars.is_empty() {
+            Vec::new()
+        } else {
+            level_stats
+                .into_iter()
+                .enumerate()
+                .map(|(i, st)| LevelBands {
+                    scenario: setup.scenarios[i].name.clone(),
+                    vars: setup.levels[i]
                         .iter()
-                        .position(|b| b.name == name)
-                        .map_or(f64::NAN, |k| {
-                            base_mean[months * nb + p * bl.totals.len() + k]
-                        })
+                        .map(|&v| setup.vars[i][v].clone())
+                        .collect(),
+                    summary: st.finish(),
                 })
-                .collect();
-            ScenarioDiff {
-                scenario: others[j].name.clone(),
-                vars,
-                summary,
-                greater: g,
-                totals,
-                base_mean: bm,
-                base_total_mean,
-                diagnostics: diag[j + 1].to_map(),
-            }
-        })
-        .collect();
+                .collect()
+        };
+        let base_mean: Vec<f64> = base_sum
+            .iter()
+            .zip(&base_n)
+            .map(|(s, &n)| if n == 0 { f64::NAN } else { s / n as f64 })
+            .collect();
+        let bl = &setup.base_layout;
+        let nb = bl.nv;
+        let probabilities = match &setup.probe_layouts {
+            Some(ls) => ls
+                .iter()
+                .zip(probe_stats)
+                .zip(&setup.scenarios)
+                .map(|((l, st), sc)| (sc.name.clone(), l.split_tail(st.finish().cells)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let diffs = stats
+            .into_iter()
+            .zip(greater)
+            .zip(setup.common)
+            .zip(&setup.diff_layouts)
+            .enumerate()
+            .map(|(j, (((s, g), vars), layout))| {
+                let mut summary = s.finish();
+                let totals = layout.split(&mut summary);
+                let months = summary.months;
+                let mut bm = Vec::with_capacity(months * vars.len());
+                for t in 0..months {
+                    bm.extend(vars.iter().map(|v| base_mean[t * nb + v.base]));
+                }
+                let base_total_mean = (0..totals.periods.len())
+                    .flat_map(|p| totals.totals.iter().map(move |tv| (p, tv.name.clone())))
+                    .map(|(p, name)| {
+                        bl.totals
+                            .iter()
+                            .position(|b| b.name == name)
+                            .map_or(f64::NAN, |k| {
+                                base_mean[months * nb + p * bl.totals.len() + k]
+                            })
+                    })
+                    .collect();
+                ScenarioDiff {
+                    scenario: others[j].name.clone(),
+                    vars,
+                    summary,
+                    greater: g,
+                    totals,
+                    base_mean: bm,
+                    base_total_mean,
+                    diagnostics: diag[j + 1].to_map(),
+                }
+            })
+            .collect();
+        (levels, probabilities, diffs)
+    });
     Ok(CompareResult {
         baseline: baseline.name.clone(),
         diffs,

@@ -227,10 +227,7 @@ pub fn sensitivity(
         });
     }
     let keys = keys(sc);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(o.threads)
-        .build()
-        .map_err(SensError::Threads)?;
+    let pool = crate::engine::threads::pool(o.threads).map_err(SensError::Threads)?;
     let threads = pool.current_num_threads();
     let n_swung = inp
         .iter()
