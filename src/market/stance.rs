@@ -58,16 +58,26 @@ pub fn tariff_in_force(st: &State, lv: &LeverSet, ids: &LeverIds, j: usize) -> f
     }
 }
 
-/// The share of intake a stance buyer's refiners would stop (§4.3, D38):
-/// φ* = θ^halt·Λ(Net/σ^pol) with Net = λ·T·X^exp + C − Sav^full − V^pol, and 0 without a
-/// tariff threat or a carrot. `t` is the tariff the buyer weighs (the rate in force, or the
-/// snapback threat p_snap·T^snap while suspended); `sav_full` the savings at full intake.
+/// The share of intake a stance buyer's refiners would stop (§4.3, D38, D167):
+/// φ* = θ^halt·(Λ(Net/σ^pol) − Λ₀)⁺/(1 − Λ₀) with Net = λ·T·X^exp + C − Sav^full − V^pol and
+/// Λ₀ = Λ(Net₀/σ^pol) its value without a tariff threat or a carrot (Net₀ = −Sav^full − V^pol):
+/// 0 without them, rising continuously with them, and θ^halt at full strength. (It was
+/// θ^halt·Λ(Net/σ^pol) for any tariff or carrot above 0, so a $1m carrot or a 0.01% tariff
+/// stopped 3–4% of India's intake at once.) `t` is the tariff the buyer weighs (the rate in
+/// force, or the snapback threat p_snap·T^snap while suspended); `sav_full` the savings at
+/// full intake.
 pub fn stance_target(sd: &StanceDraw, t: f64, x_exp: f64, carrot: f64, sav_full: f64) -> f64 {
     if t <= 0.0 && carrot <= 0.0 {
         return 0.0;
     }
-    let net = sd.welfare_loss * t * x_exp + carrot - sav_full - sd.political_value_bn;
-    sd.halt_depth * logistic(net / sd.noise_bn)
+    let base = -sav_full - sd.political_value_bn;
+    let net = sd.welfare_loss * t * x_exp + carrot + base;
+    let l0 = logistic(base / sd.noise_bn);
+    let l = logistic(net / sd.noise_bn);
+    if l0 >= 1.0 {
+        return sd.halt_depth * l;
+    }
+    sd.halt_depth * ((l - l0).max(0.0) / (1.0 - l0)).clamp(0.0, 1.0)
 }
 
 /// Whether a cut `phi` counts as a halt for the tariff machine and `<buyer>_halted_share`.
@@ -99,7 +109,6 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
         } else {
             (sav, intake)
         };
-        let was_halted = s.halted;
         match force {
             1 => s.cut = 0.0,
             2 => s.cut = sd.halt_depth,
@@ -119,7 +128,9 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
             }
         }
         s.halted = is_halted(sd, s.cut);
-        if s.halted && !was_halted && rate > 0.0 && !s.suspended {
+        // D168: a halted buyer is never charged the conditional tariff, whichever came first
+        // (a tariff imposed on a buyer that had already halted was charged in full).
+        if s.halted && rate > 0.0 && !s.suspended {
             // Buy → halt: the US suspends the tariff and records what a snapback restores.
             s.suspended = true;
             let snap = lv.get(ids.tariff_snapback_rate[j]);
@@ -134,8 +145,10 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
             && sh.u_snap[j] < p_snap
             && intake > sd.snapback_threshold_share * s.prehalt_intake
         {
-            // Resumed: the snapback restores the tariff.
+            // Resumed: the snapback restores the tariff, and, as any rise of the tariff the
+            // buyer faces, resets its adaptation (N15; D168: it did not).
             s.suspended = false;
+            st.adapt[j] = 1.0;
         }
     }
 }
