@@ -4,11 +4,12 @@
 
 use super::event;
 use super::raw_tree::RawTree;
-use super::tree_exit::{exit, lookup};
+use super::tree_exit::{exit, lookup, NodeNames};
 use super::walker::Walker;
 use crate::policy::calendar::MonthIdx;
 use crate::policy::levers::LeverRegistry;
 use crate::policy::tree::{Cancel, Exit, Node, Tree};
+use std::collections::HashSet;
 use toml::de::DeValue;
 
 /// Checks one `[[tree]]`; `None` when it had errors (all reported through `w`).
@@ -46,6 +47,7 @@ pub(crate) fn resolve(
     };
     // Node ids first, so exits may point forward.
     let mut names: Vec<String> = Vec::new();
+    let mut defined: HashSet<&str> = HashSet::new();
     for n in &t.nodes {
         match &n.id {
             Some(nid) => {
@@ -61,7 +63,7 @@ pub(crate) fn resolve(
                         Some("write e.g. `id = \"deal\"`".into()),
                     );
                 }
-                if names.contains(nid.get_ref()) {
+                if !defined.insert(nid.get_ref().as_str()) {
                     w.err(
                         nid.span(),
                         &key,
@@ -82,7 +84,7 @@ pub(crate) fn resolve(
             }
         }
     }
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let name_refs = NodeNames::new(&names);
     let start = match &t.start {
         Some(s) => lookup(
             w,
@@ -150,7 +152,7 @@ pub(crate) fn resolve(
 fn cancelled_by(
     w: &mut Walker<'_>,
     a: &super::raw_event::RawEvent<'_>,
-    names: &[&str],
+    names: &NodeNames<'_>,
 ) -> Vec<usize> {
     let Some(v) = a.cancelled_by else {
         return Vec::new();

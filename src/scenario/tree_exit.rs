@@ -10,6 +10,7 @@ use crate::dist::{from_parts, Dist};
 use crate::policy::calendar::{iso_month, Date, MonthIdx};
 use crate::policy::tree::{Exit, ExitKind, Prob};
 use crate::suggest;
+use std::collections::HashMap;
 use toml::de::DeValue;
 
 const KINDS: &[&str] = &["at", "hazard", "after"];
@@ -19,7 +20,7 @@ const SUM_TOL: f64 = 1e-9;
 pub(super) fn exit(
     w: &mut Walker<'_>,
     e: &RawExit<'_>,
-    names: &[&str],
+    names: &NodeNames<'_>,
     horizon: Option<(MonthIdx, usize)>,
 ) -> Option<Exit> {
     let key = |k: &str| format!("{}.{k}", e.prefix);
@@ -258,7 +259,7 @@ fn lag(w: &mut Walker<'_>, v: &Val<'_>, key: &str) -> Option<ExitKind> {
 }
 
 /// `to = "node"` or `to = ["a", "b"]`, as node indices.
-fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &[&str]) -> Option<Vec<usize>> {
+fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &NodeNames<'_>) -> Option<Vec<usize>> {
     let key = format!("{}.to", e.prefix);
     let Some(v) = e.to else {
         w.err(
@@ -341,11 +342,12 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     }
     let mut out = Vec::new();
     let mut good = true;
+    let mut rest_seen = false;
     for (i, it) in items.iter().enumerate() {
         let k = format!("{key}[{}]", i + 1);
         match it.get_ref() {
             DeValue::String(s) if s.as_ref() == "rest" => {
-                if out.contains(&Prob::Rest) {
+                if rest_seen {
                     good = false;
                     w.err(
                         it.span(),
@@ -354,6 +356,7 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
                         Some("give the other probabilities as numbers or distributions".into()),
                     );
                 }
+                rest_seen = true;
                 out.push(Prob::Rest);
             }
             _ => match dist_in(it, &k, 0.0, 1.0) {
@@ -368,7 +371,7 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     if !good {
         return None;
     }
-    let rest = out.contains(&Prob::Rest);
+    let rest = rest_seen;
     let (mut lo, mut hi, mut all_const) = (0.0, 0.0, true);
     for p in &out {
         if let Prob::Dist(d) = p {
@@ -420,20 +423,38 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     Some(out)
 }
 
+/// The node ids of one tree, in order, with an index by name (the first node of a name), so
+/// that looking up every exit's targets is linear in the tree's size (D152).
+pub(super) struct NodeNames<'a> {
+    list: Vec<&'a str>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> NodeNames<'a> {
+    pub(super) fn new(names: &'a [String]) -> NodeNames<'a> {
+        let list: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut index = HashMap::with_capacity(list.len());
+        for (i, n) in list.iter().enumerate() {
+            index.entry(*n).or_insert(i);
+        }
+        NodeNames { list, index }
+    }
+}
+
 /// A node id named by `start`, `to` or `cancelled_by`, as the node's index.
 pub(super) fn lookup(
     w: &mut Walker<'_>,
     name: &str,
     span: std::ops::Range<usize>,
     key: &str,
-    names: &[&str],
+    names: &NodeNames<'_>,
 ) -> Option<usize> {
-    if let Some(i) = names.iter().position(|n| *n == name) {
+    if let Some(&i) = names.index.get(name) {
         return Some(i);
     }
-    let help = match suggest::closest(name, names) {
+    let help = match suggest::closest(name, &names.list) {
         Some(c) => format!("did you mean `{c}`?"),
-        None => format!("the nodes of this tree are: {}", names.join(", ")),
+        None => format!("the nodes of this tree are: {}", names.list.join(", ")),
     };
     w.err(span, key, format!("unknown node `{name}`"), Some(help));
     None
