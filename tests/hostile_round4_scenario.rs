@@ -133,3 +133,53 @@ fn a_long_ring_closed_by_an_at_exit_is_refused() {
     assert!(d.message.contains("(5000 exits in all)"), "{}", d.message);
     assert_eq!(e.diagnostics.len(), 1);
 }
+
+// ---- D153: an exit that names one target twice ----------------------------------------------
+
+/// `to = ["x", "x"]` used to load; `run --by-outcome` then wrote two rows for `x` in
+/// outcomes.csv, listed its files twice in the manifest and lost paths from the counts.
+#[test]
+fn an_exit_naming_a_target_twice_is_refused() {
+    let (_t, p, e, text) = refused(
+        "twice",
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = 1, to = ["x", "y", "x"], probs = [0.5, 0.2, "rest"] }]
+[[tree.node]]
+id = "x"
+[[tree.node]]
+id = "y"
+"#,
+    );
+    at(
+        &e,
+        &p,
+        "tree[1].node[1].exits[1].to",
+        "7:42",
+        &[
+            "node `x` is listed twice in `to` (targets 1 and 3)",
+            "list `x` once and give it the sum of its probabilities (entries 1 and 3 of `probs`)",
+        ],
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+}
+
+// ---- D154: a tree without nodes -------------------------------------------------------------
+
+/// The help used to read "the nodes of this tree are: " and nothing after it.
+#[test]
+fn a_tree_without_nodes_says_how_to_add_one() {
+    let (_t, p, e, text) = refused("bare", "[[tree]]\nid = \"t\"\nstart = \"a\"\n");
+    at(
+        &e,
+        &p,
+        "tree[1].node",
+        "2:1",
+        &["tree `t` has no nodes", "`[[tree.node]]`", "`id = \"a\"`"],
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+    assert!(!text.contains("the nodes of this tree are"), "{text}");
+}

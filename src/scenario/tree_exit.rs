@@ -302,7 +302,46 @@ fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &NodeNames<'_>) -> Option
             }
         }
     }
-    good.then_some(out)
+    // A target named twice would be two branches into one node: `run --by-outcome` would
+    // count its paths under one outcome twice (D153). Positions count from the written
+    // targets, so only when every one was found.
+    let mut twice = false;
+    let mut first: HashMap<usize, usize> = HashMap::new();
+    let mut told: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for (k, &i) in out.iter().enumerate().filter(|_| good) {
+        match first.get(&i) {
+            None => {
+                first.insert(i, k);
+            }
+            Some(&j) if told.insert(i) => {
+                twice = true;
+                let name = names.list[i];
+                let help = if e.probs.is_some() {
+                    format!(
+                        "list `{name}` once and give it the sum of its probabilities \
+                         (entries {} and {} of `probs`)",
+                        j + 1,
+                        k + 1
+                    )
+                } else {
+                    format!("list `{name}` once")
+                };
+                w.err(
+                    v.span(),
+                    &key,
+                    format!(
+                        "node `{name}` is listed twice in `to` (targets {} and {}): each \
+                         target of an exit must be a different node",
+                        j + 1,
+                        k + 1
+                    ),
+                    Some(help),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    (good && !twice).then_some(out)
 }
 
 /// `probs`, one per target; numbers or distributions drawn per path, or `"rest"` (once).
