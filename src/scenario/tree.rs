@@ -86,6 +86,8 @@ pub(crate) fn resolve(
     }
     let name_refs = NodeNames::new(&names);
     let start = match &t.start {
+        // A tree without nodes gets one error, below, that names the start node to add.
+        Some(_) if t.nodes.is_empty() => None,
         Some(s) => lookup(
             w,
             s.get_ref(),
@@ -104,11 +106,27 @@ pub(crate) fn resolve(
         }
     };
     if t.nodes.is_empty() {
+        // D154: the `start` node, if named, is the one to add first.
+        let first = t
+            .start
+            .as_ref()
+            .map_or("status_quo", |s| s.get_ref().as_str());
+        let which = if id.is_empty() {
+            "this tree".to_string()
+        } else {
+            format!("tree `{id}`")
+        };
         w.err(
             t.span.clone(),
             &format!("{}.node", t.prefix),
-            "this tree has no nodes",
-            Some("add `[[tree.node]]` tables with `id`, `exits` and `actions`".into()),
+            format!(
+                "{which} has no nodes: a tree needs at least its `start` node, written as a \
+                 `[[tree.node]]` table"
+            ),
+            Some(format!(
+                "add a line `[[tree.node]]` below this `[[tree]]` and `id = \"{first}\"` below \
+                 it, then the node's `exits` and `actions` (scenarios.md §5)"
+            )),
         );
     }
     let mut nodes = Vec::new();
