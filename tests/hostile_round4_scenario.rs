@@ -183,3 +183,49 @@ fn a_tree_without_nodes_says_how_to_add_one() {
     assert_eq!(e.diagnostics.len(), 1, "{text}");
     assert!(!text.contains("the nodes of this tree are"), "{text}");
 }
+
+// ---- D155: an inherited event named twice ---------------------------------------------------
+
+/// The second mention used to say "no inherited event is named ..." with a did-you-mean of
+/// another event; it now says the name is listed twice, at the second mention.
+#[test]
+fn an_inherited_event_named_twice_is_said_to_be_listed_twice() {
+    let (_t, p, e, text) = refused(
+        "rm_twice",
+        "remove_events = [\"cap.eu_mode@2025-09-03\", \"cap.eu_mode@2025-09-03\"]\n",
+    );
+    let d = at(
+        &e,
+        &p,
+        "remove_events[2]",
+        "2:44",
+        &[
+            "`cap.eu_mode@2025-09-03` is listed twice",
+            "remove the entry `remove_events[2]`",
+        ],
+    );
+    assert!(
+        d.message.contains(&format!("{}:2:18", p.display())),
+        "{text}"
+    );
+    assert!(
+        !text.contains("no inherited event") && !text.contains("did you mean"),
+        "{text}"
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+    // Removed by `remove_events`, then replaced by an event of the same file.
+    let (_t, p, e, text) = refused(
+        "rm_replace",
+        "remove_events = [\"cap.eu_mode@2025-09-03\"]\n[[event]]\nreplaces = \
+         \"cap.eu_mode@2025-09-03\"\ndate = \"2025-09-03\"\nlever = \"cap.eu_mode\"\n\
+         action = \"set\"\nvalue = \"fixed\"\n",
+    );
+    at(
+        &e,
+        &p,
+        "event[1].replaces",
+        "4:12",
+        &["is listed twice", "already removed"],
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+}
