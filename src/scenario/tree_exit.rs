@@ -7,7 +7,7 @@ use super::spanned::{de, Val};
 use super::value::dist_in;
 use super::walker::Walker;
 use crate::dist::{from_parts, Dist};
-use crate::policy::calendar::{iso_month, Date, MonthIdx};
+use crate::policy::calendar::{iso_month, MonthIdx};
 use crate::policy::tree::{Exit, ExitKind, Prob};
 use crate::suggest;
 use std::collections::HashMap;
@@ -82,11 +82,14 @@ pub(super) fn exit(
                     e.span.clone(),
                     &key("date"),
                     "an `at` exit needs `date`",
-                    Some("add `date = \"2025-08-15\"`".into()),
+                    Some(format!(
+                        "add `date = \"{}\"`",
+                        super::dates::example_date(horizon)
+                    )),
                 );
                 None
             }
-            Some(d) => match Date::parse(d.get_ref()) {
+            Some(d) => match super::dates::date(d.get_ref()) {
                 Ok(date) => {
                     if let Some((start, months)) = horizon {
                         let end = start + months as i32;
@@ -99,18 +102,23 @@ pub(super) fn exit(
                                     iso_month(start),
                                     iso_month(end - 1)
                                 ),
-                                Some("tree exits happen during the simulation; move the date inside the horizon".into()),
+                                Some(format!(
+                                    "tree exits happen during the simulation; move the date \
+                                     inside the horizon (e.g. `date = \"{}\"`)",
+                                    super::dates::example_date(horizon)
+                                )),
                             );
                         }
                     }
                     Some(ExitKind::At(date))
                 }
-                Err(m) => {
+                Err(b) => {
+                    let fix = b.fix.unwrap_or_else(|| super::dates::example_date(horizon));
                     w.err(
                         d.span(),
                         &key("date"),
-                        format!("bad date: {m}"),
-                        Some("write `date = \"2025-08-15\"`".into()),
+                        format!("bad date: {}", b.msg),
+                        Some(format!("write `date = \"{fix}\"`")),
                     );
                     None
                 }
@@ -147,7 +155,7 @@ pub(super) fn exit(
     };
     let schedule = match (e.schedule, kind_name.as_deref()) {
         (None, _) => Some(Vec::new()),
-        (Some(v), Some("hazard")) => super::schedule::resolve(w, v, &key("schedule")),
+        (Some(v), Some("hazard")) => super::schedule::resolve(w, v, &key("schedule"), horizon),
         (Some(v), Some(k)) => {
             w.err(
                 v.span(),
