@@ -229,3 +229,129 @@ fn an_inherited_event_named_twice_is_said_to_be_listed_twice() {
     );
     assert_eq!(e.diagnostics.len(), 1, "{text}");
 }
+
+// ---- D156: the horizon and dates share one calendar -----------------------------------------
+
+/// `start = "2200-12"` with `months = 1200` loaded, though no event could be dated after
+/// 2200; it is refused at `months`, with the last month it would reach and the most that fits.
+#[test]
+fn a_horizon_past_2200_is_refused() {
+    let (_t, p, e, text) = refused("far", "[scenario]\nstart = \"2200-12\"\nmonths = 1200\n");
+    at(
+        &e,
+        &p,
+        "scenario.months",
+        "4:10",
+        &[
+            "the horizon runs past 2200-12",
+            "would reach 2300-11",
+            "years 1900–2200",
+            "lower `months` to at most 1",
+        ],
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+    // `--months` is held to the same limit.
+    let (_t, sc) = loads("late", "[scenario]\nstart = \"2150-01\"\nmonths = 12\n");
+    let err = sc.check_months(700).unwrap_err();
+    assert!(
+        err.contains("runs to 2208-04") && err.contains("--months ≤ 612"),
+        "{err}"
+    );
+    sc.check_months(612).unwrap();
+}
+
+/// A bad date's help suggested 2025 whatever the horizon; it now suggests a date inside it.
+#[test]
+fn a_date_help_suggests_a_date_in_the_horizon() {
+    let (_t, p, e, _) = refused(
+        "late_date",
+        "[scenario]\nstart = \"2150-01\"\nmonths = 700\n[[event]]\ndate = \"2300-01-01\"\n\
+         lever = \"tariff.IN.rate\"\nvalue = 0.1\n",
+    );
+    at(&e, &p, "scenario.months", "4:10", &["at most 612"]);
+    at(
+        &e,
+        &p,
+        "event[1].date",
+        "6:8",
+        &["year 1900–2200", "`date = \"2151-01-15\"`"],
+    );
+}
+
+// ---- D157: no silent normalisation of dates and lags ----------------------------------------
+
+/// A day in a schedule's `from` (a month) was dropped; spaces around `start` were trimmed.
+#[test]
+fn a_day_in_a_month_and_spaces_around_a_date_are_refused() {
+    let (_t, p, e, _) = refused(
+        "from_day",
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "hazard", value = 0.1, to = "b", schedule = [{ from = "2026-01-15", value = 0.5 }] }]
+[[tree.node]]
+id = "b"
+"#,
+    );
+    at(
+        &e,
+        &p,
+        "tree[1].node[1].exits[1].schedule[1].from",
+        "7:73",
+        &["`2026-01-15` names a day", "write `from = \"2026-01\"`"],
+    );
+    let (_t, p, e, text) = refused("spaced", "[scenario]\nstart = \" 2025-08\"\n");
+    at(
+        &e,
+        &p,
+        "scenario.start",
+        "3:9",
+        &[
+            "has a space before or after the date",
+            "write `start = \"2025-08\"`",
+        ],
+    );
+    assert_eq!(e.diagnostics.len(), 1, "{text}");
+}
+
+/// A lag distribution whose 1e-12 quantile is past the horizon gets the warning a constant
+/// lag past it gets; one that can land does not.
+#[test]
+fn a_lag_distribution_past_the_horizon_is_warned() {
+    let warned = |lag: &str| {
+        let (_t, sc) = loads(
+            "lag",
+            &format!(
+                "[[event]]\ndate = \"2025-09-01\"\nlever = \"tariff.IN.rate\"\nvalue = 0.1\n\
+                 lag_months = {lag}\n"
+            ),
+        );
+        overrides(&sc)
+            .iter()
+            .map(|w| w.to_string())
+            .filter(|w| w.contains("never takes effect"))
+            .collect::<Vec<_>>()
+    };
+    for lag in [
+        "{ lognormal = [700, 1] }",
+        "{ poisson = 1e300 }",
+        "{ poisson = 200 }",
+    ] {
+        let w = warned(lag);
+        assert_eq!(w.len(), 1, "{lag}: {w:?}");
+        assert!(
+            w[0].contains("on all but one path in 10^12"),
+            "{lag}: {w:?}"
+        );
+    }
+    assert_eq!(warned("1e300").len(), 1);
+    for lag in [
+        "{ lognormal = [3, 1] }",
+        "{ poisson = 20 }",
+        "{ lognormal = [4.2, 0.1] }",
+    ] {
+        assert!(warned(lag).is_empty(), "{lag}");
+    }
+}
