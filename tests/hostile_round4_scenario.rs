@@ -355,3 +355,61 @@ fn a_lag_distribution_past_the_horizon_is_warned() {
         assert!(warned(lag).is_empty(), "{lag}");
     }
 }
+
+// ---- D158: a seller group is its companies --------------------------------------------------
+
+/// The UK and the US list Rosneft and Lukoil a week apart, one writing the name in capitals:
+/// counted as two groups, the designated share reached 1.0 instead of the US listing's 0.65
+/// (0.45 on top of the baseline's 0.20). A company repeated in one name is listed once, and
+/// the double-count warning of D44 no longer fires for one group written two ways.
+#[test]
+fn seller_names_group_whatever_their_case() {
+    use sanctions_sim::engine::path::PathSim;
+    use sanctions_sim::engine::vars::variables;
+    use sanctions_sim::policy::events::seller_group;
+    let g = seller_group("rosneft_lukoil");
+    for same in [
+        "Rosneft_Lukoil",
+        "ROSNEFT-lukoil",
+        "rosneft_lukoil_rosneft",
+        "lukoil.rosneft",
+    ] {
+        assert_eq!(seller_group(same), g, "{same}");
+    }
+    assert_ne!(seller_group("rosneft"), g);
+    let wave = |date: &str, authority: &str, sellers: &str| {
+        format!(
+            "[[event]]\ndate = \"{date}\"\nlever = \"sdn.wave\"\nvalue = {{ add_share = 0.45, \
+             wind_down_months = 1, authority = \"{authority}\", sellers = \"{sellers}\" }}\n"
+        )
+    };
+    let body = format!(
+        "{}{}",
+        wave("2025-10-15", "uk", "Rosneft_Lukoil"),
+        wave("2025-10-22", "us", "rosneft_lukoil_rosneft")
+    );
+    let (_t, sc) = loads("groups", &body);
+    assert!(
+        !overrides(&sc)
+            .iter()
+            .chain(sanctions_sim::scenario::wave_findings(&sc).iter())
+            .any(|w| w.message.contains("counted twice") || w.message.contains("up to 1.")),
+        "{:?}",
+        sanctions_sim::scenario::wave_findings(&sc)
+    );
+    let vars = variables(&sc.market);
+    let k = vars.iter().position(|v| v.name == "sdn_share").unwrap();
+    let mut buf = vec![0.0; vars.len()];
+    for p in 0..4 {
+        let mut sim = PathSim::new(&sc, 42, p);
+        for _ in 0..8 {
+            sim.step_month();
+        }
+        sim.write_vars(&vars, &mut buf);
+        assert!(
+            (buf[k] - 0.65).abs() < 1e-9,
+            "path {p}: sdn_share {}",
+            buf[k]
+        );
+    }
+}
