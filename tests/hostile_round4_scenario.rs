@@ -274,7 +274,7 @@ fn a_date_help_suggests_a_date_in_the_horizon() {
         &p,
         "event[1].date",
         "6:8",
-        &["year 1900–2200", "`date = \"2151-01-15\"`"],
+        &["year 1900–2200", "`date = \"2150-01-27\"`"],
     );
 }
 
@@ -300,7 +300,10 @@ id = "b"
         &p,
         "tree[1].node[1].exits[1].schedule[1].from",
         "7:73",
-        &["`2026-01-15` names a day", "write `from = \"2026-01\"`"],
+        &[
+            "expected a month `YYYY-MM`, got `2026-01-15`: `from` takes no day",
+            "write `from = \"2026-01\"`",
+        ],
     );
     let (_t, p, e, text) = refused("spaced", "[scenario]\nstart = \" 2025-08\"\n");
     at(

@@ -42,8 +42,8 @@ pub(crate) fn month(s: &str, key: &str) -> Result<MonthIdx, BadDate> {
             let m = iso_month(d.month);
             return Err(BadDate {
                 msg: format!(
-                    "`{key}` is a month `YYYY-MM`, but `{s}` names a day: the day would be \
-                     ignored (the month counts from its 1st)"
+                    "expected a month `YYYY-MM`, got `{s}`: `{key}` takes no day (the month \
+                     counts from its 1st)"
                 ),
                 fix: Some(m),
             });
@@ -52,16 +52,16 @@ pub(crate) fn month(s: &str, key: &str) -> Result<MonthIdx, BadDate> {
     month_idx(s).map_err(|msg| BadDate { msg, fix: None })
 }
 
-/// A month inside the horizon `(start, months)` to show in a help: a year in when the horizon
-/// is that long, else its first month; `2025-08` when the horizon is not known.
+/// A month inside the horizon `(start, months)` to show in a help: its first month, `2025-08`
+/// when the horizon is not known (the shipped scenarios' start).
 pub(crate) fn example_month(horizon: Option<(MonthIdx, usize)>) -> String {
     match horizon {
-        Some((start, months)) => iso_month(start + (months as MonthIdx - 1).clamp(0, 12)),
+        Some((start, _)) => iso_month(start),
         None => "2025-08".into(),
     }
 }
 
-/// A day inside the horizon to show in a help (the 15th of [`example_month`]).
-pub(crate) fn example_date(horizon: Option<(MonthIdx, usize)>) -> String {
-    format!("{}-15", example_month(horizon))
+/// A day of [`example_month`] to show in a help (`day` is at most 28).
+pub(crate) fn example_date(horizon: Option<(MonthIdx, usize)>, day: u32) -> String {
+    format!("{}-{day:02}", example_month(horizon))
 }

@@ -64,7 +64,7 @@ pub(crate) fn resolve(
                             help: Some(format!(
                                 "move the event inside the horizon (e.g. `date = \"{}\"`), \
                                  or raise `scenario.months`",
-                                super::dates::example_date(horizon)
+                                super::dates::example_date(horizon, 27)
                             )),
                         });
                     }
@@ -76,8 +76,8 @@ pub(crate) fn resolve(
                 let help = match &b.fix {
                     Some(f) => format!("write `date = \"{f}\"`"),
                     None => format!(
-                        "write `date = \"{}\"` or `date = \"{}\"` (a date in the horizon)",
-                        super::dates::example_date(horizon),
+                        "write `date = \"{}\"` or `date = \"{}\"`",
+                        super::dates::example_date(horizon, 27),
                         super::dates::example_month(horizon)
                     ),
                 };

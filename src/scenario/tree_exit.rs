@@ -84,7 +84,7 @@ pub(super) fn exit(
                     "an `at` exit needs `date`",
                     Some(format!(
                         "add `date = \"{}\"`",
-                        super::dates::example_date(horizon)
+                        super::dates::example_date(horizon, 15)
                     )),
                 );
                 None
@@ -105,7 +105,7 @@ pub(super) fn exit(
                                 Some(format!(
                                     "tree exits happen during the simulation; move the date \
                                      inside the horizon (e.g. `date = \"{}\"`)",
-                                    super::dates::example_date(horizon)
+                                    super::dates::example_date(horizon, 15)
                                 )),
                             );
                         }
@@ -113,7 +113,9 @@ pub(super) fn exit(
                     Some(ExitKind::At(date))
                 }
                 Err(b) => {
-                    let fix = b.fix.unwrap_or_else(|| super::dates::example_date(horizon));
+                    let fix = b
+                        .fix
+                        .unwrap_or_else(|| super::dates::example_date(horizon, 15));
                     w.err(
                         d.span(),
                         &key("date"),
