@@ -48,32 +48,45 @@ pub(crate) fn resolve(
             ));
             None
         }
-        Some(d) => match Date::parse(d.get_ref()) {
+        Some(d) => match super::dates::date(d.get_ref()) {
             Ok(date) => {
                 if let Some((start, months)) = horizon {
                     let end = start + months as i32;
                     if date.month >= end {
-                        errs.push(bad(
-                            d.span(),
-                            ev.key("date"),
-                            format!(
+                        errs.push(Bad {
+                            span: d.span(),
+                            key: ev.key("date"),
+                            msg: format!(
                                 "event date {date} is after the end of the horizon ({} to {})",
                                 iso_month(start),
                                 iso_month(end - 1)
                             ),
-                            Some("move the event inside the horizon, or raise `scenario.months`"),
-                        ));
+                            help: Some(format!(
+                                "move the event inside the horizon (e.g. `date = \"{}\"`), \
+                                 or raise `scenario.months`",
+                                super::dates::example_date(horizon, 27)
+                            )),
+                        });
                     }
                 }
                 Some(date)
             }
-            Err(m) => {
-                errs.push(bad(
-                    d.span(),
-                    ev.key("date"),
-                    format!("bad date: {m}"),
-                    Some("write `date = \"2025-08-27\"` or `date = \"2025-08\"`"),
-                ));
+            Err(b) => {
+                // D156, D157: the value as it should be written, or a date in the horizon.
+                let help = match &b.fix {
+                    Some(f) => format!("write `date = \"{f}\"`"),
+                    None => format!(
+                        "write `date = \"{}\"` or `date = \"{}\"`",
+                        super::dates::example_date(horizon, 27),
+                        super::dates::example_month(horizon)
+                    ),
+                };
+                errs.push(Bad {
+                    span: d.span(),
+                    key: ev.key("date"),
+                    msg: format!("bad date: {}", b.msg),
+                    help: Some(help),
+                });
                 None
             }
         },

@@ -4,12 +4,13 @@
 //! (or `BRENT_KEYS`), its field and walker arm in `raw.rs`, its merge and check here, its
 //! `Scenario` field in `mod.rs`, and its schema entry in `schema.rs`.
 
+use super::dates::LAST_MONTH;
 use super::diagnostics::{Diagnostic, Source};
 use super::imposed::ImposedBrent;
 use super::raw::RawFile;
 use super::walker::Walker;
 use super::Init;
-use crate::policy::calendar::{month_idx, MonthIdx};
+use crate::policy::calendar::{iso_month, MonthIdx};
 use std::path::{Path, PathBuf};
 
 /// The range of `brent.p0`, `brent.f24` and an imposed series' prices, $/bbl: wide enough for the extreme fixtures
@@ -118,7 +119,15 @@ pub(crate) fn resolve(
         };
     }
     let start = need!(o.start, "scenario.start", "start = \"2025-08\"", false);
-    let months = need!(o.months, "scenario.months", "months = 36", false);
+    let mut months = need!(o.months, "scenario.months", "months = 36", false);
+    if let (Some(s), Some(m)) = (start, months) {
+        if let Some(d) = past_last_month(raws, sources, s, m) {
+            diags.push(d);
+            // The events and trees are checked against the part of the horizon that exists
+            // (a date cannot name a later month), and helps suggest dates inside it.
+            months = Some((m.0, (LAST_MONTH - s.1 + 1) as usize));
+        }
+    }
     let paths = need!(o.paths, "scenario.paths", "paths = 10000", false);
     let seed = need!(o.seed, "scenario.seed", "seed = 42", false);
     let market_path = need!(
@@ -143,6 +152,47 @@ pub(crate) fn resolve(
         f24,
         brent_imposed,
     }
+}
+
+/// D156: a horizon that runs past 2200-12, the last month a date may name. Reported at
+/// `months`, or at `start` when a later file of the chain set it; the help gives the largest
+/// `months` that fits.
+fn past_last_month(
+    raws: &[RawFile<'_>],
+    sources: &[Source],
+    (si, start): (usize, MonthIdx),
+    (mi, months): (usize, usize),
+) -> Option<Diagnostic> {
+    let last = start + months as MonthIdx - 1;
+    if last <= LAST_MONTH {
+        return None;
+    }
+    let fits = LAST_MONTH - start + 1;
+    let message = format!(
+        "the horizon runs past {}: `start = \"{}\"` with `months = {months}` would reach {}, \
+         but dates are limited to years 1900–2200",
+        iso_month(LAST_MONTH),
+        iso_month(start),
+        iso_month(last)
+    );
+    let help = Some(format!(
+        "lower `months` to at most {fits} (to end in {}), or move `start` earlier",
+        iso_month(LAST_MONTH)
+    ));
+    let (i, key, span) = if si > mi {
+        (
+            si,
+            "scenario.start",
+            raws[si].scenario.start.as_ref()?.span(),
+        )
+    } else {
+        (
+            mi,
+            "scenario.months",
+            raws[mi].scenario.months.as_ref()?.span(),
+        )
+    };
+    Some(sources[i].diag(span, Some(key), message, help))
 }
 
 /// Every key's winner along the chain, each value checked on its own.
@@ -176,13 +226,14 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
             o.f24 = Some((i, None));
         }
         if let Some(v) = &s.start {
-            let m = month_idx(v.get_ref())
-                .map_err(|m| {
+            let m = super::dates::month(v.get_ref(), "start")
+                .map_err(|b| {
+                    let fix = b.fix.as_deref().unwrap_or("2025-08");
                     w.err(
                         v.span(),
                         "scenario.start",
-                        format!("bad start month: {m}"),
-                        Some("write `start = \"2025-08\"`".into()),
+                        format!("bad start month: {}", b.msg),
+                        Some(format!("write `start = \"{fix}\"`")),
                     )
                 })
                 .ok();

@@ -20,6 +20,8 @@ struct Acc {
     origins: Vec<EventOrigin>,
     file: Vec<usize>,
     removed: Vec<RemovedEvent>,
+    /// The first entry of `removed` that the current file removed or replaced.
+    removed_here: usize,
 }
 
 /// Resolved events in chain order then file order, their origins, and what was removed.
@@ -33,6 +35,7 @@ pub(crate) fn resolve(
     let mut acc = Acc::default();
     for (k, (r, src)) in raws.iter().zip(sources).enumerate() {
         let mut w = Walker::new(src, diags);
+        acc.removed_here = acc.removed.len();
         for (n, target) in r.remove_events.iter().enumerate() {
             let key = format!("remove_events[{}]", n + 1);
             drop_inherited(&mut w, &mut acc, reg, k, target, &key, "removed");
@@ -149,6 +152,20 @@ fn names(reg: &LeverRegistry, acc: &Acc, i: usize, target: &str) -> bool {
         && (reg.def(acc.events[i].lever).name == lever || o.lever_written == lever)
 }
 
+/// Whether `target` names the removed event `r`, as [`names`] does for one not yet removed.
+fn names_removed(r: &RemovedEvent, target: &str) -> bool {
+    if r.was.id.as_deref() == Some(target) {
+        return true;
+    }
+    let Some((lever, date)) = target.split_once('@') else {
+        return false;
+    };
+    let Ok(date) = Date::parse(date) else {
+        return false;
+    };
+    r.date == date && (r.lever == lever || r.was.lever_written == lever)
+}
+
 /// Drops every inherited event `target` names; an error (with the closest names) if none.
 fn drop_inherited(
     w: &mut Walker<'_>,
@@ -164,6 +181,31 @@ fn drop_inherited(
         .filter(|&i| acc.file[i] < k && names(reg, acc, i, t))
         .collect();
     if hits.is_empty() {
+        // D155: named a second time in this file (the same words, or its id and its
+        // `<lever>@<date>`): the first mention already took it.
+        if let Some(r) = acc.removed[acc.removed_here..]
+            .iter()
+            .find(|r| names_removed(r, t))
+        {
+            let what = if how == "removed" {
+                format!("remove the entry `{key}`")
+            } else {
+                format!("remove `{key}` (or the earlier mention)")
+            };
+            w.err(
+                target.span(),
+                key,
+                format!(
+                    "`{t}` is listed twice: the inherited event it names (`{}@{}`, written at \
+                     {}) was already {} by the mention at {}",
+                    r.lever, r.date, r.was.at, r.how, r.by
+                ),
+                Some(format!(
+                    "{what}: an inherited event is removed or replaced once"
+                )),
+            );
+            return;
+        }
         let mut candidates: Vec<String> = (0..acc.events.len())
             .filter(|&i| acc.file[i] < k)
             .flat_map(|i| {

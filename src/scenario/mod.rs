@@ -24,6 +24,7 @@
 //! unknown key, wrong type and invalid value in the whole chain is reported.
 
 mod correlations;
+mod dates;
 mod designation;
 mod diagnostics;
 mod event;
@@ -128,11 +129,24 @@ pub struct Scenario {
 
 impl Scenario {
     /// Whether a run of `months` months (the file's, or `--months` of `run`, `compare` or
-    /// `sensitivity`) fits the scenario: an imposed Brent path (`brent.imposed`) must cover
-    /// every simulated month. The one check all three commands make before simulating, so
+    /// `sensitivity`) fits the scenario: it may not run past 2200-12 (D156), and an imposed
+    /// Brent path (`brent.imposed`) must cover every simulated month. The one check all three commands make before simulating, so
     /// none of them runs a free Brent past the imposed rows; the message names the key, both
     /// files and the largest `--months` that fits.
     pub fn check_months(&self, months: usize) -> Result<(), String> {
+        // D156: no month past 2200-12, as for the file's own `months`.
+        let last = self.start + months as MonthIdx - 1;
+        if last > dates::LAST_MONTH {
+            return Err(format!(
+                "{}: --months {months} from the start {} runs to {}, past {}, the last month a \
+                 run may reach (dates are limited to years 1900–2200); pass --months ≤ {}",
+                self.path.display(),
+                crate::policy::calendar::iso_month(self.start),
+                crate::policy::calendar::iso_month(last),
+                crate::policy::calendar::iso_month(dates::LAST_MONTH),
+                dates::LAST_MONTH - self.start + 1
+            ));
+        }
         let Some(b) = &self.brent_imposed else {
             return Ok(());
         };

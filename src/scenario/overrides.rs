@@ -154,32 +154,70 @@ fn saturated_jump(sc: &Scenario, i: usize) -> Option<Warning> {
     })
 }
 
+/// Below this probability a lag is taken never to be that short (D157): a distribution whose
+/// support reaches 0 (`{ lognormal = [700, 1] }`, `{ poisson = 1e300 }`) but whose
+/// 1e-12 quantile is past the horizon takes effect on no path a run will ever draw.
+const NEVER: f64 = 1e-12;
+
+/// The shortest lag of `lag` that a path draws with probability above [`NEVER`]: the lower
+/// end of its support, or its `NEVER` quantile when that is larger.
+fn shortest_lag(lag: &Dist) -> f64 {
+    let lo = lag.support().0;
+    let q = lag.quantile(NEVER);
+    if q.is_nan() {
+        lo
+    } else {
+        lo.max(q)
+    }
+}
+
 /// An event whose shortest lag already carries it past the horizon: it is valid but never
 /// takes effect on any path, which a file rarely means (a lag in days written as months).
 fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
     let ev = &sc.events[i];
     let end = sc.start + sc.months as MonthIdx;
-    let (first, _) = lagged(ev);
+    let lo = shortest_lag(ev.lag_months.as_ref()?);
+    let first = if lo.round() <= 0.0 {
+        ev.date
+    } else {
+        Date {
+            month: ev.date.month + lo.round().min(1200.0) as MonthIdx,
+            day: 1,
+        }
+    };
     if first.month < end || ev.date.month >= end {
         return None;
     }
-    let (lo, _) = ev.lag_months.as_ref()?.support();
     // `lagged` caps a lag at 1200 months; past that the date means nothing.
-    let when = if lo > 1200.0 {
-        "more than 100 years after its date".to_string()
+    let (least, when) = if lo > 1200.0 {
+        (
+            "more than 1200 months".to_string(),
+            "more than 100 years after its date".to_string(),
+        )
     } else {
-        format!("on {first} or later")
+        (
+            format!(
+                "at least {} months",
+                crate::suggest::Num(lo.round().max(0.0))
+            ),
+            format!("on {first} or later"),
+        )
+    };
+    // A distribution that reaches shorter lags does so with probability below `NEVER`.
+    let lag = if lo > ev.lag_months.as_ref()?.support().0 {
+        format!("its lag, {least} on all but one path in 10^12,")
+    } else {
+        format!("its lag of {least}")
     };
     Some(Warning {
         severity: Severity::Warning,
         at: sc.event_origins[i].at.clone(),
         key: key(sc, i),
         message: format!(
-            "`{}` dated {} never takes effect: its lag of at least {} months puts it {when}, \
-             after the horizon's last month {}",
+            "`{}` dated {} never takes effect: {lag} puts it {when}, after the horizon's last \
+             month {}",
             sc.registry.def(ev.lever).name,
             ev.date,
-            crate::suggest::Num(lo.round().max(0.0)),
             crate::policy::calendar::iso_month(end - 1)
         ),
         help: Some(format!(

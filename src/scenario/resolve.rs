@@ -170,12 +170,12 @@ fn trees(
 ) -> (Vec<Tree>, Vec<super::TreeOrigin>) {
     let mut trees = Vec::new();
     let mut origins = Vec::new();
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (r, src) in raws.iter().zip(sources) {
         let mut w = Walker::new(src, diags);
         for t in &r.trees {
             if let Some(id) = &t.id {
-                if ids.contains(id.get_ref()) {
+                if !ids.insert(id.get_ref().as_str()) {
                     w.err(
                         id.span(),
                         &format!("{}.id", t.prefix),
@@ -186,7 +186,6 @@ fn trees(
                         Some("give each [[tree]] its own id".into()),
                     );
                 }
-                ids.push(id.get_ref().clone());
             }
             if let Some(tree) = super::tree::resolve(&mut w, t, reg, horizon) {
                 trees.push(tree);

@@ -2,10 +2,11 @@
 //! either at calendar months (`from = "2027-01"`) or after time spent in the node
 //! (`after_months = 12`). Every problem is reported with its position.
 
+use super::dates::BadDate;
 use super::spanned::{de, Val};
 use super::value::dist_in;
 use super::walker::Walker;
-use crate::policy::calendar::Date;
+use crate::policy::calendar::MonthIdx;
 use crate::policy::tree::{HazardStep, StepStart};
 use toml::de::DeValue;
 
@@ -14,7 +15,13 @@ const HELP: &str = "write e.g. `schedule = [{ from = \"2027-01\", value = 0.05 }
                     `schedule = [{ after_months = 12, value = 0.01 }]`";
 
 /// Checks a hazard exit's `schedule`; `None` when it had errors (all reported through `w`).
-pub(crate) fn resolve(w: &mut Walker<'_>, v: &Val<'_>, key: &str) -> Option<Vec<HazardStep>> {
+/// `horizon` is `(start, months)` when both are known, for the example of a date error.
+pub(crate) fn resolve(
+    w: &mut Walker<'_>,
+    v: &Val<'_>,
+    key: &str,
+    horizon: Option<(MonthIdx, usize)>,
+) -> Option<Vec<HazardStep>> {
     let DeValue::Array(items) = v.get_ref() else {
         w.err(
             v.span(),
@@ -28,7 +35,7 @@ pub(crate) fn resolve(w: &mut Walker<'_>, v: &Val<'_>, key: &str) -> Option<Vec<
     let mut good = true;
     for (i, it) in items.iter().enumerate() {
         let skey = format!("{key}[{}]", i + 1);
-        match step(w, it, &skey) {
+        match step(w, it, &skey, horizon) {
             Some(s) => {
                 if let Some(prev) = steps.last() {
                     if let Some(msg) = out_of_order(prev.start, s.start) {
@@ -64,7 +71,12 @@ fn out_of_order(a: StepStart, b: StepStart) -> Option<String> {
     }
 }
 
-fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
+fn step(
+    w: &mut Walker<'_>,
+    it: &Val<'_>,
+    skey: &str,
+    horizon: Option<(MonthIdx, usize)>,
+) -> Option<HazardStep> {
     let DeValue::Table(t) = it.get_ref() else {
         w.err(
             it.span(),
@@ -92,14 +104,26 @@ fn step(w: &mut Walker<'_>, it: &Val<'_>, skey: &str) -> Option<HazardStep> {
         }
         match name {
             "from" => {
-                match de::<String>(x)
-                    .map_err(|(_, m)| m)
-                    .and_then(|s| Date::parse(&s))
-                {
-                    Ok(d) => start = Some(StepStart::Month(d.month)),
-                    Err(m) => {
+                // D157: a month, refused with a day or spaces rather than trimmed.
+                let got = de::<String>(x)
+                    .map_err(|(_, msg)| BadDate { msg, fix: None })
+                    .and_then(|s| super::dates::month(&s, "from"));
+                match got {
+                    Ok(m) => start = Some(StepStart::Month(m)),
+                    Err(b) => {
                         good = false;
-                        w.err(x.span(), &fkey, format!("bad date: {m}"), Some(HELP.into()));
+                        let fix = b
+                            .fix
+                            .unwrap_or_else(|| super::dates::example_month(horizon));
+                        w.err(
+                            x.span(),
+                            &fkey,
+                            format!("bad date: {}", b.msg),
+                            Some(format!(
+                                "write `from = \"{fix}\"` (a month `YYYY-MM`; the step starts \
+                                 on its 1st)"
+                            )),
+                        );
                     }
                 }
             }

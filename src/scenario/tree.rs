@@ -4,11 +4,12 @@
 
 use super::event;
 use super::raw_tree::RawTree;
-use super::tree_exit::{exit, lookup};
+use super::tree_exit::{exit, lookup, NodeNames};
 use super::walker::Walker;
 use crate::policy::calendar::MonthIdx;
 use crate::policy::levers::LeverRegistry;
 use crate::policy::tree::{Cancel, Exit, Node, Tree};
+use std::collections::HashSet;
 use toml::de::DeValue;
 
 /// Checks one `[[tree]]`; `None` when it had errors (all reported through `w`).
@@ -46,6 +47,7 @@ pub(crate) fn resolve(
     };
     // Node ids first, so exits may point forward.
     let mut names: Vec<String> = Vec::new();
+    let mut defined: HashSet<&str> = HashSet::new();
     for n in &t.nodes {
         match &n.id {
             Some(nid) => {
@@ -61,7 +63,7 @@ pub(crate) fn resolve(
                         Some("write e.g. `id = \"deal\"`".into()),
                     );
                 }
-                if names.contains(nid.get_ref()) {
+                if !defined.insert(nid.get_ref().as_str()) {
                     w.err(
                         nid.span(),
                         &key,
@@ -82,8 +84,10 @@ pub(crate) fn resolve(
             }
         }
     }
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let name_refs = NodeNames::new(&names);
     let start = match &t.start {
+        // A tree without nodes gets one error, below, that names the start node to add.
+        Some(_) if t.nodes.is_empty() => None,
         Some(s) => lookup(
             w,
             s.get_ref(),
@@ -102,11 +106,27 @@ pub(crate) fn resolve(
         }
     };
     if t.nodes.is_empty() {
+        // D154: the `start` node, if named, is the one to add first.
+        let first = t
+            .start
+            .as_ref()
+            .map_or("status_quo", |s| s.get_ref().as_str());
+        let which = if id.is_empty() {
+            "this tree".to_string()
+        } else {
+            format!("tree `{id}`")
+        };
         w.err(
             t.span.clone(),
             &format!("{}.node", t.prefix),
-            "this tree has no nodes",
-            Some("add `[[tree.node]]` tables with `id`, `exits` and `actions`".into()),
+            format!(
+                "{which} has no nodes: a tree needs at least its `start` node, written as a \
+                 `[[tree.node]]` table"
+            ),
+            Some(format!(
+                "add a line `[[tree.node]]` below this `[[tree]]` and `id = \"{first}\"` below \
+                 it, then the node's `exits` and `actions` (scenarios.md §5)"
+            )),
         );
     }
     let mut nodes = Vec::new();
@@ -150,7 +170,7 @@ pub(crate) fn resolve(
 fn cancelled_by(
     w: &mut Walker<'_>,
     a: &super::raw_event::RawEvent<'_>,
-    names: &[&str],
+    names: &NodeNames<'_>,
 ) -> Vec<usize> {
     let Some(v) = a.cancelled_by else {
         return Vec::new();

@@ -7,9 +7,10 @@ use super::spanned::{de, Val};
 use super::value::dist_in;
 use super::walker::Walker;
 use crate::dist::{from_parts, Dist};
-use crate::policy::calendar::{iso_month, Date, MonthIdx};
+use crate::policy::calendar::{iso_month, MonthIdx};
 use crate::policy::tree::{Exit, ExitKind, Prob};
 use crate::suggest;
+use std::collections::HashMap;
 use toml::de::DeValue;
 
 const KINDS: &[&str] = &["at", "hazard", "after"];
@@ -19,7 +20,7 @@ const SUM_TOL: f64 = 1e-9;
 pub(super) fn exit(
     w: &mut Walker<'_>,
     e: &RawExit<'_>,
-    names: &[&str],
+    names: &NodeNames<'_>,
     horizon: Option<(MonthIdx, usize)>,
 ) -> Option<Exit> {
     let key = |k: &str| format!("{}.{k}", e.prefix);
@@ -81,11 +82,14 @@ pub(super) fn exit(
                     e.span.clone(),
                     &key("date"),
                     "an `at` exit needs `date`",
-                    Some("add `date = \"2025-08-15\"`".into()),
+                    Some(format!(
+                        "add `date = \"{}\"`",
+                        super::dates::example_date(horizon, 15)
+                    )),
                 );
                 None
             }
-            Some(d) => match Date::parse(d.get_ref()) {
+            Some(d) => match super::dates::date(d.get_ref()) {
                 Ok(date) => {
                     if let Some((start, months)) = horizon {
                         let end = start + months as i32;
@@ -98,18 +102,25 @@ pub(super) fn exit(
                                     iso_month(start),
                                     iso_month(end - 1)
                                 ),
-                                Some("tree exits happen during the simulation; move the date inside the horizon".into()),
+                                Some(format!(
+                                    "tree exits happen during the simulation; move the date \
+                                     inside the horizon (e.g. `date = \"{}\"`)",
+                                    super::dates::example_date(horizon, 15)
+                                )),
                             );
                         }
                     }
                     Some(ExitKind::At(date))
                 }
-                Err(m) => {
+                Err(b) => {
+                    let fix = b
+                        .fix
+                        .unwrap_or_else(|| super::dates::example_date(horizon, 15));
                     w.err(
                         d.span(),
                         &key("date"),
-                        format!("bad date: {m}"),
-                        Some("write `date = \"2025-08-15\"`".into()),
+                        format!("bad date: {}", b.msg),
+                        Some(format!("write `date = \"{fix}\"`")),
                     );
                     None
                 }
@@ -146,7 +157,7 @@ pub(super) fn exit(
     };
     let schedule = match (e.schedule, kind_name.as_deref()) {
         (None, _) => Some(Vec::new()),
-        (Some(v), Some("hazard")) => super::schedule::resolve(w, v, &key("schedule")),
+        (Some(v), Some("hazard")) => super::schedule::resolve(w, v, &key("schedule"), horizon),
         (Some(v), Some(k)) => {
             w.err(
                 v.span(),
@@ -258,7 +269,7 @@ fn lag(w: &mut Walker<'_>, v: &Val<'_>, key: &str) -> Option<ExitKind> {
 }
 
 /// `to = "node"` or `to = ["a", "b"]`, as node indices.
-fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &[&str]) -> Option<Vec<usize>> {
+fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &NodeNames<'_>) -> Option<Vec<usize>> {
     let key = format!("{}.to", e.prefix);
     let Some(v) = e.to else {
         w.err(
@@ -301,7 +312,46 @@ fn targets(w: &mut Walker<'_>, e: &RawExit<'_>, names: &[&str]) -> Option<Vec<us
             }
         }
     }
-    good.then_some(out)
+    // A target named twice would be two branches into one node: `run --by-outcome` would
+    // count its paths under one outcome twice (D153). Positions count from the written
+    // targets, so only when every one was found.
+    let mut twice = false;
+    let mut first: HashMap<usize, usize> = HashMap::new();
+    let mut told: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for (k, &i) in out.iter().enumerate().filter(|_| good) {
+        match first.get(&i) {
+            None => {
+                first.insert(i, k);
+            }
+            Some(&j) if told.insert(i) => {
+                twice = true;
+                let name = names.list[i];
+                let help = if e.probs.is_some() {
+                    format!(
+                        "list `{name}` once and give it the sum of its probabilities \
+                         (entries {} and {} of `probs`)",
+                        j + 1,
+                        k + 1
+                    )
+                } else {
+                    format!("list `{name}` once")
+                };
+                w.err(
+                    v.span(),
+                    &key,
+                    format!(
+                        "node `{name}` is listed twice in `to` (targets {} and {}): each \
+                         target of an exit must be a different node",
+                        j + 1,
+                        k + 1
+                    ),
+                    Some(help),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    (good && !twice).then_some(out)
 }
 
 /// `probs`, one per target; numbers or distributions drawn per path, or `"rest"` (once).
@@ -341,11 +391,12 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     }
     let mut out = Vec::new();
     let mut good = true;
+    let mut rest_seen = false;
     for (i, it) in items.iter().enumerate() {
         let k = format!("{key}[{}]", i + 1);
         match it.get_ref() {
             DeValue::String(s) if s.as_ref() == "rest" => {
-                if out.contains(&Prob::Rest) {
+                if rest_seen {
                     good = false;
                     w.err(
                         it.span(),
@@ -354,6 +405,7 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
                         Some("give the other probabilities as numbers or distributions".into()),
                     );
                 }
+                rest_seen = true;
                 out.push(Prob::Rest);
             }
             _ => match dist_in(it, &k, 0.0, 1.0) {
@@ -368,7 +420,7 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     if !good {
         return None;
     }
-    let rest = out.contains(&Prob::Rest);
+    let rest = rest_seen;
     let (mut lo, mut hi, mut all_const) = (0.0, 0.0, true);
     for p in &out {
         if let Prob::Dist(d) = p {
@@ -420,20 +472,38 @@ fn probs(w: &mut Walker<'_>, e: &RawExit<'_>, n: usize) -> Option<Vec<Prob>> {
     Some(out)
 }
 
+/// The node ids of one tree, in order, with an index by name (the first node of a name), so
+/// that looking up every exit's targets is linear in the tree's size (D152).
+pub(super) struct NodeNames<'a> {
+    list: Vec<&'a str>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> NodeNames<'a> {
+    pub(super) fn new(names: &'a [String]) -> NodeNames<'a> {
+        let list: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut index = HashMap::with_capacity(list.len());
+        for (i, n) in list.iter().enumerate() {
+            index.entry(*n).or_insert(i);
+        }
+        NodeNames { list, index }
+    }
+}
+
 /// A node id named by `start`, `to` or `cancelled_by`, as the node's index.
 pub(super) fn lookup(
     w: &mut Walker<'_>,
     name: &str,
     span: std::ops::Range<usize>,
     key: &str,
-    names: &[&str],
+    names: &NodeNames<'_>,
 ) -> Option<usize> {
-    if let Some(i) = names.iter().position(|n| *n == name) {
+    if let Some(&i) = names.index.get(name) {
         return Some(i);
     }
-    let help = match suggest::closest(name, names) {
+    let help = match suggest::closest(name, &names.list) {
         Some(c) => format!("did you mean `{c}`?"),
-        None => format!("the nodes of this tree are: {}", names.join(", ")),
+        None => format!("the nodes of this tree are: {}", names.list.join(", ")),
     };
     w.err(span, key, format!("unknown node `{name}`"), Some(help));
     None

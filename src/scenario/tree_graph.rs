@@ -8,7 +8,7 @@ use super::walker::Walker;
 use super::Scenario;
 use crate::policy::calendar::Date;
 use crate::policy::tree::{ExitKind, Tree};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 /// How long an exit can take after its node is entered, for the cycle check.
 #[derive(Clone, Copy, PartialEq)]
@@ -57,81 +57,303 @@ fn zero_delay_edges(tree: &Tree) -> Vec<Edge> {
     out
 }
 
-/// A shortest path from `a` to `b` over the edges `ok` accepts, as node indices (`a` first).
-fn path(edges: &[Edge], a: usize, b: usize, ok: &dyn Fn(&Edge) -> bool) -> Option<Vec<usize>> {
-    let mut prev: Vec<Option<usize>> = Vec::new();
-    let mut seen = vec![a];
-    let mut q = VecDeque::from([a]);
-    prev.push(None);
-    while let Some(u) = q.pop_front() {
-        if u == b {
-            let mut out = vec![u];
-            let mut i = seen.iter().position(|&x| x == u).unwrap();
-            while let Some(p) = prev[i] {
-                out.push(seen[p]);
-                i = p;
-            }
-            out.reverse();
-            return Some(out);
-        }
-        let ui = seen.iter().position(|&x| x == u).unwrap();
-        for e in edges.iter().filter(|e| e.from == u && ok(e)) {
-            if !seen.contains(&e.to) {
-                seen.push(e.to);
-                prev.push(Some(ui));
-                q.push_back(e.to);
-            }
-        }
-    }
-    None
+/// A graph made of some of the zero-delay edges, its nodes renumbered `0..k` in order of first
+/// mention, with its strongly connected components (Tarjan's algorithm, without recursion, so
+/// a chain of 100,000 nodes needs no deep stack): linear in its edges.
+struct ClassGraph {
+    /// Global node index → local index, and back.
+    local: HashMap<usize, usize>,
+    global: Vec<usize>,
+    /// Adjacency as CSR: the edges out of local node `u` are `adj[start[u]..start[u + 1]]`,
+    /// each `(local target, edge index)`.
+    start: Vec<usize>,
+    adj: Vec<(usize, usize)>,
+    /// The component of each local node.
+    comp: Vec<usize>,
 }
 
-/// Every cycle of exits that can all fire in one month, each once (as its node names, the
-/// closing edge's node first) with the closing exit `(node, exit)`.
-fn zero_delay_cycles(tree: &Tree) -> Vec<(Vec<usize>, (usize, usize))> {
-    let edges = zero_delay_edges(tree);
-    let mut months: Vec<Option<i32>> = vec![None];
-    for e in &edges {
-        if let Delay::At(d) = e.delay {
-            if !months.contains(&Some(d.month)) {
-                months.push(Some(d.month));
+impl ClassGraph {
+    fn new(edges: &[Edge], class: &[usize]) -> ClassGraph {
+        let mut local: HashMap<usize, usize> = HashMap::new();
+        let mut global = Vec::new();
+        for &i in class {
+            for x in [edges[i].from, edges[i].to] {
+                local.entry(x).or_insert_with(|| {
+                    global.push(x);
+                    global.len() - 1
+                });
+            }
+        }
+        let k = local.len();
+        let mut start = vec![0usize; k + 1];
+        for &i in class {
+            start[local[&edges[i].from] + 1] += 1;
+        }
+        for u in 0..k {
+            start[u + 1] += start[u];
+        }
+        let mut fill = start.clone();
+        let mut adj = vec![(0, 0); class.len()];
+        for &i in class {
+            let u = local[&edges[i].from];
+            adj[fill[u]] = (local[&edges[i].to], i);
+            fill[u] += 1;
+        }
+        let comp = tarjan(&start, &adj);
+        ClassGraph {
+            local,
+            global,
+            start,
+            adj,
+            comp,
+        }
+    }
+
+    /// The component of edge `e` when both its ends are in one (the edge lies on a cycle).
+    fn cyclic(&self, e: &Edge) -> Option<usize> {
+        let (a, b) = (self.local[&e.from], self.local[&e.to]);
+        (self.comp[a] == self.comp[b]).then_some(self.comp[a])
+    }
+
+    /// A shortest path from `a` to `b` (global indices, in one component), as global node
+    /// indices, `a` first.
+    fn path(&self, a: usize, b: usize) -> Vec<usize> {
+        let (la, lb) = (self.local[&a], self.local[&b]);
+        let c = self.comp[la];
+        let mut prev: HashMap<usize, usize> = HashMap::from([(la, la)]);
+        let mut q = VecDeque::from([la]);
+        while let Some(u) = q.pop_front() {
+            if u == lb {
+                break;
+            }
+            for &(v, _) in &self.adj[self.start[u]..self.start[u + 1]] {
+                if self.comp[v] == c && !prev.contains_key(&v) {
+                    prev.insert(v, u);
+                    q.push_back(v);
+                }
+            }
+        }
+        let mut out = vec![self.global[lb]];
+        let mut u = lb;
+        while u != la {
+            u = prev[&u];
+            out.push(self.global[u]);
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// Tarjan's strongly connected components of the CSR graph `start`/`adj` (see
+/// [`ClassGraph`]), with an explicit stack: the component of each node.
+fn tarjan(start: &[usize], adj: &[(usize, usize)]) -> Vec<usize> {
+    const NONE: usize = usize::MAX;
+    let n = start.len() - 1;
+    let (mut index, mut low) = (vec![NONE; n], vec![0usize; n]);
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![NONE; n];
+    let mut stack: Vec<usize> = Vec::new();
+    // (node, position of its next edge in `adj`)
+    let mut call: Vec<(usize, usize)> = Vec::new();
+    let (mut next, mut count) = (0usize, 0usize);
+    for root in 0..n {
+        if index[root] != NONE {
+            continue;
+        }
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        call.push((root, start[root]));
+        while let Some(&(u, pos)) = call.last() {
+            if pos < start[u + 1] {
+                call.last_mut().expect("not empty").1 += 1;
+                let v = adj[pos].0;
+                if index[v] == NONE {
+                    index[v] = next;
+                    low[v] = next;
+                    next += 1;
+                    stack.push(v);
+                    on_stack[v] = true;
+                    call.push((v, start[v]));
+                } else if on_stack[v] {
+                    low[u] = low[u].min(index[v]);
+                }
+                continue;
+            }
+            call.pop();
+            if let Some(&(p, _)) = call.last() {
+                low[p] = low[p].min(low[u]);
+            }
+            if low[u] == index[u] {
+                while let Some(x) = stack.pop() {
+                    on_stack[x] = false;
+                    comp[x] = count;
+                    if x == u {
+                        break;
+                    }
+                }
+                count += 1;
             }
         }
     }
-    let mut found: Vec<(Vec<usize>, (usize, usize))> = Vec::new();
-    let mut push = |cycle: Vec<usize>, at: (usize, usize)| {
+    comp
+}
+
+/// The nodes reached from `from` along the zero-lag edges `adj` (CSR over all nodes, each entry
+/// a target), marked with `stamp` in `mark`.
+fn reach(start: &[usize], adj: &[usize], from: &[usize], mark: &mut [u32], stamp: u32) {
+    let mut q: Vec<usize> = Vec::new();
+    for &x in from {
+        if mark[x] != stamp {
+            mark[x] = stamp;
+            q.push(x);
+        }
+    }
+    while let Some(u) = q.pop() {
+        for &v in &adj[start[u]..start[u + 1]] {
+            if mark[v] != stamp {
+                mark[v] = stamp;
+                q.push(v);
+            }
+        }
+    }
+}
+
+/// CSR adjacency over `n` nodes of the pairs `(u, v)`: targets `adj[start[u]..start[u + 1]]`.
+fn csr(n: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> (Vec<usize>, Vec<usize>) {
+    let mut start = vec![0usize; n + 1];
+    for (u, _) in pairs.clone() {
+        start[u + 1] += 1;
+    }
+    for u in 0..n {
+        start[u + 1] += start[u];
+    }
+    let mut fill = start.clone();
+    let mut adj = vec![0usize; start[n]];
+    for (u, v) in pairs {
+        adj[fill[u]] = v;
+        fill[u] += 1;
+    }
+    (start, adj)
+}
+
+/// The cycles of the edges `class` (indices into `edges`, in increasing order) that close at an
+/// edge `closes` accepts: one per strongly connected component, closed at its first such edge,
+/// as `(closing edge, nodes of the cycle from the closing edge's node)`. Returns the edges that
+/// lie on a cycle, for `taken`.
+fn class_cycles(
+    edges: &[Edge],
+    class: &[usize],
+    closes: &dyn Fn(usize) -> bool,
+    found: &mut Vec<(usize, Vec<usize>)>,
+) -> Vec<usize> {
+    let g = ClassGraph::new(edges, class);
+    let mut done: HashSet<usize> = HashSet::new();
+    let mut on_cycle = Vec::new();
+    for &i in class {
+        let Some(c) = g.cyclic(&edges[i]) else {
+            continue;
+        };
+        if !closes(i) {
+            continue;
+        }
+        on_cycle.push(i);
+        if done.insert(c) {
+            let e = &edges[i];
+            let mut cycle = vec![e.from];
+            cycle.extend(g.path(e.to, e.from));
+            found.push((i, cycle));
+        }
+    }
+    on_cycle
+}
+
+/// Every cycle of exits that can all fire in one month (as its node names, the closing edge's
+/// node first) with the closing exit `(node, exit)`: one per strongly connected group of such
+/// exits, so a tree of many nodes is checked in time linear in its exits (times the number of
+/// months with `at` exits), not by a search per exit (D152).
+fn zero_delay_cycles(tree: &Tree) -> Vec<(Vec<usize>, (usize, usize))> {
+    let edges = zero_delay_edges(tree);
+    let n = tree.nodes.len();
+    let zero: Vec<usize> = (0..edges.len())
+        .filter(|&i| edges[i].delay == Delay::Zero)
+        .collect();
+    let mut found: Vec<(usize, Vec<usize>)> = Vec::new();
+    // A lag-0 exit may close a cycle with other lag-0 exits ...
+    let mut taken = vec![false; edges.len()];
+    for i in class_cycles(&edges, &zero, &|_| true, &mut found) {
+        taken[i] = true;
+    }
+    // ... or with `at` exits of one month: entering its target on the 1st of the month re-arms
+    // every `at` exit of that month. Only the part of the lag-0 graph between that month's `at`
+    // exits can close such a cycle: reached from their targets and reaching their nodes.
+    let mut months: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    let mut dates: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
+    for (i, e) in edges.iter().enumerate() {
+        if let Delay::At(d) = e.delay {
+            months.entry(d.month).or_default().push(i);
+            dates.entry(d).or_default().push(i);
+        }
+    }
+    if !zero.is_empty() {
+        let pairs = zero.iter().map(|&i| (edges[i].from, edges[i].to));
+        let (fs, fa) = csr(n, pairs.clone());
+        let (bs, ba) = csr(n, pairs.map(|(u, v)| (v, u)));
+        let (mut fwd, mut bwd) = (vec![0u32; n], vec![0u32; n]);
+        let mut fwd_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for &i in &zero {
+            fwd_edges[edges[i].from].push(i);
+        }
+        for (stamp, at) in (1u32..).zip(months.values()) {
+            let heads: Vec<usize> = at.iter().map(|&i| edges[i].to).collect();
+            let tails: Vec<usize> = at.iter().map(|&i| edges[i].from).collect();
+            reach(&fs, &fa, &heads, &mut fwd, stamp);
+            reach(&bs, &ba, &tails, &mut bwd, stamp);
+            let inside = |x: usize| fwd[x] == stamp && bwd[x] == stamp;
+            let mut class: Vec<usize> = Vec::new();
+            let mut seen: HashSet<usize> = HashSet::new();
+            let mut q: Vec<usize> = heads.iter().copied().filter(|&x| inside(x)).collect();
+            while let Some(u) = q.pop() {
+                if !seen.insert(u) {
+                    continue;
+                }
+                for &i in &fwd_edges[u] {
+                    if inside(edges[i].to) {
+                        class.push(i);
+                        q.push(edges[i].to);
+                    }
+                }
+            }
+            class.extend(
+                at.iter()
+                    .copied()
+                    .filter(|&i| inside(edges[i].from) && inside(edges[i].to)),
+            );
+            class.sort_unstable();
+            let closes = |i: usize| edges[i].delay == Delay::Zero && !taken[i];
+            for i in class_cycles(&edges, &class, &closes, &mut found) {
+                taken[i] = true;
+            }
+        }
+    }
+    // Only `at` exits: the entry date never goes back, so they loop only on one date.
+    for at in dates.values() {
+        class_cycles(&edges, at, &|_| true, &mut found);
+    }
+    found.sort_by_key(|(i, _)| *i);
+    let mut sets: HashSet<Vec<usize>> = HashSet::new();
+    let mut out = Vec::new();
+    for (i, cycle) in found {
         let mut key = cycle.clone();
         key.sort_unstable();
         key.dedup();
-        if !found.iter().any(|(c, _)| {
-            let mut k = c.clone();
-            k.sort_unstable();
-            k.dedup();
-            k == key
-        }) {
-            found.push((cycle, at));
-        }
-    };
-    for e in &edges {
-        let cycle = match e.delay {
-            // A lag-0 exit: entering its target on the 1st of the month re-arms every `at`
-            // exit of that month, so the cycle may use `at` exits of one month.
-            Delay::Zero => months.iter().find_map(|m| {
-                path(&edges, e.to, e.from, &|x| match x.delay {
-                    Delay::Zero => true,
-                    Delay::At(d) => Some(d.month) == *m,
-                })
-            }),
-            // Only `at` exits: the entry date never goes back, so they loop only on one date.
-            Delay::At(d) => path(&edges, e.to, e.from, &|x| x.delay == Delay::At(d)),
-        };
-        if let Some(p) = cycle {
-            let mut c = vec![e.from];
-            c.extend(p);
-            push(c, (e.from, e.exit));
+        if sets.insert(key) {
+            out.push((cycle, (edges[i].from, edges[i].exit)));
         }
     }
-    found
+    out
 }
 
 /// Reports every zero-delay cycle of `tree` (resolved from `raw`) as an error; whether there
@@ -139,10 +361,16 @@ fn zero_delay_cycles(tree: &Tree) -> Vec<(Vec<usize>, (usize, usize))> {
 pub(super) fn check_cycles(w: &mut Walker<'_>, raw: &RawTree<'_>, tree: &Tree) -> bool {
     let cycles = zero_delay_cycles(tree);
     for (c, (n, k)) in &cycles {
-        let names: Vec<String> = c
-            .iter()
-            .map(|&i| format!("`{}`", tree.nodes[i].id))
-            .collect();
+        let name = |&i: &usize| format!("`{}`", tree.nodes[i].id);
+        // A long ring shows its first and last nodes and how many exits it has.
+        let names: Vec<String> = if c.len() > 12 {
+            let mut v: Vec<String> = c[..6].iter().map(name).collect();
+            v.push(format!("… ({} exits in all)", c.len() - 1));
+            v.extend(c[c.len() - 3..].iter().map(name));
+            v
+        } else {
+            c.iter().map(name).collect()
+        };
         let e = &raw.nodes[*n].exits[*k];
         w.err(
             e.span.clone(),

@@ -10,7 +10,7 @@
 use super::overrides::{Severity, Warning};
 use super::Scenario;
 use crate::policy::calendar::days_in_month;
-use crate::policy::events::{company_id, seller_names, Event, Value, WaveAuthority};
+use crate::policy::events::{company_id, seller_group, seller_names, Event, Value, WaveAuthority};
 use crate::policy::levers::LeverId;
 
 /// Two waves closer than this (in days) are flagged when their authorities differ.
@@ -23,8 +23,9 @@ struct Wave<'a> {
     basins: &'a [LeverId],
     authority: Option<WaveAuthority>,
     share_hi: f64,
-    /// D45: the `sellers` name, if any.
-    sellers: Option<&'a str>,
+    /// D45: the seller group of its `sellers` name, if any (one group whatever the case,
+    /// order or repetition of the companies, D158).
+    sellers: Option<u64>,
 }
 
 fn waves(sc: &Scenario) -> Vec<Wave<'_>> {
@@ -44,7 +45,7 @@ fn waves(sc: &Scenario) -> Vec<Wave<'_>> {
                 basins,
                 authority: *authority,
                 share_hi: add_share.support().1.clamp(0.0, 1.0),
-                sellers: sellers.as_deref(),
+                sellers: sellers.as_deref().map(seller_group),
             }),
             _ => None,
         })
@@ -144,7 +145,7 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
         // The largest share a plain event sets on the market-wide or this basin's lever (the
         // baseline's 0.20 of 2025-01-10) is already designated before any wave.
         let ids = &sc.registry.ids;
-        let mut named: Vec<(&str, f64)> = Vec::new();
+        let mut named: Vec<(u64, f64)> = Vec::new();
         let mut total = sc
             .events
             .iter()

@@ -7,20 +7,38 @@ use crate::policy::calendar::Date;
 use crate::policy::levers::{ActionKind, LeverKind, LeverRegistry};
 use rand::{Rng, RngExt};
 
-/// D45: a seller group's id, from its name (FNV-1a, as `engine::rng::key_hash`, which this
-/// layer may not import; 0 is kept for "no group").
-pub fn seller_group(name: &str) -> u64 {
-    name.bytes()
+/// FNV-1a of `text` (as `engine::rng::key_hash`, which this layer may not import), never 0.
+fn fnv(text: &str) -> u64 {
+    text.bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
         })
         .max(1)
 }
 
+/// The companies a `sellers` name lists: its non-empty parts between `_`, `-` and `.`,
+/// case-folded, in order of appearance.
+fn companies(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(['_', '-', '.'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// D45: a seller group's id, from its `sellers` name (0 is kept for "no group"). The group is
+/// the companies the name lists (D158): case, separators, order and a company repeated do not
+/// matter, so `"Rosneft_Lukoil"`, `"rosneft-lukoil"` and `"lukoil_rosneft_rosneft"` are one
+/// group. A name of one company has that company's [`company_id`].
+pub fn seller_group(name: &str) -> u64 {
+    let mut parts: Vec<String> = companies(name).collect();
+    parts.sort_unstable();
+    parts.dedup();
+    fnv(&parts.join("_"))
+}
+
 /// D46: one company's id, from its name as a `sellers` name or a market-file term tie writes
 /// it (case does not matter).
 pub fn company_id(name: &str) -> u64 {
-    seller_group(&name.to_ascii_lowercase())
+    fnv(&name.to_ascii_lowercase())
 }
 
 /// D46: the hashed company names of a `sellers` name, at most [`MAX_SELLER_NAMES`], zero-padded.
@@ -36,8 +54,8 @@ pub const MAX_SELLER_NAMES: usize = 8;
 pub fn seller_names(name: &str) -> SellerNames {
     let mut out = [0; MAX_SELLER_NAMES];
     let mut n = 0;
-    for part in name.split(['_', '-', '.']).filter(|p| !p.is_empty()) {
-        let h = company_id(part);
+    for part in companies(name) {
+        let h = fnv(&part);
         if n < MAX_SELLER_NAMES && !out[..n].contains(&h) {
             out[n] = h;
             n += 1;
