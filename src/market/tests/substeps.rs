@@ -74,18 +74,28 @@ fn stance_hazards_and_step() {
         snapback_threshold_share: 0.5,
     };
     let lam = |z: f64| 1.0 / (1.0 + (-z).exp());
-    // (T, X^exp, C, Sav^full) → θ^halt Λ((λ T X^exp + C − Sav − V^pol)/σ), and 0 without T or
-    // C (§4.3, D38).
+    // (T, X^exp, C, Sav^full) → θ^halt (Λ((λ T X^exp + C − Sav − V^pol)/σ) − Λ⁰)/(1 − Λ⁰) with
+    // Λ⁰ = Λ((−Sav − V^pol)/σ), and 0 without T or C (§4.3, D38, D167).
     for (t, x, c, sav) in [
         (0.5, 58.0, 0.0, 3.0),
         (0.25, 58.0, 0.0, 2.0),
         (0.0, 58.0, 5.0, 1.0),
         (1.0, 440.0, 0.0, 20.0),
     ] {
-        let want = 0.8 * lam((0.3 * t * x + c - sav - 4.0) / 1.5);
-        close(stance_target(&sd, t, x, c, sav), want, 1e-15, "target");
+        let l0 = lam((-sav - 4.0) / 1.5);
+        let want = 0.8 * (lam((0.3 * t * x + c - sav - 4.0) / 1.5) - l0) / (1.0 - l0);
+        close(stance_target(&sd, t, x, c, sav), want, 1e-12, "target");
     }
     assert_eq!(stance_target(&sd, 0.0, 58.0, 0.0, 3.0), 0.0);
+    // D167: continuous at a vanishing tariff or carrot, and increasing in both.
+    assert!(stance_target(&sd, 1e-9, 58.0, 0.0, 3.0) < 1e-9);
+    assert!(stance_target(&sd, 0.0, 58.0, 1e-9, 3.0) < 1e-9);
+    let mut prev = 0.0;
+    for k in 1..50 {
+        let v = stance_target(&sd, 0.02 * k as f64, 58.0, 0.1 * k as f64, 3.0);
+        assert!(v >= prev && v <= 0.8, "{k}: {v} after {prev}");
+        prev = v;
+    }
 
     // The step: the cut moves h̄ = 0.5 of the way to its target, from t−1 savings at full
     // intake; the tariff counts from its first full month.
