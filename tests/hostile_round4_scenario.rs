@@ -2,22 +2,11 @@
 //! has a regression test here. A refused file must name the file, `line:col`, the key, what
 //! was expected and a fix; a suspicious one must load with a warning.
 
+mod common;
+use common::write_extending as write;
 use sanctions_sim::scenario::{load, overrides, Diagnostic, LoadError, Scenario};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `body` as `<dir>/<name>.toml`, extending the shipped baseline.
-fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let base = root().join("scenarios/baseline.toml");
-    let base = base.to_str().unwrap().replace('\\', "\\\\");
-    let p = dir.join(format!("{name}.toml"));
-    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
-    p
-}
 
 /// Loads `body`, which must be refused; returns the error and its rendering.
 fn refused(name: &str, body: &str) -> (tempfile::TempDir, PathBuf, LoadError, String) {

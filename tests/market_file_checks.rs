@@ -1,28 +1,13 @@
 //! Market-file values that loaded and then misbehaved (hostile round 4, D166): each is now a
 //! load error at its file, line, column and key.
 
-use sanctions_sim::scenario::{self, LoadError};
+mod common;
+use common::load_with_market;
 use std::path::Path;
 
 fn default_market() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(root.join("scenarios/market/default.toml")).unwrap()
-}
-
-fn load_with_market(text: &str, label: &str) -> LoadError {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.toml"), text).unwrap();
-    let leaf = dir.path().join("s.toml");
-    std::fs::write(
-        &leaf,
-        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
-         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
-    )
-    .unwrap();
-    match scenario::load(&leaf) {
-        Ok(_) => panic!("`{label}` loaded"),
-        Err(e) => e,
-    }
 }
 
 /// Replaces `from` by `to` in the default market file; the load must fail with a diagnostic

@@ -1,5 +1,7 @@
 //! Broken scenario files each give one clear error naming the file, `line:col` and the key.
 
+mod common;
+use common::load_with_market;
 use sanctions_sim::scenario::{self, LoadError};
 use std::path::{Path, PathBuf};
 
@@ -649,24 +651,6 @@ fn the_minimal_market_is_valid() {
     let s = scenario::load(&leaf).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.name, "ok");
     assert_eq!(s.files.last().unwrap(), &market);
-}
-
-/// Loads a 12-month scenario whose market file is `text`; the load must fail. `label` names the
-/// case in the panic.
-fn load_with_market(text: &str, label: &str) -> LoadError {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.toml"), text).unwrap();
-    let leaf = dir.path().join("s.toml");
-    std::fs::write(
-        &leaf,
-        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
-         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
-    )
-    .unwrap();
-    match scenario::load(&leaf) {
-        Ok(_) => panic!("`{label}` loaded"),
-        Err(e) => e,
-    }
 }
 
 /// Every check of the market file's rows names the file, the line and column of the bad value

@@ -2,22 +2,15 @@
 //! `after` lags, hazard waiting times, thread-count independence, `events.csv` /
 //! `outcomes.csv`, and load errors with positions.
 
+mod common;
 use assert_cmd::Command;
+use common::write_extending as write;
 use sanctions_sim::engine::run::{run, RunOptions, RunResult};
 use sanctions_sim::scenario::{load, Scenario};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A scenario extending the shipped baseline with `body` (one or more `[[tree]]`s).
-fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let base = root().join("scenarios/baseline.toml");
-    let base = base.to_str().unwrap().replace('\\', "\\\\");
-    let p = dir.join(format!("{name}.toml"));
-    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
-    p
 }
 
 fn load_body(body: &str) -> (tempfile::TempDir, Scenario) {

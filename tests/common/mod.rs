@@ -7,8 +7,8 @@ use sanctions_sim::market::invariants::{check, Before};
 use sanctions_sim::market::work::MonthCtx;
 use sanctions_sim::policy::calendar::{days_in_month, Date};
 use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
-use sanctions_sim::scenario::{load, Scenario};
-use std::path::Path;
+use sanctions_sim::scenario::{load, LoadError, Scenario};
+use std::path::{Path, PathBuf};
 
 pub fn scenario(name: &str) -> Scenario {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,10 +20,7 @@ pub fn scenario(name: &str) -> Scenario {
 /// Loads `body` as a scenario file that extends the shipped baseline.
 pub fn load_body(body: &str) -> Result<Scenario, String> {
     let tmp = tempfile::tempdir().unwrap();
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let base = base.to_str().unwrap().replace('\\', "\\\\");
-    let p = tmp.path().join("t.toml");
-    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
+    let p = write_extending(tmp.path(), "t", body);
     load(&p).map_err(|e| e.to_string())
 }
 
@@ -88,5 +85,32 @@ pub fn us_wave(sc: &Scenario, date: &str, share: f64, months: u32) -> Event {
         },
         prob: Dist::Const(1.0),
         lag_months: None,
+    }
+}
+
+/// `body` as `<dir>/<name>.toml`, extending the shipped baseline.
+pub fn write_extending(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let base = base.to_str().unwrap().replace('\\', "\\\\");
+    let p = dir.join(format!("{name}.toml"));
+    std::fs::write(&p, format!("extends = \"{base}\"\n{body}")).unwrap();
+    p
+}
+
+/// Loads a 12-month scenario whose market file is `text`; the load must fail. `label` names the
+/// case in the panic.
+pub fn load_with_market(text: &str, label: &str) -> LoadError {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.toml"), text).unwrap();
+    let leaf = dir.path().join("s.toml");
+    std::fs::write(
+        &leaf,
+        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+    )
+    .unwrap();
+    match load(&leaf) {
+        Ok(_) => panic!("`{label}` loaded"),
+        Err(e) => e,
     }
 }
