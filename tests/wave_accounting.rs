@@ -41,6 +41,14 @@ fn mean(sc: &Scenario, var: &str, ym: &str) -> f64 {
     sum / PATHS as f64
 }
 
+/// `var` has the same mean in both scenarios in each of the months `yms`.
+fn same(a: &Scenario, b: &Scenario, var: &str, yms: &[&str]) {
+    for ym in yms {
+        let (x, y) = (mean(a, var, ym), mean(b, var, ym));
+        assert!((x - y).abs() < 1e-9, "{var} {ym}: {x} vs {y}");
+    }
+}
+
 const RL: &str =
     "{ add_share = 0.3, wind_down_months = 1, authority = \"us\", sellers = \"rosneft_lukoil\" }";
 
@@ -60,10 +68,7 @@ fn sellers_delisted_and_designated_again_are_designated() {
         wave("2026-06-01", RL)
     ));
     for var in ["urals_designated_share", "urals_designated_unpapered_share"] {
-        for ym in ["2026-06", "2026-07", "2026-08"] {
-            let (a, b) = (mean(&again, var, ym), mean(&fresh, var, ym));
-            assert!((a - b).abs() < 1e-9, "{var} {ym}: {a} vs {b}");
-        }
+        same(&again, &fresh, var, &["2026-06", "2026-07", "2026-08"]);
     }
     assert!(mean(&again, "urals_designated_share", "2026-07") > 0.29);
 }
@@ -167,13 +172,12 @@ fn a_group_wave_adds_only_its_increment_from_its_first_day() {
         )
     ));
     let one = load(&first);
-    for ym in ["2025-12", "2026-01", "2026-02"] {
-        let (a, b) = (
-            mean(&both, "urals_laundered_share", ym),
-            mean(&one, "urals_laundered_share", ym),
-        );
-        assert!((a - b).abs() < 1e-9, "{ym}: {a} vs {b}");
-    }
+    same(
+        &both,
+        &one,
+        "urals_laundered_share",
+        &["2025-12", "2026-01", "2026-02"],
+    );
     assert!(mean(&both, "urals_designated_share", "2026-02") > 0.69);
 }
 
@@ -193,13 +197,12 @@ fn a_delisting_forgets_the_waves_it_ended() {
         set("2026-03-01", "sdn.share", 0.0),
         wave("2026-06-01", us)
     ));
-    for ym in ["2026-07", "2026-08"] {
-        let (a, b) = (
-            mean(&after, "urals_designated_unpapered_share", ym),
-            mean(&fresh, "urals_designated_unpapered_share", ym),
-        );
-        assert!((a - b).abs() < 1e-9, "{ym}: {a} vs {b}");
-    }
+    same(
+        &after,
+        &fresh,
+        "urals_designated_unpapered_share",
+        &["2026-07", "2026-08"],
+    );
 }
 
 /// D165: a tariff raised late in a month resets the buyer's adaptation once (it reset again the
