@@ -111,3 +111,46 @@ fn a_snapback_resets_adaptation() {
     }
     assert!(seen > 0, "no snapback happened");
 }
+
+/// D170: the delivered discount is the FOB discount less freight, insurance and the seller
+/// wedge, on every route of a basin that clears as one tranche (the wedge is an output now).
+#[test]
+fn delivered_discount_is_fob_less_freight_insurance_and_wedge() {
+    let sc = scenario("summit_failure");
+    let vars = variables(&sc.market);
+    let idx = |n: &str| vars.iter().position(|v| v.name == n).expect(n);
+    let mut buf = vec![0.0; vars.len()];
+    let mut checked = 0;
+    for p in 0..8 {
+        let mut sim = PathSim::new(&sc, 5, p);
+        for t in 0..sc.months {
+            sim.step_month();
+            sim.write_vars(&vars, &mut buf);
+            for route in &sc.market.routes {
+                let basin = &sc.market.basins[route.basin];
+                let x = basin.report_as.clone().unwrap_or(basin.id.to_lowercase());
+                if buf[idx(&format!("{x}_designated_unpapered_share"))] > 0.0
+                    || buf[idx(&format!("{x}_designated_tanker_share"))] > 0.0
+                {
+                    continue; // two tranches: each route carries its own offset Δ_r
+                }
+                let id = format!(
+                    "{}_{}",
+                    route.spec.from.to_lowercase(),
+                    route.spec.to.to_lowercase()
+                );
+                let want = buf[idx(&format!("{x}_discount_usd_bbl"))]
+                    - buf[idx(&format!("freight_{id}_usd_bbl"))]
+                    - route.spec.insurance_usd
+                    - buf[idx(&format!("{x}_seller_wedge_usd_bbl"))];
+                let got = buf[idx(&format!("des_discount_{id}_usd_bbl"))];
+                assert!(
+                    (got - want).abs() < 1e-9,
+                    "path {p} month {t} route {id}: {got} vs {want}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}

@@ -225,6 +225,7 @@ impl<'a> PathSim<'a> {
         let s = &mut self.state;
         s.m_prev.copy_from_slice(&st.m_prev);
         s.delta_prev.copy_from_slice(&st.delta_prev);
+        s.alt_prev.copy_from_slice(&st.alt_prev);
         s.d_prev.copy_from_slice(&st.d_prev);
         s.n_prev.copy_from_slice(&st.n_prev);
         s.q_prev.copy_from_slice(&st.q_prev);

@@ -316,6 +316,7 @@ pub fn dynamics(
     };
     st.m_prev.copy_from_slice(&o.m);
     st.delta_prev.copy_from_slice(&o.delta);
+    st.alt_prev.copy_from_slice(&w.alt);
     for b in 0..m.n_basins {
         if w.status[b] != BasinStatus::Empty && o.d[b].abs() < 1e5 {
             st.d_prev[b] = o.d[b];

@@ -30,7 +30,9 @@ pub fn savings_bn_yr(m: &PathModel, st: &State, j: usize) -> f64 {
     for p in 0..m.pipe_flow.len() {
         if m.pipe_buyer[p] == j {
             let b = m.pipe_priced_off[p];
-            s += st.q_prev[p] * (st.p_prev + m.buyer_alt[j] - st.n_prev[b] - m.pipe_padj[p]);
+            // D169: last month's a_j, Gulf outages included, as the routes' δ and the
+            // accounting's savings have it.
+            s += st.q_prev[p] * (st.p_prev + st.alt_prev[j] - st.n_prev[b] - m.pipe_padj[p]);
         }
     }
     0.365 * s

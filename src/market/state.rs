@@ -78,6 +78,8 @@ pub struct State {
     // Lags (t−1 outcomes)
     pub m_prev: Vec<f64>,
     pub delta_prev: Vec<f64>,
+    /// Each buyer's alternative-crude premium `a_j` last month, Gulf outages included (D169).
+    pub alt_prev: Vec<f64>,
     pub d_prev: Vec<f64>,
     pub n_prev: Vec<f64>,
     pub q_prev: Vec<f64>,
@@ -125,6 +127,7 @@ impl State {
             eta: vec![0.0; nj],
             m_prev: vec![0.0; nr],
             delta_prev: vec![0.0; nr],
+            alt_prev: m.buyer_alt.clone(),
             d_prev: vec![10.0; m.n_basins],
             n_prev: vec![0.0; m.n_basins],
             q_prev: vec![0.0; m.pipe_flow.len()],

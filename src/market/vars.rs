@@ -66,6 +66,7 @@ enum Get {
     Designated(usize),
     Laundered(usize),
     RouteDesPrice(usize),
+    SellerWedge(usize),
     PipePrice(usize),
     PipeDiscount(usize),
     Unpapered(usize),
@@ -318,6 +319,16 @@ pub fn variables(mkt: &Market) -> Vec<Var> {
             );
         }
     }
+    // Appended last (D170): the seller-side wedge w_b, the intermediaries' margin between the
+    // FOB and the delivered price (DES discount = D_b − f_r − c^ins_r − w_b).
+    for (b, basin) in mkt.basins.iter().enumerate() {
+        let x = basin_name(basin);
+        add(
+            format!("{x}_seller_wedge_usd_bbl"),
+            "USD/bbl",
+            Get::SellerWedge(b),
+        );
+    }
     v
 }
 
@@ -470,5 +481,6 @@ pub fn value(var: &Var, mkt: &Market, mv: &MonthView<'_>) -> f64 {
         Get::CarrotEarned(j) => o.carrot_earned_bn[j],
         Get::Welfare(j) => o.savings_bn[j] - o.tariff_cost_bn[j] + o.carrot_earned_bn[j],
         Get::RevenueChange => o.revenue_change_bn,
+        Get::SellerWedge(b) => mv.work.w[b],
     }
 }
