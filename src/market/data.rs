@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 mod check;
 mod noise_corr;
+mod output_names;
 mod ranges;
 pub use check::MarketProblem;
 

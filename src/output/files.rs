@@ -23,8 +23,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+#[path = "files_names.rs"]
+mod names;
 #[path = "files_registry.rs"]
 mod registry;
+use names::{valid_file_name, valid_name, valid_shard_name, valid_sub_dir};
 pub use registry::{
     committed, committed_list, create_out_root, exit_removing_staging,
     remove_created_empty_out_roots,
@@ -154,46 +157,6 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Output
 /// Linux, macOS and Windows filesystems allow. Compare folders, which join several scenario
 /// names, are refused beyond it before anything is simulated.
 pub const MAX_FOLDER_LEN: usize = 200;
-
-/// `[A-Za-z0-9_-]+`: a name that is one path component and cannot escape the output root.
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// A shard's partial-result folder name, `<valid name>.shard-<K>-of-<N>` (decimal K, N).
-fn valid_shard_name(name: &str) -> bool {
-    let Some((base, rest)) = name.split_once(".shard-") else {
-        return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    valid_name(base)
-        && rest
-            .split_once("-of-")
-            .is_some_and(|(k, n)| digits(k) && digits(n))
-}
-
-/// A file name inside the result folder: `[A-Za-z0-9_.-]+`, not hidden, not `.`/`..`.
-fn valid_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
-}
-
-/// A sub-folder path inside the result folder: `/`-separated components, each
-/// `[A-Za-z0-9_.=-]+` and not hidden (so never `.` or `..`).
-fn valid_sub_dir(sub: &str) -> bool {
-    sub.split('/').all(|c| {
-        !c.is_empty()
-            && !c.starts_with('.')
-            && c.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-.=".contains(&b))
-    })
-}
 
 /// A result folder being written; see the module docs.
 #[derive(Debug)]

@@ -49,6 +49,7 @@ mod spanned;
 mod syntax;
 pub(crate) mod text;
 mod tree;
+mod tree_branches;
 mod tree_exit;
 mod tree_graph;
 mod value;

@@ -4,7 +4,8 @@
 
 use super::event;
 use super::raw_tree::RawTree;
-use super::tree_exit::{exit, lookup, NodeNames};
+use super::tree_branches::{lookup, NodeNames};
+use super::tree_exit::exit;
 use super::walker::Walker;
 use crate::policy::calendar::MonthIdx;
 use crate::policy::levers::LeverRegistry;
