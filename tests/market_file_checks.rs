@@ -2,7 +2,7 @@
 //! load error at its file, line, column and key.
 
 mod common;
-use common::load_with_market;
+use common::{load_with_market, market_diagnostic};
 use std::path::Path;
 
 fn default_market() -> String {
@@ -16,13 +16,7 @@ fn check(from: &str, to: &str, key: &str, says: &str) {
     let base = default_market();
     assert!(base.contains(from), "default.toml no longer has `{from}`");
     let text = base.replacen(from, to, 1);
-    let e = load_with_market(&text, to);
-    let d = e
-        .diagnostics
-        .iter()
-        .find(|d| d.key.as_deref() == Some(key))
-        .unwrap_or_else(|| panic!("`{to}`: no diagnostic for `{key}`: {e}"));
-    assert!(d.file.ends_with("m.toml"), "`{to}`: {}", d.file.display());
+    let d = market_diagnostic(&text, to, key);
     assert!(d.line > 1, "`{to}`: points at line {}", d.line);
     assert!(d.message.contains(says), "`{to}`: {}", d.message);
 }

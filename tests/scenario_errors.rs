@@ -1,7 +1,7 @@
 //! Broken scenario files each give one clear error naming the file, `line:col` and the key.
 
 mod common;
-use common::load_with_market;
+use common::{load_with_market, market_diagnostic};
 use sanctions_sim::scenario::{self, LoadError};
 use std::path::{Path, PathBuf};
 
@@ -744,14 +744,8 @@ fn market_file_problems_name_line_column_and_key() {
             .enumerate()
             .find_map(|(i, l)| (l == to).then(|| (i + 1, l.find('=').unwrap() + 3)))
             .unwrap();
-        let e = load_with_market(&text, to);
-        let d = e
-            .diagnostics
-            .iter()
-            .find(|d| d.key.as_deref() == Some(key))
-            .unwrap_or_else(|| panic!("`{to}`: no diagnostic for `{key}`: {e}"));
-        assert_eq!((d.line, d.col), (line, col), "`{to}`: {e}");
-        assert!(d.file.ends_with("m.toml"), "`{to}`: {}", d.file.display());
+        let d = market_diagnostic(&text, to, key);
+        assert_eq!((d.line, d.col), (line, col), "`{to}`: {}", d.message);
         assert!(d.message.contains(says), "`{to}`: {}", d.message);
     }
 }

@@ -7,7 +7,7 @@ use sanctions_sim::market::invariants::{check, Before};
 use sanctions_sim::market::work::MonthCtx;
 use sanctions_sim::policy::calendar::{days_in_month, Date};
 use sanctions_sim::policy::events::{Action, Event, Value, WaveAuthority};
-use sanctions_sim::scenario::{load, LoadError, Scenario};
+use sanctions_sim::scenario::{load, Diagnostic, LoadError, Scenario};
 use std::path::{Path, PathBuf};
 
 pub fn scenario(name: &str) -> Scenario {
@@ -113,4 +113,22 @@ pub fn load_with_market(text: &str, label: &str) -> LoadError {
         Ok(_) => panic!("`{label}` loaded"),
         Err(e) => e,
     }
+}
+
+/// Loads a scenario whose market file is `text` (see [`load_with_market`]) and returns the
+/// diagnostic for `key`, which must be in the market file.
+pub fn market_diagnostic(text: &str, label: &str, key: &str) -> Diagnostic {
+    let e = load_with_market(text, label);
+    let d = e
+        .diagnostics
+        .iter()
+        .find(|d| d.key.as_deref() == Some(key))
+        .unwrap_or_else(|| panic!("`{label}`: no diagnostic for `{key}`: {e}"))
+        .clone();
+    assert!(
+        d.file.ends_with("m.toml"),
+        "`{label}`: {}",
+        d.file.display()
+    );
+    d
 }
