@@ -59,9 +59,16 @@ pub struct RetiredWave {
     pub share: f64,
 }
 
+/// Whether a basin bit mask (0: every basin) covers basin `b`: waves, retired waves, tanker
+/// batches and the step's wave actions all read their masks with it.
+#[inline]
+pub fn mask_hits(basins: u64, b: usize) -> bool {
+    basins == 0 || (basins >> b.min(63)) & 1 == 1
+}
+
 impl WaveState {
     pub fn hits(&self, b: usize) -> bool {
-        self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
+        mask_hits(self.basins, b)
     }
 
     /// The authority's deadline in months from the start of the announcement month: the
@@ -242,10 +249,9 @@ fn retire(retired: &mut Vec<RetiredWave>, w: &WaveState) {
 /// The share of basin `b`'s `sdn.share` lever that re-papered, retired authority waves
 /// account for.
 fn retired_share(st: &State, b: usize) -> f64 {
-    let hits = |basins: u64| basins == 0 || (basins >> b.min(63)) & 1 == 1;
     st.retired
         .iter()
-        .filter(|r| hits(r.basins))
+        .filter(|r| mask_hits(r.basins, b))
         .map(|r| r.share)
         .sum()
 }
@@ -260,7 +266,7 @@ pub fn forget_delisted(st: &mut State, s: &[f64]) {
     let live = |basins: u64| {
         s.iter()
             .enumerate()
-            .any(|(b, &x)| x > 0.0 && (basins == 0 || (basins >> b.min(63)) & 1 == 1))
+            .any(|(b, &x)| x > 0.0 && mask_hits(basins, b))
     };
     st.waves.retain(|w| live(w.basins));
     st.retired.retain(|r| live(r.basins));

@@ -10,7 +10,7 @@
 use super::accounting::{account, dynamics};
 use super::basins::basin_sdn_share;
 use super::brent::brent_root;
-use super::compliance::{advance_waves, forget_delisted, push_waves, route_split};
+use super::compliance::{advance_waves, forget_delisted, mask_hits, push_waves, route_split};
 use super::exogenous::exogenous_step;
 use super::fleet::{fleet_step, Fleet};
 use super::model::PathModel;
@@ -31,7 +31,7 @@ pub fn apply_actions(m: &PathModel, st: &mut State, fired: &[Fired], batches: &[
             Fired::Jump(v) => jump += v,
             Fired::Wave { basins, .. } => {
                 for (b, psi) in st.psi.iter_mut().enumerate() {
-                    if basins == 0 || (basins >> b.min(63)) & 1 == 1 {
+                    if mask_hits(basins, b) {
                         *psi = 1.0;
                     }
                 }

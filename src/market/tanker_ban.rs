@@ -38,7 +38,7 @@ pub struct TankerBan {
 
 impl TankerBan {
     pub fn hits(&self, b: usize) -> bool {
-        self.basins == 0 || (self.basins >> b.min(63)) & 1 == 1
+        super::compliance::mask_hits(self.basins, b)
     }
 
     /// The share of the basins' cargoes still on designated tankers.
