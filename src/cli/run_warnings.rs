@@ -227,8 +227,9 @@ pub(super) fn nonfinite_count(
     ))
 }
 
-/// Events that a `--months` shorter than the file's horizon cuts off: they were valid in the
-/// file (an event after the file's own horizon is an error) and would silently not run, so a
+/// Events that a `--months` shorter than the file's horizon cuts off, or that a child file's
+/// shorter `months` cuts off from its parents (D171): they were valid where they were written
+/// (an event after the leaf file's own horizon is an error) and would silently not run, so a
 /// trimmed `compare` could report "no effect" for a policy that never started.
 pub(super) fn warn_cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) {
     if let Some(line) = cut_events(sc, months, from) {
@@ -239,7 +240,11 @@ pub(super) fn warn_cut_events(sc: &Scenario, months: usize, from: Option<&Scenar
 /// The warning of [`warn_cut_events`], or `None` when every event falls inside the horizon.
 /// `from`: the scenario whose `months` set the horizon (`compare` without `--months`), or
 /// `None` when `--months` did.
-fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) -> Option<String> {
+pub(super) fn cut_events(
+    sc: &Scenario,
+    months: usize,
+    from: Option<&Scenario>,
+) -> Option<String> {
     let end = sc.start + months as i32;
     let mut cut: Vec<usize> = (0..sc.events.len())
         .filter(|&i| sc.events[i].date.month >= end)
@@ -274,6 +279,15 @@ fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) -> Option<S
                 f.months, f.name
             ),
             format!("Pass --months {need} to compare over enough months to include {them}"),
+        ),
+        // D171: a child file's shorter `months` cuts off events it inherits.
+        None if months >= sc.months => (
+            format!("the file's `months = {}` ends the run", sc.months),
+            format!(
+                "They are inherited: raise `months` to {need} in {} to include {them}, or \
+                 name {them} in its `remove_events`",
+                sc.path.display()
+            ),
         ),
         None => (
             format!("--months {months} ends the run"),

@@ -30,6 +30,14 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
                 for w in crate::scenario::overrides(&sc) {
                     errln!("{w}\n");
                 }
+                // D171: inherited events past a shorter `months`, and imposed Brent rows
+                // that end before the horizon (then only a shorter --months runs).
+                if let Some(w) = super::run_warnings::cut_events(&sc, sc.months, None) {
+                    errln!("{w}\n");
+                }
+                if let Some(w) = imposed_short(&sc) {
+                    errln!("{w}\n");
+                }
             }
             Err(e) => {
                 bad += 1;
@@ -44,4 +52,22 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// D171: `brent.imposed` rows that end before the file's horizon: the file loads, and `run`,
+/// `compare` and `sensitivity` run it only with a `--months` the rows cover.
+fn imposed_short(sc: &crate::scenario::Scenario) -> Option<String> {
+    let b = sc.brent_imposed.as_ref()?;
+    sc.check_months(sc.months).err()?;
+    let fits = b.months_from(sc.start);
+    Some(format!(
+        "warning: {}: `brent.imposed` ({}) covers {fits} of the file's {} months (its rows end \
+         in {}): run, compare and sensitivity need --months ≤ {fits}, or add rows to it \
+         through {}",
+        sc.path.display(),
+        b.path.display(),
+        sc.months,
+        crate::policy::calendar::iso_month(b.last()),
+        crate::policy::calendar::iso_month(sc.start + sc.months as i32 - 1),
+    ))
 }

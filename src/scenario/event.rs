@@ -27,12 +27,16 @@ pub(crate) fn actions_for(kind: &LeverKind) -> (&'static [&'static str], &'stati
 }
 
 /// Checks one `[[event]]` and returns one [`Event`] per lever it names (several for a
-/// wildcard). `horizon` is `(start, months)` when both are known.
+/// wildcard). `horizon` is `(start, months)` when both are known. `end_is_error`: whether a
+/// date past the horizon's end is an error; it is for the leaf file's own events, while an
+/// inherited event past a child's shorter horizon is kept and warned about (D171), as
+/// `--months` does.
 pub(crate) fn resolve(
     w: &mut Walker<'_>,
     ev: &RawEvent<'_>,
     reg: &LeverRegistry,
     horizon: Option<(MonthIdx, usize)>,
+    end_is_error: bool,
 ) -> Vec<Event> {
     let mut errs: Vec<Bad> = Vec::new();
     let date = match &ev.date {
@@ -50,7 +54,7 @@ pub(crate) fn resolve(
         }
         Some(d) => match super::dates::date(d.get_ref()) {
             Ok(date) => {
-                if let Some((start, months)) = horizon {
+                if let Some((start, months)) = horizon.filter(|_| end_is_error) {
                     let end = start + months as i32;
                     if date.month >= end {
                         errs.push(Bad {

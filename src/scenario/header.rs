@@ -344,14 +344,15 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
     o
 }
 
-/// `[brent] imposed`: the observed path must cover the month before the start and every
-/// simulated month.
+/// `[brent] imposed`: the observed path must cover the month before the start and the first
+/// month. Every month a run simulates is checked against the run's horizon
+/// (`Scenario::check_months`), so a file whose rows end early runs with a shorter `--months`
+/// (D171; `validate` warns).
 fn imposed(o: &Written, sources: &[Source], diags: &mut Vec<Diagnostic>) -> Option<ImposedBrent> {
-    // The imposed Brent path must cover the month before the start and every simulated month.
     let mut brent_imposed = None;
     if let Some((_, Some((file, i, span)))) = &o.imposed {
-        let got = ImposedBrent::read(file).and_then(|b| match (&o.start, &o.months) {
-            (Some((_, Some(s))), Some((_, Some(m)))) => b.covers(*s, *m).map(|_| b),
+        let got = ImposedBrent::read(file).and_then(|b| match &o.start {
+            Some((_, Some(s))) => b.covers(*s, 1).map(|_| b),
             _ => Ok(b),
         });
         match got {

@@ -65,7 +65,7 @@ pub(crate) fn resolve(
                     "replaced",
                 );
             }
-            let got = event::resolve(&mut w, ev, reg, horizon);
+            let got = event::resolve(&mut w, ev, reg, horizon, k + 1 == raws.len());
             let origin = EventOrigin {
                 at: src.origin(ev.span.start),
                 index: ev.index,

@@ -99,7 +99,8 @@ pub struct Scenario {
     pub brent_p0: f64,
     pub brent_f24: Option<f64>,
     /// `[brent] imposed`: the observed monthly Brent that replaces the simulated one
-    /// (model.md §4.8); covers `start − 1 .. start + months − 1`.
+    /// (model.md §4.8); covers at least `start − 1 .. start`, and a run only the months its
+    /// rows cover (`check_months`, D171).
     pub brent_imposed: Option<imposed::ImposedBrent>,
     /// `[scenario] init`.
     pub init: Init,
@@ -156,16 +157,24 @@ impl Scenario {
         }
         let fits = b.months_from(self.start);
         let end = self.start + months as i32 - 1;
+        // D171: the file's own `months` may outrun its rows too; name what set the horizon.
+        let (runs, drop) = if months == self.months {
+            (format!("the file's `months = {months}`"), String::new())
+        } else {
+            (
+                format!("--months {months}"),
+                format!(" (or drop --months: the file runs {})", self.months),
+            )
+        };
         Err(format!(
             "{}: `brent.imposed` names {}, whose rows end in {}: they cover {fits} months \
-             from the start {}, but --months {months} runs to {}; pass --months ≤ {fits} \
-             (or drop --months: the file runs {}), or add rows to {} through {}",
+             from the start {}, but {runs} runs to {}; pass --months ≤ {fits}{drop}, or add \
+             rows to {} through {}",
             self.path.display(),
             b.path.display(),
             crate::policy::calendar::iso_month(b.last()),
             crate::policy::calendar::iso_month(self.start),
             crate::policy::calendar::iso_month(end),
-            self.months,
             b.path.display(),
             crate::policy::calendar::iso_month(end),
         ))

@@ -140,7 +140,7 @@ pub(crate) fn resolve(
         let mut actions = Vec::new();
         let mut cancel = Vec::new();
         for a in &n.actions {
-            let got = event::resolve(w, a, reg, None);
+            let got = event::resolve(w, a, reg, None, true);
             let c = Cancel {
                 on_exit: a.cancel_on_exit,
                 on_entering: cancelled_by(w, a, &name_refs),
