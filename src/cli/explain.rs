@@ -158,6 +158,27 @@ pub fn render(sc: &Scenario) -> String {
         }
     }
 
+    // The EU dynamic cap's automatic reviews (walkthrough 5): computed, so not in the events.
+    let reviews = crate::policy::cap_review::scheduled_reviews(
+        &sc.events,
+        &sc.registry,
+        &sc.registry.defaults(),
+        sc.start,
+        sc.months,
+    );
+    if !reviews.is_empty() {
+        let dates: Vec<String> = reviews.iter().map(|d| d.to_string()).collect();
+        let _ = writeln!(
+            o,
+            "
+automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
+             path's average Urals of the previous five months; events with prob < 1 or a lag, \
+             and trees, can move them)\n  {}",
+            reviews.len(),
+            dates.join(", ")
+        );
+    }
+
     // Inherited events a later file removed or replaced (D51).
     if !sc.removed_events.is_empty() {
         let _ = writeln!(o, "\nremoved ({})", sc.removed_events.len());

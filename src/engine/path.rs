@@ -255,7 +255,7 @@ impl<'a> PathSim<'a> {
                 self.diag.tree_exit_limit += 1;
             }
         }
-        cap_review::review(&mut self.policy, ids, month, self.state.ubar_mean());
+        let _ = cap_review::review(&mut self.policy, ids, month, self.state.ubar_mean());
         let clamps = self.policy.clamps();
         self.policy
             .advance(month, &mut self.levers, &mut self.fired);

@@ -307,6 +307,7 @@ pub fn dynamics(
     }
     st.pbar += 0.3 * (br.price - st.pbar);
     st.x_prev = br.x;
+    st.west_stay = Some(fl.west_stay);
     // D34: freight reprices at once when tankers get scarcer, and eases only as charters roll
     // off; the slow way down is what stops the fleet-cap cobweb of errata 7.
     st.u_prev = if fl.u >= st.u_prev {

@@ -29,6 +29,8 @@ pub struct Fleet {
     pub attestation: f64,
     pub cap: f64,
     pub cap_binding: bool,
+    /// D172: this month's Western participation, carried to the next month.
+    pub west_stay: f64,
 }
 
 fn requirement(m: &PathModel, w: &Work) -> f64 {
@@ -54,11 +56,21 @@ pub fn fleet_step(
     let n_tilde = anchor.exp() - w.d_clr[prim];
     let binding = n_tilde > cap;
     let switch = logistic((n_tilde - cap) / m.p.cap_switch_width.max(1e-6));
+    // D172: Western owners and insurers do not leave the trade the month Urals crosses the cap
+    // nor come back the month it falls below: participation closes `west_speed` of the gap
+    // to the cap test's level each month. Switching in full each month made the errata-7
+    // cobweb (cap binds → Western tankers leave → freight up → Urals below the cap → they
+    // return → freight down → …) alternate freight $8 ↔ $23 on a quarter of the forward paths.
+    let target = 1.0 - 0.5 * e * switch;
+    let west_stay = match st.west_stay {
+        Some(prev) => prev + m.p.west_speed.clamp(0.0, 1.0) * (target - prev),
+        None => target,
+    };
     let ban = lv.flag(ids.cap_services_ban);
     let western = if ban {
         0.0
     } else {
-        lv.get(ids.fleet_western_capacity) * (1.0 - 0.5 * e * switch)
+        lv.get(ids.fleet_western_capacity) * west_stay
     };
     let f = st.fleet.max(0.0);
     let upsilon0 = if phi > 1e-12 {
@@ -134,5 +146,6 @@ pub fn fleet_step(
         attestation: c_att,
         cap,
         cap_binding: binding,
+        west_stay,
     }
 }

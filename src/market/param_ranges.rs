@@ -168,6 +168,7 @@ const TABLE: &[(&str, Kind, f64, f64, &str)] = &[
     ("attestation", NonNegative, 0.0, 100.0, "a cost in $/bbl (prior 0.2 to 1)"),
     ("enforcement", Unit, 0.0, 1.0, "a probability"),
     ("enforcement_2024", Unit, 0.0, 1.0, "a probability"),
+    ("west_speed", Unit, 0.0, 1.0, "a share per month"),
     ("cap_switch_width", Positive, 0.1, 50.0, "a width in $/bbl the model divides by; under $0.1 the switch is a step the root search cannot follow"),
     // §7.3 Sanction wedges and adaptation
     ("dh_sdn", NonNegative, 0.0, 100.0, "a wedge in $/bbl per unit share (prior 0 to 8)"),

@@ -151,6 +151,7 @@ params! {
     enforcement = Dist::uniform(0.1, 0.6), "probability", "cap enforcement e; default of cap.enforcement (errata N4) [D]";
     enforcement_2024 = Dist::Const(0.3), "probability", "enforcement used to calibrate F^c_max on 2024 (errata 18) [D]";
     cap_switch_width = Dist::Const(2.0), "$/bbl", "width of the smooth Western-capacity switch at the cap (errata 7)";
+    west_speed = Dist::Const(0.2), "share/month", "share of the gap to the cap test's Western participation closed each month (D172: owners and insurers leave and re-enter the capped trade over months; KSE's IG-insured share 45% Jun 2023 to 35% Feb 2024) [A]";
     // §7.3 Sanction wedges and adaptation
     dh_sdn = Dist::tri(0.0, 3.0, 8.0), "$/bbl per unit share", "buyer SDN wedge [A], fitted calibration.md §2";
     mu_int = Dist::tri(0.0, 7.5, 20.0), "$/bbl per unit share", "seller intermediary margin [D/U]; Platts ESPO Jan-2025";

@@ -43,6 +43,10 @@ pub struct State {
     pub alpha_s: f64,
     pub x_prev: f64,
     pub u_prev: f64,
+    /// D172: the Western tankers' participation in the capped trade last month (1: all of
+    /// `fleet.western_capacity`; `1 − 0.5 e` when the cap binds in full); `None` before the
+    /// first month, which starts at its own target.
+    pub west_stay: Option<f64>,
     // Russia
     pub nu: f64,
     pub adj: f64,
@@ -102,6 +106,7 @@ impl State {
             alpha_s: 0.0,
             x_prev: 0.0,
             u_prev: m.p.u_star,
+            west_stay: None,
             nu: 0.0,
             adj: 0.0,
             storage: 0.0,

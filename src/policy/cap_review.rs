@@ -11,8 +11,10 @@
 //! written for the same day or later (D50, `PolicyPath::schedule`).
 
 use super::calendar::{Date, MonthIdx};
-use super::events::PolicyPath;
-use super::levers::{LeverIds, NONE_CAP};
+use super::events::{Event, PolicyPath};
+use super::levers::{LeverIds, LeverRegistry, LeverSet, NONE_CAP};
+use crate::dist::Dist;
+use rand::SeedableRng;
 
 /// Reviews are counted from 2025-09 (the first review month is `ANCHOR + every`) when no
 /// explicit `cap.eu_mode` ever switched the mode (a dynamic mode from the lever's initial value).
@@ -30,7 +32,12 @@ pub const DAY: u32 = 3;
 /// scenario that writes a new cap (which fixes the mode) and `cap.eu_mode = "dynamic"` on
 /// 2026-02-01 has its next review on 2026-08-01, not on the baseline's 2026-03-03; writing
 /// `dynamic` again while it is dynamic moves nothing.
-pub fn review(policy: &mut PolicyPath, ids: &LeverIds, month: MonthIdx, ubar_mean: f64) {
+pub fn review(
+    policy: &mut PolicyPath,
+    ids: &LeverIds,
+    month: MonthIdx,
+    ubar_mean: f64,
+) -> Option<Date> {
     // A switch pending in this month moves the anchor to it: no review in a switch's month.
     let anchor = policy
         .last_switch_through(ids.cap_eu_mode, month)
@@ -47,6 +54,42 @@ pub fn review(policy: &mut PolicyPath, ids: &LeverIds, month: MonthIdx, ubar_mea
         if cap_now < NONE_CAP * 0.5 {
             let v = (policy.current(ids.cap_eu_dyn_factor) * ubar_mean).max(0.0);
             policy.inject_set(month, day, ids.cap_eu_usd, v);
+            return Some(Date { month, day });
         }
     }
+    None
+}
+
+/// The review dates within `start .. start + months` when every event of the file happens on
+/// its written date (`explain`, walkthrough 5): the reviews' cadence and stops follow the
+/// events' `cap.eu_mode` and `cap.eu_usd` (D50, D52), not the market, so one pass with a
+/// placeholder Urals average finds them. An event with `prob` < 1 or a lag, or a tree, can
+/// move them on some paths.
+pub fn scheduled_reviews(
+    events: &[Event],
+    reg: &LeverRegistry,
+    initial: &LeverSet,
+    start: MonthIdx,
+    months: usize,
+) -> Vec<Date> {
+    let sure: Vec<Event> = events
+        .iter()
+        .map(|e| Event {
+            prob: Dist::Const(1.0),
+            lag_months: None,
+            ..e.clone()
+        })
+        .collect();
+    // Values are drawn but never read here: any stream does.
+    let mut policy = PolicyPath::new(&sure, reg, initial, start, |i| {
+        rand_chacha::ChaCha8Rng::seed_from_u64(i as u64)
+    });
+    let mut lv = initial.clone();
+    let mut fired = Vec::new();
+    let mut out = Vec::new();
+    for month in start..start + months as MonthIdx {
+        out.extend(review(&mut policy, &reg.ids, month, 50.0));
+        policy.advance(month, &mut lv, &mut fired);
+    }
+    out
 }
