@@ -218,11 +218,15 @@ fn scale_invariance() {
 }
 
 /// §9.1.6: with e = 0 and no refusal hazard, the cap level changes nothing but the cap columns.
+/// Against no cap the attestation cost also goes (D184), so that comparison sets it to 0.
 #[test]
 fn leaky_cap_changes_nothing() {
-    let run = |cap: f64| {
+    let run = |cap: f64, att: Option<f64>| {
         let mut sc = scenario("summit_failure");
         set(&mut sc, "2025-08-01", "cap.enforcement", 0.0);
+        if let Some(a) = att {
+            set(&mut sc, "2025-08-01", "cap.attestation_usd", a);
+        }
         set(&mut sc, "2025-09-03", "cap.eu_usd", cap);
         set(&mut sc, "2025-09-03", "cap.eu_mode", 0.0);
         let mut out = Vec::new();
@@ -243,6 +247,6 @@ fn leaky_cap_changes_nothing() {
         }
         out
     };
-    assert_eq!(run(20.0), run(60.0));
-    assert_eq!(run(60.0), run(1e9));
+    assert_eq!(run(20.0, None), run(60.0, None));
+    assert_eq!(run(60.0, Some(0.0)), run(1e9, Some(0.0)));
 }

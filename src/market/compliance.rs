@@ -189,10 +189,15 @@ impl Exposure {
                 .map(WaveState::ramped)
                 .sum::<f64>()
                 + retired_share(st, b);
-            if ramped <= 0.0 {
+            // D186: a wave that found the lever at 1 added nothing to it (ramped 0) but still
+            // bites through the buyers' compliance: nothing to scale it down unless delisted.
+            let scale = if ramped > 0.0 {
+                (s_b / ramped).min(1.0)
+            } else if s_b > 0.0 {
+                1.0
+            } else {
                 continue;
-            }
-            let scale = (s_b / ramped).min(1.0);
+            };
             self.scale[b] = scale;
             self.authority_share[b] = ramped * scale;
             // The month's share past the authority's own deadline (D42: it can fall mid-month).

@@ -10,7 +10,7 @@ use super::model::PathModel;
 use super::slate::clear_all;
 use super::state::{Shocks, State};
 use super::work::{StepDiag, Work};
-use crate::policy::levers::{LeverIds, LeverSet};
+use crate::policy::levers::{no_cap, LeverIds, LeverSet};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Fleet {
@@ -50,7 +50,14 @@ pub fn fleet_step(
     diag: &mut StepDiag,
 ) -> Fleet {
     let e = lv.get(ids.cap_enforcement).clamp(0.0, 1.0);
-    let c_att = lv.get(ids.cap_attestation_usd);
+    // D184: attestations are the cap regime's paperwork, owed on every Western-serviced cargo
+    // while a cap exists (binding or not) and on none without one, so `none` charges nothing
+    // (the no-cap counterfactual used to lose c_att on the whole Western tranche).
+    let c_att = if no_cap(cap) {
+        0.0
+    } else {
+        lv.get(ids.cap_attestation_usd)
+    };
     let phi = requirement(m, w);
     let prim = m.primary;
     let n_tilde = anchor.exp() - w.d_clr[prim];

@@ -6,7 +6,7 @@ use crate::market::data::{BasinSpec, FlowPart, Market};
 use crate::market::stance::tariff_in_force;
 use crate::market::state::State;
 use crate::market::work::Work;
-use crate::policy::levers::{LeverIds, LeverSet, NONE_CAP};
+use crate::policy::levers::{no_cap, LeverIds, LeverSet};
 
 /// The unit of a per-path 0/1 flag (the cap binds, a buyer is halted, …): its percentiles are
 /// 0 or 1 and only the mean, the share of paths, says anything (`wide.csv` adds its mean).
@@ -351,14 +351,6 @@ fn flow_sum(mkt: &Market, buyers: &[usize], part: FlowPart) -> Get {
     Get::Flow { routes, pipes }
 }
 
-/// A basin's name in variable names: its `report_as`, or its lower-case id.
-/// D136: the month ran without a cap. A cap lever is day-weighted, so one day of `"none"`
-/// (encoded [`NONE_CAP`]) lifts the month's value past 1e9/31 and the step applies no cap;
-/// 1e6 $/bbl is far above any cap that can bind and far below that.
-fn no_cap(lever: f64) -> bool {
-    lever >= NONE_CAP * 1e-3
-}
-
 /// D136: the cap the step applied, or the month's Brent when it applied none, so bands,
 /// means and charts of a cap that is sometimes `"none"` stay in dollars instead of mixing in
 /// the 1e9 encoding.
@@ -370,6 +362,7 @@ fn cap_in_force(lever: f64, brent: f64) -> f64 {
     }
 }
 
+/// A basin's name in variable names: its `report_as`, or its lower-case id.
 fn basin_name(basin: &BasinSpec) -> String {
     basin
         .report_as

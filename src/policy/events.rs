@@ -159,10 +159,12 @@ enum Op {
     },
     Pulse(f64),
     Fire(Fired),
-    /// Adds `total` to the lever over `months` months (sdn.wave's share ramp).
+    /// Adds `total` to the lever over `months` months (sdn.wave's share ramp); `wave` is the
+    /// sequence number of the wave's `Fire` entry, which learns what the ramp could add (D186).
     RampBy {
         total: f64,
         months: u32,
+        wave: u32,
     },
 }
 
@@ -175,6 +177,26 @@ struct Due {
     /// Implied by another event (a user cap fixing `cap.eu_mode`, D50): applied before the
     /// explicit events of the same day, so an explicit `cap.eu_mode` written for that day wins.
     implied: bool,
+    /// D183: a later step of a `ramp` or a wave's share ramp (or a pulse's restore), queued
+    /// when the action first applied. A later `set` or `ramp` of the lever cancels the steps
+    /// still pending; a step applies before the explicit events of its day, so an event
+    /// dated on the 1st of a step's month comes after it.
+    step: bool,
+}
+
+impl Due {
+    /// The order `advance` applies one day's entries in: implied, then ramp steps, then
+    /// explicit entries, each in scheduling order.
+    fn order(&self) -> (u32, u8, u32) {
+        let rank = if self.implied {
+            0
+        } else if self.step {
+            1
+        } else {
+            2
+        };
+        (self.date.day, rank, self.seq)
+    }
 }
 
 /// The policy timeline of one path.
@@ -197,6 +219,10 @@ pub struct PolicyPath {
     last_switch: Vec<Option<Date>>,
     /// D131: how many event applications the range clamp changed (reported as a diagnostic).
     clamps: u64,
+    /// D186, during `advance`: the room each firing wave's share ramps found on their levers
+    /// (by the wave's sequence number), and where each wave sits in `fired`.
+    wave_room: Vec<(u32, f64)>,
+    wave_fired: Vec<(u32, usize)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -236,6 +262,8 @@ impl PolicyPath {
             sdn_levers: Vec::new(),
             last_switch: vec![None; initial.values.len()],
             clamps: 0,
+            wave_room: Vec::new(),
+            wave_fired: Vec::new(),
         };
         for (i, ev) in events.iter().enumerate() {
             p.schedule(ev, reg, &mut rng_for(i));
@@ -270,8 +298,17 @@ impl PolicyPath {
             lever,
             op,
             implied,
+            step: false,
         });
         self.next_seq += 1;
+    }
+
+    /// Queues a later step of an action already applied (D183).
+    fn push_step(&mut self, date: Date, lever: LeverId, op: Op) {
+        self.push(date, lever, op);
+        if let Some(e) = self.pending.last_mut() {
+            e.step = true;
+        }
     }
 
     /// Queues an event made during the run (an event-tree node's entry action): its
@@ -336,8 +373,10 @@ impl PolicyPath {
                 e.date = Date { month, day: 1 };
             }
         }
-        due.sort_by_key(|e| (e.date.day, !e.implied, e.seq));
+        due.sort_by_key(Due::order);
         self.named_wave_ramps(&mut due);
+        self.wave_room.clear();
+        self.wave_fired.clear();
         let mut touched: Vec<LeverId> = due.iter().map(|e| e.lever).collect();
         touched.sort_unstable();
         touched.dedup();
@@ -425,6 +464,7 @@ impl PolicyPath {
                 Kind::Action => {}
             }
         }
+        self.wave_lever_shares(fired);
     }
 }
 

@@ -18,6 +18,13 @@ use std::collections::HashMap;
 /// pro-rates to "effectively none" (errata N11).
 pub const NONE_CAP: f64 = 1e9;
 
+/// D136: the month ran without a cap. A cap lever is day-weighted, so one day of `"none"`
+/// (encoded [`NONE_CAP`]) lifts the month's value past 1e9/31 and the step applies no cap;
+/// 1e6 $/bbl is far above any cap that can bind and far below that.
+pub fn no_cap(lever: f64) -> bool {
+    lever >= NONE_CAP * 1e-3
+}
+
 /// Largest value of a number lever whose range has no upper end: the "none" cap sentinel, the
 /// largest value any lever legitimately takes. Scenario files are checked against it
 /// (`scenario::lever_bounds`) and events are held to it at run time ([`LeverRange`], D131).

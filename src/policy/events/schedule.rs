@@ -183,6 +183,7 @@ impl PolicyPath {
                     } => (seller_group(name), seller_names(name)),
                     _ => (0, [0; MAX_SELLER_NAMES]),
                 };
+                let wave = self.next_seq;
                 self.push(
                     date,
                     ev.lever,
@@ -214,6 +215,7 @@ impl PolicyPath {
                         Op::RampBy {
                             total: add_share,
                             months,
+                            wave,
                         },
                     );
                 }

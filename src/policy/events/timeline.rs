@@ -31,7 +31,7 @@ impl PolicyPath {
                 )
             })
             .collect();
-        due.sort_by_key(|&(day, e)| (day, !e.implied, e.seq));
+        due.sort_by_key(|&(day, e)| (day, e.order().1, e.seq));
         due
     }
 
@@ -108,8 +108,13 @@ impl PolicyPath {
                     date: e.date,
                     seq: e.seq,
                     lever,
-                    op: Op::RampBy { total, months },
+                    op: Op::RampBy {
+                        total,
+                        months,
+                        wave: e.seq,
+                    },
                     implied: false,
+                    step: false,
                 })
             };
             if basins == 0 {
@@ -124,7 +129,31 @@ impl PolicyPath {
         }
         if !ramps.is_empty() {
             due.extend(ramps);
-            due.sort_by_key(|e| (e.date.day, !e.implied, e.seq));
+            due.sort_by_key(Due::order);
+        }
+    }
+
+    /// D183: a `set` or `ramp` of `lever` says where the lever goes from now on, so the steps
+    /// still pending of earlier ramps on it (a `ramp`'s, a wave's share ramp's, a pulse's
+    /// restore) are dropped: a delisting during a wave's wind-down stays a delisting. `add`,
+    /// `scale` and a new wave's ramp shift the lever and leave them running.
+    fn cancel_steps(&mut self, lever: LeverId) {
+        self.pending.retain(|p| !(p.step && p.lever == lever));
+    }
+
+    /// D186: a wave counts in the compliance accounting what its share ramps could add to
+    /// their levers (the smallest room over its basins), not its whole `add_share`.
+    pub(super) fn wave_lever_shares(&mut self, fired: &mut [Fired]) {
+        for &(seq, i) in &self.wave_fired {
+            let room = self
+                .wave_room
+                .iter()
+                .filter(|r| r.0 == seq)
+                .map(|r| r.1)
+                .fold(f64::INFINITY, f64::min);
+            if let Some(Fired::Wave { lever_share, .. }) = fired.get_mut(i) {
+                *lever_share = lever_share.min(room);
+            }
         }
     }
 
@@ -140,13 +169,21 @@ impl PolicyPath {
             // in proportion, so a later wave of the same sellers designates them again (it
             // used to add only what went beyond their share before the delisting: nothing).
             Op::Set(v) if self.sdn_levers.contains(&e.lever) && v < val => {
+                if !e.step {
+                    self.cancel_steps(e.lever);
+                }
                 let f = if val > 0.0 { (v / val).max(0.0) } else { 0.0 };
                 for (_, max) in self.groups.iter_mut() {
                     *max *= f;
                 }
                 v
             }
-            Op::Set(v) => v,
+            Op::Set(v) => {
+                if !e.step {
+                    self.cancel_steps(e.lever);
+                }
+                v
+            }
             Op::Add(v) => val + v,
             Op::Scale(v) => val * v,
             // Booleans and enums switch from the first full month, so a pulse dated after day 1
@@ -163,7 +200,7 @@ impl PolicyPath {
                 val
             }
             Op::Pulse(v) => {
-                self.push(
+                self.push_step(
                     Date {
                         month: month + 1,
                         day: 1,
@@ -174,9 +211,10 @@ impl PolicyPath {
                 v
             }
             Op::Ramp { target, months } => {
+                self.cancel_steps(e.lever);
                 for k in 2..=months {
                     let v = val + (target - val) * k as f64 / months as f64;
-                    self.push(
+                    self.push_step(
                         Date {
                             month: month + k as i32 - 1,
                             day: 1,
@@ -187,10 +225,19 @@ impl PolicyPath {
                 }
                 val + (target - val) / months as f64
             }
-            Op::RampBy { total, months } => {
+            Op::RampBy {
+                total,
+                months,
+                wave,
+            } => {
                 let months = months.max(1);
+                // D186: a share already near its ceiling takes only what fits; the ramp spreads
+                // that over the wind-down, as the wave's compliance accounting counts it.
+                let room = self.ranges[e.lever].map_or(f64::INFINITY, |r| (r.max - val).max(0.0));
+                let total = if total > 0.0 { total.min(room) } else { total };
+                self.wave_room.push((wave, total));
                 for k in 2..=months {
-                    self.push(
+                    self.push_step(
                         Date {
                             month: month + k as i32 - 1,
                             day: 1,
@@ -214,6 +261,7 @@ impl PolicyPath {
                 // A late entry was moved to day 1 of this month by `advance`.
                 let d = days_in_month(month) as f64;
                 let day = (e.date.day as f64).clamp(1.0, d);
+                self.wave_fired.push((e.seq, fired.len()));
                 fired.push(Fired::Wave {
                     add_share,
                     basins,
