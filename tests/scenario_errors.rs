@@ -573,7 +573,7 @@ case!(
     "15:37",
     "event[1].value.authority",
     [
-        "must be \"us\" or \"eu\", got \"uk\"",
+        "must be \"us\", \"eu\" or \"uk\", got \"ofac\"",
         "write `authority = \"us\"`"
     ]
 );

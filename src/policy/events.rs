@@ -223,6 +223,8 @@ pub struct PolicyPath {
     /// (by the wave's sequence number), and where each wave sits in `fired`.
     wave_room: Vec<(u32, f64)>,
     wave_fired: Vec<(u32, usize)>,
+    /// D189: each seller group's uniform on this path, drawn by its first wave scheduled.
+    group_draws: Vec<(u64, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -264,6 +266,7 @@ impl PolicyPath {
             clamps: 0,
             wave_room: Vec::new(),
             wave_fired: Vec::new(),
+            group_draws: Vec::new(),
         };
         for (i, ev) in events.iter().enumerate() {
             p.schedule(ev, reg, &mut rng_for(i));

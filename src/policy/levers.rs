@@ -134,7 +134,7 @@ impl LeverDef {
 pub const CAP_MODES: &[&str] = &["fixed", "dynamic"];
 pub const CAP_AUTHORITIES: &[&str] = &["eu", "us", "min"];
 pub const STANCE_FORCES: &[&str] = &["auto", "buy", "halt"];
-pub const AUTHORITIES: &[&str] = &["us", "eu"];
+pub const AUTHORITIES: &[&str] = &["us", "eu", "uk"];
 
 /// Sentinel for `tariff.<buyer>.snapback_rate`: "the rate in force at the halt".
 pub const SNAPBACK_AT_HALT: f64 = -1.0;

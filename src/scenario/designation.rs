@@ -241,6 +241,9 @@ fn wave_authority(v: &Val<'_>, key: &str) -> Result<WaveAuthority, Bad> {
     ))
 }
 
+/// A batch's authority: whether it is the US's. UK listings work through services and
+/// shipping like the EU's, so `uk` takes the EU/UK efficiency and reach (`desig_eff_eu`;
+/// walkthrough 5: the UK was the most frequent lister of tankers in 2025).
 fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
     match v.get_ref() {
         DeValue::String(s) if AUTHORITIES.contains(&s.as_ref()) => Ok(s.as_ref() == "us"),
@@ -248,13 +251,15 @@ fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
             v.span(),
             key.into(),
             match other {
-                DeValue::String(s) => format!("`{key}` must be \"us\" or \"eu\", got \"{s}\""),
+                DeValue::String(s) => {
+                    format!("`{key}` must be \"us\", \"eu\" or \"uk\", got \"{s}\"")
+                }
                 o => format!(
-                    "`{key}` must be \"us\" or \"eu\", got {}",
+                    "`{key}` must be \"us\", \"eu\" or \"uk\", got {}",
                     a_type(o.type_str())
                 ),
             },
-            Some("write `authority = \"us\"` or `authority = \"eu\"`"),
+            Some("write `authority = \"us\"`, or \"eu\" or \"uk\" (services and shipping)"),
         )),
     }
 }

@@ -102,11 +102,29 @@ impl PolicyPath {
                     add_share,
                     authority,
                     wind_down_months,
+                    sellers,
                     ..
                 },
                 _,
             ) => {
-                let s = add_share.sample(rng);
+                // D189: the waves of one seller group size the same companies, so they share
+                // one uniform per path (comonotone draws): two listings of `U(0.4, 0.5)` give
+                // the same share, not the larger of two independent draws (+0.017 on average).
+                let s = match sellers {
+                    Some(name) => {
+                        let g = seller_group(name);
+                        let u = match self.group_draws.iter().find(|(k, _)| *k == g) {
+                            Some(&(_, u)) => u,
+                            None => {
+                                let u = rng.random::<f64>();
+                                self.group_draws.push((g, u));
+                                u
+                            }
+                        };
+                        add_share.quantile(u)
+                    }
+                    None => add_share.sample(rng),
+                };
                 Op::Fire(Fired::Wave {
                     add_share: s,
                     basins: 0,
