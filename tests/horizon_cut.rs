@@ -61,7 +61,14 @@ fn a_child_may_shorten_the_horizon_of_what_it_inherits() {
     let o = sim()
         .args(["run"])
         .arg(&p)
-        .args(["--paths", "50", "--quiet", "--no-charts", "--no-report", "--out"])
+        .args([
+            "--paths",
+            "50",
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
@@ -151,11 +158,22 @@ fn imposed_brent_needs_to_cover_only_the_months_a_run_simulates() {
         .filter(|l| l.contains(",brent_usd_bbl,"))
         .collect();
     assert_eq!(brent.len(), 3);
-    assert!(brent[2].contains(",64.0000,") || brent[2].contains(",64,"), "{}", brent[2]);
+    assert!(
+        brent[2].contains(",64.0000,") || brent[2].contains(",64,"),
+        "{}",
+        brent[2]
+    );
     // Not even the first month covered: still a load error naming the key.
-    write(d.path(), "c.csv", "date,usd_bbl,source\n2025-07-01,71.04,x\n");
+    write(
+        d.path(),
+        "c.csv",
+        "date,usd_bbl,source\n2025-07-01,71.04,x\n",
+    );
     let body = body.replace("b.csv", "c.csv");
     let p = write(d.path(), "imp2.toml", &body);
     let e = sanctions_sim::scenario::load(&p).unwrap_err().to_string();
-    assert!(e.contains("brent.imposed") && e.contains("2025-07 … 2025-08"), "{e}");
+    assert!(
+        e.contains("brent.imposed") && e.contains("2025-07 … 2025-08"),
+        "{e}"
+    );
 }

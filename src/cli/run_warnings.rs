@@ -240,11 +240,7 @@ pub(super) fn warn_cut_events(sc: &Scenario, months: usize, from: Option<&Scenar
 /// The warning of [`warn_cut_events`], or `None` when every event falls inside the horizon.
 /// `from`: the scenario whose `months` set the horizon (`compare` without `--months`), or
 /// `None` when `--months` did.
-pub(super) fn cut_events(
-    sc: &Scenario,
-    months: usize,
-    from: Option<&Scenario>,
-) -> Option<String> {
+pub(super) fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) -> Option<String> {
     let end = sc.start + months as i32;
     let mut cut: Vec<usize> = (0..sc.events.len())
         .filter(|&i| sc.events[i].date.month >= end)

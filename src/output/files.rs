@@ -29,7 +29,7 @@ mod names;
 mod registry;
 use names::{valid_file_name, valid_name, valid_shard_name, valid_sub_dir};
 pub use registry::{
-    committed, committed_list, create_out_root, exit_removing_staging,
+    committed, committed_list, create_out_root, exit_removing_staging, hold_until_exit,
     remove_created_empty_out_roots,
 };
 use registry::{committed_now, kept_before, live};
