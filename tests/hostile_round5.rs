@@ -167,3 +167,40 @@ fn backtest_on_a_full_disk_exits_1_like_the_other_commands() {
         "{e}"
     );
 }
+
+// ---- D173 (finding 1): ids that name folders are length-checked at load -------------------
+
+/// Node ids of any length passed `validate`; `run --by-outcome` then simulated and failed on
+/// `by_outcome/<a>=<b>` with "File name too long" and disk-space advice.
+#[test]
+fn long_tree_and_node_ids_are_refused_by_validate_at_their_key() {
+    let d = tempfile::tempdir().unwrap();
+    let a = "a".repeat(200);
+    let b = "b".repeat(65);
+    let t = "t".repeat(65);
+    let f = d.path().join("tr.toml");
+    fs::write(
+        &f,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"tr\"\n[[tree]]\nid = \"{t}\"\nstart = \"{a}\"\n\
+             [[tree.node]]\nid = \"{a}\"\nexits = [{{ kind = \"after\", lag = 1, to = [\"{b}\", \"b\"], \
+             probs = [0.5, \"rest\"] }}]\n[[tree.node]]\nid = \"{b}\"\n[[tree.node]]\nid = \"b\"\n",
+            scenario("baseline").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let e = expect(sim().arg("validate").arg(&f), 1);
+    assert!(e.contains("tree[1].id"), "{e}");
+    assert!(e.contains("tree[1].node[1].id"), "{e}");
+    assert!(e.contains("tree[1].node[2].id"), "{e}");
+    assert!(e.contains("at most 64"), "{e}");
+    assert!(e.contains("tr.toml:"), "no position: {e}");
+    // An id of exactly the limit is fine.
+    let ok = fs::read_to_string(&f)
+        .unwrap()
+        .replace(&a, &"a".repeat(64))
+        .replace(&b, &"c".repeat(64))
+        .replace(&t, "t");
+    fs::write(&f, ok).unwrap();
+    expect(sim().arg("validate").arg(&f), 0);
+}
