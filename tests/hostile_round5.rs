@@ -204,3 +204,28 @@ fn long_tree_and_node_ids_are_refused_by_validate_at_their_key() {
     fs::write(&f, ok).unwrap();
     expect(sim().arg("validate").arg(&f), 0);
 }
+
+// ---- D179 (finding 7): a table of the wrong kind is one error -----------------------------
+
+/// `[[scenario]]` gave its real error and five false "missing required key" errors (each
+/// advising to add a key that was written); `[[brent]]` a false `brent.p0`.
+#[test]
+fn a_table_of_the_wrong_kind_is_one_error_not_a_cascade() {
+    let d = tempfile::tempdir().unwrap();
+    let market = root().join("scenarios/market/default.toml");
+    let body = format!(
+        "name = \"tmin\"\nstart = \"2025-08\"\nmonths = 6\npaths = 50\nseed = 1\nmarket = {:?}\n",
+        market.to_str().unwrap()
+    );
+    for (file, text) in [
+        ("s.toml", format!("[[scenario]]\n{body}[brent]\np0 = 70\n")),
+        ("b.toml", format!("[scenario]\n{body}[[brent]]\np0 = 70\n")),
+    ] {
+        let f = d.path().join(file);
+        fs::write(&f, text).unwrap();
+        let e = expect(sim().arg("validate").arg(&f), 1);
+        assert!(e.contains("must be a table, got an array"), "{e}");
+        assert!(!e.contains("missing required key"), "{file}: {e}");
+        assert_eq!(e.matches("error[").count(), 1, "{file}: {e}");
+    }
+}
