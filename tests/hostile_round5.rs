@@ -229,3 +229,32 @@ fn a_table_of_the_wrong_kind_is_one_error_not_a_cascade() {
         assert_eq!(e.matches("error[").count(), 1, "{file}: {e}");
     }
 }
+
+// ---- D178 (finding 6): the range in the message is the range enforced ---------------------
+
+/// Cap levers said `must lie in [0, none], got 2000000000` (2e9 is within "no upper end");
+/// an unbounded distribution got help to adjust bounds it does not have.
+#[test]
+fn cap_messages_state_the_enforced_bound_and_unbounded_forms_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("cap.toml");
+    fs::write(
+        &f,
+        format!(
+            "extends = {:?}\n[scenario]\nname = \"cap\"\n\
+             [[event]]\ndate = \"2025-09\"\nlever = \"cap.eu_usd\"\naction = \"set\"\nvalue = 2e9\n\
+             [[event]]\ndate = \"2025-09\"\nlever = \"cap.us_usd\"\naction = \"set\"\n\
+             value = {{ lognormal = [3, 0.1] }}\n",
+            scenario("baseline").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let e = expect(sim().arg("validate").arg(&f), 1);
+    assert!(!e.contains("none]"), "{e}");
+    assert!(e.contains("[0, 1e9]"), "{e}");
+    assert!(e.contains("unbounded above"), "{e}");
+    assert!(
+        !e.contains("distribution bounds) within [0, 1e9]") || e.matches("bounds)").count() == 1,
+        "{e}"
+    );
+}
