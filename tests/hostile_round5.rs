@@ -258,3 +258,23 @@ fn cap_messages_state_the_enforced_bound_and_unbounded_forms_are_named() {
         "{e}"
     );
 }
+
+// ---- D182 (finding 11): huge thresholds are compact in probabilities.csv ------------------
+
+#[test]
+fn a_huge_prob_threshold_is_written_compactly() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    expect(
+        sim()
+            .arg("run")
+            .arg(scenario("baseline"))
+            .args(["--paths", "4", "--months", "2", "--quiet", "--no-charts"])
+            .args(["--prob", "flow_india_mbd<1e308", "--out"])
+            .arg(&out),
+        0,
+    );
+    let csv = fs::read_to_string(out.join("baseline/probabilities.csv")).unwrap();
+    assert!(csv.contains(",1e308,"), "{csv}");
+    assert!(csv.lines().all(|l| l.len() < 200), "{csv}");
+}
