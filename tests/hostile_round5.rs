@@ -278,3 +278,27 @@ fn a_huge_prob_threshold_is_written_compactly() {
     assert!(csv.contains(",1e308,"), "{csv}");
     assert!(csv.lines().all(|l| l.len() < 200), "{csv}");
 }
+
+// ---- D181 (finding 9): messages blame the right thing -------------------------------------
+
+/// `merge …/partial.bin` said "no such folder" for a file that exists.
+#[test]
+fn merge_given_a_partial_file_names_its_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let shard = d.path().join("x.shard-1-of-2");
+    fs::create_dir(&shard).unwrap();
+    fs::write(shard.join("partial.bin"), b"not a partial").unwrap();
+    let e = expect(
+        sim()
+            .arg("merge")
+            .arg(shard.join("partial.bin"))
+            .arg("--out")
+            .arg(d.path().join("o")),
+        1,
+    );
+    assert!(!e.contains("no such folder"), "{e}");
+    assert!(
+        e.contains("is a file") && e.contains("x.shard-1-of-2`"),
+        "{e}"
+    );
+}

@@ -45,7 +45,8 @@ pub enum OutputError {
     #[error(
         "the result folder name is {0} characters long; at most {MAX_FOLDER_LEN} are allowed \
          (filesystems allow 255 bytes per name, and a hidden staging suffix is added): use \
-         shorter scenario names"
+         shorter names for what it is made of (the scenario names; for `sensitivity` also the \
+         target variable, which a market file's `[[output]] variable` may name)"
     )]
     NameTooLong(usize),
     #[error("invalid output file name `{0}`: use only letters, digits, `_`, `-` and `.`")]
