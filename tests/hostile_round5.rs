@@ -302,3 +302,15 @@ fn merge_given_a_partial_file_names_its_folder() {
         "{e}"
     );
 }
+
+// ---- D180 (finding 10): a UTF-8 BOM does not shift columns --------------------------------
+
+#[test]
+fn a_bom_neither_shifts_line_one_columns_nor_is_echoed() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("bom.toml");
+    fs::write(&f, b"\xef\xbb\xbfextends = 5\n").unwrap();
+    let e = expect(sim().arg("validate").arg(&f), 1);
+    assert!(e.contains("bom.toml:1:11"), "{e}");
+    assert!(!e.contains('\u{feff}'), "{e:?}");
+}
