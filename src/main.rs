@@ -42,7 +42,11 @@ fn main() {
     };
     let stop = signals::install(matches!(cli.command, Command::Run(_)));
     set_stop_flag(Arc::clone(&stop));
-    let code = match std::panic::catch_unwind(|| dispatch(cli)) {
+    let outcome = std::panic::catch_unwind(|| dispatch(cli));
+    // From here on a signal can no longer interleave its "interrupted" message and exit with
+    // ours: whichever takes the registry lock first speaks and exits (D175).
+    sanctions_sim::output::files::hold_until_exit();
+    let code = match outcome {
         Ok(Ok(())) => 0,
         Ok(Err(_)) | Err(_) if stop.load(Ordering::SeqCst) => {
             errln!("{INTERRUPTED_MSG}");

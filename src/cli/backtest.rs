@@ -47,7 +47,9 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
         super::worker_pool()?.install(|| backtest::simulate(&scenarios, a.paths as usize, a.seed));
     let rows = targets::evaluate(&runs).map_err(|e| CliError::Internal(e.to_string()))?;
     let csv = backtest::report_csv(&rows).map_err(|e| CliError::Internal(e.to_string()))?;
-    let io = |e: crate::output::files::OutputError| CliError::Internal(e.to_string());
+    // A failed write is bad input (exit 1, a full disk or a read-only folder), as in every
+    // other command; it used to be exit 2, "a bug" (D176).
+    let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     stage.write("report.csv", &csv).map_err(io)?;
     let observed = read_observed(&history, &scenarios)?;
     for name in backtest::REPLAYS {

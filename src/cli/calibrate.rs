@@ -59,7 +59,8 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
     let fitted = history.join("market").join("fitted.toml");
-    // Refuse before the fit, not after it (the write checks again).
+    // Refuse before the fit, not after it (the write checks again): an existing file or a
+    // link, and a folder that cannot be written (it used to fail after the whole fit, D174).
     if a.write {
         crate::output::files::check_file_target(&fitted, a.force)
             .map_err(|e| CliError::Input(e.to_string()))?;
@@ -67,6 +68,9 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
     // Fit from the priors: the current fitted.toml is ignored by clearing its overrides.
     let mut scenarios = backtest::load_from(&history, a.history.is_some())
         .map_err(|e| CliError::Input(e.to_string()))?;
+    if a.write {
+        preflight_dir(&fitted)?; // after the load, whose errors name a wrong --history better
+    }
     for sc in &mut scenarios {
         for (name, _) in calibrate::GRID {
             if let Some(d) = crate::market::params::ParamSpec::default().get(name) {
@@ -99,11 +103,36 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
     let text = fitted_toml(&header, &fit.values);
     out!("{text}")?;
     if a.write {
-        crate::output::files::write_file(&fitted, text.as_bytes(), a.force)
+        crate::output::files::write_file(&fitted, text.as_bytes(), a.force, ELSEWHERE)
             .map_err(|e| CliError::Input(e.to_string()))?;
         errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
+}
+
+/// How `calibrate` writes elsewhere: it has no `--out`, the fit is also printed on stdout.
+const ELSEWHERE: &str =
+    "run without --write and copy the fit printed on standard output where it belongs";
+
+/// Whether the folder of `fitted` takes a new file: a probe file is created in it and
+/// removed, as `run` and `backtest` test their output folder before simulating.
+fn preflight_dir(fitted: &std::path::Path) -> Result<(), CliError> {
+    let dir = match fitted.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let probe = dir.join(format!(".tmp-calibrate-probe-{}", std::process::id()));
+    match std::fs::File::create_new(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(CliError::Input(format!(
+            "cannot write {} (--write): {e}; nothing was fitted: {}",
+            fitted.display(),
+            crate::output::write_advice::advice(&e, ELSEWHERE)
+        ))),
+    }
 }
 
 /// UTC date `YYYY-MM-DD` from the system clock (days-from-civil inverse, no extra crate).

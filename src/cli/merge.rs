@@ -165,6 +165,21 @@ fn find_partials(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             out.push(own);
             continue;
         }
+        if d.is_file() {
+            // A `partial.bin` (or another file) named instead of its folder: it exists, so
+            // "no such folder" sent users looking for a missing path (D181).
+            let folder = d.parent().filter(|p| !p.as_os_str().is_empty());
+            let hint = match folder {
+                Some(p) if d.file_name() == Some(PARTIAL_FILE.as_ref()) => {
+                    format!("name its folder `{}`", p.display())
+                }
+                _ => "name the shard folders (or the folder holding them)".to_string(),
+            };
+            return Err(CliError::Input(format!(
+                "{}: is a file, and merge takes folders: {hint}",
+                d.display()
+            )));
+        }
         if !d.is_dir() {
             return Err(CliError::Input(format!("{}: no such folder", d.display())));
         }

@@ -262,7 +262,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if let Some(p) = &combined {
         let bytes = crate::output::xlsx_results::build_combined(&folders)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        crate::output::files::write_file(p, &bytes, true)
+        crate::output::files::write_file(p, &bytes, true, crate::output::write_advice::WITH_OUT)
             .map_err(|e| CliError::Input(e.to_string()))?;
         if !a.output.quiet {
             outln!(

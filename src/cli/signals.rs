@@ -12,7 +12,7 @@
 //! SIGPIPE keeps Rust's disposition (ignored): a closed stdout shows up as a write error,
 //! handled in [`super::out`], so the command still cleans up before it exits.
 
-use crate::output::files::exit_removing_staging;
+use crate::output::files::{committed_list, exit_removing_staging};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -24,6 +24,29 @@ pub const GRACE: Duration = Duration::from_secs(3);
 pub const INTERRUPTED_MSG: &str =
     "interrupted: stopped before the results were complete; unfinished result folders were \
      removed (results of scenarios that had already finished are kept)";
+
+/// The message for a signal that ends the process now. `unfinished`: a result folder was
+/// still being written (it is removed). When nothing was, and results were committed, the
+/// signal came after they were complete (a `merge` or `compare` between its commit and its
+/// exit): saying "stopped before the results were complete" would be false, and a `--force`
+/// user would think the old result was kept (D175).
+pub fn interrupted_message(unfinished: bool) -> String {
+    match committed_list() {
+        Some((list, was, it)) if !unfinished => format!(
+            "interrupted after the results were written: {list} {was} written before the \
+             signal, and {it} complete; nothing unfinished was left"
+        ),
+        _ => INTERRUPTED_MSG.to_string(),
+    }
+}
+
+/// Ends the process for a signal: message and exit under the registry lock
+/// ([`exit_removing_staging`]), so `main` cannot exit 0 meanwhile.
+fn end_now() -> ! {
+    exit_removing_staging(exit_code(), |unfinished| {
+        errln!("{}", interrupted_message(unfinished))
+    })
+}
 
 /// The handled signals.
 #[cfg(unix)]
@@ -70,12 +93,10 @@ pub fn install(cooperative: bool) -> Arc<AtomicBool> {
                         first = false;
                         std::thread::spawn(|| {
                             std::thread::sleep(GRACE);
-                            errln!("{INTERRUPTED_MSG}");
-                            exit_removing_staging(exit_code())
+                            end_now()
                         });
                     } else {
-                        errln!("{INTERRUPTED_MSG}");
-                        exit_removing_staging(exit_code());
+                        end_now();
                     }
                 }
             });
@@ -94,5 +115,12 @@ mod tests {
         assert_eq!(super::code_for(libc::SIGHUP), 129);
         assert_eq!(super::code_for(libc::SIGQUIT), 131);
         assert_eq!(super::code_for(0), 130);
+    }
+
+    /// D175: with nothing committed, or something still being written, the message is the
+    /// "stopped before" one; never once a result is committed and nothing is unfinished.
+    #[test]
+    fn message_after_commit_says_the_result_is_complete() {
+        assert_eq!(super::interrupted_message(true), super::INTERRUPTED_MSG);
     }
 }

@@ -65,8 +65,13 @@ pub fn totals_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
 
 /// A `--prob` threshold as written in probabilities.csv: the CSV number format (`{:.4}`) when
 /// that reads back as the same value, else the shortest decimal that does (`0.00001`,
-/// `80.12345`), so that two thresholds never print alike. No exponent, no `-0`.
+/// `80.12345`), so that two thresholds never print alike. No exponent, no `-0`, except for
+/// magnitudes from 1e15 on: there the project's number format ([`crate::suggest::Num`]) writes
+/// the shortest exponent form that reads back exactly (`1e308`, not 309 digits, D182).
 pub fn threshold_text(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        return crate::suggest::Num(x).to_string();
+    }
     let fixed = fmt_num(x);
     if fixed.parse::<f64>().ok() == Some(x) {
         return fixed;
@@ -171,5 +176,12 @@ mod tests {
             assert_eq!(t.parse::<f64>().unwrap(), x);
             assert!(!t.contains(['e', 'E', ',']), "{t}");
         }
+        // D182: huge thresholds are compact, and still read back exactly.
+        for (x, want) in [(1e308, "1e308"), (-2.5e20, "-2.5e20"), (1e15, "1e15")] {
+            let t = threshold_text(x);
+            assert_eq!(t, want);
+            assert_eq!(t.parse::<f64>().unwrap(), x);
+        }
+        assert_eq!(threshold_text(1e14), "100000000000000.0000");
     }
 }

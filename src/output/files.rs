@@ -29,7 +29,7 @@ mod names;
 mod registry;
 use names::{valid_file_name, valid_name, valid_shard_name, valid_sub_dir};
 pub use registry::{
-    committed, committed_list, create_out_root, exit_removing_staging,
+    committed, committed_list, create_out_root, exit_removing_staging, hold_until_exit,
     remove_created_empty_out_roots,
 };
 use registry::{committed_now, kept_before, live};
@@ -45,7 +45,8 @@ pub enum OutputError {
     #[error(
         "the result folder name is {0} characters long; at most {MAX_FOLDER_LEN} are allowed \
          (filesystems allow 255 bytes per name, and a hidden staging suffix is added): use \
-         shorter scenario names"
+         shorter names for what it is made of (the scenario names; for `sensitivity` also the \
+         target variable, which a market file's `[[output]] variable` may name)"
     )]
     NameTooLong(usize),
     #[error("invalid output file name `{0}`: use only letters, digits, `_`, `-` and `.`")]
@@ -74,12 +75,17 @@ pub enum OutputError {
     NotWritable { path: PathBuf, source: io::Error },
     #[error("output path {} exists but is not a directory; choose another output directory", .0.display())]
     NotADirectory(PathBuf),
+    /// `elsewhere`: how this command writes somewhere else (not every command has `--out`);
+    /// the advice follows the error's kind (D176, [`super::write_advice`]).
     #[error(
-        "could not write {}: {source}; this result was not written{}: \
-         free some space or choose another output directory with --out",
-        path.display(), kept_before()
+        "could not write {}: {source}; this result was not written{}: {}",
+        path.display(), kept_before(), super::write_advice::advice(source, elsewhere)
     )]
-    WriteFailed { path: PathBuf, source: io::Error },
+    WriteFailed {
+        path: PathBuf,
+        source: io::Error,
+        elsewhere: &'static str,
+    },
     #[error(
         "could not rename the new result to {}: {new}; putting the previous result back failed \
          too: {restore}. The previous result is complete in {}: rename it to {} by hand \
@@ -105,8 +111,14 @@ pub enum OutputError {
 /// Writes one file outside a result folder (e.g. `calibrate --write`) atomically: a temporary
 /// file beside it, fsynced, made `0644` and renamed into place, so a reader sees the old file
 /// or the new one, never a part. Refuses to replace an existing file unless `force`, and a
-/// symbolic link always ([`check_file_target`]).
-pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
+/// symbolic link always ([`check_file_target`]). `elsewhere` is the command's way to write
+/// somewhere else, for the advice of a failed write.
+pub fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    elsewhere: &'static str,
+) -> Result<(), OutputError> {
     check_file_target(path, force)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -115,6 +127,7 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
     let failed = |source| OutputError::WriteFailed {
         path: path.to_path_buf(),
         source,
+        elsewhere,
     };
     let mut tmp = tempfile::Builder::new()
         .prefix(".tmp-")
@@ -320,6 +333,7 @@ impl Staging {
         fs::create_dir_all(&dir).map_err(|source| OutputError::WriteFailed {
             path: dir.clone(),
             source,
+            elsewhere: super::write_advice::WITH_OUT,
         })?;
         self.write_at(&dir, file_name, &self.on_disk(file_name, bytes))?;
         self.keep(format!("{sub}/{file_name}"), bytes);
@@ -362,6 +376,7 @@ impl Staging {
         let failed = |source| OutputError::WriteFailed {
             path: target.clone(),
             source,
+            elsewhere: super::write_advice::WITH_OUT,
         };
         let mut tmp = tempfile::Builder::new()
             .prefix(".tmp-")

@@ -74,15 +74,26 @@ pub fn remove_created_empty_out_roots() {
 
 /// Removes every uncommitted staging folder of this process, then the output folders it
 /// created that are left empty, and exits with `code`, holding the registry lock so that no
-/// commit can happen meanwhile. For signal handling threads: destructors of other threads do
-/// not run.
-pub fn exit_removing_staging(code: i32) -> ! {
+/// commit can happen meanwhile. `say` prints the message first, under that lock, so that what
+/// it says about committed results is what is on disk (D175); it is told whether a staging
+/// folder was live (something unfinished is being removed). For signal handling threads:
+/// destructors of other threads do not run.
+pub fn exit_removing_staging(code: i32, say: impl FnOnce(bool)) -> ! {
     let guard = live();
+    say(!guard.is_empty());
     for dir in guard.iter() {
         let _ = fs::remove_dir_all(dir);
     }
     remove_created_empty_out_roots();
     std::process::exit(code)
+}
+
+/// Called by `main` once the command has returned: takes the registry lock and never gives it
+/// back, so a signal thread can no longer print "interrupted" and exit while `main` prints
+/// its own verdict and exits (the race gave exit 0 with the "interrupted" text, D175). A
+/// signal thread that took the lock first exits with its own, consistent message.
+pub fn hold_until_exit() {
+    std::mem::forget(live());
 }
 
 /// The results this command has committed so far, for messages about a later failure: the

@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod paths_csv;
 pub mod report;
 pub mod tree_csv;
+pub mod write_advice;
 pub mod xlsx;
 pub mod xlsx_results;
 pub mod xlsx_typing;

@@ -52,6 +52,12 @@ pub(super) fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<S
     let regular = read.regular;
     match String::from_utf8(read.bytes) {
         Ok(text) => {
+            // A UTF-8 byte-order mark is not part of the text: without it, line-1 columns
+            // count from the first character and snippets do not echo it (D180).
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
             let quote = quotable(path, regular, &text);
             Ok(Source::new(path.to_path_buf(), text, quote))
         }

@@ -87,6 +87,11 @@ pub(crate) fn resolve(
             // A misspelt key already pointed at this one ("did you mean ...").
             return;
         }
+        let table = key.split('.').next().unwrap_or_default();
+        if raws.iter().any(|r| r.bad_tables.contains(&table)) {
+            // `[[scenario]]`: the one error is the table's kind; its keys are written (D179).
+            return;
+        }
         if raws.iter().any(|r| r.bad_extends) {
             // An `extends` that is not a string is the one error: it would have given these.
             return;

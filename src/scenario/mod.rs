@@ -249,6 +249,25 @@ pub struct RemovedEvent {
 /// names at their position.
 pub const MAX_NAME_LEN: usize = 128;
 
+/// Longest tree or node id (characters). Ids reach folder names three at a time: a
+/// `--by-outcome` result goes to `by_outcome/<tree>.<node>.<k>=<outcome node>/`, so each id
+/// gets a third of the 255 bytes a name may have, with room for the separators (D173). The
+/// scenario name's 128 would let two node ids alone overflow a name; the loader refuses longer
+/// ids at their position, before anything is simulated.
+pub const MAX_ID_LEN: usize = 64;
+
+/// The error for an id longer than [`MAX_ID_LEN`] (`what`: "tree id", "node id"), or `None`.
+pub(crate) fn id_too_long(what: &str, id: &str) -> Option<String> {
+    let len = id.chars().count();
+    (len > MAX_ID_LEN).then(|| {
+        format!(
+            "{what} is {len} characters long; at most {MAX_ID_LEN} are allowed (ids name \
+             `--by-outcome` result folders, `by_outcome/<tree>.<node>=<outcome>`, which must \
+             fit the filesystem's 255-byte limit for a name)"
+        )
+    })
+}
+
 pub(crate) fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.chars()

@@ -64,6 +64,10 @@ pub(crate) struct RawFile<'a> {
     /// `extends` is written but is not a string (already an error): the keys it would have
     /// given are not reported missing.
     pub bad_extends: bool,
+    /// Tables written with the wrong kind (`[[scenario]]`, `brent = 5`; already an error):
+    /// their required keys are not reported missing, since they were written, only in a form
+    /// that is not read (D179).
+    pub bad_tables: Vec<&'static str>,
     /// Span of the `[scenario]` header, if the file has one.
     pub scenario_span: Option<Range<usize>>,
     pub scenario: RawScenario,
@@ -97,12 +101,16 @@ impl Walker<'_> {
                     if let Some(t) = self.table(v, "scenario", "[scenario]") {
                         f.scenario_span = Some(v.span());
                         f.scenario = self.scenario(t);
+                    } else {
+                        f.bad_tables.push("scenario");
                     }
                 }
                 "brent" => {
                     if let Some(t) = self.table(v, "brent", "[brent]") {
                         f.brent_span = Some(v.span());
                         f.brent = self.brent(t);
+                    } else {
+                        f.bad_tables.push("brent");
                     }
                 }
                 "params" => {

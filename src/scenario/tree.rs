@@ -23,7 +23,15 @@ pub(crate) fn resolve(
     let before = w.diags.len();
     let id = match &t.id {
         Some(id) => {
-            if !super::valid_id(id.get_ref()) {
+            if let Some(msg) = super::id_too_long("tree id", id.get_ref()) {
+                let help = "use a shorter id; `description` can hold the long text";
+                w.err(
+                    id.span(),
+                    &format!("{}.id", t.prefix),
+                    msg,
+                    Some(help.into()),
+                );
+            } else if !super::valid_id(id.get_ref()) {
                 w.err(
                     id.span(),
                     &format!("{}.id", t.prefix),
@@ -53,7 +61,10 @@ pub(crate) fn resolve(
         match &n.id {
             Some(nid) => {
                 let key = format!("{}.id", n.prefix);
-                if !super::valid_id(nid.get_ref()) {
+                if let Some(msg) = super::id_too_long("node id", nid.get_ref()) {
+                    let help = "use a shorter id; `description` can hold the long text";
+                    w.err(nid.span(), &key, msg, Some(help.into()));
+                } else if !super::valid_id(nid.get_ref()) {
                     w.err(
                         nid.span(),
                         &key,

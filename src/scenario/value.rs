@@ -41,7 +41,12 @@ fn bounds(min: f64, max: f64) -> String {
     if max.is_infinite() {
         format!("[{}, inf)", Num(min))
     } else if max >= NONE_CAP {
-        format!("[{}, none]", Num(min))
+        // The range enforced: "none" is stored as 1e9, and any number above it is refused;
+        // `[0, none]` read as "no upper end" while 2e9 was refused for it (D178).
+        format!(
+            "[{}, 1e9] (1e9 stands for \"no cap\"; write \"none\" for no cap)",
+            Num(min)
+        )
     } else {
         format!("[{}, {}]", Num(min), Num(max))
     }
@@ -84,6 +89,19 @@ pub(crate) fn dist_in_named(
     let d = dist(v, key)?;
     let (a, b) = d.support();
     if a < lo || b > hi {
+        if (a.is_infinite() && lo.is_finite()) || (b.is_infinite() && hi.is_finite()) {
+            // No bounds can make an unbounded form fit: say so instead of "adjust the bounds".
+            let side = if b.is_infinite() { "above" } else { "below" };
+            return Err(bad(
+                v.span(),
+                key.into(),
+                format!(
+                    "`{key}` must lie in {}, got {d}, which is unbounded {side}",
+                    bounds(lo, hi)
+                ),
+                Some("use a bounded distribution: `uniform`, `tri` or `pert`, within the range"),
+            ));
+        }
         let what = if d.is_const() {
             format!("{d}")
         } else {
