@@ -93,3 +93,62 @@ fn a_route_listed_twice_and_outputs_of_no_or_repeated_buyers_are_refused() {
         "twice",
     );
 }
+
+/// The default market without the `[[route]]` tables that `keep` rejects.
+fn without_routes(drop: impl Fn(&str) -> bool) -> String {
+    let base = default_market();
+    let mut parts = base.split("\n[[route]]\n");
+    let mut out = parts.next().unwrap().to_string();
+    for p in parts {
+        // A table runs to the next blank-line-separated header; the last route's text may
+        // carry the tables that follow it, which are kept.
+        let (table, rest) = match p.find("\n[[") {
+            Some(k) => p.split_at(k),
+            None => (p, ""),
+        };
+        if !drop(table) {
+            out.push_str("\n[[route]]\n");
+            out.push_str(table);
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// Hostile round 5: a basin with no route had a made-up price, a buyer with no route or
+/// pipeline wrote zeros, and nothing said so. Both load (a basin without buyers is a supported
+/// extreme) and are warned about at the market file.
+#[test]
+fn a_basin_or_buyer_without_a_route_is_warned_about() {
+    let load = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("m.toml"), text).unwrap();
+        let leaf = dir.path().join("s.toml");
+        std::fs::write(
+            &leaf,
+            "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+             market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+        )
+        .unwrap();
+        let sc = sanctions_sim::scenario::load(&leaf).unwrap_or_else(|e| panic!("{e}"));
+        sanctions_sim::scenario::overrides(&sc)
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let w = load(&without_routes(|t| t.contains("from = \"E\"")));
+    assert!(
+        w.contains("warning[basin[2]]: basin E has no [[route]]"),
+        "{w}"
+    );
+    let w = load(&without_routes(|t| t.contains("to = \"IN\"")));
+    assert!(
+        w.contains("buyer IN has no [[route]] and no [[pipeline]]") && w.contains("m.toml"),
+        "{w}"
+    );
+    // China keeps its pipelines when its sea routes go; the default market warns of nothing.
+    let w = load(&without_routes(|t| t.contains("to = \"CN\"")));
+    assert!(!w.contains("buyer CN"), "{w}");
+    assert!(!load(&default_market()).contains("has no [[route]]"));
+}

@@ -35,6 +35,7 @@ pub mod imposed;
 mod inherit;
 mod lever_bounds;
 mod market_file;
+mod market_findings;
 mod misplaced;
 mod overrides;
 mod params;

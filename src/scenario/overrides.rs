@@ -94,6 +94,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     }
     // Tree nodes never entered.
     out.extend(super::tree_graph::tree_findings(sc));
+    // Basins and buyers the market file gives no outlet (hostile round 5).
+    out.extend(super::market_findings::market_findings(sc));
     out
 }
 

@@ -314,9 +314,9 @@ fn action_levers() {
             "{x}"
         );
     }
-    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.6, authority = \"uk\" }\n");
+    let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.designation.batch\"\nvalue = { share = 0.6, authority = \"ofac\" }\n");
     assert!(
-        x.contains("[0, 0.5]") && x.contains("\"us\" or \"eu\""),
+        x.contains("[0, 0.5]") && x.contains("\"us\", \"eu\" or \"uk\""),
         "{x}"
     );
     let x = err("[[event]]\ndate = \"2025-09\"\nlever = \"fleet.shadow_capacity\"\nvalue = -1\n");
