@@ -4,7 +4,7 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::{sim, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -21,16 +21,6 @@ fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
     let p = dir.join(name);
     fs::write(&p, body).unwrap();
     p
-}
-
-fn sim() -> Command {
-    let mut c = Command::cargo_bin("sanctions-sim").unwrap();
-    c.env_remove("RAYON_NUM_THREADS");
-    c
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

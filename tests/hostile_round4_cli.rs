@@ -5,7 +5,7 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::{expect, sim, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -14,25 +14,6 @@ fn scenario(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
         .join(format!("{name}.toml"))
-}
-
-fn sim() -> Command {
-    let mut c = Command::cargo_bin("sanctions-sim").unwrap();
-    c.env_remove("RAYON_NUM_THREADS");
-    c
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Runs `args`; asserts the exit code and that nothing panicked; returns stderr.
-fn expect(c: &mut Command, code: i32) -> String {
-    let o = c.output().unwrap();
-    let err = text(&o.stderr);
-    assert!(!err.contains("panicked"), "panic:\n{err}");
-    assert_eq!(o.status.code(), Some(code), "{err}\n{}", text(&o.stdout));
-    err
 }
 
 fn manifest(dir: &Path) -> serde_json::Value {

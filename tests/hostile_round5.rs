@@ -2,7 +2,9 @@
 //! fault: names that become paths are length-checked at load; write failures get advice and
 //! an exit code by their kind, whatever the command; messages state the rule they enforce.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{expect, sim, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,25 +14,6 @@ fn root() -> PathBuf {
 
 fn scenario(name: &str) -> PathBuf {
     root().join("scenarios").join(format!("{name}.toml"))
-}
-
-fn sim() -> Command {
-    let mut c = Command::cargo_bin("sanctions-sim").unwrap();
-    c.env_remove("RAYON_NUM_THREADS");
-    c
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Runs `c`; asserts the exit code and that nothing panicked; returns stderr.
-fn expect(c: &mut Command, code: i32) -> String {
-    let o = c.output().unwrap();
-    let err = text(&o.stderr);
-    assert!(!err.contains("panicked"), "panic:\n{err}");
-    assert_eq!(o.status.code(), Some(code), "{err}\n{}", text(&o.stdout));
-    err
 }
 
 /// A std command whose writes past `bytes` fail with EFBIG, like a full disk.

@@ -2,7 +2,7 @@
 //! load error at its file, line, column and key.
 
 mod common;
-use common::{load_with_market, market_diagnostic};
+use common::{load_with_market, load_with_market_ok, market_diagnostic};
 use std::path::Path;
 
 fn default_market() -> String {
@@ -121,16 +121,7 @@ fn without_routes(drop: impl Fn(&str) -> bool) -> String {
 #[test]
 fn a_basin_or_buyer_without_a_route_is_warned_about() {
     let load = |text: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("m.toml"), text).unwrap();
-        let leaf = dir.path().join("s.toml");
-        std::fs::write(
-            &leaf,
-            "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
-             market = \"m.toml\"\n[brent]\np0 = 71.0\n",
-        )
-        .unwrap();
-        let sc = sanctions_sim::scenario::load(&leaf).unwrap_or_else(|e| panic!("{e}"));
+        let sc = load_with_market_ok(text);
         sanctions_sim::scenario::overrides(&sc)
             .iter()
             .map(|w| w.to_string())

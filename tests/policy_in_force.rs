@@ -16,19 +16,7 @@ fn month_of(sc: &Scenario, ym: &str) -> usize {
 
 /// Runs `paths` paths and returns the per-path values of `var` in month index `t`.
 fn per_path(sc: &Scenario, var: &str, t: usize, paths: u64) -> Vec<f64> {
-    let vars = variables(&sc.market);
-    let k = vars.iter().position(|v| v.name == var).expect(var);
-    let mut buf = vec![0.0; vars.len()];
-    (0..paths)
-        .map(|p| {
-            let mut sim = PathSim::new(sc, sc.seed, p);
-            for _ in 0..=t {
-                sim.step_month();
-            }
-            sim.write_vars(&vars, &mut buf);
-            buf[k]
-        })
-        .collect()
+    values_at(sc, var, t, sc.seed, paths)
 }
 
 const CAP30: &str = r#"

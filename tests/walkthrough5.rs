@@ -3,28 +3,12 @@
 
 mod common;
 
-use common::load_body;
+use common::{load_body, values_at};
 use sanctions_sim::engine::path::PathSim;
-use sanctions_sim::engine::vars::variables;
 use sanctions_sim::scenario::Scenario;
 
 fn designated_in_december(sc: &Scenario, paths: u64) -> Vec<f64> {
-    let vars = variables(&sc.market);
-    let k = vars
-        .iter()
-        .position(|v| v.name == "urals_designated_share")
-        .unwrap();
-    let mut buf = vec![0.0; vars.len()];
-    (0..paths)
-        .map(|p| {
-            let mut sim = PathSim::new(sc, 11, p);
-            for _ in 0..5 {
-                sim.step_month();
-            }
-            sim.write_vars(&vars, &mut buf);
-            buf[k]
-        })
-        .collect()
+    values_at(sc, "urals_designated_share", 4, 11, paths)
 }
 
 const TWO_LISTINGS: &str = r#"

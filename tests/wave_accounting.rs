@@ -5,7 +5,6 @@
 mod common;
 use common::*;
 use sanctions_sim::engine::path::PathSim;
-use sanctions_sim::engine::vars::variables;
 use sanctions_sim::policy::calendar::month_idx;
 use sanctions_sim::scenario::Scenario;
 
@@ -25,20 +24,8 @@ fn load(body: &str) -> Scenario {
 
 /// Mean over the paths of `var` in month `ym`.
 fn mean(sc: &Scenario, var: &str, ym: &str) -> f64 {
-    let vars = variables(&sc.market);
-    let k = vars.iter().position(|v| v.name == var).expect(var);
     let t = (month_idx(ym).unwrap() - sc.start) as usize;
-    let mut buf = vec![0.0; vars.len()];
-    let mut sum = 0.0;
-    for p in 0..PATHS {
-        let mut sim = PathSim::new(sc, 17, p);
-        for _ in 0..=t {
-            sim.step_month();
-        }
-        sim.write_vars(&vars, &mut buf);
-        sum += buf[k];
-    }
-    sum / PATHS as f64
+    values_at(sc, var, t, 17, PATHS).iter().sum::<f64>() / PATHS as f64
 }
 
 /// `var` has the same mean in both scenarios in each of the months `yms`.

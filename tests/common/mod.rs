@@ -101,14 +101,7 @@ pub fn write_extending(dir: &Path, name: &str, body: &str) -> PathBuf {
 /// case in the panic.
 pub fn load_with_market(text: &str, label: &str) -> LoadError {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.toml"), text).unwrap();
-    let leaf = dir.path().join("s.toml");
-    std::fs::write(
-        &leaf,
-        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
-         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
-    )
-    .unwrap();
+    let leaf = write_with_market(dir.path(), text);
     match load(&leaf) {
         Ok(_) => panic!("`{label}` loaded"),
         Err(e) => e,
@@ -131,4 +124,62 @@ pub fn market_diagnostic(text: &str, label: &str, key: &str) -> Diagnostic {
         d.file.display()
     );
     d
+}
+
+/// The values of `var` at month index `t` (0 = the first month) on paths `0..paths` of seed
+/// `seed`, stepped through the library.
+pub fn values_at(sc: &Scenario, var: &str, t: usize, seed: u64, paths: u64) -> Vec<f64> {
+    let vars = sanctions_sim::engine::vars::variables(&sc.market);
+    let k = vars.iter().position(|v| v.name == var).expect(var);
+    let mut buf = vec![0.0; vars.len()];
+    (0..paths)
+        .map(|p| {
+            let mut sim = PathSim::new(sc, seed, p);
+            for _ in 0..=t {
+                sim.step_month();
+            }
+            sim.write_vars(&vars, &mut buf);
+            buf[k]
+        })
+        .collect()
+}
+
+/// The binary, with the tool's own thread count whatever `RAYON_NUM_THREADS` says.
+pub fn sim() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("sanctions-sim").unwrap();
+    c.env_remove("RAYON_NUM_THREADS");
+    c
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Runs `c`; asserts the exit code and that nothing panicked; returns stderr.
+pub fn expect(c: &mut assert_cmd::Command, code: i32) -> String {
+    let o = c.output().unwrap();
+    let err = text(&o.stderr);
+    assert!(!err.contains("panicked"), "panic:\n{err}");
+    assert_eq!(o.status.code(), Some(code), "{err}\n{}", text(&o.stdout));
+    err
+}
+
+/// Loads a 12-month scenario whose market file is `text`; the load must succeed.
+pub fn load_with_market_ok(text: &str) -> Scenario {
+    let dir = tempfile::tempdir().unwrap();
+    let leaf = write_with_market(dir.path(), text);
+    load(&leaf).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `m.toml` holding `text` and `s.toml`, a 12-month scenario that uses it; returns `s.toml`.
+fn write_with_market(dir: &Path, text: &str) -> PathBuf {
+    std::fs::write(dir.join("m.toml"), text).unwrap();
+    let leaf = dir.join("s.toml");
+    std::fs::write(
+        &leaf,
+        "[scenario]\nstart = \"2025-08\"\nmonths = 12\npaths = 100\nseed = 1\n\
+         market = \"m.toml\"\n[brent]\np0 = 71.0\n",
+    )
+    .unwrap();
+    leaf
 }
