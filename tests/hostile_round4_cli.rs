@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{expect, sim, text};
+use common::{calibrate_write, expect, sim, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -278,21 +278,7 @@ fn calibrate_write_refuses_a_linked_fitted_toml() {
     }
     // A dangling link too.
     fs::remove_file(&real).unwrap();
-    let e = expect(
-        sim()
-            .args([
-                "calibrate",
-                "--paths",
-                "1",
-                "--sweeps",
-                "1",
-                "--write",
-                "--force",
-            ])
-            .arg("--history")
-            .arg(&history),
-        1,
-    );
+    let e = expect(&mut calibrate_write(&history), 1);
     assert!(e.contains("is a symbolic link"), "{e}");
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{expect, sim, text};
+use common::{calibrate_write, expect, sim, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -80,21 +80,7 @@ fn calibrate_write_refuses_an_unwritable_folder_before_the_fit() {
         eprintln!("skipped: permissions do not apply (running as root)");
         return;
     }
-    let e = expect(
-        sim()
-            .args([
-                "calibrate",
-                "--paths",
-                "1",
-                "--sweeps",
-                "1",
-                "--write",
-                "--force",
-            ])
-            .arg("--history")
-            .arg(&history),
-        1,
-    );
+    let e = expect(&mut calibrate_write(&history), 1);
     fs::set_permissions(&market, fs::Permissions::from_mode(0o755)).unwrap();
     assert!(!e.contains("calibrate: "), "refused after the fit: {e}");
     assert!(e.contains("permissions") && !e.contains("--out"), "{e}");

@@ -183,3 +183,21 @@ fn write_with_market(dir: &Path, text: &str) -> PathBuf {
     .unwrap();
     leaf
 }
+
+/// `calibrate --paths 1 --sweeps 1 --write --force --history <history>`: the cheapest fit
+/// that writes (the hostile tests only care whether it may write).
+pub fn calibrate_write(history: &Path) -> assert_cmd::Command {
+    let mut c = sim();
+    c.args([
+        "calibrate",
+        "--paths",
+        "1",
+        "--sweeps",
+        "1",
+        "--write",
+        "--force",
+    ])
+    .arg("--history")
+    .arg(history);
+    c
+}
