@@ -1,5 +1,5 @@
-//! The fifth walkthrough's model fixes: the waves of one seller group share their size draw
-//! (D189), and tanker batches take a UK authority.
+//! The fifth walkthrough's fixes: the waves of one seller group share their size draw (D189),
+//! tanker batches take a UK authority, and `explain` lists the automatic EU cap reviews.
 
 mod common;
 
@@ -64,4 +64,52 @@ fn a_uk_tanker_batch_bites_like_an_eu_one() {
     };
     assert_eq!(fleet(&uk), fleet(&eu));
     assert!(fleet(&us) < fleet(&eu));
+}
+
+/// `explain` lists the automatic reviews (walkthrough 5): the baseline's every six months from
+/// 2025-09-03, and a user's cap with `dynamic` on the same day moves them to its day (D52).
+#[test]
+fn explain_lists_the_automatic_cap_reviews() {
+    use sanctions_sim::policy::cap_review::scheduled_reviews;
+    let dates = |sc: &sanctions_sim::scenario::Scenario| -> Vec<String> {
+        scheduled_reviews(
+            &sc.events,
+            &sc.registry,
+            &sc.registry.defaults(),
+            sc.start,
+            sc.months,
+        )
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+    };
+    let base = common::scenario("baseline");
+    assert_eq!(
+        dates(&base),
+        [
+            "2026-03-03",
+            "2026-09-03",
+            "2027-03-03",
+            "2027-09-03",
+            "2028-03-03"
+        ]
+    );
+    let child = load_body(
+        "[[event]]\ndate = \"2026-02-01\"\nlever = \"cap.eu_usd\"\nvalue = 44.10\n\n[[event]]\n\
+         date = \"2026-02-01\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        dates(&child),
+        ["2026-08-01", "2027-02-01", "2027-08-01", "2028-02-01"]
+    );
+    let fixed =
+        load_body("[[event]]\ndate = \"2026-02-01\"\nlever = \"cap.eu_usd\"\nvalue = 44.10\n")
+            .unwrap();
+    assert!(
+        dates(&fixed).is_empty(),
+        "a user's cap fixes the mode (D50)"
+    );
+    let text = sanctions_sim::cli::explain::render(&base);
+    assert!(text.contains("automatic EU cap reviews (5;"), "{text}");
 }
