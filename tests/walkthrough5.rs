@@ -113,3 +113,45 @@ fn explain_lists_the_automatic_cap_reviews() {
     let text = sanctions_sim::cli::explain::render(&base);
     assert!(text.contains("automatic EU cap reviews (5;"), "{text}");
 }
+
+/// The report's key results show the months after the scenario's events (a replay's event
+/// window was in no table) and the buyers' arrivals and the EU cap in force.
+#[test]
+fn the_report_shows_the_event_window_arrivals_and_the_cap_in_force() {
+    let d = tempfile::tempdir().unwrap();
+    let sf = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/summit_failure.toml");
+    let o = common::sim()
+        .arg("run")
+        .arg(&sf)
+        .args([
+            "--paths",
+            "40",
+            "--months",
+            "14",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::text(&o.stderr));
+    let html = std::fs::read_to_string(d.path().join("summit_failure/report.html")).unwrap();
+    // Events in Aug, Sep and Oct 2025: the months after them, besides months 1, 12 and 14.
+    for date in [
+        "2025-09-01",
+        "2025-10-01",
+        "2025-11-01",
+        "2026-07-01",
+        "2026-09-01",
+    ] {
+        assert!(html.contains(&format!("<td>{date}</td>")), "{date} missing");
+    }
+    for var in [
+        "arrivals_india_mbd",
+        "arrivals_china_mbd",
+        "cap_eu_in_force_usd_bbl",
+    ] {
+        assert!(html.contains(var), "{var} missing");
+    }
+}

@@ -95,7 +95,8 @@ impl<'a> Lookup<'a> {
 
 /// The variables of the key-results table: the charted ones, then the net positions: each
 /// buyer's welfare, which counts a deal's carrot as earned (D141; the net gain counts it only
-/// as forgone, so it would understate a deal), and Russia's revenue change.
+/// as forgone, so it would understate a deal), Russia's revenue change, the buyers' arrivals
+/// and the EU cap in force.
 fn key_names(have: &[String]) -> Vec<String> {
     let mut v: Vec<String> = KEY_VARIABLES.iter().map(|k| k.name.to_string()).collect();
     v.extend(
@@ -103,12 +104,23 @@ fn key_names(have: &[String]) -> Vec<String> {
             .filter(|n| n.ends_with("_welfare_usd_bn") || *n == "russia_revenue_change_usd_bn")
             .cloned(),
     );
+    // Walkthrough 5: what analysts compare with import data (arrivals, not loadings) and the
+    // policy actually in force.
+    v.extend(
+        have.iter()
+            .filter(|n| {
+                (n.starts_with("arrivals_") && !n.ends_with("_sea_mbd"))
+                    || *n == "cap_eu_in_force_usd_bbl"
+            })
+            .cloned(),
+    );
     v.retain(|n| have.contains(n));
     v
 }
 
-/// Month 1, month 12 and the last month (as dates present in the file).
-fn key_dates(dates: &[String]) -> Vec<String> {
+/// Month 1, month 12 and the last month, and the `after` months (as dates present in the
+/// file), in date order.
+fn key_dates(dates: &[String], after: &[String]) -> Vec<String> {
     let mut v = Vec::new();
     for i in [0, 11, dates.len().saturating_sub(1)] {
         if let Some(d) = dates.get(i) {
@@ -117,7 +129,35 @@ fn key_dates(dates: &[String]) -> Vec<String> {
             }
         }
     }
+    for d in after {
+        if dates.contains(d) && !v.contains(d) {
+            v.push(d.clone());
+        }
+    }
+    v.sort();
     v
+}
+
+/// The month after each of the first three months in which the scenarios' events take effect
+/// inside the horizon, as `YYYY-MM-01` (walkthrough 5: a replay's event window, Nov–Dec 2025,
+/// was in no table of the report, which showed only months 1, 12 and the last).
+fn event_window(scenarios: &[&Scenario], months: usize) -> Vec<String> {
+    let mut m: Vec<i32> = scenarios
+        .iter()
+        .flat_map(|sc| {
+            let end = sc.start + months as i32;
+            sc.events
+                .iter()
+                .map(|e| e.date.month)
+                .filter(move |&x| x >= sc.start && x < end)
+        })
+        .collect();
+    m.sort_unstable();
+    m.dedup();
+    m.iter()
+        .take(3)
+        .map(|&x| format!("{}-01", crate::policy::calendar::iso_month(x + 1)))
+        .collect()
 }
 
 /// A whole CSV file as a table (for short files such as outcomes.csv).
@@ -137,7 +177,7 @@ fn csv_table(caption: &str, f: CsvFile) -> Table {
 /// year's last row is where `share_this_year` answers "at some point in that year" (a
 /// mid-year row covers only January to that month).
 fn probability_dates(dates: &[String]) -> Vec<String> {
-    let mut v = key_dates(dates);
+    let mut v = key_dates(dates, &[]);
     for (i, d) in dates.iter().enumerate() {
         let year_ends = dates
             .get(i + 1)
@@ -232,8 +272,9 @@ pub fn run_report(
                 .to_vec(),
             rows: Vec::new(),
         };
+        let window = event_window(&[sc], months);
         for v in key_names(&s.values("variable")) {
-            for d in key_dates(&s.values("date")) {
+            for d in key_dates(&s.values("date"), &window) {
                 let key = [("date", d.as_str()), ("variable", v.as_str())];
                 let unit = s.cell(&key, "unit").text;
                 let mut row = vec![
@@ -326,9 +367,10 @@ pub fn compare_report(
                 .collect(),
             rows: Vec::new(),
         };
+        let window = event_window(scenarios, months);
         for sc in s.values("scenario") {
             for v in key_names(&s.values("variable")) {
-                for d in key_dates(&s.values("date")) {
+                for d in key_dates(&s.values("date"), &window) {
                     let key = [
                         ("date", d.as_str()),
                         ("variable", v.as_str()),
