@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{calibrate_write, expect, sim, text};
+use common::{calibrate_write, expect, sim, text, CALIBRATE_WRITE};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -95,15 +95,7 @@ fn calibrate_write_failure_names_only_its_own_flags() {
     let d = tempfile::tempdir().unwrap();
     let history = history_copy(d.path());
     let o = size_limited(16)
-        .args([
-            "calibrate",
-            "--paths",
-            "1",
-            "--sweeps",
-            "1",
-            "--write",
-            "--force",
-        ])
+        .args(CALIBRATE_WRITE)
         .arg("--history")
         .arg(&history)
         .output()

@@ -184,20 +184,21 @@ fn write_with_market(dir: &Path, text: &str) -> PathBuf {
     leaf
 }
 
-/// `calibrate --paths 1 --sweeps 1 --write --force --history <history>`: the cheapest fit
-/// that writes (the hostile tests only care whether it may write).
+/// The cheapest fit that writes (the hostile tests only care whether it may write), less its
+/// `--history <folder>`.
+pub const CALIBRATE_WRITE: [&str; 7] = [
+    "calibrate",
+    "--paths",
+    "1",
+    "--sweeps",
+    "1",
+    "--write",
+    "--force",
+];
+
+/// `calibrate --paths 1 --sweeps 1 --write --force --history <history>` ([`CALIBRATE_WRITE`]).
 pub fn calibrate_write(history: &Path) -> assert_cmd::Command {
     let mut c = sim();
-    c.args([
-        "calibrate",
-        "--paths",
-        "1",
-        "--sweeps",
-        "1",
-        "--write",
-        "--force",
-    ])
-    .arg("--history")
-    .arg(history);
+    c.args(CALIBRATE_WRITE).arg("--history").arg(history);
     c
 }
