@@ -13,7 +13,7 @@ trap 'rm -rf "$out"' EXIT
 
 "$bin" run scenarios/baseline.toml --quiet --no-charts --no-report --out "$out"
 "$bin" run scenarios/summit_failure.toml --quiet --no-charts --no-report --out "$out" \
-    --prob 'flow_india_mbd<1'
+    --prob 'flow_india_mbd<1' --prob 'arrivals_india_mbd<1'
 "$bin" compare scenarios/baseline.toml scenarios/summit_failure.toml --quiet --no-charts \
     --no-report --out "$out"
 "$bin" compare scenarios/summit_failure.toml scenarios/china_sanctions.toml --quiet \
@@ -57,12 +57,15 @@ Three questions, each answered by one command and one file:
   ($(field pct_change "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn) %), 80 % band
   $(field p10_diff "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn) to
   $(field p90_diff "$cmp_a" 2026-07-01 russia_export_revenue_usd_bn).
-- *How likely is India's intake below 1 mb/d by mid-2026?*
+- *How likely is India's intake below 1 mb/d by mid-2026?* On loadings (\`flow_india_mbd\`,
+  barrels loaded for India that month):
   \`run scenarios/summit_failure.toml --prob 'flow_india_mbd<1'\`, \`probabilities.csv\` row
-  \`2026-06-01\`: $(field share_now "$fail_probs" 2026-06-01) of paths in June 2026
-  (± $(field mc_se_now "$fail_probs" 2026-06-01)), and $(field share_so_far "$fail_probs" 2026-06-01) have been below 1 mb/d in some month
-  since August 2025; in some month of 2026 itself, $(field share_this_year "$fail_probs" 2026-12-01) (\`share_this_year\`, row
-  \`2026-12-01\`).
+  \`2026-06-01\`: $(field share_now "$fail_probs" 2026-06-01 'flow_india_mbd<1') of paths in June 2026
+  (± $(field mc_se_now "$fail_probs" 2026-06-01 'flow_india_mbd<1')), and $(field share_so_far "$fail_probs" 2026-06-01 'flow_india_mbd<1') have been below 1 mb/d in some month
+  since August 2025; in some month of 2026 itself, $(field share_this_year "$fail_probs" 2026-12-01 'flow_india_mbd<1') (\`share_this_year\`, row
+  \`2026-12-01\`). On arrivals (\`arrivals_india_mbd\`, what India's import statistics and
+  Kpler's monthly figures count, a voyage later), \`--prob 'arrivals_india_mbd<1'\`: in some month since
+  August 2025, $(field share_so_far "$fail_probs" 2026-06-01 'arrivals_india_mbd<1').
 - *If the US extends sanctions to China, where does Brent go, and is China better or worse
   off?* \`compare scenarios/summit_failure.toml scenarios/china_sanctions.toml\`: Brent
   $(field mean_diff "$cmp_c" 2026-07-01 brent_usd_bbl) USD/bbl on average in July 2026

@@ -156,7 +156,9 @@ pub fn plain(input: &str) -> String {
             format!("{} ({date}): {what}", lever.join("."))
         }
         ["basin", b, "share"] => format!("Share of exports from the {b} basin"),
-        ["basin", b, "seller_wedge_usd"] => format!("Seller's discount at the {b} basin"),
+        ["basin", b, "seller_wedge_usd"] => {
+            format!("Middlemen's margin (seller wedge) at the {b} basin")
+        }
         ["route", from, to, "freight_usd"] => format!("Freight from {from} to {to}"),
         ["route", from, to, "slate_max"] => {
             format!("Most Russian crude {to} can refine via {from}")

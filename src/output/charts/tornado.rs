@@ -61,7 +61,7 @@ pub fn sorted_bars(spec: &TornadoSpec) -> Vec<&TornadoBar> {
 
 const MIN_ROW: f32 = 40.0;
 const MAX_ROW: f32 = 72.0;
-const NAME_MAX_W: f32 = 360.0;
+const NAME_MAX_W: f32 = 460.0;
 
 pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
     let bars = sorted_bars(spec);
@@ -165,7 +165,7 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
             Weight::Regular,
             Anchor::End,
             INK,
-            &b.input,
+            &fit_start(&b.input, LABEL_SIZE, name_w),
         );
         s.text(
             left - 16.0,
@@ -174,7 +174,7 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
             Weight::Regular,
             Anchor::End,
             MUTED,
-            &sub_label(b),
+            &fit_start(&sub_label(b), 12.0, name_w),
         );
         let Some(bx) = base_x else { continue };
         let side = |v: f64| (v - spec.base).signum();
@@ -232,6 +232,23 @@ pub fn tornado_scene(spec: &TornadoSpec) -> Scene {
         );
     }
     s
+}
+
+/// `text`, or its end after a leading `…` when it is wider than `max`: the labels are drawn
+/// right-aligned against the plot, so a long one would run off the left edge, and the end of
+/// a code name (`…TR.rate.2025-10-22.0.happens`) is the part that tells inputs apart.
+fn fit_start(text: &str, size: f32, max: f32) -> String {
+    if text_width(text, Weight::Regular, size) <= max {
+        return text.to_string();
+    }
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    for &i in &starts[1..] {
+        let cut = format!("…{}", &text[i..]);
+        if text_width(&cut, Weight::Regular, size) <= max {
+            return cut;
+        }
+    }
+    "…".to_string()
 }
 
 fn sub_label(b: &TornadoBar) -> String {
@@ -301,6 +318,39 @@ mod tests {
         let sc = tornado_scene(&spec);
         assert_eq!(sc.width, WIDTH);
         assert!(sc.height as f32 >= 30.0 * MIN_ROW + 148.0);
+    }
+
+    /// Walkthrough 6: a long code name ran off the left edge. Every label now fits the name
+    /// column, keeping its end.
+    #[test]
+    fn long_labels_fit_the_name_column() {
+        let mut b = bar(
+            &"A very long plain-language input label ".repeat(4),
+            1.0,
+            2.0,
+        );
+        b.code = Some("event.tariff.TR.rate.2025-10-22.0.happens".repeat(3));
+        let spec = TornadoSpec {
+            title: "t".into(),
+            target_label: "x".into(),
+            base: 1.5,
+            bars: vec![b],
+            rank_r2: None,
+        };
+        let mut fitted = 0;
+        for i in tornado_scene(&spec).items {
+            if let crate::output::charts::scene::Item::Text { text, size, .. } = i {
+                if text.starts_with('…') {
+                    fitted += 1;
+                    assert!(
+                        text_width(&text, Weight::Regular, size) <= NAME_MAX_W,
+                        "{text}"
+                    );
+                }
+            }
+        }
+        assert_eq!(fitted, 2, "both the label and the code line are shortened");
+        assert!(fit_start("0.0.happens", 12.0, NAME_MAX_W) == "0.0.happens");
     }
 
     /// A weak fit must be visible: R² = 0.06 is printed, and the code name under the label.
