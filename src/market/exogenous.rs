@@ -43,7 +43,10 @@ pub fn exogenous_step(m: &PathModel, st: &mut State, sh: &Shocks, jump: f64) -> 
     };
     st.chi = m.ou_decay * st.chi + sigma_chi * m.ou_sd * sh.normals[N_CHI];
     let lr = p.p_long_run.max(1e-6).ln();
-    st.xi += (p.mu_xi - p.kappa_xi * (st.xi - lr)) * DT + p.sigma_xi * DT.sqrt() * sh.normals[N_XI];
+    let xi_kick = p.sigma_xi * DT.sqrt() * sh.normals[N_XI];
+    st.xi += (p.mu_xi - p.kappa_xi * (st.xi - lr)) * DT + xi_kick;
+    // ξ is linear in its shocks, so their part follows the same decay without the drift.
+    st.xi_shock += -p.kappa_xi * st.xi_shock * DT + xi_kick;
     st.pi = (st.pi * (-1.0 / p.tau_pi.max(1e-6)).exp() + jump)
         .clamp(-RISK_PREMIUM_MAX, RISK_PREMIUM_MAX);
     // Outages: existing ones may end (geometric duration), then arrivals merge into the slot.

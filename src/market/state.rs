@@ -35,6 +35,9 @@ pub struct State {
     // Brent
     pub chi: f64,
     pub xi: f64,
+    /// The part of ξ its shocks put there: ξ less the path it would follow with every shock
+    /// zero. Not read by the model; `sensitivity` ranks it as the path's long-term Brent shock.
+    pub xi_shock: f64,
     pub regime: u8,
     pub pi: f64,
     pub outages: [Outage; OUTAGE_CLASSES],
@@ -98,6 +101,7 @@ impl State {
         State {
             chi: 0.0,
             xi: 0.0,
+            xi_shock: 0.0,
             regime: 0,
             pi: 0.0,
             outages: [Outage::default(); OUTAGE_CLASSES],

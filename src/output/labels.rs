@@ -155,6 +155,8 @@ pub fn plain(input: &str) -> String {
             };
             format!("{} ({date}): {what}", lever.join("."))
         }
+        ["shock", "brent_short"] => "Brent's short-term swings on the path".to_string(),
+        ["shock", "brent_long"] => "Brent's long-term shocks on the path".to_string(),
         ["basin", b, "share"] => format!("Share of exports from the {b} basin"),
         ["basin", b, "seller_wedge_usd"] => {
             format!("Middlemen's margin (seller wedge) at the {b} basin")

@@ -57,7 +57,13 @@ fn note(r: &SensResult, i: usize) -> String {
     }
     if r.swings[i].is_none() {
         let inp = &r.inputs[i];
-        if inp.dist.is_none() {
+        if matches!(inp.source, Source::Shock(_)) {
+            notes.push(
+                "no swing: a summary of the path's monthly draws, not a drawn input; read its \
+                 rank measures"
+                    .into(),
+            );
+        } else if inp.dist.is_none() {
             notes.push("no swing: tree draws share one stream and cannot be set alone".into());
         } else {
             notes.push("no swing: outside the swung top inputs (see --swing-top)".into());

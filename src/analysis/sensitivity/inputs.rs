@@ -21,7 +21,7 @@
 //! constant; a constant consumes no randomness and every input has its own keyed stream (or is
 //! the only varying draw of its row), so every other draw of the path is unchanged (common
 //! random numbers). Tree inputs cannot be overridden that way (their draws share one stream)
-//! and get no swing.
+//! and get no swing, nor do the shock inputs (a summary of the path's monthly draws).
 
 pub use super::market::MarketSlot;
 use super::market::{market_dist, market_slots, market_value, set_market_dist};
@@ -57,13 +57,44 @@ pub enum Source {
     /// reads [`NEVER`] here and gets the mean of the paths that did ([`impute_entry`]), so the
     /// column measures timing only; whether is [`Source::TreeEntered`].
     TreeEntry(usize, usize),
+    /// The path's own Brent shocks over the target's window (walkthrough 6): not a drawn
+    /// input but a summary of the monthly draws, so that "Brent's path" can be ranked.
+    Shock(ShockKind),
+}
+
+/// Which Brent factor a [`Source::Shock`] summarises: the mean over the target's window of
+/// the short-term factor χ (all shock: mean-reverting, with no drift) or of the shock part
+/// of the long-term factor ξ (`State::xi_shock`), in log points of Brent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShockKind {
+    BrentShort = 0,
+    BrentLong = 1,
+}
+
+impl ShockKind {
+    pub const ALL: [ShockKind; 2] = [ShockKind::BrentShort, ShockKind::BrentLong];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ShockKind::BrentShort => "shock.brent_short",
+            ShockKind::BrentLong => "shock.brent_long",
+        }
+    }
+
+    /// This month's value of the factor, read after the month's step.
+    pub fn read(self, st: &crate::market::state::State) -> f64 {
+        match self {
+            ShockKind::BrentShort => st.chi,
+            ShockKind::BrentLong => st.xi_shock,
+        }
+    }
 }
 
 /// One uncertain input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input {
     pub name: String,
-    /// `param`, `market`, `event` or `tree` (the CSV's `kind`).
+    /// `param`, `market`, `event`, `tree` or `shock` (the CSV's `kind`).
     pub kind: &'static str,
     pub unit: String,
     pub source: Source,
@@ -212,6 +243,15 @@ pub fn inputs(sc: &Scenario, months: usize) -> Vec<Input> {
             }
         }
     }
+    for k in ShockKind::ALL {
+        v.push(Input {
+            name: k.name().to_string(),
+            kind: "shock",
+            unit: "log points".into(),
+            source: Source::Shock(k),
+            dist: None,
+        });
+    }
     v
 }
 
@@ -286,6 +326,8 @@ pub fn read_values(
             }
             Source::TreeEntered(t, n) => records[t].first_entry[n].is_some() as u8 as f64,
             Source::TreeEntry(t, n) => records[t].first_entry[n].map_or(NEVER, |m| m as f64),
+            // Filled by the caller, which sees every month (`sample_chunk`).
+            Source::Shock(_) => f64::NAN,
         };
     }
 }

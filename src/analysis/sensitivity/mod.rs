@@ -23,7 +23,7 @@ use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::vars::Var;
 use crate::scenario::Scenario;
-use inputs::{impute_entry, inputs, keys, overridable, read_values, Input, Source};
+use inputs::{impute_entry, inputs, keys, overridable, read_values, Input, ShockKind, Source};
 use rank::{Excluded, RankDesign, RankError, RankFit};
 use rayon::prelude::*;
 use std::time::Instant;
@@ -151,16 +151,25 @@ fn sample_chunk(
         diag: PathDiag::default(),
     };
     let mut monthly = vec![0.0; o.months];
+    let mut factors = [vec![0.0; o.months], vec![0.0; o.months]];
     let vars = std::slice::from_ref(var);
     for path in lo..hi {
         let mut sim = PathSim::new(sc, o.seed, path);
-        for slot in monthly.iter_mut() {
+        for (t, slot) in monthly.iter_mut().enumerate() {
             sim.step_month();
             sim.write_vars(vars, std::slice::from_mut(slot));
+            for (f, k) in factors.iter_mut().zip(ShockKind::ALL) {
+                f[t] = k.read(&sim.state);
+            }
         }
         out.diag.add(&sim.diag);
         let mut x = vec![0.0; inp.len()];
         read_values(inp, &sim, keys, o.seed, path, &mut x);
+        for (slot, i) in x.iter_mut().zip(inp) {
+            if let Source::Shock(k) = i.source {
+                *slot = target::window_mean(&factors[k as usize], o.horizon);
+            }
+        }
         let y = target_value(&monthly, o.horizon);
         let finite = y.is_finite()
             && x.iter().all(|v| v.is_finite())

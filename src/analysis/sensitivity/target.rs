@@ -130,3 +130,14 @@ pub fn target_value(monthly: &[f64], h: Horizon) -> f64 {
             .map_or(f64::NAN, |m| m.iter().sum()),
     }
 }
+
+/// The mean of `monthly` over the target's window: the month itself, the whole horizon or
+/// the year's months (a path summary on the target's own footing, for the shock inputs).
+pub fn window_mean(monthly: &[f64], h: Horizon) -> f64 {
+    let n = match h {
+        Horizon::Month(_) => 1,
+        Horizon::Cumulative => monthly.len(),
+        Horizon::Year { months, .. } => months,
+    };
+    target_value(monthly, h) / n.max(1) as f64
+}
