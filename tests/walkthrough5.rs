@@ -154,4 +154,9 @@ fn the_report_shows_the_event_window_arrivals_and_the_cap_in_force() {
     ] {
         assert!(html.contains(var), "{var} missing");
     }
+    // Walkthrough 6: the totals table has each calendar year, not only the horizon.
+    let totals = &html[html.find("Totals per path").expect("totals table")..];
+    for period in [">2025</td>", ">2026</td>", ">horizon</td>"] {
+        assert!(totals.contains(period), "{period} missing from the totals");
+    }
 }

@@ -292,19 +292,31 @@ pub fn run_report(
     if let Some(f) = get("totals.csv") {
         let s = Lookup::new(f);
         let mut t = Table {
-            caption: "Whole-horizon totals per path: bands of totals, not sums of monthly \
-                      percentiles (totals.csv)"
+            caption: "Totals per path over each calendar year of the run and the whole \
+                      horizon: bands of totals, not sums of monthly percentiles (totals.csv)"
                 .into(),
-            header: ["variable", "unit", "mean", "p10", "p50", "p90"]
-                .map(String::from)
-                .to_vec(),
+            header: [
+                "variable", "unit", "period", "months", "mean", "p10", "p50", "p90",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: Vec::new(),
         };
+        // Walkthrough 6: the calendar years too, since "Russia's 2026 revenue" is the question
+        // an analyst brings, and a partial first or last year says how many months it holds.
+        let periods = s.values("period");
         for v in key_names(&s.values("variable")) {
-            let key = [("period", "horizon"), ("variable", v.as_str())];
-            let mut row = vec![Cell::text(v.clone()), Cell::text(s.cell(&key, "unit").text)];
-            row.extend(["mean", "p10", "p50", "p90"].map(|c| s.cell(&key, c)));
-            t.rows.push(row);
+            for period in &periods {
+                let key = [("period", period.as_str()), ("variable", v.as_str())];
+                let mut row = vec![
+                    Cell::text(v.clone()),
+                    Cell::text(s.cell(&key, "unit").text),
+                    Cell::text(period.clone()),
+                    s.cell(&key, "months"),
+                ];
+                row.extend(["mean", "p10", "p50", "p90"].map(|c| s.cell(&key, c)));
+                t.rows.push(row);
+            }
         }
         blocks.push(Block::Heading("Totals".into()));
         blocks.push(Block::Table(t));
