@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the sample figures of README.md (the block between the `samples:begin` and
-# `samples:end` markers) from fresh runs at the shipped scenarios' own settings, so that no
-# figure in the README is typed by hand. Usage: scripts/readme_samples.sh [--check]
+# Regenerates the sample figures of README.md (the blocks between the `samples:begin` and
+# `samples:end` markers and between `show:begin` and `show:end`) from fresh runs at the
+# shipped scenarios' own settings, so that no figure in the README is typed by hand. Usage: scripts/readme_samples.sh [--check]
 # With --check it exits 1 if the README differs from what the runs give (nothing is written).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -75,9 +75,24 @@ Three questions, each answered by one command and one file:
 MD
 )
 
-new=$(awk -v block="$block" '
+# The `show` example of the "Command line" section, from the same runs.
+shown=$("$bin" show "$out/baseline" "$out/summit_failure" \
+    --var russia_export_revenue_usd_bn --from 2026-01 --to 2026-06)
+show_block=$(cat <<MD
+\`sanctions-sim show output/baseline output/summit_failure --var russia_export_revenue_usd_bn
+--from 2026-01 --to 2026-06\` prints (10,000 paths, seed 42):
+
+\`\`\`text
+$shown
+\`\`\`
+MD
+)
+
+new=$(awk -v block="$block" -v show="$show_block" '
     /<!-- samples:begin -->/ { print; print block; skip = 1; next }
     /<!-- samples:end -->/ { skip = 0 }
+    /<!-- show:begin -->/ { print; print show; skip = 1; next }
+    /<!-- show:end -->/ { skip = 0 }
     !skip { print }' README.md)
 
 if [ "${1:-}" = "--check" ]; then

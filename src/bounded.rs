@@ -53,6 +53,15 @@ pub const PARTIAL: Limit = Limit {
     regular_only: true,
 };
 
+/// A `summary.csv` read back by `show`: the largest a run writes (1,200 months of 4,096
+/// variables, the most a partial result holds) is about 0.8 GiB. The file on the command
+/// line may be a pipe (`show <(...)`), as a scenario file may.
+pub const RESULT_TABLE: Limit = Limit {
+    what: "result tables (summary.csv)",
+    bytes: 1 << 30,
+    regular_only: false,
+};
+
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

@@ -17,6 +17,7 @@ const SUBCOMMANDS: &[&str] = &[
     "calibrate",
     "sensitivity",
     "merge",
+    "show",
     "completions",
     "man",
 ];

@@ -17,6 +17,7 @@ pub mod run;
 mod run_warnings;
 pub mod schema;
 pub mod sensitivity;
+pub mod show;
 pub mod signals;
 pub mod sim_args;
 pub mod validate;
@@ -30,7 +31,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_BAD_INPUT: i32 = 1;
 pub const EXIT_INTERNAL: i32 = 2;
 /// The reader of stdout went away while a command with results to write was running (the
-/// shell's code for death by SIGPIPE; `list`, `explain` and `schema` exit 0 instead).
+/// shell's code for death by SIGPIPE; `list`, `explain`, `schema` and `show` exit 0 instead).
 pub const EXIT_STDOUT_CLOSED: i32 = 141;
 
 /// A failure with the exit code it maps to.
@@ -96,6 +97,8 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// Merge the partial results of `run --shard K/N` into the outputs of a single run.
     Merge(merge::MergeArgs),
+    /// Print a few variables' monthly bands from result folders (their summary.csv), side by side.
+    Show(show::ShowArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     Completions(completions::CompletionsArgs),
     /// Print the man page in roff (`sanctions-sim man | man -l -`), or a subcommand's page.
@@ -184,7 +187,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     // Pure output: a reader that closed the pipe had what it wanted (ripgrep's rule).
     let closed_is_success = matches!(
         cli.command,
-        Command::List(_) | Command::Explain(_) | Command::Schema(_)
+        Command::List(_) | Command::Explain(_) | Command::Schema(_) | Command::Show(_)
     );
     let r = dispatch_inner(cli);
     match r {
@@ -205,6 +208,7 @@ fn dispatch_inner(cli: Cli) -> Result<(), CliError> {
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::Merge(a) => merge::merge(a),
+        Command::Show(a) => show::show(a),
         Command::Completions(a) => completions::completions(a),
         Command::Man(a) => completions::man(a),
     }

@@ -15,6 +15,7 @@ pub mod lock;
 pub mod manifest;
 pub mod paths_csv;
 pub mod report;
+pub mod show;
 pub mod tree_csv;
 pub mod write_advice;
 pub mod xlsx;

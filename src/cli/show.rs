@@ -1,0 +1,138 @@
+//! `show`: print a few variables' monthly bands from result folders, without a script. Finds
+//! and reads each `summary.csv`; the table is built by `output::show`.
+
+use super::CliError;
+use crate::output::show::select::{self, DEFAULT_STATS};
+use crate::output::show::{self as lib, SummaryFile};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// The table file every result folder holds.
+const SUMMARY: &str = "summary.csv";
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Result folders (each holds summary.csv; also by_outcome/<node>=<outcome>) or
+    /// summary.csv files; several are printed side by side.
+    #[arg(required = true, value_name = "RESULT")]
+    pub results: Vec<PathBuf>,
+    /// Variables to print: a name, a comma-separated list or a pattern with `*` (quote it:
+    /// 'flow_*'); repeatable. Default: the key variables of the charts.
+    #[arg(long = "var", value_name = "NAME")]
+    pub vars: Vec<String>,
+    /// Statistics to print, comma-separated: mean, sd, p05, p10, p25, p50, p75, p90, p95,
+    /// mc_se_mean, mc_se_p50.
+    #[arg(long, value_name = "LIST", default_value = DEFAULT_STATS)]
+    pub stat: Vec<String>,
+    /// First month to print (YYYY-MM, inclusive; default: the first month of the results).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: Option<String>,
+    /// Last month to print (YYYY-MM, inclusive; default: the last month of the results).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: Option<String>,
+    /// Print CSV instead of a table: `,`-separated, `.` decimal mark, dates YYYY-MM-01,
+    /// units in the header.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+pub fn show(a: ShowArgs) -> Result<(), CliError> {
+    let input = |e: lib::ShowError| CliError::Input(e.to_string());
+    let stats = select::stats(&a.stat).map_err(input)?;
+    let mut files: Vec<SummaryFile> = Vec::with_capacity(a.results.len());
+    for r in &a.results {
+        let path = summary_path(r)?;
+        let read = crate::bounded::read(&path, crate::bounded::RESULT_TABLE)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        files.push(lib::parse(&path.display().to_string(), &read.bytes, &stats).map_err(input)?);
+    }
+    let table = lib::show(&files, &a.vars, a.from.as_deref(), a.to.as_deref()).map_err(input)?;
+    if a.csv {
+        out!("{}", String::from_utf8_lossy(&table.csv()))
+    } else {
+        out!("{}", table.text())
+    }
+}
+
+/// The `summary.csv` a RESULT names: the file itself, or the one in the folder.
+fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
+    if p.is_dir() {
+        let f = p.join(SUMMARY);
+        if f.exists() {
+            return Ok(f);
+        }
+        return Err(CliError::Input(no_summary(p)));
+    }
+    if p.exists() {
+        return Ok(p.to_path_buf());
+    }
+    let hint = near(p).map_or_else(String::new, |q| {
+        format!("; did you mean `{}`?", q.display())
+    });
+    Err(CliError::Input(format!(
+        "{}: no such file or folder{hint}",
+        p.display()
+    )))
+}
+
+/// Folders directly inside `dir` that hold a summary.csv, by name (hidden staging folders
+/// left out).
+fn result_folders(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| dir.join(e.file_name()))
+        .filter(|p| p.join(SUMMARY).is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Why a folder is not a result, and what to name instead.
+fn no_summary(dir: &Path) -> String {
+    let mut msg = format!(
+        "{}: no {SUMMARY} in this folder; give a result folder (the folder holding \
+         {SUMMARY}) or a {SUMMARY} file",
+        dir.display()
+    );
+    let subs = result_folders(dir);
+    if !subs.is_empty() {
+        let shown: Vec<String> = subs
+            .iter()
+            .take(8)
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
+        let more = match subs.len() {
+            n if n > 8 => format!(" and {} more", n - 8),
+            _ => String::new(),
+        };
+        msg += &format!(
+            "; this folder holds result folders: {}{more} (name one or more of them)",
+            shown.join(", ")
+        );
+    } else if dir.join("compare.csv").is_file() {
+        msg += "; this is a comparison folder, which keeps the differences (compare.csv), \
+                not each scenario's bands: give the result folders of its scenarios";
+    } else if dir.join(super::merge::PARTIAL_FILE).is_file() {
+        msg += "; this is one shard's partial result: merge the shards, then give the merged \
+                result folder";
+    }
+    msg
+}
+
+/// A file or folder next to a missing one whose name is a plausible typo of it.
+fn near(p: &Path) -> Option<PathBuf> {
+    let name = p.file_name()?.to_str()?;
+    let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = parent.unwrap_or(Path::new("."));
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    let c = crate::suggest::closest(name, &names)?;
+    Some(parent.map_or_else(|| PathBuf::from(c), |d| d.join(c)))
+}
