@@ -58,7 +58,10 @@ pub struct RunArgs {
     #[command(flatten)]
     pub output: super::out_args::OutArgs,
     /// Also write conditional bands for each outcome of a branching exit, named by its source
-    /// node (e.g. `summit_pending`, or `tree.node`): by_outcome/<node>=<outcome>/summary.csv.
+    /// node (e.g. `summit_pending`, or `tree.node`): by_outcome/<node>=<outcome>/summary.csv;
+    /// or, for another node, for the paths that entered it and those that did not
+    /// (`escalation_china`: by_outcome/escalation_china=entered/…; `<node>.entered` for a
+    /// node whose name selects an exit, `<node>@YYYY-MM` for entered by that month).
     /// Repeatable.
     #[arg(long = "by-outcome", value_name = "SELECTOR")]
     pub by_outcome: Vec<String>,
@@ -132,7 +135,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     for sel in &a.by_outcome {
         let mut failed: Vec<(usize, String)> = Vec::new();
         for (i, sc) in loaded.iter().enumerate() {
-            match resolve_outcome(sc, sel) {
+            match resolve_outcome(sc, options(sc, &a).months, sel) {
                 Ok(s) if !splits[i].contains(&s) => splits[i].push(s),
                 Ok(_) => {}
                 Err(e) => failed.push((i, e.to_string())),
@@ -143,7 +146,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         } else {
             for (i, _) in failed {
                 errln!(
-                    "note: --by-outcome `{sel}` names no exit of `{}`: its bands are not split",
+                    "note: --by-outcome `{sel}` names no exit of `{}`, nor one of its nodes: \
+                     its bands are not split",
                     loaded[i].name
                 );
             }

@@ -14,6 +14,7 @@ pub mod stats;
 pub mod threads;
 mod tree_path;
 mod tree_split;
+mod tree_split_error;
 /// The output variables, read from a month's market state (moved to `market::vars`, which the market
 /// file's name check also needs; kept here under its old path).
 pub use crate::market::vars;

@@ -8,7 +8,9 @@ use super::stats::derived::{parse_probes, Derived, Layout};
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
 };
-pub use super::tree_split::{resolve_outcome, OutcomeSplit};
+pub use super::tree_split::{
+    resolve_outcome, OutcomeError, OutcomeSplit, SplitOn, ENTERED, NOT_ENTERED,
+};
 use super::vars::{variables, Var};
 use crate::scenario::Scenario;
 use serde::Serialize;

@@ -23,6 +23,16 @@ pub struct TreeRecord {
     pub first_branch: Vec<Vec<Option<usize>>>,
 }
 
+impl TreeRecord {
+    /// Whether the path entered `node` by the end of month `by` (0-based from the start), or
+    /// within the horizon when `by` is `None`. The one notion of "entered": the `entered`
+    /// input of `sensitivity`, the node-entry split of `run --by-outcome` (outputs.md §8),
+    /// and what `events.csv` counts (cumulated to month `by`).
+    pub fn entered_by(&self, node: usize, by: Option<usize>) -> bool {
+        self.first_entry[node].is_some_and(|m| by.is_none_or(|b| m <= b))
+    }
+}
+
 /// One tree's state on one path.
 #[derive(Clone)]
 pub(crate) struct TreePath {

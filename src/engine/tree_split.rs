@@ -1,19 +1,55 @@
-//! `run --by-outcome`: which branching exit of an event tree splits the paths, resolved from
-//! a selector given on the command line.
+//! `run --by-outcome`: what splits the paths, resolved from a selector given on the command
+//! line (outputs.md §8). Either a branching exit of an event tree (each path's outcome is the
+//! branch it took the first time it took the exit), or a node (whether the path entered it,
+//! within the horizon or by the end of a month: [`TreeRecord::entered_by`], the notion
+//! `sensitivity` and `events.csv` use).
+//!
+//! Names are matched in a fixed order, so that every selector that worked before node entries
+//! existed keeps its meaning: a branching exit by its label (the source node, `node.k`), then
+//! by a target of exactly one branching exit, then a node. `<node>.entered` and
+//! `<node>@YYYY-MM` (written `<node>.by_YYYY-MM` in folder names) always name a node's entry.
 
 use super::path::TreeRecord;
+pub use super::tree_split_error::OutcomeError;
+use crate::policy::calendar::{iso_month, month_idx};
 use crate::scenario::Scenario;
 
-/// A branching exit whose outcome splits the paths for conditional bands (`run --by-outcome`).
+/// Outcome of a node-entry split: the path entered the node (by the horizon or the month).
+pub const ENTERED: &str = "entered";
+/// Outcome of a node-entry split: the path did not.
+pub const NOT_ENTERED: &str = "not_entered";
+/// Suffix of a selector that names a node's entry whatever its plain name selects.
+pub const ENTERED_SUFFIX: &str = ".entered";
+/// How a selector's `@YYYY-MM` is written in output names (`escalation_china.by_2026-12`):
+/// folder names take no `@`. A selector may be written that way too.
+pub const BY_MONTH: &str = ".by_";
+
+/// What a split looks at on each path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitOn {
+    /// Branching exit `k` (index into the node's exits): the branch taken the first time the
+    /// path took the exit, by target; `none` when it never took it.
+    Exit(usize),
+    /// Whether the path entered the node by the end of month `by` (0-based from the start) or,
+    /// when `by` is `None`, within the horizon: `entered`, `not_entered`.
+    Entry { by: Option<usize> },
+}
+
+/// What splits the paths for conditional bands (`run --by-outcome`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutcomeSplit {
     pub tree: usize,
     pub node: usize,
-    pub exit: usize,
-    /// Name used in outputs: the exit's label (`node`, or `node.k` for the k-th of several
-    /// branching exits), prefixed by `tree.` when another tree has the same label.
+    pub on: SplitOn,
+    /// Name used in outputs (folders `<key>=<outcome>`, the manifest's `by_outcome` key): the
+    /// shortest selector that names this split. For an exit, its label (`node`, or `node.k`
+    /// for the k-th exit of a node with several branching exits), prefixed by `tree.` when
+    /// another tree has the same label. For a node's entry, the node id (`tree.` when another
+    /// tree has a node of that id), with `.entered` when the plain name selects an exit, or
+    /// `.by_YYYY-MM` for entry by the end of a month (selector `@YYYY-MM`).
     pub key: String,
-    /// One per branch (the target node ids), then `none` (never took the exit).
+    /// For an exit, one per branch (the target node ids), then `none`; for a node's entry,
+    /// `entered`, `not_entered`.
     pub outcomes: Vec<String>,
 }
 
@@ -23,194 +59,304 @@ impl OutcomeSplit {
         &self,
         mut records: impl Iterator<Item = &'r TreeRecord>,
     ) -> usize {
-        records
-            .nth(self.tree)
-            .and_then(|r| r.first_branch[self.node][self.exit])
-            .unwrap_or(self.outcomes.len() - 1)
+        let last = self.outcomes.len() - 1;
+        let Some(r) = records.nth(self.tree) else {
+            return last;
+        };
+        match self.on {
+            SplitOn::Exit(k) => r.first_branch[self.node][k].unwrap_or(last),
+            SplitOn::Entry { by } => usize::from(!r.entered_by(self.node, by)),
+        }
     }
 }
 
-/// Every branching exit of the scenario's trees as `(tree, node, exit)`.
-fn branching_exits(sc: &Scenario) -> Vec<(usize, usize, usize)> {
-    let mut v = Vec::new();
-    for (i, t) in sc.trees.iter().enumerate() {
-        for (n, node) in t.nodes.iter().enumerate() {
-            for (k, e) in node.exits.iter().enumerate() {
-                if e.branches() {
-                    v.push((i, n, k));
+/// A branching exit `(tree, node, exit)`.
+type ExitAt = (usize, usize, usize);
+
+/// How a name matches the scenario's branching exits.
+enum ExitMatch {
+    None,
+    One(ExitAt),
+    /// A node with several branching exits named without `.k`: their labels.
+    Several(Vec<String>),
+    /// Several exits of that label in different trees.
+    Many(Vec<ExitAt>),
+}
+
+/// The names selectors are matched against.
+pub(super) struct Names<'a> {
+    pub sc: &'a Scenario,
+    /// Every branching exit, in tree, node and exit order, with its label (`node`, `node.k`).
+    pub exits: Vec<ExitAt>,
+    pub labels: Vec<String>,
+}
+
+impl<'a> Names<'a> {
+    fn new(sc: &'a Scenario) -> Names<'a> {
+        let mut exits = Vec::new();
+        for (i, t) in sc.trees.iter().enumerate() {
+            for (n, node) in t.nodes.iter().enumerate() {
+                for (k, e) in node.exits.iter().enumerate() {
+                    if e.branches() {
+                        exits.push((i, n, k));
+                    }
+                }
+            }
+        }
+        let labels = exits.iter().map(|&x| plain_label(sc, x)).collect();
+        Names { sc, exits, labels }
+    }
+
+    fn in_tree(&self, tree: Option<&str>, t: usize) -> bool {
+        tree.is_none_or(|id| self.sc.trees[t].id == id)
+    }
+
+    /// The branching exit `name` selects (in `tree` only, when given): by label, else as the
+    /// one branching exit that has it as a target.
+    fn exit_match(&self, tree: Option<&str>, name: &str) -> ExitMatch {
+        let sc = self.sc;
+        let hits: Vec<ExitAt> = (self.exits.iter().zip(&self.labels))
+            .filter(|(x, l)| self.in_tree(tree, x.0) && *l == name)
+            .map(|(x, _)| *x)
+            .collect();
+        match hits.len() {
+            1 => return ExitMatch::One(hits[0]),
+            0 => {}
+            _ => return ExitMatch::Many(hits),
+        }
+        let several: Vec<String> = (self.exits.iter().zip(&self.labels))
+            .filter(|(x, _)| self.in_tree(tree, x.0) && sc.trees[x.0].nodes[x.1].id == name)
+            .map(|(_, l)| l.clone())
+            .collect();
+        if !several.is_empty() {
+            return ExitMatch::Several(several);
+        }
+        let parents: Vec<ExitAt> = (self.exits.iter())
+            .filter(|x| {
+                let t = &sc.trees[x.0];
+                self.in_tree(tree, x.0)
+                    && t.nodes[x.1].exits[x.2]
+                        .to
+                        .iter()
+                        .any(|&to| t.nodes[to].id == name)
+            })
+            .copied()
+            .collect();
+        match parents[..] {
+            [x] => ExitMatch::One(x),
+            _ => ExitMatch::None,
+        }
+    }
+
+    /// Output name of a branching exit: its label, `tree.` first when another tree's exit has
+    /// the same label.
+    pub(super) fn exit_key(&self, x: ExitAt) -> String {
+        let label = plain_label(self.sc, x);
+        if self.labels.iter().filter(|l| **l == label).count() > 1 {
+            format!("{}.{label}", self.sc.trees[x.0].id)
+        } else {
+            label
+        }
+    }
+
+    fn exit_split(&self, x: ExitAt) -> OutcomeSplit {
+        let tree = &self.sc.trees[x.0];
+        let mut outcomes: Vec<String> = (tree.nodes[x.1].exits[x.2].to.iter())
+            .map(|&t| tree.nodes[t].id.clone())
+            .collect();
+        outcomes.push("none".into());
+        OutcomeSplit {
+            tree: x.0,
+            node: x.1,
+            on: SplitOn::Exit(x.2),
+            key: self.exit_key(x),
+            outcomes,
+        }
+    }
+
+    /// Nodes `(tree, node)` of id `name` (in `tree` only, when given).
+    pub fn nodes_named(&self, tree: Option<&str>, name: &str) -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        for (t, tr) in self.sc.trees.iter().enumerate() {
+            if self.in_tree(tree, t) {
+                v.extend(tr.nodes.iter().position(|n| n.id == name).map(|n| (t, n)));
+            }
+        }
+        v
+    }
+
+    /// Output name of a node's entry (see [`OutcomeSplit::key`]).
+    pub fn entry_key(&self, (t, n): (usize, usize), by: Option<usize>) -> String {
+        let tree = &self.sc.trees[t];
+        let id = &tree.nodes[n].id;
+        let shared = self.nodes_named(None, id).len() > 1;
+        let base = if shared {
+            format!("{}.{id}", tree.id)
+        } else {
+            id.clone()
+        };
+        match by {
+            Some(m) => format!("{base}{BY_MONTH}{}", iso_month(self.sc.start + m as i32)),
+            None => {
+                let scope = shared.then_some(tree.id.as_str());
+                match self.exit_match(scope, id) {
+                    ExitMatch::None => base,
+                    _ => format!("{base}{ENTERED_SUFFIX}"),
                 }
             }
         }
     }
-    v
+
+    /// The node-entry selector of every node but the trees' start nodes, in file order.
+    pub fn entry_selectors(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for (t, tr) in self.sc.trees.iter().enumerate() {
+            for n in (0..tr.nodes.len()).filter(|&n| n != tr.start) {
+                v.push(self.entry_key((t, n), None));
+            }
+        }
+        v
+    }
+
+    /// The split of node `name`'s entry (in `tree` only, when given).
+    fn entry(
+        &self,
+        selector: &str,
+        tree: Option<&str>,
+        name: &str,
+        by: Option<usize>,
+    ) -> Result<OutcomeSplit, OutcomeError> {
+        let hits = self.nodes_named(tree, name);
+        if hits.len() > 1 {
+            let choices = hits.iter().map(|&h| self.entry_key(h, by)).collect();
+            return Err(self.ambiguous(selector, choices));
+        }
+        let (t, n) = hits[0];
+        if n == self.sc.trees[t].start {
+            return Err(OutcomeError::StartNode {
+                selector: selector.into(),
+                node: name.into(),
+                tree: self.sc.trees[t].id.clone(),
+                scenario: self.sc.name.clone(),
+                nodes: self.entry_list(),
+            });
+        }
+        Ok(OutcomeSplit {
+            tree: t,
+            node: n,
+            on: SplitOn::Entry { by },
+            key: self.entry_key((t, n), by),
+            outcomes: vec![ENTERED.into(), NOT_ENTERED.into()],
+        })
+    }
 }
 
-/// Label of a branching exit in folder names: [`crate::policy::tree::Tree::exit_label`] with `[k]` written `.k`.
-fn plain_label(sc: &Scenario, (i, n, k): (usize, usize, usize)) -> String {
+/// Label of a branching exit in folder names: [`crate::policy::tree::Tree::exit_label`] with
+/// `[k]` written `.k`.
+pub(super) fn plain_label(sc: &Scenario, (i, n, k): ExitAt) -> String {
     sc.trees[i]
         .exit_label(n, k)
         .replace('[', ".")
         .replace(']', "")
 }
 
-/// Why a `--by-outcome` selector names no single branching exit.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OutcomeError {
-    #[error("--by-outcome `{selector}`: scenario `{scenario}` has no event trees ([[tree]])")]
-    NoTrees { selector: String, scenario: String },
-    #[error(
-        "--by-outcome `{selector}`: scenario `{scenario}` has event trees but no branching exit \
-         (an exit with more than one `to`)"
-    )]
-    NoBranchingExit { selector: String, scenario: String },
-    #[error(
-        "--by-outcome `{selector}`: node `{node}` of scenario `{scenario}` has several branching \
-         exits; name one of {choices}"
-    )]
-    SeveralExits {
-        selector: String,
-        node: String,
-        scenario: String,
-        choices: String,
-    },
-    #[error(
-        "--by-outcome `{selector}`: scenario `{scenario}` has no branching exit of that \
-         name{hint}; branching exits (by source node): {exits}"
-    )]
-    Unknown {
-        selector: String,
-        scenario: String,
-        hint: String,
-        exits: String,
-    },
-    #[error(
-        "--by-outcome `{selector}` is ambiguous in scenario `{scenario}`: name one of {choices}"
-    )]
-    Ambiguous {
-        selector: String,
-        scenario: String,
-        choices: String,
-    },
+/// `(tree, rest)` of a selector whose first `.`-separated part is a tree id.
+fn split_tree<'s>(sc: &Scenario, sel: &'s str) -> (Option<&'s str>, &'s str) {
+    match sel.split_once('.') {
+        Some((t, r)) if sc.trees.iter().any(|tr| tr.id == t) => (Some(t), r),
+        _ => (None, sel),
+    }
 }
 
-/// Resolves a `--by-outcome` selector: a branching exit named by its source node
-/// (`summit_pending`, or `node.k` / `node[k]` when the node has several), optionally qualified
-/// by its tree (`us_russia.summit_pending`), or by one of its targets (`fail`) when that node
-/// is the target of exactly one branching exit. Errors are complete sentences with a
-/// did-you-mean hint.
-pub fn resolve_outcome(sc: &Scenario, selector: &str) -> Result<OutcomeSplit, OutcomeError> {
-    let exits = branching_exits(sc);
+/// Resolves a `--by-outcome` selector for a run of `months` months (outputs.md §8):
+/// - a branching exit named by its source node (`summit_pending`, or `node.k` / `node[k]`
+///   when the node has several), or by one of its targets (`fail`) when that node is the
+///   target of exactly one branching exit;
+/// - otherwise a node (`escalation_china`): whether each path entered it within the horizon;
+///   `<node>.entered` names the entry of a node whose plain name selects an exit, and
+///   `<node>@YYYY-MM` (or `<node>.by_YYYY-MM`) the entry by the end of that month.
+///
+/// Any of them may be qualified by its tree (`us_russia.summit_pending`). Errors are complete
+/// sentences with a did-you-mean hint and the selectors that exist.
+pub fn resolve_outcome(
+    sc: &Scenario,
+    months: usize,
+    selector: &str,
+) -> Result<OutcomeSplit, OutcomeError> {
     if sc.trees.is_empty() {
         return Err(OutcomeError::NoTrees {
             selector: selector.into(),
             scenario: sc.name.clone(),
         });
     }
-    if exits.is_empty() {
-        return Err(OutcomeError::NoBranchingExit {
-            selector: selector.into(),
-            scenario: sc.name.clone(),
-        });
-    }
-    let labels: Vec<String> = exits.iter().map(|&x| plain_label(sc, x)).collect();
-    let sel = selector.replace('[', ".").replace(']', "");
-    let (tree_sel, rest) = match sel.split_once('.') {
-        Some((t, r)) if sc.trees.iter().any(|tr| tr.id == t) => (Some(t), r.to_string()),
-        _ => (None, sel.clone()),
+    let names = Names::new(sc);
+    let (name, by) = match split_month(selector) {
+        Some((name, m)) => (name, Some(month_in_run(sc, months, selector, m)?)),
+        None => (selector, None),
     };
-    let in_tree = |x: &(usize, usize, usize)| tree_sel.is_none_or(|t| sc.trees[x.0].id == t);
-    let mut hits: Vec<(usize, usize, usize)> = exits
-        .iter()
-        .zip(&labels)
-        .filter(|(x, l)| in_tree(x) && **l == rest)
-        .map(|(x, _)| *x)
-        .collect();
-    if hits.is_empty() {
-        // A node with several branching exits, named without `.k`.
-        let several: Vec<String> = exits
-            .iter()
-            .zip(&labels)
-            .filter(|(x, _)| in_tree(x) && sc.trees[x.0].nodes[x.1].id == rest)
-            .map(|(_, l)| l.clone())
-            .collect();
-        if !several.is_empty() {
-            return Err(OutcomeError::SeveralExits {
-                selector: selector.into(),
-                node: rest.clone(),
-                scenario: sc.name.clone(),
-                choices: quoted(&several),
-            });
-        }
-        // A target of exactly one branching exit.
-        let parents: Vec<(usize, usize, usize)> = exits
-            .iter()
-            .filter(|x| {
-                in_tree(x)
-                    && sc.trees[x.0].nodes[x.1].exits[x.2]
-                        .to
-                        .iter()
-                        .any(|&t| sc.trees[x.0].nodes[t].id == rest)
-            })
-            .copied()
-            .collect();
-        if parents.len() == 1 {
-            hits = parents;
+    let sel = name.replace('[', ".").replace(']', "");
+    let (tree, rest) = split_tree(sc, &sel);
+    if let Some(node) = rest.strip_suffix(ENTERED_SUFFIX) {
+        if !names.nodes_named(tree, node).is_empty() {
+            return names.entry(selector, tree, node, by);
         }
     }
-    match hits.len() {
-        1 => {}
-        0 => {
-            let mut cands = labels.clone();
-            for &(i, n, k) in &exits {
-                cands.push(format!("{}.{}", sc.trees[i].id, plain_label(sc, (i, n, k))));
+    if by.is_none() {
+        match names.exit_match(tree, rest) {
+            ExitMatch::One(x) => return Ok(names.exit_split(x)),
+            ExitMatch::Several(labels) => return Err(names.several(selector, tree, rest, labels)),
+            ExitMatch::Many(hits) => {
+                let q = hits
+                    .iter()
+                    .map(|&x| format!("{}.{}", sc.trees[x.0].id, plain_label(sc, x)));
+                return Err(names.ambiguous(selector, q.collect()));
             }
-            let hint = crate::suggest::did_you_mean(selector, &cands);
-            return Err(OutcomeError::Unknown {
-                selector: selector.into(),
-                scenario: sc.name.clone(),
-                hint,
-                exits: quoted(&labels),
-            });
-        }
-        _ => {
-            let q: Vec<String> = hits
-                .iter()
-                .map(|&x| format!("{}.{}", sc.trees[x.0].id, plain_label(sc, x)))
-                .collect();
-            return Err(OutcomeError::Ambiguous {
-                selector: selector.into(),
-                scenario: sc.name.clone(),
-                choices: quoted(&q),
-            });
+            ExitMatch::None => {}
         }
     }
-    let x = hits[0];
-    let label = plain_label(sc, x);
-    let shared = labels.iter().filter(|l| **l == label).count() > 1;
-    let key = if shared {
-        format!("{}.{label}", sc.trees[x.0].id)
-    } else {
-        label
-    };
-    let tree = &sc.trees[x.0];
-    let mut outcomes: Vec<String> = tree.nodes[x.1].exits[x.2]
-        .to
-        .iter()
-        .map(|&t| tree.nodes[t].id.clone())
-        .collect();
-    outcomes.push("none".into());
-    Ok(OutcomeSplit {
-        tree: x.0,
-        node: x.1,
-        exit: x.2,
-        key,
-        outcomes,
-    })
+    if !names.nodes_named(tree, rest).is_empty() {
+        return names.entry(selector, tree, rest, by);
+    }
+    if by.is_none() {
+        if let Some(e) = names.exit_number(selector, tree, rest) {
+            return Err(e);
+        }
+    }
+    Err(names.unknown(selector, name, by.map(|_| &selector[name.len()..])))
 }
 
-fn quoted(v: &[String]) -> String {
-    v.iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `(name, month)` of `<name>@YYYY-MM` or `<name>.by_YYYY-MM` (a month: it starts with a
+/// digit, so a tree-qualified node named `by_…` is not mistaken for one).
+fn split_month(selector: &str) -> Option<(&str, &str)> {
+    if let Some(x) = selector.split_once('@') {
+        return Some(x);
+    }
+    selector
+        .rsplit_once(BY_MONTH)
+        .filter(|(_, m)| m.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Month index (0-based from the start) of the `YYYY-MM` after `@`, which must be a month of
+/// the run.
+fn month_in_run(
+    sc: &Scenario,
+    months: usize,
+    selector: &str,
+    text: &str,
+) -> Result<usize, OutcomeError> {
+    let (first, last) = (sc.start, sc.start + months.max(1) as i32 - 1);
+    let bad = |reason: String| OutcomeError::BadMonth {
+        selector: selector.into(),
+        reason,
+        first: iso_month(first),
+        last: iso_month(last),
+    };
+    let m = month_idx(text).map_err(&bad)?;
+    if iso_month(m) != text {
+        return Err(bad(format!("expected a month `YYYY-MM`, got `{text}`")));
+    }
+    if m < first || m > last {
+        return Err(bad(format!("{text} is not a month of the run")));
+    }
+    Ok((m - first) as usize)
 }

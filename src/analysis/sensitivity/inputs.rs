@@ -324,7 +324,7 @@ pub fn read_values(
                 let cum = &draws[t].1[n][k];
                 cum[b] - if b == 0 { 0.0 } else { cum[b - 1] }
             }
-            Source::TreeEntered(t, n) => records[t].first_entry[n].is_some() as u8 as f64,
+            Source::TreeEntered(t, n) => records[t].entered_by(n, None) as u8 as f64,
             Source::TreeEntry(t, n) => records[t].first_entry[n].map_or(NEVER, |m| m as f64),
             // Filled by the caller, which sees every month (`sample_chunk`).
             Source::Shock(_) => f64::NAN,
