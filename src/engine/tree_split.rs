@@ -81,6 +81,9 @@ enum ExitMatch {
     Several(Vec<String>),
     /// Several exits of that label in different trees.
     Many(Vec<ExitAt>),
+    /// A name without its tree that selects something in several trees (hostile round 6):
+    /// the tree-qualified selectors to choose from.
+    Trees(Vec<String>),
 }
 
 /// The names selectors are matched against.
@@ -115,6 +118,30 @@ impl<'a> Names<'a> {
     /// one branching exit that has it as a target.
     fn exit_match(&self, tree: Option<&str>, name: &str) -> ExitMatch {
         let sc = self.sc;
+        if tree.is_none() && sc.trees.len() > 1 {
+            // A bare name must not pick one tree silently: resolve it in each tree and refuse
+            // it when more than one tree answers.
+            let per_tree: Vec<(&str, ExitMatch)> = (sc.trees.iter())
+                .map(|t| (t.id.as_str(), self.exit_match(Some(&t.id), name)))
+                .filter(|(_, m)| !matches!(m, ExitMatch::None))
+                .collect();
+            if per_tree.len() > 1 {
+                let mut choices = Vec::new();
+                for (id, m) in per_tree {
+                    match m {
+                        ExitMatch::One(x) => choices.push(format!("{id}.{}", plain_label(sc, x))),
+                        ExitMatch::Several(labels) => {
+                            choices.extend(labels.iter().map(|l| format!("{id}.{l}")))
+                        }
+                        ExitMatch::Many(xs) => choices
+                            .extend(xs.iter().map(|&x| format!("{id}.{}", plain_label(sc, x)))),
+                        ExitMatch::Trees(c) => choices.extend(c),
+                        ExitMatch::None => {}
+                    }
+                }
+                return ExitMatch::Trees(choices);
+            }
+        }
         let hits: Vec<ExitAt> = (self.exits.iter().zip(&self.labels))
             .filter(|(x, l)| self.in_tree(tree, x.0) && *l == name)
             .map(|(x, _)| *x)
@@ -152,7 +179,12 @@ impl<'a> Names<'a> {
     /// the same label.
     pub(super) fn exit_key(&self, x: ExitAt) -> String {
         let label = plain_label(self.sc, x);
-        if self.labels.iter().filter(|l| **l == label).count() > 1 {
+        let node = &self.sc.trees[x.0].nodes[x.1].id;
+        // Also when the source node's id is another tree's node (hostile round 6): the folder
+        // must say which tree's `a` it splits on.
+        if self.labels.iter().filter(|l| **l == label).count() > 1
+            || self.nodes_named(None, node).len() > 1
+        {
             format!("{}.{label}", self.sc.trees[x.0].id)
         } else {
             label
@@ -294,7 +326,7 @@ pub fn resolve_outcome(
         Some((name, m)) => (name, Some(month_in_run(sc, months, selector, m)?)),
         None => (selector, None),
     };
-    let sel = name.replace('[', ".").replace(']', "");
+    let sel = unbracket(name).ok_or_else(|| names.unknown(selector, name, None))?;
     let (tree, rest) = split_tree(sc, &sel);
     if let Some(node) = rest.strip_suffix(ENTERED_SUFFIX) {
         if !names.nodes_named(tree, node).is_empty() {
@@ -311,6 +343,7 @@ pub fn resolve_outcome(
                     .map(|&x| format!("{}.{}", sc.trees[x.0].id, plain_label(sc, x)));
                 return Err(names.ambiguous(selector, q.collect()));
             }
+            ExitMatch::Trees(choices) => return Err(names.ambiguous(selector, choices)),
             ExitMatch::None => {}
         }
     }
@@ -323,6 +356,19 @@ pub fn resolve_outcome(
         }
     }
     Err(names.unknown(selector, name, by.map(|_| &selector[name.len()..])))
+}
+
+/// `node[k]` written `node.k`; `None` for a bracket that is not one `[digits]` at the end
+/// (`t1.a[1` was read as `t1.a.1`: hostile round 6).
+fn unbracket(name: &str) -> Option<String> {
+    match name.find(['[', ']']) {
+        None => Some(name.to_string()),
+        Some(i) => {
+            let k = name[i..].strip_prefix('[')?.strip_suffix(']')?;
+            (!k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| format!("{}.{k}", &name[..i]))
+        }
+    }
 }
 
 /// `(name, month)` of `<name>@YYYY-MM` or `<name>.by_YYYY-MM` (a month: it starts with a

@@ -104,7 +104,8 @@ impl Names<'_> {
         if self.labels.is_empty() {
             return "it has no branching exit (an exit with more than one `to`)".into();
         }
-        format!("branching exits (by source node): {}", quoted(&self.labels))
+        let keys: Vec<String> = self.exits.iter().map(|&x| self.exit_key(x)).collect();
+        format!("branching exits (by source node): {}", quoted(&keys))
     }
 
     pub(super) fn several(
@@ -121,6 +122,13 @@ impl Names<'_> {
                 format!(" (or `{key}` for whether paths entered the node)")
             })
             .unwrap_or_default();
+        // With the tree named, when another tree has a node of this id (its folders do too).
+        let labels: Vec<String> = match tree {
+            Some(t) if self.nodes_named(None, node).len() > 1 => {
+                labels.iter().map(|l| format!("{t}.{l}")).collect()
+            }
+            _ => labels,
+        };
         OutcomeError::SeveralExits {
             selector: selector.into(),
             node: node.into(),
