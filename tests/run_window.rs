@@ -1,6 +1,6 @@
 //! What falls outside the run window [start, end] is named, never dropped in silence
-//! (walkthrough findings M1 and L2; D195–D199, docs/scenarios.md §1.4 and §1.8): one-off
-//! actions and EU cap reviews dated before the start, a `wave_age_months` the dates
+//! (walkthrough findings M1 and L2; D195–D199, scenarios.md §1.4 and scenarios.md §1.8):
+//! one-off actions and EU cap reviews dated before the start, a `wave_age_months` the dates
 //! contradict, and lags that can carry an event or a tree node past the last month
 //! (`run_window/lags.rs`). The shipped scenarios stay quiet.
 
@@ -113,7 +113,7 @@ fn a_later_start_names_what_it_leaves_out() {
     assert_eq!(of(&found, Severity::Warning).len(), 4, "{found:#?}");
 }
 
-/// The §1.8 recipe as docs/scenarios.md prints it, with `extends` made absolute.
+/// The recipe of scenarios.md §1.8 as the page prints it, with `extends` made absolute.
 fn recipe(dir: &Path) -> PathBuf {
     let doc = std::fs::read_to_string(root().join("docs/scenarios.md")).unwrap();
     let section = &doc[doc.find("### 1.8 ").unwrap()..];

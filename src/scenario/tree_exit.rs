@@ -103,8 +103,8 @@ pub(super) fn exit(
                                      an earlier start: the run does not simulate the months \
                                      before its start {}, so this exit could never fire; start \
                                      in {} or earlier, or extend a file without this tree and \
-                                     copy the tree, re-dated, into this one (docs/scenarios.md \
-                                     §1.8)",
+                                     copy the tree, re-dated, into this one \
+                                     (docs/scenarios.md §1.8)",
                                     iso_month(start),
                                     iso_month(date.month)
                                 )

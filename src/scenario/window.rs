@@ -1,7 +1,7 @@
-//! What falls outside the run window (docs/scenarios.md §1.4, §1.8; D195–D199): what a
-//! scenario says that a run from `start` over `months` months cannot honour, named by
-//! `validate`, `explain`, `run`, `compare` and `sensitivity` instead of being dropped in
-//! silence.
+//! What falls outside the run window (docs/scenarios.md §1.4 and scenarios.md §1.8;
+//! D195–D199): what a scenario says that a run from `start` over `months` months cannot
+//! honour, named by `validate`, `explain`, `run`, `compare` and `sensitivity` instead of
+//! being dropped in silence.
 //!
 //! - Before the start (`pre_start.rs`, `start_state.rs`): one-off actions, which do not fire
 //!   (D23); the EU dynamic cap reviews, which are not computed; the age of the last designation
