@@ -210,7 +210,7 @@ fn sensitivity_names_the_files_paths() {
         err.contains("the file's paths = 10000000000 is too many for sensitivity"),
         "{err}"
     );
-    assert!(err.contains("6.4 TiB, above the 1 GiB budget"), "{err}");
+    assert!(err.contains("6.5 TiB, above the 1 GiB budget"), "{err}");
     assert!(!err.contains("--paths 10000000000"), "{err}");
 }
 

@@ -143,6 +143,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         super::run_warnings::warn_outside_folder(sc);
         super::run_warnings::warn_findings(sc);
         super::run_warnings::warn_cut_events(sc, o.months, from);
+        super::run_warnings::warn_window(sc, o.months);
     }
     // compare runs every scenario on the baseline's seed and paths (common random numbers):
     // a compared file's own `seed` or `paths` is not used.

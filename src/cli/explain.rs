@@ -133,6 +133,10 @@ pub fn render(sc: &Scenario) -> String {
         if let Some(lag) = &t.lag {
             let _ = write!(line, "  lag {lag}");
         }
+        // D23: a one-off action before the start is not replayed (the warnings say more).
+        if matches!(def.kind, LeverKind::Action(_)) && ev.date.month < sc.start {
+            let _ = write!(line, "  (before the start: does not fire)");
+        }
         let _ = writeln!(o, "{line}");
         if let Some(ties) = crate::scenario::term_ties_line(sc, &ev.value) {
             let _ = writeln!(o, "      {ties}");
@@ -197,7 +201,8 @@ automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
     }
 
     // Where an inherited event or rule replaces a later file's event (D50).
-    let found = scenario::overrides(sc);
+    let mut found = scenario::overrides(sc);
+    found.extend(scenario::window_findings(sc, sc.months));
     if !found.is_empty() {
         let _ = writeln!(o, "\nwarnings and notes ({})", found.len());
         for w in &found {

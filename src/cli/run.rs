@@ -3,7 +3,7 @@
 
 use super::run_warnings::{
     missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_diagnostics,
-    warn_findings, warn_outside_folder,
+    warn_findings, warn_outside_folder, warn_window,
 };
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
@@ -186,6 +186,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         warn_outside_folder(sc);
         warn_findings(sc);
         warn_cut_events(sc, options(sc, &a).months, None);
+        warn_window(sc, options(sc, &a).months);
         if let (Some(max), None, Some(_)) = (a.max_paths, a.sim.paths, a.precision) {
             if max < sc.paths {
                 errln!(

@@ -113,6 +113,18 @@ pub(super) fn warn_findings(sc: &Scenario) {
     }
 }
 
+/// What the run window leaves out (D195–D199): what a file dates before the start, and what
+/// a lag can carry past the last month of this run (`--months` included). Notes stay with
+/// `validate` and `explain`.
+pub(super) fn warn_window(sc: &Scenario, months: usize) {
+    for w in crate::scenario::window_findings(sc, months)
+        .into_iter()
+        .filter(|w| w.severity == crate::scenario::Severity::Warning)
+    {
+        errln!("{}: {w}", sc.name);
+    }
+}
+
 /// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
 /// recorded in manifest.json).
 pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {

@@ -144,6 +144,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     super::run_warnings::warn_outside_folder(&sc);
     super::run_warnings::warn_findings(&sc);
     super::run_warnings::warn_cut_events(&sc, o.months, None);
+    super::run_warnings::warn_window(&sc, o.months);
     let name = folder_name(&sc.name, &a.target, o.horizon, sc.start);
     let stage = prepare(&a.output.out, &name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?

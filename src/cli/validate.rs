@@ -1,6 +1,7 @@
 //! `validate`: load every file, report every error, run nothing. Also warns where a file's
-//! event is replaced by one it inherits (`scenario::overrides`, D50). A closed stdout does not
-//! stop it: the exit code is the verdict.
+//! event is replaced by one it inherits (`scenario::overrides`, D50), and what falls outside
+//! the run window (`scenario::window_findings`, D195–D199). A closed stdout does not stop it:
+//! the exit code is the verdict.
 
 use super::{expand_inputs, CliError};
 use clap::Args;
@@ -28,6 +29,10 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
                 .or_else(super::out::ignore_closed)?;
                 // Warnings do not fail validation: the file is valid, it may not mean it.
                 for w in crate::scenario::overrides(&sc) {
+                    errln!("{w}\n");
+                }
+                // D195–D199: what falls before the start or past the horizon's end.
+                for w in crate::scenario::window_findings(&sc, sc.months) {
                     errln!("{w}\n");
                 }
                 // D171: inherited events past a shorter `months`, and imposed Brent rows

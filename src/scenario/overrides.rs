@@ -99,7 +99,7 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out
 }
 
-fn key(sc: &Scenario, i: usize) -> String {
+pub(super) fn key(sc: &Scenario, i: usize) -> String {
     format!("event[{}]", sc.event_origins[i].index)
 }
 
@@ -159,11 +159,11 @@ fn saturated_jump(sc: &Scenario, i: usize) -> Option<Warning> {
 /// Below this probability a lag is taken never to be that short (D157): a distribution whose
 /// support reaches 0 (`{ lognormal = [700, 1] }`, `{ poisson = 1e300 }`) but whose
 /// 1e-12 quantile is past the horizon takes effect on no path a run will ever draw.
-const NEVER: f64 = 1e-12;
+pub(super) const NEVER: f64 = 1e-12;
 
 /// The shortest lag of `lag` that a path draws with probability above [`NEVER`]: the lower
 /// end of its support, or its `NEVER` quantile when that is larger.
-fn shortest_lag(lag: &Dist) -> f64 {
+pub(super) fn shortest_lag(lag: &Dist) -> f64 {
     let lo = lag.support().0;
     let q = lag.quantile(NEVER);
     if q.is_nan() {
@@ -231,7 +231,7 @@ fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
 }
 
 /// The earliest and latest dates the event can take effect on, after its lag.
-fn lagged(ev: &Event) -> (Date, Date) {
+pub(super) fn lagged(ev: &Event) -> (Date, Date) {
     let Some(lag) = &ev.lag_months else {
         return (ev.date, ev.date);
     };

@@ -171,8 +171,9 @@ fn trees(
     let mut trees = Vec::new();
     let mut origins = Vec::new();
     let mut ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (r, src) in raws.iter().zip(sources) {
+    for (k, (r, src)) in raws.iter().zip(sources).enumerate() {
         let mut w = Walker::new(src, diags);
+        let inherited = k + 1 < raws.len();
         for t in &r.trees {
             if let Some(id) = &t.id {
                 if !ids.insert(id.get_ref().as_str()) {
@@ -187,7 +188,7 @@ fn trees(
                     );
                 }
             }
-            if let Some(tree) = super::tree::resolve(&mut w, t, reg, horizon) {
+            if let Some(tree) = super::tree::resolve(&mut w, t, reg, horizon, inherited) {
                 trees.push(tree);
                 origins.push(super::TreeOrigin {
                     prefix: t.prefix.clone(),

@@ -13,12 +13,14 @@ use crate::policy::tree::{Cancel, Exit, Node, Tree};
 use std::collections::HashSet;
 use toml::de::DeValue;
 
-/// Checks one `[[tree]]`; `None` when it had errors (all reported through `w`).
+/// Checks one `[[tree]]`; `None` when it had errors (all reported through `w`). `inherited`:
+/// it comes from a file the loaded one extends (its `at` dates may pass a shorter horizon).
 pub(crate) fn resolve(
     w: &mut Walker<'_>,
     t: &RawTree<'_>,
     reg: &LeverRegistry,
     horizon: Option<(MonthIdx, usize)>,
+    inherited: bool,
 ) -> Option<Tree> {
     let before = w.diags.len();
     let id = match &t.id {
@@ -146,7 +148,7 @@ pub(crate) fn resolve(
         let exits: Vec<Option<Exit>> = n
             .exits
             .iter()
-            .map(|e| exit(w, e, &name_refs, horizon))
+            .map(|e| exit(w, e, &name_refs, horizon, inherited))
             .collect();
         let mut actions = Vec::new();
         let mut cancel = Vec::new();

@@ -15,11 +15,14 @@ use toml::de::DeValue;
 
 const KINDS: &[&str] = &["at", "hazard", "after"];
 
+/// `inherited`: the tree comes from a file the loaded one extends, whose `at` dates past a
+/// shorter horizon are kept (the window findings name them, D199), as events' are (D171).
 pub(super) fn exit(
     w: &mut Walker<'_>,
     e: &RawExit<'_>,
     names: &NodeNames<'_>,
     horizon: Option<(MonthIdx, usize)>,
+    inherited: bool,
 ) -> Option<Exit> {
     let key = |k: &str| format!("{}.{k}", e.prefix);
     let mut ok = true;
@@ -91,7 +94,27 @@ pub(super) fn exit(
                 Ok(date) => {
                     if let Some((start, months)) = horizon {
                         let end = start + months as i32;
-                        if date.month < start || date.month >= end {
+                        let early = date.month < start;
+                        if early || (date.month >= end && !inherited) {
+                            let help = if early && inherited {
+                                // A child that starts later cannot run its parent's tree.
+                                format!(
+                                    "this tree comes from a file this one extends, written for \
+                                     an earlier start: the run does not simulate the months \
+                                     before its start {}, so this exit could never fire; start \
+                                     in {} or earlier, or extend a file without this tree and \
+                                     copy the tree, re-dated, into this one \
+                                     (docs/scenarios.md §1.8)",
+                                    iso_month(start),
+                                    iso_month(date.month)
+                                )
+                            } else {
+                                format!(
+                                    "tree exits happen during the simulation; move the date \
+                                     inside the horizon (e.g. `date = \"{}\"`)",
+                                    super::dates::example_date(horizon, 15)
+                                )
+                            };
                             w.err(
                                 d.span(),
                                 &key("date"),
@@ -100,11 +123,7 @@ pub(super) fn exit(
                                     iso_month(start),
                                     iso_month(end - 1)
                                 ),
-                                Some(format!(
-                                    "tree exits happen during the simulation; move the date \
-                                     inside the horizon (e.g. `date = \"{}\"`)",
-                                    super::dates::example_date(horizon, 15)
-                                )),
+                                Some(help),
                             );
                         }
                     }

@@ -145,8 +145,9 @@ impl ClassGraph {
 }
 
 /// Tarjan's strongly connected components of the CSR graph `start`/`adj` (see
-/// [`ClassGraph`]), with an explicit stack: the component of each node.
-fn tarjan(start: &[usize], adj: &[(usize, usize)]) -> Vec<usize> {
+/// [`ClassGraph`]), with an explicit stack: the component of each node. Components are
+/// numbered sinks first: an edge between two components goes to the smaller number.
+pub(super) fn tarjan(start: &[usize], adj: &[(usize, usize)]) -> Vec<usize> {
     const NONE: usize = usize::MAX;
     let n = start.len() - 1;
     let (mut index, mut low) = (vec![NONE; n], vec![0usize; n]);

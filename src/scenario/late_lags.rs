@@ -1,0 +1,297 @@
+//! Random lags that can carry an event, a tree node or a node's action past the run's last
+//! month (D198): on the paths where they do, it does not run, and nothing else says so. Named
+//! once per event or node, with the latest date it can reach against the last month, when a
+//! lag reaches past it with a chance of at least one in 10,000 ([`RARE`]); a lag whose support
+//! ends inside the run is never named. Taken from the lag distributions' quantiles, nothing
+//! simulated.
+//!
+//! Trees: a node's entry window follows its `at` and `after` exits from the start node; a node
+//! that a `hazard` exit, or a cycle of exits, can lead to has no latest entry (a hazard may
+//! come at any month, which every run cuts off), and is not named.
+
+use super::overrides::{key, shortest_lag, Severity, Warning};
+use super::window::{last_month, longest, pct, run_through, tail, whole};
+use super::Scenario;
+use crate::dist::Dist;
+use crate::policy::calendar::{Date, MonthIdx};
+use crate::policy::describe;
+use crate::policy::tree::{ExitKind, Tree};
+
+pub(super) fn findings(sc: &Scenario, months: usize) -> Vec<Warning> {
+    let mut out: Vec<Warning> = Vec::new();
+    for i in 0..sc.events.len() {
+        if let Some(w) = late_event(sc, months, i) {
+            if !out.iter().any(|x| x.at == w.at && x.key == w.key) {
+                out.push(w);
+            }
+        }
+    }
+    for t in 0..sc.trees.len() {
+        out.extend(late_nodes(sc, months, t));
+    }
+    out
+}
+
+/// The month a lag of `k` whole months from `date` lands in.
+fn land(date: Date, k: MonthIdx) -> Date {
+    if k == 0 {
+        date
+    } else {
+        Date {
+            month: date.month + k,
+            day: 1,
+        }
+    }
+}
+
+/// Event `i` when its lag can carry it past the last month.
+fn late_event(sc: &Scenario, months: usize, i: usize) -> Option<Warning> {
+    let ev = &sc.events[i];
+    let lag = ev.lag_months.as_ref()?;
+    let end = sc.start + months as MonthIdx;
+    // Past the end already: `cut_events` names it (D171).
+    if ev.date.month >= end {
+        return None;
+    }
+    let latest = land(ev.date, whole(longest(lag)));
+    if latest.month < end {
+        return None;
+    }
+    let name = &sc.registry.def(ev.lever).name;
+    let soonest = land(ev.date, whole(shortest_lag(lag)));
+    let message = if soonest.month >= end {
+        // With the file's own horizon `overrides` says so (it never takes effect).
+        if months == sc.months {
+            return None;
+        }
+        format!(
+            "`{name}` dated {} never takes effect in this run: its lag ({lag} months) puts it \
+             on {soonest} or later, after {}",
+            ev.date,
+            last_month(sc, months)
+        )
+    } else {
+        let p = tail(lag, (end - ev.date.month) as f64 - 0.5);
+        let of_all = match ev.prob {
+            Dist::Const(q) if q < 1.0 => format!(" ({} of all paths: prob {q})", pct(p * q)),
+            Dist::Const(_) => String::new(),
+            ref q => format!(" (prob {q})"),
+        };
+        format!(
+            "`{name}` dated {} can take effect after {}: its lag ({lag} months) reaches {} \
+             months{}, which puts it as late as {latest}, and past the last month on {} of the \
+             paths where it happens{of_all}; on those paths it does not run",
+            ev.date,
+            last_month(sc, months),
+            whole(longest(lag)),
+            rare(lag),
+            pct(p),
+        )
+    };
+    Some(Warning {
+        severity: Severity::Warning,
+        at: sc.event_origins[i].at.clone(),
+        key: key(sc, i),
+        message,
+        help: Some(format!(
+            "{} to include every date it can take, or shorten its `lag_months`",
+            run_through(sc, latest.month)
+        )),
+    })
+}
+
+/// `" on 1 path in 10,000"` when the longest lag named is a quantile, not the lag's end.
+fn rare(lag: &Dist) -> &'static str {
+    if whole(lag.support().1.min(1e9)) > whole(longest(lag)) {
+        " on 1 path in 10,000"
+    } else {
+        ""
+    }
+}
+
+/// A node's entry months: the earliest, and the latest (`None` when a hazard or a cycle makes
+/// it open); `early` is `None` for a node no exit reaches.
+#[derive(Clone, Copy)]
+struct Window {
+    early: Option<MonthIdx>,
+    late: Option<MonthIdx>,
+}
+
+/// The `after` lag of an exit: its shortest and longest whole months.
+fn after_lag(constant: f64, dist: Option<&Dist>) -> (MonthIdx, MonthIdx) {
+    let (lo, hi) = dist.map_or((0.0, 0.0), |d| (d.support().0.max(0.0), longest(d)));
+    (whole(constant + lo), whole(constant + hi))
+}
+
+/// Entry windows of every node of `tree` started in `start`, in one pass over the components
+/// of its exit graph in topological order (linear in the exits, D152's long chains included).
+fn windows(tree: &Tree, start: MonthIdx) -> Vec<Window> {
+    let n = tree.nodes.len();
+    let mut first = vec![0usize; n + 1];
+    let mut adj: Vec<(usize, usize)> = Vec::new();
+    for (u, node) in tree.nodes.iter().enumerate() {
+        for (k, e) in node.exits.iter().enumerate() {
+            adj.extend(e.to.iter().map(|&v| (v, k)));
+        }
+        first[u + 1] = adj.len();
+    }
+    let comp = super::tree_graph::tarjan(&first, &adj);
+    let comps = comp.iter().copied().max().map_or(0, |c| c + 1);
+    let mut size = vec![0usize; comps];
+    comp.iter().for_each(|&c| size[c] += 1);
+    let cyclic =
+        |u: usize| size[comp[u]] > 1 || adj[first[u]..first[u + 1]].iter().any(|e| e.0 == u);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&u| std::cmp::Reverse(comp[u]));
+    let mut w = vec![
+        Window {
+            early: None,
+            late: None,
+        };
+        n
+    ];
+    w[tree.start] = Window {
+        early: Some(start),
+        late: Some(start),
+    };
+    // A cyclic component is one unit: every member may be entered from the earliest entry
+    // into any of them, and none has a latest entry.
+    for group in order.chunk_by(|a, b| comp[*a] == comp[*b]) {
+        if cyclic(group[0]) {
+            let early = group.iter().filter_map(|&u| w[u].early).min();
+            for &u in group {
+                w[u] = Window { early, late: None };
+            }
+        }
+        for &u in group {
+            relax(tree, &mut w, u);
+        }
+    }
+    w
+}
+
+/// Passes node `u`'s entry window on along its exits.
+fn relax(tree: &Tree, w: &mut [Window], u: usize) {
+    let Some(e0) = w[u].early else {
+        return;
+    };
+    let late = w[u].late;
+    for exit in &tree.nodes[u].exits {
+        let (early, reach) = match &exit.kind {
+            ExitKind::At(d) if e0 <= d.month => (d.month, Some(d.month)),
+            ExitKind::At(_) => continue,
+            ExitKind::After { constant, dist } => {
+                let (lo, hi) = after_lag(*constant, dist.as_ref());
+                (e0 + lo, late.map(|l| l + hi))
+            }
+            ExitKind::Hazard(_) => (e0 + 1, None),
+        };
+        for &v in &exit.to {
+            let was = w[v];
+            let late = match (was.early, was.late) {
+                (None, _) => reach,
+                (Some(_), Some(l)) => reach.map(|r| r.max(l)),
+                (Some(_), None) => None,
+            };
+            w[v] = Window {
+                early: Some(was.early.map_or(early, |x| x.min(early))),
+                late,
+            };
+        }
+    }
+}
+
+/// Tree `t`'s nodes, and node actions, that their lags can carry past the last month.
+fn late_nodes(sc: &Scenario, months: usize, t: usize) -> Vec<Warning> {
+    let tree = &sc.trees[t];
+    let Some(origins) = sc.tree_origins.get(t) else {
+        return Vec::new();
+    };
+    let end = sc.start + months as MonthIdx;
+    let mut out = Vec::new();
+    for (n, w) in windows(tree, sc.start).into_iter().enumerate() {
+        let (Some(early), Some(late)) = (w.early, w.late) else {
+            continue;
+        };
+        let Some(at) = origins.nodes.get(n) else {
+            continue;
+        };
+        let id = &tree.nodes[n].id;
+        let node_key = format!("{}.node[{}]", origins.prefix, n + 1);
+        if late >= end && n != tree.start {
+            let month = crate::policy::calendar::iso_month;
+            let (when, then) = if early >= end {
+                (
+                    format!("is never entered by the end of {}", last_month(sc, months)),
+                    format!(
+                        "no earlier than {} (and as late as {}); its actions never run in \
+                         this run",
+                        month(early),
+                        month(late)
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "can be entered as late as {}, after {}",
+                        month(late),
+                        last_month(sc, months)
+                    ),
+                    "that late; on the paths where it comes later, its actions do not run".into(),
+                )
+            };
+            out.push(Warning {
+                severity: Severity::Warning,
+                at: at.clone(),
+                key: node_key,
+                message: format!(
+                    "node `{id}` of tree `{}` {when}: the exits that lead to it (their `at` \
+                     dates, and their `after` lags at their longest, an unbounded lag at 1 \
+                     path in 10,000) bring it {then}",
+                    tree.id,
+                ),
+                help: Some(format!(
+                    "{} to see it on every path, or shorten those lags; `events.csv` gives the \
+                     share of paths that entered it by each month",
+                    run_through(sc, late)
+                )),
+            });
+            continue;
+        }
+        let mut shown = std::collections::HashSet::new();
+        for ev in &tree.nodes[n].actions {
+            let Some(lag) = &ev.lag_months else {
+                continue;
+            };
+            let k = whole(longest(lag));
+            if k == 0 || late + k < end {
+                continue;
+            }
+            // A wildcard's actions share their written text: one finding for them.
+            let text = describe::event(&sc.registry, ev);
+            let what = format!("{} {} {}", text.lever, text.action, text.value);
+            if !shown.insert(what.clone()) {
+                continue;
+            }
+            out.push(Warning {
+                severity: Severity::Warning,
+                at: at.clone(),
+                key: node_key.clone(),
+                message: format!(
+                    "the action `{what}` of node `{id}` (tree `{}`) can take effect after {}: \
+                     the node is entered by {} at the latest, and its `after_months` ({lag}) \
+                     reaches {k} months{}; on the paths where it lands later, it does not run",
+                    tree.id,
+                    last_month(sc, months),
+                    crate::policy::calendar::iso_month(late),
+                    rare(lag),
+                ),
+                help: Some(format!(
+                    "{} to include every date it can take, or shorten its `after_months`",
+                    run_through(sc, late + k)
+                )),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,250 @@
+//! The start state of a run that starts after part of its history (D196, D197, D199): the
+//! lever values in force at the start are built from every event dated before it
+//! (docs/scenarios.md §1.4), but the market's state is the explicit init's, a state of 2025-08
+//! (model.md §3), and the automatic rules do not run before the start. Named at the file's
+//! `start`:
+//! - the EU dynamic cap reviews that would have fallen before the start and that no later cap
+//!   replaces (a warning: the cap in force at the start is the last one written);
+//! - `wave_age_months` left at its default while the dates put the last designation wave at
+//!   another age (a warning);
+//! - a start after 2025-08 under the explicit init: what the months between would have built
+//!   (a note, with the random tanker designations it leaves out).
+
+use super::overrides::{Severity, Warning};
+use super::pre_start::SdnHistory;
+use super::window::{months_between, start_origin, INIT_MONTH};
+use super::{Init, Scenario};
+use crate::dist::Dist;
+use crate::policy::calendar::{iso_month, Date};
+use crate::policy::cap_review::scheduled_reviews;
+use crate::policy::describe::lever_value;
+use crate::policy::events::{Event, PolicyPath, Value};
+use rand::SeedableRng;
+
+/// How far `wave_age_months` may be from the age the dates give before it is named (months):
+/// a wave's day within its month makes the month count uncertain by one.
+const AGE_SLACK: f64 = 1.0;
+
+/// One finding before it is placed at the file's `start`.
+struct Finding {
+    severity: Severity,
+    key: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+pub(super) fn findings(sc: &Scenario, hist: &SdnHistory) -> Vec<Warning> {
+    let found: Vec<Finding> = [cap_reviews(sc), wave_age(sc, hist), later_start(sc)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let at = start_origin(sc);
+    found
+        .into_iter()
+        .map(|f| Warning {
+            severity: f.severity,
+            at: at.clone(),
+            key: f.key.into(),
+            message: f.message,
+            help: f.help,
+        })
+        .collect()
+}
+
+fn dynamic(ev: &Event) -> bool {
+    matches!(&ev.value, Value::Number(Dist::Const(v)) if *v > 0.5)
+}
+
+/// The reviews of the EU dynamic cap dated before the start and after the last cap written
+/// before it (D196): they need the path's Urals prices of the five months before each, which
+/// the run does not simulate, so the run starts with the last cap written.
+fn cap_reviews(sc: &Scenario) -> Option<Finding> {
+    let ids = &sc.registry.ids;
+    let ev = &sc.events;
+    let pre: Vec<usize> = (0..ev.len())
+        .filter(|&i| ev[i].date.month < sc.start)
+        .collect();
+    let on = |lever| {
+        pre.iter()
+            .copied()
+            .filter(move |&i| ev[i].lever == lever)
+            .max_by_key(|&i| (ev[i].date, i))
+    };
+    let mode = on(ids.cap_eu_mode);
+    if mode.is_none() && sc.registry.def(ids.cap_eu_mode).default < 0.5 {
+        return None;
+    }
+    let from = pre.iter().map(|&i| ev[i].date.month).min()?;
+    let defaults = sc.registry.defaults();
+    let span = (sc.start - from) as usize;
+    let cap = on(ids.cap_eu_usd);
+    let missed: Vec<Date> = scheduled_reviews(ev, &sc.registry, &defaults, from, span)
+        .into_iter()
+        .filter(|r| cap.is_none_or(|c| *r > ev[c].date))
+        .collect();
+    let last = *missed.last()?;
+    let dates: Vec<String> = missed.iter().map(Date::to_string).collect();
+    let switched = match mode.filter(|&i| dynamic(&ev[i])) {
+        Some(i) => format!(
+            ", switched on by `cap.eu_mode = \"dynamic\"` on {} ({}),",
+            ev[i].date, sc.event_origins[i].at
+        ),
+        None => String::new(),
+    };
+    let from_cap = match cap {
+        Some(c) => {
+            let v = match &ev[c].value {
+                Value::Number(d) => lever_value(&sc.registry.def(ids.cap_eu_usd).kind, d),
+                _ => "?".into(),
+            };
+            format!(
+                "the last cap written, `cap.eu_usd = {v}` dated {} ({})",
+                ev[c].date, sc.event_origins[c].at
+            )
+        }
+        None => "the lever's default".into(),
+    };
+    let next = scheduled_reviews(ev, &sc.registry, &defaults, sc.start, sc.months)
+        .first()
+        .copied();
+    let then = next.map_or("; no review falls within the horizon".into(), |d| {
+        format!(", and reviews again on {d}")
+    });
+    let n = missed.len();
+    let dates = match dates.split_last() {
+        Some((l, rest)) if !rest.is_empty() => format!("{} and {l}", rest.join(", ")),
+        _ => dates.join(""),
+    };
+    Some(Finding {
+        severity: Severity::Warning,
+        key: "scenario.start",
+        message: format!(
+            "the EU dynamic cap review{switched} would have reset the EU cap on {dates}, before \
+             the start {}; {} not computed, since each needs the path's Urals prices of the five \
+             months before it, which the run does not simulate: the run starts with \
+             {from_cap}{then}",
+            iso_month(sc.start),
+            if n == 1 {
+                "that review is"
+            } else {
+                "those reviews are"
+            },
+        ),
+        help: Some(format!(
+            "add two events dated {last}: `cap.eu_usd` set to the cap that review set (the \
+             EU's notice, or `cap_eu_in_force_usd_bbl` in {} of a run that starts earlier), \
+             and `cap.eu_mode = \"dynamic\"`, which keeps the reviews going from it{} \
+             (docs/scenarios.md §1.8)",
+            iso_month(sc.start - 1),
+            next.map_or(String::new(), |d| format!(", next on {d}"))
+        )),
+    })
+}
+
+/// `wave_age_months` at its default while the last designation before the start is of
+/// another age (D197): the explicit init ages the laundering, the intermediaries' margin, the
+/// buyers' adaptation and the fleet's rebuild by it.
+fn wave_age(sc: &Scenario, hist: &SdnHistory) -> Option<Finding> {
+    if sc.init != Init::Explicit || sc.param_origins.contains_key("wave_age_months") {
+        return None;
+    }
+    let i = hist.last?;
+    let ev = &sc.events[i];
+    let age = months_between(ev.date, sc.start);
+    let set = sc.params.get("wave_age_months")?.median();
+    if (age - set).abs() <= AGE_SLACK {
+        return None;
+    }
+    let set = crate::suggest::Num(set);
+    Some(Finding {
+        severity: Severity::Warning,
+        key: "params.wave_age_months",
+        message: format!(
+            "the explicit init takes the last designation wave to be `wave_age_months` = {set} \
+             months old at the start (the default: the 2025-01-10 wave for a 2025-08 start; \
+             model.md §3), but the last designation before the start {} is `{}` dated {} (at \
+             {}), {age:.1} months earlier: the start's laundering, intermediary margin and \
+             buyer adaptation, and the shadow fleet's rebuild since the January-2025 tanker \
+             batch, are those of a {set}-month-old wave",
+            iso_month(sc.start),
+            sc.registry.def(ev.lever).name,
+            ev.date,
+            sc.event_origins[i].at
+        ),
+        help: Some(format!(
+            "set the age the dates give: `wave_age_months = {age:.1}` under `[params]` \
+             (docs/scenarios.md §1.8)"
+        )),
+    })
+}
+
+/// A start after 2025-08 under the explicit init (D199): the lever values carry, the market's
+/// state does not. A note: no key makes the months between happen.
+fn later_start(sc: &Scenario) -> Option<Finding> {
+    if sc.init != Init::Explicit || sc.start <= INIT_MONTH {
+        return None;
+    }
+    let gap = (sc.start - INIT_MONTH) as usize;
+    let batches = random_batches(sc)
+        .filter(|n| *n >= 0.5)
+        .map_or(String::new(), |n| {
+            format!(
+                "about {n:.0} random tanker designation batches (`fleet.designation.rate`) \
+                 that would have fallen in them are not drawn, so "
+            )
+        });
+    Some(Finding {
+        severity: Severity::Note,
+        key: "scenario.start",
+        message: format!(
+            "the explicit init describes the market of {} (model.md §3) and this run starts \
+             {gap} month{} later: {batches}the shadow fleet, the buyers' stance cuts and \
+             slates, Russian storage and world inventories start as in {}; the lever values \
+             do carry (the events dated before the start build them)",
+            iso_month(INIT_MONTH),
+            if gap == 1 { "" } else { "s" },
+            iso_month(INIT_MONTH)
+        ),
+        help: Some(
+            "docs/scenarios.md §1.8 lists what a later start must write itself; to keep the \
+             whole history, start in 2025-08 and read the months you need"
+                .into(),
+        ),
+    })
+}
+
+/// The expected number of random designation batches from [`INIT_MONTH`] to the start, every
+/// event taken to happen on its written date; `None` when the replay would be long (a very
+/// late start with a very large file).
+fn random_batches(sc: &Scenario) -> Option<f64> {
+    let months = (sc.start - INIT_MONTH) as usize;
+    if months.saturating_mul(sc.events.len().max(1)) > 20_000_000 {
+        return None;
+    }
+    let ids = &sc.registry.ids;
+    let sure: Vec<Event> = sc
+        .events
+        .iter()
+        .map(|e| Event {
+            prob: Dist::Const(1.0),
+            lag_months: None,
+            ..e.clone()
+        })
+        .collect();
+    let defaults = sc.registry.defaults();
+    // Values are drawn but only the rate and relief are read: any stream does.
+    let mut policy = PolicyPath::new(&sure, &sc.registry, &defaults, INIT_MONTH, |i| {
+        rand_chacha::ChaCha8Rng::seed_from_u64(i as u64)
+    });
+    let (mut lv, mut fired, mut n) = (defaults.clone(), Vec::new(), 0.0);
+    for m in INIT_MONTH..sc.start {
+        policy.advance(m, &mut lv, &mut fired);
+        if !lv.flag(ids.relief_active) {
+            n += lv.get(ids.fleet_designation_rate).max(0.0);
+        }
+    }
+    Some(n)
+}
