@@ -25,6 +25,7 @@
 
 mod correlations;
 mod dates;
+mod demand_floor;
 mod designation;
 mod diagnostics;
 mod event;
@@ -49,6 +50,7 @@ mod schema;
 mod spanned;
 mod syntax;
 pub(crate) mod text;
+mod tie_findings;
 mod tree;
 mod tree_branches;
 mod tree_exit;
@@ -150,6 +152,9 @@ impl Scenario {
                 dates::LAST_MONTH - self.start + 1
             ));
         }
+        // D208: world demand stays above its floor over the horizon run.
+        self.check_demand(months)
+            .map_err(|m| format!("{}: {m}", self.path.display()))?;
         let Some(b) = &self.brent_imposed else {
             return Ok(());
         };
