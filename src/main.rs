@@ -10,7 +10,7 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sanctions_sim::cli::run::set_stop_flag;
-use sanctions_sim::cli::signals::{self, INTERRUPTED_MSG};
+use sanctions_sim::cli::signals;
 use sanctions_sim::cli::{dispatch, Cli, Command, EXIT_BAD_INPUT, EXIT_INTERNAL};
 use sanctions_sim::errln;
 use std::sync::atomic::Ordering;
@@ -48,8 +48,10 @@ fn main() {
     sanctions_sim::output::files::hold_until_exit();
     let code = match outcome {
         Ok(Ok(())) => 0,
+        // The command's own error (a backtest target outside its tolerance) or a stop: the
+        // message says whether the results were complete (D207).
         Ok(Err(_)) | Err(_) if stop.load(Ordering::SeqCst) => {
-            errln!("{INTERRUPTED_MSG}");
+            errln!("{}", signals::interrupted_message(false));
             signals::exit_code()
         }
         Ok(Err(e)) => {

@@ -59,6 +59,15 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
     let fitted = history.join("market").join("fitted.toml");
+    // calibrate writes no result folder: its interrupt text speaks of the fit (D207).
+    super::signals::set_before_text(if a.write {
+        format!(
+            "interrupted: stopped before the fit was complete; {} was not changed",
+            fitted.display()
+        )
+    } else {
+        "interrupted: stopped before the fit was complete; nothing was written".to_string()
+    });
     // Refuse before the fit, not after it (the write checks again): an existing file or a
     // link, and a folder that cannot be written (it used to fail after the whole fit, D174).
     if a.write {

@@ -247,35 +247,70 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
     result
 }
 
-/// Merges the shards of one scenario (checked as a set) into `<out>/<scenario>`.
-fn merge_one(a: &MergeArgs, parts: Vec<(String, Partial)>) -> Result<(), CliError> {
-    let (f0, p0) = &parts[0];
-    let path = PathBuf::from(&p0.header.scenario_path);
-    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
-        return Err(CliError::Input(format!(
-            "{f0}: merge reloads the scenario for names, units and event trees from {}, \
-             which is not a regular file (a pipe such as `run <(...)`, or a device); run the \
-             shards from a scenario file",
-            path.display()
-        )));
+/// The scenario the shards ran, for names, units and event trees: the path each shard
+/// recorded is tried in turn (shards run on machines that mount the scenario at different
+/// places record different paths), and the first that loads with the shards' SHA-256 is
+/// used (D214). When none does, the error lists every path tried and why it failed.
+fn reload_scenario(parts: &[(String, Partial)]) -> Result<Scenario, CliError> {
+    let fp = &parts[0].1.header.fingerprint;
+    let mut tried: Vec<(String, PathBuf)> = Vec::new();
+    for (f, p) in parts {
+        let path = PathBuf::from(&p.header.scenario_path);
+        if tried.iter().any(|(_, t)| *t == path) {
+            continue;
+        }
+        tried.push((f.clone(), path));
     }
-    let sc = crate::scenario::load(&path).map_err(|e| {
-        CliError::Input(format!(
-            "{f0}: merge reloads the scenario for names, units and event trees, and \
-             {} does not load:\n{e}",
-            path.display()
-        ))
-    })?;
-    let sha = sha256_hex(sc.resolved_text.as_bytes());
-    let fp = p0.header.fingerprint.clone();
-    if sha != fp.scenario_sha256 || sc.name != fp.scenario {
-        return Err(CliError::Input(format!(
-            "{}: the scenario (or a file it extends, or its market file) changed since the \
-             shards ran: `scenario_sha256` is {} in {f0} but {sha} now; rerun the shards",
+    let mut failures = Vec::new();
+    for (f, path) in &tried {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            failures.push(format!(
+                "{} (recorded by {f}) is not a regular file (a pipe such as `run <(...)`, \
+                 or a device); run the shards from a scenario file",
+                path.display()
+            ));
+            continue;
+        }
+        let sc = match crate::scenario::load(path) {
+            Ok(sc) => sc,
+            Err(e) => {
+                failures.push(format!(
+                    "{} (recorded by {f}) does not load:\n{e}",
+                    path.display()
+                ));
+                continue;
+            }
+        };
+        let sha = sha256_hex(sc.resolved_text.as_bytes());
+        if sha == fp.scenario_sha256 && sc.name == fp.scenario {
+            return Ok(sc);
+        }
+        failures.push(format!(
+            "{} (recorded by {f}): the scenario (or a file it extends, or its market file) \
+             changed since the shards ran: `scenario_sha256` is {} in the shards but {sha} \
+             now; rerun the shards",
             path.display(),
             fp.scenario_sha256
-        )));
+        ));
     }
+    let n = tried.len();
+    Err(CliError::Input(format!(
+        "merge reloads the scenario for names, units and event trees from the path{} the \
+         shards recorded, and {}:\n{}",
+        if n == 1 { "" } else { "s" },
+        if n == 1 {
+            "it does not serve".to_string()
+        } else {
+            format!("none of the {n} serves")
+        },
+        failures.join("\n")
+    )))
+}
+
+/// Merges the shards of one scenario (checked as a set) into `<out>/<scenario>`.
+fn merge_one(a: &MergeArgs, parts: Vec<(String, Partial)>) -> Result<(), CliError> {
+    let sc = reload_scenario(&parts)?;
+    let fp = parts[0].1.header.fingerprint.clone();
     let stage = prepare(&a.output.out, &sc.name, a.output.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);

@@ -191,10 +191,11 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             if max < sc.paths {
                 errln!(
                     "warning: {}: --max-paths {max} is below the file's paths = {} (the first \
-                     batch of --precision): at most {max} paths run; pass --paths to set \
+                     batch of --precision): at most {max} path{} run; pass --paths to set \
                      the first batch",
                     sc.name,
-                    sc.paths
+                    sc.paths,
+                    if max == 1 { "" } else { "s" }
                 );
             }
         }
@@ -265,8 +266,14 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         }
     }
     if let Some(p) = &combined {
-        let bytes = crate::output::xlsx_results::build_combined(&folders)
+        // A signal while the workbook is built stops it, as one between paths stops a
+        // scenario, whatever the workbook's size (D207); once written it is a result.
+        let bytes = crate::output::xlsx_results::build_combined(&folders, &stop_requested)
             .map_err(|e| CliError::Input(e.to_string()))?;
+        let Some(bytes) = bytes.filter(|_| !stop_requested()) else {
+            crate::output::files::note_abandoned();
+            return Err(interrupted());
+        };
         crate::output::files::write_file(p, &bytes, true, crate::output::write_advice::WITH_OUT)
             .map_err(|e| CliError::Input(e.to_string()))?;
         if !a.output.quiet {

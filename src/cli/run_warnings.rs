@@ -15,7 +15,7 @@ pub(super) fn missed_precision(sc: &Scenario, r: &RunResult, strict: bool) -> Op
         .filter(|p| p.stopped != "precision_reached")?;
     Some(format!(
         "{}: --precision {} not reached: the worst relative standard error is {:.3e} \
-         ({} in {}) after {} paths, the --max-paths cap {}; the result was written \
+         ({} in {}) after {} path{}, the --max-paths cap {}; the result was written \
          (`precision` in manifest.json); raise --max-paths{}",
         sc.name,
         target_text(p.target),
@@ -23,6 +23,7 @@ pub(super) fn missed_precision(sc: &Scenario, r: &RunResult, strict: bool) -> Op
         p.worst_variable,
         crate::policy::calendar::iso_month(sc.start + p.worst_month as i32),
         r.paths,
+        if r.paths == 1 { "" } else { "s" },
         p.max_paths,
         if strict {
             ""
@@ -166,14 +167,15 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
         );
     }
     // A premium past the limit happens in the shipped scenarios' tails (0.1–0.3% of
-    // path-months); in more than 1% the market file has left the calibrated range.
+    // path-months); in more than 1%, on at least 5 paths, the market file has left the
+    // calibrated range.
     let premium = r
         .diagnostics
         .get("premium_basin_months")
         .copied()
         .unwrap_or(0);
     let total = (r.paths as f64 * r.months as f64).max(1.0);
-    if premium as f64 > 0.01 * total {
+    if share_warrants_warning(premium, r.months, total) {
         errln!(
             "warning: {name}: Russian crude was priced more than ${} above Brent (FOB) in \
              {premium} of {total} path-months ({:.1}%), far outside the calibration: check \
@@ -183,6 +185,19 @@ pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
             100.0 * premium as f64 / total
         );
     }
+}
+
+/// Fewest paths a share-based warning needs behind it (D211): a path contributes at most
+/// one count a month, so `count` path-months involve at least `count / months` paths.
+pub(super) const MIN_PATHS_FOR_SHARE: u64 = 5;
+
+/// Whether `count` of `total` path-months (over runs of `months` months) is more than 1% and
+/// involves at least [`MIN_PATHS_FOR_SHARE`] paths: one tail path of a 40-path run is 2.5% of
+/// its path-months, a sample-size effect, not a market file off its calibration (D211).
+pub(super) fn share_warrants_warning(count: u64, months: usize, total: f64) -> bool {
+    let months = months.max(1) as u64;
+    let least_paths = count.div_ceil(months);
+    count as f64 > 0.01 * total && least_paths >= MIN_PATHS_FOR_SHARE
 }
 
 /// The last line of defence (D131): output values that were NaN or infinite, with the first
@@ -352,5 +367,21 @@ mod tests {
             .starts_with("b: 3 output values were NaN"));
         d.insert("nonfinite_values".into(), 0);
         assert_eq!(nonfinite_count("b", &d), None);
+    }
+}
+
+#[cfg(test)]
+mod share_tests {
+    /// D211: 16 path-months of one path in 40 × 24 (1.7%) do not warn; the same share spread
+    /// over 5 or more paths does, and below 1% nothing does however many paths.
+    #[test]
+    fn share_warnings_need_enough_paths() {
+        use super::share_warrants_warning as warn;
+        assert!(!warn(16, 24, 960.0));
+        assert!(!warn(96, 24, 960.0)); // at least 4 paths
+        assert!(warn(97, 24, 960.0)); // at least 5 paths
+        assert!(warn(960, 24, 960.0));
+        assert!(!warn(99, 1, 10_000.0)); // 0.99%, 99 paths
+        assert!(warn(101, 1, 10_000.0));
     }
 }

@@ -12,7 +12,7 @@
 //! SIGPIPE keeps Rust's disposition (ignored): a closed stdout shows up as a write error,
 //! handled in [`super::out`], so the command still cleans up before it exits.
 
-use crate::output::files::{committed_list, exit_removing_staging};
+use crate::output::files::{abandoned, committed_list, exit_removing_staging};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -25,18 +25,31 @@ pub const INTERRUPTED_MSG: &str =
     "interrupted: stopped before the results were complete; unfinished result folders were \
      removed (results of scenarios that had already finished are kept)";
 
-/// The message for a signal that ends the process now. `unfinished`: a result folder was
-/// still being written (it is removed). When nothing was, and results were committed, the
-/// signal came after they were complete (a `merge` or `compare` between its commit and its
-/// exit): saying "stopped before the results were complete" would be false, and a `--force`
-/// user would think the old result was kept (D175).
+/// What the command says when a signal stopped it before its results were complete, when
+/// that is not [`INTERRUPTED_MSG`] (a command that writes no result folders: `calibrate`).
+static BEFORE: OnceLock<String> = OnceLock::new();
+
+/// Sets the command's own "stopped before the results were complete" text (once).
+pub fn set_before_text(text: String) {
+    let _ = BEFORE.set(text);
+}
+
+/// The message for a signal that ends the process. `unfinished`: a result folder was still
+/// being written (it is removed). When nothing was (and nothing was given up on:
+/// [`abandoned`]), and results were committed, the signal came after they were complete (a
+/// `merge`, `backtest` or `calibrate --write` between its commit and its exit): saying
+/// "stopped before the results were complete" would be false, and a `--force` user would
+/// think the old result was kept (D175, D207). Used by the signal thread and by `main` alike.
 pub fn interrupted_message(unfinished: bool) -> String {
     match committed_list() {
-        Some((list, was, it)) if !unfinished => format!(
+        Some((list, was, it)) if !unfinished && !abandoned() => format!(
             "interrupted after the results were written: {list} {was} written before the \
              signal, and {it} complete; nothing unfinished was left"
         ),
-        _ => INTERRUPTED_MSG.to_string(),
+        _ => BEFORE
+            .get()
+            .map_or(INTERRUPTED_MSG, String::as_str)
+            .to_string(),
     }
 }
 

@@ -192,6 +192,7 @@ pub struct RunResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrecisionReport {
     /// `REL` of `--precision`.
+    #[serde(serialize_with = "number_or_text")]
     pub target: f64,
     pub max_paths: u64,
     pub rule: String,
@@ -200,11 +201,28 @@ pub struct PrecisionReport {
     pub batches: Vec<u64>,
     /// `precision_reached` or `max_paths`.
     pub stopped: String,
-    /// The largest relative standard error after the last batch, and where.
+    /// The largest relative standard error after the last batch, and where: `"inf"` when a
+    /// key variable's standard error is unknown or its mean 0 (one path; D212).
+    #[serde(serialize_with = "number_or_text")]
     pub worst_relative_se: f64,
     pub worst_variable: String,
     /// 0-based month of `worst_variable`.
     pub worst_month: usize,
+}
+
+/// A number of `manifest.json`: finite ones as JSON numbers, the others as the strings
+/// `"inf"`, `"-inf"` and `"nan"`, which JSON has no numbers for (serde_json would write
+/// `null`, a missing value, without a word; D212).
+pub fn number_or_text<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        s.serialize_f64(*x)
+    } else if x.is_nan() {
+        s.serialize_str("nan")
+    } else if *x > 0.0 {
+        s.serialize_str("inf")
+    } else {
+        s.serialize_str("-inf")
+    }
 }
 
 impl RunResult {

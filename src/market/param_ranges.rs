@@ -126,7 +126,7 @@ const TABLE: &[(&str, Kind, f64, f64, &str)] = &[
     ("gulf_share", Unit, 0.0, 1.0, "a probability"),
     ("gamma_a", NonNegative, 0.0, 20.0, "a pass-through in $/bbl per mb/d; 20 is five times the prior's top and moves the Asian cost by $600/bbl at the largest outage"),
     ("demand_base", Positive, 50.0, 200.0, "world demand in mb/d (about 100 in 2024); the floor keeps it above the largest Russian availability (x_bar·e^theta_x)"),
-    ("demand_growth", Free, -1.0, 3.0, "a change of world demand in mb/d per year; -1..3 covers every year but 2020 and keeps demand positive over long horizons"),
+    ("demand_growth", Free, -1.0, 3.0, "a change of world demand in mb/d per year; -1..3 covers every year but 2020; with demand_base, the loader keeps demand at or above 50 mb/d over the run's horizon (D208)"),
     ("eps_d", NonPositive, -2.0, 0.0, "a short-run demand elasticity (estimates -0.03 to -0.35); below -2 the Brent balance is too steep for its root search"),
     ("eps_s", NonNegative, 0.0, 2.0, "a short-run supply elasticity (estimates 0.015 to 0.15); above 2 the Brent balance is too steep for its root search"),
     ("eps_d_lr", NonPositive, -2.0, 0.0, "a long-run demand elasticity (estimates -0.2 to -0.4)"),

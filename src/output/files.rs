@@ -29,8 +29,8 @@ mod names;
 mod registry;
 use names::{valid_file_name, valid_name, valid_shard_name, valid_sub_dir};
 pub use registry::{
-    committed, committed_list, create_out_root, exit_removing_staging, hold_until_exit,
-    remove_created_empty_out_roots,
+    abandoned, committed, committed_list, create_out_root, exit_removing_staging, hold_until_exit,
+    note_abandoned, remove_created_empty_out_roots,
 };
 use registry::{committed_now, kept_before, live};
 
@@ -120,6 +120,10 @@ pub fn write_file(
     elsewhere: &'static str,
 ) -> Result<(), OutputError> {
     check_file_target(path, force)?;
+    // Under the staging registry lock, as a folder's commit: a signal thread waits until the
+    // file is in place and registered, then says it was written (D175, D207), and never
+    // exits leaving the temporary file behind.
+    let _reg = live();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -481,6 +485,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let mut reg = live();
+            note_abandoned();
             let _ = fs::remove_dir_all(&self.dir);
             reg.retain(|d| *d != self.dir);
         }

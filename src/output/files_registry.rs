@@ -5,6 +5,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// Staging folders created by [`super::prepare`] and neither committed nor dropped yet.
@@ -28,6 +29,22 @@ pub(super) fn committed_now(p: &Path) {
 /// committed so far, so that a later failure (a full stdout) can say they are complete.
 pub fn committed() -> Vec<PathBuf> {
     COMMITTED.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Whether this process abandoned something it was writing: a staging folder dropped
+/// uncommitted, or a result the command gave up on when a signal came (`run`'s combined
+/// workbook). A signal's message says "stopped before the results were complete" only then,
+/// or when nothing was committed (D207).
+static ABANDONED: AtomicBool = AtomicBool::new(false);
+
+/// Notes that a result was given up on (see [`ABANDONED`]).
+pub fn note_abandoned() {
+    ABANDONED.store(true, Ordering::SeqCst);
+}
+
+/// Whether a result was given up on (see [`ABANDONED`]).
+pub fn abandoned() -> bool {
+    ABANDONED.load(Ordering::SeqCst)
 }
 
 /// Output folders (`--out`, and each missing parent of it) that [`super::prepare`] created, outer

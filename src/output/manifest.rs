@@ -32,7 +32,10 @@ pub struct Manifest {
     /// First month, `YYYY-MM`.
     pub start: String,
     pub threads: usize,
+    /// Like every number of the manifest, a string (`"nan"`, `"inf"`) when not finite (D212).
+    #[serde(serialize_with = "crate::engine::run::number_or_text")]
     pub wall_seconds: f64,
+    #[serde(serialize_with = "crate::engine::run::number_or_text")]
     pub path_months_per_second: f64,
     /// `"exact"` or `"sketch"` (see `SummaryMode::as_str`).
     pub summary_mode: String,
@@ -122,7 +125,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Pretty-printed JSON with a trailing newline. Non-finite timings are written as `null`.
+/// Pretty-printed JSON with a trailing newline. A non-finite number is written as the string
+/// `"nan"`, `"inf"` or `"-inf"`, never as `null` (D212).
 pub fn to_json(m: &Manifest) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(m).expect("a Manifest always serializes");
     out.push(b'\n');
@@ -158,7 +162,7 @@ mod tests {
         let text = String::from_utf8(to_json(&m)).unwrap();
         assert!(text.ends_with("}\n"));
         assert!(text.starts_with("{\n  \"tool\": \"sanctions-sim\",\n  \"version\": \""));
-        assert!(text.contains("\"wall_seconds\": null"));
+        assert!(text.contains("\"wall_seconds\": \"nan\""));
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["version"], VERSION);
         assert_eq!(v["diagnostics"]["solver_fallbacks"], 3);

@@ -205,7 +205,12 @@ const INDEX: &str = "index";
 /// order given, one sheet per table (`<scenario> <table>`) and its manifest
 /// (`<scenario> manifest`, without [`VOLATILE_KEYS`]). Names are at most 31 characters and
 /// unique (a collision gets `~2`, `~3`, …); the index gives the full scenario and file.
-pub fn build_combined(folders: &[FolderTables]) -> Result<Vec<u8>, ResultsError> {
+/// `stop` is asked before each sheet and before the workbook is packed: `None` when it said
+/// stop (a signal: `run` honours it here as between paths, D207).
+pub fn build_combined(
+    folders: &[FolderTables],
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<Vec<u8>>, ResultsError> {
     let mut names: Vec<String> = vec![INDEX.to_string()];
     let mut index = vec![vec![
         Cell::Text("sheet".into()),
@@ -239,12 +244,18 @@ pub fn build_combined(folders: &[FolderTables]) -> Result<Vec<u8>, ResultsError>
     let mut book = Workbook::new();
     book.add_rows(INDEX, index)?;
     for (name, bytes, f) in planned {
+        if stop() {
+            return Ok(None);
+        }
         match bytes {
             Some(b) => book.add_csv(&name, b)?,
             None => book.add_key_values(&name, manifest_rows(&f.manifest))?,
         };
     }
-    Ok(book.to_bytes()?)
+    if stop() {
+        return Ok(None);
+    }
+    Ok(Some(book.to_bytes()?))
 }
 
 /// The rows of `csv` (with a `scenario` column) whose scenario is `scenario`, header first;

@@ -472,7 +472,9 @@ impl PolicyPath {
 }
 
 mod schedule;
-pub use schedule::{company_id, seller_group, seller_names, SellerNames, MAX_SELLER_NAMES};
+pub use schedule::{
+    companies, company_id, seller_group, seller_names, SellerNames, MAX_SELLER_NAMES,
+};
 mod timeline;
 
 #[cfg(test)]

@@ -30,6 +30,16 @@ pub fn no_cap(lever: f64) -> bool {
 /// (`scenario::lever_bounds`) and events are held to it at run time ([`LeverRange`], D131).
 pub const UNBOUNDED_MAX: f64 = NONE_CAP;
 
+/// The upper end of a number lever's range as enforced, at load and at run time alike (D210):
+/// `max`, or [`UNBOUNDED_MAX`] for a range without an upper end.
+pub fn enforced_max(max: f64) -> f64 {
+    if max.is_finite() {
+        max
+    } else {
+        UNBOUNDED_MAX
+    }
+}
+
 /// Largest value of `fleet.shadow_capacity` (flow-months for `set`, a multiplier for
 /// `scale`), and so of the shadow-fleet state F that it sets (D85, D131).
 pub const SHADOW_CAPACITY_MAX: f64 = 1e6;
@@ -118,7 +128,7 @@ impl LeverDef {
         let LeverKind::Number { min, max, none_ok } = self.kind else {
             return None;
         };
-        let max = if max.is_finite() { max } else { UNBOUNDED_MAX };
+        let max = enforced_max(max);
         let sentinel = if none_ok {
             Some(NONE_CAP)
         } else if !(min..=max).contains(&self.default) {

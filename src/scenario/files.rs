@@ -198,6 +198,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                     (Some(_), _) => {
                         "check the path; `extends` is relative to the file that names it"
                     }
+                    (None, true) if cur.is_absolute() => "check the path",
                     (None, true) => "check the path; it is relative to the current folder",
                     // `explain`, `compare` and `sensitivity` take files; `run`, `validate`
                     // and `list` expand a folder before they get here.

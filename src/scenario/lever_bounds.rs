@@ -8,7 +8,7 @@
 //! default through its events in date order. A certain `set` (probability 1, no lag)
 //! replaces the interval; every other event widens it to cover both outcomes (it may not
 //! happen, or happen later). An `add` or `scale` whose result can leave the lever's range
-//! (a range without an upper end is capped at [`UNBOUNDED_MAX`]), or is not finite, is an
+//! (a range without an upper end is capped at `policy::levers::UNBOUNDED_MAX`), or is not finite, is an
 //! error at that event, and so is one that may meet a default below the range (a marker
 //! such as "the market's draw", which `add` and `scale` leave unchanged at run time, D131).
 //! Unbounded distributions are taken to their 1e-12 and 1 − 1e-12 quantiles. Event-tree node actions may happen at any time: their values widen each lever's
@@ -24,10 +24,6 @@ use crate::dist::Dist;
 use crate::policy::events::{Action, Event, Value};
 use crate::policy::levers::{LeverKind, LeverRegistry};
 use crate::policy::tree::Tree;
-
-/// Largest value allowed for a lever whose range has no upper end: the "no cap" sentinel,
-/// the largest value any lever legitimately takes (the run-time bound uses the same, D131).
-pub use crate::policy::levers::UNBOUNDED_MAX;
 
 /// Smallest and largest value of `d` that can practically occur.
 pub(crate) fn reach(d: &Dist) -> (f64, f64) {
@@ -116,7 +112,7 @@ pub(crate) fn check(
             _ => hull(cur, v),
         };
         let next = if certain(e) { next } else { hull(cur, next) };
-        let hi = if max.is_finite() { *max } else { UNBOUNDED_MAX };
+        let hi = crate::policy::levers::enforced_max(*max);
         let arithmetic = matches!(e.action, Action::Add | Action::Scale);
         // D131: `add` and `scale` leave a sentinel below the range (the market's draw, the
         // rate at the halt) unchanged at run time, so one that may meet it would do nothing.

@@ -25,6 +25,7 @@
 
 mod correlations;
 mod dates;
+mod demand_floor;
 mod designation;
 mod diagnostics;
 mod event;
@@ -52,6 +53,7 @@ mod spanned;
 mod start_state;
 mod syntax;
 pub(crate) mod text;
+mod tie_findings;
 mod tree;
 mod tree_branches;
 mod tree_exit;
@@ -155,6 +157,9 @@ impl Scenario {
                 dates::LAST_MONTH - self.start + 1
             ));
         }
+        // D208: world demand stays above its floor over the horizon run.
+        self.check_demand(months)
+            .map_err(|m| format!("{}: {m}", self.path.display()))?;
         let Some(b) = &self.brent_imposed else {
             return Ok(());
         };

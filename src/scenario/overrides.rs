@@ -96,6 +96,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::tree_graph::tree_findings(sc));
     // Basins and buyers the market file gives no outlet (hostile round 5).
     out.extend(super::market_findings::market_findings(sc));
+    // `term_ties` companies one letter or two from a wave's `sellers` (D209).
+    out.extend(super::tie_findings::tie_findings(sc));
     out
 }
 

@@ -259,7 +259,8 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
     let (Some((_, market_path)), Some((_, brent_p0))) = (h.market, h.p0) else {
         unreachable!("every missing key was reported as a diagnostic");
     };
-    Ok(Scenario {
+    let start_at = h.start.map(|(i, _)| i);
+    let sc = Scenario {
         name: h.name,
         description: h.description,
         path: p.path.to_path_buf(),
@@ -284,5 +285,18 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
         removed_events: p.removed_events,
         trees: p.trees,
         tree_origins: p.tree_origins,
-    })
+    };
+    // D208: demand over the horizon, reported at the `start` that set it.
+    if let Err(message) = sc.check_demand(sc.months) {
+        let i = start_at.unwrap_or(0);
+        let span = p.raws[i].scenario.start.as_ref().map(|s| s.span());
+        let d = match span {
+            Some(span) => p.sources[i].diag(span, Some("scenario.start"), message, None),
+            None => Diagnostic::file_level(&sc.path, Some("scenario.start"), message, None),
+        };
+        return Err(LoadError {
+            diagnostics: vec![d],
+        });
+    }
+    Ok(sc)
 }

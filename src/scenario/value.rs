@@ -37,14 +37,23 @@ pub(crate) fn kind_name(kind: &LeverKind) -> String {
     }
 }
 
-fn bounds(min: f64, max: f64) -> String {
+/// A range as enforced. `none_ok`: a cap lever, whose 1e9 is the "none" of no cap.
+fn bounds(min: f64, max: f64, none_ok: bool) -> String {
     if max.is_infinite() {
         format!("[{}, inf)", Num(min))
-    } else if max >= NONE_CAP {
+    } else if max >= NONE_CAP && none_ok {
         // The range enforced: "none" is stored as 1e9, and any number above it is refused;
         // `[0, none]` read as "no upper end" while 2e9 was refused for it (D178).
         format!(
             "[{}, 1e9] (1e9 stands for \"no cap\"; write \"none\" for no cap)",
+            Num(min)
+        )
+    } else if max >= NONE_CAP {
+        // A lever without an upper end is held to 1e9 at run time: the load checks the same
+        // range (D210).
+        format!(
+            "[{}, 1e9] (a lever without an upper end stops at 1e9, the largest value any \
+             lever takes)",
             Num(min)
         )
     } else {
@@ -74,7 +83,7 @@ fn dist(v: &Val<'_>, key: &str) -> Result<Dist, Bad> {
 
 /// A number or distribution whose support lies in `[lo, hi]`.
 pub(crate) fn dist_in(v: &Val<'_>, key: &str, lo: f64, hi: f64) -> Result<Dist, Bad> {
-    dist_in_named(v, key, key, lo, hi)
+    dist_in_named(v, key, key, (lo, hi), false)
 }
 
 /// [`dist_in`] for a value whose meaning `name` gives (a lever name for an event's `value`),
@@ -83,8 +92,8 @@ pub(crate) fn dist_in_named(
     v: &Val<'_>,
     key: &str,
     name: &str,
-    lo: f64,
-    hi: f64,
+    (lo, hi): (f64, f64),
+    none_ok: bool,
 ) -> Result<Dist, Bad> {
     let d = dist(v, key)?;
     let (a, b) = d.support();
@@ -97,7 +106,7 @@ pub(crate) fn dist_in_named(
                 key.into(),
                 format!(
                     "`{key}` must lie in {}, got {d}, which is unbounded {side}",
-                    bounds(lo, hi)
+                    bounds(lo, hi, none_ok)
                 ),
                 Some("use a bounded distribution: `uniform`, `tri` or `pert`, within the range"),
             ));
@@ -110,10 +119,13 @@ pub(crate) fn dist_in_named(
         return Err(bad(
             v.span(),
             key.into(),
-            format!("`{key}` must lie in {}, got {what}", bounds(lo, hi)),
+            format!(
+                "`{key}` must lie in {}, got {what}",
+                bounds(lo, hi, none_ok)
+            ),
             Some(&format!(
                 "use a value (or distribution bounds) within {}{}",
-                bounds(lo, hi),
+                bounds(lo, hi, none_ok),
                 match d {
                     Dist::Const(x) => fraction_help(name, key, x, lo, hi)
                         .map_or(String::new(), |h| format!("; {h}")),
@@ -167,7 +179,9 @@ pub(crate) fn value(
             }
             let d = if matches!(action, "set" | "ramp" | "pulse") {
                 let lever = ev.lever.as_ref().map_or(key.as_str(), |l| l.get_ref());
-                dist_in_named(v, &key, lever, *min, *max)
+                // The range enforced at run time (D131, D210): no upper end is 1e9.
+                let hi = crate::policy::levers::enforced_max(*max);
+                dist_in_named(v, &key, lever, (*min, hi), *none_ok)
             } else {
                 dist(v, &key)
             };

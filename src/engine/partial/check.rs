@@ -14,9 +14,13 @@
 //!   (exact mode: the shard's paths, whole);
 //! - no tree count exceeds the shard's paths; `wall_seconds` is finite, not negative and at most
 //!   1e9; `threads` is 1 to 65,536; no diagnostics counter passes 65,536 per path-month.
+//!
+//! [`check_values`] then checks the numbers themselves (means, `m2`, order values, sketch
+//! extremes) against what a run writes (`engine::stats::values`, D205).
 
 use super::{Header, Partial, PartialError, ShardSpec};
 use crate::engine::run::{CHUNK_PATHS, GROUP_CHUNKS, GROUP_PATHS};
+use crate::engine::stats::BadValue;
 
 fn differs(field: &'static str, value: u64, want: u64, rule: &str) -> PartialError {
     PartialError::Inconsistent {
@@ -179,4 +183,36 @@ fn check_ranges(h: &Header) -> Result<u64, PartialError> {
         return Err(differs("end_path", h.end_path, end, &rule));
     }
     Ok(end - first)
+}
+
+/// Checks every number of `p`'s body (after [`check_counts`]): see `engine::stats::values`.
+/// The error names the cell by month and variable (1-based), total or `--prob` indicator.
+pub(super) fn check_values(p: &Partial) -> Result<(), PartialError> {
+    let h = &p.header;
+    let name = |bad: BadValue| {
+        let (months, vars, extra) = (h.fingerprint.months, h.vars, h.derived.0);
+        let c = bad.cell;
+        let cell = if c < months * vars {
+            format!(
+                "cell {c} (month {} of {months}, variable {} of {vars})",
+                c / vars.max(1) + 1,
+                c % vars.max(1) + 1
+            )
+        } else if c < months * vars + extra {
+            format!("total cell {}", c - months * vars + 1)
+        } else {
+            format!("--prob indicator cell {}", c - months * vars - extra + 1)
+        };
+        PartialError::Value {
+            field: bad.field,
+            cell,
+            value: bad.value,
+            rule: bad.rule,
+        }
+    };
+    let ranges = p.order.cell_ranges().map_err(name)?;
+    for g in &p.groups {
+        g.check_values(&ranges).map_err(name)?;
+    }
+    Ok(())
 }

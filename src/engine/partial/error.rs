@@ -46,6 +46,17 @@ pub enum PartialError {
         want: u64,
         rule: String,
     },
+    /// A number of the body outside what any run writes (`check::check_values`, D205).
+    #[error(
+        "damaged partial result: {field} of {cell} = {}, expected {rule}",
+        crate::suggest::Num(*.value)
+    )]
+    Value {
+        field: &'static str,
+        cell: String,
+        value: f64,
+        rule: String,
+    },
     /// A header value outside what any run writes.
     #[error("damaged partial result: {0}")]
     Invalid(String),

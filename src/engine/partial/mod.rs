@@ -313,6 +313,7 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, PartialError> {
         order,
     };
     check::check_counts(&p)?;
+    check::check_values(&p)?;
     Ok(p)
 }
 

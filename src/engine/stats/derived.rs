@@ -88,6 +88,14 @@ pub enum ProbeError {
         op: &'static str,
         num: String,
     },
+    /// `1<flow_india_mbd`: the number came first; `var`, `op`, `num` are the probe turned round.
+    #[error("--prob `{expr}`: the variable comes first, then the number: write '{var}{op}{num}'")]
+    Reversed {
+        expr: String,
+        var: String,
+        op: &'static str,
+        num: String,
+    },
     #[error(
         "--prob `{expr}`: `{num}` is too small to hold as a number (it would be read as 0); \
          write the threshold in the variable's unit, e.g. '{var}{op}0.001'"
@@ -147,6 +155,15 @@ impl Probe {
             return Err(ProbeError::NoVariable {
                 expr: expr.into(),
                 op: sym,
+            });
+        }
+        if var.parse::<f64>().is_ok() && num.parse::<f64>().is_err() {
+            let flipped = [Op::Gt, Op::Ge, Op::Lt, Op::Le][op as usize];
+            return Err(ProbeError::Reversed {
+                expr: expr.into(),
+                var: num.into(),
+                op: flipped.as_str(),
+                num: var.into(),
             });
         }
         let threshold: f64 = num

@@ -34,6 +34,10 @@ impl GroupMoments {
 
     /// `(n, nonfinite)` of every cell: finite values and non-finite ones seen (each path adds
     /// one to either), so a decoded group can be checked against the paths it covers.
+    pub(super) fn moments(&self) -> &[Moments] {
+        &self.moments
+    }
+
     pub fn cell_counts(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
         self.moments.iter().map(|m| (m.n, m.nonfinite))
     }

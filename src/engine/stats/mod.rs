@@ -72,8 +72,10 @@ mod sketch;
 mod summarize;
 #[cfg(test)]
 mod tests;
+mod values;
 
 pub use groups::GroupMoments;
+pub use values::{BadValue, MAX_VALUE};
 
 use moments::Moments;
 use sketch::Sketch;

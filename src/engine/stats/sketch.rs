@@ -367,6 +367,7 @@ mod carry_tests {
             a.bump(key);
         }
         a.count += 3;
+        a.note_extremes(bucket_bounds(key + 1).0);
         a.add(key + 1, 5_000_000_000);
         assert_eq!(
             a.full(key, a.pages[0].as_ref().unwrap()[(key & 127) as usize]),

@@ -2,7 +2,8 @@
 //! stored, checked on the way in.
 
 use super::super::codec::{CodecError, Reader, Writer};
-use super::{Sketch, Store, MAX_PAGE, MIN_PAGE, PAGE};
+use super::super::values::MAX_VALUE;
+use super::{bucket_of, Sketch, Store, MAX_PAGE, MIN_PAGE, PAGE};
 
 impl Store {
     pub(super) fn encode(&self, w: &mut Writer) {
@@ -53,6 +54,8 @@ impl Store {
             hi,
         };
         let mut sum = 0u64;
+        // The first and last occupied buckets: the extremes must lie in them (D205).
+        let (mut first_key, mut last_key) = (None, None);
         for i in 0..n {
             let page = match r.u8()? {
                 0 => None,
@@ -61,6 +64,11 @@ impl Store {
                     let first = (base + i as i32) * PAGE as i32;
                     for (s, c) in p.iter_mut().enumerate() {
                         let v = r.u64()?;
+                        if v > 0 {
+                            let key = first + s as i32;
+                            first_key.get_or_insert(key);
+                            last_key = Some(key);
+                        }
                         sum = sum.saturating_add(v);
                         *c = v as u32;
                         if v >> 32 != 0 {
@@ -76,6 +84,18 @@ impl Store {
         if sum != count {
             return Err(CodecError::Corrupt(format!(
                 "sketch bucket counts sum to {sum}, header says {count}"
+            )));
+        }
+        // A run notes the exact extremes of the values it buckets, so they fall in the first
+        // and last occupied buckets, and no run produces a magnitude beyond `MAX_VALUE`.
+        if count > 0
+            && (first_key != Some(bucket_of(lo))
+                || last_key != Some(bucket_of(hi))
+                || hi > MAX_VALUE)
+        {
+            return Err(CodecError::Corrupt(format!(
+                "sketch extremes {lo:e}..{hi:e}: expected magnitudes at most {MAX_VALUE:e} \
+                 lying in the sketch's first and last occupied buckets"
             )));
         }
         store.count = count;
@@ -104,6 +124,32 @@ impl Sketch {
             .and_then(|n| n.checked_add(self.neg.count))
             .and_then(|n| n.checked_add(self.pending.len() as u64))
             .ok_or_else(|| CodecError::Corrupt("sketch counts add up beyond 2^64".into()))
+    }
+
+    /// The smallest and largest value held (zeros and both signs), `None` when empty.
+    pub(in super::super) fn range(&self) -> Option<(f64, f64)> {
+        if !self.pending.is_empty() {
+            let mut s = self.clone();
+            s.flush();
+            return s.range();
+        }
+        let min = if self.neg.count > 0 {
+            -self.neg.hi
+        } else if self.zeros > 0 {
+            0.0
+        } else if self.pos.count > 0 {
+            self.pos.lo
+        } else {
+            return None;
+        };
+        let max = if self.pos.count > 0 {
+            self.pos.hi
+        } else if self.zeros > 0 {
+            0.0
+        } else {
+            -self.neg.lo
+        };
+        Some((min, max))
     }
 
     pub(in super::super) fn decode(r: &mut Reader) -> Result<Sketch, CodecError> {

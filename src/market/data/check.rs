@@ -3,7 +3,7 @@
 //! [`MarketProblem`] that names its table, row and key. Split from `data.rs`, which holds the
 //! shapes, so that each file stays short.
 
-use super::{Market, MarketFile, Pipeline, Route};
+use super::{FlowPart, Market, MarketFile, Pipeline, Route};
 
 /// A problem [`Market::from_file`] found, with where it sits: the array of tables (`basin`,
 /// `buyer`, `route`, `pipeline`, `output`, or the `buyer_noise_corr` list), its 0-based row and
@@ -181,6 +181,16 @@ impl Market {
         }
         let mut pipelines = Vec::new();
         for (i, p) in f.pipeline.iter().enumerate() {
+            // A duplicate id used to surface as a clash of its output names at 1:1 (D213).
+            if f.pipeline[..i].iter().any(|q| q.id == p.id) {
+                let id = &p.id;
+                errs.push(MarketProblem::at(
+                    "pipeline",
+                    i,
+                    "id",
+                    format!("duplicate pipeline id `{id}`; give each [[pipeline]] its own id"),
+                ));
+            }
             let buyer = find(
                 &buyer_ids,
                 &p.buyer,
@@ -309,14 +319,44 @@ impl Market {
                     ),
                 ));
             }
-            let idx = o
+            let idx: Vec<usize> = o
                 .buyers
                 .iter()
                 .map(|b| find(&buyer_ids, b, "buyer", ("output", i, "buyers"), &mut errs))
                 .collect();
+            // `part = "pipeline"` over buyers with no pipeline (or `"sea"` over buyers with no
+            // route) is 0 in every month, like `buyers = []` (D213).
+            let has = |b: usize| match o.part {
+                FlowPart::Pipeline => pipelines.iter().any(|p| p.buyer == b),
+                FlowPart::Sea => routes.iter().any(|r| r.buyer == b),
+                FlowPart::All => true,
+            };
+            if !o.buyers.is_empty() && errs.is_empty() && !idx.iter().any(|&b| has(b)) {
+                let (part, what) = match o.part {
+                    FlowPart::Pipeline => ("pipeline", "a [[pipeline]]"),
+                    _ => ("sea", "a [[route]]"),
+                };
+                errs.push(MarketProblem::at(
+                    "output",
+                    i,
+                    "part",
+                    format!(
+                        "output `{v}` sums the {part} flow of {}, and none has {what}: its \
+                         column would be 0 in every month; use `part = \"all\"`, or list buyers \
+                         that have {what}",
+                        o.buyers.join(", ")
+                    ),
+                ));
+            }
             outputs.push((o.variable.clone(), idx, o.part));
         }
-        super::output_names::check_report_as(&f, &mut errs);
+        // Two pipelines of one id give the same output names: that is the duplicate id, said
+        // at its line above, not a second error about the names at 1:1.
+        let dup_pipeline =
+            (1..f.pipeline.len()).any(|i| f.pipeline[..i].iter().any(|q| q.id == f.pipeline[i].id));
+        if !dup_pipeline {
+            super::output_names::check_report_as(&f, &mut errs);
+        }
         if !errs.is_empty() {
             return Err(errs);
         }

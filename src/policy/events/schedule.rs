@@ -18,7 +18,7 @@ fn fnv(text: &str) -> u64 {
 
 /// The companies a `sellers` name lists: its non-empty parts between `_`, `-` and `.`,
 /// case-folded, in order of appearance.
-fn companies(name: &str) -> impl Iterator<Item = String> + '_ {
+pub fn companies(name: &str) -> impl Iterator<Item = String> + '_ {
     name.split(['_', '-', '.'])
         .filter(|p| !p.is_empty())
         .map(str::to_ascii_lowercase)
