@@ -68,6 +68,7 @@ mod exact;
 mod groups;
 mod mcse;
 mod moments;
+mod probe_error;
 mod sketch;
 mod summarize;
 #[cfg(test)]
