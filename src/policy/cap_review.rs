@@ -60,6 +60,19 @@ pub fn review(
     None
 }
 
+/// `events` as if each happened on its written date: `prob` 1 and no lag, for the checks
+/// that read a file's calendar without drawing paths.
+pub fn certain_events(events: &[Event]) -> Vec<Event> {
+    events
+        .iter()
+        .map(|e| Event {
+            prob: Dist::Const(1.0),
+            lag_months: None,
+            ..e.clone()
+        })
+        .collect()
+}
+
 /// The review dates within `start .. start + months` when every event of the file happens on
 /// its written date (`explain`, walkthrough 5): the reviews' cadence and stops follow the
 /// events' `cap.eu_mode` and `cap.eu_usd` (D50, D52), not the market, so one pass with a
@@ -72,14 +85,7 @@ pub fn scheduled_reviews(
     start: MonthIdx,
     months: usize,
 ) -> Vec<Date> {
-    let sure: Vec<Event> = events
-        .iter()
-        .map(|e| Event {
-            prob: Dist::Const(1.0),
-            lag_months: None,
-            ..e.clone()
-        })
-        .collect();
+    let sure = certain_events(events);
     // Values are drawn but never read here: any stream does.
     let mut policy = PolicyPath::new(&sure, reg, initial, start, |i| {
         rand_chacha::ChaCha8Rng::seed_from_u64(i as u64)

@@ -225,15 +225,7 @@ fn random_batches(sc: &Scenario) -> Option<f64> {
         return None;
     }
     let ids = &sc.registry.ids;
-    let sure: Vec<Event> = sc
-        .events
-        .iter()
-        .map(|e| Event {
-            prob: Dist::Const(1.0),
-            lag_months: None,
-            ..e.clone()
-        })
-        .collect();
+    let sure = crate::policy::cap_review::certain_events(&sc.events);
     let defaults = sc.registry.defaults();
     // Values are drawn but only the rate and relief are read: any stream does.
     let mut policy = PolicyPath::new(&sure, &sc.registry, &defaults, INIT_MONTH, |i| {
