@@ -194,7 +194,9 @@ fn a_table_of_the_wrong_kind_is_one_error_not_a_cascade() {
 // ---- D178 (finding 6): the range in the message is the range enforced ---------------------
 
 /// Cap levers said `must lie in [0, none], got 2000000000` (2e9 is within "no upper end");
-/// an unbounded distribution got help to adjust bounds it does not have.
+/// an unbounded distribution got help to adjust bounds it does not have (now for a lever
+/// with a real upper end: below 1e9 a tail is held at its 1e-9 quantile, so a `lognormal`
+/// cap is legal).
 #[test]
 fn cap_messages_state_the_enforced_bound_and_unbounded_forms_are_named() {
     let d = tempfile::tempdir().unwrap();
@@ -204,8 +206,8 @@ fn cap_messages_state_the_enforced_bound_and_unbounded_forms_are_named() {
         format!(
             "extends = {:?}\n[scenario]\nname = \"cap\"\n\
              [[event]]\ndate = \"2025-09\"\nlever = \"cap.eu_usd\"\naction = \"set\"\nvalue = 2e9\n\
-             [[event]]\ndate = \"2025-09\"\nlever = \"cap.us_usd\"\naction = \"set\"\n\
-             value = {{ lognormal = [3, 0.1] }}\n",
+             [[event]]\ndate = \"2025-09\"\nlever = \"fleet.designation.us_prob\"\n\
+             action = \"set\"\nvalue = {{ lognormal = [-1, 0.1] }}\n",
             scenario("baseline").to_str().unwrap()
         ),
     )

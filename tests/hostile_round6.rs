@@ -345,6 +345,23 @@ fn open_ended_levers_are_checked_against_the_run_time_range() {
         );
         expect(sim().arg("validate").arg(&p), 0);
     }
+    // An unbounded tail is held to the guard at its 1e-9 quantile: a lognormal carrot loads,
+    // one whose tail reaches past 1e9 does not.
+    for (value, code) in [
+        ("{ lognormal = [2.0, 0.5] }", 0),
+        ("{ lognormal = [30.0, 5.0] }", 1),
+    ] {
+        let p = minimal(
+            d.path(),
+            "ln",
+            "2025-08",
+            12,
+            &format!(
+                "[[event]]\ndate = \"2025-08-01\"\nlever = \"carrot.IN.value_bn\"\nvalue = {value}\n"
+            ),
+        );
+        expect(sim().arg("validate").arg(&p), code);
+    }
 }
 
 /// Finding 7 (D211): one tail path of a 40-path run is 1.7% of its path-months; the "far

@@ -97,6 +97,14 @@ pub(crate) fn dist_in_named(
 ) -> Result<Dist, Bad> {
     let d = dist(v, key)?;
     let (a, b) = d.support();
+    // A range without an upper end stops at 1e9 only as a guard (D210): an unbounded tail is
+    // held to it at its 1e-9 quantile, as parameter ranges are (D142), so a `lognormal`
+    // carrot value stays legal. Real upper ends (a share's 1) still refuse any tail.
+    let b = if b.is_infinite() && hi == crate::policy::levers::UNBOUNDED_MAX {
+        d.quantile(1.0 - 1e-9)
+    } else {
+        b
+    };
     if a < lo || b > hi {
         if (a.is_infinite() && lo.is_finite()) || (b.is_infinite() && hi.is_finite()) {
             // No bounds can make an unbounded form fit: say so instead of "adjust the bounds".
