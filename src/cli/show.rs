@@ -66,7 +66,7 @@ fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
     if p.exists() {
         return Ok(p.to_path_buf());
     }
-    let hint = near(p).map_or_else(String::new, |q| {
+    let hint = crate::scenario::near_path(p).map_or_else(String::new, |q| {
         format!("; did you mean `{}`?", q.display())
     });
     Err(CliError::Input(format!(
@@ -121,18 +121,4 @@ fn no_summary(dir: &Path) -> String {
                 result folder";
     }
     msg
-}
-
-/// A file or folder next to a missing one whose name is a plausible typo of it.
-fn near(p: &Path) -> Option<PathBuf> {
-    let name = p.file_name()?.to_str()?;
-    let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
-    let dir = parent.unwrap_or(Path::new("."));
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    let c = crate::suggest::closest(name, &names)?;
-    Some(parent.map_or_else(|| PathBuf::from(c), |d| d.join(c)))
 }

@@ -208,7 +208,13 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                     }
                     (None, false) => "check the file's permissions",
                 };
-                let d = here(msg, Some(help.into()), &chain);
+                // A missing file one typo away from a sibling names it (hostile round 6).
+                let hint = near_path(&cur)
+                    .filter(|_| missing && link.is_none())
+                    .map_or_else(String::new, |q| {
+                        format!("; did you mean `{}`?", q.display())
+                    });
+                let d = here(msg, Some(format!("{help}{hint}")), &chain);
                 return Err(ReadError::Unreadable(Box::new(d)));
             }
         };
@@ -347,4 +353,19 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     out.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     Ok(out)
+}
+
+/// The entry of `p`'s folder whose name `p`'s most plausibly misspells (hidden entries left
+/// out), as a path in that folder: for "no such file" messages.
+pub fn near_path(p: &Path) -> Option<PathBuf> {
+    let name = p.file_name()?.to_str()?;
+    let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = parent.unwrap_or(Path::new("."));
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    let c = crate::suggest::closest(name, &names)?;
+    Some(parent.map_or_else(|| PathBuf::from(c), |d| d.join(c)))
 }

@@ -64,7 +64,7 @@ mod wave_findings;
 mod window;
 
 pub use diagnostics::{Diagnostic, LoadError};
-pub use files::discover;
+pub use files::{discover, near_path};
 pub use overrides::{overrides, Severity, Warning};
 pub use provenance::key_origins;
 pub use resolve::load;
