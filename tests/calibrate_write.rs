@@ -6,35 +6,15 @@
 //! folder (the replays find their market and Brent files by relative paths), with one path and
 //! one sweep so the fit takes well under a second.
 
+mod common;
+
 use assert_cmd::Command;
 use std::fs;
 use std::path::Path;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 fn sandbox() -> tempfile::TempDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let t = tempfile::tempdir().unwrap();
-    copy_dir(
-        &root.join("scenarios/history"),
-        &t.path().join("scenarios/history"),
-    );
-    copy_dir(
-        &root.join("scenarios/market"),
-        &t.path().join("scenarios/market"),
-    );
-    copy_dir(&root.join("data"), &t.path().join("data"));
+    common::history_copy(t.path());
     t
 }
 

@@ -2,6 +2,8 @@
 //! has a test here (signals are in tests/signals.rs). Each case must end with exit code 1 and
 //! a message that names the file or flag and says what to do, never with a panic.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -6,7 +6,7 @@ mod common;
 
 use common::{calibrate_write, expect, sim, text, CALIBRATE_WRITE};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -38,32 +38,6 @@ fn size_limited(bytes: u64) -> std::process::Command {
     cmd
 }
 
-/// A copy of the shipped history folder (and the data it names as `../../data`), for
-/// commands that write into it.
-fn history_copy(d: &Path) -> PathBuf {
-    let to = d.join("scenarios/history");
-    copy_dir(&root().join("scenarios/history"), &to);
-    copy_dir(&root().join("data"), &d.join("data"));
-    copy_dir(
-        &root().join("scenarios/market"),
-        &d.join("scenarios/market"),
-    );
-    to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 // ---- D174 (finding 2): calibrate --write checks its destination before fitting ------------
 
 /// A read-only `<history>/market` was found only after the whole fit, with advice to use an
@@ -73,7 +47,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn calibrate_write_refuses_an_unwritable_folder_before_the_fit() {
     use std::os::unix::fs::PermissionsExt;
     let d = tempfile::tempdir().unwrap();
-    let history = history_copy(d.path());
+    let history = common::history_copy(d.path());
     let market = history.join("market");
     fs::set_permissions(&market, fs::Permissions::from_mode(0o555)).unwrap();
     if fs::write(market.join("probe"), "").is_ok() {
@@ -93,7 +67,7 @@ fn calibrate_write_refuses_an_unwritable_folder_before_the_fit() {
 #[test]
 fn calibrate_write_failure_names_only_its_own_flags() {
     let d = tempfile::tempdir().unwrap();
-    let history = history_copy(d.path());
+    let history = common::history_copy(d.path());
     let o = size_limited(16)
         .args(CALIBRATE_WRITE)
         .arg("--history")

@@ -82,32 +82,6 @@ fn partial_numbers_are_checked_like_its_counts() {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-/// A copy of the shipped history folder (and the data and market it names), for commands
-/// that write into it.
-fn history_copy(d: &Path) -> PathBuf {
-    let to = d.join("scenarios/history");
-    copy_dir(&root().join("scenarios/history"), &to);
-    copy_dir(&root().join("data"), &d.join("data"));
-    copy_dir(
-        &root().join("scenarios/market"),
-        &d.join("scenarios/market"),
-    );
-    to
-}
-
 /// The inode of `p` (0 when absent): a commit renames a new file or folder into place.
 #[cfg(unix)]
 fn inode(p: &Path) -> u64 {
@@ -147,7 +121,7 @@ fn signal_after_commit(mut cmd: std::process::Command, watched: &Path) -> (i32, 
 #[test]
 fn a_signal_after_the_commit_of_backtest_or_calibrate_says_it_was_written() {
     let d = tempfile::tempdir().unwrap();
-    let history = history_copy(d.path());
+    let history = common::history_copy(d.path());
     let fitted = history.join("market/fitted.toml");
     let out = d.path().join("ob");
     for trial in 0..12 {
@@ -194,7 +168,7 @@ fn a_signal_after_the_commit_of_backtest_or_calibrate_says_it_was_written() {
 #[test]
 fn calibrate_interrupted_before_the_commit_speaks_of_the_fit() {
     let d = tempfile::tempdir().unwrap();
-    let history = history_copy(d.path());
+    let history = common::history_copy(d.path());
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sanctions-sim"));
     cmd.env_remove("RAYON_NUM_THREADS");
     cmd.args(["calibrate", "--paths", "200", "--sweeps", "3", "--history"])
@@ -438,8 +412,8 @@ fn market_structure_duplicate_pipeline_and_empty_output_part() {
 fn merge_tries_every_recorded_scenario_path() {
     let d = tempfile::tempdir().unwrap();
     let (a, b) = (d.path().join("a"), d.path().join("b"));
-    copy_dir(&root().join("scenarios"), &a);
-    copy_dir(&root().join("scenarios"), &b);
+    common::copy_dir(&root().join("scenarios"), &a);
+    common::copy_dir(&root().join("scenarios"), &b);
     let shards = d.path().join("s");
     for (dir, k) in [(&a, "1/2"), (&b, "2/2")] {
         expect(

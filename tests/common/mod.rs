@@ -202,3 +202,28 @@ pub fn calibrate_write(history: &Path) -> assert_cmd::Command {
     c.args(CALIBRATE_WRITE).arg("--history").arg(history);
     c
 }
+
+/// Copies folder `from` into `to` (created), recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped history folder under `d`, with the data (`../../data`) and market
+/// files it names, for commands that write into it; returns the copied history folder.
+pub fn history_copy(d: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let to = d.join("scenarios/history");
+    copy_dir(&root.join("scenarios/history"), &to);
+    copy_dir(&root.join("scenarios/market"), &d.join("scenarios/market"));
+    copy_dir(&root.join("data"), &d.join("data"));
+    to
+}

@@ -141,23 +141,10 @@ fn debris_of_dead_processes_is_cleaned_and_a_hidden_result_restored() {
     );
 }
 
-/// Copies the folder `from` to `to` (files and sub-folders).
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// `from` copied to `to` as a killed `remove_dir_all` leaves it: every top-level file but
 /// `manifest.json` gone, `charts/` kept (the state the review found restored as a result).
 fn half_deleted(from: &std::path::Path, to: &std::path::Path) {
-    copy_dir(from, to);
+    crate::common::copy_dir(from, to);
     for e in fs::read_dir(to).unwrap() {
         let e = e.unwrap();
         if e.file_type().unwrap().is_file() && e.file_name() != "manifest.json" {
@@ -216,27 +203,27 @@ fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
         // What `baseline` holds afterwards (the seed), and whether it was restored.
         let (expect, restored) = match i {
             0 => {
-                copy_dir(&old, &place);
+                crate::common::copy_dir(&old, &place);
                 half_deleted(&new, &at("partial"));
                 (Some("1"), false)
             }
             1 => {
-                copy_dir(&old, &at("aside"));
-                copy_dir(&new, &at("partial"));
+                crate::common::copy_dir(&old, &at("aside"));
+                crate::common::copy_dir(&new, &at("partial"));
                 (Some("1"), true)
             }
             2 => {
-                copy_dir(&new, &place);
-                copy_dir(&old, &at("aside"));
+                crate::common::copy_dir(&new, &place);
+                crate::common::copy_dir(&old, &at("aside"));
                 (Some("2"), false)
             }
             3 => {
-                copy_dir(&new, &place);
-                copy_dir(&old, &at("trash"));
+                crate::common::copy_dir(&new, &place);
+                crate::common::copy_dir(&old, &at("trash"));
                 (Some("2"), false)
             }
             4 => {
-                copy_dir(&new, &place);
+                crate::common::copy_dir(&new, &place);
                 half_deleted(&old, &at("trash"));
                 (Some("2"), false)
             }
@@ -249,7 +236,7 @@ fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
                 (None, false)
             }
             _ => {
-                copy_dir(&old, &at("old"));
+                crate::common::copy_dir(&old, &at("old"));
                 (Some("1"), true)
             }
         };
