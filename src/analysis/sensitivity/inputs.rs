@@ -296,13 +296,14 @@ pub fn impute_entry(col: &mut [f64]) {
 }
 
 /// Reads the input values of one path once it has run (tree outcomes are known only then);
+/// `shocks` holds the path's [`ShockKind`] summaries by kind (the caller sees every month);
 /// `out` has one slot per input.
 pub fn read_values(
     inputs: &[Input],
     sim: &PathSim,
     keys: &[String],
-    seed: u64,
-    path: u64,
+    (seed, path): (u64, u64),
+    shocks: [f64; 2],
     out: &mut [f64],
 ) {
     let records: Vec<_> = sim.tree_records().collect();
@@ -326,8 +327,7 @@ pub fn read_values(
             }
             Source::TreeEntered(t, n) => records[t].entered_by(n, None) as u8 as f64,
             Source::TreeEntry(t, n) => records[t].first_entry[n].map_or(NEVER, |m| m as f64),
-            // Filled by the caller, which sees every month (`sample_chunk`).
-            Source::Shock(_) => f64::NAN,
+            Source::Shock(k) => shocks[k as usize],
         };
     }
 }

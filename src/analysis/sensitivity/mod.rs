@@ -164,12 +164,8 @@ fn sample_chunk(
         }
         out.diag.add(&sim.diag);
         let mut x = vec![0.0; inp.len()];
-        read_values(inp, &sim, keys, o.seed, path, &mut x);
-        for (slot, i) in x.iter_mut().zip(inp) {
-            if let Source::Shock(k) = i.source {
-                *slot = target::window_mean(&factors[k as usize], o.horizon);
-            }
-        }
+        let shocks = ShockKind::ALL.map(|k| target::window_mean(&factors[k as usize], o.horizon));
+        read_values(inp, &sim, keys, (o.seed, path), shocks, &mut x);
         let y = target_value(&monthly, o.horizon);
         let finite = y.is_finite()
             && x.iter().all(|v| v.is_finite())
