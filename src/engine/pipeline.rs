@@ -64,7 +64,11 @@ fn run_chunk(
     let stride = layout.stride();
     block.resize(BLOCK_PATHS * stride, 0.0);
     let into_local = local.is_some();
-    let mut own = (!into_local).then(|| layout.stats(mode));
+    let mut own = (!into_local).then(|| {
+        let mut s = layout.stats(mode);
+        s.expect_paths((hi - lo) as usize);
+        s
+    });
     let sink = match (local, own.as_mut()) {
         (Some(local), _) => local,
         (None, Some(own)) => own,

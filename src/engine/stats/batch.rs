@@ -25,7 +25,7 @@
 
 use super::moments::Moments;
 use super::sketch::{Sketch, NEG_TAG, SUB_BITS, TWO_64};
-use super::{MonthlyStats, Order, BLOCK_VALUES};
+use super::{MonthlyStats, Order};
 
 /// The key of a value that has none: zero or non-finite (counted otherwise).
 const SKIP: i32 = i32::MIN;
@@ -264,6 +264,7 @@ impl MonthlyStats {
             "push_block: {} values are not whole paths of months*vars + extra + tail = {stride}",
             block.len()
         );
+        let per_block = self.per_block();
         let moments = &mut self.moments;
         match &mut self.order {
             Order::Sketch { cells: sketches } => pulp::Arch::new().dispatch(Kernel {
@@ -281,7 +282,6 @@ impl MonthlyStats {
                     moments,
                     sketches: &mut [],
                 });
-                let per_block = (BLOCK_VALUES / kept.max(1)).max(1) * kept;
                 for row in block.chunks_exact(stride) {
                     let values = &row[..kept];
                     match blocks.last_mut() {

@@ -95,6 +95,7 @@ impl MonthlyStats {
             tail: self.tail,
             moments: self.moments,
             order: Order::Sketch { cells },
+            block_paths: 0,
         }
     }
 

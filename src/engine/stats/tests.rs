@@ -186,6 +186,30 @@ fn quantiles_independent_of_chunking() {
     }
 }
 
+/// A chunk told its path count (one exact block of that size, D216), told too few or too many,
+/// or told nothing gives the same bits.
+#[test]
+fn expected_paths_hint_never_changes_results() {
+    let ps = paths(2000, 5);
+    for mode in [SummaryMode::Exact, SummaryMode::Sketch] {
+        let reference = chunked(&ps, &[300], mode);
+        for hint in [0, 1, 299, 300, 301, 10_000_000] {
+            let mut acc = MonthlyStats::new(3, 2, mode);
+            for chunk in ps.chunks(300) {
+                let mut s = MonthlyStats::new(3, 2, mode);
+                s.expect_paths(hint);
+                chunk.iter().for_each(|p| s.push_path(p));
+                acc.merge(s);
+            }
+            assert_eq!(
+                bits(&reference),
+                bits(&acc.finish()),
+                "{mode:?} hint {hint}"
+            );
+        }
+    }
+}
+
 #[test]
 fn exact_matches_sorted_reference_per_cell() {
     let ps = paths(2000, 3);
