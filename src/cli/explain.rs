@@ -156,6 +156,12 @@ pub fn render(sc: &Scenario) -> String {
                 "      at {} (event {}{id}{wild})",
                 origin.at, origin.index
             );
+            if let Some(s) = &origin.sellers {
+                let _ = writeln!(
+                    o,
+                    "      sellers: {s} (the companies this share stands for, D219)"
+                );
+            }
             if let Some(n) = &origin.note {
                 let _ = writeln!(o, "      note: {n}");
             }

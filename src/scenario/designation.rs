@@ -3,8 +3,10 @@
 //! basins resolved by name.
 
 use super::hints::a_type;
+use super::raw_event::RawEvent;
 use super::spanned::{de, Val};
 use super::value::{bad, dist_in, required, sub_table, Bad};
+use super::walker::Walker;
 use crate::dist::DIST_NAMES;
 use crate::policy::events::{Cargo, Value, WaveAuthority, MAX_SELLER_NAMES};
 use crate::policy::levers::{LeverId, LeverRegistry, AUTHORITIES};
@@ -196,6 +198,58 @@ fn int_at_least(v: &Val<'_>, key: &str, lo: i64) -> Result<u32, Bad> {
             Some("write e.g. `wind_down_months = 3`"),
         )),
     }
+}
+
+/// D219: `sellers = "..."` on a plain `sdn.share` or `sdn.<basin>.share` event (`set` or
+/// `ramp`): the companies the share stands for, so that a later wave naming them is warned
+/// about (`seller_findings.rs`). It changes no number. An error on any other lever or action.
+pub(super) fn event_sellers(
+    w: &mut Walker<'_>,
+    ev: &RawEvent<'_>,
+    reg: &LeverRegistry,
+) -> Option<String> {
+    let v = ev.sellers?;
+    let key = ev.key("sellers");
+    let name = match sellers_name(v, &key) {
+        Ok(n) => n,
+        Err(b) => {
+            w.err(b.span, &b.key, b.msg, b.help);
+            return None;
+        }
+    };
+    let ids = &reg.ids;
+    let share = |l: &LeverId| *l == ids.sdn_share || ids.sdn_basin_share.contains(l);
+    let levers = ev.lever.as_ref().map(|l| reg.expand(l.get_ref()));
+    let action = ev.action.as_ref().map_or("set", |a| a.get_ref().as_str());
+    let problem = match levers {
+        // No lever, or an unknown one: reported as such.
+        None => return None,
+        Some(ids) if ids.is_empty() => return None,
+        // An unknown action is reported as such.
+        Some(_) if !super::event::ACTIONS.contains(&action) => return None,
+        Some(ids) if !ids.iter().all(share) => format!(
+            "`sellers` names the companies a designated share stands for; `{}` is not \
+             `sdn.share` or `sdn.<basin>.share`",
+            ev.lever.as_ref().map_or("", |l| l.get_ref().as_str())
+        ),
+        Some(_) if !matches!(action, "set" | "ramp") => format!(
+            "`sellers` goes with action `set` or `ramp` (the share the companies stand for), \
+             not `{action}`"
+        ),
+        Some(_) => return Some(name),
+    };
+    w.err(
+        v.span(),
+        &key,
+        problem,
+        Some(
+            "to designate named sellers on top of the share, write an `sdn.wave` with \
+             `value = { add_share = 0.2, wind_down_months = 1, sellers = \"...\" }` \
+             (docs/scenarios.md §2.6)"
+                .into(),
+        ),
+    );
+    None
 }
 
 /// D45: the name of a wave's designated companies: 1–64 letters, digits, `_`, `-` or `.`.

@@ -66,6 +66,7 @@ pub(crate) fn resolve(
                 );
             }
             let got = event::resolve(&mut w, ev, reg, horizon, k + 1 == raws.len());
+            let sellers = super::designation::event_sellers(&mut w, ev, reg);
             let origin = EventOrigin {
                 at: src.origin(ev.span.start),
                 index: ev.index,
@@ -75,6 +76,7 @@ pub(crate) fn resolve(
                     .map_or(String::new(), |l| l.get_ref().clone()),
                 note: ev.note.as_ref().map(|n| n.get_ref().clone()),
                 id: ev.id.as_ref().map(|i| i.get_ref().clone()),
+                sellers,
             };
             acc.origins.extend(std::iter::repeat_n(origin, got.len()));
             acc.file.extend(std::iter::repeat_n(k, got.len()));

@@ -49,6 +49,7 @@ mod raw_tree;
 mod resolve;
 mod schedule;
 mod schema;
+mod seller_findings;
 mod spanned;
 mod start_state;
 mod syntax;
@@ -237,6 +238,8 @@ pub struct EventOrigin {
     pub note: Option<String>,
     /// `id = "..."` of the `[[event]]` (D51).
     pub id: Option<String>,
+    /// `sellers = "..."` of a plain `sdn.share` event: the companies its share stands for (D219).
+    pub sellers: Option<String>,
 }
 
 /// An inherited event a later file removed (`remove_events`) or replaced (`replaces`), D51.

@@ -19,6 +19,7 @@ pub(crate) const EVENT_KEYS: &[&str] = &[
     "note",
     "id",
     "replaces",
+    "sellers",
 ];
 pub(crate) const ACTION_KEYS: &[&str] = &[
     "lever",
@@ -52,6 +53,8 @@ pub(crate) struct RawEvent<'a> {
     pub id: Option<Spanned<String>>,
     /// `replaces = "<id>"` or `"<lever>@<date>"`: the inherited event(s) this one replaces.
     pub replaces: Option<Spanned<String>>,
+    /// `sellers = "..."` on a plain `sdn.share` event: the companies the share stands for (D219).
+    pub sellers: Option<&'a Val<'a>>,
     /// A tree node's action: drop it if the node is left before it takes effect.
     pub cancel_on_exit: bool,
     /// A tree node's action: node ids whose entry drops it if not yet in force.
@@ -104,6 +107,7 @@ impl Walker<'_> {
             note: None,
             id: None,
             replaces: None,
+            sellers: None,
             cancel_on_exit: false,
             cancelled_by: None,
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
@@ -136,6 +140,7 @@ impl Walker<'_> {
                 "lag_months" => e.lag_months = Some(v),
                 "note" => e.note = self.string(v, &key, "note = \"source\""),
                 "id" => e.id = self.string(v, &key, "id = \"eu_cap_cut\""),
+                "sellers" => e.sellers = Some(v),
                 "replaces" => {
                     e.replaces = self.string(v, &key, "replaces = \"cap.eu_usd@2025-09-03\"")
                 }

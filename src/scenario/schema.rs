@@ -279,6 +279,11 @@ fn event_table(registry: Option<&LeverRegistry>) -> Value {
                 "pattern": TARGET_PATTERN,
                 "description": "the inherited event(s) this one replaces: an id, or <lever>@<date> as written",
             }),
+            "sellers" => json!({
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_.-]{1,64}$",
+                "description": "on a plain sdn.share or sdn.<basin>.share set or ramp: the companies the share stands for (D219)",
+            }),
             other => unreachable!("schema: no rule for [[event]].{other}"),
         };
         p.insert(k.to_string(), v);

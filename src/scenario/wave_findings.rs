@@ -101,8 +101,10 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
                     && w.authority.is_some()
                     && v.authority != w.authority
                     && overlap(v.basins, w.basins)
-                    // Named as the same sellers (D45): counted once, as the file says.
-                    && !(v.sellers.is_some() && v.sellers == w.sellers)
+                    // Both named: the same group counts once (D45), and a company in both
+                    // names is flagged by `seller_findings` (D219); disjoint names are
+                    // different sellers.
+                    && !(v.sellers.is_some() && w.sellers.is_some())
             })
             .max_by_key(|v| (day_number(v.ev), v.i));
         if let Some(v) = earlier {
@@ -200,6 +202,8 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
             }
         }
     }
+    // D219: a company named by two designations in force.
+    out.extend(super::seller_findings::seller_findings(sc));
     out
 }
 
