@@ -116,25 +116,45 @@ pub(crate) fn check(
         let arithmetic = matches!(e.action, Action::Add | Action::Scale);
         // D131: `add` and `scale` leave a sentinel below the range (the market's draw, the
         // rate at the halt) unchanged at run time, so one that may meet it would do nothing.
-        let below = def.range().and_then(|r| r.sentinel).filter(|s| s < min);
-        if let Some(s) = below.filter(|s| arithmetic && cur.0 <= *s && *s <= cur.1) {
+        // D226: a `ramp` has no number to start from there either (nor from a cap of none):
+        // at run time it starts at its target, which is not what the file says.
+        let ramp = matches!(e.action, Action::Ramp { .. });
+        let marker = def.range().and_then(|r| r.sentinel);
+        let below = marker.filter(|s| s < min || (ramp && *s >= crate::policy::levers::NONE_CAP));
+        if let Some(s) = below.filter(|s| (arithmetic || ramp) && cur.0 <= *s && *s <= cur.1) {
             let o = origins.get(i);
+            let verb = match e.action {
+                Action::Add => "`add` leaves unchanged",
+                Action::Scale => "`scale` leaves unchanged",
+                _ => "a `ramp` cannot start from",
+            };
+            let shown = if s >= crate::policy::levers::NONE_CAP {
+                "\"none\"".to_string()
+            } else if def.name.starts_with("compliance.") {
+                format!("{s} (the market file's draw)")
+            } else if def.name.ends_with(".snapback_rate") {
+                format!("{s} (the rate at the halt)")
+            } else {
+                s.to_string()
+            };
             let mut diag = Diagnostic::file_level(
                 o.map_or(std::path::Path::new(""), |o| o.at.file.as_path()),
                 Some(&format!("event[{}].value", o.map_or(0, |o| o.index))),
                 format!(
-                    "`{}` may still hold its default here, {s}: a marker for the model's own \
-                     value, not a number, which `{}` leaves unchanged",
+                    "`{}` may still hold its default here, {shown}: a marker for the model's \
+                     own value, not a number, which {verb}",
                     def.name,
-                    if matches!(e.action, Action::Add) {
-                        "add"
-                    } else {
-                        "scale"
-                    },
                 ),
-                Some(format!(
-                    "`set` the value wanted (in [{min}, {max}]) first, or instead of this event"
-                )),
+                Some(if ramp {
+                    format!(
+                        "`set` the value the ramp starts from (in [{min}, {max}]) on an earlier \
+                         date, or `set` the value wanted instead of ramping"
+                    )
+                } else {
+                    format!(
+                        "`set` the value wanted (in [{min}, {max}]) first, or instead of this event"
+                    )
+                }),
             );
             if let Some(o) = o {
                 (diag.line, diag.col) = (o.at.line, o.at.col);

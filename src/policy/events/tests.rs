@@ -339,3 +339,65 @@ fn repeated_add_and_scale_stop_at_the_range() {
     assert_eq!(m[1].get(r.ids.cap_eu_usd), 6000.0);
     assert_eq!(m[11].get(r.ids.cap_eu_usd), NONE_CAP);
 }
+
+/// D226: a ramp that meets a marker default (the market's draw, a cap of none) has no number
+/// to start from: it starts at its target, never at the marker's encoding (−1 or 1e9).
+#[test]
+fn a_ramp_from_a_marker_starts_at_its_target() {
+    let r = reg();
+    let comp = r.id("compliance.IN.share").unwrap();
+    assert_eq!(r.defaults().get(comp), COMPLIANCE_FROM_MARKET);
+    let m = run(
+        &[ev(
+            &r,
+            "2025-10-01",
+            "compliance.IN.share",
+            Action::Ramp { months: 4 },
+            0.5,
+        )],
+        &r,
+        "2025-09",
+        6,
+    );
+    assert_eq!(m[0].get(comp), COMPLIANCE_FROM_MARKET);
+    for (t, lv) in m.iter().enumerate().skip(1) {
+        assert_eq!(lv.get(comp), 0.5, "month {t}");
+    }
+    let cap = r.ids.cap_eu_usd;
+    let m = run(
+        &[
+            ev(&r, "2025-09-01", "cap.eu_usd", Action::Set, NONE_CAP),
+            ev(
+                &r,
+                "2025-11-01",
+                "cap.eu_usd",
+                Action::Ramp { months: 4 },
+                40.0,
+            ),
+        ],
+        &r,
+        "2025-09",
+        6,
+    );
+    assert_eq!(m[1].get(cap), NONE_CAP);
+    for lv in &m[2..] {
+        assert_eq!(lv.get(cap), 40.0);
+    }
+    // From a number, a ramp is still a ramp.
+    let m = run(
+        &[
+            ev(&r, "2025-09-01", "compliance.IN.share", Action::Set, 0.1),
+            ev(
+                &r,
+                "2025-10-01",
+                "compliance.IN.share",
+                Action::Ramp { months: 4 },
+                0.5,
+            ),
+        ],
+        &r,
+        "2025-09",
+        6,
+    );
+    assert!((m[1].get(comp) - 0.2).abs() < 1e-12 && (m[4].get(comp) - 0.5).abs() < 1e-12);
+}

@@ -212,6 +212,12 @@ impl PolicyPath {
             }
             Op::Ramp { target, months } => {
                 self.cancel_steps(e.lever);
+                // D226: a marker default (the market's draw, the rate at the halt, a cap of
+                // none) is not a number to ramp from: such a ramp starts at its target. The
+                // loader refuses the ones it can see; a tree node's can meet one at run time.
+                if self.ranges[e.lever].and_then(|r| r.sentinel) == Some(val) {
+                    return target;
+                }
                 for k in 2..=months {
                     let v = val + (target - val) * k as f64 / months as f64;
                     self.push_step(
