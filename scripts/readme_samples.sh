@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the sample figures of README.md (the blocks between the `samples:begin` and
 # `samples:end` markers and between `show:begin` and `show:end`) from fresh runs at the
-# shipped scenarios' own settings, so that no figure in the README is typed by hand. Usage: scripts/readme_samples.sh [--check]
-# With --check it exits 1 if the README differs from what the runs give (nothing is written).
+# shipped scenarios' own settings, and the forward-scenario table of docs/calibration.md §4
+# (between `forward:begin` and `forward:end`: 2,000 paths, seed 42, a few seconds more), so that
+# no figure there is typed by hand. Usage: scripts/readme_samples.sh [--check]
+# With --check it exits 1 if either file differs from what the runs give (nothing is written).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -61,11 +63,11 @@ Three questions, each answered by one command and one file:
   barrels loaded for India that month):
   \`run scenarios/summit_failure.toml --prob 'flow_india_mbd<1'\`, \`probabilities.csv\` row
   \`2026-06-01\`: $(field share_now "$fail_probs" 2026-06-01 'flow_india_mbd<1') of paths in June 2026
-  (± $(field mc_se_now "$fail_probs" 2026-06-01 'flow_india_mbd<1')), and $(field share_so_far "$fail_probs" 2026-06-01 'flow_india_mbd<1') have been below 1 mb/d in some month
+  (\`share_now\`, ± $(field mc_se_now "$fail_probs" 2026-06-01 'flow_india_mbd<1')), and $(field share_so_far "$fail_probs" 2026-06-01 'flow_india_mbd<1') (\`share_so_far\`) have been below 1 mb/d in some month
   since August 2025; in some month of 2026 itself, $(field share_this_year "$fail_probs" 2026-12-01 'flow_india_mbd<1') (\`share_this_year\`, row
   \`2026-12-01\`). On arrivals (\`arrivals_india_mbd\`, what India's import statistics and
   Kpler's monthly figures count, a voyage later), \`--prob 'arrivals_india_mbd<1'\`: in some month since
-  August 2025, $(field share_so_far "$fail_probs" 2026-06-01 'arrivals_india_mbd<1').
+  August 2025, $(field share_so_far "$fail_probs" 2026-06-01 'arrivals_india_mbd<1') (\`share_so_far\`, row \`2026-06-01\`).
 - *If the US extends sanctions to China, where does Brent go, and is China better or worse
   off?* \`compare scenarios/summit_failure.toml scenarios/china_sanctions.toml\`: Brent
   $(field mean_diff "$cmp_c" 2026-07-01 brent_usd_bbl) USD/bbl on average in July 2026
@@ -88,6 +90,44 @@ $shown
 MD
 )
 
+# The forward scenarios of calibration.md §4: the 2026-07 medians of the five shipped scenarios.
+fwd_cmd="run scenarios/ --paths 2000 --seed 42 --no-charts --no-report"
+# shellcheck disable=SC2086 # fwd_cmd is split into its words on purpose
+"$bin" $fwd_cmd --quiet --out "$out/fwd"
+rows=""
+for s in baseline summit_success summit_failure china_sanctions summit_uncertain; do
+    rows+=$(awk -F, -v s="$s" '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        $(col["date"]) == "2026-07-01" { v[$(col["variable"])] = $(col["p50"]) }
+        END { printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |", s, v["brent_usd_bbl"],
+              v["urals_discount_usd_bbl"], v["espo_discount_usd_bbl"],
+              v["russia_export_revenue_usd_bn"], v["freight_w_in_usd_bbl"] }' \
+        "$out/fwd/$s/summary.csv")$'\n'
+done
+rows=${rows%$'\n'}
+calib=docs/calibration.md
+# The date changes only with the figures, so that --check passes on a later day.
+old_rows=$(awk '/<!-- forward:begin -->/ { on = 1; next } /<!-- forward:end -->/ { on = 0 }
+    on && /^\| [a-z_]+ \| [0-9]/' "$calib")
+fwd_date=$(awk '/<!-- forward:begin -->/ { on = 1 } /<!-- forward:end -->/ { on = 0 }
+    on && match($0, /measured [0-9]+-[0-9]+-[0-9]+/) { print substr($0, RSTART + 9, RLENGTH - 9); exit }' "$calib")
+if [ "$old_rows" != "$rows" ] || [ -z "$fwd_date" ]; then
+    fwd_date=$(date -u +%F)
+fi
+fwd_block=$(cat <<MD
+2026-07 medians (\`p50\` of the \`2026-07-01\` rows of each \`summary.csv\`) from
+\`sanctions-sim $fwd_cmd\`, measured $fwd_date:
+
+| scenario | Brent | Urals discount | ESPO discount | revenue \$bn | W→IN freight |
+|---|---|---|---|---|---|
+$rows
+MD
+)
+new_calib=$(awk -v block="$fwd_block" '
+    /<!-- forward:begin -->/ { print; print block; skip = 1; next }
+    /<!-- forward:end -->/ { skip = 0 }
+    !skip { print }' "$calib")
+
 new=$(awk -v block="$block" -v show="$show_block" '
     /<!-- samples:begin -->/ { print; print block; skip = 1; next }
     /<!-- samples:end -->/ { skip = 0 }
@@ -96,12 +136,19 @@ new=$(awk -v block="$block" -v show="$show_block" '
     !skip { print }' README.md)
 
 if [ "${1:-}" = "--check" ]; then
+    stale=0
     if [ "$new" != "$(cat README.md)" ]; then
         echo "README.md sample figures are out of date: run scripts/readme_samples.sh" >&2
-        exit 1
+        stale=1
     fi
-    echo "README.md sample figures are current"
+    if [ "$new_calib" != "$(cat "$calib")" ]; then
+        echo "$calib: the forward-scenario table is out of date: run scripts/readme_samples.sh" >&2
+        stale=1
+    fi
+    [ "$stale" = 0 ] || exit 1
+    echo "README.md sample figures and the $calib forward-scenario table are current"
 else
     printf '%s\n' "$new" >README.md
-    echo "README.md sample figures regenerated"
+    printf '%s\n' "$new_calib" >"$calib"
+    echo "README.md sample figures and the $calib forward-scenario table regenerated"
 fi

@@ -91,12 +91,49 @@ pub fn load_from(history: &Path, named: bool) -> Result<Vec<Scenario>, BacktestE
     files
         .into_iter()
         .map(|(_, f)| {
-            crate::scenario::load(&f).map_err(|e| BacktestError::Load {
-                file: f,
-                source: Box::new(e),
+            crate::scenario::load(&f).map_err(|mut e| {
+                moved_folder_help(history, &mut e);
+                BacktestError::Load {
+                    file: f,
+                    source: Box::new(e),
+                }
             })
         })
         .collect()
+}
+
+/// The keys whose file a replay names by a path relative to itself.
+const RELATIVE_KEYS: &[&str] = &["brent.imposed", "scenario.market", "extends"];
+
+/// Walkthrough 7, finding 6: a replay names its data by paths relative to itself
+/// (`../../data/brent_monthly.csv`), so a copy of `scenarios/` without the repository's `data/`
+/// beside it cannot read them. Every such file that cannot be read gets the fix as its help,
+/// whichever key names it, unless the help already names a file one typo away (an edited
+/// replay's typo is likelier then than a moved folder).
+fn moved_folder_help(history: &Path, e: &mut crate::scenario::LoadError) {
+    for d in &mut e.diagnostics {
+        let relative = d.key.as_deref().is_some_and(|k| RELATIVE_KEYS.contains(&k));
+        let unreadable =
+            d.message.starts_with("cannot read") || d.message.contains("does not exist");
+        let typo = d
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean"));
+        if relative && unreadable && !typo {
+            d.help = Some(moved_folder_fix(history));
+        }
+    }
+}
+
+/// The help of a history-relative file that cannot be read (walkthrough 7, finding 6).
+pub fn moved_folder_fix(history: &Path) -> String {
+    format!(
+        "the files under `{}` name their data and market files by paths relative to \
+         themselves (`../../data/brent_monthly.csv`), so the folder must stay inside the \
+         repository: run the command from the repository root, or pass \
+         `--history <repo>/scenarios/history`",
+        history.display()
+    )
 }
 
 /// Simulates every run at `paths` paths with `seed`.

@@ -97,7 +97,10 @@ fn read_observed(
             backtest::BacktestError::Data {
                 file: file.clone(),
                 line: 0,
-                problem: format!("cannot read the backtest's observed points: {e}"),
+                problem: format!(
+                    "cannot read the backtest's observed points: {e}; {}",
+                    backtest::moved_folder_fix(history)
+                ),
             }
             .to_string(),
         )
