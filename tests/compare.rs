@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 const COMPARE_HEADER: &str =
     "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater,\
-     p10_diff,p25_diff,p75_diff,p90_diff,baseline_mean,pct_change";
+     p10_diff,p25_diff,p75_diff,p90_diff,baseline_mean,pct_change,mc_se_mean_diff";
 
 fn opts(paths: u64, months: usize, seed: u64, threads: usize) -> CompareOptions {
     CompareOptions {
@@ -237,7 +237,7 @@ fn cli_writes_compare_files() {
     assert!(lines[1].starts_with("2025-08-01,brent_usd_bbl,USD/bbl,baseline,summit_failure,"));
     assert!(long.ends_with('\n') && !long.contains('\r') && !long.contains("-0.0000"));
     for l in &lines[1..] {
-        assert_eq!(l.split(',').count(), 16, "{l}");
+        assert_eq!(l.split(',').count(), 17, "{l}");
     }
 
     let wide = fs::read_to_string(dir.join("compare_wide.csv")).unwrap();

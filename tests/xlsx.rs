@@ -243,7 +243,11 @@ fn trees_and_conditional_bands_get_their_sheets() {
         .success();
     let dir = tmp.path().join("summit_uncertain");
     let book = read_book(&dir.join("results.xlsx"));
-    assert_eq!(&book.names[..4], ["summary", "wide", "events", "outcomes"]);
+    // The conditional bands' folders make an `index` first (D218).
+    assert_eq!(
+        &book.names[..5],
+        ["index", "summary", "wide", "events", "outcomes"]
+    );
     assert_eq!(book.names.last().unwrap(), "manifest");
     let files = files_of(&dir.join("manifest.json"));
     let bands: Vec<&String> = files
@@ -251,7 +255,7 @@ fn trees_and_conditional_bands_get_their_sheets() {
         .filter(|f| f.starts_with("by_outcome/") && f.ends_with(".csv"))
         .collect();
     assert!(!bands.is_empty());
-    assert_eq!(book.names.len(), 6 + bands.len());
+    assert_eq!(book.names.len(), 7 + bands.len());
     for f in ["events.csv", "outcomes.csv"] {
         let name = f.trim_end_matches(".csv");
         check_sheet(&book, name, &std::fs::read(dir.join(f)).unwrap());

@@ -10,8 +10,9 @@ use crate::engine::stats::Summary;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
 /// Header of `compare.csv`. Columns after `prob_greater` were appended (issue 14): the
-/// difference's inner quantiles, the baseline's mean level and the % change of the mean.
-pub const COMPARE_HEADER: [&str; 16] = [
+/// difference's inner quantiles, the baseline's mean level and the % change of the mean;
+/// then `mc_se_mean_diff` (D217), so that readers of the earlier columns are unaffected.
+pub const COMPARE_HEADER: [&str; 17] = [
     "date",
     "variable",
     "unit",
@@ -28,6 +29,7 @@ pub const COMPARE_HEADER: [&str; 16] = [
     "p90_diff",
     "baseline_mean",
     "pct_change",
+    "mc_se_mean_diff",
 ];
 
 /// `100 · mean_diff / |baseline_mean|`: the change of the mean level in per cent of the
@@ -100,6 +102,9 @@ pub fn compare_csv(baseline: &str, start: MonthIdx, series: &[DiffSeries]) -> Ve
                     c.p90,
                     bm,
                     pct_change(c.mean, bm),
+                    // sd / √n of the paired differences, n counting the paths where both
+                    // values are finite (the summary skips the others): empty below 2.
+                    c.mc_se_mean,
                 ]
                 .map(fmt_num);
                 let row = [date.as_str(), &meta.name, &meta.unit, baseline, d.scenario]
@@ -151,8 +156,8 @@ pub fn compare_wide_csv(start: MonthIdx, series: &[DiffSeries]) -> Vec<u8> {
     })
 }
 
-/// Header of `compare_totals.csv`.
-pub const COMPARE_TOTALS_HEADER: [&str; 19] = [
+/// Header of `compare_totals.csv`; `mc_se_mean_diff` appended last (D217).
+pub const COMPARE_TOTALS_HEADER: [&str; 20] = [
     "period",
     "first_month",
     "last_month",
@@ -172,6 +177,7 @@ pub const COMPARE_TOTALS_HEADER: [&str; 19] = [
     "p95_diff",
     "baseline_mean",
     "pct_change",
+    "mc_se_mean_diff",
 ];
 
 /// One compared scenario's paired differences of totals.
@@ -209,6 +215,7 @@ pub fn compare_totals_csv(baseline: &str, start: MonthIdx, series: &[TotalsDiff]
                     c.p95,
                     bm,
                     pct_change(c.mean, bm),
+                    c.mc_se_mean,
                 ]
                 .map(fmt_num);
                 let months = per.months.to_string();
@@ -249,7 +256,8 @@ mod tests {
             p75: f64::NAN,
             p90: f64::NAN,
             p95: x + 1.0,
-            mc_se_mean: f64::NAN,
+            // sd / √n with n = 4.
+            mc_se_mean: 0.5,
             mc_se_p50: f64::NAN,
         }
     }
@@ -268,6 +276,8 @@ mod tests {
         ];
         let mut c = cell(-0.00001);
         c.p95 = f64::NAN;
+        // One finite paired value: no standard error, an empty cell (never NaN).
+        c.mc_se_mean = f64::NAN;
         let s = Summary {
             months: 2,
             vars: 2,
@@ -288,11 +298,11 @@ mod tests {
         assert_eq!(
             out,
             "date,variable,unit,baseline,scenario,mean_diff,p05_diff,p50_diff,p95_diff,prob_greater,\
-             p10_diff,p25_diff,p75_diff,p90_diff,baseline_mean,pct_change\n\
-             2025-08-01,brent_usd_bbl,USD/bbl,a,b,1.0000,0.0000,1.5000,2.0000,0.2500,,,,,80.0000,1.2500\n\
-             2025-08-01,russia_export_revenue_usd_bn,USD bn/month,a,b,-2.5000,-3.5000,-2.0000,-1.5000,1.0000,,,,,-5.0000,-50.0000\n\
-             2025-09-01,brent_usd_bbl,USD/bbl,a,b,0.0000,-1.0000,0.5000,1.0000,0.0000,,,,,0.0000,\n\
-             2025-09-01,russia_export_revenue_usd_bn,USD bn/month,a,b,0.0000,-1.0000,0.5000,,,,,,,,\n"
+             p10_diff,p25_diff,p75_diff,p90_diff,baseline_mean,pct_change,mc_se_mean_diff\n\
+             2025-08-01,brent_usd_bbl,USD/bbl,a,b,1.0000,0.0000,1.5000,2.0000,0.2500,,,,,80.0000,1.2500,0.5000\n\
+             2025-08-01,russia_export_revenue_usd_bn,USD bn/month,a,b,-2.5000,-3.5000,-2.0000,-1.5000,1.0000,,,,,-5.0000,-50.0000,0.5000\n\
+             2025-09-01,brent_usd_bbl,USD/bbl,a,b,0.0000,-1.0000,0.5000,1.0000,0.0000,,,,,0.0000,,0.5000\n\
+             2025-09-01,russia_export_revenue_usd_bn,USD bn/month,a,b,0.0000,-1.0000,0.5000,,,,,,,,,\n"
         );
         let wide = String::from_utf8(compare_wide_csv(start, &series)).unwrap();
         let lines: Vec<&str> = wide.lines().collect();

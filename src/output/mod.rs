@@ -19,6 +19,7 @@ pub mod show;
 pub mod tree_csv;
 pub mod write_advice;
 pub mod xlsx;
+pub mod xlsx_names;
 pub mod xlsx_results;
 pub mod xlsx_typing;
 

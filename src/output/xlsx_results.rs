@@ -9,6 +9,7 @@
 use super::files::{OutputError, Staging, NOT_KEPT};
 use super::manifest::Manifest;
 use super::xlsx::{Cell, Workbook, XlsxError};
+use super::xlsx_names::{self, parts, Namer, Short};
 
 /// The workbook's file name.
 pub const FILE: &str = "results.xlsx";
@@ -38,7 +39,8 @@ pub enum ResultsError {
 
 /// Sheet name of a listed CSV file: its stem (`summary.csv` → `summary`); for conditional
 /// bands `by_outcome/<node>=<outcome>/summary.csv` → `<node>=<outcome>`, and their other
-/// tables `by_outcome/<node>=<outcome>/totals.csv` → `<node>=<outcome> totals`.
+/// tables `by_outcome/<node>=<outcome>/totals.csv` → `<node>=<outcome> totals`. This is the
+/// name a sheet keeps when it fits in 31 characters; [`Namer`] shortens the others.
 pub fn sheet_name(file: &str) -> String {
     let parts: Vec<&str> = file.split('/').collect();
     match parts.as_slice() {
@@ -110,28 +112,77 @@ pub fn manifest_rows(m: &Manifest) -> Vec<(String, Cell)> {
 }
 
 /// The workbook of a folder: one sheet per CSV file of `m.files` (in that order, except
-/// [`NO_SHEET`]), its bytes given by `table(file)`, then the `manifest` sheet.
+/// [`NO_SHEET`]), its bytes given by `table(file)`, then the `manifest` sheet; first an
+/// `index` sheet when [`Namer::needs_index`] (by-outcome folders, or a shortened name).
 pub fn build(
     table: impl Fn(&str) -> Option<Vec<u8>>,
     m: &Manifest,
 ) -> Result<Vec<u8>, ResultsError> {
-    Ok(book_of(table, m)?.to_bytes()?)
+    Ok(book_of(table, m, &[])?.to_bytes()?)
 }
 
-/// The [`Workbook`] that [`build`] writes.
+/// A planned sheet: its name and CSV bytes, or `None` for the manifest.
+type Planned = (String, Option<Vec<u8>>);
+
+/// A sheet after the manifest: a compared scenario's rows of a comparison's table.
+struct Extra {
+    scenario: String,
+    file: &'static str,
+    /// Its name before D218, kept when it fits.
+    preferred: String,
+    /// The table's part of a shortened name.
+    table: &'static str,
+    rows: Vec<u8>,
+}
+
+/// The [`Workbook`] that [`build`] writes, with the `extra` sheets after the manifest.
 fn book_of(
     table: impl Fn(&str) -> Option<Vec<u8>>,
     m: &Manifest,
+    extra: &[Extra],
 ) -> Result<Workbook, ResultsError> {
-    let mut book = Workbook::new();
+    let mut namer = Namer::new();
+    let mut planned: Vec<Planned> = Vec::new();
     for f in &m.files {
         if !f.ends_with(".csv") || NO_SHEET.contains(&f.as_str()) {
             continue;
         }
         let bytes = table(f).ok_or_else(|| ResultsError::NotWritten(f.clone()))?;
-        book.add_csv(&sheet_name(f), &bytes)?;
+        let p = parts(f);
+        let short = Short {
+            prefix: "",
+            head: xlsx_names::outcome_folder(f).unwrap_or(""),
+            table: &p.table,
+        };
+        let name = namer.name(&m.scenario, f, &sheet_name(f), short);
+        planned.push((name, Some(bytes)));
     }
-    book.add_key_values("manifest", manifest_rows(m))?;
+    let short = Short {
+        prefix: "",
+        head: "",
+        table: "manifest",
+    };
+    let name = namer.name(&m.scenario, "manifest.json", "manifest", short);
+    planned.push((name, None));
+    for e in extra {
+        let short = Short {
+            prefix: "",
+            head: &e.scenario,
+            table: e.table,
+        };
+        let name = namer.name(&e.scenario, e.file, &e.preferred, short);
+        planned.push((name, Some(e.rows.clone())));
+    }
+    let mut book = Workbook::new();
+    if namer.needs_index() {
+        book.add_rows(xlsx_names::INDEX, namer.index_rows())?;
+    }
+    for (name, bytes) in planned {
+        match bytes {
+            Some(b) => book.add_csv(&name, &b)?,
+            None => book.add_key_values(&name, manifest_rows(m))?,
+        };
+    }
     Ok(book)
 }
 
@@ -197,26 +248,18 @@ pub fn combined_sheet_name(scenario: &str, table: &str) -> String {
     format!("{head} {table}")
 }
 
-/// The sheet name of `rows` in `index`.
-const INDEX: &str = "index";
-
 /// One workbook for several result folders (`run --xlsx` of more than one scenario): first an
-/// `index` sheet (`sheet,scenario,file`: where each sheet came from), then per folder, in the
-/// order given, one sheet per table (`<scenario> <table>`) and its manifest
-/// (`<scenario> manifest`, without [`VOLATILE_KEYS`]). Names are at most 31 characters and
-/// unique (a collision gets `~2`, `~3`, …); the index gives the full scenario and file.
-/// `stop` is asked before each sheet and before the workbook is packed: `None` when it said
-/// stop (a signal: `run` honours it here as between paths, D207).
+/// `index` sheet (`sheet,scenario,file,table,selector,outcome`: where each sheet came from),
+/// then per folder, in the order given, one sheet per table (`<scenario> <table>`) and its
+/// manifest (`<scenario> manifest`, without [`VOLATILE_KEYS`]). Names are at most 31
+/// characters and unique; one that does not fit is shortened with its table kept at the end
+/// ([`Namer`]). `stop` is asked before each sheet and before the workbook is packed: `None`
+/// when it said stop (a signal: `run` honours it here as between paths, D207).
 pub fn build_combined(
     folders: &[FolderTables],
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<Vec<u8>>, ResultsError> {
-    let mut names: Vec<String> = vec![INDEX.to_string()];
-    let mut index = vec![vec![
-        Cell::Text("sheet".into()),
-        Cell::Text("scenario".into()),
-        Cell::Text("file".into()),
-    ]];
+    let mut namer = Namer::new();
     let mut planned: Vec<(String, Option<&[u8]>, &FolderTables)> = Vec::new();
     for f in folders {
         let entries = f
@@ -229,20 +272,26 @@ pub fn build_combined(
                 Some(_) => sheet_name(file),
                 None => "manifest".to_string(),
             };
-            let taken: Vec<&str> = names.iter().map(String::as_str).collect();
-            let name =
-                super::xlsx::unique_sheet_name(&taken, &combined_sheet_name(&f.scenario, &table));
-            names.push(name.clone());
-            index.push(vec![
-                Cell::Text(name.clone()),
-                Cell::Text(f.scenario.clone()),
-                Cell::Text(file.to_string()),
-            ]);
+            // Shortened, the scenario keeps the 8 characters it always kept before a
+            // by-outcome folder, and is abbreviated further only when the folder is short.
+            let scenario: String = f.scenario.chars().take(8).collect();
+            let (prefix, head) = match xlsx_names::outcome_folder(file) {
+                Some(folder) => (format!("{scenario} "), folder),
+                None => (String::new(), f.scenario.as_str()),
+            };
+            let p = parts(file);
+            let short = Short {
+                prefix: &prefix,
+                head,
+                table: &p.table,
+            };
+            let preferred = combined_sheet_name(&f.scenario, &table);
+            let name = namer.name(&f.scenario, file, &preferred, short);
             planned.push((name, bytes, f));
         }
     }
     let mut book = Workbook::new();
-    book.add_rows(INDEX, index)?;
+    book.add_rows(xlsx_names::INDEX, namer.index_rows())?;
     for (name, bytes, f) in planned {
         if stop() {
             return Ok(None);
@@ -284,22 +333,29 @@ pub fn write_compare(
     scenarios: &[&str],
 ) -> Result<(), ResultsError> {
     list_file(m);
-    let mut book = book_of(|f| stage.table(f), m)?;
+    let mut extra = Vec::new();
     for sc in scenarios {
-        for (file, table) in [("compare.csv", ""), ("compare_totals.csv", "totals")] {
+        for (file, table) in [("compare.csv", "compare"), ("compare_totals.csv", "totals")] {
             let Some(bytes) = stage.table(file) else {
                 continue;
             };
             if let Some(rows) = rows_of_scenario(&bytes, sc) {
-                let name = if table.is_empty() {
+                let preferred = if file == "compare.csv" {
                     sc.to_string()
                 } else {
                     combined_sheet_name(sc, table)
                 };
-                book.add_csv(&name, &rows)?;
+                extra.push(Extra {
+                    scenario: sc.to_string(),
+                    file,
+                    preferred,
+                    table,
+                    rows,
+                });
             }
         }
     }
+    let book = book_of(|f| stage.table(f), m, &extra)?;
     stage.write(FILE, &book.to_bytes()?)?;
     Ok(())
 }
