@@ -189,6 +189,22 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     };
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.output.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, &a)?;
+    // The same warnings as `run`, each scenario's under its name; a file given twice once.
+    let counts =
+        std::iter::once(&r.baseline_diagnostics).chain(r.diffs.iter().map(|d| &d.diagnostics));
+    for (i, (sc, counts)) in loaded.iter().zip(counts).enumerate() {
+        if canon[..i].contains(&canon[i]) {
+            continue;
+        }
+        let key_prefix = format!("{}.", sc.name);
+        super::run_diagnostics::report(&super::run_diagnostics::Diagnosed {
+            name: &sc.name,
+            counts,
+            paths: r.paths,
+            months: r.months,
+            key_prefix: &key_prefix,
+        });
+    }
     if !a.output.quiet {
         outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod out_args;
 pub mod progress;
 pub mod run;
+mod run_diagnostics;
 mod run_warnings;
 pub mod schema;
 pub mod sensitivity;

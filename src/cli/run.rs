@@ -2,8 +2,8 @@
 //! its folder atomically.
 
 use super::run_warnings::{
-    missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_diagnostics,
-    warn_findings, warn_outside_folder, warn_window,
+    missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_findings,
+    warn_outside_folder, warn_window,
 };
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
@@ -242,7 +242,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let result = simulate(sc, &o, splits, a.output.quiet, precision, nth)?;
         let collect = combined.is_some().then_some(&mut folders);
         let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
-        warn_diagnostics(&sc.name, &result);
+        super::run_diagnostics::report(&super::run_diagnostics::Diagnosed::of_run(
+            &sc.name, &result,
+        ));
         if let Some(m) = nonfinite_outputs(sc, &result) {
             nonfinite.push(m);
         }
