@@ -75,15 +75,10 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         return Err(CliError::Input(errors.join("\n")));
     }
     let (baseline, others) = loaded.split_first().expect("clap requires two files");
-    for (i, sc) in others.iter().enumerate() {
-        if let Some(o) = others[..i].iter().find(|o| o.name == sc.name) {
-            return Err(CliError::Input(format!(
-                "{} and {} both name their scenario `{}`; compare each scenario once",
-                o.path.display(),
-                sc.path.display(),
-                sc.name
-            )));
-        }
+    // The baseline may be given again (it warns below: every difference is 0).
+    let twice = super::scenario_set::duplicates(others, "compare each scenario once");
+    if !twice.is_empty() {
+        return Err(CliError::Input(twice.join("\n")));
     }
     for sc in others {
         if sc.start != baseline.start {

@@ -16,6 +16,7 @@ pub mod progress;
 pub mod run;
 mod run_diagnostics;
 mod run_warnings;
+mod scenario_set;
 pub mod schema;
 pub mod sensitivity;
 pub mod show;
