@@ -75,15 +75,10 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         return Err(CliError::Input(errors.join("\n")));
     }
     let (baseline, others) = loaded.split_first().expect("clap requires two files");
-    for (i, sc) in others.iter().enumerate() {
-        if let Some(o) = others[..i].iter().find(|o| o.name == sc.name) {
-            return Err(CliError::Input(format!(
-                "{} and {} both name their scenario `{}`; compare each scenario once",
-                o.path.display(),
-                sc.path.display(),
-                sc.name
-            )));
-        }
+    // The baseline may be given again (it warns below: every difference is 0).
+    let twice = super::scenario_set::duplicates(others, "compare each scenario once");
+    if !twice.is_empty() {
+        return Err(CliError::Input(twice.join("\n")));
     }
     for sc in others {
         if sc.start != baseline.start {
@@ -189,6 +184,22 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     };
     let r = simulate(baseline, &other_refs, &o, &levels, &name, a.output.quiet)?;
     let dir = write(baseline, &other_refs, &name, &r, stage, &a)?;
+    // The same warnings as `run`, each scenario's under its name; a file given twice once.
+    let counts =
+        std::iter::once(&r.baseline_diagnostics).chain(r.diffs.iter().map(|d| &d.diagnostics));
+    for (i, (sc, counts)) in loaded.iter().zip(counts).enumerate() {
+        if canon[..i].contains(&canon[i]) {
+            continue;
+        }
+        let key_prefix = format!("{}.", sc.name);
+        super::run_diagnostics::report(&super::run_diagnostics::Diagnosed {
+            name: &sc.name,
+            counts,
+            paths: r.paths,
+            months: r.months,
+            key_prefix: &key_prefix,
+        });
+    }
     if !a.output.quiet {
         outln!(
             "{name}: {} scenarios x {} paths x {} months in {:.2} s ({:.0} path-months/s) -> {}",

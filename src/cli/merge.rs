@@ -327,7 +327,7 @@ fn merge_one(a: &MergeArgs, parts: Vec<(String, Partial)>) -> Result<(), CliErro
         report: !a.no_report,
     };
     let dir = write(&sc, &o, &r, stage, extras, None)?;
-    super::run_warnings::warn_diagnostics(&sc.name, &r);
+    super::run_diagnostics::report(&super::run_diagnostics::Diagnosed::of_run(&sc.name, &r));
     if !a.output.quiet {
         outln!(
             "{}: merged {} shards ({} paths x {} months) -> {}",

@@ -2,8 +2,8 @@
 //! its folder atomically.
 
 use super::run_warnings::{
-    missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_diagnostics,
-    warn_findings, warn_outside_folder, warn_window,
+    missed_precision, nonfinite_outputs, reached_precision, warn_cut_events, warn_findings,
+    warn_outside_folder, warn_window,
 };
 use super::{expand_inputs, CliError};
 use crate::engine::run::{
@@ -111,22 +111,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
     }
-    for (i, sc) in loaded.iter().enumerate() {
-        if let Some(other) = loaded[..i].iter().find(|o| o.name == sc.name) {
-            let c = |p: &std::path::Path| std::fs::canonicalize(p).ok();
-            if c(&other.path).is_some() && c(&other.path) == c(&sc.path) {
-                return Err(CliError::Input(format!(
-                    "{} is given twice; name each scenario once (its runs would be identical)",
-                    sc.path.display()
-                )));
-            }
-            return Err(CliError::Input(format!(
-                "{} and {} both name their scenario `{}`; give one a different [scenario].name",
-                other.path.display(),
-                sc.path.display(),
-                sc.name
-            )));
-        }
+    let twice = super::scenario_set::duplicates(&loaded, super::scenario_set::RENAME);
+    if !twice.is_empty() {
+        return Err(CliError::Input(twice.join("\n")));
     }
     // Conditional-band selectors, resolved per scenario (duplicates dropped). With several
     // scenarios (a folder), a selector applies to those it names an exit of and is an error
@@ -242,7 +229,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let result = simulate(sc, &o, splits, a.output.quiet, precision, nth)?;
         let collect = combined.is_some().then_some(&mut folders);
         let dir = write(sc, &o, &result, stage, Extras::of(&a), collect)?;
-        warn_diagnostics(&sc.name, &result);
+        super::run_diagnostics::report(&super::run_diagnostics::Diagnosed::of_run(
+            &sc.name, &result,
+        ));
         if let Some(m) = nonfinite_outputs(sc, &result) {
             nonfinite.push(m);
         }

@@ -1,6 +1,7 @@
 //! What `run` tells the user on stderr besides errors: a missed `--precision` target, a
-//! scenario that writes outside its folder, the solver diagnostics of a run, and the error for
-//! non-finite outputs.
+//! scenario that writes outside its folder, and the error for non-finite outputs. The
+//! warnings on a run's diagnostics are [`super::run_diagnostics`], shared by every command
+//! that simulates.
 
 use crate::engine::run::RunResult;
 use crate::scenario::Scenario;
@@ -124,80 +125,6 @@ pub(super) fn warn_window(sc: &Scenario, months: usize) {
     {
         errln!("{}: {w}", sc.name);
     }
-}
-
-/// Numerical trouble is never silent: counts that should be zero are reported on stderr (and
-/// recorded in manifest.json).
-pub(super) fn warn_diagnostics(name: &str, r: &RunResult) {
-    // `nonfinite_values` is an error of its own: [`nonfinite_outputs`].
-    const MUST_BE_ZERO: [(&str, &str); 3] = [
-        (
-            "solver_not_converged",
-            "root searches ended without converging",
-        ),
-        (
-            "fleet_bound_violations",
-            "path-months broke the tanker-fleet bound after re-clearing",
-        ),
-        (
-            "tree_exit_limit_hits",
-            "tree-months took the 64 tree exits a month allows and stopped there (exits that \
-             take no time on most paths, scenarios.md §5)",
-        ),
-    ];
-    for (key, what) in MUST_BE_ZERO {
-        let n = r.diagnostics.get(key).copied().unwrap_or(0);
-        if n > 0 {
-            errln!("warning: {name}: {n} {what} (see diagnostics.{key} in manifest.json)");
-        }
-    }
-    let clamps = r.diagnostics.get("brent_clamp_hits").copied().unwrap_or(0);
-    if clamps > 0 {
-        errln!("warning: {name}: Brent hit its [5, 400] $/bbl clamp in {clamps} path-months");
-    }
-    let bound = r.diagnostics.get("bound_hits").copied().unwrap_or(0);
-    if bound > 0 {
-        errln!(
-            "warning: {name}: in {bound} path-months an event pushed a lever or the risk \
-             premium to the edge of its range, where it was held (D131; \
-             diagnostics.bound_hits in manifest.json): check designation waves whose \
-             shares add up past the whole basin (`validate` names them; the share is then \
-             held at 1 and the waves scaled down), events that repeat (tree nodes re-entered \
-             every month) or jumps larger than ±1 log point"
-        );
-    }
-    // A premium past the limit happens in the shipped scenarios' tails (0.1–0.3% of
-    // path-months); in more than 1%, on at least 5 paths, the market file has left the
-    // calibrated range.
-    let premium = r
-        .diagnostics
-        .get("premium_basin_months")
-        .copied()
-        .unwrap_or(0);
-    let total = (r.paths as f64 * r.months as f64).max(1.0);
-    if share_warrants_warning(premium, r.months, total) {
-        errln!(
-            "warning: {name}: Russian crude was priced more than ${} above Brent (FOB) in \
-             {premium} of {total} path-months ({:.1}%), far outside the calibration: check \
-             the market file's route capacities and costs (see diagnostics.premium_basin_months \
-             in manifest.json)",
-            crate::engine::path::PREMIUM_LIMIT_USD,
-            100.0 * premium as f64 / total
-        );
-    }
-}
-
-/// Fewest paths a share-based warning needs behind it (D211): a path contributes at most
-/// one count a month, so `count` path-months involve at least `count / months` paths.
-pub(super) const MIN_PATHS_FOR_SHARE: u64 = 5;
-
-/// Whether `count` of `total` path-months (over runs of `months` months) is more than 1% and
-/// involves at least [`MIN_PATHS_FOR_SHARE`] paths: one tail path of a 40-path run is 2.5% of
-/// its path-months, a sample-size effect, not a market file off its calibration (D211).
-pub(super) fn share_warrants_warning(count: u64, months: usize, total: f64) -> bool {
-    let months = months.max(1) as u64;
-    let least_paths = count.div_ceil(months);
-    count as f64 > 0.01 * total && least_paths >= MIN_PATHS_FOR_SHARE
 }
 
 /// The last line of defence (D131): output values that were NaN or infinite, with the first
@@ -367,21 +294,5 @@ mod tests {
             .starts_with("b: 3 output values were NaN"));
         d.insert("nonfinite_values".into(), 0);
         assert_eq!(nonfinite_count("b", &d), None);
-    }
-}
-
-#[cfg(test)]
-mod share_tests {
-    /// D211: 16 path-months of one path in 40 × 24 (1.7%) do not warn; the same share spread
-    /// over 5 or more paths does, and below 1% nothing does however many paths.
-    #[test]
-    fn share_warnings_need_enough_paths() {
-        use super::share_warrants_warning as warn;
-        assert!(!warn(16, 24, 960.0));
-        assert!(!warn(96, 24, 960.0)); // at least 4 paths
-        assert!(warn(97, 24, 960.0)); // at least 5 paths
-        assert!(warn(960, 24, 960.0));
-        assert!(!warn(99, 1, 10_000.0)); // 0.99%, 99 paths
-        assert!(warn(101, 1, 10_000.0));
     }
 }

@@ -160,6 +160,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     })?;
     bar.finish_and_clear();
     let dir = write(&sc, &r, stage, !a.output.no_charts, a.output.xlsx)?;
+    report_diagnostics(&sc.name, &r);
     if !a.output.quiet {
         outln!(
             "{name}: {} inputs, {} paths (+{} swing runs x {} paths), rank R2 {:.3}, in {:.2} s -> {}",
@@ -174,6 +175,46 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// `run`'s warnings on the main run's counters, then on the swing runs' taken together
+/// (hostile round 7, finding 2): a swing run holds inputs at their p10 or p90 and can reach
+/// an edge the main run does not. Its 1 + 2 × --swing-top runs (31 by default) would repeat
+/// the main run's warnings, so one line covers them all, and only for a counter the main
+/// run did not warn about.
+fn report_diagnostics(name: &str, r: &SensResult) {
+    use super::run_diagnostics::{report, warnings, Diagnosed};
+    let main = r.diag.to_map();
+    let main = Diagnosed {
+        name,
+        counts: &main,
+        paths: r.paths,
+        months: r.months,
+        key_prefix: "",
+    };
+    report(&main);
+    if swing_runs(r) == 0 {
+        return;
+    }
+    let said: Vec<&str> = warnings(&main).iter().map(|w| w.key).collect();
+    let counts = r.swing_diag.to_map();
+    let label = format!("{name} (swing runs)");
+    let swing = Diagnosed {
+        name: &label,
+        counts: &counts,
+        paths: r.swing_paths * swing_runs(r),
+        months: r.months,
+        key_prefix: SWING_PREFIX,
+    };
+    for w in warnings(&swing)
+        .into_iter()
+        .filter(|w| !said.contains(&w.key))
+    {
+        errln!("{}", w.line);
+    }
+}
+
+/// Where manifest.json keeps the swing runs' counters under `diagnostics`.
+const SWING_PREFIX: &str = "swing_runs.";
 
 fn swing_runs(r: &SensResult) -> u64 {
     let swung = r.swings.iter().filter(|s| s.is_some()).count() as u64;
@@ -251,6 +292,11 @@ fn write(
         ("sensitivity_swing_runs", swing_runs(r)),
     ] {
         m.diagnostics.insert(k.to_string(), v);
+    }
+    if swing_runs(r) > 0 {
+        for (k, v) in r.swing_diag.to_map() {
+            m.diagnostics.insert(format!("{SWING_PREFIX}{k}"), v);
+        }
     }
     f.finish(m, None, None)
         .map_err(|e| CliError::Input(e.to_string()))

@@ -1,7 +1,8 @@
 //! `validate`: load every file, report every error, run nothing. Also warns where a file's
 //! event is replaced by one it inherits (`scenario::overrides`, D50), and what falls outside
-//! the run window (`scenario::window_findings`, D195–D199). A closed stdout does not stop it:
-//! the exit code is the verdict.
+//! the run window (`scenario::window_findings`, D195–D199), and checks the files as the set
+//! `run` would take (`scenario_set`; hostile round 7, finding 6). A closed stdout does not
+//! stop it: the exit code is the verdict.
 
 use super::{expand_inputs, CliError};
 use clap::Args;
@@ -17,6 +18,7 @@ pub struct ValidateArgs {
 pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     let files = expand_inputs(&a.scenarios)?;
     let mut bad = 0;
+    let mut loaded = Vec::new();
     for f in &files {
         match crate::scenario::load(f) {
             Ok(sc) => {
@@ -43,6 +45,7 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
                 if let Some(w) = imposed_short(&sc) {
                     errln!("{w}\n");
                 }
+                loaded.push(sc);
             }
             Err(e) => {
                 bad += 1;
@@ -50,11 +53,19 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
             }
         }
     }
+    // Each file is valid on its own; `run` would still refuse them together.
+    let twice = super::scenario_set::duplicates(&loaded, super::scenario_set::RENAME);
     if bad > 0 {
+        for t in &twice {
+            errln!("error: {t}");
+        }
         return Err(CliError::Input(format!(
             "{bad} of {} scenario files have errors",
             files.len()
         )));
+    }
+    if !twice.is_empty() {
+        return Err(CliError::Input(twice.join("\n")));
     }
     Ok(())
 }

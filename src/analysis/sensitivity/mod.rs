@@ -119,6 +119,8 @@ pub struct SensResult {
     pub threads: usize,
     pub swing_paths: u64,
     pub diag: PathDiag,
+    /// Diagnostics of the swing runs together (all zero without them).
+    pub swing_diag: PathDiag,
     pub wall_seconds: f64,
 }
 
@@ -297,7 +299,7 @@ pub fn sensitivity(
     let excluded: Vec<Option<Excluded>> = design.status.iter().map(|s| s.err()).collect();
     let order = ranking(&fit);
     let done = o.paths;
-    let (base, swings) = swings(sc, &inp, &order, o, &var, &pool, &|d| {
+    let (base, swings, swing_diag) = swings(sc, &inp, &order, o, &var, &pool, &|d| {
         progress(done + d, total)
     });
     let (target_unit, label) = target_label(&var, o.horizon, sc.start, o.months);
@@ -322,6 +324,7 @@ pub fn sensitivity(
         threads,
         swing_paths: o.swing_paths,
         diag,
+        swing_diag,
         wall_seconds: t0.elapsed().as_secs_f64(),
     })
 }

@@ -14,7 +14,7 @@
 
 use super::inputs::{median_value, overridable, override_input, swing_values, Input};
 use super::target::{target_value, SensOptions};
-use crate::engine::path::PathSim;
+use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::vars::Var;
 use crate::scenario::Scenario;
@@ -48,43 +48,47 @@ pub fn base_scenario(sc: &Scenario, inp: &[Input]) -> Scenario {
     base
 }
 
-/// Sum and count of the finite targets of paths `lo..hi`.
-fn chunk_sum(sc: &Scenario, o: &SensOptions, var: &Var, lo: u64, hi: u64) -> (f64, u64) {
+/// Sum and count of the finite targets of paths `lo..hi`, and their diagnostics (a swing
+/// run can pin Brent or a lever where the main run does not: the command reports them).
+fn chunk_sum(sc: &Scenario, o: &SensOptions, var: &Var, lo: u64, hi: u64) -> (f64, u64, PathDiag) {
     let mut monthly = vec![0.0; o.months];
     let vars = std::slice::from_ref(var);
-    let (mut sum, mut n) = (0.0, 0);
+    let (mut sum, mut n, mut diag) = (0.0, 0, PathDiag::default());
     for path in lo..hi {
         let mut sim = PathSim::new(sc, o.seed, path);
         for slot in monthly.iter_mut() {
             sim.step_month();
             sim.write_vars(vars, std::slice::from_mut(slot));
         }
+        diag.add(&sim.diag);
         let y = target_value(&monthly, o.horizon);
         if y.is_finite() {
             sum += y;
             n += 1;
         }
     }
-    (sum, n)
+    (sum, n, diag)
 }
 
-/// Mean target of each scenario over paths `0..o.swing_paths`.
+/// Mean target of each scenario over paths `0..o.swing_paths`, and the diagnostics of all
+/// of them together.
 fn means(
     runs: &[Scenario],
     o: &SensOptions,
     var: &Var,
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(u64) + Sync),
-) -> Vec<f64> {
+) -> (Vec<f64>, PathDiag) {
     let chunks = o.swing_paths.div_ceil(CHUNK_PATHS);
     let jobs: Vec<(usize, u64)> = (0..runs.len())
         .flat_map(|r| (0..chunks).map(move |c| (r, c)))
         .collect();
     let mut sums = vec![(0.0, 0u64); runs.len()];
     let batch = (pool.current_num_threads() * 4).max(1);
+    let mut diag = PathDiag::default();
     let mut done = 0;
     for part in jobs.chunks(batch) {
-        let got: Vec<(f64, u64)> = pool.install(|| {
+        let got: Vec<(f64, u64, PathDiag)> = pool.install(|| {
             part.par_iter()
                 .map(|&(r, c)| {
                     let lo = c * CHUNK_PATHS;
@@ -93,20 +97,24 @@ fn means(
                 })
                 .collect()
         });
-        for (&(r, c), (s, n)) in part.iter().zip(got) {
+        for (&(r, c), (s, n, d)) in part.iter().zip(got) {
             sums[r].0 += s;
             sums[r].1 += n;
+            diag.add(&d);
             done += (((c + 1) * CHUNK_PATHS).min(o.swing_paths)) - c * CHUNK_PATHS;
         }
         progress(done);
     }
-    sums.iter()
+    let m = sums
+        .iter()
         .map(|&(s, n)| if n == 0 { f64::NAN } else { s / n as f64 })
-        .collect()
+        .collect();
+    (m, diag)
 }
 
 /// The base mean and, per input, its swing: for the first `o.swing_top` overridable inputs of
-/// `order`; `None` for the others. `progress` counts simulated paths.
+/// `order`; `None` for the others; and the diagnostics of every swing run together.
+/// `progress` counts simulated paths.
 pub fn swings(
     sc: &Scenario,
     inp: &[Input],
@@ -115,10 +123,10 @@ pub fn swings(
     var: &Var,
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(u64) + Sync),
-) -> (f64, Vec<Option<Swing>>) {
+) -> (f64, Vec<Option<Swing>>, PathDiag) {
     let mut out = vec![None; inp.len()];
     if o.swing_paths == 0 {
-        return (f64::NAN, out);
+        return (f64::NAN, out, PathDiag::default());
     }
     let base = base_scenario(sc, inp);
     let chosen: Vec<(usize, f64, f64)> = order
@@ -136,7 +144,7 @@ pub fn swings(
             runs.push(s);
         }
     }
-    let m = means(&runs, o, var, pool, progress);
+    let (m, diag) = means(&runs, o, var, pool, progress);
     for (k, &(i, lo, hi)) in chosen.iter().enumerate() {
         out[i] = Some(Swing {
             low_input: lo,
@@ -145,5 +153,5 @@ pub fn swings(
             at_high: m[2 + 2 * k],
         });
     }
-    (m[0], out)
+    (m[0], out, diag)
 }
