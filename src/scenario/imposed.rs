@@ -85,14 +85,20 @@ impl ImposedBrent {
                     crate::suggest::Num(p)
                 ));
             }
-            // The same range as `brent.p0`: an imposed 1e300 loaded and overflowed the
-            // moments of every money variable (empty cells, 300-digit numbers).
-            if !(super::header::BRENT_MIN..=super::header::BRENT_MAX).contains(&p) {
+            // D227: the range the model clamps a free Brent to. An imposed price skips the
+            // clamp, so a row of 1e6 gave revenue of $133,547 bn a month (hostile round 7);
+            // an imposed 1e300 overflowed every money variable's moments.
+            let (lo, hi) = (
+                crate::market::brent::LN_P_MIN.exp(),
+                crate::market::brent::LN_P_MAX.exp(),
+            );
+            if !(lo - 1e-9..=hi + 1e-9).contains(&p) {
                 return Err(format!(
-                    "{}:{line}: `usd_bbl` must lie in [{}, {}], got {}",
+                    "{}:{line}: `usd_bbl` must lie in [{}, {}] $/bbl (the range the model \
+                     holds Brent to), got {}; check the row's unit and decimal point",
                     path.display(),
-                    crate::suggest::Num(super::header::BRENT_MIN),
-                    crate::suggest::Num(super::header::BRENT_MAX),
+                    crate::suggest::Num(lo.round()),
+                    crate::suggest::Num(hi.round()),
                     crate::suggest::Num(p)
                 ));
             }

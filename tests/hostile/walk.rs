@@ -385,7 +385,7 @@ fn brent_prices_have_a_range_and_its_edges_give_finite_bands() {
     let p = extending(d.path(), "imposed", &body);
     rejected(
         &p,
-        &["imposed.csv:2: `usd_bbl` must lie in [0.000001, 1000000], got 1e300"],
+        &["imposed.csv:2: `usd_bbl` must lie in [5, 400] $/bbl (the range the model holds Brent to), got 1e300"],
     );
     // The JSON Schema an editor checks against says the same range.
     let schema: serde_json::Value = serde_json::from_str(&sim(&["schema"]).stdout).unwrap();
