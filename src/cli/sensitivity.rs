@@ -182,20 +182,22 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
 /// the main run's warnings, so one line covers them all, and only for a counter the main
 /// run did not warn about.
 fn report_diagnostics(name: &str, r: &SensResult) {
-    use super::run_diagnostics::{report, warnings, Diagnosed};
+    use super::run_diagnostics::{warnings, Diagnosed};
     let main = r.diag.to_map();
-    let main = Diagnosed {
+    let main = warnings(&Diagnosed {
         name,
         counts: &main,
         paths: r.paths,
         months: r.months,
         key_prefix: "",
-    };
-    report(&main);
+    });
+    for w in &main {
+        errln!("{}", w.line);
+    }
     if swing_runs(r) == 0 {
         return;
     }
-    let said: Vec<&str> = warnings(&main).iter().map(|w| w.key).collect();
+    let said: Vec<&str> = main.iter().map(|w| w.key).collect();
     let counts = r.swing_diag.to_map();
     let label = format!("{name} (swing runs)");
     let swing = Diagnosed {

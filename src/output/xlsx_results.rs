@@ -118,7 +118,7 @@ pub fn build(
     table: impl Fn(&str) -> Option<Vec<u8>>,
     m: &Manifest,
 ) -> Result<Vec<u8>, ResultsError> {
-    Ok(book_of(table, m, &[])?.to_bytes()?)
+    Ok(book_of(table, m, Vec::new())?.to_bytes()?)
 }
 
 /// A planned sheet: its name and CSV bytes, or `None` for the manifest.
@@ -139,7 +139,7 @@ struct Extra {
 fn book_of(
     table: impl Fn(&str) -> Option<Vec<u8>>,
     m: &Manifest,
-    extra: &[Extra],
+    extra: Vec<Extra>,
 ) -> Result<Workbook, ResultsError> {
     let mut namer = Namer::new();
     let mut planned: Vec<Planned> = Vec::new();
@@ -171,7 +171,7 @@ fn book_of(
             table: e.table,
         };
         let name = namer.name(&e.scenario, e.file, &e.preferred, short);
-        planned.push((name, Some(e.rows.clone())));
+        planned.push((name, Some(e.rows)));
     }
     let mut book = Workbook::new();
     if namer.needs_index() {
@@ -355,7 +355,7 @@ pub fn write_compare(
             }
         }
     }
-    let book = book_of(|f| stage.table(f), m, &extra)?;
+    let book = book_of(|f| stage.table(f), m, extra)?;
     stage.write(FILE, &book.to_bytes()?)?;
     Ok(())
 }

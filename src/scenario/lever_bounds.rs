@@ -10,7 +10,9 @@
 //! happen, or happen later). An `add` or `scale` whose result can leave the lever's range
 //! (a range without an upper end is capped at `policy::levers::UNBOUNDED_MAX`), or is not finite, is an
 //! error at that event, and so is one that may meet a default below the range (a marker
-//! such as "the market's draw", which `add` and `scale` leave unchanged at run time, D131).
+//! such as "the market's draw", which `add` and `scale` leave unchanged at run time, D131),
+//! and so is a `ramp` that may meet any marker, a cap of none too: it has no number to start
+//! from (D226).
 //! Unbounded distributions are taken to their 1e-12 and 1 − 1e-12 quantiles. Event-tree node actions may happen at any time: their values widen each lever's
 //! starting interval (an `add` or `scale` in a node is applied once to it), and they are
 //! not themselves reported (docs/reliability.md, "Not covered"). A node that a path enters
@@ -120,8 +122,8 @@ pub(crate) fn check(
         // at run time it starts at its target, which is not what the file says.
         let ramp = matches!(e.action, Action::Ramp { .. });
         let marker = def.range().and_then(|r| r.sentinel);
-        let below = marker.filter(|s| s < min || (ramp && *s >= crate::policy::levers::NONE_CAP));
-        if let Some(s) = below.filter(|s| (arithmetic || ramp) && cur.0 <= *s && *s <= cur.1) {
+        let meets = marker.filter(|s| s < min || (ramp && *s >= crate::policy::levers::NONE_CAP));
+        if let Some(s) = meets.filter(|s| (arithmetic || ramp) && cur.0 <= *s && *s <= cur.1) {
             let o = origins.get(i);
             let verb = match e.action {
                 Action::Add => "`add` leaves unchanged",
