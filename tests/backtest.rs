@@ -140,4 +140,10 @@ fn calibrate_prints_a_params_block_without_writing() {
     );
     let after = std::fs::read_to_string("scenarios/history/market/fitted.toml").unwrap();
     assert_eq!(before, after);
+    // Hostile round 7 #8: a fit on 20 paths per evaluation is cautioned about.
+    let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        err.contains("warning: calibrate: --paths 20 is few") && err.contains("at least 100"),
+        "{err}"
+    );
 }

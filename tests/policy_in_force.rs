@@ -243,6 +243,16 @@ fn a_cap_that_stops_the_inherited_review_is_noted() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].severity, Severity::Note);
     assert!(found[0].message.contains("stops the dynamic cap review"));
+    // Walkthrough 7 #4: the review it stops could have set a lower cap.
+    assert!(
+        found[0].message.contains("your cap is a raise"),
+        "{found:?}"
+    );
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("--prob 'cap_eu_in_force_usd_bbl<30'"),
+        "{help}"
+    );
     assert!(found[0].at.file.ends_with("t.toml"));
     // Keeping the review explicitly is what the file says: nothing to report.
     let keep = load_body(&format!(

@@ -353,8 +353,43 @@ exits = [{ kind = "at", date = "2025-10-20", to = "a" }]
             ":7:10",
         ),
     ];
+    // Hostile round 7 #5: lags that can reach a month but round to 0 on most draws.
+    let mostly: Vec<(String, String)> = [
+        ("poisson", "{ poisson = 1e-9 }"),
+        ("beta", "{ beta = [1, 1000] }"),
+        ("lognormal", "{ lognormal = [-50, 1] }"),
+        ("uniform_half", "{ uniform = [0, 0.9] }"),
+    ]
+    .iter()
+    .map(|(n, lag)| {
+        (
+            n.to_string(),
+            format!(
+                r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{{ kind = "after", lag = {lag}, to = "b" }}]
+actions = [{{ lever = "fleet.designation.rate", action = "set", value = 0.7 }}]
+[[tree.node]]
+id = "b"
+exits = [{{ kind = "after", lag = 0, to = "a" }}]
+"#
+            ),
+        )
+    })
+    .collect();
+    let refused = refused
+        .iter()
+        .map(|(n, b, m, p)| (n.to_string(), b.to_string(), *m, *p))
+        .chain(
+            mostly
+                .into_iter()
+                .map(|(n, b)| (n, b, "the exits `a` → `b` → `a` of tree `t`", ":7:10")),
+        );
     for (name, body, msg, pos) in refused {
-        let p = write(tmp.path(), name, body);
+        let p = write(tmp.path(), &name, &body);
         let e = load(&p).unwrap_err().to_string();
         assert!(e.contains(msg), "{name}: {e}");
         assert!(e.contains(&format!("{}{pos}", p.display())), "{name}: {e}");
@@ -368,6 +403,17 @@ start = "a"
 [[tree.node]]
 id = "a"
 exits = [{ kind = "after", lag = { poisson = 1 }, to = "b" }]
+[[tree.node]]
+id = "b"
+exits = [{ kind = "after", lag = 0, to = "a" }]
+"#,
+        // A lag whose median is a month: most draws take time.
+        r#"[[tree]]
+id = "t"
+start = "a"
+[[tree.node]]
+id = "a"
+exits = [{ kind = "after", lag = { uniform = [0, 2] }, to = "b" }]
 [[tree.node]]
 id = "b"
 exits = [{ kind = "after", lag = 0, to = "a" }]
@@ -431,44 +477,26 @@ actions = [{ lever = "fleet.designation.rate", action = "set", value = 0.7 }]
     assert!(!err.contains("never entered"), "{err}");
 }
 
-/// A cycle whose lag is 0 on almost every path loads (it can take time), but the months in
-/// which a tree stopped at the 64-exit guard are counted in manifest.json and `run` warns.
+/// A cycle whose lag is 0 on almost every path is refused at load (D228), so the 64-exit
+/// guard is a backstop no valid file reaches; it still counts the tree-months it stops, for
+/// `run`'s warning. Built here by changing a loaded tree's lag past the loader's check.
 #[test]
 fn the_exit_guard_is_counted_and_reported() {
-    let tmp = tempfile::tempdir().unwrap();
-    let p = write(
-        tmp.path(),
-        "spin",
+    let (_tmp, mut sc) = load_body(
         r#"[[tree]]
 id = "t"
 start = "a"
 [[tree.node]]
 id = "a"
-exits = [{ kind = "after", lag = { poisson = 1e-9 }, to = "a" }]
+exits = [{ kind = "after", lag = 1, to = "a" }]
 "#,
     );
-    let out = tmp.path().join("out");
-    let r = sim()
-        .args([
-            "run",
-            p.to_str().unwrap(),
-            "--paths",
-            "8",
-            "--months",
-            "2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
-    let err = String::from_utf8_lossy(&r.get_output().stderr).to_string();
-    assert!(
-        err.contains("warning: spin: 16 tree-months took the 64 tree exits a month allows"),
-        "{err}"
-    );
-    let m = std::fs::read_to_string(out.join("spin/manifest.json")).unwrap();
-    assert!(m.contains("\"tree_exit_limit_hits\": 16"), "{m}");
+    sc.trees[0].nodes[0].exits[0].kind = sanctions_sim::policy::tree::ExitKind::After {
+        constant: 0.0,
+        dist: Some(sanctions_sim::dist::Dist::Poisson { lambda: 1e-9 }),
+    };
+    let r = run_with(&sc, 8, 2);
+    assert_eq!(r.diagnostics["tree_exit_limit_hits"], 16);
     // A tree that moves on once does not count.
     let (_tmp, sc) = load_body(
         r#"[[tree]]

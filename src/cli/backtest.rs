@@ -42,6 +42,12 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
     let stage = prepare(&a.out, "backtest", a.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
+    super::calibrate::few_paths_caution(
+        "backtest",
+        a.paths,
+        "each target's band then shows the draws of a few paths, and a pass or a miss can \
+         turn on the seed",
+    );
     let t0 = std::time::Instant::now();
     let runs =
         super::worker_pool()?.install(|| backtest::simulate(&scenarios, a.paths as usize, a.seed));

@@ -87,6 +87,12 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
             }
         }
     }
+    few_paths_caution(
+        "calibrate",
+        a.paths,
+        "each evaluation of the objective then moves with \
+         the draws as much as with the parameters, and the fit follows the noise",
+    );
     let mut log = |s: &str| errln!("calibrate: {s}");
     let fit = super::worker_pool()?
         .install(|| {
@@ -117,6 +123,21 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
         errln!("calibrate: wrote {}", fitted.display());
     }
     Ok(())
+}
+
+/// Fewer paths than this give target bands and objective values dominated by Monte Carlo
+/// noise: calibration.md's fit uses 300, its backtest 2,000.
+pub(super) const FEW_PATHS: u64 = 100;
+
+/// A caution on stderr when `paths` is below [`FEW_PATHS`] (hostile round 7 #8: `calibrate
+/// --paths 1` printed a complete fit, fitted on one path per evaluation, without a word).
+pub(super) fn few_paths_caution(cmd: &str, paths: u64, why: &str) {
+    if paths < FEW_PATHS {
+        errln!(
+            "warning: {cmd}: --paths {paths} is few: {why}; use at least {FEW_PATHS} \
+             (calibration.md uses 300 for the fit and 2000 for the backtest)"
+        );
+    }
 }
 
 /// How `calibrate` writes elsewhere: it has no `--out`, the fit is also printed on stdout.

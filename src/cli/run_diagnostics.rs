@@ -65,7 +65,7 @@ pub(super) fn warnings(d: &Diagnosed) -> Vec<Warning> {
         (
             "tree_exit_limit_hits",
             "tree-months took the 64 tree exits a month allows and stopped there (exits that \
-             take no time on most paths, scenarios.md §5)",
+             often take no time, scenarios.md §5)",
         ),
     ];
     let (name, pre) = (d.name, d.key_prefix);

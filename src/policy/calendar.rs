@@ -32,11 +32,13 @@ pub fn days_in_month(m: MonthIdx) -> u32 {
 pub fn month_idx(s: &str) -> Result<MonthIdx, String> {
     // One message for every malformed month, whatever part of a date parses.
     let bad = || format!("expected a month `YYYY-MM`, got `{s}`");
-    // A month or year out of range keeps its own reason (`9999-12`: year 1900–2200).
-    let d = Date::parse(s).map_err(|e| if e.contains("must be") { e } else { bad() })?;
+    // A day is never accepted here, so a date's day is not judged (`2026-02-29` is not "day
+    // must be 01–28", hostile round 7 #8).
     if s.trim().len() > 7 {
         return Err(bad());
     }
+    // A month or year out of range keeps its own reason (`9999-12`: year 1900–2200).
+    let d = Date::parse(s).map_err(|e| if e.contains("must be") { e } else { bad() })?;
     Ok(d.month)
 }
 
@@ -103,5 +105,15 @@ mod tests {
         assert!(Date::parse("2025-02-30").is_err());
         assert!(Date::parse("25-01").is_err());
         assert!(month_idx("2025-01-05").is_err());
+        // A day is not judged where none is accepted.
+        for s in ["2026-02-29", "2024-02-29", "2026-02-31"] {
+            assert_eq!(
+                month_idx(s).unwrap_err(),
+                format!("expected a month `YYYY-MM`, got `{s}`")
+            );
+        }
+        assert!(month_idx("2026-13")
+            .unwrap_err()
+            .contains("month must be 01–12"));
     }
 }

@@ -255,26 +255,45 @@ pub(super) fn event_sellers(
 /// D45: the name of a wave's designated companies: 1–64 letters, digits, `_`, `-` or `.`.
 fn sellers_name(v: &Val<'_>, key: &str) -> Result<String, Bad> {
     // D46: the parts between `_`, `-` and `.` are the companies, at most MAX_SELLER_NAMES.
-    let ok = |s: &str| {
-        (1..=64).contains(&s.len())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-            && s.split(['_', '-', '.']).any(|p| !p.is_empty())
-            && s.split(['_', '-', '.']).filter(|p| !p.is_empty()).count() <= MAX_SELLER_NAMES
+    // Which rule failed, so that the message names it (hostile round 7 #8): the first one
+    // broken, in the order a reader checks them.
+    let broken = |s: &str| -> Option<String> {
+        let companies = s.split(['_', '-', '.']).filter(|p| !p.is_empty()).count();
+        if let Some(c) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        {
+            Some(format!("{c:?} is not a letter, digit, `_`, `-` or `.`"))
+        } else if !(1..=64).contains(&s.len()) {
+            Some(format!("{} characters is not 1–64", s.len()))
+        } else if companies == 0 {
+            Some("it names no company, only separators".into())
+        } else if companies > MAX_SELLER_NAMES {
+            Some(format!(
+                "it names {companies} companies, more than the {MAX_SELLER_NAMES} a wave may name"
+            ))
+        } else {
+            None
+        }
     };
-    let got = match v.get_ref() {
-        DeValue::String(s) if ok(s.as_ref()) => return Ok(s.to_string()),
-        DeValue::String(s) => format!("\"{}\"", s.chars().take(70).collect::<String>()),
-        o => a_type(o.type_str()),
+    let (got, why) = match v.get_ref() {
+        DeValue::String(s) => match broken(s.as_ref()) {
+            None => return Ok(s.to_string()),
+            Some(why) => (
+                format!("\"{}\"", s.chars().take(70).collect::<String>()),
+                format!(": {why}"),
+            ),
+        },
+        o => (a_type(o.type_str()), String::new()),
     };
     Err(bad(
         v.span(),
         key.into(),
         format!(
             "`{key}` must name the designated companies in 1–64 letters, digits, `_`, `-` or \
-             `.`, at most {MAX_SELLER_NAMES} companies joined by `_`, `-` or `.`, got {got}"
+             `.`, at most {MAX_SELLER_NAMES} companies joined by `_`, `-` or `.`, got {got}{why}"
         ),
-        Some("write e.g. `sellers = \"rosneft_lukoil\"`; waves with the same name designate the same sellers"),
+        Some("write e.g. `sellers = \"rosneft_lukoil\"`; waves with the same name designate the same sellers; a group of more than 8 companies can be named for the group (`sellers = \"second_tier_traders\"`)"),
     ))
 }
 

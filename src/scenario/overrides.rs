@@ -424,7 +424,9 @@ fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
         at: sc.event_origins[i].at.clone(),
         key: key(sc, i),
         message: format!(
-            "{} fixes the EU cap: it stops the dynamic cap review switched on at {} (D50)",
+            "{} fixes the EU cap: it stops the dynamic cap review switched on at {} (D50); \
+             where Urals is cheap the review would have set a lower cap than yours, so on \
+             those paths your cap is a raise (D229)",
             written(
                 sc,
                 cap,
@@ -436,8 +438,14 @@ fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
             sc.event_origins[before].at
         ),
         help: Some(format!(
-            "to keep the review running from your cap, add `cap.eu_mode = \"dynamic\"` \
-             dated {}",
+            "to see how often, run the file you extend with {}; to keep the review running \
+             from your cap, add `cap.eu_mode = \"dynamic\"` dated {} (docs/scenarios.md §1.7)",
+            match &cap.value {
+                Value::Number(Dist::Const(v)) if cap.action == Action::Set => format!(
+                    "`--prob 'cap_eu_in_force_usd_bbl<{v}'` and read the months after your date"
+                ),
+                _ => "`--var cap_eu_in_force_usd_bbl` in `show`".to_string(),
+            },
             cap.date
         )),
     })

@@ -307,10 +307,14 @@ fn action_levers() {
     let e = one_event("date = \"2025-09\"\nlever = \"sdn.wave\"\nvalue = { add_share = 0.2, wind_down_months = 1, sellers = \"gpn.sng-2025\" }\n");
     assert!(matches!(&e[0].value, Value::Wave { sellers: Some(s), .. } if s == "gpn.sng-2025"));
     // D46: at most 8 companies, and at least one.
-    for name in ["a_b_c_d_e_f_g_h_i", "__"] {
+    for (name, why) in [
+        ("a_b_c_d_e_f_g_h_i", "it names 9 companies, more than the 8"),
+        ("__", "it names no company"),
+        ("rosneft lukoil", "' ' is not a letter"),
+    ] {
         let x = err(&format!("[[event]]\ndate = \"2025-09\"\nlever = \"sdn.wave\"\nvalue = {{ add_share = 0.2, wind_down_months = 1, sellers = \"{name}\" }}\n"));
         assert!(
-            x.contains("value.sellers") && x.contains("at most 8 companies"),
+            x.contains("value.sellers") && x.contains("at most 8 companies") && x.contains(why),
             "{x}"
         );
     }

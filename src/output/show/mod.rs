@@ -43,6 +43,11 @@ pub enum ShowError {
     UnknownStat { stat: String, hint: String },
     #[error("--stat: name at least one statistic, from {}", BAND_COLUMNS.join(", "))]
     NoStat,
+    #[error(
+        "--var: name at least one variable (a name, a comma list or a pattern such as \
+         'flow_*'), or leave --var out for the key variables"
+    )]
+    NoVar,
     #[error("--var {var}: `{file}` has no variable `{var}`{}", hint_or_docs(.hint))]
     UnknownVariable {
         var: String,
@@ -91,7 +96,12 @@ pub fn show(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Table, ShowError> {
-    let vars = select::variables(&select::var_words(var_args), files)?;
+    let words = select::var_words(var_args);
+    // `--var ''` is a request with nothing in it, not a request for the defaults.
+    if words.is_empty() && !var_args.is_empty() {
+        return Err(ShowError::NoVar);
+    }
+    let vars = select::variables(&words, files)?;
     let months = select::months(files, from, to)?;
     Ok(table::build(files, &vars, &months))
 }

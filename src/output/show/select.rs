@@ -35,8 +35,36 @@ pub fn stats(lists: &[String]) -> Result<Vec<usize>, ShowError> {
     Ok(out)
 }
 
-/// A did-you-mean for a statistic: `p5` means `p05` (the nearest by spelling is `p50`).
+/// Statistics by another name, each pointed at the column that *is* it rather than at the
+/// nearest spelling (`median` is one letter from `mean`, hostile round 7 #8).
+const STAT_SYNONYMS: [(&str, &str); 10] = [
+    ("median", "p50"),
+    ("med", "p50"),
+    ("q50", "p50"),
+    ("avg", "mean"),
+    ("average", "mean"),
+    ("std", "sd"),
+    ("stdev", "sd"),
+    ("stddev", "sd"),
+    ("se", "mc_se_mean"),
+    ("mcse", "mc_se_mean"),
+];
+
+/// A did-you-mean for a statistic: `p5` means `p05` (the nearest by spelling is `p50`),
+/// `median` means `p50`, `q10` means `p10`.
 fn stat_hint(s: &str) -> String {
+    if let Some((_, to)) = STAT_SYNONYMS
+        .iter()
+        .find(|(from, _)| from.eq_ignore_ascii_case(s))
+    {
+        return format!(" (did you mean `{to}`?)");
+    }
+    if let Some(rest) = s.strip_prefix(['q', 'Q']) {
+        let p = format!("p{rest}");
+        if BAND_COLUMNS.contains(&p.as_str()) {
+            return format!(" (did you mean `{p}`?)");
+        }
+    }
     let b = s.as_bytes();
     if b.len() == 2 && b[0].eq_ignore_ascii_case(&b'p') && b[1].is_ascii_digit() {
         let padded = format!("p0{}", b[1] as char);

@@ -116,6 +116,38 @@ fn decimals(max_abs: f64) -> usize {
     (SIGNIFICANT - int_digits).clamp(0, 4) as usize
 }
 
+/// The magnitude a column's decimals are chosen for: the largest of its cells' magnitudes
+/// that lie within a factor [`OUTLIER`] of their median, so that one absurd cell (a
+/// hand-edited 1e308) does not strip the decimals of every other cell of its variable
+/// (hostile round 7 #8), while an ordinary column keeps its largest value's digits.
+fn typical(mags: &mut [f64]) -> f64 {
+    if mags.is_empty() {
+        return 0.0;
+    }
+    mags.sort_by(f64::total_cmp);
+    let median = mags[mags.len() / 2];
+    mags.iter()
+        .copied()
+        .filter(|&m| m <= OUTLIER * median)
+        .fold(median, f64::max)
+}
+
+/// How far above a column's median magnitude a cell may lie and still set its decimals.
+const OUTLIER: f64 = 1000.0;
+
+/// Above this magnitude a text cell is written in scientific notation: no reader counts 16
+/// digits, and a value that large is an error to be seen, not read (the CSV form keeps the
+/// file's fixed decimals).
+const SCIENTIFIC_FROM: f64 = 1e15;
+
+fn cell(x: f64, decimals: usize) -> String {
+    if x.is_finite() && x.abs() >= SCIENTIFIC_FROM {
+        format!("{x:.3e}")
+    } else {
+        fmt_fixed(x, decimals)
+    }
+}
+
 fn width(s: &str) -> usize {
     s.chars().count()
 }
@@ -162,11 +194,12 @@ impl Table {
         };
         let mut digits = vec![4; cols.len()];
         for (i, c) in cols.iter().enumerate() {
-            let max = (0..cols.len())
+            let mut mags: Vec<f64> = (0..cols.len())
                 .filter(|&j| scale(&cols[j]) == scale(c))
                 .flat_map(|j| self.rows.iter().filter_map(move |(_, r)| r[j]))
-                .fold(0.0f64, |m, x| m.max(x.abs()));
-            digits[i] = decimals(max);
+                .map(f64::abs)
+                .collect();
+            digits[i] = decimals(typical(&mut mags));
         }
         let cells: Vec<Vec<String>> = self
             .rows
@@ -174,7 +207,7 @@ impl Table {
             .map(|(_, r)| {
                 r.iter()
                     .zip(&digits)
-                    .map(|(x, &d)| x.map_or_else(String::new, |x| fmt_fixed(x, d)))
+                    .map(|(x, &d)| x.map_or_else(String::new, |x| cell(x, d)))
                     .collect()
             })
             .collect();

@@ -185,3 +185,37 @@ fn bad_files_are_refused_with_their_line() {
     let e = p("", "p50");
     assert!(e.contains("empty"), "{e}");
 }
+
+/// Hostile round 7 #8: an empty `--var`, `median` for `p50`, and one absurd cell.
+#[test]
+fn odd_requests_and_cells_get_sensible_answers() {
+    let f = || read("a/summary.csv", &file("baseline", 0.0), "p10,p50,p90");
+    for empty in ["", ",", " , "] {
+        let e = show(&[f()], &[empty.into()], None, None).unwrap_err();
+        assert_eq!(e, ShowError::NoVar, "{empty:?}");
+        assert!(e.to_string().contains("name at least one variable"));
+    }
+    for (word, want) in [
+        ("median", "`p50`"),
+        ("q90", "`p90`"),
+        ("std", "`sd`"),
+        ("p5", "`p05`"),
+    ] {
+        let e = select::stats(&[word.into()]).unwrap_err().to_string();
+        assert!(e.contains(&format!("did you mean {want}?")), "{word}: {e}");
+    }
+    assert_eq!(stats_of("p50,p50"), stats_of("p50"));
+    // One p50 cell of 1e308: the p10/p90 cells keep their decimals, the cell is readable.
+    let text = file("baseline", 0.0).replacen(",70.0000,1,", ",1e308,1,", 1);
+    assert!(text.contains("1e308"));
+    let t = show(
+        &[read("a", &text, "p10,p50,p90")],
+        &["brent_usd_bbl".into()],
+        None,
+        None,
+    )
+    .unwrap()
+    .text();
+    assert!(t.contains("1.000e308"), "{t}");
+    assert!(t.contains("65.000") && t.contains("76.000"), "{t}");
+}
