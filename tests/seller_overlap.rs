@@ -138,3 +138,68 @@ fn the_shipped_scenarios_name_no_company_twice() {
         assert!(twice.is_empty(), "{name}: {twice:?}");
     }
 }
+
+/// D231 (hostile round 8, finding 1): two waves of one seller group designate, on each basin,
+/// the larger of the shares of the waves that reach it, whatever the two waves' basin sets
+/// (the same, one inside the other, or apart) and their order. The group's record used to be
+/// one number for all basins, so a listing on the western ports cancelled a later
+/// market-wide listing's ESPO share.
+#[test]
+fn a_groups_waves_designate_each_basin_by_the_largest_listing_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let market = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/market/default.toml")
+        .display()
+        .to_string()
+        .replace('\\', "\\\\");
+    let sets: [&[&str]; 4] = [&[], &["W"], &["E"], &["W", "E"]];
+    let reaches = |set: &[&str], b: &str| set.is_empty() || set.contains(&b);
+    let mut checked = 0;
+    for first in sets {
+        for second in sets {
+            for (a1, a2) in [(0.2, 0.4), (0.4, 0.2), (0.3, 0.3)] {
+                let basins = |set: &[&str]| {
+                    if set.is_empty() {
+                        String::new()
+                    } else {
+                        let q: Vec<String> = set.iter().map(|b| format!("\"{b}\"")).collect();
+                        format!(", basins = [{}]", q.join(", "))
+                    }
+                };
+                let body = format!(
+                    "[scenario]\nname = \"g\"\nstart = \"2025-08\"\nmonths = 4\npaths = 2\n\
+                     seed = 1\nmarket = \"{market}\"\n[brent]\np0 = 70\n\
+                     [[event]]\ndate = \"2025-09-01\"\nlever = \"sdn.wave\"\nvalue = {{ \
+                     add_share = {a1}, wind_down_months = 1, authority = \"uk\", \
+                     sellers = \"rosneft\"{} }}\n\
+                     [[event]]\ndate = \"2025-10-01\"\nlever = \"sdn.wave\"\nvalue = {{ \
+                     add_share = {a2}, wind_down_months = 1, authority = \"us\", \
+                     sellers = \"rosneft\"{} }}\n",
+                    basins(first),
+                    basins(second)
+                );
+                let p = tmp.path().join("g.toml");
+                std::fs::write(&p, &body).unwrap();
+                let sc = sanctions_sim::scenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
+                for (b, var) in [
+                    ("W", "urals_designated_share"),
+                    ("E", "espo_designated_share"),
+                ] {
+                    let want = [(first, a1), (second, a2)]
+                        .iter()
+                        .filter(|(set, _)| reaches(set, b))
+                        .map(|(_, a)| *a)
+                        .fold(0.0, f64::max);
+                    for got in common::values_at(&sc, var, 3, 1, 2) {
+                        assert!(
+                            (got - want).abs() < 1e-9,
+                            "{var}: {got} against {want} for {first:?} {a1} then {second:?} {a2}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 4 * 3 * 2);
+}

@@ -158,6 +158,10 @@ enum Op {
         months: u32,
     },
     Pulse(f64),
+    /// A pulse's return to the value before it (D232): a `set` applied on the 1st of the month
+    /// after the pulse *before* the other steps of that day, so that a ramp's or a wave's step
+    /// due the same day lands on the restored value instead of being overwritten by it.
+    Restore(f64),
     Fire(Fired),
     /// Adds `total` to the lever over `months` months (sdn.wave's share ramp); `wave` is the
     /// sequence number of the wave's `Fire` entry, which learns what the ramp could add (D186).
@@ -185,15 +189,17 @@ struct Due {
 }
 
 impl Due {
-    /// The order `advance` applies one day's entries in: implied, then ramp steps, then
-    /// explicit entries, each in scheduling order.
+    /// The order `advance` applies one day's entries in: implied, then pulses' restores
+    /// (D232), then ramp steps, then explicit entries, each in scheduling order.
     fn order(&self) -> (u32, u8, u32) {
         let rank = if self.implied {
             0
-        } else if self.step {
+        } else if matches!(self.op, Op::Restore(_)) {
             1
-        } else {
+        } else if self.step {
             2
+        } else {
+            3
         };
         (self.date.day, rank, self.seq)
     }
@@ -209,8 +215,10 @@ pub struct PolicyPath {
     ranges: Vec<Option<LeverRange>>,
     pending: Vec<Due>,
     next_seq: u32,
-    /// D45: the largest share each seller group has been designated with so far (fired waves).
-    groups: Vec<(u64, f64)>,
+    /// D45: the largest share each seller group has been designated with so far (fired
+    /// waves), per basin (D231: a wave listing the group on one basin designates nothing on
+    /// the others).
+    groups: Vec<(u64, Vec<f64>)>,
     /// D45: the market-wide `sdn.share` lever and each basin's, once a named wave is scheduled.
     sdn_levers: Vec<LeverId>,
     /// The date on which an explicit `set` (not one implied by another event) last changed
@@ -420,7 +428,7 @@ impl PolicyPath {
                 }
                 if kind == Kind::Discrete
                     && !e.implied
-                    && matches!(e.op, Op::Set(_))
+                    && matches!(e.op, Op::Set(_) | Op::Restore(_))
                     && val != before
                 {
                     self.last_switch[lever] = Some(e.date);

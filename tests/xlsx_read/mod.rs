@@ -1,6 +1,8 @@
 //! A small reader of the workbooks we write, for `tests/xlsx.rs`: sheet names, shared
 //! strings, number formats and bold fonts from the styles, and every cell of every sheet.
 
+pub mod cli;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;

@@ -401,3 +401,66 @@ fn a_ramp_from_a_marker_starts_at_its_target() {
     );
     assert!((m[1].get(comp) - 0.2).abs() < 1e-12 && (m[4].get(comp) - 0.5).abs() < 1e-12);
 }
+
+/// D232 (hostile round 8, finding 2): a pulse inside a multi-step change (a `ramp`, a wave's
+/// share ramp, a named wave's, a basin wave's) changes only the pulse's own month: its
+/// restore comes before the step due on the same 1st, which used to be overwritten by it (a
+/// wave then stayed a step short for good).
+#[test]
+fn a_pulse_inside_a_ramp_or_wave_changes_only_its_month() {
+    let r = reg();
+    let w_lever = r.ids.sdn_basin_share[0];
+    let mut basin_wave = wave_event(&r, "2025-09-01", 0.4, 4, None);
+    if let Value::Wave { basins, .. } = &mut basin_wave.value {
+        basins.push(w_lever);
+    }
+    let cases: Vec<(Vec<Event>, LeverId)> = vec![
+        (
+            vec![
+                ev(&r, "2025-08-01", "cap.us_usd", Action::Set, 60.0),
+                ev(
+                    &r,
+                    "2025-09-01",
+                    "cap.us_usd",
+                    Action::Ramp { months: 4 },
+                    20.0,
+                ),
+            ],
+            r.ids.cap_us_usd,
+        ),
+        (
+            vec![wave_event(&r, "2025-09-01", 0.4, 4, None)],
+            r.ids.sdn_share,
+        ),
+        (
+            vec![wave_event(&r, "2025-09-01", 0.4, 4, Some("rosneft"))],
+            r.ids.sdn_share,
+        ),
+        (vec![basin_wave], w_lever),
+    ];
+    for (change, lever) in cases {
+        let name = r.def(lever).name.clone();
+        let without = run(&change, &r, "2025-08", 8);
+        for day in ["2025-10-01", "2025-10-17"] {
+            let mut events = change.clone();
+            let v = if lever == r.ids.cap_us_usd {
+                45.0
+            } else {
+                0.05
+            };
+            events.push(ev(&r, day, &name, Action::Pulse, v));
+            let with = run(&events, &r, "2025-08", 8);
+            for (m, (a, b)) in without.iter().zip(&with).enumerate() {
+                let (a, b) = (a.get(lever), b.get(lever));
+                if m == 2 {
+                    assert!(a != b, "{name} {day}: the pulse month is unchanged");
+                } else {
+                    assert!(
+                        (a - b).abs() < 1e-12,
+                        "{name} {day} month {m}: {b} against {a}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -43,7 +43,7 @@ impl PolicyPath {
         self.due_by(lever, date)
             .iter()
             .fold(self.current[lever], |v, (_, e)| match e.op {
-                Op::Set(x) | Op::Pulse(x) => x,
+                Op::Set(x) | Op::Pulse(x) | Op::Restore(x) => x,
                 _ => v,
             })
     }
@@ -59,8 +59,8 @@ impl PolicyPath {
         };
         let (mut val, mut at) = (self.current[lever], self.last_switch[lever]);
         for (day, e) in self.due_by(lever, end) {
-            if let Op::Set(x) | Op::Pulse(x) = e.op {
-                if !e.implied && matches!(e.op, Op::Set(_)) && x != val {
+            if let Op::Set(x) | Op::Pulse(x) | Op::Restore(x) = e.op {
+                if !e.implied && matches!(e.op, Op::Set(_) | Op::Restore(_)) && x != val {
                     at = Some(Date { month, day });
                 }
                 val = x;
@@ -72,15 +72,20 @@ impl PolicyPath {
     /// D45: a named wave ramps its basins' share levers when it fires, by what its sellers add
     /// to the largest share their group was designated with before (in firing order: date,
     /// then file order), so two authorities listing the same companies count them once.
+    /// D231: the group's record is kept per basin, so a listing on one basin does not use up
+    /// what a wider listing of the same sellers adds on the others (a UK listing on the
+    /// western ports used to cancel a later US listing's ESPO share). Where the wave adds
+    /// different amounts on its basins it fires as several parts, one per amount, each
+    /// ramping its own lever, so that every basin's share is its group's largest listing.
     pub(super) fn named_wave_ramps(&mut self, due: &mut Vec<Due>) {
-        let mut ramps = Vec::new();
+        let nb = self.sdn_levers.len().saturating_sub(1);
+        let mut extra = Vec::new();
         for e in due.iter_mut() {
             let Op::Fire(Fired::Wave {
                 add_share,
                 basins,
                 wind_down_months,
                 group,
-                ref mut lever_share,
                 ..
             }) = e.op
             else {
@@ -89,46 +94,82 @@ impl PolicyPath {
             if group == 0 || self.sdn_levers.is_empty() {
                 continue;
             }
-            let before = match self.groups.iter_mut().find(|(g, _)| *g == group) {
-                Some((_, max)) => {
-                    let b = *max;
-                    *max = max.max(add_share);
-                    b
-                }
+            let k = match self.groups.iter().position(|(g, _)| *g == group) {
+                Some(k) => k,
                 None => {
-                    self.groups.push((group, add_share));
-                    0.0
+                    self.groups.push((group, vec![0.0; nb]));
+                    self.groups.len() - 1
                 }
             };
-            let total = (add_share - before).max(0.0);
-            *lever_share = total;
-            let months = wind_down_months.max(1);
-            let mut push = |lever: LeverId| {
-                ramps.push(Due {
-                    date: e.date,
-                    seq: e.seq,
-                    lever,
-                    op: Op::RampBy {
-                        total,
-                        months,
-                        wave: e.seq,
-                    },
-                    implied: false,
-                    step: false,
+            let record = &mut self.groups[k].1;
+            let reach = |b: usize| b < 64 && (basins == 0 || (basins >> b) & 1 == 1);
+            // What the wave adds on each basin it reaches, before it raises the record there.
+            let adds: Vec<(usize, f64)> = (0..nb)
+                .filter(|&b| reach(b))
+                .map(|b| {
+                    let a = (add_share - record[b]).max(0.0);
+                    record[b] = record[b].max(add_share);
+                    (b, a)
                 })
-            };
+                .collect();
+            // The parts: (basin mask, lever, what it adds). A market-wide wave keeps its
+            // market-wide part for what it adds everywhere; the rest goes basin by basin.
+            let mut parts: Vec<(u64, LeverId, f64)> = Vec::new();
             if basins == 0 {
-                push(self.sdn_levers[0]);
+                let common = adds.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
+                let common = if common.is_finite() { common } else { 0.0 };
+                parts.push((0, self.sdn_levers[0], common));
+                for &(b, a) in adds.iter().filter(|a| a.1 > common) {
+                    parts.push((1 << b, self.sdn_levers[1 + b], a - common));
+                }
+            } else if adds.windows(2).all(|w| w[0].1 == w[1].1) {
+                let a = adds.first().map_or(0.0, |a| a.1);
+                for &(b, _) in &adds {
+                    parts.push((basins, self.sdn_levers[1 + b], a));
+                }
             } else {
-                for b in 0..self.sdn_levers.len() - 1 {
-                    if b < 64 && (basins >> b) & 1 == 1 {
-                        push(self.sdn_levers[1 + b]);
-                    }
+                for &(b, a) in &adds {
+                    parts.push((1 << b, self.sdn_levers[1 + b], a));
                 }
             }
+            let months = wind_down_months.max(1);
+            // One entry per distinct mask: the first keeps the wave's own entry and number.
+            let mut masks: Vec<u64> = parts.iter().map(|p| p.0).collect();
+            masks.dedup();
+            for (n, &mask) in masks.iter().enumerate() {
+                let seq = if n == 0 {
+                    e.seq
+                } else {
+                    let s = self.next_seq;
+                    self.next_seq += 1;
+                    s
+                };
+                let share = parts.iter().find(|p| p.0 == mask).map_or(0.0, |p| p.2);
+                if n > 0 {
+                    let mut op = e.op;
+                    set_part(&mut op, mask, share);
+                    extra.push(Due { seq, op, ..*e });
+                }
+                for p in parts.iter().filter(|p| p.0 == mask) {
+                    extra.push(Due {
+                        date: e.date,
+                        seq: e.seq,
+                        lever: p.1,
+                        op: Op::RampBy {
+                            total: p.2,
+                            months,
+                            wave: seq,
+                        },
+                        implied: false,
+                        step: false,
+                    });
+                }
+            }
+            let first = parts.iter().find(|p| p.0 == masks[0]).map_or(0.0, |p| p.2);
+            set_part(&mut e.op, masks[0], first);
         }
-        if !ramps.is_empty() {
-            due.extend(ramps);
+        if !extra.is_empty() {
+            due.extend(extra);
             due.sort_by_key(Due::order);
         }
     }
@@ -173,8 +214,14 @@ impl PolicyPath {
                     self.cancel_steps(e.lever);
                 }
                 let f = if val > 0.0 { (v / val).max(0.0) } else { 0.0 };
-                for (_, max) in self.groups.iter_mut() {
-                    *max *= f;
+                // D231: the market-wide lever lowers every basin's record, a basin's its own.
+                let only = self.sdn_levers.iter().position(|&l| l == e.lever);
+                for (_, record) in self.groups.iter_mut() {
+                    for (b, max) in record.iter_mut().enumerate() {
+                        if only.is_none_or(|k| k == 0 || k == b + 1) {
+                            *max *= f;
+                        }
+                    }
                 }
                 v
             }
@@ -206,10 +253,11 @@ impl PolicyPath {
                         day: 1,
                     },
                     e.lever,
-                    Op::Set(val),
+                    Op::Restore(val),
                 );
                 v
             }
+            Op::Restore(v) => v,
             Op::Ramp { target, months } => {
                 self.cancel_steps(e.lever);
                 // D226: a marker default (the market's draw, the rate at the halt, a cap of
@@ -285,5 +333,19 @@ impl PolicyPath {
                 val
             }
         }
+    }
+}
+
+/// Makes a wave's fired entry one part of it (D231): the basins it covers and what it adds
+/// to their share lever.
+fn set_part(op: &mut Op, mask: u64, share: f64) {
+    if let Op::Fire(Fired::Wave {
+        basins,
+        lever_share,
+        ..
+    }) = op
+    {
+        *basins = mask;
+        *lever_share = share;
     }
 }
