@@ -227,13 +227,9 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
     if force && !replaceable(&final_dir) {
         return Err(OutputError::NotAResult(final_dir));
     }
-    let dir = super::lock::hidden(
-        out_root,
-        scenario_name,
-        super::lock::PARTIAL,
-        std::process::id(),
-    );
-    // Same name and pid: left by a dead process whose pid was reused.
+    let me = super::lock::Owner::me();
+    let dir = super::lock::hidden(out_root, scenario_name, super::lock::PARTIAL, me);
+    // Same name and owner: left by a dead process whose pid was reused.
     if fs::symlink_metadata(&dir).is_ok() {
         fs::remove_dir_all(&dir).map_err(io_err("remove stale staging folder", &dir))?;
     }
@@ -434,15 +430,17 @@ impl Staging {
         }
         if exists {
             // The steps and what a kill between them leaves: `super::lock`'s module docs.
-            let pid = std::process::id();
-            let aside = super::lock::hidden(&self.out_root, &self.name, super::lock::ASIDE, pid);
-            let trash = super::lock::hidden(&self.out_root, &self.name, super::lock::TRASH, pid);
+            let me = super::lock::Owner::me();
+            let aside = super::lock::hidden(&self.out_root, &self.name, super::lock::ASIDE, me);
+            let trash = super::lock::hidden(&self.out_root, &self.name, super::lock::TRASH, me);
             // Left by a dead process whose pid this one reuses (this process's own commits
             // finish): the result is in place, so that copy is superseded.
             if fs::symlink_metadata(&aside).is_ok() {
-                super::lock::discard(&aside, &trash)
+                super::lock::discard(&aside, &trash, None)
                     .map_err(io_err("remove stale folder", &aside))?;
             }
+            // The proof that `final_dir` will be this replacement's own result.
+            super::lock::mark_commit(&self.dir).map_err(io_err("write into", &self.dir))?;
             // 1. The previous result moves aside, complete.
             fs::rename(&final_dir, &aside)
                 .map_err(io_err("move aside the previous", &final_dir))?;
@@ -463,7 +461,8 @@ impl Staging {
             // 3., 4. The previous result is renamed to trash, then deleted.
             // The new result is in place: a leftover copy of the old one is not a failure
             // (the next run into this folder removes it once this process has ended).
-            if let Err(e) = super::lock::discard(&aside, &trash) {
+            let mark = final_dir.join(super::lock::commit_mark(me));
+            if let Err(e) = super::lock::discard(&aside, &trash, Some(&mark)) {
                 let _ = writeln!(
                     io::stderr(),
                     "warning: could not remove the previous result moved to {} or {}: {e}",
