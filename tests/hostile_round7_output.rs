@@ -86,3 +86,98 @@ fn a_live_process_with_another_start_time_is_not_the_owner() {
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(names(&out), ["tmin"]);
 }
+
+/// A file name holding a line break and an escape sequence is shown on one line: the `-->`
+/// line of a diagnostic used to be split, its second half reading as a line of its own.
+#[cfg(unix)]
+#[test]
+fn a_path_with_control_characters_is_shown_on_one_line() {
+    let d = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[31mRED\nfake: ok.toml";
+    fs::write(d.path().join(name), "[scenario]\nmonths = \"six\"\n").unwrap();
+    let err = expect(sim().current_dir(d.path()).arg("validate").arg(name), 1);
+    assert!(
+        err.contains("--> evil\\u{001b}[31mRED\\u{000a}fake: ok.toml:"),
+        "{err}"
+    );
+    assert!(!err.lines().any(|l| l.starts_with("fake: ok")), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+/// `--out` a symbolic link to nothing: named as such, not "File exists ... fix its
+/// permissions"; and `run --force` onto a link to a real result says it is a link.
+#[cfg(unix)]
+#[test]
+fn links_in_the_output_path_are_named_as_links() {
+    let d = tempfile::tempdir().unwrap();
+    let sc = tmin(d.path());
+    let dangling = d.path().join("ol3");
+    std::os::unix::fs::symlink("nowhere/x", &dangling).unwrap();
+    let err = run(&sc, &dangling, &[], 1);
+    assert!(
+        err.contains("is a symbolic link to nowhere/x, which does not exist"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("permissions") && !err.contains("os error 17"),
+        "{err}"
+    );
+    // The same for a folder under the dangling link.
+    let err = run(&sc, &dangling.join("sub"), &[], 1);
+    assert!(err.contains("symbolic link to nowhere/x"), "{err}");
+
+    let real = d.path().join("real");
+    run(&sc, &real, &[], 0);
+    let out = d.path().join("ol");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(real.join("tmin"), out.join("tmin")).unwrap();
+    let err = run(&sc, &out, &["--force"], 1);
+    assert!(err.contains("tmin is a symbolic link to"), "{err}");
+    assert!(!err.contains("not a sanctions-sim result"), "{err}");
+    assert!(real.join("tmin/manifest.json").is_file());
+}
+
+/// A scenario piped in has no folder: a relative `market` is looked for under `/dev`, and
+/// the hint says so.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_piped_scenario_is_told_that_it_has_no_folder() {
+    let body = "[scenario]\nname = \"tmin\"\nstart = \"2025-08\"\nmonths = 6\npaths = 50\n\
+                seed = 1\nmarket = \"scenarios/market/default.toml\"\n[brent]\np0 = 70\n";
+    let err = expect(sim().args(["validate", "/dev/stdin"]).write_stdin(body), 1);
+    assert!(err.contains("/dev/scenarios/market/default.toml"), "{err}");
+    assert!(
+        err.contains("is a pipe or a device, not a file in a folder")
+            && err.contains("give `market` as an absolute path"),
+        "{err}"
+    );
+}
+
+/// `validate FOLDER` and `run FOLDER` name each `*.toml` entry they skip, and why: a
+/// sub-folder and a FIFO used to be skipped without a word.
+#[cfg(unix)]
+#[test]
+fn a_folder_entry_that_is_skipped_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("fd");
+    fs::create_dir(&dir).unwrap();
+    tmin(&dir);
+    fs::create_dir(dir.join("dir.toml")).unwrap();
+    let fifo = dir.join("fifo.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    fs::write(dir.join("notes.md"), "not a scenario").unwrap();
+    for err in [
+        expect(sim().arg("validate").arg(&dir), 0),
+        run(&dir, &d.path().join("out"), &[], 0),
+    ] {
+        let dir_said = format!(
+            "warning: skipped {}: a folder",
+            dir.join("dir.toml").display()
+        );
+        let fifo_said = format!("warning: skipped {}: not a regular file", fifo.display());
+        assert!(err.contains(&dir_said) && err.contains(&fifo_said), "{err}");
+        assert!(!err.contains("notes.md"), "{err}");
+    }
+}

@@ -50,6 +50,7 @@
 //! The sweep ([`sweep`]) runs under the lock and looks only at folders whose process is gone.
 //! Each action is reported on stderr.
 
+use crate::suggest::ShowPath;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -114,12 +115,12 @@ pub fn lock(out_root: &Path) -> OutLock {
             note(format_args!(
                 "waiting: another sanctions-sim process is writing results into {}; \
                  this run continues when it is done (Ctrl-C to give up)",
-                out_root.display()
+                out_root.shown()
             ));
             if let Err(e) = flock(&dir, false) {
                 note(format_args!(
                     "warning: cannot lock {}: {e}; continuing without the lock",
-                    out_root.display()
+                    out_root.shown()
                 ));
                 return OutLock { key: None };
             }
@@ -127,7 +128,7 @@ pub fn lock(out_root: &Path) -> OutLock {
         Err(e) => {
             note(format_args!(
                 "warning: cannot lock {}: {e}; concurrent runs into it are not serialized",
-                out_root.display()
+                out_root.shown()
             ));
             return OutLock { key: None };
         }
@@ -272,12 +273,12 @@ fn restore(path: &Path, target: &Path, pid: u32) {
         Ok(()) => note(format_args!(
             "restored {}: the replacement of this result by process {pid}, which is \
              no longer running, was cut short; the previous result is back in place",
-            target.display()
+            target.shown()
         )),
         Err(e) => note(format_args!(
             "warning: could not restore {} from {}: {e}; rename it by hand",
-            target.display(),
-            path.display()
+            target.shown(),
+            path.shown()
         )),
     }
 }
@@ -320,10 +321,10 @@ pub fn sweep(out_root: &Path) {
                      aside by process {pid}, which is still running; if that process is not a \
                      sanctions-sim writing here (its id may have been reused after a crash), \
                      rename {} to {} to get the result back",
-                    target.display(),
-                    path.display(),
-                    path.display(),
-                    target.display()
+                    target.shown(),
+                    path.shown(),
+                    path.shown(),
+                    target.shown()
                 ));
             }
             continue;
@@ -347,7 +348,7 @@ pub fn sweep(out_root: &Path) {
                         "{} is an incomplete copy of an earlier result (files its manifest \
                          lists are missing: an older sanctions-sim was deleting it when \
                          process {pid} was killed); it is not restored",
-                        path.display()
+                        path.shown()
                     ));
                     discard(&path, &trash, None)
                 }
@@ -360,9 +361,9 @@ pub fn sweep(out_root: &Path) {
                          running, while an older sanctions-sim replaced {}; it has no manifest \
                          that shows it complete, so it is left hidden: look inside, then \
                          rename it to {} or delete it",
-                        path.display(),
-                        target.display(),
-                        target.display()
+                        path.shown(),
+                        target.shown(),
+                        target.shown()
                     ));
                     continue;
                 }
@@ -376,10 +377,10 @@ pub fn sweep(out_root: &Path) {
                      replacement (another run wrote it, or an older sanctions-sim that left \
                      no proof), so the earlier result is kept: look inside both, then delete \
                      {} or rename it",
-                    path.display(),
-                    target.display(),
-                    target.display(),
-                    path.display()
+                    path.shown(),
+                    target.shown(),
+                    target.shown(),
+                    path.shown()
                 ));
                 continue;
             }
@@ -394,11 +395,11 @@ pub fn sweep(out_root: &Path) {
         match removed {
             Ok(()) => note(format_args!(
                 "removed {}, left by process {pid}, which is no longer running",
-                path.display()
+                path.shown()
             )),
             Err(e) => note(format_args!(
                 "warning: could not remove {}, left by process {pid}: {e}",
-                path.display()
+                path.shown()
             )),
         }
     }
