@@ -7,6 +7,7 @@
 //! a plain file whose whole content was read ([`Bytes::regular`]): only such files may be
 //! quoted in a message (a `/proc` file reports size 0 and a device has no size at all).
 
+use crate::suggest::ShowPath;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -65,21 +66,21 @@ pub const RESULT_TABLE: Limit = Limit {
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`: {source}", path.shown())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("`{}` is a folder, not a file", .0.display())]
+    #[error("`{}` is a folder, not a file", .0.shown())]
     Directory(PathBuf),
     #[error(
         "`{}` is not a regular file (a device, FIFO or socket): {what} must be regular files",
-        path.display()
+        path.shown()
     )]
     NotRegular { path: PathBuf, what: &'static str },
     #[error(
         "`{}` is {}: {what} may be at most {}",
-        path.display(), measured(*size), size_text(*limit)
+        path.shown(), measured(*size), size_text(*limit)
     )]
     TooLarge {
         path: PathBuf,
@@ -89,7 +90,7 @@ pub enum ReadError {
     },
     #[error(
         "`{}` is larger than {} (reading stopped there): {what} may be at most {}",
-        path.display(), size_text(*limit), size_text(*limit)
+        path.shown(), size_text(*limit), size_text(*limit)
     )]
     Endless {
         path: PathBuf,
@@ -235,7 +236,7 @@ mod tests {
             e.to_string(),
             format!(
                 "`{}` is 101 bytes: test files may be at most 100 bytes",
-                p.display()
+                p.shown()
             )
         );
         std::fs::write(&p, vec![b'x'; 100]).unwrap();

@@ -1,5 +1,6 @@
 //! Wording helpers for messages: "did you mean …" hints for misspelt keys, lever names,
-//! codes and distribution names, and numbers printed in a readable form.
+//! codes and distribution names, numbers printed in a readable form, and paths printed as
+//! one line ([`ShowPath`]).
 //!
 //! A hint must name the right thing or nothing. The rules, in order (decision D75):
 //! 1. a candidate equal to the word ignoring case wins (`tariff.in.rate` → `tariff.IN.rate`);
@@ -260,6 +261,45 @@ impl std::fmt::Display for Num {
     }
 }
 
+/// A character that is never shown as is: C0 and C1 controls and DEL (a tab excepted: it
+/// moves the cursor, nothing more), and the Unicode bidirectional controls.
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A path as messages print it: [`ShowPath::shown`].
+pub struct Shown<'a>(&'a std::path::Path);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in self.0.to_string_lossy().chars() {
+            if is_hidden(c) || c == '\t' {
+                write!(f, "\\u{{{:04x}}}", c as u32)?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `path.shown()`, where messages would print `path.shown()`. A file name may hold any
+/// character but `/` and NUL: a line break in one split the `-->` line of a diagnostic so
+/// that its second half read as a line of its own (hostile round 7 finding 7), and an
+/// escape sequence rewrites the terminal. Every control character, the line break and the
+/// tab included, and every bidirectional control is written `\u{..}`; messages that span
+/// several lines keep their own line breaks, since only the path is escaped.
+pub trait ShowPath {
+    fn shown(&self) -> Shown<'_>;
+}
+
+impl ShowPath for std::path::Path {
+    fn shown(&self) -> Shown<'_> {
+        Shown(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +400,16 @@ mod tests {
         assert_eq!(num(0.0), "0");
         assert_eq!(num(f64::INFINITY), "inf");
         assert_eq!(num(123456789012.5), "123456789012.5");
+    }
+
+    #[test]
+    fn a_path_is_shown_on_one_line() {
+        let p = std::path::Path::new("evil\u{1b}[31mRED\nfake: ok\t\u{202e}.toml");
+        assert_eq!(
+            p.shown().to_string(),
+            "evil\\u{001b}[31mRED\\u{000a}fake: ok\\u{0009}\\u{202e}.toml"
+        );
+        let plain = std::path::Path::new("scenarios/Tüpraş ✓.toml");
+        assert_eq!(plain.shown().to_string(), plain.display().to_string());
     }
 }

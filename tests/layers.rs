@@ -13,7 +13,7 @@ const LAYERS: [(&str, &[&str]); 13] = [
     ("vmath", &[]),
     ("dist", &["suggest"]),
     ("suggest", &[]),
-    ("bounded", &[]),
+    ("bounded", &["suggest"]),
     ("policy", &["dist", "suggest"]),
     ("market", &["vmath", "dist", "suggest", "policy"]),
     (

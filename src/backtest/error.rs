@@ -1,6 +1,7 @@
 //! Why a backtest or calibration could not be computed. Each variant names the run, variable,
 //! month or file (with its line) concerned, so a broken replay or target table is found at once.
 
+use crate::suggest::ShowPath;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -11,7 +12,7 @@ pub enum BacktestError {
         "the replay folder `{}` is not a folder here ({}); run the command from the \
          repository root (where `scenarios/history/` is), or name the replays' folder with \
          `--history DIR`",
-        dir.display(),
+        dir.shown(),
         here
     )]
     NoHistory { dir: PathBuf, here: String },
@@ -19,12 +20,12 @@ pub enum BacktestError {
     #[error(
         "`--history DIR`: there is no folder `{}` ({}); name the folder of the replays \
          (`scenarios/history` in the repository)",
-        dir.display(),
+        dir.shown(),
         here
     )]
     NamedMissing { dir: PathBuf, here: String },
     /// `--history` names a file.
-    #[error("`--history` must name a folder, got a file: `{}`", dir.display())]
+    #[error("`--history` must name a folder, got a file: `{}`", dir.shown())]
     NotAFolder { dir: PathBuf },
     /// The replay folder lacks one of the backtest's scenarios; `named` when it came from
     /// `--history`.
@@ -32,7 +33,7 @@ pub enum BacktestError {
         "{}{} has no `{file}` (the backtest needs {} and their counterfactuals in \
          `counterfactual/` — see docs/calibration.md)",
         if *named { "`--history DIR`: " } else { "the replay folder " },
-        dir.display(),
+        dir.shown(),
         super::REPLAYS.join(", ")
     )]
     MissingFile {
@@ -61,7 +62,7 @@ pub enum BacktestError {
         last: String,
     },
     /// An observed-data file is missing, unreadable or malformed.
-    #[error("{}:{line}: {problem}", file.display())]
+    #[error("{}:{line}: {problem}", file.shown())]
     Data {
         file: PathBuf,
         /// 1-based line (0 when the file could not be read at all).
@@ -76,9 +77,9 @@ pub enum BacktestError {
 /// diagnostic, `--> file:line:col`), so the message has one `error:` header, not two.
 fn load_text(file: &std::path::Path, source: &crate::scenario::LoadError) -> String {
     let text = source.to_string();
-    if text.contains(&file.display().to_string()) {
+    if text.contains(&file.shown().to_string()) {
         text
     } else {
-        format!("{}: {text}", file.display())
+        format!("{}: {text}", file.shown())
     }
 }

@@ -6,6 +6,7 @@
 //! seed and path count, so path i of every run has the same parameter and shock draws and the
 //! counterfactual differences are per-path (common random numbers).
 
+use crate::suggest::ShowPath;
 pub mod calibrate;
 mod error;
 pub mod observed;
@@ -57,7 +58,7 @@ pub fn load_from(history: &Path, named: bool) -> Result<Vec<Scenario>, BacktestE
         }
         let here = std::env::current_dir().map_or_else(
             |_| "the current folder".to_string(),
-            |d| format!("current folder {}", d.display()),
+            |d| format!("current folder {}", d.shown()),
         );
         let dir = history.to_path_buf();
         return Err(if named {
@@ -132,7 +133,7 @@ pub fn moved_folder_fix(history: &Path) -> String {
          themselves (`../../data/brent_monthly.csv`), so the folder must stay inside the \
          repository: run the command from the repository root, or pass \
          `--history <repo>/scenarios/history`",
-        history.display()
+        history.shown()
     )
 }
 

@@ -5,6 +5,7 @@
 use super::CliError;
 use crate::backtest::{self, svg, targets};
 use crate::output::files::prepare;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -72,14 +73,14 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
         runs.len(),
         a.paths,
         t0.elapsed().as_secs_f64(),
-        dir.display()
+        dir.shown()
     );
     let failed = rows.iter().filter(|r| !r.pass).count();
     if failed > 0 {
         return Err(CliError::Input(format!(
             "backtest: {failed} of {} targets fail (see {}/report.csv)",
             rows.len(),
-            dir.display()
+            dir.shown()
         )));
     }
     Ok(())

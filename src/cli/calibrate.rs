@@ -7,6 +7,7 @@
 use super::CliError;
 use crate::backtest::{self, calibrate};
 use crate::dist::Dist;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -63,7 +64,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
     super::signals::set_before_text(if a.write {
         format!(
             "interrupted: stopped before the fit was complete; {} was not changed",
-            fitted.display()
+            fitted.shown()
         )
     } else {
         "interrupted: stopped before the fit was complete; nothing was written".to_string()
@@ -120,7 +121,7 @@ pub fn calibrate(a: CalibrateArgs) -> Result<(), CliError> {
     if a.write {
         crate::output::files::write_file(&fitted, text.as_bytes(), a.force, ELSEWHERE)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        errln!("calibrate: wrote {}", fitted.display());
+        errln!("calibrate: wrote {}", fitted.shown());
     }
     Ok(())
 }
@@ -159,7 +160,7 @@ fn preflight_dir(fitted: &std::path::Path) -> Result<(), CliError> {
         }
         Err(e) => Err(CliError::Input(format!(
             "cannot write {} (--write): {e}; nothing was fitted: {}",
-            fitted.display(),
+            fitted.shown(),
             crate::output::write_advice::advice(&e, ELSEWHERE)
         ))),
     }

@@ -11,6 +11,7 @@ use crate::output::folder::{Contents, ResultFolder, Workbook};
 use crate::output::manifest::{sha256_hex, Manifest};
 use crate::policy::calendar::iso_month;
 use crate::scenario::Scenario;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -58,12 +59,12 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         if f.is_dir() {
             errors.push(format!(
                 "{}: compare takes scenario files, not folders (the first file is the baseline)",
-                f.display()
+                f.shown()
             ));
             continue;
         }
         if !f.exists() {
-            errors.push(format!("{}: no such file", f.display()));
+            errors.push(format!("{}: no such file", f.shown()));
             continue;
         }
         match crate::scenario::load(f) {
@@ -85,9 +86,9 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             return Err(CliError::Input(format!(
                 "{} starts in {} but the baseline {} starts in {}; \
                  compared scenarios must start in the same month",
-                sc.path.display(),
+                sc.path.shown(),
                 iso_month(sc.start),
-                baseline.path.display(),
+                baseline.path.shown(),
                 iso_month(baseline.start)
             )));
         }
@@ -96,7 +97,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         let vars = crate::engine::vars::variables(&sc.market);
         let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
         if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
-            errors.push(format!("{}: {e}", sc.path.display()));
+            errors.push(format!("{}: {e}", sc.path.shown()));
         }
     }
     if let Some(sc) = loaded.first() {
@@ -174,7 +175,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         errln!(
             "warning: {} is the baseline file itself: on common random numbers every \
              difference is 0; name another scenario to compare with",
-            sc.path.display()
+            sc.path.shown()
         );
     }
     let levels = if a.output.no_charts && a.no_report {
@@ -208,7 +209,7 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             r.months,
             r.wall_seconds,
             r.path_months_per_second(),
-            dir.display()
+            dir.shown()
         )?;
     }
     // D131: non-finite outputs are an error here too (exit 2, after the result is written).

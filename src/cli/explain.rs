@@ -12,6 +12,7 @@ use crate::policy::calendar::iso_month;
 use crate::policy::describe::{self, lever_value};
 use crate::policy::levers::{LeverDef, LeverKind, NONE_CAP};
 use crate::scenario::{self, Scenario};
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ pub fn explain(a: ExplainArgs) -> Result<(), CliError> {
             errln!("{e}");
             Err(CliError::Input(format!(
                 "{} does not load ({} error{})",
-                a.scenario.display(),
+                a.scenario.shown(),
                 e.diagnostics.len(),
                 if e.diagnostics.len() == 1 { "" } else { "s" }
             )))
@@ -87,14 +88,14 @@ pub fn render(sc: &Scenario) -> String {
     let _ = writeln!(o, "seed         {}", sc.seed);
     let f24 = sc.brent_f24.map_or("-".to_string(), |f| f.to_string());
     let _ = writeln!(o, "brent        p0 = {} $/bbl, f24 = {f24}", sc.brent_p0);
-    let _ = writeln!(o, "file         {}", sc.path.display());
-    let names: Vec<String> = chain.iter().map(|p| p.display().to_string()).collect();
+    let _ = writeln!(o, "file         {}", sc.path.shown());
+    let names: Vec<String> = chain.iter().map(|p| p.shown().to_string()).collect();
     if chain.len() > 1 {
         let _ = writeln!(o, "extends      {} (root first)", names.join(" <- "));
     } else {
         let _ = writeln!(o, "extends      -");
     }
-    let _ = writeln!(o, "market       {}", sc.market_path.display());
+    let _ = writeln!(o, "market       {}", sc.market_path.shown());
     let origins = scenario::key_origins(sc);
     if !origins.is_empty() {
         let _ = writeln!(o, "\nset in");

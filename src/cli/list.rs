@@ -2,6 +2,7 @@
 
 use super::{expand_inputs, CliError};
 use crate::policy::calendar::iso_month;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -56,8 +57,8 @@ fn described(sc: &crate::scenario::Scenario) -> String {
     match from {
         Some(o) => {
             let stem = o.file.file_stem().map_or_else(
-                || o.file.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
+                || o.file.shown().to_string(),
+                |s| std::path::Path::new(s).shown().to_string(),
             );
             format!("[from {stem}] {}", sc.description)
         }

@@ -8,6 +8,7 @@ use crate::engine::run::{RunError, RunOptions};
 use crate::output::files::{prepare, Staging};
 use crate::output::manifest::sha256_hex;
 use crate::scenario::Scenario;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +77,7 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
                     "{}: --shard needs a scenario file that `merge` can read again later, \
                      not a pipe or a device (`run <(...)`); save it to a file and run the \
                      shards from that",
-                    f.display()
+                    f.shown()
                 )));
             }
         }
@@ -137,7 +138,7 @@ pub fn write_shard(
             h.end_path,
             o.paths,
             h.wall_seconds,
-            dir.display()
+            dir.shown()
         )?;
         if h.first_path == h.end_path {
             outln!(
@@ -171,20 +172,20 @@ fn find_partials(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             let folder = d.parent().filter(|p| !p.as_os_str().is_empty());
             let hint = match folder {
                 Some(p) if d.file_name() == Some(PARTIAL_FILE.as_ref()) => {
-                    format!("name its folder `{}`", p.display())
+                    format!("name its folder `{}`", p.shown())
                 }
                 _ => "name the shard folders (or the folder holding them)".to_string(),
             };
             return Err(CliError::Input(format!(
                 "{}: is a file, and merge takes folders: {hint}",
-                d.display()
+                d.shown()
             )));
         }
         if !d.is_dir() {
-            return Err(CliError::Input(format!("{}: no such folder", d.display())));
+            return Err(CliError::Input(format!("{}: no such folder", d.shown())));
         }
         let mut found: Vec<PathBuf> = std::fs::read_dir(d)
-            .map_err(|e| CliError::Input(format!("{}: cannot list: {e}", d.display())))?
+            .map_err(|e| CliError::Input(format!("{}: cannot list: {e}", d.shown())))?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| {
@@ -199,7 +200,7 @@ fn find_partials(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             return Err(CliError::Input(format!(
                 "{}: neither a shard folder (with {PARTIAL_FILE}) nor a folder containing \
                  <scenario>.shard-K-of-N folders",
-                d.display()
+                d.shown()
             )));
         }
         found.sort();
@@ -213,7 +214,7 @@ fn find_partials(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 fn read_partial(f: &Path) -> Result<Partial, CliError> {
     let read = crate::bounded::read(f, crate::bounded::PARTIAL)
         .map_err(|e| CliError::Input(e.to_string()))?;
-    partial::decode(&read.bytes).map_err(|e| CliError::Input(format!("{}: {e}", f.display())))
+    partial::decode(&read.bytes).map_err(|e| CliError::Input(format!("{}: {e}", f.shown())))
 }
 
 pub fn merge(a: MergeArgs) -> Result<(), CliError> {
@@ -228,7 +229,7 @@ pub fn merge(a: MergeArgs) -> Result<(), CliError> {
         groups
             .entry(p.header.fingerprint.scenario.clone())
             .or_default()
-            .push((f.display().to_string(), p));
+            .push((f.shown().to_string(), p));
     }
     for parts in groups.values_mut() {
         partial::check_set(parts).map_err(|e| CliError::Input(e.to_string()))?;
@@ -267,7 +268,7 @@ fn reload_scenario(parts: &[(String, Partial)]) -> Result<Scenario, CliError> {
             failures.push(format!(
                 "{} (recorded by {f}) is not a regular file (a pipe such as `run <(...)`, \
                  or a device); run the shards from a scenario file",
-                path.display()
+                path.shown()
             ));
             continue;
         }
@@ -276,7 +277,7 @@ fn reload_scenario(parts: &[(String, Partial)]) -> Result<Scenario, CliError> {
             Err(e) => {
                 failures.push(format!(
                     "{} (recorded by {f}) does not load:\n{e}",
-                    path.display()
+                    path.shown()
                 ));
                 continue;
             }
@@ -289,7 +290,7 @@ fn reload_scenario(parts: &[(String, Partial)]) -> Result<Scenario, CliError> {
             "{} (recorded by {f}): the scenario (or a file it extends, or its market file) \
              changed since the shards ran: `scenario_sha256` is {} in the shards but {sha} \
              now; rerun the shards",
-            path.display(),
+            path.shown(),
             fp.scenario_sha256
         ));
     }
@@ -335,7 +336,7 @@ fn merge_one(a: &MergeArgs, parts: Vec<(String, Partial)>) -> Result<(), CliErro
             fp.shards,
             r.paths,
             r.months,
-            dir.display()
+            dir.shown()
         )?;
     }
     match super::run_warnings::nonfinite_outputs(&sc, &r) {

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one module per subcommand. No model logic lives
 //! here; every subcommand is a thin shell over the library.
 
+use crate::suggest::ShowPath;
 // First, so that every command module can use `outln!`, `out!` and `errln!`.
 #[macro_use]
 pub mod out;
@@ -121,11 +122,15 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            let found = crate::scenario::discover(p).map_err(|e| CliError::Input(e.to_string()))?;
+            let (found, skipped) =
+                crate::scenario::discover_all(p).map_err(|e| CliError::Input(e.to_string()))?;
+            for (s, why) in skipped {
+                crate::errln!("warning: skipped {}: {why}", s.shown());
+            }
             if found.is_empty() {
                 return Err(CliError::Input(format!(
                     "{}: no *.toml scenario files in this folder",
-                    p.display()
+                    p.shown()
                 )));
             }
             files.extend(found);
@@ -135,15 +140,15 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             return Err(CliError::Input(format!(
                 "{}: a symbolic link that cannot be followed (it loops, or what it points to \
                  does not exist); name the scenario file itself",
-                p.display()
+                p.shown()
             )));
         } else {
-            let hint = nearby(p).filter(|q| q != p).map_or_else(String::new, |q| {
-                format!("; did you mean `{}`?", q.display())
-            });
+            let hint = nearby(p)
+                .filter(|q| q != p)
+                .map_or_else(String::new, |q| format!("; did you mean `{}`?", q.shown()));
             return Err(CliError::Input(format!(
                 "{}: no such file or folder{hint}",
-                p.display()
+                p.shown()
             )));
         }
     }

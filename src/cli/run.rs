@@ -14,6 +14,7 @@ use crate::output::files::{prepare, Staging};
 use crate::output::folder::{Contents, ResultFolder};
 use crate::output::manifest::Manifest;
 use crate::scenario::Scenario;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -148,7 +149,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let vars = crate::engine::vars::variables(&sc.market);
         let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
         if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
-            errors.push(format!("{}: {e}", sc.path.display()));
+            errors.push(format!("{}: {e}", sc.path.shown()));
         }
     }
     if let Some(sc) = loaded.first() {
@@ -250,7 +251,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 result.months,
                 result.wall_seconds,
                 result.path_months_per_second(),
-                dir.display()
+                dir.shown()
             )?;
         }
     }
@@ -269,7 +270,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             outln!(
                 "{} scenarios in one workbook -> {}",
                 folders.len(),
-                p.display()
+                p.shown()
             )?;
         }
     }

@@ -5,6 +5,7 @@
 
 use crate::engine::run::RunResult;
 use crate::scenario::Scenario;
+use crate::suggest::ShowPath;
 
 /// The warning line for a `--precision` run that stopped at `--max-paths` before reaching
 /// its target (docs/reliability.md): never silent, whatever the exit code.
@@ -87,7 +88,7 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
         .files
         .iter()
         .filter(|f| !canon(f).starts_with(&dir))
-        .map(|f| f.display().to_string())
+        .map(|f| f.shown().to_string())
         .collect();
     if outside.is_empty() {
         return;
@@ -98,7 +99,7 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
          intended",
         sc.name,
         outside.join(", "),
-        dir.display()
+        dir.shown()
     );
 }
 
@@ -236,7 +237,7 @@ pub(super) fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) 
             format!(
                 "They are inherited: raise `months` to {need} in {} to include {them}, or \
                  name {them} in its `remove_events`",
-                sc.path.display()
+                sc.path.shown()
             ),
         ),
         None => (

@@ -5,6 +5,7 @@
 //! the compared files.
 
 use crate::scenario::Scenario;
+use crate::suggest::ShowPath;
 use std::path::Path;
 
 /// What `run` and `validate` advise for two files that name one scenario.
@@ -27,8 +28,8 @@ pub(super) fn duplicates(set: &[Scenario], rename: &str) -> Vec<String> {
         }
         out.push(format!(
             "{} and {} both name their scenario `{}`; {rename}",
-            other.path.display(),
-            sc.path.display(),
+            other.path.shown(),
+            sc.path.shown(),
             sc.name
         ));
     }
@@ -40,20 +41,20 @@ pub(super) fn duplicates(set: &[Scenario], rename: &str) -> Vec<String> {
 fn same_file(first: &Path, again: &Path, target: Option<&Path>) -> String {
     let link = |p: &Path| p.symlink_metadata().is_ok_and(|m| m.is_symlink());
     let (link, to) = match (link(first), link(again)) {
-        (false, true) => (again.display(), first.display()),
-        (true, false) => (first.display(), again.display()),
+        (false, true) => (again.shown(), first.shown()),
+        (true, false) => (first.shown(), again.shown()),
         (true, true) => {
             return format!(
                 "{} and {} are symbolic links to the same file {}: {TWICE}",
-                first.display(),
-                again.display(),
-                target.unwrap_or(first).display()
+                first.shown(),
+                again.shown(),
+                target.unwrap_or(first).shown()
             );
         }
         (false, false) => {
             return format!(
                 "{} is given twice; name each scenario once (its runs would be identical)",
-                again.display()
+                again.shown()
             );
         }
     };

@@ -7,6 +7,7 @@
 use super::CliError;
 use crate::market::data::{Market, MarketFile};
 use crate::policy::levers::LeverRegistry;
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -43,8 +44,8 @@ pub fn schema_text(a: &SchemaArgs) -> Result<String, CliError> {
         let read = crate::bounded::read(p, crate::bounded::SCENARIO)
             .map_err(|e| CliError::Input(e.to_string()))?;
         let text = String::from_utf8(read.bytes)
-            .map_err(|_| CliError::Input(format!("`{}` is not valid UTF-8 text", p.display())))?;
-        Some(registry_of(&text, &p.display().to_string())?)
+            .map_err(|_| CliError::Input(format!("`{}` is not valid UTF-8 text", p.shown())))?;
+        Some(registry_of(&text, &p.shown().to_string())?)
     } else {
         Some(
             registry_of(DEFAULT_MARKET, "built-in scenarios/market/default.toml")

@@ -12,6 +12,7 @@ use crate::output::folder::{Contents, ResultFolder};
 use crate::output::manifest::Manifest;
 use crate::policy::calendar::{iso_month, month_idx, year_month};
 use crate::scenario::Scenario;
+use crate::suggest::ShowPath;
 use clap::Args;
 use indicatif::ProgressBar;
 use std::path::PathBuf;
@@ -128,13 +129,13 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
     if a.scenario.is_dir() {
         return Err(CliError::Input(format!(
             "{}: sensitivity takes one scenario file, not a folder",
-            a.scenario.display()
+            a.scenario.shown()
         )));
     }
     if !a.scenario.exists() {
         return Err(CliError::Input(format!(
             "{}: no such file",
-            a.scenario.display()
+            a.scenario.shown()
         )));
     }
     let sc = crate::scenario::load(&a.scenario).map_err(|e| CliError::Input(e.to_string()))?;
@@ -170,7 +171,7 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
             r.swing_paths,
             r.fit.r2,
             r.wall_seconds,
-            dir.display()
+            dir.shown()
         )?;
     }
     Ok(())

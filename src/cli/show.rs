@@ -4,6 +4,7 @@
 use super::CliError;
 use crate::output::show::select::{self, DEFAULT_STATS};
 use crate::output::show::{self as lib, SummaryFile};
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +45,7 @@ pub fn show(a: ShowArgs) -> Result<(), CliError> {
         let path = summary_path(r)?;
         let read = crate::bounded::read(&path, crate::bounded::RESULT_TABLE)
             .map_err(|e| CliError::Input(e.to_string()))?;
-        files.push(lib::parse(&path.display().to_string(), &read.bytes, &stats).map_err(input)?);
+        files.push(lib::parse(&path.shown().to_string(), &read.bytes, &stats).map_err(input)?);
     }
     let table = lib::show(&files, &a.vars, a.from.as_deref(), a.to.as_deref()).map_err(input)?;
     if a.csv {
@@ -66,12 +67,11 @@ fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
     if p.exists() {
         return Ok(p.to_path_buf());
     }
-    let hint = crate::scenario::near_path(p).map_or_else(String::new, |q| {
-        format!("; did you mean `{}`?", q.display())
-    });
+    let hint = crate::scenario::near_path(p)
+        .map_or_else(String::new, |q| format!("; did you mean `{}`?", q.shown()));
     Err(CliError::Input(format!(
         "{}: no such file or folder{hint}",
-        p.display()
+        p.shown()
     )))
 }
 
@@ -96,14 +96,14 @@ fn no_summary(dir: &Path) -> String {
     let mut msg = format!(
         "{}: no {SUMMARY} in this folder; give a result folder (the folder holding \
          {SUMMARY}) or a {SUMMARY} file",
-        dir.display()
+        dir.shown()
     );
     let subs = result_folders(dir);
     if !subs.is_empty() {
         let shown: Vec<String> = subs
             .iter()
             .take(8)
-            .map(|p| format!("`{}`", p.display()))
+            .map(|p| format!("`{}`", p.shown()))
             .collect();
         let more = match subs.len() {
             n if n > 8 => format!(" and {} more", n - 8),

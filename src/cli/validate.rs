@@ -5,6 +5,7 @@
 //! stop it: the exit code is the verdict.
 
 use super::{expand_inputs, CliError};
+use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -24,7 +25,7 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
             Ok(sc) => {
                 outln!(
                     "ok: {} ({}, {} events)",
-                    f.display(),
+                    f.shown(),
                     sc.name,
                     sc.events.len()
                 )
@@ -80,8 +81,8 @@ fn imposed_short(sc: &crate::scenario::Scenario) -> Option<String> {
         "warning: {}: `brent.imposed` ({}) covers {fits} of the file's {} months (its rows end \
          in {}): run, compare and sensitivity need --months ≤ {fits}, or add rows to it \
          through {}",
-        sc.path.display(),
-        b.path.display(),
+        sc.path.shown(),
+        b.path.shown(),
         sc.months,
         crate::policy::calendar::iso_month(b.last()),
         crate::policy::calendar::iso_month(sc.start + sc.months as i32 - 1),

@@ -17,6 +17,7 @@
 //! ([`exit_removing_staging`]); a commit holds the same lock, so a result is either fully
 //! renamed into place or not at all.
 
+use crate::suggest::ShowPath;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -33,80 +34,9 @@ pub use registry::{
     note_abandoned, remove_created_empty_out_roots,
 };
 use registry::{committed_now, kept_before, live};
-
-/// What went wrong while preparing or writing a result folder, and what to do about it.
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    #[error(
-        "invalid output name `{0}`: use only letters, digits, `_` and `-` \
-         (it becomes a folder inside the output directory)"
-    )]
-    BadName(String),
-    #[error(
-        "the result folder name is {0} characters long; at most {MAX_FOLDER_LEN} are allowed \
-         (filesystems allow 255 bytes per name, and a hidden staging suffix is added): use \
-         shorter names for what it is made of (the scenario names; for `sensitivity` also the \
-         target variable, which a market file's `[[output]] variable` may name)"
-    )]
-    NameTooLong(usize),
-    #[error("invalid output file name `{0}`: use only letters, digits, `_`, `-` and `.`")]
-    BadFileName(String),
-    #[error("{} already exists; pass --force to replace it", .0.display())]
-    AlreadyExists(PathBuf),
-    #[error(
-        "{} is a symbolic link; sanctions-sim never replaces a link, even with --force \
-         (it would replace the link by a file, not update what it points to): remove the \
-         link, or copy the file it points to into its place",
-        .0.display()
-    )]
-    SymlinkTarget(PathBuf),
-    #[error(
-        "{} exists but is not a sanctions-sim result (a folder holding manifest.json, \
-         partial.bin or report.csv); --force replaces only results, and this would be \
-         deleted: move or rename it yourself, or choose another output directory with --out",
-        .0.display()
-    )]
-    NotAResult(PathBuf),
-    #[error(
-        "cannot write to output directory {}: {source}; \
-         choose another output directory or fix its permissions",
-        path.display()
-    )]
-    NotWritable { path: PathBuf, source: io::Error },
-    #[error("output path {} exists but is not a directory; choose another output directory", .0.display())]
-    NotADirectory(PathBuf),
-    /// `elsewhere`: how this command writes somewhere else (not every command has `--out`);
-    /// the advice follows the error's kind (D176, [`super::write_advice`]).
-    #[error(
-        "could not write {}: {source}; this result was not written{}: {}",
-        path.display(), kept_before(), super::write_advice::advice(source, elsewhere)
-    )]
-    WriteFailed {
-        path: PathBuf,
-        source: io::Error,
-        elsewhere: &'static str,
-    },
-    #[error(
-        "could not rename the new result to {}: {new}; putting the previous result back failed \
-         too: {restore}. The previous result is complete in {}: rename it to {} by hand \
-         (the next run into this folder also does it)",
-        final_dir.display(), old.display(), final_dir.display()
-    )]
-    RestoreFailed {
-        final_dir: PathBuf,
-        old: PathBuf,
-        new: io::Error,
-        restore: io::Error,
-    },
-    #[error("interrupted before {} was complete; nothing was written there", .0.display())]
-    Interrupted(PathBuf),
-    #[error("could not {action} {}: {source}", path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: io::Error,
-    },
-}
+#[path = "files_error.rs"]
+mod error;
+pub use error::OutputError;
 
 /// Writes one file outside a result folder (e.g. `calibrate --write`) atomically: a temporary
 /// file beside it, fsynced, made `0644` and renamed into place, so a reader sees the old file
@@ -170,7 +100,7 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Output
 
 /// Longest result folder name (bytes; names are ASCII; scenario names are at most
 /// [`crate::scenario::MAX_NAME_LEN`], so a shard's `<name>.shard-K-of-N` fits too): with the hidden
-/// `.<name>.partial-<pid>` around it, at most 220 bytes, below the 255 bytes per name that
+/// `.<name>.partial-<pid>_<start>_<boot>` around it, at most 250 bytes, below the 255 bytes per name that
 /// Linux, macOS and Windows filesystems allow. Compare folders, which join several scenario
 /// names, are refused beyond it before anything is simulated.
 pub const MAX_FOLDER_LEN: usize = 200;
@@ -213,6 +143,10 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
     if out_root.exists() && !out_root.is_dir() {
         return Err(OutputError::NotADirectory(out_root.to_path_buf()));
     }
+    if let Some((link, target)) = registry::dangling_link(out_root) {
+        let path = out_root.to_path_buf();
+        return Err(OutputError::DanglingLink { path, link, target });
+    }
     create_out_root(out_root).map_err(|source| OutputError::NotWritable {
         path: out_root.to_path_buf(),
         source,
@@ -225,15 +159,14 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         return Err(OutputError::AlreadyExists(final_dir));
     }
     if force && !replaceable(&final_dir) {
-        return Err(OutputError::NotAResult(final_dir));
+        return Err(match fs::read_link(&final_dir) {
+            Ok(target) => OutputError::LinkedResult(final_dir, target),
+            Err(_) => OutputError::NotAResult(final_dir),
+        });
     }
-    let dir = super::lock::hidden(
-        out_root,
-        scenario_name,
-        super::lock::PARTIAL,
-        std::process::id(),
-    );
-    // Same name and pid: left by a dead process whose pid was reused.
+    let me = super::lock::Owner::me();
+    let dir = super::lock::hidden(out_root, scenario_name, super::lock::PARTIAL, me);
+    // Same name and owner: left by a dead process whose pid was reused.
     if fs::symlink_metadata(&dir).is_ok() {
         fs::remove_dir_all(&dir).map_err(io_err("remove stale staging folder", &dir))?;
     }
@@ -434,15 +367,17 @@ impl Staging {
         }
         if exists {
             // The steps and what a kill between them leaves: `super::lock`'s module docs.
-            let pid = std::process::id();
-            let aside = super::lock::hidden(&self.out_root, &self.name, super::lock::ASIDE, pid);
-            let trash = super::lock::hidden(&self.out_root, &self.name, super::lock::TRASH, pid);
+            let me = super::lock::Owner::me();
+            let aside = super::lock::hidden(&self.out_root, &self.name, super::lock::ASIDE, me);
+            let trash = super::lock::hidden(&self.out_root, &self.name, super::lock::TRASH, me);
             // Left by a dead process whose pid this one reuses (this process's own commits
             // finish): the result is in place, so that copy is superseded.
             if fs::symlink_metadata(&aside).is_ok() {
-                super::lock::discard(&aside, &trash)
+                super::lock::discard(&aside, &trash, None)
                     .map_err(io_err("remove stale folder", &aside))?;
             }
+            // The proof that `final_dir` will be this replacement's own result.
+            super::lock::mark_commit(&self.dir).map_err(io_err("write into", &self.dir))?;
             // 1. The previous result moves aside, complete.
             fs::rename(&final_dir, &aside)
                 .map_err(io_err("move aside the previous", &final_dir))?;
@@ -463,12 +398,13 @@ impl Staging {
             // 3., 4. The previous result is renamed to trash, then deleted.
             // The new result is in place: a leftover copy of the old one is not a failure
             // (the next run into this folder removes it once this process has ended).
-            if let Err(e) = super::lock::discard(&aside, &trash) {
+            let mark = final_dir.join(super::lock::commit_mark(me));
+            if let Err(e) = super::lock::discard(&aside, &trash, Some(&mark)) {
                 let _ = writeln!(
                     io::stderr(),
                     "warning: could not remove the previous result moved to {} or {}: {e}",
-                    aside.display(),
-                    trash.display()
+                    aside.shown(),
+                    trash.shown()
                 );
             }
         } else {

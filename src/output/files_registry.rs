@@ -2,6 +2,7 @@
 //! the output folders this process created, and the exit that a signal handler takes after
 //! removing what is left of them.
 
+use crate::suggest::ShowPath;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -76,6 +77,19 @@ pub fn create_out_root(out_root: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The symbolic link, and where it points, if `out_root` or the nearest of its folders that
+/// exists is a link to nothing: creating the folder then fails with "File exists", which
+/// read as a matter of permissions (hostile round 7 finding 7).
+pub fn dangling_link(out_root: &Path) -> Option<(PathBuf, PathBuf)> {
+    let d = out_root
+        .ancestors()
+        .filter(|d| !d.as_os_str().is_empty())
+        .find(|d| fs::symlink_metadata(d).is_ok())?;
+    let dangling = fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink())
+        && fs::metadata(d).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    dangling.then(|| (d.to_path_buf(), fs::read_link(d).unwrap_or_default()))
+}
+
 /// Removes the output folders this process created ([`super::prepare`]) that are still empty,
 /// innermost first, for a command that failed or was interrupted: `run --out new` stopped
 /// before any result leaves no empty `new/`. A folder that existed before, or that holds
@@ -121,7 +135,7 @@ pub fn committed_list() -> Option<(String, &'static str, &'static str)> {
     if done.is_empty() {
         return None;
     }
-    let list: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
+    let list: Vec<String> = done.iter().map(|p| p.shown().to_string()).collect();
     let (was, it) = if done.len() == 1 {
         ("was", "it is")
     } else {

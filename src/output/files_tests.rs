@@ -25,7 +25,10 @@ fn atomic_commit() {
     st.write("summary.csv", b"a,b\n1,2\n").unwrap(); // rewrite replaces
     st.write("manifest.json", b"{}\n").unwrap();
     // Nothing visible before commit, only the hidden partial folder.
-    let partial = format!(".baseline.partial-{}", std::process::id());
+    let partial = format!(
+        ".baseline.partial-{}",
+        super::super::lock::Owner::me().tag()
+    );
     assert_eq!(entries(&root), [partial]);
     assert_eq!(entries(st.staging_dir()), ["manifest.json", "summary.csv"]);
     let dir = st.commit().unwrap();
@@ -78,6 +81,12 @@ fn force_replaces_only_at_commit() {
     second.commit().unwrap();
     assert_eq!(read(&root.join("run1/a.csv")), "new\n");
     assert_eq!(entries(root), ["run1"], "old copy and staging removed");
+    let kept = ["a.csv", "manifest.json"];
+    assert_eq!(
+        entries(&root.join("run1")),
+        kept,
+        "the commit mark is removed"
+    );
 
     // A forced run that fails (dropped) leaves the previous result untouched.
     let third = prepare(root, "run1", true).unwrap();

@@ -19,9 +19,9 @@
 //! | step | after it | if `P` dies here, the next run |
 //! |---|---|---|
 //! | 0 | `<name>` = old result, `.<name>.partial-P` being written | removes `.partial-P`; `<name>` untouched |
-//! | 1. rename `<name>` → `.<name>.aside-P` | `.aside-P` = old result, complete; `<name>` absent | renames `.aside-P` back to `<name>` (restores), removes `.partial-P` |
-//! | 2. rename `.partial-P` → `<name>` | `<name>` = new result; `.aside-P` = old result | removes `.aside-P` as below (the new result stays) |
-//! | 3. rename `.aside-P` → `.<name>.trash-P` | `.trash-P` = old result, no longer wanted | removes `.trash-P` |
+//! | 1. mark `.partial-P` ([`commit_mark`]), rename `<name>` → `.<name>.aside-P` | `.aside-P` = old result, complete; `<name>` absent | renames `.aside-P` back to `<name>` (restores), removes `.partial-P` |
+//! | 2. rename `.partial-P` → `<name>` | `<name>` = new result, marked by `P`; `.aside-P` = old result | removes `.aside-P` as below (the new result stays) |
+//! | 3. rename `.aside-P` → `.<name>.trash-P`, remove the mark | `.trash-P` = old result, no longer wanted | removes `.trash-P` (and the mark) |
 //! | 4. remove `.trash-P` | `.trash-P` partly deleted | removes `.trash-P` |
 //!
 //! Each rename is atomic, and `out_root` is fsynced after step 2 and after step 3. A folder is
@@ -38,13 +38,27 @@
 //! files that all exist), removed if its manifest shows files missing or it is empty, and
 //! otherwise left hidden with a warning (nothing in it proves it complete or incomplete).
 //!
+//! `P` in these names is the owner as [`Owner`] writes it: the process id, its start time and
+//! the boot it ran in, so a live process that took the id of a killed run (after a container
+//! restart ids start again from 1) is not mistaken for it (hostile round 7 finding 4). Names
+//! of older versions hold the id alone and are judged by it. Whatever the name, an `.aside`
+//! folder is removed only when `<name>` holds `P`'s commit mark, which proves it to be that
+//! replacement's own result; an `.aside` beside a result that another run wrote (one without
+//! `--force` while the id looked alive) is kept, with a warning, and so is one whose `<name>`
+//! is absent while its owner's id is alive.
+//!
 //! The sweep ([`sweep`]) runs under the lock and looks only at folders whose process is gone.
 //! Each action is reported on stderr.
 
+use crate::suggest::ShowPath;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+#[path = "lock_owner.rs"]
+mod owner;
+pub(super) use owner::Owner;
 
 /// One locked output folder: the open folder (its descriptor holds the `flock`) and how many
 /// result folders of this process still need it.
@@ -101,12 +115,12 @@ pub fn lock(out_root: &Path) -> OutLock {
             note(format_args!(
                 "waiting: another sanctions-sim process is writing results into {}; \
                  this run continues when it is done (Ctrl-C to give up)",
-                out_root.display()
+                out_root.shown()
             ));
             if let Err(e) = flock(&dir, false) {
                 note(format_args!(
                     "warning: cannot lock {}: {e}; continuing without the lock",
-                    out_root.display()
+                    out_root.shown()
                 ));
                 return OutLock { key: None };
             }
@@ -114,7 +128,7 @@ pub fn lock(out_root: &Path) -> OutLock {
         Err(e) => {
             note(format_args!(
                 "warning: cannot lock {}: {e}; concurrent runs into it are not serialized",
-                out_root.display()
+                out_root.shown()
             ));
             return OutLock { key: None };
         }
@@ -150,43 +164,6 @@ fn flock(_: &fs::File, _: bool) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether process `pid` is no longer running: it does not exist, or it has exited and is
-/// only a zombie waiting to be reaped (D149). A killed process whose parent died first (as
-/// `timeout -s KILL` does, killing its own process group) stays a zombie until init reaps
-/// it, which some inits (containers, micro-VMs) do late or never; `kill(pid, 0)` succeeds on
-/// a zombie, so its folders used to be kept as if it were still writing them.
-#[cfg(unix)]
-fn gone(pid: u32) -> bool {
-    let Ok(p) = libc::pid_t::try_from(pid) else {
-        return true;
-    };
-    // SAFETY: signal 0 only checks that the process exists.
-    let rc = unsafe { libc::kill(p, 0) };
-    if rc != 0 {
-        return std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
-    }
-    zombie(pid)
-}
-
-/// Whether `pid` has exited and not yet been reaped (state `Z`, or `X` while being reaped),
-/// from `/proc/<pid>/stat`; false where there is no `/proc` (it then counts as running).
-#[cfg(unix)]
-fn zombie(pid: u32) -> bool {
-    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // `pid (comm) state ...`: comm may hold spaces and parentheses, the state follows the
-    // last `)`.
-    stat.rsplit_once(')')
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .is_some_and(|state| state == "Z" || state == "X")
-}
-
-#[cfg(not(unix))]
-fn gone(_: u32) -> bool {
-    false
-}
-
 /// The kinds of hidden folder in an output folder (see the module docs).
 pub(super) const PARTIAL: &str = "partial";
 pub(super) const ASIDE: &str = "aside";
@@ -194,20 +171,36 @@ pub(super) const TRASH: &str = "trash";
 /// Written by versions before the `.aside`/`.trash` scheme; may be partly deleted.
 const LEGACY_OLD: &str = "old";
 
-/// `out_root/.<name>.<kind>-<pid>`.
-pub(super) fn hidden(out_root: &Path, name: &str, kind: &str, pid: u32) -> PathBuf {
-    out_root.join(format!(".{name}.{kind}-{pid}"))
+/// `out_root/.<name>.<kind>-<owner>` (`<owner>` as [`Owner::tag`] writes it).
+pub(super) fn hidden(out_root: &Path, name: &str, kind: &str, owner: &Owner) -> PathBuf {
+    out_root.join(format!(".{name}.{kind}-{}", owner.tag()))
 }
 
-/// `(name, kind, pid)` of a hidden `.<name>.<kind>-<pid>` folder, kind one of
+/// `(name, kind, owner)` of a hidden `.<name>.<kind>-<owner>` folder, kind one of
 /// [`PARTIAL`], [`ASIDE`], [`TRASH`] or the legacy `old`.
-fn debris(file_name: &str) -> Option<(&str, &str, u32)> {
+fn debris(file_name: &str) -> Option<(&str, &str, Owner)> {
     let rest = file_name.strip_prefix('.')?;
-    let (stem, pid) = rest.rsplit_once('-')?;
-    let pid: u32 = pid.parse().ok()?;
+    let (stem, tag) = rest.rsplit_once('-')?;
+    let owner = Owner::parse(tag)?;
     let (name, kind) = stem.rsplit_once('.')?;
     let known = [PARTIAL, ASIDE, TRASH, LEGACY_OLD].contains(&kind);
-    (known && !name.is_empty()).then_some((name, kind, pid))
+    (known && !name.is_empty()).then_some((name, kind, owner))
+}
+
+/// The empty file a `--force` commit puts in its new result before moving the old one aside,
+/// and removes once the old one is in the trash: while both exist, it proves that `<name>`
+/// is that replacement's own result, so the moved-aside one may go. Without it (a result
+/// made by another run while the owner's id was taken by another process, or by a version
+/// that wrote no mark) the moved-aside result is kept.
+pub(super) fn commit_mark(owner: &Owner) -> String {
+    format!(".committed-by-{}", owner.tag())
+}
+
+/// Writes this process's [`commit_mark`] into the staging folder `dir`.
+pub(super) fn mark_commit(dir: &Path) -> std::io::Result<()> {
+    fs::File::create(dir.join(commit_mark(Owner::me())))?.sync_all()?;
+    sync_dir(dir);
+    Ok(())
 }
 
 /// Removes a folder (or a file, where something else took a result's place).
@@ -230,13 +223,18 @@ pub(super) fn sync_dir(dir: &Path) {
 /// first), then deletes it. `aside` is never deleted under its own name, so a kill at any
 /// point leaves either a complete `aside` or a `trash` folder (see the module docs). If the
 /// rename fails, `aside` is left complete.
-pub(super) fn discard(aside: &Path, trash: &Path) -> std::io::Result<()> {
+/// With `mark`, the [`commit_mark`] in the new result is removed once `aside` is in the
+/// trash (the sweep removes it with a trash left by a kill).
+pub(super) fn discard(aside: &Path, trash: &Path, mark: Option<&Path>) -> std::io::Result<()> {
     if fs::symlink_metadata(trash).is_ok() {
         remove_all(trash)?;
     }
     fs::rename(aside, trash)?;
     if let Some(parent) = trash.parent() {
         sync_dir(parent);
+    }
+    if let Some(mark) = mark {
+        let _ = fs::remove_file(mark);
     }
     remove_all(trash)
 }
@@ -275,12 +273,12 @@ fn restore(path: &Path, target: &Path, pid: u32) {
         Ok(()) => note(format_args!(
             "restored {}: the replacement of this result by process {pid}, which is \
              no longer running, was cut short; the previous result is back in place",
-            target.display()
+            target.shown()
         )),
         Err(e) => note(format_args!(
             "warning: could not restore {} from {}: {e}; rename it by hand",
-            target.display(),
-            path.display()
+            target.shown(),
+            path.shown()
         )),
     }
 }
@@ -291,7 +289,6 @@ pub fn sweep(out_root: &Path) {
     let Ok(rd) = fs::read_dir(out_root) else {
         return;
     };
-    let me = std::process::id();
     // Listed first: the sweep renames folders of the listing.
     let found: Vec<(String, bool)> = rd
         .filter_map(Result::ok)
@@ -301,10 +298,10 @@ pub fn sweep(out_root: &Path) {
         })
         .collect();
     for (file_name, is_dir) in &found {
-        let Some((name, kind, pid)) = debris(file_name) else {
+        let Some((name, kind, owner)) = debris(file_name) else {
             continue;
         };
-        if pid == me || !gone(pid) || !is_dir {
+        if owner == *Owner::me() || !is_dir {
             continue;
         }
         let path = out_root.join(file_name);
@@ -313,7 +310,29 @@ pub fn sweep(out_root: &Path) {
         }
         let target = out_root.join(name);
         let free = fs::symlink_metadata(&target).is_err();
-        let trash = hidden(out_root, name, TRASH, pid);
+        let pid = owner.pid;
+        if !owner.gone() {
+            // Under the lock a live owner is mid-commit only where there is no `flock`;
+            // otherwise its id belongs to another process now, and the result stays hidden
+            // until that one ends: say where it is.
+            if free && [ASIDE, LEGACY_OLD].contains(&kind) {
+                note(format_args!(
+                    "warning: {} is absent, and {} holds an earlier result of that name, moved \
+                     aside by process {pid}, which is still running; if that process is not a \
+                     sanctions-sim writing here (its id may have been reused after a crash), \
+                     rename {} to {} to get the result back",
+                    target.shown(),
+                    path.shown(),
+                    path.shown(),
+                    target.shown()
+                ));
+            }
+            continue;
+        }
+        let trash = hidden(out_root, name, TRASH, &owner);
+        let mark = target.join(commit_mark(&owner));
+        let proven = fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir())
+            && fs::symlink_metadata(&mark).is_ok_and(|m| m.is_file());
         let removed = match kind {
             ASIDE if free => {
                 restore(&path, &target, pid);
@@ -329,9 +348,9 @@ pub fn sweep(out_root: &Path) {
                         "{} is an incomplete copy of an earlier result (files its manifest \
                          lists are missing: an older sanctions-sim was deleting it when \
                          process {pid} was killed); it is not restored",
-                        path.display()
+                        path.shown()
                     ));
-                    discard(&path, &trash)
+                    discard(&path, &trash, None)
                 }
                 None if fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) => {
                     fs::remove_dir(&path)
@@ -342,25 +361,45 @@ pub fn sweep(out_root: &Path) {
                          running, while an older sanctions-sim replaced {}; it has no manifest \
                          that shows it complete, so it is left hidden: look inside, then \
                          rename it to {} or delete it",
-                        path.display(),
-                        target.display(),
-                        target.display()
+                        path.shown(),
+                        target.shown(),
+                        target.shown()
                     ));
                     continue;
                 }
             },
-            // Its result is in place: a moved-aside copy is given up, through `.trash`.
-            ASIDE | LEGACY_OLD => discard(&path, &trash),
-            _ => remove_all(&path),
+            // Its replacement is in place: the moved-aside copy is given up, through `.trash`.
+            ASIDE if proven => discard(&path, &trash, Some(&mark)),
+            ASIDE => {
+                note(format_args!(
+                    "warning: {} holds an earlier result of {}, moved aside by process {pid}, \
+                     which is no longer running; the {} there now is not that process's \
+                     replacement (another run wrote it, or an older sanctions-sim that left \
+                     no proof), so the earlier result is kept: look inside both, then delete \
+                     {} or rename it",
+                    path.shown(),
+                    target.shown(),
+                    target.shown(),
+                    path.shown()
+                ));
+                continue;
+            }
+            LEGACY_OLD => discard(&path, &trash, None),
+            _ => {
+                if kind == TRASH && proven {
+                    let _ = fs::remove_file(&mark);
+                }
+                remove_all(&path)
+            }
         };
         match removed {
             Ok(()) => note(format_args!(
                 "removed {}, left by process {pid}, which is no longer running",
-                path.display()
+                path.shown()
             )),
             Err(e) => note(format_args!(
                 "warning: could not remove {}, left by process {pid}: {e}",
-                path.display()
+                path.shown()
             )),
         }
     }

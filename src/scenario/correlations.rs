@@ -15,6 +15,7 @@ use super::diagnostics::{Diagnostic, Source};
 use super::spanned::Val;
 use super::walker::{key_help, Walker};
 use crate::market::params::{Copula, ParamSpec};
+use crate::suggest::ShowPath;
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -193,7 +194,7 @@ pub(crate) fn resolve(
                     Some(format!(
                         "first given at {}:{}:{}; a pair (in either order) may appear once per \
                          file: remove one",
-                        at.file.display(),
+                        at.file.shown(),
                         at.line,
                         at.col
                     )),

@@ -5,6 +5,7 @@
 //! order), what was expected and, where one exists, a fix. A [`LoadError`] holds every
 //! diagnostic found, sorted by file then position.
 
+use crate::suggest::ShowPath;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -152,7 +153,7 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{pad}--> {}:{}:{}",
-            visible(&self.file.display().to_string()),
+            visible(&self.file.shown().to_string()),
             self.line,
             self.col
         )?;

@@ -2,6 +2,7 @@
 //! identifies the inputs (the market file: `market_file.rs`).
 
 pub(crate) use super::market_file::load_market;
+use crate::suggest::ShowPath;
 
 use super::diagnostics::{Diagnostic, LoadError, Source};
 pub(crate) use super::syntax::syntax;
@@ -71,7 +72,7 @@ pub(super) fn read_source(path: &Path, limit: crate::bounded::Limit) -> Result<S
             Err(ReadFail::Invalid(Box::new(src.diag(
                 at..at,
                 None,
-                format!("`{}` is not valid UTF-8 text", path.display()),
+                format!("`{}` is not valid UTF-8 text", path.shown()),
                 Some("save the file as UTF-8".into()),
             ))))
         }
@@ -151,9 +152,9 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
         if let Some(&pos) = seen.get(&c) {
             let mut names: Vec<String> = chain[pos..]
                 .iter()
-                .map(|s| s.path.display().to_string())
+                .map(|s| s.path.shown().to_string())
                 .collect();
-            names.push(cur.display().to_string());
+            names.push(cur.shown().to_string());
             let d = here(
                 format!("`extends` forms a cycle: {}", names.join(" → ")),
                 Some("remove `extends` from one of these files".into()),
@@ -180,16 +181,16 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 let msg = match (&link, missing) {
                     (Some(t), true) => format!(
                         "`{}` is a symbolic link to `{}`, which does not exist",
-                        cur.display(),
-                        t.display()
+                        cur.shown(),
+                        t.shown()
                     ),
                     (Some(t), false) => format!(
                         "`{}` is a symbolic link to `{}`, which cannot be followed: {e}",
-                        cur.display(),
-                        t.display()
+                        cur.shown(),
+                        t.shown()
                     ),
-                    (None, true) => format!("`{}` does not exist", cur.display()),
-                    (None, false) => format!("cannot read `{}`: {e}", cur.display()),
+                    (None, true) => format!("`{}` does not exist", cur.shown()),
+                    (None, false) => format!("cannot read `{}`: {e}", cur.shown()),
                 };
                 // Only a file named by `extends` is relative to another file; the one given
                 // on the command line is relative to the working folder.
@@ -211,9 +212,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 // A missing file one typo away from a sibling names it (hostile round 6).
                 let hint = near_path(&cur)
                     .filter(|_| missing && link.is_none())
-                    .map_or_else(String::new, |q| {
-                        format!("; did you mean `{}`?", q.display())
-                    });
+                    .map_or_else(String::new, |q| format!("; did you mean `{}`?", q.shown()));
                 let d = here(msg, Some(format!("{help}{hint}")), &chain);
                 return Err(ReadError::Unreadable(Box::new(d)));
             }
@@ -233,8 +232,8 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                     d.help = Some(format!(
                         "`{}` is named by `extends` at {}:{}:{}{not_text}; check that it is \
                          the scenario file meant",
-                        cur.display(),
-                        at.file.display(),
+                        cur.shown(),
+                        at.file.shown(),
                         at.line,
                         at.col
                     ));
@@ -245,7 +244,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
                 if let Some(table) = market_tables(doc.get_ref()) {
                     let msg = format!(
                         "`{}` is a market file (it has `[[{table}]]` tables), not a scenario",
-                        cur.display()
+                        cur.shown()
                     );
                     let help = match named_by {
                         Some(_) => {
@@ -330,30 +329,52 @@ pub(crate) fn resolved_text(chain: &[Source], market: &Source) -> String {
 
 /// Every `*.toml` directly inside `dir`, sorted by file name.
 pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    discover_all(dir).map(|(files, _)| files)
+}
+
+/// Why a `*.toml` entry of a scenario folder is not read.
+pub const SKIPPED_FOLDER: &str = "a folder, not a file (sub-folders are not read)";
+pub const SKIPPED_SPECIAL: &str =
+    "not a regular file (a named pipe, socket or device, which could block the read or never end)";
+
+/// [`discover`], and the `*.toml` entries it leaves out with why, sorted by name: a
+/// sub-folder or a FIFO named like a scenario used to be skipped without a word, so a user
+/// could not tell why a scenario was missing from the results (hostile round 7, note of
+/// finding 6).
+pub fn discover_all(dir: &Path) -> Result<Found, LoadError> {
     let fail = |e: std::io::Error| {
         LoadError::one(Diagnostic::file_level(
             dir,
             None,
-            format!("cannot list scenario folder `{}`: {e}", dir.display()),
+            format!("cannot list scenario folder `{}`: {e}", dir.shown()),
             Some("pass a folder that exists and is readable".into()),
         ))
     };
-    let mut out = Vec::new();
+    let (mut out, mut skipped) = (Vec::new(), Vec::new());
     for entry in std::fs::read_dir(dir).map_err(fail)? {
         let p = entry.map_err(fail)?.path();
+        if p.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
         // A link whose target is gone (or loops) is kept so that loading reports it: skipped,
         // a scenario the user meant to run would silently be missing from the results.
-        // Folders and FIFOs are skipped (sub-folders are documented as ignored; a FIFO
-        // would block the read).
         let broken_link =
             p.symlink_metadata().is_ok_and(|m| m.is_symlink()) && std::fs::metadata(&p).is_err();
-        if p.extension().is_some_and(|e| e == "toml") && (p.is_file() || broken_link) {
+        if p.is_file() || broken_link {
             out.push(p);
+        } else if p.is_dir() {
+            skipped.push((p, SKIPPED_FOLDER));
+        } else {
+            skipped.push((p, SKIPPED_SPECIAL));
         }
     }
     out.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    Ok(out)
+    skipped.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    Ok((out, skipped))
 }
+
+/// The scenario files of a folder, and the `*.toml` entries skipped with why.
+pub type Found = (Vec<PathBuf>, Vec<(PathBuf, &'static str)>);
 
 /// The entry of `p`'s folder whose name `p`'s most plausibly misspells (hidden entries left
 /// out), as a path in that folder: for "no such file" messages.

@@ -11,6 +11,7 @@ use super::raw::RawFile;
 use super::walker::Walker;
 use super::Init;
 use crate::policy::calendar::{iso_month, MonthIdx};
+use crate::suggest::ShowPath;
 use std::path::{Path, PathBuf};
 
 /// The range of `brent.p0`, `brent.f24` and an imposed series' prices, $/bbl: wide enough for the extreme fixtures
@@ -412,8 +413,10 @@ fn name(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if !valid_name(&stem) || stem.chars().count() > MAX_NAME_LEN {
+                // Shown as a path: a line break in the name would split the message.
+                let shown = std::path::Path::new(&stem).shown();
                 let msg = format!(
-                    "the file name `{stem}` is not a valid scenario name (letters, digits, `_`, \
+                    "the file name `{shown}` is not a valid scenario name (letters, digits, `_`, \
                      `-`, at most {MAX_NAME_LEN} characters)"
                 );
                 let help = "add `name = \"...\"` under [scenario], or rename the file".to_string();

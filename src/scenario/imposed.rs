@@ -4,6 +4,7 @@
 //! by the pre-step) must be covered, so a replay never silently falls back to a free Brent.
 
 use crate::policy::calendar::{iso_month, month_idx, MonthIdx};
+use crate::suggest::ShowPath;
 use std::path::{Path, PathBuf};
 
 /// An observed monthly Brent path, consecutive months from `first`.
@@ -32,7 +33,7 @@ impl ImposedBrent {
             if e.is_limit() {
                 format!("imposed Brent file: {e}")
             } else {
-                format!("cannot read imposed Brent file {}: {e}", path.display())
+                format!("cannot read imposed Brent file {}: {e}", path.shown())
             }
         })?;
         Self::parse(path, &read.bytes)
@@ -45,13 +46,13 @@ impl ImposedBrent {
             .from_reader(bytes);
         let head = rd
             .headers()
-            .map_err(|e| format!("{}: bad CSV header: {e}", path.display()))?
+            .map_err(|e| format!("{}: bad CSV header: {e}", path.shown()))?
             .clone();
         let col = |name: &str| {
             head.iter().position(|h| h == name).ok_or_else(|| {
                 format!(
                     "{}: no `{name}` column (expected `date,usd_bbl,source`)",
-                    path.display()
+                    path.shown()
                 )
             })
         };
@@ -60,13 +61,13 @@ impl ImposedBrent {
         let mut prices = Vec::new();
         for (i, rec) in rd.records().enumerate() {
             let line = i + 2;
-            let rec = rec.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
+            let rec = rec.map_err(|e| format!("{}:{line}: {e}", path.shown()))?;
             let d = rec.get(dc).unwrap_or("");
             let ym = d.strip_suffix("-01").filter(|s| s.len() == 7).unwrap_or(d);
             let m = month_idx(ym).map_err(|_| {
                 format!(
                     "{}:{line}: bad date `{}`: expected `YYYY-MM-01` (or `YYYY-MM`)",
-                    path.display(),
+                    path.shown(),
                     short(d)
                 )
             })?;
@@ -74,14 +75,14 @@ impl ImposedBrent {
             let p: f64 = raw.parse().map_err(|_| {
                 format!(
                     "{}:{line}: `usd_bbl` is not a number: `{}`",
-                    path.display(),
+                    path.shown(),
                     short(raw)
                 )
             })?;
             if !(p.is_finite() && p > 0.0) {
                 return Err(format!(
                     "{}:{line}: `usd_bbl` must be a finite price > 0, got {}",
-                    path.display(),
+                    path.shown(),
                     crate::suggest::Num(p)
                 ));
             }
@@ -96,7 +97,7 @@ impl ImposedBrent {
                 return Err(format!(
                     "{}:{line}: `usd_bbl` must lie in [{}, {}] $/bbl (the range the model \
                      holds Brent to), got {}; check the row's unit and decimal point",
-                    path.display(),
+                    path.shown(),
                     crate::suggest::Num(lo.round()),
                     crate::suggest::Num(hi.round()),
                     crate::suggest::Num(p)
@@ -107,7 +108,7 @@ impl ImposedBrent {
                 return Err(format!(
                     "{}:{line}: month {} out of sequence (expected {}); the file must list \
                      consecutive months in order",
-                    path.display(),
+                    path.shown(),
                     iso_month(m),
                     iso_month(f + prices.len() as i32)
                 ));
@@ -115,7 +116,7 @@ impl ImposedBrent {
             prices.push(p);
         }
         let Some(first) = first else {
-            return Err(format!("{}: no data rows", path.display()));
+            return Err(format!("{}: no data rows", path.shown()));
         };
         Ok(ImposedBrent {
             path: path.to_path_buf(),
@@ -152,7 +153,7 @@ impl ImposedBrent {
             return Err(format!(
                 "imposed Brent file {} covers {} … {}, but the scenario needs {} … {} \
                  (the month before the start, then every simulated month)",
-                self.path.display(),
+                self.path.shown(),
                 iso_month(self.first),
                 iso_month(self.last()),
                 iso_month(lo),

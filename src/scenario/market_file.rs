@@ -5,6 +5,7 @@ use super::diagnostics::{Diagnostic, Source};
 use super::files::{read_source, ReadFail, LIMIT_HELP};
 use super::syntax::{key_at, syntax};
 use crate::market::data::{Market, MarketFile};
+use crate::suggest::ShowPath;
 use std::ops::Range;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -35,6 +36,27 @@ impl MarketError {
     }
 }
 
+/// Where a relative `market` path is looked for. A scenario read from a pipe
+/// (`cat s.toml | sanctions-sim run /dev/stdin`) has no folder of its own: the path was
+/// looked for beside the pipe's name, under `/dev`, which the old hint did not explain
+/// (hostile round 7 finding 7).
+fn relative_help(declared_in: &Path) -> String {
+    let plain = std::fs::metadata(declared_in).is_ok_and(|m| m.is_file())
+        && !declared_in.starts_with("/dev")
+        && !declared_in.starts_with("/proc");
+    if plain {
+        return "the path is relative to the file that declares `market`".into();
+    }
+    let dir = declared_in.parent().unwrap_or(Path::new(""));
+    format!(
+        "the path is relative to the file that declares `market`, but `{}` is a pipe or a \
+         device, not a file in a folder, so a relative path was looked for in `{}`: give \
+         `market` as an absolute path, or save the scenario to a file first",
+        declared_in.shown(),
+        dir.shown()
+    )
+}
+
 /// Loads the market file named by `scenario.market` at `decl` in `by` (its `[params]` are
 /// the params stage's job).
 pub(crate) fn load_market(
@@ -48,8 +70,8 @@ pub(crate) fn load_market(
             return Err(MarketError::Unreadable(Box::new(by.diag(
                 decl,
                 Some("scenario.market"),
-                format!("cannot read market file `{}`: {e}", path.display()),
-                Some("the path is relative to the file that declares `market`".into()),
+                format!("cannot read market file `{}`: {e}", path.shown()),
+                Some(relative_help(&by.path)),
             ))));
         }
         Err(ReadFail::Invalid(d)) => return Err(MarketError::Invalid(d)),
@@ -64,7 +86,7 @@ pub(crate) fn load_market(
             let at = by.diag(decl.clone(), None, "", None);
             let pointer = format!(
                 "the market file is named by `scenario.market` at {}:{}:{}",
-                by.path.display(),
+                by.path.shown(),
                 at.line,
                 at.col
             );
@@ -92,7 +114,7 @@ pub(crate) fn load_market(
                         format!(
                             "`{}` is a scenario file (it has `[scenario]` or `[[event]]`), not a \
                              market file",
-                            path.display()
+                            path.shown()
                         ),
                         Some(
                             "`market` names the market file (basins, buyers, routes), e.g. \
@@ -122,7 +144,7 @@ pub(crate) fn load_market(
             let at = by.diag(decl, None, "", None);
             let help = format!(
                 "the market file is named by `scenario.market` at {}:{}:{}",
-                by.path.display(),
+                by.path.shown(),
                 at.line,
                 at.col
             );

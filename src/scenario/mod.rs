@@ -23,6 +23,7 @@
 //! Errors: TOML syntax errors and unreadable files stop at the first; after parsing, every
 //! unknown key, wrong type and invalid value in the whole chain is reported.
 
+use crate::suggest::ShowPath;
 mod correlations;
 mod dates;
 mod demand_floor;
@@ -65,7 +66,7 @@ mod wave_findings;
 mod window;
 
 pub use diagnostics::{Diagnostic, LoadError};
-pub use files::{discover, near_path};
+pub use files::{discover, discover_all, near_path, Found};
 pub use overrides::{overrides, Severity, Warning};
 pub use provenance::key_origins;
 pub use resolve::load;
@@ -151,7 +152,7 @@ impl Scenario {
             return Err(format!(
                 "{}: --months {months} from the start {} runs to {}, past {}, the last month a \
                  run may reach (dates are limited to years 1900–2200); pass --months ≤ {}",
-                self.path.display(),
+                self.path.shown(),
                 crate::policy::calendar::iso_month(self.start),
                 crate::policy::calendar::iso_month(last),
                 crate::policy::calendar::iso_month(dates::LAST_MONTH),
@@ -160,7 +161,7 @@ impl Scenario {
         }
         // D208: world demand stays above its floor over the horizon run.
         self.check_demand(months)
-            .map_err(|m| format!("{}: {m}", self.path.display()))?;
+            .map_err(|m| format!("{}: {m}", self.path.shown()))?;
         let Some(b) = &self.brent_imposed else {
             return Ok(());
         };
@@ -182,12 +183,12 @@ impl Scenario {
             "{}: `brent.imposed` names {}, whose rows end in {}: they cover {fits} months \
              from the start {}, but {runs} runs to {}; pass --months ≤ {fits}{drop}, or add \
              rows to {} through {}",
-            self.path.display(),
-            b.path.display(),
+            self.path.shown(),
+            b.path.shown(),
             crate::policy::calendar::iso_month(b.last()),
             crate::policy::calendar::iso_month(self.start),
             crate::policy::calendar::iso_month(end),
-            b.path.display(),
+            b.path.shown(),
             crate::policy::calendar::iso_month(end),
         ))
     }
@@ -213,7 +214,7 @@ pub struct Origin {
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+        write!(f, "{}:{}:{}", self.file.shown(), self.line, self.col)
     }
 }
 

@@ -18,6 +18,7 @@ use crate::policy::calendar::MonthIdx;
 use crate::policy::events::Event;
 use crate::policy::levers::LeverRegistry;
 use crate::policy::tree::Tree;
+use crate::suggest::ShowPath;
 use serde_spanned::Spanned;
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
@@ -104,7 +105,7 @@ fn parse<'s>(path: &Path, sources: &'s [Source]) -> Result<Vec<Spanned<DeTable<'
         return Err(ParseError::Empty(Box::new(Diagnostic::file_level(
             path,
             Some("scenario"),
-            format!("`{}` has no settings: the file is empty", path.display()),
+            format!("`{}` has no settings: the file is empty", path.shown()),
             Some(
                 "a scenario needs `[scenario]` with start, months, paths, seed and market, and \
                  `[brent]` with p0; or `extends = \"baseline.toml\"` to inherit them"

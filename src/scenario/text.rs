@@ -10,12 +10,7 @@ use super::diagnostics::{Diagnostic, Source};
 use std::borrow::Cow;
 use toml::de::{DeTable, DeValue};
 
-/// A character that is never shown as is: C0 and C1 controls and DEL (a tab excepted:
-/// it moves the cursor, nothing more), and the Unicode bidirectional controls.
-pub(crate) fn is_hidden(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub(crate) use crate::suggest::is_hidden;
 
 /// `s` with every hidden character written as `\u{..}`; line breaks are kept for text the
 /// tool wrote itself over several lines, so this is for one-line quotes of user text.

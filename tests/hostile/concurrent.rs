@@ -194,11 +194,19 @@ fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
         "4, then the new result moved away by hand",
         "legacy .old partly deleted (the reported bug)",
         "legacy .old complete",
+        "2 under an older version's name: nothing proves the new result its replacement",
+        "2 without the mark: the new result was written by another run",
     ];
     for (i, state) in states.iter().enumerate() {
         let out = d.path().join(format!("out{i}"));
         fs::create_dir_all(&out).unwrap();
-        let at = |kind: &str| out.join(format!(".baseline.{kind}-{dead}"));
+        // This version's names: the id, a start time and a boot id (hostile round 7
+        // finding 4); `old` folders and state 8 use the older names, the id alone.
+        let at = |kind: &str| match (kind, i) {
+            ("old", _) | (_, 8) => out.join(format!(".baseline.{kind}-{dead}")),
+            _ => out.join(format!(".baseline.{kind}-{dead}_1_0a1b2c3d")),
+        };
+        let mark = format!(".committed-by-{dead}_1_0a1b2c3d");
         let place = out.join("baseline");
         // What `baseline` holds afterwards (the seed), and whether it was restored.
         let (expect, restored) = match i {
@@ -213,6 +221,12 @@ fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
                 (Some("1"), true)
             }
             2 => {
+                crate::common::copy_dir(&new, &place);
+                fs::write(place.join(&mark), "").unwrap();
+                crate::common::copy_dir(&old, &at("aside"));
+                (Some("2"), false)
+            }
+            8 | 9 => {
                 crate::common::copy_dir(&new, &place);
                 crate::common::copy_dir(&old, &at("aside"));
                 (Some("2"), false)
@@ -235,10 +249,11 @@ fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
                 half_deleted(&old, &at("old"));
                 (None, false)
             }
-            _ => {
+            7 => {
                 crate::common::copy_dir(&old, &at("old"));
                 (Some("1"), true)
             }
+            _ => unreachable!(),
         };
         let mut args = run_args(out.to_str().unwrap(), &[]);
         args[1] = other;
@@ -248,7 +263,16 @@ fn a_forced_replacement_killed_at_any_step_is_finished_by_the_next_run() {
             Some(_) => &["baseline", "summit_success"],
             None => &["summit_success"],
         };
+        let kept = at("aside");
+        if i >= 8 {
+            // The earlier result stays hidden, complete, and the warning says where.
+            assert_eq!(seed_of(&kept), "1", "{state}");
+            let said = format!("{} holds an earlier result", kept.display());
+            assert!(r.stderr.contains(&said), "{state}: {}", r.stderr);
+            fs::rename(&kept, d.path().join(format!("kept{i}"))).unwrap();
+        }
         assert_eq!(entries(&out), want, "{state}: {}", r.stderr);
+        assert!(!place.join(&mark).exists(), "{state}: the mark is left");
         let said = format!("restored {}", place.display());
         assert_eq!(r.stderr.contains(&said), restored, "{state}: {}", r.stderr);
         if let Some(seed) = expect {

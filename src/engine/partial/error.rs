@@ -3,6 +3,7 @@
 
 use super::FORMAT_VERSION;
 use crate::engine::stats::codec::CodecError;
+use crate::suggest::ShowPath;
 
 /// Why a partial result cannot be read, or partials cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +65,7 @@ pub enum PartialError {
     Length,
     #[error("no partial results to merge")]
     Empty,
-    #[error("the partials have {have} variables, scenario {} has {want}", scenario.display())]
+    #[error("the partials have {have} variables, scenario {} has {want}", scenario.shown())]
     Vars {
         have: usize,
         want: usize,

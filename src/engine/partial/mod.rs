@@ -18,6 +18,7 @@ use super::run::{
     check_shape, pool, simulate_chunks, Accum, RunError, RunOptions, RunResult, TreeStats,
     CHUNK_PATHS, GROUP_CHUNKS, GROUP_PATHS,
 };
+use crate::suggest::ShowPath;
 mod check;
 mod error;
 mod shard_spec;
@@ -365,7 +366,7 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, PartialErr
         return Err(PartialError::Derived(format!(
             "the partials have {:?} derived cells per path, scenario {} gives {:?}",
             first.header.derived,
-            sc.path.display(),
+            sc.path.shown(),
             (layout.extra(), layout.tail())
         )));
     }
