@@ -508,14 +508,20 @@ fn force_replaces_complete_result() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
     assert_eq!(tiny_run(&baseline(), &out, &[]).code, Some(0));
+    // A file the result does not list is the user's: --force refuses rather than delete it
+    // (D233), and goes ahead once it is moved out.
     let extra = out.join("baseline/stale.txt");
     fs::write(&extra, "left by hand").unwrap();
     let before = fs::read(out.join("baseline/summary.csv")).unwrap();
     let r = tiny_run(&baseline(), &out, &["--seed", "7", "--force"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("stale.txt"), "{}", r.stderr);
+    assert!(extra.exists());
+    fs::remove_file(&extra).unwrap();
+    let r = tiny_run(&baseline(), &out, &["--seed", "7", "--force"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let after = fs::read(out.join("baseline/summary.csv")).unwrap();
     assert_ne!(before, after, "new seed, new numbers");
-    assert!(!extra.exists(), "the folder is replaced, not merged");
     assert_eq!(
         entries(&out),
         ["baseline"],

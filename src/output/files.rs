@@ -36,6 +36,8 @@ pub use registry::{
 use registry::{committed_now, kept_before, live};
 #[path = "files_error.rs"]
 mod error;
+#[path = "files_nesting.rs"]
+mod nesting;
 pub use error::OutputError;
 
 /// Writes one file outside a result folder (e.g. `calibrate --write`) atomically: a temporary
@@ -147,6 +149,14 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         let path = out_root.to_path_buf();
         return Err(OutputError::DanglingLink { path, link, target });
     }
+    if let Some(result) = nesting::enclosing_result(out_root) {
+        let beside = result.parent().unwrap_or(&result).to_path_buf();
+        return Err(OutputError::InsideResult {
+            out: out_root.to_path_buf(),
+            result,
+            beside,
+        });
+    }
     create_out_root(out_root).map_err(|source| OutputError::NotWritable {
         path: out_root.to_path_buf(),
         source,
@@ -163,6 +173,15 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
             Ok(target) => OutputError::LinkedResult(final_dir, target),
             Err(_) => OutputError::NotAResult(final_dir),
         });
+    }
+    if force {
+        let entries = nesting::foreign_entries(&final_dir);
+        if !entries.is_empty() {
+            return Err(OutputError::ForeignEntries {
+                dir: final_dir,
+                entries,
+            });
+        }
     }
     let me = super::lock::Owner::me();
     let dir = super::lock::hidden(out_root, scenario_name, super::lock::PARTIAL, me);

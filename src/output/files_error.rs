@@ -63,6 +63,26 @@ pub enum OutputError {
     NotWritable { path: PathBuf, source: io::Error },
     #[error("output path {} exists but is not a directory; choose another output directory", .0.shown())]
     NotADirectory(PathBuf),
+    #[error(
+        "output directory {} is inside the result folder {} (it holds a sanctions-sim \
+         manifest.json): results written there would be deleted with it by a later --force \
+         of that result; choose an output directory outside it with --out, e.g. {}",
+        out.shown(), result.shown(), beside.shown()
+    )]
+    InsideResult {
+        out: PathBuf,
+        result: PathBuf,
+        beside: PathBuf,
+    },
+    #[error(
+        "{} holds {} that {} not part of its result (its manifest.json does not list {}); \
+         --force would delete {} with it: move {} out of the folder first",
+        dir.shown(), entries.join(", "), if entries.len() == 1 { "is" } else { "are" },
+        if entries.len() == 1 { "it" } else { "them" },
+        if entries.len() == 1 { "it" } else { "them" },
+        if entries.len() == 1 { "it" } else { "them" }
+    )]
+    ForeignEntries { dir: PathBuf, entries: Vec<String> },
     /// `elsewhere`: how this command writes somewhere else (not every command has `--out`);
     /// the advice follows the error's kind (D176, [`super::super::write_advice`]).
     #[error(

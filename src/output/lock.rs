@@ -241,7 +241,7 @@ pub(super) fn discard(aside: &Path, trash: &Path, mark: Option<&Path>) -> std::i
 
 /// Most bytes of a legacy `.old` folder's `manifest.json` read to check it (a result's
 /// manifest is a few KiB).
-const MANIFEST_LIMIT: crate::bounded::Limit = crate::bounded::Limit {
+pub(super) const MANIFEST_LIMIT: crate::bounded::Limit = crate::bounded::Limit {
     what: "manifest.json files",
     bytes: 16 << 20,
     regular_only: true,
