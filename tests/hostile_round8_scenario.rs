@@ -131,3 +131,52 @@ fn imposed_none_unsets_an_inherited_brent_series() {
     let sc = load(&free).unwrap_or_else(|e| panic!("{e}"));
     assert!(sc.brent_imposed.is_none());
 }
+
+/// Hostile round 8, finding 6: a child that moves `start` but inherits the baseline's `p0`
+/// (written for 2025-08) is warned at its `start`, naming the file and line of `p0`, the start
+/// it was written for and the month whose price to set; a child that sets `p0` itself, or
+/// writes the same start again, is not.
+#[test]
+fn an_inherited_p0_written_for_another_start_is_named() {
+    use sanctions_sim::scenario::window_findings;
+    let d = tempfile::tempdir().unwrap();
+    let later = write_extending(
+        d.path(),
+        "later",
+        "[scenario]\nname = \"later\"\nstart = \"2026-01\"\n",
+    );
+    let sc = load(&later).unwrap();
+    let w: Vec<_> = window_findings(&sc, sc.months)
+        .into_iter()
+        .filter(|w| w.key == "brent.p0")
+        .collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    let w = &w[0];
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.at.file.ends_with("later.toml") && w.at.line == 4, "{w}");
+    for want in [
+        "`[brent] p0` = 71.04 comes from",
+        "baseline.toml:68:1, written for a 2025-08 start (set at",
+        "but this run starts in 2026-01",
+    ] {
+        assert!(w.message.contains(want), "{want}\n{w}");
+    }
+    let help = w.help.as_deref().unwrap();
+    assert!(help.contains("EIA average Brent of 2025-12"), "{help}");
+    let err = expect(sim().arg("validate").arg(&later), 0);
+    assert!(err.contains("warning[brent.p0]"), "{err}");
+    for (name, body) in [
+        (
+            "own",
+            "[scenario]\nname = \"own\"\nstart = \"2026-01\"\n[brent]\np0 = 62.0\n",
+        ),
+        ("same", "[scenario]\nname = \"same\"\nstart = \"2025-08\"\n"),
+    ] {
+        let sc = load(&write_extending(d.path(), name, body)).unwrap();
+        let found = window_findings(&sc, sc.months);
+        assert!(
+            !found.iter().any(|w| w.key.starts_with("brent.")),
+            "{name}: {found:?}"
+        );
+    }
+}
