@@ -6,8 +6,10 @@
 //! pairs = [ ["eps_d", "eps_s", -0.3], ["sigma_chi_calm", "sigma_xi", 0.5] ]
 //! ```
 //!
-//! Pairs are inherited through `extends` and merged by (unordered) pair, child wins. Both
-//! names must be model parameters that are uncertain in the resolved scenario; ρ must lie
+//! Pairs are inherited through `extends` and merged by (unordered) pair, child wins; a
+//! child's ρ = 0 removes the pair. Both names must be model parameters that are uncertain in
+//! the resolved scenario, except that a pair whose parameter a later file pins is dropped
+//! with a note (a child cannot edit the parent that wrote the pair); ρ must lie
 //! in (-1, 1); the implied matrix (unit diagonal, symmetric, zero for unlisted pairs) must
 //! be positive definite after the Spearman → Pearson conversion 2 sin(π ρ_s / 6).
 
