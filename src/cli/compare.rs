@@ -93,6 +93,18 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             )));
         }
     }
+    // One name of two market files can mean two things (hostile round 8 finding 3): refuse
+    // before anything is simulated, and say later which names have no partner.
+    let pairings: Vec<_> = others
+        .iter()
+        .map(|sc| crate::analysis::compare::pairing(baseline, sc))
+        .collect();
+    for (sc, p) in others.iter().zip(&pairings) {
+        errors.extend(crate::analysis::compare::redefined_error(baseline, sc, p));
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(errors.join("\n")));
+    }
     for sc in &loaded {
         let vars = crate::engine::vars::variables(&sc.market);
         let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
@@ -140,6 +152,11 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
         super::run_warnings::warn_findings(sc);
         super::run_warnings::warn_cut_events(sc, o.months, from);
         super::run_warnings::warn_window(sc, o.months);
+    }
+    for (sc, p) in others.iter().zip(&pairings) {
+        if let Some(w) = crate::analysis::compare::left_out_warning(baseline, sc, p) {
+            errln!("{w}");
+        }
     }
     // compare runs every scenario on the baseline's seed and paths (common random numbers):
     // a compared file's own `seed` or `paths` is not used.
@@ -379,6 +396,10 @@ fn write(
     m.wall_seconds = r.wall_seconds;
     m.path_months_per_second = r.path_months_per_second();
     m.summary_mode = r.mode().as_str().into();
+    m.market_paths = all
+        .iter()
+        .map(|s| s.market_path.display().to_string())
+        .collect();
     let per_scenario = std::iter::once((&r.baseline, &r.baseline_diagnostics))
         .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)));
     for (sc, diag) in per_scenario {

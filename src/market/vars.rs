@@ -8,6 +8,8 @@ use crate::market::state::State;
 use crate::market::work::Work;
 use crate::policy::levers::{no_cap, LeverIds, LeverSet};
 
+mod meaning;
+
 /// The unit of a per-path 0/1 flag (the cap binds, a buyer is halted, …): its percentiles are
 /// 0 or 1 and only the mean, the share of paths, says anything (`wide.csv` adds its mean).
 pub const FLAG_UNIT: &str = "share of paths";

@@ -61,6 +61,11 @@ pub struct Manifest {
     /// [`Manifest::set_seed`]; left out otherwise (D151).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed_text: Option<String>,
+    /// `compare`: each compared scenario's market file, baseline first, in the order of
+    /// `scenario_path`; the market file defines the variables that are paired by name
+    /// (hostile round 8 finding 3). Left out otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub market_paths: Vec<String>,
 }
 
 /// 2^53: the largest range of whole numbers a double holds exactly.
@@ -90,6 +95,7 @@ impl Manifest {
             precision: None,
             csv_dialect: None,
             seed_text: None,
+            market_paths: Vec::new(),
         }
     }
 

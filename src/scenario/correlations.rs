@@ -6,14 +6,19 @@
 //! pairs = [ ["eps_d", "eps_s", -0.3], ["sigma_chi_calm", "sigma_xi", 0.5] ]
 //! ```
 //!
-//! Pairs are inherited through `extends` and merged by (unordered) pair, child wins. Both
-//! names must be model parameters that are uncertain in the resolved scenario; ρ must lie
+//! Pairs are inherited through `extends` and merged by (unordered) pair, child wins; a
+//! child's ρ = 0 removes the pair. Both names must be model parameters that are uncertain in
+//! the resolved scenario, except that a pair whose parameter a later file pins is dropped
+//! with a note (a child cannot edit the parent that wrote the pair); ρ must lie
 //! in (-1, 1); the implied matrix (unit diagonal, symmetric, zero for unlisted pairs) must
 //! be positive definite after the Spearman → Pearson conversion 2 sin(π ρ_s / 6).
 
 use super::diagnostics::{Diagnostic, Source};
+use super::overrides::{Severity, Warning};
+use super::raw::RawFile;
 use super::spanned::Val;
 use super::walker::{key_help, Walker};
+use super::Origin;
 use crate::market::params::{Copula, ParamSpec};
 use crate::suggest::ShowPath;
 use serde_spanned::Spanned;
@@ -96,17 +101,48 @@ pub(crate) fn walk(w: &mut Walker<'_>, v: &Val<'_>) -> Vec<RawPair> {
     out
 }
 
-/// Merges the chain's pairs (child wins), validates them against the resolved parameters
-/// and builds the copula. Errors are pushed to `diags`.
+/// Where a parameter's winning `[params]` entry was written: the index of its file in the
+/// chain (root first), `None` for the market file.
+pub(crate) type Pin = (Option<usize>, Origin);
+
+/// The winning `[params]` entry of each parameter: the market file's, then each file's of the
+/// chain, a later file's replacing an earlier one's.
+pub(crate) fn pins(
+    market: Option<&Source>,
+    raws: &[RawFile<'_>],
+    sources: &[Source],
+) -> BTreeMap<String, Pin> {
+    let mut out = BTreeMap::new();
+    if let Some(m) = market {
+        for (name, at) in super::params::market_origins(m) {
+            out.insert(name, (None, at));
+        }
+    }
+    for (k, (r, src)) in raws.iter().zip(sources).enumerate() {
+        for (name, _) in &r.params {
+            out.insert(
+                name.get_ref().clone(),
+                (Some(k), src.origin(name.span().start)),
+            );
+        }
+    }
+    out
+}
+
+/// Merges the chain's pairs (child wins; a child's `rho = 0` removes the pair), validates them
+/// against the resolved parameters and builds the copula. Errors are pushed to `diags`; a pair
+/// dropped because a later file made one of its parameters constant is a note in `notes`.
 pub(crate) fn resolve(
     chain: &[(&[RawPair], &Source)],
     spec: &ParamSpec,
+    pins: &BTreeMap<String, Pin>,
     diags: &mut Vec<Diagnostic>,
+    notes: &mut Vec<Warning>,
 ) -> Copula {
-    // (low name, high name) -> (source, pair)
-    let mut merged: BTreeMap<(String, String), (&Source, &RawPair)> = BTreeMap::new();
+    // (low name, high name) -> (file index, source, pair)
+    let mut merged: BTreeMap<(String, String), (usize, &Source, &RawPair)> = BTreeMap::new();
     let mut ok = true;
-    for (pairs, src) in chain {
+    for (f, (pairs, src)) in chain.iter().enumerate() {
         // A pair written twice in one file (in either order) is an error: which one should
         // win is not for the loader to guess (issue 15). A child file still overrides a
         // parent's pair.
@@ -116,34 +152,18 @@ pub(crate) fn resolve(
             let mut bad = false;
             for n in [&p.a, &p.b] {
                 let name = n.get_ref();
-                match spec.get(name) {
-                    None => {
-                        let help = match crate::suggest::closest(name, ParamSpec::NAMES) {
-                            Some(c) => format!("did you mean `{c}`?"),
-                            None => "docs/model.md lists the model parameters".into(),
-                        };
-                        diags.push(src.diag(
-                            n.span(),
-                            Some(key),
-                            format!("unknown parameter `{name}` in [correlations]"),
-                            Some(help),
-                        ));
-                        bad = true;
-                    }
-                    Some(d) if d.is_const() => {
-                        diags.push(src.diag(
-                            n.span(),
-                            Some(key),
-                            format!(
-                                "parameter `{name}` is constant ({d}) and cannot be correlated"
-                            ),
-                            Some(format!(
-                                "give it a distribution in [params], e.g. `{name} = {{ tri = [lo, mode, hi] }}`, or remove the pair"
-                            )),
-                        ));
-                        bad = true;
-                    }
-                    _ => {}
+                if spec.get(name).is_none() {
+                    let help = match crate::suggest::closest(name, ParamSpec::NAMES) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => "docs/model.md lists the model parameters".into(),
+                    };
+                    diags.push(src.diag(
+                        n.span(),
+                        Some(key),
+                        format!("unknown parameter `{name}` in [correlations]"),
+                        Some(help),
+                    ));
+                    bad = true;
                 }
             }
             if !bad && p.a.get_ref() == p.b.get_ref() {
@@ -203,9 +223,30 @@ pub(crate) fn resolve(
                 continue;
             }
             seen.insert(k.clone(), p);
-            merged.insert(k, (*src, p));
+            // rho = 0 is no correlation: written in a child, it removes an inherited pair
+            // (hostile round 8 finding 5), and a constant may appear in it.
+            if r == 0.0 {
+                merged.remove(&k);
+            } else {
+                merged.insert(k, (f, *src, p));
+            }
         }
     }
+    let leaf = chain.last().map(|(_, s)| s.path.clone());
+    merged.retain(
+        |_, (f, src, p)| match constants(spec, pins, *f, src, p, leaf.as_deref()) {
+            Constants::None => true,
+            Constants::Dropped(n) => {
+                notes.push(n);
+                false
+            }
+            Constants::Refused(d) => {
+                diags.extend(d);
+                ok = false;
+                false
+            }
+        },
+    );
     if !ok || merged.is_empty() {
         return Copula::default();
     }
@@ -220,7 +261,7 @@ pub(crate) fn resolve(
     for (i, row) in m.iter_mut().enumerate() {
         row[i] = 1.0;
     }
-    for ((a, b), (_, p)) in &merged {
+    for ((a, b), (_, _, p)) in &merged {
         let (i, j) = (idx(a), idx(b));
         m[i][j] = *p.rho.get_ref();
         m[j][i] = *p.rho.get_ref();
@@ -231,7 +272,7 @@ pub(crate) fn resolve(
             let (i, j) = e.pair;
             let (a, b) = (names[i], names[j]);
             let k = if a < b { (a, b) } else { (b, a) };
-            let (src, p) = merged
+            let (_, src, p) = merged
                 .get(&(k.0.to_string(), k.1.to_string()))
                 .or_else(|| merged.values().next())
                 .expect("at least one pair");
@@ -241,7 +282,7 @@ pub(crate) fn resolve(
                     let (xi, yi) = (idx(x), idx(y));
                     xi <= e.row && yi <= e.row && (xi == e.row || yi == e.row)
                 })
-                .map(|((x, y), (_, p))| format!("{x}~{y} = {}", p.rho.get_ref()))
+                .map(|((x, y), (_, _, p))| format!("{x}~{y} = {}", p.rho.get_ref()))
                 .collect();
             diags.push(src.diag(
                 p.span.clone(),
@@ -274,4 +315,92 @@ pub(crate) fn resolve(
             Copula::default()
         }
     }
+}
+
+/// What the constant parameters of one merged pair do to it.
+enum Constants {
+    /// Both parameters are uncertain.
+    None,
+    /// A later file than the pair's made a parameter constant: the pair goes, with a note.
+    Dropped(Warning),
+    /// The pair's own file, an earlier one, the market file or the defaults made a parameter
+    /// constant: the pair's file can fix it, so it is an error.
+    Refused(Vec<Diagnostic>),
+}
+
+/// Sorts a merged pair written in chain file `f` by its constant parameters: a constant has
+/// nothing to correlate, and a child that pins a parameter (the commonest child edit) cannot
+/// edit the parent that correlates it (hostile round 8 finding 5).
+fn constants(
+    spec: &ParamSpec,
+    pins: &BTreeMap<String, Pin>,
+    f: usize,
+    src: &Source,
+    p: &RawPair,
+    leaf: Option<&std::path::Path>,
+) -> Constants {
+    let mut refused = Vec::new();
+    let mut dropped = None;
+    for n in [&p.a, &p.b] {
+        let name = n.get_ref();
+        let Some(d) = spec.get(name).filter(|d| d.is_const()) else {
+            continue;
+        };
+        let pin = pins.get(name);
+        if let Some((_, at)) = pin.filter(|(j, _)| j.is_some_and(|j| j > f)) {
+            dropped.get_or_insert((name, d.to_string(), at.clone()));
+            continue;
+        }
+        let here = match pin {
+            Some((Some(j), at)) if *j == f => format!(
+                "it is pinned at {at}, in the same file as the pair: give it a distribution \
+                 there, e.g. `{name} = {{ tri = [lo, mode, hi] }}`, or remove the pair"
+            ),
+            Some((Some(_), at)) => format!(
+                "it is pinned at {at}, in a file this one extends: give it a distribution in \
+                 this file's [params], e.g. `{name} = {{ tri = [lo, mode, hi] }}`, or remove \
+                 the pair"
+            ),
+            Some((None, at)) => format!(
+                "it is pinned at {at}, in the market file: give it a distribution in [params], \
+                 e.g. `{name} = {{ tri = [lo, mode, hi] }}`, or remove the pair"
+            ),
+            None => format!(
+                "give it a distribution in [params], e.g. `{name} = {{ tri = [lo, mode, hi] }}`, \
+                 or remove the pair"
+            ),
+        };
+        let loading = match leaf {
+            Some(l) if l != src.path => format!(" (loading {})", l.display()),
+            _ => String::new(),
+        };
+        refused.push(src.diag(
+            n.span(),
+            Some("correlations.pairs"),
+            format!("parameter `{name}` is constant ({d}) and cannot be correlated{loading}"),
+            Some(here),
+        ));
+    }
+    if !refused.is_empty() {
+        return Constants::Refused(refused);
+    }
+    let Some((name, value, at)) = dropped else {
+        return Constants::None;
+    };
+    let pair = src.origin(p.span.start);
+    let (a, b, rho) = (p.a.get_ref(), p.b.get_ref(), p.rho.get_ref());
+    Constants::Dropped(Warning {
+        severity: Severity::Note,
+        at,
+        key: format!("params.{name}"),
+        message: format!(
+            "`{name}` is constant here ({value}), so the inherited rank correlation `{a}` ~ \
+             `{b}` = {rho} written at {pair} is dropped: a constant has nothing to correlate"
+        ),
+        help: Some(format!(
+            "to keep the correlation, give `{name}` a distribution; to drop it without this \
+             note, write `pairs = [[\"{a}\", \"{b}\", 0]]` under [correlations] (rho = 0 \
+             removes an inherited pair; docs/scenarios.md §6)"
+        )),
+    })
 }

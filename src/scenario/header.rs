@@ -14,6 +14,9 @@ use crate::policy::calendar::{iso_month, MonthIdx};
 use crate::suggest::ShowPath;
 use std::path::{Path, PathBuf};
 
+/// `[brent] imposed = "none"`: no imposed series, whatever a parent names.
+pub(crate) const IMPOSED_NONE: &str = "none";
+
 /// The range of `brent.p0`, `brent.f24` and an imposed series' prices, $/bbl: wide enough for the extreme fixtures
 /// ($0.01 and $100,000), narrow enough that the anchor's moments stay finite.
 pub(super) const BRENT_MIN: f64 = 1e-6;
@@ -303,8 +306,16 @@ fn merge(raws: &[RawFile<'_>], sources: &[Source], diags: &mut Vec<Diagnostic>) 
             o.init = Some((i, mode));
         }
         if let Some(v) = &r.brent.imposed {
-            let base = super::files::base_dir(&src.path);
-            o.imposed = Some((i, Some((base.join(v.get_ref()), i, v.span()))));
+            // `"none"`, as a cap's, unsets an inherited series: a child of a replay may want
+            // a free Brent, and a key cannot be removed (hostile round 8 finding 5).
+            let path = (v.get_ref() != IMPOSED_NONE).then(|| {
+                (
+                    super::files::base_dir(&src.path).join(v.get_ref()),
+                    i,
+                    v.span(),
+                )
+            });
+            o.imposed = Some((i, path));
         }
         if let Some(v) = &s.description {
             o.description = Some((i, Some(v.get_ref().clone())));

@@ -122,6 +122,9 @@ pub struct Scenario {
     /// `[correlations]`: the Gaussian copula over rank-correlated parameters (empty when
     /// the chain has none).
     pub correlations: crate::market::params::Copula,
+    /// Findings made while loading, shown with [`overrides`]: each `[correlations]` pair
+    /// dropped because a later file made one of its parameters constant.
+    pub load_notes: Vec<Warning>,
     /// Resolved events in chain order, then file order; a wildcard event is expanded into
     /// one event per matching lever, in registry order. Events dated before `start` are kept
     /// (they form the historical calendar).

@@ -94,6 +94,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     }
     // Tree nodes never entered.
     out.extend(super::tree_graph::tree_findings(sc));
+    // Inherited correlation pairs a later file's constant dropped (hostile round 8 finding 5).
+    out.extend(sc.load_notes.iter().cloned());
     // Basins and buyers the market file gives no outlet (hostile round 5).
     out.extend(super::market_findings::market_findings(sc));
     // `term_ties` companies one letter or two from a wave's `sellers` (D209).

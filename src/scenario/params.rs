@@ -44,20 +44,26 @@ pub(crate) fn market_params(msrc: &Source, params: &mut ParamSpec, diags: &mut V
     }
 }
 
+/// Where the market file's `[params]` entries are, in file order.
+pub(crate) fn market_origins(msrc: &Source) -> Vec<(String, Origin)> {
+    let Ok(doc) = DeTable::parse(&msrc.text) else {
+        return Vec::new();
+    };
+    let Some(DeValue::Table(t)) = doc.get_ref().get("params").map(|v| v.get_ref()) else {
+        return Vec::new();
+    };
+    t.iter()
+        .map(|(k, _)| (k.get_ref().to_string(), msrc.origin(k.span().start)))
+        .collect()
+}
+
 /// Provenance of parameter overrides: market file first, then the chain; later wins.
 pub(crate) fn origins(
     msrc: &Source,
     raws: &[RawFile<'_>],
     sources: &[Source],
 ) -> BTreeMap<String, Origin> {
-    let mut out = BTreeMap::new();
-    if let Ok(doc) = DeTable::parse(&msrc.text) {
-        if let Some(DeValue::Table(t)) = doc.get_ref().get("params").map(|v| v.get_ref()) {
-            for (k, _) in t.iter() {
-                out.insert(k.get_ref().to_string(), msrc.origin(k.span().start));
-            }
-        }
-    }
+    let mut out: BTreeMap<String, Origin> = market_origins(msrc).into_iter().collect();
     for (r, src) in raws.iter().zip(sources) {
         for (k, _) in &r.params {
             out.insert(k.get_ref().clone(), src.origin(k.span().start));

@@ -57,7 +57,10 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         .zip(&sources)
         .map(|(r, s)| (r.correlations.as_slice(), s))
         .collect();
-    let correlations = super::correlations::resolve(&chain, &params, &mut diags);
+    let pins = super::correlations::pins(loaded.as_ref().map(|(_, s)| s), &raws, &sources);
+    let mut load_notes = Vec::new();
+    let correlations =
+        super::correlations::resolve(&chain, &params, &pins, &mut diags, &mut load_notes);
     let registry = loaded
         .as_ref()
         .map(|(m, _)| LeverRegistry::new(&m.registry_rows()));
@@ -87,6 +90,7 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         registry,
         params,
         correlations,
+        load_notes,
         events,
         event_origins,
         removed_events,
@@ -243,6 +247,7 @@ struct Parts<'a> {
     registry: LeverRegistry,
     params: ParamSpec,
     correlations: crate::market::params::Copula,
+    load_notes: Vec<super::Warning>,
     events: Vec<Event>,
     event_origins: Vec<EventOrigin>,
     removed_events: Vec<RemovedEvent>,
@@ -280,6 +285,7 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
         registry: p.registry,
         params: p.params,
         correlations: p.correlations,
+        load_notes: p.load_notes,
         param_origins: params::origins(&p.msrc, p.raws, p.sources),
         events: p.events,
         event_origins: p.event_origins,

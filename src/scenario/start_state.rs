@@ -7,6 +7,8 @@
 //!   replaces (a warning: the cap in force at the start is the last one written);
 //! - `wave_age_months` left at its default while the dates put the last designation wave at
 //!   another age (a warning);
+//! - `[brent] p0` and `f24` inherited from a file written for another start (a warning: the
+//!   run starts Brent from another month's price);
 //! - a start after 2025-08 under the explicit init: what the months between would have built
 //!   (a note, with the random tanker designations it leaves out).
 
@@ -34,10 +36,15 @@ struct Finding {
 }
 
 pub(super) fn findings(sc: &Scenario, hist: &SdnHistory) -> Vec<Warning> {
-    let found: Vec<Finding> = [cap_reviews(sc), wave_age(sc, hist), later_start(sc)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let found: Vec<Finding> = [
+        stale_brent(sc),
+        cap_reviews(sc),
+        wave_age(sc, hist),
+        later_start(sc),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if found.is_empty() {
         return Vec::new();
     }
@@ -52,6 +59,73 @@ pub(super) fn findings(sc: &Scenario, hist: &SdnHistory) -> Vec<Warning> {
             help: f.help,
         })
         .collect()
+}
+
+/// `[brent] p0` (and `f24`) written in an earlier file of the chain than the `start` in force,
+/// for another start (hostile round 8 finding 6): the run starts Brent from the price of the
+/// month before that other start. A later file that writes the same start again changes
+/// nothing, so it is not named.
+fn stale_brent(sc: &Scenario) -> Option<Finding> {
+    let ws = super::provenance::writes(sc);
+    let last = |key: &str, upto: usize| ws.iter().rfind(|w| w.key == key && w.file <= upto);
+    let start = last("scenario.start", usize::MAX)?;
+    let mut stale = Vec::new();
+    for (key, value) in [("brent.p0", Some(sc.brent_p0)), ("brent.f24", sc.brent_f24)] {
+        let (Some(w), Some(v)) = (last(key, usize::MAX), value) else {
+            continue;
+        };
+        if w.file >= start.file {
+            continue;
+        }
+        let was = last("scenario.start", w.file);
+        let month = was
+            .and_then(|s| s.text.as_deref())
+            .and_then(|t| super::dates::month(t, "start").ok());
+        if month == Some(sc.start) {
+            continue;
+        }
+        let for_start = match (month, was) {
+            (Some(m), Some(s)) => format!("written for a {} start (set at {})", iso_month(m), s.at),
+            _ => "written in a file that sets no start".into(),
+        };
+        let name = key.trim_start_matches("brent.");
+        stale.push((
+            name,
+            format!(
+                "`[brent] {name}` = {} comes from {}, {for_start}",
+                crate::suggest::Num(v),
+                w.at
+            ),
+        ));
+    }
+    if stale.is_empty() {
+        return None;
+    }
+    let before = iso_month(sc.start - 1);
+    let what: Vec<String> = stale.iter().map(|(_, s)| s.clone()).collect();
+    let f24 = if stale.iter().any(|(n, _)| *n == "f24") {
+        " and `f24` to the 24-month Brent future quoted then"
+    } else {
+        ""
+    };
+    Some(Finding {
+        severity: Severity::Warning,
+        key: if stale[0].0 == "p0" {
+            "brent.p0"
+        } else {
+            "brent.f24"
+        },
+        message: format!(
+            "{}, but this run starts in {}: its Brent starts from the price of the month before \
+             that other start, not of {before}, the month before this one",
+            what.join("; "),
+            iso_month(sc.start)
+        ),
+        help: Some(format!(
+            "set `p0` under [brent] to the EIA average Brent of {before}, the month before the \
+             start{f24} (docs/scenarios.md §1.8)"
+        )),
+    })
 }
 
 fn dynamic(ev: &Event) -> bool {

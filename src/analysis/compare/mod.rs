@@ -10,7 +10,9 @@
 //! Like [`crate::engine::run::run`], paths run in parallel in fixed [`CHUNK_PATHS`]-path
 //! chunks that are reduced in chunk order, so the result is identical for any thread count.
 
+mod pairing;
 mod result;
+pub use pairing::{left_out_warning, pairing, redefined_error, Pairing};
 pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff};
 
 use crate::engine::path::{PathDiag, PathSim};
@@ -259,6 +261,11 @@ pub fn compare_with_levels(
         .collect();
     for sc in &scenarios {
         sc.check_months(o.months).map_err(CompareError::Horizon)?;
+    }
+    for sc in others {
+        if let Some(e) = redefined_error(baseline, sc, &pairing(baseline, sc)) {
+            return Err(CompareError::Redefined(e));
+        }
     }
     let vars: Vec<Vec<Var>> = scenarios.iter().map(|s| variables(&s.market)).collect();
     let common: Vec<Vec<ComparedVar>> =

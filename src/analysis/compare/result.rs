@@ -29,6 +29,10 @@ pub enum CompareError {
     /// [`Scenario::check_months`]: crate::scenario::Scenario::check_months
     #[error("{0}")]
     Horizon(String),
+    /// A variable name that the two market files give different meanings
+    /// ([`super::redefined_error`]).
+    #[error("{0}")]
+    Redefined(String),
     #[error("cannot start worker threads: {0}")]
     Threads(rayon::ThreadPoolBuildError),
     /// A `--prob` expression that a scenario's variables cannot answer.
