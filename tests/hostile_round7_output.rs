@@ -5,27 +5,13 @@
 
 mod common;
 
-use common::{expect, sim, write_extending};
+use common::{expect, run_small as run, sim, write_extending};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A small scenario named `tmin`.
 fn tmin(dir: &Path) -> PathBuf {
     write_extending(dir, "tmin", "[scenario]\nname = \"tmin\"\n")
-}
-
-/// `run <scenario> --out <out>` with `extra`, small and quiet; returns stderr.
-fn run(scenario: &Path, out: &Path, extra: &[&str], code: i32) -> String {
-    expect(
-        sim()
-            .arg("run")
-            .arg(scenario)
-            .args(["--paths", "4", "--months", "2", "--threads", "1", "--quiet"])
-            .args(["--no-charts", "--no-report", "--out"])
-            .arg(out)
-            .args(extra),
-        code,
-    )
 }
 
 fn names(dir: &Path) -> Vec<String> {

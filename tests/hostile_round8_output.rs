@@ -5,22 +5,8 @@
 
 mod common;
 
-use common::{expect, sim, write_extending};
+use common::{expect, run_small as run, sim, write_extending};
 use std::fs;
-use std::path::Path;
-
-fn run(scenario: &Path, out: &Path, extra: &[&str], code: i32) -> String {
-    expect(
-        sim()
-            .arg("run")
-            .arg(scenario)
-            .args(["--paths", "4", "--months", "2", "--threads", "1", "--quiet"])
-            .args(["--no-charts", "--no-report", "--out"])
-            .arg(out)
-            .args(extra),
-        code,
-    )
-}
 
 #[test]
 fn an_output_directory_inside_a_result_is_refused() {

@@ -227,3 +227,18 @@ pub fn history_copy(d: &Path) -> PathBuf {
     copy_dir(&root.join("data"), &d.join("data"));
     to
 }
+
+/// `run <scenario> --out <out>` with `extra`, small and quiet (4 paths, 2 months, one thread,
+/// no charts or report); checks the exit code and returns stderr.
+pub fn run_small(scenario: &Path, out: &Path, extra: &[&str], code: i32) -> String {
+    expect(
+        sim()
+            .arg("run")
+            .arg(scenario)
+            .args(["--paths", "4", "--months", "2", "--threads", "1", "--quiet"])
+            .args(["--no-charts", "--no-report", "--out"])
+            .arg(out)
+            .args(extra),
+        code,
+    )
+}
