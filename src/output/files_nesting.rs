@@ -8,12 +8,11 @@ use std::path::{Component, Path, PathBuf};
 
 /// The parsed `manifest.json` of `dir` if it is a sanctions-sim result's (`"tool"` says so).
 fn result_manifest(dir: &Path) -> Option<serde_json::Value> {
-    let f = dir.join(super::super::folder::MANIFEST);
-    if !f.is_file() {
+    // Most folders on the way up hold none: a stat before any read.
+    if !dir.join(super::super::folder::MANIFEST).is_file() {
         return None;
     }
-    let text = crate::bounded::read(&f, super::super::lock::MANIFEST_LIMIT).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text.bytes).ok()?;
+    let v = super::super::lock::read_manifest(dir)?;
     (v.get("tool")?.as_str()? == "sanctions-sim").then_some(v)
 }
 

@@ -239,20 +239,26 @@ pub(super) fn discard(aside: &Path, trash: &Path, mark: Option<&Path>) -> std::i
     remove_all(trash)
 }
 
-/// Most bytes of a legacy `.old` folder's `manifest.json` read to check it (a result's
-/// manifest is a few KiB).
-pub(super) const MANIFEST_LIMIT: crate::bounded::Limit = crate::bounded::Limit {
+/// Most bytes of a folder's `manifest.json` read to check it (a result's manifest is a few
+/// KiB).
+const MANIFEST_LIMIT: crate::bounded::Limit = crate::bounded::Limit {
     what: "manifest.json files",
     bytes: 16 << 20,
     regular_only: true,
 };
 
+/// The parsed `manifest.json` of the folder `dir`, if it has a readable one: what the sweep
+/// and the results-inside-results checks (`files_nesting.rs`) judge a folder by.
+pub(super) fn read_manifest(dir: &Path) -> Option<serde_json::Value> {
+    let text = crate::bounded::read(&dir.join(super::folder::MANIFEST), MANIFEST_LIMIT).ok()?;
+    serde_json::from_slice(&text.bytes).ok()
+}
+
 /// Whether the folder `dir` is a complete result by its own `manifest.json`: `Some(true)` if
 /// every file the manifest lists exists, `Some(false)` if one is missing, `None` if there is
 /// no readable manifest with a list of plain relative file names.
 fn complete_by_manifest(dir: &Path) -> Option<bool> {
-    let text = crate::bounded::read(&dir.join(super::folder::MANIFEST), MANIFEST_LIMIT).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text.bytes).ok()?;
+    let v = read_manifest(dir)?;
     let mut all = true;
     for f in v.get("files")?.as_array()? {
         let rel = Path::new(f.as_str()?);

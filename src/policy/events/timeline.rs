@@ -112,51 +112,48 @@ impl PolicyPath {
                     (b, a)
                 })
                 .collect();
-            // The parts: (basin mask, lever, what it adds). A market-wide wave keeps its
-            // market-wide part for what it adds everywhere; the rest goes basin by basin.
-            let mut parts: Vec<(u64, LeverId, f64)> = Vec::new();
-            if basins == 0 {
+            // The parts the wave fires as: (basin mask, what it adds, the share levers it
+            // ramps by that). A market-wide wave keeps its market-wide part for what it adds
+            // everywhere; the rest goes basin by basin.
+            let lever = |b: usize| self.sdn_levers[1 + b];
+            let parts: Vec<(u64, f64, Vec<LeverId>)> = if basins == 0 {
                 let common = adds.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
                 let common = if common.is_finite() { common } else { 0.0 };
-                parts.push((0, self.sdn_levers[0], common));
-                for &(b, a) in adds.iter().filter(|a| a.1 > common) {
-                    parts.push((1 << b, self.sdn_levers[1 + b], a - common));
-                }
+                std::iter::once((0, common, vec![self.sdn_levers[0]]))
+                    .chain(
+                        adds.iter()
+                            .filter(|a| a.1 > common)
+                            .map(|&(b, a)| (1 << b, a - common, vec![lever(b)])),
+                    )
+                    .collect()
             } else if adds.windows(2).all(|w| w[0].1 == w[1].1) {
                 let a = adds.first().map_or(0.0, |a| a.1);
-                for &(b, _) in &adds {
-                    parts.push((basins, self.sdn_levers[1 + b], a));
-                }
+                vec![(basins, a, adds.iter().map(|&(b, _)| lever(b)).collect())]
             } else {
-                for &(b, a) in &adds {
-                    parts.push((1 << b, self.sdn_levers[1 + b], a));
-                }
-            }
+                adds.iter()
+                    .map(|&(b, a)| (1 << b, a, vec![lever(b)]))
+                    .collect()
+            };
             let months = wind_down_months.max(1);
-            // One entry per distinct mask: the first keeps the wave's own entry and number.
-            let mut masks: Vec<u64> = parts.iter().map(|p| p.0).collect();
-            masks.dedup();
-            for (n, &mask) in masks.iter().enumerate() {
+            // The first part keeps the wave's own entry and number; the others get new ones.
+            for (n, (mask, share, levers)) in parts.iter().enumerate() {
                 let seq = if n == 0 {
                     e.seq
                 } else {
-                    let s = self.next_seq;
-                    self.next_seq += 1;
-                    s
-                };
-                let share = parts.iter().find(|p| p.0 == mask).map_or(0.0, |p| p.2);
-                if n > 0 {
                     let mut op = e.op;
-                    set_part(&mut op, mask, share);
+                    set_part(&mut op, *mask, *share);
+                    let seq = self.next_seq;
+                    self.next_seq += 1;
                     extra.push(Due { seq, op, ..*e });
-                }
-                for p in parts.iter().filter(|p| p.0 == mask) {
+                    seq
+                };
+                for &lever in levers {
                     extra.push(Due {
                         date: e.date,
                         seq: e.seq,
-                        lever: p.1,
+                        lever,
                         op: Op::RampBy {
-                            total: p.2,
+                            total: *share,
                             months,
                             wave: seq,
                         },
@@ -165,8 +162,7 @@ impl PolicyPath {
                     });
                 }
             }
-            let first = parts.iter().find(|p| p.0 == masks[0]).map_or(0.0, |p| p.2);
-            set_part(&mut e.op, masks[0], first);
+            set_part(&mut e.op, parts[0].0, parts[0].1);
         }
         if !extra.is_empty() {
             due.extend(extra);
