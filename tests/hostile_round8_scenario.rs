@@ -180,3 +180,62 @@ fn an_inherited_p0_written_for_another_start_is_named() {
         );
     }
 }
+
+/// A file whose only errors are in the file it extends used to fail in `list` and `validate`
+/// without its own name anywhere: over a folder, the reader could not tell which file failed.
+/// Every such load error now ends with the loaded file's name; an error in the loaded file
+/// itself does not repeat it.
+#[test]
+fn a_load_error_in_an_extended_file_names_the_file_being_loaded() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write_extending(
+        d.path(),
+        "badparent",
+        "[scenario]\nname = \"bp\"\nbogus = 1\n",
+    );
+    let child = write(
+        d.path(),
+        "kid",
+        "extends = \"badparent.toml\"\n[scenario]\nname = \"kid\"\n",
+    );
+    let e = load(&child).unwrap_err();
+    assert_eq!(e.loading.as_deref(), Some(child.as_path()));
+    let shown = e.to_string();
+    assert!(shown.contains("badparent.toml:4:1"), "{shown}");
+    assert!(
+        shown.contains("while loading") && shown.contains("kid.toml"),
+        "{shown}"
+    );
+    assert_eq!(load(&bad).unwrap_err().loading, None);
+    for cmd in ["list", "validate"] {
+        let err = expect(sim().arg(cmd).arg(&child), 1);
+        assert!(
+            err.contains("while loading") && err.contains("kid.toml"),
+            "{cmd}: {err}"
+        );
+    }
+    let err = expect(sim().arg("list").arg(&child), 1);
+    assert!(err.contains("1 scenario file could not be loaded"), "{err}");
+}
+
+/// `false` is how a reader tries to switch off an inherited Brent series or a cap; both
+/// errors name the string sentinel "none" that does it.
+#[test]
+fn false_for_a_none_sentinel_is_told_to_write_none() {
+    let d = tempfile::tempdir().unwrap();
+    let im = write_extending(
+        d.path(),
+        "imf",
+        "[scenario]\nname = \"imf\"\n[brent]\nimposed = false\n",
+    );
+    let e = load(&im).unwrap_err().to_string();
+    assert!(e.contains("imposed = \"none\""), "{e}");
+    let cap = write_extending(
+        d.path(),
+        "capf",
+        "[scenario]\nname = \"capf\"\n[[event]]\ndate = \"2025-09-01\"\nlever = \"cap.eu_usd\"\n\
+         action = \"set\"\nvalue = false\n",
+    );
+    let e = load(&cap).unwrap_err().to_string();
+    assert!(e.contains("value = \"none\""), "{e}");
+}

@@ -40,8 +40,9 @@ pub fn list(a: ListArgs) -> Result<(), CliError> {
         }
     }
     if bad > 0 {
+        let files = if bad == 1 { "file" } else { "files" };
         return Err(CliError::Input(format!(
-            "{bad} scenario files could not be loaded"
+            "{bad} scenario {files} could not be loaded"
         )));
     }
     Ok(())

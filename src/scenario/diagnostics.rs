@@ -58,13 +58,32 @@ impl Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
+    /// The file that was being loaded, when no diagnostic names it (every problem is in a
+    /// file it extends or its market file): `list`, `validate` and `run` over many files
+    /// would otherwise never say which of them failed.
+    pub loading: Option<PathBuf>,
 }
 
 impl LoadError {
     pub fn one(d: Diagnostic) -> Self {
+        LoadError::new(vec![d])
+    }
+
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
         LoadError {
-            diagnostics: vec![d],
+            diagnostics,
+            loading: None,
         }
+    }
+
+    /// Records `path` as the file being loaded unless a diagnostic already names it.
+    pub(crate) fn loading(mut self, path: &Path) -> Self {
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let target = canon(path);
+        if !self.diagnostics.iter().any(|d| canon(&d.file) == target) {
+            self.loading = Some(path.to_path_buf());
+        }
+        self
     }
 }
 
@@ -188,6 +207,18 @@ impl fmt::Display for LoadError {
         }
         if self.diagnostics.len() > 1 {
             write!(f, "\n\n{} errors", self.diagnostics.len())?;
+        }
+        if let Some(p) = &self.loading {
+            let n = if self.diagnostics.len() > 1 {
+                "files"
+            } else {
+                "file"
+            };
+            write!(
+                f,
+                "\n  = note: found while loading {}, which extends or names the {n} above",
+                p.shown()
+            )?;
         }
         Ok(())
     }

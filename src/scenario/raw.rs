@@ -219,11 +219,22 @@ impl Walker<'_> {
                 "p0" => b.p0 = self.float(v, "brent.p0", "p0 = 71.04"),
                 "f24" => b.f24 = self.float(v, "brent.f24", "f24 = 70.0"),
                 "imposed" => {
-                    b.imposed = self.string(
-                        v,
-                        "brent.imposed",
-                        "imposed = \"../../data/brent_monthly.csv\"",
-                    )
+                    b.imposed = if matches!(v.get_ref(), DeValue::String(_)) {
+                        self.string(v, "brent.imposed", "")
+                    } else {
+                        // `false` or `0` is how a reader tries to switch an inherited series
+                        // off; the sentinel is a string (hostile round 8).
+                        self.wrong_type_help(
+                            v,
+                            "brent.imposed",
+                            "a string (a CSV path, or \"none\")",
+                            "write e.g. `imposed = \"../../data/brent_monthly.csv\"`, or \
+                             `imposed = \"none\"` for no imposed series (it unsets one that a \
+                             file this one extends names)"
+                                .into(),
+                        );
+                        None
+                    }
                 }
                 _ => self.unknown_key(k, "brent", BRENT_KEYS),
             }

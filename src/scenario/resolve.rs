@@ -42,6 +42,10 @@ impl From<ParseError> for LoadError {
 
 /// Loads and validates a scenario; see the module docs of `scenario`.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    load_named(path).map_err(|e| e.loading(path))
+}
+
+fn load_named(path: &Path) -> Result<Scenario, LoadError> {
     let sources = read_chain(path).map_err(LoadError::from)?;
     let docs = parse(path, &sources)?;
     let mut diags: Vec<Diagnostic> = Vec::new();
@@ -232,7 +236,7 @@ fn check(mut diags: Vec<Diagnostic>, files: &[PathBuf]) -> Result<(), LoadError>
     };
     diags.sort_by_key(|d| (rank(d), d.line, d.col));
     diags.dedup();
-    Err(LoadError { diagnostics: diags })
+    Err(LoadError::new(diags))
 }
 
 /// Everything the stages produced, once the check stage passed.
@@ -301,9 +305,7 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
             Some(span) => p.sources[i].diag(span, Some("scenario.start"), message, None),
             None => Diagnostic::file_level(&sc.path, Some("scenario.start"), message, None),
         };
-        return Err(LoadError {
-            diagnostics: vec![d],
-        });
+        return Err(LoadError::one(d));
     }
     Ok(sc)
 }

@@ -133,7 +133,7 @@ fn brent_table() -> Value {
         let v = if k == "imposed" {
             json!({
                 "type": "string",
-                "description": "CSV `date,usd_bbl[,source]` (relative to this file) whose monthly Brent replaces the simulated one",
+                "description": "CSV `date,usd_bbl[,source]` (relative to this file) whose monthly Brent replaces the simulated one, or \"none\" for no imposed series (unsets one that an extended file names)",
             })
         } else {
             json!({

@@ -156,6 +156,15 @@ pub(crate) fn value(
     let key = ev.key("value");
     match kind {
         LeverKind::Number { min, max, none_ok } => {
+            // `false` is how a reader tries to switch a cap off; the sentinel is "none".
+            if *none_ok && matches!(v.get_ref(), DeValue::Boolean(_)) {
+                return Err(vec![bad(
+                    v.span(),
+                    key.clone(),
+                    format!("`{key}` must be a number, a distribution or \"none\", got a boolean"),
+                    Some("write `value = \"none\"` (with `set` or `pulse`) for no cap, or a number in $/bbl"),
+                )]);
+            }
             if let DeValue::String(s) = v.get_ref() {
                 let ok = *none_ok && s.as_ref() == "none" && matches!(action, "set" | "pulse");
                 if ok {

@@ -98,7 +98,6 @@ impl<'s> Walker<'s> {
     }
 
     pub(super) fn wrong_type(&mut self, v: &Val<'_>, key: &str, expected: &str, example: &str) {
-        let got = v.get_ref().type_str();
         let mut help = format!("write e.g. `{example}`");
         if matches!(v.get_ref(), DeValue::Datetime(_)) && expected == "a string" {
             let short = key.rsplit('.').next().unwrap_or(key);
@@ -110,6 +109,12 @@ impl<'s> Walker<'s> {
             };
             help = format!("quote the date: `{short} = \"{written}\"`");
         }
+        self.wrong_type_help(v, key, expected, help);
+    }
+
+    /// A type error with its own help text.
+    pub(super) fn wrong_type_help(&mut self, v: &Val<'_>, key: &str, expected: &str, help: String) {
+        let got = v.get_ref().type_str();
         self.err(
             v.span(),
             key,
