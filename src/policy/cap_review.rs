@@ -50,7 +50,8 @@ pub fn review(
     let day = anchor.day;
     let mode = policy.discrete_on(ids.cap_eu_mode, Date { month, day });
     if mode > 0.5 && since > 0 && since % every == 0 {
-        let cap_now = policy.current(ids.cap_eu_usd);
+        // Under a pulse, the cap the pulse returns to (D245).
+        let cap_now = policy.underlying(ids.cap_eu_usd);
         if cap_now < NONE_CAP * 0.5 {
             let v = (policy.current(ids.cap_eu_dyn_factor) * ubar_mean).max(0.0);
             policy.inject_set(month, day, ids.cap_eu_usd, v);

@@ -160,9 +160,15 @@ enum Op {
     Pulse(f64),
     /// A pulse's return to the value before it (D232): a `set` applied on the 1st of the month
     /// after the pulse *before* the other steps of that day, so that a ramp's or a wave's step
-    /// due the same day lands on the restored value instead of being overwritten by it.
+    /// due the same day lands on the restored value instead of being overwritten by it. It
+    /// carries the pre-pulse value; a number lever returns to that value with what the
+    /// pulse's month added or scaled applied on top (D245, `PolicyPath::under`).
     Restore(f64),
     Fire(Fired),
+    /// An automatic rule's `set` (the EU cap review, `inject_set`): a `set`, except that under
+    /// a pulse it sets the value the pulse returns to and leaves the pulse's month alone
+    /// (D245: a review during a one-month licence applies from the licence's end).
+    Review(f64),
     /// Adds `total` to the lever over `months` months (sdn.wave's share ramp); `wave` is the
     /// sequence number of the wave's `Fire` entry, which learns what the ramp could add (D186).
     RampBy {
@@ -233,6 +239,10 @@ pub struct PolicyPath {
     wave_fired: Vec<(u32, usize)>,
     /// D189: each seller group's uniform on this path, drawn by its first wave scheduled.
     group_draws: Vec<(u64, f64)>,
+    /// D245: while a pulse holds a lever, the value the lever would have without the pulse:
+    /// the pre-pulse value with every `add`, `scale` and step of the pulse's month applied
+    /// to it. The restore returns this, so the pulse is an overlay that only its month sees.
+    under: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -275,6 +285,7 @@ impl PolicyPath {
             wave_room: Vec::new(),
             wave_fired: Vec::new(),
             group_draws: Vec::new(),
+            under: vec![None; initial.values.len()],
         };
         for (i, ev) in events.iter().enumerate() {
             p.schedule(ev, reg, &mut rng_for(i));
@@ -344,7 +355,13 @@ impl PolicyPath {
 
     /// Engine-made event (the dynamic cap review): set `lever` to `value` from `day` of `month`.
     pub fn inject_set(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
-        self.push(Date { month, day }, lever, Op::Set(value));
+        self.push(Date { month, day }, lever, Op::Review(value));
+    }
+
+    /// The value `lever` returns to once a pulse holding it ends (D245), or its value in
+    /// force when no pulse holds it: what an automatic rule (the cap review) judges.
+    pub fn underlying(&self, lever: LeverId) -> f64 {
+        self.under[lever].unwrap_or(self.current[lever])
     }
 
     /// How many event applications the range clamp has changed so far (D131).
@@ -487,3 +504,5 @@ mod timeline;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_overlay;

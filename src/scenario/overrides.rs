@@ -362,6 +362,11 @@ fn next_review(sc: &Scenario, anchor: Date, from: Date) -> Date {
 fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
     let ids = &sc.registry.ids;
     let cap = &sc.events[i];
+    // A pulse is an overlay of its month (D245): it neither stops the review nor is replaced
+    // by one (a review inside its month sets the cap the pulse returns to).
+    if cap.action == Action::Pulse {
+        return None;
+    }
     let modes: Vec<usize> = (0..sc.events.len())
         .filter(|&j| sc.events[j].lever == ids.cap_eu_mode)
         .collect();
@@ -440,15 +445,19 @@ fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
             sc.event_origins[before].at
         ),
         help: Some(format!(
-            "to see how often, run the file you extend with {}; to keep the review running \
-             from your cap, add `cap.eu_mode = \"dynamic\"` dated {} (docs/scenarios.md §1.7)",
+            "to see how often, run the file you extend with {}; to make your cap a review \
+             instead, add `cap.eu_mode = \"dynamic\"` dated {}: the reviews then count from \
+             your date (the next on {}, not the inherited calendar's {}; D52) \
+             (docs/scenarios.md §1.7)",
             match &cap.value {
                 Value::Number(Dist::Const(v)) if cap.action == Action::Set => format!(
                     "`--prob 'cap_eu_in_force_usd_bbl<{v}'` and read the months after your date"
                 ),
                 _ => "`--var cap_eu_in_force_usd_bbl` in `show`".to_string(),
             },
-            cap.date
+            cap.date,
+            next_review(sc, cap.date, cap.date),
+            next_review(sc, on.date, cap.date),
         )),
     })
 }

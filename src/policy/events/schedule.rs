@@ -245,7 +245,8 @@ impl PolicyPath {
                 }
                 // D50: a cap the user writes fixes the EU cap, suspending the automatic
                 // review from its date, unless `cap.eu_mode` is set again on or after it.
-                if ev.lever == reg.ids.cap_eu_usd {
+                // A pulse is an overlay of its month (D245): the review keeps running under it.
+                if ev.lever == reg.ids.cap_eu_usd && !matches!(op, Op::Pulse(_)) {
                     self.push_due(date, reg.ids.cap_eu_mode, Op::Set(CAP_MODE_FIXED), true);
                 }
             }

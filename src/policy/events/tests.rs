@@ -4,7 +4,7 @@ use crate::policy::levers::{RegistryRows, COMPLIANCE_FROM_MARKET, NONE_CAP};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-fn reg() -> LeverRegistry {
+pub(super) fn reg() -> LeverRegistry {
     LeverRegistry::new(&RegistryRows {
         buyers: vec!["IN".into()],
         buyer_capacity_scale: vec![1.0],
@@ -14,7 +14,7 @@ fn reg() -> LeverRegistry {
     })
 }
 
-fn ev(reg: &LeverRegistry, date: &str, lever: &str, action: Action, v: f64) -> Event {
+pub(super) fn ev(reg: &LeverRegistry, date: &str, lever: &str, action: Action, v: f64) -> Event {
     Event {
         date: Date::parse(date).unwrap(),
         lever: reg.id(lever).unwrap(),
@@ -25,7 +25,12 @@ fn ev(reg: &LeverRegistry, date: &str, lever: &str, action: Action, v: f64) -> E
     }
 }
 
-fn run(events: &[Event], reg: &LeverRegistry, start: &str, months: usize) -> Vec<LeverSet> {
+pub(super) fn run(
+    events: &[Event],
+    reg: &LeverRegistry,
+    start: &str,
+    months: usize,
+) -> Vec<LeverSet> {
     let rng = ChaCha8Rng::seed_from_u64(1);
     let start = month_idx(start).unwrap();
     let mut p = PolicyPath::new(events, reg, &reg.defaults(), start, |_| rng.clone());
@@ -141,7 +146,7 @@ fn ramp_pulse_add_scale() {
 }
 
 /// An `sdn.wave` event of `share` on every basin, with no authority.
-fn wave_event(
+pub(super) fn wave_event(
     r: &LeverRegistry,
     date: &str,
     share: f64,

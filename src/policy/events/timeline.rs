@@ -176,6 +176,8 @@ impl PolicyPath {
     /// `scale` and a new wave's ramp shift the lever and leave them running.
     fn cancel_steps(&mut self, lever: LeverId) {
         self.pending.retain(|p| !(p.step && p.lever == lever));
+        // A pulse's restore is a step: a `set` or `ramp` inside the pulse's month ends it.
+        self.under[lever] = None;
     }
 
     /// D186: a wave counts in the compliance accounting what its share ramps could add to
@@ -208,6 +210,8 @@ impl PolicyPath {
             Op::Set(v) if self.sdn_levers.contains(&e.lever) && v < val => {
                 if !e.step {
                     self.cancel_steps(e.lever);
+                } else if let Some(u) = &mut self.under[e.lever] {
+                    *u = v;
                 }
                 let f = if val > 0.0 { (v / val).max(0.0) } else { 0.0 };
                 // D231: the market-wide lever lowers every basin's record, a basin's its own.
@@ -224,11 +228,24 @@ impl PolicyPath {
             Op::Set(v) => {
                 if !e.step {
                     self.cancel_steps(e.lever);
+                } else if let Some(u) = &mut self.under[e.lever] {
+                    *u = v;
                 }
                 v
             }
-            Op::Add(v) => val + v,
-            Op::Scale(v) => val * v,
+            // D245: what the pulse's month adds or scales carries past the pulse.
+            Op::Add(v) => {
+                if let Some(u) = &mut self.under[e.lever] {
+                    *u += v;
+                }
+                val + v
+            }
+            Op::Scale(v) => {
+                if let Some(u) = &mut self.under[e.lever] {
+                    *u *= v;
+                }
+                val * v
+            }
             // Booleans and enums switch from the first full month, so a pulse dated after day 1
             // holds for the whole next month instead of never taking effect.
             Op::Pulse(v) if self.kinds[e.lever] == Kind::Discrete && e.date.day > 1 => {
@@ -243,17 +260,30 @@ impl PolicyPath {
                 val
             }
             Op::Pulse(v) => {
+                // A pulse inside a pulse returns to the value under both.
+                let old = *self.under[e.lever].get_or_insert(val);
                 self.push_step(
                     Date {
                         month: month + 1,
                         day: 1,
                     },
                     e.lever,
-                    Op::Restore(val),
+                    Op::Restore(old),
                 );
                 v
             }
-            Op::Restore(v) => v,
+            // The second restore of nested pulses finds nothing under: the first returned it.
+            Op::Restore(_) => self.under[e.lever].take().unwrap_or(val),
+            Op::Review(v) => match &mut self.under[e.lever] {
+                Some(u) => {
+                    *u = v;
+                    val
+                }
+                None => {
+                    self.cancel_steps(e.lever);
+                    v
+                }
+            },
             Op::Ramp { target, months } => {
                 self.cancel_steps(e.lever);
                 // D226: a marker default (the market's draw, the rate at the halt, a cap of
@@ -283,7 +313,10 @@ impl PolicyPath {
                 let months = months.max(1);
                 // D186: a share already near its ceiling takes only what fits; the ramp spreads
                 // that over the wind-down, as the wave's compliance accounting counts it.
-                let room = self.ranges[e.lever].map_or(f64::INFINITY, |r| (r.max - val).max(0.0));
+                // Under a pulse, the room is judged on the higher of the pulsed value and the
+                // one the restore returns to (D245).
+                let base = self.under[e.lever].map_or(val, |u| u.max(val));
+                let room = self.ranges[e.lever].map_or(f64::INFINITY, |r| (r.max - base).max(0.0));
                 let total = if total > 0.0 { total.min(room) } else { total };
                 self.wave_room.push((wave, total));
                 for k in 2..=months {
@@ -295,6 +328,9 @@ impl PolicyPath {
                         e.lever,
                         Op::Add(total / months as f64),
                     );
+                }
+                if let Some(u) = &mut self.under[e.lever] {
+                    *u += total / months as f64;
                 }
                 val + total / months as f64
             }
