@@ -276,8 +276,8 @@ pub fn dynamics(
     st.alpha_s += p.nu_s * DT * ((p.eps_s_lr - p.eps_s) * g - st.alpha_s);
     st.inv = st.inv - br.draw * ctx.days / 1000.0 + p.inv_reversion * (p.inv_target - st.inv);
     o.inventories = st.inv;
-    // Fleet: rebuild toward κ_F·Φ_t (first-pass demand for tankers, N17) and re-entry.
-    st.fleet += p.fleet_rebuild * (m.kappa_f * fl.phi - st.fleet)
+    // Fleet: rebuild toward its target (first-pass demand for tankers, N17) and re-entry.
+    st.fleet += p.fleet_rebuild * (fleet_target(m, fl) - st.fleet)
         + p.reentry_eu * st.fdes_eu
         + p.reentry_us * st.fdes_us;
     st.fleet = st.fleet.max(0.0);
@@ -326,4 +326,14 @@ pub fn dynamics(
     st.n_prev.copy_from_slice(&o.n);
     st.q_prev.copy_from_slice(&o.q);
     st.p_prev = br.price;
+}
+
+/// The shadow fleet's target (D248): its 2024 share of the requirement, κ_F·Φ, or the part
+/// of the requirement that the Western tankers available this month leave uncovered at the
+/// target utilisation u*, Φ/u* − F^c, whichever is larger. At the 2024 calibration the two
+/// are equal (model.md §4.12: F^c_2024 = Φ_2024/u* − F0); when Western tankers withdraw (a
+/// services ban, enforcement, `fleet.western_capacity`) the shadow fleet grows into the gap,
+/// as it did in 2022–23, instead of shrinking with the exports the withdrawal cuts.
+pub fn fleet_target(m: &PathModel, fl: &Fleet) -> f64 {
+    (m.kappa_f * fl.phi).max(fl.phi / m.u_star() - fl.western)
 }
