@@ -14,6 +14,9 @@ pub struct ImposedBrent {
     pub first: MonthIdx,
     /// $/bbl, one per month from `first`.
     pub prices: Vec<f64>,
+    /// The file's text as read: it is part of the scenario's fingerprint
+    /// (`Scenario::resolved_text`, hostile round 9 #1).
+    pub text: String,
 }
 
 /// A field quoted in a message, cut to 40 characters (a field may be megabytes long).
@@ -122,6 +125,8 @@ impl ImposedBrent {
             path: path.to_path_buf(),
             first,
             prices,
+            // Every record parsed as UTF-8, so nothing is replaced.
+            text: String::from_utf8_lossy(bytes).into_owned(),
         })
     }
 
