@@ -141,3 +141,128 @@ fn an_imposed_series_outside_the_folder_is_warned() {
     let last = m["inputs"].as_array().unwrap().last().unwrap().clone();
     assert!(last["path"].as_str().unwrap().ends_with("b_ok.csv"), "{m}");
 }
+
+/// #5a: an imposed CSV whose header repeats `usd_bbl` is refused at `brent.imposed`, naming
+/// the file and the column (the first column was used, the second silently ignored).
+#[test]
+fn an_imposed_csv_with_a_repeated_column_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let hist = history_copy(d.path());
+    let src = fs::read_to_string(d.path().join("data/brent_monthly.csv")).unwrap();
+    let mut dup = String::from("date,usd_bbl,usd_bbl\n");
+    for l in src.lines().skip(1) {
+        let mut f = l.split(',');
+        let (date, price) = (f.next().unwrap(), f.next().unwrap());
+        dup.push_str(&format!("{date},{price},300\n"));
+    }
+    fs::write(hist.join("b_dupcol.csv"), dup).unwrap();
+    let p = hist.join("imp_dupcol.toml");
+    fs::write(
+        &p,
+        "extends = \"replay_2024.toml\"\n[scenario]\nname = \"imp_dupcol\"\n\
+         [brent]\nimposed = \"b_dupcol.csv\"\n",
+    )
+    .unwrap();
+    let e = sanctions_sim::scenario::load(&p).unwrap_err();
+    let d0 = &e.diagnostics[0];
+    assert_eq!(d0.key.as_deref(), Some("brent.imposed"), "{e}");
+    assert!(d0.file.ends_with("imp_dupcol.toml") && d0.line == 5, "{e}");
+    assert!(
+        d0.message.contains("b_dupcol.csv:1:")
+            && d0
+                .message
+                .contains("names the column `usd_bbl` twice (columns 2 and 3)"),
+        "{e}"
+    );
+    // The sibling reader of the backtest's observed points refuses the same way.
+    let obs = "date,variable,value,value,unit,source\n2024-01-01,x,1,2,u,s\n";
+    let err = sanctions_sim::backtest::observed::parse(Path::new("obs.csv"), obs)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`value` twice"), "{err}");
+    // Empty names (trailing commas) are never looked up, so they may repeat.
+    let ok = "date,usd_bbl,,\n2024-01-01,80,,\n";
+    assert!(sanctions_sim::scenario::imposed::ImposedBrent::parse(
+        Path::new("b.csv"),
+        ok.as_bytes()
+    )
+    .is_ok());
+}
+
+/// #5b: under `--precision`, `--sample-paths` is checked against the paths the run is sure to
+/// have (its first batch: `--paths` rounded up to 4,096, capped at `--max-paths`), not against
+/// `--paths`.
+#[test]
+fn sample_paths_under_precision_is_checked_against_the_first_batch() {
+    let d = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let run_p = |extra: &[&str], out: &str, code: i32| {
+        expect(
+            sim()
+                .arg("run")
+                .arg(&base)
+                .args(["--paths", "10", "--months", "2", "--precision", "0.5"])
+                .args([
+                    "--threads",
+                    "1",
+                    "--quiet",
+                    "--no-charts",
+                    "--no-report",
+                    "--out",
+                ])
+                .arg(d.path().join(out))
+                .args(extra),
+            code,
+        )
+    };
+    run_p(&["--max-paths", "300", "--sample-paths", "20"], "a", 0);
+    let paths = fs::read_to_string(d.path().join("a/baseline/paths.csv")).unwrap();
+    assert!(paths.lines().any(|l| l.starts_with("19,")), "no path 19");
+    assert!(!paths.lines().any(|l| l.starts_with("20,")), "a path 20");
+    let err = run_p(&["--max-paths", "300", "--sample-paths", "301"], "b", 1);
+    assert!(
+        err.contains("--sample-paths 301 is more than the 300 paths")
+            && err.contains("raise --max-paths"),
+        "{err}"
+    );
+    assert!(!err.contains("the 10 paths"), "{err}");
+    // Without --max-paths (1,000,000), the first batch is 4,096: the advice is --paths.
+    let err = run_p(&["--sample-paths", "5000"], "c", 1);
+    assert!(
+        err.contains("more than the 4096 paths") && err.contains("raise --paths"),
+        "{err}"
+    );
+}
+
+/// #5c: two buyer ids equal but for case are refused at the second `[[buyer]] id`, naming
+/// both, instead of as a `report_as`/`[[output]]` clash at 1:1; pipelines alike.
+#[test]
+fn ids_equal_but_for_case_are_refused_at_the_id() {
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/market/default.toml"),
+    )
+    .unwrap();
+    let case = text
+        .replace("id = \"TR\"", "id = \"In\"")
+        .replace("to = \"TR\"", "to = \"In\"")
+        .replace("buyers = [\"TR\"]", "buyers = [\"In\"]");
+    assert_ne!(case, text);
+    let d = common::market_diagnostic(&case, "buyer case", "buyer.id");
+    assert!(d.line > 1, "{d:?}");
+    assert!(
+        d.message
+            .contains("buyer id `In` differs from buyer id `IN`")
+            && d.message.contains("only in case"),
+        "{d:?}"
+    );
+    let e = common::load_with_market(&case, "buyer case").to_string();
+    assert!(!e.contains("would be written twice"), "{e}");
+    let pipe = text.replace("id = \"DRZ\"", "id = \"cnp\"");
+    let d = common::market_diagnostic(&pipe, "pipeline case", "pipeline.id");
+    assert!(
+        d.message
+            .contains("pipeline id `cnp` differs from pipeline id `CNP`")
+            && d.line > 1,
+        "{d:?}"
+    );
+}

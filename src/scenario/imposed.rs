@@ -27,6 +27,20 @@ fn short(s: &str) -> String {
     }
 }
 
+/// The first column name of a CSV header that repeats an earlier one, as the 0-based
+/// positions of the two: a reader that looks columns up by name would take the first and
+/// ignore the other. Empty names (trailing commas) are not looked up, so they may repeat.
+pub fn repeated_column<'a>(head: impl Iterator<Item = &'a str>) -> Option<(usize, usize)> {
+    let names: Vec<&str> = head.collect();
+    (1..names.len()).find_map(|j| {
+        let n = names[j];
+        (!n.is_empty())
+            .then(|| names[..j].iter().position(|h| *h == n))
+            .flatten()
+            .map(|i| (i, j))
+    })
+}
+
 impl ImposedBrent {
     /// Reads and checks the CSV: header with `date` and `usd_bbl`, dates `YYYY-MM-01` (or
     /// `YYYY-MM`) in consecutive months, prices finite and > 0. The file is read under
@@ -51,6 +65,20 @@ impl ImposedBrent {
             .headers()
             .map_err(|e| format!("{}: bad CSV header: {e}", path.shown()))?
             .clone();
+        // A repeated column is ambiguous: the first used to be read and the second silently
+        // ignored (hostile round 9 #5).
+        if let Some((i, j)) = repeated_column(head.iter()) {
+            return Err(format!(
+                "{}:1: the header names the column `{}` twice (columns {} and {}), so it is \
+                 not clear which one holds the series; keep one `{}` column (rename or delete \
+                 the other)",
+                path.shown(),
+                short(&head[j]),
+                i + 1,
+                j + 1,
+                short(&head[j])
+            ));
+        }
         let col = |name: &str| {
             head.iter().position(|h| h == name).ok_or_else(|| {
                 format!(
