@@ -33,6 +33,21 @@ pub fn parse(file: &Path, text: &str) -> Result<Vec<Observation>, BacktestError>
         .headers()
         .map_err(|e| bad(1, format!("unreadable header: {e}")))?
         .clone();
+    // A repeated column is ambiguous: the first was read, the second silently ignored
+    // (hostile round 9 #5, as for an imposed Brent series).
+    if let Some((i, j)) = crate::scenario::imposed::repeated_column(header.iter()) {
+        let c = &header[j];
+        return Err(bad(
+            1,
+            format!(
+                "the header names the column `{c}` twice (columns {} and {}), so it is not \
+                 clear which one holds the data; keep one `{c}` column (rename or delete the \
+                 other)",
+                i + 1,
+                j + 1
+            ),
+        ));
+    }
     let col = |name: &str| {
         header.iter().position(|h| h == name).ok_or_else(|| {
             bad(

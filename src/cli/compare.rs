@@ -400,6 +400,15 @@ fn write(
         .iter()
         .map(|s| s.market_path.display().to_string())
         .collect();
+    // Every file of every compared scenario, each once (a shared parent is read by both).
+    for e in all
+        .iter()
+        .flat_map(|s| crate::output::manifest::InputEntry::of(s))
+    {
+        if !m.inputs.contains(&e) {
+            m.inputs.push(e);
+        }
+    }
     let per_scenario = std::iter::once((&r.baseline, &r.baseline_diagnostics))
         .chain(r.diffs.iter().map(|d| (&d.scenario, &d.diagnostics)));
     for (sc, diag) in per_scenario {

@@ -287,9 +287,9 @@ fn reload_scenario(parts: &[(String, Partial)]) -> Result<Scenario, CliError> {
             return Ok(sc);
         }
         failures.push(format!(
-            "{} (recorded by {f}): the scenario (or a file it extends, or its market file) \
-             changed since the shards ran: `scenario_sha256` is {} in the shards but {sha} \
-             now; rerun the shards",
+            "{} (recorded by {f}): the scenario (or a file it extends, its market file or its \
+             `brent.imposed` series) changed since the shards ran: `scenario_sha256` is {} in \
+             the shards but {sha} now; rerun the shards",
             path.shown(),
             fp.scenario_sha256
         ));

@@ -18,6 +18,9 @@ use crate::suggest::ShowPath;
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `--max-paths` when not given.
+const DEFAULT_MAX_PATHS: u64 = 1_000_000;
 use std::sync::{Arc, OnceLock};
 
 /// Exit code after SIGINT or SIGTERM (documented in README.md and docs/reliability.md).
@@ -162,7 +165,19 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         if let Some(n) = a.sample_paths {
             let o = options(sc, &a);
             let vars = crate::engine::vars::variables(&sc.market).len();
-            if let Err(e) = crate::output::paths_csv::check(&sc.name, n, o.paths, o.months, vars) {
+            // Under --precision the run has at least its first batch, not --paths (hostile
+            // round 9 #5).
+            let checked = match a.precision {
+                Some(_) => crate::output::paths_csv::check_precise(
+                    &sc.name,
+                    n,
+                    (o.paths, a.max_paths.unwrap_or(DEFAULT_MAX_PATHS)),
+                    o.months,
+                    vars,
+                ),
+                None => crate::output::paths_csv::check(&sc.name, n, o.paths, o.months, vars),
+            };
+            if let Err(e) = checked {
                 errors.push(e.to_string());
             }
         }
@@ -225,7 +240,9 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             super::merge::write_shard(sc, &o, spec, stage, a.output.quiet)?;
             continue;
         }
-        let precision = a.precision.map(|p| (p, a.max_paths.unwrap_or(1_000_000)));
+        let precision = a
+            .precision
+            .map(|p| (p, a.max_paths.unwrap_or(DEFAULT_MAX_PATHS)));
         let nth = (n > 1).then_some((k + 1, n));
         let result = simulate(sc, &o, splits, a.output.quiet, precision, nth)?;
         let collect = combined.is_some().then_some(&mut folders);

@@ -62,45 +62,81 @@ fn target_text(t: f64) -> String {
     }
 }
 
-/// `extends` and `scenario.market` may name files outside the scenario's folder (a shared
-/// base elsewhere is legitimate; every file read is recorded in manifest.json through the
-/// resolved text), but it is said on stderr so that a stray `../` does not go unnoticed.
-/// A scenario inside a `scenarios/` tree may read anywhere in that tree (the shipped replays
-/// in `scenarios/history/` read `scenarios/market/default.toml`).
+/// `extends`, `scenario.market` and `brent.imposed` may name files outside the scenario's
+/// folder (a shared base elsewhere is legitimate; every file read is recorded in
+/// manifest.json, in its `inputs` and through the resolved text's SHA-256), but it is said on
+/// stderr so that a stray `../` does not go unnoticed. A scenario inside a `scenarios/` tree
+/// may read anywhere in that tree (the shipped replays in `scenarios/history/` read
+/// `scenarios/market/default.toml`), and its `brent.imposed` series may also sit in the
+/// `data/` folder beside that tree (they read `data/brent_monthly.csv`). Every file the
+/// scenario read is looked at (`Scenario::inputs`), so a file the loader reads is never left
+/// out of the check (hostile round 9 #1).
 pub(super) fn warn_outside_folder(sc: &Scenario) {
+    if let Some(line) = outside_folder(sc) {
+        errln!("{line}");
+    }
+}
+
+/// The line of [`warn_outside_folder`], or `None` when every file is inside.
+fn outside_folder(sc: &Scenario) -> Option<String> {
+    use crate::scenario::inputs::InputRole;
     let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let Some(dir) = sc.path.parent().map(|d| {
-        let d = if d.as_os_str().is_empty() {
-            canon(std::path::Path::new("."))
-        } else {
-            canon(d)
-        };
-        d.ancestors()
-            .find(|a| a.file_name().is_some_and(|n| n == "scenarios"))
-            .map(|a| a.to_path_buf())
-            .unwrap_or(d)
-    }) else {
-        return;
+    let d = sc.path.parent()?;
+    let d = if d.as_os_str().is_empty() {
+        canon(std::path::Path::new("."))
+    } else {
+        canon(d)
     };
+    let tree = d
+        .ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == "scenarios"))
+        .map(|a| a.to_path_buf());
+    // The shipped layout: `data/` beside `scenarios/` holds the series the replays impose.
+    let data = tree
+        .as_ref()
+        .and_then(|t| t.parent())
+        .map(|p| p.join("data"));
+    let dir = tree.unwrap_or(d);
     // One line for the scenario, however many files: a scenario kept in its own folder that
     // extends the shipped baseline reads two (the baseline and its market file).
+    let mut keys: Vec<&str> = Vec::new();
     let outside: Vec<String> = sc
-        .files
+        .inputs
         .iter()
-        .filter(|f| !canon(f).starts_with(&dir))
-        .map(|f| f.shown().to_string())
+        .filter(|f| {
+            let c = canon(&f.path);
+            let in_data = f.role == InputRole::ImposedBrent
+                && data.as_ref().is_some_and(|d| c.starts_with(d));
+            !(c.starts_with(&dir) || in_data)
+        })
+        .map(|f| {
+            if !keys.contains(&f.role.key()) {
+                keys.push(f.role.key());
+            }
+            f.path.shown().to_string()
+        })
         .collect();
     if outside.is_empty() {
-        return;
+        return None;
     }
-    errln!(
-        "warning: {}: reads {}, outside the scenario's folder {} (through `extends` or \
-         `scenario.market`); allowed, and recorded in manifest.json: check that this is \
-         intended",
+    let through = match keys.as_slice() {
+        [one] => format!("`{one}`"),
+        [rest @ .., last] => format!(
+            "{} and `{last}`",
+            rest.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        [] => unreachable!("a file is outside"),
+    };
+    Some(format!(
+        "warning: {}: reads {}, outside the scenario's folder {} (through {through}); \
+         allowed, and recorded in manifest.json (`inputs`): check that this is intended",
         sc.name,
         outside.join(", "),
         dir.shown()
-    );
+    ))
 }
 
 /// `validate`'s warnings, so that a file run without validating first is not silent about

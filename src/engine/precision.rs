@@ -72,6 +72,16 @@ fn worst(s: &Summary, keys: &[usize]) -> (f64, usize, usize) {
     w
 }
 
+/// The size of the first batch of a `--precision` run whose `--paths` is `paths`: whole chunk
+/// groups of [`GROUP_PATHS`], capped at `max_paths`. The run never has fewer paths, so a check
+/// of what the run will have (`--sample-paths`) is made against this (hostile round 9 #5).
+pub fn first_batch(paths: u64, max_paths: u64) -> u64 {
+    paths
+        .div_ceil(GROUP_PATHS)
+        .saturating_mul(GROUP_PATHS)
+        .min(max_paths)
+}
+
 /// Runs `o` (its `paths` is the first batch's size) under the precision rule.
 pub fn run_precise(
     sc: &Scenario,
@@ -90,11 +100,7 @@ pub fn run_precise(
     let vars = variables(&sc.market);
     let keys = key_variables(&vars);
     let pool = pool(o)?;
-    let mut paths = o
-        .paths
-        .div_ceil(GROUP_PATHS)
-        .saturating_mul(GROUP_PATHS)
-        .min(max_paths);
+    let mut paths = first_batch(o.paths, max_paths);
     let mode = |p: u64| choose_mode(p, o.months, vars.len(), o.budget_bytes);
     let layout = super::run::layout(sc, o, &vars)?;
     let mut acc = Accum::new(sc, o, &layout, mode(paths), &[], false);

@@ -66,6 +66,34 @@ pub struct Manifest {
     /// (hostile round 8 finding 3). Left out otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub market_paths: Vec<String>,
+    /// Every file the scenario read (`Scenario::inputs`): its role (`scenario`, `market`,
+    /// `imposed_brent`), its path and the SHA-256 of its text, so that a result names the
+    /// data it was made from and a changed file can be found (hostile round 9 #1). For
+    /// `compare`, those of every compared scenario, each file once. Left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputEntry>,
+}
+
+/// One row of the manifest's `inputs`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputEntry {
+    pub role: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+impl InputEntry {
+    /// The rows of `sc`'s inputs.
+    pub fn of(sc: &crate::scenario::Scenario) -> Vec<InputEntry> {
+        sc.inputs
+            .iter()
+            .map(|f| InputEntry {
+                role: f.role.as_str().to_string(),
+                path: f.path.display().to_string(),
+                sha256: f.sha256.clone(),
+            })
+            .collect()
+    }
 }
 
 /// 2^53: the largest range of whole numbers a double holds exactly.
@@ -96,6 +124,7 @@ impl Manifest {
             csv_dialect: None,
             seed_text: None,
             market_paths: Vec::new(),
+            inputs: Vec::new(),
         }
     }
 
@@ -112,6 +141,7 @@ impl Manifest {
         m.scenario = sc.name.clone();
         m.scenario_path = sc.path.display().to_string();
         m.scenario_sha256 = sha256_hex(sc.resolved_text.as_bytes());
+        m.inputs = InputEntry::of(sc);
         m.start = crate::policy::calendar::iso_month(sc.start);
         m
     }

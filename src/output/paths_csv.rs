@@ -32,13 +32,16 @@ pub const MAX_ROWS: u64 = 10_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathsError {
     #[error(
-        "--sample-paths {asked} is more than the {paths} paths of scenario `{scenario}`; \
-         ask for at most {paths} or raise --paths"
+        "--sample-paths {asked} is more than the {paths} paths {of} scenario `{scenario}`; \
+         ask for at most {paths} or {fix}"
     )]
     TooMany {
         scenario: String,
         asked: u64,
         paths: u64,
+        /// What the run's path count is (`of`, or what `--precision` is sure to run of).
+        of: String,
+        fix: String,
     },
     #[error(
         "--sample-paths {asked} would write {rows} rows to paths.csv for scenario `{scenario}` \
@@ -74,8 +77,48 @@ pub fn check(
             scenario: scenario.to_string(),
             asked,
             paths,
+            of: "of".into(),
+            fix: "raise --paths".into(),
         });
     }
+    check_rows(scenario, asked, months, vars)
+}
+
+/// [`check`] for a `--precision` run: its path count is not `--paths` but at least its first
+/// batch (`--paths` rounded up to whole chunk groups, capped at `--max-paths`; the run never
+/// stops before it), which is what N is checked against (hostile round 9 #5: a run of 300
+/// paths was refused against `--paths 10`).
+pub fn check_precise(
+    scenario: &str,
+    asked: u64,
+    (paths, max_paths): (u64, u64),
+    months: usize,
+    vars: usize,
+) -> Result<(), PathsError> {
+    let first = crate::engine::precision::first_batch(paths, max_paths);
+    if asked > first {
+        let fix = if first == max_paths {
+            format!("raise --max-paths (the first batch is capped at --max-paths {max_paths})")
+        } else {
+            format!(
+                "raise --paths (the first batch is --paths {paths} rounded up to whole groups \
+                 of {} paths)",
+                crate::engine::run::GROUP_PATHS
+            )
+        };
+        return Err(PathsError::TooMany {
+            scenario: scenario.to_string(),
+            asked,
+            paths: first,
+            of: "that --precision is sure to run (its first batch) for".into(),
+            fix,
+        });
+    }
+    check_rows(scenario, asked, months, vars)
+}
+
+/// The [`MAX_ROWS`] half of [`check`].
+fn check_rows(scenario: &str, asked: u64, months: usize, vars: usize) -> Result<(), PathsError> {
     let per_path = (months as u64).saturating_mul(vars as u64).max(1);
     let rows = asked.saturating_mul(per_path);
     if rows > MAX_ROWS {

@@ -308,25 +308,6 @@ fn extends_of(doc: &toml::de::DeTable<'_>) -> Option<(String, Range<usize>, bool
         })
 }
 
-/// See [`Scenario::resolved_text`].
-pub(crate) fn resolved_text(chain: &[Source], market: &Source) -> String {
-    let mut out = String::from("## sanctions-sim resolved scenario v1\n");
-    let n = chain.len();
-    let mut push = |header: String, text: &str| {
-        out.push_str(&header);
-        let t = text.replace("\r\n", "\n");
-        out.push_str(&t);
-        if !t.ends_with('\n') {
-            out.push('\n');
-        }
-    };
-    for (i, s) in chain.iter().enumerate() {
-        push(format!("## scenario file {} of {n}\n", i + 1), &s.text);
-    }
-    push("## market file\n".into(), &market.text);
-    out
-}
-
 /// Every `*.toml` directly inside `dir`, sorted by file name.
 pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     discover_all(dir).map(|(files, _)| files)

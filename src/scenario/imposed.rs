@@ -14,6 +14,9 @@ pub struct ImposedBrent {
     pub first: MonthIdx,
     /// $/bbl, one per month from `first`.
     pub prices: Vec<f64>,
+    /// The file's text as read: it is part of the scenario's fingerprint
+    /// (`Scenario::resolved_text`, hostile round 9 #1).
+    pub text: String,
 }
 
 /// A field quoted in a message, cut to 40 characters (a field may be megabytes long).
@@ -22,6 +25,20 @@ fn short(s: &str) -> String {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
     }
+}
+
+/// The first column name of a CSV header that repeats an earlier one, as the 0-based
+/// positions of the two: a reader that looks columns up by name would take the first and
+/// ignore the other. Empty names (trailing commas) are not looked up, so they may repeat.
+pub fn repeated_column<'a>(head: impl Iterator<Item = &'a str>) -> Option<(usize, usize)> {
+    let names: Vec<&str> = head.collect();
+    (1..names.len()).find_map(|j| {
+        let n = names[j];
+        (!n.is_empty())
+            .then(|| names[..j].iter().position(|h| *h == n))
+            .flatten()
+            .map(|i| (i, j))
+    })
 }
 
 impl ImposedBrent {
@@ -48,6 +65,20 @@ impl ImposedBrent {
             .headers()
             .map_err(|e| format!("{}: bad CSV header: {e}", path.shown()))?
             .clone();
+        // A repeated column is ambiguous: the first used to be read and the second silently
+        // ignored (hostile round 9 #5).
+        if let Some((i, j)) = repeated_column(head.iter()) {
+            return Err(format!(
+                "{}:1: the header names the column `{}` twice (columns {} and {}), so it is \
+                 not clear which one holds the series; keep one `{}` column (rename or delete \
+                 the other)",
+                path.shown(),
+                short(&head[j]),
+                i + 1,
+                j + 1,
+                short(&head[j])
+            ));
+        }
         let col = |name: &str| {
             head.iter().position(|h| h == name).ok_or_else(|| {
                 format!(
@@ -122,6 +153,8 @@ impl ImposedBrent {
             path: path.to_path_buf(),
             first,
             prices,
+            // Every record parsed as UTF-8, so nothing is replaced.
+            text: String::from_utf8_lossy(bytes).into_owned(),
         })
     }
 

@@ -35,6 +35,7 @@ mod header;
 mod hints;
 pub mod imposed;
 mod inherit;
+pub mod inputs;
 mod late_lags;
 mod lever_bounds;
 mod market_file;
@@ -93,10 +94,16 @@ pub struct Scenario {
     pub path: PathBuf,
     /// The `extends` chain, root first (the leaf is last of these), then the market file.
     pub files: Vec<PathBuf>,
+    /// Every file the scenario read: `files`, then the `[brent] imposed` series if any, each
+    /// with the SHA-256 of its text (`inputs.rs`); the manifest's `inputs` (hostile round 9
+    /// #1).
+    pub inputs: Vec<inputs::InputFile>,
     /// What to hash (SHA-256) to identify the resolved inputs: a header line
     /// `## sanctions-sim resolved scenario v1`, then for each scenario file in chain order
     /// (root first) a line `## scenario file <k> of <n>` followed by the file's text, then a
-    /// line `## market file` followed by the market file's text. Line endings are normalised
+    /// line `## market file` followed by the market file's text, then, when `[brent] imposed`
+    /// names a series, a line `## imposed brent file` followed by the CSV's text (hostile
+    /// round 9 #1; absent otherwise, so other scenarios' hashes are unchanged). Line endings are normalised
     /// to `\n` and each text ends with one. No paths are included, so moving or renaming the
     /// folder does not change the hash, but editing any byte of any file (comments included)
     /// does.

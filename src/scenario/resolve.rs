@@ -7,7 +7,7 @@
 //! the check stage turns that list into the [`LoadError`] the CLI prints.
 
 use super::diagnostics::{Diagnostic, LoadError, Source};
-use super::files::{load_market, read_chain, resolved_text, syntax};
+use super::files::{load_market, read_chain, syntax};
 use super::header::Header;
 use super::raw::RawFile;
 use super::walker::Walker;
@@ -270,12 +270,15 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
         unreachable!("every missing key was reported as a diagnostic");
     };
     let start_at = h.start.map(|(i, _)| i);
+    let (inputs, resolved_text) =
+        super::inputs::collect(p.sources, &p.msrc, h.brent_imposed.as_ref());
     let sc = Scenario {
         name: h.name,
         description: h.description,
         path: p.path.to_path_buf(),
         files: p.files,
-        resolved_text: resolved_text(p.sources, &p.msrc),
+        inputs,
+        resolved_text,
         start,
         months,
         paths,

@@ -127,7 +127,10 @@ fn shown(v: &str) -> &str {
 fn mismatch_help(field: &str) -> &'static str {
     match field {
         "probes (--prob)" => "re-run the shards with the same --prob list (or none on all)",
-        "scenario" | "scenario_sha256" => "re-run every shard from the same scenario file",
+        "scenario" | "scenario_sha256" => {
+            "re-run every shard from the same scenario file, with the same files it reads \
+             (the files it extends, its market file and its `brent.imposed` series)"
+        }
         "seed" => "re-run the shards with the same --seed",
         "paths" => "re-run the shards with the same --paths",
         "months" => "re-run the shards with the same --months",

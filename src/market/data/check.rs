@@ -50,6 +50,29 @@ impl std::fmt::Display for MarketProblem {
     }
 }
 
+/// The earlier of `ids[..i]` that `ids[i]` equals but for case. Output variables name a
+/// basin, buyer or pipeline by its lower-case id (`flow_w_in_mbd`), so two such ids write one
+/// column; the clash used to surface at 1:1 as a `report_as` problem (hostile round 9 #5, as
+/// D213 for a repeated pipeline id).
+fn same_but_case(ids: &[String], i: usize) -> Option<usize> {
+    ids[..i]
+        .iter()
+        .position(|x| x.eq_ignore_ascii_case(&ids[i]))
+}
+
+/// The message for [`same_but_case`]: both ids, and why they must differ beyond case.
+fn case_clash(what: &str, ids: &[String], k: usize, i: usize) -> String {
+    format!(
+        "{what} id `{}` differs from {what} id `{}` ([[{what}]] table {}) only in case: \
+         output variables name a {what} by its lower-case id (`{}`), so both would write the \
+         same columns; give ids that differ beyond case (rename one of them)",
+        ids[i],
+        ids[k],
+        k + 1,
+        ids[i].to_lowercase()
+    )
+}
+
 impl Market {
     /// Validates references and resolves ids to indices. Each problem names its row and key.
     pub fn from_file(f: MarketFile) -> Result<Market, Vec<MarketProblem>> {
@@ -88,6 +111,13 @@ impl Market {
                         i,
                         "id",
                         format!("duplicate {what} id `{id}`"),
+                    ));
+                } else if let Some(k) = same_but_case(ids, i) {
+                    errs.push(MarketProblem::at(
+                        what,
+                        i,
+                        "id",
+                        case_clash(what, ids, k, i),
                     ));
                 }
                 if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -182,6 +212,7 @@ impl Market {
         let mut pipelines = Vec::new();
         for (i, p) in f.pipeline.iter().enumerate() {
             // A duplicate id used to surface as a clash of its output names at 1:1 (D213).
+            let pipe_ids: Vec<String> = f.pipeline[..=i].iter().map(|q| q.id.clone()).collect();
             if f.pipeline[..i].iter().any(|q| q.id == p.id) {
                 let id = &p.id;
                 errs.push(MarketProblem::at(
@@ -190,6 +221,9 @@ impl Market {
                     "id",
                     format!("duplicate pipeline id `{id}`; give each [[pipeline]] its own id"),
                 ));
+            } else if let Some(k) = same_but_case(&pipe_ids, i) {
+                let msg = case_clash("pipeline", &pipe_ids, k, i);
+                errs.push(MarketProblem::at("pipeline", i, "id", msg));
             }
             let buyer = find(
                 &buyer_ids,

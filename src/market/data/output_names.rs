@@ -142,13 +142,23 @@ pub(super) fn clashing_variables(m: &Market) -> Result<(), Vec<MarketProblem>> {
                 }
             }
         }
-        let msg = format!(
-            "output variable `{name}` would be written twice: a `report_as` or `[[output]] \
-             variable` spells the name of another series; rename it"
-        );
+        // Blame a `report_as` or `[[output]]` only when one starts the name (hostile round 9
+        // #5: two ids equal but for case were blamed on them, at 1:1).
         return Err(vec![match at {
-            Some((t, i, k)) => MarketProblem::at(t, i, k, msg),
-            None => MarketProblem::whole(msg),
+            Some((t, i, k)) => MarketProblem::at(
+                t,
+                i,
+                k,
+                format!(
+                    "output variable `{name}` would be written twice: a `report_as` or \
+                     `[[output]] variable` spells the name of another series; rename it"
+                ),
+            ),
+            None => MarketProblem::whole(format!(
+                "output variable `{name}` would be written twice: two rows of the market \
+                 file give a series this name (ids are written in lower case in variable \
+                 names); give the basins, buyers and pipelines ids that differ beyond case"
+            )),
         }]);
     }
     Ok(())
