@@ -329,9 +329,11 @@ pub fn answer_files(
             .iter()
             .map(|(n, d)| (n.as_str(), d))
             .collect();
+        let diffs: Vec<&[crate::analysis::compare::ShareDiff]> =
+            r.prob_diffs.iter().map(Vec::as_slice).collect();
         v.push((
             "probabilities.csv",
-            crate::output::answers_csv::probabilities_csv(start, &runs),
+            crate::output::answers_csv::compare_probabilities_csv(start, &runs, &diffs),
         ));
     }
     v

@@ -207,6 +207,18 @@ automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
         }
     }
 
+    // Inherited trees a later file removed or replaced (hostile round 9 #2).
+    if !sc.removed_trees.is_empty() {
+        let _ = writeln!(o, "\nremoved trees ({})", sc.removed_trees.len());
+        for r in &sc.removed_trees {
+            let _ = writeln!(
+                o,
+                "  `{}`, written at {}: {} at {}",
+                r.id, r.was, r.how, r.by
+            );
+        }
+    }
+
     // Where an inherited event or rule replaces a later file's event (D50).
     let mut found = scenario::overrides(sc);
     found.extend(scenario::window_findings(sc, sc.months));

@@ -3,7 +3,8 @@
 //! run's [`Derived`] results. Same CSV dialect and number format as `summary.csv`.
 
 use super::csv::{band_cells, band_header, fmt_num, into_bytes, writer};
-use crate::engine::stats::derived::Derived;
+use crate::engine::stats::derived::{Derived, INDICATORS};
+use crate::engine::stats::share_diff::ShareDiff;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
 /// Header of `totals.csv`: the period, then the band columns of `summary.csv`.
@@ -84,30 +85,96 @@ pub fn threshold_text(x: f64) -> String {
     }
 }
 
+/// Header of `compare`'s `probabilities.csv`: [`PROBABILITIES_HEADER`], then the paired
+/// difference against the baseline (the first scenario) of each share and its Monte Carlo
+/// standard error (walkthrough 8 #8), empty on the baseline's own rows.
+pub const COMPARE_PROBABILITIES_HEADER: [&str; 19] = [
+    "scenario",
+    "date",
+    "probability",
+    "variable",
+    "op",
+    "threshold",
+    "paths",
+    "share_now",
+    "mc_se_now",
+    "share_so_far",
+    "mc_se_so_far",
+    "share_this_year",
+    "mc_se_this_year",
+    "diff_now",
+    "mc_se_diff_now",
+    "diff_so_far",
+    "mc_se_diff_so_far",
+    "diff_this_year",
+    "mc_se_diff_this_year",
+];
+
+/// The cells of [`PROBABILITIES_HEADER`] for probe `k`, month `t` of one scenario.
+fn prob_row(scenario: &str, start: MonthIdx, d: &Derived, k: usize, t: usize) -> Vec<String> {
+    let probe = &d.probes[k];
+    let (now, ever, year) = d.prob(k, t);
+    vec![
+        scenario.to_string(),
+        iso_first(start + t as MonthIdx),
+        probe.text.clone(),
+        probe.var.clone(),
+        probe.op.as_str().to_string(),
+        threshold_text(probe.threshold),
+        now.n.to_string(),
+        fmt_num(now.p),
+        fmt_num(now.se),
+        fmt_num(ever.p),
+        fmt_num(ever.se),
+        fmt_num(year.p),
+        fmt_num(year.se),
+    ]
+}
+
 /// One row per scenario × `--prob` expression × month, in the order given.
 pub fn probabilities_csv(start: MonthIdx, runs: &[(&str, &Derived)]) -> Vec<u8> {
     let mut w = writer();
     w.write_record(PROBABILITIES_HEADER)
         .expect("in-memory write");
     for (scenario, d) in runs {
-        for (k, probe) in d.probes.iter().enumerate() {
+        for k in 0..d.probes.len() {
             for t in 0..d.months {
-                let (now, ever, year) = d.prob(k, t);
-                let row = [
-                    scenario.to_string(),
-                    iso_first(start + t as MonthIdx),
-                    probe.text.clone(),
-                    probe.var.clone(),
-                    probe.op.as_str().to_string(),
-                    threshold_text(probe.threshold),
-                    now.n.to_string(),
-                    fmt_num(now.p),
-                    fmt_num(now.se),
-                    fmt_num(ever.p),
-                    fmt_num(ever.se),
-                    fmt_num(year.p),
-                    fmt_num(year.se),
-                ];
+                w.write_record(prob_row(scenario, start, d, k, t))
+                    .expect("in-memory write");
+            }
+        }
+    }
+    into_bytes(w)
+}
+
+/// `compare`'s `probabilities.csv`: [`probabilities_csv`]'s rows, baseline first, each with
+/// the paired differences of `diffs` appended; `diffs[j]` belongs to `runs[j + 1]`, its
+/// cells in [`Derived::prob`]'s order, three (now, so far, this year) per probe and month.
+pub fn compare_probabilities_csv(
+    start: MonthIdx,
+    runs: &[(&str, &Derived)],
+    diffs: &[&[ShareDiff]],
+) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(COMPARE_PROBABILITIES_HEADER)
+        .expect("in-memory write");
+    for (i, (scenario, d)) in runs.iter().enumerate() {
+        for k in 0..d.probes.len() {
+            for t in 0..d.months {
+                let mut row = prob_row(scenario, start, d, k, t);
+                let cell = (k * d.months + t) * INDICATORS;
+                for j in 0..INDICATORS {
+                    let sd = match i.checked_sub(1) {
+                        Some(o) => diffs[o][cell + j],
+                        None => ShareDiff {
+                            n: 0,
+                            diff: f64::NAN,
+                            se: f64::NAN,
+                        },
+                    };
+                    row.push(fmt_num(sd.diff));
+                    row.push(fmt_num(sd.se));
+                }
                 w.write_record(&row).expect("in-memory write");
             }
         }

@@ -25,7 +25,7 @@ pub(crate) fn home_of(name: &str, here: &str) -> Option<Home> {
         help: format!("`{name}` belongs under `[{t}]`: move the line below a `[{t}]` header{what}"),
         full_key: Some(format!("{t}.{name}")),
     };
-    if matches!(name, "extends" | "remove_events") {
+    if matches!(name, "extends" | "remove_events" | "remove_trees") {
         let help = if here.is_empty() {
             // Unreachable for the top level itself (both are valid there); kept total.
             format!("`{name}` belongs at the top of the file")

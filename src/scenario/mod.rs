@@ -61,6 +61,8 @@ mod tree;
 mod tree_branches;
 mod tree_exit;
 mod tree_graph;
+mod tree_inherit;
+mod tree_overrides;
 mod value;
 mod walker;
 mod wave_findings;
@@ -144,6 +146,9 @@ pub struct Scenario {
     pub trees: Vec<crate::policy::tree::Tree>,
     /// Where each of `trees` was written, index for index.
     pub tree_origins: Vec<TreeOrigin>,
+    /// Inherited trees a later file removed (`remove_trees`) or replaced (`[[tree]]
+    /// replaces`), in chain order (hostile round 9 #2).
+    pub removed_trees: Vec<RemovedTree>,
     /// The file and position of the winning `[params]` entry of each overridden parameter
     /// (market file or scenario file); parameters not listed keep `ParamSpec::default()`.
     pub param_origins: BTreeMap<String, Origin>,
@@ -233,6 +238,8 @@ impl std::fmt::Display for Origin {
 pub struct TreeOrigin {
     /// Dotted key of the tree in its file, e.g. `tree[1]`.
     pub prefix: String,
+    /// Where its `[[tree]]` header is.
+    pub at: Origin,
     /// Position of each node's `id` (of its table when it has none), node for node.
     pub nodes: Vec<Origin>,
 }
@@ -251,6 +258,19 @@ pub struct EventOrigin {
     pub id: Option<String>,
     /// `sellers = "..."` of a plain `sdn.share` event: the companies its share stands for (D219).
     pub sellers: Option<String>,
+}
+
+/// An inherited tree a later file removed (`remove_trees`) or replaced (`replaces` in a
+/// `[[tree]]`), hostile round 9 #2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedTree {
+    pub id: String,
+    /// Where the removed tree's `[[tree]]` was written.
+    pub was: Origin,
+    /// Where the `remove_trees` entry or `replaces` key is.
+    pub by: Origin,
+    /// `"removed"` or `"replaced"`.
+    pub how: &'static str,
 }
 
 /// An inherited event a later file removed (`remove_events`) or replaced (`replaces`), D51.

@@ -92,6 +92,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         let at = &sc.event_origins[i].at;
         out.extend(waves.iter().filter(|w| w.at == *at).cloned());
     }
+    // Inherited tree actions that can land after a later file's event (hostile round 9 #2).
+    out.extend(super::tree_overrides::tree_overrides(sc, &rank));
     // Tree nodes never entered.
     out.extend(super::tree_graph::tree_findings(sc));
     // Inherited correlation pairs a later file's constant dropped (hostile round 8 finding 5).
@@ -107,7 +109,7 @@ pub(super) fn key(sc: &Scenario, i: usize) -> String {
     format!("event[{}]", sc.event_origins[i].index)
 }
 
-fn written(sc: &Scenario, ev: &Event, before: Date) -> String {
+pub(super) fn written(sc: &Scenario, ev: &Event, before: Date) -> String {
     let name = &sc.registry.def(ev.lever).name;
     let mut when = Vec::new();
     if ev.prob != Dist::Const(1.0) {

@@ -23,6 +23,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "event",
     "tree",
     "remove_events",
+    "remove_trees",
 ];
 pub(crate) const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -85,6 +86,8 @@ pub(crate) struct RawFile<'a> {
     pub typos: Vec<String>,
     /// `remove_events = [...]`: inherited events to drop, by id or `<lever>@<date>` (D51).
     pub remove_events: Vec<Spanned<String>>,
+    /// `remove_trees = [...]`: inherited trees to drop, by id (hostile round 9 #2).
+    pub remove_trees: Vec<Spanned<String>>,
 }
 
 impl Walker<'_> {
@@ -124,20 +127,11 @@ impl Walker<'_> {
                 "correlations" => f.correlations = super::correlations::walk(self, v),
                 "remove_events" => {
                     let ex = "remove_events = [\"cap.eu_usd@2025-09-03\"]";
-                    match v.get_ref() {
-                        DeValue::Array(items) => {
-                            for (i, it) in items.iter().enumerate() {
-                                let key = format!("remove_events[{}]", i + 1);
-                                f.remove_events.extend(self.string(it, &key, ex));
-                            }
-                        }
-                        _ => self.err(
-                            v.span(),
-                            "remove_events",
-                            "`remove_events` must be an array of strings",
-                            Some(format!("write e.g. `{ex}`")),
-                        ),
-                    }
+                    f.remove_events = self.strings(v, "remove_events", ex);
+                }
+                "remove_trees" => {
+                    f.remove_trees =
+                        self.strings(v, "remove_trees", "remove_trees = [\"us_russia\"]");
                 }
                 "event" => match v.get_ref() {
                     DeValue::Array(items) => {
@@ -185,6 +179,24 @@ impl Walker<'_> {
         f.present = seen.present;
         f.typos = seen.typos;
         f
+    }
+
+    /// A top-level array of strings (`remove_events`, `remove_trees`), entry keys `key[i]`.
+    fn strings(&mut self, v: &Val<'_>, key: &str, ex: &str) -> Vec<Spanned<String>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.err(
+                v.span(),
+                key,
+                format!("`{key}` must be an array of strings"),
+                Some(format!("write e.g. `{ex}`")),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            out.extend(self.string(it, &format!("{key}[{}]", i + 1), ex));
+        }
+        out
     }
 
     fn scenario(&mut self, t: &DeTable<'_>) -> RawScenario {

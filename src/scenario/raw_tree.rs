@@ -9,7 +9,7 @@ use serde_spanned::Spanned;
 use std::ops::Range;
 use toml::de::DeTable;
 
-pub(crate) const TREE_KEYS: &[&str] = &["id", "start", "node", "note"];
+pub(crate) const TREE_KEYS: &[&str] = &["id", "replaces", "start", "node", "note"];
 pub(crate) const NODE_KEYS: &[&str] = &["id", "exits", "actions", "note"];
 pub(crate) const EXIT_KEYS: &[&str] = &[
     "kind",
@@ -55,6 +55,8 @@ pub(crate) struct RawTree<'a> {
     pub span: Range<usize>,
     pub prefix: String,
     pub id: Option<Spanned<String>>,
+    /// `replaces = "<tree id>"`: the inherited tree this one takes the place of.
+    pub replaces: Option<Spanned<String>>,
     pub start: Option<Spanned<String>>,
     pub nodes: Vec<RawNode<'a>>,
 }
@@ -70,6 +72,7 @@ impl Walker<'_> {
             span,
             prefix: prefix.clone(),
             id: None,
+            replaces: None,
             start: None,
             nodes: Vec::new(),
         };
@@ -77,6 +80,7 @@ impl Walker<'_> {
             let key = format!("{prefix}.{}", k.get_ref());
             match k.get_ref().as_ref() {
                 "id" => tr.id = self.string(v, &key, "id = \"us_russia\""),
+                "replaces" => tr.replaces = self.string(v, &key, "replaces = \"us_russia\""),
                 "start" => tr.start = self.string(v, &key, "start = \"status_quo\""),
                 "note" => {
                     self.string(v, &key, "note = \"source\"");

@@ -14,7 +14,6 @@ use super::walker::Walker;
 use super::{header, inherit, params, EventOrigin, RemovedEvent, Scenario};
 use crate::market::data::Market;
 use crate::market::params::ParamSpec;
-use crate::policy::calendar::MonthIdx;
 use crate::policy::events::Event;
 use crate::policy::levers::LeverRegistry;
 use crate::policy::tree::Tree;
@@ -68,16 +67,18 @@ fn load_named(path: &Path) -> Result<Scenario, LoadError> {
     let registry = loaded
         .as_ref()
         .map(|(m, _)| LeverRegistry::new(&m.registry_rows()));
-    let (events, event_origins, removed_events, (trees, tree_origins)) = match &registry {
-        Some(reg) => {
-            let (ev, origins, removed) =
-                inherit::resolve(&raws, &sources, reg, head.horizon(), &mut diags);
-            let trees = trees(&raws, &sources, reg, head.horizon(), &mut diags);
-            diags.extend(super::lever_bounds::check(&ev, &origins, &trees.0, reg));
-            (ev, origins, removed, trees)
-        }
-        None => Default::default(),
-    };
+    let (events, event_origins, removed_events, (trees, tree_origins, removed_trees)) =
+        match &registry {
+            Some(reg) => {
+                let (ev, origins, removed) =
+                    inherit::resolve(&raws, &sources, reg, head.horizon(), &mut diags);
+                let trees =
+                    super::tree_inherit::resolve(&raws, &sources, reg, head.horizon(), &mut diags);
+                diags.extend(super::lever_bounds::check(&ev, &origins, &trees.0, reg));
+                (ev, origins, removed, trees)
+            }
+            None => Default::default(),
+        };
     let files = files(&sources, &head);
     check(diags, &files)?;
     let (Some(registry), Some((market, msrc))) = (registry, loaded) else {
@@ -100,6 +101,7 @@ fn load_named(path: &Path) -> Result<Scenario, LoadError> {
         removed_events,
         trees,
         tree_origins,
+        removed_trees,
     })
 }
 
@@ -168,51 +170,6 @@ fn market(
     }
 }
 
-/// The trees stage: `[[tree]]` tables in chain order then file order; ids are unique across
-/// the chain.
-fn trees(
-    raws: &[RawFile<'_>],
-    sources: &[Source],
-    reg: &LeverRegistry,
-    horizon: Option<(MonthIdx, usize)>,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<Tree>, Vec<super::TreeOrigin>) {
-    let mut trees = Vec::new();
-    let mut origins = Vec::new();
-    let mut ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (k, (r, src)) in raws.iter().zip(sources).enumerate() {
-        let mut w = Walker::new(src, diags);
-        let inherited = k + 1 < raws.len();
-        for t in &r.trees {
-            if let Some(id) = &t.id {
-                if !ids.insert(id.get_ref().as_str()) {
-                    w.err(
-                        id.span(),
-                        &format!("{}.id", t.prefix),
-                        format!(
-                            "tree `{}` is defined twice (here or in a file this one extends)",
-                            id.get_ref()
-                        ),
-                        Some("give each [[tree]] its own id".into()),
-                    );
-                }
-            }
-            if let Some(tree) = super::tree::resolve(&mut w, t, reg, horizon, inherited) {
-                trees.push(tree);
-                origins.push(super::TreeOrigin {
-                    prefix: t.prefix.clone(),
-                    nodes: t
-                        .nodes
-                        .iter()
-                        .map(|n| src.origin(n.id.as_ref().map_or(n.span.start, |i| i.span().start)))
-                        .collect(),
-                });
-            }
-        }
-    }
-    (trees, origins)
-}
-
 /// The chain's files, root first, then the market file.
 fn files(sources: &[Source], head: &Header) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
@@ -257,6 +214,7 @@ struct Parts<'a> {
     removed_events: Vec<RemovedEvent>,
     trees: Vec<Tree>,
     tree_origins: Vec<super::TreeOrigin>,
+    removed_trees: Vec<super::RemovedTree>,
 }
 
 fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
@@ -299,6 +257,7 @@ fn assemble(p: Parts<'_>) -> Result<Scenario, LoadError> {
         removed_events: p.removed_events,
         trees: p.trees,
         tree_origins: p.tree_origins,
+        removed_trees: p.removed_trees,
     };
     // D208: demand over the horizon, reported at the `start` that set it.
     if let Err(message) = sc.check_demand(sc.months) {

@@ -367,7 +367,7 @@ fn tree_table(registry: Option<&LeverRegistry>) -> Value {
     let mut t = Map::new();
     for &k in TREE_KEYS {
         let v = match k {
-            "id" | "start" => id.clone(),
+            "id" | "start" | "replaces" => id.clone(),
             "node" => json!({ "type": "array", "items": closed(n.clone(), &["id"]) }),
             "note" => json!({ "type": "string" }),
             other => unreachable!("schema: no rule for tree key {other}"),
@@ -397,6 +397,11 @@ pub fn scenario_schema(registry: Option<&LeverRegistry>) -> Value {
                 "type": "array",
                 "items": { "type": "string", "pattern": TARGET_PATTERN },
                 "description": "inherited events to drop: ids, or <lever>@<date> as written",
+            }),
+            "remove_trees" => json!({
+                "type": "array",
+                "items": { "type": "string", "pattern": NAME_PATTERN },
+                "description": "inherited trees ([[tree]] ids) to drop",
             }),
             other => unreachable!("schema: no rule for top-level {other}"),
         };

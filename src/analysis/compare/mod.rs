@@ -12,8 +12,10 @@
 
 mod pairing;
 mod result;
+mod vars;
 pub use pairing::{left_out_warning, pairing, redefined_error, Pairing};
-pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff};
+pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff, ShareDiff};
+pub use vars::{common_vars, ComparedVar};
 
 use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
@@ -55,37 +57,6 @@ impl CompareOptions {
     }
 }
 
-/// A variable reported by both the baseline and a compared scenario.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComparedVar {
-    pub name: String,
-    /// The baseline's unit.
-    pub unit: String,
-    /// Index in the baseline's variable list.
-    pub base: usize,
-    /// Index in the compared scenario's variable list.
-    pub other: usize,
-}
-
-/// The variables of `other` that the baseline also reports, matched by name, in the
-/// baseline's order.
-pub fn common_vars(base: &[Var], other: &[Var]) -> Vec<ComparedVar> {
-    base.iter()
-        .enumerate()
-        .filter_map(|(i, v)| {
-            other
-                .iter()
-                .position(|o| o.name == v.name)
-                .map(|j| ComparedVar {
-                    name: v.name.clone(),
-                    unit: v.unit.clone(),
-                    base: i,
-                    other: j,
-                })
-        })
-        .collect()
-}
-
 /// Per-chunk accumulators: one per compared scenario.
 struct ChunkOut {
     stats: Vec<MonthlyStats>,
@@ -94,6 +65,8 @@ struct ChunkOut {
     diag: Vec<PathDiag>,
     /// Indicator cells of each scenario's probes (moments only).
     probes: Vec<MonthlyStats>,
+    /// Per compared scenario, its indicators minus the baseline's, path by path (moments).
+    probe_diffs: Vec<MonthlyStats>,
     /// Sums and counts of the baseline's finite values: monthly cells, then its totals.
     base_sum: Vec<f64>,
     base_n: Vec<u64>,
@@ -138,6 +111,7 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
             .flatten()
             .map(|l| MonthlyStats::with_cells(0, 0, 0, l.tail(), s.mode))
             .collect(),
+        probe_diffs: probe_diff_stats(s.probe_layouts.as_deref(), s.mode),
         base_sum: vec![0.0; s.base_layout.stride()],
         base_n: vec![0; s.base_layout.stride()],
         greater: s.common.iter().map(|c| vec![0; months * c.len()]).collect(),
@@ -156,6 +130,7 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
         .map(|l| vec![0.0; l.stride()])
         .collect();
     let mut scratch: Vec<f64> = Vec::new();
+    let mut base_tail: Vec<f64> = Vec::new();
     for path in lo..hi {
         for (i, sc) in s.scenarios.iter().enumerate() {
             let d = simulate(sc, &s.vars[i], o.seed, path, &mut bufs[i]);
@@ -166,7 +141,16 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
                 scratch.extend_from_slice(&bufs[i]);
                 scratch.resize(l.stride(), 0.0);
                 l.fill(&mut scratch);
-                out.probes[i].push_path(&scratch[bufs[i].len()..]);
+                let tail = &scratch[bufs[i].len()..];
+                out.probes[i].push_path(tail);
+                // Walkthrough 8 #8: the paired difference of the indicators, path by path.
+                if i == 0 {
+                    base_tail.clear();
+                    base_tail.extend_from_slice(tail);
+                } else {
+                    let d: Vec<f64> = tail.iter().zip(&base_tail).map(|(x, b)| x - b).collect();
+                    out.probe_diffs[i - 1].push_path(&d);
+                }
             }
             if i == 0 {
                 scratch.clear();
@@ -215,6 +199,17 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
         }
     }
     out
+}
+
+/// One moment-only accumulator per compared scenario for its probe indicators minus the
+/// baseline's (none without `--prob`); every scenario's probes are the same list.
+fn probe_diff_stats(layouts: Option<&[Layout]>, mode: SummaryMode) -> Vec<MonthlyStats> {
+    layouts.map_or(Vec::new(), |ls| {
+        ls[1..]
+            .iter()
+            .map(|l| MonthlyStats::with_cells(0, 0, 0, l.tail(), mode))
+            .collect()
+    })
 }
 
 /// Compares every scenario of `others` with `baseline` on common random numbers.
@@ -343,6 +338,7 @@ pub fn compare_with_levels(
         .flatten()
         .map(|l| MonthlyStats::with_cells(0, 0, 0, l.tail(), mode))
         .collect();
+    let mut probe_diffs = probe_diff_stats(setup.probe_layouts.as_deref(), mode);
     let mut base_sum = vec![0.0; setup.base_layout.stride()];
     let mut base_n = vec![0u64; setup.base_layout.stride()];
     let mut greater: Vec<Vec<u64>> = setup
@@ -381,6 +377,9 @@ pub fn compare_with_levels(
             for (acc, p) in probe_stats.iter_mut().zip(part.probes) {
                 acc.merge(p);
             }
+            for (acc, p) in probe_diffs.iter_mut().zip(part.probe_diffs) {
+                acc.merge(p);
+            }
             // Chunk order, so the sums are the same bits for any thread count.
             for ((a, n), (b, m)) in base_sum
                 .iter_mut()
@@ -396,7 +395,7 @@ pub fn compare_with_levels(
     }
     // The order statistics are gathered on the pool's threads too: outside it, they would
     // run on rayon's global pool, which reads RAYON_NUM_THREADS (D148).
-    let (levels, probabilities, diffs) = pool.install(|| {
+    let (levels, probabilities, prob_diffs, diffs) = pool.install(|| {
         let levels: Vec<LevelBands> = if level_vars.is_empty() {
             Vec::new()
         } else {
@@ -429,6 +428,10 @@ pub fn compare_with_levels(
                 .collect(),
             None => Vec::new(),
         };
+        let prob_diffs = probe_diffs
+            .into_iter()
+            .map(|st| st.finish().cells.iter().map(ShareDiff::of).collect())
+            .collect();
         let diffs = stats
             .into_iter()
             .zip(greater)
@@ -466,7 +469,7 @@ pub fn compare_with_levels(
                 }
             })
             .collect();
-        (levels, probabilities, diffs)
+        (levels, probabilities, prob_diffs, diffs)
     });
     Ok(CompareResult {
         baseline: baseline.name.clone(),
@@ -474,6 +477,7 @@ pub fn compare_with_levels(
         baseline_diagnostics: diag[0].to_map(),
         levels,
         probabilities,
+        prob_diffs,
         paths: o.paths,
         months: o.months,
         seed: o.seed,

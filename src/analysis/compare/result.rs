@@ -3,6 +3,7 @@
 
 use super::ComparedVar;
 use crate::engine::stats::derived::Derived;
+pub use crate::engine::stats::share_diff::ShareDiff;
 use crate::engine::stats::{Summary, SummaryMode};
 use crate::engine::vars::Var;
 use std::collections::BTreeMap;
@@ -115,6 +116,10 @@ pub struct CompareResult {
     pub levels: Vec<LevelBands>,
     /// Each scenario's threshold probabilities, baseline first (empty without `--prob`).
     pub probabilities: Vec<(String, Derived)>,
+    /// Per compared scenario (not the baseline), the paired difference of each threshold
+    /// indicator, scenario − baseline, in the order of [`Derived::prob`]'s cells:
+    /// `[(probe · months + t) · 3 + k]`, k = now, so far, this year (walkthrough 8 #8).
+    pub prob_diffs: Vec<Vec<ShareDiff>>,
     pub paths: u64,
     pub months: usize,
     pub seed: u64,

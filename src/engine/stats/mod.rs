@@ -69,6 +69,7 @@ mod groups;
 mod mcse;
 mod moments;
 mod probe_error;
+pub mod share_diff;
 mod sketch;
 mod summarize;
 #[cfg(test)]
