@@ -85,23 +85,10 @@ pub fn threshold_text(x: f64) -> String {
     }
 }
 
-/// Header of `compare`'s `probabilities.csv`: [`PROBABILITIES_HEADER`], then the paired
-/// difference against the baseline (the first scenario) of each share and its Monte Carlo
-/// standard error (walkthrough 8 #8), empty on the baseline's own rows.
-pub const COMPARE_PROBABILITIES_HEADER: [&str; 19] = [
-    "scenario",
-    "date",
-    "probability",
-    "variable",
-    "op",
-    "threshold",
-    "paths",
-    "share_now",
-    "mc_se_now",
-    "share_so_far",
-    "mc_se_so_far",
-    "share_this_year",
-    "mc_se_this_year",
+/// The columns `compare`'s `probabilities.csv` appends to [`PROBABILITIES_HEADER`]: the
+/// paired difference against the baseline (the first scenario) of each share and its Monte
+/// Carlo standard error (walkthrough 8 #8), empty on the baseline's own rows.
+pub const PROBABILITY_DIFF_COLUMNS: [&str; 6] = [
     "diff_now",
     "mc_se_diff_now",
     "diff_so_far",
@@ -156,7 +143,7 @@ pub fn compare_probabilities_csv(
     diffs: &[&[ShareDiff]],
 ) -> Vec<u8> {
     let mut w = writer();
-    w.write_record(COMPARE_PROBABILITIES_HEADER)
+    w.write_record(PROBABILITIES_HEADER.iter().chain(&PROBABILITY_DIFF_COLUMNS))
         .expect("in-memory write");
     for (i, (scenario, d)) in runs.iter().enumerate() {
         for k in 0..d.probes.len() {
