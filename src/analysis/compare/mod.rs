@@ -311,6 +311,7 @@ pub fn compare_with_levels(
                 probes,
             );
             l.totals.clear();
+            l.averages.clear();
             ls.push(l);
         }
         Some(ls)
