@@ -304,12 +304,13 @@ pub fn render(start: crate::policy::calendar::MonthIdx, r: &CompareResult) -> (V
     )
 }
 
-/// `compare_totals.csv`, and `probabilities.csv` when `--prob` was given.
+/// `compare_totals.csv`, `probabilities.csv` when `--prob` was given, and
+/// `compare_averages.csv`.
 pub fn answer_files(
     start: crate::policy::calendar::MonthIdx,
     r: &CompareResult,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    use crate::output::compare_csv::{compare_totals_csv, TotalsDiff};
+    use crate::output::compare_csv::{compare_averages_csv, compare_totals_csv, TotalsDiff};
     let series: Vec<TotalsDiff> = r
         .diffs
         .iter()
@@ -317,6 +318,7 @@ pub fn answer_files(
             scenario: &d.scenario,
             totals: &d.totals,
             base_mean: &d.base_total_mean,
+            base_average_mean: &d.base_average_mean,
         })
         .collect();
     let mut v = vec![(
@@ -334,6 +336,11 @@ pub fn answer_files(
             crate::output::answers_csv::probabilities_csv(start, &runs),
         ));
     }
+    // After the files that were there before it (walkthrough 8 #4).
+    v.push((
+        "compare_averages.csv",
+        compare_averages_csv(&r.baseline, start, &series),
+    ));
     v
 }
 

@@ -455,6 +455,19 @@ pub fn compare_with_levels(
                             })
                     })
                     .collect();
+                // The baseline's averages follow all of its totals (engine::stats::derived).
+                let (bt, ba) = (
+                    months * nb + totals.periods.len() * bl.totals.len(),
+                    &bl.averages,
+                );
+                let base_average_mean = (0..totals.periods.len())
+                    .flat_map(|p| totals.averages.iter().map(move |av| (p, av.name.clone())))
+                    .map(|(p, name)| {
+                        ba.iter()
+                            .position(|b| b.name == name)
+                            .map_or(f64::NAN, |k| base_mean[bt + p * ba.len() + k])
+                    })
+                    .collect();
                 ScenarioDiff {
                     scenario: others[j].name.clone(),
                     vars,
@@ -463,6 +476,7 @@ pub fn compare_with_levels(
                     totals,
                     base_mean: bm,
                     base_total_mean,
+                    base_average_mean,
                     diagnostics: diag[j + 1].to_map(),
                 }
             })
