@@ -23,7 +23,7 @@ use std::path::PathBuf;
     mut_arg("out", |a| a.help("Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`")),
     mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
     mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
-    mut_arg("xlsx", |a| a.help("Also write results.xlsx: sheets compare, compare_wide, compare_totals and manifest, then each compared scenario's own rows")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx: sheets compare, compare_wide, compare_totals, compare_averages and manifest, then each compared scenario's own rows")),
     mut_arg("no_charts", |a| a.help("Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band)"))
 )]
 pub struct CompareArgs {
