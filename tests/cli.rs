@@ -131,6 +131,7 @@ fn parse_finite(cell: &str, what: &str) -> f64 {
 fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
     let want: &[&str] = if WITH_TREES.contains(&scenario) {
         &[
+            "averages.csv",
             "charts",
             "events.csv",
             "manifest.json",
@@ -142,6 +143,7 @@ fn check_result(dir: &Path, scenario: &str, paths: u64, months: usize) {
         ]
     } else {
         &[
+            "averages.csv",
             "charts",
             "manifest.json",
             "report.html",

@@ -222,6 +222,7 @@ fn cli_writes_compare_files() {
         [
             "charts",
             "compare.csv",
+            "compare_averages.csv",
             "compare_totals.csv",
             "compare_wide.csv",
             "manifest.json",

@@ -41,6 +41,7 @@ fn sample_paths_reproduce_the_runs_paths() {
             "summary.csv",
             "wide.csv",
             "totals.csv",
+            "averages.csv",
             "report.html",
             "paths.csv",
             "manifest.json"

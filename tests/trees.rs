@@ -238,6 +238,7 @@ fn summit_uncertain_is_byte_identical_for_one_and_two_threads() {
             "events.csv",
             "outcomes.csv",
             "totals.csv",
+            "averages.csv",
             "report.html",
             "manifest.json"
         ])

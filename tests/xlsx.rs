@@ -32,13 +32,17 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
             "summary.csv",
             "wide.csv",
             "totals.csv",
+            "averages.csv",
             "report.html",
             "results.xlsx",
             "manifest.json"
         ]
     );
     let book = read_book(&dir.join("results.xlsx"));
-    assert_eq!(book.names, ["summary", "wide", "totals", "manifest"]);
+    assert_eq!(
+        book.names,
+        ["summary", "wide", "totals", "averages", "manifest"]
+    );
     let summary = std::fs::read(dir.join("summary.csv")).unwrap();
     let (n, d) = check_sheet(&book, "summary", &summary);
     // Every variable once per month: count them from the CSV's first month.
@@ -70,7 +74,7 @@ fn run_xlsx_sheets_match_the_csv_files_and_bytes_are_reproducible() {
     );
     assert_eq!(kv["scenario"], Some(XCell::Text("baseline".into())));
     assert_eq!(
-        kv["files[3]"],
+        kv["files[4]"],
         Some(XCell::Text("charts/brent_usd_bbl.svg".into()))
     );
     let n_files = files_of_all(&dir.join("manifest.json")).len();
@@ -128,7 +132,8 @@ fn trees_and_conditional_bands_get_their_sheets() {
         .filter(|f| f.starts_with("by_outcome/") && f.ends_with(".csv"))
         .collect();
     assert!(!bands.is_empty());
-    assert_eq!(book.names.len(), 7 + bands.len());
+    // index, summary, wide, events, outcomes, totals, averages, manifest.
+    assert_eq!(book.names.len(), 8 + bands.len());
     for f in ["events.csv", "outcomes.csv"] {
         let name = f.trim_end_matches(".csv");
         check_sheet(&book, name, &std::fs::read(dir.join(f)).unwrap());
@@ -163,6 +168,7 @@ fn compare_xlsx_sheets() {
             "compare.csv",
             "compare_wide.csv",
             "compare_totals.csv",
+            "compare_averages.csv",
             "report.html",
             "results.xlsx",
             "manifest.json"
@@ -176,9 +182,11 @@ fn compare_xlsx_sheets() {
             "compare",
             "compare_wide",
             "compare_totals",
+            "compare_averages",
             "manifest",
             "summit_failure",
-            "summit_failure totals"
+            "summit_failure totals",
+            "summit_failure averages"
         ]
     );
     let (n, d) = check_sheet(
@@ -296,7 +304,8 @@ fn run_of_a_folder_writes_one_workbook_of_all_scenarios() {
 }
 
 /// `compare --xlsx` of three scenarios: after the comparison's own sheets, each compared
-/// scenario has a sheet of its rows of compare.csv and one of compare_totals.csv.
+/// scenario has a sheet of its rows of compare.csv, one of compare_totals.csv and one of
+/// compare_averages.csv.
 #[test]
 fn compare_xlsx_has_a_sheet_per_scenario() {
     let tmp = tempfile::tempdir().unwrap();
@@ -322,11 +331,14 @@ fn compare_xlsx_has_a_sheet_per_scenario() {
             "compare",
             "compare_wide",
             "compare_totals",
+            "compare_averages",
             "manifest",
             "summit_failure",
             "summit_failure totals",
+            "summit_failure averages",
             "china_sanctions",
-            "china_sanctions totals"
+            "china_sanctions totals",
+            "china_sanctions averages"
         ]
     );
     for (sheet, file, sc) in [

@@ -89,8 +89,8 @@ fn long_selectors_give_distinct_readable_names_and_an_index() {
             by_month += 1;
         }
     }
-    // summary, totals and probabilities of both outcomes.
-    assert_eq!(by_month, 6);
+    // summary, totals, probabilities and averages of both outcomes.
+    assert_eq!(by_month, 8);
     // Every listed table has its sheet, plus the manifest and the index.
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();

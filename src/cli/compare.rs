@@ -23,7 +23,7 @@ use std::path::PathBuf;
     mut_arg("out", |a| a.help("Output folder; the comparison writes a sub-folder `compare_<baseline>_vs_<others>`")),
     mut_arg("force", |a| a.help("Replace an existing result folder (only once the new results are complete)")),
     mut_arg("quiet", |a| a.help("No progress bar and no summary line")),
-    mut_arg("xlsx", |a| a.help("Also write results.xlsx: sheets compare, compare_wide, compare_totals and manifest, then each compared scenario's own rows")),
+    mut_arg("xlsx", |a| a.help("Also write results.xlsx: sheets compare, compare_wide, compare_totals, compare_averages and manifest, then each compared scenario's own rows")),
     mut_arg("no_charts", |a| a.help("Do not write charts/<variable>.svg and .png (each scenario's median and 5–95% band)"))
 )]
 pub struct CompareArgs {
@@ -304,12 +304,13 @@ pub fn render(start: crate::policy::calendar::MonthIdx, r: &CompareResult) -> (V
     )
 }
 
-/// `compare_totals.csv`, and `probabilities.csv` when `--prob` was given.
+/// `compare_totals.csv`, `probabilities.csv` when `--prob` was given, and
+/// `compare_averages.csv`.
 pub fn answer_files(
     start: crate::policy::calendar::MonthIdx,
     r: &CompareResult,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    use crate::output::compare_csv::{compare_totals_csv, TotalsDiff};
+    use crate::output::compare_csv::{compare_averages_csv, compare_totals_csv, TotalsDiff};
     let series: Vec<TotalsDiff> = r
         .diffs
         .iter()
@@ -317,6 +318,7 @@ pub fn answer_files(
             scenario: &d.scenario,
             totals: &d.totals,
             base_mean: &d.base_total_mean,
+            base_average_mean: &d.base_average_mean,
         })
         .collect();
     let mut v = vec![(
@@ -336,6 +338,11 @@ pub fn answer_files(
             crate::output::answers_csv::compare_probabilities_csv(start, &runs, &diffs),
         ));
     }
+    // After the files that were there before it (walkthrough 8 #4).
+    v.push((
+        "compare_averages.csv",
+        compare_averages_csv(&r.baseline, start, &series),
+    ));
     v
 }
 

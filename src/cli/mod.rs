@@ -80,7 +80,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run scenarios and write a result folder per scenario: summary.csv, wide.csv, totals.csv, charts, report.html, manifest.json.
+    /// Run scenarios and write a result folder per scenario: summary.csv, wide.csv, totals.csv, averages.csv, charts, report.html, manifest.json.
     Run(run::RunArgs),
     /// Check scenario files without running them.
     Validate(validate::ValidateArgs),

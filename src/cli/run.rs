@@ -475,16 +475,18 @@ pub(crate) fn write(
         .map_err(|e| CliError::Input(e.to_string()))
 }
 
-/// `totals.csv`, and `probabilities.csv` when `--prob` was given.
+/// `totals.csv`, `probabilities.csv` when `--prob` was given, and `averages.csv`.
 fn derived_files(
     label: &str,
     start: crate::policy::calendar::MonthIdx,
     d: &crate::engine::stats::derived::Derived,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    use crate::output::answers_csv::{probabilities_csv, totals_csv};
+    use crate::output::answers_csv::{averages_csv, probabilities_csv, totals_csv};
     let mut v = vec![("totals.csv", totals_csv(label, start, d))];
     if !d.probes.is_empty() {
         v.push(("probabilities.csv", probabilities_csv(start, &[(label, d)])));
     }
+    // After the files that were there before it, so they keep their places (walkthrough 8 #4).
+    v.push(("averages.csv", averages_csv(label, start, d)));
     v
 }

@@ -1,10 +1,12 @@
-//! `totals.csv` (bands of per-path calendar-year and horizon totals) and `probabilities.csv`
+//! `totals.csv` (bands of per-path calendar-year and horizon totals), `averages.csv` (of
+//! per-path period averages of prices) and `probabilities.csv`
 //! (shares of paths past a `--prob` threshold, this month and at any month so far), from a
 //! run's [`Derived`] results. Same CSV dialect and number format as `summary.csv`.
 
 use super::csv::{band_cells, band_header, fmt_num, into_bytes, writer};
-use crate::engine::stats::derived::{Derived, INDICATORS};
+use crate::engine::stats::derived::{Derived, TotalVar, INDICATORS};
 use crate::engine::stats::share_diff::ShareDiff;
+use crate::engine::stats::CellStats;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
 /// Header of `totals.csv`: the period, then the band columns of `summary.csv`.
@@ -46,13 +48,29 @@ pub fn period_dates(d: &Derived, start: MonthIdx, p: usize) -> (String, String) 
 
 /// One row per period × totalled variable (periods outer: calendar years, then `horizon`).
 pub fn totals_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
+    period_bands_csv(scenario, start, d, &d.totals, |p, j| d.total(p, j))
+}
+
+/// `averages.csv` (walkthrough 8 #4): bands of per-path day-weighted period averages of every
+/// USD/bbl variable, one row per period × averaged variable, same columns as `totals.csv`.
+pub fn averages_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
+    period_bands_csv(scenario, start, d, &d.averages, |p, j| d.average(p, j))
+}
+
+fn period_bands_csv<'a>(
+    scenario: &str,
+    start: MonthIdx,
+    d: &Derived,
+    vars: &[TotalVar],
+    cell: impl Fn(usize, usize) -> &'a CellStats,
+) -> Vec<u8> {
     let mut w = writer();
     w.write_record(TOTALS_HEADER).expect("in-memory write");
     for (p, per) in d.periods.iter().enumerate() {
         let (first, last) = period_dates(d, start, p);
         let months = per.months.to_string();
-        for (j, tv) in d.totals.iter().enumerate() {
-            let b = band_cells(d.total(p, j));
+        for (j, tv) in vars.iter().enumerate() {
+            let b = band_cells(cell(p, j));
             let row = [
                 scenario, &per.label, &first, &last, &months, &tv.name, &tv.unit,
             ]

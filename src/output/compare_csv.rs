@@ -1,5 +1,6 @@
 //! `compare.csv` (long) and `compare_wide.csv` (one row a month) of a scenario comparison,
-//! and `compare_totals.csv` (paired differences of calendar-year and horizon totals).
+//! `compare_totals.csv` (paired differences of calendar-year and horizon totals) and
+//! `compare_averages.csv` (of calendar-year and horizon averages of prices).
 //!
 //! Pure: data in, bytes out, in the same CSV dialect and number format as `summary.csv`
 //! ([`fmt_num`]: four decimals, no `-0.0000`, an empty cell when not finite).
@@ -187,10 +188,27 @@ pub struct TotalsDiff<'a> {
     pub totals: &'a crate::engine::stats::derived::Derived,
     /// The baseline's mean total, `[period * totals + j]`.
     pub base_mean: &'a [f64],
+    /// The baseline's mean period average, `[period * averages + j]`.
+    pub base_average_mean: &'a [f64],
 }
 
 /// One row per period × compared scenario × totalled variable (periods outer).
 pub fn compare_totals_csv(baseline: &str, start: MonthIdx, series: &[TotalsDiff]) -> Vec<u8> {
+    paired_periods_csv(baseline, start, series, false)
+}
+
+/// `compare_averages.csv` (walkthrough 8 #4): as [`compare_totals_csv`], of the period
+/// averages of USD/bbl variables; same columns.
+pub fn compare_averages_csv(baseline: &str, start: MonthIdx, series: &[TotalsDiff]) -> Vec<u8> {
+    paired_periods_csv(baseline, start, series, true)
+}
+
+fn paired_periods_csv(
+    baseline: &str,
+    start: MonthIdx,
+    series: &[TotalsDiff],
+    averages: bool,
+) -> Vec<u8> {
     let mut w = writer();
     w.write_record(COMPARE_TOTALS_HEADER)
         .expect("in-memory write");
@@ -199,10 +217,19 @@ pub fn compare_totals_csv(baseline: &str, start: MonthIdx, series: &[TotalsDiff]
         for d in series {
             let per = &d.totals.periods[p];
             let (first, last) = super::answers_csv::period_dates(d.totals, start, p);
-            let nt = d.totals.totals.len();
-            for (j, tv) in d.totals.totals.iter().enumerate() {
-                let c = d.totals.total(p, j);
-                let bm = d.base_mean[p * nt + j];
+            let (vars, base) = if averages {
+                (&d.totals.averages, d.base_average_mean)
+            } else {
+                (&d.totals.totals, d.base_mean)
+            };
+            let nt = vars.len();
+            for (j, tv) in vars.iter().enumerate() {
+                let c = if averages {
+                    d.totals.average(p, j)
+                } else {
+                    d.totals.total(p, j)
+                };
+                let bm = base[p * nt + j];
                 let nums = [
                     c.mean,
                     c.sd,

@@ -325,8 +325,9 @@ pub fn rows_of_scenario(csv: &[u8], scenario: &str) -> Option<Vec<u8>> {
 }
 
 /// [`write`] for a comparison: the folder's sheets and manifest, then one sheet per compared
-/// scenario (`<scenario>`: its rows of `compare.csv`) and its totals (`<scenario> totals`: its
-/// rows of `compare_totals.csv`), so that every scenario of the comparison has its own sheets.
+/// scenario (`<scenario>`: its rows of `compare.csv`), its totals (`<scenario> totals`: its
+/// rows of `compare_totals.csv`) and its averages (`<scenario> averages`, of
+/// `compare_averages.csv`), so that every scenario of the comparison has its own sheets.
 pub fn write_compare(
     stage: &Staging,
     m: &mut Manifest,
@@ -335,7 +336,11 @@ pub fn write_compare(
     list_file(m);
     let mut extra = Vec::new();
     for sc in scenarios {
-        for (file, table) in [("compare.csv", "compare"), ("compare_totals.csv", "totals")] {
+        for (file, table) in [
+            ("compare.csv", "compare"),
+            ("compare_totals.csv", "totals"),
+            ("compare_averages.csv", "averages"),
+        ] {
             let Some(bytes) = stage.table(file) else {
                 continue;
             };

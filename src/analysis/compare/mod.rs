@@ -306,6 +306,7 @@ pub fn compare_with_levels(
                 probes,
             );
             l.totals.clear();
+            l.averages.clear();
             ls.push(l);
         }
         Some(ls)
@@ -457,6 +458,19 @@ pub fn compare_with_levels(
                             })
                     })
                     .collect();
+                // The baseline's averages follow all of its totals (engine::stats::derived).
+                let (bt, ba) = (
+                    months * nb + totals.periods.len() * bl.totals.len(),
+                    &bl.averages,
+                );
+                let base_average_mean = (0..totals.periods.len())
+                    .flat_map(|p| totals.averages.iter().map(move |av| (p, av.name.clone())))
+                    .map(|(p, name)| {
+                        ba.iter()
+                            .position(|b| b.name == name)
+                            .map_or(f64::NAN, |k| base_mean[bt + p * ba.len() + k])
+                    })
+                    .collect();
                 ScenarioDiff {
                     scenario: others[j].name.clone(),
                     vars,
@@ -465,6 +479,7 @@ pub fn compare_with_levels(
                     totals,
                     base_mean: bm,
                     base_total_mean,
+                    base_average_mean,
                     diagnostics: diag[j + 1].to_map(),
                 }
             })

@@ -73,12 +73,14 @@ pub struct ScenarioDiff {
     pub summary: Summary,
     /// Paths where the scenario is strictly greater than the baseline, per cell.
     pub greater: Vec<u64>,
-    /// Bands of the per-path differences of calendar-year and horizon totals.
+    /// Bands of the per-path differences of calendar-year and horizon totals (and averages).
     pub totals: Derived,
     /// The baseline's mean level of each cell of `summary` (for % change), same layout.
     pub base_mean: Vec<f64>,
     /// The baseline's mean total of each cell of `totals`, `[period * totals + j]`.
     pub base_total_mean: Vec<f64>,
+    /// The baseline's mean period average of each of `totals.averages`, `[period * averages + j]`.
+    pub base_average_mean: Vec<f64>,
     /// Diagnostics of this scenario's paths, as in `RunResult::diagnostics`.
     pub diagnostics: BTreeMap<String, u64>,
 }

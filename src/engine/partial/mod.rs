@@ -2,7 +2,7 @@
 //! keeps a mergeable partial result; [`merge`] folds the partials into the result a single
 //! run gives. Format and guarantees: docs/scaling.md.
 //!
-//! # File format (`partial.bin`, format version 2)
+//! # File format (`partial.bin`, format version 3)
 //! All integers little-endian.
 //!
 //! | bytes | content |
@@ -11,7 +11,7 @@
 //! | 4 | `format_version` (u32) = [`FORMAT_VERSION`] |
 //! | 8 | `H`, length of the header (u64) |
 //! | H | header, UTF-8 JSON: [`Header`] (it repeats `format_version`) |
-//! | … | body: `groups` (u64), then per group its cell count (u64) and the moments of every cell (the monthly cells, then the header's `derived` cells: totals and `--prob` indicators, engine::stats::derived) (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
+//! | … | body: `groups` (u64), then per group its cell count (u64) and the moments of every cell (the monthly cells, then the header's `derived` cells: totals, period averages (version 3) and `--prob` indicators, engine::stats::derived) (u64 `n`, u64 `nonfinite`, f64 `mean`, f64 `m2`); then the order statistics: exact mode `count` (u64) and the values (f64, path-major), sketch mode per cell the sketch (zeros, then the positive and negative stores: count, lo, hi, base page, pages with a presence byte and 128 u64 counts) |
 //! | 32 | SHA-256 of everything before it |
 
 use super::run::{
@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Version of the `partial.bin` layout; bumped on any change, and checked by [`decode`].
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"SSIMPART";
 
 /// Most variables a partial may declare (the shipped market has 71; each basin or buyer

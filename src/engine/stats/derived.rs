@@ -1,9 +1,11 @@
 //! Cells derived from each path's whole monthly matrix, accumulated in the same single pass
 //! as the monthly bands (issue 14): per-path **totals** (calendar-year and whole-horizon sums
-//! of every flow and money variable) and **threshold indicators** (`--prob EXPR`).
+//! of every flow and money variable), per-path **averages** (calendar-year and horizon
+//! day-weighted means of every USD/bbl price or discount, walkthrough 8 #4) and **threshold
+//! indicators** (`--prob EXPR`).
 //!
 //! A path's derived values are appended after its `months × vars` monthly values and pushed
-//! into the same [`MonthlyStats`]: totals as *kept* cells (their bands are bands of totals,
+//! into the same [`MonthlyStats`]: totals and averages as *kept* cells (their bands are bands of totals,
 //! with quantiles exact or sketched like every monthly cell), indicators as *moment-only*
 //! cells (the mean of a 0/1 indicator is the share of paths; no values are kept, so memory
 //! does not grow with paths). Because they ride in the same accumulator they inherit its
@@ -21,6 +23,9 @@
 pub use super::probe_error::{ProbeError, ProbeErrors};
 use super::{CellStats, MonthlyStats, Summary, SummaryMode};
 use crate::policy::calendar::{days_in_month, year_month, MonthIdx};
+
+/// The unit of the variables averaged per period (`averages.csv`): prices and discounts.
+pub const AVERAGED_UNIT: &str = "USD/bbl";
 
 /// Indicator cells per probe and month: now, ever, this year.
 pub const INDICATORS: usize = 3;
@@ -171,7 +176,8 @@ pub struct Period {
 }
 
 /// A variable that is totalled: flows (mb/d, totalled over the days of each month into mb)
-/// and money (USD bn/month, summed into USD bn).
+/// and money (USD bn/month, summed into USD bn); or, in [`Layout::averages`], averaged: a
+/// USD/bbl price or discount, day-weighted over the period (Σ value × days / Σ days).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotalVar {
     pub name: String,
@@ -190,6 +196,8 @@ pub struct Layout {
     pub nv: usize,
     pub periods: Vec<Period>,
     pub totals: Vec<TotalVar>,
+    /// Averaged variables (USD/bbl), kept after every period's totals.
+    pub averages: Vec<TotalVar>,
     pub probes: Vec<Probe>,
     days: Vec<f64>,
     /// Month `t` opens a calendar year of the run (January, or the first month).
@@ -239,11 +247,23 @@ impl Layout {
                 })
             })
             .collect();
+        let averages = vars
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, unit))| unit == AVERAGED_UNIT)
+            .map(|(index, (name, unit))| TotalVar {
+                name: name.clone(),
+                unit: unit.clone(),
+                index,
+                per_day: true,
+            })
+            .collect();
         Layout {
             months,
             nv: vars.len(),
             periods,
             totals,
+            averages,
             probes,
             days: (0..months)
                 .map(|t| days_in_month(start + t as MonthIdx) as f64)
@@ -254,9 +274,9 @@ impl Layout {
         }
     }
 
-    /// Kept cells (totals) per path.
+    /// Kept cells (totals, then averages) per path.
     pub fn extra(&self) -> usize {
-        self.periods.len() * self.totals.len()
+        self.periods.len() * (self.totals.len() + self.averages.len())
     }
 
     /// Moment-only cells (indicators) per path: three per probe and month.
@@ -286,6 +306,18 @@ impl Layout {
                     s += if tv.per_day { x * self.days[t] } else { x };
                 }
                 derived[p * nt + j] = s;
+            }
+        }
+        let (na, at) = (self.averages.len(), self.periods.len() * nt);
+        for (p, period) in self.periods.iter().enumerate() {
+            let range = period.first..period.first + period.months;
+            let days: f64 = self.days[range.clone()].iter().sum();
+            for (j, av) in self.averages.iter().enumerate() {
+                let s: f64 = range
+                    .clone()
+                    .map(|t| monthly[t * self.nv + av.index] * self.days[t])
+                    .sum();
+                derived[at + p * na + j] = s / days;
             }
         }
         let ind = &mut derived[self.extra()..];
@@ -322,12 +354,13 @@ impl Layout {
         let mut rest = summary.cells.split_off(monthly);
         let ind = rest.split_off(self.extra());
         let mut d = self.split_tail(ind);
+        d.average_cells = rest.split_off(self.periods.len() * self.totals.len());
         d.total_cells = rest;
         d
     }
 
     /// The probabilities of this layout's indicator cells alone (an accumulator of the
-    /// `tail` cells only, as `compare` keeps per scenario); no totals.
+    /// `tail` cells only, as `compare` keeps per scenario); no totals or averages.
     pub fn split_tail(&self, ind: Vec<CellStats>) -> Derived {
         assert_eq!(ind.len(), self.tail(), "indicator cells of this layout");
         let probs = ind
@@ -338,6 +371,8 @@ impl Layout {
             periods: self.periods.clone(),
             totals: self.totals.clone(),
             total_cells: Vec::new(),
+            averages: self.averages.clone(),
+            average_cells: Vec::new(),
             probes: self.probes.clone(),
             months: self.months,
             probs,
@@ -384,6 +419,9 @@ pub struct Derived {
     pub totals: Vec<TotalVar>,
     /// `[period * totals + j]`.
     pub total_cells: Vec<CellStats>,
+    pub averages: Vec<TotalVar>,
+    /// `[period * averages + j]`.
+    pub average_cells: Vec<CellStats>,
     pub probes: Vec<Probe>,
     pub months: usize,
     /// `[probe * months + t]`: (this month, at any month so far, at any month so far of this
@@ -396,6 +434,10 @@ impl Derived {
         &self.total_cells[period * self.totals.len() + j]
     }
 
+    pub fn average(&self, period: usize, j: usize) -> &CellStats {
+        &self.average_cells[period * self.averages.len() + j]
+    }
+
     pub fn prob(&self, probe: usize, t: usize) -> &(Share, Share, Share) {
         &self.probs[probe * self.months + t]
     }
@@ -406,53 +448,9 @@ impl Derived {
     }
 }
 
-impl Probe {
-    /// The same question: same variable, operator and threshold value, however it was
-    /// spelled (`x<80`, `x < 80`, `x<80.0`, `x<8e1`).
-    pub fn same_as(&self, other: &Probe) -> bool {
-        self.var == other.var && self.op == other.op && self.threshold == other.threshold
-    }
-}
-
-/// Parses every `--prob` text against `names`, keeping the first error of each. A probe that
-/// asks the same question as an earlier one ([`Probe::same_as`]) is dropped: the first
-/// spelling is kept ([`duplicate_probes`] names the dropped ones).
-pub fn parse_probes<S: AsRef<str>>(
-    texts: &[String],
-    names: &[S],
-) -> Result<Vec<Probe>, ProbeErrors> {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for t in texts {
-        match Probe::parse(t, names) {
-            Ok(p) if out.iter().any(|q: &Probe| q.same_as(&p)) => {}
-            Ok(p) => out.push(p),
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(ProbeErrors(errors))
-    }
-}
-
-/// The `--prob` texts that [`parse_probes`] drops as repeats, each with the earlier text it
-/// repeats: `(dropped, kept)`. Texts that do not parse are left out.
-pub fn duplicate_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Vec<(String, String)> {
-    let mut kept: Vec<(Probe, &str)> = Vec::new();
-    let mut dropped = Vec::new();
-    for t in texts {
-        let Ok(p) = Probe::parse(t, names) else {
-            continue;
-        };
-        match kept.iter().find(|(q, _)| q.same_as(&p)) {
-            Some((_, first)) => dropped.push((t.clone(), first.to_string())),
-            None => kept.push((p, t)),
-        }
-    }
-    dropped
-}
+#[path = "derived_probes.rs"]
+mod probes;
+pub use probes::{duplicate_probes, parse_probes};
 
 #[cfg(test)]
 #[path = "derived_tests.rs"]

@@ -117,8 +117,14 @@ fn totals_and_first_passage_by_hand() {
     );
     assert_eq!(d[3], 17.0);
     assert_eq!(d[5], 27.0);
+    // then the averages of Brent (USD/bbl) per period, day-weighted (walkthrough 8 #4)
+    let avg: Vec<&str> = l.averages.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(avg, ["brent_usd_bbl"]);
+    assert_eq!(d[6], 70.0);
+    assert_eq!(d[7], (60.0 * 31.0 + 65.0 * 28.0) / 59.0);
+    assert_eq!(d[8], (70.0 * 31.0 + 60.0 * 31.0 + 65.0 * 28.0) / 90.0);
     // indicators: (now, ever, this year) per month
-    let ind = &d[6..];
+    let ind = &d[9..];
     assert_eq!(&ind[..6], &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
     assert!(ind[6].is_nan());
     assert_eq!(ind[7], 1.0, "once past, always past");
