@@ -429,7 +429,7 @@ fn excel_eu_dialect_is_the_default_files_converted() {
             assert_eq!(s, e, "{f}");
         }
     }
-    assert_eq!(csvs, 4, "summary, wide, totals and probabilities");
+    assert_eq!(csvs, 5, "summary, wide, totals, probabilities and averages");
     let summary = std::fs::read_to_string(eu_dir.join("summary.csv")).unwrap();
     let row = summary.lines().nth(1).unwrap();
     assert!(
