@@ -82,7 +82,12 @@ fn threads_and_shards_give_the_same_bytes() {
         &tmp.path().join("t3"),
         &[&shape[..], &["--threads", "3"]].concat(),
     );
-    let files = ["summary.csv", "totals.csv", "probabilities.csv"];
+    let files = [
+        "summary.csv",
+        "totals.csv",
+        "probabilities.csv",
+        "averages.csv",
+    ];
     same(&one, &three, &files);
     let merged = shard_and_merge(tmp.path(), 3, &shape);
     same(&one, &merged, &files);
