@@ -14,6 +14,7 @@ mod pairing;
 mod result;
 mod vars;
 pub use pairing::{left_out_warning, pairing, redefined_error, Pairing};
+use result::period_means;
 pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff, ShareDiff};
 pub use vars::{common_vars, ComparedVar};
 
@@ -447,30 +448,23 @@ pub fn compare_with_levels(
                 for t in 0..months {
                     bm.extend(vars.iter().map(|v| base_mean[t * nb + v.base]));
                 }
-                let base_total_mean = (0..totals.periods.len())
-                    .flat_map(|p| totals.totals.iter().map(move |tv| (p, tv.name.clone())))
-                    .map(|(p, name)| {
-                        bl.totals
-                            .iter()
-                            .position(|b| b.name == name)
-                            .map_or(f64::NAN, |k| {
-                                base_mean[months * nb + p * bl.totals.len() + k]
-                            })
-                    })
-                    .collect();
-                // The baseline's averages follow all of its totals (engine::stats::derived).
-                let (bt, ba) = (
-                    months * nb + totals.periods.len() * bl.totals.len(),
-                    &bl.averages,
+                let names = |v: &[crate::engine::stats::derived::TotalVar]| {
+                    v.iter().map(|t| t.name.clone()).collect::<Vec<_>>()
+                };
+                let periods = totals.periods.len();
+                let base_total_mean = period_means(
+                    periods,
+                    &names(&totals.totals),
+                    &names(&bl.totals),
+                    &base_mean[months * nb..],
                 );
-                let base_average_mean = (0..totals.periods.len())
-                    .flat_map(|p| totals.averages.iter().map(move |av| (p, av.name.clone())))
-                    .map(|(p, name)| {
-                        ba.iter()
-                            .position(|b| b.name == name)
-                            .map_or(f64::NAN, |k| base_mean[bt + p * ba.len() + k])
-                    })
-                    .collect();
+                // The baseline's averages follow all of its totals (engine::stats::derived).
+                let base_average_mean = period_means(
+                    periods,
+                    &names(&totals.averages),
+                    &names(&bl.averages),
+                    &base_mean[months * nb + periods * bl.totals.len()..],
+                );
                 ScenarioDiff {
                     scenario: others[j].name.clone(),
                     vars,

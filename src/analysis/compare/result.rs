@@ -142,3 +142,23 @@ impl CompareResult {
             .map_or(SummaryMode::Exact, |d| d.summary.mode)
     }
 }
+
+/// The baseline's mean of each (period, variable) of `names`, in period-major order, from
+/// `table_means`, the baseline's means of its own table `table` (period-major too); NaN for a
+/// variable the baseline's table lacks.
+pub(super) fn period_means(
+    periods: usize,
+    names: &[String],
+    table: &[String],
+    table_means: &[f64],
+) -> Vec<f64> {
+    (0..periods)
+        .flat_map(|p| names.iter().map(move |n| (p, n)))
+        .map(|(p, n)| {
+            table
+                .iter()
+                .position(|b| b == n)
+                .map_or(f64::NAN, |k| table_means[p * table.len() + k])
+        })
+        .collect()
+}
