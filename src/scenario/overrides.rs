@@ -236,23 +236,27 @@ fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
     })
 }
 
+/// `from` moved `k` whole months on (to the 1st, as a positive lag lands), or `from` itself
+/// for a lag that rounds to 0.
+pub(super) fn months_on(from: Date, k: f64) -> Date {
+    let k = k.round().max(0.0);
+    if k == 0.0 {
+        from
+    } else {
+        Date {
+            month: from.month + k.min(1200.0) as MonthIdx,
+            day: 1,
+        }
+    }
+}
+
 /// The earliest and latest dates the event can take effect on, after its lag.
 pub(super) fn lagged(ev: &Event) -> (Date, Date) {
     let Some(lag) = &ev.lag_months else {
         return (ev.date, ev.date);
     };
     let (lo, hi) = lag.support();
-    let at = |k: f64| {
-        let k = k.round().max(0.0);
-        if k == 0.0 {
-            ev.date
-        } else {
-            Date {
-                month: ev.date.month + k.min(1200.0) as MonthIdx,
-                day: 1,
-            }
-        }
-    };
+    let at = |k: f64| months_on(ev.date, k);
     (at(lo), at(hi))
 }
 

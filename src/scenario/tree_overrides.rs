@@ -11,7 +11,7 @@
 //! shortest). An action lands up to its longest `after_months` later. Branch and action
 //! probabilities and `cancel_*` are not used: the check says where it *can* happen.
 
-use super::overrides::{key, lagged, Severity, Warning, NEVER};
+use super::overrides::{key, lagged, months_on, Severity, Warning, NEVER};
 use super::Scenario;
 use crate::dist::Dist;
 use crate::policy::calendar::{Date, MonthIdx};
@@ -28,19 +28,6 @@ fn longest_lag(d: &Dist) -> f64 {
         hi
     } else {
         hi.min(q)
-    }
-}
-
-/// `from` moved `k` whole months on (to the 1st, as a positive lag lands), or `from` itself.
-fn plus(from: Date, k: f64) -> Date {
-    let k = k.round().max(0.0);
-    if k == 0.0 {
-        from
-    } else {
-        Date {
-            month: from.month + k.min(1200.0) as MonthIdx,
-            day: 1,
-        }
     }
 }
 
@@ -77,7 +64,7 @@ fn latest_entries(tree: &Tree, start: MonthIdx, end: MonthIdx) -> Vec<Option<(Da
                 }
                 ExitKind::After { constant, dist } => {
                     let k = constant + dist.as_ref().map_or(0.0, longest_lag);
-                    (cap(plus(lu, k)), hu)
+                    (cap(months_on(lu, k)), hu)
                 }
             };
             for &t in &e.to {
@@ -134,7 +121,7 @@ pub(super) fn tree_overrides(sc: &Scenario, rank: &[usize]) -> Vec<Warning> {
                     _ => continue,
                 };
                 let after = a.lag_months.as_ref().map_or(0.0, longest_lag);
-                let land = plus(entry, after);
+                let land = months_on(entry, after);
                 let land = if land.month >= end {
                     Date {
                         month: end - 1,
