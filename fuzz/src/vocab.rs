@@ -26,6 +26,8 @@ pub const LEVERS: &[&str] = &[
     "supply.russia_exports_adj",
     "supply.ramp_mbd",
     "supply.opec_spare_mbd",
+    "supply.opec_adj_mbd",
+    "demand.world_adj_mbd",
     "risk_premium.jump",
     "tariff.IN.rate",
     "tariff.CN.base_rate",

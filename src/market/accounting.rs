@@ -29,7 +29,10 @@ pub struct Outcome {
     pub risk_premium: f64,
     pub outage: f64,
     pub inventories: f64,
+    /// K^sp in force: the lever less the OPEC+ output change.
     pub opec_spare: f64,
+    /// World demand change less OPEC+ output change (mb/d), added to E (§4.8).
+    pub balance_shift: f64,
     pub x_avail: f64,
     pub release: f64,
     pub port_overflow: f64,

@@ -145,6 +145,8 @@ pub fn brent_root(
     let dbar = demand_bar(m, ctx.month);
     let mut a = exo.anchor;
     let spare = w.out.opec_spare;
+    // Outages elsewhere and the scenario's world-balance changes enter E alike (mb/d).
+    let ext = exo.outage + w.out.balance_shift;
     let opec = (p.opec_response * (st.x_prev - p.opec_trigger.max(1e-6).ln()).max(0.0)).min(spare);
     let gate_up = inventory_gate(m, st.inv, 1.0);
     let gate_dn = inventory_gate(m, st.inv, -1.0);
@@ -172,7 +174,7 @@ pub fn brent_root(
             dbar,
             opec,
             v,
-            outage: exo.outage,
+            ext,
             gate_up,
             gate_dn,
         };
@@ -192,7 +194,7 @@ pub fn brent_root(
         let price = x.exp();
         let (v, dv, floor) = deliveries(m, w, &floors, price, pipes);
         last.set((x, floor));
-        let val = dem - sup - draw - opec - v + exo.outage;
+        let val = dem - sup - draw - opec - v + ext;
         let der = dem * p.eps_d - sup * p.eps_s - p.eta_i * dbar * gate - dv;
         (val, der)
     };
@@ -207,7 +209,7 @@ pub fn brent_root(
         let dem = dbar * (st.alpha_d + p.eps_d * g).exp();
         let sup = (dbar - m.v_ref) * (st.alpha_s + p.eps_s * g).exp();
         let gate = if g > 0.0 { gate_up } else { gate_dn };
-        dem - sup - p.eta_i * dbar * gate * g - opec - v + exo.outage
+        dem - sup - p.eta_i * dbar * gate * g - opec - v + ext
     };
     let mut v_max = pipes;
     for b in 0..m.n_basins {
@@ -300,7 +302,8 @@ struct Balance {
     dbar: f64,
     opec: f64,
     v: f64,
-    outage: f64,
+    /// Outages elsewhere plus the world-balance levers (mb/d).
+    ext: f64,
     gate_up: f64,
     gate_dn: f64,
 }
@@ -316,7 +319,7 @@ fn imposed_gap(m: &PathModel, st: &State, b: &Balance) -> (f64, bool) {
         let dem = b.dbar * (st.alpha_d + p.eps_d * g).exp();
         let sup = (b.dbar - m.v_ref) * (st.alpha_s + p.eps_s * g).exp();
         let gate = if g > 0.0 { b.gate_up } else { b.gate_dn };
-        dem - sup - p.eta_i * b.dbar * gate * g - b.opec - b.v + b.outage
+        dem - sup - p.eta_i * b.dbar * gate * g - b.opec - b.v + b.ext
     };
     let (mut lo, mut hi) = (-5.0, 5.0);
     if e(lo) <= 0.0 {

@@ -241,7 +241,11 @@ pub fn step(
     // With Brent imposed, the observed price is the better pre-root guess of the netback.
     let guess = w.imposed_x.unwrap_or(exo.anchor);
     let fl: Fleet = fleet_step(m, st, lv, ids, sh, guess, cap, w, &mut diag);
-    w.out.opec_spare = lv.get(ids.supply_opec_spare_mbd);
+    // An OPEC+ output change beyond what the anchor prices uses spare capacity (a cut adds to
+    // it), and enters the world balance with a world-demand change (walkthrough 9 #1).
+    let opec_adj = lv.get(ids.supply_opec_adj_mbd);
+    w.out.opec_spare = (lv.get(ids.supply_opec_spare_mbd) - opec_adj).max(0.0);
+    w.out.balance_shift = lv.get(ids.demand_world_adj_mbd) - opec_adj;
     // 8–9. Brent root with the reservation floor, then allocation and storage.
     let br = brent_root(m, st, ctx, &exo, w, &mut diag);
     account(

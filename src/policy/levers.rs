@@ -331,6 +331,10 @@ levers! {
             "ramp limit of the export adjustment";
         supply_opec_spare_mbd = "supply.opec_spare_mbd", num(0.0, 6.0), "mb/d", 3.0,
             "K^sp (§4.8); default drawn per path";
+        supply_opec_adj_mbd = "supply.opec_adj_mbd", num(-10.0, 10.0), "mb/d", 0.0,
+            "OPEC+ output beyond the anchor: E − adj, K^sp − adj (§4.8)";
+        demand_world_adj_mbd = "demand.world_adj_mbd", num(-20.0, 10.0), "mb/d", 0.0,
+            "world demand beyond the anchor: E + adj (§4.8)";
         risk_premium_jump = "risk_premium.jump", LeverKind::Action(ActionKind::RiskJump),
             "log points", 0.0, "adds to pi_t (§4.2.2)";
     }
