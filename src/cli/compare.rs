@@ -35,7 +35,8 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub output: super::out_args::OutArgs,
     /// Also write probabilities.csv: each scenario's share of paths past a threshold per
-    /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'. Repeatable.
+    /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'; add
+    /// 'for N months' for N months in a row. Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
     /// Do not write report.html (one self-contained page: key results, charts, manifest).

@@ -89,7 +89,7 @@ pub struct RunArgs {
     pub strict_precision: bool,
     /// Also write probabilities.csv: per month, the share of paths past a threshold and the
     /// share past it at any month so far, e.g. --prob 'flow_india_mbd<1'. OP is <, <=, > or
-    /// >=. Repeatable.
+    /// >=. Add 'for N months' to ask for N months in a row. Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
     /// Do not write report.html (one self-contained page: key results, charts, manifest).

@@ -69,12 +69,32 @@ pub struct Probe {
     pub index: usize,
     pub op: Op,
     pub threshold: f64,
+    /// Consecutive months the value must stay past the threshold (`… for 3 months`); 1 for a
+    /// plain threshold. The *now* indicator holds when the streak ending this month is at
+    /// least this long.
+    pub run: u32,
 }
 
 impl Probe {
-    /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`; `names` is the variable list.
-    /// An unknown name gets the closest variable name as a suggestion.
+    /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`, each optionally followed by
+    /// `for N months` (also `for N`, or the canonical `_for_N_months`); `names` is the
+    /// variable list. An unknown name gets the closest variable name as a suggestion.
     pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, ProbeError> {
+        let (cond, run) = probes::split_run(expr)?;
+        let mut p = Probe::parse_threshold(expr, cond, names)?;
+        if run > 1 {
+            p.text = format!("{}_for_{run}_months", p.text);
+        }
+        p.run = run;
+        Ok(p)
+    }
+
+    /// `VARIABLE OP NUMBER` of `expr` (`cond` is that part of it; errors quote `expr`).
+    fn parse_threshold<S: AsRef<str>>(
+        full: &str,
+        expr: &str,
+        names: &[S],
+    ) -> Result<Probe, ProbeError> {
         let ops = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
         let found = expr.char_indices().find_map(|(i, _)| {
             ops.iter()
@@ -82,7 +102,7 @@ impl Probe {
                 .map(|&(s, op)| (i, s, op))
         });
         let Some((at, sym, op)) = found else {
-            return Err(ProbeError::NoOperator { expr: expr.into() });
+            return Err(ProbeError::NoOperator { expr: full.into() });
         };
         // `=<`, `=>`, `==`, `<<`: the operator as written runs past the one found.
         let is_op = |c: char| "<>=!".contains(c);
@@ -92,7 +112,7 @@ impl Probe {
         if before + after > 0 {
             let written = &expr[at - before..at + sym.len() + after];
             return Err(ProbeError::BadOperator {
-                expr: expr.into(),
+                expr: full.into(),
                 written: written.into(),
                 fix: match written {
                     "=<" => " (write `<=`)",
@@ -105,14 +125,14 @@ impl Probe {
         let num = expr[at + sym.len()..].trim();
         if var.is_empty() {
             return Err(ProbeError::NoVariable {
-                expr: expr.into(),
+                expr: full.into(),
                 op: sym,
             });
         }
         if var.parse::<f64>().is_ok() && num.parse::<f64>().is_err() {
             let flipped = [Op::Gt, Op::Ge, Op::Lt, Op::Le][op as usize];
             return Err(ProbeError::Reversed {
-                expr: expr.into(),
+                expr: full.into(),
                 var: num.into(),
                 op: flipped.as_str(),
                 num: var.into(),
@@ -123,7 +143,7 @@ impl Probe {
             .ok()
             .filter(|x: &f64| x.is_finite())
             .ok_or_else(|| ProbeError::NotANumber {
-                expr: expr.into(),
+                expr: full.into(),
                 var: var.into(),
                 op: sym,
                 num: num.into(),
@@ -132,7 +152,7 @@ impl Probe {
         let mantissa = num.split(['e', 'E']).next().unwrap_or("");
         if threshold == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
             return Err(ProbeError::Underflow {
-                expr: expr.into(),
+                expr: full.into(),
                 var: var.into(),
                 op: sym,
                 num: num.into(),
@@ -150,7 +170,7 @@ impl Probe {
                     .to_string(),
             };
             return Err(ProbeError::UnknownVariable {
-                expr: expr.into(),
+                expr: full.into(),
                 var: var.into(),
                 hint,
             });
@@ -161,6 +181,7 @@ impl Probe {
             index,
             op,
             threshold,
+            run: 1,
         })
     }
 }
@@ -323,18 +344,26 @@ impl Layout {
         let ind = &mut derived[self.extra()..];
         for (k, probe) in self.probes.iter().enumerate() {
             let (mut ever, mut year) = (false, false);
+            // Months in a row past the threshold, up to this one; a non-finite month breaks it.
+            let mut streak = 0u32;
             for t in 0..self.months {
                 let x = monthly[t * self.nv + probe.index];
                 let cell = INDICATORS * (k * self.months + t);
                 year &= !self.year_opens[t];
                 if x.is_finite() {
-                    let now = probe.op.holds(x, probe.threshold);
+                    streak = if probe.op.holds(x, probe.threshold) {
+                        streak.saturating_add(1)
+                    } else {
+                        0
+                    };
+                    let now = streak >= probe.run;
                     ever |= now;
                     year |= now;
                     ind[cell] = f64::from(u8::from(now));
                     ind[cell + 1] = f64::from(u8::from(ever));
                     ind[cell + 2] = f64::from(u8::from(year));
                 } else {
+                    streak = 0;
                     ind[cell] = f64::NAN;
                     ind[cell + 1] = if ever { 1.0 } else { f64::NAN };
                     ind[cell + 2] = if year { 1.0 } else { f64::NAN };

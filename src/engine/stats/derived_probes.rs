@@ -1,12 +1,47 @@
 //! The `--prob` list of a run: repeats dropped, errors collected (see [`super`]).
 
-use super::{Probe, ProbeErrors};
+use super::{Probe, ProbeError, ProbeErrors};
 
 impl Probe {
     /// The same question: same variable, operator and threshold value, however it was
     /// spelled (`x<80`, `x < 80`, `x<80.0`, `x<8e1`).
     pub fn same_as(&self, other: &Probe) -> bool {
-        self.var == other.var && self.op == other.op && self.threshold == other.threshold
+        self.var == other.var
+            && self.op == other.op
+            && self.threshold == other.threshold
+            && self.run == other.run
+    }
+}
+
+/// The longest streak a probe may ask for: ten years of months.
+pub const MAX_RUN: u32 = 1200;
+
+/// Splits `expr` into its threshold part and its streak: `x<1 for 3 months`, `x<1 for 3`,
+/// `x<1_for_3_months` (the canonical text) give (`x<1`, 3); no `for` gives (`expr`, 1).
+pub(super) fn split_run(expr: &str) -> Result<(&str, u32), ProbeError> {
+    // After the operator only: variable names hold "for" too (`cap_eu_in_force_usd_bbl`).
+    let op = expr.find(['<', '>']).unwrap_or(expr.len());
+    let Some(at) = expr[op..].find("for").map(|i| op + i) else {
+        return Ok((expr, 1));
+    };
+    let cond = expr[..at].trim_end_matches(|c: char| c == '_' || c.is_whitespace());
+    let tail = expr[at + 3..].trim_matches(|c: char| c == '_' || c.is_whitespace());
+    let count = tail
+        .strip_suffix("months")
+        .or_else(|| tail.strip_suffix("month"))
+        .unwrap_or(tail)
+        .trim_matches(|c: char| c == '_' || c.is_whitespace());
+    match count.parse::<u32>() {
+        Ok(n) if (1..=MAX_RUN).contains(&n) && !cond.is_empty() => Ok((cond, n)),
+        _ => Err(ProbeError::BadRun {
+            expr: expr.into(),
+            cond: if cond.is_empty() {
+                "flow_india_mbd<1".into()
+            } else {
+                cond.into()
+            },
+            written: tail.into(),
+        }),
     }
 }
 

@@ -288,3 +288,73 @@ fn this_year_restarts_in_january() {
     assert_eq!(year, vec![0.0, 0.5, 0.0, 0.5]);
     assert_eq!(ever, vec![0.0, 0.5, 0.5, 1.0]);
 }
+
+/// `… for N months` (walkthrough 9 #3): every spelling gives one canonical text and the streak;
+/// `for 1` is the plain threshold; a name holding "for" is not a streak.
+#[test]
+fn streak_probes_parse_in_every_spelling() {
+    let mut n = names();
+    n.push("cap_eu_in_force_usd_bbl".into());
+    for t in [
+        "flow_india_mbd<1 for 3 months",
+        "flow_india_mbd < 1 for 3",
+        "flow_india_mbd<1_for_3_months",
+        "flow_india_mbd<1 for 3 month",
+    ] {
+        let p = Probe::parse(t, &n).unwrap();
+        assert_eq!(
+            (p.text.as_str(), p.run),
+            ("flow_india_mbd<1_for_3_months", 3)
+        );
+        assert_eq!((p.index, p.op, p.threshold), (1, Op::Lt, 1.0));
+    }
+    let one = Probe::parse("flow_india_mbd<1 for 1 month", &n).unwrap();
+    assert!(one.same_as(&Probe::parse("flow_india_mbd<1", &n).unwrap()));
+    assert_eq!(one.text, "flow_india_mbd<1");
+    let p = Probe::parse("cap_eu_in_force_usd_bbl<50", &n).unwrap();
+    assert_eq!((p.run, p.threshold), (1, 50.0));
+    assert!(!Probe::parse("flow_india_mbd<1 for 2", &n)
+        .unwrap()
+        .same_as(&Probe::parse("flow_india_mbd<1 for 3", &n).unwrap()));
+    for bad in [
+        "flow_india_mbd<1 for three",
+        "flow_india_mbd<1 for 0 months",
+        "flow_india_mbd<1 for 1201",
+        "flow_india_mbd<1 for",
+        "flow_india_mbd<1 for 2.5",
+    ] {
+        let e = Probe::parse(bad, &n).unwrap_err().to_string();
+        assert!(
+            e.contains("whole number of months") && e.contains("'flow_india_mbd<1 for 3 months'"),
+            "{bad}: {e}"
+        );
+    }
+}
+
+/// A streak probe holds *now* when the months in a row past the threshold, up to this one,
+/// reach N; a non-finite month or a month not past breaks the streak; *ever* and *this year*
+/// follow *now* as for a plain probe.
+#[test]
+fn streak_indicators_by_hand() {
+    let probe = Probe::parse("flow_india_mbd<1 for 3", &names()).unwrap();
+    let start = 2025 * 12 + 9; // 2025-10
+    let india = [0.5, 0.5, 2.0, 0.5, 0.5, 0.5, 0.5, f64::NAN, 0.5, 0.5];
+    let l = Layout::new(start, india.len(), &vars(), vec![probe]);
+    let mut path = Vec::new();
+    for x in india {
+        path.extend([50.0, x, 1.0]);
+    }
+    path.resize(l.stride(), 0.0);
+    l.fill(&mut path);
+    let ind = &path[path.len() - 3 * india.len()..];
+    let now: Vec<f64> = (0..india.len()).map(|t| ind[3 * t]).collect();
+    let ever: Vec<f64> = (0..india.len()).map(|t| ind[3 * t + 1]).collect();
+    let year: Vec<f64> = (0..india.len()).map(|t| ind[3 * t + 2]).collect();
+    // Oct Nov Dec | Jan Feb Mar Apr May Jun Jul (2026)
+    assert_eq!(&now[..7], &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]);
+    assert!(now[7].is_nan());
+    assert_eq!(&now[8..], &[0.0, 0.0], "NaN in May breaks the streak");
+    assert_eq!(ever, vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    assert_eq!(&year[..3], &[0.0, 0.0, 0.0]);
+    assert_eq!(&year[5..], &[1.0, 1.0, 1.0, 1.0, 1.0]);
+}

@@ -42,6 +42,16 @@ pub enum ProbeError {
         op: &'static str,
         num: String,
     },
+    /// `x<1 for three`: the streak after `for` is not a whole number of months.
+    #[error(
+        "--prob `{expr}`: `for {written}` must be a whole number of months from 1 to 1200, \
+         e.g. '{cond} for 3 months' (past the threshold 3 months in a row)"
+    )]
+    BadRun {
+        expr: String,
+        cond: String,
+        written: String,
+    },
     #[error("--prob `{expr}`: no output variable `{var}`; {hint}")]
     UnknownVariable {
         expr: String,
