@@ -64,6 +64,7 @@ pub fn safeguarded_root(
 /// step leaves the bracket or |f| fails to halve); Halley's cubic convergence saves about one
 /// evaluation per solve from a warm start. Where the Halley denominator is unusable (or f'' is
 /// NaN) the Newton step is tried instead.
+#[inline(always)]
 pub fn safeguarded_root_halley(
     mut f: impl FnMut(f64) -> (f64, f64, f64),
     mut lo: f64,
@@ -223,31 +224,15 @@ pub fn solve_basin_into(
         hi = hi.max(h[i] - k[i]);
     }
     let (lo, hi) = (lo - 40.0 * smax, hi + 40.0 * smax);
-    let mut last = f64::NAN;
-    let g = |d: f64| {
-        let (mut s, mut ds, mut d2s) = (-x, 0.0, 0.0);
-        for i in 0..cap.len() {
-            // A closed route (embargo, halt, pause: about a tenth of the evaluations) adds
-            // exactly +0 to each sum, so skipping its logistic leaves every bit as it was.
-            if cap[i] == 0.0 {
-                flows[i] = 0.0;
-                continue;
-            }
-            // m = M·Λ(z), m' = m(1 − Λ)/σ, m'' = m'(1 − 2Λ)/σ.
-            let l = logistic((d + k[i] - h[i]) / sigma[i]);
-            let m = cap[i] * l;
-            let dm = m * (1.0 - l) / sigma[i];
-            flows[i] = m;
-            s += m;
-            ds += dm;
-            d2s += dm * (1.0 - 2.0 * l) / sigma[i];
-        }
-        last = d;
-        (s, ds, d2s)
+    let tol = 1e-11 * (1.0 + x);
+    let n = cap.len();
+    let (r, last) = if n <= 8 {
+        super::padded_root::padded_root::<8>(cap, h, sigma, k, x, lo, hi, warm, tol, flows)
+    } else if n <= 16 {
+        super::padded_root::padded_root::<16>(cap, h, sigma, k, x, lo, hi, warm, tol, flows)
+    } else {
+        super::padded_root::scalar_root(cap, h, sigma, k, x, lo, hi, warm, tol, flows)
     };
-    // Tighter than the spec's 1e-7 mb/d and relative to the volume, so results do not depend
-    // on the volume scale (§9.1.10) beyond rounding; Halley makes the extra digits cheap.
-    let r = safeguarded_root_halley(g, lo, hi, warm, 1e-11 * (1.0 + x), true, 200);
     let root = BasinRoot {
         d: r.x,
         status: BasinStatus::Cleared,

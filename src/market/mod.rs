@@ -12,6 +12,7 @@ pub mod fleet;
 pub mod invariants;
 pub mod lane_roots;
 pub mod model;
+mod padded_root;
 pub mod param_ranges;
 pub mod params;
 pub mod slate;

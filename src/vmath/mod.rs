@@ -17,8 +17,10 @@
 //! ln(f64::MAX) ≈ 709.7827; logistic saturates to exactly 1 and decays like eᶻ without
 //! flushing to 0 before exp does. `docs/performance.md` has the speed.
 //!
-//! These are not bit-identical to `f64::exp` (glibc), so the model switches to them only with
-//! the batched engine, when outputs are allowed to change once (issue 16).
+//! These are not bit-identical to `f64::exp` (glibc). The basin root
+//! (`market/padded_root.rs`) uses the logistic, through [`logistic_inline`] inside its own
+//! dispatch; there the difference stays below the root's tolerance, and the shipped
+//! scenarios' CSV outputs did not change (docs/performance.md).
 
 mod kernel;
 #[cfg(test)]
@@ -33,6 +35,14 @@ pub fn exp(x: f64) -> f64 {
 /// Λ(z) of one value, the same bits as one lane of [`logistic_slice`].
 #[inline]
 pub fn logistic(z: f64) -> f64 {
+    kernel::logistic(z)
+}
+
+/// [`logistic`] for callers that run their own loop inside `pulp::Arch::dispatch`: always
+/// inlined, so that it compiles with the dispatched instruction set (outside a dispatch the
+/// fused multiply-adds are the slow software ones).
+#[inline(always)]
+pub fn logistic_inline(z: f64) -> f64 {
     kernel::logistic(z)
 }
 
