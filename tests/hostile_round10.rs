@@ -77,3 +77,140 @@ fn explain_lists_the_levers_the_trees_touch() {
         "{s}"
     );
 }
+
+/// Hostile round 10 #5: each flag a shard refuses gets its own advice, and only the flags the
+/// user passed are named.
+#[test]
+fn a_shard_is_told_about_the_flags_it_was_given_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = root().join("scenarios/summit_uncertain.toml");
+    let refused = |extra: &[&str]| {
+        let mut c = sim();
+        c.arg("run")
+            .arg(&sc)
+            .args(["--shard", "1/2", "--out"])
+            .arg(tmp.path().join("o"))
+            .args(extra);
+        expect(&mut c, 1)
+    };
+    let e = refused(&["--sample-paths", "5"]);
+    assert!(e.contains("does not take --sample-paths:"), "{e}");
+    assert!(
+        e.contains("use --sample-paths on a plain run, without --shard"),
+        "{e}"
+    );
+    assert!(!e.contains("--xlsx") && !e.contains("--csv-dialect"), "{e}");
+    let e = refused(&["--xlsx"]);
+    assert!(
+        e.contains("does not take --xlsx: pass --xlsx to `merge` instead"),
+        "{e}"
+    );
+    assert!(!e.contains("--sample-paths"), "{e}");
+    let e = refused(&["--csv-dialect", "excel-eu"]);
+    assert!(e.contains("pass --csv-dialect to `merge` instead"), "{e}");
+    assert!(
+        !e.contains("--xlsx") && !e.contains("--sample-paths"),
+        "{e}"
+    );
+    let e = refused(&["--xlsx", "--sample-paths", "5"]);
+    assert!(e.contains("--xlsx or --sample-paths"), "{e}");
+    assert!(!tmp.path().join("o").exists());
+}
+
+/// Hostile round 10 #5, by class: a zero-width space, and every other invisible format
+/// character (Unicode Cf) and the line and paragraph separators, in any string of a scenario
+/// is refused as U+202E and ESC are, with its key and position, and never echoed raw.
+#[test]
+fn invisible_format_characters_are_refused_like_control_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ev = "[[event]]\ndate = \"2026-01-01\"\nlever = \"tariff.IN.rate\"\nvalue = 0.3\n";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            "[scenario]\ndescription = \"Status quo\\u200B\"".into(),
+            "scenario.description",
+            "U+200B",
+        ),
+        (
+            "[scenario]\ndescription = \"a\\u200Db\"".into(),
+            "scenario.description",
+            "U+200D",
+        ),
+        (
+            "[scenario]\nname = \"base\\u2060line\"".into(),
+            "scenario.name",
+            "U+2060",
+        ),
+        (
+            "[scenario]\ndescription = \"x\\uFEFFy\"".into(),
+            "scenario.description",
+            "U+FEFF",
+        ),
+        (
+            "[scenario]\ndescription = \"soft\\u00ADhyphen\"".into(),
+            "scenario.description",
+            "U+00AD",
+        ),
+        (
+            "[scenario]\ndescription = \"two\\u2028lines\"".into(),
+            "scenario.description",
+            "U+2028",
+        ),
+        (
+            format!("{ev}note = \"tariff\\u2064\""),
+            "event[1].note",
+            "U+2064",
+        ),
+        (
+            "[[tree]]\nid = \"t\\u200C\"\nstart = \"a\"\n[[tree.node]]\nid = \"a\"".into(),
+            "tree[1].id",
+            "U+200C",
+        ),
+        (
+            format!("{ev}note = \"tag\\U000E0041\""),
+            "event[1].note",
+            "U+E0041",
+        ),
+    ];
+    for (i, (body, key, code)) in cases.iter().enumerate() {
+        let p = write_extending(tmp.path(), &format!("cf{i}"), body);
+        let mut c = sim();
+        c.arg("validate").arg(&p);
+        let err = expect(&mut c, 1);
+        for want in [
+            &format!("`{key}` holds the invisible format character {code}") as &str,
+            "where such a character can rewrite the terminal, reorder what is shown or hide text",
+            "names, notes and descriptions are one line of plain text",
+        ] {
+            assert!(err.contains(want), "case {i}: no `{want}` in\n{err}");
+        }
+        let raw = [
+            '\u{200b}',
+            '\u{200d}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{ad}',
+            '\u{2028}',
+            '\u{2064}',
+            '\u{200c}',
+            '\u{e0041}',
+        ];
+        assert!(!err.contains(raw), "case {i}: raw character in\n{err}");
+    }
+    // A control character keeps its own word.
+    let p = write_extending(
+        tmp.path(),
+        "esc",
+        "[scenario]\ndescription = \"a\\u001b[2J\"",
+    );
+    let mut c = sim();
+    c.arg("validate").arg(&p);
+    let err = expect(&mut c, 1);
+    assert!(err.contains("holds the control character U+001B"), "{err}");
+    // Letters of every script, and emoji without joiners, are plain text.
+    let p = write_extending(
+        tmp.path(),
+        "ok",
+        "[scenario]\ndescription = \"Tüpraş, Индия, 中国 ✓ 🛢\"",
+    );
+    sim().arg("validate").arg(&p).assert().success();
+}
