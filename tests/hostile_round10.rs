@@ -214,3 +214,99 @@ fn invisible_format_characters_are_refused_like_control_characters() {
     );
     sim().arg("validate").arg(&p).assert().success();
 }
+
+/// Every value as `explain` and report.html should show it: `(lever, action, value)`, with a
+/// `[[event]]` and a tree node action that write it.
+fn every_written_enum_value(sc: &sanctions_sim::scenario::Scenario) -> Vec<(String, String)> {
+    use sanctions_sim::policy::events::WaveAuthority;
+    use sanctions_sim::policy::levers::{LeverKind, AUTHORITIES};
+    let mut out = Vec::new();
+    for name in sc.registry.names() {
+        let def = sc.registry.def(sc.registry.id(name).unwrap());
+        if let LeverKind::Enum(vs) = def.kind {
+            for v in vs {
+                out.push((name.to_string(), format!("\"{v}\"")));
+            }
+        }
+    }
+    for a in WaveAuthority::NAMES {
+        out.push((
+            "sdn.wave".into(),
+            format!("{{ add_share = 0.1, wind_down_months = 2, authority = \"{a}\" }}"),
+        ));
+    }
+    for a in AUTHORITIES {
+        out.push((
+            "fleet.designation.batch".into(),
+            format!("{{ share = 0.02, authority = \"{a}\" }}"),
+        ));
+    }
+    out
+}
+
+/// Walkthrough 9 #4, by class: every accepted value of every enum lever, and every authority
+/// of an `sdn.wave` and of a `fleet.designation.batch` (a UK batch was shown as "eu"), is shown
+/// as the file wrote it by `explain` and in report.html's policy calendar, for an `[[event]]`
+/// and for a tree node's action.
+#[test]
+fn every_enum_value_and_authority_is_displayed_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let values = every_written_enum_value(&scenario("baseline"));
+    assert!(values.len() >= 3 + 3 + 2 + 3 + 3, "{values:?}");
+    let mut body = String::from("[scenario]\nname = \"rt\"\nmonths = 2\n");
+    let mut actions = Vec::new();
+    for (i, (lever, value)) in values.iter().enumerate() {
+        body.push_str(&format!(
+            "[[event]]\ndate = \"2025-09-{:02}\"\nlever = \"{lever}\"\nvalue = {value}\n",
+            i % 28 + 1
+        ));
+        actions.push(format!("{{ lever = \"{lever}\", value = {value} }}"));
+    }
+    body.push_str(&format!(
+        "[[tree]]\nid = \"t\"\nstart = \"a\"\n[[tree.node]]\nid = \"a\"\nexits = [{{ kind = \"at\", date = \"2025-09-10\", to = \"b\" }}]\n\
+         [[tree.node]]\nid = \"b\"\nactions = [{}]\n",
+        actions.join(", ")
+    ));
+    let p = write_extending(tmp.path(), "rt", &body);
+    let out = explain(&p);
+    let out_dir = tmp.path().join("o");
+    let mut c = sim();
+    c.arg("run")
+        .arg(&p)
+        .args([
+            "--paths",
+            "4",
+            "--threads",
+            "1",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(&out_dir);
+    expect(&mut c, 0);
+    let html = std::fs::read_to_string(out_dir.join("rt/report.html")).unwrap();
+    let html = html.replace("&quot;", "\"").replace("&#34;", "\"");
+    for (lever, value) in &values {
+        let action = if lever.contains("wave") || lever.contains("batch") {
+            "fire"
+        } else {
+            "set"
+        };
+        let event = format!("    {lever} {action} {value}");
+        assert!(
+            out.lines().any(|l| l == event),
+            "explain has no line `{event}`"
+        );
+        let node = format!("      on entry: {lever} {action} {value}");
+        assert!(
+            out.lines().any(|l| l == node),
+            "explain has no line `{node}`"
+        );
+        // The calendar's cells, and the trees' actions table, hold the value as written.
+        let cell = format!("<td>{value}</td>");
+        assert!(
+            html.matches(&cell).count() >= 2,
+            "report.html shows `{value}` ({lever}) fewer than twice"
+        );
+    }
+}
