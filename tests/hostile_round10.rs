@@ -310,3 +310,52 @@ fn every_enum_value_and_authority_is_displayed_as_written() {
         );
     }
 }
+
+/// Walkthrough 9 #7 (`explain`): the real reset written as scenarios.md §1.7 says (a cap and
+/// `cap.eu_mode = "dynamic"` on one day) restarts the review calendar, and the next review
+/// falls after a 12-month horizon; `explain` says when, instead of printing nothing.
+#[test]
+fn explain_names_the_next_review_after_the_horizon() {
+    use sanctions_sim::policy::cap_review::next_review_after;
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[scenario]\nname = \"autocap\"\nmonths = 12\n\
+                [[event]]\ndate = \"2026-02-01\"\nlever = \"cap.eu_usd\"\nvalue = 44.10\n\
+                [[event]]\ndate = \"2026-02-01\"\nlever = \"cap.eu_mode\"\nvalue = \"dynamic\"\n";
+    let p = write_extending(tmp.path(), "autocap", body);
+    let out = explain(&p);
+    for want in [
+        "automatic EU cap reviews (none inside the horizon;",
+        "  next: 2026-08-01, after the horizon's last month 2026-07 (not simulated)",
+    ] {
+        assert!(out.contains(want), "no `{want}` in\n{out}");
+    }
+    // The baseline lists its five reviews and the one after them.
+    let out = explain(&root().join("scenarios/baseline.toml"));
+    assert!(out.contains("automatic EU cap reviews (5;"), "{out}");
+    assert!(
+        out.contains("  next: 2028-09-03, after the horizon's last month 2028-07"),
+        "{out}"
+    );
+    let sc = scenario("baseline");
+    let next = next_review_after(
+        &sc.events,
+        &sc.registry,
+        &sc.registry.defaults(),
+        sc.start,
+        sc.months,
+    );
+    assert_eq!(next.map(|d| d.to_string()).as_deref(), Some("2028-09-03"));
+    // A cap written later stops the reviews for good: said, with no next date.
+    let p = write_extending(
+        tmp.path(),
+        "fixed",
+        "[[event]]\ndate = \"2026-05-01\"\nlever = \"cap.eu_usd\"\nvalue = 44.10\n",
+    );
+    let out = explain(&p);
+    assert!(out.contains("automatic EU cap reviews (1;"), "{out}");
+    assert!(
+        out.contains("  none after 2026-03-03: from then on the mode is fixed"),
+        "{out}"
+    );
+    assert!(!out.contains("  next: "), "{out}");
+}

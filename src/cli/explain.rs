@@ -199,17 +199,49 @@ pub fn render(sc: &Scenario) -> String {
         sc.start,
         sc.months,
     );
-    if !reviews.is_empty() {
-        let dates: Vec<String> = reviews.iter().map(|d| d.to_string()).collect();
+    // Walkthrough 9 #7: a cadence restarted late puts the next review past the horizon; say
+    // when, so that "none in the horizon" does not read as "switched off".
+    let next = crate::policy::cap_review::next_review_after(
+        &sc.events,
+        &sc.registry,
+        &sc.registry.defaults(),
+        sc.start,
+        sc.months,
+    );
+    if !reviews.is_empty() || next.is_some() {
+        let count = if reviews.is_empty() {
+            "none inside the horizon".to_string()
+        } else {
+            reviews.len().to_string()
+        };
         let _ = writeln!(
             o,
             "
-automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
+automatic EU cap reviews ({count}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
              path's average Urals of the previous five months; events with prob < 1 or a lag, \
-             and trees, can move them)\n  {}",
-            reviews.len(),
-            dates.join(", ")
+             and trees, can move them)"
         );
+        if !reviews.is_empty() {
+            let dates: Vec<String> = reviews.iter().map(|d| d.to_string()).collect();
+            let _ = writeln!(o, "  {}", dates.join(", "));
+        }
+        match (next, reviews.last()) {
+            (Some(d), _) => {
+                let _ = writeln!(
+                    o,
+                    "  next: {d}, after the horizon's last month {} (not simulated)",
+                    iso_month(end)
+                );
+            }
+            (None, Some(last)) => {
+                let _ = writeln!(
+                    o,
+                    "  none after {last}: from then on the mode is fixed (a cap written later \
+                     fixes it) or the cap is none"
+                );
+            }
+            (None, None) => {}
+        }
     }
 
     // Inherited events a later file removed or replaced (D51).
