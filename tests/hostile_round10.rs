@@ -359,3 +359,63 @@ fn explain_names_the_next_review_after_the_horizon() {
     );
     assert!(!out.contains("  next: "), "{out}");
 }
+
+/// Walkthrough 9 #5: report.html's key results also show, for each variable, the month of its
+/// lowest and of its highest median, marked, even when no key month falls there (India's
+/// intake bottoms out two months after the last event month).
+#[test]
+fn the_report_shows_each_variables_extreme_median_months() {
+    let d = tempfile::tempdir().unwrap();
+    let mut c = sim();
+    c.arg("run")
+        .arg(root().join("scenarios/summit_failure.toml"))
+        .args([
+            "--paths",
+            "40",
+            "--months",
+            "14",
+            "--threads",
+            "1",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(d.path());
+    expect(&mut c, 0);
+    let dir = d.path().join("summit_failure");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let key = &html[html.find("Key results").unwrap()..html.find("Totals per path").unwrap()];
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let mut head = summary.lines().next().unwrap().split(',');
+    let col = |n: &str| head.clone().position(|h| h == n).unwrap();
+    let (date, var, p50) = (col("date"), col("variable"), col("p50"));
+    head.next();
+    for v in [
+        "arrivals_india_mbd",
+        "brent_usd_bbl",
+        "cap_eu_in_force_usd_bbl",
+    ] {
+        let series: Vec<(String, f64)> = summary
+            .lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|r| r[var] == v)
+            .map(|r| (r[date].to_string(), r[p50].parse().unwrap()))
+            .collect();
+        let lo = series
+            .iter()
+            .fold(&series[0], |a, b| if b.1 < a.1 { b } else { a });
+        let hi = series
+            .iter()
+            .fold(&series[0], |a, b| if b.1 > a.1 { b } else { a });
+        for (when, mark) in [(lo, "lowest median"), (hi, "highest median")] {
+            let cell = format!("<td>{v}</td><td>");
+            let row = key
+                .split("<tr>")
+                .find(|r| r.contains(&cell) && r.contains(&format!("{} ({mark}", when.0)))
+                .unwrap_or_else(|| panic!("{v}: no row for {} marked {mark}", when.0));
+            assert!(row.contains(&format!("{:.4}", when.1)), "{v}: {row}");
+        }
+    }
+    // India's trough, 2025-12, is no key month of this run: it comes from the new rule.
+    assert!(key.contains("2025-12-01 (lowest median)"), "{key}");
+}
