@@ -262,10 +262,41 @@ impl std::fmt::Display for Num {
 }
 
 /// A character that is never shown as is: C0 and C1 controls and DEL (a tab excepted: it
-/// moves the cursor, nothing more), and the Unicode bidirectional controls.
+/// moves the cursor, nothing more), and every Unicode format character (general category Cf:
+/// the bidirectional controls, but also zero-width spaces and joiners, the word joiner and
+/// invisible operators, a byte-order mark inside text, soft hyphens, tags), and the line and
+/// paragraph separators. A format character shows nothing, or changes how its neighbours
+/// show, so two names or notes that look the same can differ (hostile round 10 #5).
 pub fn is_hidden(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\t') || is_format(c)
+}
+
+/// Unicode general category Cf (as of Unicode 16.0), and U+2028 and U+2029 (Zl, Zp).
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// A path as messages print it: [`ShowPath::shown`].
@@ -303,6 +334,21 @@ impl ShowPath for std::path::Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hostile round 10 #5, by class: every format character of the Unicode tables, and the
+    /// line and paragraph separators, is hidden, as every control character but the tab is;
+    /// and nothing else is.
+    #[test]
+    fn every_format_and_control_character_is_hidden_and_nothing_else() {
+        use unicode_general_category::{get_general_category, GeneralCategory as G};
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let class = matches!(
+                get_general_category(c),
+                G::Format | G::Control | G::LineSeparator | G::ParagraphSeparator
+            ) && c != '\t';
+            assert_eq!(is_hidden(c), class, "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn percentages_become_the_fraction_typed() {

@@ -70,6 +70,7 @@ fn errata13_batches_bite_in_their_month() {
         value: sanctions_sim::policy::events::Value::Batch {
             share: sanctions_sim::dist::Dist::Const(0.3),
             us: true,
+            authority: sanctions_sim::policy::events::WaveAuthority::Us,
             cargo: sanctions_sim::policy::events::Cargo::FleetShare,
         },
         prob: sanctions_sim::dist::Dist::Const(1.0),

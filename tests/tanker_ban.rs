@@ -19,6 +19,7 @@ fn batch(sc: &Scenario, date: &str, cargo: f64) -> Event {
         value: Value::Batch {
             share: Dist::Const(0.0),
             us: true,
+            authority: sanctions_sim::policy::events::WaveAuthority::Us,
             cargo: Cargo::All(Dist::Const(cargo)),
         },
         prob: Dist::Const(1.0),

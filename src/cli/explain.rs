@@ -4,7 +4,8 @@
 //! `scenario::overrides`, when there are any): the header (name, horizon, run size, Brent anchor, the files), the events
 //! as a dated outline (each with the file:line of its `[[event]]`), every model parameter
 //! (distribution, unit, and whether it is the default or which file overrode it, with its
-//! source note), and the levers the events touch (kind, registry default, unit, range).
+//! source note), and the levers the events and the trees' node actions touch (kind, registry
+//! default, unit, range; the trees and nodes that touch each).
 
 use super::CliError;
 use crate::dist::Dist;
@@ -66,6 +67,27 @@ fn range(k: &LeverKind) -> String {
         LeverKind::Enum(vs) => vs.join(" | "),
         LeverKind::Action(_) => "fires once".into(),
     }
+}
+
+/// Lever id → the trees whose node actions touch it, each with those nodes' ids, in file
+/// order.
+fn tree_levers(sc: &Scenario) -> std::collections::BTreeMap<usize, Vec<(&str, Vec<&str>)>> {
+    let mut out: std::collections::BTreeMap<usize, Vec<(&str, Vec<&str>)>> = Default::default();
+    for tree in &sc.trees {
+        for node in &tree.nodes {
+            for a in &node.actions {
+                let trees = out.entry(a.lever).or_default();
+                if trees.last().is_none_or(|(t, _)| *t != tree.id) {
+                    trees.push((&tree.id, Vec::new()));
+                }
+                let nodes = &mut trees.last_mut().expect("pushed").1;
+                if !nodes.contains(&node.id.as_str()) {
+                    nodes.push(&node.id);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The whole explanation.
@@ -177,17 +199,49 @@ pub fn render(sc: &Scenario) -> String {
         sc.start,
         sc.months,
     );
-    if !reviews.is_empty() {
-        let dates: Vec<String> = reviews.iter().map(|d| d.to_string()).collect();
+    // Walkthrough 9 #7: a cadence restarted late puts the next review past the horizon; say
+    // when, so that "none in the horizon" does not read as "switched off".
+    let next = crate::policy::cap_review::next_review_after(
+        &sc.events,
+        &sc.registry,
+        &sc.registry.defaults(),
+        sc.start,
+        sc.months,
+    );
+    if !reviews.is_empty() || next.is_some() {
+        let count = if reviews.is_empty() {
+            "none inside the horizon".to_string()
+        } else {
+            reviews.len().to_string()
+        };
         let _ = writeln!(
             o,
             "
-automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
+automatic EU cap reviews ({count}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
              path's average Urals of the previous five months; events with prob < 1 or a lag, \
-             and trees, can move them)\n  {}",
-            reviews.len(),
-            dates.join(", ")
+             and trees, can move them)"
         );
+        if !reviews.is_empty() {
+            let dates: Vec<String> = reviews.iter().map(|d| d.to_string()).collect();
+            let _ = writeln!(o, "  {}", dates.join(", "));
+        }
+        match (next, reviews.last()) {
+            (Some(d), _) => {
+                let _ = writeln!(
+                    o,
+                    "  next: {d}, after the horizon's last month {} (not simulated)",
+                    iso_month(end)
+                );
+            }
+            (None, Some(last)) => {
+                let _ = writeln!(
+                    o,
+                    "  none after {last}: from then on the mode is fixed (a cap written later \
+                     fixes it) or the cap is none"
+                );
+            }
+            (None, None) => {}
+        }
     }
 
     // Inherited events a later file removed or replaced (D51).
@@ -308,17 +362,25 @@ automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
         }
     }
 
-    // Levers the events touch, in registry order.
-    let mut ids: Vec<usize> = sc.events.iter().map(|e| e.lever).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let _ = writeln!(o, "\nlevers touched ({})", ids.len());
+    // Levers the events and the trees' node actions touch, in registry order (hostile
+    // round 10 #4: a lever only a tree touches was left out).
+    let by_event: std::collections::BTreeSet<usize> = sc.events.iter().map(|e| e.lever).collect();
+    let by_tree = tree_levers(sc);
+    let ids: std::collections::BTreeSet<usize> =
+        by_event.iter().chain(by_tree.keys()).copied().collect();
+    let only_trees = ids.iter().filter(|i| !by_event.contains(i)).count();
+    let split = if by_tree.is_empty() {
+        String::new()
+    } else {
+        format!(": {} by events, {only_trees} only by trees", by_event.len())
+    };
+    let _ = writeln!(o, "\nlevers touched ({}{split})", ids.len());
     let w = ids
         .iter()
         .map(|&i| sc.registry.def(i).name.len())
         .max()
         .unwrap_or(0);
-    for id in ids {
+    for &id in &ids {
         let def = sc.registry.def(id);
         let default = match def.kind {
             LeverKind::Action(_) => "-".to_string(),
@@ -333,6 +395,20 @@ automatic EU cap reviews ({}; each sets cap.eu_usd to cap.eu_dyn_factor × the \
             range(&def.kind),
             def.enters
         );
+        for (tree, nodes) in by_tree.get(&id).into_iter().flatten() {
+            let also = if by_event.contains(&id) { "also " } else { "" };
+            let _ = writeln!(
+                o,
+                "  {:<w$}  {also}by tree `{tree}`, node{} {}",
+                "",
+                if nodes.len() == 1 { "" } else { "s" },
+                nodes
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
     o
 }

@@ -55,17 +55,10 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
     if a.precision.is_some() && !a.by_outcome.is_empty() {
         return bad("--precision cannot be combined with --by-outcome");
     }
-    if a.shard.is_some() && a.csv_dialect != crate::output::dialect::CsvDialect::Default {
-        return bad(
-            "--shard writes only a partial result, with no CSV file; pass --csv-dialect to \
-             `merge` instead",
-        );
-    }
-    if a.shard.is_some() && (a.output.xlsx || a.sample_paths.is_some()) {
-        return bad(
-            "--shard writes only a partial result; pass --xlsx to `merge` instead, and use \
-             --sample-paths on a plain run",
-        );
+    if a.shard.is_some() {
+        if let Some(m) = shard_only_partial(a) {
+            return Err(CliError::Input(m));
+        }
     }
     if a.shard.is_some() {
         // `merge` reloads the scenario from the path each shard records: a pipe
@@ -105,6 +98,37 @@ pub fn check_run_flags(a: &RunArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// The flags a shard cannot take, since it writes only `partial.bin`: each one the user
+/// passed, with where it goes instead, and nothing about the others (hostile round 10 #5: a
+/// run with `--sample-paths` alone was told to pass `--xlsx` to `merge`).
+fn shard_only_partial(a: &RunArgs) -> Option<String> {
+    let mut flags: Vec<(&str, &str)> = Vec::new();
+    if a.output.xlsx {
+        flags.push(("--xlsx", "pass --xlsx to `merge` instead"));
+    }
+    if a.csv_dialect != crate::output::dialect::CsvDialect::Default {
+        flags.push(("--csv-dialect", "pass --csv-dialect to `merge` instead"));
+    }
+    if a.sample_paths.is_some() {
+        flags.push((
+            "--sample-paths",
+            "`merge` cannot write sample paths: use --sample-paths on a plain run, without \
+             --shard",
+        ));
+    }
+    if flags.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = flags.iter().map(|f| f.0).collect();
+    let what: Vec<&str> = flags.iter().map(|f| f.1).collect();
+    Some(format!(
+        "--shard writes only a partial result (partial.bin), with no CSV file, workbook or \
+         sample paths, so it does not take {}: {}",
+        names.join(" or "),
+        what.join("; ")
+    ))
 }
 
 /// Simulates shard `spec` of `sc` and commits `<out>/<scenario>.shard-K-of-N/partial.bin`.

@@ -12,7 +12,7 @@
 
 use super::calendar::{Date, MonthIdx};
 use super::events::{Event, PolicyPath};
-use super::levers::{LeverIds, LeverRegistry, LeverSet, NONE_CAP};
+use super::levers::{LeverIds, LeverKind, LeverRegistry, LeverSet, NONE_CAP};
 use crate::dist::Dist;
 use rand::SeedableRng;
 
@@ -86,6 +86,48 @@ pub fn scheduled_reviews(
     start: MonthIdx,
     months: usize,
 ) -> Vec<Date> {
+    review_dates(
+        events,
+        reg,
+        initial,
+        start,
+        start + months as MonthIdx,
+        None,
+    )
+}
+
+/// The first review after the horizon `start .. start + months`, on the same reading as
+/// [`scheduled_reviews`] (walkthrough 9 #7: a cadence restarted late in the horizon puts the
+/// next review past it, and `explain` said nothing). `None` when no review comes within the
+/// longest cadence `cap.eu_review_months` allows after the horizon: the mode is fixed, or the
+/// cap is `none`, for good.
+pub fn next_review_after(
+    events: &[Event],
+    reg: &LeverRegistry,
+    initial: &LeverSet,
+    start: MonthIdx,
+    months: usize,
+) -> Option<Date> {
+    let end = start + months as MonthIdx;
+    let longest = match reg.def(reg.ids.cap_eu_review_months).kind {
+        LeverKind::Number { max, .. } if max.is_finite() => max.ceil() as MonthIdx,
+        _ => 120,
+    };
+    review_dates(events, reg, initial, start, end + longest + 1, Some(end))
+        .into_iter()
+        .find(|d| d.month >= end)
+}
+
+/// The review dates from `start` to the month before `until`, stopping at the first one in
+/// `stop_at` or later.
+fn review_dates(
+    events: &[Event],
+    reg: &LeverRegistry,
+    initial: &LeverSet,
+    start: MonthIdx,
+    until: MonthIdx,
+    stop_at: Option<MonthIdx>,
+) -> Vec<Date> {
     let sure = certain_events(events);
     // Values are drawn but never read here: any stream does.
     let mut policy = PolicyPath::new(&sure, reg, initial, start, |i| {
@@ -94,8 +136,13 @@ pub fn scheduled_reviews(
     let mut lv = initial.clone();
     let mut fired = Vec::new();
     let mut out = Vec::new();
-    for month in start..start + months as MonthIdx {
-        out.extend(review(&mut policy, &reg.ids, month, 50.0));
+    for month in start..until {
+        if let Some(d) = review(&mut policy, &reg.ids, month, 50.0) {
+            out.push(d);
+            if stop_at.is_some_and(|s| month >= s) {
+                break;
+            }
+        }
         policy.advance(month, &mut lv, &mut fired);
     }
     out

@@ -58,7 +58,12 @@ pub fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
                  {sellers} }}"
             )
         }
-        Value::Batch { share, us, cargo } => {
+        Value::Batch {
+            share,
+            authority,
+            cargo,
+            ..
+        } => {
             let cargo = match cargo {
                 Cargo::FleetShare => String::new(),
                 Cargo::All(d) => format!(", cargo_share = {d}"),
@@ -72,7 +77,7 @@ pub fn value(reg: &LeverRegistry, kind: &LeverKind, v: &Value) -> String {
             };
             format!(
                 "{{ share = {share}, authority = \"{}\"{cargo} }}",
-                if *us { "us" } else { "eu" }
+                authority.name()
             )
         }
     }

@@ -49,7 +49,10 @@ pub enum Value {
     },
     Batch {
         share: Dist,
+        /// Whether `authority` is the US (what the model reads: `uk` acts as `eu`).
         us: bool,
+        /// The authority as the file wrote it, for display (walkthrough 9 #4).
+        authority: WaveAuthority,
         /// D40: the share of each basin's cargoes the batch's tankers carried.
         cargo: Cargo,
     },

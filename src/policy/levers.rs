@@ -67,7 +67,7 @@ pub enum LeverKind {
 pub enum ActionKind {
     /// `{ add_share, wind_down_months }`.
     SdnWave,
-    /// `{ share, authority = "us" | "eu" }`.
+    /// `{ share, authority = "us" | "eu" | "uk" }`.
     DesignationBatch,
     /// A number (or distribution) in log points added to the risk premium.
     RiskJump,

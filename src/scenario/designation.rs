@@ -77,7 +77,7 @@ pub(super) fn batch(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value
     let share = t
         .get("share")
         .map(|(_, x)| dist_in(x, &format!("{key}.share"), 0.0, 0.5));
-    let us = t
+    let written = t
         .get("authority")
         .map(|(_, x)| authority(x, &format!("{key}.authority")));
     let cargo = match t.get("cargo_share") {
@@ -85,9 +85,14 @@ pub(super) fn batch(v: &Val<'_>, key: &str, reg: &LeverRegistry) -> Result<Value
         Some((_, x)) => cargo_share(x, &format!("{key}.cargo_share"), reg, &mut errs),
     };
     let share = required(share, v, key, "share", &mut errs);
-    let us = required(us, v, key, "authority", &mut errs);
-    match (share, us) {
-        (Some(share), Some(us)) if errs.is_empty() => Ok(Value::Batch { share, us, cargo }),
+    let written = required(written, v, key, "authority", &mut errs);
+    match (share, written) {
+        (Some(share), Some(authority)) if errs.is_empty() => Ok(Value::Batch {
+            share,
+            us: authority == WaveAuthority::Us,
+            authority,
+            cargo,
+        }),
         _ => Err(errs),
     }
 }
@@ -314,12 +319,14 @@ fn wave_authority(v: &Val<'_>, key: &str) -> Result<WaveAuthority, Bad> {
     ))
 }
 
-/// A batch's authority: whether it is the US's. UK listings work through services and
-/// shipping like the EU's, so `uk` takes the EU/UK efficiency and reach (`desig_eff_eu`;
-/// walkthrough 5: the UK was the most frequent lister of tankers in 2025).
-fn authority(v: &Val<'_>, key: &str) -> Result<bool, Bad> {
+/// A batch's authority as written. UK listings work through services and shipping like the
+/// EU's, so `uk` takes the EU/UK efficiency and reach (`desig_eff_eu`; walkthrough 5: the UK
+/// was the most frequent lister of tankers in 2025); the value keeps `uk` for display.
+fn authority(v: &Val<'_>, key: &str) -> Result<WaveAuthority, Bad> {
     match v.get_ref() {
-        DeValue::String(s) if AUTHORITIES.contains(&s.as_ref()) => Ok(s.as_ref() == "us"),
+        DeValue::String(s) if AUTHORITIES.contains(&s.as_ref()) => {
+            Ok(WaveAuthority::parse(s.as_ref()).expect("the batch authorities are wave ones"))
+        }
         other => Err(bad(
             v.span(),
             key.into(),

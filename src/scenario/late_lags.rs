@@ -5,9 +5,10 @@
 //! ends inside the run is never named. Taken from the lag distributions' quantiles, nothing
 //! simulated.
 //!
-//! Trees: a node's entry window follows its `at` and `after` exits from the start node; a node
-//! that a `hazard` exit, or a cycle of exits, can lead to has no latest entry (a hazard may
-//! come at any month, which every run cuts off), and is not named.
+//! Trees: a node's entry window follows its `at` and `after` exits from the start node, those
+//! that can fire (`tree_reach`); a node that a `hazard` exit, or a cycle of exits, can lead to
+//! has no latest entry (a hazard may come at any month, which every run cuts off), and is not
+//! named.
 
 use super::overrides::{key, shortest_lag, Severity, Warning};
 use super::window::{last_month, longest, pct, run_through, tail, whole};
@@ -15,7 +16,6 @@ use super::Scenario;
 use crate::dist::Dist;
 use crate::policy::calendar::{Date, MonthIdx};
 use crate::policy::describe;
-use crate::policy::tree::{ExitKind, Tree};
 
 pub(super) fn findings(sc: &Scenario, months: usize) -> Vec<Warning> {
     let mut out: Vec<Warning> = Vec::new();
@@ -109,98 +109,6 @@ fn rare(lag: &Dist) -> &'static str {
     }
 }
 
-/// A node's entry months: the earliest, and the latest (`None` when a hazard or a cycle makes
-/// it open); `early` is `None` for a node no exit reaches.
-#[derive(Clone, Copy)]
-struct Window {
-    early: Option<MonthIdx>,
-    late: Option<MonthIdx>,
-}
-
-/// The `after` lag of an exit: its shortest and longest whole months.
-fn after_lag(constant: f64, dist: Option<&Dist>) -> (MonthIdx, MonthIdx) {
-    let (lo, hi) = dist.map_or((0.0, 0.0), |d| (d.support().0.max(0.0), longest(d)));
-    (whole(constant + lo), whole(constant + hi))
-}
-
-/// Entry windows of every node of `tree` started in `start`, in one pass over the components
-/// of its exit graph in topological order (linear in the exits, D152's long chains included).
-fn windows(tree: &Tree, start: MonthIdx) -> Vec<Window> {
-    let n = tree.nodes.len();
-    let mut first = vec![0usize; n + 1];
-    let mut adj: Vec<(usize, usize)> = Vec::new();
-    for (u, node) in tree.nodes.iter().enumerate() {
-        for (k, e) in node.exits.iter().enumerate() {
-            adj.extend(e.to.iter().map(|&v| (v, k)));
-        }
-        first[u + 1] = adj.len();
-    }
-    let comp = super::tree_graph::tarjan(&first, &adj);
-    let comps = comp.iter().copied().max().map_or(0, |c| c + 1);
-    let mut size = vec![0usize; comps];
-    comp.iter().for_each(|&c| size[c] += 1);
-    let cyclic =
-        |u: usize| size[comp[u]] > 1 || adj[first[u]..first[u + 1]].iter().any(|e| e.0 == u);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&u| std::cmp::Reverse(comp[u]));
-    let mut w = vec![
-        Window {
-            early: None,
-            late: None,
-        };
-        n
-    ];
-    w[tree.start] = Window {
-        early: Some(start),
-        late: Some(start),
-    };
-    // A cyclic component is one unit: every member may be entered from the earliest entry
-    // into any of them, and none has a latest entry.
-    for group in order.chunk_by(|a, b| comp[*a] == comp[*b]) {
-        if cyclic(group[0]) {
-            let early = group.iter().filter_map(|&u| w[u].early).min();
-            for &u in group {
-                w[u] = Window { early, late: None };
-            }
-        }
-        for &u in group {
-            relax(tree, &mut w, u);
-        }
-    }
-    w
-}
-
-/// Passes node `u`'s entry window on along its exits.
-fn relax(tree: &Tree, w: &mut [Window], u: usize) {
-    let Some(e0) = w[u].early else {
-        return;
-    };
-    let late = w[u].late;
-    for exit in &tree.nodes[u].exits {
-        let (early, reach) = match &exit.kind {
-            ExitKind::At(d) if e0 <= d.month => (d.month, Some(d.month)),
-            ExitKind::At(_) => continue,
-            ExitKind::After { constant, dist } => {
-                let (lo, hi) = after_lag(*constant, dist.as_ref());
-                (e0 + lo, late.map(|l| l + hi))
-            }
-            ExitKind::Hazard(_) => (e0 + 1, None),
-        };
-        for &v in &exit.to {
-            let was = w[v];
-            let late = match (was.early, was.late) {
-                (None, _) => reach,
-                (Some(_), Some(l)) => reach.map(|r| r.max(l)),
-                (Some(_), None) => None,
-            };
-            w[v] = Window {
-                early: Some(was.early.map_or(early, |x| x.min(early))),
-                late,
-            };
-        }
-    }
-}
-
 /// Tree `t`'s nodes, and node actions, that their lags can carry past the last month.
 fn late_nodes(sc: &Scenario, months: usize, t: usize) -> Vec<Warning> {
     let tree = &sc.trees[t];
@@ -209,8 +117,12 @@ fn late_nodes(sc: &Scenario, months: usize, t: usize) -> Vec<Warning> {
     };
     let end = sc.start + months as MonthIdx;
     let mut out = Vec::new();
-    for (n, w) in windows(tree, sc.start).into_iter().enumerate() {
-        let (Some(early), Some(late)) = (w.early, w.late) else {
+    for (n, w) in super::tree_reach::reach(tree, sc.start)
+        .windows
+        .into_iter()
+        .enumerate()
+    {
+        let (Some(early), Some(late)) = (w.early.map(|d| d.month), w.late) else {
             continue;
         };
         let Some(at) = origins.nodes.get(n) else {

@@ -63,6 +63,7 @@ mod tree_exit;
 mod tree_graph;
 mod tree_inherit;
 mod tree_overrides;
+mod tree_reach;
 mod value;
 mod walker;
 mod wave_findings;
@@ -242,6 +243,8 @@ pub struct TreeOrigin {
     pub at: Origin,
     /// Position of each node's `id` (of its table when it has none), node for node.
     pub nodes: Vec<Origin>,
+    /// Position of each exit's inline table, node for node and exit for exit.
+    pub exits: Vec<Vec<Origin>>,
 }
 
 /// Where one resolved event came from.

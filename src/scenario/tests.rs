@@ -245,6 +245,7 @@ fn action_levers() {
         Value::Batch {
             share: Dist::Const(0.1),
             us: true,
+            authority: crate::policy::events::WaveAuthority::Us,
             cargo: Cargo::FleetShare,
         }
     );

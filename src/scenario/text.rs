@@ -2,7 +2,9 @@
 //! notes, ids and lever names are printed by `list` and `explain`, quoted in error messages,
 //! written into report.html and become folder names and CSV cells; an escape sequence in
 //! one can clear or recolour the analyst's terminal, and a bidirectional override can make
-//! a note read differently from what the model sees (Trojan Source). TOML lets any of them
+//! a note read differently from what the model sees (Trojan Source), and a zero-width or other
+//! format character makes two names or notes that look the same differ (hostile round 10
+//! #5). TOML lets any of them
 //! in through `\u001b` escapes, so the loader refuses them with their position, and
 //! messages that quote what the user wrote show them escaped.
 
@@ -52,11 +54,16 @@ fn walk(
                         v.span(),
                         Some(key),
                         format!(
-                        "`{key}` holds the control character U+{:04X}; scenario text is printed \
-                         by `list`, `explain`, messages and report.html, where such a character \
-                         can rewrite the terminal or reorder what is shown",
-                        c as u32
-                    ),
+                            "`{key}` holds the {} U+{:04X}; scenario text is printed by `list`, \
+                             `explain`, messages and report.html, where such a character can \
+                             rewrite the terminal, reorder what is shown or hide text",
+                            if c.is_control() {
+                                "control character"
+                            } else {
+                                "invisible format character"
+                            },
+                            c as u32
+                        ),
                         Some(
                             "remove it: names, notes and descriptions are one line of plain text"
                                 .into(),
@@ -93,5 +100,6 @@ mod tests {
             "two\nlines\tand Tüpraş ✓"
         );
         assert!(is_hidden('\u{85}') && is_hidden('\u{7f}') && !is_hidden('é'));
+        assert_eq!(visible("a\u{200b}b\u{feff}"), "a\\u{200b}b\\u{feff}");
     }
 }

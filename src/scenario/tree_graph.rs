@@ -424,11 +424,13 @@ fn unreachable(tree: &Tree) -> Vec<usize> {
 }
 
 /// Nodes never entered (no exit leads to them from `start`): valid, but their actions never
-/// apply, which a file rarely means (a typo in a `to`, a forgotten exit).
+/// apply, which a file rarely means (a typo in a `to`, a forgotten exit). Then the exits that
+/// never fire, and the nodes only they lead to (`tree_reach`, hostile round 10 #3).
 pub fn tree_findings(sc: &Scenario) -> Vec<Warning> {
     let mut out = Vec::new();
     for (t, tree) in sc.trees.iter().enumerate() {
-        for n in unreachable(tree) {
+        let skip = unreachable(tree);
+        for &n in &skip {
             let Some(at) = sc.tree_origins.get(t).and_then(|o| o.nodes.get(n)) else {
                 continue;
             };
@@ -447,6 +449,7 @@ pub fn tree_findings(sc: &Scenario) -> Vec<Warning> {
                 )),
             });
         }
+        out.extend(super::tree_reach::findings(sc, t, &skip));
     }
     out
 }

@@ -80,6 +80,11 @@ pub(crate) fn resolve(
                         .iter()
                         .map(|n| src.origin(n.id.as_ref().map_or(n.span.start, |i| i.span().start)))
                         .collect(),
+                    exits: t
+                        .nodes
+                        .iter()
+                        .map(|n| n.exits.iter().map(|e| src.origin(e.span.start)).collect())
+                        .collect(),
                 };
                 (tree, origin)
             });

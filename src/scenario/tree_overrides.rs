@@ -8,8 +8,10 @@
 //! exit enters on its date, a `hazard` exit (whose monthly value can be above 0) in any month
 //! up to the horizon's last, an `after` exit up to its longest lag after its node's latest
 //! entry (the `1 − 10^-12` quantile of an unbounded lag, as D157 takes the `10^-12` one for the
-//! shortest). An action lands up to its longest `after_months` later. Branch and action
-//! probabilities and `cancel_*` are not used: the check says where it *can* happen.
+//! shortest). An action lands up to its longest `after_months` later. Action probabilities and
+//! `cancel_*` are not used: the check says where it *can* happen; a node that no exit able to
+//! fire leads to (`tree_reach`: an `at` exit dated before its node's entry, a branch of
+//! probability 0, …) is left out, since its own warning says it is never entered.
 
 use super::overrides::{key, lagged, months_on, Severity, Warning, NEVER};
 use super::Scenario;
@@ -54,14 +56,8 @@ fn latest_entries(tree: &Tree, start: MonthIdx, end: MonthIdx) -> Vec<Option<(Da
             let cand = match &e.kind {
                 ExitKind::At(d) if d.month < end => (*d, false),
                 ExitKind::At(_) => continue,
-                ExitKind::Hazard(v) => {
-                    let can =
-                        v.support().1 > 0.0 || e.schedule.iter().any(|s| s.value.support().1 > 0.0);
-                    if !can {
-                        continue;
-                    }
-                    (last, true)
-                }
+                ExitKind::Hazard(_) if !super::tree_reach::hazard_can_fire(e) => continue,
+                ExitKind::Hazard(_) => (last, true),
                 ExitKind::After { constant, dist } => {
                     let k = constant + dist.as_ref().map_or(0.0, longest_lag);
                     (cap(months_on(lu, k)), hu)
@@ -109,10 +105,15 @@ pub(super) fn tree_overrides(sc: &Scenario, rank: &[usize]) -> Vec<Warning> {
     let mut by: HashMap<usize, Vec<Late>> = HashMap::new();
     for (t, tree) in sc.trees.iter().enumerate() {
         let latest = latest_entries(tree, sc.start, end);
+        // A node no exit that can fire leads to is named by its own warning (`tree_reach`).
+        let entered = super::tree_reach::reach(tree, sc.start).windows;
         for (n, node) in tree.nodes.iter().enumerate() {
             let Some((entry, hazard)) = latest[n] else {
                 continue;
             };
+            if entered[n].early.is_none() {
+                continue;
+            }
             for a in &node.actions {
                 let action = match a.action {
                     Action::Set => "sets",

@@ -4,94 +4,13 @@
 //! bytes the folder holds, so the page cannot disagree with the files.
 
 use super::calendar::calendar;
-use super::{Block, Cell, Report, Source, Table};
+use super::lookup::{rows, Lookup};
+use super::{Block, Cell, Report, Table};
 use crate::output::charts::{ChartFile, KEY_VARIABLES};
 use crate::scenario::Scenario;
 
 /// A CSV file of the folder: its name and bytes.
 pub type CsvFile<'a> = (&'a str, &'a [u8]);
-
-/// Rows of a CSV file as `column → value` maps, in file order.
-fn rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = ::csv::ReaderBuilder::new().from_reader(bytes);
-    let header: Vec<String> = r
-        .headers()
-        .map(|h| h.iter().map(str::to_string).collect())
-        .unwrap_or_default();
-    let rows = r
-        .records()
-        .filter_map(Result::ok)
-        .map(|rec| rec.iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
-}
-
-/// Looks up rows of one CSV file by key columns.
-struct Lookup<'a> {
-    file: &'a str,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl<'a> Lookup<'a> {
-    fn new(f: CsvFile<'a>) -> Lookup<'a> {
-        let (header, rows) = rows(f.1);
-        Lookup {
-            file: f.0,
-            header,
-            rows,
-        }
-    }
-
-    fn col(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-
-    fn find(&self, key: &[(&str, &str)]) -> Option<&Vec<String>> {
-        let idx: Vec<(usize, &str)> = key
-            .iter()
-            .map(|(k, v)| self.col(k).map(|i| (i, *v)))
-            .collect::<Option<_>>()?;
-        self.rows.iter().find(|r| {
-            idx.iter()
-                .all(|(i, v)| r.get(*i).map(String::as_str) == Some(*v))
-        })
-    }
-
-    /// The cell `col` of the row matching `key`, with its source.
-    fn cell(&self, key: &[(&str, &str)], col: &str) -> Cell {
-        let text = self
-            .find(key)
-            .and_then(|r| self.col(col).and_then(|c| r.get(c)).cloned())
-            .unwrap_or_default();
-        Cell {
-            text,
-            source: Some(Source {
-                file: self.file.to_string(),
-                key: key
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                col: col.to_string(),
-            }),
-        }
-    }
-
-    fn values(&self, col: &str) -> Vec<String> {
-        let Some(c) = self.col(col) else {
-            return Vec::new();
-        };
-        let mut v: Vec<String> = Vec::new();
-        for r in &self.rows {
-            if let Some(x) = r.get(c) {
-                if !v.contains(x) {
-                    v.push(x.clone());
-                }
-            }
-        }
-        v
-    }
-}
 
 /// The variables of the key-results table: the charted ones, then the net positions: each
 /// buyer's welfare, which counts a deal's carrot as earned (D141; the net gain counts it only
@@ -136,6 +55,32 @@ fn key_dates(dates: &[String], after: &[String]) -> Vec<String> {
     }
     v.sort();
     v
+}
+
+/// The dates of variable `v`'s lowest and highest median (p50) in summary.csv, each with its
+/// label (walkthrough 9 #5: the trough of India's intake, in December 2025, was in no row of a
+/// replay's report); the first of equal ones; none for a variable whose median never moves.
+fn extreme_medians(s: &Lookup, v: &str) -> Vec<(String, &'static str)> {
+    let mut lo: Option<(f64, &str)> = None;
+    let mut hi: Option<(f64, &str)> = None;
+    for (d, p50) in s.pairs("variable", v, "date", "p50") {
+        let Some(x) = p50.parse::<f64>().ok().filter(|x| x.is_finite()) else {
+            continue;
+        };
+        if lo.is_none_or(|(l, _)| x < l) {
+            lo = Some((x, d));
+        }
+        if hi.is_none_or(|(h, _)| x > h) {
+            hi = Some((x, d));
+        }
+    }
+    match (lo, hi) {
+        (Some((l, dl)), Some((h, dh))) if l < h => vec![
+            (dl.to_string(), "lowest median"),
+            (dh.to_string(), "highest median"),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 /// The month after each of the first three months in which the scenarios' events take effect
@@ -264,8 +209,9 @@ pub fn run_report(
     if let Some(f) = get("summary.csv") {
         let s = Lookup::new(f);
         let mut t = Table {
-            caption: "Key results: mean and 10th / 50th / 90th percentiles across paths \
-                      (summary.csv)"
+            caption: "Key results: mean and 10th / 50th / 90th percentiles across paths, in \
+                      the key months and in the months of each variable's lowest and highest \
+                      median, marked (summary.csv)"
                 .into(),
             header: ["variable", "unit", "date", "mean", "p10", "p50", "p90"]
                 .map(String::from)
@@ -273,15 +219,28 @@ pub fn run_report(
             rows: Vec::new(),
         };
         let window = event_window(&[sc], months);
+        let all_dates = s.values("date");
         for v in key_names(&s.values("variable")) {
-            for d in key_dates(&s.values("date"), &window) {
+            // The key dates, and the months of this variable's extreme medians, marked.
+            let extremes = extreme_medians(&s, &v);
+            let mut dates = key_dates(&all_dates, &window);
+            dates.extend(extremes.iter().map(|(d, _)| d.clone()));
+            dates.sort();
+            dates.dedup();
+            for d in dates {
                 let key = [("date", d.as_str()), ("variable", v.as_str())];
                 let unit = s.cell(&key, "unit").text;
-                let mut row = vec![
-                    Cell::text(v.clone()),
-                    Cell::text(unit),
-                    Cell::text(d.clone()),
-                ];
+                let marks: Vec<&str> = extremes
+                    .iter()
+                    .filter(|(x, _)| *x == d)
+                    .map(|(_, m)| *m)
+                    .collect();
+                let shown = if marks.is_empty() {
+                    d.clone()
+                } else {
+                    format!("{d} ({})", marks.join(", "))
+                };
+                let mut row = vec![Cell::text(v.clone()), Cell::text(unit), Cell::text(shown)];
                 row.extend(["mean", "p10", "p50", "p90"].map(|c| s.cell(&key, c)));
                 t.rows.push(row);
             }
