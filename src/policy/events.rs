@@ -3,8 +3,9 @@
 //! An event changes one lever on a date: `set`, `add`, `scale`, `ramp` (linear over N months),
 //! `pulse` (one month only) or, for action levers, `fire`. Distribution-valued values,
 //! probabilities and lags are drawn once per path. Within a month, continuous levers take the
-//! day-weighted value `((k−1)·old + (d−k+1)·new)/d`; booleans and enums switch from the first
-//! full month (an event on day 1 counts as a full month). Events dated before the scenario's
+//! day-weighted value `((k−1)·old + (d−k+1)·new)/d`; booleans and enums take one value a
+//! month: a `set` switches from the first full month (an event on day 1 counts as a full
+//! month) and a `pulse` holds the whole month it is dated in. Events dated before the scenario's
 //! start build the initial lever values (the historical calendar), so a baseline reads as the
 //! policy in force.
 
@@ -344,7 +345,10 @@ impl PolicyPath {
             let kind = self.kinds[lever];
             let mut val = self.current[lever];
             let (mut weighted, mut on_days, mut last_day) = (0.0, 0.0, 1.0);
-            let mut day1_val = val;
+            // A bool or enum takes one value a month: the value on day 1, or the value of a
+            // pulse dated later in the month, which holds its whole month (hostile round 10
+            // #1; it used to hold the whole next month).
+            let mut month_val = val;
             // D161: a marker default (the market's compliance draw, "the rate at the halt")
             // is not a number to average: a month that mixes it with a number takes the value
             // held on the most days (the later on a tie).
@@ -382,8 +386,8 @@ impl PolicyPath {
                 {
                     self.last_switch[lever] = Some(e.date);
                 }
-                if e.date.day <= 1 {
-                    day1_val = val;
+                if e.date.day <= 1 || matches!(e.op, Op::Pulse(_)) {
+                    month_val = val;
                 }
             }
             weighted += val * (d + 1.0 - last_day);
@@ -418,8 +422,8 @@ impl PolicyPath {
                     out.on_share[lever] = on_days / d;
                 }
                 Kind::Discrete => {
-                    out.values[lever] = day1_val;
-                    out.on_share[lever] = if day1_val > 0.0 { 1.0 } else { 0.0 };
+                    out.values[lever] = month_val;
+                    out.on_share[lever] = if month_val > 0.0 { 1.0 } else { 0.0 };
                 }
                 Kind::Action => {}
             }
@@ -438,5 +442,7 @@ pub use fired::{Fired, WaveAuthority};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_discrete;
 #[cfg(test)]
 mod tests_overlay;

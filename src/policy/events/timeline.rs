@@ -3,7 +3,7 @@
 //! (`discrete_on`, for the EU cap review, D50). A child of `events` so it shares the private
 //! timeline types.
 
-use super::{Due, Fired, Kind, Op, PolicyPath};
+use super::{Due, Fired, Op, PolicyPath};
 use crate::policy::calendar::{days_in_month, Date, MonthIdx};
 use crate::policy::levers::LeverId;
 
@@ -35,13 +35,19 @@ impl PolicyPath {
         due
     }
 
-    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
-    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
-    /// in the order `advance` applies them. Lets an automatic rule see what the user set
-    /// earlier the same month (D50).
+    /// The value a boolean or enum lever holds on `date` of the month about to be advanced, as
+    /// the month sees it: [`PolicyPath::current`] with the pending `set`s dated up to that day
+    /// applied, and every pulse dated in the month, whatever its day (a pulse holds its whole
+    /// month, hostile round 10 #1), in the order `advance` applies them. Lets an automatic
+    /// rule see what the user set earlier the same month (D50).
     pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
-        self.due_by(lever, date)
+        let month_end = Date {
+            month: date.month,
+            day: u32::MAX,
+        };
+        self.due_by(lever, month_end)
             .iter()
+            .filter(|(day, e)| *day <= date.day || matches!(e.op, Op::Pulse(_)))
             .fold(self.current[lever], |v, (_, e)| match e.op {
                 Op::Set(x) | Op::Pulse(x) | Op::Restore(x) => x,
                 _ => v,
@@ -246,19 +252,9 @@ impl PolicyPath {
                 }
                 val * v
             }
-            // Booleans and enums switch from the first full month, so a pulse dated after day 1
-            // holds for the whole next month instead of never taking effect.
-            Op::Pulse(v) if self.kinds[e.lever] == Kind::Discrete && e.date.day > 1 => {
-                self.push(
-                    Date {
-                        month: month + 1,
-                        day: 1,
-                    },
-                    e.lever,
-                    Op::Pulse(v),
-                );
-                val
-            }
+            // On a bool or enum, `advance` holds the pulse's value for its whole month, whatever
+            // its day (hostile round 10 #1: it used to move a pulse dated after day 1 to the
+            // whole next month).
             Op::Pulse(v) => {
                 // A pulse inside a pulse returns to the value under both.
                 let old = *self.under[e.lever].get_or_insert(val);
