@@ -102,6 +102,10 @@ enum Op {
     /// a pulse it sets the value the pulse returns to and leaves the pulse's month alone
     /// (D245: a review during a one-month licence applies from the licence's end).
     Review(f64),
+    /// The review of a month whose `cap.eu_mode` is pulsed to `fixed`: the cap the lever
+    /// returns to on the 1st of the next month, the month itself unchanged (hostile round 10
+    /// #2: the review is judged on the mode under the pulse).
+    HeldReview(f64),
     /// Adds `total` to the lever over `months` months (sdn.wave's share ramp); `wave` is the
     /// sequence number of the wave's `Fire` entry, which learns what the ramp could add (D186).
     RampBy {
@@ -291,8 +295,21 @@ impl PolicyPath {
         self.push(Date { month, day }, lever, Op::Review(value));
     }
 
+    /// Engine-made event (the cap review in a month whose mode is pulsed to `fixed`): `lever`
+    /// keeps its value through `month` and holds `value` from the 1st of the next month.
+    pub fn inject_held_set(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
+        self.push(Date { month, day }, lever, Op::HeldReview(value));
+    }
+
+    /// Engine-made event (the cap review in a month whose mode is pulsed to `dynamic`): `lever`
+    /// holds `value` from `day` to the end of `month` only, as a `pulse`.
+    pub fn inject_pulse(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
+        self.push(Date { month, day }, lever, Op::Pulse(value));
+    }
+
     /// The value `lever` returns to once a pulse holding it ends (D245), or its value in
-    /// force when no pulse holds it: what an automatic rule (the cap review) judges.
+    /// force when no pulse holds it: what a decision that outlasts the month (the cap review,
+    /// its cadence and factor) judges (hostile round 10 #2).
     pub fn underlying(&self, lever: LeverId) -> f64 {
         self.under[lever].unwrap_or(self.current[lever])
     }
@@ -367,6 +384,8 @@ impl PolicyPath {
                 }
                 last_day = day;
                 let before = val;
+                // What a switch is judged on: the value under any pulse (hostile round 10 #2).
+                let under = self.under[lever].unwrap_or(val);
                 val = self.apply(e, val, month, fired);
                 // D131: an event never takes a number lever out of its range, however often a
                 // tree node re-applies it.
@@ -379,10 +398,12 @@ impl PolicyPath {
                     }
                     val = held;
                 }
+                // D52: an explicit `set` that changes the value is a switch; a pulse and its
+                // return are an overlay of the pulse's month, not a switch.
                 if kind == Kind::Discrete
                     && !e.implied
-                    && matches!(e.op, Op::Set(_) | Op::Restore(_))
-                    && val != before
+                    && matches!(e.op, Op::Set(_))
+                    && val != under
                 {
                     self.last_switch[lever] = Some(e.date);
                 }
@@ -436,6 +457,7 @@ mod schedule;
 pub use schedule::{
     companies, company_id, seller_group, seller_names, SellerNames, MAX_SELLER_NAMES,
 };
+mod discrete;
 mod fired;
 mod timeline;
 pub use fired::{Fired, WaveAuthority};
