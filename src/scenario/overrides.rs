@@ -102,6 +102,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::market_findings::market_findings(sc));
     // `term_ties` companies one letter or two from a wave's `sellers` (D209).
     out.extend(super::tie_findings::tie_findings(sc));
+    // Pulses that act on other days than written, or not at all (hostile round 10).
+    out.extend(super::discrete_timing::discrete_findings(sc));
     out
 }
 

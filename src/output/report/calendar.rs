@@ -34,7 +34,12 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
         for i in order {
             let e = &sc.events[i];
             let d = describe::event(&sc.registry, e);
-            let mut row = vec![Cell::text(sc.name.clone()), Cell::text(e.date.to_string())];
+            // A bool or enum dated after day 1: when the run applies it (hostile round 10 #1).
+            let date = match crate::scenario::discrete_timing::applied_window(sc, e) {
+                Some(w) => format!("{} ({w})", e.date),
+                None => e.date.to_string(),
+            };
+            let mut row = vec![Cell::text(sc.name.clone()), Cell::text(date)];
             row.extend(event_cells(d));
             t.rows.push(row);
         }
@@ -107,7 +112,13 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
                     }),
                 ]);
                 for (i, ev) in node.actions.iter().enumerate() {
-                    let d = describe::event(&sc.registry, ev);
+                    let mut d = describe::event(&sc.registry, ev);
+                    // A bool or enum entered after day 1: when the run applies it.
+                    let when =
+                        crate::scenario::discrete_timing::node_action_windows(sc, tree, k, ev);
+                    if !when.is_empty() {
+                        d.action = format!("{} ({})", d.action, when.join("; "));
+                    }
                     let w = describe::withdrawn(tree, k, i);
                     let mut row = vec![
                         Cell::text(sc.name.clone()),
