@@ -1,9 +1,11 @@
-//! Hostile round 10 (notes/hostile10.md), finding 1.
+//! Hostile round 10 (notes/hostile10.md), findings 1 and 2.
 //!
 //! 1: a bool or enum lever takes one value a month, so a `pulse` of one dated after day 1
 //! holds the month it is dated in (it used to hold the whole next month, against the docs,
 //! with the written date shown everywhere); the same rule in tree nodes; `validate` warns and
 //! `explain` and `report.html` show when it acts.
+//! 2: a pulse is an overlay of its month: a wave announced during a pulse of its share keeps
+//! its size, and `validate` no longer reports the pulse as "waves on every basin" past 1.
 
 mod common;
 
@@ -195,4 +197,107 @@ fn validate_explain_and_the_report_say_when_a_mid_month_pulse_acts() {
         out.contains("relief.active set true  (acts from 2025-11-01: a bool or enum"),
         "{out}"
     );
+}
+
+/// #2: a one-month pulse of `sdn.share` (to 0.7, 0.9 or 1) in the month a +0.4 wave is
+/// announced leaves every later month as without the pulse (the share ends at 0.6, not at
+/// 0.5, 0.3 or 0.2); the pulse's month stays within 1.
+#[test]
+fn a_share_pulse_in_a_wave_month_leaves_the_wave_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wave = "[[event]]\ndate = \"2025-11-20\"\nlever = \"sdn.wave\"\n\
+                value = { add_share = 0.4, wind_down_months = 4 }\n";
+    let without = child(tmp.path(), "np", wave);
+    let reference = lever_months(&without, "sdn.share", 10);
+    assert!((reference[9] - 0.6).abs() < 1e-12, "{reference:?}");
+    for to in ["0.7", "0.9", "1.0"] {
+        let body = format!("{wave}{}", pulse_event("2025-11-01", "sdn.share", to));
+        let p = write_extending(
+            tmp.path(),
+            "pw",
+            &format!("[scenario]\nname = \"pw\"\nmonths = 10\n{body}"),
+        );
+        let sc = load(&p).unwrap();
+        let got = lever_months(&sc, "sdn.share", 10);
+        for (m, (a, b)) in reference.iter().zip(&got).enumerate() {
+            if m == 3 {
+                assert!(*b > *a && *b <= 1.0, "{to}: {got:?}");
+            } else {
+                assert!((a - b).abs() < 1e-12, "{to} month {m}: {got:?}");
+            }
+        }
+        // The old warning ("the waves on every basin can designate up to 1.10 … a second
+        // authority") is gone; a pulse that the wave's step can carry past 1 is named.
+        let w: Vec<String> = overrides(&sc).iter().map(|w| w.to_string()).collect();
+        assert!(!w.iter().any(|w| w.contains("can reach")), "{to}: {w:?}");
+        let passes = w.iter().any(|w| {
+            w.contains("this `pulse` of `sdn.share`")
+                && w.contains("`sdn.share` is held at 1 in that month only")
+        });
+        assert_eq!(passes, to == "1.0", "{to}: {w:?}");
+    }
+}
+
+/// #2: a share a plain `set` gives, with a wave past 1, is still warned about; the message
+/// names the set and the wave, not "every basin" or "a second authority".
+#[test]
+fn the_ceiling_warning_names_what_adds_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "[scenario]\nname = \"ov\"\nmonths = 10\n[[event]]\ndate = \"2025-11-20\"\n\
+                lever = \"sdn.wave\"\nvalue = { add_share = 0.4, wind_down_months = 4 }\n\
+                [[event]]\ndate = \"2025-11-01\"\nlever = \"sdn.share\"\nvalue = 0.7\n";
+    let sc = load(&write_extending(tmp.path(), "ov", body)).unwrap();
+    let w: Vec<String> = overrides(&sc).iter().map(|w| w.to_string()).collect();
+    let w = w
+        .iter()
+        .find(|w| w.contains("can reach"))
+        .unwrap_or_else(|| panic!("{w:?}"));
+    for part in [
+        "the designated share (`sdn.share`) can reach up to 1.10 of exports",
+        "0.70 set at ",
+        "ov.toml:9:1",
+        "plus this wave adding up to 0.40",
+    ] {
+        assert!(w.contains(part), "missing {part:?} in\n{w}");
+    }
+    assert!(
+        !w.contains("every basin") && !w.contains("second authority"),
+        "{w}"
+    );
+}
+
+/// #2: the static check of a cap replaced by an inherited review ignores a pulse of the mode,
+/// which changes only its month: an inherited `pulse "dynamic"` after the child's cap does not
+/// keep the review running (the run has no review there), so the child is told that its cap
+/// stops the baseline's review, not that a review replaces it.
+#[test]
+fn an_inherited_pulse_of_the_mode_does_not_keep_the_review_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parent = write_extending(
+        tmp.path(),
+        "pm",
+        &format!(
+            "[scenario]\nname = \"pm\"\n{}",
+            pulse_event("2026-04-01", "cap.eu_mode", "\"dynamic\"")
+        ),
+    );
+    let child = tmp.path().join("cm.toml");
+    std::fs::write(
+        &child,
+        format!(
+            "extends = \"{}\"\n[scenario]\nname = \"cm\"\n[[event]]\ndate = \"2026-03-01\"\n\
+             lever = \"cap.eu_usd\"\nvalue = 30\n",
+            parent.file_name().unwrap().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let sc = load(&child).unwrap();
+    let found: Vec<String> = overrides(&sc)
+        .iter()
+        .filter(|w| w.message.contains("cap review") || w.message.contains("fixes the EU cap"))
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("note[event[1]]"), "{found:?}");
+    assert!(found[0].contains("fixes the EU cap"), "{found:?}");
 }
