@@ -151,7 +151,10 @@ fn validate_explain_and_the_report_say_when_a_mid_month_pulse_acts() {
         0,
     );
     let html = std::fs::read_to_string(tmp.path().join("o/ps/report.html")).unwrap();
-    assert!(html.contains("2025-10-20 (holds all of 2025-10"), "report");
+    assert!(
+        html.contains("pulse (holds all of 2025-10, 2025-10-01 to"),
+        "report"
+    );
 
     let tpb = write_extending(
         tmp.path(),

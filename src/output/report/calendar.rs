@@ -33,13 +33,13 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
         order.sort_by_key(|&i| sc.events[i].date);
         for i in order {
             let e = &sc.events[i];
-            let d = describe::event(&sc.registry, e);
-            // A bool or enum dated after day 1: when the run applies it (hostile round 10 #1).
-            let date = match crate::scenario::discrete_timing::applied_window(sc, e) {
-                Some(w) => format!("{} ({w})", e.date),
-                None => e.date.to_string(),
-            };
-            let mut row = vec![Cell::text(sc.name.clone()), Cell::text(date)];
+            let mut d = describe::event(&sc.registry, e);
+            // A bool or enum dated after day 1: when the run applies it, beside the action
+            // (hostile round 10 #1); the date stays the one written.
+            if let Some(w) = crate::scenario::discrete_timing::applied_window(sc, e) {
+                d.action = format!("{} ({w})", d.action);
+            }
+            let mut row = vec![Cell::text(sc.name.clone()), Cell::text(e.date.to_string())];
             row.extend(event_cells(d));
             t.rows.push(row);
         }
