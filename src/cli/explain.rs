@@ -160,6 +160,10 @@ pub fn render(sc: &Scenario) -> String {
         if matches!(def.kind, LeverKind::Action(_)) && ev.date.month < sc.start {
             let _ = write!(line, "  (before the start: does not fire)");
         }
+        // A bool or enum dated after day 1: when the run applies it (hostile round 10 #1).
+        if let Some(w) = crate::scenario::discrete_timing::applied_window(sc, ev) {
+            let _ = write!(line, "  ({w})");
+        }
         let _ = writeln!(o, "{line}");
         if let Some(ties) = crate::scenario::term_ties_line(sc, &ev.value) {
             let _ = writeln!(o, "      {ties}");
@@ -307,6 +311,9 @@ automatic EU cap reviews ({count}; each sets cap.eu_usd to cap.eu_dyn_factor × 
                     let _ = write!(line, "  prob {p}");
                 }
                 for w in describe::withdrawn(tree, k, i) {
+                    let _ = write!(line, "  ({w})");
+                }
+                for w in crate::scenario::discrete_timing::node_action_windows(sc, tree, k, ev) {
                     let _ = write!(line, "  ({w})");
                 }
                 let _ = writeln!(o, "{line}");

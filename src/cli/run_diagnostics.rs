@@ -100,7 +100,8 @@ pub(super) fn warnings(d: &Diagnosed) -> Vec<Warning> {
                  premium to the edge of its range, where it was held (D131; \
                  diagnostics.{pre}bound_hits in manifest.json): check designation waves whose \
                  shares add up past the whole basin (`validate` names them; the share is then \
-                 held at 1 and the waves scaled down), events that repeat (tree nodes \
+                 held at 1 and the waves scaled down), a share's `pulse` in a month a wave \
+                 steps (held at 1 that month only), events that repeat (tree nodes \
                  re-entered every month) or jumps larger than ±1 log point"
             ),
         });

@@ -9,6 +9,11 @@
 //! A cap the user writes (`cap.eu_usd`, in a file or a tree action) fixes the cap: from its
 //! date the mode is `fixed` and no review replaces it, unless `cap.eu_mode = "dynamic"` is
 //! written for the same day or later (D50, `PolicyPath::schedule`).
+//!
+//! A review's cap lasts until the next review, so whether it is due, and the cap it sets, are
+//! judged on the levers' values under any pulse (hostile round 10 #2; a pulse is an overlay of
+//! its month, scenarios.md §2.1): a pulse of `cap.eu_review_months` or `cap.eu_dyn_factor`
+//! changes no review, and a pulse of `cap.eu_mode` changes only its own month.
 
 use super::calendar::{Date, MonthIdx};
 use super::events::{Event, PolicyPath};
@@ -31,7 +36,12 @@ pub const DAY: u32 = 3;
 /// The cadence counts from the day an explicit `cap.eu_mode` last switched it (D52): a
 /// scenario that writes a new cap (which fixes the mode) and `cap.eu_mode = "dynamic"` on
 /// 2026-02-01 has its next review on 2026-08-01, not on the baseline's 2026-03-03; writing
-/// `dynamic` again while it is dynamic moves nothing.
+/// `dynamic` again while it is dynamic moves nothing, and neither does a pulse of the mode.
+///
+/// A review due in a month whose mode is pulsed to `fixed` leaves that month's cap as it is
+/// and sets the cap from the 1st of the next month, as the run without the pulse has it; one
+/// due in a month pulsed to `dynamic` (the mode under it being `fixed`) sets the cap for the
+/// rest of that month only.
 pub fn review(
     policy: &mut PolicyPath,
     ids: &LeverIds,
@@ -46,19 +56,23 @@ pub fn review(
             day: DAY,
         });
     let since = month - anchor.month;
-    let every = policy.current(ids.cap_eu_review_months).round().max(1.0) as i32;
+    let every = policy.underlying(ids.cap_eu_review_months).round().max(1.0) as i32;
     let day = anchor.day;
-    let mode = policy.discrete_on(ids.cap_eu_mode, Date { month, day });
-    if mode > 0.5 && since > 0 && since % every == 0 {
-        // Under a pulse, the cap the pulse returns to (D245).
-        let cap_now = policy.underlying(ids.cap_eu_usd);
-        if cap_now < NONE_CAP * 0.5 {
-            let v = (policy.current(ids.cap_eu_dyn_factor) * ubar_mean).max(0.0);
-            policy.inject_set(month, day, ids.cap_eu_usd, v);
-            return Some(Date { month, day });
-        }
+    let on = Date { month, day };
+    // Under a pulse, the cap the pulse returns to (D245): "none wins" only if it lasts.
+    if since <= 0 || since % every != 0 || policy.underlying(ids.cap_eu_usd) >= NONE_CAP * 0.5 {
+        return None;
     }
-    None
+    let lasting = policy.discrete_under_on(ids.cap_eu_mode, on) > 0.5;
+    let this_month = policy.discrete_on(ids.cap_eu_mode, on) > 0.5;
+    let v = (policy.underlying(ids.cap_eu_dyn_factor) * ubar_mean).max(0.0);
+    match (lasting, this_month) {
+        (true, true) => policy.inject_set(month, day, ids.cap_eu_usd, v),
+        (true, false) => policy.inject_held_set(month, day, ids.cap_eu_usd, v),
+        (false, true) => policy.inject_pulse(month, day, ids.cap_eu_usd, v),
+        (false, false) => return None,
+    }
+    Some(on)
 }
 
 /// `events` as if each happened on its written date: `prob` 1 and no lag, for the checks

@@ -3,7 +3,7 @@
 //! true/false, enums by variant, a cap of `none` as `none`, designation waves and batches as
 //! TOML-like tables, distributions as `poisson(2)`. Never Rust's `Debug` form.
 
-use super::calendar::iso_month;
+use super::calendar::{days_in_month, iso_first, iso_month, Date};
 use super::events::{Action, Cargo, Event, Value};
 use super::levers::{LeverKind, LeverRegistry, NONE_CAP};
 use super::tree::{Exit, ExitKind, Prob, StepStart, Tree};
@@ -23,6 +23,26 @@ pub fn lever_value(kind: &LeverKind, d: &Dist) -> String {
         }
         _ => d.to_string(),
     }
+}
+
+/// When a bool or enum event dated after day 1 acts, as the run applies it (hostile round 10
+/// #1, docs/scenarios.md §2.2): such a lever takes one value a month, so a `pulse` holds the
+/// whole month it is dated in and a `set` acts from the 1st of the next month. `None` for
+/// other levers and for dates on the 1st, which act as written.
+pub fn discrete_window(kind: &LeverKind, action: &Action, date: Date) -> Option<String> {
+    if !matches!(kind, LeverKind::Bool | LeverKind::Enum(_)) || date.day <= 1 {
+        return None;
+    }
+    Some(match action {
+        Action::Pulse => format!(
+            "holds all of {}, {} to {}-{:02}",
+            iso_month(date.month),
+            iso_first(date.month),
+            iso_month(date.month),
+            days_in_month(date.month)
+        ),
+        _ => format!("acts from {}", iso_first(date.month + 1)),
+    })
 }
 
 /// An event's value for a lever of kind `kind`.

@@ -3,8 +3,9 @@
 //! An event changes one lever on a date: `set`, `add`, `scale`, `ramp` (linear over N months),
 //! `pulse` (one month only) or, for action levers, `fire`. Distribution-valued values,
 //! probabilities and lags are drawn once per path. Within a month, continuous levers take the
-//! day-weighted value `((k−1)·old + (d−k+1)·new)/d`; booleans and enums switch from the first
-//! full month (an event on day 1 counts as a full month). Events dated before the scenario's
+//! day-weighted value `((k−1)·old + (d−k+1)·new)/d`; booleans and enums take one value a
+//! month: a `set` switches from the first full month (an event on day 1 counts as a full
+//! month) and a `pulse` holds the whole month it is dated in. Events dated before the scenario's
 //! start build the initial lever values (the historical calendar), so a baseline reads as the
 //! policy in force.
 
@@ -104,6 +105,10 @@ enum Op {
     /// a pulse it sets the value the pulse returns to and leaves the pulse's month alone
     /// (D245: a review during a one-month licence applies from the licence's end).
     Review(f64),
+    /// The review of a month whose `cap.eu_mode` is pulsed to `fixed`: the cap the lever
+    /// returns to on the 1st of the next month, the month itself unchanged (hostile round 10
+    /// #2: the review is judged on the mode under the pulse).
+    HeldReview(f64),
     /// Adds `total` to the lever over `months` months (sdn.wave's share ramp); `wave` is the
     /// sequence number of the wave's `Fire` entry, which learns what the ramp could add (D186).
     RampBy {
@@ -293,8 +298,21 @@ impl PolicyPath {
         self.push(Date { month, day }, lever, Op::Review(value));
     }
 
+    /// Engine-made event (the cap review in a month whose mode is pulsed to `fixed`): `lever`
+    /// keeps its value through `month` and holds `value` from the 1st of the next month.
+    pub fn inject_held_set(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
+        self.push(Date { month, day }, lever, Op::HeldReview(value));
+    }
+
+    /// Engine-made event (the cap review in a month whose mode is pulsed to `dynamic`): `lever`
+    /// holds `value` from `day` to the end of `month` only, as a `pulse`.
+    pub fn inject_pulse(&mut self, month: MonthIdx, day: u32, lever: LeverId, value: f64) {
+        self.push(Date { month, day }, lever, Op::Pulse(value));
+    }
+
     /// The value `lever` returns to once a pulse holding it ends (D245), or its value in
-    /// force when no pulse holds it: what an automatic rule (the cap review) judges.
+    /// force when no pulse holds it: what a decision that outlasts the month (the cap review,
+    /// its cadence and factor) judges (hostile round 10 #2).
     pub fn underlying(&self, lever: LeverId) -> f64 {
         self.under[lever].unwrap_or(self.current[lever])
     }
@@ -347,7 +365,10 @@ impl PolicyPath {
             let kind = self.kinds[lever];
             let mut val = self.current[lever];
             let (mut weighted, mut on_days, mut last_day) = (0.0, 0.0, 1.0);
-            let mut day1_val = val;
+            // A bool or enum takes one value a month: the value on day 1, or the value of a
+            // pulse dated later in the month, which holds its whole month (hostile round 10
+            // #1; it used to hold the whole next month).
+            let mut month_val = val;
             // D161: a marker default (the market's compliance draw, "the rate at the halt")
             // is not a number to average: a month that mixes it with a number takes the value
             // held on the most days (the later on a tie).
@@ -366,6 +387,8 @@ impl PolicyPath {
                 }
                 last_day = day;
                 let before = val;
+                // What a switch is judged on: the value under any pulse (hostile round 10 #2).
+                let under = self.under[lever].unwrap_or(val);
                 val = self.apply(e, val, month, fired);
                 // D131: an event never takes a number lever out of its range, however often a
                 // tree node re-applies it.
@@ -378,15 +401,17 @@ impl PolicyPath {
                     }
                     val = held;
                 }
+                // D52: an explicit `set` that changes the value is a switch; a pulse and its
+                // return are an overlay of the pulse's month, not a switch.
                 if kind == Kind::Discrete
                     && !e.implied
-                    && matches!(e.op, Op::Set(_) | Op::Restore(_))
-                    && val != before
+                    && matches!(e.op, Op::Set(_))
+                    && val != under
                 {
                     self.last_switch[lever] = Some(e.date);
                 }
-                if e.date.day <= 1 {
-                    day1_val = val;
+                if e.date.day <= 1 || matches!(e.op, Op::Pulse(_)) {
+                    month_val = val;
                 }
             }
             weighted += val * (d + 1.0 - last_day);
@@ -421,8 +446,8 @@ impl PolicyPath {
                     out.on_share[lever] = on_days / d;
                 }
                 Kind::Discrete => {
-                    out.values[lever] = day1_val;
-                    out.on_share[lever] = if day1_val > 0.0 { 1.0 } else { 0.0 };
+                    out.values[lever] = month_val;
+                    out.on_share[lever] = if month_val > 0.0 { 1.0 } else { 0.0 };
                 }
                 Kind::Action => {}
             }
@@ -435,11 +460,14 @@ mod schedule;
 pub use schedule::{
     companies, company_id, seller_group, seller_names, SellerNames, MAX_SELLER_NAMES,
 };
+mod discrete;
 mod fired;
 mod timeline;
 pub use fired::{Fired, WaveAuthority};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_discrete;
 #[cfg(test)]
 mod tests_overlay;

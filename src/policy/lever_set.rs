@@ -5,8 +5,9 @@ use super::levers::LeverId;
 /// The month's lever values for one path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverSet {
-    /// Day-weighted value for continuous levers; value in force from the first full month
-    /// for booleans and enums (scenarios.md §2).
+    /// Day-weighted value for continuous levers; for booleans and enums the month's one
+    /// value: the value in force on day 1, or that of a pulse dated in the month
+    /// (scenarios.md §2.2).
     pub values: Vec<f64>,
     /// Share of the month's days on which the lever was > 0 (errata 12: the indicator
     /// `1[T_j > 0]` uses this, not the indicator of the pro-rated value).

@@ -29,6 +29,7 @@ mod dates;
 mod demand_floor;
 mod designation;
 mod diagnostics;
+pub mod discrete_timing;
 mod event;
 mod files;
 mod header;

@@ -76,6 +76,7 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     for v in by.values_mut() {
         v.sort_by_key(|&j| (sc.events[j].date, j));
     }
+    let mut shown = std::collections::HashSet::new();
     let mut ranks: Vec<usize> = rank.clone();
     ranks.sort_unstable();
     ranks.dedup();
@@ -88,9 +89,12 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
         if ev.lever == sc.registry.ids.cap_eu_usd {
             out.extend(review_finding(sc, &rank, i));
         }
-        // D44: designation waves that overlap or add up past 1.
+        // D44: designation waves that overlap or add up past 1 (once per written event: the
+        // copies of a wildcard share its position).
         let at = &sc.event_origins[i].at;
-        out.extend(waves.iter().filter(|w| w.at == *at).cloned());
+        if shown.insert((&at.file, at.line, at.col)) {
+            out.extend(waves.iter().filter(|w| w.at == *at).cloned());
+        }
     }
     // Inherited tree actions that can land after a later file's event (hostile round 9 #2).
     out.extend(super::tree_overrides::tree_overrides(sc, &rank));
@@ -102,6 +106,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::market_findings::market_findings(sc));
     // `term_ties` companies one letter or two from a wave's `sellers` (D209).
     out.extend(super::tie_findings::tie_findings(sc));
+    // Pulses that act on other days than written, or not at all (hostile round 10).
+    out.extend(super::discrete_timing::discrete_findings(sc));
     out
 }
 
@@ -341,7 +347,9 @@ fn next_review(sc: &Scenario, anchor: Date, from: Date) -> Date {
     let every = sc
         .events
         .iter()
+        // A pulse of the cadence changes no review (hostile round 10 #2).
         .filter(|e| e.lever == ids.cap_eu_review_months && e.date <= from)
+        .filter(|e| e.action != Action::Pulse)
         .filter_map(|e| match &e.value {
             Value::Number(Dist::Const(v)) => Some(*v),
             _ => None,
@@ -373,8 +381,11 @@ fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
     if cap.action == Action::Pulse {
         return None;
     }
+    // A pulse of the mode changes only its month (hostile round 10 #2): it neither keeps the
+    // review running past the cap nor stops it.
     let modes: Vec<usize> = (0..sc.events.len())
         .filter(|&j| sc.events[j].lever == ids.cap_eu_mode)
+        .filter(|&j| sc.events[j].action != Action::Pulse)
         .collect();
     // The last explicit mode on or after the cap's day (it wins over the implied `fixed`).
     let after = modes
@@ -391,13 +402,17 @@ fn review_finding(sc: &Scenario, rank: &[usize], i: usize) -> Option<Warning> {
         let review = next_review(sc, sc.events[j].date, from);
         let end = sc.start + sc.months as MonthIdx;
         // Another cap, or a `fixed` mode, before the review: then that one is what it meets.
-        let recapped = sc.events.iter().any(|e| {
-            (e.lever == ids.cap_eu_usd && e.date > cap.date && e.date <= review)
-                || (e.lever == ids.cap_eu_mode
-                    && !is_dynamic(e)
-                    && e.date > sc.events[j].date
-                    && e.date <= review)
-        });
+        let recapped = sc
+            .events
+            .iter()
+            .filter(|e| e.action != Action::Pulse)
+            .any(|e| {
+                (e.lever == ids.cap_eu_usd && e.date > cap.date && e.date <= review)
+                    || (e.lever == ids.cap_eu_mode
+                        && !is_dynamic(e)
+                        && e.date > sc.events[j].date
+                        && e.date <= review)
+            });
         if review.month < end && !recapped {
             return Some(Warning {
                 severity: Severity::Warning,

@@ -5,12 +5,18 @@
 //!   2025-10-22) the designated share counts them twice;
 //! - waves whose shares, on top of the largest share a plain event sets, can add up past 1 on a
 //!   basin: the share is capped at 1 and every wave on the basin is scaled down, so the
-//!   file's shares are not the ones simulated.
+//!   file's shares are not the ones simulated. A `pulse` is not counted there: a wave is sized
+//!   on the share the pulse returns to (hostile round 10 #2, which it used to be warned about
+//!   as "waves on every basin" and "a second authority");
+//! - a `pulse` of a share lever that, with the steps of the waves due in its month, can pass 1:
+//!   that month alone is held at 1.
 
 use super::overrides::{Severity, Warning};
 use super::Scenario;
 use crate::policy::calendar::days_in_month;
-use crate::policy::events::{company_id, seller_group, seller_names, Event, Value, WaveAuthority};
+use crate::policy::events::{
+    company_id, seller_group, seller_names, Action, Event, Value, WaveAuthority,
+};
 use crate::policy::levers::LeverId;
 
 /// Two waves closer than this (in days) are flagged when their authorities differ.
@@ -148,20 +154,30 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
         // baseline's 0.20 of 2025-01-10) is already designated before any wave.
         let ids = &sc.registry.ids;
         let mut named: Vec<(u64, f64)> = Vec::new();
-        let mut total = sc
+        // A pulse is an overlay of its month: the waves are sized on the share under it.
+        let plain = sc
             .events
             .iter()
-            .filter(|e| e.lever == ids.sdn_share || Some(e.lever) == g)
-            .filter_map(|e| match &e.value {
-                Value::Number(d) => Some(d.support().1.clamp(0.0, 1.0)),
+            .enumerate()
+            .filter(|(_, e)| e.lever == ids.sdn_share || Some(e.lever) == g)
+            .filter(|(_, e)| e.action != Action::Pulse)
+            .filter_map(|(i, e)| match &e.value {
+                Value::Number(d) => Some((i, d.support().1.clamp(0.0, 1.0))),
                 _ => None,
             })
-            .fold(0.0, f64::max);
+            .fold(None, |best: Option<(usize, f64)>, (i, v)| match best {
+                Some((_, b)) if b >= v => best,
+                _ => Some((i, v)),
+            });
+        let base = plain.map_or(0.0, |p| p.1);
+        let mut total = base;
+        let mut count = 0;
         for w in ws
             .iter()
             .filter(|w| g.is_none_or(|b| w.basins.is_empty() || w.basins.contains(&b)))
         {
             // A named group adds only what it adds beyond its earlier waves (D45).
+            count += 1;
             total += match w.sellers {
                 None => w.share_hi,
                 Some(n) => match named.iter_mut().find(|(m, _)| *m == n) {
@@ -184,16 +200,29 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
                         at: sc.event_origins[w.i].at.clone(),
                         key: format!("event[{}]", sc.event_origins[w.i].index),
                         message: format!(
-                            "with this `sdn.wave` the waves on {} can designate up to {:.2} \
-                             of exports: the share is capped at 1 and every wave on it is \
-                             scaled down",
-                            g.map_or("every basin".to_string(), |b| names(sc, &[b])),
-                            total
+                            "with this `sdn.wave` the designated share {} can reach up to {:.2} of \
+                             exports: {}, plus {} adding up to {:.2}; the share is held at 1 \
+                             and every wave on it is scaled down",
+                            g.map_or("(`sdn.share`)".to_string(), |b| format!(
+                                "of basin {}",
+                                names(sc, &[b])
+                            )),
+                            total,
+                            match plain {
+                                Some((i, v)) => format!("{v:.2} set at {}", sc.event_origins[i].at),
+                                None => "0 before any wave".into(),
+                            },
+                            if count == 1 {
+                                "this wave".to_string()
+                            } else {
+                                format!("{count} waves up to this one")
+                            },
+                            total - base
                         ),
                         help: Some(
-                            "size each wave as the share its sellers add; a second authority \
-                             designating the same sellers adds nothing new \
-                             (docs/scenarios.md §2.6)"
+                            "size each wave as the share its sellers add to what is already \
+                             designated; waves that list the same companies count them once \
+                             when they give the same `sellers` name (docs/scenarios.md §2.6)"
                                 .into(),
                         ),
                     });
@@ -202,8 +231,70 @@ pub fn wave_findings(sc: &Scenario) -> Vec<Warning> {
             }
         }
     }
+    out.extend(pulse_months(sc, &ws));
     // D219: a company named by two designations in force.
     out.extend(super::seller_findings::seller_findings(sc));
+    out
+}
+
+/// A `pulse` of a share lever (`sdn.share`, `sdn.<basin>.share`) whose value and the steps of
+/// the waves that ramp that lever in the pulse's month (as written, before lags) can pass 1:
+/// that month is held at 1, and the waves keep their size (hostile round 10 #2).
+fn pulse_months(sc: &Scenario, ws: &[Wave]) -> Vec<Warning> {
+    let ids = &sc.registry.ids;
+    let mut out = Vec::new();
+    for (i, e) in sc.events.iter().enumerate() {
+        let share_lever = e.lever == ids.sdn_share || ids.sdn_basin_share.contains(&e.lever);
+        let (Action::Pulse, true, Value::Number(d)) = (e.action, share_lever, &e.value) else {
+            continue;
+        };
+        let hi = d.support().1.clamp(0.0, 1.0);
+        let m = e.date.month;
+        let steps: f64 = ws
+            .iter()
+            .filter(|w| {
+                let lever_of_w = if w.basins.is_empty() {
+                    e.lever == ids.sdn_share
+                } else {
+                    w.basins.contains(&e.lever)
+                };
+                let Value::Wave {
+                    wind_down_months, ..
+                } = &w.ev.value
+                else {
+                    return false;
+                };
+                let n = (*wind_down_months).max(1) as i32;
+                lever_of_w && w.ev.date.month <= m && m < w.ev.date.month + n
+            })
+            .map(|w| match &w.ev.value {
+                Value::Wave {
+                    wind_down_months, ..
+                } => w.share_hi / f64::from((*wind_down_months).max(1)),
+                _ => 0.0,
+            })
+            .sum();
+        if steps > 0.0 && hi + steps > 1.0 + 1e-9 {
+            let name = &sc.registry.def(e.lever).name;
+            out.push(Warning {
+                severity: Severity::Warning,
+                at: sc.event_origins[i].at.clone(),
+                key: format!("event[{}]", sc.event_origins[i].index),
+                message: format!(
+                    "this `pulse` of `{name}` (up to {hi:.2}) and the steps of the `sdn.wave`s \
+                     due in {} (up to {steps:.2}) can pass 1: `{name}` is held at 1 in that \
+                     month only; the waves keep their size, which is judged on the share the \
+                     pulse returns to",
+                    crate::policy::calendar::iso_month(m)
+                ),
+                help: Some(format!(
+                    "pulse to at most {:.2} to keep the whole step in that month \
+                     (docs/scenarios.md §2.1)",
+                    (1.0 - steps).max(0.0)
+                )),
+            });
+        }
+    }
     out
 }
 

@@ -33,7 +33,12 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
         order.sort_by_key(|&i| sc.events[i].date);
         for i in order {
             let e = &sc.events[i];
-            let d = describe::event(&sc.registry, e);
+            let mut d = describe::event(&sc.registry, e);
+            // A bool or enum dated after day 1: when the run applies it, beside the action
+            // (hostile round 10 #1); the date stays the one written.
+            if let Some(w) = crate::scenario::discrete_timing::applied_window(sc, e) {
+                d.action = format!("{} ({w})", d.action);
+            }
             let mut row = vec![Cell::text(sc.name.clone()), Cell::text(e.date.to_string())];
             row.extend(event_cells(d));
             t.rows.push(row);
@@ -107,7 +112,13 @@ pub(super) fn calendar(scenarios: &[&Scenario], out: &mut Vec<Block>) {
                     }),
                 ]);
                 for (i, ev) in node.actions.iter().enumerate() {
-                    let d = describe::event(&sc.registry, ev);
+                    let mut d = describe::event(&sc.registry, ev);
+                    // A bool or enum entered after day 1: when the run applies it.
+                    let when =
+                        crate::scenario::discrete_timing::node_action_windows(sc, tree, k, ev);
+                    if !when.is_empty() {
+                        d.action = format!("{} ({})", d.action, when.join("; "));
+                    }
                     let w = describe::withdrawn(tree, k, i);
                     let mut row = vec![
                         Cell::text(sc.name.clone()),

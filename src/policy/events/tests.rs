@@ -61,8 +61,10 @@ fn pro_rates_continuous_levers_by_day() {
     assert_eq!(m[1].on(id), 1.0);
 }
 
+/// Hostile round 10 #1: a mid-month pulse of a boolean holds its own month, not the next
+/// (`tests_discrete.rs` has every bool and enum lever and day).
 #[test]
-fn a_mid_month_boolean_pulse_holds_for_the_next_full_month() {
+fn a_mid_month_boolean_pulse_holds_its_own_month() {
     let r = reg();
     let id = r.ids.relief_active;
     let m = run(
@@ -72,7 +74,7 @@ fn a_mid_month_boolean_pulse_holds_for_the_next_full_month() {
         3,
     );
     let got: Vec<f64> = m.iter().map(|s| s.get(id)).collect();
-    assert_eq!(got, vec![0.0, 1.0, 0.0]);
+    assert_eq!(got, vec![1.0, 0.0, 0.0]);
 }
 
 #[test]

@@ -1,74 +1,12 @@
-//! How one pending action changes its lever (`apply`, used by `PolicyPath::advance`) and
-//! what a discrete lever will hold on a day of the month about to be advanced
-//! (`discrete_on`, for the EU cap review, D50). A child of `events` so it shares the private
-//! timeline types.
+//! How one pending action changes its lever (`apply`, used by `PolicyPath::advance`), with
+//! the seller groups' waves (D45) and the room a wave finds under its ceiling (D186). A child
+//! of `events` so it shares the private timeline types.
 
-use super::{Due, Fired, Kind, Op, PolicyPath};
+use super::{Due, Fired, Op, PolicyPath};
 use crate::policy::calendar::{days_in_month, Date, MonthIdx};
 use crate::policy::levers::LeverId;
 
 impl PolicyPath {
-    /// The pending entries of `lever` dated up to `date` (of the month about to be advanced),
-    /// with the day each takes effect, in the order `advance` applies them: entries dated in
-    /// an earlier month count from day 1.
-    fn due_by(&self, lever: LeverId, date: Date) -> Vec<(u32, &Due)> {
-        let mut due: Vec<(u32, &Due)> = self
-            .pending
-            .iter()
-            .filter(|e| {
-                e.lever == lever
-                    && (e.date.month < date.month
-                        || (e.date.month == date.month && e.date.day <= date.day))
-            })
-            .map(|e| {
-                (
-                    if e.date.month < date.month {
-                        1
-                    } else {
-                        e.date.day
-                    },
-                    e,
-                )
-            })
-            .collect();
-        due.sort_by_key(|&(day, e)| (day, e.order().1, e.seq));
-        due
-    }
-
-    /// The value a boolean or enum lever holds on `date` of the month about to be advanced:
-    /// [`PolicyPath::current`] with the pending `set`s and pulses dated up to that day applied,
-    /// in the order `advance` applies them. Lets an automatic rule see what the user set
-    /// earlier the same month (D50).
-    pub fn discrete_on(&self, lever: LeverId, date: Date) -> f64 {
-        self.due_by(lever, date)
-            .iter()
-            .fold(self.current[lever], |v, (_, e)| match e.op {
-                Op::Set(x) | Op::Pulse(x) | Op::Restore(x) => x,
-                _ => v,
-            })
-    }
-
-    /// The day an explicit `set` (not one implied by another event) last changed discrete
-    /// lever `lever`, as of the end of `month` (the month about to be advanced): what
-    /// `advance` has recorded, then the pending entries up to that month, applied in the
-    /// order `advance` applies them (D52).
-    pub fn last_switch_through(&self, lever: LeverId, month: MonthIdx) -> Option<Date> {
-        let end = Date {
-            month,
-            day: u32::MAX,
-        };
-        let (mut val, mut at) = (self.current[lever], self.last_switch[lever]);
-        for (day, e) in self.due_by(lever, end) {
-            if let Op::Set(x) | Op::Pulse(x) | Op::Restore(x) = e.op {
-                if !e.implied && matches!(e.op, Op::Set(_) | Op::Restore(_)) && x != val {
-                    at = Some(Date { month, day });
-                }
-                val = x;
-            }
-        }
-        at
-    }
-
     /// D45: a named wave ramps its basins' share levers when it fires, by what its sellers add
     /// to the largest share their group was designated with before (in firing order: date,
     /// then file order), so two authorities listing the same companies count them once.
@@ -180,6 +118,37 @@ impl PolicyPath {
         self.under[lever] = None;
     }
 
+    /// An `add`, `scale` or wave step inside a pulse's month applied to the value under the
+    /// pulse, held to the lever's range as `advance` holds the lever itself (D131), so that the
+    /// value the pulse returns to is the one the run without the pulse has (a marker default
+    /// stays the marker; it used to become a number, -0.9, and then the range's edge).
+    fn shift_under(&mut self, lever: LeverId, f: impl Fn(f64) -> f64) {
+        if let Some(u) = self.under[lever] {
+            let next = f(u);
+            self.under[lever] = Some(self.ranges[lever].map_or(next, |r| r.bound(u, next, true)));
+        }
+    }
+
+    /// A review's cap under a pulse, or in a month whose mode is pulsed to `fixed`: the value
+    /// the lever returns to on the 1st of the next month, the month itself left as it is
+    /// (D245). Like a review's `set`, it ends the ramp steps still to come on the cap, but
+    /// not the pulse's return.
+    fn hold_review(&mut self, lever: LeverId, v: f64, month: MonthIdx) {
+        self.pending
+            .retain(|p| !(p.step && p.lever == lever && !matches!(p.op, Op::Restore(_))));
+        if self.under[lever].is_none() {
+            self.push_step(
+                Date {
+                    month: month + 1,
+                    day: 1,
+                },
+                lever,
+                Op::Restore(v),
+            );
+        }
+        self.under[lever] = Some(v);
+    }
+
     /// D186: a wave counts in the compliance accounting what its share ramps could add to
     /// their levers (the smallest room over its basins), not its whole `add_share`.
     pub(super) fn wave_lever_shares(&mut self, fired: &mut [Fired]) {
@@ -207,13 +176,18 @@ impl PolicyPath {
             // D163: lowering a designated share (a delisting) lowers the seller groups' record
             // in proportion, so a later wave of the same sellers designates them again (it
             // used to add only what went beyond their share before the delisting: nothing).
-            Op::Set(v) if self.sdn_levers.contains(&e.lever) && v < val => {
+            // The record lasts, so the cut is judged on the share under any pulse, which was
+            // no listing (hostile round 10 #2).
+            Op::Set(v)
+                if self.sdn_levers.contains(&e.lever) && v < self.under[e.lever].unwrap_or(val) =>
+            {
+                let base = self.under[e.lever].unwrap_or(val);
                 if !e.step {
                     self.cancel_steps(e.lever);
                 } else if let Some(u) = &mut self.under[e.lever] {
                     *u = v;
                 }
-                let f = if val > 0.0 { (v / val).max(0.0) } else { 0.0 };
+                let f = if base > 0.0 { (v / base).max(0.0) } else { 0.0 };
                 // D231: the market-wide lever lowers every basin's record, a basin's its own.
                 let only = self.sdn_levers.iter().position(|&l| l == e.lever);
                 for (_, record) in self.groups.iter_mut() {
@@ -235,30 +209,16 @@ impl PolicyPath {
             }
             // D245: what the pulse's month adds or scales carries past the pulse.
             Op::Add(v) => {
-                if let Some(u) = &mut self.under[e.lever] {
-                    *u += v;
-                }
+                self.shift_under(e.lever, |u| u + v);
                 val + v
             }
             Op::Scale(v) => {
-                if let Some(u) = &mut self.under[e.lever] {
-                    *u *= v;
-                }
+                self.shift_under(e.lever, |u| u * v);
                 val * v
             }
-            // Booleans and enums switch from the first full month, so a pulse dated after day 1
-            // holds for the whole next month instead of never taking effect.
-            Op::Pulse(v) if self.kinds[e.lever] == Kind::Discrete && e.date.day > 1 => {
-                self.push(
-                    Date {
-                        month: month + 1,
-                        day: 1,
-                    },
-                    e.lever,
-                    Op::Pulse(v),
-                );
-                val
-            }
+            // On a bool or enum, `advance` holds the pulse's value for its whole month, whatever
+            // its day (hostile round 10 #1: it used to move a pulse dated after day 1 to the
+            // whole next month).
             Op::Pulse(v) => {
                 // A pulse inside a pulse returns to the value under both.
                 let old = *self.under[e.lever].get_or_insert(val);
@@ -274,9 +234,9 @@ impl PolicyPath {
             }
             // The second restore of nested pulses finds nothing under: the first returned it.
             Op::Restore(_) => self.under[e.lever].take().unwrap_or(val),
-            Op::Review(v) => match &mut self.under[e.lever] {
-                Some(u) => {
-                    *u = v;
+            Op::Review(v) => match self.under[e.lever] {
+                Some(_) => {
+                    self.hold_review(e.lever, v, month);
                     val
                 }
                 None => {
@@ -284,6 +244,12 @@ impl PolicyPath {
                     v
                 }
             },
+            // A review in a month whose `cap.eu_mode` is pulsed to `fixed` (hostile round 10
+            // #2): the month keeps its cap, the reviewed cap holds from the 1st of the next.
+            Op::HeldReview(v) => {
+                self.hold_review(e.lever, v, month);
+                val
+            }
             Op::Ramp { target, months } => {
                 self.cancel_steps(e.lever);
                 // D226: a marker default (the market's draw, the rate at the halt, a cap of
@@ -312,10 +278,12 @@ impl PolicyPath {
             } => {
                 let months = months.max(1);
                 // D186: a share already near its ceiling takes only what fits; the ramp spreads
-                // that over the wind-down, as the wave's compliance accounting counts it.
-                // Under a pulse, the room is judged on the higher of the pulsed value and the
-                // one the restore returns to (D245).
-                let base = self.under[e.lever].map_or(val, |u| u.max(val));
+                // that over the wind-down, as the wave's compliance accounting counts it. The
+                // wave's size lasts beyond the month, so under a pulse its room is judged on the
+                // value the pulse returns to, not the pulsed one (hostile round 10 #2: a
+                // one-month pulse to 0.9 cut a 0.4 wave to 0.1 for good); the pulse's month
+                // alone is held at the ceiling if the two pass it.
+                let base = self.under[e.lever].unwrap_or(val);
                 let room = self.ranges[e.lever].map_or(f64::INFINITY, |r| (r.max - base).max(0.0));
                 let total = if total > 0.0 { total.min(room) } else { total };
                 self.wave_room.push((wave, total));
@@ -329,9 +297,7 @@ impl PolicyPath {
                         Op::Add(total / months as f64),
                     );
                 }
-                if let Some(u) = &mut self.under[e.lever] {
-                    *u += total / months as f64;
-                }
+                self.shift_under(e.lever, |u| u + total / months as f64);
                 val + total / months as f64
             }
             Op::Fire(Fired::Wave {
