@@ -217,22 +217,7 @@ pub fn solve_basin_into(
         };
         return (r, false);
     }
-    let smax = sigma.iter().cloned().fold(0.0, f64::max);
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for i in 0..cap.len() {
-        lo = lo.min(h[i] - k[i]);
-        hi = hi.max(h[i] - k[i]);
-    }
-    let (lo, hi) = (lo - 40.0 * smax, hi + 40.0 * smax);
-    let tol = 1e-11 * (1.0 + x);
-    let n = cap.len();
-    let (r, last) = if n <= 8 {
-        super::padded_root::padded_root::<8>(cap, h, sigma, k, x, lo, hi, warm, tol, flows)
-    } else if n <= 16 {
-        super::padded_root::padded_root::<16>(cap, h, sigma, k, x, lo, hi, warm, tol, flows)
-    } else {
-        super::padded_root::scalar_root(cap, h, sigma, k, x, lo, hi, warm, tol, flows)
-    };
+    let (r, last) = super::padded_root::basin_root(cap, h, sigma, k, x, warm, flows);
     let root = BasinRoot {
         d: r.x,
         status: BasinStatus::Cleared,

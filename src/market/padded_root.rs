@@ -15,39 +15,70 @@
 
 use super::clearing::{logistic, safeguarded_root_halley, Root};
 
-/// The basin's routes padded to `N` (closed routes: capacity 0, so every sum sees +0), solved
-/// inside one `pulp` dispatch so that the logistic of all `N` routes is one vector pass.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn padded_root<const N: usize>(
-    cap: &[f64],
-    h: &[f64],
-    sigma: &[f64],
-    k: &[f64],
+/// What a basin's root search needs besides the routes: the volume to clear, the bracket, the
+/// warm start and the tolerance.
+#[derive(Debug, Clone, Copy)]
+struct Search {
     x: f64,
     lo: f64,
     hi: f64,
     warm: f64,
     tol: f64,
+}
+
+impl Search {
+    /// The bracket of every route's logistic ±40 widths around its centre `h − k`, and the
+    /// tolerance `1e-11 (1 + x)`, tighter than the spec's 1e-7 mb/d and relative to the volume,
+    /// so results do not depend on the volume scale (§9.1.10) beyond rounding.
+    fn new(h: &[f64], sigma: &[f64], k: &[f64], x: f64, warm: f64) -> Search {
+        let smax = sigma.iter().cloned().fold(0.0, f64::max);
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for i in 0..h.len() {
+            lo = lo.min(h[i] - k[i]);
+            hi = hi.max(h[i] - k[i]);
+        }
+        Search {
+            x,
+            lo: lo - 40.0 * smax,
+            hi: hi + 40.0 * smax,
+            warm,
+            tol: 1e-11 * (1.0 + x),
+        }
+    }
+}
+
+/// The root of Σ_r m_r(D) = x for one basin that is neither empty nor saturated, with the
+/// route flows of the last evaluation in `flows` and the point of that evaluation: on the
+/// vector unit for up to 16 routes, one route at a time above.
+pub(super) fn basin_root(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    x: f64,
+    warm: f64,
     flows: &mut [f64],
 ) -> (Root, f64) {
-    let n = cap.len();
-    let (mut pc, mut pa, mut ps) = ([0.0; N], [0.0; N], [1.0; N]);
-    for i in 0..n {
-        pc[i] = cap[i];
-        pa[i] = k[i] - h[i];
-        ps[i] = 1.0 / sigma[i];
+    let s = Search::new(h, sigma, k, x, warm);
+    match cap.len() {
+        0..=8 => padded_root::<8>(cap, h, sigma, k, s, flows),
+        9..=16 => padded_root::<16>(cap, h, sigma, k, s, flows),
+        _ => scalar_root(cap, h, sigma, k, s, flows),
     }
-    let (r, fl, last) = pulp::Arch::new().dispatch(Padded {
-        pc,
-        pa,
-        ps,
-        x,
-        lo,
-        hi,
-        warm,
-        tol,
-    });
-    flows.copy_from_slice(&fl[..n]);
+}
+
+/// The basin's routes padded to `N` (closed routes: capacity 0, so every sum sees +0), solved
+/// inside one `pulp` dispatch so that the logistic of all `N` routes is one vector pass.
+fn padded_root<const N: usize>(
+    cap: &[f64],
+    h: &[f64],
+    sigma: &[f64],
+    k: &[f64],
+    s: Search,
+    flows: &mut [f64],
+) -> (Root, f64) {
+    let (r, fl, last) = pulp::Arch::new().dispatch(Padded::<N>::new(cap, h, sigma, k, s));
+    flows.copy_from_slice(&fl[..cap.len()]);
     (r, last)
 }
 
@@ -59,11 +90,20 @@ struct Padded<const N: usize> {
     /// 1/σ per route (1 for a padded route): one division per route a solve, not three an
     /// evaluation.
     ps: [f64; N],
-    x: f64,
-    lo: f64,
-    hi: f64,
-    warm: f64,
-    tol: f64,
+    s: Search,
+}
+
+impl<const N: usize> Padded<N> {
+    /// The routes in lanes `0..cap.len()`, closed routes (capacity 0, 1/σ = 1) after them.
+    fn new(cap: &[f64], h: &[f64], sigma: &[f64], k: &[f64], s: Search) -> Padded<N> {
+        let (mut pc, mut pa, mut ps) = ([0.0; N], [0.0; N], [1.0; N]);
+        for i in 0..cap.len() {
+            pc[i] = cap[i];
+            pa[i] = k[i] - h[i];
+            ps[i] = 1.0 / sigma[i];
+        }
+        Padded { pc, pa, ps, s }
+    }
 }
 
 impl<const N: usize> pulp::WithSimd for Padded<N> {
@@ -71,16 +111,8 @@ impl<const N: usize> pulp::WithSimd for Padded<N> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _simd: S) -> Self::Output {
-        let Padded {
-            pc,
-            pa,
-            ps,
-            x,
-            lo,
-            hi,
-            warm,
-            tol,
-        } = self;
+        let Padded { pc, pa, ps, s } = self;
+        let x = s.x;
         let mut fl = [0.0; N];
         let mut last = f64::NAN;
         let r = safeguarded_root_halley(
@@ -99,10 +131,10 @@ impl<const N: usize> pulp::WithSimd for Padded<N> {
                 last = d;
                 (tree_sum(fl) - x, tree_sum(dm), tree_sum(d2))
             },
-            lo,
-            hi,
-            warm,
-            tol,
+            s.lo,
+            s.hi,
+            s.warm,
+            s.tol,
             true,
             200,
         );
@@ -125,19 +157,15 @@ fn tree_sum<const N: usize>(mut a: [f64; N]) -> f64 {
 }
 
 /// Basins of more than 16 routes, one route at a time.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn scalar_root(
+fn scalar_root(
     cap: &[f64],
     h: &[f64],
     sigma: &[f64],
     k: &[f64],
-    x: f64,
-    lo: f64,
-    hi: f64,
-    warm: f64,
-    tol: f64,
+    s: Search,
     flows: &mut [f64],
 ) -> (Root, f64) {
+    let x = s.x;
     let mut last = f64::NAN;
     let g = |d: f64| {
         let (mut s, mut ds, mut d2s) = (-x, 0.0, 0.0);
@@ -157,7 +185,7 @@ pub(super) fn scalar_root(
         last = d;
         (s, ds, d2s)
     };
-    let r = safeguarded_root_halley(g, lo, hi, warm, tol, true, 200);
+    let r = safeguarded_root_halley(g, s.lo, s.hi, s.warm, s.tol, true, 200);
     (r, last)
 }
 
@@ -168,10 +196,9 @@ mod tests {
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// A basin of `n` routes of the default market's shapes (some closed), its volume, bracket
-    /// and a warm start.
-    #[allow(clippy::type_complexity)]
-    fn basin(rng: &mut ChaCha8Rng, n: usize) -> ([Vec<f64>; 4], f64, f64, f64, f64) {
+    /// A basin of `n` routes of the default market's shapes (some closed) and its search: the
+    /// volume, the bracket and a warm start.
+    fn basin(rng: &mut ChaCha8Rng, n: usize) -> ([Vec<f64>; 4], Search) {
         let mut b: [Vec<f64>; 4] = Default::default();
         for _ in 0..n {
             let open = rng.random_range(0.0..1.0) > 0.15;
@@ -186,31 +213,13 @@ mod tests {
         }
         let total: f64 = b[0].iter().sum();
         let x = total * rng.random_range(0.02..0.98);
-        let smax = b[2].iter().cloned().fold(0.0, f64::max);
-        let hk = (0..n).map(|i| b[1][i] - b[3][i]);
-        let lo = hk.clone().fold(f64::INFINITY, f64::min) - 40.0 * smax;
-        let hi = hk.fold(f64::NEG_INFINITY, f64::max) + 40.0 * smax;
         let warm = rng.random_range(-10.0..30.0);
-        (b, x, lo, hi, warm)
+        let s = Search::new(&b[1], &b[2], &b[3], x, warm);
+        (b, s)
     }
 
-    fn padded<const N: usize>(b: &[Vec<f64>; 4], x: f64, lo: f64, hi: f64, w: f64) -> Padded<N> {
-        let (mut pc, mut pa, mut ps) = ([0.0; N], [0.0; N], [1.0; N]);
-        for i in 0..b[0].len() {
-            pc[i] = b[0][i];
-            pa[i] = b[3][i] - b[1][i];
-            ps[i] = 1.0 / b[2][i];
-        }
-        Padded {
-            pc,
-            pa,
-            ps,
-            x,
-            lo,
-            hi,
-            warm: w,
-            tol: 1e-11 * (1.0 + x),
-        }
+    fn padded<const N: usize>(b: &[Vec<f64>; 4], s: Search) -> Padded<N> {
+        Padded::new(&b[0], &b[1], &b[2], &b[3], s)
     }
 
     /// The dispatched kernel (AVX-512 or AVX2 where the machine has them) and the portable
@@ -221,7 +230,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(21);
         for case in 0..400 {
             let n = 1 + case % 16;
-            let (b, x, lo, hi, w) = basin(&mut rng, n);
+            let (b, sr) = basin(&mut rng, n);
             let check = |fast: (Root, Vec<f64>, f64), slow: (Root, Vec<f64>, f64)| {
                 assert_eq!(fast.0.x.to_bits(), slow.0.x.to_bits(), "case {case}");
                 assert_eq!(fast.0.iters, slow.0.iters, "case {case}");
@@ -231,12 +240,12 @@ mod tests {
                 assert_eq!(fast.2.to_bits(), slow.2.to_bits(), "case {case}");
             };
             if n <= 8 {
-                let f = pulp::Arch::new().dispatch(padded::<8>(&b, x, lo, hi, w));
-                let s = padded::<8>(&b, x, lo, hi, w).with_simd(pulp::Scalar::new());
+                let f = pulp::Arch::new().dispatch(padded::<8>(&b, sr));
+                let s = padded::<8>(&b, sr).with_simd(pulp::Scalar::new());
                 check((f.0, f.1.to_vec(), f.2), (s.0, s.1.to_vec(), s.2));
             } else {
-                let f = pulp::Arch::new().dispatch(padded::<16>(&b, x, lo, hi, w));
-                let s = padded::<16>(&b, x, lo, hi, w).with_simd(pulp::Scalar::new());
+                let f = pulp::Arch::new().dispatch(padded::<16>(&b, sr));
+                let s = padded::<16>(&b, sr).with_simd(pulp::Scalar::new());
                 check((f.0, f.1.to_vec(), f.2), (s.0, s.1.to_vec(), s.2));
             }
         }
@@ -250,18 +259,14 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(22);
         for case in 0..2000 {
             let n = 1 + case % 16;
-            let (b, x, lo, hi, w) = basin(&mut rng, n);
+            let (b, sr) = basin(&mut rng, n);
+            let (x, tol) = (sr.x, sr.tol);
             if x <= 1e-9 {
                 continue;
             }
-            let tol = 1e-11 * (1.0 + x);
             let (mut f1, mut f2) = (vec![0.0; n], vec![0.0; n]);
-            let (r1, _) = if n <= 8 {
-                padded_root::<8>(&b[0], &b[1], &b[2], &b[3], x, lo, hi, w, tol, &mut f1)
-            } else {
-                padded_root::<16>(&b[0], &b[1], &b[2], &b[3], x, lo, hi, w, tol, &mut f1)
-            };
-            let (r2, _) = scalar_root(&b[0], &b[1], &b[2], &b[3], x, lo, hi, w, tol, &mut f2);
+            let (r1, _) = basin_root(&b[0], &b[1], &b[2], &b[3], x, sr.warm, &mut f1);
+            let (r2, _) = scalar_root(&b[0], &b[1], &b[2], &b[3], sr, &mut f2);
             assert_eq!(r1.converged, r2.converged, "case {case}");
             assert!(r1.converged, "case {case}: {r1:?}");
             assert!(
