@@ -121,7 +121,7 @@ fn the_cli_writes_the_difference_columns_and_run_keeps_its_file() {
             .arg(tmp.path().join("c")),
         0,
     );
-    let found: Vec<_> = walk(&tmp.path().join("c"), "probabilities.csv");
+    let found: Vec<_> = files_named(&tmp.path().join("c"), "probabilities.csv");
     assert_eq!(found.len(), 1, "{found:?}");
     let text = std::fs::read_to_string(&found[0]).unwrap();
     assert!(
@@ -139,7 +139,7 @@ fn the_cli_writes_the_difference_columns_and_run_keeps_its_file() {
         &["--prob", "brent_usd_bbl>80"],
         0,
     );
-    let found = walk(&tmp.path().join("r"), "probabilities.csv");
+    let found = files_named(&tmp.path().join("r"), "probabilities.csv");
     let text = std::fs::read_to_string(&found[0]).unwrap();
     assert!(
         text.lines()
@@ -148,18 +148,4 @@ fn the_cli_writes_the_difference_columns_and_run_keeps_its_file() {
             .ends_with(",share_this_year,mc_se_this_year"),
         "{text}"
     );
-}
-
-/// Every file named `name` under `d`.
-fn walk(d: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(d).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p, name));
-        } else if p.file_name().is_some_and(|f| f == name) {
-            out.push(p);
-        }
-    }
-    out
 }

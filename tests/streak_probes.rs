@@ -2,7 +2,10 @@
 //! months in a row, checked against a count over every sampled path, through `--shard` +
 //! `merge`, and in `compare`.
 
+mod common;
+
 use assert_cmd::Command;
+use common::files_named;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -132,24 +135,8 @@ fn streaks_survive_shards_and_run_in_compare() {
         .arg(&cmp)
         .assert()
         .success();
-    let found: Vec<_> = walk(&cmp)
-        .into_iter()
-        .filter(|p| p.ends_with("probabilities.csv"))
-        .collect();
+    let found = files_named(&cmp, "probabilities.csv");
     assert!(!found.is_empty());
     let text = fs::read_to_string(&found[0]).unwrap();
     assert!(text.lines().nth(1).unwrap().contains(TEXT), "{text}");
-}
-
-fn walk(d: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in fs::read_dir(d).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

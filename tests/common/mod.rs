@@ -242,3 +242,17 @@ pub fn run_small(scenario: &Path, out: &Path, extra: &[&str], code: i32) -> Stri
         code,
     )
 }
+
+/// Every file named `name` under `d`, at any depth.
+pub fn files_named(d: &Path, name: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_named(&p, name));
+        } else if p.file_name().is_some_and(|f| f == name) {
+            out.push(p);
+        }
+    }
+    out
+}
