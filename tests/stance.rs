@@ -84,3 +84,37 @@ fn bigger_tariff_bigger_cut() {
         );
     }
 }
+
+/// Walkthrough 10 #6 (D276): once a snapback has hit it, a suspended buyer weighs the year's
+/// threat and does not resume into the next snapback month after month. On `china_sanctions`
+/// the 100% tariff snapped back more than once on two paths in three when the buyer weighed
+/// one month's chance (`p_snap·T^snap`), charging China the full duty each time.
+#[test]
+fn a_snapback_is_not_a_monthly_cycle() {
+    const CN: usize = 1;
+    let sc = scenario("china_sanctions");
+    let n = 200;
+    let (mut repeated, mut onsets) = (0, 0);
+    for path in 0..n {
+        let mut sim = PathSim::new(&sc, 3, path);
+        let (mut on_before, mut count) = (false, 0);
+        for _ in 0..36 {
+            let errs = step_checked(&mut sim);
+            assert!(errs.is_empty(), "{errs:?}");
+            let s = sim.state.stance[CN];
+            // In force: a tariff lever above 0 and not suspended.
+            let on = !s.suspended && s.snap_rate > 0.0;
+            if on && !on_before {
+                count += 1;
+            }
+            on_before = on;
+        }
+        onsets += count;
+        repeated += u32::from(count > 1);
+    }
+    assert!(
+        repeated * 10 < n as u32,
+        "the tariff went back into force more than once on {repeated} of {n} paths \
+         ({onsets} onsets)"
+    );
+}

@@ -28,6 +28,7 @@ pub const LEVERS: &[&str] = &[
     "supply.opec_spare_mbd",
     "supply.opec_adj_mbd",
     "demand.world_adj_mbd",
+    "supply.gulf_outage_mbd",
     "risk_premium.jump",
     "tariff.IN.rate",
     "tariff.CN.base_rate",

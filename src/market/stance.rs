@@ -8,7 +8,9 @@
 //! The tariff state machine of errata 4 keeps its shape, with "halted" read as "has cut at
 //! least half of its maximal depth": the US then suspends the conditional tariff; once the
 //! buyer is back below that and its intake above a share of its full-buying intake, a snapback
-//! restores the tariff each month with probability p_snap. Everything uses t−1 outcomes.
+//! restores the tariff each month with probability p_snap. While suspended, the buyer weighs
+//! the share of the coming year the snapback would put it under the tariff if it resumed
+//! (D276). Everything uses t−1 outcomes.
 
 use super::clearing::logistic;
 use super::model::{PathModel, StanceDraw};
@@ -18,6 +20,31 @@ use crate::policy::levers::{LeverIds, LeverSet, SNAPBACK_AT_HALT};
 /// The share of θ^halt a buyer must have cut for the US to count it as halted (D38) [A]: the
 /// midpoint, so that a buyer counts as halted once most of what it could stop has stopped.
 pub const HALTED_AT_DEPTH: f64 = 0.5;
+
+/// The months ahead over which a suspended buyer weighs the snapback threat (D276) [A]: a
+/// year, the length of the Indian refiners' Russian term deals (IOC–Rosneft FY2023-24,
+/// buyers.csv), the horizon over which a refiner commits to a supplier.
+pub const SNAPBACK_HORIZON_MONTHS: u32 = 12;
+
+/// The expected share of the next `h` months under a snapped-back tariff for a buyer that
+/// resumes now, when the snapback fires with probability `p` each month after it resumes
+/// (D276): month n is under the tariff with probability 1 − (1 − p)^n, so the share is the
+/// mean of those over n = 1..h. It is p for h = 1 (the spec's one-month threat), rises with p
+/// and h, and is 1 at p = 1. The one-month threat let a buyer that the snapback had just hit
+/// resume the next month and be hit again: on `china_sanctions`, a 100% tariff snapped back
+/// every few months on two paths in three, each time charged in full for a month.
+pub fn snapback_threat_share(p: f64, h: u32) -> f64 {
+    if p.is_nan() || p <= 0.0 || h == 0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    // −expm1(n·ln(1 − p)) is 1 − (1 − p)^n without cancellation at small p.
+    let l = (-p).ln_1p();
+    let sum: f64 = (1..=h).map(|n| -(f64::from(n) * l).exp_m1()).sum();
+    (sum / f64::from(h)).clamp(0.0, 1.0)
+}
 
 /// Buyer j's annualised savings on Russian crude at t−1 outcomes, $bn/yr (§4.3).
 pub fn savings_bn_yr(m: &PathModel, st: &State, j: usize) -> f64 {
@@ -116,9 +143,10 @@ pub fn stance_step(m: &PathModel, st: &mut State, lv: &LeverSet, ids: &LeverIds,
             2 => s.cut = sd.halt_depth,
             _ => {
                 // Stance decisions use the value in force from the first full month
-                // (scenarios.md §2); while suspended, the buyer weighs the snapback threat.
+                // (scenarios.md §2); while suspended, the buyer weighs the snapback threat
+                // over the coming year (D276).
                 let t = if s.suspended {
-                    p_snap * s.snap_rate
+                    snapback_threat_share(p_snap, SNAPBACK_HORIZON_MONTHS) * s.snap_rate
                 } else if lv.on(ids.tariff_rate[j]) >= 1.0 {
                     rate
                 } else {

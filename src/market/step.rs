@@ -132,7 +132,12 @@ pub fn step(
         st.secondary_prev[j] = sec;
     }
     // 2. Exogenous processes.
-    let exo = exogenous_step(m, st, sh, jump);
+    let mut exo = exogenous_step(m, st, sh, jump);
+    // D277: a scenario's Gulf outage is an outage of the Gulf class, net of stock releases:
+    // it enters the world balance and the Gulf-exposed buyers' alternative cost alike.
+    let gulf = lv.get(ids.supply_gulf_outage_mbd);
+    exo.outage += gulf;
+    exo.gulf_outage += gulf;
     diag.state_bounded = fleet_held || st.pi.abs() >= super::exogenous::RISK_PREMIUM_MAX;
     // 3. Stances, from t−1 outcomes.
     stance_step(m, st, lv, ids, sh);

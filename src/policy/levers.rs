@@ -335,6 +335,8 @@ levers! {
             "OPEC+ output beyond the anchor: E − adj, K^sp − adj (§4.8)";
         demand_world_adj_mbd = "demand.world_adj_mbd", num(-20.0, 10.0), "mb/d", 0.0,
             "world demand beyond the anchor: E + adj (§4.8)";
+        supply_gulf_outage_mbd = "supply.gulf_outage_mbd", num(0.0, 20.0), "mb/d", 0.0,
+            "a Gulf supply outage: J and its Gulf part (§4.2.3), a_j of Gulf-exposed buyers";
         risk_premium_jump = "risk_premium.jump", LeverKind::Action(ActionKind::RiskJump),
             "log points", 0.0, "adds to pi_t (§4.2.2)";
     }

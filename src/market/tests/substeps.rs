@@ -7,7 +7,9 @@ use crate::market::accounting::realised_netback;
 use crate::market::exogenous::exogenous_step;
 use crate::market::invariants::{check, Before};
 use crate::market::model::{StanceDraw, DT};
-use crate::market::stance::{stance_step, stance_target};
+use crate::market::stance::{
+    snapback_threat_share, stance_step, stance_target, SNAPBACK_HORIZON_MONTHS,
+};
 use crate::market::step::step;
 use crate::market::work::Batch;
 
@@ -120,13 +122,14 @@ fn stance_hazards_and_step() {
     for _ in 0..200 {
         stance_step(&t.m, &mut t.st, &t.lv, &t.ids, &t.sh);
     }
-    // Once suspended, the buyer weighs only the snapback threat p_snap·T^snap (no draw can
-    // fire a snapback on these shocks).
+    // Once suspended, the buyer weighs only the snapback threat: the share of the coming year
+    // a snapback would put it under T^snap (D276; no draw can fire a snapback on these shocks).
     let s = t.st.stance[india];
     let suspended = target >= 0.5 * sd_in.halt_depth;
     assert_eq!(s.suspended, suspended);
     let p_snap = t.lv.get(t.ids.tariff_snapback_prob[india]);
-    let t_weighed = if suspended { p_snap * 0.5 } else { 0.5 };
+    let threat = snapback_threat_share(p_snap, SNAPBACK_HORIZON_MONTHS);
+    let t_weighed = if suspended { threat * 0.5 } else { 0.5 };
     let settled = stance_target(&sd_in, t_weighed, x, 0.0, sav);
     close(s.cut, settled, 1e-9, "converged cut");
     assert_eq!(s.halted, settled >= 0.5 * sd_in.halt_depth);
@@ -298,5 +301,35 @@ fn step_keeps_every_identity_and_is_a_pure_function() {
         );
         assert_eq!(format!("{:?}", t.w.out), format!("{:?}", w1.out), "{name}");
         assert_eq!(format!("{:?}", t.st), format!("{st1:?}"), "{name}");
+    }
+}
+
+#[test]
+fn snapback_threat_is_the_expected_share_of_the_year_under_the_tariff() {
+    // D276: against the closed form, and its first-order limit where the closed form cancels.
+    for p in [1e-6_f64, 0.05, 0.1, 0.3, 0.5, 0.9, 0.999_999] {
+        for h in [1_u32, 6, 12, 24] {
+            // The mean of 1 − (1 − p)^n, n = 1..h, against (h + 1)p/2 at small p.
+            let closed = 1.0 - (1.0 - p) * (1.0 - (1.0 - p).powi(h as i32)) / (p * f64::from(h));
+            // (the limit's own error is of relative order p·h)
+            let (want, tol) = if p < 1e-3 {
+                (f64::from(h + 1) * p / 2.0, p * f64::from(h))
+            } else {
+                (closed, 1e-9)
+            };
+            close(snapback_threat_share(p, h), want, tol * want, "mean share");
+        }
+    }
+    // One month ahead is the spec's p; more months weigh more; the limits are 0 and 1.
+    close(snapback_threat_share(0.3, 1), 0.3, 1e-15, "h = 1");
+    assert_eq!(snapback_threat_share(0.0, 12), 0.0);
+    assert_eq!(snapback_threat_share(f64::NAN, 12), 0.0);
+    assert_eq!(snapback_threat_share(1.0, 12), 1.0);
+    let mut last = 0.0;
+    for k in 1..=1000 {
+        let p = k as f64 / 1000.0;
+        let q = snapback_threat_share(p, SNAPBACK_HORIZON_MONTHS);
+        assert!(q >= p - 1e-15 && q <= 1.0 && q >= last, "p = {p}: {q}");
+        last = q;
     }
 }
