@@ -6,6 +6,7 @@
 use crate::engine::run::RunResult;
 use crate::scenario::Scenario;
 use crate::suggest::ShowPath;
+use std::path::PathBuf;
 
 /// The warning line for a `--precision` run that stopped at `--max-paths` before reaching
 /// its target (docs/reliability.md): never silent, whatever the exit code.
@@ -77,11 +78,11 @@ pub(super) fn warn_outside_folder(sc: &Scenario) {
     }
 }
 
-/// The line of [`warn_outside_folder`], or `None` when every file is inside.
-fn outside_folder(sc: &Scenario) -> Option<String> {
-    use crate::scenario::inputs::InputRole;
-    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let d = sc.path.parent()?;
+/// The folders a scenario file may read without the warning: the `scenarios/` tree it sits
+/// in (its own folder when it is in none), and the `data/` folder beside that tree (for a
+/// `brent.imposed` series).
+fn allowed_dirs(file: &std::path::Path) -> Option<(PathBuf, Option<PathBuf>)> {
+    let d = file.parent()?;
     let d = if d.as_os_str().is_empty() {
         canon(std::path::Path::new("."))
     } else {
@@ -96,7 +97,29 @@ fn outside_folder(sc: &Scenario) -> Option<String> {
         .as_ref()
         .and_then(|t| t.parent())
         .map(|p| p.join("data"));
-    let dir = tree.unwrap_or(d);
+    Some((tree.unwrap_or(d), data))
+}
+
+fn canon(p: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The line of [`warn_outside_folder`], or `None` when every file is inside.
+///
+/// A parent named by an absolute `extends` path is taken as intended (walkthrough 10 #16: a
+/// replay kept outside a read-only checkout warned on every command): it is not warned
+/// about, and neither is what it reads inside its own folder tree (the shipped baseline's
+/// market file), by the same rule as for the scenario itself.
+fn outside_folder(sc: &Scenario) -> Option<String> {
+    use crate::scenario::inputs::InputRole;
+    let (dir, data) = allowed_dirs(&sc.path)?;
+    let mut allowed: Vec<(PathBuf, Option<PathBuf>)> = vec![(dir.clone(), data)];
+    allowed.extend(
+        sc.inputs
+            .iter()
+            .filter(|f| f.named_absolute)
+            .filter_map(|f| allowed_dirs(&f.path)),
+    );
     // One line for the scenario, however many files: a scenario kept in its own folder that
     // extends the shipped baseline reads two (the baseline and its market file).
     let mut keys: Vec<&str> = Vec::new();
@@ -105,9 +128,11 @@ fn outside_folder(sc: &Scenario) -> Option<String> {
         .iter()
         .filter(|f| {
             let c = canon(&f.path);
-            let in_data = f.role == InputRole::ImposedBrent
-                && data.as_ref().is_some_and(|d| c.starts_with(d));
-            !(c.starts_with(&dir) || in_data)
+            !allowed.iter().any(|(dir, data)| {
+                let in_data = f.role == InputRole::ImposedBrent
+                    && data.as_ref().is_some_and(|d| c.starts_with(d));
+                c.starts_with(dir) || in_data
+            })
         })
         .map(|f| {
             if !keys.contains(&f.role.key()) {
@@ -130,9 +155,15 @@ fn outside_folder(sc: &Scenario) -> Option<String> {
         ),
         [] => unreachable!("a file is outside"),
     };
+    let hint = if keys.contains(&"extends") {
+        " (an `extends` written as an absolute path is taken as intended and not warned \
+         about, docs/scenarios.md §1.8)"
+    } else {
+        ""
+    };
     Some(format!(
         "warning: {}: reads {}, outside the scenario's folder {} (through {through}); \
-         allowed, and recorded in manifest.json (`inputs`): check that this is intended",
+         allowed, and recorded in manifest.json (`inputs`): check that this is intended{hint}",
         sc.name,
         outside.join(", "),
         dir.shown()
@@ -331,5 +362,37 @@ mod tests {
             .starts_with("b: 3 output values were NaN"));
         d.insert("nonfinite_values".into(), 0);
         assert_eq!(nonfinite_count("b", &d), None);
+    }
+    /// Walkthrough 10 #16: a parent named by an absolute `extends` path, and what it reads in
+    /// its own tree, is not warned about; a relative one outside the folder still is.
+    #[test]
+    fn an_absolute_extends_is_taken_as_intended() {
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        let base = std::fs::canonicalize(base).unwrap();
+        let t = tempfile::tempdir().unwrap();
+        for d in ["x", "y"] {
+            std::fs::create_dir(t.path().join(d)).unwrap();
+        }
+        let scen = |name: &str, extends: &str| {
+            format!("extends = {extends:?}\n\n[scenario]\nname = \"{name}\"\n")
+        };
+        let abs = t.path().join("x/abs.toml");
+        std::fs::write(&abs, scen("abs", base.to_str().unwrap())).unwrap();
+        let sc = crate::scenario::load(&abs).unwrap();
+        assert_eq!(outside_folder(&sc), None);
+        // A relative `extends` to a file outside the folder, which itself extends the
+        // baseline by an absolute path: only the relative one is named.
+        let mid = t.path().join("y/mid.toml");
+        std::fs::write(&mid, scen("mid", base.to_str().unwrap())).unwrap();
+        let rel = t.path().join("x/rel.toml");
+        std::fs::write(&rel, scen("rel", "../y/mid.toml")).unwrap();
+        let sc = crate::scenario::load(&rel).unwrap();
+        let w = outside_folder(&sc).expect("the relative parent is outside");
+        assert!(w.contains("mid.toml"), "{w}");
+        assert!(
+            !w.contains("baseline.toml") && !w.contains("default.toml"),
+            "{w}"
+        );
+        assert!(w.contains("absolute path is taken as intended"), "{w}");
     }
 }

@@ -143,6 +143,11 @@ pub fn plain(input: &str) -> String {
     if let Some(l) = param(input) {
         return l.to_string();
     }
+    // A seller group's shared draw (walkthrough 10 #17): the first wave's key, then the group.
+    if let Some((base, group)) = input.split_once(" (shared by sellers ") {
+        let group = group.strip_suffix(')').unwrap_or(group);
+        return format!("{}, shared by sellers {group}", plain(base));
+    }
     let parts: Vec<&str> = input.split('.').collect();
     match parts.as_slice() {
         // event.<lever...>.<YYYY-MM>.<k>.<part>; the lever may hold dots (tariff.IN.rate).
@@ -240,6 +245,10 @@ mod tests {
         assert_eq!(
             plain("event.sdn.wave.2026-01.1.happens"),
             "sdn.wave (2026-01): whether it happens"
+        );
+        assert_eq!(
+            plain("event.sdn.wave.2025-10-15.0.value (shared by sellers rosneft.lukoil: 2 waves)"),
+            "sdn.wave (2025-10-15): size, shared by sellers rosneft.lukoil: 2 waves"
         );
         assert_eq!(
             plain("tree.summit.pending.prob=deal"),

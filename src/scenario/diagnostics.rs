@@ -235,6 +235,9 @@ pub(crate) struct Source {
     /// or market text (`/proc` files, devices, binary data, a file named by a stray
     /// `extends`): their lines may hold secrets, and position alone locates the problem.
     pub quote: bool,
+    /// Whether the `extends` that named this file wrote an absolute path (walkthrough 10
+    /// #16: such a parent outside the scenario's folder is taken as intended, not warned).
+    pub named_absolute: bool,
     /// Built on first use, once per file: a diagnostic then costs O(log n), not O(n)
     /// (a file of 100,000 events used to take minutes to report on, issue 15).
     index: std::sync::OnceLock<LineIndex>,
@@ -300,6 +303,7 @@ impl Source {
             path,
             text,
             quote,
+            named_absolute: false,
             index: std::sync::OnceLock::new(),
         }
     }

@@ -59,7 +59,7 @@ pub fn applied_window(sc: &Scenario, ev: &Event) -> Option<String> {
 }
 
 /// The dates after day 1 on which an `at` exit enters node `node` of `tree`.
-fn mid_month_entries(tree: &Tree, node: usize) -> Vec<crate::policy::calendar::Date> {
+pub(super) fn mid_month_entries(tree: &Tree, node: usize) -> Vec<crate::policy::calendar::Date> {
     let mut out: Vec<_> = tree
         .nodes
         .iter()

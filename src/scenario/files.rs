@@ -134,6 +134,8 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
     // The file and span of the `extends` that named `cur`, and whether it was written below a
     // header (followed, but misplaced: the help says so too).
     let mut named_by: Option<(usize, std::ops::Range<usize>, bool)> = None;
+    // Whether that `extends` wrote an absolute path (walkthrough 10 #16).
+    let mut named_absolute = false;
     loop {
         let here = |msg: String, help: Option<String>, chain: &[Source]| match &named_by {
             Some((i, span, below)) => {
@@ -167,7 +169,7 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             Some(_) => crate::bounded::NAMED,
             None => crate::bounded::SCENARIO,
         };
-        let src = match read_source(&cur, limit) {
+        let mut src = match read_source(&cur, limit) {
             Ok(s) => s,
             Err(ReadFail::Invalid(d)) => return Err(ReadError::Invalid(d)),
             Err(ReadFail::Limit(m)) => {
@@ -263,10 +265,12 @@ pub(crate) fn read_chain(leaf: &Path) -> Result<Vec<Source>, ReadError> {
             }
         };
         seen.insert(c, chain.len());
+        src.named_absolute = named_absolute;
         chain.push(src);
         match next {
             None => break,
             Some((rel, span, below)) => {
+                named_absolute = Path::new(&rel).is_absolute();
                 cur = base_dir(&cur).join(rel);
                 named_by = Some((chain.len() - 1, span, below));
             }

@@ -54,6 +54,10 @@ pub struct InputFile {
     /// byte-order mark left out, line endings as `\n`. For a file saved with `\n` and no
     /// byte-order mark, what `sha256sum` prints.
     pub sha256: String,
+    /// A file of the `extends` chain that its child named by an absolute path (walkthrough
+    /// 10 #16): the "outside the scenario's folder" warning takes it, and the files inside
+    /// its own folder tree, as intended.
+    pub named_absolute: bool,
 }
 
 /// The text of a file as the fingerprint reads it: `\r\n` as `\n`.
@@ -78,18 +82,21 @@ pub(crate) fn collect(
     market: &Source,
     imposed: Option<&ImposedBrent>,
 ) -> (Vec<InputFile>, String) {
-    let mut files: Vec<(InputRole, PathBuf, &str)> = chain
+    let mut files: Vec<(InputRole, PathBuf, &str, bool)> = chain
         .iter()
-        .map(|s| (InputRole::Scenario, s.path.clone(), s.text.as_str()))
+        .map(|s| {
+            let (p, t) = (s.path.clone(), s.text.as_str());
+            (InputRole::Scenario, p, t, s.named_absolute)
+        })
         .collect();
-    files.push((InputRole::Market, market.path.clone(), market.text.as_str()));
+    files.push((InputRole::Market, market.path.clone(), &market.text, false));
     if let Some(b) = imposed {
-        files.push((InputRole::ImposedBrent, b.path.clone(), b.text.as_str()));
+        files.push((InputRole::ImposedBrent, b.path.clone(), &b.text, false));
     }
     let mut out = String::from("## sanctions-sim resolved scenario v1\n");
     let n = chain.len();
     let mut inputs = Vec::with_capacity(files.len());
-    for (k, (role, path, text)) in files.into_iter().enumerate() {
+    for (k, (role, path, text, named_absolute)) in files.into_iter().enumerate() {
         let header = match role {
             InputRole::Scenario => format!("## scenario file {} of {n}\n", k + 1),
             InputRole::Market => "## market file\n".to_string(),
@@ -105,6 +112,7 @@ pub(crate) fn collect(
             role,
             path,
             sha256: sha256_hex(t.as_bytes()),
+            named_absolute,
         });
     }
     (inputs, out)

@@ -37,6 +37,7 @@ mod hints;
 pub mod imposed;
 mod inherit;
 pub mod inputs;
+mod jump_timing;
 mod late_lags;
 mod lever_bounds;
 mod market_file;
@@ -246,6 +247,9 @@ pub struct TreeOrigin {
     pub nodes: Vec<Origin>,
     /// Position of each exit's inline table, node for node and exit for exit.
     pub exits: Vec<Vec<Origin>>,
+    /// The `note` of each `risk_premium.jump` action, node for node, in the node's order
+    /// (walkthrough 10 #3: a note saying "scaled" acknowledges a jump entered after day 1).
+    pub jump_notes: Vec<Vec<Option<String>>>,
 }
 
 /// Where one resolved event came from.

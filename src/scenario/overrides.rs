@@ -108,6 +108,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::tie_findings::tie_findings(sc));
     // Pulses that act on other days than written, or not at all (hostile round 10).
     out.extend(super::discrete_timing::discrete_findings(sc));
+    // Risk jumps dated after day 1, which count for their whole month (walkthrough 10 #3).
+    out.extend(super::jump_timing::late_jump_findings(sc));
     out
 }
 

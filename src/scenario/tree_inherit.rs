@@ -85,6 +85,21 @@ pub(crate) fn resolve(
                         .iter()
                         .map(|n| n.exits.iter().map(|e| src.origin(e.span.start)).collect())
                         .collect(),
+                    jump_notes: t
+                        .nodes
+                        .iter()
+                        .map(|n| {
+                            n.actions
+                                .iter()
+                                .filter(|a| {
+                                    a.lever
+                                        .as_ref()
+                                        .is_some_and(|l| l.get_ref() == "risk_premium.jump")
+                                })
+                                .map(|a| a.note.as_ref().map(|x| x.get_ref().clone()))
+                                .collect()
+                        })
+                        .collect(),
                 };
                 (tree, origin)
             });

@@ -154,15 +154,46 @@ pub fn inputs(sc: &Scenario, months: usize) -> Vec<Input> {
     }
     let keys = event_keys(sc);
     let end = sc.start + months as i32;
+    // D189: the waves of one seller group share one draw, the input of its first wave
+    // (walkthrough 10 #17); how many of them act within the horizon.
+    let reps = super::groups::representatives(&sc.events);
+    let members = |r: usize| {
+        (0..sc.events.len())
+            .filter(|&j| reps[j] == r && sc.events[j].date.month < end)
+            .count()
+    };
     for (i, ev) in sc.events.iter().enumerate() {
+        let shared = super::groups::group_of(ev).filter(|_| reps[i] == i);
+        // A group's draw is an input when any of its waves acts within the horizon.
+        if reps[i] == i && shared.is_some() && ev.date.month >= end && members(i) > 0 {
+            let vd = event_value_dist(ev);
+            if !vd.is_const() {
+                let name = shared.map_or("", |(_, n)| n);
+                v.push(Input {
+                    name: format!(
+                        "{}.value{}",
+                        keys[i],
+                        super::groups::shared_label(name, members(i))
+                    ),
+                    kind: "event",
+                    unit: "share".into(),
+                    source: Source::Event(i, EventPart::Value),
+                    dist: Some(vd),
+                });
+            }
+        }
         if ev.date.month >= end {
             continue; // drawn, but it never acts within the horizon
         }
         let lever = sc.registry.def(ev.lever);
         let vd = event_value_dist(ev);
-        if !vd.is_const() {
+        // A later wave of a seller group takes the group's draw: no input of its own.
+        if !vd.is_const() && reps[i] == i {
+            let label = shared.map_or(String::new(), |(_, n)| {
+                super::groups::shared_label(n, members(i))
+            });
             v.push(Input {
-                name: format!("{}.value", keys[i]),
+                name: format!("{}.value{label}", keys[i]),
                 kind: "event",
                 unit: match ev.value {
                     Value::Number(_) => lever.unit.to_string(),
@@ -274,7 +305,11 @@ fn event_draw(ev: &Event, key: &str, seed: u64, path: u64) -> (f64, f64, f64) {
     let lag = ev
         .lag_months
         .map_or(0.0, |d| d.sample(&mut rng).round().max(0.0));
-    let value = event_value_dist(ev).sample(&mut rng);
+    // D189: a wave of a seller group takes the quantile of one uniform (its group's).
+    let value = match super::groups::group_of(ev) {
+        Some(_) => event_value_dist(ev).quantile(rng.random::<f64>()),
+        None => event_value_dist(ev).sample(&mut rng),
+    };
     (happens as u8 as f64, lag, value)
 }
 
@@ -345,7 +380,10 @@ pub fn override_input(sc: &mut Scenario, inp: &Input, v: f64) {
             sc.params.set(name, c);
         }
         Source::Market(s) => set_market_dist(&mut sc.market, s, c),
-        Source::Event(i, EventPart::Value) => set_event_value(&mut sc.events[i], c),
+        // D189: holding a seller group's draw holds every wave of the group.
+        Source::Event(i, EventPart::Value) => {
+            super::groups::hold_group(&mut sc.events, i, v, set_event_value)
+        }
         Source::Event(i, EventPart::Lag) => sc.events[i].lag_months = Some(c),
         Source::Event(i, EventPart::Happens) => sc.events[i].prob = c,
         _ => {}

@@ -11,6 +11,7 @@
 //! count. See `docs/sensitivity.md`.
 
 pub mod csv;
+pub mod groups;
 pub mod inputs;
 pub mod market;
 pub mod rank;
