@@ -71,9 +71,8 @@ pub struct Fingerprint {
     pub shards: u64,
     /// The `--prob` expressions, canonical (their indicators are part of the partial).
     pub probes: Vec<String>,
-    /// The `--period` windows, canonical (`2025-11..2026-10`): their totals and averages are
-    /// part of the partial. Absent from the header when there are none, so that a partial
-    /// without `--period` is the bytes it was before windows existed.
+    /// The `--period` windows (`2025-11..2026-10`), whose cells are part of the partial; left
+    /// out of the header when there are none, so such a partial keeps its bytes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<String>,
 }
@@ -104,11 +103,8 @@ impl Fingerprint {
         cmp("version", self.version.clone(), o.version.clone());
         cmp("shards", self.shards.to_string(), o.shards.to_string());
         cmp("probes (--prob)", self.probes.join(" "), o.probes.join(" "));
-        cmp(
-            "periods (--period)",
-            self.periods.join(" "),
-            o.periods.join(" "),
-        );
+        let windows = |f: &Fingerprint| f.periods.join(" ");
+        cmp("periods (--period)", windows(self), windows(o));
         d
     }
 }
@@ -249,20 +245,17 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
     };
     limit("months", h.fingerprint.months as u64, MAX_MONTHS as u64)?;
     limit("vars", h.vars as u64, MAX_VARS as u64)?;
-    // Derived cells (engine::stats::derived): totals per calendar year (at most one more
-    // period than whole years, and the horizon) and variable; two indicators per probe and
-    // month. Zero is valid for both, so the bound is on value + 1.
+    // Derived cells (engine::stats::derived): totals per period (at most one more calendar
+    // year than whole years, the horizon and the `--period` windows) and variable; indicators
+    // of the probes. Zero is valid for each, so the bound is on value + 1.
     let fp = &h.fingerprint;
-    if fp.periods.len() > MAX_PERIODS {
-        return Err(PartialError::HeaderLimit {
-            field: "periods",
-            value: fp.periods.len() as u64,
-            limit: MAX_PERIODS as u64,
-        });
-    }
+    limit(
+        "periods + 1",
+        fp.periods.len() as u64 + 1,
+        MAX_PERIODS as u64 + 1,
+    )?;
     let periods = (fp.months / 12 + 3 + fp.periods.len()) as u64;
     let (extra, tail) = h.derived;
-    // Indicator cells per probe and month (now, ever, this year).
     const IND: usize = crate::engine::stats::derived::INDICATORS;
     limit(
         "derived totals + 1",
@@ -274,7 +267,7 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
         tail as u64 + 1,
         IND as u64 * MAX_PROBES as u64 * h.fingerprint.months as u64 + 1,
     )?;
-    // Three cells per monthly probe and month, one per period probe (`total(…)`).
+    // Three cells (now, ever, this year) per monthly probe and month, one per period probe.
     let period_probes = fp.probes.iter().filter(|p| is_period_expr(p)).count();
     let monthly_probes = fp.probes.len() - period_probes;
     let want = IND * monthly_probes * fp.months + period_probes;
