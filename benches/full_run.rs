@@ -60,6 +60,7 @@ fn main() {
             budget_bytes: env_or("SIM_BUDGET_BYTES", DEFAULT_BUDGET_BYTES),
             cancel: None,
             probes: Vec::new(),
+            periods: Vec::new(),
             rng: Default::default(),
         };
         let mut best = f64::INFINITY;

@@ -33,6 +33,7 @@ fn throughput(c: &mut Criterion) {
             budget_bytes: DEFAULT_BUDGET_BYTES,
             cancel: None,
             probes: Vec::new(),
+            periods: Vec::new(),
             rng: Default::default(),
         };
         g.bench_function(format!("threads_{threads}"), |b| {

@@ -18,6 +18,7 @@ fn opts(paths: u64, months: usize, seed: u64, threads: usize) -> CompareOptions 
         threads,
         budget_bytes: DEFAULT_BUDGET_BYTES,
         probes: Vec::new(),
+        periods: Vec::new(),
     }
 }
 

@@ -26,6 +26,7 @@ fn run(base: &Scenario, other: &Scenario, paths: u64, months: usize) -> CompareR
         threads: 0,
         budget_bytes: DEFAULT_BUDGET_BYTES,
         probes: Vec::new(),
+        periods: Vec::new(),
     };
     compare(base, &[other], &o, &|_| {}).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -26,6 +26,7 @@ fn the_difference_and_its_se_are_those_of_the_per_path_differences() {
         threads: 2,
         budget_bytes: DEFAULT_BUDGET_BYTES,
         probes: vec![PROBE.into()],
+        periods: Vec::new(),
     };
     let r = compare(&base, &[&other], &o, &|_| {}).unwrap();
     assert_eq!(r.prob_diffs.len(), 1, "one per compared scenario");

@@ -36,9 +36,16 @@ pub struct CompareArgs {
     pub output: super::out_args::OutArgs,
     /// Also write probabilities.csv: each scenario's share of paths past a threshold per
     /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'; add
-    /// 'for N months' for N months in a row. Repeatable.
+    /// 'for N months' for N months in a row. A period's total or mean goes to
+    /// period_probabilities.csv with the paired difference: --prob
+    /// 'total(russia_export_revenue_usd_bn, 2026) < 80'. Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
+    /// Also difference totals and averages over the months FROM..TO (YYYY-MM, inclusive),
+    /// e.g. --period 2025-11..2026-10: rows of compare_totals.csv and compare_averages.csv
+    /// after the calendar years and the horizon. Must lie inside the horizon. Repeatable.
+    #[arg(long = "period", value_name = "FROM..TO")]
+    pub period: Vec<String>,
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
@@ -106,21 +113,15 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
     }
+    let other_refs: Vec<&Scenario> = others.iter().collect();
+    let o = options(baseline, &other_refs, &a);
     for sc in &loaded {
-        let vars = crate::engine::vars::variables(&sc.market);
-        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-        if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
-            errors.push(format!("{}: {e}", sc.path.shown()));
-        }
+        super::answers::check(sc, o.months, &a.prob, &a.period, &mut errors);
     }
-    if let Some(sc) = loaded.first() {
-        super::run_warnings::duplicate_probes(&a.prob, &crate::engine::vars::variables(&sc.market));
-    }
+    super::answers::warn_repeats(baseline, o.months, &a.prob, &a.period);
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
     }
-    let other_refs: Vec<&Scenario> = others.iter().collect();
-    let o = options(baseline, &other_refs, &a);
     for sc in &loaded {
         if let Err(e) = sc.check_months(o.months) {
             errors.push(e);
@@ -246,6 +247,7 @@ fn options(baseline: &Scenario, others: &[&Scenario], a: &CompareArgs) -> Compar
     a.sim
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.probes = a.prob.clone();
+    o.periods = a.period.clone();
     o
 }
 
@@ -305,8 +307,8 @@ pub fn render(start: crate::policy::calendar::MonthIdx, r: &CompareResult) -> (V
     )
 }
 
-/// `compare_totals.csv`, `probabilities.csv` when `--prob` was given, and
-/// `compare_averages.csv`.
+/// `compare_totals.csv`, `probabilities.csv` when a monthly `--prob` was given,
+/// `compare_averages.csv`, and `period_probabilities.csv` when a period `--prob` was given.
 pub fn answer_files(
     start: crate::policy::calendar::MonthIdx,
     r: &CompareResult,
@@ -326,24 +328,31 @@ pub fn answer_files(
         "compare_totals.csv",
         compare_totals_csv(&r.baseline, start, &series),
     )];
-    if !r.probabilities.is_empty() {
-        let runs: Vec<(&str, &crate::engine::stats::derived::Derived)> = r
-            .probabilities
-            .iter()
-            .map(|(n, d)| (n.as_str(), d))
-            .collect();
-        let diffs: Vec<&[crate::analysis::compare::ShareDiff]> =
-            r.prob_diffs.iter().map(Vec::as_slice).collect();
+    let runs: Vec<(&str, &crate::engine::stats::derived::Derived)> = r
+        .probabilities
+        .iter()
+        .map(|(n, d)| (n.as_str(), d))
+        .collect();
+    let diffs: Vec<&[crate::analysis::compare::ShareDiff]> =
+        r.prob_diffs.iter().map(Vec::as_slice).collect();
+    let has = |f: fn(&crate::engine::stats::derived::Derived) -> bool| {
+        runs.first().is_some_and(|(_, d)| f(d))
+    };
+    if has(|d| !d.probes.is_empty()) {
         v.push((
             "probabilities.csv",
             crate::output::answers_csv::compare_probabilities_csv(start, &runs, &diffs),
         ));
     }
-    // After the files that were there before it (walkthrough 8 #4).
+    // After the files that were there before it (walkthrough 8 #4, walkthrough 10 #15).
     v.push((
         "compare_averages.csv",
         compare_averages_csv(&r.baseline, start, &series),
     ));
+    if has(|d| !d.period_probes.is_empty()) {
+        use crate::output::period_probs_csv::{compare_period_probabilities_csv, FILE};
+        v.push((FILE, compare_period_probabilities_csv(start, &runs, &diffs)));
+    }
     v
 }
 

@@ -143,8 +143,8 @@ pub fn write_shard(
     let p = partial::run_shard(sc, o, spec, &sha, &|_| {}).map_err(|e| match e {
         RunError::Cancelled => CliError::Internal("interrupted".into()),
         RunError::Failed(m) => CliError::Internal(m),
-        // The caller checked the probes; a bad one here is still the user's input.
-        RunError::Probe(e) => CliError::Input(e.to_string()),
+        // The caller checked the probes and periods; a bad one here is still the user's input.
+        e @ (RunError::Probe(_) | RunError::Period(_)) => CliError::Input(e.to_string()),
     })?;
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     stage

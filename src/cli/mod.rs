@@ -5,6 +5,7 @@ use crate::suggest::ShowPath;
 // First, so that every command module can use `outln!`, `out!` and `errln!`.
 #[macro_use]
 pub mod out;
+pub mod answers;
 pub mod backtest;
 pub mod calibrate;
 pub mod compare;

@@ -88,10 +88,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict_precision: bool,
     /// Also write probabilities.csv: per month, the share of paths past a threshold and the
-    /// share past it at any month so far, e.g. --prob 'flow_india_mbd<1'. OP is <, <=, > or
-    /// >=. Add 'for N months' to ask for N months in a row. Repeatable.
+    /// share past it at any month so far, e.g. --prob 'flow_india_mbd<1'.
+    /// OP is <, <=, > or >=. Add 'for N months' to ask for N months in a row. The share of
+    /// paths whose total or day-weighted mean over a period is past a threshold goes to
+    /// period_probabilities.csv: --prob 'total(russia_export_revenue_usd_bn, 2026) < 80' or
+    /// --prob 'mean(brent_usd_bbl, 2025-11..2026-10) > 70' (PERIOD a year, `horizon` or
+    /// FROM..TO). Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
+    #[arg(long = "period", value_name = "FROM..TO", help = super::answers::PERIOD_HELP)]
+    pub period: Vec<String>,
     /// Do not write report.html (one self-contained page: key results, charts, manifest).
     #[arg(long)]
     pub no_report: bool,
@@ -149,14 +155,11 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     super::merge::check_run_flags(&a)?;
     for sc in &loaded {
-        let vars = crate::engine::vars::variables(&sc.market);
-        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-        if let Err(e) = crate::engine::stats::derived::parse_probes(&a.prob, &names) {
-            errors.push(format!("{}: {e}", sc.path.shown()));
-        }
+        let months = options(sc, &a).months;
+        super::answers::check(sc, months, &a.prob, &a.period, &mut errors);
     }
     if let Some(sc) = loaded.first() {
-        super::run_warnings::duplicate_probes(&a.prob, &crate::engine::vars::variables(&sc.market));
+        super::answers::warn_repeats(sc, options(sc, &a).months, &a.prob, &a.period);
     }
     for sc in &loaded {
         if let Err(e) = sc.check_months(options(sc, &a).months) {
@@ -311,6 +314,7 @@ pub(crate) fn options(sc: &Scenario, a: &RunArgs) -> RunOptions {
         .apply(&mut o.paths, &mut o.months, &mut o.seed, &mut o.threads);
     o.cancel = stop_flag();
     o.probes = a.prob.clone();
+    o.periods = a.period.clone();
     o
 }
 
@@ -335,7 +339,7 @@ pub(crate) fn simulate(
             interrupted()
         }
         RunError::Failed(m) => CliError::Internal(m),
-        RunError::Probe(e) => {
+        e @ (RunError::Probe(_) | RunError::Period(_)) => {
             bar.finish_and_clear();
             CliError::Input(e.to_string())
         }
@@ -411,7 +415,7 @@ pub(crate) fn write(
         let oc = branch_shares_csv(&sc.trees, &r.trees);
         f.table("outcomes.csv", oc).map_err(io)?;
     }
-    for (file, bytes) in derived_files(&sc.name, sc.start, &r.derived) {
+    for (file, bytes) in super::answers::run_files(&sc.name, sc.start, &r.derived) {
         f.table(file, bytes).map_err(io)?;
     }
     // Conditional bands, before the top-level charts in the file list.
@@ -430,7 +434,7 @@ pub(crate) fn write(
             let sub = format!("by_outcome/{folder}");
             let bands = summary_csv(&label, sc.start, &vars, summary);
             f.file(&format!("{sub}/summary.csv"), &bands).map_err(io)?;
-            for (file, bytes) in derived_files(&label, sc.start, derived) {
+            for (file, bytes) in super::answers::run_files(&label, sc.start, derived) {
                 f.file(&format!("{sub}/{file}"), &bytes).map_err(io)?;
             }
             // The outcome's own fan charts, titled `<scenario>|<node>=<outcome>` (D92).
@@ -473,20 +477,4 @@ pub(crate) fn write(
     };
     f.finish(m, Some(&page), collect)
         .map_err(|e| CliError::Input(e.to_string()))
-}
-
-/// `totals.csv`, `probabilities.csv` when `--prob` was given, and `averages.csv`.
-fn derived_files(
-    label: &str,
-    start: crate::policy::calendar::MonthIdx,
-    d: &crate::engine::stats::derived::Derived,
-) -> Vec<(&'static str, Vec<u8>)> {
-    use crate::output::answers_csv::{averages_csv, probabilities_csv, totals_csv};
-    let mut v = vec![("totals.csv", totals_csv(label, start, d))];
-    if !d.probes.is_empty() {
-        v.push(("probabilities.csv", probabilities_csv(start, &[(label, d)])));
-    }
-    // After the files that were there before it, so they keep their places (walkthrough 8 #4).
-    v.push(("averages.csv", averages_csv(label, start, d)));
-    v
 }

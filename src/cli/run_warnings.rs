@@ -323,15 +323,6 @@ pub(super) fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) 
     ))
 }
 
-/// One warning line per `--prob` that repeats an earlier one by value (`brent_usd_bbl<80.0`
-/// after `brent_usd_bbl<80`): it is dropped, the first spelling is kept.
-pub(super) fn duplicate_probes(texts: &[String], vars: &[crate::engine::vars::Var]) {
-    let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-    for (dropped, kept) in crate::engine::stats::derived::duplicate_probes(texts, &names) {
-        errln!("warning: --prob `{dropped}` repeats `{kept}`; dropped (one row per question)");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,9 @@
 //! `show`: print a few variables' monthly bands from result folders, without a script. Finds
-//! and reads each `summary.csv`; the table is built by `output::show`.
+//! and reads each `summary.csv` (or a comparison folder's `compare.csv`, whose bands are of
+//! the difference, walkthrough 10 #14); the table is built by `output::show`.
 
 use super::CliError;
-use crate::output::show::select::{self, DEFAULT_STATS};
+use crate::output::show::select::{self, COMPARE_DEFAULT_STATS, DEFAULT_STATS};
 use crate::output::show::{self as lib, SummaryFile};
 use crate::suggest::ShowPath;
 use clap::Args;
@@ -10,11 +11,14 @@ use std::path::{Path, PathBuf};
 
 /// The table file every result folder holds.
 const SUMMARY: &str = "summary.csv";
+/// The table of a comparison folder: the bands of each scenario's difference from the baseline.
+const COMPARE: &str = "compare.csv";
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Result folders (each holds summary.csv; also by_outcome/<node>=<outcome>) or
-    /// summary.csv files; several are printed side by side.
+    /// Result folders (each holds summary.csv; also by_outcome/<node>=<outcome>), comparison
+    /// folders (compare.csv: the bands of each scenario's difference from the baseline), or
+    /// those files; several are printed side by side.
     #[arg(required = true, value_name = "RESULT")]
     pub results: Vec<PathBuf>,
     /// Variables to print: a name, a comma-separated list or a pattern with `*` (quote it:
@@ -22,8 +26,9 @@ pub struct ShowArgs {
     #[arg(long = "var", value_name = "NAME")]
     pub vars: Vec<String>,
     /// Statistics to print, comma-separated: mean, sd, p05, p10, p25, p50, p75, p90, p95,
-    /// mc_se_mean, mc_se_p50.
-    #[arg(long, value_name = "LIST", default_value = DEFAULT_STATS)]
+    /// mc_se_mean, mc_se_p50 (a comparison has no sd and mc_se_p50). Default: p10,p50,p90;
+    /// mean,p10,p90 when every RESULT is a comparison (the mean difference and its 80% band).
+    #[arg(long, value_name = "LIST")]
     pub stat: Vec<String>,
     /// First month to print (YYYY-MM, inclusive; default: the first month of the results).
     #[arg(long, value_name = "YYYY-MM")]
@@ -39,13 +44,25 @@ pub struct ShowArgs {
 
 pub fn show(a: ShowArgs) -> Result<(), CliError> {
     let input = |e: lib::ShowError| CliError::Input(e.to_string());
-    let stats = select::stats(&a.stat).map_err(input)?;
-    let mut files: Vec<SummaryFile> = Vec::with_capacity(a.results.len());
+    let mut read = Vec::with_capacity(a.results.len());
     for r in &a.results {
         let path = summary_path(r)?;
-        let read = crate::bounded::read(&path, crate::bounded::RESULT_TABLE)
-            .map_err(|e| CliError::Input(e.to_string()))?;
-        files.push(lib::parse(&path.shown().to_string(), &read.bytes, &stats).map_err(input)?);
+        let bytes = crate::bounded::read(&path, crate::bounded::RESULT_TABLE)
+            .map_err(|e| CliError::Input(e.to_string()))?
+            .bytes;
+        read.push((path, bytes));
+    }
+    let stat = match a.stat.is_empty() {
+        false => a.stat.clone(),
+        true if read.iter().all(|(_, b)| lib::read::is_compare(b)) => {
+            vec![COMPARE_DEFAULT_STATS.to_string()]
+        }
+        true => vec![DEFAULT_STATS.to_string()],
+    };
+    let stats = select::stats(&stat).map_err(input)?;
+    let mut files: Vec<SummaryFile> = Vec::with_capacity(read.len());
+    for (path, bytes) in &read {
+        files.push(lib::parse(&path.shown().to_string(), bytes, &stats).map_err(input)?);
     }
     let table = lib::show(&files, &a.vars, a.from.as_deref(), a.to.as_deref()).map_err(input)?;
     if a.csv {
@@ -55,12 +72,15 @@ pub fn show(a: ShowArgs) -> Result<(), CliError> {
     }
 }
 
-/// The `summary.csv` a RESULT names: the file itself, or the one in the folder.
+/// The table a RESULT names: the file itself, or the folder's `summary.csv`, or a comparison
+/// folder's `compare.csv`.
 fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
     if p.is_dir() {
-        let f = p.join(SUMMARY);
-        if f.exists() {
-            return Ok(f);
+        for name in [SUMMARY, COMPARE] {
+            let f = p.join(name);
+            if f.exists() {
+                return Ok(f);
+            }
         }
         return Err(CliError::Input(no_summary(p)));
     }
@@ -75,8 +95,8 @@ fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
     )))
 }
 
-/// Folders directly inside `dir` that hold a summary.csv, by name (hidden staging folders
-/// left out).
+/// Folders directly inside `dir` that hold a summary.csv or a compare.csv, by name (hidden
+/// staging folders left out).
 fn result_folders(dir: &Path) -> Vec<PathBuf> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -85,7 +105,7 @@ fn result_folders(dir: &Path) -> Vec<PathBuf> {
         .filter_map(|e| e.ok())
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| dir.join(e.file_name()))
-        .filter(|p| p.join(SUMMARY).is_file())
+        .filter(|p| p.join(SUMMARY).is_file() || p.join(COMPARE).is_file())
         .collect();
     out.sort();
     out
@@ -94,8 +114,8 @@ fn result_folders(dir: &Path) -> Vec<PathBuf> {
 /// Why a folder is not a result, and what to name instead.
 fn no_summary(dir: &Path) -> String {
     let mut msg = format!(
-        "{}: no {SUMMARY} in this folder; give a result folder (the folder holding \
-         {SUMMARY}) or a {SUMMARY} file",
+        "{}: no {SUMMARY} in this folder (nor {COMPARE}); give a result folder (the folder \
+         holding {SUMMARY}), a comparison folder (holding {COMPARE}) or one of those files",
         dir.shown()
     );
     let subs = result_folders(dir);
@@ -113,9 +133,6 @@ fn no_summary(dir: &Path) -> String {
             "; this folder holds result folders: {}{more} (name one or more of them)",
             shown.join(", ")
         );
-    } else if dir.join("compare.csv").is_file() {
-        msg += "; this is a comparison folder, which keeps the differences (compare.csv), \
-                not each scenario's bands: give the result folders of its scenarios";
     } else if dir.join(super::merge::PARTIAL_FILE).is_file() {
         msg += "; this is one shard's partial result: merge the shards, then give the merged \
                 result folder";

@@ -25,6 +25,7 @@ fn sketch_run_is_identical_for_any_thread_count() {
                 budget_bytes: 1,
                 cancel: None,
                 probes: vec!["brent_usd_bbl>70".into()],
+                periods: Vec::new(),
                 rng: Default::default(),
             };
             let r = run(&sc, &o, &|_| {}).expect("run");
@@ -49,6 +50,7 @@ fn a_requested_stop_is_reported() {
         budget_bytes: 1,
         cancel: Some(Arc::new(AtomicBool::new(true))),
         probes: Vec::new(),
+        periods: Vec::new(),
         rng: Default::default(),
     };
     assert_eq!(

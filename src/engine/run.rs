@@ -4,7 +4,8 @@
 use super::path::{PathDiag, TreeRecord};
 pub(super) use super::pipeline::simulate_chunks;
 pub use super::rng::RngKind;
-use super::stats::derived::{parse_probes, Derived, Layout};
+use super::stats::derived::{parse_probe_set, Derived, Layout};
+use super::stats::period_spec::parse_periods;
 use super::stats::{
     choose_mode, GroupMoments, MonthlyStats, Summary, SummaryMode, DEFAULT_BUDGET_BYTES,
 };
@@ -46,6 +47,9 @@ pub struct RunOptions {
     /// `--prob` expressions (`flow_india_mbd<1`): threshold probabilities computed in the
     /// same pass (see [`super::stats::derived`]).
     pub probes: Vec<String>,
+    /// `--period FROM..TO` windows (`2025-11..2026-10`): rows of totals and averages after
+    /// the calendar years and the horizon (walkthrough 10 #13).
+    pub periods: Vec<String>,
     /// The generator of the keyed streams. Always `Counter` (D130) for the commands; no
     /// option selects `Legacy`, which the band-agreement test compares it with.
     pub rng: RngKind,
@@ -62,6 +66,7 @@ impl RunOptions {
             budget_bytes: DEFAULT_BUDGET_BYTES,
             cancel: None,
             probes: Vec::new(),
+            periods: Vec::new(),
             rng: RngKind::Counter,
         }
     }
@@ -86,6 +91,17 @@ pub enum RunError {
     /// A `--prob` text that is not a probe of this run's variables.
     #[error("{0}")]
     Probe(#[from] crate::engine::stats::derived::ProbeErrors),
+    /// A `--period` text that is not a window of this run's horizon.
+    #[error("{0}")]
+    Period(#[from] crate::engine::stats::period_spec::PeriodErrors),
+}
+
+impl RunError {
+    /// Whether the caller asked for something this run cannot answer (exit 1), rather than
+    /// the run failing.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, RunError::Probe(_) | RunError::Period(_))
+    }
 }
 
 /// Event-tree counts over paths (integers, so the ordered merge is exact).
@@ -311,7 +327,8 @@ pub fn run_split(
     Ok(pool.install(|| acc.finish(o, vars, &layout, splits, t0, threads)))
 }
 
-/// The derived cells of a run of `sc` with options `o` (totals, and the `--prob` indicators).
+/// The derived cells of a run of `sc` with options `o` (totals and averages, of the calendar
+/// years, the horizon and the `--period` windows, and the `--prob` indicators).
 /// The exact/sketch budget is not charged for them: they add a few per cent to the monthly
 /// values (docs/decisions.md D65).
 pub fn layout(sc: &Scenario, o: &RunOptions, vars: &[Var]) -> Result<Layout, RunError> {
@@ -319,9 +336,9 @@ pub fn layout(sc: &Scenario, o: &RunOptions, vars: &[Var]) -> Result<Layout, Run
         .iter()
         .map(|v| (v.name.clone(), v.unit.clone()))
         .collect();
-    let plain: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
-    let probes = parse_probes(&o.probes, &plain)?;
-    Ok(Layout::new(sc.start, o.months, &names, probes))
+    let probes = parse_probe_set(&o.probes, &names, sc.start, o.months)?;
+    let windows = parse_periods(&o.periods, sc.start, o.months)?;
+    Ok(Layout::of(sc.start, o.months, &names, probes, windows))
 }
 
 pub(super) fn check_shape(sc: &Scenario, o: &RunOptions) -> Result<(), RunError> {

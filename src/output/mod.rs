@@ -14,6 +14,7 @@ pub mod labels;
 pub mod lock;
 pub mod manifest;
 pub mod paths_csv;
+pub mod period_probs_csv;
 pub mod report;
 pub mod show;
 pub mod tree_csv;

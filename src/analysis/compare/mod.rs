@@ -20,7 +20,8 @@ pub use vars::{common_vars, ComparedVar};
 
 use crate::engine::path::{PathDiag, PathSim};
 use crate::engine::run::CHUNK_PATHS;
-use crate::engine::stats::derived::{parse_probes, Layout};
+use crate::engine::stats::derived::{parse_probe_set, Layout};
+use crate::engine::stats::period_spec::parse_periods;
 use crate::engine::stats::{choose_mode, MonthlyStats, SummaryMode, DEFAULT_BUDGET_BYTES};
 use crate::engine::vars::{variables, Var};
 use crate::scenario::Scenario;
@@ -39,6 +40,9 @@ pub struct CompareOptions {
     pub budget_bytes: u64,
     /// `--prob` expressions: each scenario's threshold probabilities (levels, not differences).
     pub probes: Vec<String>,
+    /// `--period FROM..TO` windows: rows of `compare_totals.csv` and `compare_averages.csv`
+    /// after the calendar years and the horizon (walkthrough 10 #13).
+    pub periods: Vec<String>,
 }
 
 impl CompareOptions {
@@ -54,6 +58,7 @@ impl CompareOptions {
             threads: 0,
             budget_bytes: DEFAULT_BUDGET_BYTES,
             probes: Vec::new(),
+            periods: Vec::new(),
         }
     }
 }
@@ -282,11 +287,12 @@ pub fn compare_with_levels(
         vs.map(|(n, u)| (n.to_string(), u.to_string())).collect()
     };
     let start = baseline.start;
+    let windows = parse_periods(&o.periods, start, o.months).map_err(CompareError::Period)?;
     let diff_layouts = common
         .iter()
         .map(|c| {
             let names = pairs(&mut c.iter().map(|v| (v.name.as_str(), v.unit.as_str())));
-            Layout::new(start, o.months, &names, Vec::new())
+            Layout::new(start, o.months, &names, Vec::new()).with_periods(windows.clone())
         })
         .collect();
     let probe_layouts = if o.probes.is_empty() {
@@ -294,18 +300,15 @@ pub fn compare_with_levels(
     } else {
         let mut ls = Vec::new();
         for (sc, vs) in scenarios.iter().zip(&vars) {
-            let names: Vec<&str> = vs.iter().map(|v| v.name.as_str()).collect();
+            let names = pairs(&mut vs.iter().map(|v| (v.name.as_str(), v.unit.as_str())));
             let probes =
-                parse_probes(&o.probes, &names).map_err(|message| CompareError::Probe {
-                    scenario: sc.name.clone(),
-                    message,
+                parse_probe_set(&o.probes, &names, start, o.months).map_err(|message| {
+                    CompareError::Probe {
+                        scenario: sc.name.clone(),
+                        message,
+                    }
                 })?;
-            let mut l = Layout::new(
-                start,
-                o.months,
-                &pairs(&mut vs.iter().map(|v| (v.name.as_str(), v.unit.as_str()))),
-                probes,
-            );
+            let mut l = Layout::of(start, o.months, &names, probes, Vec::new());
             l.totals.clear();
             l.averages.clear();
             ls.push(l);
@@ -317,7 +320,8 @@ pub fn compare_with_levels(
         o.months,
         &pairs(&mut vars[0].iter().map(|v| (v.name.as_str(), v.unit.as_str()))),
         Vec::new(),
-    );
+    )
+    .with_periods(windows);
     let setup = Setup {
         scenarios,
         vars,

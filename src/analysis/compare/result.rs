@@ -42,6 +42,9 @@ pub enum CompareError {
         scenario: String,
         message: crate::engine::stats::derived::ProbeErrors,
     },
+    /// A `--period` window outside the comparison's horizon.
+    #[error("{0}")]
+    Period(crate::engine::stats::period_spec::PeriodErrors),
 }
 
 impl CompareError {

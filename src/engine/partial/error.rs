@@ -127,6 +127,7 @@ fn shown(v: &str) -> &str {
 fn mismatch_help(field: &str) -> &'static str {
     match field {
         "probes (--prob)" => "re-run the shards with the same --prob list (or none on all)",
+        "periods (--period)" => "re-run the shards with the same --period list (or none on all)",
         "scenario" | "scenario_sha256" => {
             "re-run every shard from the same scenario file, with the same files it reads \
              (the files it extends, its market file and its `brent.imposed` series)"

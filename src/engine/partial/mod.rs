@@ -26,6 +26,8 @@ pub use error::PartialError;
 pub use shard_spec::{ShardSpec, ShardSpecError};
 
 use super::stats::codec::{Reader, Writer};
+use super::stats::period_probe::is_period_expr;
+use super::stats::period_spec::MAX_PERIODS;
 use super::stats::{choose_mode, GroupMoments, MonthlyStats, SummaryMode};
 use super::vars::variables;
 use crate::scenario::Scenario;
@@ -69,6 +71,10 @@ pub struct Fingerprint {
     pub shards: u64,
     /// The `--prob` expressions, canonical (their indicators are part of the partial).
     pub probes: Vec<String>,
+    /// The `--period` windows (`2025-11..2026-10`), whose cells are part of the partial; left
+    /// out of the header when there are none, so such a partial keeps its bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<String>,
 }
 
 impl Fingerprint {
@@ -97,6 +103,8 @@ impl Fingerprint {
         cmp("version", self.version.clone(), o.version.clone());
         cmp("shards", self.shards.to_string(), o.shards.to_string());
         cmp("probes (--prob)", self.probes.join(" "), o.probes.join(" "));
+        let windows = |f: &Fingerprint| f.periods.join(" ");
+        cmp("periods (--period)", windows(self), windows(o));
         d
     }
 }
@@ -169,7 +177,13 @@ pub fn run_shard(
             summary_mode: mode.as_str().into(),
             version: env!("CARGO_PKG_VERSION").into(),
             shards: spec.n,
-            probes: layout.probes.iter().map(|p| p.text.clone()).collect(),
+            probes: layout
+                .probes
+                .iter()
+                .map(|p| p.text.clone())
+                .chain(layout.period_probes.iter().map(|p| p.text.clone()))
+                .collect(),
+            periods: layout.windows().map(|p| p.label.clone()).collect(),
         },
         shard: spec.k,
         first_group: groups.start,
@@ -231,12 +245,17 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
     };
     limit("months", h.fingerprint.months as u64, MAX_MONTHS as u64)?;
     limit("vars", h.vars as u64, MAX_VARS as u64)?;
-    // Derived cells (engine::stats::derived): totals per calendar year (at most one more
-    // period than whole years, and the horizon) and variable; two indicators per probe and
-    // month. Zero is valid for both, so the bound is on value + 1.
-    let periods = (h.fingerprint.months / 12 + 3) as u64;
+    // Derived cells (engine::stats::derived): totals per period (at most one more calendar
+    // year than whole years, the horizon and the `--period` windows) and variable; indicators
+    // of the probes. Zero is valid for each, so the bound is on value + 1.
+    let fp = &h.fingerprint;
+    limit(
+        "periods + 1",
+        fp.periods.len() as u64 + 1,
+        MAX_PERIODS as u64 + 1,
+    )?;
+    let periods = (fp.months / 12 + 3 + fp.periods.len()) as u64;
     let (extra, tail) = h.derived;
-    // Indicator cells per probe and month (now, ever, this year).
     const IND: usize = crate::engine::stats::derived::INDICATORS;
     limit(
         "derived totals + 1",
@@ -248,13 +267,15 @@ fn check_header(h: &Header, mode: SummaryMode, left: usize) -> Result<(), Partia
         tail as u64 + 1,
         IND as u64 * MAX_PROBES as u64 * h.fingerprint.months as u64 + 1,
     )?;
-    if h.fingerprint.probes.len() > MAX_PROBES
-        || IND * h.fingerprint.probes.len() * h.fingerprint.months != tail
-    {
+    // Three cells (now, ever, this year) per monthly probe and month, one per period probe.
+    let period_probes = fp.probes.iter().filter(|p| is_period_expr(p)).count();
+    let monthly_probes = fp.probes.len() - period_probes;
+    let want = IND * monthly_probes * fp.months + period_probes;
+    if fp.probes.len() > MAX_PROBES || want != tail {
         return Err(PartialError::HeaderLimit {
             field: "derived indicators",
             value: tail as u64,
-            limit: (IND * h.fingerprint.probes.len() * h.fingerprint.months) as u64,
+            limit: want as u64,
         });
     }
     if mode == SummaryMode::Sketch {
@@ -360,6 +381,7 @@ pub fn merge(sc: &Scenario, parts: Vec<Partial>) -> Result<RunResult, PartialErr
     }
     let mut o = super::run::RunOptions::from_scenario(sc);
     (o.months, o.probes) = (fp.months, fp.probes.clone());
+    o.periods = fp.periods.clone();
     let layout =
         super::run::layout(sc, &o, &vars).map_err(|e| PartialError::Derived(e.to_string()))?;
     if (layout.extra(), layout.tail()) != first.header.derived {

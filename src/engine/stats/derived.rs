@@ -1,8 +1,9 @@
 //! Cells derived from each path's whole monthly matrix, accumulated in the same single pass
 //! as the monthly bands (issue 14): per-path **totals** (calendar-year and whole-horizon sums
-//! of every flow and money variable), per-path **averages** (calendar-year and horizon
-//! day-weighted means of every USD/bbl price or discount, walkthrough 8 #4) and **threshold
-//! indicators** (`--prob EXPR`).
+//! of every flow and money variable, then the same over each `--period FROM..TO` window,
+//! walkthrough 10 #13), per-path **averages** (day-weighted means of every USD/bbl price or
+//! discount over the same periods, walkthrough 8 #4) and **threshold indicators** (`--prob
+//! EXPR`: per month, or one per path for a period's total or mean, walkthrough 10 #15).
 //!
 //! A path's derived values are appended after its `months × vars` monthly values and pushed
 //! into the same [`MonthlyStats`]: totals and averages as *kept* cells (their bands are bands of totals,
@@ -20,6 +21,7 @@
 //! gives a non-finite *now* (left out of that month's share, as bands leave it out) and an
 //! *ever* (a *this year*) of 1 if the path was past before (this year), otherwise non-finite.
 
+use super::period_spec::HORIZON;
 pub use super::probe_error::{ProbeError, ProbeErrors};
 use super::{CellStats, MonthlyStats, Summary, SummaryMode};
 use crate::policy::calendar::{days_in_month, year_month, MonthIdx};
@@ -49,7 +51,7 @@ impl Op {
         }
     }
 
-    fn holds(self, x: f64, thr: f64) -> bool {
+    pub(super) fn holds(self, x: f64, thr: f64) -> bool {
         match self {
             Op::Lt => x < thr,
             Op::Le => x <= thr,
@@ -75,121 +77,11 @@ pub struct Probe {
     pub run: u32,
 }
 
-impl Probe {
-    /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`, each optionally followed by
-    /// `for N months` (also `for N`, or the canonical `_for_N_months`); `names` is the
-    /// variable list. An unknown name gets the closest variable name as a suggestion.
-    pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, ProbeError> {
-        let (cond, run) = probes::split_run(expr)?;
-        let mut p = Probe::parse_threshold(expr, cond, names)?;
-        if run > 1 {
-            p.text = format!("{}_for_{run}_months", p.text);
-        }
-        p.run = run;
-        Ok(p)
-    }
-
-    /// `VARIABLE OP NUMBER` of `expr` (`cond` is that part of it; errors quote `expr`).
-    fn parse_threshold<S: AsRef<str>>(
-        full: &str,
-        expr: &str,
-        names: &[S],
-    ) -> Result<Probe, ProbeError> {
-        let ops = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
-        let found = expr.char_indices().find_map(|(i, _)| {
-            ops.iter()
-                .find(|(s, _)| expr[i..].starts_with(s))
-                .map(|&(s, op)| (i, s, op))
-        });
-        let Some((at, sym, op)) = found else {
-            return Err(ProbeError::NoOperator { expr: full.into() });
-        };
-        // `=<`, `=>`, `==`, `<<`: the operator as written runs past the one found.
-        let is_op = |c: char| "<>=!".contains(c);
-        let before = expr[..at].len() - expr[..at].trim_end_matches(is_op).len();
-        let after =
-            expr[at + sym.len()..].len() - expr[at + sym.len()..].trim_start_matches(is_op).len();
-        if before + after > 0 {
-            let written = &expr[at - before..at + sym.len() + after];
-            return Err(ProbeError::BadOperator {
-                expr: full.into(),
-                written: written.into(),
-                fix: match written {
-                    "=<" => " (write `<=`)",
-                    "=>" => " (write `>=`)",
-                    _ => "",
-                },
-            });
-        }
-        let var = expr[..at].trim();
-        let num = expr[at + sym.len()..].trim();
-        if var.is_empty() {
-            return Err(ProbeError::NoVariable {
-                expr: full.into(),
-                op: sym,
-            });
-        }
-        if var.parse::<f64>().is_ok() && num.parse::<f64>().is_err() {
-            let flipped = [Op::Gt, Op::Ge, Op::Lt, Op::Le][op as usize];
-            return Err(ProbeError::Reversed {
-                expr: full.into(),
-                var: num.into(),
-                op: flipped.as_str(),
-                num: var.into(),
-            });
-        }
-        let threshold: f64 = num
-            .parse()
-            .ok()
-            .filter(|x: &f64| x.is_finite())
-            .ok_or_else(|| ProbeError::NotANumber {
-                expr: full.into(),
-                var: var.into(),
-                op: sym,
-                num: num.into(),
-            })?;
-        // `1e-400` parses as 0: a threshold the user did not write.
-        let mantissa = num.split(['e', 'E']).next().unwrap_or("");
-        if threshold == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
-            return Err(ProbeError::Underflow {
-                expr: full.into(),
-                var: var.into(),
-                op: sym,
-                num: num.into(),
-            });
-        }
-        let Some(index) = names.iter().position(|n| n.as_ref() == var) else {
-            let hint = match crate::suggest::did_you_mean_variable(var, names) {
-                h if h.is_empty() => {
-                    "see docs/outputs.md or a summary.csv for the variable names".into()
-                }
-                h => h
-                    .trim_start()
-                    .trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .to_string(),
-            };
-            return Err(ProbeError::UnknownVariable {
-                expr: full.into(),
-                var: var.into(),
-                hint,
-            });
-        };
-        Ok(Probe {
-            text: format!("{var}{sym}{num}"),
-            var: var.to_string(),
-            index,
-            op,
-            threshold,
-            run: 1,
-        })
-    }
-}
-
-/// A calendar year of the horizon (possibly partial), or the whole horizon.
+/// A calendar year of the horizon (possibly partial), the whole horizon, or a window of
+/// `--period FROM..TO` ([`super::period_spec`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
-    /// `2026`, or `horizon`.
+    /// `2026`, `horizon`, or `2025-11..2026-10`.
     pub label: String,
     /// First month (0-based from the run's start) and number of months.
     pub first: usize,
@@ -220,6 +112,9 @@ pub struct Layout {
     /// Averaged variables (USD/bbl), kept after every period's totals.
     pub averages: Vec<TotalVar>,
     pub probes: Vec<Probe>,
+    /// `--prob 'total(VAR, PERIOD) < X'`: one moment-only cell each, after the monthly
+    /// indicators.
+    pub period_probes: Vec<PeriodProbe>,
     days: Vec<f64>,
     /// Month `t` opens a calendar year of the run (January, or the first month).
     year_opens: Vec<bool>,
@@ -247,7 +142,7 @@ impl Layout {
             }
         }
         periods.push(Period {
-            label: "horizon".into(),
+            label: HORIZON.into(),
             first: 0,
             months,
         });
@@ -286,6 +181,7 @@ impl Layout {
             totals,
             averages,
             probes,
+            period_probes: Vec::new(),
             days: (0..months)
                 .map(|t| days_in_month(start + t as MonthIdx) as f64)
                 .collect(),
@@ -295,14 +191,76 @@ impl Layout {
         }
     }
 
+    /// This layout with the windows of `--period` as periods after `horizon` (each adds a row
+    /// per totalled and averaged variable; walkthrough 10 #13).
+    pub fn with_periods(mut self, windows: Vec<Period>) -> Layout {
+        self.periods.extend(windows);
+        self
+    }
+
+    /// This layout with the period probes of `--prob` (walkthrough 10 #15).
+    pub fn with_period_probes(mut self, probes: Vec<PeriodProbe>) -> Layout {
+        self.period_probes = probes;
+        self
+    }
+
+    /// The layout of [`Layout::new`] with the windows and probes of a parsed `--period` and
+    /// `--prob` list.
+    pub fn of(
+        start: MonthIdx,
+        months: usize,
+        vars: &[(String, String)],
+        probes: ProbeSet,
+        windows: Vec<Period>,
+    ) -> Layout {
+        Layout::new(start, months, vars, probes.monthly)
+            .with_periods(windows)
+            .with_period_probes(probes.period)
+    }
+
+    /// The windows of `--period`: the periods after `horizon`.
+    pub fn windows(&self) -> impl Iterator<Item = &Period> {
+        self.periods
+            .iter()
+            .skip_while(|p| p.label != HORIZON)
+            .skip(1)
+    }
+
     /// Kept cells (totals, then averages) per path.
     pub fn extra(&self) -> usize {
         self.periods.len() * (self.totals.len() + self.averages.len())
     }
 
-    /// Moment-only cells (indicators) per path: three per probe and month.
+    /// Moment-only cells (indicators) per path: three per probe and month, then one per
+    /// period probe.
     pub fn tail(&self) -> usize {
+        self.monthly_tail() + self.period_probes.len()
+    }
+
+    /// The indicator cells of the monthly probes.
+    fn monthly_tail(&self) -> usize {
         INDICATORS * self.probes.len() * self.months
+    }
+
+    /// A path's total of variable `index` over `period`: Σ value × days for a flow
+    /// (`per_day`), Σ value for money; not finite when a month is not.
+    fn period_total(&self, monthly: &[f64], index: usize, per_day: bool, period: &Period) -> f64 {
+        let mut s = 0.0;
+        for t in period.first..period.first + period.months {
+            let x = monthly[t * self.nv + index];
+            s += if per_day { x * self.days[t] } else { x };
+        }
+        s
+    }
+
+    /// A path's day-weighted average of variable `index` over `period`.
+    fn period_average(&self, monthly: &[f64], index: usize, period: &Period) -> f64 {
+        let range = period.first..period.first + period.months;
+        let days: f64 = self.days[range.clone()].iter().sum();
+        let s: f64 = range
+            .map(|t| monthly[t * self.nv + index] * self.days[t])
+            .sum();
+        s / days
     }
 
     /// Values per path: the monthly matrix and the derived cells.
@@ -321,27 +279,25 @@ impl Layout {
         let nt = self.totals.len();
         for (p, period) in self.periods.iter().enumerate() {
             for (j, tv) in self.totals.iter().enumerate() {
-                let mut s = 0.0;
-                for t in period.first..period.first + period.months {
-                    let x = monthly[t * self.nv + tv.index];
-                    s += if tv.per_day { x * self.days[t] } else { x };
-                }
-                derived[p * nt + j] = s;
+                derived[p * nt + j] = self.period_total(monthly, tv.index, tv.per_day, period);
             }
         }
         let (na, at) = (self.averages.len(), self.periods.len() * nt);
         for (p, period) in self.periods.iter().enumerate() {
-            let range = period.first..period.first + period.months;
-            let days: f64 = self.days[range.clone()].iter().sum();
             for (j, av) in self.averages.iter().enumerate() {
-                let s: f64 = range
-                    .clone()
-                    .map(|t| monthly[t * self.nv + av.index] * self.days[t])
-                    .sum();
-                derived[at + p * na + j] = s / days;
+                derived[at + p * na + j] = self.period_average(monthly, av.index, period);
             }
         }
-        let ind = &mut derived[self.extra()..];
+        let (ind, period_ind) = derived[self.extra()..].split_at_mut(self.monthly_tail());
+        // The same arithmetic as the totals and averages above, so that a probe's value is
+        // the very number whose band totals.csv (averages.csv) shows.
+        for (cell, pp) in period_ind.iter_mut().zip(&self.period_probes) {
+            let x = match pp.stat {
+                PeriodStat::Total => self.period_total(monthly, pp.index, pp.per_day, &pp.period),
+                PeriodStat::Mean => self.period_average(monthly, pp.index, &pp.period),
+            };
+            *cell = pp.indicator(x);
+        }
         for (k, probe) in self.probes.iter().enumerate() {
             let (mut ever, mut year) = (false, false);
             // Months in a row past the threshold, up to this one; a non-finite month breaks it.
@@ -392,6 +348,8 @@ impl Layout {
     /// `tail` cells only, as `compare` keeps per scenario); no totals or averages.
     pub fn split_tail(&self, ind: Vec<CellStats>) -> Derived {
         assert_eq!(ind.len(), self.tail(), "indicator cells of this layout");
+        let (ind, period_ind) = ind.split_at(self.monthly_tail());
+        let period_probs = period_ind.iter().map(Share::of).collect();
         let probs = ind
             .chunks_exact(INDICATORS)
             .map(|c| (Share::of(&c[0]), Share::of(&c[1]), Share::of(&c[2])))
@@ -405,6 +363,8 @@ impl Layout {
             probes: self.probes.clone(),
             months: self.months,
             probs,
+            period_probes: self.period_probes.clone(),
+            period_probs,
         }
     }
 }
@@ -423,7 +383,7 @@ pub struct Share {
 impl Share {
     /// From the moments of a 0/1 cell: the count of ones is `mean · n`, which Welford's and
     /// Chan's updates keep within a few ulps of an integer, so it is rounded back exactly.
-    fn of(c: &CellStats) -> Share {
+    pub fn of(c: &CellStats) -> Share {
         if c.n == 0 {
             return Share {
                 n: 0,
@@ -456,6 +416,10 @@ pub struct Derived {
     /// `[probe * months + t]`: (this month, at any month so far, at any month so far of this
     /// calendar year).
     pub probs: Vec<(Share, Share, Share)>,
+    /// `--prob 'total(VAR, PERIOD) < X'` (walkthrough 10 #15), and the share of paths past
+    /// each one's threshold, same order.
+    pub period_probes: Vec<PeriodProbe>,
+    pub period_probs: Vec<Share>,
 }
 
 impl Derived {
@@ -477,9 +441,10 @@ impl Derived {
     }
 }
 
-#[path = "derived_probes.rs"]
-mod probes;
-pub use probes::{duplicate_probes, parse_probes};
+pub use super::derived_probes::{
+    duplicate_probes, parse_probe_set, parse_probes, ProbeSet, MAX_RUN,
+};
+pub use super::period_probe::{PeriodProbe, PeriodStat};
 
 #[cfg(test)]
 #[path = "derived_tests.rs"]

@@ -1,8 +1,146 @@
-//! The `--prob` list of a run: repeats dropped, errors collected (see [`super`]).
+//! The `--prob` list of a run: each text parsed (a monthly threshold, or a period's total or
+//! mean, [`super::period_probe`]), repeats dropped, errors collected (see [`super`]).
 
-use super::{Probe, ProbeError, ProbeErrors};
+use super::derived::{Op, Probe, ProbeError, ProbeErrors};
+use super::period_probe::{is_period_expr, PeriodExpr, PeriodProbe};
+use crate::policy::calendar::MonthIdx;
+
+/// `LHS OP NUMBER` of a probe, checked: the operator, the number and their order.
+pub(super) struct Condition<'a> {
+    /// The text before the operator, trimmed (a variable, or `total(…)`).
+    pub lhs: &'a str,
+    pub sym: &'static str,
+    pub op: Op,
+    /// The number as written, trimmed.
+    pub num: &'a str,
+    pub threshold: f64,
+}
+
+/// Splits `expr` (the condition part of `full`, which errors quote) at its operator.
+pub(super) fn condition<'a>(full: &str, expr: &'a str) -> Result<Condition<'a>, ProbeError> {
+    let ops = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
+    let found = expr.char_indices().find_map(|(i, _)| {
+        ops.iter()
+            .find(|(s, _)| expr[i..].starts_with(s))
+            .map(|&(s, op)| (i, s, op))
+    });
+    let Some((at, sym, op)) = found else {
+        return Err(ProbeError::NoOperator { expr: full.into() });
+    };
+    // `=<`, `=>`, `==`, `<<`: the operator as written runs past the one found.
+    let is_op = |c: char| "<>=!".contains(c);
+    let before = expr[..at].len() - expr[..at].trim_end_matches(is_op).len();
+    let after =
+        expr[at + sym.len()..].len() - expr[at + sym.len()..].trim_start_matches(is_op).len();
+    if before + after > 0 {
+        let written = &expr[at - before..at + sym.len() + after];
+        return Err(ProbeError::BadOperator {
+            expr: full.into(),
+            written: written.into(),
+            fix: match written {
+                "=<" => " (write `<=`)",
+                "=>" => " (write `>=`)",
+                _ => "",
+            },
+        });
+    }
+    let var = expr[..at].trim();
+    let num = expr[at + sym.len()..].trim();
+    if var.is_empty() {
+        return Err(ProbeError::NoVariable {
+            expr: full.into(),
+            op: sym,
+        });
+    }
+    if var.parse::<f64>().is_ok() && num.parse::<f64>().is_err() {
+        let flipped = [Op::Gt, Op::Ge, Op::Lt, Op::Le][op as usize];
+        return Err(ProbeError::Reversed {
+            expr: full.into(),
+            var: num.into(),
+            op: flipped.as_str(),
+            num: var.into(),
+        });
+    }
+    let threshold: f64 = num
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite())
+        .ok_or_else(|| ProbeError::NotANumber {
+            expr: full.into(),
+            var: var.into(),
+            op: sym,
+            num: num.into(),
+        })?;
+    // `1e-400` parses as 0: a threshold the user did not write.
+    let mantissa = num.split(['e', 'E']).next().unwrap_or("");
+    if threshold == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return Err(ProbeError::Underflow {
+            expr: full.into(),
+            var: var.into(),
+            op: sym,
+            num: num.into(),
+        });
+    }
+    Ok(Condition {
+        lhs: var,
+        sym,
+        op,
+        num,
+        threshold,
+    })
+}
+
+/// The closest variable names to `var`, or where the names are listed.
+pub(super) fn variable_hint<S: AsRef<str>>(var: &str, names: &[S]) -> String {
+    match crate::suggest::did_you_mean_variable(var, names) {
+        h if h.is_empty() => "see docs/outputs.md or a summary.csv for the variable names".into(),
+        h => h
+            .trim_start()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .to_string(),
+    }
+}
 
 impl Probe {
+    /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`, each optionally followed by
+    /// `for N months` (also `for N`, or the canonical `_for_N_months`); `names` is the
+    /// variable list. An unknown name gets the closest variable name as a suggestion.
+    pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, ProbeError> {
+        let (cond, run) = split_run(expr)?;
+        let mut p = Probe::parse_threshold(expr, cond, names)?;
+        if run > 1 {
+            p.text = format!("{}_for_{run}_months", p.text);
+        }
+        p.run = run;
+        Ok(p)
+    }
+
+    /// `VARIABLE OP NUMBER` of `expr` (`cond` is that part of it; errors quote `expr`).
+    fn parse_threshold<S: AsRef<str>>(
+        full: &str,
+        expr: &str,
+        names: &[S],
+    ) -> Result<Probe, ProbeError> {
+        let c = condition(full, expr)?;
+        let var = c.lhs;
+        let Some(index) = names.iter().position(|n| n.as_ref() == var) else {
+            return Err(ProbeError::UnknownVariable {
+                expr: full.into(),
+                var: var.into(),
+                hint: variable_hint(var, names),
+            });
+        };
+        Ok(Probe {
+            text: format!("{var}{}{}", c.sym, c.num),
+            var: var.to_string(),
+            index,
+            op: c.op,
+            threshold: c.threshold,
+            run: 1,
+        })
+    }
+
     /// The same question: same variable, operator and threshold value, however it was
     /// spelled (`x<80`, `x < 80`, `x<80.0`, `x<8e1`).
     pub fn same_as(&self, other: &Probe) -> bool {
@@ -47,7 +185,8 @@ pub(super) fn split_run(expr: &str) -> Result<(&str, u32), ProbeError> {
 
 /// Parses every `--prob` text against `names`, keeping the first error of each. A probe that
 /// asks the same question as an earlier one ([`Probe::same_as`]) is dropped: the first
-/// spelling is kept ([`duplicate_probes`] names the dropped ones).
+/// spelling is kept ([`duplicate_probes`] names the dropped ones). Monthly thresholds only:
+/// a period probe (`total(…)`) needs the run's months, [`parse_probe_set`].
 pub fn parse_probes<S: AsRef<str>>(
     texts: &[String],
     names: &[S],
@@ -68,12 +207,64 @@ pub fn parse_probes<S: AsRef<str>>(
     }
 }
 
-/// The `--prob` texts that [`parse_probes`] drops as repeats, each with the earlier text it
+/// The probes of a `--prob` list: monthly thresholds and period totals or means.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProbeSet {
+    pub monthly: Vec<Probe>,
+    pub period: Vec<PeriodProbe>,
+}
+
+/// Parses every `--prob` text for a run of `months` months from `start` over variables
+/// `(name, unit)`: `total(…)` and `mean(…)` texts as period probes, the others as monthly
+/// thresholds. Repeats are dropped and errors collected, as [`parse_probes`] does.
+pub fn parse_probe_set(
+    texts: &[String],
+    vars: &[(String, String)],
+    start: MonthIdx,
+    months: usize,
+) -> Result<ProbeSet, ProbeErrors> {
+    let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+    let mut set = ProbeSet::default();
+    let mut errors = Vec::new();
+    for t in texts {
+        if is_period_expr(t) {
+            match PeriodProbe::parse(t, vars, start, months) {
+                Ok(p) if set.period.iter().any(|q| q.same_as(&p)) => {}
+                Ok(p) => set.period.push(p),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            match Probe::parse(t, &names) {
+                Ok(p) if set.monthly.iter().any(|q| q.same_as(&p)) => {}
+                Ok(p) => set.monthly.push(p),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(ProbeErrors(errors))
+    }
+}
+
+/// The `--prob` texts that [`parse_probe_set`] drops as repeats, each with the earlier text it
 /// repeats: `(dropped, kept)`. Texts that do not parse are left out.
 pub fn duplicate_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Vec<(String, String)> {
     let mut kept: Vec<(Probe, &str)> = Vec::new();
+    let mut kept_periods: Vec<(PeriodExpr, &str)> = Vec::new();
     let mut dropped = Vec::new();
     for t in texts {
+        if is_period_expr(t) {
+            let Ok(p) = PeriodExpr::parse(t) else {
+                continue;
+            };
+            match kept_periods.iter().find(|(q, _)| q.same_as(&p)) {
+                Some((_, first)) => dropped.push((t.clone(), first.to_string())),
+                None => kept_periods.push((p, t)),
+            }
+            continue;
+        }
         let Ok(p) = Probe::parse(t, names) else {
             continue;
         };

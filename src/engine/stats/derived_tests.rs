@@ -358,3 +358,68 @@ fn streak_indicators_by_hand() {
     assert_eq!(&year[..3], &[0.0, 0.0, 0.0]);
     assert_eq!(&year[5..], &[1.0, 1.0, 1.0, 1.0, 1.0]);
 }
+
+/// Walkthrough 10 #13 and #15: a `--period` window equal to a calendar year holds the year's
+/// cells bit for bit, and a period probe's share is the count of paths past its threshold.
+#[test]
+fn a_window_of_a_year_has_the_years_cells_and_period_probes_count_paths() {
+    use super::super::period_spec::window;
+    let start = 2025 * 12 + 10; // 2025-11
+    let months = 16; // to 2027-02
+    let windows = vec![window("2026-01..2026-12", start, months).unwrap()];
+    let texts = [
+        "total(flow_india_mbd, 2026) > 560",
+        "mean(brent_usd_bbl, 2026-01..2026-12) <= 80",
+    ]
+    .map(String::from);
+    let probes = parse_probe_set(&texts, &vars(), start, months).unwrap();
+    let l = Layout::of(start, months, &vars(), probes, windows);
+    let labels: Vec<&str> = l.periods.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["2025", "2026", "2027", "horizon", "2026-01..2026-12"]
+    );
+    assert_eq!(l.windows().count(), 1);
+    assert_eq!(l.tail(), 2, "one moment-only cell per period probe");
+    let mut st = l.stats(SummaryMode::Exact);
+    let mut want = [0u64; 2];
+    for k in 0..50 {
+        let f = 1.0 + 0.02 * k as f64;
+        let mut path = Vec::new();
+        let mut brent = Vec::new();
+        for t in 0..months {
+            let b = 60.0 + k as f64 * 0.7 + (t % 5) as f64;
+            path.extend([b, f + 0.001 * t as f64, 7.0 + 0.1 * k as f64]);
+            if (2..14).contains(&t) {
+                brent.push((b, days_in_month(start + t as MonthIdx) as f64));
+            }
+        }
+        let total: f64 = (2..14)
+            .map(|t| (f + 0.001 * t as f64) * days_in_month(start + t as MonthIdx) as f64)
+            .sum();
+        let mean = brent.iter().map(|(b, d)| b * d).sum::<f64>() / 365.0;
+        want[0] += u64::from(total > 560.0);
+        want[1] += u64::from(mean <= 80.0);
+        path.resize(l.stride(), 0.0);
+        l.fill(&mut path);
+        st.push_path(&path);
+    }
+    assert!(want.iter().all(|&w| w > 0 && w < 50), "{want:?}");
+    let mut s = st.finish();
+    let d = l.split(&mut s);
+    for j in 0..d.totals.len() {
+        assert_eq!(d.total(1, j), d.total(4, j), "{}", d.totals[j].name);
+    }
+    for j in 0..d.averages.len() {
+        assert_eq!(d.average(1, j), d.average(4, j), "{}", d.averages[j].name);
+    }
+    for (k, w) in want.iter().enumerate() {
+        assert_eq!(d.period_probs[k].n, 50);
+        assert_eq!(
+            d.period_probs[k].p,
+            *w as f64 / 50.0,
+            "{}",
+            d.period_probes[k].text
+        );
+    }
+}

@@ -58,6 +58,44 @@ pub enum ProbeError {
         var: String,
         hint: String,
     },
+    /// `sum(x, 2026) < 1`: a period statistic other than `total` and `mean`.
+    #[error(
+        "--prob `{expr}`: `{name}(…)` is not a period statistic; write total(VARIABLE, PERIOD) \
+         or mean(VARIABLE, PERIOD){fix}, e.g. 'total(russia_export_revenue_usd_bn, 2026) < 80'"
+    )]
+    UnknownStatistic {
+        expr: String,
+        name: String,
+        fix: &'static str,
+    },
+    /// `total(x) < 1`, `total x, 2026) < 1`: not `STAT(VARIABLE, PERIOD)`.
+    #[error(
+        "--prob `{expr}`: expected total(VARIABLE, PERIOD) OP NUMBER or mean(VARIABLE, PERIOD) \
+         OP NUMBER, PERIOD a year (2026), `horizon` or a window FROM..TO (2025-11..2026-10), \
+         e.g. 'mean(brent_usd_bbl, 2025-11..2026-10) > 70'"
+    )]
+    PeriodShape { expr: String },
+    /// `total(brent_usd_bbl, 2026)`: a price has no total.
+    #[error(
+        "--prob `{expr}`: `{var}` is in {unit}, which is not totalled (totals are of flows in \
+         mb/d and of money in USD bn/month); write 'mean({var}, {period}) …' for its \
+         day-weighted average"
+    )]
+    NoTotal {
+        expr: String,
+        var: String,
+        unit: String,
+        period: String,
+    },
+    /// `total(x, 2026) < 1 for 3 months`: a streak of a value that is one number per path.
+    #[error(
+        "--prob `{expr}`: `for N months` asks for months in a row of a monthly value; a \
+         period's total or mean is one number per path: drop `for …`"
+    )]
+    PeriodStreak { expr: String },
+    /// The period of a period probe is not one of the run.
+    #[error("--prob `{expr}`: {reason}")]
+    BadPeriod { expr: String, reason: String },
 }
 
 /// Every problem of a list of `--prob` texts, one per line.

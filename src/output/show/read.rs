@@ -11,6 +11,28 @@ use std::collections::BTreeMap;
 /// The columns every `summary.csv` starts with.
 const LEAD: [&str; 4] = ["scenario", "date", "variable", "unit"];
 
+/// The columns that make a table a comparison's `compare.csv` (walkthrough 10 #14): its rows
+/// are the bands of the per-path difference `scenario − baseline`.
+const COMPARE_MARKS: [&str; 2] = ["baseline", "mean_diff"];
+
+/// The column of `compare.csv` that holds statistic `stat` of [`BAND_COLUMNS`] for the
+/// difference (`p10` → `p10_diff`), or `None` for one it does not keep (`sd`, `mc_se_p50`).
+fn compare_column(stat: &str) -> Option<String> {
+    match stat {
+        "sd" | "mc_se_p50" => None,
+        s => Some(format!("{s}_diff")),
+    }
+}
+
+/// Whether a table's header line is that of a comparison's `compare.csv`.
+pub fn is_compare(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let first = String::from_utf8_lossy(first);
+    let cols: Vec<&str> = first.split([',', ';']).map(str::trim).collect();
+    COMPARE_MARKS.iter().all(|m| cols.contains(m))
+}
+
 /// One scenario's rows of a `summary.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bands {
@@ -49,7 +71,11 @@ pub struct SummaryFile {
     /// [`Bands::value`]'s `k`.
     pub stats: Vec<usize>,
     /// The scenarios of its rows, in the order they first appear (one for a run's file).
+    /// In a comparison's `compare.csv`, one per compared scenario, named
+    /// `<scenario> - <baseline>`, whose bands are those of the difference.
     pub scenarios: Vec<Bands>,
+    /// Whether the file is a comparison's `compare.csv` (bands of differences).
+    pub difference: bool,
 }
 
 impl SummaryFile {
@@ -106,6 +132,8 @@ pub fn parse(file: &str, bytes: &[u8], stats: &[usize]) -> Result<SummaryFile, S
         .map(|f| String::from_utf8_lossy(f).trim().to_string())
         .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
+    let difference = COMPARE_MARKS.iter().all(|m| col(m).is_some());
+    let baseline_col = col("baseline");
     let lead: Vec<usize> = LEAD.iter().filter_map(|n| col(n)).collect();
     if lead.len() < LEAD.len() {
         return Err(ShowError::NotSummary {
@@ -115,8 +143,27 @@ pub fn parse(file: &str, bytes: &[u8], stats: &[usize]) -> Result<SummaryFile, S
     }
     let mut stat_cols = Vec::with_capacity(stats.len());
     for &k in stats {
-        match col(BAND_COLUMNS[k]) {
+        let found = match difference {
+            true => compare_column(BAND_COLUMNS[k]).and_then(|c| col(&c)),
+            false => col(BAND_COLUMNS[k]),
+        };
+        match found {
             Some(c) => stat_cols.push(c),
+            None if difference => {
+                let have: Vec<&str> = BAND_COLUMNS
+                    .iter()
+                    .filter(|s| compare_column(s).is_some_and(|c| col(&c).is_some()))
+                    .copied()
+                    .collect();
+                return Err(ShowError::MissingStat {
+                    file: file.to_string(),
+                    stat: BAND_COLUMNS[k],
+                    have: format!(
+                        "{} (of the difference scenario − baseline)",
+                        have.join(", ")
+                    ),
+                });
+            }
             None => {
                 return Err(ShowError::MissingStat {
                     file: file.to_string(),
@@ -139,7 +186,16 @@ pub fn parse(file: &str, bytes: &[u8], stats: &[usize]) -> Result<SummaryFile, S
                 .map(str::trim)
                 .map_err(|_| bad(line, format!("column `{}` is not UTF-8 text", header[c])))
         };
-        let scenario = field(lead[0])?;
+        let own = field(lead[0])?;
+        // A comparison's rows: the difference of the scenario against its baseline.
+        let shown;
+        let scenario = match baseline_col.filter(|_| difference) {
+            Some(c) => {
+                shown = format!("{own} - {}", field(c)?);
+                shown.as_str()
+            }
+            None => own,
+        };
         let date = field(lead[1])?;
         let month = Date::parse(date)
             .map_err(|e| bad(line, format!("column `date`: {e}")))?
@@ -197,6 +253,7 @@ pub fn parse(file: &str, bytes: &[u8], stats: &[usize]) -> Result<SummaryFile, S
         dialect,
         stats: stats.to_vec(),
         scenarios,
+        difference,
     })
 }
 

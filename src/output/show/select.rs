@@ -10,6 +10,10 @@ use crate::policy::calendar::{iso_month, month_idx, MonthIdx};
 /// The statistics `show` prints unless told otherwise.
 pub const DEFAULT_STATS: &str = "p10,p50,p90";
 
+/// The statistics `show` prints of a comparison (`compare.csv`) unless told otherwise: the mean
+/// difference and its 80 % band.
+pub const COMPARE_DEFAULT_STATS: &str = "mean,p10,p90";
+
 /// `--stat` values (each a comma list) as indices into [`BAND_COLUMNS`], in the order given,
 /// each once.
 pub fn stats(lists: &[String]) -> Result<Vec<usize>, ShowError> {

@@ -25,6 +25,9 @@ pub struct Table {
     /// A month and its cells, one per column (`None`: an empty cell in the file, or a
     /// month or variable that scenario does not have).
     pub rows: Vec<(MonthIdx, Vec<Option<f64>>)>,
+    /// Whether the groups are named in the header: with several, or when one is a
+    /// comparison's difference (`summit_failure - baseline`), which must never read as a level.
+    pub titled: bool,
 }
 
 /// Significant digits of the text table: a column's largest value keeps this many.
@@ -100,6 +103,7 @@ pub fn build(files: &[SummaryFile], vars: &[String], months: &[MonthIdx]) -> Tab
         })
         .collect();
     Table {
+        titled: groups.len() > 1 || files.iter().any(|f| f.difference),
         groups,
         columns,
         rows,
@@ -181,7 +185,7 @@ impl Table {
     /// down a column, chosen per variable and statistic across scenarios so that scenarios
     /// line up; an empty cell stays empty.
     pub fn text(&self) -> String {
-        let multi = self.groups.len() > 1;
+        let multi = self.titled;
         let cols = &self.columns;
         // The mean and percentiles of a variable share their decimals (across scenarios
         // too); `sd` and the standard errors, on smaller scales, each get their own.
@@ -316,7 +320,7 @@ impl Table {
     /// an empty one. The header is `date`, then `<variable>_<stat> (<unit>)`, after
     /// `<scenario>: ` when several scenarios are shown.
     pub fn csv(&self) -> Vec<u8> {
-        let multi = self.groups.len() > 1;
+        let multi = self.titled;
         let mut w = writer();
         let header = std::iter::once("date".to_string()).chain(self.columns.iter().map(|c| {
             let mut name = format!("{}_{}", c.var, BAND_COLUMNS[c.stat]);
