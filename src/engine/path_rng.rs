@@ -1,9 +1,10 @@
 //! A path's monthly random streams and the draws each month consumes, keyed by what they
 //! feed (`engine::rng`): `shocks` for the fixed-size monthly block, `shocks.buyer.<id>` per
 //! buyer (both filled through [`MonthDraws`]), `designations` for the variable-count batch
-//! draws, and `event.<lever>.<date>.<k>` per event ([`event_keys`]). A lever change never
-//! shifts the shock streams (model.md §2), and adding an event leaves every other draw
-//! unchanged.
+//! draws, and `event.<lever>.<date>.<k>` or `event.<lever>.id.<id>` per event ([`event_keys`]). A
+//! lever change never shifts the shock streams (model.md §2), and adding an event leaves
+//! every other draw unchanged, except one without an `id` added above another on the same
+//! lever and date (hostile round 11 F1).
 //!
 //! With the model's generator (D130) each month's streams are opened at that month's counter,
 //! so nothing is carried from month to month; under `RngKind::Legacy` the pre-D130 ChaCha8
@@ -120,27 +121,52 @@ fn designations<R: Rng>(aux: &mut R, levers: &LeverSet, ids: &LeverIds, out: &mu
 /// per event, and formatting the keys cost more than the draws.
 pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
     use std::fmt::Write;
-    let mut date = String::new();
-    let mut out = Vec::with_capacity(sc.events.len());
-    // The occurrence count of each (lever, date) pair so far: counted in a map, not by
-    // rescanning the earlier events (quadratic: 200,000 events took a minute per path).
-    let mut seen: std::collections::HashMap<(usize, crate::policy::calendar::Date), usize> =
-        std::collections::HashMap::new();
-    for e in &sc.events {
-        let n = seen.entry((e.lever, e.date)).or_insert(0);
-        let k = *n;
-        *n += 1;
-        date.clear();
-        let _ = write!(date, "{}.{k}", e.date);
-        let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
-        out.push(fnv_extend(fnv_extend(h, "."), &date));
-    }
-    out
+    let mut tail = String::new();
+    sc.events
+        .iter()
+        .zip(&sc.event_origins)
+        .map(|(e, o)| {
+            let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
+            tail.clear();
+            match &o.id {
+                Some(id) => {
+                    let _ = write!(tail, ".id.{id}");
+                }
+                None => {
+                    let _ = write!(tail, ".{}.{}", e.date, o.stream);
+                }
+            }
+            fnv_extend(h, &tail)
+        })
+        .collect()
 }
 
-/// Stream keys of the scenario's events: lever, date and the occurrence count of that pair,
-/// so an event added elsewhere in the file leaves this one's draws unchanged.
+/// Stream keys of the scenario's events (hostile round 11 F1): `event.<lever>.id.<id>` for an
+/// event with an `id` (the lever too, as a wildcard's copies share the id), so its draws never
+/// depend on other events; otherwise `event.<lever>.<date>.<k>`, `k` counting the events
+/// without an id on the same lever and date written before it along the chain, removed,
+/// replaced and `prob = 0` ones included (`EventOrigin::stream`). An event added on another
+/// lever or date, or with an id, and any removal or replacement, leave this one's draws
+/// unchanged.
 pub fn event_keys(sc: &Scenario) -> Vec<String> {
+    sc.events
+        .iter()
+        .zip(&sc.event_origins)
+        .map(|(e, o)| {
+            let lever = &sc.registry.def(e.lever).name;
+            match &o.id {
+                Some(id) => format!("event.{lever}.id.{id}"),
+                None => format!("event.{lever}.{}.{}", e.date, o.stream),
+            }
+        })
+        .collect()
+}
+
+/// The names `sensitivity` gives the scenario's event inputs, `event.<lever>.<date>.<k>` with
+/// `k` the occurrence of that pair in the resolved list (a stable contract of
+/// sensitivity.csv, which the stream keys of [`event_keys`] no longer follow for an event with
+/// an `id` or one beside a removed sibling: hostile round 11 F1).
+pub fn event_input_names(sc: &Scenario) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     sc.events
         .iter()

@@ -108,6 +108,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::tie_findings::tie_findings(sc));
     // Pulses that act on other days than written, or not at all (hostile round 10).
     out.extend(super::discrete_timing::discrete_findings(sc));
+    // Events whose draws hang on their position among siblings (hostile round 11 F1).
+    out.extend(super::stream_order::findings(sc));
     out
 }
 
