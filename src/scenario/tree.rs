@@ -8,6 +8,10 @@ use super::tree_branches::{lookup, NodeNames};
 use super::tree_exit::exit;
 use super::walker::Walker;
 use super::Origin;
+
+/// Where each action's `cancel_on_exit` and `cancelled_by` keys are, node by node and action by
+/// action (`TreeOrigin::cancel_keys`).
+pub(super) type CancelKeysAt = Vec<Vec<[Option<Origin>; 2]>>;
 use crate::policy::calendar::MonthIdx;
 use crate::policy::levers::LeverRegistry;
 use crate::policy::tree::{Cancel, Exit, Node, Tree};
@@ -22,7 +26,7 @@ pub(crate) fn resolve(
     reg: &LeverRegistry,
     horizon: Option<(MonthIdx, usize)>,
     inherited: bool,
-) -> Option<(Tree, Vec<Vec<[Option<Origin>; 2]>>)> {
+) -> Option<(Tree, CancelKeysAt)> {
     let before = w.diags.len();
     let id = match &t.id {
         Some(id) => {
