@@ -117,6 +117,28 @@ fn designations<R: Rng>(aux: &mut R, levers: &LeverSet, ids: &LeverIds, out: &mu
     }
 }
 
+/// Each event's id, or its occurrence `k` among the id-less events on its lever and date
+/// (`EventOrigin::stream`). An event the library added to `Scenario::events` without an origin
+/// counts as written after every event before it.
+fn stream_parts(sc: &Scenario) -> Vec<Result<&str, usize>> {
+    let mut next: std::collections::HashMap<(usize, crate::policy::calendar::Date), usize> =
+        std::collections::HashMap::new();
+    sc.events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let o = sc.event_origins.get(i);
+            if let Some(id) = o.and_then(|o| o.id.as_deref()) {
+                return Ok(id);
+            }
+            let n = next.entry((e.lever, e.date)).or_insert(0);
+            let k = o.map_or(*n, |o| o.stream);
+            *n = (*n).max(k + 1);
+            Err(k)
+        })
+        .collect()
+}
+
 /// The FNV-1a hashes of [`event_keys`], without building the strings: a path opens a stream
 /// per event, and formatting the keys cost more than the draws.
 pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
@@ -124,18 +146,14 @@ pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
     let mut tail = String::new();
     sc.events
         .iter()
-        .zip(&sc.event_origins)
-        .map(|(e, o)| {
+        .zip(stream_parts(sc))
+        .map(|(e, part)| {
             let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
             tail.clear();
-            match &o.id {
-                Some(id) => {
-                    let _ = write!(tail, ".id.{id}");
-                }
-                None => {
-                    let _ = write!(tail, ".{}.{}", e.date, o.stream);
-                }
-            }
+            let _ = match part {
+                Ok(id) => write!(tail, ".id.{id}"),
+                Err(k) => write!(tail, ".{}.{k}", e.date),
+            };
             fnv_extend(h, &tail)
         })
         .collect()
@@ -151,12 +169,12 @@ pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
 pub fn event_keys(sc: &Scenario) -> Vec<String> {
     sc.events
         .iter()
-        .zip(&sc.event_origins)
-        .map(|(e, o)| {
+        .zip(stream_parts(sc))
+        .map(|(e, part)| {
             let lever = &sc.registry.def(e.lever).name;
-            match &o.id {
-                Some(id) => format!("event.{lever}.id.{id}"),
-                None => format!("event.{lever}.{}.{}", e.date, o.stream),
+            match part {
+                Ok(id) => format!("event.{lever}.id.{id}"),
+                Err(k) => format!("event.{lever}.{}.{k}", e.date),
             }
         })
         .collect()
