@@ -309,8 +309,9 @@ fn model_md_lists_known_omissions_and_the_discount_limitation() {
     ] {
         assert!(s.contains(key), "Known omissions lacks {key}");
     }
-    assert!(m.contains("**Discounts ignore the world balance**"));
-    assert!(m.contains("It would need (i) buyers'\n  alternative supply"));
+    assert!(m.contains("**Discounts ignore the world balance, except through the Gulf channel**"));
+    assert!(m.contains("`supply.gulf_outage_mbd`"));
+    assert!(m.contains("What is still\n  missing: (i) buyers' alternative supply"));
 }
 
 /// #6, #18, #19: outputs.md's totals note, the look-alike pairs and the halted label.

@@ -127,6 +127,10 @@ pub fn compare(a: CompareArgs) -> Result<(), CliError> {
             errors.push(e);
         }
     }
+    let flag = a.sim.months.is_some(); // hostile round 11 F4: a streak longer than the run
+    errors.extend(super::run_warnings::compare_long_streaks(
+        &loaded, &a.prob, o.months, flag,
+    ));
     if !errors.is_empty() {
         return Err(CliError::Input(errors.join("\n")));
     }

@@ -161,6 +161,11 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if let Some(sc) = loaded.first() {
         super::answers::warn_repeats(sc, options(sc, &a).months, &a.prob, &a.period);
     }
+    let months = |sc: &Scenario| options(sc, &a).months;
+    let flag = a.sim.months.is_some(); // hostile round 11 F4: a streak longer than the run
+    errors.extend(super::run_warnings::run_long_streaks(
+        &loaded, &a.prob, months, flag,
+    ));
     for sc in &loaded {
         if let Err(e) = sc.check_months(options(sc, &a).months) {
             errors.push(e);

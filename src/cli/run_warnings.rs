@@ -323,6 +323,79 @@ pub(super) fn cut_events(sc: &Scenario, months: usize, from: Option<&Scenario>) 
     ))
 }
 
+/// One error per `--prob '… for N months'` whose streak is longer than the run (hostile round
+/// 11 F4): no path can complete it, so every share would be exactly 0, which reads as
+/// "probability 0" rather than "not answerable in this run". `set_by` says what set the run's
+/// months (`--months 2`, `the file's \`months = 36\``), as the window messages do (D171).
+pub(super) fn long_streaks(
+    texts: &[String],
+    vars: &[crate::engine::vars::Var],
+    months: usize,
+    set_by: &str,
+) -> Vec<String> {
+    let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+    texts
+        .iter()
+        .filter_map(|t| {
+            let p = crate::engine::stats::derived::Probe::parse(t, &names).ok()?;
+            (p.run as usize > months).then(|| {
+                format!(
+                    "--prob `{t}`: `for {n} months` is longer than the run's {months} month{s} \
+                     ({set_by}): no path can complete the streak, so every share would be 0; \
+                     lower N to at most {months}, or raise --months to {n} or more",
+                    n = p.run,
+                    s = if months == 1 { "" } else { "s" },
+                )
+            })
+        })
+        .collect()
+}
+
+/// [`long_streaks`] for `run`'s scenarios: once when `--months` (`flag`) sets every run's
+/// months, otherwise per scenario, after its path.
+pub(super) fn run_long_streaks(
+    loaded: &[Scenario],
+    texts: &[String],
+    months: impl Fn(&Scenario) -> usize,
+    flag: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for sc in loaded.iter().take(if flag { 1 } else { loaded.len() }) {
+        let (m, vars) = (months(sc), crate::engine::vars::variables(&sc.market));
+        if flag {
+            out.extend(long_streaks(texts, &vars, m, &format!("--months {m}")));
+        } else {
+            let set_by = format!("the file's `months = {m}`");
+            let shown = sc.path.shown();
+            let errs = long_streaks(texts, &vars, m, &set_by);
+            out.extend(errs.into_iter().map(|e| format!("{shown}: {e}")));
+        }
+    }
+    out
+}
+
+/// [`long_streaks`] for `compare`, whose months are `--months` (`flag`) or the shortest
+/// file's.
+pub(super) fn compare_long_streaks(
+    loaded: &[Scenario],
+    texts: &[String],
+    months: usize,
+    flag: bool,
+) -> Vec<String> {
+    let Some(first) = loaded.first() else {
+        return Vec::new();
+    };
+    let set_by = match loaded.iter().find(|f| f.months == months) {
+        Some(f) if !flag => format!(
+            "the shortest horizon of its files, `months = {months}` of {}",
+            f.name
+        ),
+        _ => format!("--months {months}"),
+    };
+    let vars = crate::engine::vars::variables(&first.market);
+    long_streaks(texts, &vars, months, &set_by)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

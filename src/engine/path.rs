@@ -5,7 +5,7 @@
 
 use super::arrivals::Arrivals;
 use super::init::{initial_levers, initial_state};
-pub use super::path_rng::event_keys;
+pub use super::path_rng::{event_input_names, event_keys};
 use super::path_rng::{event_key_hashes, PathRngs};
 use super::rng::{Keyer, RngKind};
 use super::tree_path::TreePath;

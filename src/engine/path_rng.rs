@@ -1,9 +1,10 @@
 //! A path's monthly random streams and the draws each month consumes, keyed by what they
 //! feed (`engine::rng`): `shocks` for the fixed-size monthly block, `shocks.buyer.<id>` per
 //! buyer (both filled through [`MonthDraws`]), `designations` for the variable-count batch
-//! draws, and `event.<lever>.<date>.<k>` per event ([`event_keys`]). A lever change never
-//! shifts the shock streams (model.md §2), and adding an event leaves every other draw
-//! unchanged.
+//! draws, and `event.<lever>.<date>.<k>` or `event.<lever>.id.<id>` per event ([`event_keys`]). A
+//! lever change never shifts the shock streams (model.md §2), and adding an event leaves
+//! every other draw unchanged, except one without an `id` added above another on the same
+//! lever and date (hostile round 11 F1).
 //!
 //! With the model's generator (D130) each month's streams are opened at that month's counter,
 //! so nothing is carried from month to month; under `RngKind::Legacy` the pre-D130 ChaCha8
@@ -116,31 +117,74 @@ fn designations<R: Rng>(aux: &mut R, levers: &LeverSet, ids: &LeverIds, out: &mu
     }
 }
 
+/// Each event's id, or its occurrence `k` among the id-less events on its lever and date
+/// (`EventOrigin::stream`). An event the library added to `Scenario::events` without an origin
+/// counts as written after every event before it.
+fn stream_parts(sc: &Scenario) -> Vec<Result<&str, usize>> {
+    let mut next: std::collections::HashMap<(usize, crate::policy::calendar::Date), usize> =
+        std::collections::HashMap::new();
+    sc.events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let o = sc.event_origins.get(i);
+            if let Some(id) = o.and_then(|o| o.id.as_deref()) {
+                return Ok(id);
+            }
+            let n = next.entry((e.lever, e.date)).or_insert(0);
+            let k = o.map_or(*n, |o| o.stream);
+            *n = (*n).max(k + 1);
+            Err(k)
+        })
+        .collect()
+}
+
 /// The FNV-1a hashes of [`event_keys`], without building the strings: a path opens a stream
 /// per event, and formatting the keys cost more than the draws.
 pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
     use std::fmt::Write;
-    let mut date = String::new();
-    let mut out = Vec::with_capacity(sc.events.len());
-    // The occurrence count of each (lever, date) pair so far: counted in a map, not by
-    // rescanning the earlier events (quadratic: 200,000 events took a minute per path).
-    let mut seen: std::collections::HashMap<(usize, crate::policy::calendar::Date), usize> =
-        std::collections::HashMap::new();
-    for e in &sc.events {
-        let n = seen.entry((e.lever, e.date)).or_insert(0);
-        let k = *n;
-        *n += 1;
-        date.clear();
-        let _ = write!(date, "{}.{k}", e.date);
-        let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
-        out.push(fnv_extend(fnv_extend(h, "."), &date));
-    }
-    out
+    let mut tail = String::new();
+    sc.events
+        .iter()
+        .zip(stream_parts(sc))
+        .map(|(e, part)| {
+            let h = fnv_extend(key_hash("event."), &sc.registry.def(e.lever).name);
+            tail.clear();
+            let _ = match part {
+                Ok(id) => write!(tail, ".id.{id}"),
+                Err(k) => write!(tail, ".{}.{k}", e.date),
+            };
+            fnv_extend(h, &tail)
+        })
+        .collect()
 }
 
-/// Stream keys of the scenario's events: lever, date and the occurrence count of that pair,
-/// so an event added elsewhere in the file leaves this one's draws unchanged.
+/// Stream keys of the scenario's events (hostile round 11 F1): `event.<lever>.id.<id>` for an
+/// event with an `id` (the lever too, as a wildcard's copies share the id), so its draws never
+/// depend on other events; otherwise `event.<lever>.<date>.<k>`, `k` counting the events
+/// without an id on the same lever and date written before it along the chain, removed,
+/// replaced and `prob = 0` ones included (`EventOrigin::stream`). An event added on another
+/// lever or date, or with an id, and any removal or replacement, leave this one's draws
+/// unchanged.
 pub fn event_keys(sc: &Scenario) -> Vec<String> {
+    sc.events
+        .iter()
+        .zip(stream_parts(sc))
+        .map(|(e, part)| {
+            let lever = &sc.registry.def(e.lever).name;
+            match part {
+                Ok(id) => format!("event.{lever}.id.{id}"),
+                Err(k) => format!("event.{lever}.{}.{k}", e.date),
+            }
+        })
+        .collect()
+}
+
+/// The names `sensitivity` gives the scenario's event inputs, `event.<lever>.<date>.<k>` with
+/// `k` the occurrence of that pair in the resolved list (a stable contract of
+/// sensitivity.csv, which the stream keys of [`event_keys`] no longer follow for an event with
+/// an `id` or one beside a removed sibling: hostile round 11 F1).
+pub fn event_input_names(sc: &Scenario) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     sc.events
         .iter()

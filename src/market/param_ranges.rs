@@ -99,6 +99,54 @@ impl Range {
     }
 }
 
+/// Pairs of parameters whose values must keep an order on every draw, `(lower, upper, why)`:
+/// `lower` below `upper` (hostile round 11 F5). The inventory gate G(I) of model.md §4.8
+/// divides by `inv_target − inv_min` and `inv_max − inv_target`; with the order broken the
+/// 1e-9 floor of those gaps hides it and the buffer becomes a 0/1 step. Checked after the
+/// market file's and the chain's `[params]` are merged (`scenario::param_order`).
+pub const ORDERED: &[(&str, &str, &str)] = &[
+    (
+        "inv_min",
+        "inv_target",
+        "the inventory floor must lie below the target (model.md §4.8, G(I))",
+    ),
+    (
+        "inv_target",
+        "inv_max",
+        "the inventory target must lie below the ceiling (model.md §4.8, G(I))",
+    ),
+];
+
+/// The values of `d` as the range check reads them: its support, an unbounded tail at its
+/// 1e-9 quantile.
+pub fn reach(d: &crate::dist::Dist) -> (f64, f64) {
+    let (lo, hi) = d.support();
+    let lo = if lo.is_finite() { lo } else { d.quantile(1e-9) };
+    let hi = if hi.is_finite() {
+        hi
+    } else {
+        d.quantile(1.0 - 1e-9)
+    };
+    (lo, hi)
+}
+
+/// The pairs of [`ORDERED`] that `spec` can break on some draw: the largest value `lower` can
+/// take is not below the smallest `upper` can take.
+pub fn disorders(
+    spec: &crate::market::params::ParamSpec,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    ORDERED
+        .iter()
+        .filter(
+            |(lower, upper, _)| match (spec.get(lower), spec.get(upper)) {
+                (Some(l), Some(u)) => reach(&l).1 >= reach(&u).0,
+                _ => false,
+            },
+        )
+        .copied()
+        .collect()
+}
+
 use Kind::*;
 
 /// Every parameter: (name, kind, lo, hi, why). "dt" is the model's month, 1/12 yr.

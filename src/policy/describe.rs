@@ -205,6 +205,11 @@ pub fn exit_targets(tree: &Tree, exit: &Exit) -> String {
 /// `withdrawn if the node is left first`, `withdrawn on entering unravel first`.
 pub fn withdrawn(tree: &Tree, node: usize, action: usize) -> Vec<String> {
     let mut out = Vec::new();
+    // Applied on entry in a node that cannot be left that month: never withdrawn (hostile
+    // round 11 F3), so nothing is promised.
+    if tree.nodes[node].cancel_never_acts(action) {
+        return out;
+    }
     if let Some(c) = tree.nodes[node].cancel.get(action) {
         if c.on_exit {
             out.push("withdrawn if the node is left first".to_string());

@@ -119,6 +119,36 @@ pub struct Node {
     pub cancel: Vec<Cancel>,
 }
 
+impl Node {
+    /// Whether a path can leave the node in the month it enters it: through an `at` exit, or
+    /// an `after` exit whose lag can round to 0 (a hazard is checked from the next month on).
+    pub fn can_leave_in_entry_month(&self) -> bool {
+        self.exits.iter().any(|e| match &e.kind {
+            ExitKind::At(_) => true,
+            ExitKind::After { constant, dist } => {
+                let lo = dist.as_ref().map_or(0.0, |d| d.support().0.max(0.0));
+                (constant + lo).round() <= 0.0
+            }
+            ExitKind::Hazard(_) => false,
+        })
+    }
+
+    /// Whether action `a` takes effect on entry (no `after_months`, or one whose every draw
+    /// rounds to 0) in a node no path can leave, and so no other node enter, within its entry
+    /// month: then nothing is ever pending, and its `cancel_on_exit` and `cancelled_by` can
+    /// never withdraw it (hostile round 11 F3).
+    pub fn cancel_never_acts(&self, a: usize) -> bool {
+        let Some(action) = self.actions.get(a) else {
+            return false;
+        };
+        let on_entry = action
+            .lag_months
+            .as_ref()
+            .is_none_or(|d| d.support().1.round() <= 0.0);
+        on_entry && !self.can_leave_in_entry_month()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tree {
     pub id: String,

@@ -22,6 +22,10 @@ struct Acc {
     removed: Vec<RemovedEvent>,
     /// The first entry of `removed` that the current file removed or replaced.
     removed_here: usize,
+    /// Events without an `id` written so far along the chain, by (lever, date): removed and
+    /// replaced ones stay counted, so no removal shifts another event's stream (hostile
+    /// round 11 F1).
+    written: std::collections::HashMap<(usize, Date), usize>,
 }
 
 /// Resolved events in chain order then file order, their origins, and what was removed.
@@ -77,8 +81,17 @@ pub(crate) fn resolve(
                 note: ev.note.as_ref().map(|n| n.get_ref().clone()),
                 id: ev.id.as_ref().map(|i| i.get_ref().clone()),
                 sellers,
+                stream: 0,
             };
-            acc.origins.extend(std::iter::repeat_n(origin, got.len()));
+            for e in &got {
+                let mut o = origin.clone();
+                if o.id.is_none() {
+                    let n = acc.written.entry((e.lever, e.date)).or_insert(0);
+                    o.stream = *n;
+                    *n += 1;
+                }
+                acc.origins.push(o);
+            }
             acc.file.extend(std::iter::repeat_n(k, got.len()));
             acc.events.extend(got);
         }
@@ -147,7 +160,9 @@ fn names(reg: &LeverRegistry, acc: &Acc, i: usize, target: &str) -> bool {
     let Some((lever, date)) = target.split_once('@') else {
         return false;
     };
-    let Ok(date) = Date::parse(date) else {
+    // Matched exactly: no spaces around the date (D157), as everywhere else (hostile round
+    // 11 F6); a padded name gets a "did you mean" from `drop_inherited`.
+    let Ok(date) = super::dates::date(date) else {
         return false;
     };
     acc.events[i].date == date
@@ -162,10 +177,23 @@ fn names_removed(r: &RemovedEvent, target: &str) -> bool {
     let Some((lever, date)) = target.split_once('@') else {
         return false;
     };
-    let Ok(date) = Date::parse(date) else {
+    let Ok(date) = super::dates::date(date) else {
         return false;
     };
     r.date == date && (r.lever == lever || r.was.lever_written == lever)
+}
+
+/// The candidate `t` names once its whitespace and hidden characters are dropped (`"a "`,
+/// `"cap.eu_mode@ 2025-09-03"`, `"b\t"`), if any.
+fn padded<'a>(t: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let bare: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && !suggest::is_hidden(*c))
+        .collect();
+    (bare != t)
+        .then(|| candidates.iter().find(|c| **c == bare))
+        .flatten()
+        .map(String::as_str)
 }
 
 /// Drops every inherited event `target` names; an error (with the closest names) if none.
@@ -179,6 +207,10 @@ fn drop_inherited(
     how: &'static str,
 ) {
     let t = target.get_ref();
+    // Quoted escaped: an escape sequence or format character in the name is shown, not sent
+    // (D272), and so is a tab, which inside backticks would look like spaces (hostile round
+    // 11 F6).
+    let shown = super::text::visible(t).replace('\t', "\\t");
     let hits: Vec<usize> = (0..acc.events.len())
         .filter(|&i| acc.file[i] < k && names(reg, acc, i, t))
         .collect();
@@ -198,7 +230,7 @@ fn drop_inherited(
                 target.span(),
                 key,
                 format!(
-                    "`{t}` is listed twice: the inherited event it names (`{}@{}`, written at \
+                    "`{shown}` is listed twice: the inherited event it names (`{}@{}`, written at \
                      {}) was already {} by the mention at {}",
                     r.lever, r.date, r.was.at, r.how, r.by
                 ),
@@ -218,6 +250,11 @@ fn drop_inherited(
         candidates.dedup();
         let help = if candidates.is_empty() {
             "this file inherits no events: remove the key".to_string()
+        } else if let Some(c) = padded(t, &candidates) {
+            format!(
+                "did you mean `{c}`? names are matched exactly, and this one has spaces or \
+                 other invisible characters around or inside it"
+            )
         } else if let Some(c) = suggest::closest(t, &candidates) {
             format!("did you mean `{c}`? (an inherited event's id, or `<lever>@<YYYY-MM-DD>`)")
         } else {
@@ -229,7 +266,7 @@ fn drop_inherited(
         w.err(
             target.span(),
             key,
-            format!("no inherited event is named `{t}` (by `<lever>@<date>`{own})"),
+            format!("no inherited event is named `{shown}` (by `<lever>@<date>`{own})"),
             Some(help),
         );
         return;

@@ -44,6 +44,7 @@ mod market_file;
 mod market_findings;
 mod misplaced;
 mod overrides;
+mod param_order;
 mod params;
 mod pre_start;
 mod provenance;
@@ -56,11 +57,13 @@ mod schema;
 mod seller_findings;
 mod spanned;
 mod start_state;
+mod stream_order;
 mod syntax;
 pub(crate) mod text;
 mod tie_findings;
 mod tree;
 mod tree_branches;
+mod tree_dead_keys;
 mod tree_exit;
 mod tree_graph;
 mod tree_inherit;
@@ -223,7 +226,7 @@ pub enum Init {
 }
 
 /// A position in a file (1-based line and column), for `explain`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     pub file: PathBuf,
     pub line: usize,
@@ -250,6 +253,12 @@ pub struct TreeOrigin {
     /// The `note` of each `risk_premium.jump` action, node for node, in the node's order
     /// (walkthrough 10 #3: a note saying "scaled" acknowledges a jump entered after day 1).
     pub jump_notes: Vec<Vec<Option<String>>>,
+    /// Position of each exit's `value` key, node for node and exit for exit (hostile round 11
+    /// F2).
+    pub values: Vec<Vec<Option<Origin>>>,
+    /// Position of each action's `cancel_on_exit` and `cancelled_by` keys, node for node and
+    /// action for action (a wildcard's copies share them; hostile round 11 F3).
+    pub cancel_keys: Vec<Vec<[Option<Origin>; 2]>>,
 }
 
 /// Where one resolved event came from.
@@ -266,6 +275,11 @@ pub struct EventOrigin {
     pub id: Option<String>,
     /// `sellers = "..."` of a plain `sdn.share` event: the companies its share stands for (D219).
     pub sellers: Option<String>,
+    /// For an event without an `id`: how many events without one, on the same lever and
+    /// date, come before it along the chain *as written* (removed, replaced and `prob = 0`
+    /// ones counted), the `<k>` of its random stream `event.<lever>.<date>.<k>`; 0 for an
+    /// event with an `id`, whose stream is keyed by its id (hostile round 11 F1).
+    pub stream: usize,
 }
 
 /// An inherited tree a later file removed (`remove_trees`) or replaced (`replaces` in a

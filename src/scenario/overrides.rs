@@ -110,6 +110,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::discrete_timing::discrete_findings(sc));
     // Risk jumps dated after day 1, which count for their whole month (walkthrough 10 #3).
     out.extend(super::jump_timing::late_jump_findings(sc));
+    // Events whose draws hang on their position among siblings (hostile round 11 F1).
+    out.extend(super::stream_order::findings(sc));
     out
 }
 

@@ -59,6 +59,8 @@ pub(crate) struct RawEvent<'a> {
     pub cancel_on_exit: bool,
     /// A tree node's action: node ids whose entry drops it if not yet in force.
     pub cancelled_by: Option<&'a Val<'a>>,
+    /// Where the `cancel_on_exit` and `cancelled_by` keys are written (hostile round 11 F3).
+    pub cancel_keys: [Option<Range<usize>>; 2],
     /// Every key written in the table, even those whose value had the wrong type.
     pub present: Vec<String>,
     /// Dotted key of the table: `event[3]`, or `tree[1].node[2].actions[1]` for a tree action.
@@ -110,6 +112,7 @@ impl Walker<'_> {
             sellers: None,
             cancel_on_exit: false,
             cancelled_by: None,
+            cancel_keys: [None, None],
             present: t.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
             prefix: prefix.clone(),
             relative: action,
@@ -124,13 +127,17 @@ impl Walker<'_> {
             match name {
                 "after_months" => e.lag_months = Some(v),
                 "cancel_on_exit" => {
+                    e.cancel_keys[0] = Some(k.span());
                     if let DeValue::Boolean(b) = v.get_ref() {
                         e.cancel_on_exit = *b;
                     } else {
                         self.wrong_type(v, &key, "true or false", "cancel_on_exit = true");
                     }
                 }
-                "cancelled_by" => e.cancelled_by = Some(v),
+                "cancelled_by" => {
+                    e.cancel_keys[1] = Some(k.span());
+                    e.cancelled_by = Some(v);
+                }
                 "date" => e.date = self.string(v, &key, "date = \"2025-08-27\""),
                 "lever" => e.lever = self.string(v, &key, "lever = \"tariff.IN.rate\""),
                 "action" => e.action = self.string(v, &key, "action = \"set\""),

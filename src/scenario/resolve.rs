@@ -55,6 +55,9 @@ fn load_named(path: &Path) -> Result<Scenario, LoadError> {
     let head = header::resolve(path, &raws, &sources, &mut diags);
     let (mut params, loaded) = market(&head, &raws, &sources, &mut diags);
     params::resolve_chain(&raws, &sources, &mut params, &mut diags);
+    if let Some((_, msrc)) = &loaded {
+        super::param_order::check(msrc, &raws, &sources, &params, &mut diags);
+    }
     let chain: Vec<_> = raws
         .iter()
         .zip(&sources)

@@ -7,6 +7,11 @@ use super::raw_tree::RawTree;
 use super::tree_branches::{lookup, NodeNames};
 use super::tree_exit::exit;
 use super::walker::Walker;
+use super::Origin;
+
+/// Where each action's `cancel_on_exit` and `cancelled_by` keys are, node by node and action by
+/// action (`TreeOrigin::cancel_keys`).
+pub(super) type CancelKeysAt = Vec<Vec<[Option<Origin>; 2]>>;
 use crate::policy::calendar::MonthIdx;
 use crate::policy::levers::LeverRegistry;
 use crate::policy::tree::{Cancel, Exit, Node, Tree};
@@ -21,7 +26,7 @@ pub(crate) fn resolve(
     reg: &LeverRegistry,
     horizon: Option<(MonthIdx, usize)>,
     inherited: bool,
-) -> Option<Tree> {
+) -> Option<(Tree, CancelKeysAt)> {
     let before = w.diags.len();
     let id = match &t.id {
         Some(id) => {
@@ -144,6 +149,7 @@ pub(crate) fn resolve(
         );
     }
     let mut nodes = Vec::new();
+    let mut keys_at = Vec::new();
     for (n, nid) in t.nodes.iter().zip(&names) {
         let exits: Vec<Option<Exit>> = n
             .exits
@@ -152,6 +158,7 @@ pub(crate) fn resolve(
             .collect();
         let mut actions = Vec::new();
         let mut cancel = Vec::new();
+        let mut at = Vec::new();
         for a in &n.actions {
             let got = event::resolve(w, a, reg, None, true);
             let c = Cancel {
@@ -159,8 +166,13 @@ pub(crate) fn resolve(
                 on_entering: cancelled_by(w, a, &name_refs),
             };
             cancel.extend(std::iter::repeat_n(c, got.len()));
+            let key =
+                |k: &Option<std::ops::Range<usize>>| k.as_ref().map(|s| w.src.origin(s.start));
+            let keys = [key(&a.cancel_keys[0]), key(&a.cancel_keys[1])];
+            at.extend(std::iter::repeat_n(keys, got.len()));
             actions.extend(got);
         }
+        keys_at.push(at);
         nodes.push(Node {
             id: nid.clone(),
             exits: exits.into_iter().flatten().collect(),
@@ -177,7 +189,7 @@ pub(crate) fn resolve(
         nodes,
     };
     // D140: a cycle of exits that takes no time is refused.
-    super::tree_graph::check_cycles(w, t, &tree).then_some(tree)
+    super::tree_graph::check_cycles(w, t, &tree).then_some((tree, keys_at))
 }
 
 /// `cancelled_by = ["unravel", ...]` of a node action, as node indices.

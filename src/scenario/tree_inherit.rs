@@ -71,38 +71,52 @@ pub(crate) fn resolve(
                     );
                 }
             }
-            let tree = super::tree::resolve(&mut w, t, reg, horizon, inherited).map(|tree| {
-                let origin = TreeOrigin {
-                    prefix: t.prefix.clone(),
-                    at: at.clone(),
-                    nodes: t
-                        .nodes
-                        .iter()
-                        .map(|n| src.origin(n.id.as_ref().map_or(n.span.start, |i| i.span().start)))
-                        .collect(),
-                    exits: t
-                        .nodes
-                        .iter()
-                        .map(|n| n.exits.iter().map(|e| src.origin(e.span.start)).collect())
-                        .collect(),
-                    jump_notes: t
-                        .nodes
-                        .iter()
-                        .map(|n| {
-                            n.actions
-                                .iter()
-                                .filter(|a| {
-                                    a.lever
-                                        .as_ref()
-                                        .is_some_and(|l| l.get_ref() == "risk_premium.jump")
-                                })
-                                .map(|a| a.note.as_ref().map(|x| x.get_ref().clone()))
-                                .collect()
-                        })
-                        .collect(),
-                };
-                (tree, origin)
-            });
+            let tree =
+                super::tree::resolve(&mut w, t, reg, horizon, inherited).map(|(tree, keys)| {
+                    let origin = TreeOrigin {
+                        prefix: t.prefix.clone(),
+                        at: at.clone(),
+                        nodes: t
+                            .nodes
+                            .iter()
+                            .map(|n| {
+                                src.origin(n.id.as_ref().map_or(n.span.start, |i| i.span().start))
+                            })
+                            .collect(),
+                        exits: t
+                            .nodes
+                            .iter()
+                            .map(|n| n.exits.iter().map(|e| src.origin(e.span.start)).collect())
+                            .collect(),
+                        values: t
+                            .nodes
+                            .iter()
+                            .map(|n| {
+                                let at = |e: &super::raw_tree::RawExit<'_>| {
+                                    e.value.map(|v| src.origin(v.span().start))
+                                };
+                                n.exits.iter().map(at).collect()
+                            })
+                            .collect(),
+                        cancel_keys: keys,
+                        jump_notes: t
+                            .nodes
+                            .iter()
+                            .map(|n| {
+                                n.actions
+                                    .iter()
+                                    .filter(|a| {
+                                        a.lever
+                                            .as_ref()
+                                            .is_some_and(|l| l.get_ref() == "risk_premium.jump")
+                                    })
+                                    .map(|a| a.note.as_ref().map(|x| x.get_ref().clone()))
+                                    .collect()
+                            })
+                            .collect(),
+                    };
+                    (tree, origin)
+                });
             acc.push(Entry {
                 id: t.id.as_ref().map_or(String::new(), |i| i.get_ref().clone()),
                 file: k,

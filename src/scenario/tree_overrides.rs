@@ -56,7 +56,7 @@ fn latest_entries(tree: &Tree, start: MonthIdx, end: MonthIdx) -> Vec<Option<(Da
             let cand = match &e.kind {
                 ExitKind::At(d) if d.month < end => (*d, false),
                 ExitKind::At(_) => continue,
-                ExitKind::Hazard(_) if !super::tree_reach::hazard_can_fire(e) => continue,
+                ExitKind::Hazard(_) if !super::tree_dead_keys::hazard_can_fire(e, None) => continue,
                 ExitKind::Hazard(_) => (last, true),
                 ExitKind::After { constant, dist } => {
                     let k = constant + dist.as_ref().map_or(0.0, longest_lag);

@@ -4,7 +4,9 @@
 //!
 //! - an `at` exit fires only if its node was entered on or before its date, so one dated
 //!   before its node's earliest entry never fires;
-//! - a `hazard` exit whose monthly value and every step of its schedule are 0 never fires;
+//! - a `hazard` exit whose monthly values that can be in force are all 0 never fires (its
+//!   `value` is not among them when a schedule step replaces it from the first month the
+//!   hazard is checked: `tree_dead_keys`, hostile round 11 F2);
 //! - an exit that an earlier exit of the same node always pre-empts never fires: exits are
 //!   checked in the order written and the first that fires is taken, so an `after` exit whose
 //!   lag is at most `k` months (or a `hazard` of a constant 1, which fires the month after
@@ -19,6 +21,7 @@
 //! the latest entries (a `hazard` or a cycle makes them open).
 
 use super::overrides::{Severity, Warning};
+use super::tree_dead_keys::hazard_can_fire;
 use super::window::{longest, whole};
 use super::{Origin, Scenario};
 use crate::dist::Dist;
@@ -53,13 +56,6 @@ pub(super) struct Reach {
     pub never: Vec<Vec<Option<Never>>>,
     /// Node by node, exit by exit, branch by branch: the branch's probability is always 0.
     pub zero_branch: Vec<Vec<Vec<bool>>>,
-}
-
-/// Whether a `hazard` exit's monthly probability can be above 0 in some month: its value or
-/// a step of its schedule (the price link only scales it).
-pub(super) fn hazard_can_fire(e: &Exit) -> bool {
-    matches!(&e.kind, ExitKind::Hazard(v) if v.support().1 > 0.0)
-        || e.schedule.iter().any(|s| s.value.support().1 > 0.0)
 }
 
 /// Whether each branch of `e` has a probability that is always 0 (a `"rest"` is, when the
@@ -121,7 +117,7 @@ fn first(e: &Exit) -> f64 {
 /// Why exit `k` of `exits` never fires whenever its node is entered, if it never does.
 fn never_static(exits: &[Exit], k: usize) -> Option<Never> {
     let e = &exits[k];
-    if matches!(e.kind, ExitKind::Hazard(_)) && !hazard_can_fire(e) {
+    if matches!(e.kind, ExitKind::Hazard(_)) && !hazard_can_fire(e, None) {
         return Some(Never::ZeroHazard);
     }
     (0..k)
@@ -210,6 +206,15 @@ pub(super) fn reach(tree: &Tree, start: MonthIdx) -> Reach {
             }
         }
         for &u in group {
+            // A `from` step no later than the month after the node's earliest entry replaces
+            // the hazard's `value` before it is used (hostile round 11 F2).
+            let entered = w[u].early.map(|d| d.month);
+            for (k, e) in tree.nodes[u].exits.iter().enumerate() {
+                let hazard = matches!(e.kind, ExitKind::Hazard(_));
+                if hazard && never[u][k].is_none() && !hazard_can_fire(e, entered) {
+                    never[u][k] = Some(Never::ZeroHazard);
+                }
+            }
             relax(tree, &mut w, &never[u], &zero_branch[u], u);
         }
     }
@@ -284,7 +289,7 @@ fn after_lag(constant: f64, dist: Option<&Dist>) -> (MonthIdx, MonthIdx) {
 
 /// `exit 2 of node `a` (`after 0 months -> b`)`, with `of tree `t`` after the node when
 /// `tree_id`.
-fn exit_name(tree: &Tree, n: usize, k: usize, tree_id: bool) -> String {
+pub(super) fn exit_name(tree: &Tree, n: usize, k: usize, tree_id: bool) -> String {
     let e = &tree.nodes[n].exits[k];
     let of = if tree_id {
         format!(" of tree `{}`", tree.id)
@@ -309,6 +314,8 @@ pub(super) fn findings(sc: &Scenario, t: usize, skip: &[usize]) -> Vec<Warning> 
         return Vec::new();
     };
     let r = reach(tree, sc.start);
+    let mut out = super::tree_dead_keys::dead_values(sc, t, &r.windows);
+    out.extend(super::tree_dead_keys::dead_cancels(sc, t));
     let exit_at = |n: usize, k: usize| {
         origins
             .exits
@@ -317,7 +324,6 @@ pub(super) fn findings(sc: &Scenario, t: usize, skip: &[usize]) -> Vec<Warning> 
             .or(origins.nodes.get(n))
             .cloned()
     };
-    let mut out = Vec::new();
     for (n, node) in tree.nodes.iter().enumerate() {
         if skip.contains(&n) {
             continue;
@@ -366,7 +372,9 @@ pub(super) fn findings(sc: &Scenario, t: usize, skip: &[usize]) -> Vec<Warning> 
                     ),
                 ),
                 Never::ZeroHazard => (
-                    "its monthly probability is 0 in every month".into(),
+                    "its monthly probability is 0 in every month it is checked (a `value` that \
+                     a schedule step replaces from the first checked month does not count)"
+                        .into(),
                     "give it a monthly probability above 0 (e.g. `value = 0.05`), or remove \
                      the exit (docs/scenarios.md §5)"
                         .into(),

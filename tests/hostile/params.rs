@@ -72,6 +72,13 @@ fn every_parameter_at_both_ends_of_its_range_runs_finite() {
             r.lo
         };
         for (end, v) in [("min", lo), ("max", r.hi)] {
+            // An end that breaks an ordered pair with the defaults (`inv_min` at 10) is a load
+            // error naming both keys (hostile round 11 F5; tests/hostile_round11.rs).
+            let mut spec = sanctions_sim::market::params::ParamSpec::default();
+            spec.set(name, sanctions_sim::dist::Dist::Const(v));
+            if !param_ranges::disorders(&spec).is_empty() {
+                continue;
+            }
             let f = extending(
                 d.path(),
                 &format!("{name}_{end}"),

@@ -26,7 +26,7 @@
 pub use super::market::MarketSlot;
 use super::market::{market_dist, market_slots, market_value, set_market_dist};
 use crate::dist::Dist;
-use crate::engine::path::{event_keys, PathSim};
+use crate::engine::path::{event_input_names, event_keys, PathSim};
 use crate::engine::rng::keyed;
 use crate::policy::events::{Event, Value};
 use crate::policy::tree::{ExitKind, Prob};
@@ -152,7 +152,7 @@ pub fn inputs(sc: &Scenario, months: usize) -> Vec<Input> {
             });
         }
     }
-    let keys = event_keys(sc);
+    let keys = event_input_names(sc);
     let end = sc.start + months as i32;
     // D189: the waves of one seller group share one draw, the input of its first wave
     // (walkthrough 10 #17); how many of them act within the horizon.
