@@ -251,8 +251,9 @@ pub fn run_report(
     if let Some(f) = get("totals.csv") {
         let s = Lookup::new(f);
         let mut t = Table {
-            caption: "Totals per path over each calendar year of the run and the whole \
-                      horizon: bands of totals, not sums of monthly percentiles (totals.csv)"
+            caption: "Totals per path over each calendar year of the run, the whole horizon \
+                      and any --period window: bands of totals, not sums of monthly \
+                      percentiles (totals.csv)"
                 .into(),
             header: [
                 "variable", "unit", "period", "months", "mean", "p10", "p50", "p90",
