@@ -1,8 +1,8 @@
 //! Batch insertion: a block of paths added at once, [`MonthlyStats::push_block`].
 //!
 //! Path by path, each value goes through its own cell's Welford update, extremes, bucket key
-//! and pending buffer: scattered scalar work. Here the cells are cut into tiles of [`LANES`]
-//! adjacent cells, and a tile walks the block's paths in order with one lane per cell. A path's
+//! and pending buffer: scattered scalar work. Here the cells are cut into tiles of one register's
+//! worth of adjacent cells, and a tile walks the block's paths in order with one lane per cell. A path's
 //! values of a tile are side by side in the block, so every step is the same arithmetic on
 //! all lanes, vectorised inside `pulp::Arch::dispatch` to the widest instruction set the
 //! machine has (AVX-512, AVX2, or the portable fallback), like `vmath`.
@@ -30,8 +30,14 @@ use super::{MonthlyStats, Order};
 /// The key of a value that has none: zero or non-finite (counted otherwise).
 const SKIP: i32 = i32::MIN;
 
-/// Cells per tile: two AVX-512 registers of `f64`, four AVX2 ones.
-const LANES: usize = 16;
+/// Cells per tile: one register of `f64`s (4 on AVX2 and the portable fallback, 8 on
+/// AVX-512), so that a tile's running state stays in registers while it walks the paths.
+/// Wider tiles (16, until the twelfth session) kept it in memory, and LLVM turned its
+/// "keep the old value on a non-finite lane" updates into masked stores, which AMD's cores
+/// run microcoded and cannot forward to the next path's load: 2.2× slower on the EPYC
+/// (docs/performance.md).
+const LANES_NARROW: usize = 4;
+const LANES_WIDE: usize = 8;
 
 /// Paths per pass of a tile: its keys wait in a 2 KiB scratch on the stack until the cells
 /// are counted. A block is best a few dozen paths (the engine's `BLOCK_PATHS`), small
@@ -48,6 +54,27 @@ pub(super) fn bucket_key(m: f64) -> i32 {
     let exp = ((bits >> 52) & 0x7ff) as i32 - if sub { 64 } else { 0 };
     let mantissa = ((bits >> (52 - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as i32;
     (exp << SUB_BITS) | mantissa
+}
+
+/// Values ahead of the tile's start that [`prefetch`] asks for: two cache lines. The tiles
+/// walk 32 rows a whole path apart (~35 KB), too many streams for the hardware prefetcher,
+/// so without it every new line of a row is a demand miss.
+const AHEAD: usize = 16;
+
+/// Hints the cache line holding `v[i]` (nothing past the end); never changes a value.
+#[inline(always)]
+fn prefetch(v: &[f64], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = v.get(i) {
+        // SAFETY: a prefetch of a valid address has no observable effect but timing.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (x as *const f64).cast(),
+            )
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
 }
 
 /// The running state of a tile, one lane per cell.
@@ -94,19 +121,38 @@ impl<const W: usize> Lanes<W> {
     /// One path's values of the tile. With `SKETCH`, also the extremes, zeros and keys.
     #[inline(always)]
     fn step<const SKETCH: bool>(&mut self, row: &[f64; W], keys: &mut [i32; W]) {
+        // `Moments::push`, operation for operation. A row with a non-finite value (rare) takes
+        // the lane-masked update; the common row updates every lane unconditionally. Writing
+        // "keep the old value" selects in the common loop let LLVM turn them into masked
+        // stores, which the next path's load cannot forward from on AMD's cores (the
+        // division's result then went through memory: the kernel's hottest stall).
+        if row.iter().fold(true, |all, x| all & x.is_finite()) {
+            for (j, &x) in row.iter().enumerate() {
+                let n = self.n[j] + 1.0;
+                let d = x - self.mean[j];
+                let mean = self.mean[j] + d / n;
+                self.m2[j] += d * (x - mean);
+                self.n[j] = n;
+                self.mean[j] = mean;
+            }
+        } else {
+            for (j, &x) in row.iter().enumerate() {
+                if x.is_finite() {
+                    let n = self.n[j] + 1.0;
+                    let d = x - self.mean[j];
+                    let mean = self.mean[j] + d / n;
+                    self.m2[j] += d * (x - mean);
+                    self.n[j] = n;
+                    self.mean[j] = mean;
+                } else {
+                    self.nonfinite[j] += 1;
+                }
+            }
+        }
         for j in 0..W {
             let x = row[j];
             let m = x.abs();
             let finite = m < f64::INFINITY;
-            // `Moments::push`, operation for operation; a non-finite lane keeps its state.
-            let n = self.n[j] + if finite { 1.0 } else { 0.0 };
-            let d = x - self.mean[j];
-            let mean = self.mean[j] + d / n;
-            let m2 = self.m2[j] + d * (x - mean);
-            self.n[j] = n;
-            self.mean[j] = if finite { mean } else { self.mean[j] };
-            self.m2[j] = if finite { m2 } else { self.m2[j] };
-            self.nonfinite[j] += u64::from(!finite);
             if SKETCH {
                 let pos = finite & (x > 0.0);
                 let neg = finite & (x < 0.0);
@@ -168,6 +214,7 @@ fn tile<const W: usize, const SKETCH: bool>(
             let row: &[f64; W] = pass[p * stride + c0..p * stride + c0 + W]
                 .try_into()
                 .expect("W values");
+            prefetch(pass, p * stride + c0 + AHEAD);
             s.step::<SKETCH>(row, keys);
         }
         if SKETCH {
@@ -196,9 +243,9 @@ fn tile<const W: usize, const SKETCH: bool>(
     }
 }
 
-/// Cells `range` of every path of `rows`: full tiles of [`LANES`], then one lane at a time.
+/// Cells `range` of every path of `rows`: full tiles of `W`, then one lane at a time.
 #[inline(always)]
-fn cells<const SKETCH: bool>(
+fn cells<const W: usize, const SKETCH: bool>(
     rows: &[f64],
     stride: usize,
     range: std::ops::Range<usize>,
@@ -206,9 +253,9 @@ fn cells<const SKETCH: bool>(
     sketches: &mut [Sketch],
 ) {
     let mut c = range.start;
-    while c + LANES <= range.end {
-        tile::<LANES, SKETCH>(rows, stride, c, moments, sketches);
-        c += LANES;
+    while c + W <= range.end {
+        tile::<W, SKETCH>(rows, stride, c, moments, sketches);
+        c += W;
     }
     while c < range.end {
         tile::<1, SKETCH>(rows, stride, c, moments, sketches);
@@ -241,8 +288,13 @@ impl pulp::WithSimd for Kernel<'_> {
             moments,
             sketches,
         } = self;
-        cells::<true>(block, stride, 0..kept, moments, sketches);
-        cells::<false>(block, stride, kept..stride, moments, &mut []);
+        if S::F64_LANES >= LANES_WIDE {
+            cells::<LANES_WIDE, true>(block, stride, 0..kept, moments, sketches);
+            cells::<LANES_WIDE, false>(block, stride, kept..stride, moments, &mut []);
+        } else {
+            cells::<LANES_NARROW, true>(block, stride, 0..kept, moments, sketches);
+            cells::<LANES_NARROW, false>(block, stride, kept..stride, moments, &mut []);
+        }
     }
 }
 
