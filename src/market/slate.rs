@@ -341,7 +341,7 @@ pub fn sea_slates(m: &PathModel, st: &State, lv: &LeverSet, ids: &LeverIds, w: &
             .sum();
         let scaled = s
             * lv.get(ids.buyer_capacity_scale[j])
-            * st.eta[j].exp()
+            * w.eta_exp[j]
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
             * (1.0 - st.stance[j].cut)
             // D164: a pledged cut is a cut of the buyer's refining of Russian crude, as a

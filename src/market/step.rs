@@ -149,6 +149,7 @@ pub fn step(
     let tight = ((st.u_prev - u_star) / (1.0 - u_star)).clamp(0.0, 1.0);
     let freight_common = st.zf.exp() * (1.0 + m.p.alpha_f * tight);
     for j in 0..m.n_buyers {
+        w.eta_exp[j] = st.eta[j].exp();
         w.alt[j] = m.buyer_alt[j]
             + if m.buyer_gulf[j] {
                 m.p.gamma_a * exo.gulf_outage
@@ -165,7 +166,7 @@ pub fn step(
         w.m_cap[r] = (m.route_cap[r]
             * lv.get(ids.buyer_capacity_scale[j])
             * st.slate[r]
-            * st.eta[j].exp()
+            * w.eta_exp[j]
             * (1.0 - m.buyer_sdn_averse[j] * w.s_tilde[b])
             * (1.0 - lv.get(ids.secondary_capacity_cut[j]))
             * (1.0 - halt)

@@ -40,6 +40,9 @@ pub struct Work {
     pub k: Vec<f64>,
     pub freight: Vec<f64>,
     pub alt: Vec<f64>,
+    /// e^η_j of each buyer this month: every route of the buyer scales by it, so it is taken
+    /// once per buyer, not once per route (the same bits).
+    pub eta_exp: Vec<f64>,
     pub w: Vec<f64>,
     /// Designated share s_b and its non-laundered part s̃_b of each basin this month (D33).
     pub s: Vec<f64>,
@@ -85,6 +88,7 @@ impl Work {
             k: vec![0.0; nr],
             freight: vec![0.0; nr],
             alt: vec![0.0; m.n_buyers],
+            eta_exp: vec![0.0; m.n_buyers],
             w: vec![0.0; nb],
             s: vec![0.0; nb],
             s_tilde: vec![0.0; nb],
