@@ -275,3 +275,55 @@ fn a_market_with_more_variables_than_a_partial_holds_is_not_sharded() {
 fn loaded_ok(p: &Path) -> sanctions_sim::scenario::Scenario {
     sanctions_sim::scenario::load(p).unwrap_or_else(|e| panic!("{e}"))
 }
+
+// ---- F7: a shard's folder and the backtest's are result folders too --------------------------
+
+#[test]
+fn no_result_is_written_inside_a_shard_or_backtest_folder_nor_deleted_with_it() {
+    let d = tempfile::tempdir().unwrap();
+    run_small(&baseline(), d.path(), &["--shard", "1/1"], 0);
+    let shard = d.path().join("baseline.shard-1-of-1");
+    // `run` and `merge` into the shard's folder: a later `--force` of the shard deleted it.
+    let err = run_small(&baseline(), &shard, &[], 1);
+    assert!(
+        err.contains("is inside the result folder")
+            && err.contains("(it holds a shard's partial.bin)"),
+        "{err}"
+    );
+    let err = expect(
+        sim()
+            .arg("merge")
+            .arg(&shard)
+            .args(["--quiet", "--no-charts", "--no-report", "--out"])
+            .arg(shard.join("merged")),
+        1,
+    );
+    assert!(err.contains("(it holds a shard's partial.bin)"), "{err}");
+    assert_eq!(names(&shard), ["partial.bin"]);
+    // Something of the user's in it: `--force` of the shard names it and keeps it.
+    std::fs::write(shard.join("notes.txt"), "mine").unwrap();
+    let err = run_small(&baseline(), d.path(), &["--shard", "1/1", "--force"], 1);
+    assert!(
+        err.contains("holds notes.txt that is not part of its result (a shard's folder holds only partial.bin, not it)"),
+        "{err}"
+    );
+    assert_eq!(names(&shard), ["notes.txt", "partial.bin"]);
+    // A file that only has the name is not a shard's.
+    let plain = d.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    std::fs::write(plain.join("partial.bin"), "not a partial").unwrap();
+    run_small(&baseline(), &plain.join("out"), &[], 0);
+    // The backtest's folder, by its report.csv's header.
+    let bt = d.path().join("bt/backtest");
+    std::fs::create_dir_all(&bt).unwrap();
+    std::fs::write(
+        bt.join("report.csv"),
+        "target,source,date,observed,unit,model_p10,model_p50,model_p90,tolerance,pass\n",
+    )
+    .unwrap();
+    let err = run_small(&baseline(), &bt.join("runs"), &[], 1);
+    assert!(
+        err.contains("(it holds the backtest's report.csv)"),
+        "{err}"
+    );
+}
