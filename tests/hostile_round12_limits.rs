@@ -327,3 +327,14 @@ fn no_result_is_written_inside_a_shard_or_backtest_folder_nor_deleted_with_it() 
         "{err}"
     );
 }
+
+#[test]
+fn a_copy_of_the_backtest_report_elsewhere_does_not_make_a_result_folder() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("report.csv"),
+        "target,source,date,observed,unit,model_p10,model_p50,model_p90,tolerance,pass\n",
+    )
+    .unwrap();
+    run_small(&baseline(), &d.path().join("out"), &[], 0);
+}

@@ -5,7 +5,7 @@
 //!
 //! A result folder is any this tool writes and `--force` replaces: one with a sanctions-sim
 //! `manifest.json` (`run`, `merge`, `compare`, `sensitivity`), a shard's (`partial.bin`, by
-//! its magic bytes) and the backtest's (`report.csv`, by its header). Only the first was
+//! its magic bytes) and the backtest's (`backtest/report.csv`, by its header). Only the first was
 //! recognized, so a result written inside a shard folder was deleted by the next
 //! `run --shard … --force` (hostile round 12 F7).
 
@@ -72,11 +72,15 @@ pub fn result_kind(dir: &Path) -> Option<ResultKind> {
     if starts_with(&dir.join("partial.bin"), &[b"SSIMPART"]) {
         return Some(ResultKind::Shard);
     }
+    // The backtest always writes `<out>/backtest/`: a copy of its report elsewhere (a
+    // project's root) does not make that folder a result.
     let header: [&[u8]; 2] = [
         b"target,source,date,observed,",
         b"target;source;date;observed;",
     ];
-    if dir.join("report.csv").is_file() && starts_with(&dir.join("report.csv"), &header) {
+    if dir.file_name().is_some_and(|n| n == "backtest")
+        && starts_with(&dir.join("report.csv"), &header)
+    {
         return Some(ResultKind::Backtest);
     }
     None
