@@ -36,8 +36,19 @@ fn main() {
         Err(e) => {
             // Help and version are not errors; a bad flag is bad input.
             let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
-            let _ = e.print(); // a closed or full stdout/stderr: the exit code still tells
-            std::process::exit(code);
+            let printed = e
+                .print()
+                .and_then(|()| std::io::Write::flush(&mut std::io::stdout()));
+            // Help and version are the command's output: lost to a full stdout they are a
+            // failure, as any command's output is (hostile round 12 F5); a reader that closed
+            // the pipe had what it wanted. A full stderr leaves the exit code to tell.
+            match printed {
+                Err(w) if code == 0 && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    errln!("error: cannot write to standard output: {w}");
+                    std::process::exit(EXIT_BAD_INPUT);
+                }
+                _ => std::process::exit(code),
+            }
         }
     };
     let stop = signals::install(matches!(cli.command, Command::Run(_)));

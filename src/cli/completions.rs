@@ -22,9 +22,11 @@ pub struct ManArgs {
 
 fn print(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    // A full stdout is exit 1 and a closed one a reader that had enough, as for every
+    // command that prints (`cli::out`), not an internal error (hostile round 12 F5).
     out.write_all(bytes)
         .and_then(|_| out.flush())
-        .map_err(|e| CliError::Internal(format!("cannot write to standard output: {e}")))
+        .map_err(super::out::stdout_error)
 }
 
 pub fn completions(a: CompletionsArgs) -> Result<(), CliError> {

@@ -195,7 +195,12 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     // Pure output: a reader that closed the pipe had what it wanted (ripgrep's rule).
     let closed_is_success = matches!(
         cli.command,
-        Command::List(_) | Command::Explain(_) | Command::Schema(_) | Command::Show(_)
+        Command::List(_)
+            | Command::Explain(_)
+            | Command::Schema(_)
+            | Command::Show(_)
+            | Command::Completions(_)
+            | Command::Man(_)
     );
     let r = dispatch_inner(cli);
     match r {

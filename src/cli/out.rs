@@ -6,8 +6,9 @@
 //! failure (`> /dev/full`) and the results committed before it (complete, and kept: only the
 //! console output is missing). The command then returns through its normal error path, so a
 //! `run` stops like on SIGINT and its unfinished result folders are dropped (removed).
-//! `list`, `explain`, `schema` and `show` treat a closed pipe as success, as `head` wanted no
-//! more (ripgrep's rule); see [`super::dispatch`]. Exit codes: docs/reliability.md.
+//! `list`, `explain`, `schema`, `show`, `completions` and `man` treat a closed pipe as
+//! success, as `head` wanted no more (ripgrep's rule); see [`super::dispatch`]. Exit codes:
+//! docs/reliability.md.
 //!
 //! Writes to stderr ignore errors: stderr is where a failure would be reported, and a run
 //! is not thrown away because a warning could not be printed; the exit code still tells.

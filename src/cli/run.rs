@@ -170,6 +170,12 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         if let Err(e) = sc.check_months(options(sc, &a).months) {
             errors.push(e);
         }
+        if let Some(e) = a
+            .shard
+            .and_then(|_| crate::engine::partial::unshardable(sc))
+        {
+            errors.push(e);
+        }
         if let Some(n) = a.sample_paths {
             let o = options(sc, &a);
             let vars = crate::engine::vars::variables(&sc.market).len();

@@ -149,12 +149,13 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         let path = out_root.to_path_buf();
         return Err(OutputError::DanglingLink { path, link, target });
     }
-    if let Some(result) = nesting::enclosing_result(out_root) {
+    if let Some((result, kind)) = nesting::enclosing_result(out_root) {
         let beside = result.parent().unwrap_or(&result).to_path_buf();
         return Err(OutputError::InsideResult {
             out: out_root.to_path_buf(),
             result,
             beside,
+            mark: kind.mark(),
         });
     }
     create_out_root(out_root).map_err(|source| OutputError::NotWritable {
@@ -175,11 +176,12 @@ pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Stag
         });
     }
     if force {
-        let entries = nesting::foreign_entries(&final_dir);
+        let (entries, kind) = nesting::foreign_entries(&final_dir);
         if !entries.is_empty() {
             return Err(OutputError::ForeignEntries {
                 dir: final_dir,
                 entries,
+                listing: kind.listing(),
             });
         }
     }

@@ -63,26 +63,33 @@ pub enum OutputError {
     NotWritable { path: PathBuf, source: io::Error },
     #[error("output path {} exists but is not a directory; choose another output directory", .0.shown())]
     NotADirectory(PathBuf),
+    /// `mark`: what makes `result` a result folder ([`super::nesting::ResultKind::mark`]).
     #[error(
-        "output directory {} is inside the result folder {} (it holds a sanctions-sim \
-         manifest.json): results written there would be deleted with it by a later --force \
-         of that result; choose an output directory outside it with --out, e.g. {}",
+        "output directory {} is inside the result folder {} (it holds {mark}): results \
+         written there would be deleted with it by a later --force of that result; choose an \
+         output directory outside it with --out, e.g. {}",
         out.shown(), result.shown(), beside.shown()
     )]
     InsideResult {
         out: PathBuf,
         result: PathBuf,
         beside: PathBuf,
+        mark: &'static str,
     },
+    /// `listing`: why the entries are not the result's ([`super::nesting::ResultKind::listing`]).
     #[error(
-        "{} holds {} that {} not part of its result (its manifest.json does not list {}); \
+        "{} holds {} that {} not part of its result ({listing} {}); \
          --force would delete {} with it: move {} out of the folder first",
         dir.shown(), entries.join(", "), if entries.len() == 1 { "is" } else { "are" },
         if entries.len() == 1 { "it" } else { "them" },
         if entries.len() == 1 { "it" } else { "them" },
         if entries.len() == 1 { "it" } else { "them" }
     )]
-    ForeignEntries { dir: PathBuf, entries: Vec<String> },
+    ForeignEntries {
+        dir: PathBuf,
+        entries: Vec<String>,
+        listing: &'static str,
+    },
     /// `elsewhere`: how this command writes somewhere else (not every command has `--out`);
     /// the advice follows the error's kind (D176, [`super::super::write_advice`]).
     #[error(

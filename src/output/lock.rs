@@ -60,6 +60,11 @@ use std::sync::Mutex;
 mod owner;
 pub(super) use owner::Owner;
 
+#[path = "lock_gone.rs"]
+mod gone;
+pub(crate) use gone::remove_if_free;
+use gone::{still_named, RELOCKS};
+
 /// One locked output folder: the open folder (its descriptor holds the `flock`) and how many
 /// result folders of this process still need it.
 struct Held {
@@ -99,15 +104,47 @@ fn note(msg: std::fmt::Arguments) {
 /// Locks `out_root` (which exists) for this process, waiting for another process that holds
 /// it. Where the filesystem has no `flock` (some network filesystems), goes on unlocked
 /// after a warning, as before the lock existed.
+///
+/// The lock is on the folder the path named when it was opened. A process that waited may
+/// find the path naming another folder or none: the holder, interrupted, removed the empty
+/// output folder it had created, or something replaced it. Staging inside it would then fail
+/// ("No such file or directory") or write into a folder no one sees, so the folder is created
+/// again and locked anew (hostile round 12 F1).
 pub fn lock(out_root: &Path) -> OutLock {
+    for _ in 0..RELOCKS {
+        match lock_once(out_root) {
+            Some(l) => return l,
+            None => {
+                if let Err(e) = super::files::create_out_root(out_root) {
+                    note(format_args!(
+                        "warning: cannot create {} again after waiting for its lock: {e}",
+                        out_root.shown()
+                    ));
+                    return OutLock { key: None };
+                }
+            }
+        }
+    }
+    note(format_args!(
+        "warning: {} was removed or replaced {RELOCKS} times while this run waited for it; \
+         continuing without the lock",
+        out_root.shown()
+    ));
+    OutLock { key: None }
+}
+
+/// [`lock`] once; `None` when the folder locked is no longer the one `out_root` names.
+fn lock_once(out_root: &Path) -> Option<OutLock> {
     let key = fs::canonicalize(out_root).unwrap_or_else(|_| out_root.to_path_buf());
     let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, h)) = held.iter_mut().find(|(k, _)| *k == key) {
         h.users += 1;
-        return OutLock { key: Some(key) };
+        return Some(OutLock { key: Some(key) });
     }
-    let Ok(dir) = fs::File::open(&key) else {
-        return OutLock { key: None };
+    let dir = match fs::File::open(&key) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(_) => return Some(OutLock { key: None }),
     };
     match flock(&dir, true) {
         Ok(()) => {}
@@ -122,7 +159,7 @@ pub fn lock(out_root: &Path) -> OutLock {
                     "warning: cannot lock {}: {e}; continuing without the lock",
                     out_root.shown()
                 ));
-                return OutLock { key: None };
+                return Some(OutLock { key: None });
             }
         }
         Err(e) => {
@@ -130,8 +167,11 @@ pub fn lock(out_root: &Path) -> OutLock {
                 "warning: cannot lock {}: {e}; concurrent runs into it are not serialized",
                 out_root.shown()
             ));
-            return OutLock { key: None };
+            return Some(OutLock { key: None });
         }
+    }
+    if !still_named(&dir, out_root) {
+        return None; // dropping `dir` releases the lock on the folder that went away
     }
     held.push((
         key.clone(),
@@ -140,7 +180,7 @@ pub fn lock(out_root: &Path) -> OutLock {
             users: 1,
         },
     ));
-    OutLock { key: Some(key) }
+    Some(OutLock { key: Some(key) })
 }
 
 #[cfg(unix)]

@@ -93,9 +93,11 @@ fn late_event(sc: &Scenario, months: usize, i: usize) -> Option<Warning> {
         at: sc.event_origins[i].at.clone(),
         key: key(sc, i),
         message,
-        help: Some(format!(
-            "{} to include every date it can take, or shorten its `lag_months`",
-            run_through(sc, latest.month)
+        help: Some(run_through(
+            sc,
+            latest.month,
+            "to include every date it can take",
+            "shorten its `lag_months`",
         )),
     })
 }
@@ -163,9 +165,8 @@ fn late_nodes(sc: &Scenario, months: usize, t: usize) -> Vec<Warning> {
                     tree.id,
                 ),
                 help: Some(format!(
-                    "{} to see it on every path, or shorten those lags; `events.csv` gives the \
-                     share of paths that entered it by each month",
-                    run_through(sc, late)
+                    "{}; `events.csv` gives the share of paths that entered it by each month",
+                    run_through(sc, late, "to see it on every path", "shorten those lags")
                 )),
             });
             continue;
@@ -198,9 +199,11 @@ fn late_nodes(sc: &Scenario, months: usize, t: usize) -> Vec<Warning> {
                     crate::policy::calendar::iso_month(late),
                     rare(lag),
                 ),
-                help: Some(format!(
-                    "{} to include every date it can take, or shorten its `after_months`",
-                    run_through(sc, late + k)
+                help: Some(run_through(
+                    sc,
+                    late + k,
+                    "to include every date it can take",
+                    "shorten its `after_months`",
                 )),
             });
         }

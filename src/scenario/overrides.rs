@@ -239,9 +239,14 @@ fn never_lands(sc: &Scenario, i: usize) -> Option<Warning> {
             crate::policy::calendar::iso_month(end - 1)
         ),
         help: Some(format!(
-            "`lag_months` is in months; shorten it to at most {} months, or raise \
-             `[scenario].months`",
-            end - 1 - ev.date.month
+            "`lag_months` is in months; shorten it to at most {} months{}",
+            end - 1 - ev.date.month,
+            // No run reaches a date past the longest one (hostile round 12 F3).
+            if first.month - sc.start < super::window::longest_run(sc) && lo <= 1200.0 {
+                ", or raise `[scenario].months`"
+            } else {
+                ""
+            }
         )),
     })
 }

@@ -111,11 +111,35 @@ pub(super) fn last_month(sc: &Scenario, months: usize) -> String {
     }
 }
 
-/// How to run long enough to reach month `last`.
-pub(super) fn run_through(sc: &Scenario, last: MonthIdx) -> String {
+/// The help for something that can land in month `last`, after the run: run long enough
+/// `goal` ("to see it on every path"), or `shorten` ("shorten its `lag_months`"). Past the
+/// longest run there can be from `start` (1200 months, and not past 2200-12) only the
+/// shortening is offered: a help must not ask for a `--months` that is refused (hostile
+/// round 12 F3).
+pub(super) fn run_through(sc: &Scenario, last: MonthIdx, goal: &str, shorten: &str) -> String {
     let need = last - sc.start + 1;
-    format!("run at least {need} months (`months = {need}` in the file, or `--months {need}`)")
+    let most = longest_run(sc);
+    if need > most {
+        return format!(
+            "{shorten}: no run reaches {} (the longest run from {} is {most} months, to {})",
+            iso_month(last),
+            iso_month(sc.start),
+            iso_month(sc.start + most - 1)
+        );
+    }
+    format!(
+        "run at least {need} months (`months = {need}` in the file, or `--months {need}`) \
+         {goal}, or {shorten}"
+    )
 }
+
+/// The most months a run from the scenario's start may have: 1200, and not past 2200-12.
+pub(super) fn longest_run(sc: &Scenario) -> MonthIdx {
+    (super::dates::LAST_MONTH - sc.start + 1).clamp(1, MAX_RUN_MONTHS)
+}
+
+/// The most months a run may have (`scenario.months`, `--months`).
+const MAX_RUN_MONTHS: MonthIdx = 1200;
 
 /// How the file can drop inherited event `i`: by its id, or as `<lever>@<date>`; or, when the
 /// file wrote it itself, by deleting it.

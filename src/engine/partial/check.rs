@@ -13,7 +13,8 @@
 //! - the order statistics hold, per cell, exactly the finite values the moments counted
 //!   (exact mode: the shard's paths, whole);
 //! - no tree count exceeds the shard's paths; `wall_seconds` is finite, not negative and at most
-//!   1e9; `threads` is 1 to 65,536; no diagnostics counter passes 65,536 per path-month.
+//!   1e9; `threads` is 1 to 65,536; the diagnostics are counters a run writes, none past
+//!   65,536 per path-month, no `max_*` past 65,536.
 //!
 //! [`check_values`] then checks the numbers themselves (means, `m2`, order values, sketch
 //! extremes) against what a run writes (`engine::stats::values`, D205).
@@ -29,6 +30,18 @@ fn differs(field: &'static str, value: u64, want: u64, rule: &str) -> PartialErr
         want,
         rule: rule.to_string(),
     }
+}
+
+/// The header repeats the format version of the file's first bytes; two that differ mean a
+/// file pieced together (hostile round 12 F2).
+pub(super) fn same_version(h: &Header, version: u32) -> Result<(), PartialError> {
+    if h.format_version == version {
+        return Ok(());
+    }
+    Err(PartialError::Invalid(format!(
+        "format_version = {} in the header, {version} in the file's first bytes",
+        h.format_version
+    )))
 }
 
 /// Checks every count of `p` (see the module docs).
@@ -107,7 +120,7 @@ pub(super) fn check_counts(p: &Partial) -> Result<(), PartialError> {
     if !(h.wall_seconds.is_finite() && (0.0..=MAX_WALL_SECONDS).contains(&h.wall_seconds)) {
         return Err(PartialError::Invalid(format!(
             "wall_seconds = {}, expected a finite number in [0, {MAX_WALL_SECONDS:e}]",
-            h.wall_seconds
+            crate::suggest::Num(h.wall_seconds)
         )));
     }
     if h.threads == 0 || h.threads > MAX_THREADS {
@@ -122,14 +135,30 @@ pub(super) fn check_counts(p: &Partial) -> Result<(), PartialError> {
     let bound = shard_paths
         .saturating_mul(h.fingerprint.months as u64)
         .saturating_mul(MAX_PER_PATH_MONTH);
+    // The keys are the counters a run writes: each goes into manifest.json as it is, so an
+    // invented one (any text) would be published as a diagnostic of the run. A `max_*` is
+    // the largest iteration count of one root search, far below `MAX_PER_PATH_MONTH`
+    // (hostile round 12 F2). A partial of an older build may lack a newer counter.
+    let known = crate::engine::path::PathDiag::default().to_map();
     for (key, &n) in &h.diagnostics {
-        if n > bound && !key.starts_with("max_") {
-            return Err(differs(
-                "a diagnostics counter",
-                n,
-                bound,
-                &format!("`{key}`: at most {MAX_PER_PATH_MONTH} per path-month of the shard"),
-            ));
+        if !known.contains_key(key) {
+            use crate::suggest::ShowPath;
+            let list: Vec<&str> = known.keys().map(String::as_str).collect();
+            return Err(PartialError::Invalid(format!(
+                "diagnostics holds `{}`, which is not a counter a run writes ({})",
+                std::path::Path::new(key).shown(),
+                list.join(", ")
+            )));
+        }
+        let (most, per) = if key.starts_with("max_") {
+            (MAX_PER_PATH_MONTH, "iterations of one root search")
+        } else {
+            (bound, "per path-month of the shard")
+        };
+        if n > most {
+            return Err(PartialError::Invalid(format!(
+                "diagnostics `{key}` = {n}, expected at most {most} ({MAX_PER_PATH_MONTH} {per})"
+            )));
         }
     }
     Ok(())

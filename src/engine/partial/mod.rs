@@ -23,11 +23,13 @@ mod check;
 mod error;
 mod shard_spec;
 pub use error::PartialError;
-pub use shard_spec::{ShardSpec, ShardSpecError};
+pub use shard_spec::{unshardable, ShardSpec, ShardSpecError};
 
 use super::stats::codec::{Reader, Writer};
 use super::stats::period_probe::is_period_expr;
 use super::stats::period_spec::MAX_PERIODS;
+/// Most `--prob` expressions a partial may declare: as many as a run takes.
+pub use super::stats::period_spec::MAX_PROBES;
 use super::stats::{choose_mode, GroupMoments, MonthlyStats, SummaryMode};
 use super::vars::variables;
 use crate::scenario::Scenario;
@@ -47,8 +49,6 @@ const MAGIC: &[u8; 8] = b"SSIMPART";
 pub const MAX_VARS: usize = 4096;
 /// Most months a partial may declare: the longest scenario (`scenario.months ≤ 1200`).
 pub const MAX_MONTHS: usize = 1200;
-/// Most `--prob` expressions a partial may declare.
-pub const MAX_PROBES: usize = 1024;
 /// Fewest bytes one sketch cell takes in the body (zeros, then two stores of count, lo, hi,
 /// base and page count): a sketch-mode header must leave room for every cell it declares.
 const SKETCH_CELL_MIN_BYTES: u64 = 8 + 2 * (8 + 8 + 8 + 4 + 8);
@@ -155,6 +155,7 @@ pub fn run_shard(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Partial, RunError> {
     check_shape(sc, o)?;
+    shard_spec::check_shardable(sc)?;
     let t0 = Instant::now();
     let vars = variables(&sc.market);
     let mode = choose_mode(o.paths, o.months, vars.len(), o.budget_bytes);
@@ -314,6 +315,7 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, PartialError> {
     let mut r = Reader::new(&body[12..]);
     let hlen = r.count(1)?;
     let header: Header = serde_json::from_slice(r.take(hlen)?).map_err(PartialError::Header)?;
+    check::same_version(&header, version)?;
     let fp = &header.fingerprint;
     let mode = mode_of(&fp.summary_mode)?;
     check_header(&header, mode, r.remaining())?;

@@ -41,3 +41,25 @@ impl ShardSpec {
         cut(self.k - 1)..cut(self.k)
     }
 }
+
+/// Why scenario `sc` cannot be run as shards, if it cannot: its market gives more output
+/// variables than a partial may declare ([`super::MAX_VARS`]), so `merge` would refuse every
+/// shard as damaged after the simulation was paid for (hostile round 12 F6). `run --shard`
+/// says so before simulating; a plain run has no such limit.
+pub fn unshardable(sc: &crate::scenario::Scenario) -> Option<String> {
+    let vars = crate::engine::vars::variables(&sc.market).len();
+    (vars > super::MAX_VARS).then(|| {
+        format!(
+            "{}: --shard: its market file gives {vars} output variables, and a shard's partial \
+             result holds at most {}, so `merge` could not read it; run it without --shard, or \
+             with fewer basins, buyers or routes",
+            crate::suggest::ShowPath::shown(sc.path.as_path()),
+            super::MAX_VARS
+        )
+    })
+}
+
+/// [`unshardable`] for library callers of `run_shard`.
+pub(super) fn check_shardable(sc: &crate::scenario::Scenario) -> Result<(), super::RunError> {
+    unshardable(sc).map_or(Ok(()), |why| Err(super::RunError::Failed(why)))
+}

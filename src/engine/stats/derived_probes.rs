@@ -200,6 +200,12 @@ pub fn parse_probes<S: AsRef<str>>(
             Err(e) => errors.push(e),
         }
     }
+    if out.len() > super::period_spec::MAX_PROBES {
+        errors.push(ProbeError::TooMany {
+            count: out.len(),
+            most: super::period_spec::MAX_PROBES,
+        });
+    }
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -240,6 +246,13 @@ pub fn parse_probe_set(
                 Err(e) => errors.push(e),
             }
         }
+    }
+    let count = set.monthly.len() + set.period.len();
+    if count > super::period_spec::MAX_PROBES {
+        errors.push(ProbeError::TooMany {
+            count,
+            most: super::period_spec::MAX_PROBES,
+        });
     }
     if errors.is_empty() {
         Ok(set)

@@ -137,6 +137,13 @@ impl PeriodProbe {
                 var: e.var,
             });
         };
+        // The period before the unit: the unit's error suggests `mean(VAR, PERIOD)`, which
+        // must not carry a period that is wrong in turn (hostile round 12 F4).
+        let period =
+            probe_period(&e.period, start, months).map_err(|reason| ProbeError::BadPeriod {
+                expr: expr.into(),
+                reason,
+            })?;
         let var_unit = vars[index].1.as_str();
         let (unit, per_day) = match (e.stat, var_unit) {
             (PeriodStat::Total, "mb/d") => ("mb", true),
@@ -151,11 +158,6 @@ impl PeriodProbe {
             }
             (PeriodStat::Mean, own) => (own, true),
         };
-        let period =
-            probe_period(&e.period, start, months).map_err(|reason| ProbeError::BadPeriod {
-                expr: expr.into(),
-                reason,
-            })?;
         Ok(PeriodProbe {
             text: format!(
                 "{}({},{}){}{}",

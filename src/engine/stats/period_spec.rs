@@ -13,6 +13,10 @@ use crate::policy::calendar::{iso_month, month_idx, year_month, MonthIdx};
 /// Most `--period` windows a run takes: each adds a row per totalled and averaged variable.
 pub const MAX_PERIODS: usize = 100;
 
+/// Most different `--prob` questions a run takes: what a shard's `partial.bin` may declare, so
+/// that `run --shard` never writes a partial that `merge` refuses (hostile round 12 F6).
+pub const MAX_PROBES: usize = 1024;
+
 /// The label of the whole-horizon period.
 pub const HORIZON: &str = "horizon";
 

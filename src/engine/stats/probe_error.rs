@@ -93,6 +93,12 @@ pub enum ProbeError {
          period's total or mean is one number per path: drop `for …`"
     )]
     PeriodStreak { expr: String },
+    /// More different questions than a run takes.
+    #[error(
+        "--prob: {count} different probabilities asked, at most {most} (what a shard's \
+         partial result can hold, so that `merge` takes it): run the others separately"
+    )]
+    TooMany { count: usize, most: usize },
     /// The period of a period probe is not one of the run.
     #[error("--prob `{expr}`: {reason}")]
     BadPeriod { expr: String, reason: String },
