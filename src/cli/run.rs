@@ -66,7 +66,8 @@ pub struct RunArgs {
     /// or, for another node, for the paths that entered it and those that did not
     /// (`escalation_china`: by_outcome/escalation_china=entered/…; `<node>.entered` for a
     /// node whose name selects an exit, `<node>@YYYY-MM` for entered by that month).
-    /// Repeatable.
+    /// Also writes outcome_totals.csv: every outcome's totals and averages with its share of
+    /// paths. Repeatable.
     #[arg(long = "by-outcome", value_name = "SELECTOR")]
     pub by_outcome: Vec<String>,
     /// Simulate only shard K of N (1-based) and write a mergeable partial result to
@@ -422,6 +423,11 @@ pub(crate) fn write(
     }
     for (file, bytes) in super::answers::run_files(&sc.name, sc.start, &r.derived) {
         f.table(file, bytes).map_err(io)?;
+    }
+    if !r.by_outcome.is_empty() {
+        use crate::output::outcome_totals_csv::{outcome_totals_csv, FILE};
+        let t = outcome_totals_csv(&sc.name, sc.start, &r.derived, r.paths, &r.by_outcome);
+        f.table(FILE, t).map_err(io)?;
     }
     // Conditional bands, before the top-level charts in the file list.
     for b in &r.by_outcome {

@@ -399,6 +399,24 @@ impl Share {
             se: (p * (1.0 - p) / n).sqrt(),
         }
     }
+
+    /// `k` paths of `n`: the share of an outcome of `--by-outcome` (`outcome_totals.csv`),
+    /// with the same binomial standard error as a `--prob` share.
+    pub fn of_count(k: u64, n: u64) -> Share {
+        if n == 0 {
+            return Share {
+                n: 0,
+                p: f64::NAN,
+                se: f64::NAN,
+            };
+        }
+        let p = k as f64 / n as f64;
+        Share {
+            n,
+            p,
+            se: (p * (1.0 - p) / n as f64).sqrt(),
+        }
+    }
 }
 
 /// The derived results of one accumulator.
