@@ -94,7 +94,11 @@ pub struct RunArgs {
     /// paths whose total or day-weighted mean over a period is past a threshold goes to
     /// period_probabilities.csv: --prob 'total(russia_export_revenue_usd_bn, 2026) < 80' or
     /// --prob 'mean(brent_usd_bbl, 2025-11..2026-10) > 70' (PERIOD a year, `horizon` or
-    /// FROM..TO). Repeatable.
+    /// FROM..TO). Join conditions of one kind with `and` (or `or`): --prob
+    /// 'arrivals_india_mbd < 1.2 and urals_discount_usd_bbl > 20' (both in the same month;
+    /// 'for N months' once, at the end, for N months in a row together) or --prob
+    /// 'total(russia_export_revenue_usd_bn, 2026) < 80 and mean(brent_usd_bbl, 2026) > 70'.
+    /// Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
     #[arg(long = "period", value_name = "FROM..TO", help = super::answers::PERIOD_HELP)]

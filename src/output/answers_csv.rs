@@ -131,13 +131,14 @@ pub const PROBABILITY_DIFF_COLUMNS: [&str; 6] = [
 fn prob_row(scenario: &str, start: MonthIdx, d: &Derived, k: usize, t: usize) -> Vec<String> {
     let probe = &d.probes[k];
     let (now, ever, year) = d.prob(k, t);
+    let (var, op, threshold) = probe.columns();
     vec![
         scenario.to_string(),
         iso_first(start + t as MonthIdx),
         probe.text.clone(),
-        probe.var.clone(),
-        probe.op.as_str().to_string(),
-        threshold_text(probe.threshold),
+        var.to_string(),
+        op.to_string(),
+        threshold.map(threshold_text).unwrap_or_default(),
         now.n.to_string(),
         fmt_num(now.p),
         fmt_num(now.se),
