@@ -207,3 +207,34 @@ fn no_file_without_by_outcome() {
     assert!(dir.join("totals.csv").is_file());
     assert!(!dir.join("outcome_totals.csv").exists());
 }
+
+/// `report.html` shows each outcome's share and headline totals, linked to the file's cells.
+#[test]
+fn the_report_has_an_outcomes_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    bin()
+        .args(["run", TREE, "--quiet", "--no-charts", "--out"])
+        .arg(tmp.path())
+        .args(SHAPE)
+        .args(["--by-outcome", "summit_pending"])
+        .assert()
+        .success();
+    let dir = tmp.path().join("summit_uncertain");
+    let page = text(&dir.join("report.html"));
+    let csv = text(&dir.join("outcome_totals.csv"));
+    let deal = csv
+        .lines()
+        .find(|l| l.starts_with("summit_uncertain,summit_pending,deal,"))
+        .unwrap();
+    let share = deal.split(',').nth(4).unwrap();
+    assert!(page.contains("Outcomes"), "heading");
+    let cell = "data-file=\"outcome_totals.csv\" data-key=\"selector=summit_pending;outcome=deal;\
+                period=horizon;variable=russia_export_revenue_usd_bn\" data-col=\"share\"";
+    let at = page.find(cell).unwrap_or_else(|| panic!("no cell {cell}"));
+    assert!(
+        page[at..at + 200].contains(share),
+        "{}",
+        &page[at..at + 200]
+    );
+    assert!(page.contains("summit_pending") && page.contains("(all)"));
+}
