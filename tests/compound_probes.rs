@@ -333,3 +333,56 @@ fn compare_pairs_the_compound_shares() {
         "the policy moves the compound share in some month"
     );
 }
+
+/// A compound asked twice (however spaced) is one row, with a warning; the other join, or the
+/// sides in another order, is another question.
+#[test]
+fn repeats_are_dropped_with_a_warning_and_other_joins_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let period_again = "total(russia_export_revenue_usd_bn,2025-09..2026-02)<43.0 and \
+                        mean(brent_usd_bbl, 2026)>71";
+    let a = bin()
+        .args([
+            "run",
+            PLAIN,
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+            "--paths",
+            "50",
+        ])
+        .args(["--months", "9", "--out"])
+        .arg(tmp.path())
+        .args([
+            "--prob",
+            AND,
+            "--prob",
+            "arrivals_india_mbd<1.4 and urals_discount_usd_bbl>15.0",
+        ])
+        .args([
+            "--prob",
+            OR,
+            "--prob",
+            "urals_discount_usd_bbl > 15 and arrivals_india_mbd < 1.4",
+        ])
+        .args(["--prob", PERIOD, "--prob", period_again])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.matches("repeats").count(), 2, "{err}");
+    assert!(err.contains(&format!("repeats `{AND}`")), "{err}");
+    assert!(err.contains(&format!("repeats `{PERIOD}`")), "{err}");
+    let dir = tmp.path().join("summit_failure");
+    let p = rows(&dir.join("probabilities.csv"));
+    let mut texts: Vec<&str> = p[1..].iter().map(|r| r[2].as_str()).collect();
+    texts.dedup();
+    assert_eq!(
+        texts,
+        [
+            "arrivals_india_mbd<1.4_and_urals_discount_usd_bbl>15",
+            "arrivals_india_mbd<1.4_or_urals_discount_usd_bbl>15",
+            "urals_discount_usd_bbl>15_and_arrivals_india_mbd<1.4",
+        ]
+    );
+    assert_eq!(rows(&dir.join("period_probabilities.csv")).len(), 2);
+}

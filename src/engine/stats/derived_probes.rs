@@ -338,8 +338,8 @@ pub fn duplicate_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Vec<(St
     let mut kept: Vec<(Probe, &str)> = Vec::new();
     let mut kept_periods: Vec<(Vec<PeriodExpr>, &str)> = Vec::new();
     let mut dropped = Vec::new();
-    // Sides compared in order: the join is the same for two texts with as many sides only
-    // when both are plain; a compound's is compared below.
+    // A period text repeats an earlier one when their sides match in order and, for a
+    // compound, their joins match too (`A and B` is not `A or B`).
     let same_sides = |a: &[PeriodExpr], b: &[PeriodExpr]| {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
     };
