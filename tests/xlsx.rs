@@ -132,9 +132,9 @@ fn trees_and_conditional_bands_get_their_sheets() {
         .filter(|f| f.starts_with("by_outcome/") && f.ends_with(".csv"))
         .collect();
     assert!(!bands.is_empty());
-    // index, summary, wide, events, outcomes, totals, averages, manifest.
-    assert_eq!(book.names.len(), 8 + bands.len());
-    for f in ["events.csv", "outcomes.csv"] {
+    // index, summary, wide, events, outcomes, totals, averages, outcome_totals, manifest.
+    assert_eq!(book.names.len(), 9 + bands.len());
+    for f in ["events.csv", "outcomes.csv", "outcome_totals.csv"] {
         let name = f.trim_end_matches(".csv");
         check_sheet(&book, name, &std::fs::read(dir.join(f)).unwrap());
     }

@@ -38,7 +38,9 @@ pub struct CompareArgs {
     /// month, and past it at any month so far, e.g. --prob 'flow_india_mbd<1'; add
     /// 'for N months' for N months in a row. A period's total or mean goes to
     /// period_probabilities.csv with the paired difference: --prob
-    /// 'total(russia_export_revenue_usd_bn, 2026) < 80'. Repeatable.
+    /// 'total(russia_export_revenue_usd_bn, 2026) < 80'. Join conditions of one kind with
+    /// `and` (or `or`): 'arrivals_india_mbd < 1.2 and urals_discount_usd_bbl > 20'.
+    /// Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
     /// Also difference totals and averages over the months FROM..TO (YYYY-MM, inclusive),

@@ -66,7 +66,8 @@ pub struct RunArgs {
     /// or, for another node, for the paths that entered it and those that did not
     /// (`escalation_china`: by_outcome/escalation_china=entered/…; `<node>.entered` for a
     /// node whose name selects an exit, `<node>@YYYY-MM` for entered by that month).
-    /// Repeatable.
+    /// Also writes outcome_totals.csv: every outcome's totals and averages with its share of
+    /// paths. Repeatable.
     #[arg(long = "by-outcome", value_name = "SELECTOR")]
     pub by_outcome: Vec<String>,
     /// Simulate only shard K of N (1-based) and write a mergeable partial result to
@@ -93,7 +94,11 @@ pub struct RunArgs {
     /// paths whose total or day-weighted mean over a period is past a threshold goes to
     /// period_probabilities.csv: --prob 'total(russia_export_revenue_usd_bn, 2026) < 80' or
     /// --prob 'mean(brent_usd_bbl, 2025-11..2026-10) > 70' (PERIOD a year, `horizon` or
-    /// FROM..TO). Repeatable.
+    /// FROM..TO). Join conditions of one kind with `and` (or `or`): --prob
+    /// 'arrivals_india_mbd < 1.2 and urals_discount_usd_bbl > 20' (both in the same month;
+    /// 'for N months' once, at the end, for N months in a row together) or --prob
+    /// 'total(russia_export_revenue_usd_bn, 2026) < 80 and mean(brent_usd_bbl, 2026) > 70'.
+    /// Repeatable.
     #[arg(long = "prob", value_name = "EXPR")]
     pub prob: Vec<String>,
     #[arg(long = "period", value_name = "FROM..TO", help = super::answers::PERIOD_HELP)]
@@ -428,6 +433,11 @@ pub(crate) fn write(
     }
     for (file, bytes) in super::answers::run_files(&sc.name, sc.start, &r.derived) {
         f.table(file, bytes).map_err(io)?;
+    }
+    if !r.by_outcome.is_empty() {
+        use crate::output::outcome_totals_csv::{outcome_totals_csv, FILE};
+        let t = outcome_totals_csv(&sc.name, sc.start, &r.derived, r.paths, &r.by_outcome);
+        f.table(FILE, t).map_err(io)?;
     }
     // Conditional bands, before the top-level charts in the file list.
     for b in &r.by_outcome {

@@ -60,26 +60,38 @@ pub fn averages_csv(scenario: &str, start: MonthIdx, d: &Derived) -> Vec<u8> {
 fn period_bands_csv<'a>(
     scenario: &str,
     start: MonthIdx,
-    d: &Derived,
-    vars: &[TotalVar],
+    d: &'a Derived,
+    vars: &'a [TotalVar],
     cell: impl Fn(usize, usize) -> &'a CellStats,
 ) -> Vec<u8> {
     let mut w = writer();
     w.write_record(TOTALS_HEADER).expect("in-memory write");
+    for row in period_band_rows(start, d, vars, cell) {
+        w.write_record(std::iter::once(scenario).chain(row.iter().map(String::as_str)))
+            .expect("in-memory write");
+    }
+    into_bytes(w)
+}
+
+/// The cells of [`TOTALS_HEADER`] after `scenario`, one row per period × variable of `vars`
+/// (periods outer): shared with `outcome_totals.csv`, whose rows must read exactly as these.
+pub(crate) fn period_band_rows<'a>(
+    start: MonthIdx,
+    d: &'a Derived,
+    vars: &'a [TotalVar],
+    cell: impl Fn(usize, usize) -> &'a CellStats,
+) -> Vec<Vec<String>> {
+    let mut rows = Vec::with_capacity(d.periods.len() * vars.len());
     for (p, per) in d.periods.iter().enumerate() {
         let (first, last) = period_dates(d, start, p);
         let months = per.months.to_string();
         for (j, tv) in vars.iter().enumerate() {
-            let b = band_cells(cell(p, j));
-            let row = [
-                scenario, &per.label, &first, &last, &months, &tv.name, &tv.unit,
-            ]
-            .into_iter()
-            .chain(b.iter().map(String::as_str));
-            w.write_record(row).expect("in-memory write");
+            let lead = [&per.label, &first, &last, &months, &tv.name, &tv.unit];
+            let row = lead.into_iter().cloned().chain(band_cells(cell(p, j)));
+            rows.push(row.collect());
         }
     }
-    into_bytes(w)
+    rows
 }
 
 /// A `--prob` threshold as written in probabilities.csv: the CSV number format (`{:.4}`) when
@@ -119,13 +131,14 @@ pub const PROBABILITY_DIFF_COLUMNS: [&str; 6] = [
 fn prob_row(scenario: &str, start: MonthIdx, d: &Derived, k: usize, t: usize) -> Vec<String> {
     let probe = &d.probes[k];
     let (now, ever, year) = d.prob(k, t);
+    let (var, op, threshold) = probe.columns();
     vec![
         scenario.to_string(),
         iso_first(start + t as MonthIdx),
         probe.text.clone(),
-        probe.var.clone(),
-        probe.op.as_str().to_string(),
-        threshold_text(probe.threshold),
+        var.to_string(),
+        op.to_string(),
+        threshold.map(threshold_text).unwrap_or_default(),
         now.n.to_string(),
         fmt_num(now.p),
         fmt_num(now.se),

@@ -13,6 +13,7 @@ pub mod folder;
 pub mod labels;
 pub mod lock;
 pub mod manifest;
+pub mod outcome_totals_csv;
 pub mod paths_csv;
 pub mod period_probs_csv;
 pub mod report;

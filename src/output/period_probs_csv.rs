@@ -7,7 +7,7 @@
 
 use super::answers_csv::threshold_text;
 use super::csv::{fmt_num, into_bytes, writer};
-use crate::engine::stats::derived::{Derived, INDICATORS};
+use crate::engine::stats::derived::{Derived, PeriodProbe, INDICATORS};
 use crate::engine::stats::share_diff::ShareDiff;
 use crate::policy::calendar::{iso_first, MonthIdx};
 
@@ -36,23 +36,37 @@ pub const PERIOD_PROBABILITIES_HEADER: [&str; 14] = [
 /// standard error, empty on the baseline's own rows.
 pub const PERIOD_DIFF_COLUMNS: [&str; 2] = ["diff", "mc_se_diff"];
 
-/// The cells of [`PERIOD_PROBABILITIES_HEADER`] for period probe `k` of one scenario.
+/// The cells of [`PERIOD_PROBABILITIES_HEADER`] for period probe `k` of one scenario. For a
+/// compound (`A and B`), a column is filled when every side has the same value in it (one
+/// period, one variable) and empty otherwise; `op` is the join and `threshold` empty.
 fn row(scenario: &str, start: MonthIdx, d: &Derived, k: usize) -> Vec<String> {
     let p = &d.period_probes[k];
     let s = d.period_probs[k];
-    let first = start + p.period.first as MonthIdx;
+    let common = |cell: &dyn Fn(&PeriodProbe) -> String| {
+        let v = cell(p);
+        if p.also.iter().all(|side| cell(side) == v) {
+            v
+        } else {
+            String::new()
+        }
+    };
+    let first = |q: &PeriodProbe| start + q.period.first as MonthIdx;
+    let (op, threshold) = match p.also.is_empty() {
+        true => (p.op.as_str(), threshold_text(p.threshold)),
+        false => (p.join.as_str(), String::new()),
+    };
     vec![
         scenario.to_string(),
         p.text.clone(),
-        p.stat.as_str().to_string(),
-        p.var.clone(),
-        p.unit.clone(),
-        p.period.label.clone(),
-        iso_first(first),
-        iso_first(first + p.period.months as MonthIdx - 1),
-        p.period.months.to_string(),
-        p.op.as_str().to_string(),
-        threshold_text(p.threshold),
+        common(&|q| q.stat.as_str().to_string()),
+        common(&|q| q.var.clone()),
+        common(&|q| q.unit.clone()),
+        common(&|q| q.period.label.clone()),
+        common(&|q| iso_first(first(q))),
+        common(&|q| iso_first(first(q) + q.period.months as MonthIdx - 1)),
+        common(&|q| q.period.months.to_string()),
+        op.to_string(),
+        threshold,
         s.n.to_string(),
         fmt_num(s.p),
         fmt_num(s.se),

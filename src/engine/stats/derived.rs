@@ -21,6 +21,7 @@
 //! gives a non-finite *now* (left out of that month's share, as bands leave it out) and an
 //! *ever* (a *this year*) of 1 if the path was past before (this year), otherwise non-finite.
 
+pub use super::compound_probe::Join;
 use super::period_spec::HORIZON;
 pub use super::probe_error::{ProbeError, ProbeErrors};
 use super::{CellStats, MonthlyStats, Summary, SummaryMode};
@@ -73,8 +74,13 @@ pub struct Probe {
     pub threshold: f64,
     /// Consecutive months the value must stay past the threshold (`… for 3 months`); 1 for a
     /// plain threshold. The *now* indicator holds when the streak ending this month is at
-    /// least this long.
+    /// least this long; of a compound, the streak of months where the sides held together.
     pub run: u32,
+    /// The other sides of a compound `A and B` (`A or B`, walkthrough #15), each a plain
+    /// threshold; the fields above are then its first side, and `text` the whole. Empty for
+    /// one condition.
+    pub also: Vec<Probe>,
+    pub join: Join,
 }
 
 /// A calendar year of the horizon (possibly partial), the whole horizon, or a window of
@@ -292,26 +298,20 @@ impl Layout {
         // The same arithmetic as the totals and averages above, so that a probe's value is
         // the very number whose band totals.csv (averages.csv) shows.
         for (cell, pp) in period_ind.iter_mut().zip(&self.period_probes) {
-            let x = match pp.stat {
-                PeriodStat::Total => self.period_total(monthly, pp.index, pp.per_day, &pp.period),
-                PeriodStat::Mean => self.period_average(monthly, pp.index, &pp.period),
-            };
-            *cell = pp.indicator(x);
+            *cell = pp.indicator_with(|s| match s.stat {
+                PeriodStat::Total => self.period_total(monthly, s.index, s.per_day, &s.period),
+                PeriodStat::Mean => self.period_average(monthly, s.index, &s.period),
+            });
         }
         for (k, probe) in self.probes.iter().enumerate() {
             let (mut ever, mut year) = (false, false);
             // Months in a row past the threshold, up to this one; a non-finite month breaks it.
             let mut streak = 0u32;
             for t in 0..self.months {
-                let x = monthly[t * self.nv + probe.index];
                 let cell = INDICATORS * (k * self.months + t);
                 year &= !self.year_opens[t];
-                if x.is_finite() {
-                    streak = if probe.op.holds(x, probe.threshold) {
-                        streak.saturating_add(1)
-                    } else {
-                        0
-                    };
+                if let Some(holds) = probe.holds_at(monthly, self.nv, t) {
+                    streak = if holds { streak.saturating_add(1) } else { 0 };
                     let now = streak >= probe.run;
                     ever |= now;
                     year |= now;
@@ -397,6 +397,24 @@ impl Share {
             n: c.n,
             p,
             se: (p * (1.0 - p) / n).sqrt(),
+        }
+    }
+
+    /// `k` paths of `n`: the share of an outcome of `--by-outcome` (`outcome_totals.csv`),
+    /// with the same binomial standard error as a `--prob` share.
+    pub fn of_count(k: u64, n: u64) -> Share {
+        if n == 0 {
+            return Share {
+                n: 0,
+                p: f64::NAN,
+                se: f64::NAN,
+            };
+        }
+        let p = k as f64 / n as f64;
+        Share {
+            n,
+            p,
+            se: (p * (1.0 - p) / n as f64).sqrt(),
         }
     }
 }

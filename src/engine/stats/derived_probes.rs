@@ -1,6 +1,7 @@
 //! The `--prob` list of a run: each text parsed (a monthly threshold, or a period's total or
 //! mean, [`super::period_probe`]), repeats dropped, errors collected (see [`super`]).
 
+use super::compound_probe::{joined, split_sides, Join};
 use super::derived::{Op, Probe, ProbeError, ProbeErrors};
 use super::period_probe::{is_period_expr, PeriodExpr, PeriodProbe};
 use crate::policy::calendar::MonthIdx;
@@ -103,10 +104,76 @@ pub(super) fn variable_hint<S: AsRef<str>>(var: &str, names: &[S]) -> String {
 }
 
 impl Probe {
+    /// Whether the probe holds in month `t` of a path's `monthly` values (`nv` a month):
+    /// `None` when a side's value is not finite (the month is left out of the share, and
+    /// breaks a streak, as for one condition).
+    pub(super) fn holds_at(&self, monthly: &[f64], nv: usize, t: usize) -> Option<bool> {
+        // Every side is read, none short-circuited: a non-finite side leaves the month out
+        // whatever the others say, so that `paths` is the same set for `and` and `or`.
+        let mut acc = self.join.identity();
+        for side in std::iter::once(self).chain(&self.also) {
+            let x = monthly[t * nv + side.index];
+            if !x.is_finite() {
+                return None;
+            }
+            acc = self.join.combine(acc, side.op.holds(x, side.threshold));
+        }
+        Some(acc)
+    }
+
     /// Parses `name<1`, `name <= 1.5`, `name>90`, `name >= -2`, each optionally followed by
     /// `for N months` (also `for N`, or the canonical `_for_N_months`); `names` is the
     /// variable list. An unknown name gets the closest variable name as a suggestion.
+    /// A compound `A and B` (`A or B`, walkthrough #15) of such thresholds takes `for N
+    /// months` once, at the end, for the sides holding together.
     pub fn parse<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, ProbeError> {
+        let sides = split_sides(expr)?;
+        let Some(join) = sides.join else {
+            return Probe::parse_one(expr, names);
+        };
+        let last = sides.parts.len() - 1;
+        let mut parsed = Vec::with_capacity(sides.parts.len());
+        let mut run = 1;
+        for (i, part) in sides.parts.iter().enumerate() {
+            let side_err = |inner| ProbeError::Side {
+                expr: expr.into(),
+                inner: Box::new(inner),
+            };
+            let (cond, n) = split_run(part).map_err(side_err)?;
+            if i < last && cond.len() < part.len() {
+                let others: Vec<&str> = sides
+                    .parts
+                    .iter()
+                    .map(|p| split_run(p).map_or(*p, |c| c.0))
+                    .collect();
+                let fix = format!(
+                    "{} for {n} months",
+                    others.join(&format!(" {} ", join.as_str()))
+                );
+                return Err(ProbeError::ForNotLast {
+                    expr: expr.into(),
+                    fix,
+                });
+            }
+            if i == last {
+                run = n;
+            }
+            parsed.push(Probe::parse_threshold(part, cond, names).map_err(side_err)?);
+        }
+        let text = joined(parsed.iter().map(|p| p.text.clone()), join);
+        let mut first = parsed.remove(0);
+        first.text = match run {
+            1 => text,
+            n => format!("{text}_for_{n}_months"),
+        };
+        first.run = run;
+        first.also = parsed;
+        first.join = join;
+        Ok(first)
+    }
+
+    /// One threshold, with its streak.
+    fn parse_one<S: AsRef<str>>(expr: &str, names: &[S]) -> Result<Probe, ProbeError> {
         let (cond, run) = split_run(expr)?;
         let mut p = Probe::parse_threshold(expr, cond, names)?;
         if run > 1 {
@@ -114,6 +181,17 @@ impl Probe {
         }
         p.run = run;
         Ok(p)
+    }
+
+    /// The cells of `probabilities.csv`'s `variable`, `op` and `threshold`: those of the
+    /// threshold; for a compound, the variable when every side has the same one (else
+    /// empty), the join as `op`, and no threshold: no cell shows one side as the whole.
+    pub fn columns(&self) -> (&str, &'static str, Option<f64>) {
+        if self.also.is_empty() {
+            return (&self.var, self.op.as_str(), Some(self.threshold));
+        }
+        let same = self.also.iter().all(|s| s.var == self.var);
+        (if same { &self.var } else { "" }, self.join.as_str(), None)
     }
 
     /// `VARIABLE OP NUMBER` of `expr` (`cond` is that part of it; errors quote `expr`).
@@ -138,16 +216,22 @@ impl Probe {
             op: c.op,
             threshold: c.threshold,
             run: 1,
+            also: Vec::new(),
+            join: Join::And,
         })
     }
 
     /// The same question: same variable, operator and threshold value, however it was
     /// spelled (`x<80`, `x < 80`, `x<80.0`, `x<8e1`).
+    /// A compound is the same question with the same sides in the same order and join.
     pub fn same_as(&self, other: &Probe) -> bool {
         self.var == other.var
             && self.op == other.op
             && self.threshold == other.threshold
             && self.run == other.run
+            && self.also.len() == other.also.len()
+            && (self.also.is_empty() || self.join == other.join)
+            && self.also.iter().zip(&other.also).all(|(a, b)| a.same_as(b))
     }
 }
 
@@ -265,14 +349,23 @@ pub fn parse_probe_set(
 /// repeats: `(dropped, kept)`. Texts that do not parse are left out.
 pub fn duplicate_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Vec<(String, String)> {
     let mut kept: Vec<(Probe, &str)> = Vec::new();
-    let mut kept_periods: Vec<(PeriodExpr, &str)> = Vec::new();
+    let mut kept_periods: Vec<(Vec<PeriodExpr>, &str)> = Vec::new();
     let mut dropped = Vec::new();
+    // A period text repeats an earlier one when their sides match in order and, for a
+    // compound, their joins match too (`A and B` is not `A or B`).
+    let same_sides = |a: &[PeriodExpr], b: &[PeriodExpr]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+    };
+    let join_of = |t: &str| split_sides(t).ok().and_then(|s| s.join);
     for t in texts {
         if is_period_expr(t) {
-            let Ok(p) = PeriodExpr::parse(t) else {
+            let Ok(p) = PeriodExpr::parse_sides(t) else {
                 continue;
             };
-            match kept_periods.iter().find(|(q, _)| q.same_as(&p)) {
+            let same = |(q, first): &&(Vec<PeriodExpr>, &str)| {
+                same_sides(q, &p) && join_of(first) == join_of(t)
+            };
+            match kept_periods.iter().find(same) {
                 Some((_, first)) => dropped.push((t.clone(), first.to_string())),
                 None => kept_periods.push((p, t)),
             }

@@ -63,6 +63,7 @@ mod batch;
 #[cfg(test)]
 mod batch_tests;
 pub mod codec;
+pub mod compound_probe;
 pub mod derived;
 mod derived_probes;
 mod exact;

@@ -5,6 +5,7 @@
 //! with the threshold; the share of paths is the mean of that 0/1 indicator, a moment-only
 //! cell after the monthly indicators ([`super::derived::Layout::tail`]).
 
+use super::compound_probe::{joined, split_sides, Join};
 use super::derived::ProbeError;
 use super::derived::{Op, Period};
 use super::derived_probes::{condition, split_run, variable_hint};
@@ -91,6 +92,12 @@ impl PeriodExpr {
         })
     }
 
+    /// The sides of a `--prob` text as written, one for a plain condition.
+    pub fn parse_sides(expr: &str) -> Result<Vec<PeriodExpr>, ProbeError> {
+        let sides = split_sides(expr)?;
+        sides.parts.iter().map(|p| PeriodExpr::parse(p)).collect()
+    }
+
     /// The same question as written (same statistic, variable, period text, operator and
     /// value), before the period is resolved: for the warning about repeats.
     pub fn same_as(&self, o: &PeriodExpr) -> bool {
@@ -118,11 +125,48 @@ pub struct PeriodProbe {
     pub period: Period,
     pub op: Op,
     pub threshold: f64,
+    /// The other sides of a compound `A and B` (`A or B`, walkthrough #15); the fields above
+    /// are then its first side, and `text` the whole. Empty for one condition.
+    pub also: Vec<PeriodProbe>,
+    pub join: Join,
 }
 
 impl PeriodProbe {
-    /// Parses `expr` for a run of `months` months from `start` over variables `(name, unit)`.
+    /// Parses `expr` for a run of `months` months from `start` over variables `(name, unit)`:
+    /// one condition, or a compound of them (each side's error names the side).
     pub fn parse(
+        expr: &str,
+        vars: &[(String, String)],
+        start: MonthIdx,
+        months: usize,
+    ) -> Result<PeriodProbe, ProbeError> {
+        let sides = split_sides(expr)?;
+        let Some(join) = sides.join else {
+            return PeriodProbe::parse_one(expr, vars, start, months);
+        };
+        let mut parsed = Vec::with_capacity(sides.parts.len());
+        for part in &sides.parts {
+            let p = PeriodProbe::parse_one(part, vars, start, months).map_err(|inner| {
+                ProbeError::Side {
+                    expr: expr.into(),
+                    inner: Box::new(inner),
+                }
+            })?;
+            parsed.push(p);
+        }
+        let text = joined(parsed.iter().map(|p| p.text.clone()), join);
+        let mut first = parsed.remove(0);
+        (first.text, first.also, first.join) = (text, parsed, join);
+        Ok(first)
+    }
+
+    /// The sides of the probe: itself, then [`PeriodProbe::also`].
+    pub fn sides(&self) -> impl Iterator<Item = &PeriodProbe> {
+        std::iter::once(self).chain(&self.also)
+    }
+
+    /// One `STAT(VARIABLE, PERIOD) OP NUMBER`.
+    fn parse_one(
         expr: &str,
         vars: &[(String, String)],
         start: MonthIdx,
@@ -175,14 +219,34 @@ impl PeriodProbe {
             period,
             op: e.op,
             threshold: e.threshold,
+            also: Vec::new(),
+            join: Join::And,
         })
     }
 
-    /// The same question: same statistic, variable, months, operator and threshold value.
+    /// The same question: same statistic, variable, months, operator and threshold value; for
+    /// a compound, the same sides in the same order and the same join.
     pub fn same_as(&self, o: &PeriodProbe) -> bool {
         (self.stat, self.index, self.op) == (o.stat, o.index, o.op)
             && (self.period.first, self.period.months) == (o.period.first, o.period.months)
             && self.threshold == o.threshold
+            && self.also.len() == o.also.len()
+            && (self.also.is_empty() || self.join == o.join)
+            && self.also.iter().zip(&o.also).all(|(a, b)| a.same_as(b))
+    }
+
+    /// The path's indicator from `value`, each side's period total or mean: the sides'
+    /// verdicts joined, NaN when any side's value is not finite (as for one side).
+    pub fn indicator_with(&self, value: impl Fn(&PeriodProbe) -> f64) -> f64 {
+        let mut acc = self.join.identity();
+        for side in self.sides() {
+            let x = value(side);
+            if !x.is_finite() {
+                return f64::NAN;
+            }
+            acc = self.join.combine(acc, side.op.holds(x, side.threshold));
+        }
+        f64::from(u8::from(acc))
     }
 
     /// Whether a path's period value `x` is past the threshold: 1 or 0, NaN when `x` is not

@@ -102,6 +102,63 @@ pub enum ProbeError {
     /// The period of a period probe is not one of the run.
     #[error("--prob `{expr}`: {reason}")]
     BadPeriod { expr: String, reason: String },
+    /// `x<1 && y>2`: a symbol where a compound takes a word (walkthrough #15).
+    #[error(
+        "--prob `{expr}`: write `{word}` for `{written}`, e.g. \
+         'arrivals_india_mbd < 1.2 {word} urals_discount_usd_bbl > 20'"
+    )]
+    SymbolJoin {
+        expr: String,
+        written: &'static str,
+        word: &'static str,
+    },
+    /// `and x<1`, `x<1 and and y>2`: a join with no condition before it.
+    #[error(
+        "--prob `{expr}`: nothing before `{join}`; write a condition on each side, \
+         'A {join} B', e.g. 'arrivals_india_mbd < 1.2 {join} urals_discount_usd_bbl > 20'"
+    )]
+    NothingBefore { expr: String, join: &'static str },
+    /// `x<1 and`: a join with no condition after it.
+    #[error(
+        "--prob `{expr}`: nothing after `{join}`; write the second condition, e.g. \
+         '{side} {join} brent_usd_bbl > 90', or drop `{join}`"
+    )]
+    NothingAfter {
+        expr: String,
+        join: &'static str,
+        side: String,
+    },
+    /// `x<1 and y>2 or z<3`: which binds first would be a guess.
+    #[error(
+        "--prob `{expr}`: both `and` and `or` in one condition; use one of them (all sides \
+         `and`, or all sides `or`), and give the other question as a --prob of its own"
+    )]
+    MixedJoin { expr: String },
+    /// `x<1 and total(y, 2026) < 80`: a month's value and a period's are not one question.
+    #[error(
+        "--prob `{expr}`: `{monthly}` is a monthly condition and `{period}` a period \
+         one (total or mean); the sides of `{join}` must be of one kind: ask both of the \
+         period, e.g. {instead}, or both of the month, or give them as two --prob"
+    )]
+    MixedKinds {
+        expr: String,
+        monthly: String,
+        period: String,
+        join: &'static str,
+        instead: String,
+    },
+    /// `x<1 for 3 months and y>2`: a streak is of the whole compound.
+    #[error(
+        "--prob `{expr}`: `for N months` applies to the whole condition (all sides together, \
+         N months in a row); write it once, at the end: '{fix}'"
+    )]
+    ForNotLast { expr: String, fix: String },
+    /// One side of a compound is not a condition: its own error, then the whole text.
+    #[error("{inner} (a side of --prob `{expr}`)")]
+    Side {
+        expr: String,
+        inner: Box<ProbeError>,
+    },
 }
 
 /// Every problem of a list of `--prob` texts, one per line.

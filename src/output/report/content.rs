@@ -295,6 +295,9 @@ pub fn run_report(
             f,
         )));
     }
+    if let Some(f) = get(crate::output::outcome_totals_csv::FILE) {
+        super::outcomes::outcome_blocks(f, &mut blocks);
+    }
     blocks.push(Block::Heading("Policy calendar".into()));
     calendar(&[sc], &mut blocks);
     charts(chart_files, &mut blocks);

@@ -9,6 +9,7 @@
 mod calendar;
 pub mod content;
 mod lookup;
+mod outcomes;
 
 /// A cell: its text, and where in the folder's CSV files it comes from (if it is a number).
 #[derive(Debug, Clone, PartialEq)]
