@@ -18,6 +18,7 @@ pub mod progress;
 pub mod run;
 mod run_diagnostics;
 mod run_warnings;
+mod run_write;
 mod scenario_set;
 pub mod schema;
 pub mod sensitivity;
