@@ -118,6 +118,18 @@ impl<const W: usize> Lanes<W> {
         }
     }
 
+    /// Lane `j`'s Welford update by a finite `x`: `Moments::push`, operation for operation,
+    /// and every write unconditional.
+    #[inline(always)]
+    fn welford(&mut self, j: usize, x: f64) {
+        let n = self.n[j] + 1.0;
+        let d = x - self.mean[j];
+        let mean = self.mean[j] + d / n;
+        self.m2[j] += d * (x - mean);
+        self.n[j] = n;
+        self.mean[j] = mean;
+    }
+
     /// One path's values of the tile. With `SKETCH`, also the extremes, zeros and keys.
     #[inline(always)]
     fn step<const SKETCH: bool>(&mut self, row: &[f64; W], keys: &mut [i32; W]) {
@@ -128,22 +140,12 @@ impl<const W: usize> Lanes<W> {
         // division's result then went through memory: the kernel's hottest stall).
         if row.iter().fold(true, |all, x| all & x.is_finite()) {
             for (j, &x) in row.iter().enumerate() {
-                let n = self.n[j] + 1.0;
-                let d = x - self.mean[j];
-                let mean = self.mean[j] + d / n;
-                self.m2[j] += d * (x - mean);
-                self.n[j] = n;
-                self.mean[j] = mean;
+                self.welford(j, x);
             }
         } else {
             for (j, &x) in row.iter().enumerate() {
                 if x.is_finite() {
-                    let n = self.n[j] + 1.0;
-                    let d = x - self.mean[j];
-                    let mean = self.mean[j] + d / n;
-                    self.m2[j] += d * (x - mean);
-                    self.n[j] = n;
-                    self.mean[j] = mean;
+                    self.welford(j, x);
                 } else {
                     self.nonfinite[j] += 1;
                 }
