@@ -1,11 +1,11 @@
 //! Batch insertion: a block of paths added at once, [`MonthlyStats::push_block`].
 //!
 //! Path by path, each value goes through its own cell's Welford update, extremes, bucket key
-//! and pending buffer: scattered scalar work. Here the cells are cut into tiles of one register's
-//! worth of adjacent cells, and a tile walks the block's paths in order with one lane per cell. A path's
-//! values of a tile are side by side in the block, so every step is the same arithmetic on
-//! all lanes, vectorised inside `pulp::Arch::dispatch` to the widest instruction set the
-//! machine has (AVX-512, AVX2, or the portable fallback), like `vmath`.
+//! and pending buffer: scattered scalar work. Here the cells are cut into tiles of one
+//! register's worth of adjacent cells, and a tile walks the block's paths in order with one
+//! lane per cell. A path's values of a tile are side by side in the block, so every step is
+//! the same arithmetic on all lanes, vectorised inside `pulp::Arch::dispatch` to the widest
+//! instruction set the machine has (AVX-512, AVX2, or the portable fallback), like `vmath`.
 //!
 //! The outputs do not change, bit for bit. Each lane runs exactly the scalar Welford update of
 //! its cell (`Moments::push`: the same IEEE operations in the same order, paths in push
@@ -32,10 +32,10 @@ const SKIP: i32 = i32::MIN;
 
 /// Cells per tile: one register of `f64`s (4 on AVX2 and the portable fallback, 8 on
 /// AVX-512), so that a tile's running state stays in registers while it walks the paths.
-/// Wider tiles (16, until the twelfth session) kept it in memory, and LLVM turned its
+/// Wider tiles (16, until the fourteenth session) kept it in memory, and LLVM turned its
 /// "keep the old value on a non-finite lane" updates into masked stores, which AMD's cores
-/// run microcoded and cannot forward to the next path's load: 2.2× slower on the EPYC
-/// (docs/performance.md).
+/// run microcoded and cannot forward to the next path's load (with the prefetch below, the
+/// insertion is 25% cheaper on the EPYC; docs/performance.md, D337).
 const LANES_NARROW: usize = 4;
 const LANES_WIDE: usize = 8;
 
