@@ -384,25 +384,17 @@ impl Share {
     /// From the moments of a 0/1 cell: the count of ones is `mean · n`, which Welford's and
     /// Chan's updates keep within a few ulps of an integer, so it is rounded back exactly.
     pub fn of(c: &CellStats) -> Share {
-        if c.n == 0 {
-            return Share {
-                n: 0,
-                p: f64::NAN,
-                se: f64::NAN,
-            };
-        }
-        let n = c.n as f64;
-        let p = (c.mean * n).round() / n;
-        Share {
-            n: c.n,
-            p,
-            se: (p * (1.0 - p) / n).sqrt(),
-        }
+        Share::of_ones((c.mean * c.n as f64).round(), c.n)
     }
 
     /// `k` paths of `n`: the share of an outcome of `--by-outcome` (`outcome_totals.csv`),
     /// with the same binomial standard error as a `--prob` share.
     pub fn of_count(k: u64, n: u64) -> Share {
+        Share::of_ones(k as f64, n)
+    }
+
+    /// `ones` of `n` and its binomial standard error; NaN for no paths.
+    fn of_ones(ones: f64, n: u64) -> Share {
         if n == 0 {
             return Share {
                 n: 0,
@@ -410,11 +402,12 @@ impl Share {
                 se: f64::NAN,
             };
         }
-        let p = k as f64 / n as f64;
+        let nf = n as f64;
+        let p = ones / nf;
         Share {
             n,
             p,
-            se: (p * (1.0 - p) / n as f64).sqrt(),
+            se: (p * (1.0 - p) / nf).sqrt(),
         }
     }
 }
