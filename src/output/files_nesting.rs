@@ -69,7 +69,7 @@ pub fn result_kind(dir: &Path) -> Option<ResultKind> {
     if result_manifest(dir).is_some() {
         return Some(ResultKind::Manifest);
     }
-    if starts_with(&dir.join("partial.bin"), &[b"SSIMPART"]) {
+    if starts_with(&dir.join("partial.bin"), &[crate::engine::partial::MAGIC]) {
         return Some(ResultKind::Shard);
     }
     // The backtest always writes `<out>/backtest/`: a copy of its report elsewhere (a

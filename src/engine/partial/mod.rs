@@ -40,7 +40,7 @@ use std::time::Instant;
 
 /// Version of the `partial.bin` layout; bumped on any change, and checked by [`decode`].
 pub const FORMAT_VERSION: u32 = 3;
-const MAGIC: &[u8; 8] = b"SSIMPART";
+pub const MAGIC: &[u8; 8] = b"SSIMPART";
 
 /// Most variables a partial may declare (the shipped market has 71; each basin or buyer
 /// adds a handful). With `months ≤ 1200` this bounds what a header can make [`decode`]
