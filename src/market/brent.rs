@@ -64,34 +64,87 @@ fn basin_floor(w: &Work, b: usize, prod: f64, store: f64) -> f64 {
 fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f64) {
     let (mut v, mut dv) = (0.0, 0.0);
     for b in 0..m.n_basins {
-        if w.status[b] == BasinStatus::Empty {
-            continue;
-        }
-        let f = basin_floor(w, b, prod, store);
-        // A split basin's cleared discount is a volume-weighted mix of two roots, so "the
-        // floor binds" is decided by what both tranches buy at the pinned discount: that keeps
-        // V(x) continuous where the basin passes from cleared to pinned (D37).
-        let split = is_split(w, b, m.basin_routes[b].clone());
-        if w.status[b] == BasinStatus::Cleared && !split && p - w.d_clr[b] >= f {
-            v += w.x_del[b];
-        } else if split {
-            // D35: compliant refiners still take only clean barrels at the pinned discount.
-            let r = m.basin_routes[b].clone();
-            let (q, dq) = split_sales(&tranche!(m, w, r), w.x_del[b], p - f, w.d_clean[b]);
-            v += q;
-            dv += p * dq;
-        } else {
-            for r in m.basin_routes[b].clone() {
-                if w.m_cap[r] == 0.0 {
-                    continue; // a closed route adds exactly +0 (clearing.rs)
-                }
-                let (q, dq) = route_flow(w.m_cap[r], w.h[r], m.route_sigma[r], w.k[r], p - f);
+        if w.status[b] != BasinStatus::Empty {
+            let f = basin_floor(w, b, prod, store);
+            basin_sales(m, w, b, p, f, &mut |q, dq| {
                 v += q;
-                dv += p * dq;
-            }
+                if let Some(dq) = dq {
+                    dv += dq;
+                }
+            });
         }
     }
     (v, dv)
+}
+
+/// [`sea_sales`] at the store floor `store` and without it (`−∞`), in one pass: a basin whose
+/// floor is the same either way (every saturated basin, and a cleared one whose carry-trade
+/// floor is below the production floor) is evaluated once and its terms added to both sums.
+/// Each sum receives exactly the additions, in the order, of its own [`sea_sales`] call, so
+/// the bits are the same as two calls.
+fn sea_sales_pair(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> [(f64, f64); 2] {
+    let mut sums = [(0.0, 0.0); 2];
+    for b in 0..m.n_basins {
+        if w.status[b] == BasinStatus::Empty {
+            continue;
+        }
+        let fs = basin_floor(w, b, prod, store);
+        let fp = basin_floor(w, b, prod, f64::NEG_INFINITY);
+        if fs.to_bits() == fp.to_bits() {
+            basin_sales(m, w, b, p, fs, &mut |q, dq| {
+                for s in sums.iter_mut() {
+                    s.0 += q;
+                    if let Some(dq) = dq {
+                        s.1 += dq;
+                    }
+                }
+            });
+        } else {
+            for (s, f) in sums.iter_mut().zip([fs, fp]) {
+                basin_sales(m, w, b, p, f, &mut |q, dq| {
+                    s.0 += q;
+                    if let Some(dq) = dq {
+                        s.1 += dq;
+                    }
+                });
+            }
+        }
+    }
+    sums
+}
+
+/// Basin `b`'s seaborne sales at price `p` and netback floor `f`: passes each term (a volume
+/// and its derivative in x) to `add` in the order they are summed.
+#[inline(always)]
+fn basin_sales(
+    m: &PathModel,
+    w: &Work,
+    b: usize,
+    p: f64,
+    f: f64,
+    add: &mut impl FnMut(f64, Option<f64>),
+) {
+    // A split basin's cleared discount is a volume-weighted mix of two roots, so "the floor
+    // binds" is decided by what both tranches buy at the pinned discount: that keeps V(x)
+    // continuous where the basin passes from cleared to pinned (D37).
+    let split = is_split(w, b, m.basin_routes[b].clone());
+    if w.status[b] == BasinStatus::Cleared && !split && p - w.d_clr[b] >= f {
+        // The derivative gets no term here (not even +0): the sums' bits stay as they were.
+        add(w.x_del[b], None);
+    } else if split {
+        // D35: compliant refiners still take only clean barrels at the pinned discount.
+        let r = m.basin_routes[b].clone();
+        let (q, dq) = split_sales(&tranche!(m, w, r), w.x_del[b], p - f, w.d_clean[b]);
+        add(q, Some(p * dq));
+    } else {
+        for r in m.basin_routes[b].clone() {
+            if w.m_cap[r] == 0.0 {
+                continue; // a closed route adds exactly +0 (clearing.rs)
+            }
+            let (q, dq) = route_flow(w.m_cap[r], w.h[r], m.route_sigma[r], w.k[r], p - f);
+            add(q, Some(p * dq));
+        }
+    }
 }
 
 struct Floors {
@@ -115,8 +168,7 @@ fn deliveries(m: &PathModel, w: &Work, fl: &Floors, p: f64, pipes: f64) -> (f64,
         let (v, dv) = sea_sales(m, w, p, fl.prod, f64::NEG_INFINITY);
         return (v + pipes, dv, f64::NEG_INFINITY);
     }
-    let (vs, dvs) = sea_sales(m, w, p, fl.prod, fl.store);
-    let (vp, dvp) = sea_sales(m, w, p, fl.prod, f64::NEG_INFINITY);
+    let [(vs, dvs), (vp, dvp)] = sea_sales_pair(m, w, p, fl.prod, fl.store);
     let target = vp - fl.room_rate;
     if vs >= target {
         return (vs + pipes, dvs, fl.store);
