@@ -141,7 +141,7 @@ fn stream_parts(sc: &Scenario) -> Vec<Result<&str, usize>> {
 
 /// The FNV-1a hashes of [`event_keys`], without building the strings: a path opens a stream
 /// per event, and formatting the keys cost more than the draws.
-pub(crate) fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
+pub fn event_key_hashes(sc: &Scenario) -> Vec<u64> {
     use std::fmt::Write;
     let mut tail = String::new();
     sc.events

@@ -11,6 +11,7 @@
 //! for one another except for the bounded look-ahead window. See docs/performance.md.
 
 use super::path::{PathDiag, PathSim};
+use super::path_rng::event_key_hashes;
 use super::run::{
     new_split_stats, Accum, OutcomeSplit, RunError, RunOptions, SplitStats, TreeStats, CHUNK_PATHS,
     GROUP_CHUNKS,
@@ -78,11 +79,12 @@ fn run_chunk(
     let mut trees = TreeStats::new(sc, o.months);
     let mut split_stats = new_split_stats(splits, layout, mode);
     let mut filled = 0;
+    let keys = event_key_hashes(sc);
     for path in lo..hi {
         if o.cancelled() {
             break; // the caller discards the whole run
         }
-        let mut sim = PathSim::with_rng(sc, o.seed, path, o.rng);
+        let mut sim = PathSim::with_keys(sc, &keys, o.seed, path, o.rng);
         let buf = &mut block[filled * stride..(filled + 1) * stride];
         for t in 0..o.months {
             sim.step_month();

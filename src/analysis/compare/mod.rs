@@ -18,7 +18,8 @@ use result::period_means;
 pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff, ShareDiff};
 pub use vars::{common_vars, ComparedVar};
 
-use crate::engine::path::{PathDiag, PathSim};
+use crate::engine::path::{event_key_hashes, PathDiag, PathSim};
+use crate::engine::rng::RngKind;
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::stats::derived::{parse_probe_set, Layout};
 use crate::engine::stats::period_spec::parse_periods;
@@ -79,9 +80,17 @@ struct ChunkOut {
 }
 
 /// Simulates `sc` on path `path` for `months` months into `buf[t * nv + v]`.
-fn simulate(sc: &Scenario, vars: &[Var], seed: u64, path: u64, buf: &mut [f64]) -> PathDiag {
+/// `keys` are the scenario's event-stream keys (`event_key_hashes`).
+fn simulate(
+    sc: &Scenario,
+    keys: &[u64],
+    vars: &[Var],
+    seed: u64,
+    path: u64,
+    buf: &mut [f64],
+) -> PathDiag {
     let nv = vars.len();
-    let mut sim = PathSim::new(sc, seed, path);
+    let mut sim = PathSim::with_keys(sc, keys, seed, path, RngKind::Counter);
     for row in buf.chunks_exact_mut(nv.max(1)) {
         sim.step_month();
         sim.write_vars(vars, row);
@@ -137,9 +146,10 @@ fn run_chunk(s: &Setup, o: &CompareOptions, chunk: u64) -> ChunkOut {
         .collect();
     let mut scratch: Vec<f64> = Vec::new();
     let mut base_tail: Vec<f64> = Vec::new();
+    let keys: Vec<Vec<u64>> = s.scenarios.iter().map(|sc| event_key_hashes(sc)).collect();
     for path in lo..hi {
         for (i, sc) in s.scenarios.iter().enumerate() {
-            let d = simulate(sc, &s.vars[i], o.seed, path, &mut bufs[i]);
+            let d = simulate(sc, &keys[i], &s.vars[i], o.seed, path, &mut bufs[i]);
             out.diag[i].add(&d);
             if let Some(layouts) = &s.probe_layouts {
                 let l = &layouts[i];

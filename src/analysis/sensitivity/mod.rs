@@ -20,7 +20,8 @@ pub mod target;
 
 pub use target::{find_target, target_label, target_value, Horizon, SensOptions};
 
-use crate::engine::path::{PathDiag, PathSim};
+use crate::engine::path::{event_key_hashes, PathDiag, PathSim};
+use crate::engine::rng::RngKind;
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::vars::Var;
 use crate::scenario::Scenario;
@@ -156,8 +157,9 @@ fn sample_chunk(
     let mut monthly = vec![0.0; o.months];
     let mut factors = [vec![0.0; o.months], vec![0.0; o.months]];
     let vars = std::slice::from_ref(var);
+    let hashes = event_key_hashes(sc);
     for path in lo..hi {
-        let mut sim = PathSim::new(sc, o.seed, path);
+        let mut sim = PathSim::with_keys(sc, &hashes, o.seed, path, RngKind::Counter);
         for (t, slot) in monthly.iter_mut().enumerate() {
             sim.step_month();
             sim.write_vars(vars, std::slice::from_mut(slot));

@@ -14,7 +14,8 @@
 
 use super::inputs::{median_value, overridable, override_input, swing_values, Input};
 use super::target::{target_value, SensOptions};
-use crate::engine::path::{PathDiag, PathSim};
+use crate::engine::path::{event_key_hashes, PathDiag, PathSim};
+use crate::engine::rng::RngKind;
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::vars::Var;
 use crate::scenario::Scenario;
@@ -54,8 +55,9 @@ fn chunk_sum(sc: &Scenario, o: &SensOptions, var: &Var, lo: u64, hi: u64) -> (f6
     let mut monthly = vec![0.0; o.months];
     let vars = std::slice::from_ref(var);
     let (mut sum, mut n, mut diag) = (0.0, 0, PathDiag::default());
+    let keys = event_key_hashes(sc);
     for path in lo..hi {
-        let mut sim = PathSim::new(sc, o.seed, path);
+        let mut sim = PathSim::with_keys(sc, &keys, o.seed, path, RngKind::Counter);
         for slot in monthly.iter_mut() {
             sim.step_month();
             sim.write_vars(vars, std::slice::from_mut(slot));
