@@ -142,13 +142,33 @@ impl Store {
     }
 
     /// Key of the bucket holding the value of 0-based `rank` in ascending key order.
+    ///
+    /// A page whose whole count lies below the rank is passed over by its sum (a vectorised
+    /// add of its 128 counters), not bucket by bucket: reading the quantiles of a run's ~5,000
+    /// cells bucket by bucket was a quarter of a 2,000-path sketch-mode run's instructions.
     fn key_at_rank(&self, rank: u64) -> i32 {
         debug_assert!(rank < self.count);
         let mut seen = 0;
-        for (key, c) in self.buckets() {
-            seen += c;
-            if seen > rank {
-                return key;
+        for (i, page) in self.pages.iter().enumerate() {
+            let Some(page) = page else { continue };
+            let first = (self.base + i as i32) * PAGE as i32;
+            let high: u64 = self
+                .carry
+                .iter()
+                .filter(|(k, _)| (first..first + PAGE as i32).contains(k))
+                .map(|(_, h)| h)
+                .sum();
+            let total = high + page.iter().map(|&c| c as u64).sum::<u64>();
+            if seen + total <= rank {
+                seen += total;
+                continue;
+            }
+            for (s, &c) in page.iter().enumerate() {
+                let key = first + s as i32;
+                seen += self.full(key, c);
+                if seen > rank {
+                    return key;
+                }
             }
         }
         unreachable!("rank {rank} beyond store count {}", self.count)
@@ -354,6 +374,51 @@ mod wire;
 mod carry_tests {
     use super::super::codec::{Reader, Writer};
     use super::*;
+
+    /// Passing pages over by their sums finds the bucket a scan of every bucket finds, at
+    /// every rank, across empty and missing pages and a carried high part.
+    #[test]
+    fn rank_search_skips_pages_exactly() {
+        let naive = |st: &Store, rank: u64| {
+            let mut seen = 0;
+            st.buckets()
+                .find(|&(_, c)| {
+                    seen += c;
+                    seen > rank
+                })
+                .map(|(k, _)| k)
+        };
+        let mut st = Store::new();
+        // Keys on five pages, two of them far apart (missing pages between), negative keys too.
+        for (i, key) in [-300, -299, 5, 127, 128, 300, 301, 2000, 2047]
+            .iter()
+            .enumerate()
+        {
+            st.add(*key, 1 + (i as u64 * 7) % 5);
+        }
+        for rank in 0..st.count {
+            assert_eq!(Some(st.key_at_rank(rank)), naive(&st, rank), "rank {rank}");
+        }
+        let mut big = Store::new();
+        big.add(10, 3);
+        big.add(200, u32::MAX as u64 + 5);
+        big.add(201, 2);
+        for rank in [
+            0,
+            2,
+            3,
+            4,
+            u32::MAX as u64 + 7,
+            u32::MAX as u64 + 8,
+            big.count - 1,
+        ] {
+            assert_eq!(
+                Some(big.key_at_rank(rank)),
+                naive(&big, rank),
+                "rank {rank}"
+            );
+        }
+    }
 
     /// A bucket past 2³² − 1 values keeps its exact count (the page holds the low 32 bits),
     /// through bumps across the wrap, additions, merges, ranks and the `partial.bin` codec.
