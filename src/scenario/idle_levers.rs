@@ -106,7 +106,7 @@ fn idle(sc: &Scenario, i: usize) -> Option<(Severity, String, String)> {
             format!(
                 "to make the US cap bind, add an event `cap.authority = \"us\"` (the US cap \
                  alone) or `\"min\"` (the lower of the EU and US caps) dated {} or earlier \
-                 (model.md §4.7, docs/scenarios.md §2.6)",
+                 (model.md §4.7, docs/scenarios.md §2.7)",
                 ev.date
             ),
         ));
