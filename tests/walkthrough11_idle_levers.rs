@@ -46,7 +46,9 @@ fn validate(p: &Path) -> String {
 /// `summary.csv` of a short run, without the rows of `skip` variables.
 fn summary(p: &Path, out: &Path, skip: &[&str]) -> Vec<String> {
     let o = Command::new(BIN)
-        .args(["run", "--paths", "64", "--months", "8", "--quiet"])
+        .args([
+            "run", "--paths", "64", "--months", "8", "--quiet", "--force",
+        ])
         .args(["--no-charts", "--no-report", "--out"])
         .arg(out)
         .arg(p)
@@ -171,6 +173,14 @@ fn a_carrot_for_a_buyer_without_a_stance_is_named() {
     );
     assert!(out.contains("no `[buyer.stance]`"), "{out}");
     moves_nothing(dir.path(), "baseline", &body, &[]);
+    // Forcing a stance Turkey does not have is named too, and moves nothing.
+    let halt = event("h", "stance.TR.force", "\"halt\"");
+    let out = validate(&child(dir.path(), "trh", "baseline", &halt));
+    assert!(
+        out.contains("`stance.TR.force` dated 2026-01-01 moves no flow or price"),
+        "{out}"
+    );
+    moves_nothing(dir.path(), "baseline", &halt, &[]);
     // India has a stance: its carrot acts.
     let out = validate(&child(
         dir.path(),

@@ -12,8 +12,9 @@
 //!   `tariff.<buyer>.snapback_rate`/`snapback_prob` only act on a buyer with a stance whose
 //!   tariff can be suspended (model.md §4.3): without a `tariff.<buyer>.rate` that can be
 //!   above 0 they read nothing.
-//! - `carrot.<buyer>.value_bn` enters the buyer's stance; a buyer without a `[buyer.stance]`
-//!   has no refiner that answers it (its net gain only counts it as forgone).
+//! - `carrot.<buyer>.value_bn` enters the buyer's stance, and `stance.<buyer>.force` sets it;
+//!   a buyer without a `[buyer.stance]` has no stance (its net gain only counts a carrot as
+//!   forgone).
 //! - `cap.eu_dyn_factor` and `cap.eu_review_months` are read by the EU dynamic cap review
 //!   only, which runs only after `cap.eu_mode = "dynamic"`.
 //! - `tariff.<buyer>.base_rate` is not read at all (D20): a note, unless the event's `note`
@@ -150,7 +151,9 @@ fn idle(sc: &Scenario, i: usize) -> Option<(Severity, String, String)> {
         }
         return Some(no_tariff(name, ev, buyer_id(j), "a suspended tariff"));
     }
-    if let Some(j) = buyer_of(&ids.carrot_value_bn, ev.lever) {
+    let stance_lever =
+        buyer_of(&ids.carrot_value_bn, ev.lever).or_else(|| buyer_of(&ids.stance_force, ev.lever));
+    if let Some(j) = stance_lever {
         if sc.market.buyers[j].stance.is_some() {
             return None;
         }
@@ -218,8 +221,9 @@ fn no_stance(name: &str, ev: &Event, buyer: &str) -> (Severity, String, String) 
         Severity::Warning,
         format!(
             "`{name}` dated {} moves no flow or price: it enters a buyer's stance, and buyer \
-             `{buyer}` has no `[buyer.stance]` in the market file (only the stance's refiners \
-             answer a tariff threat or a carrot, model.md §4.3)",
+             `{buyer}` has no `[buyer.stance]` in the market file (only a stance's refiners \
+             answer a tariff threat or a carrot, and `stance.<buyer>.force` sets a stance, \
+             model.md §4.3)",
             ev.date
         ),
         format!(
