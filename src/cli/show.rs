@@ -144,6 +144,13 @@ fn no_summary(dir: &Path) -> String {
             "; this folder holds result folders: {}{more} (name one or more of them)",
             shown.join(", ")
         );
+    } else if dir.join("sensitivity.csv").is_file() {
+        // Walkthrough 11 #4: say what the folder is, and where its answer is.
+        msg += "; this is a sensitivity result: its ranking of the inputs is sensitivity.csv \
+                (one row per input, docs/sensitivity.md), and `sensitivity` prints the top \
+                inputs when it runs";
+    } else if dir.join("report.csv").is_file() {
+        msg += "; this is a backtest result: its table is report.csv (docs/calibration.md)";
     } else if dir.join(super::merge::PARTIAL_FILE).is_file() {
         msg += "; this is one shard's partial result: merge the shards, then give the merged \
                 result folder";
