@@ -280,10 +280,12 @@ fn an_inherited_later_event_on_the_same_lever_warns() {
         w.message
     );
     assert!(w.message.contains("baseline.toml"), "{}", w.message);
-    // A later-dated event of the child itself is not an override.
+    // A later-dated event of the child itself is not an override. (A lever the model reads:
+    // `cap.us_usd` under the baseline's EU authority is now named as moving nothing,
+    // walkthrough 11 #1.)
     let own = load_body(
-        "[[event]]\ndate = \"2026-01-01\"\nlever = \"cap.us_usd\"\nvalue = 40\n\n\
-         [[event]]\ndate = \"2026-02-01\"\nlever = \"cap.us_usd\"\nvalue = 50\n",
+        "[[event]]\ndate = \"2026-01-01\"\nlever = \"fleet.designation.rate\"\nvalue = 1\n\n\
+         [[event]]\ndate = \"2026-02-01\"\nlever = \"fleet.designation.rate\"\nvalue = 2\n",
     )
     .unwrap();
     assert!(overrides(&own).is_empty());

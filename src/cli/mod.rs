@@ -23,6 +23,7 @@ mod scenario_set;
 pub mod schema;
 pub mod sensitivity;
 pub mod show;
+pub mod show_periods;
 pub mod signals;
 pub mod sim_args;
 pub mod validate;

@@ -173,8 +173,58 @@ pub fn run(a: SensitivityArgs) -> Result<(), CliError> {
             r.wall_seconds,
             dir.shown()
         )?;
+        for line in top_inputs(&r, TOP_SHOWN) {
+            outln!("{line}")?;
+        }
     }
     Ok(())
+}
+
+/// Inputs listed on the terminal after the summary line (walkthrough 11 #4).
+const TOP_SHOWN: usize = 5;
+
+/// The first `k` inputs of the ranking, one line each: rank, input, SRRC (Spearman for an
+/// input outside the regression) and the swing where one was run; every figure is the
+/// text of its `sensitivity.csv` cell, so the terminal never disagrees with the file.
+fn top_inputs(r: &SensResult, k: usize) -> Vec<String> {
+    use crate::output::csv::fmt_num;
+    let rows: Vec<(String, String, String)> = r
+        .order
+        .iter()
+        .take(k)
+        .map(|&i| {
+            let m = &r.fit.inputs[i];
+            let measure = if m.srrc.is_finite() {
+                format!("srrc {}", fmt_num(m.srrc))
+            } else {
+                format!("spearman {}", fmt_num(m.spearman))
+            };
+            let swing = r.swings[i].as_ref().map_or(String::new(), |s| {
+                format!("swing {} {}", fmt_num(s.abs()), r.target_unit)
+            });
+            (r.inputs[i].name.clone(), measure, swing)
+        })
+        .collect();
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let w = rows
+        .iter()
+        .map(|(n, _, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    let m = rows.iter().map(|(_, x, _)| x.len()).max().unwrap_or(0);
+    let mut out = vec![format!(
+        "  top {} of {} inputs for {} (all of them in sensitivity.csv; docs/sensitivity.md):",
+        rows.len(),
+        r.inputs.len(),
+        r.target_label
+    )];
+    for (j, (name, measure, swing)) in rows.iter().enumerate() {
+        let line = format!("  {:>2}  {name:<w$}  {measure:<m$}  {swing}", j + 1);
+        out.push(line.trim_end().to_string());
+    }
+    out
 }
 
 /// `run`'s warnings on the main run's counters, then on the swing runs' taken together

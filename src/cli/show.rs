@@ -40,9 +40,20 @@ pub struct ShowArgs {
     /// units in the header.
     #[arg(long)]
     pub csv: bool,
+    /// Print one period's totals and averages instead of monthly bands: a year (2026),
+    /// `horizon`, or a `--period` window of the run (2025-11..2026-10); from totals.csv and
+    /// averages.csv, a comparison's compare_totals.csv and compare_averages.csv, or, under
+    /// --by-outcome, outcome_totals.csv (each outcome with its share of paths). Default
+    /// --var: revenue, India's and China's bills and savings, Brent; default --stat:
+    /// mean,p10,p50,p90.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
 }
 
 pub fn show(a: ShowArgs) -> Result<(), CliError> {
+    if let Some(period) = &a.period {
+        return super::show_periods::show_period(&a, period);
+    }
     let input = |e: lib::ShowError| CliError::Input(e.to_string());
     let mut read = Vec::with_capacity(a.results.len());
     for r in &a.results {
@@ -74,7 +85,7 @@ pub fn show(a: ShowArgs) -> Result<(), CliError> {
 
 /// The table a RESULT names: the file itself, or the folder's `summary.csv`, or a comparison
 /// folder's `compare.csv`.
-fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
+pub(super) fn summary_path(p: &Path) -> Result<PathBuf, CliError> {
     if p.is_dir() {
         for name in [SUMMARY, COMPARE] {
             let f = p.join(name);
@@ -133,6 +144,13 @@ fn no_summary(dir: &Path) -> String {
             "; this folder holds result folders: {}{more} (name one or more of them)",
             shown.join(", ")
         );
+    } else if dir.join("sensitivity.csv").is_file() {
+        // Walkthrough 11 #4: say what the folder is, and where its answer is.
+        msg += "; this is a sensitivity result: its ranking of the inputs is sensitivity.csv \
+                (one row per input, docs/sensitivity.md), and `sensitivity` prints the top \
+                inputs when it runs";
+    } else if dir.join("report.csv").is_file() {
+        msg += "; this is a backtest result: its table is report.csv (docs/calibration.md)";
     } else if dir.join(super::merge::PARTIAL_FILE).is_file() {
         msg += "; this is one shard's partial result: merge the shards, then give the merged \
                 result folder";

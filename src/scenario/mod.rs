@@ -34,6 +34,7 @@ mod event;
 mod files;
 mod header;
 mod hints;
+mod idle_levers;
 pub mod imposed;
 mod inherit;
 pub mod inputs;

@@ -112,6 +112,8 @@ pub fn overrides(sc: &Scenario) -> Vec<Warning> {
     out.extend(super::jump_timing::late_jump_findings(sc));
     // Events whose draws hang on their position among siblings (hostile round 11 F1).
     out.extend(super::stream_order::findings(sc));
+    // Events on a lever nothing in the scenario reads (walkthrough 11 #1).
+    out.extend(super::idle_levers::idle_lever_findings(sc));
     out
 }
 

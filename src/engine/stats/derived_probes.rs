@@ -222,16 +222,21 @@ impl Probe {
     }
 
     /// The same question: same variable, operator and threshold value, however it was
-    /// spelled (`x<80`, `x < 80`, `x<80.0`, `x<8e1`).
-    /// A compound is the same question with the same sides in the same order and join.
+    /// spelled (`x<80`, `x < 80`, `x<80.0`, `x<8e1`); the same streak. A compound is the same question with the same join and the
+    /// same sides in any order (walkthrough 11 #3): `B and A` asks what `A and B` asks, since
+    /// the join is commutative and every side is read whatever the others say.
     pub fn same_as(&self, other: &Probe) -> bool {
-        self.var == other.var
-            && self.op == other.op
-            && self.threshold == other.threshold
-            && self.run == other.run
-            && self.also.len() == other.also.len()
-            && (self.also.is_empty() || self.join == other.join)
-            && self.also.iter().zip(&other.also).all(|(a, b)| a.same_as(b))
+        let side =
+            |a: &Probe, b: &Probe| a.var == b.var && a.op == b.op && a.threshold == b.threshold;
+        if self.run != other.run || self.also.len() != other.also.len() {
+            return false;
+        }
+        if self.also.is_empty() {
+            return side(self, other);
+        }
+        let mine: Vec<&Probe> = std::iter::once(self).chain(&self.also).collect();
+        let theirs: Vec<&Probe> = std::iter::once(other).chain(&other.also).collect();
+        self.join == other.join && same_sides_any_order(&mine, &theirs, side)
     }
 }
 
@@ -345,16 +350,39 @@ pub fn parse_probe_set(
     }
 }
 
+/// Whether `a` and `b` hold the same sides in any order, each side of `b` matched once
+/// (`A and A and B` is not `A and B and B`).
+pub(super) fn same_sides_any_order<T: ?Sized>(
+    a: &[&T],
+    b: &[&T],
+    same: impl Fn(&T, &T) -> bool,
+) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut used = vec![false; b.len()];
+    a.iter().all(
+        |x| match (0..b.len()).find(|&i| !used[i] && same(x, b[i])) {
+            Some(i) => {
+                used[i] = true;
+                true
+            }
+            None => false,
+        },
+    )
+}
+
 /// The `--prob` texts that [`parse_probe_set`] drops as repeats, each with the earlier text it
 /// repeats: `(dropped, kept)`. Texts that do not parse are left out.
 pub fn duplicate_probes<S: AsRef<str>>(texts: &[String], names: &[S]) -> Vec<(String, String)> {
     let mut kept: Vec<(Probe, &str)> = Vec::new();
     let mut kept_periods: Vec<(Vec<PeriodExpr>, &str)> = Vec::new();
     let mut dropped = Vec::new();
-    // A period text repeats an earlier one when their sides match in order and, for a
-    // compound, their joins match too (`A and B` is not `A or B`).
+    // A period text repeats an earlier one when their sides match in any order and, for a
+    // compound, their joins match too (`A and B` is not `A or B`; walkthrough 11 #3).
     let same_sides = |a: &[PeriodExpr], b: &[PeriodExpr]| {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+        let (a, b): (Vec<&PeriodExpr>, Vec<&PeriodExpr>) = (a.iter().collect(), b.iter().collect());
+        same_sides_any_order(&a, &b, |x, y| x.same_as(y))
     };
     let join_of = |t: &str| split_sides(t).ok().and_then(|s| s.join);
     for t in texts {

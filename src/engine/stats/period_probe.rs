@@ -225,14 +225,22 @@ impl PeriodProbe {
     }
 
     /// The same question: same statistic, variable, months, operator and threshold value; for
-    /// a compound, the same sides in the same order and the same join.
+    /// a compound, the same sides in any order and the same join (walkthrough 11 #3).
     pub fn same_as(&self, o: &PeriodProbe) -> bool {
-        (self.stat, self.index, self.op) == (o.stat, o.index, o.op)
-            && (self.period.first, self.period.months) == (o.period.first, o.period.months)
-            && self.threshold == o.threshold
-            && self.also.len() == o.also.len()
-            && (self.also.is_empty() || self.join == o.join)
-            && self.also.iter().zip(&o.also).all(|(a, b)| a.same_as(b))
+        let side = |a: &PeriodProbe, b: &PeriodProbe| {
+            (a.stat, a.index, a.op) == (b.stat, b.index, b.op)
+                && (a.period.first, a.period.months) == (b.period.first, b.period.months)
+                && a.threshold == b.threshold
+        };
+        if self.also.len() != o.also.len() {
+            return false;
+        }
+        if self.also.is_empty() {
+            return side(self, o);
+        }
+        let mine: Vec<&PeriodProbe> = self.sides().collect();
+        let theirs: Vec<&PeriodProbe> = o.sides().collect();
+        self.join == o.join && super::derived_probes::same_sides_any_order(&mine, &theirs, side)
     }
 
     /// The path's indicator from `value`, each side's period total or mean: the sides'

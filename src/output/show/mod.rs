@@ -6,6 +6,7 @@
 //! either CSV dialect, [`select`] turns `--var`, `--stat`, `--from` and `--to` into the
 //! variables, statistics and months to print, and [`table`] builds and formats the table.
 
+pub mod periods;
 pub mod read;
 pub mod select;
 pub mod table;
@@ -70,6 +71,21 @@ pub enum ShowError {
     MonthOutside {
         flag: &'static str,
         month: String,
+        have: String,
+    },
+    #[error(
+        "`{file}` is not a table of period totals or averages: its header `{header}` lacks \
+         the columns period, variable and unit (--period reads totals.csv and averages.csv, \
+         a comparison's compare_totals.csv and compare_averages.csv, or outcome_totals.csv)"
+    )]
+    NotPeriodTable { file: String, header: String },
+    #[error(
+        "--period {period}: `{file}` has no rows of that period; its periods: {have} (a \
+         window of months needs `--period FROM..TO` on the run that wrote the folder)"
+    )]
+    NoPeriod {
+        period: String,
+        file: String,
         have: String,
     },
     #[error("--from {from} is after --to {to}: give the earlier month to --from")]
