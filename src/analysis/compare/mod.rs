@@ -10,9 +10,11 @@
 //! Like [`crate::engine::run::run`], paths run in parallel in fixed [`CHUNK_PATHS`]-path
 //! chunks that are reduced in chunk order, so the result is identical for any thread count.
 
+mod options;
 mod pairing;
 mod result;
 mod vars;
+pub use options::CompareOptions;
 pub use pairing::{left_out_warning, pairing, redefined_error, Pairing};
 use result::period_means;
 pub use result::{CompareError, CompareResult, LevelBands, ScenarioDiff, ShareDiff};
@@ -23,46 +25,11 @@ use crate::engine::rng::RngKind;
 use crate::engine::run::CHUNK_PATHS;
 use crate::engine::stats::derived::{parse_probe_set, Layout};
 use crate::engine::stats::period_spec::parse_periods;
-use crate::engine::stats::{choose_mode, MonthlyStats, SummaryMode, DEFAULT_BUDGET_BYTES};
+use crate::engine::stats::{choose_mode, MonthlyStats, SummaryMode};
 use crate::engine::vars::{variables, Var};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::time::Instant;
-
-/// Run shape of a comparison: one seed, path count and horizon for every scenario.
-#[derive(Debug, Clone)]
-pub struct CompareOptions {
-    pub paths: u64,
-    pub months: usize,
-    pub seed: u64,
-    /// Worker threads; 0 means all cores.
-    pub threads: usize,
-    /// Memory budget of the exact quantiles, over all compared scenarios together.
-    pub budget_bytes: u64,
-    /// `--prob` expressions: each scenario's threshold probabilities (levels, not differences).
-    pub probes: Vec<String>,
-    /// `--period FROM..TO` windows: rows of `compare_totals.csv` and `compare_averages.csv`
-    /// after the calendar years and the horizon (walkthrough 10 #13).
-    pub periods: Vec<String>,
-}
-
-impl CompareOptions {
-    /// The baseline's paths and seed, and the shortest horizon of all scenarios.
-    pub fn from_scenarios(baseline: &Scenario, others: &[&Scenario]) -> CompareOptions {
-        CompareOptions {
-            paths: baseline.paths,
-            months: others
-                .iter()
-                .map(|s| s.months)
-                .fold(baseline.months, usize::min),
-            seed: baseline.seed,
-            threads: 0,
-            budget_bytes: DEFAULT_BUDGET_BYTES,
-            probes: Vec::new(),
-            periods: Vec::new(),
-        }
-    }
-}
 
 /// Per-chunk accumulators: one per compared scenario.
 struct ChunkOut {

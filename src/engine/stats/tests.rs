@@ -1,4 +1,4 @@
-use super::exact::{exact_quantile, exact_quantiles, type7_ranks};
+use super::exact::{exact_quantile, type7_ranks};
 use super::*;
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -221,71 +221,6 @@ fn exact_matches_sorted_reference_per_cell() {
         assert_eq!(c.n as usize, col.len());
         assert_eq!(c.p50, exact_quantile(&col, 0.5));
         assert_eq!(c.p95, exact_quantile(&col, 0.95));
-    }
-}
-
-#[test]
-fn selection_equals_sorting() {
-    let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let d = Normal::new(0.0, 3.0).unwrap();
-    for n in 1..60 {
-        // Rounded values: many ties, and both zeros.
-        let mut v: Vec<f64> = (0..n).map(|_| f64::round(d.sample(&mut rng))).collect();
-        v[0] = -0.0;
-        let mut sorted = v.clone();
-        sorted.sort_by(f64::total_cmp);
-        let want = PROBS.map(|p| exact_quantile(&sorted, p).to_bits());
-        assert_eq!(exact_quantiles(&mut v).map(f64::to_bits), want, "n = {n}");
-    }
-}
-
-/// The recursive selection gives the sorted copy's bits for any set of probabilities (ends,
-/// repeats, neighbouring ranks) and sizes up to thousands, ties and signed zeros included.
-#[test]
-fn selection_equals_sorting_any_probs() {
-    use super::exact::exact_quantiles_at;
-    let mut rng = ChaCha8Rng::seed_from_u64(11);
-    let d = Normal::new(0.0, 3.0).unwrap();
-    let sets: [&[f64]; 4] = [
-        &[0.0, 1.0],
-        &[0.5],
-        &[0.01, 0.011, 0.5, 0.5, 0.99, 1.0, 0.0],
-        &[0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.333, 0.667],
-    ];
-    for n in [1, 2, 3, 7, 64, 65, 999, 1000, 4097] {
-        for probs in sets {
-            let mut v: Vec<f64> = (0..n)
-                .map(|i| {
-                    let x: f64 = d.sample(&mut rng);
-                    if i % 3 == 0 {
-                        x.round()
-                    } else {
-                        x
-                    }
-                })
-                .collect();
-            v[0] = -0.0;
-            if n > 1 {
-                v[1] = 0.0;
-            }
-            let mut sorted = v.clone();
-            sorted.sort_by(f64::total_cmp);
-            let want: Vec<u64> = probs
-                .iter()
-                .map(|&p| exact_quantile(&sorted, p).to_bits())
-                .collect();
-            let got: Vec<u64> = exact_quantiles_at(&mut v, probs)
-                .iter()
-                .map(|x| x.to_bits())
-                .collect();
-            assert_eq!(got, want, "n = {n}, probs {probs:?}");
-            // Reordered, not changed: the integer keys of the selection are undone.
-            v.sort_by(f64::total_cmp);
-            assert!(v
-                .iter()
-                .zip(&sorted)
-                .all(|(a, b)| a.to_bits() == b.to_bits()));
-        }
     }
 }
 
