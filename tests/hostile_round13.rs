@@ -105,6 +105,34 @@ fn force_through_the_result_being_replaced_replaces_it() {
     assert!(out.join("mini/manifest.json").is_file());
 }
 
+/// The same through a link whose target climbs out of the result (`alias -> o/mini/..`).
+#[cfg(unix)]
+#[test]
+fn force_through_a_link_that_climbs_out_of_the_result_replaces_it() {
+    let d = tempfile::tempdir().unwrap();
+    let sc = mini(d.path(), "mini");
+    let out = d.path().join("o");
+    let first = sim(&[
+        "run".as_ref(),
+        sc.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let alias = d.path().join("alias");
+    std::os::unix::fs::symlink("o/mini/..", &alias).unwrap();
+    let again = sim(&[
+        "run".as_ref(),
+        sc.as_os_str(),
+        "--out".as_ref(),
+        alias.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(names(&out), ["mini"]);
+    assert!(out.join("mini/manifest.json").is_file());
+}
+
 /// The same for the other commands that replace a result (they share the folder code): a
 /// comparison written through its own folder's `..`.
 #[test]
