@@ -45,6 +45,15 @@ pub const IMPOSED: Limit = Limit {
     regular_only: true,
 };
 
+/// The backtest's observed points (`data/backtest_observed.csv`, about 1 KiB): a file of
+/// the repository, so regular files only, as [`IMPOSED`]. It was read whole with no limit,
+/// so a link to `/dev/zero` there grew the process without end (hostile round 13 F3).
+pub const OBSERVED: Limit = Limit {
+    what: "the backtest's observed points",
+    bytes: 4 << 20,
+    regular_only: true,
+};
+
 /// A shard's `partial.bin`: exact summaries are at most the 1 GiB summary budget
 /// (`engine::stats::DEFAULT_BUDGET_BYTES`) plus the group moments (1/1024 of that); sketch
 /// summaries grow only with the number of path groups.

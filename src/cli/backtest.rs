@@ -40,6 +40,9 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from(backtest::DEFAULT_HISTORY));
     let scenarios = backtest::load_from(&history, a.history.is_some())
         .map_err(|e| CliError::Input(e.to_string()))?;
+    // The charts' observed points are an input like the replays: read (and checked) before
+    // anything is simulated, not after (hostile round 13 F3).
+    let observed = read_observed(&history, &scenarios)?;
     let stage = prepare(&a.out, "backtest", a.force)
         .map_err(|e| CliError::Input(e.to_string()))?
         .with_csv_dialect(a.csv_dialect);
@@ -58,7 +61,6 @@ pub fn backtest(a: BacktestArgs) -> Result<(), CliError> {
     // other command; it used to be exit 2, "a bug" (D176).
     let io = |e: crate::output::files::OutputError| CliError::Input(e.to_string());
     stage.write("report.csv", &csv).map_err(io)?;
-    let observed = read_observed(&history, &scenarios)?;
     for name in backtest::REPLAYS {
         let chart =
             svg::chart(&runs[*name], &observed).map_err(|e| CliError::Internal(e.to_string()))?;
@@ -99,18 +101,30 @@ fn read_observed(
         .and_then(|b| b.path.parent().map(|d| d.to_path_buf()))
         .unwrap_or_else(|| history.join("..").join("..").join("data"));
     let file = dir.join(FILE);
-    let text = std::fs::read_to_string(&file).map_err(|e| {
+    let fail = |problem: String| {
         CliError::Input(
             backtest::BacktestError::Data {
                 file: file.clone(),
                 line: 0,
-                problem: format!(
-                    "cannot read the backtest's observed points: {e}; {}",
-                    backtest::moved_folder_fix(history)
-                ),
+                problem,
             }
             .to_string(),
         )
+    };
+    // Under a limit, regular files only, as every input (crate::bounded): a FIFO or
+    // `/dev/zero` in its place is refused, not read for ever.
+    let read = crate::bounded::read(&file, crate::bounded::OBSERVED).map_err(|e| {
+        if e.is_limit() {
+            // It names the file and the rule.
+            CliError::Input(e.to_string())
+        } else {
+            fail(format!(
+                "cannot read the backtest's observed points: {e}; {}",
+                backtest::moved_folder_fix(history)
+            ))
+        }
     })?;
+    let text = String::from_utf8(read.bytes)
+        .map_err(|_| fail("is not UTF-8 text; save it as UTF-8".to_string()))?;
     parse(&file, &text).map_err(|e| CliError::Input(e.to_string()))
 }

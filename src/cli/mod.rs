@@ -204,6 +204,24 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
             | Command::Completions(_)
             | Command::Man(_)
     );
+    // A command that writes no files says so when a signal stops it, not that "unfinished
+    // result folders were removed" (hostile round 13 F5).
+    let read_only = match &cli.command {
+        Command::Validate(_) => Some("validate"),
+        Command::List(_) => Some("list"),
+        Command::Explain(_) => Some("explain"),
+        Command::Schema(_) => Some("schema"),
+        Command::Show(_) => Some("show"),
+        Command::Completions(_) => Some("completions"),
+        Command::Man(_) => Some("man"),
+        _ => None,
+    };
+    if let Some(name) = read_only {
+        signals::set_before_text(format!(
+            "interrupted: `{name}` stopped before it was done; it writes no files, so nothing \
+             was left behind"
+        ));
+    }
     let r = dispatch_inner(cli);
     match r {
         Err(CliError::StdoutClosed) if closed_is_success => Ok(()),

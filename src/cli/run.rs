@@ -222,11 +222,13 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     }
     // `--xlsx` on several scenarios: one workbook of them all in the output folder, checked
     // before anything runs and written under the folder's lock once every result is in.
+    // The output folder as `prepare` resolves it (a `..` taken once, hostile round 13 F1).
+    let out = crate::output::files::resolve_out_root(&a.output.out);
     let combined = (a.output.xlsx && a.shard.is_none() && loaded.len() > 1)
-        .then(|| a.output.out.join(crate::output::xlsx_results::FILE));
+        .then(|| out.join(crate::output::xlsx_results::FILE));
     let _lock = combined.as_ref().map(|_| {
-        let _ = crate::output::files::create_out_root(&a.output.out);
-        crate::output::lock::lock(&a.output.out)
+        let _ = crate::output::files::create_out_root(&out);
+        crate::output::lock::lock(&out)
     });
     if let Some(p) = &combined {
         crate::output::files::check_file_target(p, a.output.force)
@@ -238,8 +240,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         let folder = a
             .shard
             .map_or_else(|| sc.name.clone(), |s| s.folder(&sc.name));
-        let mut stage = prepare(&a.output.out, &folder, a.output.force)
-            .map_err(|e| CliError::Input(e.to_string()))?;
+        let mut stage =
+            prepare(&out, &folder, a.output.force).map_err(|e| CliError::Input(e.to_string()))?;
         if let Some(f) = stop_flag() {
             stage = stage.cancel_on(f);
         }

@@ -36,7 +36,7 @@ pub struct SensitivityArgs {
     pub month: Option<String>,
     /// The target is the variable summed over the simulated months of this calendar year
     /// (e.g. 2026: "Russia's 2026 revenue").
-    #[arg(long, value_name = "YYYY", conflicts_with_all = ["cumulative", "month"])]
+    #[arg(long, value_name = "YYYY", conflicts_with_all = ["cumulative", "month"], allow_negative_numbers = true, value_parser = super::values::year)]
     pub year: Option<i32>,
     /// The target is the variable summed over the horizon (the default).
     #[arg(long)]

@@ -75,6 +75,15 @@ pub fn zero_or_more_usize(s: &str) -> Result<usize, String> {
     whole(s, 0, None).and_then(|v| usize::try_from(v).map_err(|_| "it is too large".into()))
 }
 
+/// `sensitivity --year`: a year of the calendar that dates live in, 1900 to 2200. It was
+/// the one numeric flag left on Rust's own parser ("invalid digit found in string",
+/// hostile round 13 F7).
+pub fn year(s: &str) -> Result<i32, String> {
+    whole(s, 1900, Some(2200))
+        .map(|v| v as i32)
+        .map_err(|e| e.replacen("a whole number", "a year", 1))
+}
+
 /// `--sweeps`: 1 to 10.
 pub fn sweeps(s: &str) -> Result<u64, String> {
     whole(s, 1, Some(10))

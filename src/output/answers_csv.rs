@@ -97,8 +97,9 @@ pub(crate) fn period_band_rows<'a>(
 /// A `--prob` threshold as written in probabilities.csv: the CSV number format (`{:.4}`) when
 /// that reads back as the same value, else the shortest decimal that does (`0.00001`,
 /// `80.12345`), so that two thresholds never print alike. No exponent, no `-0`, except for
-/// magnitudes from 1e15 on: there the project's number format ([`crate::suggest::Num`]) writes
-/// the shortest exponent form that reads back exactly (`1e308`, not 309 digits, D182).
+/// magnitudes from 1e15 on, and for a decimal longer than 32 characters: there the project's
+/// number format ([`crate::suggest::Num`]) writes the shortest exponent form that reads back
+/// exactly (`1e308`, not 309 digits, D182; `1e-200`, not 202, hostile round 13 F8).
 pub fn threshold_text(x: f64) -> String {
     if x.is_finite() && x.abs() >= 1e15 {
         return crate::suggest::Num(x).to_string();
@@ -111,6 +112,7 @@ pub fn threshold_text(x: f64) -> String {
     let s = format!("{x}");
     match s.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ if s.len() > 32 => crate::suggest::Num(x).to_string(),
         _ => s,
     }
 }
@@ -268,5 +270,11 @@ mod tests {
             assert_eq!(t.parse::<f64>().unwrap(), x);
         }
         assert_eq!(threshold_text(1e14), "100000000000000.0000");
+        // Tiny ones too, once the decimal would be long (hostile round 13 F8).
+        for (x, want) in [(1e-200, "1e-200"), (-3e-40, "-3e-40")] {
+            let t = threshold_text(x);
+            assert_eq!(t, want);
+            assert_eq!(t.parse::<f64>().unwrap(), x);
+        }
     }
 }

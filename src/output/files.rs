@@ -38,7 +38,10 @@ use registry::{committed_now, kept_before, live};
 mod error;
 #[path = "files_nesting.rs"]
 mod nesting;
+#[path = "files_root.rs"]
+mod root;
 pub use error::OutputError;
+pub use root::resolve_out_root;
 
 /// Writes one file outside a result folder (e.g. `calibrate --write`) atomically: a temporary
 /// file beside it, fsynced, made `0644` and renamed into place, so a reader sees the old file
@@ -62,7 +65,7 @@ pub fn write_file(
     };
     let failed = |source| OutputError::WriteFailed {
         path: path.to_path_buf(),
-        source,
+        source: error::os_error(source),
         elsewhere,
     };
     let mut tmp = tempfile::Builder::new()
@@ -81,11 +84,15 @@ pub fn write_file(
 
 /// Whether [`write_file`] may write `path`: refuses an existing entry unless `force`, and a
 /// symbolic link whatever `force` (D150), as `--force` refuses to replace a linked result
-/// folder: the rename would put a regular file in the link's place. Commands call it before
-/// their work too, so that a refusal comes before a long fit.
+/// folder: the rename would put a regular file in the link's place; and anything else that
+/// is not a regular file, which no rename can replace (hostile round 13 F2). Commands call
+/// it before their work too, so that a refusal comes before a long fit.
 pub fn check_file_target(path: &Path, force: bool) -> Result<(), OutputError> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => Err(OutputError::SymlinkTarget(path.to_path_buf())),
+        // A folder (or a device) in the file's place: no `--force` can replace it, so say so
+        // before the run rather than fail at its end (hostile round 13 F2).
+        Ok(m) if !m.is_file() => Err(OutputError::NotAFile(path.to_path_buf())),
         Ok(_) if !force => Err(OutputError::AlreadyExists(path.to_path_buf())),
         _ => Ok(()),
     }
@@ -136,6 +143,9 @@ pub const NOT_KEPT: [&str; 1] = ["paths.csv"];
 /// Fails early if `scenario_name` is not `[A-Za-z0-9_-]+`, if `out_root/<name>` exists and
 /// `force` is off, or if `out_root` cannot be created or written.
 pub fn prepare(out_root: &Path, scenario_name: &str, force: bool) -> Result<Staging, OutputError> {
+    // `o/mini/..` is resolved before anything is written: replacing `o/mini` must not move
+    // the folder the run writes into (hostile round 13 F1).
+    let out_root = &resolve_out_root(out_root);
     if !valid_name(scenario_name) && !valid_shard_name(scenario_name) {
         return Err(OutputError::BadName(scenario_name.to_string()));
     }
@@ -333,7 +343,7 @@ impl Staging {
         let target = dir.join(file_name);
         let failed = |source| OutputError::WriteFailed {
             path: target.clone(),
-            source,
+            source: error::os_error(source),
             elsewhere: super::write_advice::WITH_OUT,
         };
         let mut tmp = tempfile::Builder::new()

@@ -32,6 +32,12 @@ pub enum OutputError {
     )]
     SymlinkTarget(PathBuf),
     #[error(
+        "{} exists and is not a file (a folder or a device): --force replaces only a file \
+         this tool wrote; move or remove it yourself, then run again",
+        .0.shown()
+    )]
+    NotAFile(PathBuf),
+    #[error(
         "{} exists but is not a sanctions-sim result (a folder holding manifest.json, \
          partial.bin or report.csv); --force replaces only results, and this would be \
          deleted: move or rename it yourself, or choose another output directory with --out",
@@ -121,4 +127,27 @@ pub enum OutputError {
         path: PathBuf,
         source: io::Error,
     },
+}
+
+/// The system's error behind a temporary file's failed write or creation: the `tempfile`
+/// crate wraps it as `<error> at path "<the temporary file's full path>"`, a debug-quoted
+/// name of a file that never existed for the user (hostile round 13 F4), and keeps the
+/// error itself private; its text is the system's message and code. The kind, and so the
+/// advice ([`super::super::write_advice`]), is kept.
+pub(super) fn os_error(e: io::Error) -> io::Error {
+    if e.get_ref().is_none() {
+        return e; // a plain system error
+    }
+    let text = e.to_string();
+    let Some((inner, _)) = text.split_once(" at path \"") else {
+        return e;
+    };
+    let code = inner
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once("(os error "))
+        .and_then(|(_, n)| n.parse::<i32>().ok());
+    match code {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::new(e.kind(), inner.to_string()),
+    }
 }

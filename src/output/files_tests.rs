@@ -193,3 +193,22 @@ fn force_replaces_results_only() {
     prepare(root, "empty", true).unwrap().commit().unwrap();
     prepare(root, "fresh", true).unwrap().commit().unwrap();
 }
+
+/// A temporary file's error is the system's, without the `at path "…"` the `tempfile` crate
+/// adds (hostile round 13 F4); its kind, which picks the advice, is kept.
+#[test]
+fn a_temporary_files_error_is_shown_without_its_debug_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(tmp.path().join("missing"))
+        .unwrap_err();
+    assert!(e.to_string().contains(" at path \""), "{e}");
+    let plain = error::os_error(e);
+    assert_eq!(plain.kind(), io::ErrorKind::NotFound);
+    assert!(!plain.to_string().contains("at path"), "{plain}");
+    assert!(plain.to_string().contains("(os error 2)"), "{plain}");
+    // A plain system error passes unchanged.
+    let raw = io::Error::from_raw_os_error(28);
+    assert_eq!(error::os_error(raw).raw_os_error(), Some(28));
+}

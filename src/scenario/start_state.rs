@@ -188,7 +188,12 @@ fn cap_reviews(sc: &Scenario) -> Option<Finding> {
         format!(", and reviews again on {d}")
     });
     let n = missed.len();
+    // A start centuries after the switch misses hundreds of reviews: the first few, the
+    // last and the count, not a line of thousands of characters (hostile round 13 F8).
     let dates = match dates.split_last() {
+        Some((l, rest)) if rest.len() > 4 => {
+            format!("{}, … and {l} ({n} reviews)", rest[..3].join(", "))
+        }
         Some((l, rest)) if !rest.is_empty() => format!("{} and {l}", rest.join(", ")),
         _ => dates.join(""),
     };

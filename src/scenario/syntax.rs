@@ -12,12 +12,25 @@ pub(crate) fn syntax(src: &Source, e: &toml::de::Error) -> Diagnostic {
     } else {
         None
     };
-    // A control character (a NUL from a binary paste) is the cause whatever TOML says.
-    let control = src.text[span.start.min(src.text.len())..]
+    // A control character (a NUL from a binary paste) is the cause whatever TOML says: at
+    // the span, or earlier on its line, where TOML, expecting a key, reports the character
+    // after it ("key with no value", hostile round 13 F6). TOML refuses every one of them
+    // but the tab (and a carriage return, which gets TOML's own message), so the first one
+    // up to the error's line is the one it stopped at.
+    let at = span.start.min(src.text.len());
+    let line_end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
+    let toml_control =
+        |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}');
+    let earlier = src.text[..line_end]
+        .char_indices()
+        .find(|&(_, c)| toml_control(c));
+    let here = src.text[at..]
         .chars()
         .next()
-        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
-    if let Some(c) = control {
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| (at, c));
+    if let Some((i, c)) = earlier.filter(|&(i, _)| i < at).or(here) {
+        let span = i..i + c.len_utf8();
         return src.diag(
             span,
             None,

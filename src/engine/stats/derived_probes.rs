@@ -71,6 +71,15 @@ pub(super) fn condition<'a>(full: &str, expr: &'a str) -> Result<Condition<'a>, 
             var: var.into(),
             op: sym,
             num: num.into(),
+            // `x > 5 AND y < 9`: the join is read only in lower case (hostile round 13 F8).
+            hint: if num
+                .split_whitespace()
+                .any(|w| matches!(w.to_ascii_lowercase().as_str(), "and" | "or"))
+            {
+                "; join conditions with `and` or `or`, in lower case"
+            } else {
+                ""
+            },
         })?;
     // `1e-400` parses as 0: a threshold the user did not write.
     let mantissa = num.split(['e', 'E']).next().unwrap_or("");

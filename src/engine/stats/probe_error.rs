@@ -17,12 +17,16 @@ pub enum ProbeError {
     },
     #[error("--prob `{expr}`: no variable before `{op}`, e.g. 'brent_usd_bbl{op}90'")]
     NoVariable { expr: String, op: &'static str },
-    #[error("--prob `{expr}`: `{num}` after `{op}` is not a finite number, e.g. '{var}{op}1.5'")]
+    /// `hint`: empty, or why the number ran on (a join written in capitals).
+    #[error(
+        "--prob `{expr}`: `{num}` after `{op}` is not a finite number, e.g. '{var}{op}1.5'{hint}"
+    )]
     NotANumber {
         expr: String,
         var: String,
         op: &'static str,
         num: String,
+        hint: &'static str,
     },
     /// `1<flow_india_mbd`: the number came first; `var`, `op`, `num` are the probe turned round.
     #[error("--prob `{expr}`: the variable comes first, then the number: write '{var}{op}{num}'")]
