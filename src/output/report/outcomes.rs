@@ -7,15 +7,7 @@ use super::content::CsvFile;
 use super::lookup::Lookup;
 use super::{Block, Cell, Table};
 
-/// The rows shown per outcome: the headline totals, and Brent's day-weighted mean.
-const HEADLINE: [&str; 6] = [
-    "russia_export_revenue_usd_bn",
-    "india_import_bill_usd_bn",
-    "india_discount_savings_usd_bn",
-    "china_import_bill_usd_bn",
-    "china_discount_savings_usd_bn",
-    "brent_usd_bbl",
-];
+use crate::output::show::periods::HEADLINE;
 
 /// Appends the block, one table row per selector × outcome × headline variable at `horizon`.
 pub(super) fn outcome_blocks(f: CsvFile, out: &mut Vec<Block>) {

@@ -11,8 +11,9 @@ use super::ShowError;
 use crate::output::csv::BAND_COLUMNS;
 use crate::output::dialect::CsvDialect;
 
-/// The variables shown when `--var` is not given: the headline question of walkthrough 10 #2
-/// (Russia's revenue, what India and China pay and save, Brent), as in `report.html`.
+/// The headline question of walkthrough 10 #2 (Russia's revenue, what India and China pay and
+/// save, Brent): the rows per outcome of `report.html`'s Outcomes table, and the variables
+/// `show --period` prints when `--var` is not given.
 pub const HEADLINE: [&str; 6] = [
     "russia_export_revenue_usd_bn",
     "india_import_bill_usd_bn",
