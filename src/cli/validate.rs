@@ -23,29 +23,34 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
     for f in &files {
         match crate::scenario::load(f) {
             Ok(sc) => {
-                outln!(
-                    "ok: {} ({}, {} events)",
-                    f.shown(),
-                    sc.name,
-                    sc.events.len()
-                )
-                .or_else(super::out::ignore_closed)?;
-                // Warnings do not fail validation: the file is valid, it may not mean it.
-                for w in crate::scenario::overrides(&sc) {
-                    errln!("{w}\n");
-                }
+                // Warnings do not fail validation: the file is valid, it may not mean it. They
+                // come before the file's `ok` line, which counts them, so that the last line
+                // on a terminal is not a bare "ok" under a warning (walkthrough 11 #7).
+                let mut found: Vec<String> = crate::scenario::overrides(&sc)
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect();
                 // D195–D199: what falls before the start or past the horizon's end.
-                for w in crate::scenario::window_findings(&sc, sc.months) {
-                    errln!("{w}\n");
-                }
+                found.extend(
+                    crate::scenario::window_findings(&sc, sc.months)
+                        .iter()
+                        .map(|w| w.to_string()),
+                );
                 // D171: inherited events past a shorter `months`, and imposed Brent rows
                 // that end before the horizon (then only a shorter --months runs).
-                if let Some(w) = super::run_warnings::cut_events(&sc, sc.months, None) {
+                found.extend(super::run_warnings::cut_events(&sc, sc.months, None));
+                found.extend(imposed_short(&sc));
+                for w in &found {
                     errln!("{w}\n");
                 }
-                if let Some(w) = imposed_short(&sc) {
-                    errln!("{w}\n");
-                }
+                outln!(
+                    "ok: {} ({}, {} events{})",
+                    f.shown(),
+                    sc.name,
+                    sc.events.len(),
+                    findings_note(&found)
+                )
+                .or_else(super::out::ignore_closed)?;
                 loaded.push(sc);
             }
             Err(e) => {
@@ -69,6 +74,26 @@ pub fn validate(a: ValidateArgs) -> Result<(), CliError> {
         return Err(CliError::Input(twice.join("\n")));
     }
     Ok(())
+}
+
+/// "; 1 warning above", "; 2 notes above", "; 1 warning and 1 note above", or nothing.
+fn findings_note(found: &[String]) -> String {
+    let notes = found.iter().filter(|w| w.starts_with("note")).count();
+    let warnings = found.len() - notes;
+    let count = |n: usize, word: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {word}")),
+        n => Some(format!("{n} {word}s")),
+    };
+    let parts: Vec<String> = [count(warnings, "warning"), count(notes, "note")]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {} above", parts.join(" and "))
+    }
 }
 
 /// D171: `brent.imposed` rows that end before the file's horizon: the file loads, and `run`,
