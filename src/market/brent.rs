@@ -62,19 +62,25 @@ fn basin_floor(w: &Work, b: usize, prod: f64, store: f64) -> f64 {
 
 /// Seaborne sales and their derivative in x at price `p` with the store floor at Brent `store`.
 fn sea_sales(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> (f64, f64) {
-    let (mut v, mut dv) = (0.0, 0.0);
+    let mut sum = (0.0, 0.0);
     for b in 0..m.n_basins {
         if w.status[b] != BasinStatus::Empty {
             let f = basin_floor(w, b, prod, store);
-            basin_sales(m, w, b, p, f, &mut |q, dq| {
-                v += q;
-                if let Some(dq) = dq {
-                    dv += dq;
-                }
-            });
+            basin_sales(m, w, b, p, f, &mut |q, dq| add_term(&mut sum, q, dq));
         }
     }
-    (v, dv)
+    sum
+}
+
+/// Adds a basin's term to a (sales, derivative) sum; a term without a derivative adds
+/// nothing to it, not even +0, so the sums' bits are those of the loop before the terms
+/// were passed around.
+#[inline(always)]
+fn add_term(sum: &mut (f64, f64), q: f64, dq: Option<f64>) {
+    sum.0 += q;
+    if let Some(dq) = dq {
+        sum.1 += dq;
+    }
 }
 
 /// [`sea_sales`] at the store floor `store` and without it (`−∞`), in one pass: a basin whose
@@ -92,21 +98,11 @@ fn sea_sales_pair(m: &PathModel, w: &Work, p: f64, prod: f64, store: f64) -> [(f
         let fp = basin_floor(w, b, prod, f64::NEG_INFINITY);
         if fs.to_bits() == fp.to_bits() {
             basin_sales(m, w, b, p, fs, &mut |q, dq| {
-                for s in sums.iter_mut() {
-                    s.0 += q;
-                    if let Some(dq) = dq {
-                        s.1 += dq;
-                    }
-                }
+                sums.iter_mut().for_each(|s| add_term(s, q, dq))
             });
         } else {
             for (s, f) in sums.iter_mut().zip([fs, fp]) {
-                basin_sales(m, w, b, p, f, &mut |q, dq| {
-                    s.0 += q;
-                    if let Some(dq) = dq {
-                        s.1 += dq;
-                    }
-                });
+                basin_sales(m, w, b, p, f, &mut |q, dq| add_term(s, q, dq));
             }
         }
     }
@@ -129,7 +125,6 @@ fn basin_sales(
     // continuous where the basin passes from cleared to pinned (D37).
     let split = is_split(w, b, m.basin_routes[b].clone());
     if w.status[b] == BasinStatus::Cleared && !split && p - w.d_clr[b] >= f {
-        // The derivative gets no term here (not even +0): the sums' bits stay as they were.
         add(w.x_del[b], None);
     } else if split {
         // D35: compliant refiners still take only clean barrels at the pinned discount.
